@@ -1,0 +1,1 @@
+package io.labrun.cli; public final class Main { public static void main(String[] a) { } }

@@ -1,0 +1,100 @@
+package io.labrun.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A compute target as written in {@code aml_config/<name>.compute}. Optional fields are null when
+ * the file does not set them, so that rewriting a file adds no keys the user did not write. {@code
+ * password} only ever holds the encrypted form (see {@code io.labrun.core.secret.SecretBox}).
+ * Unknown keys are kept in {@code otherKeys}, in file order, and written back unchanged.
+ */
+public record ComputeTargetSpec(
+    String name,
+    TargetType type,
+    String baseDockerImage,
+    String address,
+    Integer port,
+    String username,
+    String password,
+    String sshKeyFile,
+    String hostKeyFingerprint,
+    Boolean sharedVolumes,
+    Boolean nvidiaDocker,
+    String nativeSharedDirectory,
+    Boolean userManagedEnvironment,
+    String pythonLocation,
+    String sparkSubmitLocation,
+    String sparkMaster,
+    Map<String, Object> otherKeys) {
+
+  public static final String DEFAULT_PYTHON = "python3";
+  public static final String DEFAULT_SPARK_SUBMIT = "spark-submit";
+
+  public ComputeTargetSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    otherKeys = otherKeys == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
+  }
+
+  public static ComputeTargetSpec of(String name, TargetType type) {
+    return new ComputeTargetSpec(name, type, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+  }
+
+  public String python() {
+    return pythonLocation == null || pythonLocation.isBlank() ? DEFAULT_PYTHON : pythonLocation;
+  }
+
+  public String sparkSubmit() {
+    return sparkSubmitLocation == null || sparkSubmitLocation.isBlank() ? DEFAULT_SPARK_SUBMIT : sparkSubmitLocation;
+  }
+
+  public boolean sharesVolumes() {
+    return Boolean.TRUE.equals(sharedVolumes);
+  }
+
+  public boolean wantsGpu() {
+    return Boolean.TRUE.equals(nvidiaDocker);
+  }
+
+  public boolean hasPassword() {
+    return password != null && !password.isEmpty();
+  }
+
+  public ComputeTargetSpec withBaseDockerImage(String v) {
+    return new ComputeTargetSpec(name, type, v, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withConnection(String address, Integer port, String username) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withPassword(String encrypted) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, encrypted, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withSshKeyFile(String v) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, v, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withHostKeyFingerprint(String v) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, v, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withPython(String pythonLocation, String sparkSubmitLocation, Boolean userManagedEnvironment) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withNativeSharedDirectory(String v) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, v, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withDockerOptions(Boolean sharedVolumes, Boolean nvidiaDocker) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
+  public ComputeTargetSpec withSparkMaster(String v) {
+    return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, v, otherKeys);
+  }
+}

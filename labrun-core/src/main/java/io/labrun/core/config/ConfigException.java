@@ -1,0 +1,21 @@
+package io.labrun.core.config;
+
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+
+/**
+ * A malformed or invalid project file. The message always starts with {@code file:line:column: }
+ * (line and column when known), names the key and says what was expected, for example {@code
+ * aml_config/gpu.compute:3:7: 'nvidiaDocker' must be true or false, got "yes please"}.
+ */
+public final class ConfigException extends LabrunException {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigException(String location, String problem) {
+    super(ExitCode.BAD_INPUT, location + ": " + problem);
+  }
+
+  public ConfigException(String location, String problem, Throwable cause) {
+    super(ExitCode.BAD_INPUT, location + ": " + problem, cause);
+  }
+}

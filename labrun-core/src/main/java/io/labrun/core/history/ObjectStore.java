@@ -1,0 +1,26 @@
+package io.labrun.core.history;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Port: content-addressed storage of files (snapshot contents, manifests, artifacts), keyed by the
+ * SHA-256 of their bytes as lowercase hex. Identical content is stored once.
+ */
+public interface ObjectStore {
+  boolean contains(String sha256);
+
+  /** Stores a file and returns its hash. Storing content already present writes nothing. */
+  String put(Path file) throws IOException;
+
+  /** Stores bytes and returns their hash. */
+  String put(byte[] bytes) throws IOException;
+
+  InputStream open(String sha256) throws IOException;
+
+  /** Writes the object to {@code target} (replacing it), creating parent folders. */
+  void copyTo(String sha256, Path target) throws IOException;
+
+  long size(String sha256) throws IOException;
+}

@@ -1,0 +1,67 @@
+package io.labrun.core.history;
+
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.tracking.MetricPoint;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Port: run history. Implementations must be safe for several labrun processes at once (the
+ * embedded SQLite store) and several threads (the server). Status changes go through {@link
+ * #update(Run, RunStatus)}, a compare-and-set on the status, so two processes finishing the same
+ * run cannot both win.
+ */
+public interface RunStore extends AutoCloseable {
+  void create(Run run);
+
+  Optional<Run> find(String runId);
+
+  /**
+   * Replaces the run's record if its stored status is still {@code expected}; returns false (and
+   * changes nothing) if another process moved it first.
+   */
+  boolean update(Run run, RunStatus expected);
+
+  /** A page of runs, newest first. */
+  List<Run> list(RunQuery query);
+
+  /** Runs not yet in a final state, oldest first: the ones a reconcile pass looks at. */
+  List<Run> unfinished();
+
+  void delete(String runId);
+
+  void appendMetrics(String runId, List<MetricPoint> points);
+
+  /** Every point of one metric, in step order. */
+  List<MetricPoint> metric(String runId, String name);
+
+  /** The last point of each metric of a run, by metric name. */
+  Map<String, MetricSummary> metricSummaries(String runId);
+
+  void putParams(String runId, Map<String, String> params);
+
+  Map<String, String> params(String runId);
+
+  void putTags(String runId, Map<String, String> tags);
+
+  Map<String, String> tags(String runId);
+
+  void addArtifacts(String runId, List<Artifact> artifacts);
+
+  List<Artifact> artifacts(String runId);
+
+  /** Names an artifact of a run as an asset (the original's {@code history promote}). */
+  void promote(String runId, String artifactPath, String assetName);
+
+  /** Asset name to "runId:path". */
+  Map<String, String> assets();
+
+  @Override
+  void close();
+
+  /** Count, last value and range of one metric of a run. */
+  record MetricSummary(String name, long count, MetricPoint last, Double min, Double max) {}
+}

@@ -1,0 +1,18 @@
+package io.labrun.core.tracking;
+
+import io.labrun.core.run.Run;
+
+/**
+ * Port: where a run's live events go while someone watches it (a terminal, an SSE stream). Every
+ * method has an empty default so a sink only implements what it shows.
+ */
+public interface RunEvents {
+  default void status(Run run) {}
+
+  default void log(LogRecord record) {}
+
+  /** A line of labrun's own progress (preparing, building, collecting outputs). */
+  default void progress(String message) {}
+
+  RunEvents NONE = new RunEvents() {};
+}
