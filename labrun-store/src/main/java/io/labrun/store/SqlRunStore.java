@@ -1,0 +1,335 @@
+package io.labrun.store;
+
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.tracking.MetricPoint;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Run history in a SQL database: an SQLite file next to the user's projects (the default, safe for
+ * several labrun processes at once) or a PostgreSQL server shared by a team. Both get the same
+ * schema from the versioned scripts in {@code db/migration/}, brought up to date when the store is
+ * opened. Every failure reaches the caller as a {@link LabrunException} with exit code {@code
+ * STORE} (or {@code NOT_FOUND} for a run that is not there) and a one-line message.
+ */
+public final class SqlRunStore implements RunStore {
+  /** How long a write waits for another process that holds the database. */
+  public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final int BATCH = 5_000;
+  private static final String[] UNFINISHED = Arrays.stream(RunStatus.values())
+      .filter(s -> !s.isFinal()).map(Enum::name).toArray(String[]::new);
+
+  private final Database db;
+  private final String upsertParam;
+  private final String upsertTag;
+  private final String upsertArtifact;
+  private final String upsertAsset;
+
+  private SqlRunStore(Database db) {
+    this.db = db;
+    Dialect d = db.dialect();
+    this.upsertParam = d.upsert("params", List.of("run_id", "name"), List.of("value"));
+    this.upsertTag = d.upsert("tags", List.of("run_id", "name"), List.of("value"));
+    this.upsertArtifact = d.upsert("artifacts", List.of("run_id", "path"), List.of("size", "sha256"));
+    this.upsertAsset = d.upsert("assets", List.of("name"), List.of("run_id", "path"));
+  }
+
+  /** Opens the history at a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL. */
+  public static SqlRunStore open(String jdbcUrl) {
+    return open(jdbcUrl, DEFAULT_LOCK_TIMEOUT);
+  }
+
+  public static SqlRunStore open(String jdbcUrl, Duration lockTimeout) {
+    Database db = new Database(jdbcUrl, lockTimeout);
+    try {
+      Migrations.apply(db);
+      return new SqlRunStore(db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Opens (creating it and its folder if needed) the SQLite history in {@code file}. */
+  public static SqlRunStore openFile(Path file) {
+    return open("jdbc:sqlite:" + file.toAbsolutePath());
+  }
+
+  @Override
+  public void create(Run run) {
+    db.run("record run " + run.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(RunRows.INSERT)) {
+        RunRows.bindInsert(ps, run);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Run> find(String runId) {
+    return db.run("read run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(RunRows.SELECT + " WHERE id = ?")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(RunRows.read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean update(Run run, RunStatus expected) {
+    // One statement: the database decides which of two racing processes wins.
+    return db.run("update run " + run.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(RunRows.COMPARE_AND_SET)) {
+        RunRows.bindCompareAndSet(ps, run, expected);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public List<Run> list(RunQuery query) {
+    return db.run("list runs", c -> RunListing.list(c, query));
+  }
+
+  @Override
+  public List<Run> unfinished() {
+    String marks = String.join(", ", Collections.nCopies(UNFINISHED.length, "?"));
+    return db.run("list unfinished runs", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          RunRows.SELECT + " WHERE status IN (" + marks + ") ORDER BY created_ms, id")) {
+        for (int i = 0; i < UNFINISHED.length; i++) {
+          ps.setString(i + 1, UNFINISHED[i]);
+        }
+        return readRuns(ps);
+      }
+    });
+  }
+
+  /** Deletes the run and everything recorded about it; a run that is not there is no error. */
+  @Override
+  public void delete(String runId) {
+    db.transaction("delete run " + runId, c -> {
+      for (String table : List.of("assets", "metrics", "params", "tags", "artifacts")) {
+        execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
+      }
+      return execute(c, "DELETE FROM runs WHERE id = ?", runId);
+    });
+  }
+
+  @Override
+  public void appendMetrics(String runId, List<MetricPoint> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    db.transaction("record " + points.size() + " metric points of run " + runId, c -> {
+      requireRun(c, runId);
+      MetricRows.insert(c, runId, points, BATCH);
+      return null;
+    });
+  }
+
+  @Override
+  public List<MetricPoint> metric(String runId, String name) {
+    return db.run("read metric " + name + " of run " + runId, c -> MetricRows.points(c, runId, name));
+  }
+
+  @Override
+  public Map<String, MetricSummary> metricSummaries(String runId) {
+    return db.run("summarise the metrics of run " + runId, c -> MetricRows.summaries(c, runId));
+  }
+
+  @Override
+  public void putParams(String runId, Map<String, String> params) {
+    putNamed("params", upsertParam, runId, params);
+  }
+
+  @Override
+  public Map<String, String> params(String runId) {
+    return named("params", runId);
+  }
+
+  @Override
+  public void putTags(String runId, Map<String, String> tags) {
+    putNamed("tags", upsertTag, runId, tags);
+  }
+
+  @Override
+  public Map<String, String> tags(String runId) {
+    return named("tags", runId);
+  }
+
+  @Override
+  public void addArtifacts(String runId, List<Artifact> artifacts) {
+    if (artifacts.isEmpty()) {
+      return;
+    }
+    db.transaction("record the artifacts of run " + runId, c -> {
+      requireRun(c, runId);
+      try (PreparedStatement ps = c.prepareStatement(upsertArtifact)) {
+        for (Artifact a : artifacts) {
+          ps.setString(1, runId);
+          ps.setString(2, a.path());
+          ps.setLong(3, a.size());
+          ps.setString(4, a.sha256());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<Artifact> artifacts(String runId) {
+    return db.run("read the artifacts of run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
+        ps.setString(1, runId);
+        List<Artifact> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Artifact(rs.getString(1), rs.getLong(2), rs.getString(3)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Names an artifact as an asset; promoting again under the same name moves the name. */
+  @Override
+  public void promote(String runId, String artifactPath, String assetName) {
+    db.transaction("promote " + artifactPath + " of run " + runId + " as " + assetName, c -> {
+      requireRun(c, runId);
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?")) {
+        ps.setString(1, runId);
+        ps.setString(2, artifactPath);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw LabrunException.notFound("run " + runId + " has no artifact " + artifactPath
+                + "; `labrun history info -r " + runId + "` lists its artifacts");
+          }
+        }
+      }
+      return execute(c, upsertAsset, assetName, runId, artifactPath);
+    });
+  }
+
+  @Override
+  public Map<String, String> assets() {
+    return db.run("read the assets", c -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, run_id, path FROM assets ORDER BY name");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2) + ":" + rs.getString(3));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  /** The schema version of the database, for tests and diagnostics. */
+  int schemaVersion() {
+    return db.run("read the run history schema version", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM schema_version");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "SqlRunStore[" + db.location() + "]";
+  }
+
+  private void putNamed(String table, String upsert, String runId, Map<String, String> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    db.transaction("record the " + table + " of run " + runId, c -> {
+      requireRun(c, runId);
+      try (PreparedStatement ps = c.prepareStatement(upsert)) {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+          ps.setString(1, runId);
+          ps.setString(2, e.getKey());
+          ps.setString(3, e.getValue());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private Map<String, String> named(String table, String runId) {
+    return db.run("read the " + table + " of run " + runId, c -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, value FROM " + table + " WHERE run_id = ? ORDER BY name")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Inside a write transaction, so the run cannot vanish before the rows that point to it land. */
+  private static void requireRun(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw LabrunException.notFound("run " + runId + " is not in the run history; `labrun history list` shows the runs");
+        }
+      }
+    }
+  }
+
+  static List<Run> readRuns(PreparedStatement ps) throws SQLException {
+    List<Run> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(RunRows.read(rs));
+      }
+    }
+    return out;
+  }
+
+  private static int execute(Connection c, String sql, String... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+}
