@@ -37,10 +37,12 @@ CREATE INDEX runs_by_script ON runs (script, created_ms, id);
 CREATE INDEX runs_by_run_configuration ON runs (run_configuration, created_ms, id);
 CREATE INDEX runs_by_sweep ON runs (sweep_id, created_ms, id);
 
--- seq keeps the order in which points of one step were logged.
+-- seq keeps the order in which points of one step were logged. No foreign key on run_id: checking
+-- it for each of a million points costs a third of the insert time, and the store checks the run
+-- once per batch, in the same transaction, instead.
 CREATE TABLE metrics (
   seq     ${id},
-  run_id  TEXT NOT NULL REFERENCES runs (id),
+  run_id  TEXT NOT NULL,
   name    TEXT NOT NULL,
   step    BIGINT NOT NULL,
   time_ms BIGINT,

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -157,7 +158,7 @@ final class Database implements AutoCloseable {
     Dialect.Failure kind = dialect.classify(e);
     String why = switch (kind) {
       case LOCKED -> "the run history " + location + " stayed locked by another labrun process for more than "
-          + lockTimeout.toSeconds() + " s; try again when it has finished, or stop the process that holds it";
+          + seconds(lockTimeout) + "; try again when it has finished, or stop the process that holds it";
       case CORRUPT -> "the run history " + location + " is damaged or is not a labrun database; move it aside"
           + " (labrun then starts a new, empty history) or restore it from a backup";
       case READ_ONLY -> "the run history " + location + " is read-only; make the file and its folder writable";
@@ -166,11 +167,16 @@ final class Database implements AutoCloseable {
       case IO -> "a read or write error on the run history " + location + " (" + firstLine(e) + "); check the disk";
       case UNREACHABLE -> "cannot reach the run history database " + location + " (" + firstLine(e)
           + "); check that the server is up and the URL, user and password are right";
-      case DUPLICATE -> "the run history " + location + " holds such a record already";
+      // Every other write is an upsert: only a run id can be taken already.
+      case DUPLICATE -> "a run with this id is in the run history " + location + " already";
       case MISSING_PARENT -> "the run it belongs to is not in the run history " + location;
       case OTHER -> "the run history " + location + " answered: " + firstLine(e);
     };
     return new LabrunException(ExitCode.STORE, "could not " + action + ": " + why, e);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   private static String firstLine(SQLException e) {
@@ -210,7 +216,7 @@ final class Database implements AutoCloseable {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot create the data folder " + folder + " (" + reason(e)
-          + "); make its parent writable or choose another data folder", e);
+          + "); check the path and its permissions, or choose another data folder", e);
     }
     if (!Files.isWritable(folder)) {
       throw new LabrunException(ExitCode.STORE, "the data folder " + folder

@@ -21,6 +21,10 @@ import java.util.TreeMap;
 final class MetricRows {
   private static final String NAN = "NaN";
 
+  /** One metric of one run in step order: a range scan of index metrics_by_run_name_step. */
+  static final String POINTS = "SELECT name, step, time_ms, value, json FROM metrics"
+      + " WHERE run_id = ? AND name = ? ORDER BY step, seq";
+
   private MetricRows() {}
 
   static void insert(Connection c, String runId, List<MetricPoint> points, int batch) throws SQLException {
@@ -52,8 +56,7 @@ final class MetricRows {
   }
 
   static List<MetricPoint> points(Connection c, String runId, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, step, time_ms, value, json FROM metrics"
-        + " WHERE run_id = ? AND name = ? ORDER BY step, seq")) {
+    try (PreparedStatement ps = c.prepareStatement(POINTS)) {
       ps.setString(1, runId);
       ps.setString(2, name);
       ps.setFetchSize(10_000);

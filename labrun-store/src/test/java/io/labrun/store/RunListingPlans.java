@@ -18,8 +18,7 @@ final class RunListingPlans {
   }
 
   static List<String> explainMetric(Connection c) throws SQLException {
-    return plan(c, "SELECT name, step, time_ms, value, json FROM metrics WHERE run_id = ? AND name = ? ORDER BY step, seq",
-        List.of("r1", "loss"));
+    return plan(c, MetricRows.POINTS, List.of("r1", "loss"));
   }
 
   private static List<String> plan(Connection c, String sql, List<Object> args) throws SQLException {
