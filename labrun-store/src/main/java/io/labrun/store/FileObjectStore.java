@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -39,8 +42,9 @@ public final class FileObjectStore implements ObjectStore {
       Files.createDirectories(this.root);
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot create the object folder " + this.root + " (" + e.getMessage()
-          + "); make its parent writable or choose another data folder", e);
+          + "); check the path and its permissions, or choose another data folder", e);
     }
+    removeAbandonedTemporaryFiles();
   }
 
   public Path root() {
@@ -113,6 +117,20 @@ public final class FileObjectStore implements ObjectStore {
   @Override
   public long size(String sha256) throws IOException {
     return Files.size(existing(sha256));
+  }
+
+  // What a process killed in the middle of a put left. A day old: surely no put still writes it.
+  private void removeAbandonedTemporaryFiles() {
+    Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+      for (Path t : temps) {
+        if (Files.getLastModifiedTime(t).toInstant().isBefore(dayAgo)) {
+          Files.deleteIfExists(t);
+        }
+      }
+    } catch (IOException e) {
+      // Only disk space is at stake; the next store opened tries again.
+    }
   }
 
   /** Gives the stored bytes in {@code temp} their final name, unless another writer did already. */

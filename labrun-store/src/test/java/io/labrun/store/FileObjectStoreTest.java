@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +136,18 @@ class FileObjectStoreTest {
     assertThat(objects.contains(HELLO)).isFalse();
     assertThat(objects.put("hello\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(HELLO);
     assertThat(objects.contains(HELLO)).isTrue();
+  }
+
+  @Test
+  void temporaryFilesADayOldAreRemovedWhenTheStoreOpens() throws IOException {
+    Path old = Files.writeString(root.resolve(".tmp-old"), "x");
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+    Path recent = Files.writeString(root.resolve(".tmp-recent"), "x");
+
+    new FileObjectStore(root);
+
+    assertThat(old).doesNotExist();
+    assertThat(recent).exists();
   }
 
   @Test

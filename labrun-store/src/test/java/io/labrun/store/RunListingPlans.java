@@ -21,6 +21,10 @@ final class RunListingPlans {
     return plan(c, MetricRows.POINTS, List.of("r1", "loss"));
   }
 
+  static List<String> explainSummaries(Connection c) throws SQLException {
+    return plan(c, MetricRows.SUMMARIES, List.of("r1", "r1"));
+  }
+
   private static List<String> plan(Connection c, String sql, List<Object> args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
       for (int i = 0; i < args.size(); i++) {

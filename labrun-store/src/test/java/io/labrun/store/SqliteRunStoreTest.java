@@ -91,7 +91,7 @@ class SqliteRunStoreTest extends RunStoreContract {
     }
   }
 
-  /** No page of {@code history list} sorts rows: each is read in order from an index. */
+  /** No page of {@code history list} sorts rows: each is read in order from an index. Metrics use theirs. */
   @Test
   void listQueriesReadAnIndexInOrder() throws Exception {
     for (int i = 0; i < 50; i++) {
@@ -111,6 +111,8 @@ class SqliteRunStoreTest extends RunStoreContract {
       }
       assertThat(RunListingPlans.explainMetric(c)).anyMatch(line -> line.contains("metrics_by_run_name_step"))
           .noneMatch(line -> line.contains("TEMP B-TREE"));
+      assertThat(RunListingPlans.explainSummaries(c)).as("last points looked up per name, not by a second pass")
+          .contains("SEARCH m USING INDEX metrics_by_run_name_step (run_id=? AND name=? AND step=?)");
     }
   }
 
