@@ -146,7 +146,7 @@ class Writer(object):
             steps = self._steps
             if step is None:
                 step = steps.get(name, 0)
-            else:
+            elif type(step) is not int:
                 step = int(step)
             steps[name] = step + 1
             n = self._names.get(name)
