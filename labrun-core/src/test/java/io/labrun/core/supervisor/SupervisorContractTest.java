@@ -63,9 +63,10 @@ class SupervisorContractTest {
         import labrun
         from azureml.logging import get_azureml_logger
         print(os.environ["GREETING"] + " \\\\ back")
+        time.sleep(0.2)
         sys.stderr.write("to stderr\\n")
         sys.stderr.flush()
-        time.sleep(0.05)
+        time.sleep(0.2)
         sys.stdout.write("50%")
         sys.stdout.flush()
         time.sleep(0.3)
