@@ -1,0 +1,89 @@
+package io.labrun.core.supervisor;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the supervisor runs, as {@code STATE/launch.json}: the command, its working folder and extra
+ * environment, the log limit, an optional timeout, the grace between SIGTERM and SIGKILL, the pid
+ * of the labrun process that started the run, and the command that records the run's end when that
+ * process is gone (optional). Paths are as the supervisor sees them (inside a container, on a
+ * remote host), hence strings.
+ */
+public record LaunchSpec(
+    List<String> argv,
+    String cwd,
+    Map<String, String> env,
+    long logLimitBytes,
+    Long timeoutSeconds,
+    long killGraceSeconds,
+    long parentPid,
+    List<String> finalizeArgv) {
+
+  public static final String FILE_NAME = "launch.json";
+  public static final long DEFAULT_LOG_LIMIT_BYTES = 64L << 20;
+  public static final long DEFAULT_KILL_GRACE_SECONDS = 10;
+
+  public LaunchSpec {
+    if (argv == null || argv.isEmpty()) {
+      throw new IllegalArgumentException("argv must name a program");
+    }
+    argv = List.copyOf(argv);
+    env = env == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
+    finalizeArgv = finalizeArgv == null ? null : List.copyOf(finalizeArgv);
+    if (logLimitBytes <= 0 || killGraceSeconds < 0 || timeoutSeconds != null && timeoutSeconds <= 0) {
+      throw new IllegalArgumentException("log limit and timeout must be positive, the kill grace not negative");
+    }
+  }
+
+  /** A launch with the default limits, no timeout and no finalizer. */
+  public static LaunchSpec of(List<String> argv, String cwd, Map<String, String> env, long parentPid) {
+    return new LaunchSpec(argv, cwd, env, DEFAULT_LOG_LIMIT_BYTES, null, DEFAULT_KILL_GRACE_SECONDS, parentPid, null);
+  }
+
+  public LaunchSpec withTimeoutSeconds(Long v) {
+    return new LaunchSpec(argv, cwd, env, logLimitBytes, v, killGraceSeconds, parentPid, finalizeArgv);
+  }
+
+  public LaunchSpec withLogLimitBytes(long v) {
+    return new LaunchSpec(argv, cwd, env, v, timeoutSeconds, killGraceSeconds, parentPid, finalizeArgv);
+  }
+
+  public LaunchSpec withKillGraceSeconds(long v) {
+    return new LaunchSpec(argv, cwd, env, logLimitBytes, timeoutSeconds, v, parentPid, finalizeArgv);
+  }
+
+  public LaunchSpec withFinalizeArgv(List<String> v) {
+    return new LaunchSpec(argv, cwd, env, logLimitBytes, timeoutSeconds, killGraceSeconds, parentPid, v);
+  }
+
+  public String toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("argv", argv);
+    m.put("cwd", cwd);
+    m.put("env", env);
+    m.put("log_limit_bytes", logLimitBytes);
+    m.put("timeout_seconds", timeoutSeconds);
+    m.put("kill_grace_seconds", killGraceSeconds);
+    m.put("parent_pid", parentPid);
+    m.put("finalize_argv", finalizeArgv);
+    return Json.write(m);
+  }
+
+  /** Reads a launch.json; missing limits take their defaults. */
+  public static LaunchSpec parse(String json) {
+    Fields f = Fields.parse(FILE_NAME, json);
+    return new LaunchSpec(
+        f.stringList("argv"),
+        f.optString("cwd"),
+        f.stringMap("env"),
+        f.longValue("log_limit_bytes", DEFAULT_LOG_LIMIT_BYTES),
+        f.optLong("timeout_seconds"),
+        f.longValue("kill_grace_seconds", DEFAULT_KILL_GRACE_SECONDS),
+        f.longValue("parent_pid", 0),
+        f.optStringList("finalize_argv"));
+  }
+}

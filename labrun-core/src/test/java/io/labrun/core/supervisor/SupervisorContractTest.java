@@ -1,0 +1,162 @@
+package io.labrun.core.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.tracking.LogRecord;
+import io.labrun.core.tracking.LogRecord.Stream;
+import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.tracking.PythonRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cross-language contract: the real supervisor and logging libraries (unpacked from the jar's
+ * resources by {@link PythonRuntime}) run under {@code python3}, and the Java readers parse what
+ * they wrote.
+ */
+class SupervisorContractTest {
+  @TempDir Path tmp;
+  private Path state;
+  private Path work;
+  private PythonRuntime.Installed runtime;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    state = Files.createDirectories(tmp.resolve("state"));
+    work = Files.createDirectories(tmp.resolve("work"));
+    runtime = PythonRuntime.extract(tmp.resolve("runtime"));
+  }
+
+  private Process start(String script, LaunchSpec spec) throws IOException {
+    Files.writeString(work.resolve("script.py"), script);
+    Files.writeString(state.resolve(LaunchSpec.FILE_NAME), spec.toJson());
+    return new ProcessBuilder("python3", runtime.supervisor().toString(), state.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("supervisor.out").toFile())
+        .start();
+  }
+
+  private LaunchSpec spec() {
+    return LaunchSpec.of(List.of("python3", "script.py"), work.toString(), Map.of("GREETING", "hé\tllo"), ProcessHandle.current().pid());
+  }
+
+  private ExitRecord exit() throws IOException {
+    return ExitRecords.parse(Files.readString(state.resolve(ExitRecords.FILE_NAME)));
+  }
+
+  @Test
+  void outputExitAndMetricsAsTheJavaReadersSeeThem() throws Exception {
+    Process p = start("""
+        import os, sys, time
+        import labrun
+        from azureml.logging import get_azureml_logger
+        print(os.environ["GREETING"] + " \\\\ back")
+        time.sleep(0.2)
+        sys.stderr.write("to stderr\\n")
+        sys.stderr.flush()
+        time.sleep(0.2)
+        sys.stdout.write("50%")
+        sys.stdout.flush()
+        time.sleep(0.3)
+        print(" done \\U0001F600")
+        sys.stdout.buffer.write(b"bad \\xff\\n")
+        for i in range(3):
+            labrun.log_metric("loss", 1.0 / (i + 1))
+        labrun.log_metric("odd", float("nan"))
+        get_azureml_logger().log("curve", [1, 2, 3])
+        get_azureml_logger().log(description="ok", value=True)
+        labrun.log_param("lr", 0.01)
+        labrun.set_tag("model", "tiny")
+        sys.exit(3)
+        """, spec());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("supervisor.out"))).isZero();
+
+    ExitRecord exit = exit();
+    assertThat(exit.exitCode()).isEqualTo(3);
+    assertThat(exit.signal()).isNull();
+    assertThat(exit.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(exit.ended()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
+
+    SupervisorState s = SupervisorState.parse(Files.readString(state.resolve(SupervisorState.FILE_NAME)));
+    assertThat(s.childPgid()).isEqualTo(s.childPid());
+
+    byte[] log = Files.readAllBytes(state.resolve(OutputLogParser.FILE_NAME));
+    List<LogRecord> records = OutputLogParser.parse(log, 0);
+    assertThat(records).extracting(LogRecord::stream, LogRecord::text, LogRecord::endsLine).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, "hé\tllo \\ back", true),
+        org.assertj.core.groups.Tuple.tuple(Stream.STDERR, "to stderr", true),
+        org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, "50%", false),
+        org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, " done 😀", true),
+        org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, "bad \ufffd", true));
+    assertThat(records.get(records.size() - 1).nextOffset()).isEqualTo(log.length);
+
+    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME));
+    assertThat(metrics.points()).extracting(MetricPoint::name, MetricPoint::step, MetricPoint::text).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("loss", 0L, "1"),
+        org.assertj.core.groups.Tuple.tuple("loss", 1L, "0.5"),
+        org.assertj.core.groups.Tuple.tuple("loss", 2L, "0.3333333333333333"),
+        org.assertj.core.groups.Tuple.tuple("odd", 0L, "NaN"),
+        org.assertj.core.groups.Tuple.tuple("curve", 0L, "[1,2,3]"),
+        org.assertj.core.groups.Tuple.tuple("ok", 0L, "1"));
+    assertThat(metrics.params()).isEqualTo(Map.of("lr", "0.01"));
+    assertThat(metrics.tags()).isEqualTo(Map.of("model", "tiny"));
+  }
+
+  @Test
+  void liveFollowingAndCancel() throws Exception {
+    Process p = start("""
+        import os, time, labrun
+        labrun.log_metric("step", 1)
+        print("waiting", flush=True)
+        while not os.path.exists("go"):
+            time.sleep(0.02)
+        labrun.log_metric("step", 2)
+        print("going on", flush=True)
+        time.sleep(60)
+        """, spec().withKillGraceSeconds(5));
+    Path metricsDir = state.resolve(MetricsParser.DIR_NAME);
+    Path output = state.resolve(OutputLogParser.FILE_NAME);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(output) && !OutputLogParser.read(output, 0, 1 << 20).isEmpty());
+    MetricsParser.Batch first = MetricsParser.read(metricsDir);
+    assertThat(first.points()).extracting(MetricPoint::value).containsExactly(1.0);
+    List<LogRecord> seen = OutputLogParser.read(output, 0, 1 << 20);
+
+    Files.createFile(work.resolve("go"));
+    long resume = seen.get(seen.size() - 1).nextOffset();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !OutputLogParser.read(output, resume, 1 << 20).isEmpty());
+    assertThat(OutputLogParser.read(output, resume, 1 << 20)).extracting(LogRecord::text).containsExactly("going on");
+    MetricsParser.Batch second = MetricsParser.read(metricsDir, first.offsets());
+    assertThat(second.points()).extracting(MetricPoint::value).containsExactly(2.0);
+
+    p.toHandle().destroy(); // SIGTERM to the supervisor: cancel
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ExitRecord exit = exit();
+    assertThat(exit.canceled()).isTrue();
+    assertThat(exit.signal()).isEqualTo(15);
+    assertThat(exit.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(new String(Files.readAllBytes(output), StandardCharsets.UTF_8)).contains("\ts\tcanceled");
+  }
+
+  @Test
+  void interpreterNotFound() throws Exception {
+    Process p = start("", new LaunchSpec(List.of(tmp.resolve("no-python").toString()), work.toString(), Map.of(), 1 << 20, null, 1, 0, null));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    ExitRecord exit = exit();
+    assertThat(exit.exitCode()).isEqualTo(127);
+    assertThat(exit.error()).contains("not found");
+    assertThat(exit.status()).isEqualTo(RunStatus.FAILED);
+  }
+}
