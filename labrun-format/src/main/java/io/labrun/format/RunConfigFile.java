@@ -90,7 +90,8 @@ final class RunConfigFile {
     Node.Mapping root = TreeReader.read(existing, wanted).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
     List<Edit> edits = Edit.plan(KEYS, root, KEYS.read(root, values, true), config, config.otherKeys(), json);
     if (json) {
-      return JsonEmitter.document(Edit.asEntries(edits), existing.lineEnding());
+      boolean unchanged = edits.stream().allMatch(e -> e instanceof Edit.Keep);
+      return unchanged ? existing.text() : JsonEmitter.document(Edit.asEntries(edits), existing.lineEnding());
     }
     return YamlEditor.apply(existing, root, edits)
         .orElseGet(() -> YamlEmitter.document(Edit.fresh(KEYS, config, config.otherKeys(), false), existing.lineEnding()));
