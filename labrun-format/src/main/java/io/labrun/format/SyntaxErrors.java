@@ -72,7 +72,11 @@ final class SyntaxErrors {
       String found = after(problem, "but found ");
       reason = found.contains("-") || found.contains("sequence")
           ? "this list item is not lined up with the items or keys above it; check the indentation"
-          : "unexpected " + token(found) + " after a value; check the indentation, or quote the whole value";
+          : "found " + token(found) + " where a new key or the end of the block was expected; check the indentation, or quote the whole value";
+    } else if (problem.startsWith("sequence entries are not allowed")) {
+      reason = "a list item '- ' is not allowed here; check the indentation, or quote a value that starts with '-'";
+    } else if (problem.startsWith("mapping keys are not allowed")) {
+      reason = "a '?' key is not allowed here; quote a value that starts with '?'";
     } else {
       reason = readable(problem.isEmpty() ? context : problem);
     }
@@ -98,6 +102,9 @@ final class SyntaxErrors {
       case "<scalar>" -> "text";
       case "<block sequence start>", "-", "<block entry>" -> "a list item '-'";
       case "<block mapping start>" -> "a new map";
+      case "<tag>" -> "a tag ('!')";
+      case "<anchor>" -> "an anchor ('&')";
+      case "<alias>" -> "an alias ('*')";
       case "<document start>" -> "'---'";
       case "<document end>" -> "'...'";
       default -> s.length() <= 3 ? "'" + s + "'" : s.replaceAll("[<>]", "");
@@ -111,10 +118,17 @@ final class SyntaxErrors {
       m.appendReplacement(b, Matcher.quoteReplacement(token("<" + m.group(1) + ">")));
     }
     m.appendTail(b);
-    return b.toString().replace("''", "'");
+    // SnakeYAML shows a character as c(99); show it as 'c'
+    return b.toString().replace("''", "'")
+        .replace("the node content", "a value")
+        .replaceAll("found:?\\s?(\\S)\\(\\d+\\)", "found '$1'")
+        .replaceAll("found:?\\s?(\\s)\\(\\d+\\)", "found a space")
+        .replaceAll("character found (\\S)\\(\\d+\\)", "character '$1'")
+        .replaceAll("\\(\\d+\\)", "");
   }
 
-  private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.+?)' \\(code \\d+\\)\\):? ?(.*)$");
+  private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.+?)' \\(code [^)]*\\)\\):? ?(.*)$");
+  private static final Pattern CLOSE_MARKER = Pattern.compile("^Unexpected close marker '(.)': (?:expected '(.)')?");
   private static final Pattern UNRECOGNIZED = Pattern.compile("^Unrecognized token '(.*?)'.*$");
 
   static String json(String raw) {
@@ -134,6 +148,12 @@ final class SyntaxErrors {
             ? "invalid JSON: a ',' before '}' must be followed by another key (JSON allows no trailing comma)"
             : "invalid JSON: expected a key in double quotes, found '" + c + "'";
       }
+      if (expecting.contains("colon to separate")) {
+        return "invalid JSON: expected ':' after a key, found '" + c + "'";
+      }
+      if (c.equals("\uFEFF")) {
+        return "invalid JSON: unexpected byte-order mark (U+FEFF) inside the file; remove it";
+      }
       if (c.equals("'")) {
         return "invalid JSON: text must be in double quotes, not single quotes";
       }
@@ -147,6 +167,15 @@ final class SyntaxErrors {
       return msg.contains("close marker for Object") || msg.contains("close marker for Array")
           ? "invalid JSON: the file ends before every '{' and '[' is closed"
           : "invalid JSON: the file ends in the middle of a value";
+    }
+    m = CLOSE_MARKER.matcher(msg);
+    if (m.find()) {
+      return m.group(2) == null
+          ? "invalid JSON: '" + m.group(1) + "' closes nothing"
+          : "invalid JSON: found '" + m.group(1) + "' where '" + m.group(2) + "' should close the " + (m.group(2).equals("}") ? "object" : "list");
+    }
+    if (msg.startsWith("Illegal character") && msg.contains("CTRL-CHAR")) {
+      return "invalid JSON: a control character is not allowed here; remove it";
     }
     if (msg.startsWith("Illegal unquoted character")) {
       return "invalid JSON: a line break or control character inside text must be escaped (\\n, \\t)";

@@ -108,7 +108,7 @@ final class Values {
         throw error(e.value().position(), "'" + key + "' entry '" + e.key() + "' must be a single value (text), got " + e.value().describe());
       }
       if (s.isNull()) {
-        throw error(e.keyPosition(), "'" + key + "' entry '" + e.key() + "' has no value; write " + e.key() + ": \"\" for an empty one");
+        throw error(e.keyPosition(), "'" + key + "' entry '" + e.key() + "' has no value; write " + YamlEmitter.scalar(e.key()) + ": \"\" for an empty one");
       }
       out.put(e.key(), s.text());
     }

@@ -82,7 +82,7 @@ class MalformedFilesTest {
       tab-after-colon.compute | 1:6: invalid YAML: a tab character is not allowed here; YAML indentation and separators must be spaces
       tab-indent.compute | 2:1: invalid YAML: a tab character is not allowed here; YAML indentation and separators must be spaces
       target-null.runconfig | 1:1: 'Target' must name a compute target (a .compute file in aml_config/), got no value
-      text-after-quote.compute | 1:15: invalid YAML: unexpected text after a value; check the indentation, or quote the whole value
+      text-after-quote.compute | 1:15: invalid YAML: found text where a new key or the end of the block was expected; check the indentation, or quote the whole value
       top-level-list.compute | 1:1: a .compute file must be a map of keys to values, got a list
       top-level-list.runconfig | 1:1: a .runconfig file must be a map of keys to values, got a list
       top-level-text.compute | 1:1: a .compute file must be a map of keys to values, got "local"
