@@ -81,6 +81,11 @@ final class RunConfigFile {
   static String write(RunConfiguration config, SourceText existing) {
     boolean json = config.form() == RunConfiguration.Form.LEGACY_JSON;
     TreeReader.Syntax wanted = json ? TreeReader.Syntax.JSON : TreeReader.Syntax.YAML;
+    if (existing != null) {
+      // a file that cannot be read is never overwritten, not even to change its form
+      Values check = new Values(existing.label());
+      TreeReader.read(existing, TreeReader.sniff(existing)).ifPresent(n -> check.mapping("a .runconfig file", n));
+    }
     if (existing == null || existing.text().isBlank() || TreeReader.sniff(existing) != wanted) {
       List<Edit.Append> entries = Edit.fresh(KEYS, config, config.otherKeys(), json);
       String eol = existing == null ? "\n" : existing.lineEnding();

@@ -79,7 +79,11 @@ final class TreeReader {
       throw SyntaxErrors.translate(e, source, syntax);
     } catch (RuntimeException e) {
       // SnakeYAML may throw its own unchecked errors past Jackson; they are syntax errors too.
-      throw SyntaxErrors.translate(e, source, syntax);
+      // Anything else is a bug here and must not pass for a problem in the user's file.
+      if (e.getClass().getName().startsWith("org.snakeyaml.")) {
+        throw SyntaxErrors.translate(e, source, syntax);
+      }
+      throw e;
     }
   }
 

@@ -173,4 +173,15 @@ class RunConfigurationWriteTest {
         """);
     assertThat(p.configs.runConfiguration("e").value().environmentVariables()).containsExactlyEntriesOf(env);
   }
+
+  @Test
+  void aFileThatCannotBeParsedIsNeverOverwritten() {
+    String broken = "{ \"Target\": \"docker\",\n  \"TrackedRun\": tru }\n";
+    TestProject p = new TestProject(root).write("b.runconfig", broken);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> p.configs.writeRunConfiguration(RunConfiguration.forTarget("b", "docker", Framework.PYTHON)))
+        .hasMessageStartingWith("aml_config/b.runconfig:2:17: invalid JSON");
+    assertThat(p.read("b.runconfig")).isEqualTo(broken);
+  }
 }
