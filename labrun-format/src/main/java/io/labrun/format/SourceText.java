@@ -43,7 +43,7 @@ record SourceText(String label, String text, boolean byteOrderMark) {
     int lineStart = 0;
     int line = 1;
     for (int i = 0; i < bad; i++) {
-      if (bytes[i] == '\n') {
+      if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
         line++;
         lineStart = i + 1;
       }
@@ -60,17 +60,30 @@ record SourceText(String label, String text, boolean byteOrderMark) {
         String.format("the file is not valid UTF-8 (byte 0x%02X); save it with UTF-8 encoding", bytes[bad] & 0xff));
   }
 
-  /** The line ending new lines should use: the file's own, {@code \n} for a new file. */
-  String lineEnding() {
-    return text.contains("\r\n") ? "\r\n" : "\n";
+  /** Whether the char at {@code i} ends a line: a {@code \n}, or a {@code \r} not followed by one. */
+  static boolean isLineEnd(CharSequence text, int i) {
+    char c = text.charAt(i);
+    return c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n');
   }
 
-  /** The lines of the text, each with its line terminator (the last one may have none). */
+  /** The line ending new lines should use: the file's own, {@code \n} for a new file. */
+  String lineEnding() {
+    if (text.contains("\r\n")) {
+      return "\r\n";
+    }
+    return text.indexOf('\r') >= 0 && text.indexOf('\n') < 0 ? "\r" : "\n";
+  }
+
+  /**
+   * The lines of the text, each with its line terminator (the last one may have none). As in
+   * YAML and JSON, a line ends with {@code \n}, {@code \r\n} or a lone {@code \r}, so that line
+   * numbers agree with the parser's.
+   */
   List<String> lines() {
     List<String> lines = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
+      if (isLineEnd(text, i)) {
         lines.add(text.substring(start, i + 1));
         start = i + 1;
       }
@@ -86,7 +99,7 @@ record SourceText(String label, String text, boolean byteOrderMark) {
     int line = 1;
     int lineStart = 0;
     for (int i = 0; i < Math.min(offset, text.length()); i++) {
-      if (text.charAt(i) == '\n') {
+      if (isLineEnd(text, i)) {
         line++;
         lineStart = i + 1;
       }

@@ -122,13 +122,13 @@ final class YamlEditor {
   }
 
   private static void endLine(StringBuilder out, String eol) {
-    if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+    if (out.length() > 0 && out.charAt(out.length() - 1) != '\n' && out.charAt(out.length() - 1) != '\r') {
       out.append(eol);
     }
   }
 
   static String stripEol(String line) {
     return line.endsWith("\r\n") ? line.substring(0, line.length() - 2)
-        : line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+        : line.endsWith("\n") || line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 }

@@ -1,11 +1,15 @@
 package io.labrun.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ConfigException;
+import io.labrun.core.config.RunConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -13,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Randomly damaged versions of real files either load or fail with a one-line {@link
- * ConfigException}; no parser exception or stack trace text ever reaches the user.
+ * ConfigException}; no parser exception or stack trace text ever reaches the user. Those that
+ * load can be updated in place and read back with the new values.
  */
 class MangledFilesTest {
   @TempDir Path root;
@@ -28,6 +33,22 @@ class MangledFilesTest {
       sharedVolumes: [true]
       extra: {a: [1, 'two', "three"]}
       """;
+  private static final String VALID_COMPUTE = """
+      # remote GPU host
+      type: "remotedocker"   # a comment
+      baseDockerImage: >-
+        microsoft/mmlspark:plus-0.9.9
+      address: 10.0.0.7
+
+      # the port
+      port: 22
+      pythonLocation: 'py # x'  # why
+      extra:
+        a: [1, 'two', "three"]
+        b:
+        - x
+      # tail
+      """;
   private static final String RUNCONFIG = """
       ArgumentVector:
         - "$file"
@@ -36,6 +57,18 @@ class MangledFilesTest {
       EnvironmentVariables:
         A: "x y"
       Framework: PySpark
+      """;
+  private static final String VALID_RUNCONFIG = """
+      # runs
+      ArgumentVector:
+        - "$file"   # the script
+        # - --verbose
+        - 10
+      Target: local
+      EnvironmentVariables: {A: "x y", B: 2}
+      CondaFile: env.yml # old name
+      Framework: PySpark
+      UseSampling: true
       """;
   private static final String JSON = """
       { "Description": "Run inside a custom-built docker container.",
@@ -83,6 +116,66 @@ class MangledFilesTest {
       }
     }
     assertThat(failures).as("the mangling produces errors").isGreaterThan(500);
+  }
+
+  @Test
+  void damagedButReadableFilesCanBeUpdatedAndReadBack() {
+    TestProject p = new TestProject(root);
+    Random random = new Random(42);
+    int updated = 0;
+    for (int i = 0; i < 2000; i++) {
+      byte[] before = mangle(VALID_COMPUTE, random);
+      p.writeBytes("f.compute", before);
+      ComputeTargetSpec spec;
+      try {
+        spec = p.configs.computeTarget("f").value();
+      } catch (ConfigException e) {
+        continue;
+      }
+      ComputeTargetSpec changed = spec.withPython("python" + i, spec.sparkSubmitLocation(), spec.userManagedEnvironment())
+          .withBaseDockerImage(random.nextBoolean() ? null : "image:" + i)
+          .withSparkMaster("local[" + i + "]");
+
+      p.configs.writeComputeTarget(changed);
+
+      String after = p.read("f.compute");
+      assertThat(catchThrowable(() -> p.configs.computeTarget("f")))
+          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after).isNull();
+      assertThat(p.configs.computeTarget("f").value()).as(after).isEqualTo(changed);
+      updated++;
+    }
+    assertThat(updated).as("enough damaged files stay readable").isGreaterThan(300);
+  }
+
+  @Test
+  void damagedButReadableRunConfigurationsCanBeUpdatedAndReadBack() {
+    TestProject p = new TestProject(root);
+    Random random = new Random(43);
+    int updated = 0;
+    for (int i = 0; i < 2000; i++) {
+      String file = i % 2 == 0 ? "y.runconfig" : "j.runconfig";
+      byte[] before = mangle(i % 2 == 0 ? VALID_RUNCONFIG : JSON, random);
+      p.writeBytes(file, before);
+      String name = file.substring(0, 1);
+      RunConfiguration c;
+      try {
+        c = p.configs.runConfiguration(name).value();
+      } catch (ConfigException e) {
+        continue;
+      }
+      RunConfiguration changed = new RunConfiguration(name, c.description(), List.of("$file", "--seed", "" + i), "target" + i,
+          random.nextBoolean() ? null : Map.of("K", "v" + i), c.framework(), random.nextBoolean() ? null : "env" + i + ".yml",
+          c.sparkDependenciesFile(), c.prepareEnvironment(), !c.tracked(), c.otherKeys(), c.form());
+
+      p.configs.writeRunConfiguration(changed);
+
+      String after = p.read(file);
+      assertThat(catchThrowable(() -> p.configs.runConfiguration(name)))
+          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after).isNull();
+      assertThat(p.configs.runConfiguration(name).value()).as(after).isEqualTo(changed);
+      updated++;
+    }
+    assertThat(updated).as("enough damaged files stay readable").isGreaterThan(300);
   }
 
   private static byte[] mangle(String text, Random random) {

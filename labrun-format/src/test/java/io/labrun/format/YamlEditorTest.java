@@ -73,4 +73,13 @@ class YamlEditorTest {
 
     assertThat(p.read("x.compute")).isEqualTo("# only a comment\ntype: local\n");
   }
+
+  @Test
+  void aLoneCarriageReturnEndsALineAsForTheParser() {
+    TestProject p = new TestProject(root).write("x.compute", "type: local\rpythonLocation: python # why\rextra:\n  a: 1\n");
+
+    p.configs.writeComputeTarget(p.configs.computeTarget("x").value().withPython("py", null, null));
+
+    assertThat(p.read("x.compute")).isEqualTo("type: local\rpythonLocation: py # why\nextra:\n  a: 1\n");
+  }
 }
