@@ -1,0 +1,104 @@
+package io.labrun.format;
+
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.Loaded;
+import io.labrun.core.config.RunConfiguration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code aml_config/<name>.runconfig} file, in YAML or in the original's older JSON form
+ * (content starting with '{'), where the conda file key was spelled {@code CondaFile}.
+ */
+final class RunConfigFile {
+  private RunConfigFile() {}
+
+  private static final String TARGET = "Target";
+  private static final String INERT = "has no effect in labrun (it belonged to the data-preparation product)";
+
+  static final KeyTable<RunConfiguration> KEYS = new KeyTable<>(List.of(
+      KeyTable.Key.of("ArgumentVector", Values::stringList, RunConfiguration::argumentVector),
+      KeyTable.Key.of(TARGET, RunConfigFile::target, RunConfiguration::target),
+      KeyTable.Key.of("EnvironmentVariables", Values::stringMap, RunConfiguration::environmentVariables),
+      KeyTable.Key.<RunConfiguration>of("Framework", RunConfigFile::framework, RunConfiguration::framework)
+          .writtenAs(f -> ((Framework) f).configName()),
+      KeyTable.Key.<RunConfiguration>of("CondaDependenciesFile", Values::string, RunConfiguration::condaDependenciesFile)
+          .alsoSpelled("CondaFile", true),
+      KeyTable.Key.of("SparkDependenciesFile", Values::string, RunConfiguration::sparkDependenciesFile),
+      KeyTable.Key.of("PrepareEnvironment", Values::bool, RunConfiguration::prepareEnvironment),
+      KeyTable.Key.of("TrackedRun", Values::bool, RunConfiguration::trackedRun),
+      KeyTable.Key.of("Description", Values::string, RunConfiguration::description)),
+      Set.of("ManagedEnvironment"),
+      Map.of("UseSampling", INERT, "DataSourceSettings", INERT, "DataSourceSubstitutions", INERT));
+
+  private static Object target(Values v, String key, Node node) {
+    String t = v.string(key, node);
+    if (t == null || t.isBlank()) {
+      throw v.error(node.position(), "'" + key + "' must name a compute target (a .compute file in aml_config/), got " + node.describe());
+    }
+    return t;
+  }
+
+  private static Object framework(Values v, String key, Node node) {
+    if (node instanceof Node.Scalar s && s.isNull()) {
+      return null;
+    }
+    if (node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING) {
+      Optional<Framework> f = Framework.parse(s.text());
+      if (f.isPresent()) {
+        return f.get();
+      }
+    }
+    throw v.error(node.position(), "'" + key + "' must be Python or PySpark, got " + node.describe());
+  }
+
+  static Loaded<RunConfiguration> read(String name, SourceText source) {
+    Values values = new Values(source.label());
+    TreeReader.Syntax syntax = TreeReader.sniff(source);
+    Node.Mapping root = TreeReader.read(source, syntax).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    KeyTable.Reading r = KEYS.read(root, values, false);
+    if (r.typed().get(TARGET) == null) {
+      throw values.error(Position.FILE, "'Target' is missing; name the compute target to run on, for example 'Target: local'");
+    }
+    Map<String, Object> t = r.typed();
+    @SuppressWarnings("unchecked")
+    RunConfiguration config = new RunConfiguration(name, (String) t.get("Description"),
+        (List<String>) t.get("ArgumentVector"), (String) t.get(TARGET),
+        (Map<String, String>) t.get("EnvironmentVariables"), (Framework) t.get("Framework"),
+        (String) t.get("CondaDependenciesFile"), (String) t.get("SparkDependenciesFile"),
+        (Boolean) t.get("PrepareEnvironment"), (Boolean) t.get("TrackedRun"), r.otherKeys(),
+        syntax == TreeReader.Syntax.JSON ? RunConfiguration.Form.LEGACY_JSON : RunConfiguration.Form.YAML);
+    return new Loaded<>(config, r.warnings());
+  }
+
+  /**
+   * The new text of the file in the configuration's form. An existing file of the same form is
+   * updated in place (keeping its key spellings, and for YAML its comments); otherwise the file is
+   * written from scratch.
+   */
+  static String write(RunConfiguration config, SourceText existing) {
+    boolean json = config.form() == RunConfiguration.Form.LEGACY_JSON;
+    TreeReader.Syntax wanted = json ? TreeReader.Syntax.JSON : TreeReader.Syntax.YAML;
+    if (existing != null) {
+      // a file that cannot be read is never overwritten, not even to change its form
+      Values check = new Values(existing.label());
+      TreeReader.read(existing, TreeReader.sniff(existing)).ifPresent(n -> check.mapping("a .runconfig file", n));
+    }
+    if (existing == null || existing.text().isBlank() || TreeReader.sniff(existing) != wanted) {
+      List<Edit.Append> entries = Edit.fresh(KEYS, config, config.otherKeys(), json);
+      String eol = existing == null ? "\n" : existing.lineEnding();
+      return json ? JsonEmitter.document(entries, eol) : YamlEmitter.document(entries, eol);
+    }
+    Values values = new Values(existing.label());
+    Node.Mapping root = TreeReader.read(existing, wanted).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    List<Edit> edits = Edit.plan(KEYS, root, KEYS.read(root, values, true), config, config.otherKeys(), json);
+    if (json) {
+      boolean unchanged = edits.stream().allMatch(e -> e instanceof Edit.Keep);
+      return unchanged ? existing.text() : JsonEmitter.document(Edit.asEntries(edits), existing.lineEnding());
+    }
+    return YamlEditor.apply(existing, root, edits)
+        .orElseGet(() -> YamlEmitter.document(Edit.fresh(KEYS, config, config.otherKeys(), false), existing.lineEnding()));
+  }
+}
