@@ -1,10 +1,10 @@
 package io.labrun.core.snapshot;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,20 +31,77 @@ final class Manifest {
   private Manifest() {}
 
   static byte[] encode(List<SnapshotEntry> entries) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + entries.size() * 120);
-    StringBuilder line = new StringBuilder(256);
-    line.append(HEADER).append('\n');
+    Bytes out = new Bytes(32 + entries.size() * 110);
+    out.ascii(HEADER).add('\n');
+    StringBuilder escaped = new StringBuilder();
     for (SnapshotEntry e : entries) {
-      line.append(e.sha256()).append(' ').append(e.size()).append(' ').append(e.executable() ? "755" : "644").append(' ');
-      escape(e.path(), line);
-      line.append('\n');
-      if (line.length() > 8192) {
-        out.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-        line.setLength(0);
+      out.ascii(e.sha256()).add(' ').ascii(Long.toString(e.size())).add(' ').ascii(e.executable() ? "755" : "644").add(' ');
+      String path = e.path();
+      if (isPlainAscii(path)) {
+        out.ascii(path);
+      } else {
+        escaped.setLength(0);
+        escape(path, escaped);
+        out.utf8(escaped.toString());
+      }
+      out.add('\n');
+    }
+    return out.toArray();
+  }
+
+  /** Printable ASCII without a backslash: written as is, one byte per char. */
+  private static boolean isPlainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '\\') {
+        return false;
       }
     }
-    out.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    return true;
+  }
+
+  /** A growable byte array that takes ASCII strings without an encoder. */
+  private static final class Bytes {
+    private byte[] buf;
+    private int len;
+
+    Bytes(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    Bytes add(char c) {
+      ensure(1);
+      buf[len++] = (byte) c;
+      return this;
+    }
+
+    Bytes ascii(String s) {
+      int n = s.length();
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[len + i] = (byte) s.charAt(i);
+      }
+      len += n;
+      return this;
+    }
+
+    Bytes utf8(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, len, b.length);
+      len += b.length;
+      return this;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(buf, len);
+    }
+
+    private void ensure(int more) {
+      if (len + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+      }
+    }
   }
 
   static String idOf(byte[] manifest) {

@@ -2,6 +2,7 @@ package io.labrun.core.snapshot;
 
 import io.labrun.core.error.LabrunException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,8 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <p>One {@code lstat} per entry. It does not use {@code Files.walkFileTree}: the attributes that
  * gives are {@code BasicFileAttributes} without the permission bits, and {@code chmod +x} changes
  * neither size nor time, so the executable bit needs the mode on every walk; reading {@code
- * PosixFileAttributes} straight away gets it from the same {@code lstat}.
+ * PosixFileAttributes} straight away gets it from the same {@code lstat}. Folders are listed in
+ * parallel (one fork-join task per folder): with the metadata cached, the walk is CPU-bound in
+ * the JDK's per-file work, and on a network file system it is latency-bound; both gain.
  *
  * <p>Symbolic links: a link whose target, fully resolved, is a regular file inside the project is
  * taken as a regular file with the target's content and executable bit (targets such as Docker or
@@ -39,10 +44,13 @@ final class ProjectWalk {
 
   record Result(List<Found> files, List<SnapshotReport.Skipped> skipped) {}
 
+  /** Shared by all walks; its threads are daemons and end when idle. */
+  private static final class Pool {
+    static final ForkJoinPool INSTANCE = new ForkJoinPool(Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors())));
+  }
+
   private final Path realRoot;
   private final boolean posix;
-  private final List<Found> files = new ArrayList<>();
-  private final List<SnapshotReport.Skipped> skipped = new ArrayList<>();
 
   private ProjectWalk(Path root) throws IOException {
     this.realRoot = root.toRealPath();
@@ -57,69 +65,112 @@ final class ProjectWalk {
     if (Files.isRegularFile(amlignore)) {
       rules = rules.withAmlignore(readText(amlignore));
     }
-    walk.directory(root, "", rules);
-    return new Result(walk.files, walk.skipped);
+    Folder top = walk.new Folder(root, "", rules);
+    try {
+      Pool.INSTANCE.invoke(top);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<Found> files = new ArrayList<>();
+    List<SnapshotReport.Skipped> skipped = new ArrayList<>();
+    top.collect(files, skipped);
+    return new Result(files, skipped);
   }
 
-  private void directory(Path dir, String rel, IgnoreRules rules) throws IOException {
-    List<Path> children = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      for (Path child : stream) {
-        children.add(child);
-        if (child.getFileName().toString().equals(IgnoreRules.GITIGNORE) && Files.isRegularFile(child)) {
-          rules = rules.withGitignore(rel, readText(child));
+  /** Lists one folder; its subfolders are tasks of their own. */
+  private final class Folder extends RecursiveAction {
+    private final Path dir;
+    private final String rel;
+    private final IgnoreRules inherited;
+    private final List<Found> files = new ArrayList<>();
+    private final List<SnapshotReport.Skipped> skipped = new ArrayList<>();
+    private final List<Folder> subfolders = new ArrayList<>();
+
+    Folder(Path dir, String rel, IgnoreRules rules) {
+      this.dir = dir;
+      this.rel = rel;
+      this.inherited = rules;
+    }
+
+    @Override
+    protected void compute() {
+      try {
+        list();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      invokeAll(subfolders);
+    }
+
+    void collect(List<Found> allFiles, List<SnapshotReport.Skipped> allSkipped) {
+      allFiles.addAll(files);
+      allSkipped.addAll(skipped);
+      for (Folder f : subfolders) {
+        f.collect(allFiles, allSkipped);
+      }
+    }
+
+    private void list() throws IOException {
+      IgnoreRules rules = inherited;
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        for (Path child : stream) {
+          children.add(child);
+          if (child.getFileName().toString().equals(IgnoreRules.GITIGNORE) && Files.isRegularFile(child)) {
+            rules = rules.withGitignore(rel, readText(child));
+          }
+        }
+      } catch (NoSuchFileException e) {
+        return; // removed while we walked
+      } catch (IOException e) {
+        throw cannotRead(rel.isEmpty() ? "the project folder" : rel + "/", e);
+      }
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        String path = rel.isEmpty() ? name : rel + "/" + name;
+        BasicFileAttributes attrs;
+        try {
+          attrs = readAttributes(child, path, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        boolean directory = attrs.isDirectory();
+        if (rules.isIgnored(path, directory)) {
+          continue;
+        }
+        checkNameRoundTrips(dir, child, path);
+        if (directory) {
+          subfolders.add(new Folder(child, path, rules));
+        } else if (attrs.isRegularFile()) {
+          files.add(found(path, child, attrs));
+        } else if (attrs.isSymbolicLink()) {
+          link(path, child);
+        } else {
+          skipped.add(new SnapshotReport.Skipped(path, "not a regular file (a socket, pipe or device)"));
         }
       }
-    } catch (NoSuchFileException e) {
-      return; // removed while we walked
-    } catch (IOException e) {
-      throw cannotRead(rel.isEmpty() ? "the project folder" : rel + "/", e);
     }
-    for (Path child : children) {
-      String name = child.getFileName().toString();
-      String path = rel.isEmpty() ? name : rel + "/" + name;
-      BasicFileAttributes attrs;
-      try {
-        attrs = readAttributes(child, path, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
-        continue;
-      }
-      boolean directory = attrs.isDirectory();
-      if (rules.isIgnored(path, directory)) {
-        continue;
-      }
-      checkNameRoundTrips(dir, child, path);
-      if (directory) {
-        directory(child, path, rules);
-      } else if (attrs.isRegularFile()) {
-        files.add(found(path, child, attrs));
-      } else if (attrs.isSymbolicLink()) {
-        link(path, child);
-      } else {
-        skipped.add(new SnapshotReport.Skipped(path, "not a regular file (a socket, pipe or device)"));
-      }
-    }
-  }
 
-  private void link(String path, Path link) throws IOException {
-    Path target;
-    try {
-      target = link.toRealPath();
-    } catch (IOException e) {
-      skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", which does not resolve (missing, or a loop)"));
-      return;
-    }
-    if (!target.startsWith(realRoot)) {
-      skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", outside the project"));
-      return;
-    }
-    BasicFileAttributes attrs = readAttributes(target, path);
-    if (attrs.isRegularFile()) {
-      files.add(found(path, target, attrs));
-    } else if (attrs.isDirectory()) {
-      skipped.add(new SnapshotReport.Skipped(path, "symbolic link to the folder " + linkText(link) + "; links to folders are not followed"));
-    } else {
-      skipped.add(new SnapshotReport.Skipped(path, "symbolic link to something that is not a regular file"));
+    private void link(String path, Path link) throws IOException {
+      Path target;
+      try {
+        target = link.toRealPath();
+      } catch (IOException e) {
+        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", which does not resolve (missing, or a loop)"));
+        return;
+      }
+      if (!target.startsWith(realRoot)) {
+        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", outside the project"));
+        return;
+      }
+      BasicFileAttributes attrs = readAttributes(target, path);
+      if (attrs.isRegularFile()) {
+        files.add(found(path, target, attrs));
+      } else if (attrs.isDirectory()) {
+        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to the folder " + linkText(link) + "; links to folders are not followed"));
+      } else {
+        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to something that is not a regular file"));
+      }
     }
   }
 

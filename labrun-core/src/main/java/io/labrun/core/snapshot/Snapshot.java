@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The files of a project as they were when a run was submitted: every file not ignored, by path,
@@ -18,7 +16,8 @@ import java.util.Set;
  * Manifest manifest} (so two snapshots of an identical project share an id), and the manifest is
  * stored in the {@link ObjectStore} under that id next to the file contents it names.
  *
- * @param id the SHA-256 of {@link #manifest()}, lowercase hex
+ * @param id the SHA-256 of {@link #manifest()}, lowercase hex; given null, the constructor computes
+ *     it, given a value, the constructor checks it
  * @param entries sorted by path in code point order, one per file; directories are implied by the
  *     paths and an empty directory is not part of a snapshot (as in Git)
  */
@@ -28,7 +27,9 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
     entries = List.copyOf(entries);
     checkSortedAndConsistent(entries);
     String actual = Manifest.idOf(Manifest.encode(entries));
-    if (!actual.equals(id)) {
+    if (id == null) {
+      id = actual;
+    } else if (!actual.equals(id)) {
       throw new IllegalArgumentException("snapshot id " + id + " is not the hash of its manifest (" + actual + ")");
     }
   }
@@ -37,7 +38,7 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
   public static Snapshot of(Collection<SnapshotEntry> entries) {
     List<SnapshotEntry> sorted = new ArrayList<>(entries);
     sorted.sort((a, b) -> Manifest.PATH_ORDER.compare(a.path(), b.path()));
-    return new Snapshot(Manifest.idOf(Manifest.encode(sorted)), sorted);
+    return new Snapshot(null, sorted);
   }
 
   /** Reads the snapshot {@code id} back from the store, checking that its manifest is intact. */
@@ -127,22 +128,37 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
     return new SnapshotDiff(added, removed, changed);
   }
 
-  /** Strictly sorted, and no path is both a file and the folder of another file. */
+  /**
+   * Strictly sorted, and no path is both a file and the folder of another file. The paths that
+   * start with a file's path follow it directly; only if there are any ("a" then "a-b", "a/b")
+   * a binary search looks for "a/".
+   */
   private static void checkSortedAndConsistent(List<SnapshotEntry> entries) {
-    Set<String> files = new HashSet<>();
-    for (int i = 0; i < entries.size(); i++) {
-      String path = entries.get(i).path();
-      if (i > 0 && Manifest.PATH_ORDER.compare(entries.get(i - 1).path(), path) >= 0) {
-        throw new IllegalArgumentException("snapshot entries must be sorted by path without duplicates: '" + entries.get(i - 1).path() + "' then '" + path + "'");
+    int n = entries.size();
+    for (int i = 1; i < n; i++) {
+      if (Manifest.PATH_ORDER.compare(entries.get(i - 1).path(), entries.get(i).path()) >= 0) {
+        throw new IllegalArgumentException("snapshot entries must be sorted by path without duplicates: '"
+            + entries.get(i - 1).path() + "' then '" + entries.get(i).path() + "'");
       }
-      files.add(path);
     }
-    for (SnapshotEntry e : entries) {
-      String p = e.path();
-      for (int slash = p.indexOf('/'); slash >= 0; slash = p.indexOf('/', slash + 1)) {
-        if (files.contains(p.substring(0, slash))) {
-          throw new IllegalArgumentException("'" + p.substring(0, slash) + "' is both a file and the folder of '" + p + "'");
+    for (int i = 0; i + 1 < n; i++) {
+      String file = entries.get(i).path();
+      if (!entries.get(i + 1).path().startsWith(file)) {
+        continue;
+      }
+      String folder = file + "/";
+      int lo = i + 1;
+      int hi = n;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (Manifest.PATH_ORDER.compare(entries.get(mid).path(), folder) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
+      }
+      if (lo < n && entries.get(lo).path().startsWith(folder)) {
+        throw new IllegalArgumentException("'" + file + "' is both a file and the folder of '" + entries.get(lo).path() + "'");
       }
     }
   }

@@ -1,7 +1,5 @@
 package io.labrun.core.snapshot;
 
-import java.util.regex.Pattern;
-
 /**
  * One regular file in a {@link Snapshot}: where it sits in the project, which stored object holds
  * its bytes, and whether it is executable (the only permission a snapshot keeps, as in Git).
@@ -14,11 +12,10 @@ import java.util.regex.Pattern;
  * @param executable true when the owner-execute bit was set
  */
 public record SnapshotEntry(String path, String sha256, long size, boolean executable) {
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   public SnapshotEntry {
     checkPath(path);
-    if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+    if (!isSha256(sha256)) {
       throw new IllegalArgumentException("not a lowercase SHA-256 hex digest: " + sha256);
     }
     if (size < 0) {
@@ -32,39 +29,42 @@ public record SnapshotEntry(String path, String sha256, long size, boolean execu
   }
 
   static boolean isSha256(String s) {
-    return s != null && SHA256.matcher(s).matches();
+    if (s == null || s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
+  // One pass, no allocation: snapshots are built from tens of thousands of entries.
   private static void checkPath(String path) {
     if (path == null || path.isEmpty()) {
       throw new IllegalArgumentException("empty snapshot path");
     }
-    int start = 0;
-    while (true) {
-      int slash = path.indexOf('/', start);
-      int end = slash < 0 ? path.length() : slash;
-      String segment = path.substring(start, end);
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("snapshot paths are relative, '/'-separated, without empty, '.' or '..' segments: " + path);
-      }
-      if (slash < 0) {
-        break;
-      }
-      start = slash + 1;
-    }
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      if (c == 0) {
+    int segmentStart = 0;
+    int n = path.length();
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? path.charAt(i) : '/';
+      if (c == '/') {
+        int len = i - segmentStart;
+        if (len == 0 || (path.charAt(segmentStart) == '.' && (len == 1 || (len == 2 && path.charAt(segmentStart + 1) == '.')))) {
+          throw new IllegalArgumentException("snapshot paths are relative, '/'-separated, without empty, '.' or '..' segments: " + path);
+        }
+        segmentStart = i + 1;
+      } else if (c == 0) {
         throw new IllegalArgumentException("NUL in snapshot path: " + path);
-      }
-      // An unpaired surrogate cannot be written as UTF-8, so the manifest could not round-trip it.
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= path.length() || !Character.isLowSurrogate(path.charAt(i + 1))) {
+      } else if (Character.isSurrogate(c)) {
+        // An unpaired surrogate cannot be written as UTF-8, so the manifest could not round-trip it.
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(path.charAt(i + 1))) {
+          i++;
+        } else {
           throw new IllegalArgumentException("unpaired surrogate in snapshot path: " + path);
         }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        throw new IllegalArgumentException("unpaired surrogate in snapshot path: " + path);
       }
     }
   }

@@ -77,6 +77,9 @@ class SnapshotTest {
     assertThatThrownBy(() -> new Snapshot(s.id(), List.of(file("b", B), file("a", A)))).hasMessageContaining("sorted");
     assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a", B)))).hasMessageContaining("without duplicates");
     assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a/b", B)))).hasMessageContaining("both a file and the folder");
+    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a-b", B), file("a.c", B), file("a/c", C))))
+        .hasMessageContaining("'a' is both a file and the folder of 'a/c'");
+    assertThat(Snapshot.of(List.of(file("a", A), file("a-b", B), file("ab/c", C))).entries()).hasSize(3);
   }
 
   @ParameterizedTest
