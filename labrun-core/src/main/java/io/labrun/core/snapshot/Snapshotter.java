@@ -44,8 +44,8 @@ import java.util.stream.Collectors;
  * <p><b>Racy files.</b> A file modified twice within the file system's time resolution keeps its
  * modification time. Entries for files modified less than {@value #RACY_MARGIN_SECONDS} s before a
  * scan began are therefore not cached and are read again next time (as Git's "racily clean"
- * entries). This assumes the project's file system clock agrees with this machine's within that
- * margin, which holds for local disks.
+ * entries); a file dated in the future is read every time. This assumes the project's file system
+ * clock agrees with this machine's within that margin, which holds for local disks.
  *
  * <p>Empty folders are not part of a snapshot (as in Git): a script that needs one creates it.
  */
