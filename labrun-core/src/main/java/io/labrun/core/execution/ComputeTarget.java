@@ -15,6 +15,15 @@ public interface ComputeTarget {
   /** Starts the run detached from this process and returns once it has started. */
   Execution launch(RunPlan plan);
 
+  /**
+   * Runs a script untracked ({@code TrackedRun: false}): no snapshot, no history, output straight
+   * to this process's terminal. Returns the script's exit code.
+   */
+  default int runUntracked(RunPlan plan) {
+    throw io.labrun.core.error.LabrunException.badInput("TrackedRun: false is supported on local targets only; set TrackedRun: true in aml_config/"
+        + plan.configuration().name() + ".runconfig");
+  }
+
   /** Finds a run started earlier from the attributes recorded with it. */
   Execution reattach(Run run, java.nio.file.Path runDir);
 }

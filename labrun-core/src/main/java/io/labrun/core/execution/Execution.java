@@ -23,14 +23,26 @@ public interface Execution {
   /** The exit record once the run has ended; a run whose supervisor vanished ends as lost. */
   Optional<ExitRecord> poll() throws IOException;
 
+  /**
+   * Waits up to {@code max} for something to happen (new output, the end); returns early when the
+   * target can tell. The default just sleeps.
+   */
+  default void awaitChange(java.time.Duration max) throws InterruptedException {
+    Thread.sleep(max.toMillis());
+  }
+
   /** Asks the run to stop: TERM to its process group, KILL after a grace period. Returns at once. */
   void cancel() throws IOException;
 
   /**
-   * Brings the finished run's results to this machine: files of {@code ./outputs} under {@code
-   * into/outputs} and metric files under {@code into/metrics}. Returns {@code into}.
+   * Makes the finished run's results readable on this machine: its {@code ./outputs} folder and its
+   * metrics folder. Targets on this machine return where they are; remote ones copy them into
+   * {@code scratch}. Also brings the full output log to the state folder if it lives elsewhere.
    */
-  Path collect(Path into) throws IOException;
+  Collected collect(Path scratch) throws IOException;
+
+  /** Where a finished run's outputs and metrics can be read (either may not exist). */
+  record Collected(Path outputs, Path metrics) {}
 
   /** Frees what the run held on the target (working folder, container). Idempotent. */
   void cleanUp() throws IOException;

@@ -1,0 +1,204 @@
+package io.labrun.cli;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.config.TargetType;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.secret.SecretBox;
+import io.labrun.core.snapshot.Snapshotter;
+import io.labrun.core.submit.ComputeTargets;
+import io.labrun.core.submit.Reconciler;
+import io.labrun.core.submit.RunFinisher;
+import io.labrun.core.submit.RunPlanner;
+import io.labrun.core.submit.Submitter;
+import io.labrun.core.tracking.PythonRuntime;
+import io.labrun.core.tracking.RunEvents;
+import io.labrun.format.AmlProjectConfigs;
+import io.labrun.store.FileObjectStore;
+import io.labrun.store.SqlRunStore;
+import io.labrun.target.local.LocalRuntime;
+import io.labrun.target.local.LocalTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place where adapters are chosen and connected to the core: the project format, the run
+ * store, the object store and the compute targets. Everything is opened on first use, so a
+ * command pays only for what it touches.
+ */
+public final class Wiring implements AutoCloseable {
+  private final CliContext ctx;
+  private final Clock clock = Clock.systemUTC();
+  private RunStore store;
+  private ObjectStore objects;
+  private LocalRuntime localRuntime;
+
+  Wiring(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public ProjectConfigs configs(Project project) {
+    return new AmlProjectConfigs(project);
+  }
+
+  public SecretBox secrets() {
+    return new SecretBox(ctx.paths().secretKey());
+  }
+
+  public RunStore store() {
+    if (store == null) {
+      Path data = dataDir();
+      store = SqlRunStore.open("jdbc:sqlite:" + data.resolve("labrun.db"));
+    }
+    return store;
+  }
+
+  public ObjectStore objects() {
+    if (objects == null) {
+      objects = new FileObjectStore(dataDir().resolve("objects"));
+    }
+    return objects;
+  }
+
+  public Snapshotter snapshotter() {
+    return new Snapshotter(objects(), ctx.paths().cache());
+  }
+
+  public Submitter submitter(ProjectConfigs configs, RunEvents events) {
+    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host());
+  }
+
+  public RunFinisher finisher() {
+    return new RunFinisher(store(), objects(), ctx.paths(), clock);
+  }
+
+  public Reconciler reconciler() {
+    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host());
+  }
+
+  /** The adapters for each target type available in this build. */
+  public ComputeTargets targets() {
+    return spec -> switch (spec.type()) {
+      case LOCAL -> new LocalTarget(spec, localRuntime());
+      default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
+          + ", which this labrun cannot run yet; use a local target");
+    };
+  }
+
+  /** The target a recorded run ran on, as its project's files describe it now. */
+  public Optional<ComputeTarget> targetOf(Run run) {
+    String root = run.attributes().get("project_root");
+    TargetType type = run.targetType() == null ? null : TargetType.parse(run.targetType()).orElse(null);
+    if (type == null) {
+      return Optional.empty();
+    }
+    ComputeTargetSpec spec = null;
+    if (root != null && Files.isDirectory(Path.of(root, Project.CONFIG_DIR))) {
+      try {
+        spec = configs(new Project(Path.of(root))).computeTarget(run.target()).value();
+      } catch (LabrunException e) {
+        spec = null; // the file changed or vanished since; the type recorded with the run is enough locally
+      }
+    }
+    if (spec == null) {
+      spec = ComputeTargetSpec.of(run.target(), type);
+    }
+    try {
+      return Optional.of(targets().forSpec(spec));
+    } catch (LabrunException e) {
+      return Optional.empty();
+    }
+  }
+
+  LocalRuntime localRuntime() {
+    if (localRuntime == null) {
+      PythonRuntime.Installed py;
+      try {
+        py = PythonRuntime.extract(dataDir().resolve("lib"));
+      } catch (IOException e) {
+        throw new LabrunException(ExitCode.STORE, "cannot install labrun's Python files into " + dataDir().resolve("lib") + ": " + e.getMessage(), e);
+      }
+      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), ctx.env().getOrDefault("LABRUN_SUPERVISOR_PYTHON", "python3"),
+          ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10);
+    }
+    return localRuntime;
+  }
+
+  /** How a detached supervisor calls labrun back to record a run's end. */
+  private List<String> finalizeCommand() {
+    List<String> cmd = new ArrayList<>();
+    String launcher = ctx.env().get("LABRUN_LAUNCHER");
+    if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+      cmd.add(launcher);
+    } else {
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(Main.class.getName());
+    }
+    cmd.add("internal");
+    cmd.add("finalize");
+    return cmd;
+  }
+
+  private long logLimit() {
+    String v = ctx.env().get("LABRUN_LOG_LIMIT_BYTES");
+    try {
+      return v == null ? LocalRuntime.DEFAULT_LOG_LIMIT : Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a number of bytes, got '" + v + "'");
+    }
+  }
+
+  private Path dataDir() {
+    Path data = ctx.paths().dataDir();
+    try {
+      Files.createDirectories(data);
+      if (!Files.isWritable(data)) {
+        throw new IOException("not writable");
+      }
+      return data;
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "labrun's data folder " + data + " cannot be written (" + e.getMessage()
+          + "); fix its permissions or set LABRUN_HOME to a writable folder");
+    }
+  }
+
+  public String user() {
+    return ctx.env().getOrDefault("USER", System.getProperty("user.name"));
+  }
+
+  public String host() {
+    String h = ctx.env().get("HOSTNAME");
+    if (h != null && !h.isBlank()) {
+      return h;
+    }
+    try {
+      return Files.readString(Path.of("/etc/hostname")).strip();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+}

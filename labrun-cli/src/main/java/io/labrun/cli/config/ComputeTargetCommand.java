@@ -1,0 +1,343 @@
+package io.labrun.cli.config;
+
+import static io.labrun.cli.output.Output.fields;
+
+import io.labrun.cli.CliContext;
+import io.labrun.cli.ProjectOptions;
+import io.labrun.cli.output.Output;
+import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.Loaded;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.config.TargetType;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.project.Project;
+import io.labrun.core.secret.SshKeyPair;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labrun computetarget attach|list|show|detach}: the project's {@code .compute} files. */
+@Command(
+    name = "computetarget",
+    mixinStandardHelpOptions = true,
+    description = "Attach, list, show and detach compute targets (aml_config/<name>.compute).",
+    subcommands = {
+      ComputeTargetCommand.Attach.class,
+      ComputeTargetCommand.ListTargets.class,
+      ComputeTargetCommand.Show.class,
+      ComputeTargetCommand.Detach.class
+    })
+public final class ComputeTargetCommand {
+
+  /** {@code computetarget attach}. */
+  @Command(
+      name = "attach",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create aml_config/<name>.compute and <name>.runconfig for a compute target.",
+        "A password is stored encrypted with your labrun key (~/.config/labrun/secret.key), never in plain text."
+      })
+  public static final class Attach implements java.util.concurrent.Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ProjectOptions project;
+
+    @Option(names = {"-n", "--name"}, required = true, description = "Name of the target (file aml_config/<name>.compute).")
+    String name;
+
+    @Option(names = {"-t", "--type"}, required = true, description = "remotedocker, remote, cluster (also local, docker).")
+    String type;
+
+    @Option(names = {"-a", "--address"}, description = "Host name or IP of the remote host or cluster head node; may carry a port (host:2222).")
+    String address;
+
+    @Option(names = "--port", description = "SSH port (default 22).")
+    Integer port;
+
+    @Option(names = {"-u", "--username"}, description = "SSH user name.")
+    String username;
+
+    @ArgGroup(exclusive = true)
+    Credentials credentials;
+
+    @Option(names = "--base-docker-image", paramLabel = "IMAGE", description = "Base image for Docker targets.")
+    String baseDockerImage;
+
+    @Option(names = "--python-location", paramLabel = "PYTHON", description = "Interpreter to run scripts with (default python3).")
+    String pythonLocation;
+
+    @Option(names = "--spark-submit-location", paramLabel = "PATH", description = "spark-submit to call for PySpark runs.")
+    String sparkSubmitLocation;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master for cluster targets (yarn, spark://host:7077, k8s://...).")
+    String sparkMaster;
+
+    @Option(names = "--force", description = "Replace an existing target of that name.")
+    boolean force;
+
+    /** Exactly one way to log in. */
+    static final class Credentials {
+      @Option(names = {"-w", "--password"}, description = "SSH password (prefer --password-stdin: this one stays in your shell history).", arity = "0..1", interactive = true)
+      char[] password;
+
+      @Option(names = "--password-stdin", description = "Read the SSH password from standard input.")
+      boolean passwordStdin;
+
+      @Option(names = "--ssh-key", paramLabel = "FILE", description = "Private key file to log in with.")
+      Path sshKey;
+
+      @Option(names = "--generate-ssh-key", description = "Make a new key pair, keep the private key with your labrun keys and print the public key line for the host's authorized_keys.")
+      boolean generateSshKey;
+    }
+
+    public Attach(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+      Project p = ctx.project(project.dir());
+      ProjectConfigs configs = ctx.wiring().configs(p);
+      TargetType t = TargetType.parse(type).orElseThrow(() -> LabrunException.badInput(
+          "--type must be one of " + TargetType.allSpellings() + ", got \"" + type + "\""));
+      TargetNames.check(name);
+      if (!force && configs.computeTargetNames().contains(name)) {
+        throw LabrunException.badInput("target '" + name + "' exists already (aml_config/" + name + ".compute); pass --force to replace it or choose another --name");
+      }
+      HostPort hp = HostPort.parse(address, port);
+      validateFor(t, hp);
+      ComputeTargetSpec spec = ComputeTargetSpec.of(name, t)
+          .withConnection(hp == null ? null : hp.host(), hp == null ? null : hp.port(), username)
+          .withBaseDockerImage(baseDockerImage)
+          .withPython(pythonLocation, sparkSubmitLocation, t == TargetType.REMOTE ? Boolean.TRUE : null)
+          .withSparkMaster(sparkMaster);
+      String publicKeyLine = null;
+      if (credentials != null) {
+        if (credentials.password != null || credentials.passwordStdin) {
+          char[] secret = credentials.passwordStdin ? readPasswordFromStdin() : credentials.password;
+          if (!credentials.passwordStdin) {
+            ctx.warn("a password given with --password stays in your shell history; prefer --password-stdin");
+          }
+          if (secret.length == 0) {
+            throw LabrunException.badInput("the password is empty; give it on standard input with --password-stdin");
+          }
+          spec = spec.withPassword(ctx.wiring().secrets().encrypt(secret));
+          java.util.Arrays.fill(secret, '\0');
+        } else if (credentials.sshKey != null) {
+          Path key = ctx.resolve(credentials.sshKey.toString());
+          if (!Files.isReadable(key)) {
+            throw LabrunException.badInput("--ssh-key " + credentials.sshKey + ": no readable file there");
+          }
+          spec = spec.withSshKeyFile(key.toString());
+        } else if (credentials.generateSshKey) {
+          Path key = ctx.paths().sshKeys().resolve(p.name() + "_" + name + "_ed25519");
+          if (Files.exists(key) && !force) {
+            throw LabrunException.badInput("a key for this target exists already (" + key + "); use --ssh-key " + key + " or pass --force to make a new one");
+          }
+          Files.deleteIfExists(key);
+          Files.deleteIfExists(key.resolveSibling(key.getFileName() + ".pub"));
+          SshKeyPair pair = SshKeyPair.generate("labrun:" + p.name() + "/" + name);
+          pair.write(key);
+          spec = spec.withSshKeyFile(key.toString());
+          publicKeyLine = pair.publicKeyLine();
+        }
+      }
+      configs.writeComputeTarget(spec);
+      boolean wroteRunConfig = false;
+      if (!configs.runConfigurationNames().contains(name)) {
+        RunConfiguration rc = RunConfiguration.forTarget(name, name, t == TargetType.CLUSTER ? Framework.PYSPARK : Framework.PYTHON);
+        if (t.usesDocker()) {
+          rc = new RunConfiguration(rc.name(), rc.description(), rc.argumentVector(), rc.target(), rc.environmentVariables(), rc.framework(),
+              rc.condaDependenciesFile(), rc.sparkDependenciesFile(), true, rc.trackedRun(), rc.otherKeys(), rc.form());
+        }
+        configs.writeRunConfiguration(rc);
+        wroteRunConfig = true;
+      }
+      ctx.out().println("Attached compute target '" + name + "' (" + t.configName() + "): wrote aml_config/" + name + ".compute"
+          + (wroteRunConfig ? " and aml_config/" + name + ".runconfig" : " (kept the existing aml_config/" + name + ".runconfig)") + ".");
+      if (publicKeyLine != null) {
+        ctx.out().println("Add this line to ~/.ssh/authorized_keys of " + (username == null ? "the user" : username) + " on " + spec.address() + ":");
+        ctx.out().println(publicKeyLine);
+      }
+      ctx.out().println("Run a script there with: labrun experiment submit -c " + name + " SCRIPT");
+      ctx.out().flush();
+      return 0;
+    }
+
+    private void validateFor(TargetType t, HostPort hp) {
+      if ((t == TargetType.REMOTE_DOCKER || t == TargetType.REMOTE) && hp == null) {
+        throw LabrunException.badInput("--address is required for a " + t.configName() + " target (the host to reach over SSH)");
+      }
+      if ((t == TargetType.LOCAL || t == TargetType.DOCKER) && (hp != null || username != null || credentials != null)) {
+        throw LabrunException.badInput("a " + t.configName() + " target runs on this machine: drop --address, --username and credentials");
+      }
+      if (hp != null && username == null) {
+        throw LabrunException.badInput("--username is required with --address (the SSH user on " + hp.host() + ")");
+      }
+      if (hp != null && credentials == null) {
+        throw LabrunException.badInput("say how to log in to " + hp.host() + ": --ssh-key FILE, --generate-ssh-key, --password-stdin or --password");
+      }
+    }
+
+    private char[] readPasswordFromStdin() throws IOException {
+      byte[] all = ctx.stdin().readNBytes(64 * 1024);
+      String s = new String(all, java.nio.charset.StandardCharsets.UTF_8);
+      int nl = s.indexOf('\n');
+      if (nl >= 0) {
+        s = s.substring(0, nl);
+      }
+      if (s.endsWith("\r")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      java.util.Arrays.fill(all, (byte) 0);
+      return s.toCharArray();
+    }
+  }
+
+  /** {@code computetarget list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the project's compute targets.")
+  public static final class ListTargets implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+    @Mixin OutputOptions output;
+
+    public ListTargets(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String n : configs.computeTargetNames()) {
+        Loaded<ComputeTargetSpec> t = configs.computeTarget(n);
+        t.warnings().forEach(ctx::warn);
+        ComputeTargetSpec s = t.value();
+        rows.add(fields("name", n, "type", s.type().configName(), "address", s.address(), "username", s.username(), "login", login(s)));
+      }
+      new Output(ctx.out(), output).rows(rows, List.of("name", "type", "address", "username", "login"));
+    }
+  }
+
+  /** {@code computetarget show NAME}: every field, never a secret. */
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a compute target (passwords are never shown).")
+  public static final class Show implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+    @Mixin OutputOptions output;
+
+    @Parameters(paramLabel = "NAME", description = "The target's name.")
+    String name;
+
+    public Show(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      Loaded<ComputeTargetSpec> t = configs.computeTarget(name);
+      t.warnings().forEach(ctx::warn);
+      new Output(ctx.out(), output).record(describe(t.value()));
+    }
+  }
+
+  /** {@code computetarget detach NAME}. */
+  @Command(name = "detach", mixinStandardHelpOptions = true, description = "Remove a compute target and the run configuration made with it.")
+  public static final class Detach implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+
+    @Parameters(paramLabel = "NAME", description = "The target's name.")
+    String name;
+
+    public Detach(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Project p = ctx.project(project.dir());
+      ProjectConfigs configs = ctx.wiring().configs(p);
+      configs.computeTarget(name); // fails clearly if it does not exist
+      configs.deleteComputeTarget(name);
+      List<String> still = new ArrayList<>();
+      for (String rc : configs.runConfigurationNames()) {
+        RunConfiguration c;
+        try {
+          c = configs.runConfiguration(rc).value();
+        } catch (LabrunException e) {
+          continue; // a broken file is reported when it is used
+        }
+        if (name.equals(c.target())) {
+          if (rc.equals(name)) {
+            deleteQuietly(p.configDir().resolve(rc + ".runconfig"));
+          } else {
+            still.add(rc);
+          }
+        }
+      }
+      ctx.out().println("Detached compute target '" + name + "'.");
+      if (!still.isEmpty()) {
+        ctx.warn("run configurations still point at '" + name + "': " + String.join(", ", still) + " (they fail until you attach it again or change their Target)");
+      }
+      ctx.out().flush();
+    }
+
+    private static void deleteQuietly(Path f) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        throw new LabrunException(ExitCode.BAD_INPUT, "cannot remove " + f + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static String login(ComputeTargetSpec s) {
+    if (s.hasPassword()) {
+      return "password";
+    }
+    if (s.sshKeyFile() != null) {
+      return "ssh-key";
+    }
+    return s.address() == null ? "" : "ssh-agent";
+  }
+
+  static Map<String, Object> describe(ComputeTargetSpec s) {
+    Map<String, Object> m = fields(
+        "name", s.name(),
+        "type", s.type().configName(),
+        "address", s.address(),
+        "port", s.port(),
+        "username", s.username(),
+        "login", login(s),
+        "password", s.hasPassword() ? "(encrypted)" : null,
+        "ssh_key_file", s.sshKeyFile(),
+        "host_key_fingerprint", s.hostKeyFingerprint(),
+        "base_docker_image", s.baseDockerImage(),
+        "shared_volumes", s.sharedVolumes(),
+        "nvidia_docker", s.nvidiaDocker(),
+        "native_shared_directory", s.nativeSharedDirectory(),
+        "user_managed_environment", s.userManagedEnvironment(),
+        "python_location", s.python(),
+        "spark_submit_location", s.sparkSubmit(),
+        "spark_master", s.sparkMaster());
+    m.values().removeIf(java.util.Objects::isNull);
+    if (!s.otherKeys().isEmpty()) {
+      m.put("other_keys", new java.util.LinkedHashMap<>(s.otherKeys()));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,159 @@
+package io.labrun.cli.config;
+
+import static io.labrun.cli.output.Output.fields;
+
+import io.labrun.cli.CliContext;
+import io.labrun.cli.ProjectOptions;
+import io.labrun.cli.output.Output;
+import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.Loaded;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.run.SecretNames;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labrun runconfiguration create|list|show}: the project's {@code .runconfig} files. */
+@Command(
+    name = "runconfiguration",
+    mixinStandardHelpOptions = true,
+    description = "Create, list and show run configurations (aml_config/<name>.runconfig).",
+    subcommands = {RunConfigurationCommand.Create.class, RunConfigurationCommand.ListConfigs.class, RunConfigurationCommand.Show.class})
+public final class RunConfigurationCommand {
+
+  /** {@code runconfiguration create}. */
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a run configuration for an existing compute target.")
+  public static final class Create implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+
+    @Option(names = {"-n", "--name"}, required = true, description = "Name of the run configuration (file aml_config/<name>.runconfig).")
+    String name;
+
+    @Option(names = {"-t", "--target"}, required = true, description = "Compute target it runs on (an aml_config/<target>.compute).")
+    String target;
+
+    @Option(names = {"-f", "--framework"}, description = "Python or PySpark (default Python).")
+    String framework;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "An environment variable for the run (repeatable).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--conda-file", paramLabel = "FILE", description = "Conda dependencies file, relative to the project (default aml_config/conda_dependencies.yml).")
+    String condaFile;
+
+    @Option(names = "--spark-file", paramLabel = "FILE", description = "Spark dependencies file, relative to the project (default aml_config/spark_dependencies.yml).")
+    String sparkFile;
+
+    @Option(names = "--prepare-environment", arity = "1", paramLabel = "true|false", description = "Build the environment as part of the run when it is missing.")
+    Boolean prepare;
+
+    @Option(names = "--tracked", arity = "1", paramLabel = "true|false", description = "Record runs in the history (default true).")
+    Boolean tracked;
+
+    @Option(names = {"-d", "--description"}, description = "A description.")
+    String description;
+
+    @Option(names = "--force", description = "Replace an existing run configuration of that name.")
+    boolean force;
+
+    public Create(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      TargetNames.check(name);
+      if (!configs.computeTargetNames().contains(target)) {
+        throw LabrunException.badInput("no compute target '" + target + "' in aml_config/ (known: " + String.join(", ", configs.computeTargetNames())
+            + "); attach it first with 'labrun computetarget attach'");
+      }
+      if (!force && configs.runConfigurationNames().contains(name)) {
+        throw LabrunException.badInput("run configuration '" + name + "' exists already; pass --force to replace it or choose another --name");
+      }
+      Framework fw = framework == null ? Framework.PYTHON : Framework.parse(framework)
+          .orElseThrow(() -> LabrunException.badInput("--framework must be Python or PySpark, got \"" + framework + "\""));
+      RunConfiguration rc = new RunConfiguration(name, description, List.of(RunConfiguration.FILE_PLACEHOLDER), target, env, fw,
+          condaFile == null ? RunConfiguration.DEFAULT_CONDA_FILE : condaFile,
+          sparkFile == null ? RunConfiguration.DEFAULT_SPARK_FILE : sparkFile,
+          prepare == null ? Boolean.FALSE : prepare, tracked == null ? Boolean.TRUE : tracked, Map.of(), RunConfiguration.Form.YAML);
+      configs.writeRunConfiguration(rc);
+      ctx.out().println("Created run configuration '" + name + "' (aml_config/" + name + ".runconfig) for target '" + target + "'.");
+      ctx.out().flush();
+    }
+  }
+
+  /** {@code runconfiguration list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the project's run configurations.")
+  public static final class ListConfigs implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+    @Mixin OutputOptions output;
+
+    public ListConfigs(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String n : configs.runConfigurationNames()) {
+        Loaded<RunConfiguration> l = configs.runConfiguration(n);
+        l.warnings().forEach(ctx::warn);
+        RunConfiguration c = l.value();
+        rows.add(fields("name", n, "target", c.target(), "framework", c.frameworkOrDefault().configName(), "tracked", c.tracked(), "prepare_environment", c.prepares()));
+      }
+      new Output(ctx.out(), output).rows(rows, List.of("name", "target", "framework", "tracked", "prepare_environment"));
+    }
+  }
+
+  /** {@code runconfiguration show NAME}. */
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run configuration.")
+  public static final class Show implements Runnable {
+    private final CliContext ctx;
+    @Mixin ProjectOptions project;
+    @Mixin OutputOptions output;
+
+    @Parameters(paramLabel = "NAME", description = "The run configuration's name.")
+    String name;
+
+    public Show(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      Loaded<RunConfiguration> l = configs.runConfiguration(name);
+      l.warnings().forEach(ctx::warn);
+      RunConfiguration c = l.value();
+      Map<String, Object> m = fields(
+          "name", c.name(),
+          "description", c.description(),
+          "target", c.target(),
+          "framework", c.frameworkOrDefault().configName(),
+          "argument_vector", c.arguments(),
+          "environment_variables", new LinkedHashMap<>(SecretNames.redact(c.environment())),
+          "conda_dependencies_file", c.condaFile(),
+          "spark_dependencies_file", c.sparkFile(),
+          "prepare_environment", c.prepares(),
+          "tracked_run", c.tracked(),
+          "form", c.form() == RunConfiguration.Form.LEGACY_JSON ? "json (legacy)" : "yaml");
+      m.values().removeIf(java.util.Objects::isNull);
+      if (!c.otherKeys().isEmpty()) {
+        m.put("other_keys", new LinkedHashMap<>(c.otherKeys()));
+      }
+      new Output(ctx.out(), output).record(m);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.labrun.cli.run;
+
+import io.labrun.cli.CliContext;
+import io.labrun.cli.output.Output;
+import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.submit.RunFollower;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code labrun experiment ...}: submit runs, follow them, cancel them. */
+@Command(
+    name = "experiment",
+    mixinStandardHelpOptions = true,
+    description = "Submit, follow, inspect and cancel runs.",
+    subcommands = {SubmitCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
+public final class ExperimentCommand {
+
+  /** {@code experiment status -r RUN}. */
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run's status.")
+  public static final class Status implements Runnable {
+    private final CliContext ctx;
+    @Mixin OutputOptions output;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    public Status(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Run run = RunLookup.find(ctx, runId);
+      new Output(ctx.out(), output).record(io.labrun.cli.output.Output.fields(
+          "run_id", run.id(), "status", run.status().display(), "status_detail", run.statusDetail(), "exit_code", run.exitCode(),
+          "duration", Runs.duration(run.duration(Instant.now()))));
+    }
+  }
+
+  /** {@code experiment logs -r RUN [--follow]}. */
+  @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a run's output; with --follow, keep printing until the run ends.")
+  public static final class Logs implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the run ends (Ctrl-C stops watching, not the run).")
+    boolean follow;
+
+    public Logs(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      Run run = RunLookup.find(ctx, runId);
+      ComputeTarget target = ctx.wiring().targetOf(run).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
+          "cannot reach the target of run " + run.id() + " (" + run.target() + ")"));
+      Execution execution = target.reattach(run, ctx.paths().runState(run.id()));
+      TerminalEvents events = new TerminalEvents(ctx.out(), ctx.err(), false);
+      RunFollower follower = new RunFollower(execution, 0);
+      if (!follow || run.status().isFinal()) {
+        follower.drain(events);
+        return 0;
+      }
+      Optional<ExitRecord> exit = follower.follow(events, () -> false);
+      if (exit.isPresent()) {
+        Run done = ctx.wiring().finisher().finish(run.id(), execution, exit.get());
+        ctx.err().println("Run " + done.id() + " " + done.status().display() + (done.statusDetail() == null ? "" : " (" + done.statusDetail() + ")"));
+        ctx.err().flush();
+        return done.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code experiment cancel -r RUN}. */
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run: TERM to its processes, KILL after a grace period. It ends Canceled.")
+  public static final class Cancel implements Callable<Integer> {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    public Cancel(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Run run = RunLookup.find(ctx, runId);
+      if (run.status().isFinal()) {
+        ctx.out().println("Run " + run.id() + " has already ended: " + run.status().display() + ".");
+        ctx.out().flush();
+        return 0;
+      }
+      if (run.status() == RunStatus.QUEUED || run.status() == RunStatus.PREPARING) {
+        Run canceled = run.withExit(null, "canceled").withStatus(RunStatus.CANCELED, Instant.now());
+        if (ctx.wiring().store().update(canceled, run.status())) {
+          ctx.out().println("Run " + run.id() + " canceled before it started.");
+          ctx.out().flush();
+          return 0;
+        }
+        run = RunLookup.find(ctx, runId);
+      }
+      Run current = run;
+      ComputeTarget target = ctx.wiring().targetOf(current).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
+          "cannot reach the target of run " + current.id() + " (" + current.target() + ") to cancel it"));
+      Execution execution = target.reattach(current, ctx.paths().runState(current.id()));
+      execution.cancel();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(io.labrun.core.tracking.RunEvents.NONE, () -> System.nanoTime() > deadline);
+      if (exit.isEmpty()) {
+        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "run " + current.id() + " did not stop within " + WAIT.toSeconds() + " s of being canceled; check it with 'labrun experiment status -r " + current.id() + "'");
+      }
+      Run done = ctx.wiring().finisher().finish(current.id(), execution, exit.get());
+      ctx.out().println("Run " + done.id() + " " + done.status().display() + ".");
+      ctx.out().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package io.labrun.cli.run;
+
+import static io.labrun.cli.output.Output.fields;
+
+import io.labrun.cli.CliContext;
+import io.labrun.cli.ProjectOptions;
+import io.labrun.cli.output.Output;
+import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.snapshot.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labrun history ...}: list, inspect, compare and download past runs. */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = "List, inspect, compare, download from, restore, promote and delete runs.",
+    subcommands = {
+      HistoryCommand.ListRuns.class,
+      HistoryCommand.Info.class,
+      HistoryCommand.Download.class,
+      HistoryCommand.Restore.class,
+      HistoryCommand.Compare.class,
+      HistoryCommand.Promote.class,
+      HistoryCommand.Delete.class
+    })
+public final class HistoryCommand {
+
+  /** {@code history list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+  public static final class ListRuns implements Runnable {
+    private final CliContext ctx;
+    @Mixin OutputOptions output;
+    @Mixin ProjectOptions project;
+
+    @Option(names = "--status", split = ",", paramLabel = "STATUS", description = "Only runs in these states (Queued, Preparing, Running, Completed, Failed, Canceled, Lost).")
+    List<String> statuses;
+
+    @Option(names = {"-c", "--run-configuration"}, paramLabel = "RUNCONFIG", description = "Only runs of this run configuration.")
+    String runConfiguration;
+
+    @Option(names = "--target", description = "Only runs on this compute target.")
+    String target;
+
+    @Option(names = "--script", description = "Only runs of this script.")
+    String script;
+
+    @Option(names = "--sweep", paramLabel = "SWEEP", description = "Only the runs of this sweep.")
+    String sweep;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only runs created at or after TIME (2026-11-26 or 2026-11-26T10:00:00Z).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Only runs created before TIME.")
+    String until;
+
+    @Option(names = "--all-projects", description = "Runs of every project, not only this one.")
+    boolean allProjects;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "At most this many runs (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--after", paramLabel = "RUN", description = "The page after this run (the last run id of the previous page).")
+    String after;
+
+    public ListRuns(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      if (limit < 1 || limit > 10_000) {
+        throw LabrunException.badInput("--limit must be between 1 and 10000, got " + limit);
+      }
+      String experiment = null;
+      if (!allProjects) {
+        experiment = Project.find(ctx.cwd()).map(Project::name).orElse(null);
+        if (project.dir() != null) {
+          experiment = ctx.project(project.dir()).name();
+        }
+      }
+      ctx.wiring().reconciler().reconcileAll();
+      RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
+          Times.parse(since, "--since"), Times.parse(until, "--until"), after, limit);
+      Instant now = Instant.now();
+      List<Map<String, Object>> rows = ctx.wiring().store().list(q).stream().map(r -> Runs.row(r, now)).toList();
+      new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
+    }
+  }
+
+  /** {@code history info -r RUN}. */
+  @Command(name = "info", mixinStandardHelpOptions = true, description = "Everything recorded about a run.")
+  public static final class Info implements Runnable {
+    private final CliContext ctx;
+    @Mixin OutputOptions output;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    public Info(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Run run = RunLookup.find(ctx, runId);
+      new Output(ctx.out(), output).record(Runs.info(run, ctx.wiring().store(), Instant.now()));
+    }
+  }
+
+  /** {@code history download -r RUN [--artifact PATH] -d DIR}. */
+  @Command(name = "download", mixinStandardHelpOptions = true, description = "Download a run's artifacts (its ./outputs files).")
+  public static final class Download implements Runnable {
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    @Option(names = {"-a", "--artifact"}, paramLabel = "PATH", description = "Only this artifact (e.g. outputs/model.pkl) or folder (outputs/plots).")
+    String artifact;
+
+    @Option(names = {"-d", "--directory"}, required = true, paramLabel = "DIR", description = "Where to put the files (their paths are kept).")
+    Path directory;
+
+    public Download(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Run run = RunLookup.find(ctx, runId);
+      List<Artifact> all = ctx.wiring().store().artifacts(run.id());
+      List<Artifact> chosen = artifact == null ? all : all.stream()
+          .filter(a -> a.path().equals(artifact) || a.path().startsWith(artifact.endsWith("/") ? artifact : artifact + "/")).toList();
+      if (chosen.isEmpty()) {
+        throw LabrunException.notFound(artifact == null ? "run " + run.id() + " has no artifacts (it wrote nothing under ./outputs)"
+            : "run " + run.id() + " has no artifact '" + artifact + "'; it has: " + String.join(", ", all.stream().map(Artifact::path).toList()));
+      }
+      Path dir = ctx.resolve(directory.toString());
+      for (Artifact a : chosen) {
+        Path target = dir.resolve(a.path()).normalize();
+        if (!target.startsWith(dir)) {
+          throw new LabrunException(ExitCode.STORE, "artifact path " + a.path() + " of run " + run.id() + " points outside " + dir + "; refusing to write it");
+        }
+        try {
+          ctx.wiring().objects().copyTo(a.sha256(), target);
+        } catch (IOException e) {
+          throw new LabrunException(ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
+        }
+        ctx.out().println(target);
+      }
+      ctx.out().flush();
+    }
+  }
+
+  /** {@code history restore -r RUN -d DIR}. */
+  @Command(name = "restore", mixinStandardHelpOptions = true, description = "Write the project exactly as it was snapshotted for a run.")
+  public static final class Restore implements Runnable {
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    @Option(names = {"-d", "--directory"}, required = true, paramLabel = "DIR", description = "An empty or new folder.")
+    Path directory;
+
+    public Restore(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Run run = RunLookup.find(ctx, runId);
+      if (run.snapshotId() == null) {
+        throw LabrunException.notFound("run " + run.id() + " has no snapshot");
+      }
+      Path dir = ctx.resolve(directory.toString());
+      try {
+        if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent())) {
+          throw LabrunException.badInput(dir + " is not empty; restore into a new or empty folder");
+        }
+        Snapshot snapshot = Snapshot.load(ctx.wiring().objects(), run.snapshotId());
+        ctx.wiring().snapshotter().materialize(snapshot, dir);
+        ctx.out().println("Restored " + snapshot.entries().size() + " files of run " + run.id() + " into " + dir);
+        ctx.out().flush();
+      } catch (IOException e) {
+        throw new LabrunException(ExitCode.STORE, "cannot restore into " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** {@code history compare RUN RUN...}. */
+  @Command(name = "compare", mixinStandardHelpOptions = true, description = "Arguments, params and last metric values of runs side by side; '*' marks rows that differ.")
+  public static final class Compare implements Runnable {
+    private final CliContext ctx;
+    @Mixin OutputOptions output;
+
+    @Parameters(paramLabel = "RUN", arity = "2..*", description = "Two or more run ids.")
+    List<String> runIds;
+
+    public Compare(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      RunStore store = ctx.wiring().store();
+      List<Run> runs = runIds.stream().map(id -> RunLookup.find(ctx, id)).toList();
+      Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+      for (Run r : runs) {
+        put(rows, "status", r, r.status().display());
+        put(rows, "script", r, r.script());
+        put(rows, "arguments", r, String.join(" ", r.arguments()));
+        put(rows, "target", r, r.target());
+        put(rows, "duration", r, Runs.duration(r.duration(Instant.now())));
+      }
+      Set<String> params = new LinkedHashSet<>();
+      Set<String> metrics = new LinkedHashSet<>();
+      for (Run r : runs) {
+        params.addAll(store.params(r.id()).keySet());
+        metrics.addAll(store.metricSummaries(r.id()).keySet());
+      }
+      for (Run r : runs) {
+        Map<String, String> p = store.params(r.id());
+        params.forEach(name -> put(rows, "param " + name, r, p.get(name)));
+        var m = store.metricSummaries(r.id());
+        metrics.forEach(name -> put(rows, "metric " + name, r, m.containsKey(name) ? m.get(name).last().text() : null));
+      }
+      List<Map<String, Object>> table = new ArrayList<>();
+      for (var e : rows.entrySet()) {
+        boolean differs = new LinkedHashSet<>(e.getValue().values()).size() > 1;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("field", (differs ? "* " : "  ") + e.getKey());
+        row.putAll(e.getValue());
+        table.add(row);
+      }
+      List<String> columns = new ArrayList<>();
+      columns.add("field");
+      runs.forEach(r -> columns.add(r.id()));
+      new Output(ctx.out(), output).rows(table, columns);
+    }
+
+    private static void put(Map<String, Map<String, Object>> rows, String field, Run run, Object value) {
+      rows.computeIfAbsent(field, k -> new LinkedHashMap<>()).put(run.id(), value);
+    }
+  }
+
+  /** {@code history promote -r RUN -ap PATH -n NAME}. */
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Name an artifact of a run as an asset (e.g. the model to deploy).")
+  public static final class Promote implements Runnable {
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    String runId;
+
+    @Option(names = {"-ap", "--artifact-path"}, required = true, paramLabel = "PATH", description = "The artifact, e.g. outputs/model.pkl.")
+    String artifactPath;
+
+    @Option(names = {"-n", "--name"}, required = true, description = "The asset's name.")
+    String name;
+
+    public Promote(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      Run run = RunLookup.find(ctx, runId);
+      boolean exists = ctx.wiring().store().artifacts(run.id()).stream().anyMatch(a -> a.path().equals(artifactPath));
+      if (!exists) {
+        throw LabrunException.notFound("run " + run.id() + " has no artifact '" + artifactPath + "'; see 'labrun history info -r " + run.id() + "'");
+      }
+      ctx.wiring().store().promote(run.id(), artifactPath, name);
+      ctx.out().println("Promoted " + artifactPath + " of run " + run.id() + " as asset '" + name + "'.");
+      ctx.out().flush();
+    }
+  }
+
+  /** {@code history delete -r RUN...}. */
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete runs from the history, with their logs (objects shared with other runs stay).")
+  public static final class Delete implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", arity = "1..*", description = "Run ids.")
+    List<String> runIds;
+
+    public Delete(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+      for (String id : runIds) {
+        Run run = RunLookup.find(ctx, id);
+        if (!run.status().isFinal()) {
+          throw LabrunException.badInput("run " + run.id() + " is " + run.status().display() + "; cancel it first with 'labrun experiment cancel -r " + run.id() + "'");
+        }
+        ctx.wiring().store().delete(run.id());
+        deleteTree(ctx.paths().runState(run.id()));
+        ctx.out().println("Deleted run " + run.id() + ".");
+      }
+      ctx.out().flush();
+      return 0;
+    }
+  }
+
+  static Set<RunStatus> parseStatuses(List<String> given) {
+    if (given == null || given.isEmpty()) {
+      return null;
+    }
+    Set<RunStatus> s = EnumSet.noneOf(RunStatus.class);
+    for (String g : given) {
+      s.add(RunStatus.parse(g).orElseThrow(() -> LabrunException.badInput("--status " + g + " is not a run state; use one of Queued, Preparing, Running, Completed, Failed, Canceled, Lost")));
+    }
+    return s;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Times given on the command line. */
+  static final class Times {
+    private Times() {}
+
+    static Instant parse(String text, String option) {
+      if (text == null) {
+        return null;
+      }
+      try {
+        if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+          return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        }
+        return java.time.OffsetDateTime.parse(text).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        try {
+          return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e2) {
+          throw LabrunException.badInput(option + " must be a date (2026-11-26) or a UTC time (2026-11-26T10:00:00Z), got '" + text + "'");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.labrun.cli.run;
+
+import static io.labrun.cli.output.Output.fields;
+
+import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.run.Run;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How runs look in command output: the original's field names, in snake_case. */
+final class Runs {
+  private Runs() {}
+
+  static Map<String, Object> row(Run r, Instant now) {
+    return fields(
+        "run_id", r.id(),
+        "status", r.status().display(),
+        "run_configuration", r.runConfiguration(),
+        "target", r.target(),
+        "script_name", r.script(),
+        "created_utc", text(r.created()),
+        "duration", duration(r.duration(now)));
+  }
+
+  static Map<String, Object> info(Run r, RunStore store, Instant now) {
+    Map<String, Object> m = fields(
+        "run_id", r.id(),
+        "name", r.experiment(),
+        "user_id", r.user(),
+        "host", r.host(),
+        "status", r.status().display(),
+        "status_detail", r.statusDetail(),
+        "exit_code", r.exitCode(),
+        "run_configuration", r.runConfiguration(),
+        "target", r.target(),
+        "target_type", r.targetType(),
+        "script_name", r.script(),
+        "arguments", r.arguments(),
+        "created_utc", text(r.created()),
+        "start_time_utc", text(r.started()),
+        "end_time_utc", text(r.ended()),
+        "duration", duration(r.duration(now)),
+        "git_commit", r.gitCommit(),
+        "git_dirty", r.gitDirty(),
+        "snapshot_id", r.snapshotId(),
+        "sweep_id", r.sweepId(),
+        "attempt", r.attempt(),
+        "environment_variables", new LinkedHashMap<>(r.environment()),
+        "params", new LinkedHashMap<>(store.params(r.id())),
+        "tags", new LinkedHashMap<>(store.tags(r.id())));
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    store.metricSummaries(r.id()).forEach((name, s) -> metrics.put(name, fields(
+        "last", s.last().isScalar() ? s.last().value() : s.last().json(), "count", s.count(), "min", s.min(), "max", s.max())));
+    m.put("metrics", metrics);
+    List<Artifact> artifacts = store.artifacts(r.id());
+    m.put("attachments", artifacts.stream().map(a -> fields("path", a.path(), "size", a.size(), "sha256", a.sha256())).toList());
+    m.values().removeIf(java.util.Objects::isNull);
+    return m;
+  }
+
+  static String text(Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+  }
+
+  static String duration(Duration d) {
+    if (d == null) {
+      return null;
+    }
+    long ms = d.toMillis();
+    if (ms < 60_000) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+    long s = ms / 1000;
+    return s < 3600 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
+  }
+
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double v = bytes;
+    String[] units = {"kB", "MB", "GB", "TB"};
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+}

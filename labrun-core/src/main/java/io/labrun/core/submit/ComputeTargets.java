@@ -1,0 +1,10 @@
+package io.labrun.core.submit;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.execution.ComputeTarget;
+
+/** Port: finds the adapter for a compute target (the CLI and the server wire the adapters in). */
+public interface ComputeTargets {
+  /** The adapter for this target; a clear {@code LabrunException} when its type is not supported. */
+  ComputeTarget forSpec(ComputeTargetSpec spec);
+}

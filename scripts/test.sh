@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine as root (or with what is already installed):
+# installs and starts what the tests need, then runs every unit and integration test.
+#   scripts/test.sh                          # everything
+#   scripts/test.sh -pl labrun-format -am    # extra Maven arguments are passed on
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/test-env/lib.sh
+need_pkgs openssh-client git
+command -v python3 >/dev/null || need_pkgs python3
+log "running the test suite"
+exec ./mvnw -B -ntp verify "$@"
