@@ -20,18 +20,28 @@ import picocli.CommandLine.IVersionProvider;
       "Run a project's Python and PySpark scripts on local Python, Docker, remote hosts and Spark clusters,",
       "with a snapshot, live output, collected outputs, metrics and a run history for every run."
     },
-    footer = {"", "Exit codes: 0 success, 1 run failed, 2 bad input, 3 not found, 4 environment, 5 target unavailable, 6 store, 70 internal error."},
-    subcommands = {
-      ProjectCommand.class,
-      ComputeTargetCommand.class,
-      RunConfigurationCommand.class,
-      ExperimentCommand.class,
-      SubmitCommand.class,
-      HistoryCommand.class,
-      InternalCommand.class,
-      GenerateCompletion.class
-    })
+    footer = {"", "Exit codes: 0 success, 1 run failed, 2 bad input, 3 not found, 4 environment, 5 target unavailable, 6 store, 70 internal error."})
 public final class LabrunCommand {
+  /**
+   * The subcommands, by name. They are added to the command line by {@link Main}: only the one a
+   * command line names (building picocli's model of all of them costs a short command a large
+   * part of its start-up), all of them for help, completion and typos.
+   */
+  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static java.util.Map<String, Class<?>> subcommands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("project", ProjectCommand.class);
+    m.put("computetarget", ComputeTargetCommand.class);
+    m.put("runconfiguration", RunConfigurationCommand.class);
+    m.put("experiment", ExperimentCommand.class);
+    m.put("submit", SubmitCommand.class);
+    m.put("history", HistoryCommand.class);
+    m.put("internal", InternalCommand.class);
+    m.put("generate-completion", GenerateCompletion.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   /** Reads the version Maven wrote into the jar. */
   public static final class Version implements IVersionProvider {
     @Override

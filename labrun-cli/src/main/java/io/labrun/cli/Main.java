@@ -15,6 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Trace.mark("main");
     int code;
     try (CliContext ctx = CliContext.system()) {
       code = run(ctx, new PrintWriter(System.out, true, StandardCharsets.UTF_8), new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
@@ -26,20 +27,35 @@ public final class Main {
   public static int run(CliContext ctx, PrintWriter out, PrintWriter err, String... args) {
     ctx.out = out;
     ctx.err = err;
-    CommandLine cl = commandLine(ctx);
+    CommandLine cl = commandLine(ctx, args);
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    Trace.mark("command line built");
+    int code = cl.execute(args);
+    Trace.mark("command done");
+    return code;
   }
 
-  public static CommandLine commandLine(CliContext ctx) {
+  /** The command line for {@code args}: the tree of the named subcommand only, or all of them. */
+  public static CommandLine commandLine(CliContext ctx, String... args) {
     CommandLine cl = new CommandLine(new LabrunCommand(), new ContextFactory(ctx));
+    String first = args.length == 0 ? null : args[0];
+    boolean all = first == null || !LabrunCommand.SUBCOMMANDS.containsKey(first) || first.equals("generate-completion");
+    LabrunCommand.SUBCOMMANDS.forEach((name, cls) -> {
+      if (all || name.equals(first)) {
+        cl.addSubcommand(name, cls);
+      }
+    });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // A script's own options (train.py --lr 0.1) belong to the script, not to labrun.
-    cl.getSubcommands().get("submit").setStopAtPositional(true);
-    cl.getSubcommands().get("experiment").getSubcommands().get("submit").setStopAtPositional(true);
+    if (cl.getSubcommands().containsKey("submit")) {
+      cl.getSubcommands().get("submit").setStopAtPositional(true);
+    }
+    if (cl.getSubcommands().containsKey("experiment")) {
+      cl.getSubcommands().get("experiment").getSubcommands().get("submit").setStopAtPositional(true);
+    }
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ctx, cmd, ex));
-    cl.setParameterExceptionHandler((ex, args) -> {
+    cl.setParameterExceptionHandler((ex, badArgs) -> {
       CommandLine cmd = ex.getCommandLine();
       String message = ex.getMessage().lines().findFirst().orElse("bad arguments");
       cmd.getErr().println("labrun: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");

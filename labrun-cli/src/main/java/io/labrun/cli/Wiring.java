@@ -63,7 +63,9 @@ public final class Wiring implements AutoCloseable {
   public RunStore store() {
     if (store == null) {
       Path data = dataDir();
+      io.labrun.store.SqliteNative.useCachedLibrary(data.resolve("lib"));
       store = SqlRunStore.open("jdbc:sqlite:" + data.resolve("labrun.db"));
+      Trace.mark("store opened");
     }
     return store;
   }
@@ -133,7 +135,9 @@ public final class Wiring implements AutoCloseable {
       } catch (IOException e) {
         throw new LabrunException(ExitCode.STORE, "cannot install labrun's Python files into " + dataDir().resolve("lib") + ": " + e.getMessage(), e);
       }
-      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), ctx.env().getOrDefault("LABRUN_SUPERVISOR_PYTHON", "python3"),
+      String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
+          : io.labrun.target.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
+      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython,
           ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10);
     }
     return localRuntime;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Commands labrun calls itself; hidden from help. */
-@Command(name = "internal", hidden = true, subcommands = InternalCommand.Finalize.class)
+@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Finalize.class, InternalCommand.Warmup.class})
 public final class InternalCommand {
 
   /** Called by a run's supervisor, when nobody watched the run end, to record its end. */
@@ -26,6 +26,49 @@ public final class InternalCommand {
     public Integer call() {
       Run run = RunLookup.find(ctx, runId);
       return run.status().isFinal() ? 0 : 1;
+    }
+  }
+
+  /**
+   * Runs a small project through the common commands in a throw-away data folder, so that the
+   * launcher can record the classes they load in a class-data-sharing archive (bin/labrun does
+   * this once after each build).
+   */
+  @Command(name = "warmup", hidden = true)
+  public static final class Warmup implements Callable<Integer> {
+    private final CliContext ctx;
+
+    public Warmup(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("labrun-warmup");
+      try {
+        java.util.Map<String, String> env = new java.util.HashMap<>(ctx.env());
+        env.put("LABRUN_HOME", tmp.resolve("home").toString());
+        java.nio.file.Path project = tmp.resolve("project");
+        java.io.PrintWriter sink = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        String[][] commands = {
+          {"project", "init", project.toString()},
+          {"experiment", "submit", "-p", project.toString(), "-c", "local", "warmup.py", "1"},
+          {"history", "list", "-p", project.toString()},
+          {"history", "info", "-r", "none"},
+          {"computetarget", "list", "-p", project.toString(), "-o", "json"},
+        };
+        for (String[] args : commands) {
+          if (args[1].equals("submit")) {
+            java.nio.file.Files.writeString(project.resolve("warmup.py"), "import labrun\nlabrun.log_metric('x', 1)\nprint('ok')\n");
+          }
+          try (io.labrun.cli.CliContext c = new io.labrun.cli.CliContext(env, tmp, java.io.InputStream.nullInputStream(), false)) {
+            io.labrun.cli.Main.run(c, sink, sink, args);
+          }
+        }
+        return 0;
+      } finally {
+        HistoryCommand.deleteTree(tmp);
+      }
     }
   }
 }

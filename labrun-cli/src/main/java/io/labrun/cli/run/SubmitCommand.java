@@ -75,7 +75,9 @@ public final class SubmitCommand implements Callable<Integer> {
     if (!rc.tracked()) {
       return untracked(p, configs, request, events);
     }
+    io.labrun.cli.Trace.mark("configs read");
     Submitter.Submission sub = ctx.wiring().submitter(configs, events).submit(request, events);
+    io.labrun.cli.Trace.mark("run launched");
     Run run = sub.run();
     if (detach) {
       ctx.out().println(run.id());
@@ -94,7 +96,9 @@ public final class SubmitCommand implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     Optional<ExitRecord> exit = new RunFollower(sub.execution(), 0).follow(events, () -> false);
+    io.labrun.cli.Trace.mark("run ended");
     Run done = exit.map(e -> ctx.wiring().finisher().finish(run.id(), sub.execution(), e)).orElse(run);
+    io.labrun.cli.Trace.mark("run recorded");
     Runtime.getRuntime().removeShutdownHook(hook);
     return summarize(done);
   }
