@@ -56,11 +56,14 @@ apt_ensure() {
   log "installed ${missing[*]} in $(( ($(now_ms) - t0) / 1000 ))s"
 }
 
-# port_free PORT: true if nothing listens on 127.0.0.1:PORT (bind test).
+# port_free PORT: true if nothing listens on 127.0.0.1:PORT (bind test, with
+# SO_REUSEADDR like the servers themselves, so TIME_WAIT leftovers of a
+# stopped server do not count as busy).
 port_free() {
   /usr/bin/python3 - "$1" <<'EOF' 2>/dev/null
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

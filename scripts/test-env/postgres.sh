@@ -147,8 +147,8 @@ psql_labrun() { "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U "$ROLE" -X -q -v ON_ERROR
 out=$(psql_labrun -d "$DB" -c 'SELECT 40 + 2') || die_with_log "$LOGFILE" "psql as $ROLE to $DB failed"
 [[ $out == 42 ]] || die "psql printed '$out'"
 probe_db=labrun_probe_$$
-psql_labrun -d "$DB" -c "CREATE DATABASE $probe_db" >/dev/null && psql_labrun -d "$DB" -c "DROP DATABASE $probe_db" >/dev/null \
-  || die_with_log "$LOGFILE" "$ROLE cannot create databases"
+psql_labrun -d "$DB" -c "CREATE DATABASE $probe_db" >/dev/null || die_with_log "$LOGFILE" "$ROLE cannot create databases"
+psql_labrun -d "$DB" -c "DROP DATABASE $probe_db" >/dev/null || die_with_log "$LOGFILE" "$ROLE cannot drop its databases"
 unset PGPASSWORD
 log "verified: $ROLE logs in to $DB on 127.0.0.1:$PORT and can create databases"
 

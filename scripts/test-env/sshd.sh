@@ -160,7 +160,9 @@ else
     sshd_running && tcp_open "$PORT" && break
     sleep 0.1
   done
-  sshd_running && tcp_open "$PORT" || die_with_log "$LOGFILE" "sshd did not come up on 127.0.0.1:$PORT"
+  if ! { sshd_running && tcp_open "$PORT"; }; then
+    die_with_log "$LOGFILE" "sshd did not come up on 127.0.0.1:$PORT"
+  fi
   started=1
   log "sshd up in $(( $(now_ms) - t0 )) ms"
 fi
