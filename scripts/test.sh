@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine as root (or with what is already installed):
-# installs and starts what the tests need, then runs every unit and integration test.
+# installs and starts the real components the tests need, then runs every unit and integration
+# test. It fails if a component cannot be started: no test skips for want of one.
 #   scripts/test.sh                          # everything
 #   scripts/test.sh -pl labrun-format -am    # extra Maven arguments are passed on
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/test-env/lib.sh
-need_pkgs openssh-client git
+need_pkgs openssh-client git util-linux
 command -v python3 >/dev/null || need_pkgs python3
+
+# start NAME SCRIPT: run a test-env script and take its `export` lines, failing loudly.
+start() {
+  local out
+  log "starting $1"
+  out=$("$2") || die "$1 could not be started (see the lines above); the tests need it"
+  eval "$out"
+}
+start PostgreSQL scripts/test-env/postgres.sh
+
 log "running the test suite"
 exec ./mvnw -B -ntp verify "$@"

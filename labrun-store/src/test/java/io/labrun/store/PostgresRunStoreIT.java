@@ -7,16 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * The contract on a real PostgreSQL server, given by {@code LABRUN_TEST_POSTGRES_URL} (for example
- * {@code jdbc:postgresql://localhost:5432/labrun_test?user=labrun}); skipped without it. Each test
- * gets a schema of its own, dropped at the end.
+ * The contract on a real PostgreSQL server, the one {@code scripts/test-env/postgres.sh} starts
+ * ({@code LABRUN_TEST_PG_URL}, {@code LABRUN_TEST_PG_USER}, {@code LABRUN_TEST_PG_PASSWORD}). It
+ * fails, never skips, when that server is not there. Each test gets a schema of its own, dropped
+ * at the end.
  */
-@EnabledIfEnvironmentVariable(named = "LABRUN_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.+")
 class PostgresRunStoreIT extends RunStoreContract {
-  private static final String SERVER = System.getenv("LABRUN_TEST_POSTGRES_URL");
+  private static final String SERVER = TestPostgres.url();
   private static final List<String> SCHEMAS = new ArrayList<>();
 
   @Override
