@@ -45,11 +45,22 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public Execution launch(RunPlan plan) {
+    return launch(plan, command(plan), Map.of());
+  }
+
+  /**
+   * Starts {@code command} under the supervisor as this run's script, with the run's environment
+   * plus {@code extraEnv}: how other targets that run on this machine (a Spark driver) reuse the
+   * local target's supervision, logs, cancel and collection.
+   */
+  public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv) {
     Path state = plan.stateDir();
     try {
       Files.createDirectories(state.resolve("metrics"));
       List<String> finalize = runtime.finalizeCommand().isEmpty() ? null : append(runtime.finalizeCommand(), plan.runId());
-      LaunchSpec launch = new LaunchSpec(command(plan), plan.workDir().toString(), environment(plan), runtime.logLimitBytes(),
+      Map<String, String> env = new LinkedHashMap<>(environment(plan));
+      env.putAll(extraEnv);
+      LaunchSpec launch = new LaunchSpec(command, plan.workDir().toString(), env, runtime.logLimitBytes(),
           plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), ProcessHandle.current().pid(), finalize);
       Files.writeString(state.resolve("launch.json"), launch.toJson());
       List<String> cmd = new ArrayList<>();
@@ -109,6 +120,10 @@ public final class LocalTarget implements ComputeTarget {
     List<String> cmd = new ArrayList<>();
     cmd.add(program(plan));
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      if (spec.sparkMaster() != null && !spec.sparkMaster().isBlank()) {
+        cmd.add("--master");
+        cmd.add(spec.sparkMaster());
+      }
       cmd.addAll(plan.spark().sparkSubmitArguments());
     }
     cmd.addAll(plan.scriptArguments());
