@@ -24,6 +24,7 @@ import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
+import io.labrun.target.spark.ClusterTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,13 @@ public final class Wiring implements AutoCloseable {
   public ComputeTargets targets() {
     return spec -> switch (spec.type()) {
       case LOCAL -> new LocalTarget(spec, localRuntime());
+      case CLUSTER -> {
+        if (spec.address() != null) {
+          throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is a cluster reached over SSH (address " + spec.address()
+              + "), which this labrun cannot run yet; drop 'address' from aml_config/" + spec.name() + ".compute to submit from this machine");
+        }
+        yield new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env());
+      }
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local target");
     };
