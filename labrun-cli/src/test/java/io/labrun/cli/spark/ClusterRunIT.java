@@ -69,7 +69,7 @@ class ClusterRunIT {
         from helpers import double
         gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
         conf = gw.new("org.apache.spark.SparkConf", True)
-        for key in ["spark.app.name", "spark.labrun.greeting", "spark.labrun.runId", "spark.master"]:
+        for key in ["spark.app.name", "spark.labrun.greeting", "spark.labrun.runId", "spark.master", "spark.submit.pyFiles"]:
             print("CONF", key, conf.get(key, "<unset>"), flush=True)
         print("JARS", conf.get("spark.jars", ""))
         print("ARGS", sys.argv[1:])
@@ -100,12 +100,15 @@ class ClusterRunIT {
     // and put the jar on the driver's spark.jars.
     assertThat(r.err()).contains("file:///nonexistent-labrun-repo added as a remote repository").contains("found info.picocli#picocli;4.7.7");
     assertThat(r.out()).containsPattern("JARS .*info\\.picocli_picocli-4\\.7\\.7\\.jar");
+    assertThat(r.out()).as("the project's modules go to the executors").containsPattern("CONF spark.submit.pyFiles \\S*/" + id + "/py-files.zip");
     assertThat(r.out()).as("the job ran on the worker's executor").containsPattern("EXECUTORS \\d+");
     assertThat(r.err()).contains("Completed").contains("sum = 5050").contains("doubled = 10100").contains("outputs/result.txt");
     String appId = appId(r.out());
     Run run = run(id);
     assertThat(run.attributes()).containsEntry("spark_app_id", appId).containsEntry("spark_master", spark.master)
         .containsEntry("spark_master_ui", spark.ui).containsEntry("spark_state", "FINISHED");
+    Cli.Result info = cli.in(project, "history", "info", "-r", id, "-o", "json");
+    assertThat(info.out()).contains("\"spark_app_id\" : \"" + appId + "\"").contains("\"spark_master_ui\" : \"" + spark.ui + "\"");
     assertThat(spark.app(appId)).as("the master knows the application").hasValueSatisfying(app -> {
       assertThat(app).containsEntry("listed", "completedapps").containsEntry("name", "labrun-it-driver");
     });
