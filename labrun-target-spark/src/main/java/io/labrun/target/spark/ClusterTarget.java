@@ -107,7 +107,7 @@ public final class ClusterTarget implements ComputeTarget {
     List<String> pyFiles = new ArrayList<>();
     if (script.endsWith(".py")) {
       Path zip = plan.stateDir().resolve("py-files.zip");
-      if (PyFiles.zip(plan.workDir(), zip)) {
+      if (PyFiles.zip(plan.workDir(), script, zip)) {
         pyFiles.add(zip.toString());
       }
     }

@@ -18,8 +18,12 @@ import java.util.zip.ZipOutputStream;
 final class PyFiles {
   private PyFiles() {}
 
-  /** Zips the {@code .py} files under {@code workDir} (not {@code outputs/}); false when there are none. */
-  static boolean zip(Path workDir, Path zip) {
+  /**
+   * Zips the {@code .py} files under {@code workDir} (not {@code outputs/}); false, and no zip, when
+   * the script is the only one: Spark ships the script itself, and shipping a zip costs the driver
+   * Hadoop's file system start-up.
+   */
+  static boolean zip(Path workDir, String script, Path zip) {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(workDir)) {
       files = walk.filter(p -> p.toString().endsWith(".py") && Files.isRegularFile(p))
@@ -28,7 +32,7 @@ final class PyFiles {
     } catch (IOException e) {
       return false; // the driver still sees the working folder; executors then miss project modules
     }
-    if (files.isEmpty()) {
+    if (files.isEmpty() || files.size() == 1 && files.get(0).equals(workDir.resolve(script))) {
       return false;
     }
     try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {

@@ -50,12 +50,14 @@ class SparkFilesTest {
     Files.writeString(work.resolve("outputs/generated.py"), "");
     Files.writeString(work.resolve("data.csv"), "a,b\n");
     Path zip = tmp.resolve("py-files.zip");
-    assertThat(PyFiles.zip(work, zip)).isTrue();
+    assertThat(PyFiles.zip(work, "train.py", zip)).isTrue();
     try (ZipFile z = new ZipFile(zip.toFile())) {
       assertThat(z.stream().map(e -> e.getName())).containsExactly("pkg/__init__.py", "pkg/util.py", "train.py");
     }
-    Path empty = tmp.resolve("empty");
-    Files.createDirectories(empty);
-    assertThat(PyFiles.zip(empty, tmp.resolve("none.zip"))).isFalse();
+    Path single = tmp.resolve("single");
+    Files.createDirectories(single);
+    Files.writeString(single.resolve("train.py"), "print(1)\n");
+    assertThat(PyFiles.zip(single, "train.py", tmp.resolve("none.zip"))).as("the script alone: Spark ships it").isFalse();
+    assertThat(tmp.resolve("none.zip")).doesNotExist();
   }
 }
