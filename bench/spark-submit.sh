@@ -40,7 +40,7 @@ if (( jar_runs > 0 )); then
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # One table: median, mean ± sd, min, and labrun's median minus spark-submit's.
-python3 - "$work"/*.json <<'PY'
+python3 - "$work/python.json" $( (( jar_runs > 0 )) && echo "$work/jar.json") <<'PY'
 import json, sys
 print("| command | runs | median [s] | mean ± sd [s] | min [s] |")
 print("|:---|---:|---:|---:|---:|")
