@@ -72,6 +72,11 @@ public final class DockerEngine implements AutoCloseable {
     String message = message(e);
     String lower = message.toLowerCase(Locale.ROOT);
     if (unreachable(e)) {
+      Throwable io = e;
+      while (!(io instanceof IOException) && io.getCause() != null) {
+        io = io.getCause();
+      }
+      message = io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
       return new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot reach the Docker engine at " + host + " (" + message
           + "); start Docker, or set DOCKER_HOST to a running engine", e);
     }

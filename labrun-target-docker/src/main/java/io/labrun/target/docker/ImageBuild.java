@@ -67,6 +67,11 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
       }
       error = DockerEngine.message(e);
     }
+    finish(tag);
+  }
+
+  /** Ends the log; throws the build's failure, if it failed. */
+  void finish(String tag) {
     flushPartial();
     closeLog();
     if (error != null) {
@@ -129,12 +134,18 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
           + "; free some with 'labrun experiment clean' or 'docker system prune' (build log: " + logFile + ")");
     }
     if (explained != null) {
-      return new LabrunException(ExitCode.ENVIRONMENT, "cannot build " + tag + ": " + explained + " (build log: " + logFile + ")");
+      return new LabrunException(ExitCode.ENVIRONMENT, "cannot build " + tag + stepNumber() + ": " + explained + " (build log: " + logFile + ")");
     }
     events.progress("the build of " + tag + " failed; the last lines of its log:");
     tail.forEach(l -> events.progress("  | " + l));
     return new LabrunException(ExitCode.ENVIRONMENT, "building " + tag + " failed" + (step == null ? "" : " at " + shorten(step, 120))
         + ": " + error + " (build log: " + logFile + ")");
+  }
+
+  /** " (step 3/8)" for the step that failed, or nothing. */
+  private String stepNumber() {
+    java.util.regex.Matcher m = step == null ? null : java.util.regex.Pattern.compile("^Step (\\d+/\\d+)").matcher(step);
+    return m != null && m.find() ? " (step " + m.group(1) + ")" : "";
   }
 
   private static String shorten(String s, int max) {
