@@ -9,5 +9,10 @@ cd "$root"
 source scripts/test-env/lib.sh
 need_pkgs openssh-client git
 command -v python3 >/dev/null || need_pkgs python3
-log "running the test suite"
+# The Docker tests need the private test engine and its base image (labrun-test/python:bookworm);
+# base-image.sh starts dockerd if needed and prints the DOCKER_HOST export line.
+env_line=$(scripts/test-env/base-image.sh) || die "could not start the test Docker engine or build its base image"
+eval "$env_line"
+export DOCKER_HOST
+log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"
