@@ -38,6 +38,8 @@ final class DockerExecution implements Execution {
   private final Path work;
   private final boolean shared;
   private long lastInspect;
+  private java.util.concurrent.CountDownLatch ended;
+  private java.io.Closeable waiting;
 
   private DockerExecution(DockerRuntime runtime, String containerId, String environment, Path state, Path work, boolean shared) {
     this.runtime = runtime;
@@ -143,6 +145,41 @@ final class DockerExecution implements Execution {
     }
   }
 
+  /** Waits until new output may be there, or at once when the container ends (the engine says so). */
+  @Override
+  public void awaitChange(Duration max) throws InterruptedException {
+    if (containerId != null && ended == null) {
+      ended = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch latch = ended;
+      try {
+        waiting = runtime.engine().client().waitContainerCmd(containerId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+            com.github.dockerjava.api.model.WaitResponse>() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.WaitResponse r) {
+            latch.countDown();
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            latch.countDown();
+          }
+
+          @Override
+          public void onComplete() {
+            latch.countDown();
+          }
+        });
+      } catch (RuntimeException e) {
+        latch.countDown(); // no engine to ask: plain waiting below
+      }
+    }
+    if (ended == null || ended.getCount() == 0) {
+      Thread.sleep(max.toMillis());
+    } else if (ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      lastInspect = 0; // it ended: ask the engine at once if the state folder does not say how
+    }
+  }
+
   @Override
   public void cancel() throws IOException {
     if (StateFolder.readExit(state).isPresent() || containerId == null) {
@@ -185,6 +222,9 @@ final class DockerExecution implements Execution {
 
   @Override
   public void cleanUp() throws IOException {
+    if (waiting != null) {
+      waiting.close();
+    }
     if (containerId != null) {
       remove(runtime.engine(), containerId);
     }

@@ -88,6 +88,7 @@ public final class DockerTarget implements ComputeTarget {
       if (!spec.sharesVolumes()) {
         engine.run("copying the run's snapshot into its container", () -> engine.client().copyArchiveToContainerCmd(id)
             .withHostResource(plan.workDir().toString()).withDirChildrenOnly(true).withRemotePath(WORK).exec());
+        deleteQuietly(plan.workDir()); // the container has its own copy now
       }
       start(engine, id);
       started = true;
@@ -96,6 +97,14 @@ public final class DockerTarget implements ComputeTarget {
       if (!started) {
         DockerExecution.remove(engine, id);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      ContainerArchives.deleteTree(dir);
+    } catch (IOException e) {
+      // 'labrun experiment clean' removes what is left
     }
   }
 
