@@ -12,6 +12,15 @@ public interface ComputeTarget {
   /** Makes sure the run's environment exists (may build, reporting progress); no-op by default. */
   default void prepare(RunPlan plan, RunEvents events) {}
 
+  /**
+   * Builds or finds the environment runs of a configuration need ({@code labrun experiment
+   * prepare}); a target that runs in an existing interpreter has none.
+   */
+  default io.labrun.core.environment.PreparedEnvironment prepareEnvironment(io.labrun.core.environment.EnvironmentRequest request, RunEvents events) {
+    throw io.labrun.core.error.LabrunException.badInput("run configuration '" + request.configuration().name()
+        + "' runs on a target that labrun prepares no environment for");
+  }
+
   /** Starts the run detached from this process and returns once it has started. */
   Execution launch(RunPlan plan);
 
