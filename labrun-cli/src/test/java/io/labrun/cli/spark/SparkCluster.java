@@ -21,11 +21,11 @@ import java.util.Optional;
  * a master, one worker, a {@code SPARK_HOME} with the real {@code spark-submit}), and its master's
  * JSON API. Tests that need it fail, never skip, when it is not there.
  */
-final class SparkCluster {
-  final Path sparkHome;
-  final String master;
-  final String ui;
-  final Path wordCountJar;
+public final class SparkCluster {
+  public final Path sparkHome;
+  public final String master;
+  public final String ui;
+  public final Path wordCountJar;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private SparkCluster(Path sparkHome, String master, String ui, Path wordCountJar) {
@@ -36,7 +36,7 @@ final class SparkCluster {
   }
 
   /** The running test cluster; fails the test with what to do when it is not running. */
-  static SparkCluster require() {
+  public static SparkCluster require() {
     String home = System.getenv("SPARK_HOME");
     String master = System.getenv("LABRUN_TEST_SPARK_MASTER");
     String ui = System.getenv("LABRUN_TEST_SPARK_UI");
@@ -59,7 +59,7 @@ final class SparkCluster {
   }
 
   /** A labrun command line whose environment finds this Spark: SPARK_HOME and the master UI's port. */
-  Cli cli(Path home) {
+  public Cli cli(Path home) {
     return new Cli(home).env("SPARK_HOME", sparkHome.toString()).env("SPARK_MASTER_WEBUI_PORT", Integer.toString(URI.create(ui).getPort()));
   }
 
@@ -96,6 +96,18 @@ final class SparkCluster {
 
   boolean isActive(String id) {
     return app(id).map(a -> "activeapps".equals(a.get("listed"))).orElse(false);
+  }
+
+  /** Processes on this machine that belong to a run (they carry its id in their environment). */
+  public static long processesOf(String runId) {
+    String marker = "LABRUN_RUN_ID=" + runId;
+    return ProcessHandle.allProcesses().filter(p -> {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"))).contains(marker);
+      } catch (java.io.IOException | RuntimeException e) {
+        return false;
+      }
+    }).count();
   }
 
   /** The Py4J client of the test environment ({@code py4j_driver.py}), for drivers without pyspark. */
