@@ -221,6 +221,9 @@ public final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    if (localRuntime != null) {
+      localRuntime.supervisors().close();
+    }
     if (store != null) {
       store.close();
     }

@@ -31,10 +31,10 @@ final class LocalExecution implements Execution {
   private final ComputeTargetSpec spec;
   private final Path state;
   private final Path work;
-  private final Process supervisor;
+  private final SupervisorProcess supervisor;
   private SupervisorState supervisorState;
 
-  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, Process supervisor, SupervisorState supervisorState) {
+  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor, SupervisorState supervisorState) {
     this.spec = spec;
     this.state = state;
     this.work = work;
@@ -43,7 +43,7 @@ final class LocalExecution implements Execution {
   }
 
   /** Waits until the supervisor has started the script (or failed to), so the run's pids are known. */
-  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, Process supervisor) throws IOException {
+  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor) throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     long pause = 1;
     while (System.nanoTime() < deadline) {
@@ -60,14 +60,14 @@ final class LocalExecution implements Execution {
             + tail(state.resolve("supervisor.log")));
       }
       try {
-        supervisor.waitFor(pause, TimeUnit.MILLISECONDS);
+        supervisor.waitFor(Duration.ofMillis(pause));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
       pause = Math.min(pause * 2, 20);
     }
-    supervisor.destroy();
+    supervisor.handle().ifPresent(ProcessHandle::destroy);
     throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve("supervisor.log")));
   }
 
@@ -131,7 +131,7 @@ final class LocalExecution implements Execution {
   @Override
   public void awaitChange(Duration max) throws InterruptedException {
     if (supervisor != null) {
-      supervisor.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+      supervisor.waitFor(max);
     } else {
       Thread.sleep(max.toMillis());
     }
@@ -200,7 +200,7 @@ final class LocalExecution implements Execution {
   /** The supervisor's process if it still runs (the same process: pid and start time match). */
   private Optional<ProcessHandle> supervisorHandle() {
     if (supervisor != null) {
-      return supervisor.isAlive() ? Optional.of(supervisor.toHandle()) : Optional.empty();
+      return supervisor.handle();
     }
     if (supervisorState == null) {
       return Optional.empty();

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param finalizeCommand the command that records a run's end, run id appended; empty for none
  * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
  * @param logLimitBytes output kept per run before the middle is dropped
+ * @param supervisors what starts the runs' supervisors (close it when done with the runtime)
  */
 public record LocalRuntime(
     Path pythonDir,
@@ -24,7 +25,13 @@ public record LocalRuntime(
     List<String> finalizeCommand,
     Path sharedRoot,
     long logLimitBytes,
-    int killGraceSeconds) {
+    int killGraceSeconds,
+    Supervisors supervisors) {
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
+
+  public LocalRuntime(Path pythonDir, Path supervisorScript, String supervisorPython, Map<String, String> baseEnvironment,
+      List<String> finalizeCommand, Path sharedRoot, long logLimitBytes, int killGraceSeconds) {
+    this(pythonDir, supervisorScript, supervisorPython, baseEnvironment, finalizeCommand, sharedRoot, logLimitBytes, killGraceSeconds, new Supervisors());
+  }
 }
