@@ -60,7 +60,7 @@ final class SubmitWatch implements RunAttempts.Watch {
   }
 
   @Override
-  public boolean mayRetry() {
+  public boolean mayStart() {
     return true;
   }
 

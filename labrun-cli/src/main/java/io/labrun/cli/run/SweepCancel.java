@@ -40,16 +40,23 @@ final class SweepCancel {
     int ended = 0;
     for (Run listed : runs) {
       Run run = ctx.wiring().reconciler().reconcile(listed).orElse(listed);
-      if (run.status().isFinal()) {
-        ended++;
-      } else if (cancelNotStarted(ctx, run)) {
-        notStarted++;
-      } else {
-        Run current = store.find(run.id()).orElse(run);
-        ctx.wiring().reattach(current).ifPresent(e -> {
-          stop(e);
-          stopping.put(current, e);
-        });
+      // A run may move on while we look (its driver starts it): look again until it is settled.
+      while (true) {
+        if (run.status().isFinal()) {
+          ended++;
+        } else if (cancelNotStarted(ctx, run)) {
+          notStarted++;
+        } else if (run.status() == RunStatus.RUNNING) {
+          Run current = run;
+          ctx.wiring().reattach(current).ifPresent(e -> {
+            stop(e);
+            stopping.put(current, e);
+          });
+        } else {
+          run = store.find(run.id()).orElse(run);
+          continue;
+        }
+        break;
       }
     }
     long deadline = System.nanoTime() + WAIT.toNanos();

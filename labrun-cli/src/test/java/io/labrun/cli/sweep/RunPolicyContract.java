@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,16 @@ abstract class RunPolicyContract {
     t = new TargetFixture(tmp, runConfiguration());
   }
 
+  /** Whatever a failed test left sleeping is stopped, so it does not weigh on the next tests. */
+  @AfterEach
+  void stopLeftovers() throws Exception {
+    try (var files = Files.list(t.shared())) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("pid-")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
   /** Killed by SIGKILL the first time it runs (per argument), as the out-of-memory killer would. */
   static final String CRASH_ONCE = """
       import os, sys
@@ -46,7 +57,7 @@ abstract class RunPolicyContract {
       with open(os.path.join(os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"], "pid-" + "-".join(sys.argv[1:])), "w") as f:
           f.write(str(os.getpid()))
       print("sleeping", flush=True)
-      time.sleep(float(os.environ.get("SLEEP", "600")))
+      time.sleep(float(os.environ.get("SLEEP", "300")))
       """;
 
   @Test

@@ -53,7 +53,7 @@ public final class RunAttempts {
     Optional<ExitRecord> await(Run run, Execution execution);
 
     /** False once no further attempt may start (the sweep stopped, was canceled, or let go). */
-    boolean mayRetry();
+    boolean mayStart();
 
     /** Waits {@code delay} before the next attempt of {@code failed}; false when told to stop meanwhile. */
     boolean pause(Duration delay, Run failed, int nextAttempt);
@@ -90,7 +90,7 @@ public final class RunAttempts {
         return new Outcome(step.run(), step.error(), true);
       }
       Run ended = step.run();
-      if (!step.retryable() || ended.attempt() >= policy.maxAttempts() || !watch.mayRetry()) {
+      if (!step.retryable() || ended.attempt() >= policy.maxAttempts() || !watch.mayStart()) {
         return new Outcome(ended, step.error(), false);
       }
       int next = ended.attempt() + 1;
@@ -110,13 +110,14 @@ public final class RunAttempts {
     Run run = latest;
     while (run.status() == RunStatus.PREPARING) {
       // another process is starting it: wait until it is going (or gone: then it is Lost)
-      if (!watch.mayRetry() || !watch.pause(PREPARING_POLL, run, run.attempt())) {
+      if (!watch.mayStart() || !watch.pause(PREPARING_POLL, run, run.attempt())) {
         return new Step(run, false, null, true);
       }
       run = store.find(run.id()).orElse(run);
     }
     return switch (run.status()) {
-      case QUEUED -> startAndWait(submitter.pending(run, request), watch);
+      // not started yet: start it, unless meanwhile told to start nothing (whoever said so cancels it)
+      case QUEUED -> watch.mayStart() ? startAndWait(submitter.pending(run, request), watch) : new Step(run, false, null, true);
       case RUNNING -> {
         Optional<Execution> execution = reattach.apply(run);
         yield execution.isPresent() ? await(run, execution.get(), watch) : new Step(run, false, null, true);

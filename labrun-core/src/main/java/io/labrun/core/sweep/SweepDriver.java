@@ -169,6 +169,10 @@ public final class SweepDriver implements AutoCloseable {
     if (mode == Mode.LETTING_GO) {
       return;
     }
+    if (mode == Mode.DRIVING && files.canceled(sweep.id())) {
+      mode = Mode.CANCELING; // 'experiment cancel --sweep' from another process: it cancels the runs
+      wake.countDown();
+    }
     try {
       if (mode != Mode.DRIVING && latest.status() == RunStatus.QUEUED) {
         cancelQueued(latest, mode == Mode.CANCELING ? "canceled" : "not started: " + stopReason);
@@ -275,7 +279,7 @@ public final class SweepDriver implements AutoCloseable {
     }
 
     @Override
-    public boolean mayRetry() {
+    public boolean mayStart() {
       return mode == Mode.DRIVING && !files.canceled(sweep.id());
     }
 
@@ -286,7 +290,7 @@ public final class SweepDriver implements AutoCloseable {
             + delay.toMillis() / 1000.0 + " s (attempt " + nextAttempt + " of " + sweep.retryPolicy().maxAttempts() + ")");
       }
       try {
-        return !wake.await(delay.toMillis(), TimeUnit.MILLISECONDS) && mayRetry();
+        return !wake.await(delay.toMillis(), TimeUnit.MILLISECONDS) && mayStart();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
