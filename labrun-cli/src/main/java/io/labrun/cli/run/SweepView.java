@@ -63,12 +63,26 @@ final class SweepView implements SweepDriver.Listener {
     draw();
   }
 
-  /** Redraws the live lines (on a terminal); called every few hundred milliseconds. */
+  /** Redraws the live lines in place (on a terminal); called every few hundred milliseconds. */
   synchronized void tick() {
-    if (live && !paused) {
-      clear();
-      draw();
+    if (!live || paused) {
+      return;
     }
+    List<String> lines = lines(views.get(), Instant.now());
+    StringBuilder b = new StringBuilder();
+    if (drawnLines > 0) {
+      b.append("\033[").append(drawnLines).append('A');
+    }
+    for (String l : lines) {
+      b.append(CLEAR_LINE).append(l).append('\n');
+    }
+    int extra = drawnLines - lines.size();
+    if (extra > 0) {
+      b.append((CLEAR_LINE + "\n").repeat(extra)).append("\033[").append(extra).append('A');
+    }
+    err.print(b);
+    err.flush();
+    drawnLines = lines.size();
   }
 
   /** Stops redrawing (to ask a question) and clears the lines. */
@@ -85,8 +99,7 @@ final class SweepView implements SweepDriver.Listener {
   /** The last picture stays on the screen: what follows is printed under it. */
   synchronized void finish() {
     if (live) {
-      clear();
-      draw();
+      tick();
       drawnLines = 0;
       paused = true;
     }
@@ -107,15 +120,8 @@ final class SweepView implements SweepDriver.Listener {
   }
 
   private void draw() {
-    if (!live || paused) {
-      return;
-    }
-    List<String> lines = lines(views.get(), Instant.now());
-    for (String l : lines) {
-      err.print(CLEAR_LINE + l + "\n");
-    }
-    drawnLines = lines.size();
-    err.flush();
+    drawnLines = 0;
+    tick();
   }
 
   /** What the live picture shows: every run, or for a big sweep a summary and the interesting runs. */
