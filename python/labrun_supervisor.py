@@ -188,9 +188,10 @@ class Stream(object):
 
 
 class Supervisor(object):
-    def __init__(self, state_dir, launch):
+    def __init__(self, state_dir, launch, ready_fd=None):
         self.state_dir = state_dir
         self.launch = launch
+        self.ready_fd = ready_fd  # told `ready PID` once the script runs (by the zygote's children)
         self.grace = float(launch.get("kill_grace_seconds", 10) or 0)
         self.timeout = launch.get("timeout_seconds")
         self.cancel_signal = None
@@ -238,7 +239,18 @@ class Supervisor(object):
         self.pgid = self.child.pid  # a new session: the child leads its own process group
         write_atomically(os.path.join(self.state_dir, "supervisor.json"), {
             "pid": os.getpid(), "child_pid": self.child.pid, "child_pgid": self.pgid, "started_ms": now_ms()})
+        self.tell_ready()
         return None
+
+    def tell_ready(self):
+        if self.ready_fd is None:
+            return
+        try:
+            os.write(self.ready_fd, ("ready %d\n" % os.getpid()).encode())
+        except OSError:
+            pass  # nobody listens any more: labrun finds supervisor.json anyway
+        os.close(self.ready_fd)
+        self.ready_fd = None
 
     # -- stopping ------------------------------------------------------------------------------
 
@@ -422,8 +434,10 @@ class Zygote(object):
     """Starts supervisors by forking itself. Reads one STATE_DIR per line on stdin; for each, forks
     a child that runs exactly what `labrun_supervisor.py STATE_DIR` would (its own session, stdin on
     /dev/null, stdout and stderr appended to STATE_DIR/supervisor.log) and writes
-    `started PID STATE_DIR` on stdout (`failed STATE_DIR<tab>WHY` if it cannot fork); writes
-    `exited PID CODE` when a child ends. At the end of stdin it ends; its children go on."""
+    `started PID STATE_DIR` on stdout (`failed STATE_DIR<tab>WHY` if it cannot fork); the child
+    writes `ready PID` there once its script runs (supervisor.json is written); the zygote writes
+    `exited PID CODE` when a child ends. Lines are short, so writes from several processes never
+    mix. At the end of stdin it ends; its children go on."""
 
     def __init__(self):
         self.wake_r, self.wake_w = os.pipe()
@@ -488,6 +502,7 @@ class Zygote(object):
                 signal.signal(sig, signal.SIG_DFL)
             for fd in (self.wake_r, self.wake_w, self.sel.fileno()):
                 os.close(fd)
+            ready = os.dup(1)  # the zygote's stdout: `ready PID` goes there once the script runs
             null = os.open(os.devnull, os.O_RDWR)
             log = os.open(os.path.join(state_dir, "supervisor.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             os.dup2(null, 0)
@@ -496,13 +511,13 @@ class Zygote(object):
             os.close(null)
             os.close(log)
             os.chdir(state_dir)
-            code = main(["labrun_supervisor.py", state_dir])
+            code = main(["labrun_supervisor.py", state_dir], ready)
         except BaseException:  # noqa: B036 - whatever happens, this child must end here
             say(traceback.format_exc())
         return code
 
 
-def main(argv):
+def main(argv, ready_fd=None):
     if argv[1:] == ["--zygote"]:
         ensure_std_fds()
         return Zygote().run()
@@ -519,7 +534,7 @@ def main(argv):
     try:
         with open(os.path.join(state_dir, "launch.json"), "rb") as f:
             launch = json.loads(f.read().decode("utf-8"))
-        supervisor = Supervisor(state_dir, launch)
+        supervisor = Supervisor(state_dir, launch, ready_fd)
         return supervisor.run()
     except BaseException as e:  # record why, so the run does not look lost
         detail = traceback.format_exc()

@@ -47,12 +47,16 @@ class ZygoteTest(TempDirTest):
         b = self.state("b", "import sys\nprint('from b', file=sys.stderr)\nsys.exit(3)\n")
         self.ask(a)
         self.ask(b)
-        started = [self.line(), self.line()]
+        lines = [self.line() for _ in range(6)]
+        started = [l for l in lines if l.startswith("started ")]
+        self.assertEqual(len(started), 2, lines)
         self.assertRegex(started[0], r"^started \d+ " + a + "$")
         self.assertRegex(started[1], r"^started \d+ " + b + "$")
         pids = {int(s.split()[1]) for s in started}
-        exited = {self.line(), self.line()}
-        self.assertEqual(exited, {"exited %d 0" % pid for pid in pids})
+        self.assertEqual({l for l in lines if l.startswith("ready ")}, {"ready %d" % pid for pid in pids})
+        self.assertEqual({l for l in lines if l.startswith("exited ")}, {"exited %d 0" % pid for pid in pids})
+        for line in started:
+            self.assertLess(lines.index(line), lines.index("exited %s 0" % line.split()[1]))
         self.assertEqual(read_json(os.path.join(a, "exit.json"))["exit_code"], 0)
         self.assertEqual(read_json(os.path.join(b, "exit.json"))["exit_code"], 3)
         self.assertIn(("o", "from a"), output_records(a))
@@ -64,7 +68,8 @@ class ZygoteTest(TempDirTest):
         a = self.state("a", "import time\nprint('up', flush=True)\ntime.sleep(1.5)\nprint('still here')\n")
         self.ask(a)
         pid = int(self.line().split()[1])
-        wait_for(lambda: os.path.exists(os.path.join(a, "supervisor.json")), message="supervisor.json")
+        self.assertEqual(self.line(), "ready %d" % pid)
+        self.assertTrue(os.path.exists(os.path.join(a, "supervisor.json")), "ready comes after supervisor.json")
         self.assertEqual(os.getsid(pid), pid)
         self.assertNotEqual(os.getsid(pid), os.getsid(self.zygote.pid))
         self.stop()  # end of stdin: the zygote ends, the run goes on
@@ -81,13 +86,13 @@ class ZygoteTest(TempDirTest):
         self.assertTrue(started.startswith("started "), started)
         self.assertEqual(self.line(), "exited %s 1" % started.split()[1])
         self.ask(self.state("ok", "pass\n"))
-        self.assertTrue(self.line().startswith("started "), "the zygote goes on")
+        self.assertRegex(self.line(), r"^(started|ready) ", "the zygote goes on")
 
     def test_cancel_reaches_a_forked_supervisor(self):
         a = self.state("a", "import time\nprint('up', flush=True)\ntime.sleep(600)\n")
         self.ask(a)
         pid = int(self.line().split()[1])
-        wait_for(lambda: os.path.exists(os.path.join(a, "supervisor.json")), message="supervisor.json")
+        self.assertEqual(self.line(), "ready %d" % pid)
         os.kill(pid, 15)
         self.assertEqual(self.line(), "exited %d 0" % pid)
         record = read_json(os.path.join(a, "exit.json"))

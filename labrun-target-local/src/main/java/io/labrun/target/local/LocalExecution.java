@@ -60,7 +60,7 @@ final class LocalExecution implements Execution {
             + tail(state.resolve("supervisor.log")));
       }
       try {
-        supervisor.waitFor(Duration.ofMillis(pause));
+        supervisor.awaitStarted(Duration.ofMillis(pause));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

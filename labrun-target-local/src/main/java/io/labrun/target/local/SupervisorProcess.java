@@ -9,14 +9,19 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A run's supervisor as the JVM that started it sees it: a child process of its own, or a child
- * of the {@link SupervisorZygote}, whose end the zygote reports at once. Either way the JVM learns
- * of its end without polling.
+ * of the {@link SupervisorZygote}, whose start and end are reported at once. Either way the JVM
+ * learns of its end without polling.
  */
 interface SupervisorProcess {
   boolean isAlive();
 
   /** Waits up to {@code max} for it to end. */
   void waitFor(Duration max) throws InterruptedException;
+
+  /** Waits up to {@code max} for it to have started its script (or ended); may return early. */
+  default void awaitStarted(Duration max) throws InterruptedException {
+    waitFor(max);
+  }
 
   /** Its exit code once it has ended. */
   int exitValue();
@@ -51,7 +56,16 @@ interface SupervisorProcess {
    * A supervisor forked by the zygote: its end comes as {@code exit}. Should the zygote die first
    * (it never should), the process table is asked instead.
    */
-  record Forked(long pid, CompletableFuture<Integer> exit, SupervisorZygote zygote) implements SupervisorProcess {
+  record Forked(long pid, CompletableFuture<Void> ready, CompletableFuture<Integer> exit, SupervisorZygote zygote) implements SupervisorProcess {
+    @Override
+    public void awaitStarted(Duration max) throws InterruptedException {
+      try {
+        CompletableFuture.anyOf(ready, exit).get(max.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // not yet: the caller looks at the state folder and asks again
+      }
+    }
+
     @Override
     public boolean isAlive() {
       if (exit.isDone()) {

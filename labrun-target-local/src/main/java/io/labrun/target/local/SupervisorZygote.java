@@ -31,6 +31,7 @@ final class SupervisorZygote implements AutoCloseable {
   private final OutputStream requests;
   private final Map<String, CompletableFuture<Long>> starting = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Void>> readies = new ConcurrentHashMap<>();
   private volatile boolean alive = true;
 
   private SupervisorZygote(Process process) {
@@ -73,7 +74,7 @@ final class SupervisorZygote implements AutoCloseable {
         requests.flush();
       }
       long pid = started.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
-      return new SupervisorProcess.Forked(pid, exitOf(pid), this);
+      return new SupervisorProcess.Forked(pid, readyOf(pid), exitOf(pid), this);
     } catch (ExecutionException | TimeoutException e) {
       throw new IOException("the supervisor zygote did not start a supervisor: " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
     } catch (InterruptedException e) {
@@ -88,10 +89,20 @@ final class SupervisorZygote implements AutoCloseable {
     return exits.computeIfAbsent(pid, p -> new CompletableFuture<>());
   }
 
-  /** One line from the zygote: {@code started PID STATE}, {@code exited PID CODE}, {@code failed STATE<tab>WHY}. */
+  private CompletableFuture<Void> readyOf(long pid) {
+    return readies.computeIfAbsent(pid, p -> new CompletableFuture<>());
+  }
+
+  /**
+   * One line from the zygote: {@code started PID STATE}, {@code ready PID} (from the supervisor,
+   * once its script runs; it may come before {@code started}), {@code exited PID CODE}, {@code failed
+   * STATE<tab>WHY}.
+   */
   private void report(String line) {
     String[] f = line.split(" ", 3);
-    if (f[0].equals("started") && f.length == 3) {
+    if (f[0].equals("ready") && f.length == 2) {
+      readyOf(Long.parseLong(f[1])).complete(null);
+    } else if (f[0].equals("started") && f.length == 3) {
       long pid = Long.parseLong(f[1]);
       exits.put(pid, new CompletableFuture<>()); // a new process, whatever had this pid before
       CompletableFuture<Long> s = starting.get(f[2]);
