@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,11 @@ public final class Submitter {
   private final Clock clock;
   private final String user;
   private final String host;
+  // The runs of a sweep share their files: resolved and loaded once, not once per run.
+  private volatile Remembered<List<Object>, RunPlanner.Resolved> lastResolved;
+  private volatile Remembered<String, Snapshot> lastSnapshot;
+
+  private record Remembered<K, V>(K key, V value) {}
 
   public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host) {
     this.planner = planner;
@@ -83,7 +89,7 @@ public final class Submitter {
 
   /** What a recorded run started from: for its retries, which run the same code again. */
   public Source sourceOf(Run run) {
-    return new Source(snapshots.load(run.snapshotId()), new GitInfo(run.gitCommit(), run.gitDirty()));
+    return new Source(snapshot(run.snapshotId()), new GitInfo(run.gitCommit(), run.gitDirty()));
   }
 
   /** Checks a request against the project's files without recording anything; throws what submit would. */
@@ -98,15 +104,35 @@ public final class Submitter {
 
   /** A run recorded Queued earlier (maybe by another labrun process), resolved again to start it. */
   public Pending pending(Run queued, SubmitRequest request) {
-    return new Pending(queued, request, resolveTracked(request), snapshots.load(queued.snapshotId()));
+    return new Pending(queued, request, resolveTracked(request), snapshot(queued.snapshotId()));
   }
 
+  private Snapshot snapshot(String id) {
+    Remembered<String, Snapshot> last = lastSnapshot;
+    if (last != null && last.key().equals(id)) {
+      return last.value();
+    }
+    Snapshot loaded = snapshots.load(id);
+    lastSnapshot = new Remembered<>(id, loaded);
+    return loaded;
+  }
+
+  /** Resolves the request's files (the same for every run of a sweep) and expands its arguments. */
   private RunPlanner.Resolved resolveTracked(SubmitRequest request) {
-    RunPlanner.Resolved r = planner.resolve(request);
-    if (!r.configuration().tracked()) {
+    List<Object> key = List.of(request.project().root(), request.runConfiguration(), String.valueOf(request.script()));
+    Remembered<List<Object>, RunPlanner.Resolved> last = lastResolved;
+    RunPlanner.Resolved files;
+    if (last != null && last.key().equals(key)) {
+      files = last.value();
+    } else {
+      files = planner.resolve(request);
+      lastResolved = new Remembered<>(key, files);
+    }
+    if (!files.configuration().tracked()) {
       throw new IllegalArgumentException("untracked runs are started by UntrackedRun");
     }
-    return r;
+    return new RunPlanner.Resolved(files.project(), files.configuration(), files.target(), files.script(),
+        files.configuration().expandArguments(files.script(), request.arguments()), files.conda(), files.spark());
   }
 
   private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source) {
