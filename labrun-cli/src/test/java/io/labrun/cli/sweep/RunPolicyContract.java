@@ -153,7 +153,8 @@ abstract class RunPolicyContract {
     await().atMost(Duration.ofSeconds(60)).until(() -> t.runs(sweepId).stream().filter(run -> run.status() == RunStatus.RUNNING).count() == 2);
     Cli.Result c = t.cli.in(t.project, "experiment", "cancel", "--sweep", sweepId);
     assertThat(c.code()).as(c.toString()).isZero();
-    assertThat(c.out()).contains("2 runs stopped, 2 not started");
+    // The other two are canceled by this command or, if a slot freed meanwhile, by the sweep's driver.
+    assertThat(c.out()).contains("2 runs stopped");
     assertThat(t.runs(sweepId)).extracting(Run::status).containsOnly(RunStatus.CANCELED);
     assertGone(t.shared().resolve("pid-1"));
     assertGone(t.shared().resolve("pid-2"));

@@ -48,6 +48,10 @@ public final class Submitter {
 
   private record Remembered<K, V>(K key, V value) {}
 
+  // Runs recorded here get increasing creation times, a millisecond apart at least: history (which
+  // keeps milliseconds) lists a sweep's runs in the order they were recorded.
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
+
   public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host) {
     this.planner = planner;
     this.store = store;
@@ -136,7 +140,10 @@ public final class Submitter {
   }
 
   private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source) {
-    Instant created = clock.instant();
+    Instant created = lastCreated.updateAndGet(previous -> {
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      return now.isAfter(previous) ? now : previous.plusMillis(1);
+    });
     String runId = RunIds.next(r.project().name(), created);
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("project_root", r.project().root().toString());
