@@ -133,11 +133,17 @@ abstract class SweepContract {
         import os, sys, time
         import labrun
         x = int(sys.argv[2])
-        with open(os.path.join(os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"], "ran.txt"), "a") as f:
+        share = os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"]
+        with open(os.path.join(share, "ran.txt"), "a") as f:
             f.write("%d\\n" % x)
-        if x == 1:
-            time.sleep(5)
+        if x == 1:  # still going when run 2 meets the condition, however slowly run 2 starts
+            deadline = time.time() + 60
+            while not os.path.exists(os.path.join(share, "2-done")) and time.time() < deadline:
+                time.sleep(0.05)
+            time.sleep(2)
         labrun.log_metric("accuracy", 1.0 if x == 2 else 0.5)
+        if x == 2:
+            open(os.path.join(share, "2-done"), "w").close()
         """);
     Cli.Result r = t.sweep("stop.py", "--grid", "x=1..6", "--parallel", "2", "--stop-when", "accuracy >= 0.99");
     assertThat(r.code()).as(r.toString()).isZero();
