@@ -50,14 +50,18 @@ def escape(text):
     return text
 
 
-def write_atomically(path, data):
+def write_atomically(path, data, durable=True):
+    """Temp file and rename: a reader sees the whole file or none. `durable` also fsyncs it first,
+    for records that must survive a crash of the machine (exit.json, not supervisor.json, whose
+    processes would not survive it either)."""
     tmp = "%s.tmp-%d" % (path, os.getpid())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(json.dumps(data).encode("utf-8"))
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
@@ -238,7 +242,7 @@ class Supervisor(object):
             return 126, "cannot start %s: %s" % (argv[0], e.strerror or e)
         self.pgid = self.child.pid  # a new session: the child leads its own process group
         write_atomically(os.path.join(self.state_dir, "supervisor.json"), {
-            "pid": os.getpid(), "child_pid": self.child.pid, "child_pgid": self.pgid, "started_ms": now_ms()})
+            "pid": os.getpid(), "child_pid": self.child.pid, "child_pgid": self.pgid, "started_ms": now_ms()}, durable=False)
         self.tell_ready()
         return None
 
