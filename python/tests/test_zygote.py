@@ -1,4 +1,4 @@
-"""labrun_supervisor.py --zygote: supervisors started by forking, one per state folder."""
+"""labrun_zygote.py: supervisors started by forking, one per state folder."""
 
 import json
 import os
@@ -6,13 +6,13 @@ import subprocess
 import sys
 import textwrap
 
-from tests.support import SUPERVISOR, TempDirTest, env_with, is_gone, output_records, read_json, wait_for
+from tests.support import PYTHON_DIR, TempDirTest, env_with, is_gone, output_records, read_json, wait_for
 
 
 class ZygoteTest(TempDirTest):
     def setUp(self):
         super().setUp()
-        self.zygote = subprocess.Popen([sys.executable, "-S", "-E", SUPERVISOR, "--zygote"], env=env_with(),
+        self.zygote = subprocess.Popen([sys.executable, "-S", "-E", os.path.join(PYTHON_DIR, "labrun_zygote.py")], env=env_with(),
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.addCleanup(self.stop)
 

@@ -25,12 +25,12 @@ class LocalSweepIT extends SweepContract {
     Cli.Result forked = t.sweep("parent.py", "--grid", "x=1,2", "--parallel", "2");
     assertThat(forked.code()).as(forked.toString()).isZero();
     t.runs(TargetFixture.sweepId(forked.err())).forEach(run ->
-        assertThat(t.cli.in(t.project, "experiment", "logs", "-r", run.id()).out()).contains("labrun_supervisor.py --zygote"));
+        assertThat(t.cli.in(t.project, "experiment", "logs", "-r", run.id()).out()).contains("labrun_zygote.py"));
 
     t.cli.env("LABRUN_SUPERVISOR_ZYGOTE", "0");
     Cli.Result direct = t.sweep("parent.py", "--grid", "x=1,2", "--parallel", "2");
     assertThat(direct.code()).as(direct.toString()).isZero();
     t.runs(TargetFixture.sweepId(direct.err())).forEach(run ->
-        assertThat(t.cli.in(t.project, "experiment", "logs", "-r", run.id()).out()).doesNotContain("--zygote").contains("labrun_supervisor.py /"));
+        assertThat(t.cli.in(t.project, "experiment", "logs", "-r", run.id()).out()).doesNotContain("labrun_zygote.py").contains("labrun_supervisor.py /"));
   }
 }

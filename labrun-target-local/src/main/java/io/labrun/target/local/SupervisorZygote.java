@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code labrun_supervisor.py --zygote}: one Python process, started once per labrun process, that
+ * {@code labrun_zygote.py}: one Python process, started once per labrun process, that
  * starts each run's supervisor by forking itself. A Python start-up costs about as much CPU as a
  * short script itself; forking an interpreter that is up already costs a millisecond. The forked
  * supervisor is exactly the one {@code labrun_supervisor.py STATE_DIR} would be (its own session,
@@ -48,7 +48,7 @@ final class SupervisorZygote implements AutoCloseable {
       cmd.add("/usr/bin/setsid"); // like a supervisor: the terminal's Ctrl-C is not for it
     }
     // -S -E: no site-packages and no PYTHON* variables for the supervisor itself (its scripts get them)
-    cmd.addAll(List.of(runtime.supervisorPython(), "-S", "-E", runtime.supervisorScript().toString(), "--zygote"));
+    cmd.addAll(List.of(runtime.supervisorPython(), "-S", "-E", runtime.supervisorScript().resolveSibling("labrun_zygote.py").toString()));
     Files.createDirectories(dir);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
     pb.environment().clear();
