@@ -27,7 +27,12 @@ abstract class RunPolicyContract {
 
   @BeforeEach
   void init() {
-    t = new TargetFixture(tmp, runConfiguration());
+    t = fixture(tmp);
+  }
+
+  /** The project on the target under test; a target with its own way to share files overrides it. */
+  TargetFixture fixture(Path home) {
+    return new TargetFixture(home, runConfiguration());
   }
 
   /** Whatever a failed test left sleeping is stopped, so it does not weigh on the next tests. */

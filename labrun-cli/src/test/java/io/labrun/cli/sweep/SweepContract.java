@@ -28,7 +28,12 @@ abstract class SweepContract {
 
   @BeforeEach
   void init() {
-    t = new TargetFixture(tmp, runConfiguration());
+    t = fixture(tmp);
+  }
+
+  /** The project on the target under test; a target with its own way to share files overrides it. */
+  TargetFixture fixture(Path home) {
+    return new TargetFixture(home, runConfiguration());
   }
 
   /**

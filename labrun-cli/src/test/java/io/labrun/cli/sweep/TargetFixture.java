@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * A project on one compute target for the sweep and run-policy contract tests: its run
  * configuration, its scripts, the folder its runs share with the test ({@code
- * nativeSharedDirectory}), and the history they leave.
+ * nativeSharedDirectory}), and the history they leave. A target whose runs see that folder
+ * somewhere else (a container with its own mount) overrides {@link #shared()}.
  */
-final class TargetFixture {
+class TargetFixture {
   private static final Pattern SWEEP_ID = Pattern.compile("Sweep (\\S+): \\d+ runs of");
   final Path home;
   final Path project;
@@ -36,7 +37,10 @@ final class TargetFixture {
     assertThat(init.code()).as(init.toString()).isZero();
   }
 
-  /** The folder every run of the project finds in AZUREML_NATIVE_SHARE_DIRECTORY, seen from here. */
+  /**
+   * The folder every run of the project finds in AZUREML_NATIVE_SHARE_DIRECTORY, seen from here:
+   * for the local target, the template's {@code nativeSharedDirectory: ~/.azureml/share/}.
+   */
   Path shared() {
     Path dir = home.resolve("user/.azureml/share/iris");
     try {
