@@ -139,7 +139,8 @@ abstract class RunPolicyContract {
     t.script("sleep.py", SLEEPER);
     t.cli.env("SLEEP", "1");
     Cli.Running running = t.cli.start(t.project, "", t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> t.allRuns().stream().anyMatch(run -> run.status() == RunStatus.RUNNING));
+    // Running, and its script has got as far as writing its pid (Running alone says the supervisor started).
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")));
     running.pressCtrlC();
     Cli.Result r = running.await(Duration.ofSeconds(90));
     assertThat(r.code()).as(r.toString()).isEqualTo(130);
@@ -171,7 +172,8 @@ abstract class RunPolicyContract {
     t.script("sleep.py", SLEEPER);
     t.cli.interactive(true);
     Cli.Running running = t.cli.start(t.project, "y\n", t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> t.allRuns().stream().anyMatch(run -> run.status() == RunStatus.RUNNING));
+    // Running, and its script has got as far as writing its pid (Running alone says the supervisor started).
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")));
     running.pressCtrlC();
     Cli.Result r = running.await(Duration.ofSeconds(60));
     assertThat(r.code()).as(r.toString()).isEqualTo(130);
