@@ -99,7 +99,7 @@ final class MetricRows {
     return out;
   }
 
-  private static MetricPoint read(ResultSet rs) throws SQLException {
+  static MetricPoint read(ResultSet rs) throws SQLException {
     Double value = nullableDouble(rs, "value");
     String json = rs.getString("json");
     if (value == null && NAN.equals(json)) {
