@@ -37,6 +37,7 @@ public final class LabrunCommand {
     m.put("experiment", ExperimentCommand.class);
     m.put("submit", SubmitCommand.class);
     m.put("history", HistoryCommand.class);
+    m.put("server", io.labrun.cli.server.ServerCommand.class);
     m.put("internal", InternalCommand.class);
     m.put("generate-completion", GenerateCompletion.class);
     return java.util.Collections.unmodifiableMap(m);
