@@ -118,7 +118,8 @@ final class LogStreams implements AutoCloseable {
 
   private void pump(Feed feed, Follower f) throws IOException {
     Run run = feed.run;
-    long size = feed.size;
+    // Read after the status (feed.run was read earlier): a final run's log is complete at this size.
+    long size = feed.log.size();
     while (f.offset < size && !f.closed) {
       List<LogRecord> records = feed.log.read(f.offset, BATCH_BYTES);
       if (f.skipFirst && !records.isEmpty() && records.get(0).offset() == f.offset) {
