@@ -25,20 +25,25 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LabrunServer implements AutoCloseable {
   private final Javalin app;
   private final LogStreams streams;
+  private final RunQueue queue;
 
-  private LabrunServer(Javalin app, LogStreams streams) {
+  private LabrunServer(Javalin app, LogStreams streams, RunQueue queue) {
     this.app = app;
     this.streams = streams;
+    this.queue = queue;
   }
 
   /** Starts listening; throws a {@link LabrunException} with what to do when it cannot. */
   public static LabrunServer start(ServerConfig config, ServerSetup setup) {
     JsonMapper mapper = JsonMapper.builder().build();
     LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString);
+    Workspaces workspaces = new Workspaces(setup.paths(), setup.objects());
+    RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
     Auth auth = new Auth(setup.tokens());
     RunsApi runs = new RunsApi(setup);
     FilesApi files = new FilesApi(setup, runs);
     LogsApi logs = new LogsApi(setup, runs, streams);
+    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs);
     byte[] openapi = resource("openapi.json");
     Javalin app = Javalin.create(c -> {
       c.jsonMapper(new JavalinJackson3(mapper, false));
@@ -69,6 +74,7 @@ public final class LabrunServer implements AutoCloseable {
       runs.routes(c.routes);
       files.routes(c.routes);
       logs.routes(c.routes);
+      submit.routes(c.routes);
     });
     try {
       app.start();
@@ -77,7 +83,10 @@ public final class LabrunServer implements AutoCloseable {
       throw new LabrunException(io.labrun.core.error.ExitCode.BAD_INPUT, "cannot listen on " + config.host() + ":" + config.port()
           + " (" + rootCause(e) + "); choose another --port or --bind");
     }
-    return new LabrunServer(app, streams);
+    if (queue != null) {
+      queue.start();
+    }
+    return new LabrunServer(app, streams, queue);
   }
 
   public int port() {
@@ -98,6 +107,9 @@ public final class LabrunServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (queue != null) {
+      queue.close();
+    }
     streams.close();
     app.stop();
   }

@@ -19,18 +19,24 @@ final class TestServer implements AutoCloseable {
   final Http http;
 
   TestServer(Path home, String storeUrl, Project project, ServerSetup.Pipeline pipeline, ServerConfig config) {
+    this(home, storeUrl, project, p -> pipeline, config);
+  }
+
+  /** A server whose pipeline is made from its own store, objects and paths (null for none). */
+  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config) {
     this.paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
     this.store = SqlRunStore.open(storeUrl);
     this.objects = new FileObjectStore(paths.objects());
     this.token = ApiTokenText.generate();
-    store.tokens().add("tester", ApiTokenText.sha256(token), Instant.now());
-    ServerSetup setup = new ServerSetup(store, store, store.tokens(), objects, paths, project, AmlProjectConfigs::new, pipeline, Clock.systemUTC());
+    store.tokens().add("tester-" + java.util.UUID.randomUUID(), ApiTokenText.sha256(token), Instant.now());
+    ServerSetup setup = new ServerSetup(store, store, store.tokens(), objects, paths, project, AmlProjectConfigs::new,
+        pipeline.apply(this), Clock.systemUTC());
     this.server = LabrunServer.start(config.withPort(0), setup);
     this.http = new Http(server.port(), token);
   }
 
   TestServer(Path home, String storeUrl) {
-    this(home, storeUrl, null, null, ServerConfig.defaults());
+    this(home, storeUrl, null, (ServerSetup.Pipeline) null, ServerConfig.defaults());
   }
 
   Http anonymous() {

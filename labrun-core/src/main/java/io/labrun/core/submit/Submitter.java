@@ -53,27 +53,70 @@ public final class Submitter {
   public record Submission(Run run, RunPlan plan, Execution execution) {}
 
   public Submission submit(SubmitRequest request, RunEvents events) {
+    RunPlanner.Resolved r = resolve(request);
+    Snapshot snapshot = snapshots.take(r.project());
+    Run run = record(r, request, snapshot, Map.of(
+        Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()),
+        Reconciler.SUBMITTER_HOST, host));
+    events.status(run);
+    return launch(run, r, snapshot, request, events);
+  }
+
+  /**
+   * Records a run of {@code snapshot} (taken elsewhere: uploaded to a server) as Queued, for a
+   * queue to {@link #start} later. No process owns it yet, so the {@link Reconciler} leaves it
+   * queued however long it waits, across restarts of the queue.
+   */
+  public Run enqueue(SubmitRequest request, Snapshot snapshot, Map<String, String> attributes) {
+    return record(resolve(request), request, snapshot, attributes);
+  }
+
+  /**
+   * Starts a run {@link #enqueue} recorded, owned from now on by this process. A run that is no
+   * longer Queued (canceled meanwhile) is not started: the submission then has no plan and no
+   * execution.
+   */
+  public Submission start(Run queued, SubmitRequest request, Snapshot snapshot, RunEvents events) {
+    RunPlanner.Resolved r = resolve(request);
+    Run owned = queued.withAttribute(Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()))
+        .withAttribute(Reconciler.SUBMITTER_HOST, host);
+    if (!store.update(owned, RunStatus.QUEUED)) {
+      return new Submission(store.find(queued.id()).orElse(queued), null, null);
+    }
+    return launch(owned, r, snapshot, request, events);
+  }
+
+  private RunPlanner.Resolved resolve(SubmitRequest request) {
     RunPlanner.Resolved r = planner.resolve(request);
-    ComputeTarget target = targets.forSpec(r.target());
+    targets.forSpec(r.target()); // an unsupported target type fails before anything is recorded
     if (!r.configuration().tracked()) {
       throw new IllegalArgumentException("untracked runs are started by UntrackedRun");
     }
+    return r;
+  }
+
+  private Run record(RunPlanner.Resolved r, SubmitRequest request, Snapshot snapshot, Map<String, String> attributes) {
     Instant created = clock.instant();
     String runId = RunIds.next(r.project().name(), created);
-    Snapshot snapshot = snapshots.take(r.project());
     GitInfo git = GitInfo.of(r.project().root());
     Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
+    Map<String, String> attrs = new LinkedHashMap<>();
+    attrs.put("project_root", r.project().root().toString());
+    attrs.putAll(attributes);
     Run run = new Run(runId, r.project().name(), r.configuration().name(), r.target().name(), r.target().type().configName(),
         r.script(), r.scriptArguments().subList(1, r.scriptArguments().size()), SecretNames.redact(env), user, host,
-        git.commit(), git.dirty(), snapshot.id(), created, null, null, RunStatus.QUEUED, null, null, request.sweepId(), 1,
-        Map.of("project_root", r.project().root().toString(),
-            Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()),
-            Reconciler.SUBMITTER_HOST, host));
+        git.commit(), git.dirty(), snapshot.id(), created, null, null, RunStatus.QUEUED, null, null, request.sweepId(), 1, attrs);
     store.create(run);
     if (!request.params().isEmpty()) {
       store.putParams(runId, request.params());
     }
-    events.status(run);
+    return run;
+  }
+
+  private Submission launch(Run run, RunPlanner.Resolved r, Snapshot snapshot, SubmitRequest request, RunEvents events) {
+    ComputeTarget target = targets.forSpec(r.target());
+    String runId = run.id();
+    Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
     Path stateDir = paths.runState(runId);
     try {
       Path workDir = stateDir.resolve("work");
