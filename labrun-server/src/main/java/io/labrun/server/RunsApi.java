@@ -75,7 +75,18 @@ final class RunsApi {
       }
     });
     int limit = intParam(ctx, "limit", 50, 1, 1000);
-    RunPage page = s.browser().page(new RunTableQuery(filter, conditions, sort, columns, ctx.queryParam("cursor"), limit));
+    RunPage page;
+    String after = ctx.queryParam("after");
+    if (after != null) {
+      // The CLI's paging: the runs after this one, newest first (as 'labrun history list --after').
+      if (!sort.equals(Sort.NEWEST_FIRST) || !conditions.isEmpty() || ctx.queryParam("cursor") != null) {
+        throw ApiError.badRequest("'after' pages newest first without metric conditions or cursor; use 'cursor' otherwise");
+      }
+      List<Run> runs = s.store().list(filter.withCursor(after).withLimit(limit));
+      page = new RunPage(runs, Map.of(), null);
+    } else {
+      page = s.browser().page(new RunTableQuery(filter, conditions, sort, columns, ctx.queryParam("cursor"), limit));
+    }
     Instant now = s.clock().instant();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Run r : page.runs()) {
