@@ -1,8 +1,9 @@
 -- labrun run history, schema version 3: what the server's runs table and charts read instead of
 -- every metric point.
 --
--- metric_last: the last point (highest step, then the one logged last) of each metric of each
--- run, so the runs table filters and sorts by a metric without reading its points.
+-- metric_last: per metric of a run, its last point (highest step, then the one logged last), the
+-- number of points and the range of the scalar ones: the runs table filters and sorts by a
+-- metric, and a run's metric summaries are read, without reading the points.
 -- metric_rollup: a metric's scalar points summed up per bucket of `size` steps (64 and 4096),
 -- bucket = floor(step / size): count, range and the last point. A chart of a million points reads
 -- some thousands of these rows. Both are kept up to date by every write of metric points; the
@@ -14,6 +15,10 @@ CREATE TABLE metric_last (
   step    BIGINT NOT NULL,
   time_ms BIGINT,
   value   DOUBLE PRECISION,
+  json    TEXT,
+  n       BIGINT NOT NULL,
+  lo      DOUBLE PRECISION,
+  hi      DOUBLE PRECISION,
   PRIMARY KEY (run_id, name)
 );
 CREATE INDEX metric_last_by_name_value ON metric_last (name, value, run_id);
@@ -32,8 +37,10 @@ CREATE TABLE metric_rollup (
   PRIMARY KEY (run_id, name, size, bucket)
 );
 
-INSERT INTO metric_last (run_id, name, step, time_ms, value)
-SELECT m.run_id, m.name, m.step, m.time_ms, m.value FROM metrics m
+INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi)
+SELECT m.run_id, m.name, m.step, m.time_ms, m.value, m.json, s.n, s.lo, s.hi
+FROM metrics m JOIN (SELECT run_id, name, COUNT(*) AS n, MIN(value) AS lo, MAX(value) AS hi FROM metrics GROUP BY run_id, name) s
+  ON s.run_id = m.run_id AND s.name = m.name
 WHERE m.seq = (SELECT m2.seq FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.name = m.name
                ORDER BY m2.step DESC, m2.seq DESC LIMIT 1);
 

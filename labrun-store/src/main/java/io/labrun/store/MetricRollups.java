@@ -28,9 +28,16 @@ final class MetricRollups {
   /** A chart reads at most this many rollup rows per point it draws. */
   private static final int ROWS_PER_POINT = 16;
 
-  private static final String UPSERT_LAST = "INSERT INTO metric_last (run_id, name, step, time_ms, value) VALUES (?, ?, ?, ?, ?)"
-      + " ON CONFLICT (run_id, name) DO UPDATE SET step = excluded.step, time_ms = excluded.time_ms, value = excluded.value"
-      + " WHERE excluded.step >= metric_last.step";
+  private static final String UPSERT_LAST = "INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET n = metric_last.n + excluded.n,"
+      + " lo = " + least("metric_last.lo", "excluded.lo") + ", hi = " + greatest("metric_last.hi", "excluded.hi") + ","
+      + " time_ms = CASE WHEN excluded.step >= metric_last.step THEN excluded.time_ms ELSE metric_last.time_ms END,"
+      + " value = CASE WHEN excluded.step >= metric_last.step THEN excluded.value ELSE metric_last.value END,"
+      + " json = CASE WHEN excluded.step >= metric_last.step THEN excluded.json ELSE metric_last.json END,"
+      + " step = CASE WHEN excluded.step >= metric_last.step THEN excluded.step ELSE metric_last.step END";
+
+  /** A run's metric summaries: one row per metric, whatever the number of points. */
+  static final String SUMMARIES = "SELECT name, step, time_ms, value, json, n, lo, hi FROM metric_last WHERE run_id = ? ORDER BY name";
 
   // Every right-hand side sees the row as it was: the order of the assignments does not matter.
   private static final String UPSERT_ROLLUP = "INSERT INTO metric_rollup"
@@ -45,13 +52,10 @@ final class MetricRollups {
 
   /** Folds a batch of points (in the order they were logged) into both tables. */
   static void add(Connection c, String runId, List<MetricPoint> points) throws SQLException {
-    Map<String, MetricPoint> last = new LinkedHashMap<>();
+    Map<String, Sum> last = new LinkedHashMap<>();
     Map<Key, Sum> sums = new LinkedHashMap<>();
     for (MetricPoint p : points) {
-      MetricPoint before = last.get(p.name());
-      if (before == null || p.step() >= before.step()) {
-        last.put(p.name(), p);
-      }
+      last.computeIfAbsent(p.name(), k -> new Sum()).add(p);
       Double v = p.value();
       if (v == null || v.isNaN()) {
         continue;
@@ -61,12 +65,18 @@ final class MetricRollups {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(UPSERT_LAST)) {
-      for (MetricPoint p : last.values()) {
+      for (Sum sum : last.values()) {
+        MetricPoint p = sum.last;
+        boolean nan = p.value() != null && p.value().isNaN();
         ps.setString(1, runId);
         ps.setString(2, p.name());
         ps.setLong(3, p.step());
         RunRows.setMillis(ps, 4, p.time());
-        setDouble(ps, 5, p.value() == null || p.value().isNaN() ? null : p.value());
+        setDouble(ps, 5, p.value() == null || nan ? null : p.value());
+        ps.setString(6, nan ? "NaN" : p.json());
+        ps.setLong(7, sum.all);
+        setDouble(ps, 8, sum.n == 0 ? null : sum.lo);
+        setDouble(ps, 9, sum.n == 0 ? null : sum.hi);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -203,17 +213,21 @@ final class MetricRollups {
 
   private record Key(String name, int size, long bucket) {}
 
-  /** A bucket being summed up from points. */
+  /** Points being summed up: all of them ({@code all}), the scalar ones ({@code n}, range), the last. */
   private static final class Sum {
+    long all;
     long n;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     MetricPoint last;
 
     void add(MetricPoint p) {
-      n++;
-      lo = Math.min(lo, p.value());
-      hi = Math.max(hi, p.value());
+      all++;
+      if (p.value() != null && !p.value().isNaN()) {
+        n++;
+        lo = Math.min(lo, p.value());
+        hi = Math.max(hi, p.value());
+      }
       if (last == null || p.step() >= last.step()) {
         last = p;
       }

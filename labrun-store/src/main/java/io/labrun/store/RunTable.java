@@ -27,76 +27,148 @@ import java.util.Map;
  */
 final class RunTable {
   static final int MAX_LIMIT = 1_000;
+  private static final int RARE = 2_000;
 
   private RunTable() {}
 
   static RunPage page(Connection c, RunTableQuery q) throws SQLException {
     int limit = q.limit() <= 0 ? RunListing.DEFAULT_LIMIT : Math.min(q.limit(), MAX_LIMIT);
     Sort sort = q.sort();
-    String key = sort.metric() != null ? "ms.value" : expression(sort.column());
-    boolean nullable = sort.metric() != null || !(sort.column() == Column.CREATED || sort.column() == Column.STATUS || sort.column() == Column.RUN_ID);
-    String dir = sort.descending() ? "DESC" : "ASC";
-    String lt = sort.descending() ? "<" : ">";
-
-    StringBuilder sql = new StringBuilder(RunRows.SELECT);
-    List<Object> args = new ArrayList<>();
+    Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), sortName(sort));
+    List<Row> rows;
     if (sort.metric() != null) {
-      sql.append(" LEFT JOIN metric_last ms ON ms.run_id = runs.id AND ms.name = ?");
-      args.add(sort.metric());
+      rows = byMetric(c, q, sort, cursor, limit + 1);
+    } else {
+      rows = select(c, q, expression(sort.column()), sort.descending(), nullable(sort.column()), null, cursor, limit + 1, false);
     }
-    int i = 0;
-    for (MetricCondition mc : q.conditions()) {
-      String a = "mc" + i++;
-      sql.append(" JOIN metric_last ").append(a).append(" ON ").append(a).append(".run_id = runs.id AND ")
-          .append(a).append(".name = ? AND ").append(a).append(".value ").append(mc.op().symbol().equals("!=") ? "<>" : mc.op().symbol()).append(" ?");
+    String next = null;
+    if (rows.size() > limit) {
+      rows = rows.subList(0, limit);
+      Row last = rows.get(limit - 1);
+      next = new Cursor(sortName(sort), last.key(), last.run().id()).encode();
+    }
+    List<Run> runs = rows.stream().map(Row::run).toList();
+    return new RunPage(runs, lastValues(c, runs, q.metricColumns()), next);
+  }
+
+  /** A run and its sort key. */
+  private record Row(Run run, Object key) {}
+
+  /**
+   * Ordered by a metric's last value, read in the order of index metric_last_by_name_value (no
+   * sort of the whole history), then, once those are exhausted, the runs without a value for it,
+   * by id.
+   */
+  private static List<Row> byMetric(Connection c, RunTableQuery q, Sort sort, Cursor cursor, int want) throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    if (cursor == null || cursor.value() != null) {
+      rows.addAll(select(c, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
+    }
+    if (rows.size() < want) {
+      Cursor nulls = cursor != null && cursor.value() == null ? cursor : null;
+      rows.addAll(select(c, q, "runs.id", sort.descending(), false, sort.metric(), nulls, want - rows.size(), true));
+    }
+    return rows;
+  }
+
+  /**
+   * One ordered range of runs. {@code metric} names the sort metric, read through alias {@code
+   * ms}; {@code missing} selects the runs that have no value for it instead. The join order is
+   * chosen here (CROSS JOIN keeps SQLite to it; PostgreSQL plans on its own): from the sort
+   * metric's index, from a rare metric condition's index, or from the runs in the page's order.
+   */
+  private static List<Row> select(Connection c, RunTableQuery q, String key, boolean desc, boolean nullable, String metric, Cursor cursor,
+      int limit, boolean missing) throws SQLException {
+    List<String> from = new ArrayList<>();
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    if (metric != null && !missing) {
+      from.add("metric_last ms");
+      where.add("ms.name = ? AND ms.value IS NOT NULL AND ms.run_id = runs.id");
+      args.add(metric);
+    }
+    int driver = metric == null ? rareCondition(c, q.conditions()) : -1;
+    List<String> joins = new ArrayList<>();
+    for (int i = 0; i < q.conditions().size(); i++) {
+      MetricCondition mc = q.conditions().get(i);
+      String a = "mc" + i;
+      (i == driver ? from : joins).add("metric_last " + a);
+      where.add(a + ".name = ? AND " + a + ".value " + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol()) + " ? AND " + a + ".run_id = runs.id");
       args.add(mc.metric());
       args.add(mc.value());
     }
-    List<String> where = new ArrayList<>();
+    from.add("runs");
+    from.addAll(joins);
+    if (missing) {
+      where.add("NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND mn.value IS NOT NULL)");
+      args.add(metric);
+    }
     RunListing.filters(q.filter(), where, args);
-    if (q.cursor() != null) {
-      Cursor cur = Cursor.decode(q.cursor(), sortName(sort));
-      if (cur.value() == null) {
-        where.add("(" + key + " IS NULL AND id " + lt + " ?)");
-        args.add(cur.id());
+    String lt = desc ? "<" : ">";
+    if (cursor != null) {
+      if (cursor.value() == null && !missing) {
+        where.add("(" + key + " IS NULL AND runs.id " + lt + " ?)");
+        args.add(cursor.id());
+      } else if (missing || key.equals("runs.id")) {
+        where.add("runs.id " + lt + " ?");
+        args.add(cursor.id());
       } else {
         // The first term bounds the index range, the second skips the cursor's own key up to its id.
-        String after = key + " " + lt + "= ? AND (" + key + " " + lt + " ? OR id " + lt + " ?)";
+        String after = key + " " + lt + "= ? AND (" + key + " " + lt + " ? OR runs.id " + lt + " ?)";
         where.add(nullable ? "((" + after + ") OR " + key + " IS NULL)" : after);
-        args.add(cur.value());
-        args.add(cur.value());
-        args.add(cur.id());
+        args.add(cursor.value());
+        args.add(cursor.value());
+        args.add(cursor.id());
       }
     }
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
-    sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(nullable ? " NULLS LAST" : "")
-        .append(", id ").append(dir).append(" LIMIT ?");
-    args.add(limit + 1);
-
-    List<Run> runs = new ArrayList<>();
-    List<Object> keys = new ArrayList<>();
-    String select = sort.metric() != null ? sql.toString().replaceFirst(" FROM runs", ", ms.value AS sort_key FROM runs")
-        : sql.toString().replaceFirst(" FROM runs", ", " + key + " AS sort_key FROM runs");
-    try (PreparedStatement ps = c.prepareStatement(select)) {
+    String dir = desc ? " DESC" : " ASC";
+    String sql = RunRows.SELECT.replaceFirst(" FROM runs$", ", " + (missing ? "NULL" : key) + " AS sort_key FROM ")
+        + String.join(" CROSS JOIN ", from) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY " + key + dir + (nullable ? " NULLS LAST" : "") + (key.equals("runs.id") ? "" : ", runs.id" + dir) + " LIMIT ?";
+    args.add(limit);
+    List<Row> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int a = 0; a < args.size(); a++) {
         ps.setObject(a + 1, args.get(a));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          runs.add(RunRows.read(rs));
-          keys.add(rs.getObject("sort_key"));
+          out.add(new Row(RunRows.read(rs), rs.getObject("sort_key")));
         }
       }
     }
-    String next = null;
-    if (runs.size() > limit) {
-      runs = runs.subList(0, limit);
-      Run last = runs.get(limit - 1);
-      next = new Cursor(sortName(sort), keys.get(limit - 1), last.id()).encode();
+    return out;
+  }
+
+  /**
+   * The condition matching the fewest runs, if fewer than {@value #RARE}: reading its matches from
+   * the index and sorting them beats walking the runs in page order looking for matches. Counting
+   * stops at {@value #RARE}, so the check costs at most that many index entries per condition.
+   */
+  private static int rareCondition(Connection c, List<MetricCondition> conditions) throws SQLException {
+    int best = -1;
+    long fewest = RARE;
+    for (int i = 0; i < conditions.size(); i++) {
+      MetricCondition mc = conditions.get(i);
+      String op = mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COUNT(*) FROM (SELECT 1 FROM metric_last WHERE name = ? AND value " + op + " ? LIMIT " + RARE + ") x")) {
+        ps.setString(1, mc.metric());
+        ps.setDouble(2, mc.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          long n = rs.next() ? rs.getLong(1) : RARE;
+          if (n < fewest) {
+            fewest = n;
+            best = i;
+          }
+        }
+      }
     }
-    return new RunPage(List.copyOf(runs), lastValues(c, runs, q.metricColumns()), next);
+    return best;
+  }
+
+  private static boolean nullable(Column column) {
+    return !(column == Column.CREATED || column == Column.STATUS || column == Column.RUN_ID);
   }
 
   private static String expression(Column column) {
@@ -111,7 +183,7 @@ final class RunTable {
       case RUN_CONFIGURATION -> "run_configuration";
       case EXPERIMENT -> "experiment";
       case EXIT_CODE -> "exit_code";
-      case RUN_ID -> "id";
+      case RUN_ID -> "runs.id";
     };
   }
 

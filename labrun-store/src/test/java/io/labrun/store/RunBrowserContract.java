@@ -234,6 +234,13 @@ abstract class RunBrowserContract {
       assertThat(s.downsampled()).isTrue();
       assertThat(s.points().get(s.points().size() - 1).last()).isEqualTo(1.0);
       assertThat(s.points().get(0).max()).isEqualTo(5000.0);
+      assertThat(upgraded.metricSummaries("r1").get("loss")).satisfies(m -> {
+        assertThat(m.count()).isEqualTo(5000);
+        assertThat(m.min()).isEqualTo(1.0);
+        assertThat(m.max()).isEqualTo(5000.0);
+        assertThat(m.last().step()).isEqualTo(4999);
+        assertThat(m.last().value()).isEqualTo(1.0);
+      });
       assertThat(upgraded.page(new RunTableQuery(RunQuery.all(), List.of(new MetricCondition("loss", Op.EQ, 1.0)), null, null, null, 5)).runs())
           .extracting(Run::id).containsExactly("r1");
     }
