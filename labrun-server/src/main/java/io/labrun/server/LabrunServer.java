@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * it with each API call.
  */
 public final class LabrunServer implements AutoCloseable {
+  private static final String STARTED = "labrun.started";
   private final Javalin app;
   private final LogStreams streams;
   private final RunQueue queue;
@@ -69,7 +70,15 @@ public final class LabrunServer implements AutoCloseable {
         }
       });
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+      // Server-Timing: the time spent on the request in the server, for benchmarks and browsers' dev tools.
+      c.routes.before("/api/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
       c.routes.before("/api/*", auth::check);
+      c.routes.after("/api/*", ctx -> {
+        Long t0 = ctx.attribute(STARTED);
+        if (t0 != null && !ctx.res().isCommitted()) {
+          ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
+        }
+      });
       c.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
       runs.routes(c.routes);
       files.routes(c.routes);
