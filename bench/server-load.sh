@@ -15,7 +15,7 @@ cd "$root"
 mode="${1:-load}"; shift || true
 ./mvnw -q -B -DskipTests package
 ./mvnw -q -B -pl labrun-server -am test-compile
-./mvnw -q -B -pl labrun-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=labrun-server/target/bench.cp >/dev/null
+./mvnw -q -B -pl labrun-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/labrun-server/target/bench.cp" >/dev/null
 # This checkout's modules first; labrun jars from the local Maven repository are left out.
 deps="$(tr ':' '\n' < labrun-server/target/bench.cp | grep -v '/io/labrun/' | paste -sd:)"
 cp="labrun-server/target/test-classes:labrun-server/target/classes:labrun-store/target/classes:labrun-core/target/classes"

@@ -29,7 +29,14 @@ final class LogsApi {
   void routes(RoutesConfig r) {
     r.get("/api/v1/runs/{id}/logs", this::logs);
     // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
-    r.before("/api/v1/runs/{id}/events", runs::run);
+    r.before("/api/v1/runs/{id}/events", ctx -> {
+      runs.run(ctx);
+      String accept = ctx.header("Accept");
+      if (accept == null || !accept.contains("text/event-stream")) {
+        // Javalin answers such a request with an empty 200; say what is missing instead.
+        throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
+      }
+    });
     r.sse("/api/v1/runs/{id}/events", this::events);
   }
 

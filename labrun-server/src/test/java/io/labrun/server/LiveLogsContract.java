@@ -135,6 +135,9 @@ abstract class LiveLogsContract {
     try (SseReader missing = new SseReader(srv.http, "/api/v1/runs/nope/events", null)) {
       assertThat(missing.status()).isEqualTo(404);
     }
+    Http.Response plain = srv.http.get("/api/v1/runs/iris_x/events");
+    assertThat(plain.status()).isEqualTo(406);
+    assertThat(plain.json().get("error").asString()).contains("Accept: text/event-stream");
   }
 
   private static void append(Path log, String s) throws java.io.IOException {

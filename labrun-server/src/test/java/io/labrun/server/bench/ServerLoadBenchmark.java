@@ -191,7 +191,7 @@ public final class ServerLoadBenchmark {
       while (true) {
         connections++;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + runId + "/events"))
-            .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(30));
+            .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").timeout(Duration.ofMinutes(30));
         if (lastId != null) {
           b.header("Last-Event-ID", lastId);
         }
