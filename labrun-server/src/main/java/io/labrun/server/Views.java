@@ -48,6 +48,7 @@ final class Views {
     m.putAll(fields(
         "name", r.experiment(),
         "user_id", r.user(),
+        "submitted_by", r.attributes().get(RunQueue.QUEUED_BY),
         "host", r.host(),
         "status_detail", r.statusDetail(),
         "target_type", r.targetType(),
