@@ -24,6 +24,7 @@ start "the Docker engine and its base image" scripts/test-env/base-image.sh
 export DOCKER_HOST
 start PostgreSQL scripts/test-env/postgres.sh
 start Spark scripts/test-env/spark.sh
+start Chromium scripts/test-env/chromium.sh
 
 log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"

@@ -80,6 +80,23 @@ public final class Wiring implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Uses the history at {@code jdbcUrl} (a team server's PostgreSQL) instead of the embedded one,
+   * for everything this wiring opens from now on.
+   */
+  public SqlRunStore useStore(String jdbcUrl) {
+    if (store != null) {
+      store.close();
+    }
+    store = SqlRunStore.open(jdbcUrl);
+    return (SqlRunStore) store;
+  }
+
+  /** The history as the SQL store it is: the server also reads its runs table and tokens. */
+  public SqlRunStore sqlStore() {
+    return (SqlRunStore) store();
+  }
+
   public ObjectStore objects() {
     if (objects == null) {
       objects = new FileObjectStore(dataDir().resolve("objects"));

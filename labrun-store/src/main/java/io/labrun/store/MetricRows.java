@@ -70,25 +70,11 @@ final class MetricRows {
     }
   }
 
-  /**
-   * One query: count and range per name (one pass over the run's points), joined back to the rows
-   * at each name's last step. Of several points at that step, the one logged last (highest seq,
-   * read last) wins. CROSS JOIN makes SQLite loop over the few names and look each last step up in
-   * the index; with a plain JOIN it walks all the run's points a second time. PostgreSQL plans both
-   * spellings alike.
-   */
-  static final String SUMMARIES = "SELECT m.name, m.step, m.time_ms, m.value, m.json, s.n, s.lo, s.hi"
-      + " FROM (SELECT name, COUNT(*) AS n, MIN(value) AS lo, MAX(value) AS hi, MAX(step) AS last_step"
-      + "       FROM metrics WHERE run_id = ? GROUP BY name) s"
-      + " CROSS JOIN metrics m"
-      + " WHERE m.run_id = ? AND m.name = s.name AND m.step = s.last_step"
-      + " ORDER BY m.name, m.seq";
-
   static Map<String, MetricSummary> summaries(Connection c, String runId) throws SQLException {
     Map<String, MetricSummary> out = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement(SUMMARIES)) {
+    // Read from metric_last, kept with every write: a run of a million points costs what one of ten does.
+    try (PreparedStatement ps = c.prepareStatement(MetricRollups.SUMMARIES)) {
       ps.setString(1, runId);
-      ps.setString(2, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           MetricPoint last = read(rs);
@@ -99,7 +85,7 @@ final class MetricRows {
     return out;
   }
 
-  private static MetricPoint read(ResultSet rs) throws SQLException {
+  static MetricPoint read(ResultSet rs) throws SQLException {
     Double value = nullableDouble(rs, "value");
     String json = rs.getString("json");
     if (value == null && NAN.equals(json)) {

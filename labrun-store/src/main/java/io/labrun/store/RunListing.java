@@ -38,6 +38,24 @@ final class RunListing {
   static Sql sql(Connection c, RunQuery q) throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    filters(q, where, args);
+    if (q.cursor() != null) {
+      long after = createdOf(c, q.cursor());
+      // Rows strictly after the cursor in (created_ms DESC, id DESC) order. The first term alone
+      // bounds the index range; the second removes the cursor's own millisecond up to its id.
+      where.add("created_ms <= ? AND (created_ms < ? OR id < ?)");
+      args.add(after);
+      args.add(after);
+      args.add(q.cursor());
+    }
+    String sql = RunRows.SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY created_ms DESC, id DESC LIMIT ?";
+    args.add(q.limit() > 0 ? q.limit() : DEFAULT_LIMIT);
+    return new Sql(sql, args);
+  }
+
+  /** The conditions of the query's filters (not its cursor) on table {@code runs}. */
+  static void filters(RunQuery q, List<String> where, List<Object> args) {
     equal(where, args, "experiment", q.experiment());
     equal(where, args, "run_configuration", q.runConfiguration());
     equal(where, args, "target", q.target());
@@ -60,19 +78,6 @@ final class RunListing {
       where.add("created_ms < ?");
       args.add(q.createdBefore().toEpochMilli());
     }
-    if (q.cursor() != null) {
-      long after = createdOf(c, q.cursor());
-      // Rows strictly after the cursor in (created_ms DESC, id DESC) order. The first term alone
-      // bounds the index range; the second removes the cursor's own millisecond up to its id.
-      where.add("created_ms <= ? AND (created_ms < ? OR id < ?)");
-      args.add(after);
-      args.add(after);
-      args.add(q.cursor());
-    }
-    String sql = RunRows.SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY created_ms DESC, id DESC LIMIT ?";
-    args.add(q.limit() > 0 ? q.limit() : DEFAULT_LIMIT);
-    return new Sql(sql, args);
   }
 
   private static void equal(List<String> where, List<Object> args, String column, String value) {

@@ -1,8 +1,13 @@
 package io.labrun.store;
 
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ApiTokens;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.history.MetricSeries;
+import io.labrun.core.history.RunBrowser;
+import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.history.RunTableQuery;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
@@ -28,7 +33,7 @@ import java.util.Optional;
  * opened. Every failure reaches the caller as a {@link LabrunException} with exit code {@code
  * STORE} (or {@code NOT_FOUND} for a run that is not there) and a one-line message.
  */
-public final class SqlRunStore implements RunStore {
+public final class SqlRunStore implements RunStore, RunBrowser {
   /** How long a write waits for another process that holds the database. */
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -131,6 +136,7 @@ public final class SqlRunStore implements RunStore {
       for (String table : List.of("assets", "metrics", "params", "tags", "artifacts")) {
         execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
       }
+      MetricRollups.delete(c, runId);
       return execute(c, "DELETE FROM runs WHERE id = ?", runId);
     });
   }
@@ -143,6 +149,7 @@ public final class SqlRunStore implements RunStore {
     db.transaction("record " + points.size() + " metric points of run " + runId, c -> {
       requireRun(c, runId);
       MetricRows.insert(c, runId, points, BATCH);
+      MetricRollups.add(c, runId, points);
       return null;
     });
   }
@@ -246,6 +253,37 @@ public final class SqlRunStore implements RunStore {
       }
       return out;
     });
+  }
+
+  /** The runs table of the server: filters on metrics, any order, keyset pages. */
+  @Override
+  public RunPage page(RunTableQuery query) {
+    return db.run("list runs", c -> RunTable.page(c, query));
+  }
+
+  @Override
+  public MetricSeries series(String runId, String name, int maxPoints) {
+    return db.run("read metric " + name + " of run " + runId, c -> MetricRollups.series(c, runId, name, maxPoints));
+  }
+
+  @Override
+  public List<Experiment> experiments() {
+    return db.run("list experiments", c -> {
+      List<Experiment> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT experiment, COUNT(*), MAX(created_ms) FROM runs"
+          + " WHERE experiment IS NOT NULL GROUP BY experiment ORDER BY MAX(created_ms) DESC");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Experiment(rs.getString(1), rs.getLong(2), java.time.Instant.ofEpochMilli(rs.getLong(3))));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The API tokens of a server using this history. */
+  public ApiTokens tokens() {
+    return new SqlApiTokens(db);
   }
 
   @Override

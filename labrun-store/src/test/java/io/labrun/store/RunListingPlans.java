@@ -22,7 +22,7 @@ final class RunListingPlans {
   }
 
   static List<String> explainSummaries(Connection c) throws SQLException {
-    return plan(c, MetricRows.SUMMARIES, List.of("r1", "r1"));
+    return plan(c, MetricRollups.SUMMARIES, List.of("r1"));
   }
 
   private static List<String> plan(Connection c, String sql, List<Object> args) throws SQLException {

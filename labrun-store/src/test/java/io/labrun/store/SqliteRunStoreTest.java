@@ -111,8 +111,8 @@ class SqliteRunStoreTest extends RunStoreContract {
       }
       assertThat(RunListingPlans.explainMetric(c)).anyMatch(line -> line.contains("metrics_by_run_name_step"))
           .noneMatch(line -> line.contains("TEMP B-TREE"));
-      assertThat(RunListingPlans.explainSummaries(c)).as("last points looked up per name, not by a second pass")
-          .contains("SEARCH m USING INDEX metrics_by_run_name_step (run_id=? AND name=? AND step=?)");
+      assertThat(RunListingPlans.explainSummaries(c)).as("summaries read from metric_last, not from the points")
+          .contains("SEARCH metric_last USING INDEX sqlite_autoindex_metric_last_1 (run_id=?)");
     }
   }
 

@@ -66,6 +66,10 @@ public final class ExperimentCommand {
 
     @Override
     public Integer call() {
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        return io.labrun.cli.remote.RemoteLogs.logs(ctx, remote.get(), runId, follow);
+      }
       Run run = RunLookup.find(ctx, runId);
       ComputeTarget target = ctx.wiring().targetOf(run).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
           "cannot reach the target of run " + run.id() + " (" + run.target() + ")"));

@@ -101,12 +101,32 @@ public final class HistoryCommand {
           experiment = ctx.project(project.dir()).name();
         }
       }
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteHistory.list(ctx, remote.get(), output, remoteFilters(experiment));
+        return;
+      }
       ctx.wiring().reconciler().reconcileAll();
       RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
           Times.parse(since, "--since"), Times.parse(until, "--until"), after, limit);
       Instant now = Instant.now();
       List<Map<String, Object>> rows = ctx.wiring().store().list(q).stream().map(r -> Runs.row(r, now)).toList();
       new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
+    }
+
+    private Map<String, String> remoteFilters(String experiment) {
+      Map<String, String> f = new LinkedHashMap<>();
+      f.put("experiment", experiment);
+      f.put("status", statuses == null ? null : String.join(",", statuses));
+      f.put("run_configuration", runConfiguration);
+      f.put("target", target);
+      f.put("script", script);
+      f.put("sweep", sweep);
+      f.put("since", since);
+      f.put("until", until);
+      f.put("limit", Integer.toString(limit));
+      f.put("after", after);
+      return f;
     }
   }
 
@@ -125,6 +145,11 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteHistory.info(ctx, remote.get(), runId, output);
+        return;
+      }
       Run run = RunLookup.find(ctx, runId);
       new Output(ctx.out(), output).record(Runs.info(run, ctx.wiring().store(), Instant.now()));
     }

@@ -72,6 +72,13 @@ public final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project p = ctx.project(project.dir());
+    var remote = io.labrun.cli.remote.Remote.of(ctx);
+    if (remote.isPresent()) {
+      if (timeout != null) {
+        throw io.labrun.core.error.LabrunException.badInput("--timeout is not supported through a server yet; submit without it, or 'labrun logout' to run here");
+      }
+      return io.labrun.cli.remote.RemoteSubmit.submit(ctx, remote.get(), p, runConfiguration, projectRelative(ctx, p, script).replace('\\', '/'), args, detach, output);
+    }
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     Duration perRun = timeout == null ? null : Durations.require(timeout, "--timeout");

@@ -139,7 +139,34 @@ public final class Submitter {
         files.configuration().expandArguments(files.script(), request.arguments()), files.conda(), files.spark());
   }
 
+  /**
+   * Records a run of {@code snapshot} (uploaded to a server) as Queued for a queue to {@link
+   * #start(Run, SubmitRequest, Snapshot, RunEvents)} later. No process owns it yet, so the {@link
+   * Reconciler} leaves it queued however long it waits, across restarts of the queue.
+   */
+  public Run enqueue(SubmitRequest request, Snapshot snapshot, Map<String, String> attributes) {
+    RunPlanner.Resolved r = resolveTracked(request);
+    return record(request, r, new Source(snapshot, GitInfo.of(r.project().root())), false, attributes).run();
+  }
+
+  /**
+   * Starts a run {@link #enqueue} recorded, owned from now on by this process. A run that is no
+   * longer Queued (canceled meanwhile) is not started: the submission then has no execution.
+   */
+  public Submission start(Run queued, SubmitRequest request, Snapshot snapshot, RunEvents events) {
+    Run owned = queued.withAttribute(Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()))
+        .withAttribute(Reconciler.SUBMITTER_HOST, host);
+    if (!store.update(owned, RunStatus.QUEUED)) {
+      return new Submission(store.find(queued.id()).orElse(queued), null, null);
+    }
+    return start(new Pending(owned, request, resolveTracked(request), snapshot), events);
+  }
+
   private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source) {
+    return record(request, r, source, true, Map.of());
+  }
+
+  private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source, boolean owned, Map<String, String> extra) {
     Instant created = lastCreated.updateAndGet(previous -> {
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       return now.isAfter(previous) ? now : previous.plusMillis(1);
@@ -147,8 +174,11 @@ public final class Submitter {
     String runId = RunIds.next(r.project().name(), created);
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("project_root", r.project().root().toString());
-    attributes.put(Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()));
-    attributes.put(Reconciler.SUBMITTER_HOST, host);
+    if (owned) {
+      attributes.put(Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()));
+      attributes.put(Reconciler.SUBMITTER_HOST, host);
+    }
+    attributes.putAll(extra);
     if (request.retryOf() != null) {
       attributes.put(SubmitRequest.RETRY_OF, request.retryOf());
     }

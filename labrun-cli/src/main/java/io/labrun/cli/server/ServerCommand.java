@@ -1,0 +1,121 @@
+package io.labrun.cli.server;
+
+import io.labrun.cli.CliContext;
+import io.labrun.cli.Wiring;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.submit.Reconciler;
+import io.labrun.core.submit.RunFinisher;
+import io.labrun.core.submit.Submitter;
+import io.labrun.core.tracking.RunEvents;
+import io.labrun.server.LabrunServer;
+import io.labrun.server.ServerConfig;
+import io.labrun.server.ServerSetup;
+import io.labrun.store.SqlRunStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code labrun server}: serve run history to a team (REST API, live logs, web UI). */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI, and run",
+      "submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
+    },
+    subcommands = TokenCommand.class)
+public final class ServerCommand implements Callable<Integer> {
+  private final CliContext ctx;
+  @Mixin StoreOption store;
+
+  @Option(names = "--port", defaultValue = "8470", description = "TCP port (default ${DEFAULT-VALUE}; 0 for any free port).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}:"
+      + " this machine only). 0.0.0.0 listens on every interface: put a TLS proxy in front.")
+  String bind;
+
+  @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "A project whose aml_config/ targets the server shows.")
+  Path project;
+
+  @Option(names = "--runs-per-target", defaultValue = "2", paramLabel = "N", description = "Submitted runs executing at once per target (default ${DEFAULT-VALUE}).")
+  int runsPerTarget;
+
+  public ServerCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw LabrunException.badInput("--port must be between 0 and 65535, got " + port);
+    }
+    if (runsPerTarget < 1) {
+      throw LabrunException.badInput("--runs-per-target must be at least 1, got " + runsPerTarget);
+    }
+    Project p = project == null ? null : ctx.project(project);
+    SqlRunStore history = store.open(ctx);
+    Wiring w = ctx.wiring();
+    ServerSetup setup = new ServerSetup(history, history, history.tokens(), w.objects(), ctx.paths(), p, w::configs, pipeline(w), w.clock());
+    ServerConfig config = new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (LabrunServer server = LabrunServer.start(config, setup)) {
+      Thread hook = new Thread(stopped::countDown);
+      Runtime.getRuntime().addShutdownHook(hook);
+      if (!isLoopback(bind)) {
+        ctx.warn("listening on " + bind + ": anyone who can reach it may try tokens; serve it through TLS (a reverse proxy)");
+      }
+      ctx.out().println("labrun server listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port()
+          + "/ (history: " + history.toString().replaceFirst("^SqlRunStore\\[(.*)]$", "$1") + ")");
+      ctx.out().flush();
+      try {
+        stopped.await();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is stopping: the hook has run
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static boolean isLoopback(String address) {
+    return address.equals("localhost") || address.startsWith("127.") || address.equals("::1");
+  }
+
+  private static ServerSetup.Pipeline pipeline(Wiring w) {
+    return new ServerSetup.Pipeline() {
+      @Override
+      public Submitter submitter(ProjectConfigs configs, RunEvents events) {
+        return w.submitter(configs, events);
+      }
+
+      @Override
+      public RunFinisher finisher() {
+        return w.finisher();
+      }
+
+      @Override
+      public Reconciler reconciler() {
+        return w.reconciler();
+      }
+
+      @Override
+      public Optional<ComputeTarget> targetOf(Run run) {
+        return w.targetOf(run);
+      }
+    };
+  }
+}

@@ -1,0 +1,108 @@
+package io.labrun.server;
+
+import static io.labrun.server.Views.fields;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.labrun.core.history.Artifact;
+import io.labrun.core.run.Run;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.SnapshotEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's artifacts and the files of its snapshot. A file is named by its path inside the run
+ * ({@code outputs/model.pkl}) and found by that exact name in the run's records, never by
+ * resolving it on a disk, so no name ({@code ../}, absolute, encoded) reaches another file; odd
+ * names are refused before the lookup all the same. Contents are streamed from the object store
+ * and always sent as downloads ({@code application/octet-stream}), so an HTML file a script wrote
+ * never runs as a page of this server.
+ */
+final class FilesApi {
+  private static final int BUFFER = 64 * 1024;
+  private final ServerSetup s;
+  private final RunsApi runs;
+
+  FilesApi(ServerSetup setup, RunsApi runs) {
+    this.s = setup;
+    this.runs = runs;
+  }
+
+  void routes(RoutesConfig r) {
+    r.get("/api/v1/runs/{id}/artifacts", ctx -> ctx.json(Map.of("artifacts", Views.artifacts(s.store().artifacts(runs.run(ctx).id())))));
+    r.get("/api/v1/runs/{id}/artifacts/<path>", this::artifact);
+    r.get("/api/v1/runs/{id}/snapshot", this::snapshotFiles);
+    r.get("/api/v1/runs/{id}/snapshot/<path>", this::snapshotFile);
+  }
+
+  private void artifact(Context ctx) throws IOException {
+    Run run = runs.run(ctx);
+    String path = checked(ctx.pathParam("path"));
+    Artifact a = s.store().artifacts(run.id()).stream().filter(x -> x.path().equals(path)).findFirst()
+        .orElseThrow(() -> ApiError.notFound("run " + run.id() + " has no artifact " + path));
+    stream(ctx, a.sha256(), a.size(), path);
+  }
+
+  private void snapshotFiles(Context ctx) {
+    Snapshot snapshot = snapshot(runs.run(ctx));
+    List<Map<String, Object>> files = snapshot.entries().stream()
+        .map(e -> fields("path", e.path(), "size", e.size(), "executable", e.executable(), "sha256", e.sha256())).toList();
+    ctx.json(Map.of("snapshot_id", snapshot.id(), "files", files));
+  }
+
+  private void snapshotFile(Context ctx) throws IOException {
+    Run run = runs.run(ctx);
+    String path = checked(ctx.pathParam("path"));
+    SnapshotEntry e = snapshot(run).entry(path).orElseThrow(() -> ApiError.notFound("the snapshot of run " + run.id() + " has no file " + path));
+    stream(ctx, e.sha256(), e.size(), path);
+  }
+
+  private Snapshot snapshot(Run run) {
+    if (run.snapshotId() == null) {
+      throw ApiError.notFound("run " + run.id() + " has no snapshot");
+    }
+    return Snapshot.load(s.objects(), run.snapshotId());
+  }
+
+  /** Copies the object to the response in blocks: memory use does not grow with the file. */
+  private void stream(Context ctx, String sha256, long size, String path) throws IOException {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    ctx.status(200);
+    ctx.contentType("application/octet-stream");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Content-Disposition", "attachment; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+    ctx.res().setContentLengthLong(size);
+    try (InputStream in = s.objects().open(sha256)) {
+      OutputStream out = ctx.outputStream();
+      byte[] buf = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        out.write(buf, 0, n);
+      }
+      out.flush();
+    }
+  }
+
+  /**
+   * A relative path of plain segments: no {@code .} or {@code ..}, no empty segment, no leading
+   * slash, no backslash or NUL. Jetty has decoded the URL once already; a name still holding a
+   * percent-escape ({@code %2e%2e} sent as {@code %252e%252e}) is taken literally and simply not found.
+   */
+  static String checked(String path) {
+    if (path == null || path.isEmpty() || path.length() > 4096 || path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0) {
+      throw ApiError.badRequest("not a file path inside the run: '" + path + "'");
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw ApiError.badRequest("not a file path inside the run: '" + path + "'");
+      }
+    }
+    return path;
+  }
+}

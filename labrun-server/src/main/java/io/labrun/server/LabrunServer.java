@@ -1,0 +1,144 @@
+package io.labrun.server;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson3;
+import io.javalin.router.ParsedEndpoint;
+import io.labrun.core.error.LabrunException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code labrun server}: run history for a team. A REST API under {@code /api/v1/} (JSON, every
+ * route behind a bearer token), Server-Sent Events for live logs, the OpenAPI description, and
+ * the web UI's static files from the jar, all from one Javalin (Jetty) server. {@code GET /health}
+ * and the UI's files are the only things served without a token; the UI asks for one and sends
+ * it with each API call.
+ */
+public final class LabrunServer implements AutoCloseable {
+  private static final String STARTED = "labrun.started";
+  private final Javalin app;
+  private final LogStreams streams;
+  private final RunQueue queue;
+
+  private LabrunServer(Javalin app, LogStreams streams, RunQueue queue) {
+    this.app = app;
+    this.streams = streams;
+    this.queue = queue;
+  }
+
+  /** Starts listening; throws a {@link LabrunException} with what to do when it cannot. */
+  public static LabrunServer start(ServerConfig config, ServerSetup setup) {
+    JsonMapper mapper = JsonMapper.builder().build();
+    LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString);
+    Workspaces workspaces = new Workspaces(setup.paths(), setup.objects());
+    RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
+    Auth auth = new Auth(setup.tokens());
+    RunsApi runs = new RunsApi(setup);
+    FilesApi files = new FilesApi(setup, runs);
+    LogsApi logs = new LogsApi(setup, runs, streams);
+    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs);
+    byte[] openapi = resource("openapi.json");
+    Javalin app = Javalin.create(c -> {
+      c.jsonMapper(new JavalinJackson3(mapper, false));
+      c.startup.showJavalinBanner = false;
+      c.startup.showOldJavalinVersionWarning = false;
+      c.jetty.host = config.host();
+      c.jetty.port = config.port();
+      c.http.maxRequestSize = ServerConfig.MAX_JSON_BYTES;
+      // Downloads and event streams go out as they are written; nothing is buffered to compress.
+      c.http.compressionStrategy = CompressionStrategy.NONE;
+      c.staticFiles.add(sf -> {
+        sf.hostedPath = "/";
+        sf.directory = "/labrun-ui";
+        sf.location = Location.CLASSPATH;
+        sf.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+      });
+      c.routes.exception(ApiError.class, Problems::apiError);
+      c.routes.exception(LabrunException.class, Problems::labrun);
+      c.routes.exception(Exception.class, Problems::bug);
+      c.routes.error(404, ctx -> {
+        if (ctx.result() == null) {
+          ctx.json(Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()));
+        }
+      });
+      c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+      // Server-Timing: the time spent on the request in the server, for benchmarks and browsers' dev tools.
+      c.routes.before("/api/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
+      c.routes.before("/api/*", auth::check);
+      c.routes.after("/api/*", ctx -> {
+        Long t0 = ctx.attribute(STARTED);
+        if (t0 != null && !ctx.res().isCommitted()) {
+          ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
+        }
+      });
+      c.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+      runs.routes(c.routes);
+      files.routes(c.routes);
+      logs.routes(c.routes);
+      submit.routes(c.routes);
+    });
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      streams.close();
+      throw new LabrunException(io.labrun.core.error.ExitCode.BAD_INPUT, "cannot listen on " + config.host() + ":" + config.port()
+          + " (" + rootCause(e) + "); choose another --port or --bind");
+    }
+    if (queue != null) {
+      queue.start();
+    }
+    return new LabrunServer(app, streams, queue);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Every HTTP route as {@code METHOD /path}, with Javalin's {@code {param}} and {@code <param>} spelling. */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
+      HandlerType m = e.endpoint.method;
+      if (m.isHttpMethod()) {
+        out.add(m.name() + " " + e.endpoint.path);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (queue != null) {
+      queue.close();
+    }
+    streams.close();
+    app.stop();
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = LabrunServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the labrun-server jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

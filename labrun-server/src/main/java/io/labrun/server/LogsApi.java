@@ -1,0 +1,78 @@
+package io.labrun.server;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.labrun.core.run.Run;
+import io.labrun.core.tracking.LogRecord;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's output: stored records from a byte offset (or the last bytes of it, for a tail), and the
+ * live stream of new records and status changes ({@link LogStreams}).
+ */
+final class LogsApi {
+  static final int MAX_BYTES = 8 << 20;
+  private final ServerSetup s;
+  private final RunsApi runs;
+  private final LogStreams streams;
+
+  LogsApi(ServerSetup setup, RunsApi runs, LogStreams streams) {
+    this.s = setup;
+    this.runs = runs;
+    this.streams = streams;
+  }
+
+  void routes(RoutesConfig r) {
+    r.get("/api/v1/runs/{id}/logs", this::logs);
+    // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
+    r.before("/api/v1/runs/{id}/events", ctx -> {
+      runs.run(ctx);
+      String accept = ctx.header("Accept");
+      if (accept == null || !accept.contains("text/event-stream")) {
+        // Javalin answers such a request with an empty 200; say what is missing instead.
+        throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
+      }
+    });
+    r.sse("/api/v1/runs/{id}/events", this::events);
+  }
+
+  private void logs(Context ctx) throws IOException {
+    Run run = runs.run(ctx);
+    RunLog log = new RunLog(s.paths(), run.id());
+    int max = RunsApi.intParam(ctx, "max_bytes", 1 << 20, 1, MAX_BYTES);
+    long offset = ctx.queryParam("tail_bytes") != null ? log.tailStart(RunsApi.longParam(ctx, "tail_bytes", 0))
+        : RunsApi.longParam(ctx, "offset", 0);
+    List<LogRecord> records = log.read(offset, max);
+    long next = records.isEmpty() ? offset : records.get(records.size() - 1).nextOffset();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("run_id", run.id());
+    body.put("status", run.status().display());
+    body.put("offset", offset);
+    body.put("next_offset", next);
+    // Complete: the run is final and nothing is left past this page.
+    body.put("complete", run.status().isFinal() && next >= log.size());
+    body.put("records", records.stream().map(Views::record).toList());
+    ctx.json(body);
+  }
+
+  private void events(SseClient client) {
+    Context ctx = client.ctx();
+    Run run = runs.run(ctx);
+    String last = ctx.header("Last-Event-ID");
+    if (last != null && !last.isBlank()) {
+      long offset;
+      try {
+        offset = Long.parseLong(last.strip());
+      } catch (NumberFormatException e) {
+        offset = 0; // not one of ours: start over rather than guess
+      }
+      streams.follow(client, run, Math.max(0, offset), offset > 0 || "0".equals(last.strip()));
+    } else {
+      streams.follow(client, run, RunsApi.longParam(ctx, "offset", 0), false);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.labrun.server;
+
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.submit.RunFollower;
+import io.labrun.core.submit.SubmitRequest;
+import io.labrun.core.submit.Submitter;
+import io.labrun.core.tracking.RunEvents;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs submitted through the server: recorded Queued (the queue is the run history itself, so it
+ * survives a restart), started in order of submission with at most {@code perTarget} executing
+ * per target, followed to their end, which the core's finisher records. At start the queue takes
+ * back its Queued runs, and the Reconciler settles runs that were Preparing or Running when the
+ * server stopped; those still running are followed again. Every 10 s all unfinished runs are
+ * reconciled, whoever started them.
+ */
+final class RunQueue implements AutoCloseable {
+  /** Attribute that marks a run as this queue's; its value names who submitted it. */
+  static final String QUEUED_BY = "queued_by";
+
+  private final ServerSetup s;
+  private final int perTarget;
+  private final Workspaces workspaces;
+  private final List<Run> waiting = new ArrayList<>();
+  private final Map<String, Integer> active = new HashMap<>();
+  /** Runs a worker of this queue follows: the periodic reconcile leaves them to it. */
+  private final java.util.Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "labrun-run"));
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-reconcile"));
+  private volatile boolean closing;
+
+  RunQueue(ServerSetup setup, int perTarget, Workspaces workspaces) {
+    this.s = setup;
+    this.perTarget = perTarget;
+    this.workspaces = workspaces;
+  }
+
+  void start() {
+    for (Run r : s.store().unfinished()) {
+      if (!r.attributes().containsKey(QUEUED_BY)) {
+        continue;
+      }
+      if (r.status() == RunStatus.QUEUED) {
+        synchronized (this) {
+          waiting.add(r);
+        }
+      } else if (s.pipeline().reconciler().reconcile(r).isEmpty() && r.status() == RunStatus.RUNNING) {
+        adopt(r);
+      }
+    }
+    dispatch();
+    ticker.scheduleWithFixedDelay(this::reconcileAll, 10, 10, TimeUnit.SECONDS);
+  }
+
+  /** Records a submission as Queued and starts it when its target has room. */
+  Run submit(Submitter submitter, SubmitRequest request, Snapshot snapshot, String user) {
+    Run queued = submitter.enqueue(request, snapshot, Map.of(QUEUED_BY, user));
+    synchronized (this) {
+      waiting.add(queued);
+    }
+    dispatch();
+    return queued;
+  }
+
+  /** Cancels a queued run at once; asks a running one to stop (its end is recorded when it comes). */
+  Run cancel(Run run) {
+    String id = run.id();
+    if (run.status() == RunStatus.QUEUED) {
+      Run canceled = run.withExit(null, "canceled").withStatus(RunStatus.CANCELED, s.clock().instant());
+      if (s.store().update(canceled, RunStatus.QUEUED)) {
+        synchronized (this) {
+          waiting.removeIf(w -> w.id().equals(id));
+        }
+        return canceled;
+      }
+      run = s.store().find(run.id()).orElse(run);
+    }
+    if (!run.status().isFinal()) {
+      Run current = run;
+      ComputeTarget target = s.pipeline().targetOf(run).orElseThrow(() -> new ApiError(503, "the target of run " + current.id() + " cannot be reached from this server"));
+      try {
+        target.reattach(run, s.paths().runState(run.id())).cancel();
+      } catch (java.io.IOException e) {
+        throw new ApiError(503, "could not cancel run " + run.id() + ": " + e.getMessage());
+      }
+    }
+    return run;
+  }
+
+  synchronized int waitingCount() {
+    return waiting.size();
+  }
+
+  private void dispatch() {
+    List<Run> starting = new ArrayList<>();
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      for (var it = waiting.iterator(); it.hasNext();) {
+        Run r = it.next();
+        if (active.getOrDefault(r.target(), 0) < perTarget) {
+          it.remove();
+          active.merge(r.target(), 1, Integer::sum);
+          starting.add(r);
+        }
+      }
+    }
+    starting.forEach(r -> workers.execute(() -> execute(r)));
+  }
+
+  private void execute(Run queued) {
+    try {
+      Run current = s.store().find(queued.id()).orElse(null);
+      if (current == null || current.status() != RunStatus.QUEUED) {
+        return; // canceled or deleted while it waited
+      }
+      Snapshot snapshot = workspaces.snapshot(current.snapshotId());
+      Project project = workspaces.project(snapshot, current.experiment());
+      SubmitRequest request = new SubmitRequest(project, current.runConfiguration(), current.script(), current.arguments(), Map.of(), current.sweepId(), null);
+      Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
+      Submitter.Submission sub = submitter.start(current, request, snapshot, RunEvents.NONE);
+      if (sub.execution() != null) {
+        follow(sub.run(), sub.execution());
+      }
+    } catch (LabrunException e) {
+      // The submitter has recorded the run as Failed with this reason.
+      System.err.println("labrun server: run " + queued.id() + " could not start: " + e.getMessage());
+    } catch (RuntimeException e) {
+      System.err.println("labrun server: run " + queued.id() + " failed in the queue: " + e);
+    } finally {
+      release(queued.target());
+    }
+  }
+
+  /** Follows a run this server did not start (or started before a restart) until it ends. */
+  private void adopt(Run run) {
+    Optional<ComputeTarget> target = s.pipeline().targetOf(run);
+    if (target.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      active.merge(run.target(), 1, Integer::sum);
+    }
+    workers.execute(() -> {
+      try {
+        follow(run, target.get().reattach(run, s.paths().runState(run.id())));
+      } catch (RuntimeException e) {
+        System.err.println("labrun server: lost sight of run " + run.id() + ": " + e.getMessage());
+      } finally {
+        release(run.target());
+      }
+    });
+  }
+
+  private void follow(Run run, Execution execution) {
+    followed.add(run.id());
+    try {
+      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> closing);
+      exit.ifPresent(e -> s.pipeline().finisher().finish(run.id(), execution, e));
+    } finally {
+      followed.remove(run.id());
+    }
+  }
+
+  private void release(String target) {
+    synchronized (this) {
+      active.merge(target, -1, Integer::sum);
+    }
+    dispatch();
+  }
+
+  private void reconcileAll() {
+    try {
+      var reconciler = s.pipeline().reconciler();
+      for (Run r : s.store().unfinished()) {
+        // A run a worker follows is settled by it; reattaching to one that has just been launched
+        // could find its supervisor's state file not written yet.
+        if (!followed.contains(r.id()) && !(r.status() == RunStatus.QUEUED && r.attributes().containsKey(QUEUED_BY))) {
+          reconciler.reconcile(r);
+        }
+      }
+    } catch (RuntimeException e) {
+      System.err.println("labrun server: reconciling runs failed: " + e.getMessage());
+    }
+  }
+
+  /** Stops starting runs; runs already executing go on (their supervisors are detached) and are followed again after a restart. */
+  @Override
+  public void close() {
+    closing = true;
+    ticker.shutdownNow();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

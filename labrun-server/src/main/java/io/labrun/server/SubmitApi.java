@@ -1,0 +1,187 @@
+package io.labrun.server;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.SnapshotEntry;
+import io.labrun.core.submit.SubmitRequest;
+import io.labrun.core.submit.Submitter;
+import io.labrun.core.tracking.RunEvents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs submitted through the server. A client asks which objects of its snapshot the server lacks
+ * ({@code POST /api/v1/objects/missing}), uploads only those ({@code PUT /api/v1/objects/SHA},
+ * each checked against its hash and bounded in size), then submits the run ({@code POST
+ * /api/v1/runs}) naming the snapshot, a run configuration, the script and its arguments. The run
+ * is recorded Queued and executed by the {@link RunQueue} on the project's target.
+ */
+final class SubmitApi {
+  private static final int MAX_HASHES = 10_000;
+  private final ServerSetup s;
+  private final ServerConfig config;
+  private final RunQueue queue;
+  private final Workspaces workspaces;
+  private final RunsApi runs;
+
+  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs) {
+    this.s = setup;
+    this.config = config;
+    this.queue = queue;
+    this.workspaces = workspaces;
+    this.runs = runs;
+  }
+
+  void routes(RoutesConfig r) {
+    r.post("/api/v1/objects/missing", this::missing);
+    r.put("/api/v1/objects/{sha256}", this::upload);
+    r.post("/api/v1/runs", this::submit);
+    r.post("/api/v1/runs/{id}/cancel", this::cancel);
+  }
+
+  private void missing(Context ctx) {
+    Object given = body(ctx).get("hashes");
+    if (!(given instanceof List<?> hashes) || hashes.size() > MAX_HASHES) {
+      throw ApiError.badRequest("send {\"hashes\": [...]}, at most " + MAX_HASHES + " SHA-256 hashes per request");
+    }
+    List<String> missing = new ArrayList<>();
+    for (Object h : hashes) {
+      String sha = String.valueOf(h);
+      if (!isSha256(sha)) {
+        throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
+      }
+      if (!s.objects().contains(sha)) {
+        missing.add(sha);
+      }
+    }
+    ctx.json(Map.of("missing", missing));
+  }
+
+  /** Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name says. */
+  private void upload(Context ctx) throws IOException {
+    String sha = ctx.pathParam("sha256");
+    if (!isSha256(sha)) {
+      throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > config.maxObjectBytes()) {
+      throw new ApiError(413, "the file is " + declared + " bytes; this server takes at most " + config.maxObjectBytes() + " per file");
+    }
+    if (s.objects().contains(sha)) {
+      ctx.status(200).json(Map.of("sha256", sha, "stored", false));
+      return;
+    }
+    Path tmpDir = Files.createDirectories(s.paths().dataDir().resolve("server").resolve("uploads"));
+    Path tmp = Files.createTempFile(tmpDir, "upload-", ".part");
+    try {
+      MessageDigest digest = sha256();
+      long total = 0;
+      try (InputStream in = ctx.bodyInputStream(); OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          total += n;
+          if (total > config.maxObjectBytes()) {
+            throw new ApiError(413, "the file is larger than this server takes (" + config.maxObjectBytes() + " bytes per file)");
+          }
+          out.write(buf, 0, n);
+        }
+      }
+      String actual = HexFormat.of().formatHex(digest.digest());
+      if (!actual.equals(sha)) {
+        throw ApiError.badRequest("the uploaded content hashes to " + actual + ", not " + sha + "; upload it again");
+      }
+      s.objects().put(tmp);
+      ctx.status(201).json(Map.of("sha256", sha, "stored", true));
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private void submit(Context ctx) {
+    if (queue == null) {
+      throw new ApiError(503, "this server shows history only; it was started without a run pipeline");
+    }
+    Map<String, Object> body = body(ctx);
+    String experiment = text(body, "experiment");
+    String snapshotId = text(body, "snapshot_id");
+    if (!isSha256(snapshotId)) {
+      throw ApiError.badRequest("snapshot_id must be the SHA-256 of the uploaded manifest");
+    }
+    if (!s.objects().contains(snapshotId)) {
+      throw ApiError.badRequest("snapshot " + snapshotId + " was not uploaded; send its manifest and files first");
+    }
+    Snapshot snapshot = workspaces.snapshot(snapshotId);
+    long absent = snapshot.entries().stream().map(SnapshotEntry::sha256).distinct().filter(h -> !s.objects().contains(h)).count();
+    if (absent > 0) {
+      throw ApiError.badRequest(absent + " files of snapshot " + snapshotId + " were not uploaded; ask /api/v1/objects/missing and upload them");
+    }
+    List<String> arguments = new ArrayList<>();
+    if (body.get("arguments") instanceof List<?> list) {
+      list.forEach(a -> arguments.add(String.valueOf(a)));
+    }
+    Project project = workspaces.project(snapshot, experiment);
+    SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
+    Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
+    String user = ctx.attribute(Auth.USER);
+    Run run = queue.submit(submitter, request, snapshot, user);
+    ctx.status(202).json(Views.row(run, s.clock().instant()));
+  }
+
+  private void cancel(Context ctx) {
+    if (queue == null) {
+      throw new ApiError(503, "this server shows history only; it cannot cancel runs");
+    }
+    Run run = queue.cancel(runs.run(ctx));
+    ctx.status(202).json(Views.status(run, s.clock().instant()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> body(Context ctx) {
+    try {
+      Object parsed = ctx.bodyAsClass(Map.class);
+      if (parsed instanceof Map<?, ?> m) {
+        return (Map<String, Object>) m;
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof io.javalin.http.HttpResponseException h) {
+        throw new ApiError(h.getStatus(), "the request body is too large (at most " + ServerConfig.MAX_JSON_BYTES + " bytes of JSON)");
+      }
+    }
+    throw ApiError.badRequest("the request body must be a JSON object");
+  }
+
+  private static String text(Map<String, Object> body, String key) {
+    Object v = body.get(key);
+    if (!(v instanceof String t) || t.isBlank()) {
+      throw ApiError.badRequest("'" + key + "' is required");
+    }
+    return t;
+  }
+
+  static boolean isSha256(String s) {
+    return s != null && s.length() == 64 && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

@@ -1,0 +1,74 @@
+// Charts with uPlot (vendor/uPlot.iife.min.js, the global uPlot): one metric of one run, with the
+// min-max band of downsampled buckets, or several runs overlaid.
+import { h } from './dom.js';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
+
+function size(el) {
+  return { width: Math.max(280, Math.min(el.clientWidth || 460, 620) - 16), height: 220 };
+}
+
+// A series response's points as columns: x (step or seconds), last, min, max.
+export function columnsOf(series, byTime) {
+  const xs = []; const last = []; const lo = []; const hi = [];
+  for (const p of series.points) {
+    const x = byTime ? (p[1] === null ? null : p[1] / 1000) : p[0];
+    if (x === null || typeof p[2] !== 'number') continue;
+    xs.push(x); last.push(p[2]); lo.push(typeof p[3] === 'number' ? p[3] : p[2]); hi.push(typeof p[4] === 'number' ? p[4] : p[2]);
+  }
+  return { xs, last, lo, hi };
+}
+
+export function metricChart(container, title, series, byTime) {
+  const { xs, last, lo, hi } = columnsOf(series, byTime);
+  const banded = series.downsampled;
+  const opts = {
+    title, ...size(container),
+    scales: { x: { time: byTime } },
+    series: [
+      { label: byTime ? 'time' : 'step' },
+      { label: title, stroke: COLORS[0], width: 1.5 },
+      ...(banded ? [{ label: 'min', stroke: 'rgba(37,99,235,0.25)' }, { label: 'max', stroke: 'rgba(37,99,235,0.25)' }] : []),
+    ],
+    bands: banded ? [{ series: [3, 2], fill: 'rgba(37,99,235,0.12)' }] : [],
+    axes: [{}, { size: 60 }],
+  };
+  const data = banded ? [xs, last, lo, hi] : [xs, last];
+  return new uPlot(opts, data, container);
+}
+
+// Several runs' series of one metric on one chart (x aligned with uPlot.join).
+export function overlayChart(container, title, runs, byTime) {
+  const tables = runs.map((r) => { const c = columnsOf(r.series, byTime); return [c.xs, c.last]; });
+  const data = uPlot.join(tables);
+  const opts = {
+    title, ...size(container),
+    scales: { x: { time: byTime } },
+    series: [{ label: byTime ? 'time' : 'step' },
+      ...runs.map((r, i) => ({ label: r.label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
+    axes: [{}, { size: 60 }],
+  };
+  return new uPlot(opts, data, container);
+}
+
+// A list-valued metric (its last value): one line per list, x the index in it.
+export function listChart(container, title, value) {
+  let rows = Array.isArray(value) ? value : Object.values(value || {});
+  if (!rows.length) return null;
+  if (!Array.isArray(rows[0])) rows = [rows];
+  rows = rows.map((r) => r.map((v) => (typeof v === 'number' ? v : null)));
+  const n = Math.max(...rows.map((r) => r.length));
+  const xs = Array.from({ length: n }, (_, i) => i);
+  const opts = {
+    title, ...size(container),
+    scales: { x: { time: false } },
+    series: [{ label: 'index' }, ...rows.map((_, i) => ({ label: rows.length > 1 ? `row ${i}` : title, stroke: COLORS[i % COLORS.length], width: 1.5,
+      points: { show: true } }))],
+    axes: [{}, { size: 60 }],
+  };
+  return new uPlot(opts, [xs, ...rows.map((r) => xs.map((i) => (i < r.length ? r[i] : null)))], container);
+}
+
+export function chartBox(name) {
+  return h('div', { class: 'chart', dataset: { metric: name } });
+}

@@ -1,0 +1,104 @@
+// One run: status, arguments, params, environment, timings; the live log tail; one chart per
+// metric (by step or by time, lists too); artifacts to download; the snapshot's files.
+import { h, clear, fmt, statusBadge } from './dom.js';
+import { get, blob, enc, follow } from './api.js';
+import { metricChart, listChart, chartBox } from './chart.js';
+
+const MAX_LINES = 5000;
+
+function table(obj, cls) {
+  const entries = Object.entries(obj || {});
+  if (!entries.length) return h('p', { class: 'muted' }, 'none');
+  return h('table', { class: `kv ${cls || ''}` }, h('tbody', {}, entries.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, fmt(v))))));
+}
+
+async function download(path, name) {
+  const b = await blob(path);
+  const a = h('a', { href: URL.createObjectURL(b), download: name });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export async function runPage(app, id) {
+  const run = await get(`/runs/${encodeURIComponent(id)}`);
+  const base = `/runs/${encodeURIComponent(id)}`;
+  const badge = h('span', { id: 'status' }, statusBadge(run.status));
+  const detail = h('span', { class: 'muted', id: 'status-detail' }, run.status_detail || '');
+  const log = h('pre', { class: 'log', id: 'log' });
+  const charts = h('div', { class: 'charts', id: 'charts' });
+  const byTime = h('input', { type: 'checkbox', id: 'by-time' });
+  const files = h('div', { id: 'files' });
+  const viewer = h('pre', { class: 'viewer', id: 'viewer', hidden: true });
+
+  clear(app).append(
+    h('h1', {}, run.run_id, ' ', badge), h('p', {}, detail),
+    h('div', { class: 'grid' },
+      h('section', {}, h('h2', {}, 'Run'), table({
+        experiment: run.experiment, script: run.script_name, arguments: (run.arguments || []).join(' '),
+        run_configuration: run.run_configuration, target: `${run.target || ''} (${run.target_type || ''})`,
+        user: run.user_id, host: run.host, git: run.git_commit ? `${run.git_commit}${run.git_dirty ? ' (dirty)' : ''}` : '',
+        created: run.created_utc, started: run.start_time_utc, ended: run.end_time_utc, duration: run.duration, exit_code: run.exit_code,
+      }, 'run-info')),
+      h('section', {}, h('h2', {}, 'Params'), table(run.params, 'params'), h('h2', {}, 'Tags'), table(run.tags),
+        h('h2', {}, 'Environment'), table(run.environment_variables, 'env'))),
+    h('section', {}, h('h2', {}, 'Metrics ', h('label', { class: 'small' }, byTime, ' by time')), charts),
+    h('section', {}, h('h2', {}, 'Output'), log),
+    h('section', { class: 'grid' },
+      h('div', {}, h('h2', {}, 'Artifacts'), (run.attachments || []).length ? h('ul', { id: 'artifacts' }, run.attachments.map((a) =>
+        h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); download(`${base}/artifacts/${enc(a.path)}`, a.path.split('/').pop()); } }, a.path),
+          h('span', { class: 'muted' }, ` ${a.size} B`)))) : h('p', { class: 'muted' }, 'none')),
+      h('div', {}, h('h2', {}, 'Snapshot'), files)),
+    viewer);
+
+  // Charts: one per metric; lists and dicts charted from their last value.
+  const metrics = (await get(`${base}/metrics`)).metrics;
+  async function drawCharts() {
+    clear(charts);
+    if (!metrics.length) charts.append(h('p', { class: 'muted' }, 'No metrics logged.'));
+    for (const m of metrics) {
+      const box = chartBox(m.name);
+      charts.append(box);
+      const series = await get(`${base}/metrics/${encodeURIComponent(m.name)}?max_points=1000`);
+      if (m.scalar) metricChart(box, m.name, series, byTime.checked);
+      else {
+        const last = series.points.length ? series.points[series.points.length - 1][6] : null;
+        let value = null;
+        try { value = JSON.parse(last); } catch (e) { value = null; }
+        if (!listChart(box, m.name, value)) box.append(h('p', {}, `${m.name}: ${fmt(last)}`));
+      }
+    }
+  }
+  byTime.addEventListener('change', drawCharts);
+  drawCharts();
+
+  // Snapshot files: click one to see it.
+  get(`${base}/snapshot`).then((snap) => {
+    files.append(h('ul', { id: 'snapshot-files' }, snap.files.map((f) => h('li', {},
+      h('a', { href: '#', onclick: async (e) => {
+        e.preventDefault();
+        viewer.hidden = false;
+        viewer.textContent = f.size > 1_000_000 ? '(too large to show; download it instead)' : await (await blob(`${base}/snapshot/${enc(f.path)}`)).text();
+        viewer.scrollIntoView();
+      } }, f.path), h('span', { class: 'muted' }, ` ${f.size} B`)))));
+  }).catch((e) => files.append(h('p', { class: 'muted' }, e.message)));
+
+  // Output: the tail, then live records while the run goes on.
+  const tail = await get(`${base}/logs?tail_bytes=65536`);
+  function add(records) {
+    for (const r of records) {
+      const last = log.lastChild;
+      if (last && last.dataset.open === '1') last.textContent += r.text; // a chunk continues the line
+      else log.append(h('div', { class: `line ${r.stream}`, dataset: { open: r.ends_line ? '0' : '1' } }, r.text));
+      if (r.ends_line && log.lastChild) log.lastChild.dataset.open = '0';
+    }
+    while (log.childNodes.length > MAX_LINES) log.firstChild.remove();
+    log.scrollTop = log.scrollHeight;
+  }
+  add(tail.records);
+  if (tail.complete) return null;
+  return follow(`${base}/events`, (event, data) => {
+    if (event === 'log') add(data);
+    else if (event === 'status') { clear(badge).append(statusBadge(data.status)); detail.textContent = data.status_detail || ''; }
+    else if (event === 'end') { clear(badge).append(statusBadge(data.status)); get(`${base}/metrics`).then((m) => { metrics.splice(0, metrics.length, ...m.metrics); drawCharts(); }); }
+  }, { offset: tail.next_offset });
+}

@@ -1,0 +1,100 @@
+// The runs table: filters (status, experiment, target, script, metric conditions), sorting by any
+// column or metric, keyset pages (the server's cursors, kept in the URL so Back works).
+import { h, clear, fmt, statusBadge } from './dom.js';
+import { get } from './api.js';
+
+const STATUSES = ['Queued', 'Preparing', 'Running', 'Completed', 'Failed', 'Canceled', 'Lost'];
+const COLUMNS = [
+  ['run_id', 'Run'], ['status', 'Status'], ['experiment', 'Experiment'], ['script', 'Script'],
+  ['target', 'Target'], ['created', 'Created (UTC)'], ['duration', 'Duration'],
+];
+
+function go(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  location.hash = `#/runs?${q}`;
+}
+
+export async function runsPage(app, params) {
+  const state = Object.fromEntries(params.entries());
+  const cursors = (state.cursors || '').split(',').filter(Boolean);
+  const where = (state.where || '').split(';').map((s) => s.trim()).filter(Boolean);
+  const columns = (state.columns || '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const w of where) {
+    const m = w.match(/^\s*(.+?)\s*(<=|>=|!=|=|<|>)/);
+    if (m && !columns.includes(m[1])) columns.push(m[1]);
+  }
+  const sort = state.sort || '-created';
+  if (sort.replace(/^-/, '').startsWith('metric:')) {
+    const m = sort.replace(/^-?metric:/, '');
+    if (!columns.includes(m)) columns.push(m);
+  }
+  const q = new URLSearchParams();
+  for (const k of ['status', 'experiment', 'target', 'script']) if (state[k]) q.set(k, state[k]);
+  for (const w of where) q.append('where', w);
+  q.set('sort', sort);
+  if (columns.length) q.set('columns', columns.join(','));
+  if (cursors.length) q.set('cursor', cursors[cursors.length - 1]);
+  q.set('limit', state.limit || '50');
+
+  const [page, experiments] = await Promise.all([get(`/runs?${q}`), get('/experiments')]);
+  const selected = new Set();
+
+  const form = h('form', { class: 'filters', id: 'filters', onsubmit: (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    go({ status: f.status.value, experiment: f.experiment.value, target: f.target.value.trim(), script: f.script.value.trim(),
+      where: f.where.value.trim(), columns: f.columns.value.trim(), sort });
+  } },
+  h('label', {}, 'Status ', h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
+    STATUSES.map((s) => h('option', { value: s, selected: state.status === s }, s)))),
+  h('label', {}, 'Experiment ', h('select', { name: 'experiment' }, h('option', { value: '' }, 'any'),
+    experiments.experiments.map((e) => h('option', { value: e.name, selected: state.experiment === e.name }, `${e.name} (${e.runs})`)))),
+  h('label', {}, 'Target ', h('input', { name: 'target', value: state.target || '', size: 10 })),
+  h('label', {}, 'Script ', h('input', { name: 'script', value: state.script || '', size: 12 })),
+  h('label', {}, 'Metrics ', h('input', { name: 'where', value: state.where || '', size: 24, placeholder: 'accuracy > 0.9; loss < 0.5' })),
+  h('label', {}, 'Show ', h('input', { name: 'columns', value: state.columns || '', size: 14, placeholder: 'accuracy, loss' })),
+  h('button', { type: 'submit' }, 'Apply'),
+  h('button', { type: 'button', class: 'link', onclick: () => go({}) }, 'Reset'));
+
+  function header(key, label) {
+    const active = sort.replace(/^-/, '') === key;
+    const desc = sort.startsWith('-');
+    const next = active && desc ? key : `-${key}`;
+    return h('th', { class: active ? 'sorted' : '', dataset: { sort: key } },
+      h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ ...state, cursors: '', sort: next }); } },
+        label, active ? (desc ? ' ▼' : ' ▲') : ''));
+  }
+
+  const compare = h('button', { id: 'compare', disabled: true, onclick: () => {
+    location.hash = `#/compare?runs=${[...selected].map(encodeURIComponent).join(',')}`;
+  } }, 'Compare selected');
+
+  const rows = page.runs.map((r) => h('tr', { dataset: { run: r.run_id } },
+    h('td', {}, h('input', { type: 'checkbox', class: 'pick', onchange: (e) => {
+      if (e.target.checked) selected.add(r.run_id); else selected.delete(r.run_id);
+      compare.disabled = selected.size < 2;
+    } })),
+    h('td', {}, h('a', { href: `#/run/${encodeURIComponent(r.run_id)}` }, r.run_id)),
+    h('td', {}, statusBadge(r.status)),
+    h('td', {}, r.experiment || ''),
+    h('td', {}, r.script_name || ''),
+    h('td', {}, r.target || ''),
+    h('td', {}, (r.created_utc || '').replace('T', ' ').replace('Z', '')),
+    h('td', { class: 'num' }, r.duration || ''),
+    columns.map((m) => h('td', { class: 'num' }, fmt(r.metrics ? r.metrics[m] : null)))));
+
+  const pager = h('div', { class: 'pager' },
+    h('button', { id: 'prev', disabled: cursors.length === 0, onclick: () => go({ ...state, cursors: cursors.slice(0, -1).join(',') }) }, '← Newer'),
+    h('span', { class: 'muted' }, `page ${cursors.length + 1}`),
+    h('button', { id: 'next', disabled: !page.next_cursor, onclick: () => go({ ...state, cursors: [...cursors, page.next_cursor].join(',') }) }, 'Older →'));
+
+  clear(app).append(
+    h('h1', {}, 'Runs'), form,
+    h('div', { class: 'toolbar' }, compare),
+    h('table', { class: 'runs', id: 'runs' },
+      h('thead', {}, h('tr', {}, h('th', {}), COLUMNS.map(([k, l]) => header(k, l)), columns.map((m) => header(`metric:${m}`, m)))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 + columns.length, class: 'muted' }, 'No runs match.')))),
+    pager);
+  return null;
+}

@@ -1,0 +1,123 @@
+// The web UI in real headless Chromium, driven by playwright-core (run by BrowserUiIT).
+//
+//   node ui.mjs   with env: LABRUN_UI_URL, LABRUN_UI_TOKEN, LABRUN_UI_FIXTURE (JSON), LABRUN_UI_SHOTS (folder),
+//                 LABRUN_TEST_PLAYWRIGHT_DIR (where playwright-core is installed), LABRUN_TEST_CHROMIUM
+//
+// Signs in, filters the runs table by a metric condition, sorts by a metric, watches a running
+// run's log grow, checks that every metric chart of a run is drawn, compares two runs, and fails
+// on any request that leaves the server (no CDN, no network at run time). Screenshots go to
+// LABRUN_UI_SHOTS. Exits non-zero with the reason on the first failure.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(path.join(process.env.LABRUN_TEST_PLAYWRIGHT_DIR, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const base = process.env.LABRUN_UI_URL;
+const token = process.env.LABRUN_UI_TOKEN;
+const fixture = JSON.parse(process.env.LABRUN_UI_FIXTURE);
+const shots = process.env.LABRUN_UI_SHOTS;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run'];
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({ executablePath: process.env.LABRUN_TEST_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS, timeout: 60_000 });
+const outside = [];
+const pageErrors = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== new URL(base).origin) { outside.push(u.href); return route.abort(); }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.setDefaultTimeout(20_000);
+
+  // Sign in.
+  await page.goto(base, { waitUntil: 'load' });
+  await page.fill('#login input[name=token]', token);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#runs tbody tr[data-run]');
+  const all = await page.$$eval('#runs tbody tr[data-run]', (rows) => rows.map((r) => r.dataset.run));
+  check(all.length === fixture.runs.length, `runs table shows ${all.length} runs, expected ${fixture.runs.length}`);
+  check(await page.textContent('#runs tbody') .then((t) => !t.includes(token)), 'the token appears in the page');
+  await page.screenshot({ path: `${shots}/runs.png`, fullPage: true });
+
+  // Filter by a metric condition, then sort by that metric, descending.
+  await page.fill('#filters input[name=where]', 'accuracy > 0.9');
+  await page.click('#filters button[type=submit]');
+  await page.waitForFunction((n) => document.querySelectorAll('#runs tbody tr[data-run]').length === n, fixture.accurate.length);
+  await page.click('#runs th[data-sort="metric:accuracy"] a');
+  await page.waitForFunction(() => location.hash.includes('sort=-metric'));
+  await page.waitForFunction((first) => document.querySelector('#runs tbody tr[data-run]')?.dataset.run === first, fixture.accurate[0]);
+  const filtered = await page.$$eval('#runs tbody tr[data-run]', (rows) => rows.map((r) => r.dataset.run));
+  check(JSON.stringify(filtered) === JSON.stringify(fixture.accurate), `filtered+sorted runs ${filtered}, expected ${fixture.accurate}`);
+  await page.screenshot({ path: `${shots}/runs-filtered.png`, fullPage: true });
+
+  // A running run: new log lines arrive while we watch.
+  await page.goto(`${base}/#/runs`);
+  await page.click(`#runs a[href="#/run/${encodeURIComponent(fixture.running)}"]`);
+  await page.waitForSelector('#log .line');
+  const tick = async () => Math.max(-1, ...(await page.$$eval('#log .line', (ls) => ls.map((l) => l.textContent)))
+    .map((t) => /^tick (\d+)$/.exec(t)).filter(Boolean).map((m) => Number(m[1])));
+  const first = await tick();
+  await page.waitForFunction((n) => [...document.querySelectorAll('#log .line')].some((l) => {
+    const m = /^tick (\d+)$/.exec(l.textContent); return m && Number(m[1]) >= n;
+  }), first + 5, { timeout: 30_000 });
+  const later = await tick();
+  check(later >= first + 5, `log did not grow: tick ${first} then ${later}`);
+  const ticks = await page.$$eval('#log .line', (ls) => ls.map((l) => l.textContent).filter((t) => t.startsWith('tick ')));
+  check(new Set(ticks).size === ticks.length, 'a log line appears twice');
+  check(await page.textContent('#status') === 'Running', 'the running run is not shown Running');
+  await page.screenshot({ path: `${shots}/run-live.png`, fullPage: true });
+
+  // A finished run: one chart per metric, each drawn.
+  await page.goto(`${base}/#/run/${encodeURIComponent(fixture.charted)}`);
+  for (const m of fixture.metrics) {
+    await page.waitForSelector(`.chart[data-metric="${m}"] canvas`);
+  }
+  const drawn = await page.$$eval('.chart canvas', (cs) => cs.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) painted++;
+    return { metric: c.closest('.chart').dataset.metric, w: c.width, h: c.height, painted };
+  }));
+  for (const m of fixture.metrics) {
+    const c = drawn.find((x) => x.metric === m);
+    check(c && c.w > 100 && c.h > 100 && c.painted > 500, `chart of ${m} not drawn: ${JSON.stringify(c)}`);
+  }
+  check(await page.textContent('#artifacts').then((t) => t.includes('outputs/model.pkl')), 'artifact not listed');
+  await page.click('#snapshot-files a:text("train.py")');
+  await page.waitForFunction(() => document.getElementById('viewer').textContent.includes('import'));
+  check(await page.textContent('table.env').then((t) => t.includes('***')), 'the redacted variable is not shown as ***');
+  check(await page.textContent('table.params').then((t) => t.includes('***') && !t.includes(fixture.secret)), 'a secret shows in the params');
+  check(!(await page.content()).includes(fixture.secret), 'a secret is in the page');
+  await page.click('#by-time');
+  await page.waitForSelector(`.chart[data-metric="${fixture.metrics[0]}"] canvas`);
+  await page.screenshot({ path: `${shots}/run-charts.png`, fullPage: true });
+
+  // Compare two runs: differing params highlighted, metrics overlaid.
+  await page.goto(`${base}/#/runs`);
+  await page.waitForSelector('#runs tbody tr[data-run]');
+  for (const id of fixture.compare) await page.check(`#runs tr[data-run="${id}"] input.pick`);
+  await page.click('#compare');
+  await page.waitForSelector('#compare-table');
+  const differing = await page.$$eval('#compare-table tr.differs th', (ths) => ths.map((t) => t.textContent));
+  check(differing.includes('param lr'), `'param lr' not highlighted: ${differing}`);
+  check(!differing.includes('param solver'), `'param solver' is equal but highlighted`);
+  await page.waitForSelector('.chart[data-metric="loss"] canvas');
+  const series = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (s) => s.length);
+  check(series >= 3, `loss chart has ${series} legend entries, expected x + 2 runs`);
+  await page.screenshot({ path: `${shots}/compare.png`, fullPage: true });
+
+  check(outside.length === 0, `requests left the server: ${outside.join(', ')}`);
+  check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  console.log(JSON.stringify({ ok: true, browser: browser.version(), runs: all.length, ticks: [first, later] }));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,103 @@
+package io.labrun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.snapshot.Snapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI in real headless Chromium (Debian's, through playwright-core): runs the Node script
+ * {@code src/test/browser/ui.mjs} against a server with recorded runs and one running run whose
+ * log grows while the page is open. Fails, never skips, without node, Chromium or playwright-core
+ * (scripts/test.sh installs them through scripts/test-env/chromium.sh). Screenshots land in
+ * {@code target/screenshots/}.
+ */
+class BrowserUiIT {
+  @TempDir Path tmp;
+
+  @Test
+  void runsTableRunPageLiveLogChartsAndCompareWorkInChromium() throws Exception {
+    Path playwright = Path.of(System.getenv().getOrDefault("LABRUN_TEST_PLAYWRIGHT_DIR", "../scripts/test-env/browser")).toAbsolutePath();
+    Path chromium = Path.of(System.getenv().getOrDefault("LABRUN_TEST_CHROMIUM", "/usr/bin/chromium"));
+    assertThat(playwright.resolve("node_modules/playwright-core")).as("playwright-core (run scripts/test-env/chromium.sh)").isDirectory();
+    assertThat(chromium).as("Chromium (run scripts/test-env/chromium.sh)").isExecutable();
+    Path shots = Files.createDirectories(Path.of("target/screenshots").toAbsolutePath());
+    ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+    try (TestServer srv = new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp.resolve("db")))) {
+      List<String> runs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        Run r = Fixtures.run("iris_0" + i, i, i % 2 == 0 ? "local" : "gpu", "train.py", i == 5 ? RunStatus.FAILED : RunStatus.COMPLETED);
+        srv.store.create(r);
+        srv.store.putParams(r.id(), Map.of("lr", "0.0" + (i + 1), "solver", "lbfgs"));
+        Fixtures.points(srv.store, r.id(), "accuracy", 20, 0.85 + i * 0.02);
+        Fixtures.points(srv.store, r.id(), "loss", 2000 + 1000 * i, 1.0 - i * 0.1);
+        runs.add(r.id());
+      }
+      Path project = Files.createDirectories(tmp.resolve("iris"));
+      Files.writeString(project.resolve("train.py"), "import sys\nprint('training', sys.argv)\n");
+      Snapshot snap = Fixtures.snapshot(srv.objects, tmp.resolve("cache"), project);
+      Run charted = Fixtures.run("iris_charts", 10, "local", "train.py", RunStatus.RUNNING).withSnapshot(snap.id());
+      srv.store.create(charted);
+      srv.store.putParams(charted.id(), Map.of("api_key", "sk-live-123", "lr", "0.5"));
+      Path outputs = Files.createDirectories(tmp.resolve("outputs"));
+      Files.writeString(outputs.resolve("model.pkl"), "MODEL");
+      StringBuilder metrics = new StringBuilder();
+      for (int i = 0; i < 5000; i++) {
+        metrics.append("m\t").append(1_772_360_000_000L + i * 10).append('\t').append(i).append("\tloss\t").append(Math.exp(-i / 800.0) + 0.05 * Math.sin(i / 20.0)).append('\n');
+      }
+      metrics.append("m\t1772360100000\t0\tAccuracy\t0.93\n");
+      metrics.append("m\t1772360100000\t0\tPrecision\t[0.5, 0.75, 0.8]\n");
+      Fixtures.finish(srv.store, srv.objects, srv.paths, charted, outputs, metrics.toString());
+      runs.add(charted.id());
+
+      Run live = Fixtures.run("iris_live", 20, "local", "train.py", RunStatus.RUNNING);
+      srv.store.create(live);
+      runs.add(live.id());
+      Path log = Fixtures.log(srv.paths, live.id(), List.of("starting", "epoch 1"));
+      AtomicInteger tick = new AtomicInteger();
+      writer.scheduleAtFixedRate(() -> {
+        try {
+          Files.writeString(log, System.currentTimeMillis() + "\to\ttick " + tick.getAndIncrement() + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, 0, 100, TimeUnit.MILLISECONDS);
+
+      String fixture = Http.JSON.writeValueAsString(Map.of(
+          "runs", runs,
+          "accurate", List.of("iris_07", "iris_06", "iris_05", "iris_04", "iris_03"),
+          "running", live.id(),
+          "charted", charted.id(),
+          "metrics", List.of("Accuracy", "Precision", "loss"),
+          "compare", List.of("iris_01", "iris_02"),
+          "secret", "sk-live-123"));
+      ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/browser/ui.mjs").toAbsolutePath().toString())
+          .redirectErrorStream(true);
+      pb.environment().putAll(Map.of("LABRUN_UI_URL", srv.http.base(), "LABRUN_UI_TOKEN", srv.token, "LABRUN_UI_FIXTURE", fixture,
+          "LABRUN_UI_SHOTS", shots.toString(), "LABRUN_TEST_PLAYWRIGHT_DIR", playwright.toString(), "LABRUN_TEST_CHROMIUM", chromium.toString()));
+      Process node = pb.start();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(180, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.exitValue()).as("ui.mjs said:\n" + output).isZero();
+      assertThat(output).contains("\"ok\":true");
+      for (String png : List.of("runs.png", "runs-filtered.png", "run-live.png", "run-charts.png", "compare.png")) {
+        assertThat(shots.resolve(png)).isNotEmptyFile();
+      }
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+}

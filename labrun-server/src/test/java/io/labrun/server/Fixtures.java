@@ -1,0 +1,106 @@
+package io.labrun.server;
+
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.Snapshotter;
+import io.labrun.core.submit.RunFinisher;
+import io.labrun.core.tracking.MetricPoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs with history as labrun records it: through the real snapshotter and finisher. */
+final class Fixtures {
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  private Fixtures() {}
+
+  static Run run(String id, long minutes, String target, String script, RunStatus status) {
+    Run r = new Run(id, "iris", "local", target, "local", script, List.of("0.5", "--epochs", "3"),
+        Map.of("MODE", "fast", "DB_PASSWORD", "***"), "alice", "laptop", "abc123", false, null,
+        T0.plusSeconds(60 * minutes), null, null, RunStatus.QUEUED, null, null, null, 1,
+        Map.of("project_root", "/home/alice/secret-project", "submitter_pid", "4242"));
+    if (status == RunStatus.QUEUED) {
+      return r;
+    }
+    r = r.withStatus(RunStatus.RUNNING, r.created().plusSeconds(1));
+    return status == RunStatus.RUNNING ? r : r.withExit(status == RunStatus.COMPLETED ? 0 : 1, null).withStatus(status, r.created().plusSeconds(30 + minutes));
+  }
+
+  static void points(RunStore store, String runId, String name, int n, double scale) {
+    List<MetricPoint> points = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      points.add(new MetricPoint(name, i, T0.plusMillis(i), scale * i / Math.max(1, n - 1), null));
+    }
+    store.appendMetrics(runId, points);
+  }
+
+  /** Snapshots {@code project} (links that leave it are skipped, as labrun does) and records it with the run. */
+  static Snapshot snapshot(ObjectStore objects, Path cache, Path project) {
+    return new Snapshotter(objects, cache).take(new Project(project));
+  }
+
+  /**
+   * Ends a running run through the real {@link RunFinisher}: {@code outputs} become its artifacts,
+   * {@code metricsLines} (the scripts' metrics file format) its metrics.
+   */
+  static Run finish(RunStore store, ObjectStore objects, LabrunPaths paths, Run run, Path outputs, String metricsLines) throws IOException {
+    Path metrics = Files.createDirectories(paths.runState(run.id()).resolve("metrics-in"));
+    Files.writeString(metrics.resolve("metrics-1.log"), metricsLines);
+    Execution done = new Execution() {
+      @Override
+      public Map<String, String> attributes() {
+        return Map.of();
+      }
+
+      @Override
+      public byte[] readOutput(long offset, int max) {
+        return new byte[0];
+      }
+
+      @Override
+      public Optional<ExitRecord> poll() {
+        return Optional.empty();
+      }
+
+      @Override
+      public void cancel() {}
+
+      @Override
+      public Collected collect(Path scratch) {
+        return new Collected(outputs, metrics);
+      }
+
+      @Override
+      public void cleanUp() {}
+    };
+    return new RunFinisher(store, objects, paths, Clock.systemUTC())
+        .finish(run.id(), done, new ExitRecord(0, null, run.started().plusSeconds(20), false, false, false, null, 0));
+  }
+
+  /** Writes records in the supervisor's output.log format for the run. */
+  static Path log(LabrunPaths paths, String runId, List<String> lines) throws IOException {
+    Path log = Files.createDirectories(paths.runState(runId)).resolve("output.log");
+    StringBuilder sb = new StringBuilder();
+    long t = T0.toEpochMilli();
+    for (String line : lines) {
+      sb.append(t++).append("\to\t").append(line).append('\n');
+    }
+    Files.writeString(log, sb.toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    return log;
+  }
+}

@@ -1,0 +1,51 @@
+package io.labrun.server;
+
+import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.project.Project;
+import io.labrun.format.AmlProjectConfigs;
+import io.labrun.store.FileObjectStore;
+import io.labrun.store.SqlRunStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/** A labrun server on a free loopback port over a history at {@code storeUrl}, with one token. */
+final class TestServer implements AutoCloseable {
+  final LabrunPaths paths;
+  final SqlRunStore store;
+  final FileObjectStore objects;
+  final LabrunServer server;
+  final String token;
+  final Http http;
+
+  TestServer(Path home, String storeUrl, Project project, ServerSetup.Pipeline pipeline, ServerConfig config) {
+    this(home, storeUrl, project, p -> pipeline, config);
+  }
+
+  /** A server whose pipeline is made from its own store, objects and paths (null for none). */
+  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config) {
+    this.paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
+    this.store = SqlRunStore.open(storeUrl);
+    this.objects = new FileObjectStore(paths.objects());
+    this.token = ApiTokenText.generate();
+    store.tokens().add("tester-" + java.util.UUID.randomUUID(), ApiTokenText.sha256(token), Instant.now());
+    ServerSetup setup = new ServerSetup(store, store, store.tokens(), objects, paths, project, AmlProjectConfigs::new,
+        pipeline.apply(this), Clock.systemUTC());
+    this.server = LabrunServer.start(config.withPort(0), setup);
+    this.http = new Http(server.port(), token);
+  }
+
+  TestServer(Path home, String storeUrl) {
+    this(home, storeUrl, null, (ServerSetup.Pipeline) null, ServerConfig.defaults());
+  }
+
+  Http anonymous() {
+    return http.withToken(null);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    store.close();
+  }
+}
