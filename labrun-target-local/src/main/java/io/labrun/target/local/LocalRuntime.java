@@ -1,0 +1,30 @@
+package io.labrun.target.local;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the local target needs from the machine it runs on.
+ *
+ * @param pythonDir folder with labrun's Python packages ({@code azureml.logging}, {@code labrun}),
+ *     put first on every run's {@code PYTHONPATH}
+ * @param supervisorScript {@code labrun_supervisor.py}
+ * @param supervisorPython interpreter for the supervisor (a Python 3, independent of the run's)
+ * @param baseEnvironment the environment runs start from (the user's)
+ * @param finalizeCommand the command that records a run's end, run id appended; empty for none
+ * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
+ * @param logLimitBytes output kept per run before the middle is dropped
+ */
+public record LocalRuntime(
+    Path pythonDir,
+    Path supervisorScript,
+    String supervisorPython,
+    Map<String, String> baseEnvironment,
+    List<String> finalizeCommand,
+    Path sharedRoot,
+    long logLimitBytes,
+    int killGraceSeconds) {
+
+  public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
+}

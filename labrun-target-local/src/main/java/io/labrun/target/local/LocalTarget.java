@@ -1,0 +1,155 @@
+package io.labrun.target.local;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.tracking.RunEvents;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code local} compute target: runs the script with this machine's Python ({@code
+ * pythonLocation}), under labrun's supervisor, in the run's working folder. Installs nothing: the
+ * interpreter is used as it is, as in the original.
+ */
+public final class LocalTarget implements ComputeTarget {
+  private final ComputeTargetSpec spec;
+  private final LocalRuntime runtime;
+
+  public LocalTarget(ComputeTargetSpec spec, LocalRuntime runtime) {
+    this.spec = spec;
+    this.runtime = runtime;
+  }
+
+  @Override
+  public void prepare(RunPlan plan, RunEvents events) {
+    String program = program(plan);
+    if (Executables.find(program, runtime.baseEnvironment()).isEmpty()) {
+      String key = plan.configuration().frameworkOrDefault() == Framework.PYSPARK ? "sparkSubmitLocation" : "pythonLocation";
+      throw new LabrunException(ExitCode.ENVIRONMENT, "'" + program + "' not found" + (program.contains("/") ? "" : " on PATH")
+          + "; set " + key + " in aml_config/" + spec.name() + ".compute to an installed one");
+    }
+  }
+
+  @Override
+  public Execution launch(RunPlan plan) {
+    Path state = plan.stateDir();
+    try {
+      Files.createDirectories(state.resolve("metrics"));
+      List<String> finalize = runtime.finalizeCommand().isEmpty() ? null : append(runtime.finalizeCommand(), plan.runId());
+      LaunchSpec launch = new LaunchSpec(command(plan), plan.workDir().toString(), environment(plan), runtime.logLimitBytes(),
+          plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), ProcessHandle.current().pid(), finalize);
+      Files.writeString(state.resolve("launch.json"), launch.toJson());
+      List<String> cmd = new ArrayList<>();
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        cmd.add("/usr/bin/setsid"); // its own session from the first instruction: Ctrl-C never reaches it
+      }
+      cmd.add(runtime.supervisorPython());
+      cmd.add(runtime.supervisorScript().toString());
+      cmd.add(state.toString());
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .directory(plan.workDir().toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(state.resolve("supervisor.log").toFile())
+          .redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().putAll(runtime.baseEnvironment());
+      Process supervisor = pb.start();
+      return LocalExecution.started(spec, state, plan.workDir(), supervisor);
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start the run's supervisor with '" + runtime.supervisorPython() + "': " + e.getMessage()
+          + " (labrun needs a Python 3 on PATH to supervise local runs)", e);
+    }
+  }
+
+  @Override
+  public Execution reattach(Run run, Path stateDir) {
+    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"));
+  }
+
+  @Override
+  public int runUntracked(RunPlan plan) {
+    prepare(plan, RunEvents.NONE);
+    ProcessBuilder pb = new ProcessBuilder(command(plan)).directory(plan.workDir().toFile()).inheritIO();
+    pb.environment().clear();
+    pb.environment().putAll(runtime.baseEnvironment());
+    Map<String, String> env = new LinkedHashMap<>(environment(plan));
+    env.remove("LABRUN_METRICS_DIR");
+    env.put("LABRUN_TRACKING", "off");
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      return p.waitFor();
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start " + command(plan).get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    }
+  }
+
+  private String program(RunPlan plan) {
+    return plan.configuration().frameworkOrDefault() == Framework.PYSPARK ? spec.sparkSubmit() : spec.python();
+  }
+
+  List<String> command(RunPlan plan) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(program(plan));
+    if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      cmd.addAll(plan.spark().sparkSubmitArguments());
+    }
+    cmd.addAll(plan.scriptArguments());
+    return cmd;
+  }
+
+  /** The variables a run gets on top of the user's environment. */
+  Map<String, String> environment(RunPlan plan) {
+    Map<String, String> env = new LinkedHashMap<>(plan.environment());
+    String existing = runtime.baseEnvironment().get("PYTHONPATH");
+    env.put("PYTHONPATH", runtime.pythonDir() + (existing == null || existing.isEmpty() ? "" : File.pathSeparator + existing));
+    if (plan.run() != null) {
+      env.put("LABRUN_METRICS_DIR", plan.stateDir().resolve("metrics").toString());
+      env.put("LABRUN_RUN_ID", plan.runId());
+      env.put("AZUREML_RUN_ID", plan.runId());
+    }
+    env.put("LABRUN_EXPERIMENT", plan.project().name());
+    sharedDirectory(plan).ifPresent(dir -> env.put("AZUREML_NATIVE_SHARE_DIRECTORY", dir));
+    return env;
+  }
+
+  /** The project's folder under {@code nativeSharedDirectory}, created, with a trailing slash. */
+  private java.util.Optional<String> sharedDirectory(RunPlan plan) {
+    String configured = spec.nativeSharedDirectory();
+    if (configured == null || configured.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    Path base = configured.startsWith("~/") || configured.equals("~")
+        ? Path.of(runtime.baseEnvironment().getOrDefault("HOME", System.getProperty("user.home"))).resolve(configured.substring(Math.min(2, configured.length())))
+        : plan.project().root().resolve(configured);
+    Path dir = base.resolve(plan.project().name());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot create the shared folder " + dir + " (nativeSharedDirectory in aml_config/" + spec.name() + ".compute): " + e.getMessage(), e);
+    }
+    return java.util.Optional.of(dir.toString() + File.separator);
+  }
+
+  private static List<String> append(List<String> prefix, String last) {
+    List<String> l = new ArrayList<>(prefix);
+    l.add(last);
+    return l;
+  }
+}
