@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * process when this JVM started it (to notice its end at once); otherwise finds it by pid.
  */
 final class LocalExecution implements Execution {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private final ComputeTargetSpec spec;
   private final Path state;
   private final Path work;
@@ -42,33 +41,13 @@ final class LocalExecution implements Execution {
     this.supervisorState = supervisorState;
   }
 
-  /** Waits until the supervisor has started the script (or failed to), so the run's pids are known. */
-  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, Process supervisor) throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    long pause = 1;
-    while (System.nanoTime() < deadline) {
-      Optional<SupervisorState> s = readState(state);
-      if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
-        return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
-      }
-      if (!supervisor.isAlive()) {
-        s = readState(state);
-        if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
-          return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
-        }
-        throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "
-            + tail(state.resolve("supervisor.log")));
-      }
-      try {
-        supervisor.waitFor(pause, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      pause = Math.min(pause * 2, 20);
-    }
-    supervisor.destroy();
-    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve("supervisor.log")));
+  /**
+   * A run whose supervisor this process just started. It does not wait for the script to start:
+   * the supervisor's own files say how that went, and {@link #poll} notices a supervisor that died
+   * without a word.
+   */
+  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, Process supervisor) {
+    return new LocalExecution(spec, state, work, supervisor, null);
   }
 
   static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work) {
@@ -82,9 +61,10 @@ final class LocalExecution implements Execution {
   @Override
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>();
-    if (supervisorState != null) {
+    if (supervisor != null) {
+      a.put("supervisor_pid", Long.toString(supervisor.pid()));
+    } else if (supervisorState != null) {
       a.put("supervisor_pid", Long.toString(supervisorState.pid()));
-      a.put("pid", Long.toString(supervisorState.childPid()));
     }
     a.put("state_dir", state.toString());
     return a;
@@ -124,8 +104,10 @@ final class LocalExecution implements Execution {
     if (exit.isPresent()) {
       return exit;
     }
+    String log = tail(state.resolve("supervisor.log"));
     return Optional.of(ExitRecord.lost(Instant.now(), "the supervisor of the run"
-        + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")") + " is gone without recording how the script ended"));
+        + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")") + " is gone without recording how the script ended"
+        + ("(no output)".equals(log) ? "" : " (it said: " + log + ")")));
   }
 
   @Override
