@@ -19,6 +19,7 @@ start() {
   eval "$out"
 }
 start PostgreSQL scripts/test-env/postgres.sh
+start sshd scripts/test-env/sshd.sh
 
 log "running the test suite"
 exec ./mvnw -B -ntp verify "$@"
