@@ -24,6 +24,7 @@ import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
+import io.labrun.target.ssh.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class Wiring implements AutoCloseable {
   private RunStore store;
   private ObjectStore objects;
   private LocalRuntime localRuntime;
+  private SshTargets sshTargets;
 
   Wiring(CliContext ctx) {
     this.ctx = ctx;
@@ -97,6 +99,7 @@ public final class Wiring implements AutoCloseable {
   public ComputeTargets targets() {
     return spec -> switch (spec.type()) {
       case LOCAL -> new LocalTarget(spec, localRuntime());
+      case REMOTE -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local target");
     };
@@ -125,6 +128,16 @@ public final class Wiring implements AutoCloseable {
     } catch (LabrunException e) {
       return Optional.empty();
     }
+  }
+
+  /** The SSH targets and their connections (one per host for this command, closed with it). */
+  public SshTargets sshTargets() {
+    if (sshTargets == null) {
+      Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
+      sshTargets = new SshTargets(ctx.paths(), userHome, secrets(), objects(), () -> localRuntime().pythonDir(), logLimit(),
+          ctx.interactive() ? new HostKeyQuestion(ctx) : null);
+    }
+    return sshTargets;
   }
 
   LocalRuntime localRuntime() {
@@ -201,6 +214,9 @@ public final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sshTargets != null) {
+      sshTargets.close();
+    }
     if (store != null) {
       store.close();
     }

@@ -22,6 +22,7 @@ import org.apache.sshd.sftp.common.SftpException;
  * error: the supervisor's files appear as a run goes.
  */
 public final class RemoteFiles implements AutoCloseable {
+  private static final long MAX_OFFSET = 1L << 62;
   private final SftpClient sftp;
   private final String where;
 
@@ -37,6 +38,9 @@ public final class RemoteFiles implements AutoCloseable {
 
   /** Up to {@code max} bytes from {@code offset}; empty at the end or when the file does not exist. */
   public byte[] read(String path, long offset, int max) throws IOException {
+    if (offset >= MAX_OFFSET) {
+      return new byte[0]; // past any file; SFTP servers reject such offsets (a reader wanting only the end)
+    }
     try (SftpClient.CloseableHandle h = sftp.open(path, SftpClient.OpenMode.Read)) {
       byte[] buf = new byte[max];
       int n = 0;
@@ -122,15 +126,10 @@ public final class RemoteFiles implements AutoCloseable {
    * followed). Returns the number of files copied; 0 when the folder does not exist.
    */
   public int download(String remoteDir, Path local) throws IOException {
-    Iterable<SftpClient.DirEntry> entries;
-    try {
-      entries = sftp.readDir(remoteDir);
-    } catch (SftpException e) {
-      if (missing(e)) {
-        return 0;
-      }
-      throw e;
+    if (!exists(remoteDir)) {
+      return 0;
     }
+    Iterable<SftpClient.DirEntry> entries = sftp.readDir(remoteDir);
     Files.createDirectories(local);
     int count = 0;
     for (SftpClient.DirEntry e : entries) {

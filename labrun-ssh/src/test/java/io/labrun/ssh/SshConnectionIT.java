@@ -154,6 +154,9 @@ class SshConnectionIT {
         f.mkdirs(dir + "/a/b");
         f.write(dir + "/a/b/x.txt", "hello world\n".getBytes(StandardCharsets.UTF_8));
         assertThat(f.read(dir + "/a/b/x.txt", 6, 100)).asString().isEqualTo("world\n");
+        assertThat(f.read(dir + "/a/b/x.txt", 0, 1 << 20)).asString().isEqualTo("hello world\n");
+        assertThat(f.read(dir + "/a/b/x.txt", 12, 1 << 20)).isEmpty();
+        assertThat(f.download(dir + "/nope", home.resolve("none"))).isZero();
         assertThat(f.read(dir + "/missing", 0, 100)).isEmpty();
         assertThat(f.readAll(dir + "/missing")).isEmpty();
         assertThat(f.download(dir, home.resolve("dl"))).isEqualTo(1);

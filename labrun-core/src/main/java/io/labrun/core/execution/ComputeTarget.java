@@ -12,6 +12,15 @@ public interface ComputeTarget {
   /** Makes sure the run's environment exists (may build, reporting progress); no-op by default. */
   default void prepare(RunPlan plan, RunEvents events) {}
 
+  /**
+   * Whether the run's working folder must be written out on this machine before {@link #launch}.
+   * Targets that build it elsewhere from the snapshot (a remote host) say no, so submitting does
+   * not copy the whole project locally for nothing.
+   */
+  default boolean needsLocalWorkDir() {
+    return true;
+  }
+
   /** Starts the run detached from this process and returns once it has started. */
   Execution launch(RunPlan plan);
 

@@ -78,7 +78,9 @@ public final class Submitter {
     try {
       Path workDir = stateDir.resolve("work");
       Files.createDirectories(stateDir);
-      snapshots.materialize(snapshot, workDir);
+      if (target.needsLocalWorkDir()) {
+        snapshots.materialize(snapshot, workDir);
+      }
       RunPlan plan = new RunPlan(run, r.project(), r.configuration(), r.target(), r.scriptArguments(), env, r.conda(), r.spark(),
           stateDir, workDir, request.timeout());
       run = move(run, RunStatus.PREPARING);

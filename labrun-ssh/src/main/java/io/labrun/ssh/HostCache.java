@@ -1,0 +1,217 @@
+package io.labrun.ssh;
+
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.SnapshotEntry;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * labrun's folder on a host, {@code ~/.labrun/}: Python files by content ({@code lib/<hash>/}),
+ * a per-user object cache ({@code objects/ab/cdef...}, the same SHA-256 keys as the local object
+ * store) and run folders ({@code runs/<id>/}). A snapshot is sent as the objects the host lacks,
+ * asked for in one round trip, then written out there from the manifest: resubmitting unchanged
+ * code sends no file content at all.
+ */
+public final class HostCache {
+  public static final String ROOT = ".labrun";
+  public static final String HELPER = "labrun_remote.py";
+  private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+  private final SshConnection ssh;
+  private final String python;
+  private String lib;
+
+  /** @param python the host's Python 3, which runs labrun's helper and the supervisor there */
+  public HostCache(SshConnection ssh, String python) {
+    this.ssh = ssh;
+    this.python = python;
+  }
+
+  /** What a snapshot sync sent. */
+  public record SyncReport(int objectsSent, long contentBytesSent, int filesInSnapshot) {}
+
+  /** The run folder of a run, relative to the home folder. */
+  public static String runDir(String runId) {
+    if (!runId.matches("[A-Za-z0-9._-]+") || runId.startsWith(".")) {
+      throw new IllegalArgumentException("not a run id: " + runId);
+    }
+    return ROOT + "/runs/" + runId;
+  }
+
+  /**
+   * Makes sure {@code files} (labrun's Python side, by relative path) plus the helper are in
+   * {@code lib/<hash>/} on the host, uploading them the first time; returns that folder.
+   */
+  public synchronized String lib(Map<String, byte[]> files) throws IOException {
+    if (lib != null) {
+      return lib;
+    }
+    Map<String, byte[]> all = new TreeMap<>(files);
+    try (InputStream in = HostCache.class.getResourceAsStream(HELPER)) {
+      all.put(HELPER, in.readAllBytes());
+    }
+    String dir = ROOT + "/lib/" + hash(all);
+    RemoteFiles f = ssh.files();
+    if (!f.exists(dir + "/complete")) {
+      Set<String> made = new LinkedHashSet<>();
+      for (Map.Entry<String, byte[]> e : all.entrySet()) {
+        String path = dir + "/" + e.getKey();
+        String parent = path.substring(0, path.lastIndexOf('/'));
+        if (made.add(parent)) {
+          f.mkdirs(parent);
+        }
+        f.write(path, e.getValue());
+      }
+      f.write(dir + "/complete", new byte[0]); // last: a folder with this file is whole
+    }
+    lib = dir;
+    return dir;
+  }
+
+  /** Runs the helper with {@code args}; a failure to run it at all is reported as is. */
+  public SshConnection.Result helper(String lib, List<String> args, InputStream stdin) throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(python);
+    argv.add(lib + "/" + HELPER);
+    argv.addAll(args);
+    return ssh.run(argv, stdin, TIMEOUT);
+  }
+
+  /**
+   * Sends what the host lacks of {@code snapshot} (its files and its manifest) and writes the
+   * snapshot out into {@code workDir} (relative to the home folder; it must not exist yet).
+   */
+  public SyncReport sync(String lib, Snapshot snapshot, ObjectStore store, String workDir) throws IOException {
+    Set<String> wanted = new LinkedHashSet<>();
+    wanted.add(snapshot.id());
+    for (SnapshotEntry e : snapshot.entries()) {
+      wanted.add(e.sha256());
+    }
+    StringBuilder ask = new StringBuilder(wanted.size() * 65);
+    wanted.forEach(s -> ask.append(s).append('\n'));
+    SshConnection.Result m = helper(lib, List.of("missing"), new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII)));
+    check(m, "list the objects it has");
+    List<String> missing = m.out().lines().filter(s -> !s.isBlank()).toList();
+    long[] sent = {0};
+    InputStream frames = frames(missing, snapshot, store, sent);
+    SshConnection.Result r = helper(lib, List.of("receive", workDir, snapshot.id()), frames);
+    check(r, "receive the project's files");
+    return new SyncReport(missing.size(), sent[0], snapshot.entries().size());
+  }
+
+  /** The missing objects as {@code <sha> <size>\n<bytes>} frames, read from the store one by one. */
+  private static InputStream frames(List<String> missing, Snapshot snapshot, ObjectStore store, long[] sent) {
+    Iterator<String> it = missing.iterator();
+    Iterator<InputStream> parts = new Iterator<>() {
+      private InputStream body;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        return body != null || it.hasNext() || !ended;
+      }
+
+      @Override
+      public InputStream next() {
+        if (body != null) {
+          InputStream b = body;
+          body = null;
+          return b;
+        }
+        if (!it.hasNext()) {
+          ended = true;
+          return new ByteArrayInputStream("end\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        String sha = it.next();
+        try {
+          long size = store.size(sha);
+          InputStream content = store.open(sha);
+          body = new FilterInputStream(content) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = super.read(b, off, len);
+              if (n > 0 && !sha.equals(snapshot.id())) {
+                sent[0] += n; // file content; the manifest is bookkeeping
+              }
+              return n;
+            }
+          };
+          return new ByteArrayInputStream((sha + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("cannot read object " + sha + " from the local store: " + e.getMessage(), e);
+        }
+      }
+    };
+    return new SequenceInputStream(enumeration(parts));
+  }
+
+  private static java.util.Enumeration<InputStream> enumeration(Iterator<InputStream> it) {
+    return new java.util.Enumeration<>() {
+      @Override
+      public boolean hasMoreElements() {
+        return it.hasNext();
+      }
+
+      @Override
+      public InputStream nextElement() {
+        return it.next();
+      }
+    };
+  }
+
+  /** Fails with the helper's own last words when it did not succeed. */
+  public static void check(SshConnection.Result r, String what) throws IOException {
+    if (r.exitCode() != 0) {
+      String err = r.err().strip();
+      String last = err.isEmpty() ? "exit code " + r.exitCode() : err.substring(err.lastIndexOf('\n') + 1);
+      throw new HelperFailed(r.exitCode(), "the host could not " + what + ": " + last);
+    }
+  }
+
+  /** The helper ran but failed (as opposed to the connection failing). */
+  public static final class HelperFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int exitCode;
+
+    HelperFailed(int exitCode, String message) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+
+  static String hash(Map<String, byte[]> files) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      files.forEach((name, content) -> {
+        sha.update(name.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(Long.toString(content.length).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) 0);
+        sha.update(content);
+      });
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

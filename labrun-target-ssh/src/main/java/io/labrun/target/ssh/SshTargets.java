@@ -1,0 +1,105 @@
+package io.labrun.target.ssh;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.TargetType;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.secret.SecretBox;
+import io.labrun.ssh.HostKeyPolicy;
+import io.labrun.ssh.SshSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Makes the SSH compute targets ({@code remote}; {@code remotedocker} once the Docker target is
+ * in) and owns their connections: one per host for the life of a labrun command, closed with it.
+ *
+ * @param paths labrun's folders here (known hosts)
+ * @param userHome the user's home here ({@code ~/.ssh/config}, {@code known_hosts}, default keys)
+ * @param secrets decrypts a target's password, only while logging in
+ * @param objects the local object store the snapshots are in
+ * @param pythonDir gives the folder of labrun's Python files (supervisor, logging packages)
+ * @param prompt asks the person at the terminal about a new host key; null when nobody can answer
+ */
+public final class SshTargets implements AutoCloseable {
+  private final LabrunPaths paths;
+  private final Path userHome;
+  private final SecretBox secrets;
+  private final ObjectStore objects;
+  private final Supplier<Path> pythonDir;
+  private final long logLimitBytes;
+  private final HostKeyPolicy.HostKeyPrompt prompt;
+  private final Map<String, HostSession> sessions = new HashMap<>();
+
+  public SshTargets(LabrunPaths paths, Path userHome, SecretBox secrets, ObjectStore objects, Supplier<Path> pythonDir, long logLimitBytes,
+      HostKeyPolicy.HostKeyPrompt prompt) {
+    this.paths = paths;
+    this.userHome = userHome;
+    this.secrets = secrets;
+    this.objects = objects;
+    this.pythonDir = pythonDir;
+    this.logLimitBytes = logLimitBytes;
+    this.prompt = prompt;
+  }
+
+  public ComputeTarget forSpec(ComputeTargetSpec spec) {
+    if (spec.address() == null || spec.address().isBlank()) {
+      throw LabrunException.badInput("aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
+    }
+    if (spec.type() == TargetType.REMOTE) {
+      return new RemoteTarget(spec, session(spec), objects, logLimitBytes);
+    }
+    throw LabrunException.badInput("compute target '" + spec.name() + "' is of type " + spec.type().configName()
+        + ", which this labrun cannot run yet; use a remote target");
+  }
+
+  /** How to reach the host of {@code spec}, as written in its {@code .compute} file. */
+  public SshSettings settings(ComputeTargetSpec spec, HostKeyPolicy policy) {
+    Path key = null;
+    if (spec.sshKeyFile() != null && !spec.sshKeyFile().isBlank()) {
+      String k = spec.sshKeyFile();
+      key = k.startsWith("~/") ? userHome.resolve(k.substring(2)) : Path.of(k);
+    }
+    Supplier<char[]> password = spec.hasPassword() ? () -> secrets.decrypt(spec.password(), "the password of compute target " + spec.name()) : null;
+    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, userHome, paths.knownHosts(), policy, null, null);
+  }
+
+  /** Who to ask about a new host key, or null when nobody can be asked. */
+  public HostKeyPolicy.HostKeyPrompt prompt() {
+    return prompt;
+  }
+
+  private synchronized HostSession session(ComputeTargetSpec spec) {
+    String key = spec.username() + "@" + spec.address() + ":" + spec.port() + "/" + spec.sshKeyFile() + "/" + spec.python();
+    return sessions.computeIfAbsent(key, k -> new HostSession(
+        settings(spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(prompt)), spec.python(), this::pythonFiles));
+  }
+
+  /** labrun's Python files by relative path, to be copied to a host. */
+  private Map<String, byte[]> pythonFiles() {
+    Path dir = pythonDir.get();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
+        files.put(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read labrun's Python files in " + dir, e);
+    }
+    return files;
+  }
+
+  @Override
+  public synchronized void close() {
+    sessions.values().forEach(HostSession::close);
+    sessions.clear();
+  }
+}
