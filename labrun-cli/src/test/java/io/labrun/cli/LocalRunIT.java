@@ -191,6 +191,45 @@ class LocalRunIT {
     assertThat(cli.in(project, "history", "list").out()).doesNotContain(first);
   }
 
+  @Test
+  void gitCommitAndDirtyFlagAreRecorded() throws Exception {
+    git("init", "-q");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first");
+    String head = git("rev-parse", "HEAD").strip();
+    assertThat(cli.in(project, "submit", "-c", "local", "train.py").code()).isZero();
+    Cli.Result clean = cli.in(project, "history", "info", "-r", lastRunId(), "-o", "json");
+    assertThat(clean.out()).contains("\"git_commit\" : \"" + head + "\"").contains("\"git_dirty\" : false");
+    Files.writeString(project.resolve("train.py"), Files.readString(project.resolve("train.py")) + "\n# changed\n");
+    assertThat(cli.in(project, "submit", "-c", "local", "train.py").code()).isZero();
+    assertThat(cli.in(project, "history", "info", "-r", lastRunId(), "-o", "json").out()).contains("\"git_dirty\" : true");
+  }
+
+  @Test
+  void historyFiltersAndUnknownTarget() throws Exception {
+    write("ok.py", "print('ok')\n");
+    write("bad.py", "raise SystemExit(2)\n");
+    assertThat(cli.in(project, "submit", "-c", "local", "ok.py").code()).isZero();
+    assertThat(cli.in(project, "submit", "-c", "local", "bad.py").code()).isEqualTo(1);
+    assertThat(cli.in(project, "history", "list", "--status", "failed", "-o", "json", "--query", "[].script_name").out().replaceAll("\\s", ""))
+        .isEqualTo("[\"bad.py\"]");
+    assertThat(cli.in(project, "history", "list", "--script", "ok.py", "-o", "json", "--query", "length(@)").out().strip()).isEqualTo("1");
+    assertThat(cli.in(project, "history", "list", "--since", "2999-01-01", "-o", "json").out().strip()).isEqualTo("[ ]");
+    ConfigCommandsTest.assertOneLineError(cli.in(project, "history", "list", "--status", "Sleeping"), "not a run state");
+    ConfigCommandsTest.assertOneLineError(cli.in(project, "history", "list", "--since", "yesterday"), "--since must be a date");
+    Files.writeString(project.resolve("aml_config/orphan.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: gone\n");
+    ConfigCommandsTest.assertOneLineError(cli.in(project, "submit", "-c", "orphan", "ok.py"), "no compute target 'gone'");
+  }
+
+  private String git(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", project.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
   private String lastRunId() {
     return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
   }

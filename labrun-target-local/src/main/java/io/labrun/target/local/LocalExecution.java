@@ -32,13 +32,18 @@ final class LocalExecution implements Execution {
   private final Path work;
   private final Process supervisor;
   private SupervisorState supervisorState;
+  /** The supervisor's pid as recorded at launch, and when: enough to find it before it wrote its own file. */
+  private final Long recordedPid;
+  private final Instant recordedAt;
 
-  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, Process supervisor, SupervisorState supervisorState) {
+  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, Process supervisor, SupervisorState supervisorState, Long recordedPid, Instant recordedAt) {
     this.spec = spec;
     this.state = state;
     this.work = work;
     this.supervisor = supervisor;
     this.supervisorState = supervisorState;
+    this.recordedPid = recordedPid;
+    this.recordedAt = recordedAt;
   }
 
   /**
@@ -47,12 +52,12 @@ final class LocalExecution implements Execution {
    * without a word.
    */
   static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, Process supervisor) {
-    return new LocalExecution(spec, state, work, supervisor, null);
+    return new LocalExecution(spec, state, work, supervisor, null, null, null);
   }
 
-  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work) {
+  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work, Long recordedPid, Instant recordedAt) {
     try {
-      return new LocalExecution(spec, state, work, null, readState(state).orElse(null));
+      return new LocalExecution(spec, state, work, null, readState(state).orElse(null), recordedPid, recordedAt);
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot read the run's state in " + state + ": " + e.getMessage(), e);
     }
@@ -184,11 +189,19 @@ final class LocalExecution implements Execution {
     if (supervisor != null) {
       return supervisor.isAlive() ? Optional.of(supervisor.toHandle()) : Optional.empty();
     }
-    if (supervisorState == null) {
+    long pid;
+    Instant startedAround;
+    if (supervisorState != null) {
+      pid = supervisorState.pid();
+      startedAround = supervisorState.started();
+    } else if (recordedPid != null) {
+      pid = recordedPid; // launched, but it has not written its own file yet
+      startedAround = recordedAt;
+    } else {
       return Optional.empty();
     }
-    return ProcessHandle.of(supervisorState.pid()).filter(ProcessHandle::isAlive).filter(h -> h.info().startInstant()
-        .map(t -> Math.abs(t.toEpochMilli() - supervisorState.started().toEpochMilli()) < 60_000)
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startedAround == null || h.info().startInstant()
+        .map(t -> Math.abs(t.toEpochMilli() - startedAround.toEpochMilli()) < 60_000)
         .orElse(true));
   }
 

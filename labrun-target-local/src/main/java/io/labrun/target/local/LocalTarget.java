@@ -76,7 +76,8 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"));
+    String pid = run.attributes().get("supervisor_pid");
+    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"), pid == null ? null : Long.valueOf(pid), run.started());
   }
 
   @Override
