@@ -108,7 +108,8 @@ class RemoteRunIT {
     assertThat(first.code()).as(first.toString()).isZero();
     Cli.Result second = p.submit("-c", "gpu1", "hello.py");
     assertThat(second.code()).as(second.toString()).isZero();
-    p.write("hello.py", "print('hello again')\n");
+    String changed = "print('hello again', " + System.nanoTime() + ")\n"; // new to the host's cache, which outlives test runs
+    p.write("hello.py", changed);
     Cli.Result third = p.submit("-c", "gpu1", "hello.py");
     assertThat(third.out()).contains("hello again");
     try (RunStore store = p.store()) {
@@ -116,8 +117,8 @@ class RemoteRunIT {
       assertThat(Long.parseLong(store.find(RemoteProject.runId(first)).orElseThrow().attributes().get("sync_bytes_sent"))).isLessThanOrEqualTo(100_000 + 200_000);
       Run again = store.find(RemoteProject.runId(second)).orElseThrow();
       assertThat(again.attributes()).containsEntry("sync_bytes_sent", "0").containsEntry("sync_objects_sent", "0");
-      Run changed = store.find(RemoteProject.runId(third)).orElseThrow();
-      assertThat(changed.attributes()).containsEntry("sync_bytes_sent", Long.toString("print('hello again')\n".length()));
+      Run thirdRun = store.find(RemoteProject.runId(third)).orElseThrow();
+      assertThat(thirdRun.attributes()).containsEntry("sync_bytes_sent", Long.toString(changed.length())).containsEntry("sync_objects_sent", "2"); // the file and the manifest
     }
   }
 

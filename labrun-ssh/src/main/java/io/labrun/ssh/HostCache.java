@@ -95,9 +95,11 @@ public final class HostCache {
 
   /**
    * Sends what the host lacks of {@code snapshot} (its files and its manifest) and writes the
-   * snapshot out into {@code workDir} (relative to the home folder; it must not exist yet).
+   * snapshot out into {@code workDir} (relative to the home folder; it must not exist yet); then,
+   * when {@code startRun} is a run folder with its {@code launch.json}, starts its supervisor in the
+   * same round trip. Prints the supervisor's pid then.
    */
-  public SyncReport sync(String lib, Snapshot snapshot, ObjectStore store, String workDir) throws IOException {
+  public SyncReport sync(String lib, Snapshot snapshot, ObjectStore store, String workDir, String startRun) throws IOException {
     Set<String> wanted = new LinkedHashSet<>();
     wanted.add(snapshot.id());
     for (SnapshotEntry e : snapshot.entries()) {
@@ -110,8 +112,12 @@ public final class HostCache {
     List<String> missing = m.out().lines().filter(s -> !s.isBlank()).toList();
     long[] sent = {0};
     InputStream frames = frames(missing, snapshot, store, sent);
-    SshConnection.Result r = helper(lib, List.of("receive", workDir, snapshot.id()), frames);
-    check(r, "receive the project's files");
+    List<String> args = new ArrayList<>(List.of("receive", workDir, snapshot.id()));
+    if (startRun != null) {
+      args.add(startRun);
+    }
+    SshConnection.Result r = helper(lib, args, frames);
+    check(r, startRun == null ? "receive the project's files" : "receive the project's files and start the run");
     return new SyncReport(missing.size(), sent[0], snapshot.entries().size());
   }
 

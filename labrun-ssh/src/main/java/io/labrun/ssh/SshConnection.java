@@ -71,16 +71,23 @@ public final class SshConnection implements AutoCloseable {
     HostConfigEntry entry = resolve(settings);
     HostKeyCheck check = new HostKeyCheck(settings, entry.getHostName(), entry.getPort());
     ClientSession session = null;
+    long t = SshTrace.start();
     try {
-      session = client().connect(entry, AttributeRepository.ofKeyValuePair(CHECK, check), null)
+      SshClient c = client();
+      SshTrace.done("client started", t);
+      t = SshTrace.start();
+      session = c.connect(entry, AttributeRepository.ofKeyValuePair(CHECK, check), null)
           .verify(settings.connectTimeout()).getSession();
       Set<ClientSessionEvent> state = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), settings.authTimeout());
       if (check.refusal() != null || state.contains(ClientSessionEvent.CLOSED)) {
         throw SshFailures.hostKey(settings, check);
       }
+      SshTrace.done("connected, host key checked", t);
+      t = SshTrace.start();
       if (login) {
         addIdentities(session, settings, entry);
         session.auth().verify(settings.authTimeout());
+        SshTrace.done("logged in", t);
       }
       return new SshConnection(settings, session, check.seen());
     } catch (LabrunException e) {
@@ -219,6 +226,7 @@ public final class SshConnection implements AutoCloseable {
 
   /** Runs a command line, streaming its output; returns its exit code. */
   public int stream(String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+    long t = SshTrace.start();
     try (ChannelExec ch = session.createExecChannel(commandLine)) {
       ch.setIn(stdin == null ? InputStream.nullInputStream() : stdin);
       ch.setOut(out);
@@ -235,6 +243,7 @@ public final class SshConnection implements AutoCloseable {
         }
         throw new IOException("the connection to " + settings.where() + " closed before the command ended");
       }
+      SshTrace.done(commandLine.length() > 40 ? "..." + commandLine.substring(commandLine.length() - 37) : commandLine, t);
       return code;
     }
   }

@@ -4,8 +4,9 @@ labrun over SSH; paths are relative to it. Standard library only; Python 3.6+.
 
 Commands:
   missing                      stdin: one sha256 per line; prints those not in the cache
-  receive WORK MANIFEST        stdin: frames "<sha256> <size>\\n<bytes>" then "end\\n"; stores them,
-                               then writes the snapshot MANIFEST's files into WORK (a new folder)
+  receive WORK MANIFEST [RUN]  stdin: frames "<sha256> <size>\\n<bytes>" then "end\\n"; stores them,
+                               then writes the snapshot MANIFEST's files into WORK (a new folder),
+                               then, given RUN, starts its supervisor (as start does)
   start RUN                    starts the supervisor on RUN (its launch.json there), detached
   alive RUN                    prints "alive" while RUN's supervisor runs, else "gone"
   cancel RUN                   SIGTERM to RUN's supervisor (SIGKILL to the script's group if the
@@ -81,7 +82,7 @@ def receive(work, manifest):
         os.replace(tmp, target)
         count += 1
     files = materialize(manifest, work)
-    sys.stdout.write("received %d objects, wrote %d files\n" % (count, files))
+    sys.stderr.write("received %d objects, wrote %d files\n" % (count, files))
 
 
 def unescape(text):
@@ -195,6 +196,8 @@ def main(argv):
         missing()
     elif cmd == "receive":
         receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1])
+        if len(args) > 2:
+            start(run_dir(args[2]))
     elif cmd == "start":
         start(run_dir(args[0]))
     elif cmd == "alive":

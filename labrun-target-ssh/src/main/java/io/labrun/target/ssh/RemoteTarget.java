@@ -50,14 +50,7 @@ final class RemoteTarget implements ComputeTarget {
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
       throw LabrunException.badInput("a remote target runs Python scripts; for PySpark use a cluster target (Framework: PySpark needs Target: a cluster)");
     }
-    host.open();
-    try {
-      host.call((ssh, cache, lib) -> cache.helper(lib, List.of("missing"), null));
-    } catch (HostCache.HelperFailed e) {
-      throw pythonProblem(e);
-    } catch (IOException e) {
-      throw unreachable(e);
-    }
+    host.open(); // the host key, the login and labrun's files there; Python is checked by the first command
   }
 
   @Override
@@ -68,12 +61,10 @@ final class RemoteTarget implements ComputeTarget {
       HostCache.SyncReport sent = host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
         ssh.files().mkdirs(runDir + "/metrics");
-        HostCache.SyncReport r = cache.sync(lib, snapshot, objects, runDir + "/work");
         LaunchSpec launch = new LaunchSpec(command(plan), home + "/" + runDir + "/work", environment(plan, home, ssh), logLimitBytes,
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
         ssh.files().write(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
-        HostCache.check(cache.helper(lib, List.of("start", runDir), null), "start the run's supervisor");
-        return r;
+        return cache.sync(lib, snapshot, objects, runDir + "/work", runDir);
       });
       return new RemoteExecution(host, runDir, plan.stateDir(), sent);
     } catch (HostCache.HelperFailed e) {

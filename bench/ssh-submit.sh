@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Submit overhead on the remote target over SSH, against the test OpenSSH server of
+# scripts/test-env/sshd.sh (127.0.0.1, so the network costs nothing and what is left is labrun):
+#  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`;
+#  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
+#     submit send, and the unchanged submit's time against the small project's.
+#   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # needs: a built jar (./mvnw -q -DskipTests package), root
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/test-env/lib.sh"
+need_pkgs hyperfine
+runs="${1:-20}"; files="${2:-10000}"; mib="${3:-1024}"
+[[ -n ${LABRUN_TEST_SSH_PORT:-} ]] || eval "$("$root/scripts/test-env/sshd.sh")"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+export LABRUN_HOME="$work/home"
+labrun="$root/bin/labrun"
+host="$LABRUN_TEST_SSH_KEY_USER@$LABRUN_TEST_SSH_HOST"
+ssh_cmd="ssh -i $LABRUN_TEST_SSH_KEY -p $LABRUN_TEST_SSH_PORT -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile=$LABRUN_TEST_SSH_KNOWN_HOSTS $host"
+
+attach() {  # attach DIR: a project with target remote1
+  "$labrun" project init "$1" >/dev/null
+  (cd "$1" && "$labrun" computetarget attach --name remote1 --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$LABRUN_TEST_SSH_KEY_USER" --ssh-key "$LABRUN_TEST_SSH_KEY" --accept-new-host-key >/dev/null)
+  echo "pass" > "$1/noop.py"
+}
+sent() {  # sent RUN_ID: the sync_bytes_sent recorded with a run
+  python3 - "$LABRUN_HOME/data/labrun.db" "$1" <<'PY'
+import json, sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute("select attributes from runs where id = ?", (sys.argv[2],)).fetchone()
+a = json.loads(row[0]); print(a.get("sync_objects_sent"), "objects,", a.get("sync_bytes_sent"), "bytes of file content")
+PY
+}
+run_id() { grep -o 'RunId: [^ ]*' | cut -d' ' -f2; }
+
+attach "$work/small"
+echo pass | $ssh_cmd 'cat > noop.py'
+cd "$work/small"
+"$labrun" experiment submit -c remote1 noop.py >/dev/null 2>&1   # CDS archive, host key, ~/.labrun/lib on the host
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+hyperfine -N -w 3 -r "$runs" --export-markdown "$work/warm.md" \
+  "$ssh_cmd python3 noop.py" \
+  "$labrun experiment submit -c remote1 noop.py" >&2
+cat "$work/warm.md"
+
+attach "$work/big"
+log "writing $files files, $mib MiB in all"
+python3 - "$work/big/data" "$files" "$mib" <<'PY'
+import os, random, sys
+root, n, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) << 20
+rnd = random.Random(7)
+sizes = [rnd.lognormvariate(0, 2) for _ in range(n)]
+scale = total / sum(sizes)
+for i, s in enumerate(sizes):
+    d = os.path.join(root, "d%03d" % (i % 1000))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%05d.bin" % i), "wb") as f:
+        f.write(os.urandom(max(1, int(s * scale))))
+PY
+cd "$work/big"
+t0=$(date +%s%N); first=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | run_id); t1=$(date +%s%N)
+echo "first submit of the big project: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$first")"
+t0=$(date +%s%N); second=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | run_id); t1=$(date +%s%N)
+echo "unchanged resubmit: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$second")"
+hyperfine -N -w 1 -r 5 --export-markdown "$work/big.md" \
+  "$labrun experiment submit -p $work/small -c remote1 noop.py" \
+  "$labrun experiment submit -p $work/big -c remote1 noop.py" >&2
+cat "$work/big.md"
