@@ -50,7 +50,7 @@ def missing():
     sys.stdout.write("".join(s + "\n" for s in out))
 
 
-def receive(work, manifest):
+def receive(work, manifest, run=None):
     stdin = sys.stdin.buffer
     tmpdir = os.path.join(OBJECTS, "tmp")
     os.makedirs(tmpdir, exist_ok=True)
@@ -81,8 +81,12 @@ def receive(work, manifest):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(tmp, target)
         count += 1
+    if run and os.path.exists(os.path.join(run, "supervisor.pid")):
+        return  # a retry after a dropped connection: the run has started already, never start it twice
     files = materialize(manifest, work)
     sys.stderr.write("received %d objects, wrote %d files\n" % (count, files))
+    if run:
+        start(run)
 
 
 def unescape(text):
@@ -108,6 +112,7 @@ def materialize(manifest, work):
         lines = f.read().decode("utf-8").split("\n")
     if lines[0] != "labrun-snapshot 1":
         raise SystemExit("labrun_remote: %s is not a snapshot manifest" % manifest)
+    shutil.rmtree(work, ignore_errors=True)  # left by an attempt cut short
     os.makedirs(work)
     base = os.path.abspath(work)
     made = set()
@@ -195,9 +200,7 @@ def main(argv):
     if cmd == "missing":
         missing()
     elif cmd == "receive":
-        receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1])
-        if len(args) > 2:
-            start(run_dir(args[2]))
+        receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
     elif cmd == "start":
         start(run_dir(args[0]))
     elif cmd == "alive":

@@ -76,6 +76,23 @@ class RemoteHelperTest {
   }
 
   @Test
+  void aRetriedLaunchNeverStartsTheRunTwice() throws Exception {
+    byte[] content = "print('hi')\n".getBytes(StandardCharsets.UTF_8);
+    Snapshot snapshot = Snapshot.of(List.of(new SnapshotEntry("a.py", sha(content), content.length, false)));
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (byte[] o : List.of(content, snapshot.manifest())) {
+      frames.writeBytes((sha(o) + " " + o.length + "\n").getBytes(StandardCharsets.US_ASCII));
+      frames.writeBytes(o);
+    }
+    frames.writeBytes("end\n".getBytes(StandardCharsets.US_ASCII));
+    String pid = run(frames.toByteArray(), "receive", ".labrun/runs/r1/work", snapshot.id(), ".labrun/runs/r1").strip();
+    assertThat(home.resolve(".labrun/runs/r1/supervisor.pid")).hasContent(pid);
+    Files.delete(home.resolve(".labrun/runs/r1/work/a.py"));
+    assertThat(run("end\n".getBytes(StandardCharsets.US_ASCII), "receive", ".labrun/runs/r1/work", snapshot.id(), ".labrun/runs/r1")).isEmpty();
+    assertThat(home.resolve(".labrun/runs/r1/work/a.py")).as("neither written out nor started again").doesNotExist();
+  }
+
+  @Test
   void damagedObjectsAndForeignFoldersAreRefused() throws Exception {
     byte[] content = "abc".getBytes(StandardCharsets.US_ASCII);
     String wrong = sha("abd".getBytes(StandardCharsets.US_ASCII));

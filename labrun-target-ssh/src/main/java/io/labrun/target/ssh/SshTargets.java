@@ -72,6 +72,22 @@ public final class SshTargets implements AutoCloseable {
     return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, userHome, paths.knownHosts(), policy, null, null);
   }
 
+  /**
+   * Empties labrun's object cache on the host of {@code spec} and removes its finished run folders
+   * (for {@code labrun experiment clean}); returns what the host says it removed.
+   */
+  public String cleanHost(ComputeTargetSpec spec) {
+    try {
+      return session(spec).call((ssh, cache, lib) -> {
+        var r = cache.helper(lib, java.util.List.of("gc"), null);
+        io.labrun.ssh.HostCache.check(r, "clean labrun's cache");
+        return r.out().strip();
+      });
+    } catch (IOException e) {
+      throw RemoteTarget.unreachable(e);
+    }
+  }
+
   /** Who to ask about a new host key, or null when nobody can be asked. */
   public HostKeyPolicy.HostKeyPrompt prompt() {
     return prompt;
