@@ -100,13 +100,13 @@ public final class HostCache {
    * same round trip. Prints the supervisor's pid then.
    */
   public SyncReport sync(String lib, Snapshot snapshot, ObjectStore store, String workDir, String startRun) throws IOException {
-    Set<String> wanted = new LinkedHashSet<>();
-    wanted.add(snapshot.id());
+    Map<String, Long> wanted = new java.util.LinkedHashMap<>();
+    wanted.put(snapshot.id(), (long) snapshot.manifest().length);
     for (SnapshotEntry e : snapshot.entries()) {
-      wanted.add(e.sha256());
+      wanted.put(e.sha256(), e.size());
     }
-    StringBuilder ask = new StringBuilder(wanted.size() * 65);
-    wanted.forEach(s -> ask.append(s).append('\n'));
+    StringBuilder ask = new StringBuilder(wanted.size() * 72);
+    wanted.forEach((sha, size) -> ask.append(sha).append(' ').append(size).append('\n'));
     SshConnection.Result m = helper(lib, List.of("missing"), new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII)));
     check(m, "list the objects it has");
     List<String> missing = m.out().lines().filter(s -> !s.isBlank()).toList();

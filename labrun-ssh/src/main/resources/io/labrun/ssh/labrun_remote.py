@@ -3,7 +3,8 @@ the run's supervisor. Run as `PYTHON labrun_remote.py COMMAND ARGS...` from the 
 labrun over SSH; paths are relative to it. Standard library only; Python 3.6+.
 
 Commands:
-  missing                      stdin: one sha256 per line; prints those not in the cache
+  missing                      stdin: "<sha256> <size>" per line; prints those not in the cache (or
+                               changed there since they were stored: they are removed)
   receive WORK MANIFEST [RUN]  stdin: frames "<sha256> <size>\\n<bytes>" then "end\\n"; stores them,
                                then writes the snapshot MANIFEST's files into WORK (a new folder),
                                then, given RUN, starts its supervisor (as start does)
@@ -26,6 +27,10 @@ ROOT = ".labrun"
 OBJECTS = os.path.join(ROOT, "objects")
 RUNS = os.path.join(ROOT, "runs")
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Cached objects are read-only, with this modification time. Working folders hard-link them (no
+# copy of a large project per run); a run that still changes one in place (as root, or after a
+# chmod) changes its mtime, and the next `missing` treats it as absent: it is sent again.
+STORED_MTIME = 1000000000
 
 
 def object_path(sha):
@@ -41,12 +46,23 @@ def run_dir(arg):
     return path
 
 
+def intact(path, size):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if st.st_size == size and int(st.st_mtime) == STORED_MTIME and not st.st_mode & 0o222:
+        return True
+    os.unlink(path)  # changed by a run: not to be used again
+    return False
+
+
 def missing():
     out = []
     for line in sys.stdin:
-        sha = line.strip()
-        if sha and not os.path.isfile(object_path(sha)):
-            out.append(sha)
+        words = line.split()
+        if len(words) == 2 and not intact(object_path(words[0]), int(words[1])):
+            out.append(words[0])
     sys.stdout.write("".join(s + "\n" for s in out))
 
 
@@ -78,6 +94,7 @@ def receive(work, manifest, run=None):
             os.unlink(tmp)
             raise SystemExit("labrun_remote: object %s arrived damaged" % sha)
         os.chmod(tmp, 0o444)
+        os.utime(tmp, (STORED_MTIME, STORED_MTIME))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(tmp, target)
         count += 1
@@ -129,10 +146,21 @@ def materialize(manifest, work):
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        shutil.copyfile(object_path(sha), target)  # a copy: a run must never change a cached object
-        os.chmod(target, 0o755 if mode == "755" else 0o644)
+        place(object_path(sha), target, mode)
         count += 1
     return count
+
+
+def place(obj, target, mode):
+    """A read-only file is a hard link to the cached object; an executable one is a copy."""
+    if mode == "644":
+        try:
+            os.link(obj, target)
+            return
+        except OSError:
+            pass  # another file system, or links not allowed: copy
+    shutil.copyfile(obj, target)
+    os.chmod(target, 0o755 if mode == "755" else 0o644)
 
 
 def start(run):

@@ -52,7 +52,9 @@ class RemoteHelperTest {
     Snapshot snapshot = Snapshot.of(entries);
     objects.put(snapshot.id(), snapshot.manifest());
 
-    String ask = String.join("\n", objects.keySet()) + "\n";
+    StringBuilder asking = new StringBuilder();
+    objects.forEach((sha, content) -> asking.append(sha).append(' ').append(content.length).append('\n'));
+    String ask = asking.toString();
     assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").lines()).containsExactlyElementsOf(objects.keySet());
 
     ByteArrayOutputStream frames = new ByteArrayOutputStream();
@@ -67,12 +69,21 @@ class RemoteHelperTest {
       assertThat(work.resolve(f.getKey())).hasBinaryContent(f.getValue());
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("run.sh")))).isEqualTo("rwxr-xr-x");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("train.py")))).isEqualTo("rw-r--r--");
+    // Not executable: a hard link to the read-only cached object, not a copy of it.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("train.py")))).isEqualTo("r--r--r--");
+    assertThat(Files.getAttribute(work.resolve("train.py"), "unix:nlink")).isEqualTo(3); // the object, train.py, copy.py
     assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing")).isEmpty();
 
     // Nothing to send the second time: the same snapshot is written out from the cache alone.
     run("end\n".getBytes(StandardCharsets.US_ASCII), "receive", ".labrun/runs/r2/work", snapshot.id());
     assertThat(home.resolve(".labrun/runs/r2/work/train.py")).hasContent("print('hi')");
+
+    // A run that changes a linked file in place (after a chmod, or as root) spoils that object: it is sent again.
+    Path linked = home.resolve(".labrun/runs/r2/work/train.py");
+    Files.setPosixFilePermissions(linked, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.writeString(linked, "print('changed')\n");
+    assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").strip()).isEqualTo(sha(files.get("train.py")));
+    // (A run going on at the same time with the same file sees the change: the price of not copying; see the user guide.)
   }
 
   @Test

@@ -137,7 +137,8 @@ final class RemoteExecution implements Execution {
       return;
     }
     host.call((ssh, cache, lib) -> {
-      HostCache.check(cache.helper(lib, List.of("clean", runDir), null), "remove the run's folder");
+      // rm, not the helper: no Python start-up for this; runDir is a checked run id under ~/.labrun/runs
+      HostCache.check(ssh.run(List.of("rm", "-rf", "--", runDir), null, java.time.Duration.ofMinutes(5)), "remove the run's folder");
       return null;
     });
   }
