@@ -63,7 +63,7 @@ class RemoteRunIT {
       assertThat(store.metricSummaries(runId).get("Regularization Rate").last().value()).isEqualTo(0.5);
       assertThat(store.artifacts(runId)).extracting(a -> a.path()).containsExactly("outputs/model.pkl", "outputs/sub/notes.txt");
     }
-    assertThat(p.remoteRunDir(runId)).as("the run's folder on the host is removed once collected").doesNotExist();
+    await("the run's folder on the host is removed once collected").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(p.remoteRunDir(runId)));
     assertThat(tmp.resolve("labrun/data/runs").resolve(runId).resolve("work")).as("no local working folder for a remote run").doesNotExist();
     Cli.Result logs = p.cli.in(p.project, "experiment", "logs", "-r", runId);
     assertThat(logs.out()).contains("Regularization rate is 0.5");

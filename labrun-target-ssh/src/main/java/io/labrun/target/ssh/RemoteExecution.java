@@ -137,8 +137,10 @@ final class RemoteExecution implements Execution {
       return;
     }
     host.call((ssh, cache, lib) -> {
-      // rm, not the helper: no Python start-up for this; runDir is a checked run id under ~/.labrun/runs
-      HostCache.check(ssh.run(List.of("rm", "-rf", "--", runDir), null, java.time.Duration.ofMinutes(5)), "remove the run's folder");
+      // In the background on the host (a large working folder takes a while to remove, and nobody waits
+      // for it); rm, not the helper, to spare a Python start. runDir is a checked run id under ~/.labrun/runs.
+      String rm = "nohup rm -rf -- " + io.labrun.ssh.Shell.quote(runDir) + " </dev/null >/dev/null 2>&1 &";
+      HostCache.check(ssh.runShell(rm, null, java.time.Duration.ofMinutes(1)), "remove the run's folder");
       return null;
     });
   }
