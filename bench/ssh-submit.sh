@@ -31,16 +31,23 @@ a = json.loads(row[0]); print(a.get("sync_objects_sent"), "objects,", a.get("syn
 PY
 }
 run_id() { grep -o 'RunId: [^ ]*' | cut -d' ' -f2; }
+medians() {  # medians JSON: one line per command, median and mean in ms
+  python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("median %7.1f ms  mean %7.1f ms  %s" % (r["median"] * 1000, r["mean"] * 1000, r["command"]))
+PY
+}
 
 attach "$work/small"
 echo pass | $ssh_cmd 'cat > noop.py'
 cd "$work/small"
 "$labrun" experiment submit -c remote1 noop.py >/dev/null 2>&1   # CDS archive, host key, ~/.labrun/lib on the host
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-hyperfine -N -w 3 -r "$runs" --export-markdown "$work/warm.md" \
+hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
   "$ssh_cmd python3 noop.py" \
   "$labrun experiment submit -c remote1 noop.py" >&2
-cat "$work/warm.md"
+medians "$work/warm.json"
 
 attach "$work/big"
 log "writing $files files, $mib MiB in all"
@@ -61,7 +68,7 @@ t0=$(date +%s%N); first=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | 
 echo "first submit of the big project: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$first")"
 t0=$(date +%s%N); second=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | run_id); t1=$(date +%s%N)
 echo "unchanged resubmit: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$second")"
-hyperfine -N -w 1 -r 5 --export-markdown "$work/big.md" \
+hyperfine -N -w 1 -r 5 --export-json "$work/big.json" \
   "$labrun experiment submit -p $work/small -c remote1 noop.py" \
   "$labrun experiment submit -p $work/big -c remote1 noop.py" >&2
-cat "$work/big.md"
+medians "$work/big.json"
