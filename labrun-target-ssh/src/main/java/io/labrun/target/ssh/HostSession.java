@@ -19,7 +19,10 @@ final class HostSession implements AutoCloseable {
   private final SshSettings settings;
   private final String python;
   private final Supplier<Map<String, byte[]>> pythonFiles;
+  private static final long FAIL_FAST_NANOS = 30_000_000_000L;
   private SshConnection connection;
+  private LabrunException lastFailure;
+  private long lastFailureAt;
   private HostCache cache;
   private String lib;
 
@@ -46,7 +49,7 @@ final class HostSession implements AutoCloseable {
         sleep(pause);
       }
       try {
-        ensureOpen();
+        ensureOpen(last == null); // a retry really tries again
         everConnected = true;
         return action.run(connection, cache, lib);
       } catch (HostCache.HelperFailed e) {
@@ -67,7 +70,7 @@ final class HostSession implements AutoCloseable {
   /** Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException. */
   synchronized SshConnection open() {
     try {
-      ensureOpen();
+      ensureOpen(true);
     } catch (IOException e) {
       drop();
       throw new LabrunException(io.labrun.core.error.ExitCode.TARGET_UNAVAILABLE, "cannot set up labrun's files on " + settings.where()
@@ -76,12 +79,22 @@ final class HostSession implements AutoCloseable {
     return connection;
   }
 
-  private void ensureOpen() throws IOException {
+  private void ensureOpen(boolean failFast) throws IOException {
     if (connection != null && connection.isOpen()) {
       return;
     }
     drop();
-    connection = SshConnection.open(settings);
+    if (failFast && lastFailure != null && System.nanoTime() - lastFailureAt < FAIL_FAST_NANOS) {
+      throw lastFailure; // e.g. history list over many runs on a host that is down: one timeout, not one per run
+    }
+    try {
+      connection = SshConnection.open(settings);
+      lastFailure = null;
+    } catch (LabrunException e) {
+      lastFailure = e;
+      lastFailureAt = System.nanoTime();
+      throw e;
+    }
     cache = new HostCache(connection, python);
     lib = cache.lib(pythonFiles.get());
   }
