@@ -4,7 +4,7 @@
 #  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`;
 #  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
 #     submit send, and the unchanged submit's time against the small project's.
-#   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # needs: a built jar (./mvnw -q -DskipTests package), root
+#   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/test-env/lib.sh"
@@ -49,6 +49,7 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
   "$labrun experiment submit -c remote1 noop.py" >&2
 medians "$work/warm.json"
 
+[[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submit only
 attach "$work/big"
 log "writing $files files, $mib MiB in all"
 python3 - "$work/big/data" "$files" "$mib" <<'PY'

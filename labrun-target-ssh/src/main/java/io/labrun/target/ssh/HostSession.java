@@ -25,6 +25,9 @@ final class HostSession implements AutoCloseable {
   private long lastFailureAt;
   private HostCache cache;
   private String lib;
+  private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+  private volatile boolean closed;
+  private Thread prefetch;
 
   HostSession(SshSettings settings, String python, Supplier<Map<String, byte[]>> pythonFiles) {
     this.settings = settings;
@@ -38,10 +41,54 @@ final class HostSession implements AutoCloseable {
   }
 
   /**
+   * Starts connecting in the background (host key, login, labrun's files), so that the connection
+   * is ready, or nearly, by the time the run needs it: a submit snapshots the project meanwhile. A
+   * failure is reported by the first use.
+   */
+  void prefetch() {
+    Thread t;
+    synchronized (this) {
+      if (prefetch != null) {
+        return;
+      }
+      t = new Thread(this::connectInBackground, "labrun-ssh-connect");
+      prefetch = t;
+    }
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void connectInBackground() {
+    lock.lock();
+    try {
+      if (!closed) {
+        ensureOpen(true);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the first use connects again or reports it (a LabrunException is kept: see ensureOpen)
+    } finally {
+      if (closed) {
+        drop();
+      }
+      lock.unlock();
+    }
+  }
+
+
+  /**
    * Runs {@code action}, reconnecting when the connection breaks. A host that cannot be reached
    * at first is a {@link LabrunException}; one lost for good mid-way is an {@link IOException}.
    */
-  synchronized <T> T call(Action<T> action) throws IOException {
+  <T> T call(Action<T> action) throws IOException {
+    lock.lock();
+    try {
+      return callLocked(action);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T callLocked(Action<T> action) throws IOException {
     IOException last = null;
     boolean everConnected = connection != null;
     for (long pause : BACKOFF_MS) {
@@ -68,15 +115,18 @@ final class HostSession implements AutoCloseable {
   }
 
   /** Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException. */
-  synchronized SshConnection open() {
+  SshConnection open() {
+    lock.lock();
     try {
       ensureOpen(true);
+      return connection;
     } catch (IOException e) {
       drop();
       throw new LabrunException(io.labrun.core.error.ExitCode.TARGET_UNAVAILABLE, "cannot set up labrun's files on " + settings.where()
           + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
     }
-    return connection;
   }
 
   private void ensureOpen(boolean failFast) throws IOException {
@@ -111,14 +161,31 @@ final class HostSession implements AutoCloseable {
     return settings;
   }
 
-  /** The connection, if one is open now (tests cut it). */
-  synchronized SshConnection current() {
-    return connection;
-  }
-
+  /**
+   * Closes the connection, after a background connect still going has ended (nothing of this
+   * session outlives it; that wait is bounded by the connect and login timeouts).
+   */
   @Override
-  public synchronized void close() {
-    drop();
+  public void close() {
+    closed = true;
+    Thread t;
+    synchronized (this) {
+      t = prefetch;
+    }
+    if (t != null) {
+      try {
+        t.join(settings.connectTimeout().plus(settings.authTimeout()).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (lock.tryLock()) {
+      try {
+        drop();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private static void sleep(long ms) throws IOException {

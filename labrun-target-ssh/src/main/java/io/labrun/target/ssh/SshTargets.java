@@ -55,7 +55,9 @@ public final class SshTargets implements AutoCloseable {
       throw LabrunException.badInput("aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
     }
     if (spec.type() == TargetType.REMOTE) {
-      return new RemoteTarget(spec, session(spec), objects, logLimitBytes);
+      HostSession host = session(spec);
+      host.prefetch(); // connect while the project is snapshotted
+      return new RemoteTarget(spec, host, objects, logLimitBytes);
     }
     throw LabrunException.badInput("compute target '" + spec.name() + "' is of type " + spec.type().configName()
         + ", which this labrun cannot run yet; use a remote target");
