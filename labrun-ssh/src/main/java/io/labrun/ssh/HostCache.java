@@ -4,10 +4,8 @@ import io.labrun.core.history.ObjectStore;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -109,7 +107,8 @@ public final class HostCache {
     wanted.forEach((sha, size) -> ask.append(sha).append(' ').append(size).append('\n'));
     SshConnection.Result m = helper(lib, List.of("missing"), new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII)));
     check(m, "list the objects it has");
-    List<String> missing = m.out().lines().filter(s -> !s.isBlank()).toList();
+    // Only hashes we asked about: a login script that prints something must not become a request.
+    List<String> missing = m.out().lines().map(String::strip).filter(wanted::containsKey).toList();
     long[] sent = {0};
     InputStream frames = frames(missing, snapshot, store, sent);
     List<String> args = new ArrayList<>(List.of("receive", workDir, snapshot.id()));
@@ -121,62 +120,72 @@ public final class HostCache {
     return new SyncReport(missing.size(), sent[0], snapshot.entries().size());
   }
 
-  /** The missing objects as {@code <sha> <size>\n<bytes>} frames, read from the store one by one. */
+  /**
+   * The missing objects as {@code <sha> <size>\n<bytes>} frames and a closing {@code end\n}, read
+   * from the store one at a time as the connection takes them.
+   */
   private static InputStream frames(List<String> missing, Snapshot snapshot, ObjectStore store, long[] sent) {
     Iterator<String> it = missing.iterator();
-    Iterator<InputStream> parts = new Iterator<>() {
-      private InputStream body;
+    return new InputStream() {
+      private InputStream part = InputStream.nullInputStream();
+      private InputStream pendingBody;
+      private String pendingSha;
+      private boolean counting;
       private boolean ended;
 
       @Override
-      public boolean hasNext() {
-        return body != null || it.hasNext() || !ended;
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
       }
 
       @Override
-      public InputStream next() {
-        if (body != null) {
-          InputStream b = body;
-          body = null;
-          return b;
-        }
-        if (!it.hasNext()) {
-          ended = true;
-          return new ByteArrayInputStream("end\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        String sha = it.next();
-        try {
-          long size = store.size(sha);
-          InputStream content = store.open(sha);
-          body = new FilterInputStream(content) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              int n = super.read(b, off, len);
-              if (n > 0 && !sha.equals(snapshot.id())) {
-                sent[0] += n; // file content; the manifest is bookkeeping
-              }
-              return n;
+      public int read(byte[] b, int off, int len) throws IOException {
+        while (true) {
+          int n = part.read(b, off, len);
+          if (n > 0) {
+            if (counting) {
+              sent[0] += n; // file content; headers and the manifest are bookkeeping
             }
-          };
-          return new ByteArrayInputStream((sha + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException("cannot read object " + sha + " from the local store: " + e.getMessage(), e);
+            return n;
+          }
+          part.close();
+          if (!next()) {
+            return -1;
+          }
         }
       }
-    };
-    return new SequenceInputStream(enumeration(parts));
-  }
 
-  private static java.util.Enumeration<InputStream> enumeration(Iterator<InputStream> it) {
-    return new java.util.Enumeration<>() {
-      @Override
-      public boolean hasMoreElements() {
-        return it.hasNext();
+      /** Moves to the next header, body or the end; false after the end. */
+      private boolean next() throws IOException {
+        counting = false;
+        if (pendingBody != null) {
+          part = pendingBody;
+          counting = !pendingSha.equals(snapshot.id());
+          pendingBody = null;
+          return true;
+        }
+        if (it.hasNext()) {
+          pendingSha = it.next();
+          long size = store.size(pendingSha);
+          pendingBody = store.open(pendingSha); // an IOException here fails the command, which closes the channel
+          part = new ByteArrayInputStream((pendingSha + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
+          return true;
+        }
+        if (!ended) {
+          ended = true;
+          part = new ByteArrayInputStream("end\n".getBytes(StandardCharsets.US_ASCII));
+          return true;
+        }
+        return false;
       }
 
       @Override
-      public InputStream nextElement() {
-        return it.next();
+      public void close() throws IOException {
+        part.close();
+        if (pendingBody != null) {
+          pendingBody.close();
+        }
       }
     };
   }
