@@ -4,6 +4,7 @@ import io.labrun.core.history.ObjectStore;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * labrun's folder on a host, {@code ~/.labrun/}: Python files by content ({@code lib/<hash>/}),
@@ -105,18 +107,31 @@ public final class HostCache {
     }
     StringBuilder ask = new StringBuilder(wanted.size() * 72);
     wanted.forEach((sha, size) -> ask.append(sha).append(' ').append(size).append('\n'));
-    SshConnection.Result m = helper(lib, List.of("missing"), new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII)));
-    check(m, "list the objects it has");
-    // Only hashes we asked about: a login script that prints something must not become a request.
-    List<String> missing = m.out().lines().map(String::strip).filter(wanted::containsKey).toList();
+    ask.append('\n'); // a blank line ends the question
+    // One round trip: the helper answers which objects it lacks (a list ended by a blank line) and
+    // then reads just those from the same stdin, which is produced only once the answer is in.
+    CompletableFuture<List<String>> answer = new CompletableFuture<>();
     long[] sent = {0};
-    InputStream frames = frames(missing, snapshot, store, sent);
-    List<String> args = new ArrayList<>(List.of("receive", workDir, snapshot.id()));
+    InputStream question = new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII));
+    InputStream stdin = new java.io.SequenceInputStream(question, new LazyInputStream(() -> {
+      List<String> lacking = await(answer);
+      return frames(lacking, snapshot, store, sent);
+    }));
+    AnswerReader stdout = new AnswerReader(answer, wanted.keySet());
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    List<String> argv = new ArrayList<>(List.of(python, lib + "/" + HELPER, "sync", workDir, snapshot.id()));
     if (startRun != null) {
-      args.add(startRun);
+      argv.add(startRun);
     }
-    SshConnection.Result r = helper(lib, args, frames);
-    check(r, startRun == null ? "receive the project's files" : "receive the project's files and start the run");
+    int code;
+    try {
+      code = ssh.stream(Shell.command(argv), stdin, stdout, stderr, TIMEOUT);
+    } finally {
+      answer.completeExceptionally(new IOException("the host ended the exchange before answering"));
+    }
+    check(new SshConnection.Result(code, new byte[0], stderr.toByteArray()),
+        startRun == null ? "receive the project's files" : "receive the project's files and start the run");
+    List<String> missing = answer.join();
     return new SyncReport(missing.size(), sent[0], snapshot.entries().size());
   }
 
@@ -188,6 +203,88 @@ public final class HostCache {
         }
       }
     };
+  }
+
+  private static List<String> await(CompletableFuture<List<String>> answer) throws IOException {
+    try {
+      return answer.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("no answer from the host about the objects it has", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    }
+  }
+
+  /** Collects the helper's list of lacking objects, up to the blank line that ends it. */
+  private static final class AnswerReader extends java.io.OutputStream {
+    private final CompletableFuture<List<String>> answer;
+    private final Set<String> asked;
+    private final List<String> lacking = new ArrayList<>();
+    private final StringBuilder line = new StringBuilder();
+
+    AnswerReader(CompletableFuture<List<String>> answer, Set<String> asked) {
+      this.answer = answer;
+      this.asked = asked;
+    }
+
+    @Override
+    public void write(int b) {
+      if (answer.isDone()) {
+        return; // nothing more is expected on stdout
+      }
+      if (b != '\n') {
+        line.append((char) b);
+        return;
+      }
+      String l = line.toString().strip();
+      line.setLength(0);
+      if (l.isEmpty()) {
+        answer.complete(List.copyOf(lacking));
+      } else if (asked.contains(l)) {
+        lacking.add(l); // only hashes we asked about: a login script's chatter is not a request
+      }
+    }
+  }
+
+  /** An input stream made when first read. */
+  private static final class LazyInputStream extends InputStream {
+    interface Source {
+      InputStream open() throws IOException;
+    }
+
+    private final Source source;
+    private InputStream in;
+
+    LazyInputStream(Source source) {
+      this.source = source;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return stream().read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return stream().read(b, off, len);
+    }
+
+    private InputStream stream() throws IOException {
+      if (in == null) {
+        in = source.open();
+      }
+      return in;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (in != null) {
+        in.close();
+      }
+    }
   }
 
   /** Fails with the helper's own last words when it did not succeed. */

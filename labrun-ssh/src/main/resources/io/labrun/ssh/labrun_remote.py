@@ -5,6 +5,9 @@ labrun over SSH; paths are relative to it. Standard library only; Python 3.6+.
 Commands:
   missing                      stdin: "<sha256> <size>" per line; prints those not in the cache (or
                                changed there since they were stored: they are removed)
+  sync WORK MANIFEST [RUN]     missing, then receive, in one exchange: stdin has the question ended
+                               by a blank line; the answer (ended by a blank line) is printed
+                               before the frames are read
   receive WORK MANIFEST [RUN]  stdin: frames "<sha256> <size>\\n<bytes>" then "end\\n"; stores them,
                                then writes the snapshot MANIFEST's files into WORK (a new folder),
                                then, given RUN, starts its supervisor (as start does)
@@ -57,13 +60,22 @@ def intact(path, size):
     return False
 
 
-def missing():
+def missing(lines):
     out = []
-    for line in sys.stdin:
+    for line in lines:
         words = line.split()
         if len(words) == 2 and not intact(object_path(words[0]), int(words[1])):
             out.append(words[0])
     sys.stdout.write("".join(s + "\n" for s in out))
+
+
+def question():
+    """Lines of stdin up to a blank line."""
+    while True:
+        line = sys.stdin.buffer.readline()
+        if not line.strip():
+            return
+        yield line.decode("ascii")
 
 
 def receive(work, manifest, run=None):
@@ -226,7 +238,12 @@ def gc():
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "missing":
-        missing()
+        missing(sys.stdin)
+    elif cmd == "sync":
+        missing(question())
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
     elif cmd == "receive":
         receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
     elif cmd == "start":
