@@ -18,8 +18,13 @@ start() {
   out=$("$2") || die "$1 could not be started (see the lines above); the tests need it"
   eval "$out"
 }
+# The Docker tests need the private test engine and its base image (labrun-test/python:bookworm);
+# base-image.sh starts dockerd if needed.
+start "the Docker engine and its base image" scripts/test-env/base-image.sh
+export DOCKER_HOST
 start PostgreSQL scripts/test-env/postgres.sh
+start Spark scripts/test-env/spark.sh
 start sshd scripts/test-env/sshd.sh
 
-log "running the test suite"
+log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"

@@ -269,6 +269,15 @@ class SupervisorTest(TempDirTest):
         wait_for(lambda: is_gone(pid), message="leftover gone")
         self.assertTrue(any("left processes running" in note for note in self.lines("s")))
 
+    def test_an_orphaned_zombie_does_not_hold_the_run_open(self):
+        # bash forks `true` and execs sleep, which never reaps it: when sleep exits, the zombie is
+        # orphaned inside the script's group (as spark-class's subshell is when spark-submit ends).
+        began = time.monotonic()
+        ex = self.supervise(argv=["bash", "-c", "true & exec sleep 0.3"], kill_grace_seconds=5)
+        self.assertEqual(ex["exit_code"], 0)
+        self.assertFalse(any("left processes running" in note for note in self.lines("s")), self.lines("s"))
+        self.assertLess(time.monotonic() - began, 5)
+
     # -- the end -------------------------------------------------------------------------------
 
     def test_finalize_runs_when_the_parent_is_gone(self):

@@ -22,8 +22,13 @@ import io.labrun.core.tracking.RunEvents;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
+import io.labrun.target.docker.DockerCleaner;
+import io.labrun.target.docker.DockerEngine;
+import io.labrun.target.docker.DockerRuntime;
+import io.labrun.target.docker.DockerTarget;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
+import io.labrun.target.spark.ClusterTarget;
 import io.labrun.target.ssh.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +49,8 @@ public final class Wiring implements AutoCloseable {
   private RunStore store;
   private ObjectStore objects;
   private LocalRuntime localRuntime;
+  private PythonRuntime.Installed python;
+  private DockerRuntime dockerRuntime;
   private SshTargets sshTargets;
 
   Wiring(CliContext ctx) {
@@ -99,9 +106,17 @@ public final class Wiring implements AutoCloseable {
   public ComputeTargets targets() {
     return spec -> switch (spec.type()) {
       case LOCAL -> new LocalTarget(spec, localRuntime());
+      case DOCKER -> new DockerTarget(spec, dockerRuntime());
+      case CLUSTER -> {
+        if (spec.address() != null) {
+          throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is a cluster reached over SSH (address " + spec.address()
+              + "), which this labrun cannot run yet; drop 'address' from aml_config/" + spec.name() + ".compute to submit from this machine");
+        }
+        yield new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env());
+      }
       case REMOTE -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
-          + ", which this labrun cannot run yet; use a local target");
+          + ", which this labrun cannot run yet; use a local, docker or cluster target");
     };
   }
 
@@ -134,24 +149,48 @@ public final class Wiring implements AutoCloseable {
   public SshTargets sshTargets() {
     if (sshTargets == null) {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
-      sshTargets = new SshTargets(ctx.paths(), userHome, secrets(), objects(), () -> localRuntime().pythonDir(), logLimit(),
+      sshTargets = new SshTargets(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(), logLimit(),
           ctx.interactive() ? new HostKeyQuestion(ctx) : null);
     }
     return sshTargets;
   }
 
-  LocalRuntime localRuntime() {
-    if (localRuntime == null) {
-      PythonRuntime.Installed py;
+  private PythonRuntime.Installed python() {
+    if (python == null) {
       try {
-        py = PythonRuntime.extract(dataDir().resolve("lib"));
+        python = PythonRuntime.extract(dataDir().resolve("lib"));
       } catch (IOException e) {
         throw new LabrunException(ExitCode.STORE, "cannot install labrun's Python files into " + dataDir().resolve("lib") + ": " + e.getMessage(), e);
       }
+    }
+    return python;
+  }
+
+  /** The Docker engine of {@code DOCKER_HOST} (or the default socket), connected on first use. */
+  public DockerRuntime dockerRuntime() {
+    if (dockerRuntime == null) {
+      dockerRuntime = new DockerRuntime(new DockerEngine(ctx.env()), python().pythonPath(), dataDir().resolve("envs"), ctx.paths().shared(),
+          ctx.env(), logLimit(), 10);
+    }
+    return dockerRuntime;
+  }
+
+  public DockerCleaner dockerCleaner() {
+    return new DockerCleaner(dockerRuntime().engine());
+  }
+
+  /** The cached venvs of local targets ({@code PrepareEnvironment: true}). */
+  public io.labrun.target.local.LocalEnvironments localEnvironments() {
+    return new io.labrun.target.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
+  }
+
+  LocalRuntime localRuntime() {
+    if (localRuntime == null) {
+      PythonRuntime.Installed py = python();
       String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
           : io.labrun.target.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
       localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython,
-          ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10);
+          ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10, localEnvironments());
     }
     return localRuntime;
   }
@@ -219,6 +258,9 @@ public final class Wiring implements AutoCloseable {
     }
     if (store != null) {
       store.close();
+    }
+    if (dockerRuntime != null) {
+      dockerRuntime.engine().close();
     }
   }
 }

@@ -119,7 +119,7 @@ public final class ProjectTemplate {
         + "# Python: run the script with the target's interpreter; PySpark: run it with spark-submit.\n"
         + "Framework: Python\n"
         + "\n"
-        + "# The conda environment of the run (not used by the local target).\n"
+        + "# The conda environment of the run (on a local target, used only with PrepareEnvironment: true).\n"
         + "CondaDependenciesFile: aml_config/conda_dependencies.yml\n"
         + "\n"
         + "# Spark properties and packages of PySpark runs.\n"
@@ -136,7 +136,7 @@ public final class ProjectTemplate {
   private static final String CONDA = """
       # The conda environment of runs on docker, remotedocker and cluster targets. labrun
       # builds it when it is missing (PrepareEnvironment: true, or 'labrun experiment
-      # prepare'); the local target runs in an existing interpreter and ignores this file.
+      # prepare'); the local target uses it only with PrepareEnvironment: true (a cached venv).
       # Format: https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html
 
       name: project_environment

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = "Submit, follow, inspect and cancel runs.",
-    subcommands = {SubmitCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
+    subcommands = {SubmitCommand.class, PrepareCommand.class, CleanCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
 public final class ExperimentCommand {
 
   /** {@code experiment status -r RUN}. */

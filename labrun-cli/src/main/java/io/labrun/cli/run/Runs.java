@@ -51,7 +51,8 @@ final class Runs {
         "attempt", r.attempt(),
         "environment_variables", new LinkedHashMap<>(r.environment()),
         "params", new LinkedHashMap<>(store.params(r.id())),
-        "tags", new LinkedHashMap<>(store.tags(r.id())));
+        "tags", new LinkedHashMap<>(store.tags(r.id())),
+        "attributes", new LinkedHashMap<>(r.attributes()));
     Map<String, Object> metrics = new LinkedHashMap<>();
     store.metricSummaries(r.id()).forEach((name, s) -> metrics.put(name, fields(
         "last", s.last().isScalar() ? s.last().value() : s.last().json(), "count", s.count(), "min", s.min(), "max", s.max())));

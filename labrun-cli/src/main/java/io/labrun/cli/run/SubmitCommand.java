@@ -69,7 +69,7 @@ public final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     Project p = ctx.project(project.dir());
     ProjectConfigs configs = ctx.wiring().configs(p);
-    TerminalEvents events = new TerminalEvents(ctx.out(), ctx.err(), false);
+    TerminalEvents events = TerminalEvents.of(ctx);
     SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(p, script), args, Map.of(), null, Durations.parse(timeout, "--timeout"));
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {

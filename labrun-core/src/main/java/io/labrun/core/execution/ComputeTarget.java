@@ -13,6 +13,15 @@ public interface ComputeTarget {
   default void prepare(RunPlan plan, RunEvents events) {}
 
   /**
+   * Builds or finds the environment runs of a configuration need ({@code labrun experiment
+   * prepare}); a target that runs in an existing interpreter has none.
+   */
+  default io.labrun.core.environment.PreparedEnvironment prepareEnvironment(io.labrun.core.environment.EnvironmentRequest request, RunEvents events) {
+    throw io.labrun.core.error.LabrunException.badInput("run configuration '" + request.configuration().name()
+        + "' runs on a target that labrun prepares no environment for");
+  }
+
+  /**
    * Whether the run's working folder must be written out on this machine before {@link #launch}.
    * Targets that build it elsewhere from the snapshot (a remote host) say no, so submitting does
    * not copy the whole project locally for nothing.

@@ -92,7 +92,7 @@ public final class RunFinisher {
       detail = detail + "; " + exit.droppedOutputBytes() + " bytes of output were not stored (log limit)";
     }
     Instant ended = exit.ended() != null ? exit.ended() : clock.instant();
-    Run done = current.withExit(exit.lost() ? null : exit.exitCode(), detail).withStatus(status, ended);
+    Run done = withLatestAttributes(current.withExit(exit.lost() ? null : exit.exitCode(), detail).withStatus(status, ended), execution);
     if (!store.update(done, current.status())) {
       return store.find(current.id()).orElse(done);
     }
@@ -102,6 +102,20 @@ public final class RunFinisher {
       // the working folder stays behind; 'labrun experiment clean' removes it
     }
     return done;
+  }
+
+  /** Facts the target learned while the run went on (a Spark application id) are kept with it. */
+  private static Run withLatestAttributes(Run run, Execution execution) {
+    try {
+      for (java.util.Map.Entry<String, String> a : execution.attributes().entrySet()) {
+        if (!a.getValue().equals(run.attributes().get(a.getKey()))) {
+          run = run.withAttribute(a.getKey(), a.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      // the target cannot say now; what was recorded at the start stays
+    }
+    return run;
   }
 
   private void ingestMetrics(String runId, Path metricsDir) throws IOException {

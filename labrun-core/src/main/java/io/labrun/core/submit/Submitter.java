@@ -64,7 +64,7 @@ public final class Submitter {
     GitInfo git = GitInfo.of(r.project().root());
     Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
     Run run = new Run(runId, r.project().name(), r.configuration().name(), r.target().name(), r.target().type().configName(),
-        r.script(), r.scriptArguments().subList(1, r.scriptArguments().size()), SecretNames.redact(env), user, host,
+        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), SecretNames.redact(env), user, host,
         git.commit(), git.dirty(), snapshot.id(), created, null, null, RunStatus.QUEUED, null, null, request.sweepId(), 1,
         Map.of("project_root", r.project().root().toString(),
             Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()),

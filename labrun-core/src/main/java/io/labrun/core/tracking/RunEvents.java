@@ -14,5 +14,11 @@ public interface RunEvents {
   /** A line of labrun's own progress (preparing, building, collecting outputs). */
   default void progress(String message) {}
 
+  /**
+   * The latest line of a long step (a build's output): a terminal may show it in place, replaced
+   * by the next one; a log or a pipe ignores it (the whole output is kept in a file).
+   */
+  default void transientProgress(String line) {}
+
   RunEvents NONE = new RunEvents() {};
 }

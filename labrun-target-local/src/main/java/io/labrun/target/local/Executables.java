@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Finds a program the way a shell would: a path as is, a bare name on {@code PATH}. */
-final class Executables {
+public final class Executables {
   private Executables() {}
 
-  static Optional<Path> find(String program, Map<String, String> env) {
+  public static Optional<Path> find(String program, Map<String, String> env) {
     if (program.contains("/")) {
       Path p = Path.of(program);
       return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();

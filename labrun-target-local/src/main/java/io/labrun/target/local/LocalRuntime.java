@@ -15,6 +15,7 @@ import java.util.Map;
  * @param finalizeCommand the command that records a run's end, run id appended; empty for none
  * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
  * @param logLimitBytes output kept per run before the middle is dropped
+ * @param environments the cached venvs of {@code PrepareEnvironment: true}
  */
 public record LocalRuntime(
     Path pythonDir,
@@ -24,7 +25,8 @@ public record LocalRuntime(
     List<String> finalizeCommand,
     Path sharedRoot,
     long logLimitBytes,
-    int killGraceSeconds) {
+    int killGraceSeconds,
+    LocalEnvironments environments) {
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
 }

@@ -2,6 +2,8 @@ package io.labrun.target.local;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.ComputeTarget;
@@ -21,12 +23,14 @@ import java.util.Map;
 
 /**
  * The {@code local} compute target: runs the script with this machine's Python ({@code
- * pythonLocation}), under labrun's supervisor, in the run's working folder. Installs nothing: the
- * interpreter is used as it is, as in the original.
+ * pythonLocation}), under labrun's supervisor, in the run's working folder. The interpreter is used
+ * as it is, as in the original, unless the run configuration says {@code PrepareEnvironment: true}:
+ * then runs use a cached venv of it with the conda file's packages (see {@link LocalEnvironments}).
  */
 public final class LocalTarget implements ComputeTarget {
   private final ComputeTargetSpec spec;
   private final LocalRuntime runtime;
+  private final Map<String, Path> venvs = new java.util.concurrent.ConcurrentHashMap<>();
 
   public LocalTarget(ComputeTargetSpec spec, LocalRuntime runtime) {
     this.spec = spec;
@@ -35,21 +39,44 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public void prepare(RunPlan plan, RunEvents events) {
-    String program = program(plan);
+    String program = plan.configuration().frameworkOrDefault() == Framework.PYSPARK ? spec.sparkSubmit() : spec.python();
     if (Executables.find(program, runtime.baseEnvironment()).isEmpty()) {
       String key = plan.configuration().frameworkOrDefault() == Framework.PYSPARK ? "sparkSubmitLocation" : "pythonLocation";
       throw new LabrunException(ExitCode.ENVIRONMENT, "'" + program + "' not found" + (program.contains("/") ? "" : " on PATH")
           + "; set " + key + " in aml_config/" + spec.name() + ".compute to an installed one");
     }
+    if (plan.configuration().prepares() && plan.configuration().frameworkOrDefault() == Framework.PYTHON) {
+      PreparedEnvironment env = runtime.environments().prepare(spec.python(), EnvironmentRequest.of(plan), events);
+      if (!env.cached()) {
+        events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
+      }
+      venvs.put(plan.stateDir().toString(), LocalEnvironments.interpreter(env));
+    }
+  }
+
+  @Override
+  public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    return runtime.environments().prepare(spec.python(), request, events);
   }
 
   @Override
   public Execution launch(RunPlan plan) {
+    return launch(plan, command(plan), Map.of());
+  }
+
+  /**
+   * Starts {@code command} under the supervisor as this run's script, with the run's environment
+   * plus {@code extraEnv}: how other targets that run on this machine (a Spark driver) reuse the
+   * local target's supervision, logs, cancel and collection.
+   */
+  public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv) {
     Path state = plan.stateDir();
     try {
       Files.createDirectories(state.resolve("metrics"));
       List<String> finalize = runtime.finalizeCommand().isEmpty() ? null : append(runtime.finalizeCommand(), plan.runId());
-      LaunchSpec launch = new LaunchSpec(command(plan), plan.workDir().toString(), environment(plan), runtime.logLimitBytes(),
+      Map<String, String> env = new LinkedHashMap<>(environment(plan));
+      env.putAll(extraEnv);
+      LaunchSpec launch = new LaunchSpec(command, plan.workDir().toString(), env, runtime.logLimitBytes(),
           plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), ProcessHandle.current().pid(), finalize);
       Files.writeString(state.resolve("launch.json"), launch.toJson());
       List<String> cmd = new ArrayList<>();
@@ -102,13 +129,21 @@ public final class LocalTarget implements ComputeTarget {
   }
 
   private String program(RunPlan plan) {
-    return plan.configuration().frameworkOrDefault() == Framework.PYSPARK ? spec.sparkSubmit() : spec.python();
+    if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      return spec.sparkSubmit();
+    }
+    Path venv = venvs.get(plan.stateDir().toString());
+    return venv != null ? venv.toString() : spec.python();
   }
 
   List<String> command(RunPlan plan) {
     List<String> cmd = new ArrayList<>();
     cmd.add(program(plan));
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      if (spec.sparkMaster() != null && !spec.sparkMaster().isBlank()) {
+        cmd.add("--master");
+        cmd.add(spec.sparkMaster());
+      }
       cmd.addAll(plan.spark().sparkSubmitArguments());
     }
     cmd.addAll(plan.scriptArguments());

@@ -1,0 +1,95 @@
+package io.labrun.cli.run;
+
+import io.labrun.cli.CliContext;
+import io.labrun.core.environment.CleanReport;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.run.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code labrun experiment clean}: frees the space labrun's environments and finished runs hold on
+ * this machine. Runs are reconciled first, so no run that ended unwatched loses its results.
+ */
+@Command(
+    name = "clean",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Remove what labrun built or left on this machine: its Docker environment images and stopped run containers",
+      "(found by their labrun labels only; images in use are kept), the working folders of runs that are over,",
+      "and the cached venvs of local targets. Reports the space freed."
+    })
+public final class CleanCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  @Option(names = "--no-docker", description = "Leave the Docker engine alone.")
+  boolean noDocker;
+
+  public CleanCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    RunStore store = ctx.wiring().store();
+    ctx.wiring().reconciler().reconcileAll();
+    CleanReport report = CleanReport.empty();
+    if (!noDocker) {
+      try {
+        report = report.plus(ctx.wiring().dockerCleaner().clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true)));
+      } catch (LabrunException e) {
+        if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
+          throw e;
+        }
+        ctx.warn(e.getMessage() + " (Docker images were not cleaned)");
+      }
+    }
+    report = report.plus(workFolders(store));
+    report = report.plus(ctx.wiring().localEnvironments().clean(store.unfinished().isEmpty()));
+    report.removed().forEach(r -> ctx.out().println("removed " + r));
+    report.kept().forEach(k -> ctx.out().println("kept " + k));
+    ctx.out().println("Freed " + Runs.size(report.bytesFreed()) + " (" + report.removed().size() + " removed, " + report.kept().size() + " kept).");
+    ctx.out().flush();
+    return 0;
+  }
+
+  /** Working folders (and copies of collected outputs) of runs that are over or no longer in the history. */
+  private CleanReport workFolders(RunStore store) {
+    Path runs = ctx.paths().runs();
+    if (!Files.isDirectory(runs)) {
+      return CleanReport.empty();
+    }
+    List<String> removed = new ArrayList<>();
+    long freed = 0;
+    try (Stream<Path> dirs = Files.list(runs)) {
+      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+        Optional<Run> run = store.find(dir.getFileName().toString());
+        if (run.isPresent() && !run.get().status().isFinal()) {
+          continue;
+        }
+        for (String sub : List.of("work", "collected")) {
+          Path d = dir.resolve(sub);
+          if (Files.isDirectory(d)) {
+            long size = Folders.size(d);
+            Folders.delete(d);
+            freed += size;
+            removed.add("working folder " + d);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot clean the run folders in " + runs + ": " + e.getMessage(), e);
+    }
+    return new CleanReport(removed, List.of(), freed);
+  }
+}

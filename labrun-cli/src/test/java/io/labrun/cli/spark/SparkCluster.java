@@ -1,0 +1,117 @@
+package io.labrun.cli.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.labrun.cli.Cli;
+import io.labrun.core.supervisor.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real Spark standalone cluster of the test environment ({@code scripts/test-env/spark.sh}:
+ * a master, one worker, a {@code SPARK_HOME} with the real {@code spark-submit}), and its master's
+ * JSON API. Tests that need it fail, never skip, when it is not there.
+ */
+public final class SparkCluster {
+  public final Path sparkHome;
+  public final String master;
+  public final String ui;
+  public final Path wordCountJar;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private SparkCluster(Path sparkHome, String master, String ui, Path wordCountJar) {
+    this.sparkHome = sparkHome;
+    this.master = master;
+    this.ui = ui;
+    this.wordCountJar = wordCountJar;
+  }
+
+  /** The running test cluster; fails the test with what to do when it is not running. */
+  public static SparkCluster require() {
+    String home = System.getenv("SPARK_HOME");
+    String master = System.getenv("LABRUN_TEST_SPARK_MASTER");
+    String ui = System.getenv("LABRUN_TEST_SPARK_UI");
+    String jar = System.getenv("LABRUN_TEST_SPARK_WORDCOUNT_JAR");
+    if (home == null || master == null || ui == null || jar == null) {
+      fail("the Spark test cluster is not set up (SPARK_HOME, LABRUN_TEST_SPARK_MASTER, LABRUN_TEST_SPARK_UI, LABRUN_TEST_SPARK_WORDCOUNT_JAR):"
+          + " run the tests with scripts/test.sh, or eval \"$(scripts/test-env/spark.sh)\" first");
+    }
+    SparkCluster c = new SparkCluster(Path.of(home), master, ui, Path.of(jar));
+    assertThat(c.sparkHome.resolve("bin/spark-submit")).as("SPARK_HOME's spark-submit").isExecutable();
+    Map<String, Object> state;
+    try {
+      state = c.masterState();
+    } catch (RuntimeException e) {
+      throw new AssertionError("the Spark master's UI " + ui + " does not answer (" + e.getMessage() + "): run scripts/test-env/spark.sh", e);
+    }
+    assertThat(state.get("status")).as("Spark master status").isEqualTo("ALIVE");
+    assertThat(((Number) state.get("aliveworkers")).intValue()).as("alive Spark workers").isPositive();
+    return c;
+  }
+
+  /** A labrun command line whose environment finds this Spark: SPARK_HOME and the master UI's port. */
+  public Cli cli(Path home) {
+    return new Cli(home).env("SPARK_HOME", sparkHome.toString()).env("SPARK_MASTER_WEBUI_PORT", Integer.toString(URI.create(ui).getPort()));
+  }
+
+  /** The master's {@code /json/} view: workers, active and completed applications. */
+  Map<String, Object> masterState() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ui + "/json/")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return Json.parseObject(r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An application as the master lists it, under "activeapps" or "completedapps" (the key is added as "listed"). */
+  Optional<Map<String, Object>> app(String id) {
+    Map<String, Object> state = masterState();
+    for (String list : List.of("activeapps", "completedapps")) {
+      for (Object o : (List<?>) state.get(list)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> app = (Map<String, Object>) o;
+        if (id.equals(app.get("id"))) {
+          Map<String, Object> copy = new java.util.LinkedHashMap<>(app);
+          copy.put("listed", list);
+          return Optional.of(copy);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  boolean isActive(String id) {
+    return app(id).map(a -> "activeapps".equals(a.get("listed"))).orElse(false);
+  }
+
+  /** Processes on this machine that belong to a run (they carry its id in their environment). */
+  public static long processesOf(String runId) {
+    String marker = "LABRUN_RUN_ID=" + runId;
+    return ProcessHandle.allProcesses().filter(p -> {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"))).contains(marker);
+      } catch (java.io.IOException | RuntimeException e) {
+        return false;
+      }
+    }).count();
+  }
+
+  /** The Py4J client of the test environment ({@code py4j_driver.py}), for drivers without pyspark. */
+  String gatewayModule() throws java.io.IOException {
+    return Files.readString(sparkHome.resolve("labrun/python/py4j_driver.py"));
+  }
+}

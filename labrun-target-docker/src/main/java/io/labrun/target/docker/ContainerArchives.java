@@ -1,0 +1,83 @@
+package io.labrun.target.docker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/** Files going out of containers: a tar from the engine unpacked safely, and folders removed. */
+final class ContainerArchives {
+  private ContainerArchives() {}
+
+  /**
+   * Unpacks regular files and folders of {@code tar} into {@code dir}. Links, devices and entries
+   * that would land outside {@code dir} are skipped: a run's outputs must not write elsewhere.
+   */
+  static void extract(InputStream tar, Path dir) throws IOException {
+    Path root = dir.toAbsolutePath().normalize();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
+      for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Path target = root.resolve(e.getName()).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+          continue;
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(target);
+        } else if (e.isFile()) {
+          Files.createDirectories(target.getParent());
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+        Files.deleteIfExists(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** The bytes a folder takes (files only), 0 when it is gone. */
+  static long size(Path dir) {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    long[] total = {0};
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          total[0] += attrs.size();
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      // count what could be read
+    }
+    return total[0];
+  }
+}

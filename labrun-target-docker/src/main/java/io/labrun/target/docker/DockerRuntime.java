@@ -1,0 +1,23 @@
+package io.labrun.target.docker;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the Docker target needs from this machine.
+ *
+ * @param engine the Docker Engine runs and builds go to
+ * @param pythonDir labrun's Python folder (supervisor, logging packages), mounted read-only
+ * @param environments where environment locks and build logs of {@code experiment prepare} go
+ * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
+ * @param env labrun's environment: {@code PIP_*} options, {@code LABRUN_DOCKER_NETWORK}, {@code HOME}
+ */
+public record DockerRuntime(
+    DockerEngine engine, Path pythonDir, Path environments, Path sharedRoot, Map<String, String> env, long logLimitBytes, int killGraceSeconds) {
+
+  /** The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's default. */
+  public String network() {
+    String n = env.get("LABRUN_DOCKER_NETWORK");
+    return n == null || n.isBlank() ? null : n.trim();
+  }
+}

@@ -1,0 +1,207 @@
+package io.labrun.target.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.ImageRecipe;
+import io.labrun.core.environment.PreparedEnvironment;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.tracking.RunEvents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code docker} ({@code localdocker}) compute target: runs the script in a container of the
+ * run's environment image, under labrun's supervisor. The supervisor's state folder and labrun's
+ * Python folder are mounted from this machine, so output, metrics and the exit record are read as
+ * for a local run; the snapshot goes in by copy (or by a mount with {@code sharedVolumes: true})
+ * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id.
+ */
+public final class DockerTarget implements ComputeTarget {
+  static final String LABEL_RUN = "io.labrun.run";
+  static final String LIB = "/labrun/lib";
+  static final String STATE = "/labrun/state";
+  static final String WORK = "/labrun/work";
+  static final String SHARE = "/azureml-share/";
+  private final ComputeTargetSpec spec;
+  private final DockerRuntime runtime;
+  private final EnvironmentImages images;
+  private final Map<String, PreparedEnvironment> prepared = new ConcurrentHashMap<>();
+
+  public DockerTarget(ComputeTargetSpec spec, DockerRuntime runtime) {
+    this.spec = spec;
+    this.runtime = runtime;
+    this.images = new EnvironmentImages(runtime);
+  }
+
+  @Override
+  public void prepare(RunPlan plan, RunEvents events) {
+    PreparedEnvironment env = images.prepare(spec, EnvironmentRequest.of(plan), events);
+    if (!env.cached()) {
+      events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
+    }
+    prepared.put(plan.runId(), env);
+  }
+
+  @Override
+  public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    return images.prepare(spec, request, events);
+  }
+
+  @Override
+  public Execution launch(RunPlan plan) {
+    PreparedEnvironment env = prepared.remove(plan.runId());
+    if (env == null) {
+      env = images.prepare(spec, EnvironmentRequest.of(plan), RunEvents.NONE);
+    }
+    Path state = plan.stateDir();
+    try {
+      Files.createDirectories(state.resolve("metrics"));
+      Files.writeString(state.resolve(LaunchSpec.FILE_NAME), launchSpec(plan).toJson());
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot write the run's launch file in " + state + ": " + e.getMessage(), e);
+    }
+    DockerEngine engine = runtime.engine();
+    String image = env.reference();
+    String id = engine.call("creating the run's container", () -> container(plan, image).exec().getId());
+    boolean started = false;
+    try {
+      if (!spec.sharesVolumes()) {
+        engine.run("copying the run's snapshot into its container", () -> engine.client().copyArchiveToContainerCmd(id)
+            .withHostResource(plan.workDir().toString()).withDirChildrenOnly(true).withRemotePath(WORK).exec());
+        deleteQuietly(plan.workDir()); // the container has its own copy now
+      }
+      start(engine, id);
+      started = true;
+      return DockerExecution.started(runtime, id, env.id(), state, plan.workDir(), spec.sharesVolumes());
+    } finally {
+      if (!started) {
+        DockerExecution.remove(engine, id);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      ContainerArchives.deleteTree(dir);
+    } catch (IOException e) {
+      // 'labrun experiment clean' removes what is left
+    }
+  }
+
+  private void start(DockerEngine engine, String id) {
+    try {
+      engine.run("starting the run's container", () -> engine.client().startContainerCmd(id).exec());
+    } catch (LabrunException e) {
+      String m = DockerEngine.message(e.getCause() == null ? e : e.getCause());
+      if (spec.wantsGpu() && m.contains("could not select device driver")) {
+        throw new LabrunException(ExitCode.ENVIRONMENT, "nvidiaDocker: true in aml_config/" + spec.name() + ".compute, but this Docker engine has no GPU support ("
+            + m + "); install the NVIDIA Container Toolkit and restart Docker, or set nvidiaDocker: false", e.getCause());
+      }
+      throw e;
+    }
+  }
+
+  private CreateContainerCmd container(RunPlan plan, String image) {
+    List<Bind> binds = new ArrayList<>();
+    binds.add(new Bind(runtime.pythonDir().toString(), new Volume(LIB), AccessMode.ro));
+    binds.add(new Bind(plan.stateDir().toString(), new Volume(STATE), AccessMode.rw));
+    if (spec.sharesVolumes()) {
+      binds.add(new Bind(plan.workDir().toString(), new Volume(WORK), AccessMode.rw));
+    }
+    sharedDirectory(plan).ifPresent(dir -> binds.add(new Bind(dir.toString(), new Volume(SHARE), AccessMode.rw)));
+    HostConfig host = HostConfig.newHostConfig().withBinds(binds);
+    if (runtime.network() != null) {
+      host.withNetworkMode(runtime.network());
+    }
+    if (spec.wantsGpu()) {
+      host.withDeviceRequests(List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(EnvironmentImages.LABEL_MANAGED, "true");
+    labels.put(LABEL_RUN, plan.runId());
+    labels.put("io.labrun.state", plan.stateDir().toString());
+    return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)
+        .withCmd(ImageRecipe.PYTHON, LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
+        .withTty(false).withStdinOpen(false).withAttachStdin(false).withHostConfig(host);
+  }
+
+  static String containerName(String runId) {
+    return "labrun-" + runId.replaceAll("[^A-Za-z0-9_.-]", "-");
+  }
+
+  LaunchSpec launchSpec(RunPlan plan) {
+    List<String> argv = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>(plan.environment());
+    if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      argv.add(spec.sparkSubmit());
+      argv.addAll(plan.spark().sparkSubmitArguments());
+      env.put("PYSPARK_PYTHON", ImageRecipe.PYTHON);
+    } else {
+      argv.add(ImageRecipe.PYTHON);
+    }
+    argv.addAll(plan.scriptArguments());
+    env.put("LABRUN_METRICS_DIR", STATE + "/metrics");
+    env.put("LABRUN_RUN_ID", plan.runId());
+    env.put("AZUREML_RUN_ID", plan.runId());
+    env.put("LABRUN_EXPERIMENT", plan.project().name());
+    if (sharedDirectory(plan).isPresent()) {
+      env.put("AZUREML_NATIVE_SHARE_DIRECTORY", SHARE);
+    }
+    // No parent pid and no finalizer: the CLI cannot be called back from inside the container;
+    // the next labrun command that looks at the run records its end (see the Reconciler).
+    return new LaunchSpec(argv, WORK, env, runtime.logLimitBytes(), plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()),
+        runtime.killGraceSeconds(), 0, null);
+  }
+
+  /** The project's folder under {@code nativeSharedDirectory} on this machine, created. */
+  private java.util.Optional<Path> sharedDirectory(RunPlan plan) {
+    String configured = spec.nativeSharedDirectory();
+    if (configured == null || configured.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    Path base = configured.startsWith("~/") || configured.equals("~")
+        ? Path.of(runtime.env().getOrDefault("HOME", System.getProperty("user.home"))).resolve(configured.substring(Math.min(2, configured.length())))
+        : plan.project().root().resolve(configured);
+    Path dir = base.resolve(plan.project().name());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot create the shared folder " + dir + " (nativeSharedDirectory in aml_config/"
+          + spec.name() + ".compute): " + e.getMessage(), e);
+    }
+    return java.util.Optional.of(dir);
+  }
+
+  @Override
+  public Execution reattach(Run run, Path stateDir) {
+    String id = run.attributes().get(DockerExecution.CONTAINER_ID);
+    if (id == null) {
+      DockerEngine engine = runtime.engine();
+      List<Container> found = engine.call("looking for the container of run " + run.id(), () -> engine.client().listContainersCmd()
+          .withShowAll(true).withLabelFilter(Map.of(LABEL_RUN, run.id())).exec());
+      id = found.isEmpty() ? null : found.get(0).getId();
+    }
+    boolean shared = "true".equals(run.attributes().get(DockerExecution.SHARED));
+    return DockerExecution.reattached(runtime, id, run.attributes().get(DockerExecution.ENVIRONMENT), stateDir, stateDir.resolve("work"), shared);
+  }
+}

@@ -1,0 +1,42 @@
+package io.labrun.target.spark;
+
+import io.labrun.core.supervisor.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the launcher knows of a run's Spark application, as {@code STATE/spark.json}: its id once
+ * the cluster gave it one, and its latest launcher state. Written by {@link SparkDriver} at every
+ * change (temporary file, then rename), read by labrun to record the id and show the state.
+ */
+record SparkApp(String appId, String state, long updatedMs) {
+  static final String FILE_NAME = "spark.json";
+
+  void write(Path stateDir) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("app_id", appId);
+    m.put("state", state);
+    m.put("updated_ms", updatedMs);
+    Path tmp = Files.createTempFile(stateDir, ".spark", ".tmp");
+    Files.writeString(tmp, Json.write(m) + "\n");
+    Files.move(tmp, stateDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static Optional<SparkApp> read(Path stateDir) {
+    try {
+      Map<String, Object> m = Json.parseObject(Files.readString(stateDir.resolve(FILE_NAME)));
+      Object updated = m.get("updated_ms");
+      return Optional.of(new SparkApp((String) m.get("app_id"), (String) m.get("state"), updated instanceof Number n ? n.longValue() : 0));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // never half-written (rename); unreadable means not there for us
+    }
+  }
+}
