@@ -114,7 +114,7 @@ public final class Wiring implements AutoCloseable {
         }
         yield new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env());
       }
-      case REMOTE -> sshTargets().forSpec(spec);
+      case REMOTE, REMOTE_DOCKER -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local, docker or cluster target");
     };
@@ -149,8 +149,8 @@ public final class Wiring implements AutoCloseable {
   public SshTargets sshTargets() {
     if (sshTargets == null) {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
-      sshTargets = new SshTargets(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(), logLimit(),
-          ctx.interactive() ? new HostKeyQuestion(ctx) : null);
+      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(),
+          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null));
     }
     return sshTargets;
   }

@@ -97,18 +97,25 @@ final class HostSession implements AutoCloseable {
       }
       try {
         ensureOpen(last == null); // a retry really tries again
-        everConnected = true;
-        return action.run(connection, cache, lib);
-      } catch (HostCache.HelperFailed e) {
-        throw e; // the host answered: trying again would not help
       } catch (IOException e) {
         last = e;
         drop();
+        continue;
       } catch (LabrunException e) {
         if (!everConnected) {
           throw e;
         }
         last = new IOException(e.getMessage(), e);
+        continue;
+      }
+      everConnected = true;
+      try {
+        return action.run(connection, cache, lib); // a LabrunException from the action is its answer: not retried
+      } catch (HostCache.HelperFailed e) {
+        throw e; // the host answered: trying again would not help
+      } catch (IOException e) {
+        last = e;
+        drop();
       }
     }
     throw last;

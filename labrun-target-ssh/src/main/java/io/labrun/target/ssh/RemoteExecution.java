@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,9 +26,11 @@ final class RemoteExecution implements Execution {
   private final String runDir;
   private final Path stateDir;
   private final HostCache.SyncReport sync;
+  private final Supervision supervision;
   private long lastAliveCheck = System.nanoTime();
 
-  RemoteExecution(HostSession host, String runDir, Path stateDir, HostCache.SyncReport sync) {
+  RemoteExecution(HostSession host, String runDir, Path stateDir, HostCache.SyncReport sync, Supervision supervision) {
+    this.supervision = supervision;
     this.host = host;
     this.runDir = runDir;
     this.stateDir = stateDir;
@@ -74,12 +75,7 @@ final class RemoteExecution implements Execution {
       return exit;
     }
     lastAliveCheck = System.nanoTime();
-    String alive = host.call((ssh, cache, lib) -> {
-      var r = cache.helper(lib, List.of("alive", runDir), null);
-      HostCache.check(r, "check the run's supervisor");
-      return r.out().strip();
-    });
-    if (alive.equals("alive")) {
+    if (host.call(supervision::alive)) {
       return Optional.empty();
     }
     exit = remoteExit(); // it may have written the record just before ending
@@ -98,7 +94,7 @@ final class RemoteExecution implements Execution {
       return;
     }
     host.call((ssh, cache, lib) -> {
-      HostCache.check(cache.helper(lib, List.of("cancel", runDir), null), "cancel the run");
+      supervision.cancel(ssh, cache, lib);
       return null;
     });
   }
@@ -137,10 +133,7 @@ final class RemoteExecution implements Execution {
       return;
     }
     host.call((ssh, cache, lib) -> {
-      // In the background on the host (a large working folder takes a while to remove, and nobody waits
-      // for it); rm, not the helper, to spare a Python start. runDir is a checked run id under ~/.labrun/runs.
-      String rm = "nohup rm -rf -- " + io.labrun.ssh.Shell.quote(runDir) + " </dev/null >/dev/null 2>&1 &";
-      HostCache.check(ssh.runShell(rm, null, java.time.Duration.ofMinutes(1)), "remove the run's folder");
+      supervision.remove(ssh, cache, lib);
       return null;
     });
   }

@@ -66,7 +66,7 @@ final class RemoteTarget implements ComputeTarget {
         ssh.files().write(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
         return cache.sync(lib, snapshot, objects, runDir + "/work", runDir);
       });
-      return new RemoteExecution(host, runDir, plan.stateDir(), sent);
+      return new RemoteExecution(host, runDir, plan.stateDir(), sent, Supervision.process(runDir));
     } catch (HostCache.HelperFailed e) {
       throw pythonProblem(e);
     } catch (IOException e) {
@@ -76,7 +76,7 @@ final class RemoteTarget implements ComputeTarget {
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    return new RemoteExecution(host, HostCache.runDir(run.id()), stateDir, null);
+    return new RemoteExecution(host, HostCache.runDir(run.id()), stateDir, null, Supervision.process(HostCache.runDir(run.id())));
   }
 
   private List<String> command(RunPlan plan) {

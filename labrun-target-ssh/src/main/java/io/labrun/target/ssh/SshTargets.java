@@ -19,45 +19,59 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Makes the SSH compute targets ({@code remote}; {@code remotedocker} once the Docker target is
- * in) and owns their connections: one per host for the life of a labrun command, closed with it.
- *
- * @param paths labrun's folders here (known hosts)
- * @param userHome the user's home here ({@code ~/.ssh/config}, {@code known_hosts}, default keys)
- * @param secrets decrypts a target's password, only while logging in
- * @param objects the local object store the snapshots are in
- * @param pythonDir gives the folder of labrun's Python files (supervisor, logging packages)
- * @param prompt asks the person at the terminal about a new host key; null when nobody can answer
+ * Makes the SSH compute targets ({@code remote}, {@code remotedocker}) and owns their connections:
+ * one per host for the life of a labrun command, closed with it.
  */
 public final class SshTargets implements AutoCloseable {
-  private final LabrunPaths paths;
-  private final Path userHome;
-  private final SecretBox secrets;
-  private final ObjectStore objects;
-  private final Supplier<Path> pythonDir;
-  private final long logLimitBytes;
-  private final HostKeyPolicy.HostKeyPrompt prompt;
+  /**
+   * What the SSH targets need from this machine.
+   *
+   * @param paths labrun's folders here (known hosts)
+   * @param userHome the user's home here ({@code ~/.ssh/config}, {@code known_hosts}, default keys)
+   * @param secrets decrypts a target's password, only while logging in
+   * @param objects the local object store the snapshots are in
+   * @param pythonDir gives the folder of labrun's Python files (supervisor, logging packages)
+   * @param environments where environment locks and build logs go ({@code remotedocker})
+   * @param env labrun's environment: {@code PIP_*} options and {@code LABRUN_DOCKER_NETWORK}
+   * @param prompt asks the person at the terminal about a new host key; null when nobody can answer
+   */
+  public record Settings(
+      LabrunPaths paths,
+      Path userHome,
+      SecretBox secrets,
+      ObjectStore objects,
+      Supplier<Path> pythonDir,
+      Path environments,
+      Map<String, String> env,
+      long logLimitBytes,
+      HostKeyPolicy.HostKeyPrompt prompt) {
+
+    /** The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's default. */
+    public String network() {
+      String n = env.get("LABRUN_DOCKER_NETWORK");
+      return n == null || n.isBlank() ? null : n.trim();
+    }
+  }
+
+  private final Settings settings;
   private final Map<String, HostSession> sessions = new HashMap<>();
 
-  public SshTargets(LabrunPaths paths, Path userHome, SecretBox secrets, ObjectStore objects, Supplier<Path> pythonDir, long logLimitBytes,
-      HostKeyPolicy.HostKeyPrompt prompt) {
-    this.paths = paths;
-    this.userHome = userHome;
-    this.secrets = secrets;
-    this.objects = objects;
-    this.pythonDir = pythonDir;
-    this.logLimitBytes = logLimitBytes;
-    this.prompt = prompt;
+  public SshTargets(Settings settings) {
+    this.settings = settings;
   }
 
   public ComputeTarget forSpec(ComputeTargetSpec spec) {
     if (spec.address() == null || spec.address().isBlank()) {
       throw LabrunException.badInput("aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
     }
+    HostSession host = session(spec);
     if (spec.type() == TargetType.REMOTE) {
-      HostSession host = session(spec);
       host.prefetch(); // connect while the project is snapshotted
-      return new RemoteTarget(spec, host, objects, logLimitBytes);
+      return new RemoteTarget(spec, host, settings.objects(), settings.logLimitBytes());
+    }
+    if (spec.type() == TargetType.REMOTE_DOCKER) {
+      host.prefetch();
+      return new RemoteDockerTarget(spec, host, settings.objects(), settings);
     }
     throw LabrunException.badInput("compute target '" + spec.name() + "' is of type " + spec.type().configName()
         + ", which this labrun cannot run yet; use a remote target");
@@ -68,10 +82,10 @@ public final class SshTargets implements AutoCloseable {
     Path key = null;
     if (spec.sshKeyFile() != null && !spec.sshKeyFile().isBlank()) {
       String k = spec.sshKeyFile();
-      key = k.startsWith("~/") ? userHome.resolve(k.substring(2)) : Path.of(k);
+      key = k.startsWith("~/") ? settings.userHome().resolve(k.substring(2)) : Path.of(k);
     }
-    Supplier<char[]> password = spec.hasPassword() ? () -> secrets.decrypt(spec.password(), "the password of compute target " + spec.name()) : null;
-    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, userHome, paths.knownHosts(), policy, null, null);
+    Supplier<char[]> password = spec.hasPassword() ? () -> settings.secrets().decrypt(spec.password(), "the password of compute target " + spec.name()) : null;
+    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, settings.userHome(), settings.paths().knownHosts(), policy, null, null);
   }
 
   /**
@@ -92,18 +106,18 @@ public final class SshTargets implements AutoCloseable {
 
   /** Who to ask about a new host key, or null when nobody can be asked. */
   public HostKeyPolicy.HostKeyPrompt prompt() {
-    return prompt;
+    return settings.prompt();
   }
 
   private synchronized HostSession session(ComputeTargetSpec spec) {
     String key = spec.username() + "@" + spec.address() + ":" + spec.port() + "/" + spec.sshKeyFile() + "/" + spec.python();
     return sessions.computeIfAbsent(key, k -> new HostSession(
-        settings(spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(prompt)), spec.python(), this::pythonFiles));
+        settings(spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(settings.prompt())), spec.python(), this::pythonFiles));
   }
 
   /** labrun's Python files by relative path, to be copied to a host. */
   private Map<String, byte[]> pythonFiles() {
-    Path dir = pythonDir.get();
+    Path dir = settings.pythonDir().get();
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
