@@ -16,7 +16,8 @@ Commands:
   cancel RUN                   SIGTERM to RUN's supervisor (SIGKILL to the script's group if the
                                supervisor is gone)
   clean RUN...                 removes run folders
-  gc                           removes the object cache and every finished run folder
+  gc                           removes the object cache and every finished run folder; prints the
+                               bytes freed and the number of run folders removed
 """
 import hashlib
 import json
@@ -223,16 +224,37 @@ def clean(runs):
         shutil.rmtree(run, ignore_errors=True)
 
 
+def tree_size(path):
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(root, f)).st_size
+            except OSError:
+                pass
+    return total
+
+
 def gc():
+    """Empties the object cache and removes the folders of runs that are over; prints what it freed."""
+    freed = tree_size(OBJECTS)
     shutil.rmtree(OBJECTS, ignore_errors=True)
     removed = 0
     if os.path.isdir(RUNS):
         for name in os.listdir(RUNS):
             run = os.path.join(RUNS, name)
-            if os.path.exists(os.path.join(run, "exit.json")) or not supervisor_pid(run):
+            over = os.path.exists(os.path.join(run, "exit.json"))
+            started = os.path.exists(os.path.join(run, "supervisor.pid")) or os.path.exists(os.path.join(run, "supervisor.json"))
+            if over or (started and not supervisor_pid(run) and not in_container(run)):
+                freed += tree_size(run)
                 shutil.rmtree(run, ignore_errors=True)
                 removed += 1
-    sys.stdout.write("removed the object cache and %d run folders\n" % removed)
+    sys.stdout.write("%d %d\n" % (freed, removed))
+
+
+def in_container(run):
+    """A run of a container (remotedocker) has no supervisor.pid; its supervisor.json pid is not ours to check."""
+    return not os.path.exists(os.path.join(run, "supervisor.pid"))
 
 
 def main(argv):

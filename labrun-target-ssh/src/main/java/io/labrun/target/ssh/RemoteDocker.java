@@ -34,21 +34,30 @@ final class RemoteDocker {
   String checkAndUser() throws IOException {
     String script = "id -u; id -g; docker version --format '{{.Server.Version}}'";
     SshConnection.Result r = ssh.run(List.of("sh", "-c", script), null, QUICK);
-    String err = r.err().strip();
     List<String> out = r.out().lines().toList();
-    if (r.exitCode() == 127 || err.contains("docker: not found") || err.contains("command not found")) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Docker is not installed on " + where + " (no 'docker' command for "
-          + ssh.settings().user() + "); install Docker there, or use a remote target to run with the host's Python");
-    }
-    if (err.toLowerCase().contains("permission denied")) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, ssh.settings().user() + " may not use Docker on " + where
-          + " (permission denied on its socket); add the user to the docker group there (sudo usermod -aG docker " + ssh.settings().user() + ")");
-    }
-    if (r.exitCode() != 0 || out.size() < 3) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the Docker engine on " + where + " does not answer: "
-          + (err.isEmpty() ? "exit code " + r.exitCode() : err.lines().reduce((a, b) -> b).orElse(err)) + "; start Docker there");
+    Optional<LabrunException> problem = problem(r.exitCode(), r.err(), out.size() >= 3, ssh.settings().user(), where);
+    if (problem.isPresent()) {
+      throw problem.get();
     }
     return out.get(0).strip() + ":" + out.get(1).strip();
+  }
+
+  /** What a failed {@code docker version} on a host means, in one line; empty when it worked. */
+  static Optional<LabrunException> problem(int exitCode, String stderr, boolean answered, String user, String where) {
+    String err = stderr.strip();
+    if (exitCode == 127 || err.contains("docker: not found") || err.contains("command not found")) {
+      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Docker is not installed on " + where + " (no 'docker' command for "
+          + user + "); install Docker there, or use a remote target to run with the host's Python"));
+    }
+    if (err.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, user + " may not use Docker on " + where
+          + " (permission denied on its socket); add the user to the docker group there (sudo usermod -aG docker " + user + ")"));
+    }
+    if (exitCode != 0 || !answered) {
+      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the Docker engine on " + where + " does not answer ("
+          + (err.isEmpty() ? "exit code " + exitCode : lastLine(err)) + "); start Docker there"));
+    }
+    return Optional.empty();
   }
 
   /** The image's id, or empty when the engine does not have it. */
@@ -126,6 +135,42 @@ final class RemoteDocker {
       throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start the run's container on " + where + ": " + m);
     }
     return r.out().strip();
+  }
+
+  /** Removes labrun's stopped run containers and its environment images not in use. */
+  io.labrun.core.environment.CleanReport clean() throws IOException {
+    List<String> removed = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    long freed = 0;
+    String label = "label=" + io.labrun.target.docker.EnvironmentImages.LABEL_MANAGED + "=true";
+    SshConnection.Result stopped = ssh.run(List.of("docker", "ps", "--all", "--quiet", "--filter", label, "--filter", "status=exited"), null, QUICK);
+    for (String id : stopped.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+      if (ssh.run(List.of("docker", "rm", id), null, QUICK).exitCode() == 0) {
+        removed.add("stopped container " + id + " on " + where);
+      }
+    }
+    SshConnection.Result images = ssh.run(List.of("docker", "image", "ls", "--quiet", "--no-trunc", "--filter", label), null, QUICK);
+    for (String id : images.out().lines().map(String::strip).filter(l -> !l.isEmpty()).distinct().toList()) {
+      SshConnection.Result info = ssh.run(List.of("docker", "image", "inspect", "--format", "{{.Size}} {{join .RepoTags \",\"}}", id), null, QUICK);
+      String[] sizeAndTags = info.out().strip().split(" ", 2);
+      String name = sizeAndTags.length > 1 && !sizeAndTags[1].isEmpty() ? sizeAndTags[1] : id;
+      SshConnection.Result rm = ssh.run(List.of("docker", "image", "rm", id), null, QUICK);
+      if (rm.exitCode() == 0) {
+        removed.add("image " + name + " on " + where);
+        freed += parseLong(sizeAndTags[0]);
+      } else {
+        kept.add("image " + name + " on " + where + ": " + lastLine(rm.err()));
+      }
+    }
+    return new io.labrun.core.environment.CleanReport(removed, kept, freed);
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   static String lastLine(String text) {

@@ -2,6 +2,7 @@ package io.labrun.target.ssh;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.CleanReport;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.ComputeTarget;
 import io.labrun.core.history.ObjectStore;
@@ -89,15 +90,23 @@ public final class SshTargets implements AutoCloseable {
   }
 
   /**
-   * Empties labrun's object cache on the host of {@code spec} and removes its finished run folders
-   * (for {@code labrun experiment clean}); returns what the host says it removed.
+   * Frees what labrun keeps on the host of {@code spec} ({@code labrun experiment clean}): its
+   * object cache and the folders of runs that are over, and for {@code remotedocker} its stopped
+   * run containers and environment images (found by their labrun label; images in use are kept).
    */
-  public String cleanHost(ComputeTargetSpec spec) {
+  public CleanReport clean(ComputeTargetSpec spec) {
     try {
       return session(spec).call((ssh, cache, lib) -> {
+        String where = ssh.settings().where();
+        CleanReport report = CleanReport.empty();
+        if (spec.type() == TargetType.REMOTE_DOCKER) {
+          report = report.plus(new RemoteDocker(ssh).clean());
+        }
         var r = cache.helper(lib, java.util.List.of("gc"), null);
         io.labrun.ssh.HostCache.check(r, "clean labrun's cache");
-        return r.out().strip();
+        String[] freed = r.out().strip().split(" ");
+        return report.plus(new CleanReport(java.util.List.of("labrun's object cache and " + freed[1] + " finished run folders on " + where),
+            java.util.List.of(), Long.parseLong(freed[0])));
       });
     } catch (IOException e) {
       throw RemoteTarget.unreachable(e);
