@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Submit overhead on the remote target over SSH, against the test OpenSSH server of
 # scripts/test-env/sshd.sh (127.0.0.1, so the network costs nothing and what is left is labrun):
-#  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`;
+#  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`, and
+#     (when the test Docker engine is up) `-c rdocker` against `ssh HOST docker run --rm IMAGE python3 noop.py`;
 #  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
 #     submit send, and the unchanged submit's time against the small project's.
 #   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
@@ -49,7 +50,20 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
   "$labrun experiment submit -c remote1 noop.py" >&2
 medians "$work/warm.json"
 
-[[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submit only
+if [[ -S /run/labrun-test/docker.sock ]]; then
+  image=labrun-test/python:bookworm
+  (cd "$work/small" && "$labrun" computetarget attach --name rdocker --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$LABRUN_TEST_SSH_KEY_USER" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
+  printf 'ArgumentVector: ["$file"]\nTarget: rdocker\nPrepareEnvironment: true\n' > "$work/small/aml_config/rdocker.runconfig"
+  env_image=$("$labrun" experiment prepare -p "$work/small" -c rdocker -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["reference"])')
+  export LABRUN_DOCKER_NETWORK=none
+  "$labrun" experiment submit -c rdocker noop.py >/dev/null 2>&1
+  hyperfine -N -w 3 -r "$runs" --export-json "$work/docker.json" \
+    "$ssh_cmd docker run --rm --network none -v /home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py $env_image python3 /noop.py" \
+    "$labrun experiment submit -c rdocker noop.py" >&2
+  medians "$work/docker.json"
+fi
+[[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submits only
 attach "$work/big"
 log "writing $files files, $mib MiB in all"
 python3 - "$work/big/data" "$files" "$mib" <<'PY'
