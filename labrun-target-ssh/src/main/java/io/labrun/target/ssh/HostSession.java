@@ -6,6 +6,7 @@ import io.labrun.ssh.SshConnection;
 import io.labrun.ssh.SshSettings;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -16,18 +17,18 @@ import java.util.function.Supplier;
  */
 final class HostSession implements AutoCloseable {
   private static final long[] BACKOFF_MS = {0, 500, 1500, 3000};
+  private static final long FAIL_FAST_NANOS = 30_000_000_000L;
   private final SshSettings settings;
   private final String python;
   private final Supplier<Map<String, byte[]>> pythonFiles;
-  private static final long FAIL_FAST_NANOS = 30_000_000_000L;
-  private SshConnection connection;
-  private LabrunException lastFailure;
-  private long lastFailureAt;
-  private HostCache cache;
-  private String lib;
-  private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+  private final ReentrantLock lock = new ReentrantLock(); // held while connecting or using the connection
   private volatile boolean closed;
   private Thread prefetch;
+  private SshConnection connection;
+  private HostCache cache;
+  private String lib;
+  private LabrunException lastFailure;
+  private long lastFailureAt;
 
   HostSession(SshSettings settings, String python, Supplier<Map<String, byte[]>> pythonFiles) {
     this.settings = settings;
@@ -73,7 +74,6 @@ final class HostSession implements AutoCloseable {
       lock.unlock();
     }
   }
-
 
   /**
    * Runs {@code action}, reconnecting when the connection breaks. A host that cannot be reached
