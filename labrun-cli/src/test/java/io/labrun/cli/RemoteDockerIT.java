@@ -58,6 +58,46 @@ class RemoteDockerIT {
     assertThat(again.code()).as("the next run sends and builds what it needs again: " + again).isZero();
   }
 
+  @Test
+  void argumentsAndEnvironmentReachTheScriptInTheContainerExactly() throws Exception {
+    Files.writeString(project.resolve("aml_config/gpu1.runconfig"), """
+        ArgumentVector: ["$file"]
+        Target: gpu1
+        PrepareEnvironment: true
+        EnvironmentVariables:
+          WEIRD: "a'b\\"c $HOME; rm -rf x `id` \\n done"
+        """);
+    Files.writeString(project.resolve("env.py"), "import json, os, sys\nprint(json.dumps(sys.argv[1:]))\nprint(json.dumps(os.environ['WEIRD']))\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "gpu1", "env.py", "a b", "it's", "$HOME;x", "new\nline", "");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("[\"a b\", \"it's\", \"$HOME;x\", \"new\\nline\", \"\"]").contains("\"a'b\\\"c $HOME; rm -rf x `id` \\n done\"");
+  }
+
+  @Test
+  void aCutConnectionMidRunLosesAndRepeatsNothing() throws Exception {
+    Files.writeString(project.resolve("aml_config/gpu1.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: gpu1\nPrepareEnvironment: true\n");
+    Files.writeString(project.resolve("count.py"), "import time\nfor i in range(40):\n    print('line', i, flush=True)\n    time.sleep(0.1)\n");
+    java.util.concurrent.CompletableFuture<Cli.Result> submit =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> cli.in(project, "experiment", "submit", "-c", "gpu1", "count.py"));
+    Path runs = Path.of("/home", SSHD.keyUser, ".labrun/runs");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> {
+      try (var dirs = Files.list(runs)) {
+        return dirs.map(d -> d.resolve("output.log")).filter(Files::isRegularFile).anyMatch(f -> {
+          try {
+            return Files.readString(f).contains("\tline 8\n");
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+      }
+    });
+    assertThat(SSHD.cutConnectionsOfThisProcess()).isNotEmpty();
+    Cli.Result r = submit.get();
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("line ")).toList())
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "line " + i).toList());
+  }
+
   private static String field(String json, String name) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\" : \"([^\"]*)\"").matcher(json);
     assertThat(m.find()).as(json).isTrue();
