@@ -4,8 +4,9 @@
 
 Reads STATE_DIR/launch.json; writes supervisor.json, output.log and exit.json there, and runs
 finalize_argv when the script has ended and the labrun process that started it is gone. The
-protocol is in docs/architecture.md ("The supervisor protocol"). Standard library only; runs on
-Python 3.8 and later, on any POSIX system, as whoever runs the script.
+protocol is in docs/architecture.md ("The supervisor protocol"). labrun_zygote.py starts the same
+supervisor by forking, to spare each run a Python start-up. Standard library only; runs on Python
+3.8 and later, on any POSIX system, as whoever runs the script.
 """
 
 import codecs
@@ -47,14 +48,18 @@ def escape(text):
     return text
 
 
-def write_atomically(path, data):
+def write_atomically(path, data, durable=True):
+    """Temp file and rename: a reader sees the whole file or none. `durable` also fsyncs it first,
+    for records that must survive a crash of the machine (exit.json, not supervisor.json, whose
+    processes would not survive it either)."""
     tmp = "%s.tmp-%d" % (path, os.getpid())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(json.dumps(data).encode("utf-8"))
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
@@ -185,9 +190,10 @@ class Stream(object):
 
 
 class Supervisor(object):
-    def __init__(self, state_dir, launch):
+    def __init__(self, state_dir, launch, ready_fd=None):
         self.state_dir = state_dir
         self.launch = launch
+        self.ready_fd = ready_fd  # told `ready PID` once the script runs (by the zygote's children)
         self.grace = float(launch.get("kill_grace_seconds", 10) or 0)
         self.timeout = launch.get("timeout_seconds")
         self.cancel_signal = None
@@ -234,8 +240,19 @@ class Supervisor(object):
             return 126, "cannot start %s: %s" % (argv[0], e.strerror or e)
         self.pgid = self.child.pid  # a new session: the child leads its own process group
         write_atomically(os.path.join(self.state_dir, "supervisor.json"), {
-            "pid": os.getpid(), "child_pid": self.child.pid, "child_pgid": self.pgid, "started_ms": now_ms()})
+            "pid": os.getpid(), "child_pid": self.child.pid, "child_pgid": self.pgid, "started_ms": now_ms()}, durable=False)
+        self.tell_ready()
         return None
+
+    def tell_ready(self):
+        if self.ready_fd is None:
+            return
+        try:
+            os.write(self.ready_fd, ("ready %d\n" % os.getpid()).encode())
+        except OSError:
+            pass  # nobody listens any more: labrun finds supervisor.json anyway
+        os.close(self.ready_fd)
+        self.ready_fd = None
 
     # -- stopping ------------------------------------------------------------------------------
 
@@ -430,7 +447,9 @@ def alive(pid):
         return False
 
 
-def main(argv):
+def main(argv, ready_fd=None):
+    """Supervises the run of STATE_DIR (argv[1]). `ready_fd`, when given (by labrun_zygote.py), is
+    told `ready PID` once the script runs."""
     if len(argv) != 2:
         say("usage: python3 labrun_supervisor.py STATE_DIR")
         return 2
@@ -444,7 +463,7 @@ def main(argv):
     try:
         with open(os.path.join(state_dir, "launch.json"), "rb") as f:
             launch = json.loads(f.read().decode("utf-8"))
-        supervisor = Supervisor(state_dir, launch)
+        supervisor = Supervisor(state_dir, launch, ready_fd)
         return supervisor.run()
     except BaseException as e:  # record why, so the run does not look lost
         detail = traceback.format_exc()

@@ -20,12 +20,18 @@ public final class CliContext implements AutoCloseable {
   private final InputStream stdin;
   private final boolean interactive;
   private final LabrunPaths paths;
+  private final Interrupts interrupts;
   private final List<AutoCloseable> opened = new ArrayList<>();
   private Wiring wiring;
   PrintWriter out;
   PrintWriter err;
 
   public CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive) {
+    this(env, cwd, stdin, interactive, false);
+  }
+
+  private CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, boolean trapSignals) {
+    this.interrupts = new Interrupts(trapSignals);
     this.env = Map.copyOf(env);
     this.cwd = cwd.toAbsolutePath().normalize();
     this.stdin = stdin;
@@ -34,7 +40,7 @@ public final class CliContext implements AutoCloseable {
   }
 
   public static CliContext system() {
-    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.console() != null);
+    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.console() != null, true);
   }
 
   public Map<String, String> env() {
@@ -52,6 +58,11 @@ public final class CliContext implements AutoCloseable {
   /** True when a person is at a terminal (prompts and live displays are allowed). */
   public boolean interactive() {
     return interactive;
+  }
+
+  /** Ctrl-C, for commands that act on it rather than stop (tests press it themselves). */
+  public Interrupts interrupts() {
+    return interrupts;
   }
 
   public LabrunPaths paths() {

@@ -6,6 +6,7 @@ import io.labrun.core.config.TargetType;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.execution.Execution;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.project.Project;
@@ -17,6 +18,8 @@ import io.labrun.core.submit.Reconciler;
 import io.labrun.core.submit.RunFinisher;
 import io.labrun.core.submit.RunPlanner;
 import io.labrun.core.submit.Submitter;
+import io.labrun.core.sweep.RunAttempts;
+import io.labrun.core.sweep.SweepFiles;
 import io.labrun.core.tracking.PythonRuntime;
 import io.labrun.core.tracking.RunEvents;
 import io.labrun.format.AmlProjectConfigs;
@@ -96,6 +99,21 @@ public final class Wiring implements AutoCloseable {
 
   public RunFinisher finisher() {
     return new RunFinisher(store(), objects(), ctx.paths(), clock);
+  }
+
+  /** Attempts of runs (retries included) through this wiring's pipeline. */
+  public RunAttempts runAttempts(Submitter submitter) {
+    return new RunAttempts(submitter, finisher(), store(), this::reattach, clock);
+  }
+
+  /** Where this machine keeps its sweeps. */
+  public SweepFiles sweeps() {
+    return new SweepFiles(dataDir().resolve("sweeps"));
+  }
+
+  /** A recorded run's execution, found again on its target. */
+  public Optional<Execution> reattach(Run run) {
+    return targetOf(run).map(t -> t.reattach(run, ctx.paths().runState(run.id())));
   }
 
   public Reconciler reconciler() {
@@ -184,7 +202,7 @@ public final class Wiring implements AutoCloseable {
     return new io.labrun.target.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
   }
 
-  LocalRuntime localRuntime() {
+  synchronized LocalRuntime localRuntime() {
     if (localRuntime == null) {
       PythonRuntime.Installed py = python();
       String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
@@ -197,6 +215,14 @@ public final class Wiring implements AutoCloseable {
 
   /** How a detached supervisor calls labrun back to record a run's end. */
   private List<String> finalizeCommand() {
+    List<String> cmd = selfCommand();
+    cmd.add("internal");
+    cmd.add("finalize");
+    return cmd;
+  }
+
+  /** The command that starts this labrun again (its launcher, or this JVM with its class path). */
+  public List<String> selfCommand() {
     List<String> cmd = new ArrayList<>();
     String launcher = ctx.env().get("LABRUN_LAUNCHER");
     if (launcher != null && Files.isExecutable(Path.of(launcher))) {
@@ -207,8 +233,6 @@ public final class Wiring implements AutoCloseable {
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(Main.class.getName());
     }
-    cmd.add("internal");
-    cmd.add("finalize");
     return cmd;
   }
 
@@ -255,6 +279,9 @@ public final class Wiring implements AutoCloseable {
   public void close() {
     if (sshTargets != null) {
       sshTargets.close();
+    }
+    if (localRuntime != null) {
+      localRuntime.supervisors().close();
     }
     if (store != null) {
       store.close();

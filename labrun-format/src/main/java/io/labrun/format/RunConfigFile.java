@@ -1,8 +1,10 @@
 package io.labrun.format;
 
+import io.labrun.core.config.Durations;
 import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.RunConfiguration;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,9 @@ final class RunConfigFile {
   private RunConfigFile() {}
 
   private static final String TARGET = "Target";
+  /** More tries than this is a mistake, not a policy. */
+  static final int MAX_RETRIES = 100;
+
   private static final String INERT = "has no effect in labrun (it belonged to the data-preparation product)";
 
   static final KeyTable<RunConfiguration> KEYS = new KeyTable<>(List.of(
@@ -29,7 +34,11 @@ final class RunConfigFile {
       KeyTable.Key.of("SparkDependenciesFile", Values::string, RunConfiguration::sparkDependenciesFile),
       KeyTable.Key.of("PrepareEnvironment", Values::bool, RunConfiguration::prepareEnvironment),
       KeyTable.Key.of("TrackedRun", Values::bool, RunConfiguration::trackedRun),
-      KeyTable.Key.of("Description", Values::string, RunConfiguration::description)),
+      KeyTable.Key.of("Description", Values::string, RunConfiguration::description),
+      // labrun extensions: the run policy (issue 8)
+      KeyTable.Key.<RunConfiguration>of("Timeout", RunConfigFile::timeout, RunConfiguration::timeout)
+          .writtenAs(d -> Durations.format((Duration) d)),
+      KeyTable.Key.of("Retries", (v, key, node) -> v.integer(key, node, 0, MAX_RETRIES), RunConfiguration::retries)),
       Set.of("ManagedEnvironment"),
       Map.of("UseSampling", INERT, "DataSourceSettings", INERT, "DataSourceSubstitutions", INERT));
 
@@ -39,6 +48,15 @@ final class RunConfigFile {
       throw v.error(node.position(), "'" + key + "' must name a compute target (a .compute file in aml_config/), got " + node.describe());
     }
     return t;
+  }
+
+  private static Object timeout(Values v, String key, Node node) {
+    String text = v.string(key, node);
+    if (text == null) {
+      return null;
+    }
+    return Durations.parse(text).orElseThrow(() -> v.error(node.position(),
+        "'" + key + "' must be a duration such as 90s, 30m, 2h or 1h30m (or a number of seconds), got " + node.describe()));
   }
 
   private static Object framework(Values v, String key, Node node) {
@@ -69,7 +87,8 @@ final class RunConfigFile {
         (Map<String, String>) t.get("EnvironmentVariables"), (Framework) t.get("Framework"),
         (String) t.get("CondaDependenciesFile"), (String) t.get("SparkDependenciesFile"),
         (Boolean) t.get("PrepareEnvironment"), (Boolean) t.get("TrackedRun"), r.otherKeys(),
-        syntax == TreeReader.Syntax.JSON ? RunConfiguration.Form.LEGACY_JSON : RunConfiguration.Form.YAML);
+        syntax == TreeReader.Syntax.JSON ? RunConfiguration.Form.LEGACY_JSON : RunConfiguration.Form.YAML,
+        (Duration) t.get("Timeout"), (Integer) t.get("Retries"));
     return new Loaded<>(config, r.warnings());
   }
 

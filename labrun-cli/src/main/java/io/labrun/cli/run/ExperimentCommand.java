@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = "Submit, follow, inspect and cancel runs.",
-    subcommands = {SubmitCommand.class, PrepareCommand.class, CleanCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
+    subcommands = {SubmitCommand.class, SweepCommand.class, PrepareCommand.class, CleanCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
 public final class ExperimentCommand {
 
   /** {@code experiment status -r RUN}. */
@@ -88,13 +88,16 @@ public final class ExperimentCommand {
   }
 
   /** {@code experiment cancel -r RUN}. */
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run: TERM to its processes, KILL after a grace period. It ends Canceled.")
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run, or every run of a sweep: TERM to its processes, KILL after a grace period. It ends Canceled.")
   public static final class Cancel implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(names = {"-r", "--run"}, paramLabel = "RUN", description = "Run id.")
     String runId;
+
+    @Option(names = "--sweep", paramLabel = "SWEEP", description = "Every run of this sweep, and its runs not started yet.")
+    String sweepId;
 
     public Cancel(CliContext ctx) {
       this.ctx = ctx;
@@ -102,6 +105,12 @@ public final class ExperimentCommand {
 
     @Override
     public Integer call() throws Exception {
+      if ((runId == null) == (sweepId == null)) {
+        throw LabrunException.badInput("give either -r RUN or --sweep SWEEP (see 'labrun experiment cancel --help')");
+      }
+      if (sweepId != null) {
+        return SweepCancel.cancel(ctx, sweepId);
+      }
       Run run = RunLookup.find(ctx, runId);
       if (run.status().isFinal()) {
         ctx.out().println("Run " + run.id() + " has already ended: " + run.status().display() + ".");

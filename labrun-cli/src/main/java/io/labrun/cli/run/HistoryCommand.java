@@ -211,14 +211,25 @@ public final class HistoryCommand {
     }
   }
 
-  /** {@code history compare RUN RUN...}. */
-  @Command(name = "compare", mixinStandardHelpOptions = true, description = "Arguments, params and last metric values of runs side by side; '*' marks rows that differ.")
+  /** {@code history compare RUN RUN...} and {@code history compare --sweep ID}. */
+  @Command(name = "compare", mixinStandardHelpOptions = true, description = {
+      "Arguments, params and last metric values of runs side by side; '*' marks rows that differ.",
+      "With --sweep: one row per run of the sweep, its params against its last metric values, best first by --primary-metric."})
   public static final class Compare implements Runnable {
     private final CliContext ctx;
     @Mixin OutputOptions output;
 
-    @Parameters(paramLabel = "RUN", arity = "2..*", description = "Two or more run ids.")
-    List<String> runIds;
+    @Parameters(paramLabel = "RUN", arity = "0..*", description = "Two or more run ids.")
+    List<String> runIds = new ArrayList<>();
+
+    @Option(names = "--sweep", paramLabel = "SWEEP", description = "The runs of this sweep (the latest attempt of each).")
+    String sweep;
+
+    @Option(names = "--primary-metric", paramLabel = "NAME", description = "With --sweep: order by this metric's last value, best first (default: the sweep's).")
+    String primaryMetric;
+
+    @Option(names = "--goal", paramLabel = "max|min", description = "With --sweep: whether a higher or lower primary metric is better (default max).")
+    String goal;
 
     public Compare(CliContext ctx) {
       this.ctx = ctx;
@@ -226,6 +237,16 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
+      if (sweep != null) {
+        if (!runIds.isEmpty()) {
+          throw LabrunException.badInput("give run ids or --sweep SWEEP, not both");
+        }
+        SweepCompare.print(ctx, output, sweep, primaryMetric, goal);
+        return;
+      }
+      if (runIds.size() < 2 || primaryMetric != null || goal != null) {
+        throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP (--primary-metric and --goal go with --sweep)");
+      }
       RunStore store = ctx.wiring().store();
       List<Run> runs = runIds.stream().map(id -> RunLookup.find(ctx, id)).toList();
       Map<String, Map<String, Object>> rows = new LinkedHashMap<>();

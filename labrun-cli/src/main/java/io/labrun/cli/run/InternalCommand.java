@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Commands labrun calls itself; hidden from help. */
-@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Finalize.class, InternalCommand.Warmup.class})
+@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Finalize.class, InternalCommand.Warmup.class, SweepResume.class})
 public final class InternalCommand {
 
   /** Called by a run's supervisor, when nobody watched the run end, to record its end. */

@@ -49,6 +49,7 @@ final class Runs {
         "snapshot_id", r.snapshotId(),
         "sweep_id", r.sweepId(),
         "attempt", r.attempt(),
+        "retry_of", r.attributes().get(io.labrun.core.submit.SubmitRequest.RETRY_OF),
         "environment_variables", new LinkedHashMap<>(r.environment()),
         "params", new LinkedHashMap<>(store.params(r.id())),
         "tags", new LinkedHashMap<>(store.tags(r.id())),

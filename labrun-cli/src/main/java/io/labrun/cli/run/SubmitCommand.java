@@ -6,25 +6,26 @@ import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.RunPlan;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.RunFollower;
 import io.labrun.core.submit.RunPlanner;
 import io.labrun.core.submit.SubmitRequest;
 import io.labrun.core.submit.Submitter;
+import io.labrun.core.sweep.RetryPolicy;
+import io.labrun.core.sweep.RunAttempts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,8 +53,11 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = {"-d", "--detach"}, description = "Print the run id and return at once; the run goes on.")
   boolean detach;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop the run after this long (e.g. 90s, 30m, 2h); it ends Failed with reason timeout.")
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop the run after this long (e.g. 90s, 30m, 2h); it ends Failed with reason timeout. Default: the run configuration's Timeout.")
   String timeout;
+
+  @Option(names = "--retries", paramLabel = "N", description = "Try the run again up to N times when it was killed from outside (lost, SIGKILL, out of memory, target unreachable), never for its own failure or a timeout. Default: the run configuration's Retries, else 0.")
+  Integer retries;
 
   @Parameters(index = "0", paramLabel = "SCRIPT", description = "The script, relative to the current folder or the project.")
   String script;
@@ -70,37 +74,34 @@ public final class SubmitCommand implements Callable<Integer> {
     Project p = ctx.project(project.dir());
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
-    SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(p, script), args, Map.of(), null, Durations.parse(timeout, "--timeout"));
+    Duration perRun = timeout == null ? null : Durations.require(timeout, "--timeout");
+    SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun);
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {
       return untracked(p, configs, request, events);
     }
-    io.labrun.cli.Trace.mark("configs read");
-    Submitter.Submission sub = ctx.wiring().submitter(configs, events).submit(request, events);
-    io.labrun.cli.Trace.mark("run launched");
-    Run run = sub.run();
+    if (retries != null && (retries < 0 || retries > 100)) {
+      throw LabrunException.badInput("--retries must be from 0 to 100, got " + retries);
+    }
+    Submitter submitter = ctx.wiring().submitter(configs, events);
     if (detach) {
+      if (retries != null && retries > 0) {
+        throw LabrunException.badInput("--retries needs labrun watching the run to try it again; drop --detach, or run it as a sweep with --detach");
+      }
+      Run run = submitter.submit(request, events).run();
+      if (rc.retriesOrDefault() > 0) {
+        ctx.warn("a detached run is not retried (Retries: " + rc.retriesOrDefault() + " in aml_config/" + rc.name() + ".runconfig)");
+      }
       ctx.out().println(run.id());
       ctx.out().flush();
       return 0;
     }
-    ctx.err().println("RunId: " + run.id());
-    ctx.err().flush();
-    if (run.status().isFinal()) {
-      return summarize(run);
+    RetryPolicy policy = RetryPolicy.of(retries != null ? retries : rc.retriesOrDefault());
+    RunAttempts.Outcome outcome = ctx.wiring().runAttempts(submitter).run(submitter.queue(request), policy, new SubmitWatch(ctx, events, policy));
+    if (outcome.error() != null) {
+      throw outcome.error();
     }
-    Thread hook = new Thread(() -> {
-      ctx.err().println();
-      ctx.err().println("labrun: stopped watching; run " + run.id() + " goes on. Follow it with: labrun experiment logs -r " + run.id() + " --follow");
-      ctx.err().flush();
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    Optional<ExitRecord> exit = new RunFollower(sub.execution(), 0).follow(events, () -> false);
-    io.labrun.cli.Trace.mark("run ended");
-    Run done = exit.map(e -> ctx.wiring().finisher().finish(run.id(), sub.execution(), e)).orElse(run);
-    io.labrun.cli.Trace.mark("run recorded");
-    Runtime.getRuntime().removeShutdownHook(hook);
-    return summarize(done);
+    return summarize(outcome.run());
   }
 
   private int untracked(Project p, ProjectConfigs configs, SubmitRequest request, TerminalEvents events) {
@@ -128,47 +129,11 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   /** A script path as the user typed it, made relative to the project root. */
-  private String projectRelative(Project p, String given) {
+  static String projectRelative(CliContext ctx, Project p, String given) {
     Path fromCwd = ctx.cwd().resolve(given).normalize();
     if (fromCwd.startsWith(p.root()) && (Files.exists(fromCwd) || !Files.exists(p.root().resolve(given)))) {
       return p.root().relativize(fromCwd).toString();
     }
     return given;
-  }
-
-  /** Parses durations such as {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m} or ISO {@code PT5M}. */
-  static final class Durations {
-    private Durations() {}
-
-    static Duration parse(String text, String option) {
-      if (text == null) {
-        return null;
-      }
-      String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-      try {
-        if (t.startsWith("pt")) {
-          return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
-        }
-        if (t.matches("\\d+")) {
-          return Duration.ofSeconds(Long.parseLong(t));
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(t);
-        if (!t.isEmpty() && m.matches()) {
-          Duration d = Duration.ZERO;
-          long[] unit = {86400, 3600, 60, 1};
-          for (int i = 0; i < 4; i++) {
-            if (m.group(i + 1) != null) {
-              d = d.plusSeconds(Long.parseLong(m.group(i + 1)) * unit[i]);
-            }
-          }
-          if (!d.isZero()) {
-            return d;
-          }
-        }
-      } catch (java.time.format.DateTimeParseException e) {
-        // fall through to the error below
-      }
-      throw io.labrun.core.error.LabrunException.badInput(option + " must be a duration such as 90s, 30m, 2h or 1h30m, got '" + text + "'");
-    }
   }
 }

@@ -11,7 +11,9 @@ import java.util.Objects;
  * arguments, which environment files, which framework. Optional fields are null when the file does
  * not set them. {@code otherKeys} keeps every key labrun does not act on (unknown keys, and the
  * data-preparation keys {@code UseSampling}, {@code DataSourceSettings}, {@code
- * DataSourceSubstitutions}) in file order, so they survive a rewrite.
+ * DataSourceSubstitutions}) in file order, so they survive a rewrite. {@code timeout} and {@code
+ * retries} are labrun extensions ({@code Timeout}, {@code Retries}): the default run policy of
+ * every submit and sweep with this configuration.
  */
 public record RunConfiguration(
     String name,
@@ -25,7 +27,9 @@ public record RunConfiguration(
     Boolean prepareEnvironment,
     Boolean trackedRun,
     Map<String, Object> otherKeys,
-    Form form) {
+    Form form,
+    java.time.Duration timeout,
+    Integer retries) {
 
   /** The placeholder in {@code ArgumentVector} replaced by the script path given to submit. */
   public static final String FILE_PLACEHOLDER = "$file";
@@ -45,6 +49,25 @@ public record RunConfiguration(
     environmentVariables = environmentVariables == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
     otherKeys = otherKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
     form = form == null ? Form.YAML : form;
+  }
+
+  /** A configuration without the labrun run policy keys ({@code Timeout}, {@code Retries}). */
+  public RunConfiguration(String name, String description, List<String> argumentVector, String target, Map<String, String> environmentVariables,
+      Framework framework, String condaDependenciesFile, String sparkDependenciesFile, Boolean prepareEnvironment, Boolean trackedRun,
+      Map<String, Object> otherKeys, Form form) {
+    this(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile, sparkDependenciesFile,
+        prepareEnvironment, trackedRun, otherKeys, form, null, null);
+  }
+
+  /** This configuration with another run policy: null leaves a key unset. */
+  public RunConfiguration withPolicy(java.time.Duration newTimeout, Integer newRetries) {
+    return new RunConfiguration(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile,
+        sparkDependenciesFile, prepareEnvironment, trackedRun, otherKeys, form, newTimeout, newRetries);
+  }
+
+  /** How often a run killed from outside (lost, SIGKILL) is tried again; 0 when not set. */
+  public int retriesOrDefault() {
+    return retries == null ? 0 : retries;
   }
 
   /** A new YAML run configuration for a target, as {@code computetarget attach} writes it. */

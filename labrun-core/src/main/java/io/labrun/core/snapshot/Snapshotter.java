@@ -97,6 +97,11 @@ public final class Snapshotter {
     return takeReport(project).snapshot();
   }
 
+  /** A snapshot taken earlier, by its id. */
+  public Snapshot load(String snapshotId) {
+    return Snapshot.load(store, snapshotId);
+  }
+
   /** Like {@link #take}, also telling how many files were read and which were skipped. */
   public SnapshotReport takeReport(Project project) {
     long scanStart = epochNanos(Instant.now());

@@ -9,7 +9,9 @@ import java.util.Map;
  * What the user asked for: {@code labrun experiment submit -c RUNCONFIG SCRIPT ARGS...}.
  *
  * @param params values recorded as the run's params (a sweep's grid values), may be empty
- * @param timeout null for none
+ * @param timeout null for the run configuration's {@code Timeout} (or none)
+ * @param attempt 1 for a first run, n for its n-th try (see {@code RetryPolicy})
+ * @param retryOf the id of the first attempt when this is a retry, else null
  */
 public record SubmitRequest(
     Project project,
@@ -18,14 +20,32 @@ public record SubmitRequest(
     List<String> arguments,
     Map<String, String> params,
     String sweepId,
-    Duration timeout) {
+    Duration timeout,
+    int attempt,
+    String retryOf) {
+
+  /** Recorded with every retry: the id of the first attempt, common to all attempts of a run. */
+  public static final String RETRY_OF = "retry_of";
 
   public SubmitRequest {
     arguments = List.copyOf(arguments);
     params = params == null ? Map.of() : Map.copyOf(params);
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempt counts from 1");
+    }
+  }
+
+  public SubmitRequest(Project project, String runConfiguration, String script, List<String> arguments, Map<String, String> params, String sweepId,
+      Duration timeout) {
+    this(project, runConfiguration, script, arguments, params, sweepId, timeout, 1, null);
   }
 
   public static SubmitRequest of(Project project, String runConfiguration, String script, List<String> arguments) {
     return new SubmitRequest(project, runConfiguration, script, arguments, Map.of(), null, null);
+  }
+
+  /** The next try of the run {@code firstRunId} (this request's first attempt). */
+  public SubmitRequest retry(String firstRunId) {
+    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, attempt + 1, firstRunId);
   }
 }

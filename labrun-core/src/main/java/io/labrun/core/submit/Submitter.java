@@ -7,6 +7,8 @@ import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.RunPlan;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.config.Durations;
+import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunIds;
 import io.labrun.core.run.RunStatus;
@@ -18,13 +20,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The submit use case: resolve the request, snapshot the project, record the run, materialize its
- * working folder, prepare the environment and start it on its target. Returns as soon as the run is
+ * The submit use case: resolve the request, snapshot the project, record the run (Queued), then
+ * start it: materialize its working folder, prepare the environment and launch it on its target.
+ * A sweep records all its runs first ({@link #queue}) and starts them as slots free up. Returns as soon as the run is
  * going; following its output and recording its end are {@link RunFollower} and {@link
  * RunFinisher}'s work. A failure at any step leaves the run recorded as Failed, never stuck.
  */
@@ -37,6 +42,15 @@ public final class Submitter {
   private final Clock clock;
   private final String user;
   private final String host;
+  // The runs of a sweep share their files: resolved and loaded once, not once per run.
+  private volatile Remembered<List<Object>, RunPlanner.Resolved> lastResolved;
+  private volatile Remembered<String, Snapshot> lastSnapshot;
+
+  private record Remembered<K, V>(K key, V value) {}
+
+  // Runs recorded here get increasing creation times, a millisecond apart at least: history (which
+  // keeps milliseconds) lists a sweep's runs in the order they were recorded.
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
 
   public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host) {
     this.planner = planner;
@@ -49,42 +63,139 @@ public final class Submitter {
     this.host = host;
   }
 
-  /** A started run. */
+  /** A started run; {@code execution} is null when the run was canceled before it started. */
   public record Submission(Run run, RunPlan plan, Execution execution) {}
 
+  /**
+   * What runs start from: the project's snapshot and git state. A sweep takes it once for all of
+   * its runs (they run the same code), a submit once for its run.
+   */
+  public record Source(Snapshot snapshot, GitInfo git) {}
+
+  /** A run recorded as Queued, with its request resolved against the project's files. */
+  public record Pending(Run run, SubmitRequest request, RunPlanner.Resolved resolved, Snapshot snapshot) {}
+
   public Submission submit(SubmitRequest request, RunEvents events) {
-    RunPlanner.Resolved r = planner.resolve(request);
-    ComputeTarget target = targets.forSpec(r.target());
-    if (!r.configuration().tracked()) {
+    Pending pending = queue(request);
+    events.status(pending.run());
+    return start(pending, events);
+  }
+
+  /** Checks the request, snapshots the project and records the run as Queued. */
+  public Pending queue(SubmitRequest request) {
+    RunPlanner.Resolved r = resolveTracked(request);
+    return record(request, r, source(r.project()));
+  }
+
+  public Source source(Project project) {
+    return new Source(snapshots.take(project), GitInfo.of(project.root()));
+  }
+
+  /** What a recorded run started from: for its retries, which run the same code again. */
+  public Source sourceOf(Run run) {
+    return new Source(snapshot(run.snapshotId()), new GitInfo(run.gitCommit(), run.gitDirty()));
+  }
+
+  /** Checks a request against the project's files without recording anything; throws what submit would. */
+  public void check(SubmitRequest request) {
+    resolveTracked(request);
+  }
+
+  /** Records a run as Queued, to be started later with {@link #start}. */
+  public Pending queue(SubmitRequest request, Source source) {
+    return record(request, resolveTracked(request), source);
+  }
+
+  /** A run recorded Queued earlier (maybe by another labrun process), resolved again to start it. */
+  public Pending pending(Run queued, SubmitRequest request) {
+    return new Pending(queued, request, resolveTracked(request), snapshot(queued.snapshotId()));
+  }
+
+  private Snapshot snapshot(String id) {
+    Remembered<String, Snapshot> last = lastSnapshot;
+    if (last != null && last.key().equals(id)) {
+      return last.value();
+    }
+    Snapshot loaded = snapshots.load(id);
+    lastSnapshot = new Remembered<>(id, loaded);
+    return loaded;
+  }
+
+  /** Resolves the request's files (the same for every run of a sweep) and expands its arguments. */
+  private RunPlanner.Resolved resolveTracked(SubmitRequest request) {
+    List<Object> key = List.of(request.project().root(), request.runConfiguration(), String.valueOf(request.script()));
+    Remembered<List<Object>, RunPlanner.Resolved> last = lastResolved;
+    RunPlanner.Resolved files;
+    if (last != null && last.key().equals(key)) {
+      files = last.value();
+    } else {
+      files = planner.resolve(request);
+      lastResolved = new Remembered<>(key, files);
+    }
+    if (!files.configuration().tracked()) {
       throw new IllegalArgumentException("untracked runs are started by UntrackedRun");
     }
-    Instant created = clock.instant();
+    return new RunPlanner.Resolved(files.project(), files.configuration(), files.target(), files.script(),
+        files.configuration().expandArguments(files.script(), request.arguments()), files.conda(), files.spark());
+  }
+
+  private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source) {
+    Instant created = lastCreated.updateAndGet(previous -> {
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      return now.isAfter(previous) ? now : previous.plusMillis(1);
+    });
     String runId = RunIds.next(r.project().name(), created);
-    Snapshot snapshot = snapshots.take(r.project());
-    GitInfo git = GitInfo.of(r.project().root());
-    Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("project_root", r.project().root().toString());
+    attributes.put(Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()));
+    attributes.put(Reconciler.SUBMITTER_HOST, host);
+    if (request.retryOf() != null) {
+      attributes.put(SubmitRequest.RETRY_OF, request.retryOf());
+    }
+    Duration timeout = timeout(request, r);
+    if (timeout != null) {
+      attributes.put("timeout", Durations.format(timeout));
+    }
     Run run = new Run(runId, r.project().name(), r.configuration().name(), r.target().name(), r.target().type().configName(),
-        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), SecretNames.redact(env), user, host,
-        git.commit(), git.dirty(), snapshot.id(), created, null, null, RunStatus.QUEUED, null, null, request.sweepId(), 1,
-        Map.of("project_root", r.project().root().toString(),
-            Reconciler.SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()),
-            Reconciler.SUBMITTER_HOST, host));
+        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), SecretNames.redact(r.configuration().environment()), user, host,
+        source.git().commit(), source.git().dirty(), source.snapshot().id(), created, null, null, RunStatus.QUEUED, null, null,
+        request.sweepId(), request.attempt(), attributes);
     store.create(run);
     if (!request.params().isEmpty()) {
       store.putParams(runId, request.params());
     }
+    return new Pending(run, request, r, source.snapshot());
+  }
+
+  private static Duration timeout(SubmitRequest request, RunPlanner.Resolved r) {
+    return request.timeout() != null ? request.timeout() : r.configuration().timeout();
+  }
+
+  /**
+   * Materializes the run's working folder, prepares its environment and starts it. A run canceled
+   * while it waited (another process moved it on) is returned as it is, without an execution.
+   */
+  public Submission start(Pending pending, RunEvents events) {
+    RunPlanner.Resolved r = pending.resolved();
+    Run run = pending.run();
+    String runId = run.id();
+    ComputeTarget target = targets.forSpec(r.target());
+    Run preparing = run.withStatus(RunStatus.PREPARING, clock.instant());
+    if (!store.update(preparing, RunStatus.QUEUED)) {
+      return new Submission(store.find(runId).orElse(run), null, null);
+    }
+    run = preparing;
     events.status(run);
     Path stateDir = paths.runState(runId);
     try {
       Path workDir = stateDir.resolve("work");
       Files.createDirectories(stateDir);
       if (target.needsLocalWorkDir()) {
-        snapshots.materialize(snapshot, workDir);
+        snapshots.materialize(pending.snapshot(), workDir);
       }
+      Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
       RunPlan plan = new RunPlan(run, r.project(), r.configuration(), r.target(), r.scriptArguments(), env, r.conda(), r.spark(),
-          stateDir, workDir, request.timeout());
-      run = move(run, RunStatus.PREPARING);
-      events.status(run);
+          stateDir, workDir, timeout(pending.request(), r));
       target.prepare(plan, events);
       Execution execution = target.launch(plan);
       Run running = run.withStatus(RunStatus.RUNNING, clock.instant());
@@ -109,14 +220,6 @@ public final class Submitter {
       fail(run, "labrun failed to start the run: " + e);
       throw e;
     }
-  }
-
-  private Run move(Run run, RunStatus next) {
-    Run moved = run.withStatus(next, clock.instant());
-    if (!store.update(moved, run.status())) {
-      throw new LabrunException(ExitCode.RUN_FAILED, "run " + run.id() + " was changed by another labrun process (canceled?) before it started");
-    }
-    return moved;
   }
 
   private void fail(Run run, String why) {

@@ -27,7 +27,7 @@ public final class PythonRuntime {
 
   /** Every file shipped; a test checks this against the {@code python/} folder of the source. */
   static final List<String> FILES =
-      List.of("labrun_supervisor.py", "labrun_env.py", "labrun/__init__.py", "labrun/_writer.py", "azureml/logging/__init__.py");
+      List.of("labrun_supervisor.py", "labrun_env.py", "labrun_zygote.py", "labrun/__init__.py", "labrun/_writer.py", "azureml/logging/__init__.py");
 
   /** An unpacked runtime: the folder to put on {@code PYTHONPATH}, and the supervisor script in it. */
   public record Installed(Path pythonPath, Path supervisor) {}

@@ -27,37 +27,53 @@ import java.util.concurrent.TimeUnit;
  * process when this JVM started it (to notice its end at once); otherwise finds it by pid.
  */
 final class LocalExecution implements Execution {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private final ComputeTargetSpec spec;
   private final Path state;
   private final Path work;
-  private final Process supervisor;
+  private final SupervisorProcess supervisor;
   private SupervisorState supervisorState;
-  /** The supervisor's pid as recorded at launch, and when: enough to find it before it wrote its own file. */
-  private final Long recordedPid;
-  private final Instant recordedAt;
 
-  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, Process supervisor, SupervisorState supervisorState, Long recordedPid, Instant recordedAt) {
+  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor, SupervisorState supervisorState) {
     this.spec = spec;
     this.state = state;
     this.work = work;
     this.supervisor = supervisor;
     this.supervisorState = supervisorState;
-    this.recordedPid = recordedPid;
-    this.recordedAt = recordedAt;
   }
 
-  /**
-   * A run whose supervisor this process just started. It does not wait for the script to start:
-   * the supervisor's own files say how that went, and {@link #poll} notices a supervisor that died
-   * without a word.
-   */
-  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, Process supervisor) {
-    return new LocalExecution(spec, state, work, supervisor, null, null, null);
+  /** Waits until the supervisor has started the script (or failed to), so the run's pids are known. */
+  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor) throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    long pause = 1;
+    while (System.nanoTime() < deadline) {
+      Optional<SupervisorState> s = readState(state);
+      if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
+        return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
+      }
+      if (!supervisor.isAlive()) {
+        s = readState(state);
+        if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
+          return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
+        }
+        throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "
+            + tail(state.resolve("supervisor.log")));
+      }
+      try {
+        supervisor.awaitStarted(Duration.ofMillis(pause));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      pause = Math.min(pause * 2, 20);
+    }
+    supervisor.handle().ifPresent(ProcessHandle::destroy);
+    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve("supervisor.log")));
   }
 
-  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work, Long recordedPid, Instant recordedAt) {
+  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work) {
     try {
-      return new LocalExecution(spec, state, work, null, readState(state).orElse(null), recordedPid, recordedAt);
+      return new LocalExecution(spec, state, work, null, readState(state).orElse(null));
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot read the run's state in " + state + ": " + e.getMessage(), e);
     }
@@ -66,10 +82,9 @@ final class LocalExecution implements Execution {
   @Override
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>();
-    if (supervisor != null) {
-      a.put("supervisor_pid", Long.toString(supervisor.pid()));
-    } else if (supervisorState != null) {
+    if (supervisorState != null) {
       a.put("supervisor_pid", Long.toString(supervisorState.pid()));
+      a.put("pid", Long.toString(supervisorState.childPid()));
     }
     a.put("state_dir", state.toString());
     return a;
@@ -109,16 +124,14 @@ final class LocalExecution implements Execution {
     if (exit.isPresent()) {
       return exit;
     }
-    String log = tail(state.resolve("supervisor.log"));
     return Optional.of(ExitRecord.lost(Instant.now(), "the supervisor of the run"
-        + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")") + " is gone without recording how the script ended"
-        + ("(no output)".equals(log) ? "" : " (it said: " + log + ")")));
+        + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")") + " is gone without recording how the script ended"));
   }
 
   @Override
   public void awaitChange(Duration max) throws InterruptedException {
     if (supervisor != null) {
-      supervisor.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+      supervisor.waitFor(max);
     } else {
       Thread.sleep(max.toMillis());
     }
@@ -187,21 +200,13 @@ final class LocalExecution implements Execution {
   /** The supervisor's process if it still runs (the same process: pid and start time match). */
   private Optional<ProcessHandle> supervisorHandle() {
     if (supervisor != null) {
-      return supervisor.isAlive() ? Optional.of(supervisor.toHandle()) : Optional.empty();
+      return supervisor.handle();
     }
-    long pid;
-    Instant startedAround;
-    if (supervisorState != null) {
-      pid = supervisorState.pid();
-      startedAround = supervisorState.started();
-    } else if (recordedPid != null) {
-      pid = recordedPid; // launched, but it has not written its own file yet
-      startedAround = recordedAt;
-    } else {
+    if (supervisorState == null) {
       return Optional.empty();
     }
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startedAround == null || h.info().startInstant()
-        .map(t -> Math.abs(t.toEpochMilli() - startedAround.toEpochMilli()) < 60_000)
+    return ProcessHandle.of(supervisorState.pid()).filter(ProcessHandle::isAlive).filter(h -> h.info().startInstant()
+        .map(t -> Math.abs(t.toEpochMilli() - supervisorState.started().toEpochMilli()) < 60_000)
         .orElse(true));
   }
 

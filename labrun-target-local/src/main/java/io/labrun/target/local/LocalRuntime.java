@@ -16,6 +16,7 @@ import java.util.Map;
  * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
  * @param logLimitBytes output kept per run before the middle is dropped
  * @param environments the cached venvs of {@code PrepareEnvironment: true}
+ * @param supervisors what starts the runs' supervisors (close it when done with the runtime)
  */
 public record LocalRuntime(
     Path pythonDir,
@@ -26,7 +27,14 @@ public record LocalRuntime(
     Path sharedRoot,
     long logLimitBytes,
     int killGraceSeconds,
-    LocalEnvironments environments) {
+    LocalEnvironments environments,
+    Supervisors supervisors) {
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
+
+  public LocalRuntime(Path pythonDir, Path supervisorScript, String supervisorPython, Map<String, String> baseEnvironment,
+      List<String> finalizeCommand, Path sharedRoot, long logLimitBytes, int killGraceSeconds, LocalEnvironments environments) {
+    this(pythonDir, supervisorScript, supervisorPython, baseEnvironment, finalizeCommand, sharedRoot, logLimitBytes, killGraceSeconds, environments,
+        new Supervisors());
+  }
 }

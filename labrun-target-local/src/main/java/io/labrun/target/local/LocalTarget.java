@@ -79,21 +79,7 @@ public final class LocalTarget implements ComputeTarget {
       LaunchSpec launch = new LaunchSpec(command, plan.workDir().toString(), env, runtime.logLimitBytes(),
           plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), ProcessHandle.current().pid(), finalize);
       Files.writeString(state.resolve("launch.json"), launch.toJson());
-      List<String> cmd = new ArrayList<>();
-      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-        cmd.add("/usr/bin/setsid"); // its own session from the first instruction: Ctrl-C never reaches it
-      }
-      cmd.add(runtime.supervisorPython());
-      cmd.add(runtime.supervisorScript().toString());
-      cmd.add(state.toString());
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .directory(plan.workDir().toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(state.resolve("supervisor.log").toFile())
-          .redirectErrorStream(true);
-      pb.environment().clear();
-      pb.environment().putAll(runtime.baseEnvironment());
-      Process supervisor = pb.start();
+      SupervisorProcess supervisor = runtime.supervisors().start(runtime, state, plan.workDir());
       return LocalExecution.started(spec, state, plan.workDir(), supervisor);
     } catch (IOException e) {
       throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start the run's supervisor with '" + runtime.supervisorPython() + "': " + e.getMessage()
@@ -103,8 +89,7 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    String pid = run.attributes().get("supervisor_pid");
-    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"), pid == null ? null : Long.valueOf(pid), run.started());
+    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"));
   }
 
   @Override

@@ -1,0 +1,80 @@
+package io.labrun.cli.run;
+
+import io.labrun.cli.CliContext;
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.submit.RunFollower;
+import io.labrun.core.sweep.RetryPolicy;
+import io.labrun.core.sweep.RunAttempts;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How {@code experiment submit} watches its run's attempts: prints each attempt's id when it starts,
+ * streams its output live, says when it is tried again. Ctrl-C stops watching, not the run (and no
+ * further attempt is made).
+ */
+final class SubmitWatch implements RunAttempts.Watch {
+  private final CliContext ctx;
+  private final TerminalEvents events;
+  private final RetryPolicy policy;
+
+  SubmitWatch(CliContext ctx, TerminalEvents events, RetryPolicy policy) {
+    this.ctx = ctx;
+    this.events = events;
+    this.policy = policy;
+  }
+
+  @Override
+  public TerminalEvents events() {
+    return events;
+  }
+
+  @Override
+  public void changed(Run run) {
+    if (run.status() == RunStatus.RUNNING) {
+      ctx.err().println("RunId: " + run.id() + (run.attempt() > 1 ? " (attempt " + run.attempt() + " of " + policy.maxAttempts() + ")" : ""));
+      ctx.err().flush();
+    }
+  }
+
+  @Override
+  public Optional<ExitRecord> await(Run run, Execution execution) {
+    Thread hook = new Thread(() -> {
+      ctx.err().println();
+      ctx.err().println("labrun: stopped watching; run " + run.id() + " goes on. Follow it with: labrun experiment logs -r " + run.id() + " --follow");
+      ctx.err().flush();
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return new RunFollower(execution, 0).follow(events, () -> false);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook has said its word
+      }
+    }
+  }
+
+  @Override
+  public boolean mayStart() {
+    return true;
+  }
+
+  @Override
+  public boolean pause(Duration delay, Run failed, int nextAttempt) {
+    ctx.err().println("labrun: run " + failed.id() + " " + failed.status().display() + " (" + failed.statusDetail() + "), which was not the script's doing; trying again in "
+        + delay.toMillis() / 1000.0 + " s (attempt " + nextAttempt + " of " + policy.maxAttempts() + ")");
+    ctx.err().flush();
+    try {
+      Thread.sleep(delay.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.labrun.cli.run;
+
+import io.labrun.cli.CliContext;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.submit.Reconciler;
+import io.labrun.core.sweep.SweepRuns;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hands a sweep over to a labrun process of its own ({@code labrun internal sweep-resume ID}),
+ * detached from the terminal, so that its runs go on being started, retried and recorded when the
+ * user lets go of it (Ctrl-C not on a terminal, {@code --detach}). Its output goes to {@code
+ * DATA/sweeps/ID.log}.
+ */
+final class SweepHandover {
+  private SweepHandover() {}
+
+  /** Starts the process that drives the sweep on; returns its pid. */
+  static long start(CliContext ctx, String sweepId) {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up do not reach it
+    }
+    cmd.addAll(ctx.wiring().selfCommand());
+    cmd.addAll(List.of("internal", "sweep-resume", sweepId));
+    Path log = ctx.paths().dataDir().resolve("sweeps").resolve(sweepId + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(ctx.cwd().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectErrorStream(true);
+    pb.environment().clear();
+    pb.environment().putAll(ctx.env());
+    try {
+      Files.createDirectories(log.getParent());
+      long pid = pb.start().pid();
+      claimQueued(ctx.wiring().store(), sweepId, pid, ctx.wiring().host());
+      return pid;
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot start a labrun process to drive sweep " + sweepId + " on: " + e.getMessage()
+          + "; its runs not started yet will end Lost", e);
+    }
+  }
+
+  /**
+   * Records {@code pid} as the process that will start the sweep's Queued runs, so that a labrun
+   * command reconciling them meanwhile does not take them for lost.
+   */
+  static void claimQueued(RunStore store, String sweepId, long pid, String host) {
+    for (Run r : SweepRuns.all(store, sweepId)) {
+      if (r.status() == RunStatus.QUEUED) {
+        store.update(r.withAttribute(Reconciler.SUBMITTER_PID, Long.toString(pid)).withAttribute(Reconciler.SUBMITTER_HOST, host), RunStatus.QUEUED);
+      }
+    }
+  }
+}

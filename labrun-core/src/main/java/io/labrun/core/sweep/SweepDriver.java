@@ -1,0 +1,300 @@
+package io.labrun.core.sweep;
+
+import io.labrun.core.execution.Execution;
+import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.submit.RunFollower;
+import io.labrun.core.submit.SubmitRequest;
+import io.labrun.core.tracking.RunEvents;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a sweep's points with at most {@code parallel} of them going at once: one thread per slot,
+ * each taking the next point in order through {@link RunAttempts} (start, wait, record, retry).
+ * Each run is independent: one failing does not stop the others. The sweep ends when every point
+ * has ended; it can also be stopped early (its stop condition was met: runs not yet started are
+ * recorded Canceled, runs going finish), canceled (every run of it stops) or let go (nothing more
+ * is started here; runs going go on, and another process can drive the sweep on).
+ */
+public final class SweepDriver implements AutoCloseable {
+  private static final Duration LIVE_METRICS_EVERY = Duration.ofMillis(500);
+
+  /** What a driver tells whoever shows the sweep; called from the slots' threads. */
+  public interface Listener {
+    default void changed(PointView view) {}
+
+    default void note(String message) {}
+  }
+
+  /** A point and its latest attempt, with the last metric value it logged ({@code name=value}). */
+  public record PointView(Sweep.Point point, Run run, String lastMetric) {}
+
+  private enum Mode { DRIVING, STOPPING, CANCELING, LETTING_GO }
+
+  private final Sweep sweep;
+  private final RunAttempts attempts;
+  private final RunStore store;
+  private final SweepFiles files;
+  private final LabrunPaths paths;
+  private final Listener listener;
+  private final Clock clock;
+  private final ExecutorService slots;
+  private final CountDownLatch wake = new CountDownLatch(1);
+  private final Map<Integer, PointView> views = new ConcurrentHashMap<>();
+  private final Map<String, Execution> going = new ConcurrentHashMap<>();
+  private final AtomicInteger slotNames = new AtomicInteger();
+  private volatile Mode mode = Mode.DRIVING;
+  private volatile String stopReason;
+
+  public SweepDriver(Sweep sweep, RunAttempts attempts, RunStore store, SweepFiles files, LabrunPaths paths, Listener listener, Clock clock) {
+    this.clock = clock;
+    this.sweep = sweep;
+    this.attempts = attempts;
+    this.store = store;
+    this.files = files;
+    this.paths = paths;
+    this.listener = listener;
+    this.slots = Executors.newFixedThreadPool(sweep.parallel(), r -> {
+      Thread t = new Thread(r, "sweep-slot-" + slotNames.incrementAndGet());
+      t.setDaemon(true); // a slot never keeps the JVM alive: the runs themselves are detached
+      return t;
+    });
+  }
+
+  /** Starts driving every point whose run has not ended for good, in point order. */
+  public void start() {
+    Map<String, Run> latest = SweepRuns.latestAttempts(SweepRuns.all(store, sweep.id()));
+    for (Sweep.Point p : sweep.points()) {
+      Run run = latest.get(p.firstRunId());
+      if (run == null) {
+        continue; // deleted from the history meanwhile
+      }
+      views.put(p.index(), new PointView(p, run, null));
+      if (!run.status().isFinal() || RetryPolicy.retryable(run) && run.attempt() < sweep.retryPolicy().maxAttempts()) {
+        slots.execute(() -> drive(p, run));
+      }
+    }
+    slots.shutdown();
+  }
+
+  /** Waits up to {@code max} for the sweep to end; true when it has. */
+  public boolean awaitDone(Duration max) throws InterruptedException {
+    return slots.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The latest state of every point, in point order. */
+  public List<PointView> views() {
+    List<PointView> out = new ArrayList<>();
+    for (Sweep.Point p : sweep.points()) {
+      PointView v = views.get(p.index());
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** Why the sweep stopped early, or null. */
+  public String stopReason() {
+    return stopReason;
+  }
+
+  /** Stops early: runs not started are recorded Canceled ("not started"), runs going finish. */
+  public void stop(String reason) {
+    synchronized (this) {
+      if (mode != Mode.DRIVING) {
+        return;
+      }
+      mode = Mode.STOPPING;
+      stopReason = reason;
+    }
+    wake.countDown();
+    listener.note("stopping the sweep: " + reason + "; runs not started yet are canceled, runs going finish");
+    cancelQueued("not started: " + reason);
+  }
+
+  /** Cancels the sweep: runs not started are recorded Canceled, runs going are stopped. */
+  public void cancel() {
+    mode = Mode.CANCELING;
+    files.markCanceled(sweep.id());
+    wake.countDown();
+    cancelQueued("canceled");
+    for (Execution e : going.values()) {
+      cancel(e);
+    }
+  }
+
+  /**
+   * Lets go: starts nothing more; runs going go on unwatched. Returns once every slot has let go
+   * (a run being started is started first), or after {@code max}.
+   */
+  public void letGo(Duration max) throws InterruptedException {
+    mode = Mode.LETTING_GO;
+    wake.countDown();
+    slots.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** True when some run of the sweep has not ended for good (the sweep needs a driver). */
+  public boolean unfinished() {
+    for (PointView v : views.values()) {
+      Run r = v.run();
+      if (!r.status().isFinal() || mode == Mode.LETTING_GO && RetryPolicy.retryable(r) && r.attempt() < sweep.retryPolicy().maxAttempts()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    slots.shutdownNow();
+  }
+
+  private void drive(Sweep.Point p, Run latest) {
+    if (mode == Mode.LETTING_GO) {
+      return;
+    }
+    if (mode == Mode.DRIVING && files.canceled(sweep.id())) {
+      mode = Mode.CANCELING; // 'experiment cancel --sweep' from another process: it cancels the runs
+      wake.countDown();
+    }
+    try {
+      if (mode != Mode.DRIVING && latest.status() == RunStatus.QUEUED) {
+        cancelQueued(latest, mode == Mode.CANCELING ? "canceled" : "not started: " + stopReason);
+        return;
+      }
+      SubmitRequest request = sweep.request(p.params());
+      request = new SubmitRequest(request.project(), request.runConfiguration(), request.script(), request.arguments(), request.params(),
+          request.sweepId(), request.timeout(), latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
+      RunAttempts.Outcome outcome = attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
+      if (outcome.error() != null) {
+        listener.note("run " + outcome.run().id() + " could not start: " + outcome.error().getMessage());
+      }
+    } catch (RuntimeException e) {
+      // One run's trouble is not the sweep's: record it and go on with the next point.
+      listener.note("point " + (p.index() + 1) + " (" + p.params() + "): " + e.getMessage());
+      store.find(latest.id()).ifPresent(r -> views.put(p.index(), new PointView(p, r, null)));
+    }
+  }
+
+  private void cancelQueued(String detail) {
+    for (PointView v : views.values()) {
+      Run current = store.find(v.run().id()).orElse(v.run());
+      if (current.status() == RunStatus.QUEUED) {
+        cancelQueued(current, detail);
+      }
+    }
+  }
+
+  private void cancelQueued(Run run, String detail) {
+    Run canceled = run.withExit(null, detail).withStatus(RunStatus.CANCELED, clock.instant());
+    if (store.update(canceled, RunStatus.QUEUED)) {
+      update(pointOf(run), canceled);
+    }
+  }
+
+  private Sweep.Point pointOf(Run run) {
+    String first = SweepRuns.firstId(run);
+    return sweep.points().stream().filter(p -> p.firstRunId().equals(first)).findFirst().orElseThrow();
+  }
+
+  private void update(Sweep.Point p, Run run) {
+    PointView old = views.get(p.index());
+    String metric = old != null && old.run().id().equals(run.id()) ? old.lastMetric() : null;
+    if (run.status().isFinal()) {
+      metric = LiveMetrics.lastOf(store.metricSummaries(run.id()), sweep.rankingMetric()).orElse(metric);
+    }
+    PointView v = new PointView(p, run, metric);
+    views.put(p.index(), v);
+    listener.changed(v);
+  }
+
+  private static void cancel(Execution e) {
+    try {
+      e.cancel();
+    } catch (IOException | RuntimeException ignored) {
+      // its target is unreachable: the run is recorded when it is reached again
+    }
+  }
+
+  /** One slot's view of the attempts of one point. */
+  private final class Slot implements RunAttempts.Watch {
+    private final Sweep.Point point;
+
+    Slot(Sweep.Point point) {
+      this.point = point;
+    }
+
+    @Override
+    public RunEvents events() {
+      return new RunEvents() {
+        @Override
+        public void progress(String message) {
+          listener.note(message);
+        }
+      };
+    }
+
+    @Override
+    public void changed(Run run) {
+      update(point, run);
+      if (run.status() == RunStatus.COMPLETED && sweep.stopWhen() != null && sweep.stopWhen().metBy(store.metricSummaries(run.id()))) {
+        stop("'" + sweep.stopWhen() + "' met by run " + run.id());
+      }
+    }
+
+    @Override
+    public Optional<ExitRecord> await(Run run, Execution execution) {
+      going.put(run.id(), execution);
+      try {
+        if (mode == Mode.CANCELING) {
+          cancel(execution);
+        }
+        LiveMetrics live = new LiveMetrics(paths.runState(run.id()).resolve("metrics"), sweep.rankingMetric(), LIVE_METRICS_EVERY);
+        return new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> {
+          live.poll().ifPresent(m -> {
+            views.put(point.index(), new PointView(point, run, m));
+            listener.changed(views.get(point.index()));
+          });
+          return mode == Mode.LETTING_GO;
+        });
+      } finally {
+        going.remove(run.id());
+      }
+    }
+
+    @Override
+    public boolean mayStart() {
+      return mode == Mode.DRIVING && !files.canceled(sweep.id());
+    }
+
+    @Override
+    public boolean pause(Duration delay, Run failed, int nextAttempt) {
+      if (failed.status().isFinal()) {
+        listener.note("run " + failed.id() + " " + failed.status().display() + " (" + failed.statusDetail() + "); trying again in "
+            + delay.toMillis() / 1000.0 + " s (attempt " + nextAttempt + " of " + sweep.retryPolicy().maxAttempts() + ")");
+      }
+      try {
+        return !wake.await(delay.toMillis(), TimeUnit.MILLISECONDS) && mayStart();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+}
