@@ -25,6 +25,7 @@ export DOCKER_HOST
 start PostgreSQL scripts/test-env/postgres.sh
 start Spark scripts/test-env/spark.sh
 start Chromium scripts/test-env/chromium.sh
+start sshd scripts/test-env/sshd.sh
 
 log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"

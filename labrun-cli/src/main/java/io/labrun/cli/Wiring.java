@@ -32,6 +32,7 @@ import io.labrun.target.docker.DockerTarget;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
 import io.labrun.target.spark.ClusterTarget;
+import io.labrun.target.ssh.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class Wiring implements AutoCloseable {
   private LocalRuntime localRuntime;
   private PythonRuntime.Installed python;
   private DockerRuntime dockerRuntime;
+  private SshTargets sshTargets;
 
   Wiring(CliContext ctx) {
     this.ctx = ctx;
@@ -147,6 +149,7 @@ public final class Wiring implements AutoCloseable {
         }
         yield new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env());
       }
+      case REMOTE, REMOTE_DOCKER -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local, docker or cluster target");
     };
@@ -175,6 +178,16 @@ public final class Wiring implements AutoCloseable {
     } catch (LabrunException e) {
       return Optional.empty();
     }
+  }
+
+  /** The SSH targets and their connections (one per host for this command, closed with it). */
+  public SshTargets sshTargets() {
+    if (sshTargets == null) {
+      Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
+      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(),
+          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null));
+    }
+    return sshTargets;
   }
 
   private PythonRuntime.Installed python() {
@@ -281,6 +294,9 @@ public final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sshTargets != null) {
+      sshTargets.close();
+    }
     if (localRuntime != null) {
       localRuntime.supervisors().close();
     }

@@ -48,7 +48,7 @@ class ConfigCommandsTest {
   @Test
   void attachWithPasswordStoresItEncryptedAndNeverShowsIt() throws Exception {
     Cli.Result r = cli.run(project, "hunter2-Secret\n", "computetarget", "attach", "--name", "vm", "--type", "remotedocker",
-        "--address", "10.1.2.3:2222", "--username", "me", "--password-stdin");
+        "--address", "10.1.2.3:2222", "--username", "me", "--password-stdin", "--no-connect");
     assertThat(r.code()).as(r.toString()).isZero();
     String compute = Files.readString(project.resolve("aml_config/vm.compute"));
     assertThat(compute).contains("enc:v1:").doesNotContain("hunter2").contains("port: 2222").contains("address: ");
@@ -67,7 +67,7 @@ class ConfigCommandsTest {
 
   @Test
   void passwordOnTheCommandLineWorksButWarns() throws Exception {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "-n", "vm", "-t", "remote", "-a", "host", "-u", "me", "--password=pw123456");
+    Cli.Result r = cli.in(project, "computetarget", "attach", "-n", "vm", "-t", "remote", "-a", "host", "-u", "me", "--password=pw123456", "--no-connect");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.err()).contains("shell history");
     assertThat(Files.readString(project.resolve("aml_config/vm.compute"))).doesNotContain("pw123456").contains("userManagedEnvironment: true");
@@ -75,14 +75,14 @@ class ConfigCommandsTest {
 
   @Test
   void generatedKeyStaysOutOfTheProjectAndItsPublicLineIsPrinted() throws Exception {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "-n", "gpu1", "-t", "remotedocker", "-a", "gpu.example", "-u", "me", "--generate-ssh-key");
+    Cli.Result r = cli.in(project, "computetarget", "attach", "-n", "gpu1", "-t", "remotedocker", "-a", "gpu.example", "-u", "me", "--generate-ssh-key", "--no-connect");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).containsPattern("ssh-ed25519 AAAA[A-Za-z0-9+/=]+ labrun:proj/gpu1");
     Path key = tmp.resolve("labrun/config/ssh/proj_gpu1_ed25519");
     assertThat(key).isRegularFile();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
     assertThat(Files.readString(project.resolve("aml_config/gpu1.compute"))).contains("sshKeyFile: ").contains(key.toString());
-    Cli.Result again = cli.in(project, "computetarget", "attach", "-n", "gpu1", "-t", "remotedocker", "-a", "gpu.example", "-u", "me", "--generate-ssh-key");
+    Cli.Result again = cli.in(project, "computetarget", "attach", "-n", "gpu1", "-t", "remotedocker", "-a", "gpu.example", "-u", "me", "--generate-ssh-key", "--no-connect");
     assertThat(again.code()).isEqualTo(2);
   }
 
@@ -128,7 +128,7 @@ class ConfigCommandsTest {
 
   @Test
   void detachRemovesTheTargetAndItsRunConfiguration() {
-    cli.in(project, "computetarget", "attach", "-n", "vm", "-t", "remote", "-a", "h", "-u", "me", "--generate-ssh-key");
+    cli.in(project, "computetarget", "attach", "-n", "vm", "-t", "remote", "-a", "h", "-u", "me", "--generate-ssh-key", "--no-connect");
     cli.in(project, "runconfiguration", "create", "-n", "vm-fast", "-t", "vm");
     Cli.Result r = cli.in(project, "computetarget", "detach", "vm");
     assertThat(r.code()).as(r.toString()).isZero();

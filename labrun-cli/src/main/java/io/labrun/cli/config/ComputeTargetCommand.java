@@ -87,6 +87,15 @@ public final class ComputeTargetCommand {
     @Option(names = "--force", description = "Replace an existing target of that name.")
     boolean force;
 
+    @Option(names = "--no-connect", description = "Write the files without connecting (a host that is down now); its host key is checked on first use.")
+    boolean noConnect;
+
+    @Option(names = "--accept-new-host-key", description = "Trust the host key the host shows now if it is not known yet (for scripts; a changed key is still refused).")
+    boolean acceptNewHostKey;
+
+    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...", description = "Trust a new host key only if it has this fingerprint (ssh-keygen -lf on the host's key).")
+    String hostKeyFingerprint;
+
     /** Exactly one way to log in. */
     static final class Credentials {
       @Option(names = {"-w", "--password"}, description = "SSH password (prefer --password-stdin: this one stays in your shell history).", arity = "0..1", interactive = true)
@@ -153,6 +162,12 @@ public final class ComputeTargetCommand {
           spec = spec.withSshKeyFile(key.toString());
           publicKeyLine = pair.publicKeyLine();
         }
+      }
+      if (hostKeyFingerprint != null) {
+        spec = spec.withHostKeyFingerprint(hostKeyFingerprint.strip());
+      }
+      if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER) && !noConnect) {
+        spec = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
       }
       configs.writeComputeTarget(spec);
       boolean wroteRunConfig = false;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     description = {
       "Remove what labrun built or left on this machine: its Docker environment images and stopped run containers",
       "(found by their labrun labels only; images in use are kept), the working folders of runs that are over,",
-      "and the cached venvs of local targets. Reports the space freed."
+      "the cached venvs of local targets, and on the SSH hosts of this project's remote and remotedocker targets",
+      "labrun's object cache, finished run folders and Docker images. Reports the space freed."
     })
 public final class CleanCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -55,12 +56,43 @@ public final class CleanCommand implements Callable<Integer> {
       }
     }
     report = report.plus(workFolders(store));
+    report = report.plus(remoteHosts());
     report = report.plus(ctx.wiring().localEnvironments().clean(store.unfinished().isEmpty()));
     report.removed().forEach(r -> ctx.out().println("removed " + r));
     report.kept().forEach(k -> ctx.out().println("kept " + k));
     ctx.out().println("Freed " + Runs.size(report.bytesFreed()) + " (" + report.removed().size() + " removed, " + report.kept().size() + " kept).");
     ctx.out().flush();
     return 0;
+  }
+
+  /** labrun's caches, finished run folders and (remotedocker) images on the SSH hosts of this project's targets. */
+  private CleanReport remoteHosts() {
+    io.labrun.core.config.ProjectConfigs configs;
+    try {
+      configs = ctx.wiring().configs(ctx.project(null));
+    } catch (LabrunException e) {
+      return CleanReport.empty(); // not in a project: no hosts to visit
+    }
+    CleanReport report = CleanReport.empty();
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    for (String name : configs.computeTargetNames()) {
+      io.labrun.core.config.ComputeTargetSpec spec;
+      try {
+        spec = configs.computeTarget(name).value();
+      } catch (LabrunException e) {
+        continue; // a broken file is reported when it is used
+      }
+      boolean ssh = spec.type() == io.labrun.core.config.TargetType.REMOTE || spec.type() == io.labrun.core.config.TargetType.REMOTE_DOCKER;
+      if (!ssh || spec.address() == null || !hosts.add(spec.type() + " " + spec.username() + "@" + spec.address() + ":" + spec.port())) {
+        continue;
+      }
+      try {
+        report = report.plus(ctx.wiring().sshTargets().clean(spec));
+      } catch (LabrunException e) {
+        ctx.warn(e.getMessage() + " (" + spec.address() + " was not cleaned)");
+      }
+    }
+    return report;
   }
 
   /** Working folders (and copies of collected outputs) of runs that are over or no longer in the history. */

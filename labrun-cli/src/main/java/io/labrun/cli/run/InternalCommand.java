@@ -65,6 +65,7 @@ public final class InternalCommand {
             io.labrun.cli.Main.run(c, sink, sink, args);
           }
         }
+        io.labrun.ssh.SshWarmup.run(java.nio.file.Files.createDirectories(tmp.resolve("ssh")));
         return 0;
       } finally {
         HistoryCommand.deleteTree(tmp);

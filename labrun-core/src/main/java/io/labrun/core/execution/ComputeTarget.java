@@ -21,6 +21,15 @@ public interface ComputeTarget {
         + "' runs on a target that labrun prepares no environment for");
   }
 
+  /**
+   * Whether the run's working folder must be written out on this machine before {@link #launch}.
+   * Targets that build it elsewhere from the snapshot (a remote host) say no, so submitting does
+   * not copy the whole project locally for nothing.
+   */
+  default boolean needsLocalWorkDir() {
+    return true;
+  }
+
   /** Starts the run detached from this process and returns once it has started. */
   Execution launch(RunPlan plan);
 

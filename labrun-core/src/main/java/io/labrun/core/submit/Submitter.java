@@ -220,7 +220,9 @@ public final class Submitter {
     try {
       Path workDir = stateDir.resolve("work");
       Files.createDirectories(stateDir);
-      snapshots.materialize(pending.snapshot(), workDir);
+      if (target.needsLocalWorkDir()) {
+        snapshots.materialize(pending.snapshot(), workDir);
+      }
       Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
       RunPlan plan = new RunPlan(run, r.project(), r.configuration(), r.target(), r.scriptArguments(), env, r.conda(), r.spark(),
           stateDir, workDir, timeout(pending.request(), r));

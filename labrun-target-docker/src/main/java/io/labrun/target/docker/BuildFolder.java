@@ -12,10 +12,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Writes an {@link ImageRecipe} as the tar stream a Docker build takes as its context. */
-final class BuildFolder {
+public final class BuildFolder {
   private BuildFolder() {}
 
-  static Path tar(ImageRecipe recipe, Path dir) throws IOException {
+  public static Path tar(ImageRecipe recipe, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tar = Files.createTempFile(dir, "context-", ".tar");
     try (OutputStream out = Files.newOutputStream(tar); TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {

@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id.
  */
 public final class DockerTarget implements ComputeTarget {
-  static final String LABEL_RUN = "io.labrun.run";
+  public static final String LABEL_RUN = "io.labrun.run";
   static final String LIB = "/labrun/lib";
   static final String STATE = "/labrun/state";
   static final String WORK = "/labrun/work";

@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
  * labelled with the environment's full hash, found again by it. A missing one is built under
  * the environment's lock, so concurrent runs build it once.
  */
-final class EnvironmentImages {
-  static final String REPOSITORY = "labrun-env";
-  static final String LABEL_MANAGED = "io.labrun.managed";
-  static final String LABEL_ENV = "io.labrun.env";
-  static final String LABEL_BASE = "io.labrun.base";
-  static final String LABEL_BASE_ID = "io.labrun.base-id";
+public final class EnvironmentImages {
+  public static final String REPOSITORY = "labrun-env";
+  public static final String LABEL_MANAGED = "io.labrun.managed";
+  public static final String LABEL_ENV = "io.labrun.env";
+  public static final String LABEL_BASE = "io.labrun.base";
+  public static final String LABEL_BASE_ID = "io.labrun.base-id";
   private final DockerRuntime runtime;
   private final DockerEngine engine;
 

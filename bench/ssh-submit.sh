@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Submit overhead on the remote target over SSH, against the test OpenSSH server of
+# scripts/test-env/sshd.sh (127.0.0.1, so the network costs nothing and what is left is labrun):
+#  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`, and
+#     (when the test Docker engine is up) `-c rdocker` against `ssh HOST docker run --rm IMAGE python3 noop.py`;
+#  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
+#     submit send, and the unchanged submit's time against the small project's.
+#   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/test-env/lib.sh"
+need_pkgs hyperfine
+runs="${1:-20}"; files="${2:-10000}"; mib="${3:-1024}"
+[[ -n ${LABRUN_TEST_SSH_PORT:-} ]] || eval "$("$root/scripts/test-env/sshd.sh")"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+export LABRUN_HOME="$work/home"
+labrun="$root/bin/labrun"
+host="$LABRUN_TEST_SSH_KEY_USER@$LABRUN_TEST_SSH_HOST"
+ssh_cmd="ssh -i $LABRUN_TEST_SSH_KEY -p $LABRUN_TEST_SSH_PORT -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile=$LABRUN_TEST_SSH_KNOWN_HOSTS $host"
+
+attach() {  # attach DIR: a project with target remote1
+  "$labrun" project init "$1" >/dev/null
+  (cd "$1" && "$labrun" computetarget attach --name remote1 --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$LABRUN_TEST_SSH_KEY_USER" --ssh-key "$LABRUN_TEST_SSH_KEY" --accept-new-host-key >/dev/null)
+  echo "pass" > "$1/noop.py"
+}
+sent() {  # sent RUN_ID: the sync_bytes_sent recorded with a run
+  python3 - "$LABRUN_HOME/data/labrun.db" "$1" <<'PY'
+import json, sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute("select attributes from runs where id = ?", (sys.argv[2],)).fetchone()
+a = json.loads(row[0]); print(a.get("sync_objects_sent"), "objects,", a.get("sync_bytes_sent"), "bytes of file content")
+PY
+}
+run_id() { grep -o 'RunId: [^ ]*' | cut -d' ' -f2; }
+medians() {  # medians JSON: one line per command, median and mean in ms
+  python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("median %7.1f ms  mean %7.1f ms  %s" % (r["median"] * 1000, r["mean"] * 1000, r["command"]))
+PY
+}
+
+attach "$work/small"
+echo pass | $ssh_cmd 'cat > noop.py'
+cd "$work/small"
+"$labrun" experiment submit -c remote1 noop.py >/dev/null 2>&1   # CDS archive, host key, ~/.labrun/lib on the host
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
+  "$ssh_cmd python3 noop.py" \
+  "$labrun experiment submit -c remote1 noop.py" >&2
+medians "$work/warm.json"
+
+if [[ -S /run/labrun-test/docker.sock ]]; then
+  image=labrun-test/python:bookworm
+  (cd "$work/small" && "$labrun" computetarget attach --name rdocker --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$LABRUN_TEST_SSH_KEY_USER" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
+  printf 'ArgumentVector: ["$file"]\nTarget: rdocker\nPrepareEnvironment: true\n' > "$work/small/aml_config/rdocker.runconfig"
+  env_image=$("$labrun" experiment prepare -p "$work/small" -c rdocker -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["reference"])')
+  export LABRUN_DOCKER_NETWORK=none
+  "$labrun" experiment submit -c rdocker noop.py >/dev/null 2>&1
+  hyperfine -N -w 3 -r "$runs" --export-json "$work/docker.json" \
+    "$ssh_cmd docker run --rm --network none -v /home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py $env_image python3 /noop.py" \
+    "$labrun experiment submit -c rdocker noop.py" >&2
+  medians "$work/docker.json"
+fi
+[[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submits only
+attach "$work/big"
+log "writing $files files, $mib MiB in all"
+python3 - "$work/big/data" "$files" "$mib" <<'PY'
+import os, random, sys
+root, n, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) << 20
+rnd = random.Random(7)
+sizes = [rnd.lognormvariate(0, 2) for _ in range(n)]
+scale = total / sum(sizes)
+for i, s in enumerate(sizes):
+    d = os.path.join(root, "d%03d" % (i % 1000))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%05d.bin" % i), "wb") as f:
+        f.write(os.urandom(max(1, int(s * scale))))
+PY
+cd "$work/big"
+t0=$(date +%s%N); first=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | run_id); t1=$(date +%s%N)
+echo "first submit of the big project: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$first")"
+t0=$(date +%s%N); second=$("$labrun" experiment submit -c remote1 noop.py 2>&1 | run_id); t1=$(date +%s%N)
+echo "unchanged resubmit: $(( (t1 - t0) / 1000000 )) ms, sent $(sent "$second")"
+hyperfine -N -w 1 -r 5 --export-json "$work/big.json" \
+  "$labrun experiment submit -p $work/small -c remote1 noop.py" \
+  "$labrun experiment submit -p $work/big -c remote1 noop.py" >&2
+medians "$work/big.json"

@@ -1,0 +1,119 @@
+package io.labrun.ssh;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+
+/**
+ * Judges the key one host shows while the connection is set up: known keys pass, a changed or
+ * revoked key never does, and a new one passes only as {@link HostKeyPolicy} allows; an accepted
+ * new key is recorded in labrun's known hosts. A refusal is kept as a message for the error.
+ */
+final class HostKeyCheck implements ServerKeyVerifier {
+  private final SshSettings settings;
+  private final String host;
+  private final int port;
+  private final KnownHosts known;
+  private volatile PublicKey seen;
+  private volatile String refusal;
+
+  HostKeyCheck(SshSettings settings, String host, int port) {
+    this.settings = settings;
+    this.host = host;
+    this.port = port;
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    if (settings.knownHosts() != null) {
+      files.add(settings.knownHosts());
+    }
+    if (settings.userHome() != null) {
+      files.add(settings.userHome().resolve(".ssh/known_hosts"));
+    }
+    this.known = new KnownHosts(files);
+  }
+
+  @Override
+  public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey key) {
+    seen = key;
+    String fp = KeyUtils.getFingerPrint(key);
+    String type = KeyUtils.getKeyType(key);
+    String where = port == 22 ? host : host + ":" + port;
+    KnownHosts.Finding f = known.check(host, port, key);
+    switch (f.verdict()) {
+      case KNOWN:
+        return true;
+      case REVOKED:
+        refusal = "the host key of " + where + " (" + fp + ") is marked @revoked in " + f.file() + " line " + f.line() + "; refusing to connect";
+        return false;
+      case CHANGED:
+        refusal = "the host key of " + where + " has CHANGED: it is now " + type + " " + fp + ", but " + f.file() + " line " + f.line()
+            + " lists another one (someone may be intercepting the connection, or the host was reinstalled); if you have checked the new"
+            + " fingerprint, remove the old key with: ssh-keygen -R '" + pattern() + "' -f " + f.file()
+            + " and connect again with --host-key-fingerprint " + fp;
+        return false;
+      default:
+        return acceptNew(where, type, fp, key);
+    }
+  }
+
+  private boolean acceptNew(String where, String type, String fp, PublicKey key) {
+    HostKeyPolicy policy = settings.hostKeys();
+    String expected = policy.expectedFingerprint() == null ? null : normalize(policy.expectedFingerprint());
+    boolean ok;
+    if (expected != null) {
+      ok = expected.equals(fp);
+      if (!ok) {
+        refusal = "the host key of " + where + " is " + type + " " + fp + ", not the expected " + expected + "; refusing to connect";
+        return false;
+      }
+    } else if (policy.acceptNew()) {
+      ok = true;
+    } else if (policy.prompt() != null) {
+      ok = policy.prompt().trust(where, type, fp);
+      if (!ok) {
+        refusal = "the host key of " + where + " (" + type + " " + fp + ") was not trusted";
+        return false;
+      }
+    } else {
+      refusal = "the host key of " + where + " (" + type + " " + fp + ") is not known yet";
+      return false;
+    }
+    try {
+      if (settings.knownHosts() != null) {
+        KnownHosts.record(settings.knownHosts(), host, port, key);
+      }
+    } catch (IOException e) {
+      refusal = "cannot record the host key of " + where + " in " + settings.knownHosts() + ": " + e.getMessage();
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code SHA256:...}, accepting the digest without its prefix too. */
+  static String normalize(String fingerprint) {
+    String f = fingerprint.strip();
+    return f.regionMatches(true, 0, "SHA256:", 0, 7) ? "SHA256:" + f.substring(7) : "SHA256:" + f;
+  }
+
+  private String pattern() {
+    return port == 22 ? host : "[" + host + "]:" + port;
+  }
+
+  /** The key the host showed, once it did. */
+  PublicKey seen() {
+    return seen;
+  }
+
+  /** Why the key was refused, or null. */
+  String refusal() {
+    return refusal;
+  }
+
+  /** True when the refusal is for a key nobody has vouched for yet (not a changed one). */
+  boolean refusedAsUnknown() {
+    return refusal != null && refusal.endsWith("is not known yet");
+  }
+}

@@ -1,0 +1,295 @@
+package io.labrun.ssh;
+
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * One SSH connection to a host, with its host key verified and its user logged in. Every command
+ * and file transfer of a labrun command goes over it as a channel of its own: one connection per
+ * submit. Errors a user can fix become one-line {@link LabrunException}s with {@link
+ * ExitCode#TARGET_UNAVAILABLE}; failures of an established connection are {@link IOException}s,
+ * so callers can reconnect.
+ */
+public final class SshConnection implements AutoCloseable {
+  private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK = new AttributeRepository.AttributeKey<>();
+  private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+  private static SshClient client;
+
+  private final SshSettings settings;
+  private final ClientSession session;
+  private final PublicKey hostKey;
+  private RemoteFiles files;
+
+  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey) {
+    this.settings = settings;
+    this.session = session;
+    this.hostKey = hostKey;
+  }
+
+  /** Connects, verifies the host key and logs in. */
+  public static SshConnection open(SshSettings settings) {
+    return connect(settings, true);
+  }
+
+  /**
+   * Connects and verifies the host key without logging in (for a key the host does not know yet,
+   * as with {@code attach --generate-ssh-key}); returns the key's fingerprint.
+   */
+  public static String checkHostKey(SshSettings settings) {
+    try (SshConnection c = connect(settings, false)) {
+      return c.hostKeyFingerprint();
+    }
+  }
+
+  private static SshConnection connect(SshSettings settings, boolean login) {
+    HostConfigEntry entry = resolve(settings);
+    HostKeyCheck check = new HostKeyCheck(settings, entry.getHostName(), entry.getPort());
+    ClientSession session = null;
+    long t = SshTrace.start();
+    try {
+      SshClient c = client();
+      SshTrace.done("client started", t);
+      t = SshTrace.start();
+      session = c.connect(entry, AttributeRepository.ofKeyValuePair(CHECK, check), null)
+          .verify(settings.connectTimeout()).getSession();
+      Set<ClientSessionEvent> state = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), settings.authTimeout());
+      if (check.refusal() != null || state.contains(ClientSessionEvent.CLOSED)) {
+        throw SshFailures.hostKey(settings, check);
+      }
+      SshTrace.done("connected, host key checked", t);
+      t = SshTrace.start();
+      if (login) {
+        addIdentities(session, settings, entry);
+        session.auth().verify(settings.authTimeout());
+        SshTrace.done("logged in", t);
+      }
+      return new SshConnection(settings, session, check.seen());
+    } catch (LabrunException e) {
+      closeQuietly(session);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(session);
+      if (check.refusal() != null) {
+        throw SshFailures.hostKey(settings, check);
+      }
+      throw SshFailures.connect(settings, entry, e);
+    }
+  }
+
+  /** The host, port and user to use, after {@code ~/.ssh/config} (HostName, Port, User, IdentityFile). */
+  private static HostConfigEntry resolve(SshSettings s) {
+    HostConfigEntry entry = null;
+    Path config = s.userHome() == null ? null : s.userHome().resolve(".ssh/config");
+    if (config != null && Files.isRegularFile(config)) {
+      try {
+        entry = new ConfigFileHostEntryResolver(config).resolveEffectiveHost(s.host(), s.port() == null ? -1 : s.port(), null, s.user(), null, null);
+      } catch (IOException | RuntimeException e) {
+        throw new LabrunException(ExitCode.BAD_INPUT, "cannot read " + config + ": " + SshFailures.reason(e), e);
+      }
+    }
+    if (entry == null) {
+      entry = new HostConfigEntry(s.host(), s.host(), s.port() == null ? 22 : s.port(), s.user());
+    }
+    if (s.port() != null) {
+      entry.setPort(s.port());
+    }
+    if (entry.getPort() <= 0) {
+      entry.setPort(22);
+    }
+    if (s.user() != null) {
+      entry.setUsername(s.user());
+    }
+    if (entry.getUsername() == null || entry.getUsername().isBlank()) {
+      throw LabrunException.badInput("no user name for " + s.where() + ": set username in the target's .compute file");
+    }
+    if (s.keyFile() != null || s.password() != null) {
+      entry.setIdentities(List.of()); // the target says how to log in; ~/.ssh/config's keys are not tried on top
+    }
+    return entry;
+  }
+
+  private static void addIdentities(ClientSession session, SshSettings s, HostConfigEntry entry) throws IOException {
+    if (s.password() != null) {
+      char[] pw = s.password().get();
+      try {
+        session.addPasswordIdentity(new String(pw));
+      } finally {
+        java.util.Arrays.fill(pw, '\0');
+      }
+      return;
+    }
+    List<Path> keys = new ArrayList<>();
+    if (s.keyFile() != null) {
+      keys.add(s.keyFile());
+    } else if (s.userHome() != null && entry.getIdentities().isEmpty()) {
+      for (String name : DEFAULT_KEYS) {
+        Path k = s.userHome().resolve(".ssh").resolve(name);
+        if (Files.isReadable(k)) {
+          keys.add(k);
+        }
+      }
+    }
+    for (Path k : keys) {
+      for (KeyPair pair : loadKey(k)) {
+        session.addPublicKeyIdentity(pair);
+      }
+    }
+  }
+
+  private static Iterable<KeyPair> loadKey(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
+      if (pairs == null) {
+        throw LabrunException.badInput("no private key in " + file);
+      }
+      return pairs;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new LabrunException(ExitCode.BAD_INPUT, "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE", e);
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+      throw new LabrunException(ExitCode.BAD_INPUT, "cannot read the SSH key " + file + " (" + SshFailures.reason(e)
+          + "); labrun needs an unencrypted OpenSSH or PEM private key", e);
+    }
+  }
+
+  private static synchronized SshClient client() {
+    if (client == null) {
+      SshClient c = SshClient.setUpDefaultClient();
+      c.setServerKeyVerifier((session, address, key) -> {
+        HostKeyCheck check = session.getConnectionContext() == null ? null : session.getConnectionContext().getAttribute(CHECK);
+        return check != null && check.verifyServerKey(session, address, key);
+      });
+      c.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
+      c.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+      c.setUserInteraction(null);
+      // A dead network shows as a failed keep-alive rather than a read that never returns.
+      CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, Duration.ofSeconds(10));
+      CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(c, Duration.ofSeconds(10));
+      CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, 3);
+      c.start();
+      client = c;
+    }
+    return client;
+  }
+
+  /** What a command printed and how it ended. */
+  public record Result(int exitCode, byte[] stdout, byte[] stderr) {
+    public String out() {
+      return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public String err() {
+      return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Runs {@code argv} on the host (every word quoted), feeding it {@code stdin} (may be null). */
+  public Result run(List<String> argv, InputStream stdin, Duration timeout) throws IOException {
+    return runShell(Shell.command(argv), stdin, timeout);
+  }
+
+  /**
+   * Runs a command line as the host's shell reads it. Only for command lines labrun writes itself;
+   * anything from a user or a project is passed through {@link Shell#quote}.
+   */
+  public Result runShell(String commandLine, InputStream stdin, Duration timeout) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = stream(commandLine, stdin, out, err, timeout);
+    return new Result(code, out.toByteArray(), err.toByteArray());
+  }
+
+  /** Runs a command line, streaming its output; returns its exit code. */
+  public int stream(String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+    long t = SshTrace.start();
+    try (ChannelExec ch = session.createExecChannel(commandLine)) {
+      ch.setIn(stdin == null ? InputStream.nullInputStream() : stdin);
+      ch.setOut(out);
+      ch.setErr(err);
+      ch.open().verify(timeout);
+      Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        throw new IOException("no answer from " + settings.where() + " within " + timeout.toSeconds() + " s");
+      }
+      Integer code = ch.getExitStatus();
+      if (code == null) {
+        if (ch.getExitSignal() != null) {
+          return 128 + 15;
+        }
+        throw new IOException("the connection to " + settings.where() + " closed before the command ended");
+      }
+      SshTrace.done(commandLine.length() > 40 ? "..." + commandLine.substring(commandLine.length() - 37) : commandLine, t);
+      return code;
+    }
+  }
+
+  /** Files on the host, over one SFTP channel opened on first use. */
+  public synchronized RemoteFiles files() throws IOException {
+    if (files == null) {
+      files = new RemoteFiles(session, settings.where());
+    }
+    return files;
+  }
+
+  public String hostKeyFingerprint() {
+    return hostKey == null ? null : KeyUtils.getFingerPrint(hostKey);
+  }
+
+  public SshSettings settings() {
+    return settings;
+  }
+
+  public boolean isOpen() {
+    return session.isOpen() && !session.isClosing();
+  }
+
+  /** This end's TCP port (tests find the host's process serving this connection by it). */
+  public int localPort() {
+    java.net.SocketAddress a = session.getIoSession().getLocalAddress();
+    return a instanceof java.net.InetSocketAddress i ? i.getPort() : -1;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (files != null) {
+      files.close();
+      files = null;
+    }
+    closeQuietly(session);
+  }
+
+  private static void closeQuietly(ClientSession s) {
+    if (s != null) {
+      try {
+        s.close(true);
+      } catch (RuntimeException ignored) {
+        // closing a broken connection
+      }
+    }
+  }
+}

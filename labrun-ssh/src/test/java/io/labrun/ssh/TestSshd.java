@@ -1,0 +1,122 @@
+package io.labrun.ssh;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real OpenSSH server the tests use, as {@code scripts/test-env/sshd.sh} describes it in its
+ * {@code LABRUN_TEST_SSH_*} variables. Missing variables fail the test: SSH tests never skip.
+ */
+public final class TestSshd {
+  public final String host;
+  public final int port;
+  public final String keyUser;
+  public final Path key;
+  public final String passwordUser;
+  public final Path passwordFile;
+  public final Path hostKeyPub;
+
+  private TestSshd() {
+    host = need("LABRUN_TEST_SSH_HOST");
+    port = Integer.parseInt(need("LABRUN_TEST_SSH_PORT"));
+    keyUser = need("LABRUN_TEST_SSH_KEY_USER");
+    key = Path.of(need("LABRUN_TEST_SSH_KEY"));
+    passwordUser = need("LABRUN_TEST_SSH_PW_USER");
+    passwordFile = Path.of(need("LABRUN_TEST_SSH_PW_FILE"));
+    hostKeyPub = Path.of(need("LABRUN_TEST_SSH_HOST_KEY_PUB"));
+  }
+
+  public static TestSshd get() {
+    return new TestSshd();
+  }
+
+  private static String need(String name) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new AssertionError(name + " is not set: the SSH tests need the test OpenSSH server; run them with scripts/test.sh"
+          + " (or eval \"$(scripts/test-env/sshd.sh)\" first)");
+    }
+    return v;
+  }
+
+  public String password() {
+    try {
+      return Files.readString(passwordFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + passwordFile + " (run the tests as root, as scripts/test.sh does)", e);
+    }
+  }
+
+  /** The host key's fingerprint as OpenSSH's ssh-keygen prints it. */
+  public String fingerprint() {
+    String line = exec("ssh-keygen", "-l", "-E", "sha256", "-f", hostKeyPub.toString());
+    return line.split(" ")[1];
+  }
+
+  /** A known_hosts line for this server, as OpenSSH writes it. */
+  public String knownHostsLine() throws IOException {
+    String[] pub = Files.readString(hostKeyPub).strip().split(" ");
+    return "[" + host + "]:" + port + " " + pub[0] + " " + pub[1] + "\n";
+  }
+
+  /** Settings for the key user, with labrun's known hosts and the user's home under {@code home}. */
+  public SshSettings keySettings(Path home, HostKeyPolicy policy) {
+    return new SshSettings("test", host, port, keyUser, key, null, home.resolve("user"), home.resolve("known_hosts"), policy,
+        Duration.ofSeconds(10), Duration.ofSeconds(20));
+  }
+
+  public SshSettings passwordSettings(Path home, HostKeyPolicy policy, String password) {
+    return new SshSettings("test", host, port, passwordUser, null, password::toCharArray, home.resolve("user"), home.resolve("known_hosts"),
+        policy, Duration.ofSeconds(10), Duration.ofSeconds(20));
+  }
+
+  /** Runs a local program, returning its output; fails the test when it fails. */
+  public static String exec(String... argv) {
+    try {
+      Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", argv) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Kills the host's sshd processes that serve this JVM's connections to the test server (found
+   * by their TCP ports with {@code ss}), as a network cut would end them. Returns their pids.
+   */
+  public List<Long> cutConnectionsOfThisProcess() {
+    String me = "pid=" + ProcessHandle.current().pid() + ",";
+    List<String> myPorts = new ArrayList<>();
+    for (String line : exec("ss", "-tnpH", "state", "established", "( dport = :" + port + " )").split("\n")) {
+      if (line.contains(me)) {
+        String local = line.trim().split("\\s+")[2];
+        myPorts.add(local.substring(local.lastIndexOf(':') + 1));
+      }
+    }
+    List<Long> pids = new ArrayList<>();
+    for (String clientPort : myPorts) {
+      String out = exec("ss", "-tnpH", "state", "established", "( sport = :" + port + " and dport = :" + clientPort + " )");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
+      while (m.find()) {
+        pids.add(Long.parseLong(m.group(1)));
+      }
+    }
+    for (long pid : pids) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    return pids;
+  }
+}
