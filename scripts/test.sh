@@ -8,6 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/test-env/lib.sh
+# File names with non-ASCII characters need a UTF-8 locale in the JVM and in Python.
+if [[ -z "${LC_ALL:-}" && "${LANG:-}" != *UTF-8* && "${LANG:-}" != *utf8* ]]; then export LANG=C.UTF-8; fi
 need_pkgs openssh-client git util-linux
 command -v python3 >/dev/null || need_pkgs python3
 

@@ -2,7 +2,6 @@ package io.labrun.core.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -103,7 +102,7 @@ class LinksAndNamesTest {
 
   @Test
   void pipesAreSkippedNotReadForever() throws Exception {
-    assumeThat(Path.of("/usr/bin/mkfifo")).exists();
+    assertThat(Path.of("/usr/bin/mkfifo")).as("coreutils mkfifo").exists();
     Process mkfifo = new ProcessBuilder("/usr/bin/mkfifo", p.root.resolve("pipe").toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
 
@@ -114,7 +113,7 @@ class LinksAndNamesTest {
 
   @Test
   void spacesUnicodeAndControlCharactersInNamesRoundTrip() throws Exception {
-    assumeThat(System.getProperty("sun.jnu.encoding")).isEqualToIgnoringCase("UTF-8");
+    assertThat(System.getProperty("sun.jnu.encoding")).as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8").isEqualToIgnoringCase("UTF-8");
     List<String> names = List.of("my data/file with spaces.csv", "caf\u00e9/na\u00efve.txt", "\u65e5\u672c\u8a9e/\u30c7\u30fc\u30bf.csv",
         "emoji \uD83D\uDE00.txt", "new\nline.txt", "back\\slash.txt", "tab\t.txt", " leading space", "trailing space ");
     for (String n : names) {
@@ -134,8 +133,8 @@ class LinksAndNamesTest {
 
   @Test
   void aNameThatIsNotUtf8IsRefusedUnlessIgnored() throws Exception {
-    assumeThat(System.getProperty("sun.jnu.encoding")).isEqualToIgnoringCase("UTF-8");
-    assumeThat(Path.of("/bin/sh")).exists();
+    assertThat(System.getProperty("sun.jnu.encoding")).as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8").isEqualToIgnoringCase("UTF-8");
+    assertThat(Path.of("/bin/sh")).exists();
     // Java cannot spell this name (Latin-1 "café"), so the shell makes it.
     Files.createDirectories(p.root.resolve("data"));
     Process touch = new ProcessBuilder("/bin/sh", "-c", "touch \"$(printf 'data/caf\\351.txt')\"").directory(p.root.toFile()).start();
