@@ -157,6 +157,8 @@ abstract class RunPolicyContract {
     assertThat(r.code()).as(r.toString()).isZero();
     String sweepId = r.out().strip();
     await().atMost(Duration.ofSeconds(60)).until(() -> t.runs(sweepId).stream().filter(run -> run.status() == RunStatus.RUNNING).count() == 2);
+    // Both scripts have got as far as writing their pids (Running alone says their supervisors started).
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")) && Files.exists(t.shared().resolve("pid-2")));
     Cli.Result c = t.cli.in(t.project, "experiment", "cancel", "--sweep", sweepId);
     assertThat(c.code()).as(c.toString()).isZero();
     // The other two are canceled by this command or, if a slot freed meanwhile, by the sweep's driver.
