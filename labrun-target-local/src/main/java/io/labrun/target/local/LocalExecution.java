@@ -5,13 +5,11 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.ExitRecord;
-import io.labrun.core.supervisor.ExitRecords;
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.supervisor.SupervisorState;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -92,23 +90,7 @@ final class LocalExecution implements Execution {
 
   @Override
   public byte[] readOutput(long offset, int max) throws IOException {
-    Path log = state.resolve("output.log");
-    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-      long size = f.length();
-      if (offset >= size) {
-        return new byte[0];
-      }
-      byte[] buf = new byte[(int) Math.min(max, size - offset)];
-      f.seek(offset);
-      f.readFully(buf);
-      int end = buf.length;
-      while (end > 0 && buf[end - 1] != '\n') {
-        end--; // only whole records
-      }
-      return end == buf.length ? buf : java.util.Arrays.copyOf(buf, end);
-    } catch (java.io.FileNotFoundException e) {
-      return new byte[0];
-    }
+    return StateFolder.readOutput(state, offset, max);
   }
 
   @Override
@@ -180,12 +162,9 @@ final class LocalExecution implements Execution {
   }
 
   private Optional<ExitRecord> readExit() throws IOException {
-    try {
-      return Optional.of(ExitRecords.parse(Files.readString(state.resolve("exit.json"))));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
+    return StateFolder.readExit(state);
   }
+
 
   private boolean supervisorAlive() throws IOException {
     if (supervisor != null) {
@@ -211,12 +190,9 @@ final class LocalExecution implements Execution {
   }
 
   private static Optional<SupervisorState> readState(Path state) throws IOException {
-    try {
-      return Optional.of(SupervisorState.parse(Files.readString(state.resolve("supervisor.json"))));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
+    return StateFolder.readState(state);
   }
+
 
   private static String tail(Path file) {
     try {
