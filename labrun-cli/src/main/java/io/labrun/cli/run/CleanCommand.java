@@ -1,5 +1,7 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.home.Folders;
+
 import io.labrun.cli.CliContext;
 import io.labrun.core.environment.CleanReport;
 import io.labrun.core.error.ExitCode;

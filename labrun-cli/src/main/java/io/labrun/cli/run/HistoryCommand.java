@@ -1,7 +1,5 @@
 package io.labrun.cli.run;
 
-import static io.labrun.cli.output.Output.fields;
-
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -364,7 +362,7 @@ public final class HistoryCommand {
           throw LabrunException.badInput("run " + run.id() + " is " + run.status().display() + "; cancel it first with 'labrun experiment cancel -r " + run.id() + "'");
         }
         ctx.wiring().store().delete(run.id());
-        deleteTree(ctx.paths().runState(run.id()));
+        io.labrun.core.home.Folders.delete(ctx.paths().runState(run.id()));
         ctx.out().println("Deleted run " + run.id() + ".");
       }
       ctx.out().flush();
@@ -381,17 +379,6 @@ public final class HistoryCommand {
       s.add(RunStatus.parse(g).orElseThrow(() -> LabrunException.badInput("--status " + g + " is not a run state; use one of Queued, Preparing, Running, Completed, Failed, Canceled, Lost")));
     }
     return s;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** Times given on the command line. */

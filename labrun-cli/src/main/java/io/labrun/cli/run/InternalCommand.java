@@ -68,7 +68,7 @@ public final class InternalCommand {
         io.labrun.ssh.SshWarmup.run(java.nio.file.Files.createDirectories(tmp.resolve("ssh")));
         return 0;
       } finally {
-        HistoryCommand.deleteTree(tmp);
+        io.labrun.core.home.Folders.delete(tmp);
       }
     }
   }

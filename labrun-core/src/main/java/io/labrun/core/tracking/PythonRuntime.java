@@ -2,19 +2,16 @@ package io.labrun.core.tracking;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The Python side of labrun (the supervisor, {@code labrun} and {@code azureml.logging}), shipped
@@ -53,7 +50,11 @@ public final class PythonRuntime {
           throw e;
         }
       } finally {
-        deleteTree(tmp);
+        try {
+          io.labrun.core.home.Folders.delete(tmp);
+        } catch (IOException e) {
+          // a leftover temp folder is harmless; it is hidden and never used
+        }
       }
     }
     return new Installed(target, target.resolve("labrun_supervisor.py"));
@@ -89,20 +90,4 @@ public final class PythonRuntime {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // a leftover temp folder is harmless; it is hidden and never used
-    }
-  }
 }

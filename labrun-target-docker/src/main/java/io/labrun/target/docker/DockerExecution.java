@@ -228,7 +228,7 @@ final class DockerExecution implements Execution {
     if (containerId != null) {
       remove(runtime.engine(), containerId);
     }
-    ContainerArchives.deleteTree(work);
+    io.labrun.core.home.Folders.delete(work);
   }
 
   /** Removes a container, whatever its state; one that is gone already is fine. */

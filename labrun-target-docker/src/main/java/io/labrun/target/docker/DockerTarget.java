@@ -102,7 +102,7 @@ public final class DockerTarget implements ComputeTarget {
 
   private static void deleteQuietly(Path dir) {
     try {
-      ContainerArchives.deleteTree(dir);
+      io.labrun.core.home.Folders.delete(dir);
     } catch (IOException e) {
       // 'labrun experiment clean' removes what is left
     }

@@ -90,7 +90,7 @@ public final class LocalEnvironments {
     int code;
     try {
       if (Files.exists(dir)) {
-        deleteTree(dir); // a build that was interrupted
+        io.labrun.core.home.Folders.delete(dir); // a build that was interrupted
       }
       Files.createDirectories(root.resolve("tmp"));
       Files.createDirectories(log.toAbsolutePath().getParent());
@@ -153,7 +153,7 @@ public final class LocalEnvironments {
           continue;
         }
         long size = sizeOf(d);
-        deleteTree(d);
+        io.labrun.core.home.Folders.delete(d);
         freed += size;
         removed.add("local environment " + d);
       }
@@ -166,14 +166,6 @@ public final class LocalEnvironments {
   private static long sizeOf(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 

@@ -8,17 +8,13 @@ import io.labrun.core.execution.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.supervisor.SupervisorState;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A run on this machine, seen through its supervisor's state folder. Holds the supervisor's
@@ -143,22 +139,7 @@ final class LocalExecution implements Execution {
 
   @Override
   public void cleanUp() throws IOException {
-    if (!Files.exists(work)) {
-      return;
-    }
-    Files.walkFileTree(work, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    io.labrun.core.home.Folders.delete(work);
   }
 
   private Optional<ExitRecord> readExit() throws IOException {

@@ -110,7 +110,7 @@ final class RemoteExecution implements Execution {
     if (!collected()) {
       host.call((ssh, cache, lib) -> {
         var f = ssh.files();
-        deleteTree(scratch);
+        io.labrun.core.home.Folders.delete(scratch);
         f.download(runDir + "/work/outputs", outputs);
         f.download(runDir + "/metrics", metrics);
         Files.createDirectories(stateDir);
@@ -157,14 +157,4 @@ final class RemoteExecution implements Execution {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
