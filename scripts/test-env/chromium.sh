@@ -93,7 +93,7 @@ cat >"$WWW/index.html" <<'EOF'
 </body></html>
 EOF
 PORT=$(pick_port 18080 18081 18082)
-/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$WWW" "$PORT" >"$HTTP_LOG" 2>&1 9>&- </dev/null &
+(cd / && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$WWW" "$PORT") >"$HTTP_LOG" 2>&1 9>&- </dev/null &
 echo $! >"$HTTP_PIDFILE"
 trap 'stop_pidfile "$HTTP_PIDFILE" "page server" 2>/dev/null || true' EXIT
 for ((i = 0; i < 100; i++)); do tcp_open "$PORT" && break; sleep 0.1; done

@@ -136,6 +136,8 @@ start_engine() {
 		mv -f "$LOGFILE" "$LOGFILE.old"
 	fi
 	echo "---- $(date -u +%FT%TZ) start" >>"$LOGFILE"
+	# From /: the daemon must not hold on to (or depend on) the caller's folder.
+	cd /
 	env HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY=localhost,127.0.0.1,::1 \
 		http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=localhost,127.0.0.1,::1 \
 		setsid dockerd \

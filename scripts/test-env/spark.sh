@@ -62,6 +62,9 @@ command -v java >/dev/null || die "java not found"
 
 with_lock spark
 mkdir -p "$STATE" "$LABRUN_TEST_CACHE"
+# The daemons must not hold on to the caller's folder (a CI clone may be removed while
+# they run, and a JVM whose working folder is gone cannot even start).
+cd "$STATE"
 
 # ---- SPARK_HOME (once per content of scripts/test-env/spark/) ----------------------
 # Stamps: jars are rebuilt only when pom.xml changes; the rest whenever any
