@@ -26,6 +26,8 @@ start "the Docker engine and its base image" scripts/test-env/base-image.sh
 export DOCKER_HOST
 start PostgreSQL scripts/test-env/postgres.sh
 start Spark scripts/test-env/spark.sh
+# Docker + PySpark tests: the base image plus a Java runtime and the Spark above.
+start "the PySpark image" scripts/test-env/pyspark-image.sh
 start Chromium scripts/test-env/chromium.sh
 start sshd scripts/test-env/sshd.sh
 

@@ -28,6 +28,17 @@ public record SparkDependencies(Map<String, String> configuration, List<String> 
   }
 
   /** The {@code spark-submit} options these dependencies stand for, in a stable order. */
+  /** {@code --master MASTER} when a master is given (else spark-submit's own default), then {@link #sparkSubmitArguments()}. */
+  public List<String> sparkSubmitArguments(String master) {
+    List<String> args = new java.util.ArrayList<>();
+    if (master != null && !master.isBlank()) {
+      args.add("--master");
+      args.add(master);
+    }
+    args.addAll(sparkSubmitArguments());
+    return args;
+  }
+
   public List<String> sparkSubmitArguments() {
     List<String> args = new java.util.ArrayList<>();
     configuration.forEach((k, v) -> {

@@ -33,7 +33,7 @@ public record EnvironmentSpec(
     Map<String, String> pipOptions) {
 
   /** Bumped when the way environments are built changes, so old builds are not reused. */
-  public static final String RECIPE = "labrun-environment 1";
+  public static final String RECIPE = "labrun-environment 2";
 
   /** The variables that change what pip installs, taken from the run's or labrun's environment. */
   public static final List<String> PIP_VARIABLES =

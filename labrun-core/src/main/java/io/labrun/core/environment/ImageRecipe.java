@@ -79,7 +79,8 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
         + "FROM " + baseImageId + "\n"
         + "COPY " + DIR + " " + IN_IMAGE + "\n"
         + "RUN [\"/bin/sh\", \"" + IN_IMAGE + "/build.sh\"]\n"
-        + "ENV PATH=" + PREFIX + "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
+        // $PATH: the base image's own (e.g. a Spark image's spark-submit stays found)
+        + "ENV PATH=" + PREFIX + "/bin:$PATH\n";
   }
 
   static String buildScript(EnvironmentSpec spec, Map<String, String> pipOptions) {

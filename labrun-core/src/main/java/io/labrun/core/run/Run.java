@@ -64,7 +64,8 @@ public record Run(
     }
     if (next.isFinal()) {
       e = at;
-      if (s == null) {
+      // A start seen late (the end comes from the supervisor's own clock) is bounded by the end.
+      if (s == null || s.isAfter(at)) {
         s = at;
       }
     }

@@ -154,7 +154,8 @@ public final class DockerTarget implements ComputeTarget {
     Map<String, String> env = new LinkedHashMap<>(plan.environment());
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
       argv.add(spec.sparkSubmit());
-      argv.addAll(plan.spark().sparkSubmitArguments());
+      // No sparkMaster: the image's spark-submit default, local[*] inside the container.
+      argv.addAll(plan.spark().sparkSubmitArguments(spec.sparkMaster()));
       env.put("PYSPARK_PYTHON", ImageRecipe.PYTHON);
     } else {
       argv.add(ImageRecipe.PYTHON);

@@ -125,11 +125,7 @@ public final class LocalTarget implements ComputeTarget {
     List<String> cmd = new ArrayList<>();
     cmd.add(program(plan));
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
-      if (spec.sparkMaster() != null && !spec.sparkMaster().isBlank()) {
-        cmd.add("--master");
-        cmd.add(spec.sparkMaster());
-      }
-      cmd.addAll(plan.spark().sparkSubmitArguments());
+      cmd.addAll(plan.spark().sparkSubmitArguments(spec.sparkMaster()));
     }
     cmd.addAll(plan.scriptArguments());
     return cmd;
