@@ -4,6 +4,7 @@ the way labrun's Java readers do."""
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -49,24 +50,35 @@ def run_python(code, metrics_dir=None, timeout=60, **env):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
 
 
-def metric_lines(path):
-    """The complete records of one metrics file, as a reader sees them: up to the first NUL,
-    without a last line that lacks its newline."""
+def metric_records(path):
+    """The complete records of one metrics file as a reader sees them (MetricsParser's rules):
+    (kind, ms, step, name, value) tuples, value the JSON text of a text record and a float for a
+    binary point, up to a NUL where a record would start or a record not completely there."""
     with open(path, "rb") as f:
         data = f.read()
-    nul = data.find(b"\0")
-    if nul >= 0:
-        data = data[:nul]
-    end = data.rfind(b"\n")
-    return data[:end + 1].decode("utf-8").splitlines() if end >= 0 else []
-
-
-def metric_records(path):
-    """(kind, ms, step, name, value_text) tuples."""
     out = []
-    for line in metric_lines(path):
-        kind, ms, step, name, value = line.split("\t")
-        out.append((kind, int(ms), int(step), unescape(name), value))
+    i = 0
+    while i < len(data) and data[i] != 0:
+        if data[i] == 1:  # binary point: 0x01, step, value, epoch ns, name length, name, 0x0A
+            if i + 27 > len(data):
+                break
+            n = struct.unpack_from("<H", data, i + 25)[0]
+            end = i + 28 + n
+            if end > len(data) or data[end - 1] != 10:
+                break
+            step, value, ns = struct.unpack_from("<qdq", data, i + 1)
+            out.append(("m", ns // 1000000, step, data[i + 27:end - 1].decode("utf-8"), value))
+            i = end
+            continue
+        nl = data.find(b"\n", i)
+        nul = data.find(b"\0", i)
+        if nl < 0 or 0 <= nul < nl:
+            break
+        line = data[i:nl].decode("utf-8")
+        i = nl + 1
+        if line:  # empty lines: the newlines that fill the end of a chunk
+            kind, ms, step, name, value = line.split("\t")
+            out.append((kind, int(ms), int(step), unescape(name), value))
     return out
 
 

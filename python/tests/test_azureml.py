@@ -31,8 +31,8 @@ class AzureMLLoggerTest(TempDirTest):
         self.assertEqual(result.returncode, 0, result.stderr.decode())
         recs = metric_records(metric_files(self.path("m"))[0])
         self.assertEqual([(s, n, v) for _, _, s, n, v in recs], [
-            (0, "Accuracy", "0.93"), (0, "Regularization Rate", "0.01"), (0, "curve", "[0.1,0.2]"),
-            (0, "confusion", '{"tp":3,"fp":1}'), (1, "Accuracy", "0.95")])
+            (0, "Accuracy", 0.93), (0, "Regularization Rate", 0.01), (0, "curve", "[0.1,0.2]"),
+            (0, "confusion", '{"tp":3,"fp":1}'), (1, "Accuracy", 0.95)])
 
     def test_our_azureml_is_a_namespace_portion(self):
         self.assertFalse(os.path.exists(os.path.join(PYTHON_DIR, "azureml", "__init__.py")))

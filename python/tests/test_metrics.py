@@ -4,11 +4,12 @@ import json
 import math
 import mmap
 import os
+import struct
 import textwrap
 import unittest
 
 from labrun._writer import escape, value_text
-from tests.support import TempDirTest, metric_files, metric_lines, metric_records, run_python
+from tests.support import TempDirTest, metric_files, metric_records, run_python
 
 
 class ValueTextTest(unittest.TestCase):
@@ -92,10 +93,11 @@ class WriterTest(TempDirTest):
             labrun.set_tag("seed", 42)
             """)
         recs = self.metrics()
+        # numbers are binary points (floats here), everything else text records (JSON text)
         self.assertEqual([(k, s, n, v) for k, _, s, n, v in recs], [
-            ("m", 0, "loss", "0.5"), ("m", 1, "loss", "0.25"), ("m", 0, "acc", "1"),
-            ("m", 10, "loss", "0.125"), ("m", 11, "loss", "0.0625"),
-            ("m", 7, "a", "1"), ("m", 7, "b", "2"),
+            ("m", 0, "loss", 0.5), ("m", 1, "loss", 0.25), ("m", 0, "acc", 1.0),
+            ("m", 10, "loss", 0.125), ("m", 11, "loss", 0.0625),
+            ("m", 7, "a", 1.0), ("m", 7, "b", 2.0),
             ("p", 0, "lr", "0.01"), ("p", 0, "layers", "3"), ("p", 0, "opt", '"adam"'),
             ("t", 0, "model", '"resnet"'), ("t", 0, "seed", '"42"')])
         times = [ms for _, ms, _, _, _ in recs]
@@ -104,12 +106,21 @@ class WriterTest(TempDirTest):
 
     def test_values_of_every_kind(self):
         self.run_ok("""
-            import labrun
-            for v in [1.5, float("nan"), float("inf"), float("-inf"), True, "text", [1, 2.5], {"k": [1]}, None]:
+            import enum, labrun
+            class MyFloat(float):  # as numpy.float64
+                pass
+            class Level(enum.IntEnum):
+                HIGH = 3
+            for v in [1.5, float("nan"), float("inf"), float("-inf"), True, "text", [1, 2.5], {"k": [1]}, None,
+                      MyFloat(2.5), Level.HIGH, -7, 2 ** 53, 10 ** 400]:
                 labrun.log_metric("v", v)
             """)
-        self.assertEqual([v for _, _, _, _, v in self.metrics()],
-                         ["1.5", "NaN", "Infinity", "-Infinity", "true", '"text"', "[1,2.5]", '{"k":[1]}', "null"])
+        recs = self.metrics()
+        self.assertEqual([value_text(v) if type(v) is float else v for _, _, _, _, v in recs],
+                         ["1.5", "NaN", "Infinity", "-Infinity", "true", '"text"', "[1,2.5]", '{"k":[1]}', "null",
+                          "2.5", "3.0", "-7.0", "9007199254740992.0", str(10 ** 400)])
+        self.assertEqual([type(v) for _, _, _, _, v in recs][-5:], [float, float, float, float, str])
+        self.assertEqual([s for _, _, s, _, _ in recs], list(range(14)))
 
     def test_names_are_escaped_and_round_trip(self):
         self.run_ok(r"""
@@ -146,11 +157,11 @@ class WriterTest(TempDirTest):
         self.assertEqual(len(result.stderr.decode().strip().splitlines()), 1)
 
     def test_file_is_cut_to_its_content_at_exit(self):
-        self.run_ok("import labrun\nlabrun.log_metric('a', 1)")
+        self.run_ok("import labrun\nlabrun.log_metric('a', 1)\nlabrun.log_param('p', 2)\nlabrun.log_metric('a', 3)")
         path = metric_files(self.path("m"))[0]
-        with open(path, "rb") as f:
-            data = f.read()
-        self.assertTrue(data.endswith(b"\n") and b"\0" not in data, data[-20:])
+        self.assertEqual(len(self.metrics()), 3)
+        point = 1 + 8 + 8 + 8 + 2 + len("a") + 1
+        self.assertEqual(os.path.getsize(path), point + len("p\t0000000000000\t0\tp\t2\n") + point)
 
     def test_points_survive_sigkill(self):
         result = run_python(textwrap.dedent("""
@@ -165,6 +176,49 @@ class WriterTest(TempDirTest):
         self.assertEqual(len(recs), 1001)
         self.assertEqual([s for _, _, s, n, _ in recs if n == "loss"], list(range(1000)))
         self.assertEqual(recs[-1][3:], ("last", '"before the kill"'))
+
+    def test_a_million_points_arrive_in_order(self):
+        self.run_ok("""
+            import labrun
+            for i in range(1000000):
+                labrun.log_metric("loss", i * 0.25, step=i)
+            for i in range(1000):
+                labrun.log_metric("acc", i)  # steps counted: 0, 1, 2...
+            """, timeout=300)
+        recs = self.metrics()
+        self.assertEqual(len(recs), 1001000)
+        self.assertEqual([(s, v) for _, _, s, n, v in recs[:1000000]], [(i, i * 0.25) for i in range(1000000)])
+        self.assertEqual(set(n for _, _, _, n, _ in recs[:1000000]), {"loss"})
+        self.assertEqual([(n, s, v) for _, _, s, n, v in recs[1000000:]], [("acc", i, float(i)) for i in range(1000)])
+        times = [ms for _, ms, _, _, _ in recs]
+        self.assertEqual(times, sorted(times))
+
+    def test_points_survive_an_unhandled_exception(self):
+        result = run_python(textwrap.dedent("""
+            import labrun
+            for i in range(1000):
+                labrun.log_metric("loss", i / 1000.0)
+            labrun.log_metric("last", "before the crash")
+            raise RuntimeError("boom")
+            """), metrics_dir=self.path("m"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(b"RuntimeError: boom", result.stderr)
+        recs = self.metrics()
+        self.assertEqual([(s, v) for _, _, s, n, v in recs if n == "loss"], [(i, i / 1000.0) for i in range(1000)])
+        self.assertEqual(recs[-1][3:], ("last", '"before the crash"'))
+
+    def test_points_survive_os_exit(self):
+        result = run_python(textwrap.dedent("""
+            import os, labrun
+            for i in range(1000):
+                labrun.log_metric("loss", i / 1000.0)
+            labrun.log_metric("last", 3)
+            os._exit(3)
+            """), metrics_dir=self.path("m"))
+        self.assertEqual(result.returncode, 3)
+        recs = self.metrics()
+        self.assertEqual([(s, v) for _, _, s, n, v in recs if n == "loss"], [(i, i / 1000.0) for i in range(1000)])
+        self.assertEqual(recs[-1][2:], (0, "last", 3.0))
 
     def test_records_cross_chunk_boundaries(self):
         self.run_ok("""
@@ -229,6 +283,25 @@ class WriterTest(TempDirTest):
         for t in range(8):
             self.assertEqual([s for _, _, s, n, _ in recs if n == "t%d" % t], list(range(5000)))
 
+    def test_threads_sharing_one_metric_get_distinct_steps(self):
+        self.run_ok("""
+            import sys, threading, labrun
+            sys.setswitchinterval(1e-6)  # switch threads as often as possible
+            def work(t):
+                for i in range(20000):
+                    labrun.log_metric("shared", float(t))
+                    if i % 1000 == 0:
+                        labrun.log_metric("shared", [t, i])  # through the slow path, same count
+            threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            """)
+        recs = self.metrics()
+        self.assertEqual(len(recs), 4 * 20020)
+        self.assertEqual(sorted(s for _, _, s, _, _ in recs), list(range(4 * 20020)))
+        for t in range(4):
+            self.assertEqual(len([1 for _, _, _, _, v in recs if v == float(t)]), 20000)
+
     def test_logging_from_a_signal_handler_does_not_deadlock(self):
         result = run_python(textwrap.dedent("""
             import itertools, signal, labrun
@@ -258,7 +331,19 @@ class WriterTest(TempDirTest):
         path = self.path("metrics-1.log")
         with open(path, "wb") as f:
             f.write(b"m\t1\t0\ta\t1\nm\t2\t1\ta\t2\nm\t3\t2\ta" + b"\0" * 100)
-        self.assertEqual(metric_lines(path), ["m\t1\t0\ta\t1", "m\t2\t1\ta\t2"])
+        self.assertEqual(metric_records(path), [("m", 1, 0, "a", "1"), ("m", 2, 1, "a", "2")])
+
+    def test_reader_view_of_binary_points(self):
+        point = struct.pack("<BqdqH", 1, 5, 0.25, 7000000, 4) + b"loss\n"
+        path = self.path("metrics-1.log")
+        for data, expected in [
+                (point + b"\n\n" + point, [("m", 7, 5, "loss", 0.25)] * 2),
+                (point + point[:-1] + b"\0" + point, [("m", 7, 5, "loss", 0.25)]),  # not there yet: its end
+                (point + point[:-3], [("m", 7, 5, "loss", 0.25)]),
+                (point + b"\0" + point, [("m", 7, 5, "loss", 0.25)])]:
+            with open(path, "wb") as f:
+                f.write(data + b"\0" * 64)
+            self.assertEqual(metric_records(path), expected)
 
 
 if __name__ == "__main__":

@@ -312,7 +312,7 @@ class SupervisorTest(TempDirTest):
             """)
         files = metric_files(os.path.join(self.state, "metrics"))
         self.assertEqual(len(files), 1)
-        self.assertEqual([(n, v) for _, _, _, n, v in metric_records(files[0])], [("loss", "0.5"), ("accuracy", "0.9")])
+        self.assertEqual([(n, v) for _, _, _, n, v in metric_records(files[0])], [("loss", 0.5), ("accuracy", 0.9)])
 
     def test_bad_launch_json_is_recorded(self):
         with open(os.path.join(self.state, "launch.json"), "w") as f:

@@ -2,7 +2,10 @@ package io.labrun.core.supervisor;
 
 import io.labrun.core.tracking.MetricPoint;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -20,17 +23,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the metrics files scripts write ({@code STATE/metrics/metrics-*.log}, one per process):
- * records {@code <kind>\t<epoch_ms>\t<step>\t<name>\t<value>\n}, kind {@code m} metric, {@code p}
- * param, {@code t} tag. A file is read up to its first NUL byte (the zero-filled room the writer
- * has not used yet) and a last line without its newline is left for the next read, so a live
- * follower can call {@link #read(Path, Map)} again with the offsets it got back. Metric values
- * that are numbers, {@code NaN}, {@code Infinity}, {@code -Infinity} or booleans (1 and 0) are
- * scalars; strings, lists and dicts keep their JSON text. Lines that are not records are skipped.
+ * Reads the metrics files scripts write ({@code STATE/metrics/metrics-*.log}, one per process).
+ * Two kinds of record follow each other there. Text lines {@code <kind>\t<epoch_ms>\t<step>\t<name>\t<value>\n},
+ * kind {@code m} metric, {@code p} param, {@code t} tag: metric values that are numbers, {@code NaN},
+ * {@code Infinity}, {@code -Infinity} or booleans (1 and 0) are scalars; strings, lists and dicts
+ * keep their JSON text; lines that are not records (empty ones too) are skipped. And binary scalar
+ * points, the common case, written without formatting a number: byte {@code 0x01}, step (int64),
+ * value (float64), epoch nanoseconds (int64), name length (uint16), name (UTF-8), byte {@code 0x0A},
+ * all little-endian. A file is read up to a NUL byte where a record would start (the zero-filled
+ * room the writer has not used yet); a record not completely there (a line without its newline, a
+ * point without its closing {@code 0x0A}) is left for the next read, so a live follower can call
+ * {@link #read(Path, Map)} again with the offsets it got back.
  */
 public final class MetricsParser {
   public static final String DIR_NAME = "metrics";
   private static final int BLOCK = 64 * 1024;
+  /** The first byte of a binary point. */
+  static final byte POINT = 1;
+  /** A binary point's bytes before its name: kind, step, value, time, name length. */
+  static final int POINT_HEAD = 1 + 8 + 8 + 8 + 2;
+  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
   private MetricsParser() {}
 
@@ -70,15 +84,14 @@ public final class MetricsParser {
   /** Parses the content of one metrics file from file offset {@code offset} on. */
   public static Batch parse(String fileName, byte[] bytes, long offset) {
     Collector collector = new Collector();
-    int nul = indexOf(bytes, (byte) 0, 0, bytes.length);
-    int consumed = collector.parse(bytes, 0, nul < 0 ? bytes.length : nul);
+    int consumed = collector.parse(bytes, 0, bytes.length);
     return collector.batch(Map.of(fileName, offset + consumed));
   }
 
   private static long readFile(Path file, long offset, Collector collector) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       byte[] buf = new byte[BLOCK];
-      int have = 0; // bytes of an unfinished line carried from the last block
+      int have = 0; // bytes of an unfinished record carried from the last block
       long pos = offset;
       while (true) {
         if (have == buf.length) {
@@ -88,11 +101,10 @@ public final class MetricsParser {
         if (n <= 0) {
           return pos;
         }
-        int nul = indexOf(buf, (byte) 0, have, have + n);
-        int end = nul < 0 ? have + n : nul;
+        int end = have + n;
         int consumed = collector.parse(buf, 0, end);
         pos += consumed;
-        if (nul >= 0) {
+        if (collector.ended) {
           return pos;
         }
         have = end - consumed;
@@ -117,20 +129,65 @@ public final class MetricsParser {
     private final List<MetricPoint> points = new ArrayList<>();
     private final Map<String, Timed> params = new LinkedHashMap<>();
     private final Map<String, Timed> tags = new LinkedHashMap<>();
+    /** Whether the last {@link #parse} stopped where the writer has not written yet. */
+    boolean ended;
 
-    /** Parses the whole lines of {@code b[from, to)}; returns how many bytes they took. */
+    /**
+     * Parses the whole records of {@code b[from, to)}; returns how many bytes they took. A record
+     * cut by {@code to} is left for a longer read; {@link #ended} tells that the rest is not written.
+     */
     int parse(byte[] b, int from, int to) {
-      int start = from;
-      for (int i = from; i < to; i++) {
+      ended = false;
+      int i = from;
+      while (i < to && !ended) {
+        int end = b[i] == POINT ? point(b, i, to) : textLine(b, i, to);
+        if (end < 0) {
+          break;
+        }
+        i = end;
+      }
+      return i - from;
+    }
+
+    /** Reads the binary point at {@code s}; returns where the next record starts, or -1. */
+    private int point(byte[] b, int s, int to) {
+      if (to - s < POINT_HEAD) {
+        return -1;
+      }
+      int nameLength = Short.toUnsignedInt((short) SHORT.get(b, s + 25));
+      int end = s + POINT_HEAD + nameLength + 1;
+      if (end > to) {
+        return -1;
+      }
+      if (b[end - 1] != '\n') {
+        ended = true; // still being copied (or cut short by the script's death)
+        return -1;
+      }
+      Instant time = Instant.ofEpochMilli(Math.floorDiv((long) LONG.get(b, s + 17), 1_000_000L));
+      String name = new String(b, s + POINT_HEAD, nameLength, StandardCharsets.UTF_8);
+      points.add(new MetricPoint(name, (long) LONG.get(b, s + 1), time, (double) DOUBLE.get(b, s + 9), null));
+      return end;
+    }
+
+    /** Reads the text line at {@code s}; returns where the next record starts, or -1. */
+    private int textLine(byte[] b, int s, int to) {
+      for (int i = s; i < to; i++) {
         if (b[i] == '\n') {
-          line(b, start, i);
-          start = i + 1;
+          line(b, s, i);
+          return i + 1;
+        }
+        if (b[i] == 0) {
+          ended = true; // a NUL where a record starts, or a line still being copied
+          return -1;
         }
       }
-      return start - from;
+      return -1;
     }
 
     private void line(byte[] b, int s, int e) {
+      if (s == e) {
+        return; // the newlines that fill the end of a chunk
+      }
       int t1 = indexOf(b, (byte) '\t', s, e);
       int t2 = t1 < 0 ? -1 : indexOf(b, (byte) '\t', t1 + 1, e);
       int t3 = t2 < 0 ? -1 : indexOf(b, (byte) '\t', t2 + 1, e);

@@ -3,11 +3,15 @@ package io.labrun.core.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.tracking.MetricPoint;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +28,104 @@ class MetricsParserTest {
 
   private void append(String file, String content) throws Exception {
     Files.writeString(dir.resolve(file), content, StandardOpenOption.APPEND);
+  }
+
+  /** A binary point as the Python writer makes it. */
+  private static byte[] point(String name, long step, double value, long epochNanos) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(MetricsParser.POINT_HEAD + n.length + 1).order(ByteOrder.LITTLE_ENDIAN)
+        .put(MetricsParser.POINT).putLong(step).putDouble(value).putLong(epochNanos).putShort((short) n.length)
+        .put(n).put((byte) '\n').array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void binaryPointsBetweenTextRecords() throws Exception {
+    Files.write(dir.resolve("metrics-1.log"), concat(
+        point("loss", 0, 0.5, 1_000_400_000L),
+        text("m\t1001\t0\tcurve\t[1,2]\np\t1001\t0\tlr\t0.1\n"),
+        point("loss", 1, Double.NaN, 1_002_999_999L),
+        text("\n\n\n"), // the newlines that fill the end of a chunk
+        point("tab\there é 😀", -5, Double.NEGATIVE_INFINITY, 1_003_000_000L),
+        point("acc", Long.MAX_VALUE, 1e300, 1_004_000_000L),
+        new byte[4096]));
+    MetricsParser.Batch b = MetricsParser.read(dir);
+    assertThat(b.points()).containsExactly(
+        new MetricPoint("loss", 0, Instant.ofEpochMilli(1000), 0.5, null),
+        new MetricPoint("curve", 0, Instant.ofEpochMilli(1001), null, "[1,2]"),
+        new MetricPoint("loss", 1, Instant.ofEpochMilli(1002), Double.NaN, null),
+        new MetricPoint("tab\there é 😀", -5, Instant.ofEpochMilli(1003), Double.NEGATIVE_INFINITY, null),
+        new MetricPoint("acc", Long.MAX_VALUE, Instant.ofEpochMilli(1004), 1e300, null));
+    assertThat(b.params()).isEqualTo(Map.of("lr", "0.1"));
+    assertThat(b.offsets()).containsEntry("metrics-1.log", (long) Files.size(dir.resolve("metrics-1.log")) - 4096);
+  }
+
+  @Test
+  void aPointNotCompletelyWrittenIsReadNextTime() throws Exception {
+    byte[] first = point("a", 0, 1.0, 1_000_000L);
+    byte[] second = point("a", 1, 2.0, 2_000_000L);
+    byte[] copying = Arrays.copyOf(second, second.length);
+    copying[copying.length - 1] = 0; // its closing byte not there yet, the zeros of the chunk after it
+    Files.write(dir.resolve("metrics-1.log"), concat(first, copying, new byte[100]));
+    MetricsParser.Batch b = MetricsParser.read(dir);
+    assertThat(b.points()).extracting(MetricPoint::value).containsExactly(1.0);
+    assertThat(b.offsets()).containsEntry("metrics-1.log", (long) first.length);
+
+    Files.write(dir.resolve("metrics-1.log"), concat(first, second, new byte[100]));
+    MetricsParser.Batch next = MetricsParser.read(dir, b.offsets());
+    assertThat(next.points()).extracting(MetricPoint::value).containsExactly(2.0);
+    assertThat(next.offsets()).containsEntry("metrics-1.log", (long) first.length + second.length);
+  }
+
+  @Test
+  void aPointCutByTheEndOfTheFileWaitsForTheRest() throws Exception {
+    byte[] p = point("loss", 3, 0.25, 5_000_000L);
+    Files.write(dir.resolve("metrics-1.log"), concat(p, Arrays.copyOf(p, 10)));
+    MetricsParser.Batch b = MetricsParser.read(dir);
+    assertThat(b.points()).hasSize(1);
+    Files.write(dir.resolve("metrics-1.log"), Arrays.copyOfRange(p, 10, p.length), StandardOpenOption.APPEND);
+    assertThat(MetricsParser.read(dir, b.offsets()).points()).containsExactly(
+        new MetricPoint("loss", 3, Instant.ofEpochMilli(5), 0.25, null));
+  }
+
+  @Test
+  void manyBinaryPointsAcrossBlocksAndAPointLongerThanABlock() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < 100_000; i++) {
+      out.writeBytes(point("loss", i, i * 0.5, 1_000_000L * (1000 + i)));
+    }
+    String longName = "n".repeat(65_535);
+    out.writeBytes(point(longName, 0, 1.0, 2_000_000_000_000L));
+    out.writeBytes(new byte[1 << 16]);
+    Files.write(dir.resolve("metrics-1.log"), out.toByteArray());
+    MetricsParser.Batch b = MetricsParser.read(dir);
+    assertThat(b.points()).hasSize(100_001);
+    for (int i = 0; i < 100_000; i++) {
+      MetricPoint p = b.points().get(i);
+      assertThat(p.step()).isEqualTo(i);
+      assertThat(p.value()).isEqualTo(i * 0.5);
+    }
+    assertThat(b.points().get(100_000).name()).isEqualTo(longName);
+    assertThat(b.offsets().get("metrics-1.log")).isEqualTo(out.size() - (1 << 16));
+  }
+
+  @Test
+  void parsesBinaryBytesFetchedFromElsewhere() {
+    byte[] bytes = concat(point("a", 0, 1.5, 1_000_000L), text("m\t2\t1\ta\t2\n"), point("a", 2, 2.5, 3_000_000L), new byte[2]);
+    MetricsParser.Batch b = MetricsParser.parse("metrics-9.log", bytes, 500);
+    assertThat(b.points()).extracting(MetricPoint::value).containsExactly(1.5, 2.0, 2.5);
+    assertThat(b.offsets()).isEqualTo(Map.of("metrics-9.log", 500L + bytes.length - 2));
   }
 
   @Test

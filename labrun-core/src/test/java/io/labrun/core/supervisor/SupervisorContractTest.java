@@ -151,6 +151,33 @@ class SupervisorContractTest {
   }
 
   @Test
+  void aMillionPointsOfAScriptKilledRightAfterLoggingThem() throws Exception {
+    Process p = start("""
+        import os, signal, labrun
+        for i in range(1000000):
+            labrun.log_metric("loss", i * 0.25, step=i)
+            if i % 100000 == 0:
+                labrun.log_metric("phase", "at %d" % i)
+        labrun.log_metric("last", 7)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """, spec());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(exit().signal()).isEqualTo(9);
+
+    List<MetricPoint> points = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME)).points();
+    List<MetricPoint> loss = points.stream().filter(m -> m.name().equals("loss")).toList();
+    assertThat(loss).hasSize(1_000_000);
+    for (int i = 0; i < loss.size(); i++) {
+      assertThat(loss.get(i).step()).isEqualTo(i);
+      assertThat(loss.get(i).value()).isEqualTo(i * 0.25);
+    }
+    assertThat(points.stream().filter(m -> m.name().equals("phase")).map(MetricPoint::json))
+        .containsExactly("\"at 0\"", "\"at 100000\"", "\"at 200000\"", "\"at 300000\"", "\"at 400000\"",
+            "\"at 500000\"", "\"at 600000\"", "\"at 700000\"", "\"at 800000\"", "\"at 900000\"");
+    assertThat(points.get(points.size() - 1)).extracting(MetricPoint::name, MetricPoint::value).containsExactly("last", 7.0);
+  }
+
+  @Test
   void interpreterNotFound() throws Exception {
     Process p = start("", new LaunchSpec(List.of(tmp.resolve("no-python").toString()), work.toString(), Map.of(), 1 << 20, null, 1, 0, null));
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
