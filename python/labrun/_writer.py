@@ -49,7 +49,6 @@ _SPECIAL = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 _ESCAPES = {ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r", 0: "\\0"}
 _time_ns = time.time_ns
 _count = itertools.count
-_pack = struct.Struct("<Bqdq").pack  # POINT, step, value, epoch ns: a point up to its name
 
 
 def escape(text):
@@ -127,11 +126,11 @@ class Writer(object):
 
     def __init__(self):
         self._warned = False
-        # Per metric name: [the end of its binary points (name length, name, 0x0A), an
-        # itertools.count of its next step, a step given since (plus one) or None, the name as
-        # text records have it]. next() on a count is one C call: threads logging one name
-        # without steps never get the same step. A given step is only noted (cheaper than a new
-        # count); the next call without a step starts the count from it.
+        # Per metric name: [the pack of its binary points, an itertools.count of its next step,
+        # a step given since (plus one) or None, the name as text records have it, the end of
+        # its binary points (name length, name, 0x0A)]. next() on a count is one C call: threads
+        # logging one name without steps never get the same step. A given step is only noted
+        # (cheaper than a new count); the next call without a step starts the count from it.
         self._series = {}
         self._steps = {}  # next step of the names not in _series
         self._reset()
@@ -171,7 +170,7 @@ class Writer(object):
         t = type(value)
         if t is float or t is int:
             try:
-                self._mm.write(_pack(POINT, step, value, _time_ns()) + s[0])
+                self._mm.write(s[0](POINT, step, value, _time_ns(), s[4]))
                 return
             except Exception:  # no file yet, a full chunk, a huge int: the slow path sorts it out
                 pass
@@ -205,7 +204,7 @@ class Writer(object):
         if s is not None and t is not bool and isinstance(value, (float, int)):
             try:  # float and int subclasses (numpy.float64, IntEnum) too; a huge int fails
                 value = float(value) if isinstance(value, float) else int(value)
-                rec = _pack(POINT, step, value, _time_ns()) + s[0]
+                rec = s[0](POINT, step, value, _time_ns(), s[4])
             except (struct.error, OverflowError):  # beyond a float64, or a step beyond int64
                 pass
         if rec is None:
@@ -220,7 +219,8 @@ class Writer(object):
         if len(raw) > _MAX_NAME_BYTES:
             return False
         tail = struct.pack("<H", len(raw)) + raw + b"\n"
-        self._series[name] = [tail, _count(self._steps.pop(name, 0)), None, self._text_name(name)]
+        pack = struct.Struct("<Bqdq%ds" % len(tail)).pack  # one bytes object per point, not two
+        self._series[name] = [pack, _count(self._steps.pop(name, 0)), None, self._text_name(name), tail]
         return True
 
     @staticmethod
