@@ -417,10 +417,21 @@ def become_subreaper():
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
+        libc().prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError, ImportError):
         pass
+
+
+_LIBC = []
+
+
+def libc():
+    """The C library through ctypes, loaded once: the zygote loads it before forking supervisors,
+    which then do not each pay for importing ctypes (a millisecond or two of CPU per run)."""
+    if not _LIBC:
+        import ctypes
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
 
 
 def reap_orphans():

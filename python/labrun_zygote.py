@@ -8,6 +8,7 @@ runs exactly what `labrun_supervisor.py STATE_DIR` would. See docs/architecture.
 zygote"). Standard library only, like the supervisor it imports.
 """
 
+import gc
 import os
 import selectors
 import signal
@@ -40,6 +41,14 @@ class Zygote(object):
             data = data[os.write(1, data):]
 
     def run(self):
+        if sys.platform.startswith("linux"):
+            try:
+                labrun_supervisor.libc()  # every supervisor needs it: load it once, here
+            except (OSError, ImportError):
+                pass
+        # What is loaded so far is shared with every child: keep the collector of a child from
+        # walking it (and copying the pages it touches).
+        gc.freeze()
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # only to wake the loop
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is for labrun to handle

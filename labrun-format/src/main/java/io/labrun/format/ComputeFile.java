@@ -17,6 +17,7 @@ final class ComputeFile {
 
   private static final String TYPE = "type";
   private static final String LEGACY_CLUSTER = "cluster";
+  private static final String MEMORY_LIMIT = "memoryLimit";
 
   static final KeyTable<ComputeTargetSpec> KEYS = new KeyTable<>(List.of(
       KeyTable.Key.<ComputeTargetSpec>of(TYPE, ComputeFile::type, ComputeTargetSpec::type).writtenAs(t -> ((TargetType) t).configName()),
@@ -34,7 +35,8 @@ final class ComputeFile {
       KeyTable.Key.of("pythonLocation", Values::string, ComputeTargetSpec::pythonLocation),
       KeyTable.Key.of("sparkSubmitLocation", Values::string, ComputeTargetSpec::sparkSubmitLocation),
       KeyTable.Key.of("sparkMaster", Values::string, ComputeTargetSpec::sparkMaster)),
-      Set.of(LEGACY_CLUSTER, "native"),
+      // memoryLimit is read by the Docker target (it parses and checks it), so it is no unknown key.
+      Set.of(LEGACY_CLUSTER, "native", MEMORY_LIMIT),
       Map.of());
 
   private static Object type(Values v, String key, Node node) {

@@ -96,9 +96,12 @@ public final class FileObjectStore implements ObjectStore {
   public void copyTo(String sha256, Path target) throws IOException {
     Path source = existing(sha256);
     Path folder = target.toAbsolutePath().getParent();
-    Files.createDirectories(folder);
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder); // (which costs an exception when it exists: a snapshot writes many files into one folder)
+    }
     // Next to the target, so the final rename stays on one file system and is atomic.
     Path temp = Files.createTempFile(folder, "." + target.getFileName() + TEMP_PREFIX, "");
+    boolean moved = false;
     try {
       try (InputStream in = Files.newInputStream(source)) {
         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
@@ -108,9 +111,11 @@ public final class FileObjectStore implements ObjectStore {
       if (posix != null) {
         posix.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
       }
-      moveIntoPlace(temp, target);
+      moved = moveIntoPlace(temp, target);
     } finally {
-      Files.deleteIfExists(temp);
+      if (!moved) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 
@@ -147,7 +152,8 @@ public final class FileObjectStore implements ObjectStore {
     return sha;
   }
 
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+  /** Renames {@code temp} to {@code target}; false when it stays (equal content was there already). */
+  private static boolean moveIntoPlace(Path temp, Path target) throws IOException {
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -157,7 +163,9 @@ public final class FileObjectStore implements ObjectStore {
       if (!Files.isRegularFile(target)) {
         throw e;
       }
+      return false;
     }
+    return true;
   }
 
   private static void makeReadOnly(Path file) throws IOException {

@@ -38,11 +38,7 @@ abstract class RunPolicyContract {
   /** Whatever a failed test left sleeping is stopped, so it does not weigh on the next tests. */
   @AfterEach
   void stopLeftovers() throws Exception {
-    try (var files = Files.list(t.shared())) {
-      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("pid-")).toList()) {
-        ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(ProcessHandle::destroyForcibly);
-      }
-    }
+    t.stopLeftovers();
   }
 
   /** Killed by SIGKILL the first time it runs (per argument), as the out-of-memory killer would. */
@@ -56,13 +52,18 @@ abstract class RunPolicyContract {
       print("fine this time")
       """;
 
-  /** Writes its pid where the test can see it, then sleeps far longer than any test waits. */
+  /**
+   * Writes its pid where the test can see it, then sleeps far longer than any test waits, or as
+   * many seconds as the shared folder's {@code sleep} file says.
+   */
   static final String SLEEPER = """
       import os, sys, time
-      with open(os.path.join(os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"], "pid-" + "-".join(sys.argv[1:])), "w") as f:
+      share = os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"]
+      with open(os.path.join(share, "pid-" + "-".join(sys.argv[1:])), "w") as f:
           f.write(str(os.getpid()))
       print("sleeping", flush=True)
-      time.sleep(float(os.environ.get("SLEEP", "300")))
+      seconds = os.path.join(share, "sleep")
+      time.sleep(float(open(seconds).read()) if os.path.exists(seconds) else 300)
       """;
 
   @Test
@@ -121,7 +122,7 @@ abstract class RunPolicyContract {
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.statusDetail()).isEqualTo("timeout");
     assertThat(run.attributes()).containsEntry("timeout", "2s");
-    assertGone(t.shared().resolve("pid-1"));
+    t.assertStopped(run, t.shared().resolve("pid-1"));
   }
 
   @Test
@@ -131,13 +132,13 @@ abstract class RunPolicyContract {
     Cli.Result r = t.submit("sleep.py", "rc");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("Failed").contains("(timeout)");
-    assertGone(t.shared().resolve("pid-rc"));
+    t.assertStopped(t.allRuns().get(0), t.shared().resolve("pid-rc"));
   }
 
   @Test
   void ctrlCNotOnATerminalLetsGoAndTheSweepGoesOnInTheBackground() throws Exception {
     t.script("sleep.py", SLEEPER);
-    t.cli.env("SLEEP", "1");
+    Files.writeString(t.shared().resolve("sleep"), "1");
     Cli.Running running = t.cli.start(t.project, "", t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
     // Running, and its script has got as far as writing its pid (Running alone says the supervisor started).
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")));
@@ -164,8 +165,8 @@ abstract class RunPolicyContract {
     // The other two are canceled by this command or, if a slot freed meanwhile, by the sweep's driver.
     assertThat(c.out()).contains("2 runs stopped");
     assertThat(t.runs(sweepId)).extracting(Run::status).containsOnly(RunStatus.CANCELED);
-    assertGone(t.shared().resolve("pid-1"));
-    assertGone(t.shared().resolve("pid-2"));
+    t.assertStopped(t.runs(sweepId).get(0), t.shared().resolve("pid-1"));
+    t.assertStopped(t.runs(sweepId).get(1), t.shared().resolve("pid-2"));
     assertThat(t.shared().resolve("pid-3")).as("never started").doesNotExist();
   }
 
@@ -180,12 +181,8 @@ abstract class RunPolicyContract {
     Cli.Result r = running.await(Duration.ofSeconds(60));
     assertThat(r.code()).as(r.toString()).isEqualTo(130);
     assertThat(r.err()).contains("Cancel the runs of sweep").contains("\033[").as("live lines redrawn in place");
-    assertThat(t.runs(TargetFixture.sweepId(r.err()))).extracting(Run::status).containsOnly(RunStatus.CANCELED);
-    assertGone(t.shared().resolve("pid-1"));
-  }
-
-  private static void assertGone(Path pidFile) throws Exception {
-    long pid = Long.parseLong(Files.readString(pidFile).strip());
-    await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
+    assertThat(runs).extracting(Run::status).containsOnly(RunStatus.CANCELED);
+    t.assertStopped(runs.get(0), t.shared().resolve("pid-1"));
   }
 }

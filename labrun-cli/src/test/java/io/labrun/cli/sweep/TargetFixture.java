@@ -1,6 +1,7 @@
 package io.labrun.cli.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.labrun.cli.Cli;
 import io.labrun.core.history.RunStore;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  * A project on one compute target for the sweep and run-policy contract tests: its run
  * configuration, its scripts, the folder its runs share with the test ({@code
  * nativeSharedDirectory}), and the history they leave. A target whose runs see that folder
- * somewhere else (a container with its own mount) overrides {@link #shared()}.
+ * somewhere else overrides {@link #sharedDirectory()}.
  */
 class TargetFixture {
   private static final Pattern SWEEP_ID = Pattern.compile("Sweep (\\S+): \\d+ runs of");
@@ -29,9 +31,13 @@ class TargetFixture {
   final String runConfiguration;
 
   TargetFixture(Path home, String runConfiguration) {
+    this(home, runConfiguration, new Cli(home));
+  }
+
+  TargetFixture(Path home, String runConfiguration, Cli cli) {
     this.home = home;
     this.runConfiguration = runConfiguration;
-    this.cli = new Cli(home);
+    this.cli = cli;
     this.project = home.resolve("iris");
     Cli.Result init = cli.in(home, "project", "init", "iris");
     assertThat(init.code()).as(init.toString()).isZero();
@@ -41,14 +47,37 @@ class TargetFixture {
    * The folder every run of the project finds in AZUREML_NATIVE_SHARE_DIRECTORY, seen from here:
    * for the local target, the template's {@code nativeSharedDirectory: ~/.azureml/share/}.
    */
-  Path shared() {
-    Path dir = home.resolve("user/.azureml/share/iris");
+  Path sharedDirectory() {
+    return home.resolve("user/.azureml/share/iris");
+  }
+
+  /** {@link #sharedDirectory()}, created. */
+  final Path shared() {
+    Path dir = sharedDirectory();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return dir;
+  }
+
+  /**
+   * Waits until what ran {@code run} is gone, once its script wrote its pid to {@code pidFile}:
+   * here, that process.
+   */
+  void assertStopped(Run run, Path pidFile) throws Exception {
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  /** Stops whatever a failed test left running (the scripts that wrote a pid file). */
+  void stopLeftovers() throws IOException {
+    try (var files = Files.list(shared())) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("pid-")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
   }
 
   void script(String name, String python) {

@@ -19,6 +19,9 @@ public final class StateFolder {
   /** At most {@code max} bytes of whole records of {@code output.log} from {@code offset}. */
   public static byte[] readOutput(Path state, long offset, int max) throws IOException {
     Path log = state.resolve("output.log");
+    if (log.toFile().length() <= offset) {
+      return new byte[0]; // nothing new (or no log yet): the usual answer while a run is followed
+    }
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
       long size = f.length();
       if (offset >= size) {
@@ -38,18 +41,30 @@ public final class StateFolder {
   }
 
   public static Optional<ExitRecord> readExit(Path state) throws IOException {
-    try {
-      return Optional.of(ExitRecords.parse(Files.readString(state.resolve("exit.json"))));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
+    return read(state.resolve("exit.json")).map(ExitRecords::parse);
   }
 
   public static Optional<SupervisorState> readState(Path state) throws IOException {
-    try {
-      return Optional.of(SupervisorState.parse(Files.readString(state.resolve("supervisor.json"))));
-    } catch (NoSuchFileException e) {
+    return read(state.resolve("supervisor.json")).map(SupervisorState::parse);
+  }
+
+  /** True once the supervisor has written {@code name} (its records appear whole, by rename). */
+  public static boolean has(Path state, String name) {
+    return state.resolve(name).toFile().exists(); // java.io: no exception when it is not there yet
+  }
+
+  /**
+   * A record the supervisor writes whole, once; empty while it is not there. Runs are waited for
+   * by asking many times, so "not there yet" is told without an exception.
+   */
+  private static Optional<String> read(Path file) throws IOException {
+    if (!file.toFile().exists()) {
       return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // its run folder was removed meanwhile
     }
   }
 }

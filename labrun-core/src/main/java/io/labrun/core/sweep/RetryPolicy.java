@@ -34,12 +34,16 @@ public record RetryPolicy(int retries, Duration firstDelay, Duration maxDelay) {
     return retries + 1;
   }
 
-  /** True for an exit that something outside the script caused. */
+  /**
+   * True for an exit that something outside the script caused. A SIGKILL counts whatever the
+   * target says about it in {@code error} (the container's out-of-memory kill, a container killed
+   * from outside): a script that could not start has no signal.
+   */
   public static boolean retryable(ExitRecord exit) {
     if (exit.lost()) {
       return true;
     }
-    return exit.signal() != null && exit.signal() == SIGKILL && !exit.canceled() && !exit.timedOut() && exit.error() == null;
+    return exit.signal() != null && exit.signal() == SIGKILL && !exit.canceled() && !exit.timedOut();
   }
 
   /** True when a run could not be started or followed because its target was unreachable. */

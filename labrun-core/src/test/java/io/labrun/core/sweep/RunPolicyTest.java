@@ -27,6 +27,8 @@ class RunPolicyTest {
   void onlyFailuresFromOutsideTheScriptAreRetried() {
     assertThat(RetryPolicy.retryable(ExitRecord.lost(T, "supervisor gone"))).as("lost").isTrue();
     assertThat(RetryPolicy.retryable(exit(137, 9, false, false, null))).as("SIGKILL, e.g. out of memory").isTrue();
+    assertThat(RetryPolicy.retryable(exit(137, 9, false, false, "killed by signal 9: out of memory (the container's memoryLimit is 96 MiB)")))
+        .as("SIGKILL the target explains").isTrue();
     assertThat(RetryPolicy.retryable(exit(1, null, false, false, null))).as("the script's own exit code").isFalse();
     assertThat(RetryPolicy.retryable(exit(137, null, false, false, null))).as("exit(137) is the script's own").isFalse();
     assertThat(RetryPolicy.retryable(exit(143, 15, false, false, null))).as("SIGTERM").isFalse();

@@ -9,6 +9,7 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
+import io.labrun.core.sweep.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ final class DockerExecution implements Execution {
   static final String ENVIRONMENT = "environment";
   static final String SHARED = "shared_volumes";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration ENDING_TIMEOUT = Duration.ofSeconds(10);
   private static final long INSPECT_EVERY_NANOS = Duration.ofMillis(500).toNanos();
   private final DockerRuntime runtime;
   private final String containerId;
@@ -38,6 +40,7 @@ final class DockerExecution implements Execution {
   private final Path work;
   private final boolean shared;
   private long lastInspect;
+  private ExitRecord explained;
   private java.util.concurrent.CountDownLatch ended;
   private java.io.Closeable waiting;
 
@@ -103,7 +106,7 @@ final class DockerExecution implements Execution {
   public Optional<ExitRecord> poll() throws IOException {
     Optional<ExitRecord> exit = StateFolder.readExit(state);
     if (exit.isPresent()) {
-      return exit;
+      return Optional.of(explained(exit.get()));
     }
     long now = System.nanoTime();
     if (lastInspect != 0 && now - lastInspect < INSPECT_EVERY_NANOS) {
@@ -116,24 +119,72 @@ final class DockerExecution implements Execution {
     }
     exit = StateFolder.readExit(state); // it may have written the record just before ending
     if (exit.isPresent()) {
-      return exit;
+      return Optional.of(explained(exit.get()));
     }
     if (c.isEmpty()) {
       return Optional.of(ExitRecord.lost(Instant.now(), "the run's container " + (containerId == null ? "" : shortId() + " ")
           + "is gone without recording how the script ended"));
     }
-    return Optional.of(fromContainer(c.get().getState()));
+    return Optional.of(fromContainer(c.get()));
   }
 
-  /** How a run ended whose supervisor was killed with its container (OOM, docker kill, a reboot). */
-  static ExitRecord fromContainer(InspectContainerResponse.ContainerState s) {
+  /**
+   * The supervisor's record, with the reason the engine knows for a script killed with SIGKILL:
+   * the out-of-memory killer. The engine tells only once the container has ended, which it does as
+   * soon as the supervisor has written its record.
+   */
+  private ExitRecord explained(ExitRecord exit) {
+    if (explained != null) {
+      return explained;
+    }
+    if (!killedFromOutside(exit) || containerId == null) {
+      return exit;
+    }
+    Optional<InspectContainerResponse> c = inspectOnceEnded();
+    explained = c.filter(i -> Boolean.TRUE.equals(i.getState().getOOMKilled()))
+        .map(i -> new ExitRecord(exit.exitCode(), exit.signal(), exit.ended(), false, false, false,
+            "killed by signal " + exit.signal() + ": " + outOfMemory(i), exit.droppedOutputBytes()))
+        .orElse(exit);
+    return explained;
+  }
+
+  private static boolean killedFromOutside(ExitRecord exit) {
+    return exit.signal() != null && exit.signal() == RetryPolicy.SIGKILL && !exit.canceled() && !exit.timedOut() && exit.error() == null;
+  }
+
+  /** The container once it has stopped, waiting a little for its supervisor to finish; as it is after that. */
+  private Optional<InspectContainerResponse> inspectOnceEnded() {
+    long deadline = System.nanoTime() + ENDING_TIMEOUT.toNanos();
+    Optional<InspectContainerResponse> c = inspect();
+    try {
+      while (c.isPresent() && Boolean.TRUE.equals(c.get().getState().getRunning()) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        c = inspect();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return c;
+  }
+
+  private static String outOfMemory(InspectContainerResponse c) {
+    Long limit = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
+    return "out of memory" + (limit == null || limit <= 0 ? " (OOMKilled)" : " (the container's memoryLimit is " + (limit >> 20) + " MiB)");
+  }
+
+  /**
+   * How a run ended whose supervisor was killed with its container (OOM, docker kill, a reboot).
+   * A SIGKILL is worded as {@link ExitRecord#describe()} words one, so it is retried.
+   */
+  static ExitRecord fromContainer(InspectContainerResponse c) {
+    InspectContainerResponse.ContainerState s = c.getState();
     long code = s.getExitCodeLong() == null ? -1 : s.getExitCodeLong();
+    Integer signal = code > 128 ? (int) (code - 128) : null;
     Instant ended = parseTime(s.getFinishedAt());
     String why = Boolean.TRUE.equals(s.getOOMKilled())
-        ? "the container ran out of memory (OOMKilled, exit code " + code + ")"
-        : "the run's container ended (exit code " + code + (code > 128 ? ", signal " + (code - 128) : "")
-            + ") without its supervisor recording how the script ended";
-    return new ExitRecord((int) code, code > 128 ? (int) (code - 128) : null, ended, false, false, false, why, 0);
+        ? outOfMemory(c) + ", exit code " + code
+        : "the run's container ended (exit code " + code + ") without its supervisor recording how the script ended";
+    return new ExitRecord((int) code, signal, ended, false, false, false, signal == null ? why : "killed by signal " + signal + ": " + why, 0);
   }
 
   private static Instant parseTime(String t) {

@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * run's environment image, under labrun's supervisor. The supervisor's state folder and labrun's
  * Python folder are mounted from this machine, so output, metrics and the exit record are read as
  * for a local run; the snapshot goes in by copy (or by a mount with {@code sharedVolumes: true})
- * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id.
+ * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id, and
+ * holds to the target's {@code memoryLimit}, if it has one.
  */
 public final class DockerTarget implements ComputeTarget {
   public static final String LABEL_RUN = "io.labrun.run";
@@ -55,6 +56,7 @@ public final class DockerTarget implements ComputeTarget {
 
   @Override
   public void prepare(RunPlan plan, RunEvents events) {
+    MemoryLimit.of(spec); // a limit that is no size stops the run before its environment is built
     PreparedEnvironment env = images.prepare(spec, EnvironmentRequest.of(plan), events);
     if (!env.cached()) {
       events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
@@ -133,6 +135,7 @@ public final class DockerTarget implements ComputeTarget {
     if (runtime.network() != null) {
       host.withNetworkMode(runtime.network());
     }
+    MemoryLimit.of(spec).ifPresent(limit -> host.withMemory(limit.bytes()).withMemorySwap(limit.bytes()));
     if (spec.wantsGpu()) {
       host.withDeviceRequests(List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
     }

@@ -42,12 +42,12 @@ final class LocalExecution implements Execution {
     long pause = 1;
     while (System.nanoTime() < deadline) {
       Optional<SupervisorState> s = readState(state);
-      if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
+      if (s.isPresent() || StateFolder.has(state, "exit.json")) {
         return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
       }
       if (!supervisor.isAlive()) {
         s = readState(state);
-        if (s.isPresent() || Files.exists(state.resolve("exit.json"))) {
+        if (s.isPresent() || StateFolder.has(state, "exit.json")) {
           return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
         }
         throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "

@@ -3,9 +3,7 @@ package io.labrun.target.local;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A run's supervisor as the JVM that started it sees it: a child process of its own, or a child
@@ -59,11 +57,7 @@ interface SupervisorProcess {
   record Forked(long pid, CompletableFuture<Void> ready, CompletableFuture<Integer> exit, SupervisorZygote zygote) implements SupervisorProcess {
     @Override
     public void awaitStarted(Duration max) throws InterruptedException {
-      try {
-        CompletableFuture.anyOf(ready, exit).get(max.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // not yet: the caller looks at the state folder and asks again
-      }
+      zygote.await(max, () -> ready.isDone() || exit.isDone()); // if not yet, the caller looks at the state folder and asks again
     }
 
     @Override
@@ -76,14 +70,10 @@ interface SupervisorProcess {
 
     @Override
     public void waitFor(Duration max) throws InterruptedException {
-      try {
-        if (zygote.alive()) {
-          exit.get(max.toMillis(), TimeUnit.MILLISECONDS);
-        } else if (isAlive()) {
-          Thread.sleep(Math.min(max.toMillis(), 50));
-        }
-      } catch (TimeoutException | ExecutionException e) {
-        // still going, or the zygote went away meanwhile: the caller looks again
+      if (zygote.alive()) {
+        zygote.await(max, exit::isDone); // if still going, or the zygote went away meanwhile, the caller looks again
+      } else if (isAlive()) {
+        Thread.sleep(Math.min(max.toMillis(), 50));
       }
     }
 

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -33,6 +35,8 @@ final class SupervisorZygote implements AutoCloseable {
   private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Void>> readies = new ConcurrentHashMap<>();
   private volatile boolean alive = true;
+  /** Notified after each report and when the zygote ends, for {@link #await}. */
+  private final Object reports = new Object();
 
   private SupervisorZygote(Process process) {
     this.process = process;
@@ -85,6 +89,24 @@ final class SupervisorZygote implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code max} until {@code done} holds (checked after each report) or the zygote
+   * ends. Unlike a timed {@code CompletableFuture.get}, a wait that runs out costs no exception:
+   * runs are waited for in short slices, many times each.
+   */
+  void await(Duration max, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (reports) {
+      while (!done.getAsBoolean() && alive) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(reports, left);
+      }
+    }
+  }
+
   private CompletableFuture<Integer> exitOf(long pid) {
     return exits.computeIfAbsent(pid, p -> new CompletableFuture<>());
   }
@@ -128,12 +150,18 @@ final class SupervisorZygote implements AutoCloseable {
         } catch (RuntimeException e) {
           // a line it never writes: ignore it, the zygote goes on
         }
+        synchronized (reports) {
+          reports.notifyAll();
+        }
       }
     } catch (IOException | RuntimeException e) {
       // the zygote is gone: see below
     } finally {
       alive = false;
       starting.values().forEach(s -> s.completeExceptionally(new IOException("the supervisor zygote ended")));
+      synchronized (reports) {
+        reports.notifyAll();
+      }
     }
   }
 
