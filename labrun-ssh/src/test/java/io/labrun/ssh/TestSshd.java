@@ -76,6 +76,36 @@ public final class TestSshd {
         policy, Duration.ofSeconds(10), Duration.ofSeconds(20));
   }
 
+  /**
+   * Adds the public key {@code pub} (an OpenSSH one-line file) to the key user's authorized keys on
+   * the host, for as long as the returned handle is open; it is found again by its comment.
+   */
+  public AutoCloseable authorize(Path pub, Path home) throws IOException {
+    String line = Files.readString(pub).strip();
+    String comment = line.substring(line.lastIndexOf(' ') + 1);
+    SshSettings s = keySettings(home, HostKeyPolicy.strict(fingerprint()));
+    try (SshConnection c = SshConnection.open(s)) {
+      c.run(List.of("sh", "-c", "printf '%s\\n' \"$1\" >> .ssh/authorized_keys", "sh", line), null, Duration.ofSeconds(20));
+    }
+    return () -> {
+      try (SshConnection c = SshConnection.open(s)) {
+        c.run(List.of("sed", "-i", "/ " + comment + "$/d", ".ssh/authorized_keys"), null, Duration.ofSeconds(20));
+      }
+    };
+  }
+
+  /** Makes a throwaway key pair {@code dir/name} (and {@code .pub}) with ssh-keygen and {@code args}. */
+  public static Path newKey(Path dir, String name, String... args) {
+    Path key = dir.resolve(name);
+    List<String> argv = new ArrayList<>(List.of("ssh-keygen", "-q", "-C", "labrun-test-" + name + "-" + System.nanoTime(), "-f", key.toString()));
+    argv.addAll(List.of(args));
+    if (!argv.contains("-N")) {
+      argv.addAll(List.of("-N", ""));
+    }
+    exec(argv.toArray(String[]::new));
+    return key;
+  }
+
   /** Runs a local program, returning its output; fails the test when it fails. */
   public static String exec(String... argv) {
     try {
