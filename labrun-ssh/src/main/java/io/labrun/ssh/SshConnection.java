@@ -40,12 +40,17 @@ public final class SshConnection implements AutoCloseable {
   private final SshSettings settings;
   private final ClientSession session;
   private final PublicKey hostKey;
+  private final String keyHost;
+  private final int keyPort;
+  private final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
   private RemoteFiles files;
 
-  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey) {
+  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
     this.settings = settings;
     this.session = session;
     this.hostKey = hostKey;
+    this.keyHost = keyHost;
+    this.keyPort = keyPort;
   }
 
   /** Connects, verifies the host key and logs in. */
@@ -92,7 +97,7 @@ public final class SshConnection implements AutoCloseable {
         session.auth().verify(settings.authTimeout());
         SshTrace.done("logged in", t);
       }
-      return new SshConnection(settings, session, check.seen());
+      return new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
     } catch (LabrunException e) {
       closeQuietly(session);
       throw e;
@@ -240,6 +245,46 @@ public final class SshConnection implements AutoCloseable {
 
   public boolean isOpen() {
     return session.isOpen() && !session.isClosing();
+  }
+
+  /**
+   * Whether this open connection may serve {@code other} (same host and login, see {@link
+   * SshConnectionPool}): its host key, checked when it was opened, must pass {@code other}'s
+   * check again now, without asking anyone.
+   */
+  boolean trustedFor(SshSettings other) {
+    return isOpen() && hostKey != null && new HostKeyCheck(other, keyHost, keyPort).stillTrusted(hostKey);
+  }
+
+  /**
+   * Asks the host for an answer (an OpenSSH keep-alive request) within {@code timeout}: a
+   * connection whose other end is gone fails here rather than in the middle of a run.
+   */
+  boolean answers(Duration timeout) {
+    if (!isOpen()) {
+      return false;
+    }
+    try {
+      org.apache.sshd.common.util.buffer.Buffer b = session.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST, 64);
+      b.putString("keepalive@openssh.com");
+      b.putBoolean(true);
+      session.request("keepalive@openssh.com", b, timeout); // a "failure" reply is an answer too
+      return isOpen();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Something labrun learned about the host over this connection (e.g. that its files are in
+   * place), kept as long as the connection; null when not known.
+   */
+  public String fact(String key) {
+    return facts.get(key);
+  }
+
+  public void fact(String key, String value) {
+    facts.put(key, value);
   }
 
   /** This end's TCP port (tests find the host's process serving this connection by it). */

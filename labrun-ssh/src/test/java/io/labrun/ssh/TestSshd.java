@@ -53,10 +53,24 @@ public final class TestSshd {
     }
   }
 
+  /**
+   * How many logins with the key of fingerprint {@code fp} the server has logged (its log at
+   * LogLevel VERBOSE has one "Accepted publickey for USER ... FINGERPRINT" line per key login).
+   */
+  public long logins(String fp) throws IOException {
+    try (var lines = Files.lines(hostKeyPub.resolveSibling("sshd.log"))) {
+      return lines.filter(l -> l.startsWith("Accepted publickey for ") && l.endsWith(" " + fp)).count();
+    }
+  }
+
+  /** The SHA256 fingerprint of a public key file, as ssh-keygen prints it. */
+  public static String fingerprintOf(Path pub) {
+    return exec("ssh-keygen", "-l", "-E", "sha256", "-f", pub.toString()).split(" ")[1];
+  }
+
   /** The host key's fingerprint as OpenSSH's ssh-keygen prints it. */
   public String fingerprint() {
-    String line = exec("ssh-keygen", "-l", "-E", "sha256", "-f", hostKeyPub.toString());
-    return line.split(" ")[1];
+    return fingerprintOf(hostKeyPub);
   }
 
   /** A known_hosts line for this server, as OpenSSH writes it. */
