@@ -2,11 +2,14 @@ package io.labrun.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labrun.ssh.SshConnectionPool;
 import io.labrun.ssh.TestAgent;
 import io.labrun.ssh.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +20,20 @@ class RemoteKeysIT {
   @TempDir Path tmp;
   RemoteProject p;
 
+  private Duration keptBefore;
+
+  /** These tests are about logging in: each submit logs in anew rather than reusing a kept connection. */
   @BeforeEach
   void init() {
+    keptBefore = SshConnectionPool.shared().idleTimeout();
+    SshConnectionPool.shared().idleTimeout(Duration.ZERO);
     p = new RemoteProject(tmp);
     p.write("hello.py", "import getpass\nprint('hello from', getpass.getuser())\n");
+  }
+
+  @AfterEach
+  void keepAgain() {
+    SshConnectionPool.shared().idleTimeout(keptBefore);
   }
 
   private Cli.Result attach(String name, String... login) {
