@@ -36,6 +36,9 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
 
   /** The keys to offer for {@code s}; {@code useDefaults} when no key was named anywhere. */
   static LoginKeys of(SshSettings s, boolean useDefaults) {
+    if (s.password() != null) {
+      return new LoginKeys(List.of(), null); // a password login offers no keys
+    }
     List<PublicKey> agentKeys = agentKeys(s);
     if (s.keyFile() != null) {
       return ofFile(s, s.keyFile(), agentKeys);
@@ -77,7 +80,7 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
 
   /** The keys of the agent of {@code s}, or null when there is none (or it does not answer). */
   private static List<PublicKey> agentKeys(SshSettings s) {
-    if (s.agent() == null || s.password() != null) {
+    if (s.agent() == null) {
       return null;
     }
     try {

@@ -131,10 +131,10 @@ public final class SshConnectionPool {
     boolean keep;
     synchronized (this) {
       String key = lent.remove(c);
-      keep = key != null && !shutdown && !idleTimeout.isZero() && c.isOpen();
+      keep = key != null && !idleTimeout.isZero() && c.isOpen() && reaperStarted();
       if (keep) {
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Idle(c, System.nanoTime()));
-        scheduleReap();
+        reaper.schedule(this::reap, Math.max(1, idleTimeout.toMillis()) + 50, TimeUnit.MILLISECONDS);
       }
     }
     if (!keep) {
@@ -150,17 +150,25 @@ public final class SshConnectionPool {
     c.close();
   }
 
-  private void scheduleReap() {
+  /** Starts the idle reaper and the exit hook once; false when the JVM is exiting (nothing is kept then). */
+  private boolean reaperStarted() {
+    if (shutdown) {
+      return false;
+    }
     if (reaper == null) {
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "labrun-ssh-close"));
+      } catch (IllegalStateException exiting) {
+        shutdown = true;
+        return false;
+      }
       reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "labrun-ssh-idle");
         t.setDaemon(true);
         return t;
       });
-      Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "labrun-ssh-close"));
     }
-    long ms = Math.max(1, idleTimeout.toMillis());
-    reaper.schedule(this::reap, ms + 50, TimeUnit.MILLISECONDS);
+    return true;
   }
 
   /** Closes the connections idle for longer than the timeout. */
