@@ -3,6 +3,8 @@
 # scripts/test-env/sshd.sh (127.0.0.1, so the network costs nothing and what is left is labrun):
 #  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`, and
 #     (when the test Docker engine is up) `-c rdocker` against `ssh HOST docker run --rm IMAGE python3 noop.py`;
+#     and the same submits made one after the other in ONE JVM (bench/InJvmSubmits.java, the CLI daemon's
+#     and the server's case: later submits reuse the kept SSH connection);
 #  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
 #     submit send, and the unchanged submit's time against the small project's.
 #   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
@@ -49,6 +51,12 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
   "$ssh_cmd python3 noop.py" \
   "$labrun experiment submit -c remote1 noop.py" >&2
 medians "$work/warm.json"
+in_jvm() {  # in_jvm TARGET BASELINE...: RUNS+1 submits in one JVM, each after one BASELINE run
+  echo "load average before the in-JVM submits: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  LABRUN_LAUNCHER="$labrun" java -XX:+UseSerialGC -cp "$root/labrun-cli/target/labrun.jar" "$root/bench/InJvmSubmits.java" \
+    "$((runs + 1))" "$work/small" "$@"
+}
+in_jvm remote1 noop.py $ssh_cmd python3 noop.py
 
 if [[ -S /run/labrun-test/docker.sock ]]; then
   image=labrun-test/python:bookworm
@@ -62,6 +70,7 @@ if [[ -S /run/labrun-test/docker.sock ]]; then
     "$ssh_cmd docker run --rm --network none -v /home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py $env_image python3 /noop.py" \
     "$labrun experiment submit -c rdocker noop.py" >&2
   medians "$work/docker.json"
+  in_jvm rdocker noop.py $ssh_cmd docker run --rm --network none -v "/home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py" "$env_image" python3 /noop.py
 fi
 [[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submits only
 attach "$work/big"

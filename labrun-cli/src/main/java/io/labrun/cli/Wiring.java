@@ -185,7 +185,8 @@ public final class Wiring implements AutoCloseable {
     if (sshTargets == null) {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
       sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(),
-          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null));
+          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null,
+          ctx.interactive() ? PassphraseQuestion.onTerminal() : null));
     }
     return sshTargets;
   }

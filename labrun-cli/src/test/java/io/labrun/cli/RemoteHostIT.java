@@ -177,7 +177,11 @@ class RemoteHostIT {
 
   /** Exit code 5 and one line saying what is wrong (a submit may say which run it had made first). */
   static void oneLineError(Cli.Result r, String expected) {
-    assertThat(r.code()).as(r.toString()).isEqualTo(5);
+    oneLineError(r, 5, expected);
+  }
+
+  static void oneLineError(Cli.Result r, int exitCode, String expected) {
+    assertThat(r.code()).as(r.toString()).isEqualTo(exitCode);
     assertThat(r.err().lines().filter(l -> l.startsWith("labrun: ")).toList()).as(r.toString()).hasSize(1).first().asString().contains(expected);
     assertThat(r.err()).as(r.toString()).doesNotContain("Exception").doesNotContain("\tat ");
   }

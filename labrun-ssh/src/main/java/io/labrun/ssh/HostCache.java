@@ -68,7 +68,7 @@ public final class HostCache {
     }
     String dir = ROOT + "/lib/" + hash(all);
     RemoteFiles f = ssh.files();
-    if (!f.exists(dir + "/complete")) {
+    if (!"complete".equals(ssh.fact(dir)) && !f.exists(dir + "/complete")) {
       Set<String> made = new LinkedHashSet<>();
       for (Map.Entry<String, byte[]> e : all.entrySet()) {
         String path = dir + "/" + e.getKey();
@@ -80,6 +80,7 @@ public final class HostCache {
       }
       f.write(dir + "/complete", new byte[0]); // last: a folder with this file is whole
     }
+    ssh.fact(dir, "complete"); // a reused connection need not look again
     lib = dir;
     return dir;
   }

@@ -92,6 +92,21 @@ final class HostKeyCheck implements ServerKeyVerifier {
     return true;
   }
 
+  /**
+   * Whether {@code key}, verified when a connection was opened, would pass again now without
+   * asking anyone: listed in a known hosts file, or the one the policy pins. A connection kept
+   * open for reuse is reused only then, so that a key removed or changed in the meantime is
+   * judged again by a new connection.
+   */
+  boolean stillTrusted(PublicKey key) {
+    KnownHosts.Verdict v = known.check(host, port, key).verdict();
+    if (v == KnownHosts.Verdict.KNOWN) {
+      return true;
+    }
+    String expected = settings.hostKeys().expectedFingerprint();
+    return v == KnownHosts.Verdict.UNKNOWN && expected != null && normalize(expected).equals(KeyUtils.getFingerPrint(key));
+  }
+
   /** {@code SHA256:...}, accepting the digest without its prefix too. */
   static String normalize(String fingerprint) {
     String f = fingerprint.strip();

@@ -8,12 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -23,10 +23,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -38,18 +35,22 @@ import org.apache.sshd.core.CoreModuleProperties;
  */
 public final class SshConnection implements AutoCloseable {
   private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK = new AttributeRepository.AttributeKey<>();
-  private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
   private static SshClient client;
 
   private final SshSettings settings;
   private final ClientSession session;
   private final PublicKey hostKey;
+  private final String keyHost;
+  private final int keyPort;
+  private final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
   private RemoteFiles files;
 
-  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey) {
+  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
     this.settings = settings;
     this.session = session;
     this.hostKey = hostKey;
+    this.keyHost = keyHost;
+    this.keyPort = keyPort;
   }
 
   /** Connects, verifies the host key and logs in. */
@@ -70,13 +71,20 @@ public final class SshConnection implements AutoCloseable {
   private static SshConnection connect(SshSettings settings, boolean login) {
     HostConfigEntry entry = resolve(settings);
     HostKeyCheck check = new HostKeyCheck(settings, entry.getHostName(), entry.getPort());
+    LoginKeys keys = login ? LoginKeys.of(settings, settings.keyFile() == null && entry.getIdentities().isEmpty()) : null;
+    Map<AttributeRepository.AttributeKey<?>, Object> context = new HashMap<>();
+    context.put(CHECK, check);
+    if (keys != null && keys.agent() != null) {
+      context.put(UnixAgent.Use.KEY, keys.agent());
+      entry.setIdentitiesOnly(false); // MINA asks the agent only for sessions that may use more than their named keys
+    }
     ClientSession session = null;
     long t = SshTrace.start();
     try {
       SshClient c = client();
       SshTrace.done("client started", t);
       t = SshTrace.start();
-      session = c.connect(entry, AttributeRepository.ofKeyValuePair(CHECK, check), null)
+      session = c.connect(entry, AttributeRepository.ofAttributesMap(context), null)
           .verify(settings.connectTimeout()).getSession();
       Set<ClientSessionEvent> state = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), settings.authTimeout());
       if (check.refusal() != null || state.contains(ClientSessionEvent.CLOSED)) {
@@ -85,11 +93,11 @@ public final class SshConnection implements AutoCloseable {
       SshTrace.done("connected, host key checked", t);
       t = SshTrace.start();
       if (login) {
-        addIdentities(session, settings, entry);
+        addIdentities(session, settings, keys);
         session.auth().verify(settings.authTimeout());
         SshTrace.done("logged in", t);
       }
-      return new SshConnection(settings, session, check.seen());
+      return new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
     } catch (LabrunException e) {
       closeQuietly(session);
       throw e;
@@ -134,7 +142,7 @@ public final class SshConnection implements AutoCloseable {
     return entry;
   }
 
-  private static void addIdentities(ClientSession session, SshSettings s, HostConfigEntry entry) throws IOException {
+  private static void addIdentities(ClientSession session, SshSettings s, LoginKeys keys) {
     if (s.password() != null) {
       char[] pw = s.password().get();
       try {
@@ -144,37 +152,7 @@ public final class SshConnection implements AutoCloseable {
       }
       return;
     }
-    List<Path> keys = new ArrayList<>();
-    if (s.keyFile() != null) {
-      keys.add(s.keyFile());
-    } else if (s.userHome() != null && entry.getIdentities().isEmpty()) {
-      for (String name : DEFAULT_KEYS) {
-        Path k = s.userHome().resolve(".ssh").resolve(name);
-        if (Files.isReadable(k)) {
-          keys.add(k);
-        }
-      }
-    }
-    for (Path k : keys) {
-      for (KeyPair pair : loadKey(k)) {
-        session.addPublicKeyIdentity(pair);
-      }
-    }
-  }
-
-  private static Iterable<KeyPair> loadKey(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
-      if (pairs == null) {
-        throw LabrunException.badInput("no private key in " + file);
-      }
-      return pairs;
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE", e);
-    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "cannot read the SSH key " + file + " (" + SshFailures.reason(e)
-          + "); labrun needs an unencrypted OpenSSH or PEM private key", e);
-    }
+    keys.keys().forEach(session::addPublicKeyIdentity);
   }
 
   private static synchronized SshClient client() {
@@ -186,6 +164,7 @@ public final class SshConnection implements AutoCloseable {
       });
       c.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
       c.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+      c.setAgentFactory(new UnixAgent.Factory()); // used only by connections opened with an agent (see LoginKeys)
       c.setUserInteraction(null);
       // A dead network shows as a failed keep-alive rather than a read that never returns.
       CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, Duration.ofSeconds(10));
@@ -266,6 +245,46 @@ public final class SshConnection implements AutoCloseable {
 
   public boolean isOpen() {
     return session.isOpen() && !session.isClosing();
+  }
+
+  /**
+   * Whether this open connection may serve {@code other} (same host and login, see {@link
+   * SshConnectionPool}): its host key, checked when it was opened, must pass {@code other}'s
+   * check again now, without asking anyone.
+   */
+  boolean trustedFor(SshSettings other) {
+    return isOpen() && hostKey != null && new HostKeyCheck(other, keyHost, keyPort).stillTrusted(hostKey);
+  }
+
+  /**
+   * Asks the host for an answer (an OpenSSH keep-alive request) within {@code timeout}: a
+   * connection whose other end is gone fails here rather than in the middle of a run.
+   */
+  boolean answers(Duration timeout) {
+    if (!isOpen()) {
+      return false;
+    }
+    try {
+      org.apache.sshd.common.util.buffer.Buffer b = session.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST, 64);
+      b.putString("keepalive@openssh.com");
+      b.putBoolean(true);
+      session.request("keepalive@openssh.com", b, timeout); // a "failure" reply is an answer too
+      return isOpen();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Something labrun learned about the host over this connection (e.g. that its files are in
+   * place), kept as long as the connection; null when not known.
+   */
+  public String fact(String key) {
+    return facts.get(key);
+  }
+
+  public void fact(String key, String value) {
+    facts.put(key, value);
   }
 
   /** This end's TCP port (tests find the host's process serving this connection by it). */

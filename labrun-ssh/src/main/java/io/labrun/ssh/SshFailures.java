@@ -55,8 +55,8 @@ final class SshFailures {
       return "login to " + where + target + " as " + user + " refused: the key " + s.keyFile() + " was not accepted"
           + " (is its public key in ~" + user + "/.ssh/authorized_keys there?)";
     }
-    return "login to " + where + target + " as " + user + " refused: none of your keys (~/.ssh/id_*, or the IdentityFile of ~/.ssh/config)"
-        + " was accepted; attach the target with --ssh-key FILE or --password-stdin";
+    return "login to " + where + target + " as " + user + " refused: none of your keys (" + (s.agent() == null ? "" : "your ssh-agent's, ")
+        + "~/.ssh/id_*, or the IdentityFile of ~/.ssh/config) was accepted; attach the target with --ssh-key FILE or --password-stdin";
   }
 
   private static boolean isAuth(Throwable e) {

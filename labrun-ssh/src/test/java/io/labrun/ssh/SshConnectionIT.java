@@ -47,21 +47,12 @@ class SshConnectionIT {
 
   @Test
   void rsaKeyLogin() throws Exception {
-    Path rsa = home.resolve("id_rsa");
-    TestSshd.exec("ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "labrun-rsa-test", "-f", rsa.toString());
-    String pub = Files.readString(home.resolve("id_rsa.pub")).strip();
+    Path rsa = TestSshd.newKey(home, "id_rsa", "-t", "rsa", "-b", "3072");
     SshSettings ed = SSHD.keySettings(home, HostKeyPolicy.strict(SSHD.fingerprint()));
-    try (SshConnection c = SshConnection.open(ed)) {
-      c.run(List.of("sh", "-c", "printf '%s\\n' \"$1\" >> .ssh/authorized_keys", "sh", pub), null, Duration.ofSeconds(20));
-    }
-    try {
+    try (AutoCloseable authorized = SSHD.authorize(home.resolve("id_rsa.pub"), home)) {
       SshSettings withRsa = new SshSettings("test", SSHD.host, SSHD.port, SSHD.keyUser, rsa, null, ed.userHome(), ed.knownHosts(), ed.hostKeys(), null, null);
       try (SshConnection c = SshConnection.open(withRsa)) {
         assertThat(c.run(List.of("true"), null, Duration.ofSeconds(20)).exitCode()).isZero();
-      }
-    } finally {
-      try (SshConnection c = SshConnection.open(ed)) {
-        c.run(List.of("sed", "-i", "/labrun-rsa-test/d", ".ssh/authorized_keys"), null, Duration.ofSeconds(20));
       }
     }
   }

@@ -53,10 +53,24 @@ public final class TestSshd {
     }
   }
 
+  /**
+   * How many logins with the key of fingerprint {@code fp} the server has logged (its log at
+   * LogLevel VERBOSE has one "Accepted publickey for USER ... FINGERPRINT" line per key login).
+   */
+  public long logins(String fp) throws IOException {
+    try (var lines = Files.lines(hostKeyPub.resolveSibling("sshd.log"))) {
+      return lines.filter(l -> l.startsWith("Accepted publickey for ") && l.endsWith(" " + fp)).count();
+    }
+  }
+
+  /** The SHA256 fingerprint of a public key file, as ssh-keygen prints it. */
+  public static String fingerprintOf(Path pub) {
+    return exec("ssh-keygen", "-l", "-E", "sha256", "-f", pub.toString()).split(" ")[1];
+  }
+
   /** The host key's fingerprint as OpenSSH's ssh-keygen prints it. */
   public String fingerprint() {
-    String line = exec("ssh-keygen", "-l", "-E", "sha256", "-f", hostKeyPub.toString());
-    return line.split(" ")[1];
+    return fingerprintOf(hostKeyPub);
   }
 
   /** A known_hosts line for this server, as OpenSSH writes it. */
@@ -74,6 +88,36 @@ public final class TestSshd {
   public SshSettings passwordSettings(Path home, HostKeyPolicy policy, String password) {
     return new SshSettings("test", host, port, passwordUser, null, password::toCharArray, home.resolve("user"), home.resolve("known_hosts"),
         policy, Duration.ofSeconds(10), Duration.ofSeconds(20));
+  }
+
+  /**
+   * Adds the public key {@code pub} (an OpenSSH one-line file) to the key user's authorized keys on
+   * the host, for as long as the returned handle is open; it is found again by its comment.
+   */
+  public AutoCloseable authorize(Path pub, Path home) throws IOException {
+    String line = Files.readString(pub).strip();
+    String comment = line.substring(line.lastIndexOf(' ') + 1);
+    SshSettings s = keySettings(home, HostKeyPolicy.strict(fingerprint()));
+    try (SshConnection c = SshConnection.open(s)) {
+      c.run(List.of("sh", "-c", "printf '%s\\n' \"$1\" >> .ssh/authorized_keys", "sh", line), null, Duration.ofSeconds(20));
+    }
+    return () -> {
+      try (SshConnection c = SshConnection.open(s)) {
+        c.run(List.of("sed", "-i", "/ " + comment + "$/d", ".ssh/authorized_keys"), null, Duration.ofSeconds(20));
+      }
+    };
+  }
+
+  /** Makes a throwaway key pair {@code dir/name} (and {@code .pub}) with ssh-keygen and {@code args}. */
+  public static Path newKey(Path dir, String name, String... args) {
+    Path key = dir.resolve(name);
+    List<String> argv = new ArrayList<>(List.of("ssh-keygen", "-q", "-C", "labrun-test-" + name + "-" + System.nanoTime(), "-f", key.toString()));
+    argv.addAll(List.of(args));
+    if (!argv.contains("-N")) {
+      argv.addAll(List.of("-N", ""));
+    }
+    exec(argv.toArray(String[]::new));
+    return key;
   }
 
   /** Runs a local program, returning its output; fails the test when it fails. */

@@ -104,8 +104,13 @@ public final class ComputeTargetCommand {
       @Option(names = "--password-stdin", description = "Read the SSH password from standard input.")
       boolean passwordStdin;
 
-      @Option(names = "--ssh-key", paramLabel = "FILE", description = "Private key file to log in with.")
+      @Option(names = "--ssh-key", paramLabel = "FILE", description = "Key file to log in with: a private key (one with a passphrase is"
+          + " signed with by your ssh-agent when it holds it, else its passphrase is asked at the terminal or read from the file named by"
+          + " LABRUN_SSH_KEY_PASSPHRASE_FILE), or a public key whose private half your ssh-agent holds.")
       Path sshKey;
+
+      @Option(names = "--ssh-agent", description = "Log in with the keys of your running ssh-agent (SSH_AUTH_SOCK) and your default keys (~/.ssh/id_*).")
+      boolean sshAgent;
 
       @Option(names = "--generate-ssh-key", description = "Make a new key pair, keep the private key with your labrun keys and print the public key line for the host's authorized_keys.")
       boolean generateSshKey;
@@ -202,7 +207,7 @@ public final class ComputeTargetCommand {
         throw LabrunException.badInput("--username is required with --address (the SSH user on " + hp.host() + ")");
       }
       if (hp != null && credentials == null) {
-        throw LabrunException.badInput("say how to log in to " + hp.host() + ": --ssh-key FILE, --generate-ssh-key, --password-stdin or --password");
+        throw LabrunException.badInput("say how to log in to " + hp.host() + ": --ssh-key FILE, --ssh-agent, --generate-ssh-key, --password-stdin or --password");
       }
     }
 

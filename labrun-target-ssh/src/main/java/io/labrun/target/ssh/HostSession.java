@@ -3,6 +3,7 @@ package io.labrun.target.ssh;
 import io.labrun.core.error.LabrunException;
 import io.labrun.ssh.HostCache;
 import io.labrun.ssh.SshConnection;
+import io.labrun.ssh.SshConnectionPool;
 import io.labrun.ssh.SshSettings;
 import java.io.IOException;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * The one connection a labrun command keeps to a host, opened on first use and shared by every
- * run it touches there. When an established connection breaks (the network dropped, the host's
+ * run it touches there. It is borrowed from {@link SshConnectionPool#shared()} and given back at
+ * the end of the command, so a long-lived process reuses it for the next command. When an established connection breaks (the network dropped, the host's
  * sshd restarted), the action is tried again over a new one a few times: a run's output is read
  * by byte offset, so a retried read neither loses nor repeats a line.
  */
@@ -69,7 +71,7 @@ final class HostSession implements AutoCloseable {
       // the first use connects again or reports it (a LabrunException is kept: see ensureOpen)
     } finally {
       if (closed) {
-        drop();
+        giveBack();
       }
       lock.unlock();
     }
@@ -145,7 +147,7 @@ final class HostSession implements AutoCloseable {
       throw lastFailure; // e.g. history list over many runs on a host that is down: one timeout, not one per run
     }
     try {
-      connection = SshConnection.open(settings);
+      connection = SshConnectionPool.shared().acquire(settings);
       lastFailure = null;
     } catch (LabrunException e) {
       lastFailure = e;
@@ -156,9 +158,18 @@ final class HostSession implements AutoCloseable {
     lib = cache.lib(pythonFiles.get());
   }
 
+  /** Closes a connection that failed (it is not given back for reuse). */
   private void drop() {
     if (connection != null) {
-      connection.close();
+      SshConnectionPool.shared().discard(connection);
+    }
+    connection = null;
+    cache = null;
+  }
+
+  private void giveBack() {
+    if (connection != null) {
+      SshConnectionPool.shared().release(connection);
     }
     connection = null;
     cache = null;
@@ -188,7 +199,7 @@ final class HostSession implements AutoCloseable {
     }
     if (lock.tryLock()) {
       try {
-        drop();
+        giveBack();
       } finally {
         lock.unlock();
       }

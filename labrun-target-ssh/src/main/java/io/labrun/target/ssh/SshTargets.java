@@ -9,6 +9,7 @@ import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.secret.SecretBox;
 import io.labrun.ssh.HostKeyPolicy;
+import io.labrun.ssh.PassphrasePrompt;
 import io.labrun.ssh.SshSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ public final class SshTargets implements AutoCloseable {
    * @param environments where environment locks and build logs go ({@code remotedocker})
    * @param env labrun's environment: {@code PIP_*} options and {@code LABRUN_DOCKER_NETWORK}
    * @param prompt asks the person at the terminal about a new host key; null when nobody can answer
+   * @param passphrasePrompt asks the person at the terminal for a key file's passphrase; null when
+   *     nobody can answer
    */
   public record Settings(
       LabrunPaths paths,
@@ -45,7 +48,20 @@ public final class SshTargets implements AutoCloseable {
       Path environments,
       Map<String, String> env,
       long logLimitBytes,
-      HostKeyPolicy.HostKeyPrompt prompt) {
+      HostKeyPolicy.HostKeyPrompt prompt,
+      PassphrasePrompt passphrasePrompt) {
+
+    /** Settings without a passphrase prompt. */
+    public Settings(LabrunPaths paths, Path userHome, SecretBox secrets, ObjectStore objects, Supplier<Path> pythonDir, Path environments,
+        Map<String, String> env, long logLimitBytes, HostKeyPolicy.HostKeyPrompt prompt) {
+      this(paths, userHome, secrets, objects, pythonDir, environments, env, logLimitBytes, prompt, null);
+    }
+
+    /** The socket of the user's running ssh-agent ({@code SSH_AUTH_SOCK}), or null. */
+    public Path agent() {
+      String sock = env.get("SSH_AUTH_SOCK");
+      return sock == null || sock.isBlank() ? null : Path.of(sock.strip());
+    }
 
     /** The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's default. */
     public String network() {
@@ -56,6 +72,7 @@ public final class SshTargets implements AutoCloseable {
 
   private final Settings settings;
   private final Map<String, HostSession> sessions = new HashMap<>();
+  private final Map<Path, KeyPassphrase> passphrases = new HashMap<>();
 
   public SshTargets(Settings settings) {
     this.settings = settings;
@@ -86,7 +103,13 @@ public final class SshTargets implements AutoCloseable {
       key = k.startsWith("~/") ? settings.userHome().resolve(k.substring(2)) : Path.of(k);
     }
     Supplier<char[]> password = spec.hasPassword() ? () -> settings.secrets().decrypt(spec.password(), "the password of compute target " + spec.name()) : null;
-    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, settings.userHome(), settings.paths().knownHosts(), policy, null, null);
+    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, settings.userHome(), settings.paths().knownHosts(), policy, null, null,
+        settings.agent(), key == null ? null : passphrase(key));
+  }
+
+  /** One passphrase source per key file, so that a command asks for it at most once. */
+  private synchronized KeyPassphrase passphrase(Path key) {
+    return passphrases.computeIfAbsent(key, k -> new KeyPassphrase(k, settings.env(), settings.passphrasePrompt()));
   }
 
   /**
@@ -142,5 +165,7 @@ public final class SshTargets implements AutoCloseable {
   public synchronized void close() {
     sessions.values().forEach(HostSession::close);
     sessions.clear();
+    passphrases.values().forEach(KeyPassphrase::forget);
+    passphrases.clear();
   }
 }
