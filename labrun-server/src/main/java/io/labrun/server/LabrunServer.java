@@ -26,11 +26,13 @@ public final class LabrunServer implements AutoCloseable {
   private static final String STARTED = "labrun.started";
   private final Javalin app;
   private final LogStreams streams;
+  private final MetricStreams metricStreams;
   private final RunQueue queue;
 
-  private LabrunServer(Javalin app, LogStreams streams, RunQueue queue) {
+  private LabrunServer(Javalin app, LogStreams streams, MetricStreams metricStreams, RunQueue queue) {
     this.app = app;
     this.streams = streams;
+    this.metricStreams = metricStreams;
     this.queue = queue;
   }
 
@@ -38,12 +40,13 @@ public final class LabrunServer implements AutoCloseable {
   public static LabrunServer start(ServerConfig config, ServerSetup setup) {
     JsonMapper mapper = JsonMapper.builder().build();
     LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString);
+    MetricStreams metricStreams = new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString);
     Workspaces workspaces = new Workspaces(setup.paths(), setup.objects());
     RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
     Auth auth = new Auth(setup.tokens());
     RunsApi runs = new RunsApi(setup);
     FilesApi files = new FilesApi(setup, runs);
-    LogsApi logs = new LogsApi(setup, runs, streams);
+    LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
     SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs);
     byte[] openapi = resource("openapi.json");
     Javalin app = Javalin.create(c -> {
@@ -89,13 +92,14 @@ public final class LabrunServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       streams.close();
+      metricStreams.close();
       throw new LabrunException(io.labrun.core.error.ExitCode.BAD_INPUT, "cannot listen on " + config.host() + ":" + config.port()
           + " (" + rootCause(e) + "); choose another --port or --bind");
     }
     if (queue != null) {
       queue.start();
     }
-    return new LabrunServer(app, streams, queue);
+    return new LabrunServer(app, streams, metricStreams, queue);
   }
 
   public int port() {
@@ -120,6 +124,7 @@ public final class LabrunServer implements AutoCloseable {
       queue.close();
     }
     streams.close();
+    metricStreams.close();
     app.stop();
   }
 
