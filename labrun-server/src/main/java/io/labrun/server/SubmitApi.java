@@ -150,7 +150,7 @@ final class SubmitApi {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> body(Context ctx) {
+  static Map<String, Object> body(Context ctx) {
     try {
       Object parsed = ctx.bodyAsClass(Map.class);
       if (parsed instanceof Map<?, ?> m) {
@@ -164,7 +164,7 @@ final class SubmitApi {
     throw ApiError.badRequest("the request body must be a JSON object");
   }
 
-  private static String text(Map<String, Object> body, String key) {
+  static String text(Map<String, Object> body, String key) {
     Object v = body.get(key);
     if (!(v instanceof String t) || t.isBlank()) {
       throw ApiError.badRequest("'" + key + "' is required");
