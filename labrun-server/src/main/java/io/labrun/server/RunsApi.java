@@ -34,9 +34,11 @@ final class RunsApi {
   private static final Pattern CONDITION = Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
 
   private final ServerSetup s;
+  private final UnusedObjects unused;
 
-  RunsApi(ServerSetup setup) {
+  RunsApi(ServerSetup setup, UnusedObjects unused) {
     this.s = setup;
+    this.unused = unused;
   }
 
   void routes(RoutesConfig r) {
@@ -60,6 +62,7 @@ final class RunsApi {
     }
     s.store().delete(run.id());
     io.labrun.core.home.Folders.delete(s.paths().runState(run.id()));
+    unused.collectSoon(); // its snapshot and artifacts, unless other runs use them
     ctx.json(Map.of("run_id", run.id(), "deleted", true));
   }
 

@@ -36,8 +36,10 @@ final class SubmitApi {
   private final RunQueue queue;
   private final Workspaces workspaces;
   private final RunsApi runs;
+  private final UnusedObjects unused;
 
-  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs) {
+  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs, UnusedObjects unused) {
+    this.unused = unused;
     this.s = setup;
     this.config = config;
     this.queue = queue;
@@ -46,9 +48,10 @@ final class SubmitApi {
   }
 
   void routes(RoutesConfig r) {
-    r.post("/api/v1/objects/missing", this::missing);
-    r.put("/api/v1/objects/{sha256}", this::upload);
-    r.post("/api/v1/runs", this::submit);
+    // Garbage collection waits while a submission names, uploads or records objects.
+    r.post("/api/v1/objects/missing", ctx -> unused.using(() -> missing(ctx)));
+    r.put("/api/v1/objects/{sha256}", ctx -> unused.using(() -> upload(ctx)));
+    r.post("/api/v1/runs", ctx -> unused.using(() -> submit(ctx)));
     r.post("/api/v1/runs/{id}/cancel", this::cancel);
   }
 
@@ -63,11 +66,21 @@ final class SubmitApi {
       if (!isSha256(sha)) {
         throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
       }
-      if (!s.objects().contains(sha)) {
+      if (!s.objects().contains(sha) || !touched(sha)) {
         missing.add(sha);
       }
     }
     ctx.json(Map.of("missing", missing));
+  }
+
+  /** Marks a stored object as counted on by a client (garbage collection spares it a while); false if it is gone. */
+  private boolean touched(String sha) {
+    try {
+      s.objects().touch(sha);
+      return true;
+    } catch (IOException e) {
+      return false; // removed meanwhile: the client uploads it again
+    }
   }
 
   /** Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name says. */
@@ -133,12 +146,14 @@ final class SubmitApi {
     if (body.get("arguments") instanceof List<?> list) {
       list.forEach(a -> arguments.add(String.valueOf(a)));
     }
-    Project project = workspaces.project(snapshot, experiment);
-    SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
-    Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
-    String user = ctx.attribute(Auth.USER);
-    Run run = queue.submit(submitter, request, snapshot, user);
-    ctx.status(202).json(Views.row(run, s.clock().instant()));
+    try (Workspaces.Lease lease = workspaces.use(snapshotId)) {
+      Project project = workspaces.project(snapshot, experiment);
+      SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
+      Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
+      String user = ctx.attribute(Auth.USER);
+      Run run = queue.submit(submitter, request, snapshot, user);
+      ctx.status(202).json(Views.row(run, s.clock().instant()));
+    }
   }
 
   private void cancel(Context ctx) {

@@ -52,14 +52,7 @@ class LiveMetricsIT {
   }
 
   private TestServer server() {
-    Path home = tmp.resolve("server");
-    return new TestServer(home, TestDatabases.sqlite(tmp.resolve("db")), null, s -> {
-      try {
-        return new LocalPipeline(s.store, s.objects, s.paths, home.resolve("user"));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, ServerConfig.defaults());
+    return TestServer.withLocalPipeline(tmp.resolve("server"), TestDatabases.sqlite(tmp.resolve("db")), ServerConfig.defaults());
   }
 
   private String start(TestServer srv, String name) throws Exception {

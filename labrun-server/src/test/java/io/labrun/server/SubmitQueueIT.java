@@ -52,14 +52,7 @@ class SubmitQueueIT {
   }
 
   private TestServer server(ServerConfig config) {
-    Path home = tmp.resolve("server");
-    return new TestServer(home, storeUrl, null, s -> {
-      try {
-        return new LocalPipeline(s.store, s.objects, s.paths, home.resolve("user"));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, config);
+    return TestServer.withLocalPipeline(tmp.resolve("server"), storeUrl, config);
   }
 
   private Snapshot upload(Http http, List<String> uploaded) throws Exception {
