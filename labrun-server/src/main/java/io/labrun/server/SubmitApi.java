@@ -2,6 +2,7 @@ package io.labrun.server;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.snapshot.Snapshot;
@@ -149,10 +150,28 @@ final class SubmitApi {
     try (Workspaces.Lease lease = workspaces.use(snapshotId)) {
       Project project = workspaces.project(snapshot, experiment);
       SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
-      Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
+      ProjectConfigs configs = s.configs().apply(project);
+      refuseWithoutLogin(configs, request.runConfiguration());
+      Submitter submitter = s.pipeline().submitter(configs, RunEvents.NONE);
       String user = ctx.attribute(Auth.USER);
       Run run = queue.submit(submitter, request, snapshot, user);
       ctx.status(202).json(Views.row(run, s.clock().instant()));
+    }
+  }
+
+  /** A target that needs a password the server does not have is refused now, in one line, rather than failing the run later. */
+  private void refuseWithoutLogin(ProjectConfigs configs, String runConfiguration) {
+    String target;
+    try {
+      target = configs.runConfiguration(runConfiguration).value().target();
+    } catch (io.labrun.core.error.LabrunException e) {
+      return; // the submitter says what is wrong with the run configuration
+    }
+    if (target != null && configs.computeTargetNames().contains(target)) {
+      String why = s.pipeline().cannotLogIn(configs.computeTarget(target).value());
+      if (why != null) {
+        throw ApiError.badRequest(why);
+      }
     }
   }
 
