@@ -177,7 +177,16 @@ final class RunQueue implements AutoCloseable {
   private void follow(Run run, Execution execution) {
     followed.add(run.id());
     try {
-      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> closing);
+      // A run on another host: its output is copied here as it comes, for the live-log streams.
+      // Otherwise its supervisor writes the log here itself and following only waits for the end.
+      Execution watched = execution;
+      long from = Long.MAX_VALUE;
+      if (!execution.writesLocalOutput()) {
+        MirroredOutput mirrored = new MirroredOutput(execution, s.paths().runState(run.id()).resolve(io.labrun.core.supervisor.OutputLogParser.FILE_NAME));
+        watched = mirrored;
+        from = mirrored.copied();
+      }
+      Optional<ExitRecord> exit = new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
       exit.ifPresent(e -> s.pipeline().finisher().finish(run.id(), execution, e));
     } finally {
       followed.remove(run.id());
