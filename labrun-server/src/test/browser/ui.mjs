@@ -7,24 +7,9 @@
 // run's log grow, checks that every metric chart of a run is drawn, compares two runs, and fails
 // on any request that leaves the server (no CDN, no network at run time). Screenshots go to
 // LABRUN_UI_SHOTS. Exits non-zero with the reason on the first failure.
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { base, token, fixture, shots, check, launch } from './browser.mjs';
 
-const require = createRequire(path.join(process.env.LABRUN_TEST_PLAYWRIGHT_DIR, 'package.json'));
-const { chromium } = require('playwright-core');
-
-const base = process.env.LABRUN_UI_URL;
-const token = process.env.LABRUN_UI_TOKEN;
-const fixture = JSON.parse(process.env.LABRUN_UI_FIXTURE);
-const shots = process.env.LABRUN_UI_SHOTS;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
-
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({ executablePath: process.env.LABRUN_TEST_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS, timeout: 60_000 });
+const browser = await launch();
 const outside = [];
 const pageErrors = [];
 try {

@@ -34,7 +34,23 @@ export function metricChart(container, title, series, byTime) {
     axes: [{}, { size: 60 }],
   };
   const data = banded ? [xs, last, lo, hi] : [xs, last];
-  return new uPlot(opts, data, container);
+  const u = new uPlot(opts, data, container);
+  container.dataset.points = String(xs.length);
+  return u;
+}
+
+// Appends live points ([step, time_ms, value, json], as the metric stream sends them) to a chart
+// metricChart drew, without fetching anything again. Non-numbers (NaN, lists) are not drawn.
+export function appendPoints(u, container, points, byTime) {
+  const cols = u.data.map((c) => Array.from(c));
+  for (const [step, time, value] of points) {
+    const x = byTime ? (time === null ? null : time / 1000) : step;
+    if (x === null || typeof value !== 'number') continue;
+    cols[0].push(x);
+    for (let i = 1; i < cols.length; i++) cols[i].push(value);
+  }
+  u.setData(cols);
+  container.dataset.points = String(cols[0].length);
 }
 
 // Several runs' series of one metric on one chart (x aligned with uPlot.join).

@@ -30,3 +30,8 @@ export function fmt(v) {
 export function statusBadge(status) {
   return h('span', { class: `badge s-${String(status).toLowerCase()}` }, status);
 }
+
+const FINAL = new Set(['Completed', 'Failed', 'Canceled', 'Lost']);
+export function isFinal(status) {
+  return FINAL.has(status);
+}

@@ -1,8 +1,8 @@
 // One run: status, arguments, params, environment, timings; the live log tail; one chart per
 // metric (by step or by time, lists too); artifacts to download; the snapshot's files.
-import { h, clear, fmt, statusBadge } from './dom.js';
+import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
 import { get, blob, enc, follow } from './api.js';
-import { metricChart, listChart, chartBox } from './chart.js';
+import { metricChart, listChart, chartBox, appendPoints } from './chart.js';
 
 const MAX_LINES = 5000;
 
@@ -50,10 +50,51 @@ export async function runPage(app, id) {
       h('div', {}, h('h2', {}, 'Snapshot'), files)),
     viewer);
 
-  // Charts: one per metric; lists and dicts charted from their last value.
-  const metrics = (await get(`${base}/metrics`)).metrics;
+  // Charts: one per metric; lists and dicts charted from their last value. A finished run's come
+  // from history; a running run's from the metric stream as the script logs them (history has
+  // them only once the run ends), each new batch appended to its chart.
+  const live = new Map(); // metric name -> { points: [[step, time_ms, value, json]...], box, plot }
+  let running = !isFinal(run.status);
+  function drawLive(name, entry) {
+    const scalar = entry.points.filter((p) => typeof p[2] === 'number');
+    if (!entry.box) {
+      charts.querySelector(':scope > p.muted')?.remove(); // 'no metrics yet'
+      entry.box = chartBox(name);
+      charts.append(entry.box);
+    }
+    if (scalar.length || !entry.points.length) {
+      if (!entry.plot) {
+        clear(entry.box);
+        entry.plot = metricChart(entry.box, name, { points: [], downsampled: false }, byTime.checked);
+      }
+      return;
+    }
+    let value = null;
+    try { value = JSON.parse(entry.points[entry.points.length - 1][3]); } catch (e) { value = null; }
+    clear(entry.box);
+    if (!listChart(entry.box, name, value)) entry.box.append(h('p', {}, `${name}: ${fmt(entry.points[entry.points.length - 1][3])}`));
+  }
+  function addLive(points) {
+    for (const [name, pts] of Object.entries(points)) {
+      let entry = live.get(name);
+      if (!entry) { entry = { points: [] }; live.set(name, entry); }
+      entry.points.push(...pts);
+      drawLive(name, entry);
+      if (entry.plot) appendPoints(entry.plot, entry.box, pts, byTime.checked);
+    }
+  }
+  let metrics = running ? [] : (await get(`${base}/metrics`)).metrics;
   async function drawCharts() {
     clear(charts);
+    if (running) {
+      for (const [name, entry] of live) {
+        entry.box = null; entry.plot = null;
+        drawLive(name, entry);
+        if (entry.plot) appendPoints(entry.plot, entry.box, entry.points, byTime.checked);
+      }
+      if (!live.size) charts.append(h('p', { class: 'muted' }, 'No metrics logged yet.'));
+      return;
+    }
     if (!metrics.length) charts.append(h('p', { class: 'muted' }, 'No metrics logged.'));
     for (const m of metrics) {
       const box = chartBox(m.name);
@@ -68,8 +109,18 @@ export async function runPage(app, id) {
       }
     }
   }
+  async function ended() {
+    if (!running) return;
+    running = false;
+    metrics = (await get(`${base}/metrics`)).metrics;
+    await drawCharts();
+  }
   byTime.addEventListener('change', drawCharts);
   drawCharts();
+  const metricStream = running ? follow(`${base}/metric-events`, (event, data) => {
+    if (event === 'metrics') addLive(data.points);
+    else if (event === 'end') ended();
+  }) : null;
 
   // Snapshot files: click one to see it.
   get(`${base}/snapshot`).then((snap) => {
@@ -95,10 +146,11 @@ export async function runPage(app, id) {
     log.scrollTop = log.scrollHeight;
   }
   add(tail.records);
-  if (tail.complete) return null;
-  return follow(`${base}/events`, (event, data) => {
+  if (tail.complete) return metricStream;
+  const logStream = follow(`${base}/events`, (event, data) => {
     if (event === 'log') add(data);
     else if (event === 'status') { clear(badge).append(statusBadge(data.status)); detail.textContent = data.status_detail || ''; }
-    else if (event === 'end') { clear(badge).append(statusBadge(data.status)); get(`${base}/metrics`).then((m) => { metrics.splice(0, metrics.length, ...m.metrics); drawCharts(); }); }
+    else if (event === 'end') { clear(badge).append(statusBadge(data.status)); ended(); }
   }, { offset: tail.next_offset });
+  return { stop() { logStream.stop(); if (metricStream) metricStream.stop(); } };
 }

@@ -1,6 +1,6 @@
 // The runs table: filters (status, experiment, target, script, metric conditions), sorting by any
 // column or metric, keyset pages (the server's cursors, kept in the URL so Back works).
-import { h, clear, fmt, statusBadge } from './dom.js';
+import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
 import { get } from './api.js';
 
 const STATUSES = ['Queued', 'Preparing', 'Running', 'Completed', 'Failed', 'Canceled', 'Lost'];
@@ -70,18 +70,18 @@ export async function runsPage(app, params) {
     location.hash = `#/compare?runs=${[...selected].map(encodeURIComponent).join(',')}`;
   } }, 'Compare selected');
 
-  const rows = page.runs.map((r) => h('tr', { dataset: { run: r.run_id } },
+  const rows = page.runs.map((r) => h('tr', { dataset: { run: r.run_id, status: r.status } },
     h('td', {}, h('input', { type: 'checkbox', class: 'pick', onchange: (e) => {
       if (e.target.checked) selected.add(r.run_id); else selected.delete(r.run_id);
       compare.disabled = selected.size < 2;
     } })),
     h('td', {}, h('a', { href: `#/run/${encodeURIComponent(r.run_id)}` }, r.run_id)),
-    h('td', {}, statusBadge(r.status)),
+    h('td', { class: 'status' }, statusBadge(r.status)),
     h('td', {}, r.experiment || ''),
     h('td', {}, r.script_name || ''),
     h('td', {}, r.target || ''),
     h('td', {}, (r.created_utc || '').replace('T', ' ').replace('Z', '')),
-    h('td', { class: 'num' }, r.duration || ''),
+    h('td', { class: 'num duration' }, r.duration || ''),
     columns.map((m) => h('td', { class: 'num' }, fmt(r.metrics ? r.metrics[m] : null)))));
 
   const pager = h('div', { class: 'pager' },
@@ -96,5 +96,30 @@ export async function runsPage(app, params) {
       h('thead', {}, h('tr', {}, h('th', {}), COLUMNS.map(([k, l]) => header(k, l)), columns.map((m) => header(`metric:${m}`, m)))),
       h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 + columns.length, class: 'muted' }, 'No runs match.')))),
     pager);
-  return null;
+  return watchStatuses(rows, q);
+}
+
+// While runs on the page have not ended, their status and duration are asked again every 2 s
+// (the same page query), and the rows updated in place.
+function watchStatuses(rows, q) {
+  let timer = null;
+  const tick = async () => {
+    timer = null;
+    if (!rows.some((tr) => !isFinal(tr.dataset.status))) return;
+    try {
+      const fresh = new Map((await get(`/runs?${q}`)).runs.map((r) => [r.run_id, r]));
+      for (const tr of rows) {
+        const r = fresh.get(tr.dataset.run);
+        if (!r) continue;
+        if (r.status !== tr.dataset.status) {
+          tr.dataset.status = r.status;
+          clear(tr.querySelector('td.status')).append(statusBadge(r.status));
+        }
+        tr.querySelector('td.duration').textContent = r.duration || '';
+      }
+    } catch (e) { /* the next tick tries again */ }
+    if (timer !== false) timer = setTimeout(tick, 2000);
+  };
+  timer = setTimeout(tick, 2000);
+  return { stop() { if (timer) clearTimeout(timer); timer = false; } };
 }

@@ -12,6 +12,8 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.secret.SecretBox;
+import io.labrun.core.secret.ServerPasswords;
+import io.labrun.core.secret.TargetPasswords;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.submit.ComputeTargets;
 import io.labrun.core.submit.Reconciler;
@@ -55,6 +57,7 @@ public final class Wiring implements AutoCloseable {
   private PythonRuntime.Installed python;
   private DockerRuntime dockerRuntime;
   private SshTargets sshTargets;
+  private TargetPasswords passwords;
 
   Wiring(CliContext ctx) {
     this.ctx = ctx;
@@ -70,6 +73,24 @@ public final class Wiring implements AutoCloseable {
 
   public SecretBox secrets() {
     return new SecretBox(ctx.paths().secretKey());
+  }
+
+  /**
+   * Where SSH targets get their passwords: the project files' own values, or, for {@code labrun
+   * server}, the passwords its operator stored ({@link #useServerPasswords}).
+   */
+  public TargetPasswords passwords() {
+    if (passwords == null) {
+      passwords = TargetPasswords.of(secrets());
+    }
+    return passwords;
+  }
+
+  /** Makes SSH targets use the server's stored passwords (call before the first target is made). */
+  public ServerPasswords useServerPasswords() {
+    ServerPasswords server = new ServerPasswords(ctx.paths().configDir(), secrets());
+    passwords = server;
+    return server;
   }
 
   public RunStore store() {
@@ -184,7 +205,7 @@ public final class Wiring implements AutoCloseable {
   public SshTargets sshTargets() {
     if (sshTargets == null) {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
-      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, secrets(), objects(), () -> python().pythonPath(),
+      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, passwords(), objects(), () -> python().pythonPath(),
           dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null,
           ctx.interactive() ? PassphraseQuestion.onTerminal() : null));
     }

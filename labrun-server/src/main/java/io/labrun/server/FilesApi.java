@@ -39,6 +39,23 @@ final class FilesApi {
     r.get("/api/v1/runs/{id}/artifacts/<path>", this::artifact);
     r.get("/api/v1/runs/{id}/snapshot", this::snapshotFiles);
     r.get("/api/v1/runs/{id}/snapshot/<path>", this::snapshotFile);
+    r.post("/api/v1/runs/{id}/assets", this::promote);
+  }
+
+  /** {@code history promote}: names an artifact of the run as an asset. */
+  private void promote(Context ctx) {
+    Run run = runs.run(ctx);
+    Map<String, Object> body = SubmitApi.body(ctx);
+    String path = checked(SubmitApi.text(body, "artifact_path"));
+    String name = SubmitApi.text(body, "name").strip();
+    if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+      throw ApiError.badRequest("an asset name is at most 200 characters, without control characters");
+    }
+    if (s.store().artifacts(run.id()).stream().noneMatch(a -> a.path().equals(path))) {
+      throw ApiError.notFound("run " + run.id() + " has no artifact '" + path + "'");
+    }
+    s.store().promote(run.id(), path, name);
+    ctx.status(201).json(fields("run_id", run.id(), "artifact_path", path, "name", name));
   }
 
   private void artifact(Context ctx) throws IOException {

@@ -26,11 +26,15 @@ public final class LabrunServer implements AutoCloseable {
   private static final String STARTED = "labrun.started";
   private final Javalin app;
   private final LogStreams streams;
+  private final MetricStreams metricStreams;
   private final RunQueue queue;
+  private final UnusedObjects unused;
 
-  private LabrunServer(Javalin app, LogStreams streams, RunQueue queue) {
+  private LabrunServer(Javalin app, LogStreams streams, MetricStreams metricStreams, RunQueue queue, UnusedObjects unused) {
+    this.unused = unused;
     this.app = app;
     this.streams = streams;
+    this.metricStreams = metricStreams;
     this.queue = queue;
   }
 
@@ -38,13 +42,15 @@ public final class LabrunServer implements AutoCloseable {
   public static LabrunServer start(ServerConfig config, ServerSetup setup) {
     JsonMapper mapper = JsonMapper.builder().build();
     LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString);
-    Workspaces workspaces = new Workspaces(setup.paths(), setup.objects());
+    MetricStreams metricStreams = new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString);
+    Workspaces workspaces = new Workspaces(setup.paths(), setup.objects(), setup.store());
+    UnusedObjects unused = new UnusedObjects(setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
     RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
     Auth auth = new Auth(setup.tokens());
-    RunsApi runs = new RunsApi(setup);
+    RunsApi runs = new RunsApi(setup, unused);
     FilesApi files = new FilesApi(setup, runs);
-    LogsApi logs = new LogsApi(setup, runs, streams);
-    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs);
+    LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
+    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused);
     byte[] openapi = resource("openapi.json");
     Javalin app = Javalin.create(c -> {
       c.jsonMapper(new JavalinJackson3(mapper, false));
@@ -89,13 +95,15 @@ public final class LabrunServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       streams.close();
+      metricStreams.close();
+      unused.close();
       throw new LabrunException(io.labrun.core.error.ExitCode.BAD_INPUT, "cannot listen on " + config.host() + ":" + config.port()
           + " (" + rootCause(e) + "); choose another --port or --bind");
     }
     if (queue != null) {
       queue.start();
     }
-    return new LabrunServer(app, streams, queue);
+    return new LabrunServer(app, streams, metricStreams, queue, unused);
   }
 
   public int port() {
@@ -120,6 +128,8 @@ public final class LabrunServer implements AutoCloseable {
       queue.close();
     }
     streams.close();
+    metricStreams.close();
+    unused.close();
     app.stop();
   }
 

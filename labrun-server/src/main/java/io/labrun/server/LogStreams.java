@@ -175,7 +175,7 @@ final class LogStreams implements AutoCloseable {
     feeds.clear();
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;

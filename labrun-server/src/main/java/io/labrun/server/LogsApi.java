@@ -19,25 +19,31 @@ final class LogsApi {
   private final ServerSetup s;
   private final RunsApi runs;
   private final LogStreams streams;
+  private final MetricStreams metrics;
 
-  LogsApi(ServerSetup setup, RunsApi runs, LogStreams streams) {
+  LogsApi(ServerSetup setup, RunsApi runs, LogStreams streams, MetricStreams metrics) {
     this.s = setup;
     this.runs = runs;
     this.streams = streams;
+    this.metrics = metrics;
   }
 
   void routes(RoutesConfig r) {
     r.get("/api/v1/runs/{id}/logs", this::logs);
-    // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
-    r.before("/api/v1/runs/{id}/events", ctx -> {
-      runs.run(ctx);
-      String accept = ctx.header("Accept");
-      if (accept == null || !accept.contains("text/event-stream")) {
-        // Javalin answers such a request with an empty 200; say what is missing instead.
-        throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
-      }
-    });
+    for (String stream : new String[] {"/api/v1/runs/{id}/events", "/api/v1/runs/{id}/metric-events"}) {
+      // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
+      r.before(stream, ctx -> {
+        runs.run(ctx);
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+          // Javalin answers such a request with an empty 200; say what is missing instead.
+          throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
+        }
+      });
+    }
     r.sse("/api/v1/runs/{id}/events", this::events);
+    r.sse("/api/v1/runs/{id}/metric-events", client -> metrics.follow(client, runs.run(client.ctx()),
+        MetricStreams.cursor(client.ctx().header("Last-Event-ID"))));
   }
 
   private void logs(Context ctx) throws IOException {

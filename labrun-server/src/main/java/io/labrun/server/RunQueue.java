@@ -65,6 +65,7 @@ final class RunQueue implements AutoCloseable {
       }
     }
     dispatch();
+    workspaces.tidy(null); // folders left by runs that ended while no server ran
     ticker.scheduleWithFixedDelay(this::reconcileAll, 10, 10, TimeUnit.SECONDS);
   }
 
@@ -87,6 +88,7 @@ final class RunQueue implements AutoCloseable {
         synchronized (this) {
           waiting.removeIf(w -> w.id().equals(id));
         }
+        workspaces.tidy(java.util.Set.of(String.valueOf(run.snapshotId())));
         return canceled;
       }
       run = s.store().find(run.id()).orElse(run);
@@ -131,13 +133,15 @@ final class RunQueue implements AutoCloseable {
       if (current == null || current.status() != RunStatus.QUEUED) {
         return; // canceled or deleted while it waited
       }
-      Snapshot snapshot = workspaces.snapshot(current.snapshotId());
-      Project project = workspaces.project(snapshot, current.experiment());
-      SubmitRequest request = new SubmitRequest(project, current.runConfiguration(), current.script(), current.arguments(), Map.of(), current.sweepId(), null);
-      Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
-      Submitter.Submission sub = submitter.start(current, request, snapshot, RunEvents.NONE);
-      if (sub.execution() != null) {
-        follow(sub.run(), sub.execution());
+      try (Workspaces.Lease lease = workspaces.use(current.snapshotId())) {
+        Snapshot snapshot = workspaces.snapshot(current.snapshotId());
+        Project project = workspaces.project(snapshot, current.experiment());
+        SubmitRequest request = new SubmitRequest(project, current.runConfiguration(), current.script(), current.arguments(), Map.of(), current.sweepId(), null);
+        Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
+        Submitter.Submission sub = submitter.start(current, request, snapshot, RunEvents.NONE);
+        if (sub.execution() != null) {
+          follow(sub.run(), sub.execution());
+        }
       }
     } catch (LabrunException e) {
       // The submitter has recorded the run as Failed with this reason.
@@ -161,6 +165,7 @@ final class RunQueue implements AutoCloseable {
     workers.execute(() -> {
       try {
         follow(run, target.get().reattach(run, s.paths().runState(run.id())));
+        workspaces.tidy(java.util.Set.of(String.valueOf(run.snapshotId())));
       } catch (RuntimeException e) {
         System.err.println("labrun server: lost sight of run " + run.id() + ": " + e.getMessage());
       } finally {
@@ -172,7 +177,16 @@ final class RunQueue implements AutoCloseable {
   private void follow(Run run, Execution execution) {
     followed.add(run.id());
     try {
-      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> closing);
+      // A run on another host: its output is copied here as it comes, for the live-log streams.
+      // Otherwise its supervisor writes the log here itself and following only waits for the end.
+      Execution watched = execution;
+      long from = Long.MAX_VALUE;
+      if (!execution.writesLocalOutput()) {
+        MirroredOutput mirrored = new MirroredOutput(execution, s.paths().runState(run.id()).resolve(io.labrun.core.supervisor.OutputLogParser.FILE_NAME));
+        watched = mirrored;
+        from = mirrored.copied();
+      }
+      Optional<ExitRecord> exit = new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
       exit.ifPresent(e -> s.pipeline().finisher().finish(run.id(), execution, e));
     } finally {
       followed.remove(run.id());

@@ -34,9 +34,11 @@ final class RunsApi {
   private static final Pattern CONDITION = Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
 
   private final ServerSetup s;
+  private final UnusedObjects unused;
 
-  RunsApi(ServerSetup setup) {
+  RunsApi(ServerSetup setup, UnusedObjects unused) {
     this.s = setup;
+    this.unused = unused;
   }
 
   void routes(RoutesConfig r) {
@@ -49,6 +51,19 @@ final class RunsApi {
     r.get("/api/v1/experiments", ctx -> ctx.json(Map.of("experiments", s.browser().experiments().stream()
         .map(e -> fields("name", e.name(), "runs", e.runs(), "last_run_utc", Views.text(e.lastRun()))).toList())));
     r.get("/api/v1/targets", this::targets);
+    r.delete("/api/v1/runs/{id}", this::delete);
+  }
+
+  /** {@code history delete}: a finished run leaves the history, with its state folder (its log). */
+  private void delete(Context ctx) throws java.io.IOException {
+    Run run = run(ctx);
+    if (!run.status().isFinal()) {
+      throw new ApiError(409, "run " + run.id() + " is " + run.status().display() + "; cancel it first (labrun experiment cancel -r " + run.id() + ")");
+    }
+    s.store().delete(run.id());
+    io.labrun.core.home.Folders.delete(s.paths().runState(run.id()));
+    unused.collectSoon(); // its snapshot and artifacts, unless other runs use them
+    ctx.json(Map.of("run_id", run.id(), "deleted", true));
   }
 
   /** The run named by the path, or 404. */

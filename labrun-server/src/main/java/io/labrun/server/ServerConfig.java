@@ -7,13 +7,21 @@ package io.labrun.server;
  * @param port 0 for any free port (tests)
  * @param runsPerTarget how many runs submitted through the server execute at once per target
  * @param maxObjectBytes the largest file a client may upload into the object store
+ * @param unusedObjectGrace how long an object no run uses is kept after it was last uploaded or
+ *     named by a client (a submission in progress), before garbage collection may remove it
  */
-public record ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes) {
+public record ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes, java.time.Duration unusedObjectGrace) {
   public static final int DEFAULT_PORT = 8470;
   public static final String LOOPBACK = "127.0.0.1";
 
   /** JSON request bodies (queries, submissions) are small; anything larger is refused. */
   public static final long MAX_JSON_BYTES = 1 << 20;
+
+  public static final java.time.Duration DEFAULT_GRACE = java.time.Duration.ofHours(1);
+
+  public ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes) {
+    this(host, port, runsPerTarget, maxObjectBytes, DEFAULT_GRACE);
+  }
 
   public ServerConfig {
     if (runsPerTarget < 1) {
@@ -26,14 +34,18 @@ public record ServerConfig(String host, int port, int runsPerTarget, long maxObj
   }
 
   public ServerConfig withPort(int p) {
-    return new ServerConfig(host, p, runsPerTarget, maxObjectBytes);
+    return new ServerConfig(host, p, runsPerTarget, maxObjectBytes, unusedObjectGrace);
   }
 
   public ServerConfig withHost(String h) {
-    return new ServerConfig(h, port, runsPerTarget, maxObjectBytes);
+    return new ServerConfig(h, port, runsPerTarget, maxObjectBytes, unusedObjectGrace);
   }
 
   public ServerConfig withRunsPerTarget(int n) {
-    return new ServerConfig(host, port, n, maxObjectBytes);
+    return new ServerConfig(host, port, n, maxObjectBytes, unusedObjectGrace);
+  }
+
+  public ServerConfig withUnusedObjectGrace(java.time.Duration grace) {
+    return new ServerConfig(host, port, runsPerTarget, maxObjectBytes, grace);
   }
 }

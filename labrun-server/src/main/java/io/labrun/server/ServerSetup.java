@@ -43,5 +43,10 @@ public record ServerSetup(
     Reconciler reconciler();
 
     Optional<ComputeTarget> targetOf(Run run);
+
+    /** Why the server cannot log in to {@code target} (a password it does not have), in one line; null when it can. */
+    default String cannotLogIn(io.labrun.core.config.ComputeTargetSpec target) {
+      return null;
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.labrun.server;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.snapshot.Snapshot;
@@ -36,8 +37,10 @@ final class SubmitApi {
   private final RunQueue queue;
   private final Workspaces workspaces;
   private final RunsApi runs;
+  private final UnusedObjects unused;
 
-  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs) {
+  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs, UnusedObjects unused) {
+    this.unused = unused;
     this.s = setup;
     this.config = config;
     this.queue = queue;
@@ -46,9 +49,10 @@ final class SubmitApi {
   }
 
   void routes(RoutesConfig r) {
-    r.post("/api/v1/objects/missing", this::missing);
-    r.put("/api/v1/objects/{sha256}", this::upload);
-    r.post("/api/v1/runs", this::submit);
+    // Garbage collection waits while a submission names, uploads or records objects.
+    r.post("/api/v1/objects/missing", ctx -> unused.using(() -> missing(ctx)));
+    r.put("/api/v1/objects/{sha256}", ctx -> unused.using(() -> upload(ctx)));
+    r.post("/api/v1/runs", ctx -> unused.using(() -> submit(ctx)));
     r.post("/api/v1/runs/{id}/cancel", this::cancel);
   }
 
@@ -63,11 +67,21 @@ final class SubmitApi {
       if (!isSha256(sha)) {
         throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
       }
-      if (!s.objects().contains(sha)) {
+      if (!s.objects().contains(sha) || !touched(sha)) {
         missing.add(sha);
       }
     }
     ctx.json(Map.of("missing", missing));
+  }
+
+  /** Marks a stored object as counted on by a client (garbage collection spares it a while); false if it is gone. */
+  private boolean touched(String sha) {
+    try {
+      s.objects().touch(sha);
+      return true;
+    } catch (IOException e) {
+      return false; // removed meanwhile: the client uploads it again
+    }
   }
 
   /** Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name says. */
@@ -133,12 +147,32 @@ final class SubmitApi {
     if (body.get("arguments") instanceof List<?> list) {
       list.forEach(a -> arguments.add(String.valueOf(a)));
     }
-    Project project = workspaces.project(snapshot, experiment);
-    SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
-    Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
-    String user = ctx.attribute(Auth.USER);
-    Run run = queue.submit(submitter, request, snapshot, user);
-    ctx.status(202).json(Views.row(run, s.clock().instant()));
+    try (Workspaces.Lease lease = workspaces.use(snapshotId)) {
+      Project project = workspaces.project(snapshot, experiment);
+      SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
+      ProjectConfigs configs = s.configs().apply(project);
+      refuseWithoutLogin(configs, request.runConfiguration());
+      Submitter submitter = s.pipeline().submitter(configs, RunEvents.NONE);
+      String user = ctx.attribute(Auth.USER);
+      Run run = queue.submit(submitter, request, snapshot, user);
+      ctx.status(202).json(Views.row(run, s.clock().instant()));
+    }
+  }
+
+  /** A target that needs a password the server does not have is refused now, in one line, rather than failing the run later. */
+  private void refuseWithoutLogin(ProjectConfigs configs, String runConfiguration) {
+    String target;
+    try {
+      target = configs.runConfiguration(runConfiguration).value().target();
+    } catch (io.labrun.core.error.LabrunException e) {
+      return; // the submitter says what is wrong with the run configuration
+    }
+    if (target != null && configs.computeTargetNames().contains(target)) {
+      String why = s.pipeline().cannotLogIn(configs.computeTarget(target).value());
+      if (why != null) {
+        throw ApiError.badRequest(why);
+      }
+    }
   }
 
   private void cancel(Context ctx) {
@@ -150,7 +184,7 @@ final class SubmitApi {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> body(Context ctx) {
+  static Map<String, Object> body(Context ctx) {
     try {
       Object parsed = ctx.bodyAsClass(Map.class);
       if (parsed instanceof Map<?, ?> m) {
@@ -164,7 +198,7 @@ final class SubmitApi {
     throw ApiError.badRequest("the request body must be a JSON object");
   }
 
-  private static String text(Map<String, Object> body, String key) {
+  static String text(Map<String, Object> body, String key) {
     Object v = body.get(key);
     if (!(v instanceof String t) || t.isBlank()) {
       throw ApiError.badRequest("'" + key + "' is required");

@@ -30,11 +30,6 @@ class BrowserUiIT {
 
   @Test
   void runsTableRunPageLiveLogChartsAndCompareWorkInChromium() throws Exception {
-    Path playwright = Path.of(System.getenv().getOrDefault("LABRUN_TEST_PLAYWRIGHT_DIR", "../scripts/test-env/browser")).toAbsolutePath();
-    Path chromium = Path.of(System.getenv().getOrDefault("LABRUN_TEST_CHROMIUM", "/usr/bin/chromium"));
-    assertThat(playwright.resolve("node_modules/playwright-core")).as("playwright-core (run scripts/test-env/chromium.sh)").isDirectory();
-    assertThat(chromium).as("Chromium (run scripts/test-env/chromium.sh)").isExecutable();
-    Path shots = Files.createDirectories(Path.of("target/screenshots").toAbsolutePath());
     ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
     try (TestServer srv = new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp.resolve("db")))) {
       List<String> runs = new ArrayList<>();
@@ -76,7 +71,7 @@ class BrowserUiIT {
         }
       }, 0, 100, TimeUnit.MILLISECONDS);
 
-      String fixture = Http.JSON.writeValueAsString(Map.of(
+      BrowserScript.run("ui.mjs", srv.http, srv.token, Map.of(
           "runs", runs,
           "accurate", List.of("iris_07", "iris_06", "iris_05", "iris_04", "iris_03"),
           "running", live.id(),
@@ -84,17 +79,8 @@ class BrowserUiIT {
           "metrics", List.of("Accuracy", "Precision", "loss"),
           "compare", List.of("iris_01", "iris_02"),
           "secret", "sk-live-123"));
-      ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/browser/ui.mjs").toAbsolutePath().toString())
-          .redirectErrorStream(true);
-      pb.environment().putAll(Map.of("LABRUN_UI_URL", srv.http.base(), "LABRUN_UI_TOKEN", srv.token, "LABRUN_UI_FIXTURE", fixture,
-          "LABRUN_UI_SHOTS", shots.toString(), "LABRUN_TEST_PLAYWRIGHT_DIR", playwright.toString(), "LABRUN_TEST_CHROMIUM", chromium.toString()));
-      Process node = pb.start();
-      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(node.waitFor(180, TimeUnit.SECONDS)).isTrue();
-      assertThat(node.exitValue()).as("ui.mjs said:\n" + output).isZero();
-      assertThat(output).contains("\"ok\":true");
       for (String png : List.of("runs.png", "runs-filtered.png", "run-live.png", "run-charts.png", "compare.png")) {
-        assertThat(shots.resolve(png)).isNotEmptyFile();
+        assertThat(BrowserScript.SHOTS.resolve(png)).isNotEmptyFile();
       }
     } finally {
       writer.shutdownNow();

@@ -55,6 +55,40 @@ final class Fixtures {
   }
 
   /**
+   * What {@code labrun experiment submit} in remote mode does: snapshots {@code project}, asks the
+   * server which objects it lacks and uploads those; their hashes are added to {@code uploaded}.
+   */
+  static Snapshot upload(Http http, ObjectStore clientObjects, Path cache, Path project, List<String> uploaded) throws IOException {
+    Snapshot snap = snapshot(clientObjects, cache, project);
+    java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
+    snap.entries().forEach(e -> hashes.add(e.sha256()));
+    hashes.add(snap.id());
+    Http.Response asked = http.post("/api/v1/objects/missing", Http.JSON.writeValueAsString(Map.of("hashes", hashes)));
+    for (tools.jackson.databind.JsonNode m : asked.json().get("missing")) {
+      byte[] bytes;
+      try (java.io.InputStream in = clientObjects.open(m.asString())) {
+        bytes = in.readAllBytes();
+      }
+      Http.Response put = http.put("/api/v1/objects/" + m.asString(), bytes);
+      if (put.status() != 201) {
+        throw new AssertionError("upload of " + m.asString() + " answered " + put);
+      }
+      uploaded.add(m.asString());
+    }
+    return snap;
+  }
+
+  /** Submits {@code script} of an uploaded snapshot to the {@code local} run configuration; returns the run id. */
+  static String submit(Http http, Snapshot snap, String script, String... args) {
+    Http.Response r = http.post("/api/v1/runs", Http.JSON.writeValueAsString(Map.of(
+        "experiment", "iris", "snapshot_id", snap.id(), "run_configuration", "local", "script", script, "arguments", List.of(args))));
+    if (r.status() != 202 || !r.json().get("status").asString().equals("Queued")) {
+      throw new AssertionError("submit answered " + r);
+    }
+    return r.json().get("run_id").asString();
+  }
+
+  /**
    * Ends a running run through the real {@link RunFinisher}: {@code outputs} become its artifacts,
    * {@code metricsLines} (the scripts' metrics file format) its metrics.
    */

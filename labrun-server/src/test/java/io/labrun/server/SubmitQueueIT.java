@@ -8,14 +8,11 @@ import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
 import io.labrun.format.ProjectTemplate;
 import io.labrun.store.FileObjectStore;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,40 +52,15 @@ class SubmitQueueIT {
   }
 
   private TestServer server(ServerConfig config) {
-    Path home = tmp.resolve("server");
-    return new TestServer(home, storeUrl, null, s -> {
-      try {
-        return new LocalPipeline(s.store, s.objects, s.paths, home.resolve("user"));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, config);
+    return TestServer.withLocalPipeline(tmp.resolve("server"), storeUrl, config);
   }
 
-  /** What `labrun experiment submit` in remote mode does: snapshot, ask, upload what is missing. */
   private Snapshot upload(Http http, List<String> uploaded) throws Exception {
-    Snapshot snap = Fixtures.snapshot(clientObjects, tmp.resolve("client/cache"), project);
-    Set<String> hashes = new LinkedHashSet<>();
-    snap.entries().forEach(e -> hashes.add(e.sha256()));
-    hashes.add(snap.id());
-    JsonNode missing = http.post("/api/v1/objects/missing", Http.JSON.writeValueAsString(java.util.Map.of("hashes", hashes))).json().get("missing");
-    for (JsonNode m : missing) {
-      byte[] bytes;
-      try (InputStream in = clientObjects.open(m.asString())) {
-        bytes = in.readAllBytes();
-      }
-      assertThat(http.put("/api/v1/objects/" + m.asString(), bytes).status()).isEqualTo(201);
-      uploaded.add(m.asString());
-    }
-    return snap;
+    return Fixtures.upload(http, clientObjects, tmp.resolve("client/cache"), project, uploaded);
   }
 
   private String submit(Http http, Snapshot snap, String... args) {
-    Http.Response r = http.post("/api/v1/runs", Http.JSON.writeValueAsString(java.util.Map.of(
-        "experiment", "iris", "snapshot_id", snap.id(), "run_configuration", "local", "script", "train.py", "arguments", List.of(args))));
-    assertThat(r.status()).as(r.toString()).isEqualTo(202);
-    assertThat(r.json().get("status").asString()).isEqualTo("Queued");
-    return r.json().get("run_id").asString();
+    return Fixtures.submit(http, snap, "train.py", args);
   }
 
   private static String status(Http http, String run) {

@@ -35,6 +35,17 @@ final class TestServer implements AutoCloseable {
     this.http = new Http(server.port(), token);
   }
 
+  /** A server that runs submitted projects on the real local target (HOME for the scripts inside {@code home}). */
+  static TestServer withLocalPipeline(Path home, String storeUrl, ServerConfig config) {
+    return new TestServer(home, storeUrl, null, s -> {
+      try {
+        return new LocalPipeline(s.store, s.objects, s.paths, home.resolve("user"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, config);
+  }
+
   TestServer(Path home, String storeUrl) {
     this(home, storeUrl, null, (ServerSetup.Pipeline) null, ServerConfig.defaults());
   }

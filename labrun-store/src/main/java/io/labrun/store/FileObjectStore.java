@@ -124,6 +124,30 @@ public final class FileObjectStore implements ObjectStore {
     return Files.size(existing(sha256));
   }
 
+  @Override
+  public void touch(String sha256) throws IOException {
+    Files.setLastModifiedTime(existing(sha256), java.nio.file.attribute.FileTime.from(Instant.now()));
+  }
+
+  @Override
+  public int removeUnused(java.util.function.Predicate<String> inUse, Instant since) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, "[0-9a-f][0-9a-f]")) {
+      for (Path folder : folders) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+          for (Path f : files) {
+            String sha = folder.getFileName().toString() + f.getFileName();
+            if (SHA256.matcher(sha).matches() && !inUse.test(sha) && Files.getLastModifiedTime(f).toInstant().isBefore(since)) {
+              Files.deleteIfExists(f);
+              removed++;
+            }
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
   // What a process killed in the middle of a put left. A day old: surely no put still writes it.
   private void removeAbandonedTemporaryFiles() {
     Instant dayAgo = Instant.now().minus(Duration.ofDays(1));

@@ -206,6 +206,22 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   }
 
   @Override
+  public ObjectsInUse objectsInUse() {
+    return db.run("read which objects runs use", c -> new ObjectsInUse(
+        strings(c, "SELECT DISTINCT snapshot_id FROM runs WHERE snapshot_id IS NOT NULL"), strings(c, "SELECT DISTINCT sha256 FROM artifacts")));
+  }
+
+  private static java.util.Set<String> strings(Connection c, String sql) throws SQLException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public List<Artifact> artifacts(String runId) {
     return db.run("read the artifacts of run " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement(

@@ -45,6 +45,29 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void removeUnusedSparesObjectsInUseAndObjectsStoredOrTouchedSince() throws IOException {
+    String used = objects.put("used".getBytes(StandardCharsets.UTF_8));
+    String unused = objects.put("unused".getBytes(StandardCharsets.UTF_8));
+    String touched = objects.put("touched".getBytes(StandardCharsets.UTF_8));
+    String fresh = objects.put("fresh".getBytes(StandardCharsets.UTF_8));
+    java.time.Instant hourAgo = java.time.Instant.now().minusSeconds(3600);
+    for (String sha : java.util.List.of(used, unused, touched, fresh)) {
+      java.nio.file.Files.setLastModifiedTime(root.resolve(sha.substring(0, 2)).resolve(sha.substring(2)),
+          java.nio.file.attribute.FileTime.from(hourAgo.minusSeconds(60)));
+    }
+    objects.touch(touched);
+    java.nio.file.Files.setLastModifiedTime(root.resolve(fresh.substring(0, 2)).resolve(fresh.substring(2)),
+        java.nio.file.attribute.FileTime.from(hourAgo.plusSeconds(60)));
+
+    assertThat(objects.removeUnused(used::equals, hourAgo)).isEqualTo(1);
+
+    assertThat(objects.contains(unused)).isFalse();
+    assertThat(objects.contains(used)).isTrue();
+    assertThat(objects.contains(touched)).isTrue();
+    assertThat(objects.contains(fresh)).isTrue();
+  }
+
+  @Test
   void bytesAreStoredUnderTheirHashWithATwoCharacterFanOut() throws IOException {
     String sha = objects.put("hello\n".getBytes(StandardCharsets.UTF_8));
 

@@ -284,6 +284,25 @@ abstract class RunStoreContract {
   }
 
   @Test
+  void objectsInUseAreEveryRunsSnapshotAndArtifactsUntilTheRunIsDeleted() {
+    store.create(queued("r1", 0).withSnapshot("s1"));
+    store.create(queued("r2", 0).withSnapshot("s1"));
+    store.create(queued("r3", 0).withSnapshot("s3"));
+    store.create(queued("r4", 0)); // snapshot snap1
+    store.addArtifacts("r1", List.of(new Artifact("outputs/m", 1, "aa"), new Artifact("outputs/n", 1, "bb")));
+    store.addArtifacts("r3", List.of(new Artifact("outputs/m", 1, "aa")));
+
+    assertThat(store.objectsInUse().snapshots()).containsExactlyInAnyOrder("s1", "s3", "snap1");
+    assertThat(store.objectsInUse().artifacts()).containsExactlyInAnyOrder("aa", "bb");
+    store.delete("r1");
+    assertThat(store.objectsInUse().snapshots()).containsExactlyInAnyOrder("s1", "s3", "snap1");
+    assertThat(store.objectsInUse().artifacts()).containsExactly("aa");
+    store.delete("r2");
+    store.delete("r3");
+    assertThat(store.objectsInUse()).isEqualTo(new io.labrun.core.history.RunStore.ObjectsInUse(java.util.Set.of("snap1"), java.util.Set.of()));
+  }
+
+  @Test
   void deleteRemovesTheRunAndEverythingAboutIt() {
     store.create(queued("r1", 0));
     store.create(queued("r2", 0));

@@ -212,6 +212,11 @@ public final class ComputeTargetCommand {
     }
 
     private char[] readPasswordFromStdin() throws IOException {
+      return passwordFromStdin(ctx);
+    }
+
+    /** The first line of standard input (at most 64 KiB read), without its line end; the bytes read are wiped. */
+    public static char[] passwordFromStdin(CliContext ctx) throws IOException {
       byte[] all = ctx.stdin().readNBytes(64 * 1024);
       String s = new String(all, java.nio.charset.StandardCharsets.UTF_8);
       int nl = s.indexOf('\n');

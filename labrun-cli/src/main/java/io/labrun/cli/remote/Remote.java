@@ -17,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The labrun server this CLI works through, if any: {@code LABRUN_SERVER} and {@code LABRUN_TOKEN},
- * or what {@code labrun login} saved in {@code CONFIG/server.json} (mode 0600). With one, {@code
- * history list/info}, {@code experiment logs} and {@code experiment submit} go to the server.
+ * or what {@code labrun login} saved in {@code CONFIG/server.json} (mode 0600). With one, every
+ * {@code history} command, {@code experiment submit/logs/status/cancel} go to the server (sweeps
+ * stay on this machine).
  */
 public record Remote(String url, String token) {
   static final String FILE = "server.json";
@@ -43,6 +44,14 @@ public record Remote(String url, String token) {
       return Optional.of(new Remote(checkedUrl(url), token.strip()));
     }
     return saved(ctx);
+  }
+
+  /** Refuses, in one line, a command that works on this machine's history only while a server is in use. */
+  public static void requireLocal(CliContext ctx, String command) {
+    of(ctx).ifPresent(r -> {
+      throw LabrunException.badInput("'" + command + "' works on this machine's history only, not through " + r.url()
+          + "; run 'labrun logout' (or unset LABRUN_SERVER) to use it");
+    });
   }
 
   static Optional<Remote> saved(CliContext ctx) {

@@ -3,6 +3,8 @@ package io.labrun.cli.remote;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.run.CompareTable;
+import io.labrun.core.tracking.MetricPoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +50,7 @@ public final class RemoteHistory {
 
   /** The server's run record in the local command's shape (metrics by name). */
   static Map<String, Object> info(ServerClient client, String runId) {
-    JsonNode j = client.get("/api/v1/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20"));
+    JsonNode j = client.get(ServerClient.runPath(runId));
     Map<String, Object> m = ServerClient.JSON.convertValue(j, new TypeReference<LinkedHashMap<String, Object>>() {});
     m.remove("experiment");
     m.remove("duration_ms");
@@ -63,5 +65,50 @@ public final class RemoteHistory {
     }
     m.put("metrics", metrics);
     return m;
+  }
+
+  /** {@code history compare RUN RUN...}: the same table as from this machine's history. */
+  public static void compare(CliContext ctx, Remote remote, List<String> runIds, OutputOptions output) {
+    ServerClient client = new ServerClient(remote);
+    List<CompareTable.Column> columns = new ArrayList<>();
+    for (String id : runIds) {
+      JsonNode j = client.get(ServerClient.runPath(id));
+      Map<String, String> params = new LinkedHashMap<>();
+      j.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+      Map<String, String> metrics = new LinkedHashMap<>();
+      for (JsonNode m : j.path("metrics")) {
+        JsonNode last = m.get("last");
+        metrics.put(m.get("name").asString(), last.isNumber()
+            ? new MetricPoint(m.get("name").asString(), 0, null, last.asDouble(), null).text() : last.asString());
+      }
+      List<String> arguments = new ArrayList<>();
+      j.path("arguments").forEach(a -> arguments.add(a.asString()));
+      columns.add(new CompareTable.Column(j.get("run_id").asString(), j.get("status").asString(), text(j, "script_name"), arguments,
+          text(j, "target"), text(j, "duration"), params, metrics));
+    }
+    CompareTable.print(ctx, output, columns);
+  }
+
+  public static void promote(CliContext ctx, Remote remote, String runId, String artifactPath, String name) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("artifact_path", artifactPath);
+    body.put("name", name);
+    JsonNode done = new ServerClient(remote).post(ServerClient.runPath(runId, "assets"), body);
+    ctx.out().println("Promoted " + artifactPath + " of run " + done.get("run_id").asString() + " as asset '" + name + "'.");
+    ctx.out().flush();
+  }
+
+  /** Deletes each run in turn; the first that cannot be (not ended, not found) stops with its message. */
+  public static void delete(CliContext ctx, Remote remote, List<String> runIds) {
+    ServerClient client = new ServerClient(remote);
+    for (String id : runIds) {
+      client.delete(ServerClient.runPath(id));
+      ctx.out().println("Deleted run " + id + ".");
+      ctx.out().flush();
+    }
+  }
+
+  private static String text(JsonNode j, String field) {
+    return j.hasNonNull(field) ? j.get(field).asString() : null;
   }
 }

@@ -4,6 +4,14 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,28 +57,90 @@ final class ServerClient {
     json(send(r));
   }
 
+  JsonNode delete(String path) {
+    return json(send(request(path).DELETE().timeout(Duration.ofMinutes(2)).build()));
+  }
+
   /** An event stream (the caller reads and closes it). */
   HttpResponse<InputStream> events(String path, String lastEventId) {
     HttpRequest.Builder b = request(path).header("Accept", "text/event-stream").GET();
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
+    return open(b.build());
+  }
+
+  /**
+   * Streams a file the server sends into {@code target}: through a temporary file next to it,
+   * checked against {@code sha256} (when given) before it takes the name, so a broken transfer
+   * never leaves a partial file under the real name. Memory use does not grow with the file.
+   */
+  void download(String path, Path target, String sha256) {
+    HttpResponse<InputStream> r = open(request(path).GET().build());
+    Path tmp = null;
+    try (InputStream in = r.body()) {
+      Files.createDirectories(target.getParent());
+      tmp = Files.createTempFile(target.getParent(), ".labrun-", ".part");
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+        in.transferTo(out);
+      }
+      String actual = HexFormat.of().formatHex(digest.digest());
+      if (sha256 != null && !sha256.equals(actual)) {
+        throw new LabrunException(ExitCode.STORE, "the server sent " + target.getFileName() + " with SHA-256 " + actual + ", not " + sha256
+            + "; download it again");
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot download " + target + " from " + remote.url() + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // a leftover .part file says what it is
+        }
+      }
+    }
+  }
+
+  /** Sends {@code r} and hands back the body as a stream once the server said 200. */
+  private HttpResponse<InputStream> open(HttpRequest r) {
     try {
-      HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200) {
+      HttpResponse<InputStream> resp = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+      if (resp.statusCode() != 200) {
         String body;
-        try (InputStream in = r.body()) {
+        try (InputStream in = resp.body()) {
           body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        throw failure(r.statusCode(), body);
+        throw failure(resp.statusCode(), body);
       }
-      return r;
+      return resp;
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + remote.url());
     }
+  }
+
+  /** A run's URL path: {@code /api/v1/runs/ID} plus {@code more} segments (a file path keeps its slashes). */
+  static String runPath(String runId, String... more) {
+    StringBuilder b = new StringBuilder("/api/v1/runs/").append(segment(runId));
+    for (String m : more) {
+      b.append('/');
+      String[] parts = m.split("/", -1);
+      for (int i = 0; i < parts.length; i++) {
+        b.append(i == 0 ? "" : "/").append(segment(parts[i]));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String segment(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private HttpRequest.Builder request(String path) {
@@ -107,7 +177,7 @@ final class ServerClient {
       case 401 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " refused the token (" + message
           + "); log in again with 'labrun login --server " + remote.url() + "'");
       case 404 -> LabrunException.notFound(message);
-      case 400, 413 -> LabrunException.badInput(message);
+      case 400, 409, 413 -> LabrunException.badInput(message);
       default -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " answered " + status + ": " + message);
     };
   }

@@ -42,6 +42,11 @@ public final class ExperimentCommand {
 
     @Override
     public void run() {
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteRuns.status(ctx, remote.get(), runId, output);
+        return;
+      }
       Run run = RunLookup.find(ctx, runId);
       new Output(ctx.out(), output).record(io.labrun.cli.output.Output.fields(
           "run_id", run.id(), "status", run.status().display(), "status_detail", run.statusDetail(), "exit_code", run.exitCode(),
@@ -113,7 +118,12 @@ public final class ExperimentCommand {
         throw LabrunException.badInput("give either -r RUN or --sweep SWEEP (see 'labrun experiment cancel --help')");
       }
       if (sweepId != null) {
+        io.labrun.cli.remote.Remote.requireLocal(ctx, "experiment cancel --sweep");
         return SweepCancel.cancel(ctx, sweepId);
+      }
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        return io.labrun.cli.remote.RemoteRuns.cancel(ctx, remote.get(), runId);
       }
       Run run = RunLookup.find(ctx, runId);
       if (run.status().isFinal()) {

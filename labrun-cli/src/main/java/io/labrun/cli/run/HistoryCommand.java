@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,20 +172,15 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      Run run = RunLookup.find(ctx, runId);
-      List<Artifact> all = ctx.wiring().store().artifacts(run.id());
-      List<Artifact> chosen = artifact == null ? all : all.stream()
-          .filter(a -> a.path().equals(artifact) || a.path().startsWith(artifact.endsWith("/") ? artifact : artifact + "/")).toList();
-      if (chosen.isEmpty()) {
-        throw LabrunException.notFound(artifact == null ? "run " + run.id() + " has no artifacts (it wrote nothing under ./outputs)"
-            : "run " + run.id() + " has no artifact '" + artifact + "'; it has: " + String.join(", ", all.stream().map(Artifact::path).toList()));
-      }
       Path dir = ctx.resolve(directory.toString());
-      for (Artifact a : chosen) {
-        Path target = dir.resolve(a.path()).normalize();
-        if (!target.startsWith(dir)) {
-          throw new LabrunException(ExitCode.STORE, "artifact path " + a.path() + " of run " + run.id() + " points outside " + dir + "; refusing to write it");
-        }
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteFiles.download(ctx, remote.get(), runId, artifact, dir);
+        return;
+      }
+      Run run = RunLookup.find(ctx, runId);
+      for (Artifact a : chosen(run.id(), ctx.wiring().store().artifacts(run.id()), artifact)) {
+        Path target = inside(dir, a.path(), run.id());
         try {
           ctx.wiring().objects().copyTo(a.sha256(), target);
         } catch (IOException e) {
@@ -195,6 +189,26 @@ public final class HistoryCommand {
         ctx.out().println(target);
       }
       ctx.out().flush();
+    }
+
+    /** The artifacts {@code --artifact} names (a file or a folder), all without it; not found when none. */
+    public static List<Artifact> chosen(String runId, List<Artifact> all, String artifact) {
+      List<Artifact> chosen = artifact == null ? all : all.stream()
+          .filter(a -> a.path().equals(artifact) || a.path().startsWith(artifact.endsWith("/") ? artifact : artifact + "/")).toList();
+      if (chosen.isEmpty()) {
+        throw LabrunException.notFound(artifact == null ? "run " + runId + " has no artifacts (it wrote nothing under ./outputs)"
+            : "run " + runId + " has no artifact '" + artifact + "'; it has: " + String.join(", ", all.stream().map(Artifact::path).toList()));
+      }
+      return chosen;
+    }
+
+    /** Where a file of the run named {@code path} goes in {@code dir}; refused when the name would leave it. */
+    public static Path inside(Path dir, String path, String runId) {
+      Path target = dir.resolve(path).normalize();
+      if (path.startsWith("/") || !target.startsWith(dir) || target.equals(dir)) {
+        throw new LabrunException(ExitCode.STORE, "file path " + path + " of run " + runId + " points outside " + dir + "; refusing to write it");
+      }
+      return target;
     }
   }
 
@@ -215,21 +229,32 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
+      Path dir = ctx.resolve(directory.toString());
+      requireEmpty(dir);
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteFiles.restore(ctx, remote.get(), runId, dir);
+        return;
+      }
       Run run = RunLookup.find(ctx, runId);
       if (run.snapshotId() == null) {
         throw LabrunException.notFound("run " + run.id() + " has no snapshot");
       }
-      Path dir = ctx.resolve(directory.toString());
-      try {
-        if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent())) {
-          throw LabrunException.badInput(dir + " is not empty; restore into a new or empty folder");
-        }
-        Snapshot snapshot = Snapshot.load(ctx.wiring().objects(), run.snapshotId());
-        ctx.wiring().snapshotter().materialize(snapshot, dir);
-        ctx.out().println("Restored " + snapshot.entries().size() + " files of run " + run.id() + " into " + dir);
-        ctx.out().flush();
+      Snapshot snapshot = Snapshot.load(ctx.wiring().objects(), run.snapshotId());
+      ctx.wiring().snapshotter().materialize(snapshot, dir);
+      ctx.out().println("Restored " + snapshot.entries().size() + " files of run " + run.id() + " into " + dir);
+      ctx.out().flush();
+    }
+
+    static void requireEmpty(Path dir) {
+      boolean empty;
+      try (var list = Files.isDirectory(dir) ? Files.list(dir) : null) {
+        empty = list == null ? !Files.exists(dir) : list.findAny().isEmpty();
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "cannot restore into " + dir + ": " + e.getMessage(), e);
+        throw new LabrunException(ExitCode.STORE, "cannot read " + dir + ": " + e.getMessage(), e);
+      }
+      if (!empty) {
+        throw LabrunException.badInput(dir + " is not empty; restore into a new or empty folder");
       }
     }
   }
@@ -264,50 +289,29 @@ public final class HistoryCommand {
         if (!runIds.isEmpty()) {
           throw LabrunException.badInput("give run ids or --sweep SWEEP, not both");
         }
+        io.labrun.cli.remote.Remote.requireLocal(ctx, "history compare --sweep");
         SweepCompare.print(ctx, output, sweep, primaryMetric, goal);
         return;
       }
       if (runIds.size() < 2 || primaryMetric != null || goal != null) {
         throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP (--primary-metric and --goal go with --sweep)");
       }
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteHistory.compare(ctx, remote.get(), runIds, output);
+        return;
+      }
       RunStore store = ctx.wiring().store();
-      List<Run> runs = runIds.stream().map(id -> RunLookup.find(ctx, id)).toList();
-      Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-      for (Run r : runs) {
-        put(rows, "status", r, r.status().display());
-        put(rows, "script", r, r.script());
-        put(rows, "arguments", r, String.join(" ", r.arguments()));
-        put(rows, "target", r, r.target());
-        put(rows, "duration", r, Runs.duration(r.duration(Instant.now())));
+      Instant now = Instant.now();
+      List<CompareTable.Column> columns = new ArrayList<>();
+      for (String id : runIds) {
+        Run r = RunLookup.find(ctx, id);
+        Map<String, String> metrics = new LinkedHashMap<>();
+        store.metricSummaries(r.id()).forEach((name, m) -> metrics.put(name, m.last().text()));
+        columns.add(new CompareTable.Column(r.id(), r.status().display(), r.script(), r.arguments(), r.target(),
+            Runs.duration(r.duration(now)), store.params(r.id()), metrics));
       }
-      Set<String> params = new LinkedHashSet<>();
-      Set<String> metrics = new LinkedHashSet<>();
-      for (Run r : runs) {
-        params.addAll(store.params(r.id()).keySet());
-        metrics.addAll(store.metricSummaries(r.id()).keySet());
-      }
-      for (Run r : runs) {
-        Map<String, String> p = store.params(r.id());
-        params.forEach(name -> put(rows, "param " + name, r, p.get(name)));
-        var m = store.metricSummaries(r.id());
-        metrics.forEach(name -> put(rows, "metric " + name, r, m.containsKey(name) ? m.get(name).last().text() : null));
-      }
-      List<Map<String, Object>> table = new ArrayList<>();
-      for (var e : rows.entrySet()) {
-        boolean differs = new LinkedHashSet<>(e.getValue().values()).size() > 1;
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("field", (differs ? "* " : "  ") + e.getKey());
-        row.putAll(e.getValue());
-        table.add(row);
-      }
-      List<String> columns = new ArrayList<>();
-      columns.add("field");
-      runs.forEach(r -> columns.add(r.id()));
-      new Output(ctx.out(), output).rows(table, columns);
-    }
-
-    private static void put(Map<String, Map<String, Object>> rows, String field, Run run, Object value) {
-      rows.computeIfAbsent(field, k -> new LinkedHashMap<>()).put(run.id(), value);
+      CompareTable.print(ctx, output, columns);
     }
   }
 
@@ -331,6 +335,11 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteHistory.promote(ctx, remote.get(), runId, artifactPath, name);
+        return;
+      }
       Run run = RunLookup.find(ctx, runId);
       boolean exists = ctx.wiring().store().artifacts(run.id()).stream().anyMatch(a -> a.path().equals(artifactPath));
       if (!exists) {
@@ -356,6 +365,11 @@ public final class HistoryCommand {
 
     @Override
     public Integer call() throws IOException {
+      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      if (remote.isPresent()) {
+        io.labrun.cli.remote.RemoteHistory.delete(ctx, remote.get(), runIds);
+        return 0;
+      }
       for (String id : runIds) {
         Run run = RunLookup.find(ctx, id);
         if (!run.status().isFinal()) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.labrun.core.secret.ServerPasswords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
       "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI, and run",
       "submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
     },
-    subcommands = TokenCommand.class)
+    subcommands = {TokenCommand.class, SecretCommand.class})
 public final class ServerCommand implements Callable<Integer> {
   private final CliContext ctx;
   @Mixin StoreOption store;
@@ -64,7 +65,8 @@ public final class ServerCommand implements Callable<Integer> {
     Project p = project == null ? null : ctx.project(project);
     SqlRunStore history = store.open(ctx);
     Wiring w = ctx.wiring();
-    ServerSetup setup = new ServerSetup(history, history, history.tokens(), w.objects(), ctx.paths(), p, w::configs, pipeline(w), w.clock());
+    ServerPasswords passwords = w.useServerPasswords();
+    ServerSetup setup = new ServerSetup(history, history, history.tokens(), w.objects(), ctx.paths(), p, w::configs, pipeline(w, passwords), w.clock());
     ServerConfig config = new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
     CountDownLatch stopped = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
@@ -95,8 +97,14 @@ public final class ServerCommand implements Callable<Integer> {
     return address.equals("localhost") || address.startsWith("127.") || address.equals("::1");
   }
 
-  private static ServerSetup.Pipeline pipeline(Wiring w) {
+  private static ServerSetup.Pipeline pipeline(Wiring w, ServerPasswords passwords) {
     return new ServerSetup.Pipeline() {
+      @Override
+      public String cannotLogIn(io.labrun.core.config.ComputeTargetSpec target) {
+        return target.type() == io.labrun.core.config.TargetType.REMOTE || target.type() == io.labrun.core.config.TargetType.REMOTE_DOCKER
+            ? passwords.missing(target) : null;
+      }
+
       @Override
       public Submitter submitter(ProjectConfigs configs, RunEvents events) {
         return w.submitter(configs, events);

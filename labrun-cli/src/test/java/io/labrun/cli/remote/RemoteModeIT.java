@@ -22,16 +22,7 @@ class RemoteModeIT {
 
   @org.junit.jupiter.api.AfterEach
   void removeTemp() {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-      if (Files.exists(tmp)) {
-        try (var walk = Files.walk(tmp)) {
-          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-      return !Files.exists(tmp);
-    });
+    ServerTemp.remove(tmp);
   }
 
   @Test

@@ -31,6 +31,15 @@ public interface Execution {
     Thread.sleep(max.toMillis());
   }
 
+  /**
+   * Whether the run's supervisor writes {@code output.log} into the local state folder as it goes.
+   * A run on another host says no until it is collected: its log is read from there, and whoever
+   * wants it here as it grows copies what {@link #readOutput} gives.
+   */
+  default boolean writesLocalOutput() {
+    return true;
+  }
+
   /** Asks the run to stop: TERM to its process group, KILL after a grace period. Returns at once. */
   void cancel() throws IOException;
 

@@ -23,4 +23,13 @@ public interface ObjectStore {
   void copyTo(String sha256, Path target) throws IOException;
 
   long size(String sha256) throws IOException;
+
+  /** Marks a stored object as just used: {@link #removeUnused} spares it for a while. */
+  void touch(String sha256) throws IOException;
+
+  /**
+   * Garbage collection: removes every object that {@code inUse} does not name and that nobody
+   * stored or touched since {@code since}; returns how many were removed.
+   */
+  int removeUnused(java.util.function.Predicate<String> inUse, java.time.Instant since) throws IOException;
 }

@@ -53,6 +53,12 @@ public interface RunStore extends AutoCloseable {
 
   List<Artifact> artifacts(String runId);
 
+  /** The objects runs refer to directly: every run's snapshot (its manifest's id) and artifacts. */
+  ObjectsInUse objectsInUse();
+
+  /** What {@link #objectsInUse()} found; a snapshot's files are named by its manifest. */
+  record ObjectsInUse(java.util.Set<String> snapshots, java.util.Set<String> artifacts) {}
+
   /** Names an artifact of a run as an asset (the original's {@code history promote}). */
   void promote(String runId, String artifactPath, String assetName);
 

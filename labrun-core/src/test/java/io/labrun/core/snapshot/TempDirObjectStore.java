@@ -97,6 +97,23 @@ public final class TempDirObjectStore implements ObjectStore {
     return Files.size(existing(sha256));
   }
 
+  @Override
+  public void touch(String sha256) throws IOException {
+    Files.setLastModifiedTime(existing(sha256), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+  }
+
+  @Override
+  public int removeUnused(java.util.function.Predicate<String> inUse, java.time.Instant since) throws IOException {
+    int removed = 0;
+    for (String id : ids()) {
+      if (!inUse.test(id) && Files.getLastModifiedTime(existing(id)).toInstant().isBefore(since)) {
+        delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** How many times {@link #put(Path)} was called: files read. */
   public int filesPut() {
     return filesPut.get();

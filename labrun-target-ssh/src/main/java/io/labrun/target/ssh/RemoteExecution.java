@@ -66,6 +66,11 @@ final class RemoteExecution implements Execution {
   }
 
   @Override
+  public boolean writesLocalOutput() {
+    return collected();
+  }
+
+  @Override
   public Optional<ExitRecord> poll() throws IOException {
     if (collected()) {
       return Optional.of(ExitRecords.parse(Files.readString(stateDir.resolve(ExitRecords.FILE_NAME))));

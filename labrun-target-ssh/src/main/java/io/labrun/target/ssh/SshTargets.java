@@ -7,7 +7,7 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.ComputeTarget;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.secret.SecretBox;
+import io.labrun.core.secret.TargetPasswords;
 import io.labrun.ssh.HostKeyPolicy;
 import io.labrun.ssh.PassphrasePrompt;
 import io.labrun.ssh.SshSettings;
@@ -30,7 +30,7 @@ public final class SshTargets implements AutoCloseable {
    *
    * @param paths labrun's folders here (known hosts)
    * @param userHome the user's home here ({@code ~/.ssh/config}, {@code known_hosts}, default keys)
-   * @param secrets decrypts a target's password, only while logging in
+   * @param passwords gives a target's password, only while logging in
    * @param objects the local object store the snapshots are in
    * @param pythonDir gives the folder of labrun's Python files (supervisor, logging packages)
    * @param environments where environment locks and build logs go ({@code remotedocker})
@@ -42,7 +42,7 @@ public final class SshTargets implements AutoCloseable {
   public record Settings(
       LabrunPaths paths,
       Path userHome,
-      SecretBox secrets,
+      TargetPasswords passwords,
       ObjectStore objects,
       Supplier<Path> pythonDir,
       Path environments,
@@ -50,12 +50,6 @@ public final class SshTargets implements AutoCloseable {
       long logLimitBytes,
       HostKeyPolicy.HostKeyPrompt prompt,
       PassphrasePrompt passphrasePrompt) {
-
-    /** Settings without a passphrase prompt. */
-    public Settings(LabrunPaths paths, Path userHome, SecretBox secrets, ObjectStore objects, Supplier<Path> pythonDir, Path environments,
-        Map<String, String> env, long logLimitBytes, HostKeyPolicy.HostKeyPrompt prompt) {
-      this(paths, userHome, secrets, objects, pythonDir, environments, env, logLimitBytes, prompt, null);
-    }
 
     /** The socket of the user's running ssh-agent ({@code SSH_AUTH_SOCK}), or null. */
     public Path agent() {
@@ -102,7 +96,7 @@ public final class SshTargets implements AutoCloseable {
       String k = spec.sshKeyFile();
       key = k.startsWith("~/") ? settings.userHome().resolve(k.substring(2)) : Path.of(k);
     }
-    Supplier<char[]> password = spec.hasPassword() ? () -> settings.secrets().decrypt(spec.password(), "the password of compute target " + spec.name()) : null;
+    Supplier<char[]> password = spec.hasPassword() ? () -> settings.passwords().password(spec) : null;
     return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, settings.userHome(), settings.paths().knownHosts(), policy, null, null,
         settings.agent(), key == null ? null : passphrase(key));
   }

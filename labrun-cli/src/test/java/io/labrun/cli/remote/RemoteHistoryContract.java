@@ -1,0 +1,162 @@
+package io.labrun.cli.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labrun.cli.Cli;
+import io.labrun.cli.server.RunningServer;
+import io.labrun.store.SqlRunStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code history} command, {@code experiment status} and {@code experiment cancel} through a
+ * real labrun server on loopback, on one kind of history (the subclasses: SQLite, PostgreSQL):
+ * the answers are the server's (the client's own history stays empty), downloads are checked
+ * against their hashes, and the store changes (promote, delete) land in the server's history.
+ */
+abstract class RemoteHistoryContract {
+  // Removed by hand after the test: the server's runs may still be tidying their folders for a
+  // moment after it stopped, which JUnit's own clean-up takes for a failure.
+  @TempDir(cleanup = CleanupMode.NEVER) Path tmp;
+
+  /** The history the server uses, as {@code --store} takes it. */
+  abstract String storeUrl() throws Exception;
+
+  /** What the server's commands need in their environment to open {@link #storeUrl()}. */
+  abstract Cli withStoreCredentials(Cli cli);
+
+  /** The same history, opened directly (to check what the server wrote). */
+  abstract SqlRunStore openStore(String storeUrl);
+
+  @AfterEach
+  void removeTemp() {
+    ServerTemp.remove(tmp);
+  }
+
+  @Test
+  void historyCommandsStatusAndCancelGoThroughTheServer() throws Exception {
+    String store = storeUrl();
+    Cli serverSide = withStoreCredentials(new Cli(tmp.resolve("server-host")));
+    Files.createDirectories(tmp.resolve("server-host"));
+    String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--store", store).out().strip();
+    Path gates = Files.createDirectories(tmp.resolve("gates"));
+    try (RunningServer server = new RunningServer(serverSide, tmp, "--store", store)) {
+      Cli client = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", token);
+      Path work = Files.createDirectories(tmp.resolve("laptop/work"));
+      assertThat(client.in(work, "project", "init", "iris").code()).isZero();
+      Path project = work.resolve("iris");
+      Files.writeString(project.resolve("train.py"), """
+          import os, sys, time
+          import labrun
+          if len(sys.argv) > 2:
+              open(sys.argv[2], "w").close()
+              while True:
+                  time.sleep(0.05)
+          labrun.log_param("lr", sys.argv[1])
+          labrun.log_metric("loss", float(sys.argv[1]) / 2)
+          os.makedirs("outputs/plots", exist_ok=True)
+          open("outputs/model.txt", "w").write("model " + sys.argv[1])
+          open("outputs/plots/a.txt", "w").write("plot")
+          print("trained", sys.argv[1])
+          """);
+      Path tool = project.resolve("tool.sh");
+      Files.writeString(tool, "#!/bin/sh\necho tool\n");
+      Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+      String a = runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.3"));
+      String b = runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.5"));
+
+      // list: the local command's filters, answered by the server.
+      assertThat(client.in(project, "history", "list", "--status", "Completed", "-o", "json", "--query", "[].run_id").out())
+          .contains(a, b);
+      assertThat(client.in(project, "history", "list", "--status", "Failed", "-o", "json").out().strip()).isEqualTo("[ ]");
+      assertThat(client.in(project, "history", "list", "--script", "nope.py", "-o", "json").out().strip()).isEqualTo("[ ]");
+      assertThat(client.in(project, "history", "list", "--target", "local", "-c", "local", "--since", "2020-01-01", "-o", "json").out()).contains(a, b);
+      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").out()).contains(b).doesNotContain(a);
+      assertThat(client.in(project, "history", "list", "-n", "1", "--after", b, "-o", "json").out()).contains(a).doesNotContain(b);
+
+      // download: streamed, paths kept, one folder of them, an unknown artifact.
+      Path all = tmp.resolve("dl/all");
+      Cli.Result dl = client.in(project, "history", "download", "-r", a, "-d", all.toString());
+      assertThat(dl.code()).as(dl.toString()).isZero();
+      assertThat(Files.readString(all.resolve("outputs/model.txt"))).isEqualTo("model 0.3");
+      assertThat(Files.readString(all.resolve("outputs/plots/a.txt"))).isEqualTo("plot");
+      Path plots = tmp.resolve("dl/plots");
+      assertThat(client.in(project, "history", "download", "-r", a, "--artifact", "outputs/plots", "-d", plots.toString()).code()).isZero();
+      assertThat(plots.resolve("outputs/plots/a.txt")).exists();
+      assertThat(plots.resolve("outputs/model.txt")).doesNotExist();
+      Cli.Result missing = client.in(project, "history", "download", "-r", a, "--artifact", "outputs/none", "-d", plots.toString());
+      assertThat(missing.code()).isEqualTo(3);
+      assertThat(missing.err()).contains("has no artifact 'outputs/none'").contains("outputs/model.txt");
+
+      // restore: the project as snapshotted, modes kept; never into a folder with files.
+      Path restored = tmp.resolve("restored");
+      Cli.Result re = client.in(work, "history", "restore", "-r", a, "-d", restored.toString());
+      assertThat(re.code()).as(re.toString()).isZero();
+      assertThat(Files.readString(restored.resolve("train.py"))).isEqualTo(Files.readString(project.resolve("train.py")));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored.resolve("tool.sh")))).isEqualTo("rwxr-xr-x");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored.resolve("train.py")))).isEqualTo("rw-r--r--");
+      assertThat(restored.resolve("aml_config/local.runconfig")).exists();
+      assertThat(client.in(work, "history", "restore", "-r", a, "-d", restored.toString()).code()).isEqualTo(2);
+
+      // compare: params, arguments and metrics side by side, differences marked.
+      Cli.Result cmp = client.in(project, "history", "compare", a, b);
+      assertThat(cmp.code()).as(cmp.toString()).isZero();
+      assertThat(cmp.out()).containsPattern("\\* param lr +0\\.3 +0\\.5").containsPattern("\\* metric loss +0\\.15 +0\\.25")
+          .containsPattern("  script +train\\.py +train\\.py");
+
+      // promote: recorded in the server's history.
+      Cli.Result promoted = client.in(project, "history", "promote", "-r", a, "-ap", "outputs/model.txt", "-n", "best");
+      assertThat(promoted.out()).isEqualTo("Promoted outputs/model.txt of run " + a + " as asset 'best'.\n");
+      assertThat(client.in(project, "history", "promote", "-r", a, "-ap", "outputs/nope", "-n", "x").code()).isEqualTo(3);
+
+      // A running run: not deleted; canceled, then deleted.
+      Path started = gates.resolve("started");
+      String c = client.in(project, "experiment", "submit", "-c", "local", "--detach", "train.py", "0.9", started.toString()).out().strip();
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
+      assertThat(client.in(project, "experiment", "status", "-r", c, "-o", "json").out()).contains("\"status\" : \"Running\"");
+      Cli.Result busy = client.in(project, "history", "delete", "-r", c);
+      assertThat(busy.code()).isEqualTo(2);
+      assertThat(busy.err()).contains("cancel it first").hasLineCount(1);
+      Cli.Result cancel = client.in(project, "experiment", "cancel", "-r", c);
+      assertThat(cancel.code()).as(cancel.toString()).isZero();
+      assertThat(cancel.out()).isEqualTo("Run " + c + " Canceled.\n");
+      assertThat(client.in(project, "experiment", "cancel", "-r", c).out()).isEqualTo("Run " + c + " has already ended: Canceled.\n");
+      assertThat(client.in(project, "history", "delete", "-r", c, b).out()).isEqualTo("Deleted run " + c + ".\nDeleted run " + b + ".\n");
+      assertThat(client.in(project, "history", "info", "-r", b).code()).isEqualTo(3);
+
+      // The API under these commands wants a token.
+      HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + a))
+          .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(new Cli(tmp.resolve("laptop")).in(project, "history", "list", "-o", "json").out().strip())
+          .as("the client's own history").isEqualTo("[ ]");
+    }
+    try (SqlRunStore history = openStore(store)) {
+      assertThat(history.assets()).isEqualTo(Map.of("best", a(history) + ":outputs/model.txt"));
+      assertThat(history.list(new io.labrun.core.run.RunQuery(null, null, null, null, null, null, null, null, null, 10)))
+          .extracting(io.labrun.core.run.Run::id).containsExactly(a(history));
+    }
+  }
+
+  private static String a(SqlRunStore history) {
+    return history.assets().get("best").split(":")[0];
+  }
+
+  private static String runId(Cli.Result submit) {
+    assertThat(submit.code()).as(submit.toString()).isZero();
+    return submit.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().split(" ")[1];
+  }
+}

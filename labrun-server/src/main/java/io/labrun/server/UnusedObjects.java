@@ -1,0 +1,94 @@
+package io.labrun.server;
+
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.SnapshotEntry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Garbage collection of the object store once runs are deleted: an object no run uses (not a
+ * run's snapshot manifest, not a file such a manifest names, not an artifact) is removed, unless it
+ * was stored or touched within {@code grace}. A submission holds collection off while it asks which
+ * objects are missing (those present are touched), uploads and records its run ({@link #using}),
+ * so an object uploaded for a submit in progress is never collected; the grace covers a client that
+ * has asked but not yet submitted. One collection at a time, in the background.
+ */
+final class UnusedObjects implements AutoCloseable {
+  private final RunStore store;
+  private final ObjectStore objects;
+  private final Clock clock;
+  private final Duration grace;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final ExecutorService collector = Executors.newSingleThreadExecutor(r -> LogStreams.daemon(r, "labrun-object-gc"));
+
+  UnusedObjects(RunStore store, ObjectStore objects, Clock clock, Duration grace) {
+    this.store = store;
+    this.objects = objects;
+    this.clock = clock;
+    this.grace = grace;
+  }
+
+  /** Some work of a submission: naming, uploading or recording objects. */
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work} with collection held off. */
+  void using(Work work) throws Exception {
+    lock.readLock().lock();
+    try {
+      work.run();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Asks for a collection soon; requests made while one waits are served by it. */
+  void collectSoon() {
+    if (pending.compareAndSet(false, true)) {
+      collector.execute(() -> {
+        pending.set(false);
+        try {
+          collect();
+        } catch (IOException | RuntimeException e) {
+          System.err.println("labrun server: removing unused objects failed: " + e.getMessage());
+        }
+      });
+    }
+  }
+
+  /** Removes the unused objects now; returns how many. */
+  int collect() throws IOException {
+    lock.writeLock().lock();
+    try {
+      RunStore.ObjectsInUse used = store.objectsInUse();
+      Set<String> keep = new HashSet<>(used.artifacts());
+      for (String snapshotId : used.snapshots()) {
+        keep.add(snapshotId);
+        try {
+          Snapshot.load(objects, snapshotId).entries().stream().map(SnapshotEntry::sha256).forEach(keep::add);
+        } catch (RuntimeException gone) {
+          // a manifest that is not there (or not a manifest) names nothing to keep
+        }
+      }
+      return objects.removeUnused(keep::contains, clock.instant().minus(grace));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    collector.shutdownNow();
+  }
+}
