@@ -1,8 +1,8 @@
 """The one metrics writer behind ``labrun`` and ``azureml.logging``.
 
 Records go into a memory-mapped file, ``$LABRUN_METRICS_DIR/metrics-<pid>.log``, one after the
-other. A metric point whose name is a string and whose value is a float or an int (the training
-loop's case) is a binary record::
+other. A metric point whose name is a string and whose value is a float or an int (subclasses
+such as numpy.float64 too; the training loop's case) is a binary record::
 
     0x01, step (int64), value (float64), epoch ns (int64), name length (uint16), name (UTF-8), 0x0A
 

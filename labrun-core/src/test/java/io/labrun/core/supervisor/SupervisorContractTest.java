@@ -14,9 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +180,38 @@ class SupervisorContractTest {
         .containsExactly("\"at 0\"", "\"at 100000\"", "\"at 200000\"", "\"at 300000\"", "\"at 400000\"",
             "\"at 500000\"", "\"at 600000\"", "\"at 700000\"", "\"at 800000\"", "\"at 900000\"");
     assertThat(points.get(points.size() - 1)).extracting(MetricPoint::name, MetricPoint::value).containsExactly("last", 7.0);
+  }
+
+  @Test
+  void aFollowerReadingWhileTheScriptLogsGetsEveryPointOnce() throws Exception {
+    Process p = start("""
+        import labrun
+        for i in range(300000):
+            labrun.log_metric("loss", i * 0.5)
+            if i % 1000 == 0:
+                labrun.log_metric("note", {"at": i})
+        """, spec());
+    Path metricsDir = state.resolve(MetricsParser.DIR_NAME);
+    List<MetricPoint> followed = new ArrayList<>();
+    AtomicReference<Map<String, Long>> offsets = new AtomicReference<>(Map.of());
+    AtomicInteger reads = new AtomicInteger();
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      boolean ended = !p.isAlive(); // read once more after the end
+      MetricsParser.Batch b = MetricsParser.read(metricsDir, offsets.get());
+      followed.addAll(b.points());
+      offsets.set(b.offsets());
+      reads.incrementAndGet();
+      return ended;
+    });
+    assertThat(p.exitValue()).isZero();
+    List<MetricPoint> all = MetricsParser.read(metricsDir).points();
+    assertThat(all).hasSize(300_300);
+    assertThat(followed).hasSize(all.size());
+    assertThat(followed.stream().filter(m -> m.name().equals("loss")).map(MetricPoint::step).toList())
+        .isEqualTo(LongStream.range(0, 300_000).boxed().toList());
+    assertThat(followed.stream().filter(m -> m.name().equals("loss")).map(MetricPoint::value).toList())
+        .isEqualTo(IntStream.range(0, 300_000).mapToObj(i -> i * 0.5).toList());
+    assertThat(reads.get()).isGreaterThan(1);
   }
 
   @Test
