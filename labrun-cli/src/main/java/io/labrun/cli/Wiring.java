@@ -145,7 +145,7 @@ public final class Wiring implements AutoCloseable {
       case DOCKER -> new DockerTarget(spec, dockerRuntime());
       case CLUSTER -> spec.address() == null || spec.address().isBlank()
           ? new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env())
-          : new HeadNodeTarget(spec, sshTargets().remote(spec), sshTargets().session(spec), ctx.env());
+          : new HeadNodeTarget(spec, sshTargets().remote(spec), sshTargets().session(spec), ctx.env(), dataDir().resolve("envs").resolve("logs"));
       case REMOTE, REMOTE_DOCKER -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local, docker or cluster target");

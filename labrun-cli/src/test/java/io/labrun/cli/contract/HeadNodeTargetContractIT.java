@@ -34,10 +34,7 @@ class HeadNodeTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected String target(Path project) {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", "head", "--type", "cluster", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key",
-        "--spark-submit-location", spark.sparkHome.resolve("bin/spark-submit").toString(), "--spark-master", spark.master);
-    assertThat(r.code()).as(r.toString()).isZero();
+    spark.attachHeadNode(cli, project, "head");
     return "head";
   }
 

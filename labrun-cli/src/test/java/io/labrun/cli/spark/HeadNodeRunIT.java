@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labrun.cli.Cli;
+import io.labrun.cli.Wheels;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs on a {@code cluster} target with an address: the test OpenSSH server is the head node,
  * whose user runs the test environment's real {@code spark-submit} against the real standalone
  * master. A Python driver (talking Py4J to the driver JVM, as pyspark would), cancel of a running
- * application, a distributed JVM job on the worker, and the errors a user can meet.
+ * application, a distributed JVM job on the worker, a per-run environment on the head node, and
+ * the errors a user can meet.
  */
 class HeadNodeRunIT {
   private static final Pattern APP_ID = Pattern.compile("APP (app-\\d+-\\d+)");
@@ -45,10 +47,7 @@ class HeadNodeRunIT {
     cli = spark.cli(tmp);
     project = tmp.resolve("proj");
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
-    Cli.Result a = cli.in(project, "computetarget", "attach", "--name", "head", "--type", "cluster", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key",
-        "--spark-submit-location", spark.sparkHome.resolve("bin/spark-submit").toString(), "--spark-master", spark.master);
-    assertThat(a.code()).as(a.toString()).isZero();
+    spark.attachHeadNode(cli, project, "head");
     write("sparkgw.py", spark.gatewayModule());
   }
 
@@ -202,6 +201,69 @@ class HeadNodeRunIT {
     r = cli.in(project, "experiment", "submit", "-c", "head", "hello.py");
     assertThat(r.code()).as(r.toString()).isNotZero();
     assertThat(r.err()).as(r.toString()).startsWith("labrun: ").contains(SSHD.keyUser).doesNotContain("\tat ");
+  }
+
+  /**
+   * {@code PrepareEnvironment: true}: a venv of the head node's Python, built there once per
+   * environment hash with the conda file's {@code pip:} list (a wheel the test builds, shipped
+   * from the project; no index), and the driver runs in it.
+   */
+  @Test
+  void theDriverRunsInAVenvBuiltOnceOnTheHeadNode() throws Exception {
+    writeEnvironmentRunConfiguration();
+    String marker = "greeting-" + System.nanoTime(); // a new environment hash for every test run
+    Wheels.build(project.resolve("wheels"), "headgreet", "1.0", "def hello():\n    return '" + marker + "'\n");
+    write("aml_config/env_conda.yml", """
+        dependencies:
+          - pip:
+            - wheels/headgreet-1.0-py3-none-any.whl
+        """);
+    write("greet.py", """
+        import os, sys
+        import headgreet
+        print("GREETING", headgreet.hello())
+        print("PYTHON", sys.executable)
+        print("EXECUTOR_PYTHON", os.environ.get("PYSPARK_PYTHON"))
+        """);
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "env", "greet.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String envs = "/home/" + SSHD.keyUser + "/.labrun/envs/";
+    assertThat(r.out()).contains("GREETING " + marker).containsPattern("PYTHON " + envs + "[0-9a-f]{16}/bin/python")
+        .containsPattern("EXECUTOR_PYTHON " + envs + "[0-9a-f]{16}/bin/python");
+    assertThat(r.err()).containsPattern("environment [0-9a-f]{16} built on " + SSHD.host);
+
+    Cli.Result again = cli.in(project, "experiment", "submit", "-c", "env", "greet.py");
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("GREETING " + marker);
+    assertThat(again.err()).as("the environment is reused").doesNotContain("building environment").doesNotContain(" built on ");
+  }
+
+  /** The head node has no conda: a conda-only package fails naming it. */
+  @Test
+  void aCondaOnlyPackageFailsNamingIt() throws Exception {
+    writeEnvironmentRunConfiguration();
+    write("aml_config/env_conda.yml", """
+        dependencies:
+          - labrun-no-such-conda-pkg-%d=1.0
+        """.formatted(System.nanoTime()));
+    write("greet.py", "print('never')\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "env", "greet.py");
+    assertThat(r.code()).as(r.toString()).isEqualTo(4);
+    assertThat(r.err()).startsWith("labrun: ").contains("cannot build environment").contains("on " + SSHD.host)
+        .contains("labrun-no-such-conda-pkg-").contains("cannot be installed with pip").doesNotContain("\tat ");
+    assertThat(r.out()).doesNotContain("never");
+  }
+
+  private void writeEnvironmentRunConfiguration() throws Exception {
+    write("aml_config/env.runconfig", """
+        ArgumentVector: ["$file"]
+        Target: head
+        Framework: PySpark
+        CondaDependenciesFile: aml_config/env_conda.yml
+        PrepareEnvironment: true
+        EnvironmentVariables:
+          PIP_NO_INDEX: "1"
+        """);
   }
 
   private static void assertOneLine(Cli.Result r, int code, String expected) {

@@ -4,6 +4,8 @@ import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.execution.ComputeTarget;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.RunPlan;
@@ -13,6 +15,7 @@ import io.labrun.core.tracking.RunEvents;
 import io.labrun.ssh.HostCache;
 import io.labrun.ssh.SshConnection;
 import io.labrun.target.ssh.HostSession;
+import io.labrun.target.ssh.RemoteEnvironments;
 import io.labrun.target.ssh.RemoteTarget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,22 +49,30 @@ public final class HeadNodeTarget implements ComputeTarget {
   private final RemoteTarget remote;
   private final HostSession host;
   private final Map<String, String> env;
+  private final Path buildLogs;
   private final Map<String, HeadNode> prepared = new ConcurrentHashMap<>();
 
   /** What a run needs of the head node: its home, labrun's driver classes there, its Spark and Java. */
   record HeadNode(String home, String kit, String sparkSubmit, String sparkHome, String launcherJar, String java,
-      Optional<SparkMaster> master, String masterUi) {}
+      Optional<SparkMaster> master, String masterUi, String pythonIdentity, String envPython) {
+
+    HeadNode withEnvPython(String python) {
+      return new HeadNode(home, kit, sparkSubmit, sparkHome, launcherJar, java, master, masterUi, pythonIdentity, python);
+    }
+  }
 
   /**
    * @param remote the {@code remote} target on the same host (sync, supervisor, output, collection)
    * @param host the connection {@code remote} uses
-   * @param env labrun's environment ({@code SPARK_MASTER_WEBUI_PORT} when the head node sets none)
+   * @param env labrun's environment ({@code SPARK_MASTER_WEBUI_PORT} when the head node sets none; pip options)
+   * @param buildLogs where environment build logs go when a request names none
    */
-  public HeadNodeTarget(ComputeTargetSpec spec, RemoteTarget remote, HostSession host, Map<String, String> env) {
+  public HeadNodeTarget(ComputeTargetSpec spec, RemoteTarget remote, HostSession host, Map<String, String> env, Path buildLogs) {
     this.spec = spec;
     this.remote = remote;
     this.host = host;
     this.env = env;
+    this.buildLogs = buildLogs;
   }
 
   @Override
@@ -75,7 +86,28 @@ public final class HeadNodeTarget implements ComputeTarget {
       remote.prepare(plan, events);
       return;
     }
-    prepared.put(plan.runId(), headNode());
+    HeadNode h = headNode();
+    if (plan.configuration().prepares()) {
+      PreparedEnvironment e = environment(h, EnvironmentRequest.of(plan), events);
+      if (!e.cached()) {
+        events.progress("environment " + e.id() + " built on " + host.settings().where() + " in " + e.took().toMillis() / 1000.0 + " s");
+      }
+      h = h.withEnvPython(e.reference() + "/bin/python");
+    }
+    prepared.put(plan.runId(), h);
+  }
+
+  /**
+   * The run configuration's environment on the head node ({@code labrun experiment prepare}): a
+   * conda environment or a venv of the head node's Python, made once per environment hash.
+   */
+  @Override
+  public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    return environment(headNode(), request, events);
+  }
+
+  private PreparedEnvironment environment(HeadNode h, EnvironmentRequest request, RunEvents events) {
+    return RemoteEnvironments.prepare(host, spec.python(), h.pythonIdentity(), request, env, buildLogs, events);
   }
 
   @Override
@@ -96,7 +128,11 @@ public final class HeadNodeTarget implements ComputeTarget {
       throw new LabrunException(ExitCode.STORE, "cannot write the run's Spark submission in " + plan.stateDir() + ": " + e.getMessage(), e);
     }
     Map<String, String> extraEnv = new LinkedHashMap<>();
-    if (spec.pythonLocation() != null && !spec.pythonLocation().isBlank()) {
+    if (h.envPython() != null) {
+      // The driver, and executors where the same path exists (spark.pyspark.python in the Spark dependencies wins).
+      extraEnv.put("PYSPARK_DRIVER_PYTHON", h.envPython());
+      extraEnv.put("PYSPARK_PYTHON", h.envPython());
+    } else if (spec.pythonLocation() != null && !spec.pythonLocation().isBlank()) {
       extraEnv.put("PYSPARK_DRIVER_PYTHON", spec.pythonLocation());
     }
     List<String> command = DriverCommand.of(h.java(), h.home() + "/" + h.kit() + ":" + h.launcherJar(), runDir + "/" + SparkSubmission.FILE_NAME);
@@ -139,7 +175,8 @@ public final class HeadNodeTarget implements ComputeTarget {
           uiEnv.put("SPARK_MASTER_WEBUI_PORT", port);
         }
         return new HeadNode(ssh.files().home(), kit, (String) facts.get("spark_submit"), (String) facts.get("spark_home"),
-            (String) facts.get("launcher_jar"), (String) facts.get("java"), master, master.flatMap(x -> x.webUi(uiEnv)).orElse(null));
+            (String) facts.get("launcher_jar"), (String) facts.get("java"), master, master.flatMap(x -> x.webUi(uiEnv)).orElse(null),
+            (String) facts.get("python"), null);
       });
     } catch (IOException e) {
       throw RemoteTarget.unreachable(e);

@@ -2,7 +2,8 @@
 address. Standard library only; Python 3.6+.
 
   check LOCATION      the Spark installation: prints JSON {"spark_submit", "spark_home",
-                      "launcher_jar", "java", "default_master", "webui_port"}
+                      "launcher_jar", "java", "default_master", "webui_port", "python"} (python:
+                      this interpreter's real path and version)
   probe HOST:PORT...  exits 0 when one of them takes a TCP connection within 3 s, else prints why
 
 A problem is one line "LABRUN-ERROR: ..." and a non-zero exit.
@@ -75,7 +76,8 @@ def check(location):
     if not java:
         fail("no java on PATH and JAVA_HOME is not set (Spark needs Java)")
     print(json.dumps({"spark_submit": submit, "spark_home": home, "launcher_jar": jars[-1], "java": java,
-                      "default_master": default_master(home), "webui_port": os.environ.get("SPARK_MASTER_WEBUI_PORT")}))
+                      "default_master": default_master(home), "webui_port": os.environ.get("SPARK_MASTER_WEBUI_PORT"),
+                      "python": "%s %s" % (os.path.realpath(sys.executable), sys.version.split()[0])}))
 
 
 def probe(endpoints):
