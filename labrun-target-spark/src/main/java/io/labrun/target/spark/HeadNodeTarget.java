@@ -155,20 +155,23 @@ public final class HeadNodeTarget implements ComputeTarget {
       return host.call((ssh, cache, lib) -> {
         String kit = cache.folder("spark", kit());
         String on = ssh.settings().where();
-        Map<String, Object> facts = Json.parseObject(script(ssh, kit, List.of("check", spec.sparkSubmit())).orElseThrow(reason ->
+        Optional<SparkMaster> configured = Optional.ofNullable(spec.sparkMaster()).map(String::strip).filter(m -> !m.isEmpty()).map(SparkMaster::new);
+        List<String> check = new ArrayList<>(List.of("check", spec.sparkSubmit()));
+        configured.ifPresent(m -> m.endpoints().forEach(e -> check.add(e.toString()))); // probed in the same round trip
+        Map<String, Object> facts = Json.parseObject(script(ssh, kit, check).orElseThrow(reason ->
             new LabrunException(ExitCode.ENVIRONMENT, reason + " on " + on + "; fix sparkSubmitLocation in " + where()
                 + " (the spark-submit of a Spark installation there)")));
-        String m = spec.sparkMaster();
-        if (m == null || m.isBlank()) {
-          m = (String) facts.get("default_master"); // the cluster's own, from its spark-defaults.conf
-        }
-        Optional<SparkMaster> master = Optional.ofNullable(m).map(String::strip).map(SparkMaster::new);
-        if (master.isPresent() && !master.get().endpoints().isEmpty()) {
+        // else the cluster's own, from its spark-defaults.conf, probed now that it is known
+        Optional<SparkMaster> master = configured.or(() -> Optional.ofNullable((String) facts.get("default_master")).map(String::strip).map(SparkMaster::new));
+        String unreachable = (String) facts.get("unreachable");
+        if (configured.isEmpty() && master.isPresent() && !master.get().endpoints().isEmpty()) {
           List<String> probe = new ArrayList<>(List.of("probe"));
           master.get().endpoints().forEach(e -> probe.add(e.toString()));
-          String url = master.get().url();
-          script(ssh, kit, probe).orElseThrow(reason -> new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Spark master " + url
-              + " is unreachable from " + on + " (" + reason + "); start it, or fix sparkMaster in " + where()));
+          unreachable = script(ssh, kit, probe).failure();
+        }
+        if (unreachable != null) {
+          throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Spark master " + master.get().url() + " is unreachable from " + on + " ("
+              + unreachable + "); start it, or fix sparkMaster in " + where());
         }
         Map<String, String> uiEnv = new HashMap<>(env);
         if (facts.get("webui_port") instanceof String port) {

@@ -1,9 +1,11 @@
 """labrun's look at a Spark head (edge) node, run there over SSH by the `cluster` target with an
 address. Standard library only; Python 3.6+.
 
-  check LOCATION      the Spark installation: prints JSON {"spark_submit", "spark_home",
-                      "launcher_jar", "java", "default_master", "webui_port", "python"} (python:
-                      this interpreter's real path and version)
+  check LOCATION [HOST:PORT...]
+                      the Spark installation: prints JSON {"spark_submit", "spark_home",
+                      "launcher_jar", "java", "default_master", "webui_port", "python",
+                      "unreachable"} (python: this interpreter's real path and version;
+                      unreachable: null, or why none of the given endpoints took a connection)
   probe HOST:PORT...  exits 0 when one of them takes a TCP connection within 3 s, else prints why
 
 A problem is one line "LABRUN-ERROR: ..." and a non-zero exit.
@@ -64,7 +66,7 @@ def default_master(home):
     return None
 
 
-def check(location):
+def check(location, endpoints):
     submit, home = find(location)
     if not home:
         fail("cannot tell the Spark installation of %s (no jars/ folder next to its bin/, no SPARK_HOME)" % submit)
@@ -77,24 +79,32 @@ def check(location):
         fail("no java on PATH and JAVA_HOME is not set (Spark needs Java)")
     print(json.dumps({"spark_submit": submit, "spark_home": home, "launcher_jar": jars[-1], "java": java,
                       "default_master": default_master(home), "webui_port": os.environ.get("SPARK_MASTER_WEBUI_PORT"),
-                      "python": "%s %s" % (os.path.realpath(sys.executable), sys.version.split()[0])}))
+                      "python": "%s %s" % (os.path.realpath(sys.executable), sys.version.split()[0]),
+                      "unreachable": unreachable(endpoints) if endpoints else None}))
 
 
-def probe(endpoints):
+def unreachable(endpoints):
+    """None when one of the endpoints takes a TCP connection within 3 s, else why not."""
     failures = []
     for hp in endpoints:
         host, port = hp.rsplit(":", 1)
         try:
             socket.create_connection((host.strip("[]"), int(port)), 3).close()
-            return
+            return None
         except OSError as e:
             failures.append("%s: %s" % (hp, e.strerror or e))
-    fail("; ".join(failures))
+    return "; ".join(failures)
+
+
+def probe(endpoints):
+    why = unreachable(endpoints)
+    if why:
+        fail(why)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "check":
-        check(sys.argv[2])
+        check(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "probe":
         probe(sys.argv[2:])
     else:
