@@ -236,6 +236,11 @@ class HeadNodeRunIT {
     assertThat(again.code()).as(again.toString()).isZero();
     assertThat(again.out()).contains("GREETING " + marker);
     assertThat(again.err()).as("the environment is reused").doesNotContain("building environment").doesNotContain(" built on ");
+    Matcher python = Pattern.compile("PYTHON " + envs + "([0-9a-f]{16})/bin/python").matcher(r.out());
+    assertThat(python.find()).isTrue();
+    Cli.Result prepare = cli.in(project, "experiment", "prepare", "-c", "env");
+    assertThat(prepare.code()).as(prepare.toString()).isZero();
+    assertThat(prepare.out()).contains("Environment " + python.group(1) + " (" + envs + python.group(1) + "): cached, nothing to build");
   }
 
   /** The head node has no conda: a conda-only package fails naming it. */
