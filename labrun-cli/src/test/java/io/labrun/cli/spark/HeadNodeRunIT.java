@@ -165,6 +165,16 @@ class HeadNodeRunIT {
   }
 
   @Test
+  void aPythonRunConfigurationRunsOnTheHeadNodeWithoutSpark() throws Exception {
+    write("plain.py", "import getpass, os\nprint('USER', getpass.getuser(), 'SPARK', os.environ.get('PYSPARK_GATEWAY_PORT'))\n");
+    write("aml_config/plain.runconfig", "ArgumentVector: [\"$file\"]\nTarget: head\nFramework: Python\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "plain", "plain.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("USER " + SSHD.keyUser + " SPARK None");
+    assertThat(run(runId(r)).attributes()).doesNotContainKey("spark_master");
+  }
+
+  @Test
   void errorsSayWhatIsWrongInOneLine() throws Exception {
     write("hello.py", "print('hello')\n");
     String compute = Files.readString(project.resolve("aml_config/head.compute"));
