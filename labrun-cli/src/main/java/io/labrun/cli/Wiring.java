@@ -34,6 +34,7 @@ import io.labrun.target.docker.DockerTarget;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
 import io.labrun.target.spark.ClusterTarget;
+import io.labrun.target.spark.HeadNodeTarget;
 import io.labrun.target.ssh.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,13 +164,9 @@ public final class Wiring implements AutoCloseable {
     return spec -> switch (spec.type()) {
       case LOCAL -> new LocalTarget(spec, localRuntime());
       case DOCKER -> new DockerTarget(spec, dockerRuntime());
-      case CLUSTER -> {
-        if (spec.address() != null) {
-          throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is a cluster reached over SSH (address " + spec.address()
-              + "), which this labrun cannot run yet; drop 'address' from aml_config/" + spec.name() + ".compute to submit from this machine");
-        }
-        yield new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env());
-      }
+      case CLUSTER -> spec.address() == null || spec.address().isBlank()
+          ? new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env())
+          : new HeadNodeTarget(spec, sshTargets().remote(spec), sshTargets().session(spec), ctx.env(), dataDir().resolve("envs").resolve("logs"));
       case REMOTE, REMOTE_DOCKER -> sshTargets().forSpec(spec);
       default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
           + ", which this labrun cannot run yet; use a local, docker or cluster target");

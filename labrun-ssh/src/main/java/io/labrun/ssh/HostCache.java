@@ -66,7 +66,18 @@ public final class HostCache {
     try (InputStream in = HostCache.class.getResourceAsStream(HELPER)) {
       all.put(HELPER, in.readAllBytes());
     }
-    String dir = ROOT + "/lib/" + hash(all);
+    String dir = folder("lib", all);
+    lib = dir;
+    return dir;
+  }
+
+  /**
+   * Makes sure {@code files} (by relative path) are in {@code ~/.labrun/<kind>/<hash of files>/} on
+   * the host, uploading them the first time; returns that folder, relative to the home folder.
+   */
+  public String folder(String kind, Map<String, byte[]> files) throws IOException {
+    Map<String, byte[]> all = new TreeMap<>(files);
+    String dir = ROOT + "/" + kind + "/" + hash(all);
     RemoteFiles f = ssh.files();
     if (!"complete".equals(ssh.fact(dir)) && !f.exists(dir + "/complete")) {
       Set<String> made = new LinkedHashSet<>();
@@ -81,7 +92,6 @@ public final class HostCache {
       f.write(dir + "/complete", new byte[0]); // last: a folder with this file is whole
     }
     ssh.fact(dir, "complete"); // a reused connection need not look again
-    lib = dir;
     return dir;
   }
 

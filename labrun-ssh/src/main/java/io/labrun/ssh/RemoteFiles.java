@@ -109,6 +109,18 @@ public final class RemoteFiles implements AutoCloseable {
     }
   }
 
+  /** The size of a file in bytes, 0 when it does not exist. */
+  public long size(String path) throws IOException {
+    try {
+      return sftp.stat(path).getSize();
+    } catch (SftpException e) {
+      if (missing(e)) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
   public boolean exists(String path) throws IOException {
     try {
       sftp.stat(path);

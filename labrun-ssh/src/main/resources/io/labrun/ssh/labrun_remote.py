@@ -16,9 +16,13 @@ Commands:
   cancel RUN                   SIGTERM to RUN's supervisor (SIGKILL to the script's group if the
                                supervisor is gone)
   clean RUN...                 removes run folders
+  env ID SPEC [CONDA_YML]       builds the environment ~/.labrun/envs/ID once (a lock per id; kept
+                               when ready): with micromamba/mamba/conda and CONDA_YML when the
+                               host has one, else a venv with labrun_env.py SPEC
   gc                           removes the object cache and every finished run folder; prints the
                                bytes freed and the number of run folders removed
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -30,6 +34,8 @@ import sys
 ROOT = ".labrun"
 OBJECTS = os.path.join(ROOT, "objects")
 RUNS = os.path.join(ROOT, "runs")
+ENVS = os.path.join(ROOT, "envs")
+ENV_READY = ".labrun-ready"
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Cached objects are read-only, with this modification time. Working folders hard-link them (no
 # copy of a large project per run); a run that still changes one in place (as root, or after a
@@ -257,6 +263,36 @@ def in_container(run):
     return not os.path.exists(os.path.join(run, "supervisor.pid"))
 
 
+def env(env_id, spec, conda_yml=None):
+    if len(env_id) != 16 or any(c not in "0123456789abcdef" for c in env_id):
+        raise SystemExit("labrun_remote: not an environment id: %r" % env_id)
+    os.makedirs(ENVS, exist_ok=True)
+    prefix = os.path.join(ENVS, env_id)
+    with open(prefix + ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            print("labrun: waiting for another build of environment %s" % env_id, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(os.path.join(prefix, ENV_READY)):
+            print("labrun: environment %s is ready" % env_id, flush=True)
+            return 0
+        shutil.rmtree(prefix, ignore_errors=True)  # a build cut short
+        tool = next((t for t in ("micromamba", "mamba", "conda") if shutil.which(t)), None) if conda_yml else None
+        if tool:
+            print("labrun: creating the conda environment with %s" % tool, flush=True)
+            argv = [tool, "create", "-y", "-p", prefix, "-f", conda_yml] if tool == "micromamba" else [tool, "env", "create", "-q", "-p", prefix, "-f", conda_yml]
+            code = subprocess.call(argv, stdin=subprocess.DEVNULL)
+            if code == 0 and not os.path.exists(os.path.join(prefix, "bin", "python")):
+                print("LABRUN-ERROR: the conda environment has no Python: add python to the conda dependencies", flush=True)
+                code = 3
+        else:
+            code = subprocess.call([sys.executable, os.path.join(HERE, "labrun_env.py"), spec], stdin=subprocess.DEVNULL)
+        if code == 0:
+            shutil.copyfile(spec, os.path.join(prefix, ENV_READY))
+        return code
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "missing":
@@ -276,6 +312,8 @@ def main(argv):
         cancel(run_dir(args[0]))
     elif cmd == "clean":
         clean([run_dir(a) for a in args])
+    elif cmd == "env":
+        sys.exit(env(*args))
     elif cmd == "gc":
         gc()
     else:

@@ -171,7 +171,7 @@ public final class ComputeTargetCommand {
       if (hostKeyFingerprint != null) {
         spec = spec.withHostKeyFingerprint(hostKeyFingerprint.strip());
       }
-      if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER) && !noConnect) {
+      if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER || t == TargetType.CLUSTER) && !noConnect) {
         spec = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
       }
       configs.writeComputeTarget(spec);

@@ -63,6 +63,18 @@ public final class SparkCluster {
     return new Cli(home).env("SPARK_HOME", sparkHome.toString()).env("SPARK_MASTER_WEBUI_PORT", Integer.toString(URI.create(ui).getPort()));
   }
 
+  /**
+   * Attaches the test OpenSSH server as the head node of this cluster: a {@code cluster} target
+   * with an address, the node's spark-submit (this SPARK_HOME, readable by the test users) and master.
+   */
+  public void attachHeadNode(Cli cli, Path project, String name) {
+    io.labrun.ssh.TestSshd sshd = io.labrun.ssh.TestSshd.get();
+    Cli.Result a = cli.in(project, "computetarget", "attach", "--name", name, "--type", "cluster", "--address", sshd.host + ":" + sshd.port,
+        "--username", sshd.keyUser, "--ssh-key", sshd.key.toString(), "--accept-new-host-key",
+        "--spark-submit-location", sparkHome.resolve("bin/spark-submit").toString(), "--spark-master", master);
+    assertThat(a.code()).as(a.toString()).isZero();
+  }
+
   /** The master's {@code /json/} view: workers, active and completed applications. */
   Map<String, Object> masterState() {
     try {

@@ -115,6 +115,11 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
   }
 
   static String environmentYaml(EnvironmentSpec spec) {
+    return environmentYaml(spec, p -> IN_IMAGE + "/" + p.contextPath());
+  }
+
+  /** The conda environment file of {@code spec}, local packages named by {@code where} they are at build time. */
+  public static String environmentYaml(EnvironmentSpec spec, java.util.function.Function<LocalPackage, String> where) {
     StringBuilder b = new StringBuilder("name: labrun-" + spec.id() + "\n");
     if (!spec.channels().isEmpty()) {
       b.append("channels:\n");
@@ -122,7 +127,7 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     }
     b.append("dependencies:\n");
     List<String> conda = new ArrayList<>(spec.condaPackages());
-    List<String> pip = spec.pipInstallList(p -> IN_IMAGE + "/" + p.contextPath()).subList(0, spec.pipPackages().size() + spec.localPackages().size());
+    List<String> pip = spec.pipInstallList(where).subList(0, spec.pipPackages().size() + spec.localPackages().size());
     if (!pip.isEmpty() && conda.stream().noneMatch(c -> PipRequirements.condaName(c).equals("pip"))) {
       conda.add("pip");
     }

@@ -13,7 +13,6 @@ import io.labrun.target.local.LocalTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import java.util.Optional;
  * {@code Framework: Python} runs the script with this machine's Python instead, without Spark.
  */
 public final class ClusterTarget implements ComputeTarget {
-  static final String RUN_ID_PROPERTY = "spark.labrun.runId";
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
   private final ComputeTargetSpec spec;
   private final LocalTarget local;
@@ -73,12 +71,12 @@ public final class ClusterTarget implements ComputeTarget {
       extraEnv.put("PYSPARK_DRIVER_PYTHON", spec.pythonLocation());
     }
     Execution driver = local.launch(plan, DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)), extraEnv);
-    return new SparkExecution(driver, plan.stateDir());
+    return new SparkExecution(driver, plan.stateDir(), RunFolder.local(plan.stateDir()));
   }
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    return new SparkExecution(local.reattach(run, stateDir), stateDir);
+    return new SparkExecution(local.reattach(run, stateDir), stateDir, RunFolder.local(stateDir));
   }
 
   private static boolean throughSpark(RunPlan plan) {
@@ -97,25 +95,29 @@ public final class ClusterTarget implements ComputeTarget {
   }
 
   SparkSubmission submission(RunPlan plan, SparkInstall install, Optional<SparkMaster> master) {
+    return submission(plan, install.sparkHome().toString(), install.sparkSubmit().toString(),
+        master.map(SparkMaster::url).orElse(null), master.flatMap(m -> m.webUi(env)).orElse(null), plan.workDir().toString());
+  }
+
+  /**
+   * The submission of a run: {@code spark_dependencies.yml} as Spark properties, repositories and
+   * packages, options the argument vector puts before {@code $file}, labrun's run id label and an
+   * application name. The same for every {@code cluster} target, wherever {@code spark-submit} runs.
+   *
+   * @param cwd the run's working folder where the driver runs (a path there)
+   */
+  static SparkSubmission submission(RunPlan plan, String sparkHome, String sparkSubmit, String master, String masterUi, String cwd) {
     List<String> args = plan.scriptArguments();
     String script = plan.run().script();
     int at = Math.max(0, args.indexOf(script));
     List<String> options = args.subList(0, at);
     Map<String, String> conf = new LinkedHashMap<>(plan.spark().configuration());
-    conf.put(RUN_ID_PROPERTY, plan.runId());
+    conf.put(SparkSubmission.RUN_ID_PROPERTY, plan.runId());
     boolean named = conf.containsKey("spark.app.name") || options.contains("--name") || options.stream().anyMatch(o -> o.startsWith("--name="));
-    List<String> pyFiles = new ArrayList<>();
-    if (script.endsWith(".py")) {
-      Path zip = plan.stateDir().resolve("py-files.zip");
-      if (PyFiles.zip(plan.workDir(), script, zip)) {
-        pyFiles.add(zip.toString());
-      }
-    }
-    return new SparkSubmission(plan.runId(), install.sparkHome().toString(), install.sparkSubmit().toString(),
-        master.map(SparkMaster::url).orElse(null), master.flatMap(m -> m.webUi(env)).orElse(null),
-        plan.workDir().toString(), options, conf, plan.spark().repositories(),
-        plan.spark().packages().stream().map(p -> p.coordinate()).toList(), pyFiles,
+    return new SparkSubmission(plan.runId(), sparkHome, sparkSubmit, master, masterUi, cwd, options, conf, plan.spark().repositories(),
+        plan.spark().packages().stream().map(p -> p.coordinate()).toList(), List.of(), script.endsWith(".py"),
         script, args.subList(Math.min(at + 1, args.size()), args.size()),
         named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")");
   }
+
 }

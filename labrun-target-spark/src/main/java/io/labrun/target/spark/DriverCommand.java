@@ -3,7 +3,6 @@ package io.labrun.target.spark;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,16 +17,12 @@ final class DriverCommand {
   private DriverCommand() {}
 
   static List<String> of(Path submissionFile) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Xmx64m");
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.add(SparkDriver.class.getName());
-    cmd.add(submissionFile.toString());
-    return cmd;
+    return of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), classPath(), submissionFile.toString());
+  }
+
+  /** The command with a given {@code java} and class path (a head node's, with labrun's classes uploaded there). */
+  static List<String> of(String java, String classPath, String submissionFile) {
+    return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-cp", classPath, SparkDriver.class.getName(), submissionFile);
   }
 
   private static String classPath() {

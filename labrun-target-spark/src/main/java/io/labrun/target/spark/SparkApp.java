@@ -3,7 +3,6 @@ package io.labrun.target.spark;
 import io.labrun.core.supervisor.Json;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
@@ -30,13 +29,20 @@ record SparkApp(String appId, String state, long updatedMs) {
 
   static Optional<SparkApp> read(Path stateDir) {
     try {
-      Map<String, Object> m = Json.parseObject(Files.readString(stateDir.resolve(FILE_NAME)));
+      return RunFolder.local(stateDir).read(FILE_NAME).flatMap(SparkApp::parse);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The record in {@code json}; empty when it cannot be read (never half-written: see {@link #write}). */
+  static Optional<SparkApp> parse(byte[] json) {
+    try {
+      Map<String, Object> m = Json.parseObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
       Object updated = m.get("updated_ms");
       return Optional.of(new SparkApp((String) m.get("app_id"), (String) m.get("state"), updated instanceof Number n ? n.longValue() : 0));
-    } catch (NoSuchFileException e) {
+    } catch (RuntimeException e) {
       return Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty(); // never half-written (rename); unreadable means not there for us
     }
   }
 }

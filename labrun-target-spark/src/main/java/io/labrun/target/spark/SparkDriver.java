@@ -44,7 +44,7 @@ public final class SparkDriver {
     SparkDriver driver = new SparkDriver(file.getParent());
     int code;
     try {
-      code = driver.run(SparkSubmission.read(file));
+      code = driver.run(SparkSubmission.read(file).withPyFilesZip(file.resolveSibling("py-files.zip")));
     } catch (IOException | RuntimeException e) {
       System.err.println("labrun: could not start spark-submit: " + e.getMessage());
       code = 127;

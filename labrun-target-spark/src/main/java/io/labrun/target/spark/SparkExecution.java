@@ -24,11 +24,17 @@ final class SparkExecution implements Execution {
 
   private final Execution driver;
   private final Path stateDir;
+  private final RunFolder folder;
   private ExitRecord explained;
 
-  SparkExecution(Execution driver, Path stateDir) {
+  /**
+   * @param stateDir the local state folder (it holds the submission)
+   * @param folder where the driver's state folder is read (the local one, or the head node's)
+   */
+  SparkExecution(Execution driver, Path stateDir, RunFolder folder) {
     this.driver = driver;
     this.stateDir = stateDir;
+    this.folder = folder;
   }
 
   @Override
@@ -40,13 +46,21 @@ final class SparkExecution implements Execution {
         a.put(MASTER_UI, s.masterUi());
       }
     });
-    SparkApp.read(stateDir).ifPresent(app -> {
+    app().ifPresent(app -> {
       if (app.appId() != null) {
         a.put(APP_ID, app.appId());
       }
       a.put(STATE, app.state());
     });
     return a;
+  }
+
+  private Optional<SparkApp> app() {
+    try {
+      return folder.read(SparkApp.FILE_NAME).flatMap(SparkApp::parse);
+    } catch (IOException e) {
+      return Optional.empty(); // the head node cannot say now: the id is read again at the end
+    }
   }
 
   @Override
@@ -67,7 +81,7 @@ final class SparkExecution implements Execution {
     if (x.lost() || x.canceled() || x.timedOut() || x.error() != null || x.exitCode() == 0) {
       return exit;
     }
-    Optional<String> reason = SparkFailure.reason(stateDir.resolve("output.log"));
+    Optional<String> reason = SparkFailure.reason(folder.tail("output.log", SparkFailure.TAIL_BYTES));
     explained = reason.map(r -> new ExitRecord(x.exitCode(), x.signal(), x.ended(), false, false, false,
         "exit code " + x.exitCode() + ": " + r, x.droppedOutputBytes())).orElse(x);
     return Optional.of(explained);
@@ -86,7 +100,9 @@ final class SparkExecution implements Execution {
 
   @Override
   public Collected collect(Path scratch) throws IOException {
-    return driver.collect(scratch);
+    Collected c = driver.collect(scratch);
+    folder.keep(SparkApp.FILE_NAME);
+    return c;
   }
 
   @Override

@@ -3,8 +3,6 @@ package io.labrun.target.spark;
 import io.labrun.core.supervisor.OutputLogParser;
 import io.labrun.core.tracking.LogRecord;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
  * repeats the exit code and is skipped.
  */
 final class SparkFailure {
-  private static final int TAIL_BYTES = 256 * 1024;
+  static final int TAIL_BYTES = 256 * 1024;
   private static final Pattern ERROR_LINE = Pattern.compile(
       "^(?:Exception in thread \"[^\"]*\" )?((?:[\\w$]+\\.)*[\\w$]*(?:Error|Exception)(?::\\s*.+)?)$");
   private static final Pattern NOTE = Pattern.compile("^(?:Error|labrun): .+");
@@ -30,25 +28,24 @@ final class SparkFailure {
   private SparkFailure() {}
 
   static Optional<String> reason(Path outputLog) {
-    if (!Files.isRegularFile(outputLog)) {
-      return Optional.empty();
-    }
-    try (RandomAccessFile f = new RandomAccessFile(outputLog.toFile(), "r")) {
-      long start = Math.max(0, f.length() - TAIL_BYTES);
-      byte[] buf = new byte[(int) (f.length() - start)];
-      f.seek(start);
-      f.readFully(buf);
-      int from = 0;
-      if (start > 0) {
-        while (from < buf.length && buf[from] != '\n') {
-          from++;
-        }
-        from = Math.min(from + 1, buf.length);
-      }
-      return reason(OutputLogParser.parse(buf, from, buf.length, start + from));
+    try {
+      return reason(RunFolder.local(outputLog.getParent()).tail(outputLog.getFileName().toString(), TAIL_BYTES));
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The reason in the end of an output log ({@link #TAIL_BYTES} at most; a first partial record is skipped). */
+  static Optional<String> reason(RunFolder.Tail tail) {
+    byte[] buf = tail.bytes();
+    int from = 0;
+    if (tail.cut()) {
+      while (from < buf.length && buf[from] != '\n') {
+        from++;
+      }
+      from = Math.min(from + 1, buf.length);
+    }
+    return reason(OutputLogParser.parse(buf, from, buf.length, from));
   }
 
   static Optional<String> reason(List<LogRecord> records) {

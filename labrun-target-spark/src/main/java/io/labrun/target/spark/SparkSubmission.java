@@ -17,6 +17,8 @@ import java.util.Optional;
  *
  * @param sparkOptions spark-submit options the run configuration put before {@code $file}, as
  *     given (e.g. {@code --class Main})
+ * @param shipPyFiles whether the driver zips the working folder's {@code .py} files for {@code
+ *     --py-files} before submitting (see {@link PyFiles})
  * @param conf Spark properties ({@code spark_dependencies.yml} configuration, labrun's own)
  * @param appResource the script or jar, relative to {@code cwd}
  * @param appName the name labrun gives the application when the project names none; null else
@@ -35,11 +37,13 @@ record SparkSubmission(
     List<String> repositories,
     List<String> packages,
     List<String> pyFiles,
+    boolean shipPyFiles,
     String appResource,
     List<String> appArgs,
     String appName) {
 
   static final String FILE_NAME = "spark-submit.json";
+  static final String RUN_ID_PROPERTY = "spark.labrun.runId";
 
   SparkSubmission {
     sparkOptions = List.copyOf(sparkOptions);
@@ -50,7 +54,25 @@ record SparkSubmission(
     appArgs = List.copyOf(appArgs);
   }
 
+  /**
+   * The submission with the project's Python files zipped into {@code zip} and added to {@code
+   * --py-files}, when it ships them and the project has more than the script; else itself.
+   */
+  SparkSubmission withPyFilesZip(Path zip) {
+    if (!shipPyFiles || !PyFiles.zip(Path.of(cwd), appResource, zip)) {
+      return this;
+    }
+    List<String> py = new java.util.ArrayList<>(pyFiles);
+    py.add(zip.toString());
+    return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, sparkOptions, conf, repositories, packages, py, false,
+        appResource, appArgs, appName);
+  }
+
   void write(Path stateDir) throws IOException {
+    Files.writeString(stateDir.resolve(FILE_NAME), toJson());
+  }
+
+  String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run_id", runId);
     m.put("spark_home", sparkHome);
@@ -63,17 +85,18 @@ record SparkSubmission(
     m.put("repositories", repositories);
     m.put("packages", packages);
     m.put("py_files", pyFiles);
+    m.put("ship_py_files", shipPyFiles);
     m.put("app_resource", appResource);
     m.put("app_args", appArgs);
     m.put("app_name", appName);
-    Files.writeString(stateDir.resolve(FILE_NAME), Json.write(m) + "\n");
+    return Json.write(m) + "\n";
   }
 
   static SparkSubmission read(Path file) throws IOException {
     Map<String, Object> m = Json.parseObject(Files.readString(file));
     return new SparkSubmission(str(m, "run_id"), str(m, "spark_home"), str(m, "spark_submit"), str(m, "master"), str(m, "master_ui"),
         str(m, "cwd"), list(m, "spark_options"), map(m, "conf"), list(m, "repositories"), list(m, "packages"), list(m, "py_files"),
-        str(m, "app_resource"), list(m, "app_args"), str(m, "app_name"));
+        Boolean.TRUE.equals(m.get("ship_py_files")), str(m, "app_resource"), list(m, "app_args"), str(m, "app_name"));
   }
 
   /** The submission recorded in a run's state folder, if it went through spark-submit. */

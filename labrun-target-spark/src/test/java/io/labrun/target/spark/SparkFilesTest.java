@@ -21,7 +21,7 @@ class SparkFilesTest {
     conf.put("spark.app.name", "Classifying \"Iris\"");
     conf.put("spark.yarn.maxAppAttempts", "1");
     SparkSubmission s = new SparkSubmission("p_1_a", "/opt/spark", "/opt/spark/bin/spark-submit", "spark://h:7077", "http://h:8080", "/work",
-        List.of("--class", "Main"), conf, List.of("https://repo.example.org/maven"), List.of("g:a:1"), List.of("/state/py-files.zip"),
+        List.of("--class", "Main"), conf, List.of("https://repo.example.org/maven"), List.of("g:a:1"), List.of("/state/py-files.zip"), true,
         "app.jar", List.of("in put", "--flag"), null);
     s.write(tmp);
     assertThat(SparkSubmission.in(tmp)).contains(s);

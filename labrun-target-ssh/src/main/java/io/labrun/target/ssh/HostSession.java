@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * sshd restarted), the action is tried again over a new one a few times: a run's output is read
  * by byte offset, so a retried read neither loses nor repeats a line.
  */
-final class HostSession implements AutoCloseable {
+public final class HostSession implements AutoCloseable {
   private static final long[] BACKOFF_MS = {0, 500, 1500, 3000};
   private static final long FAIL_FAST_NANOS = 30_000_000_000L;
   private final SshSettings settings;
@@ -39,7 +39,7 @@ final class HostSession implements AutoCloseable {
   }
 
   /** Something to do over the connection. */
-  interface Action<T> {
+  public interface Action<T> {
     T run(SshConnection ssh, HostCache cache, String lib) throws IOException;
   }
 
@@ -48,7 +48,7 @@ final class HostSession implements AutoCloseable {
    * is ready, or nearly, by the time the run needs it: a submit snapshots the project meanwhile. A
    * failure is reported by the first use.
    */
-  void prefetch() {
+  public void prefetch() {
     Thread t;
     synchronized (this) {
       if (prefetch != null) {
@@ -81,7 +81,7 @@ final class HostSession implements AutoCloseable {
    * Runs {@code action}, reconnecting when the connection breaks. A host that cannot be reached
    * at first is a {@link LabrunException}; one lost for good mid-way is an {@link IOException}.
    */
-  <T> T call(Action<T> action) throws IOException {
+  public <T> T call(Action<T> action) throws IOException {
     lock.lock();
     try {
       return callLocked(action);
@@ -124,7 +124,7 @@ final class HostSession implements AutoCloseable {
   }
 
   /** Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException. */
-  SshConnection open() {
+  public SshConnection open() {
     lock.lock();
     try {
       ensureOpen(true);
@@ -175,7 +175,7 @@ final class HostSession implements AutoCloseable {
     cache = null;
   }
 
-  SshSettings settings() {
+  public SshSettings settings() {
     return settings;
   }
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * snapshot ({@code ~/.labrun/runs/<id>/work}). The supervisor runs detached there, so the run goes
  * on when the connection drops; its state folder is read over the connection by byte offset.
  */
-final class RemoteTarget implements ComputeTarget {
+public final class RemoteTarget implements ComputeTarget {
   private final ComputeTargetSpec spec;
   private final HostSession host;
   private final ObjectStore objects;
@@ -55,13 +55,27 @@ final class RemoteTarget implements ComputeTarget {
 
   @Override
   public Execution launch(RunPlan plan) {
+    return launch(plan, command(plan), Map.of(), Map.of());
+  }
+
+  /**
+   * Starts {@code command} instead of the run's script under the run's supervisor on the host (the
+   * {@code cluster} target runs its Spark driver so), with {@code extraEnv} on top of the run's
+   * variables and {@code runFiles} written into the run's folder there first.
+   */
+  public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv, Map<String, byte[]> runFiles) {
     String runDir = HostCache.runDir(plan.runId());
     Snapshot snapshot = Snapshot.load(objects, plan.run().snapshotId());
     try {
       HostCache.SyncReport sent = host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
         ssh.files().mkdirs(runDir + "/metrics");
-        LaunchSpec launch = new LaunchSpec(command(plan), home + "/" + runDir + "/work", environment(plan, home, ssh), logLimitBytes,
+        Map<String, String> env = environment(plan, home, ssh);
+        env.putAll(extraEnv);
+        for (Map.Entry<String, byte[]> f : runFiles.entrySet()) {
+          ssh.files().write(runDir + "/" + f.getKey(), f.getValue());
+        }
+        LaunchSpec launch = new LaunchSpec(command, home + "/" + runDir + "/work", env, logLimitBytes,
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
         ssh.files().write(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
         return cache.sync(lib, snapshot, objects, runDir + "/work", runDir);
@@ -112,7 +126,8 @@ final class RemoteTarget implements ComputeTarget {
         + " to be Python 3; see pythonLocation in aml_config/" + spec.name() + ".compute)", e);
   }
 
-  static LabrunException unreachable(IOException e) {
+  /** A connection lost or never made, as the SSH targets report it. */
+  public static LabrunException unreachable(IOException e) {
     if (e.getCause() instanceof LabrunException le) {
       return le;
     }

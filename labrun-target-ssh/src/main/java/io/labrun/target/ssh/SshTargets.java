@@ -135,7 +135,15 @@ public final class SshTargets implements AutoCloseable {
     return settings.prompt();
   }
 
-  private synchronized HostSession session(ComputeTargetSpec spec) {
+  /** The {@code remote} target on the host of {@code spec}: what a {@code cluster} target with an address runs through. */
+  public RemoteTarget remote(ComputeTargetSpec spec) {
+    HostSession host = session(spec);
+    host.prefetch();
+    return new RemoteTarget(spec, host, settings.objects(), settings.logLimitBytes());
+  }
+
+  /** The connection of this command to the host of {@code spec}. */
+  public synchronized HostSession session(ComputeTargetSpec spec) {
     String key = spec.username() + "@" + spec.address() + ":" + spec.port() + "/" + spec.sshKeyFile() + "/" + spec.python();
     return sessions.computeIfAbsent(key, k -> new HostSession(
         settings(spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(settings.prompt())), spec.python(), this::pythonFiles));
