@@ -76,7 +76,9 @@ class RemoteDockerIT {
   @Test
   void aCutConnectionMidRunLosesAndRepeatsNothing() throws Exception {
     Files.writeString(project.resolve("aml_config/gpu1.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: gpu1\nPrepareEnvironment: true\n");
-    Files.writeString(project.resolve("count.py"), "import time\nfor i in range(40):\n    print('line', i, flush=True)\n    time.sleep(0.1)\n");
+    // A token of this run's own: other tests and builds on this host run such scripts too.
+    String token = "t" + System.nanoTime();
+    Files.writeString(project.resolve("count.py"), "import time\nfor i in range(40):\n    print('line', i, '" + token + "', flush=True)\n    time.sleep(0.1)\n");
     java.util.concurrent.CompletableFuture<Cli.Result> submit =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> cli.in(project, "experiment", "submit", "-c", "gpu1", "count.py"));
     Path runs = Path.of("/home", SSHD.keyUser, ".labrun/runs");
@@ -84,7 +86,7 @@ class RemoteDockerIT {
       try (var dirs = Files.list(runs)) {
         return dirs.map(d -> d.resolve("output.log")).filter(Files::isRegularFile).anyMatch(f -> {
           try {
-            return Files.readString(f).contains("\tline 8\n");
+            return Files.readString(f).contains("\tline 8 " + token + "\n");
           } catch (java.io.IOException e) {
             return false;
           }
@@ -95,7 +97,7 @@ class RemoteDockerIT {
     Cli.Result r = submit.get();
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out().lines().filter(l -> l.startsWith("line ")).toList())
-        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "line " + i).toList());
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "line " + i + " " + token).toList());
   }
 
   private static String field(String json, String name) {
