@@ -67,6 +67,9 @@ public final class Main {
 
   private static int handle(CliContext ctx, CommandLine cmd, Exception ex) {
     PrintWriter err = cmd.getErr();
+    if (ex instanceof io.labrun.cli.daemon.Resident.HandBack) {
+      return ExitCode.INTERNAL.code(); // the resident process tells its client to run the command itself
+    }
     if (ex instanceof LabrunException le) {
       err.println("labrun: " + oneLine(le.getMessage()));
       if (debug(ctx) && le.getCause() != null) {
