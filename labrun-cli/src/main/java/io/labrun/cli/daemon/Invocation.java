@@ -45,6 +45,7 @@ final class Invocation {
         return;
       }
       Request request = Request.parse(first.payload());
+      io.labrun.cli.Trace.mark("command received");
       worker.setName("labrun-command-" + request.pid());
       PullStdin stdin = new PullStdin(frames);
       out = writer(Frames.STDOUT);
