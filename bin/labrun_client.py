@@ -189,6 +189,7 @@ def main():
     try:
         folder = socket_folder()
         st = os.stat(jar)
+        req = request(args)  # fails when the current folder is gone: a labrun of its own says so
     except PermissionError as e:
         os.write(2, ("labrun: warning: %s\n" % e).encode())
         return RUN_DIRECTLY
@@ -208,7 +209,7 @@ def main():
             return RUN_DIRECTLY
     trace("connected to %s" % path)
     try:
-        s.sendall(frame(b"R", request(args)))
+        s.sendall(frame(b"R", req))
     except OSError as e:
         trace("the daemon did not take the command: %s" % e)
         return RUN_DIRECTLY

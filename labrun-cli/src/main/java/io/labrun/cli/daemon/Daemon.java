@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Daemon {
   private static final Duration DEFAULT_IDLE = Duration.ofHours(3);
-  private static PrintStream logStream = System.err;
+  private static final PrintStream LOG = System.err;
   private final Path socket;
   private final Duration idleTimeout;
   private final Instant started = Instant.now();
@@ -55,14 +55,14 @@ public final class Daemon {
     Duration timeout = idle == null || idle.isBlank() ? DEFAULT_IDLE : Durations.require(idle, "LABRUN_DAEMON_IDLE_TIMEOUT");
     // Nothing a command prints may reach this process's own streams by mistake unseen: they are the log.
     System.setIn(java.io.InputStream.nullInputStream());
-    System.setOut(logStream);
+    System.setOut(LOG);
     new Daemon(socket, timeout).serve();
     System.exit(0);
   }
 
   static void log(String message) {
-    logStream.println(Instant.now() + " " + message);
-    logStream.flush();
+    LOG.println(Instant.now() + " " + message);
+    LOG.flush();
   }
 
   /** Refuses a socket folder that is not this user's alone. */
