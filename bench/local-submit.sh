@@ -20,8 +20,14 @@ sleep 1
 t0=$(date +%s%N); "$root/bin/labrun" experiment submit -c local noop.py >/dev/null 2>&1; t1=$(date +%s%N)
 echo "first call, starting the daemon: $(( (t1 - t0) / 1000000 )) ms" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-hyperfine -N -w 5 -r "$runs" --export-markdown "$work/result.md" \
+hyperfine -N -w 5 -r "$runs" --export-markdown "$work/result.md" --export-json "$work/result.json" \
   'python3 noop.py' \
   "$root/bin/labrun experiment submit -c local noop.py" \
   "env LABRUN_DAEMON=0 $root/bin/labrun experiment submit -c local noop.py" >&2
 cat "$work/result.md"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+python3 - "$work/result.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("median %7.1f ms  %s" % (r["median"] * 1000, r["command"]))
+PY
