@@ -1,5 +1,6 @@
 package io.labrun.cli;
 
+import io.labrun.cli.daemon.Resident;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import java.io.InputStream;
@@ -8,11 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one invocation of {@code labrun} works with: its environment, working folder and standard
  * streams, and the adapters it opens lazily (a command that only reads a config file never opens
- * the run store). Tests build one with their own environment instead of the process's.
+ * the run store). Tests build one with their own environment instead of the process's, and the
+ * resident labrun process ({@code io.labrun.cli.daemon}) one per command its clients send: nothing
+ * a command does may read the JVM's own environment, folder or standard streams.
  */
 public final class CliContext implements AutoCloseable {
   private final Map<String, String> env;
@@ -21,26 +25,81 @@ public final class CliContext implements AutoCloseable {
   private final boolean interactive;
   private final LabrunPaths paths;
   private final Interrupts interrupts;
+  private final long ownerPid;
+  private final Resident resident;
   private final List<AutoCloseable> opened = new ArrayList<>();
   private Wiring wiring;
+  private volatile boolean handedBack;
   PrintWriter out;
   PrintWriter err;
 
   public CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive) {
-    this(env, cwd, stdin, interactive, false);
+    this(env, cwd, stdin, interactive, false, ProcessHandle.current().pid(), null);
   }
 
-  private CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, boolean trapSignals) {
-    this.interrupts = new Interrupts(trapSignals);
-    this.env = Map.copyOf(env);
+  private CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, boolean trapSignals, long ownerPid, Resident resident) {
+    this.interrupts = new Interrupts(trapSignals, resident != null);
+    this.ownerPid = ownerPid;
+    this.resident = resident;
     this.cwd = cwd.toAbsolutePath().normalize();
+    this.env = Map.copyOf(absoluteHome(env, this.cwd));
     this.stdin = stdin;
     this.interactive = interactive;
-    this.paths = LabrunPaths.from(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    this.paths = LabrunPaths.from(this.env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+  }
+
+  /**
+   * A relative {@code LABRUN_HOME} is relative to the command's folder, not to the process's (a
+   * resident labrun's is {@code /}) nor to a run's (its finalizer runs in its state folder).
+   */
+  private static Map<String, String> absoluteHome(Map<String, String> env, Path cwd) {
+    String home = env.get("LABRUN_HOME");
+    if (home == null || home.isBlank() || Path.of(home).isAbsolute()) {
+      return env;
+    }
+    Map<String, String> fixed = new java.util.HashMap<>(env);
+    fixed.put("LABRUN_HOME", cwd.resolve(home).normalize().toString());
+    return fixed;
   }
 
   public static CliContext system() {
-    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.console() != null, true);
+    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.console() != null, true, ProcessHandle.current().pid(), null);
+  }
+
+  /**
+   * A command the resident labrun process runs for a client: the client's environment, folder and
+   * stdin, its process ({@code clientPid}) standing for the command's, and what the resident
+   * process keeps warm between commands.
+   */
+  public static CliContext forClient(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, long clientPid, Resident resident) {
+    return new CliContext(env, cwd, stdin, interactive, false, clientPid, resident);
+  }
+
+  /** The process whose end means nobody watches this command's runs any more (see LaunchSpec). */
+  public long ownerPid() {
+    return ownerPid;
+  }
+
+  /**
+   * For what only a labrun process of its own can do (a script on the terminal's own streams): in
+   * the resident process, stops the command here so that its client runs it in its own JVM. Call
+   * it before anything is printed or changed.
+   */
+  public void requireOwnProcess() {
+    if (resident != null) {
+      handedBack = true;
+      throw new Resident.HandBack();
+    }
+  }
+
+  /** True when the command was handed back to its client (see {@link #requireOwnProcess}). */
+  public boolean handedBack() {
+    return handedBack;
+  }
+
+  /** The resident labrun process this command runs in, if it does. */
+  public Optional<Resident> resident() {
+    return Optional.ofNullable(resident);
   }
 
   public Map<String, String> env() {

@@ -3,6 +3,8 @@ package io.labrun.cli;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Ctrl-C while a command runs. By default the JVM stops (its shutdown hooks run); a command that
@@ -10,13 +12,21 @@ import java.lang.reflect.Proxy;
  * closes the returned handle. On a real terminal this traps SIGINT ({@code sun.misc.Signal}, through
  * reflection since it is not a supported API; without it Ctrl-C keeps stopping the JVM); in tests
  * {@link #press()} stands for the key.
+ *
+ * <p>What must still be said or done when the command is stopped (Ctrl-C that no command took, the
+ * terminal gone) is registered with {@link #onStop}: a JVM shutdown hook when the command has the
+ * JVM to itself, or, in the resident labrun process that serves many commands, a hook that {@link
+ * #stop()} runs when this command's client goes away.
  */
 public final class Interrupts {
   private final boolean trapSignals;
+  private final boolean resident;
+  private final List<Runnable> stopHooks = new CopyOnWriteArrayList<>();
   private volatile Runnable handler;
 
-  Interrupts(boolean trapSignals) {
+  Interrupts(boolean trapSignals, boolean resident) {
     this.trapSignals = trapSignals;
+    this.resident = resident;
   }
 
   /** What Ctrl-C does while the command holds it. */
@@ -28,18 +38,45 @@ public final class Interrupts {
   /** From now until the handle is closed, Ctrl-C runs {@code onInterrupt} (on another thread). */
   public Taken take(Runnable onInterrupt) {
     handler = onInterrupt;
-    Runnable restore = trapSignals ? trap("INT", this::press) : () -> { };
+    Runnable restore = trapSignals ? trap("INT", () -> press()) : () -> { };
     return () -> {
       handler = null;
       restore.run();
     };
   }
 
-  /** Presses Ctrl-C: runs the command's handler if one holds it. */
-  public void press() {
+  /** Presses Ctrl-C: runs the command's handler if one holds it; returns whether one did. */
+  public boolean press() {
     Runnable h = handler;
     if (h != null) {
       h.run();
+    }
+    return h != null;
+  }
+
+  /** Runs {@code hook} if the command is stopped before the handle is closed. */
+  public Taken onStop(Runnable hook) {
+    if (resident) {
+      stopHooks.add(hook);
+      return () -> stopHooks.remove(hook);
+    }
+    Thread thread = new Thread(hook, "labrun-stop-hook");
+    Runtime.getRuntime().addShutdownHook(thread);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(thread);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook has said its word
+      }
+    };
+  }
+
+  /** The command is being stopped (resident process only): runs its stop hooks, once each. */
+  public void stop() {
+    for (Runnable hook : stopHooks) {
+      if (stopHooks.remove(hook)) {
+        hook.run();
+      }
     }
   }
 

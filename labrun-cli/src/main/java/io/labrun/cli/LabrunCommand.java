@@ -40,6 +40,7 @@ public final class LabrunCommand {
     m.put("server", io.labrun.cli.server.ServerCommand.class);
     m.put("login", io.labrun.cli.remote.LoginCommand.class);
     m.put("logout", io.labrun.cli.remote.LoginCommand.Logout.class);
+    m.put("daemon", io.labrun.cli.daemon.DaemonCommand.class);
     m.put("internal", InternalCommand.class);
     m.put("generate-completion", GenerateCompletion.class);
     return java.util.Collections.unmodifiableMap(m);

@@ -47,6 +47,11 @@ public final class Main {
       }
     });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    if (ctx.resident().isPresent()) {
+      // picocli's AUTO asks the JVM's own console, which the resident process has not: ask the client's
+      boolean color = ctx.interactive() && !ctx.env().containsKey("NO_COLOR");
+      cl.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+    }
     // A script's own options (train.py --lr 0.1) belong to the script, not to labrun.
     if (cl.getSubcommands().containsKey("submit")) {
       cl.getSubcommands().get("submit").setStopAtPositional(true);
@@ -67,6 +72,9 @@ public final class Main {
 
   private static int handle(CliContext ctx, CommandLine cmd, Exception ex) {
     PrintWriter err = cmd.getErr();
+    if (ex instanceof io.labrun.cli.daemon.Resident.HandBack) {
+      return ExitCode.INTERNAL.code(); // the resident process tells its client to run the command itself
+    }
     if (ex instanceof LabrunException le) {
       err.println("labrun: " + oneLine(le.getMessage()));
       if (debug(ctx) && le.getCause() != null) {

@@ -1,5 +1,6 @@
 package io.labrun.cli;
 
+import io.labrun.cli.daemon.Resident;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -133,7 +134,7 @@ public final class Wiring implements AutoCloseable {
   }
 
   public Submitter submitter(ProjectConfigs configs, RunEvents events) {
-    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host());
+    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host(), ctx.env());
   }
 
   public RunFinisher finisher() {
@@ -243,8 +244,9 @@ public final class Wiring implements AutoCloseable {
       PythonRuntime.Installed py = python();
       String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
           : io.labrun.target.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
-      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython,
-          ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10, localEnvironments());
+      // A resident labrun keeps its supervisor zygotes between commands (one per environment).
+      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10,
+          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.target.local.Supervisors::new), ctx.ownerPid());
     }
     return localRuntime;
   }
@@ -316,7 +318,7 @@ public final class Wiring implements AutoCloseable {
     if (sshTargets != null) {
       sshTargets.close();
     }
-    if (localRuntime != null) {
+    if (localRuntime != null && ctx.resident().isEmpty()) {
       localRuntime.supervisors().close();
     }
     if (store != null) {

@@ -52,14 +52,14 @@ public final class RemoteSubmit {
     ctx.err().println("RunId: " + runId + " (queued on " + remote.url() + "; " + uploaded + " of " + (snapshot.entries().size() + 1)
         + " files uploaded)");
     ctx.err().flush();
-    Thread hook = new Thread(() -> {
+    String status;
+    try (var stopped = ctx.interrupts().onStop(() -> {
       ctx.err().println();
       ctx.err().println("labrun: stopped watching; run " + runId + " goes on. Follow it with: labrun experiment logs -r " + runId + " --follow");
       ctx.err().flush();
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    String status = RemoteLogs.follow(ctx, client, runId);
-    Runtime.getRuntime().removeShutdownHook(hook);
+    })) {
+      status = RemoteLogs.follow(ctx, client, runId);
+    }
     Map<String, Object> info = RemoteHistory.info(client, runId);
     if (output.json()) {
       new Output(ctx.out(), output).record(info);

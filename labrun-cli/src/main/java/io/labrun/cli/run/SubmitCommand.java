@@ -85,6 +85,7 @@ public final class SubmitCommand implements Callable<Integer> {
     SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun);
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {
+      ctx.requireOwnProcess(); // the script gets labrun's own stdin, stdout and stderr
       return untracked(p, configs, request, events);
     }
     if (retries != null && (retries < 0 || retries > 100)) {

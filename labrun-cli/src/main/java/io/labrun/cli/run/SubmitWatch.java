@@ -42,20 +42,12 @@ final class SubmitWatch implements RunAttempts.Watch {
 
   @Override
   public Optional<ExitRecord> await(Run run, Execution execution) {
-    Thread hook = new Thread(() -> {
+    try (var stopped = ctx.interrupts().onStop(() -> {
       ctx.err().println();
       ctx.err().println("labrun: stopped watching; run " + run.id() + " goes on. Follow it with: labrun experiment logs -r " + run.id() + " --follow");
       ctx.err().flush();
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    })) {
       return new RunFollower(execution, 0).follow(events, () -> false);
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down: the hook has said its word
-      }
     }
   }
 

@@ -59,8 +59,7 @@ final class SweepWatch {
     try (SweepFiles.Lock lock = files.lock(sweep.id());
         SweepDriver driver = new SweepDriver(sweep, ctx.wiring().runAttempts(submitter), store, files, ctx.paths(), view, ctx.wiring().clock())) {
       driverRef.set(driver);
-      Thread hook = new Thread(() -> letGo(driver, lock, Duration.ofSeconds(5)), "labrun-sweep-handover");
-      Runtime.getRuntime().addShutdownHook(hook);
+      Interrupts.Taken stopped = ctx.interrupts().onStop(() -> letGo(driver, lock, Duration.ofSeconds(5)));
       ctrlC = ctx.interrupts().take(() -> pressed.set(true));
       try {
         driver.start();
@@ -73,7 +72,7 @@ final class SweepWatch {
         }
       } finally {
         ctrlC.close();
-        removeHook(hook);
+        stopped.close();
       }
       view.finish();
       return report(store, driver);
@@ -156,13 +155,5 @@ final class SweepWatch {
       return INTERRUPTED;
     }
     return allWell ? 0 : ExitCode.RUN_FAILED.code();
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down: the hook is running or has run
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.labrun.core.submit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The git commit of a project and whether it has uncommitted changes, when it is a git repo. */
@@ -11,14 +12,19 @@ public record GitInfo(String commit, Boolean dirty) {
 
   /** Asks {@code git} (if the project is in a repository and git is installed); never fails a run. */
   public static GitInfo of(Path projectRoot) {
+    return of(projectRoot, null);
+  }
+
+  /** As above, {@code git} running with {@code env} (the command's), or this process's when null. */
+  public static GitInfo of(Path projectRoot, Map<String, String> env) {
     if (!insideRepository(projectRoot)) {
       return NONE;
     }
-    String head = git(projectRoot, "rev-parse", "HEAD");
+    String head = git(env, projectRoot, "rev-parse", "HEAD");
     if (head == null || head.isBlank()) {
       return NONE;
     }
-    String status = git(projectRoot, "status", "--porcelain", "--untracked-files=no", "--", ".");
+    String status = git(env, projectRoot, "status", "--porcelain", "--untracked-files=no", "--", ".");
     return new GitInfo(head.strip(), status == null ? null : !status.isBlank());
   }
 
@@ -31,14 +37,19 @@ public record GitInfo(String commit, Boolean dirty) {
     return false;
   }
 
-  private static String git(Path dir, String... args) {
+  private static String git(Map<String, String> env, Path dir, String... args) {
     String[] cmd = new String[args.length + 3];
     cmd[0] = "git";
     cmd[1] = "-C";
     cmd[2] = dir.toString();
     System.arraycopy(args, 0, cmd, 3, args.length);
     try {
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+      if (env != null) {
+        pb.environment().clear();
+        pb.environment().putAll(env);
+      }
+      Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();

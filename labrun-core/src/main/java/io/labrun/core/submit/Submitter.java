@@ -42,6 +42,7 @@ public final class Submitter {
   private final Clock clock;
   private final String user;
   private final String host;
+  private final Map<String, String> environment;
   // The runs of a sweep share their files: resolved and loaded once, not once per run.
   private volatile Remembered<List<Object>, RunPlanner.Resolved> lastResolved;
   private volatile Remembered<String, Snapshot> lastSnapshot;
@@ -53,6 +54,13 @@ public final class Submitter {
   private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
 
   public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host) {
+    this(planner, store, snapshots, targets, paths, clock, user, host, null);
+  }
+
+  /** As above, with {@code environment} for the tools it calls ({@code git}); null for this process's. */
+  public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host,
+      Map<String, String> environment) {
+    this.environment = environment;
     this.planner = planner;
     this.store = store;
     this.snapshots = snapshots;
@@ -88,7 +96,7 @@ public final class Submitter {
   }
 
   public Source source(Project project) {
-    return new Source(snapshots.take(project), GitInfo.of(project.root()));
+    return new Source(snapshots.take(project), GitInfo.of(project.root(), environment));
   }
 
   /** What a recorded run started from: for its retries, which run the same code again. */
@@ -146,7 +154,7 @@ public final class Submitter {
    */
   public Run enqueue(SubmitRequest request, Snapshot snapshot, Map<String, String> attributes) {
     RunPlanner.Resolved r = resolveTracked(request);
-    return record(request, r, new Source(snapshot, GitInfo.of(r.project().root())), false, attributes).run();
+    return record(request, r, new Source(snapshot, GitInfo.of(r.project().root(), environment)), false, attributes).run();
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param logLimitBytes output kept per run before the middle is dropped
  * @param environments the cached venvs of {@code PrepareEnvironment: true}
  * @param supervisors what starts the runs' supervisors (close it when done with the runtime)
+ * @param parentPid the process whose end means nobody watches the run any more (the labrun command,
+ *     or the client of a resident labrun): then the supervisor records the run's end itself
  */
 public record LocalRuntime(
     Path pythonDir,
@@ -28,13 +30,14 @@ public record LocalRuntime(
     long logLimitBytes,
     int killGraceSeconds,
     LocalEnvironments environments,
-    Supervisors supervisors) {
+    Supervisors supervisors,
+    long parentPid) {
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
 
   public LocalRuntime(Path pythonDir, Path supervisorScript, String supervisorPython, Map<String, String> baseEnvironment,
       List<String> finalizeCommand, Path sharedRoot, long logLimitBytes, int killGraceSeconds, LocalEnvironments environments) {
     this(pythonDir, supervisorScript, supervisorPython, baseEnvironment, finalizeCommand, sharedRoot, logLimitBytes, killGraceSeconds, environments,
-        new Supervisors());
+        new Supervisors(), ProcessHandle.current().pid());
   }
 }

@@ -77,7 +77,7 @@ public final class LocalTarget implements ComputeTarget {
       Map<String, String> env = new LinkedHashMap<>(environment(plan));
       env.putAll(extraEnv);
       LaunchSpec launch = new LaunchSpec(command, plan.workDir().toString(), env, runtime.logLimitBytes(),
-          plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), ProcessHandle.current().pid(), finalize);
+          plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), runtime.parentPid(), finalize);
       Files.writeString(state.resolve("launch.json"), launch.toJson());
       SupervisorProcess supervisor = runtime.supervisors().start(runtime, state, plan.workDir());
       return LocalExecution.started(spec, state, plan.workDir(), supervisor);

@@ -5,17 +5,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts the supervisors of one labrun process's local runs: forked by a {@link SupervisorZygote}
  * (started on first use), or, when that is turned off ({@code LABRUN_SUPERVISOR_ZYGOTE=0}) or does
  * not work here, as one {@code python3 labrun_supervisor.py STATE_DIR} process each. Both give the
  * same supervisor; the zygote only spares each run a Python start-up.
+ *
+ * <p>A zygote's forks inherit its environment, which is the base of the scripts' environment, so
+ * one is kept per interpreter, environment and folder: a resident labrun serving commands with
+ * different environments (another {@code LABRUN_HOME}, {@code PATH}...) never starts one command's
+ * run with another's environment. The {@value #KEPT} used last are kept.
  */
 public final class Supervisors implements AutoCloseable {
-  private SupervisorZygote zygote;
+  static final int KEPT = 8;
+  private final Map<Key, SupervisorZygote> zygotes = new LinkedHashMap<>(16, 0.75f, true);
   private boolean zygoteFailed;
+
+  private record Key(String python, Path script, Map<String, String> env, Path dir) {}
 
   SupervisorProcess start(LocalRuntime runtime, Path state, Path workDir) throws IOException {
     SupervisorZygote z = zygote(runtime, state.getParent());
@@ -23,6 +33,9 @@ public final class Supervisors implements AutoCloseable {
       try {
         return z.spawn(state);
       } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e; // the command was stopped, the zygote is fine
+        }
         synchronized (this) {
           zygoteFailed = true; // from now on one process per supervisor, as without it
         }
@@ -35,12 +48,20 @@ public final class Supervisors implements AutoCloseable {
     if (zygoteFailed || "0".equals(runtime.baseEnvironment().get("LABRUN_SUPERVISOR_ZYGOTE"))) {
       return null;
     }
+    Key key = new Key(runtime.supervisorPython(), runtime.supervisorScript(), runtime.baseEnvironment(), dir);
+    SupervisorZygote zygote = zygotes.get(key);
     if (zygote == null || !zygote.alive()) {
       try {
         zygote = SupervisorZygote.start(runtime, dir);
       } catch (IOException e) {
         zygoteFailed = true;
         return null;
+      }
+      zygotes.put(key, zygote);
+      while (zygotes.size() > KEPT) {
+        var eldest = zygotes.entrySet().iterator().next();
+        eldest.getValue().close();
+        zygotes.remove(eldest.getKey());
       }
     }
     return zygote;
@@ -64,12 +85,10 @@ public final class Supervisors implements AutoCloseable {
     return pb.start();
   }
 
-  /** Ends the zygote (the supervisors it started go on). */
+  /** Ends the zygotes (the supervisors they started go on). */
   @Override
   public synchronized void close() {
-    if (zygote != null) {
-      zygote.close();
-      zygote = null;
-    }
+    zygotes.values().forEach(SupervisorZygote::close);
+    zygotes.clear();
   }
 }
