@@ -121,6 +121,36 @@ def write_all(fd, data, broken):
         broken.add(fd)
 
 
+def ask_secret(prompt):
+    """A secret typed at the terminal without echo, for the command (b"" when there is no terminal)."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return b""
+    import termios
+    try:
+        old = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~termios.ECHO
+        os.write(fd, prompt.encode("utf-8"))
+        termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+        line = b""
+        try:
+            while not line.endswith(b"\n"):
+                chunk = os.read(fd, 1024)
+                if not chunk:
+                    break
+                line += chunk
+        finally:
+            termios.tcsetattr(fd, termios.TCSAFLUSH, old)
+            os.write(fd, b"\n")
+        return line.rstrip(b"\r\n")
+    except (OSError, termios.error):
+        return b""
+    finally:
+        os.close(fd)
+
+
 def relay(s, log_hint):
     """Relays frames until the command is done; returns its exit code."""
     wake_r, wake_w = os.pipe()
@@ -175,6 +205,8 @@ def relay(s, log_hint):
                         s.sendall(frame(b"E"))
                     else:
                         pull = int.from_bytes(payload, "big")
+                elif kind == b"Q":
+                    s.sendall(frame(b"S", ask_secret(payload.decode("utf-8", "replace"))))
                 elif kind == b"D":
                     return int.from_bytes(payload, "big", signed=True)
                 elif kind == b"F":

@@ -30,6 +30,7 @@ public final class CliContext implements AutoCloseable {
   private final List<AutoCloseable> opened = new ArrayList<>();
   private Wiring wiring;
   private volatile boolean handedBack;
+  private volatile java.util.function.Function<String, char[]> secretAsker;
   PrintWriter out;
   PrintWriter err;
 
@@ -90,6 +91,24 @@ public final class CliContext implements AutoCloseable {
       handedBack = true;
       throw new Resident.HandBack();
     }
+  }
+
+  /** In the resident process: how to ask the client's terminal for a secret (see {@link #askSecret}). */
+  public void askSecretsWith(java.util.function.Function<String, char[]> asker) {
+    this.secretAsker = asker;
+  }
+
+  /**
+   * Asks the person at the terminal for a secret without echoing it: on this process's console, or,
+   * in the resident process, on the client's terminal. Null when nobody can answer.
+   */
+  public char[] askSecret(String prompt) {
+    if (resident != null) {
+      java.util.function.Function<String, char[]> asker = secretAsker;
+      return asker == null ? null : asker.apply(prompt);
+    }
+    java.io.Console console = System.console();
+    return console == null ? null : console.readPassword("%s", prompt);
   }
 
   /** True when the command was handed back to its client (see {@link #requireOwnProcess}). */

@@ -1,26 +1,22 @@
 package io.labrun.cli;
 
 import io.labrun.ssh.PassphrasePrompt;
-import java.io.Console;
 import java.nio.file.Path;
 
-/** Asks the person at the terminal for a key file's passphrase, without echoing it. */
+/**
+ * Asks the person at the terminal for a key file's passphrase, without echoing it: this process's
+ * console, or the client's terminal when the command runs in the resident labrun.
+ */
 final class PassphraseQuestion implements PassphrasePrompt {
-  private final Console console;
+  private final CliContext ctx;
 
-  private PassphraseQuestion(Console console) {
-    this.console = console;
-  }
-
-  /** A question on this process's terminal, or null when it has none (no echo-less prompt then). */
-  static PassphraseQuestion onTerminal() {
-    Console c = System.console();
-    return c == null ? null : new PassphraseQuestion(c);
+  PassphraseQuestion(CliContext ctx) {
+    this.ctx = ctx;
   }
 
   @Override
   public char[] passphrase(Path keyFile) {
-    char[] pw = console.readPassword("Enter passphrase for key %s: ", keyFile);
+    char[] pw = ctx.askSecret("Enter passphrase for key " + keyFile + ": ");
     return pw == null || pw.length == 0 ? null : pw;
   }
 }

@@ -205,7 +205,7 @@ public final class Wiring implements AutoCloseable {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
       sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, passwords(), objects(), () -> python().pythonPath(),
           dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null,
-          ctx.interactive() ? PassphraseQuestion.onTerminal() : null));
+          ctx.interactive() ? new PassphraseQuestion(ctx) : null));
     }
     return sshTargets;
   }

@@ -26,6 +26,7 @@ final class Invocation {
   private final Frames frames;
   private final Resident resident;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private final java.util.concurrent.BlockingQueue<byte[]> secrets = new java.util.concurrent.LinkedBlockingQueue<>();
   private volatile CliContext ctx;
   private volatile Thread worker;
   private PrintWriter out;
@@ -53,6 +54,7 @@ final class Invocation {
       int code;
       try (CliContext c = CliContext.forClient(request.env(), request.cwd(), stdin, request.interactive(), request.pid(), resident)) {
         ctx = c;
+        c.askSecretsWith(this::askClient);
         Thread reader = new Thread(() -> readClient(stdin), "labrun-client-" + request.pid());
         reader.setDaemon(true);
         reader.start();
@@ -83,6 +85,7 @@ final class Invocation {
         switch (f.type()) {
           case Frames.STDIN -> stdin.offer(f.payload());
           case Frames.STDIN_END -> stdin.end();
+          case Frames.SECRET -> secrets.offer(f.payload());
           case Frames.CTRL_C -> {
             if (!ctx.interrupts().press()) {
               stop(true);
@@ -94,6 +97,32 @@ final class Invocation {
     } catch (IOException e) {
       stdin.end();
       stop(false); // the client is gone (killed, its terminal closed)
+    }
+  }
+
+  /** Asks the client's terminal for a secret without echo; null when nobody answers it. */
+  private char[] askClient(String prompt) {
+    try {
+      byte[] text = prompt.getBytes(StandardCharsets.UTF_8);
+      frames.write(Frames.ASK_SECRET, text, 0, text.length);
+      byte[] answer = secrets.take();
+      try {
+        if (answer.length == 0) {
+          return null;
+        }
+        java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(answer));
+        char[] secret = new char[chars.remaining()];
+        chars.get(secret);
+        java.util.Arrays.fill(chars.array(), '\0');
+        return secret;
+      } finally {
+        java.util.Arrays.fill(answer, (byte) 0);
+      }
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
