@@ -226,6 +226,15 @@ class Supervisor(object):
             os.makedirs(env["LABRUN_METRICS_DIR"], exist_ok=True)
         except OSError:
             pass  # the script may still run; its metrics will say why they are missing
+        copy_from = self.launch.get("copy_from")
+        if copy_from and cwd:
+            # The run's own copy of its project (a container's working folder, filled from a
+            # read-only mount): symlinks stay links, modes and times are kept.
+            import shutil  # here: most runs never need it, and every run pays for an import
+            try:
+                shutil.copytree(copy_from, cwd, symlinks=True, dirs_exist_ok=True)
+            except (OSError, shutil.Error) as e:
+                return 127, "cannot copy the project into the working folder %s: %s" % (cwd, e)
         if cwd and not os.path.isdir(cwd):
             return 127, "working folder not found: %s" % cwd
         try:
@@ -388,7 +397,8 @@ class Supervisor(object):
     def finish(self, exit_code, sig, error):
         write_atomically(os.path.join(self.state_dir, "exit.json"), {
             "exit_code": exit_code, "signal": sig, "ended_ms": now_ms(), "canceled": self.canceled,
-            "timed_out": self.timed_out, "error": error, "dropped_output_bytes": self.output.dropped})
+            "timed_out": self.timed_out, "error": error, "dropped_output_bytes": self.output.dropped,
+            "outputs": os.path.isdir(os.path.join(self.launch.get("cwd") or os.getcwd(), "outputs"))})
         finalize = self.launch.get("finalize_argv")
         if finalize and not alive(self.launch.get("parent_pid")):
             try:

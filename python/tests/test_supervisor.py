@@ -72,6 +72,10 @@ class SupervisorTest(TempDirTest):
         self.assertGreater(ex["ended_ms"], 1500000000000)
         self.assertEqual(ex["dropped_output_bytes"], 0)
 
+    def test_exit_record_tells_whether_outputs_exist(self):
+        self.assertIs(self.supervise("pass")["outputs"], False)
+        self.assertIs(self.supervise("import os\nos.makedirs('outputs')")["outputs"], True)
+
     def test_death_by_signal(self):
         ex = self.supervise("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         self.assertEqual((ex["exit_code"], ex["signal"]), (137, 9))

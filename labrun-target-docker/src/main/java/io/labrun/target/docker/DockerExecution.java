@@ -33,6 +33,7 @@ final class DockerExecution implements Execution {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ENDING_TIMEOUT = Duration.ofSeconds(10);
   private static final long INSPECT_EVERY_NANOS = Duration.ofMillis(500).toNanos();
+  private static final long LOOK_EVERY_NANOS = Duration.ofMillis(250).toNanos();
   private final DockerRuntime runtime;
   private final String containerId;
   private final String environment;
@@ -58,11 +59,20 @@ final class DockerExecution implements Execution {
     DockerExecution e = new DockerExecution(runtime, id, env, state, work, shared);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     long pause = 2;
+    long lastLook = System.nanoTime();
     try {
       while (System.nanoTime() < deadline) {
-        if (Files.exists(state.resolve("supervisor.json")) || Files.exists(state.resolve("exit.json"))) {
+        if (StateFolder.has(state, "supervisor.json") || StateFolder.has(state, "exit.json")) {
           return e;
         }
+        // The files are the news; the engine is asked (a round trip, and work for it) only now and
+        // then, to notice a container that died before its supervisor could write anything.
+        if (System.nanoTime() - lastLook < LOOK_EVERY_NANOS) {
+          Thread.sleep(pause);
+          pause = Math.min(pause * 2, 50);
+          continue;
+        }
+        lastLook = System.nanoTime();
         InspectContainerResponse.ContainerState s = e.inspect().map(InspectContainerResponse::getState).orElse(null);
         if (s == null || !Boolean.TRUE.equals(s.getRunning())) {
           if (Files.exists(state.resolve("supervisor.json")) || Files.exists(state.resolve("exit.json"))) {
@@ -256,6 +266,9 @@ final class DockerExecution implements Execution {
     Path outputs = scratch.resolve("outputs");
     if (containerId == null) {
       throw new IOException("the run's container is gone, so its ./outputs cannot be copied out");
+    }
+    if (StateFolder.reportsNoOutputs(state)) {
+      return new Collected(outputs, metrics); // the supervisor saw no ./outputs: no archive to ask the engine for
     }
     DockerEngine engine = runtime.engine();
     try (InputStream tar = engine.call("copying ./outputs out of the run's container",

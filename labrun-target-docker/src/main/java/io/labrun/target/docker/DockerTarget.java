@@ -42,6 +42,7 @@ public final class DockerTarget implements ComputeTarget {
   static final String LIB = "/labrun/lib";
   static final String STATE = "/labrun/state";
   static final String WORK = "/labrun/work";
+  static final String SNAPSHOT = "/labrun/snapshot";
   static final String SHARE = "/azureml-share/";
   private final ComputeTargetSpec spec;
   private final DockerRuntime runtime;
@@ -78,7 +79,7 @@ public final class DockerTarget implements ComputeTarget {
     Path state = plan.stateDir();
     try {
       Files.createDirectories(state.resolve("metrics"));
-      Files.writeString(state.resolve(LaunchSpec.FILE_NAME), launchSpec(plan).toJson());
+      Files.writeString(state.resolve(LaunchSpec.FILE_NAME), launchJson(plan));
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot write the run's launch file in " + state + ": " + e.getMessage(), e);
     }
@@ -87,11 +88,6 @@ public final class DockerTarget implements ComputeTarget {
     String id = engine.call("creating the run's container", () -> container(plan, image).exec().getId());
     boolean started = false;
     try {
-      if (!spec.sharesVolumes()) {
-        engine.run("copying the run's snapshot into its container", () -> engine.client().copyArchiveToContainerCmd(id)
-            .withHostResource(plan.workDir().toString()).withDirChildrenOnly(true).withRemotePath(WORK).exec());
-        deleteQuietly(plan.workDir()); // the container has its own copy now
-      }
       start(engine, id);
       started = true;
       return DockerExecution.started(runtime, id, env.id(), state, plan.workDir(), spec.sharesVolumes());
@@ -99,14 +95,6 @@ public final class DockerTarget implements ComputeTarget {
       if (!started) {
         DockerExecution.remove(engine, id);
       }
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try {
-      io.labrun.core.home.Folders.delete(dir);
-    } catch (IOException e) {
-      // 'labrun experiment clean' removes what is left
     }
   }
 
@@ -129,6 +117,11 @@ public final class DockerTarget implements ComputeTarget {
     binds.add(new Bind(plan.stateDir().toString(), new Volume(STATE), AccessMode.rw));
     if (spec.sharesVolumes()) {
       binds.add(new Bind(plan.workDir().toString(), new Volume(WORK), AccessMode.rw));
+    } else {
+      // sharedVolumes: false copies the project into the container: the supervisor copies it from
+      // this read-only mount into the container's own working folder before the script starts
+      // (quicker than the engine's archive upload, which must mount the container's file system).
+      binds.add(new Bind(plan.workDir().toString(), new Volume(SNAPSHOT), AccessMode.ro));
     }
     sharedDirectory(plan).ifPresent(dir -> binds.add(new Bind(dir.toString(), new Volume(SHARE), AccessMode.rw)));
     HostConfig host = HostConfig.newHostConfig().withBinds(binds);
@@ -150,6 +143,17 @@ public final class DockerTarget implements ComputeTarget {
 
   static String containerName(String runId) {
     return "labrun-" + runId.replaceAll("[^A-Za-z0-9_.-]", "-");
+  }
+
+  /** The launch record; without shared volumes it also names the mount to copy the project from. */
+  private String launchJson(RunPlan plan) {
+    String json = launchSpec(plan).toJson();
+    if (spec.sharesVolumes()) {
+      return json;
+    }
+    Map<String, Object> launch = new LinkedHashMap<>(io.labrun.core.supervisor.Json.parseObject(json));
+    launch.put("copy_from", SNAPSHOT);
+    return io.labrun.core.supervisor.Json.write(launch);
   }
 
   LaunchSpec launchSpec(RunPlan plan) {
