@@ -47,6 +47,8 @@ final class RemoteDockerTarget implements ComputeTarget {
   private final ObjectStore objects;
   private final SshTargets.Settings settings;
   private final Map<String, PreparedEnvironment> prepared = new ConcurrentHashMap<>();
+  /** uid:gid on the host, once Docker was found usable there by this target's prepare step. */
+  private volatile String dockerUser;
 
   RemoteDockerTarget(ComputeTargetSpec spec, HostSession host, ObjectStore objects, SshTargets.Settings settings) {
     this.spec = spec;
@@ -82,7 +84,7 @@ final class RemoteDockerTarget implements ComputeTarget {
     try {
       return host.call((ssh, cache, lib) -> {
         RemoteDocker docker = new RemoteDocker(ssh);
-        docker.checkAndUser();
+        dockerUser = docker.checkAndUser();
         String baseId = docker.imageId(base.trim()).orElse(null);
         if (baseId == null) {
           baseId = docker.pull(base.trim(), spec.name(), events);
@@ -136,7 +138,8 @@ final class RemoteDockerTarget implements ComputeTarget {
     try {
       HostCache.SyncReport sent = host.call((ssh, cache, lib) -> {
         RemoteDocker docker = new RemoteDocker(ssh);
-        String user = docker.checkAndUser();
+        // Checked by this command's prepare a moment ago (on the same connection): not asked again.
+        String user = dockerUser != null ? dockerUser : docker.checkAndUser();
         String home = ssh.files().home();
         ssh.files().mkdirs(runDir + "/metrics");
         List<String> mounts = new ArrayList<>(List.of("--volume", home + "/" + lib + ":" + LIB + ":ro", "--volume", home + "/" + runDir + ":" + STATE));
