@@ -225,7 +225,7 @@ public final class Wiring implements AutoCloseable {
   public DockerRuntime dockerRuntime() {
     if (dockerRuntime == null) {
       dockerRuntime = new DockerRuntime(new DockerEngine(ctx.env()), python().pythonPath(), dataDir().resolve("envs"), ctx.paths().shared(),
-          ctx.env(), logLimit(), 10);
+          ctx.env(), logLimit(), 10, ctx.resident().isPresent());
     }
     return dockerRuntime;
   }

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -238,7 +239,7 @@ class DaemonIT {
   }
 
   @Test
-  void ctrlCDetachesAndTheRunGoesOnToItsRecordedEnd(@TempDir Path tmp) throws Exception {
+  void ctrlCDetachesAndTheRunGoesOnToItsRecordedEnd(@TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "ctrlc");
     Path started = tmp.resolve("started");
@@ -259,6 +260,22 @@ class DaemonIT {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Result list = labrun(proj, env, null, "history", "list", "-o", "json");
       assertThat(list.out()).contains("slow.py").contains("\"Completed\"");
+    });
+    deleteOnceQuiet(tmp);
+  }
+
+  /**
+   * Deletes a test's folder once nothing writes into it any more: the labrun that records a
+   * detached run's end may still be finishing (its Python files, its history) when the end shows.
+   */
+  static void deleteOnceQuiet(Path dir) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      try {
+        io.labrun.core.home.Folders.delete(dir);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
     });
   }
 
@@ -316,6 +333,25 @@ class DaemonIT {
     assertThat(status.code()).isEqualTo(3);
     assertThat(status.out()).isEqualTo("labrun daemon: not running\n");
     ProcessHandle.of(first).ifPresent(ProcessHandle::destroy); // the "old build's" daemon
+  }
+
+  @Test
+  void aDockerRunsContainerIsRemovedAfterTheDaemonsCommandHasAnswered(@TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
+    Path home = tmp.resolve("home");
+    Path proj = project(home, tmp, "dock");
+    Files.writeString(proj.resolve("aml_config/docker.compute"), "type: docker\nbaseDockerImage: " + io.labrun.cli.DockerTestEngine.BASE_IMAGE + "\n");
+    Files.writeString(proj.resolve("aml_config/docker.runconfig"), "Target: docker\nPrepareEnvironment: true\n");
+    Map<String, String> env = env(home);
+    env.put("DOCKER_HOST", io.labrun.cli.DockerTestEngine.host());
+    env.put("LABRUN_DOCKER_NETWORK", "none");
+    Result r = labrun(proj, env, null, "experiment", "submit", "-c", "docker", "hello.py", "x");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("hello ['x']\n");
+    assertThat(r.err()).contains("Completed");
+    String runId = r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7).strip();
+    // removed by the daemon once the command has answered, not left behind
+    await().atMost(Duration.ofSeconds(60)).until(() -> io.labrun.cli.DockerTestEngine.containersOf(runId).isEmpty());
+    deleteOnceQuiet(tmp);
   }
 
   private static String pyString(Path p) {

@@ -289,10 +289,32 @@ final class DockerExecution implements Execution {
     if (waiting != null) {
       waiting.close();
     }
-    if (containerId != null) {
-      remove(runtime.engine(), containerId);
+    if (!runtime.tidyInBackground()) {
+      if (containerId != null) {
+        remove(runtime.engine(), containerId);
+      }
+      io.labrun.core.home.Folders.delete(work);
+      return;
     }
-    io.labrun.core.home.Folders.delete(work);
+    // The run is recorded: its container and folder go after the command has answered, with an
+    // engine client of their own (the command's is closed with it). What a stopped labrun leaves
+    // behind is found by its labels and removed by 'labrun experiment clean'.
+    String id = containerId;
+    Map<String, String> env = runtime.env();
+    runtime.tidy(() -> {
+      if (id != null) {
+        try (DockerEngine engine = new DockerEngine(env)) {
+          remove(engine, id);
+        } catch (RuntimeException e) {
+          // left for 'labrun experiment clean'
+        }
+      }
+      try {
+        io.labrun.core.home.Folders.delete(work);
+      } catch (IOException e) {
+        // left for 'labrun experiment clean'
+      }
+    });
   }
 
   /** Removes a container, whatever its state; one that is gone already is fine. */

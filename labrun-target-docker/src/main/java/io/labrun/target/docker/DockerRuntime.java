@@ -2,6 +2,8 @@ package io.labrun.target.docker;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * What the Docker target needs from this machine.
@@ -11,9 +13,26 @@ import java.util.Map;
  * @param environments where environment locks and build logs of {@code experiment prepare} go
  * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
  * @param env labrun's environment: {@code PIP_*} options, {@code LABRUN_DOCKER_NETWORK}, {@code HOME}
+ * @param tidyInBackground remove a recorded run's container and working folder after the command
+ *     has answered (in a resident labrun, which outlives the command), not before
  */
 public record DockerRuntime(
-    DockerEngine engine, Path pythonDir, Path environments, Path sharedRoot, Map<String, String> env, long logLimitBytes, int killGraceSeconds) {
+    DockerEngine engine, Path pythonDir, Path environments, Path sharedRoot, Map<String, String> env, long logLimitBytes, int killGraceSeconds,
+    boolean tidyInBackground) {
+  private static final ExecutorService TIDYING = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "labrun-docker-tidying");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Runs {@code work} now, or off the command's path when {@link #tidyInBackground()}. */
+  void tidy(Runnable work) {
+    if (tidyInBackground) {
+      TIDYING.execute(work);
+    } else {
+      work.run();
+    }
+  }
 
   /** The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's default. */
   public String network() {

@@ -137,7 +137,8 @@ public final class DockerTarget implements ComputeTarget {
     labels.put(LABEL_RUN, plan.runId());
     labels.put("io.labrun.state", plan.stateDir().toString());
     return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)
-        .withCmd(ImageRecipe.PYTHON, LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
+        // -S -E: the supervisor needs the standard library only (as the local zygote runs it)
+        .withCmd(ImageRecipe.PYTHON, "-S", "-E", LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
         .withTty(false).withStdinOpen(false).withAttachStdin(false).withHostConfig(host);
   }
 
