@@ -3,6 +3,7 @@ package io.labrun.cli;
 import io.labrun.cli.daemon.Resident;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
+import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What one invocation of {@code labrun} works with: its environment, working folder and standard
@@ -30,7 +32,7 @@ public final class CliContext implements AutoCloseable {
   private final List<AutoCloseable> opened = new ArrayList<>();
   private Wiring wiring;
   private volatile boolean handedBack;
-  private volatile java.util.function.Function<String, char[]> secretAsker;
+  private volatile Function<String, char[]> secretAsker;
   PrintWriter out;
   PrintWriter err;
 
@@ -94,7 +96,7 @@ public final class CliContext implements AutoCloseable {
   }
 
   /** In the resident process: how to ask the client's terminal for a secret (see {@link #askSecret}). */
-  public void askSecretsWith(java.util.function.Function<String, char[]> asker) {
+  public void askSecretsWith(Function<String, char[]> asker) {
     this.secretAsker = asker;
   }
 
@@ -104,10 +106,10 @@ public final class CliContext implements AutoCloseable {
    */
   public char[] askSecret(String prompt) {
     if (resident != null) {
-      java.util.function.Function<String, char[]> asker = secretAsker;
+      Function<String, char[]> asker = secretAsker;
       return asker == null ? null : asker.apply(prompt);
     }
-    java.io.Console console = System.console();
+    Console console = System.console();
     return console == null ? null : console.readPassword("%s", prompt);
   }
 

@@ -61,6 +61,11 @@ public record LaunchSpec(
   }
 
   public String toJson() {
+    return toJson(Map.of());
+  }
+
+  /** The record with {@code extra} fields a target adds for its supervisor (e.g. Docker's {@code copy_from}). */
+  public String toJson(Map<String, ?> extra) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("argv", argv);
     m.put("cwd", cwd);
@@ -70,6 +75,7 @@ public record LaunchSpec(
     m.put("kill_grace_seconds", killGraceSeconds);
     m.put("parent_pid", parentPid);
     m.put("finalize_argv", finalizeArgv);
+    m.putAll(extra);
     return Json.write(m);
   }
 

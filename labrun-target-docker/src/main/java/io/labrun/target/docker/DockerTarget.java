@@ -148,13 +148,7 @@ public final class DockerTarget implements ComputeTarget {
 
   /** The launch record; without shared volumes it also names the mount to copy the project from. */
   private String launchJson(RunPlan plan) {
-    String json = launchSpec(plan).toJson();
-    if (spec.sharesVolumes()) {
-      return json;
-    }
-    Map<String, Object> launch = new LinkedHashMap<>(io.labrun.core.supervisor.Json.parseObject(json));
-    launch.put("copy_from", SNAPSHOT);
-    return io.labrun.core.supervisor.Json.write(launch);
+    return launchSpec(plan).toJson(spec.sharesVolumes() ? Map.of() : Map.of("copy_from", SNAPSHOT));
   }
 
   LaunchSpec launchSpec(RunPlan plan) {
