@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * application, and a distributed JVM job on the real worker.
  */
 class ClusterRunIT {
-  private static final Pattern APP_ID = Pattern.compile("APP (app-\\d+-\\d+)");
   static SparkCluster spark;
   @TempDir Path tmp;
   Path project;
@@ -103,7 +102,7 @@ class ClusterRunIT {
     assertThat(r.out()).as("the project's modules go to the executors").containsPattern("CONF spark.submit.pyFiles \\S*/" + id + "/py-files.zip");
     assertThat(r.out()).as("the job ran on the worker's executor").containsPattern("EXECUTORS \\d+");
     assertThat(r.err()).contains("Completed").contains("sum = 5050").contains("doubled = 10100").contains("outputs/result.txt");
-    String appId = appId(r.out());
+    String appId = SparkCluster.appId(r.out());
     Run run = run(id);
     assertThat(run.attributes()).containsEntry("spark_app_id", appId).containsEntry("spark_master", spark.master)
         .containsEntry("spark_master_ui", spark.ui).containsEntry("spark_state", "FINISHED");
@@ -116,22 +115,13 @@ class ClusterRunIT {
 
   @Test
   void cancelStopsTheApplicationOnTheMasterAndItsProcesses() throws Exception {
-    write("wait.py", """
-        import os, time
-        from sparkgw import Gateway
-        gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
-        spark = gw.static("org.apache.spark.sql.SparkSession", "builder").config(gw.new("org.apache.spark.SparkConf", True)).getOrCreate()
-        print("APP", spark.sparkContext().applicationId())
-        print("PIDS", os.getpid(), os.getppid())
-        print("ready", flush=True)
-        time.sleep(600)
-        """);
+    write("wait.py", SparkCluster.WAITING_DRIVER);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "spark", "--detach", "wait.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
     await().atMost(Duration.ofSeconds(180)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
     String logs = cli.in(project, "experiment", "logs", "-r", id).out();
-    String appId = appId(logs);
+    String appId = SparkCluster.appId(logs);
     Matcher pids = Pattern.compile("PIDS (\\d+) (\\d+)").matcher(logs);
     assertThat(pids.find()).as(logs).isTrue();
     long python = Long.parseLong(pids.group(1));
@@ -144,7 +134,7 @@ class ClusterRunIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(spark.app(appId)).as("the master lists the application as completed").hasValueSatisfying(app ->
             assertThat(app).containsEntry("listed", "completedapps")));
-    await().atMost(Duration.ofSeconds(15)).until(() -> gone(python) && gone(sparkSubmit));
+    await().atMost(Duration.ofSeconds(15)).until(() -> SparkCluster.gone(python) && SparkCluster.gone(sparkSubmit));
     Run run = run(id);
     assertThat(run.status()).isEqualTo(RunStatus.CANCELED);
     assertThat(run.attributes()).containsEntry("spark_app_id", appId);
@@ -170,16 +160,6 @@ class ClusterRunIT {
     assertThat(appId).startsWith("app-");
     assertThat(spark.app(appId)).hasValueSatisfying(app -> assertThat(app).containsEntry("listed", "completedapps")
         .containsEntry("name", "labrun-wordcount").containsEntry("state", "FINISHED"));
-  }
-
-  private static boolean gone(long pid) {
-    return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
-  }
-
-  private static String appId(String out) {
-    Matcher m = APP_ID.matcher(out);
-    assertThat(m.find()).as(out).isTrue();
-    return m.group(1);
   }
 
   private static String runId(Cli.Result r) {

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the errors a user can meet.
  */
 class HeadNodeRunIT {
-  private static final Pattern APP_ID = Pattern.compile("APP (app-\\d+-\\d+)");
   static final TestSshd SSHD = TestSshd.get();
   static SparkCluster spark;
   @TempDir Path tmp;
@@ -95,7 +94,7 @@ class HeadNodeRunIT {
         .contains("CONF spark.submit.pyFiles " + runDir + "/py-files.zip")
         .contains("ARGS ['one', 'two words']").contains("SUM 5050").containsPattern("EXECUTORS \\d+");
     assertThat(r.err()).contains("Completed").contains("sum = 5050").contains("doubled = 10100").contains("outputs/result.txt");
-    String appId = appId(r.out());
+    String appId = SparkCluster.appId(r.out());
     Run run = run(id);
     assertThat(run.attributes()).containsEntry("spark_app_id", appId).containsEntry("spark_master", spark.master)
         .containsEntry("spark_master_ui", spark.ui).containsEntry("spark_state", "FINISHED")
@@ -108,22 +107,13 @@ class HeadNodeRunIT {
 
   @Test
   void cancelKillsTheApplicationOnTheClusterAndTheDriverOnTheHeadNode() throws Exception {
-    write("wait.py", """
-        import os, time
-        from sparkgw import Gateway
-        gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
-        spark = gw.static("org.apache.spark.sql.SparkSession", "builder").config(gw.new("org.apache.spark.SparkConf", True)).getOrCreate()
-        print("APP", spark.sparkContext().applicationId())
-        print("PIDS", os.getpid(), os.getppid())
-        print("ready", flush=True)
-        time.sleep(600)
-        """);
+    write("wait.py", SparkCluster.WAITING_DRIVER);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "head", "--detach", "wait.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
     await().atMost(Duration.ofSeconds(180)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
     String logs = cli.in(project, "experiment", "logs", "-r", id).out();
-    String appId = appId(logs);
+    String appId = SparkCluster.appId(logs);
     Matcher pids = Pattern.compile("PIDS (\\d+) (\\d+)").matcher(logs);
     assertThat(pids.find()).as(logs).isTrue();
     long python = Long.parseLong(pids.group(1));
@@ -137,7 +127,7 @@ class HeadNodeRunIT {
         assertThat(spark.app(appId)).as("the master lists the application as completed").hasValueSatisfying(app ->
             assertThat(app).containsEntry("listed", "completedapps")));
     // The head node is this machine: its processes are ours to see.
-    await().atMost(Duration.ofSeconds(30)).until(() -> gone(python) && gone(sparkSubmit));
+    await().atMost(Duration.ofSeconds(30)).until(() -> SparkCluster.gone(python) && SparkCluster.gone(sparkSubmit));
     await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses()
         .noneMatch(p -> p.info().commandLine().orElse("").contains(id)));
     Run run = run(id);
@@ -288,16 +278,6 @@ class HeadNodeRunIT {
 
   private static String summary(Cli.Result r) {
     return r.err().lines().filter(l -> l.startsWith("Run ")).reduce((a, b) -> b).orElse(r.toString());
-  }
-
-  private static boolean gone(long pid) {
-    return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
-  }
-
-  private static String appId(String out) {
-    Matcher m = APP_ID.matcher(out);
-    assertThat(m.find()).as(out).isTrue();
-    return m.group(1);
   }
 
   private static String runId(Cli.Result r) {

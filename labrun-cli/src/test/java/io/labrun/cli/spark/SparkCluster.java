@@ -22,6 +22,23 @@ import java.util.Optional;
  * JSON API. Tests that need it fail, never skip, when it is not there.
  */
 public final class SparkCluster {
+  /**
+   * A Python driver (through {@link #gatewayModule()}, saved as {@code sparkgw.py}) that starts an
+   * application, prints {@code APP <id>}, {@code PIDS <its pid> <spark-submit's pid>} and {@code
+   * ready}, then waits to be canceled.
+   */
+  public static final String WAITING_DRIVER = """
+      import os, time
+      from sparkgw import Gateway
+      gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
+      spark = gw.static("org.apache.spark.sql.SparkSession", "builder").config(gw.new("org.apache.spark.SparkConf", True)).getOrCreate()
+      print("APP", spark.sparkContext().applicationId())
+      print("PIDS", os.getpid(), os.getppid())
+      print("ready", flush=True)
+      time.sleep(600)
+      """;
+  private static final java.util.regex.Pattern APP_ID = java.util.regex.Pattern.compile("APP (app-\\d+-\\d+)");
+
   public final Path sparkHome;
   public final String master;
   public final String ui;
@@ -120,6 +137,17 @@ public final class SparkCluster {
         return false;
       }
     }).count();
+  }
+
+  /** The application id a driver printed as {@code APP <id>}. */
+  static String appId(String out) {
+    java.util.regex.Matcher m = APP_ID.matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return m.group(1);
+  }
+
+  static boolean gone(long pid) {
+    return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
   }
 
   /** The Py4J client of the test environment ({@code py4j_driver.py}), for drivers without pyspark. */
