@@ -45,6 +45,16 @@ running_class() { # PIDFILE CLASS
 }
 master_running() { running_class "$MASTER_PID" org.apache.spark.deploy.master.Master; }
 worker_running() { running_class "$WORKER_PID" org.apache.spark.deploy.worker.Worker; }
+# still_starting PIDFILE: the process this script just started has not exited.
+# Right after `setsid ... &` the child may not have exec'd yet, so its command
+# line is still this script's: only the process's state can tell, not its class.
+still_starting() {
+  local pid state
+  pid=$(head -n1 "$1" 2>/dev/null | tr -dc '0-9')
+  [[ -n $pid ]] || return 1
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Z]\) .*/\1/p' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
 
 stop_cluster() {
   stop_pidfile "$WORKER_PID" "spark worker"
@@ -153,7 +163,7 @@ else
     --host 127.0.0.1 --port "$MP" --webui-port "$MW" >"$MASTER_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$MASTER_PID"
   for ((i = 0; i < 600; i++)); do
-    master_running || die_with_log "$MASTER_LOG" "spark master exited"
+    still_starting "$MASTER_PID" || die_with_log "$MASTER_LOG" "spark master exited"
     [[ $(master_json status) == ALIVE ]] && break
     sleep 0.1
   done
@@ -166,7 +176,7 @@ else
     --work-dir "$STATE/work" >"$WORKER_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$WORKER_PID"
   for ((i = 0; i < 900; i++)); do
-    worker_running || die_with_log "$WORKER_LOG" "spark worker exited"
+    still_starting "$WORKER_PID" || die_with_log "$WORKER_LOG" "spark worker exited"
     [[ $(master_json aliveworkers) -ge 1 ]] && break
     sleep 0.1
   done
