@@ -132,8 +132,10 @@ def ask_secret(prompt):
         old = termios.tcgetattr(fd)
         quiet = termios.tcgetattr(fd)
         quiet[3] &= ~termios.ECHO
-        os.write(fd, prompt.encode("utf-8"))
+        # Echo off (dropping what was typed before the question) and only then the question: an
+        # answer typed as soon as it shows must not be dropped.
         termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+        os.write(fd, prompt.encode("utf-8"))
         line = b""
         try:
             while not line.endswith(b"\n"):
