@@ -16,6 +16,7 @@ import io.labrun.core.secret.SecretBox;
 import io.labrun.core.secret.ServerPasswords;
 import io.labrun.core.secret.TargetPasswords;
 import io.labrun.core.snapshot.Snapshotter;
+import io.labrun.core.snapshot.WorkFolders;
 import io.labrun.core.submit.ComputeTargets;
 import io.labrun.core.submit.Reconciler;
 import io.labrun.core.submit.RunFinisher;
@@ -60,6 +61,7 @@ public final class Wiring implements AutoCloseable {
   private DockerRuntime dockerRuntime;
   private SshTargets sshTargets;
   private TargetPasswords passwords;
+  private WorkFolders workFolders;
 
   Wiring(CliContext ctx) {
     this.ctx = ctx;
@@ -134,7 +136,15 @@ public final class Wiring implements AutoCloseable {
   }
 
   public Submitter submitter(ProjectConfigs configs, RunEvents events) {
-    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host(), ctx.env());
+    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host(), ctx.env(), workFolders());
+  }
+
+  /** Runs' working folders: written from snapshots, and handed on between runs of this command. */
+  synchronized WorkFolders workFolders() {
+    if (workFolders == null) {
+      workFolders = new WorkFolders(snapshotter(), dataDir().resolve("spare-work"));
+    }
+    return workFolders;
   }
 
   public RunFinisher finisher() {
@@ -246,7 +256,8 @@ public final class Wiring implements AutoCloseable {
           : io.labrun.target.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
       // A resident labrun keeps its supervisor zygotes between commands (one per environment).
       localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10,
-          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.target.local.Supervisors::new), ctx.ownerPid());
+          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.target.local.Supervisors::new), ctx.ownerPid(),
+          workFolders());
     }
     return localRuntime;
   }
@@ -320,6 +331,9 @@ public final class Wiring implements AutoCloseable {
     }
     if (localRuntime != null && ctx.resident().isEmpty()) {
       localRuntime.supervisors().close();
+    }
+    if (workFolders != null) {
+      workFolders.close();
     }
     if (store != null) {
       store.close();

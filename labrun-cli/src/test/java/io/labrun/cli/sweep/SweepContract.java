@@ -94,6 +94,35 @@ abstract class SweepContract {
     assertThat(list.out().split("iris_", -1)).as("exactly the sweep's runs").hasSize(5);
   }
 
+  /** Prints what its project file holds, then (odd points only) changes the file, adds one and makes outputs. */
+  static final String MESSY = """
+      import os, sys
+      print("data:", open("data.txt").read().strip(), "extra:", os.path.exists("extra.txt"))
+      os.makedirs("outputs", exist_ok=True)
+      open("outputs/n.txt", "w").write(sys.argv[1])
+      if int(sys.argv[1]) % 2:
+          open("data.txt", "a").write("changed by run %s\\n" % sys.argv[1])
+          open("extra.txt", "w").write("left behind")
+      """;
+
+  @Test
+  void everyRunFindsTheProjectAsSnapshottedWhateverTheRunBeforeDidToItsFolder() {
+    t.script("messy.py", MESSY);
+    t.script("data.txt", "as submitted\n");
+    Cli.Result r = t.sweep("messy.py", "--grid", "i=1..6", "--positional", "--parallel", "1");
+    assertThat(r.code()).as(r.toString()).isZero();
+    List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
+    assertThat(runs).hasSize(6).allSatisfy(run -> {
+      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+      Cli.Result logs = t.cli.in(t.project, "experiment", "logs", "-r", run.id());
+      assertThat(logs.out()).as(run.arguments().toString()).isEqualTo("data: as submitted extra: False\n");
+      try (RunStore store = t.store()) {
+        assertThat(store.artifacts(run.id())).as("each run's own outputs").hasSize(1);
+      }
+    });
+    assertThat(t.read(t.project.resolve("data.txt"))).isEqualTo("as submitted\n");
+  }
+
   static final String ECHO = """
       import sys
       import labrun

@@ -15,6 +15,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.SecretNames;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
+import io.labrun.core.snapshot.WorkFolders;
 import io.labrun.core.tracking.RunEvents;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ public final class Submitter {
   private final String user;
   private final String host;
   private final Map<String, String> environment;
+  private final WorkFolders workFolders;
   // The runs of a sweep share their files: resolved and loaded once, not once per run.
   private volatile Remembered<List<Object>, RunPlanner.Resolved> lastResolved;
   private volatile Remembered<String, Snapshot> lastSnapshot;
@@ -60,7 +62,17 @@ public final class Submitter {
   /** As above, with {@code environment} for the tools it calls ({@code git}); null for this process's. */
   public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host,
       Map<String, String> environment) {
+    this(planner, store, snapshots, targets, paths, clock, user, host, environment, null);
+  }
+
+  /**
+   * As above, with the {@code workFolders} that write runs' working folders (and hand on those of
+   * ended runs; null: written from the snapshot every time).
+   */
+  public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host,
+      Map<String, String> environment, WorkFolders workFolders) {
     this.environment = environment;
+    this.workFolders = workFolders;
     this.planner = planner;
     this.store = store;
     this.snapshots = snapshots;
@@ -229,7 +241,11 @@ public final class Submitter {
       Path workDir = stateDir.resolve("work");
       Files.createDirectories(stateDir);
       if (target.needsLocalWorkDir()) {
-        snapshots.materialize(pending.snapshot(), workDir);
+        if (workFolders != null) {
+          workFolders.materialize(pending.snapshot(), workDir);
+        } else {
+          snapshots.materialize(pending.snapshot(), workDir);
+        }
       }
       Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
       RunPlan plan = new RunPlan(run, r.project(), r.configuration(), r.target(), r.scriptArguments(), env, r.conda(), r.spark(),

@@ -5,6 +5,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.snapshot.WorkFolders;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.supervisor.SupervisorState;
 import java.io.IOException;
@@ -26,10 +27,12 @@ final class LocalExecution implements Execution {
   private final Path state;
   private final Path work;
   private final SupervisorProcess supervisor;
+  private final WorkFolders workFolders;
   private SupervisorState supervisorState;
 
-  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor, SupervisorState supervisorState) {
+  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders, SupervisorProcess supervisor, SupervisorState supervisorState) {
     this.spec = spec;
+    this.workFolders = workFolders;
     this.state = state;
     this.work = work;
     this.supervisor = supervisor;
@@ -37,18 +40,18 @@ final class LocalExecution implements Execution {
   }
 
   /** Waits until the supervisor has started the script (or failed to), so the run's pids are known. */
-  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, SupervisorProcess supervisor) throws IOException {
+  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders, SupervisorProcess supervisor) throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     long pause = 1;
     while (System.nanoTime() < deadline) {
       Optional<SupervisorState> s = readState(state);
       if (s.isPresent() || StateFolder.has(state, "exit.json")) {
-        return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
+        return new LocalExecution(spec, state, work, workFolders, supervisor, s.orElse(null));
       }
       if (!supervisor.isAlive()) {
         s = readState(state);
         if (s.isPresent() || StateFolder.has(state, "exit.json")) {
-          return new LocalExecution(spec, state, work, supervisor, s.orElse(null));
+          return new LocalExecution(spec, state, work, workFolders, supervisor, s.orElse(null));
         }
         throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "
             + tail(state.resolve("supervisor.log")));
@@ -65,9 +68,9 @@ final class LocalExecution implements Execution {
     throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve("supervisor.log")));
   }
 
-  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work) {
+  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders) {
     try {
-      return new LocalExecution(spec, state, work, null, readState(state).orElse(null));
+      return new LocalExecution(spec, state, work, workFolders, null, readState(state).orElse(null));
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot read the run's state in " + state + ": " + e.getMessage(), e);
     }
@@ -139,7 +142,11 @@ final class LocalExecution implements Execution {
 
   @Override
   public void cleanUp() throws IOException {
-    io.labrun.core.home.Folders.delete(work);
+    if (workFolders != null) {
+      workFolders.release(work); // kept for the next run of its snapshot if the run left it as written
+    } else {
+      io.labrun.core.home.Folders.delete(work);
+    }
   }
 
   private Optional<ExitRecord> readExit() throws IOException {

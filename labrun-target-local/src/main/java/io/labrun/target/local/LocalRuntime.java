@@ -1,5 +1,6 @@
 package io.labrun.target.local;
 
+import io.labrun.core.snapshot.WorkFolders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param supervisors what starts the runs' supervisors (close it when done with the runtime)
  * @param parentPid the process whose end means nobody watches the run any more (the labrun command,
  *     or the client of a resident labrun): then the supervisor records the run's end itself
+ * @param workFolders where an ended run's working folder goes (handed on to the next run of its
+ *     snapshot, or deleted); null: deleted
  */
 public record LocalRuntime(
     Path pythonDir,
@@ -31,13 +34,14 @@ public record LocalRuntime(
     int killGraceSeconds,
     LocalEnvironments environments,
     Supervisors supervisors,
-    long parentPid) {
+    long parentPid,
+    WorkFolders workFolders) {
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
 
   public LocalRuntime(Path pythonDir, Path supervisorScript, String supervisorPython, Map<String, String> baseEnvironment,
       List<String> finalizeCommand, Path sharedRoot, long logLimitBytes, int killGraceSeconds, LocalEnvironments environments) {
     this(pythonDir, supervisorScript, supervisorPython, baseEnvironment, finalizeCommand, sharedRoot, logLimitBytes, killGraceSeconds, environments,
-        new Supervisors(), ProcessHandle.current().pid());
+        new Supervisors(), ProcessHandle.current().pid(), null);
   }
 }

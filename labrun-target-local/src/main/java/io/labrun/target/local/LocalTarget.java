@@ -80,7 +80,7 @@ public final class LocalTarget implements ComputeTarget {
           plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), runtime.parentPid(), finalize);
       Files.writeString(state.resolve("launch.json"), launch.toJson());
       SupervisorProcess supervisor = runtime.supervisors().start(runtime, state, plan.workDir());
-      return LocalExecution.started(spec, state, plan.workDir(), supervisor);
+      return LocalExecution.started(spec, state, plan.workDir(), runtime.workFolders(), supervisor);
     } catch (IOException e) {
       throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start the run's supervisor with '" + runtime.supervisorPython() + "': " + e.getMessage()
           + " (labrun needs a Python 3 on PATH to supervise local runs)", e);
@@ -89,7 +89,7 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"));
+    return LocalExecution.reattached(spec, stateDir, stateDir.resolve("work"), runtime.workFolders());
   }
 
   @Override
