@@ -395,12 +395,17 @@ class Supervisor(object):
     # -- the end -------------------------------------------------------------------------------
 
     def finish(self, exit_code, sig, error):
+        # The record is fsynced when no labrun process watches the run: then it is the only record
+        # of the run's end until labrun looks again, perhaps after a crash of the machine. A labrun
+        # that watches records the end in its history at once.
+        watched = alive(self.launch.get("parent_pid"))
         write_atomically(os.path.join(self.state_dir, "exit.json"), {
             "exit_code": exit_code, "signal": sig, "ended_ms": now_ms(), "canceled": self.canceled,
             "timed_out": self.timed_out, "error": error, "dropped_output_bytes": self.output.dropped,
-            "outputs": os.path.isdir(os.path.join(self.launch.get("cwd") or os.getcwd(), "outputs"))})
+            "outputs": os.path.isdir(os.path.join(self.launch.get("cwd") or os.getcwd(), "outputs"))},
+            durable=not watched)
         finalize = self.launch.get("finalize_argv")
-        if finalize and not alive(self.launch.get("parent_pid")):
+        if finalize and not watched:
             try:
                 subprocess.Popen([str(a) for a in finalize], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,

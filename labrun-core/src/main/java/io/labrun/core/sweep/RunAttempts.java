@@ -57,6 +57,15 @@ public final class RunAttempts {
 
     /** Waits {@code delay} before the next attempt of {@code failed}; false when told to stop meanwhile. */
     boolean pause(Duration delay, Run failed, int nextAttempt);
+
+    /**
+     * Where an attempt that ended cleanly (exit code 0: nothing to retry) is recorded, {@link
+     * #changed} included, so that the caller can start its next run meanwhile; null: recorded at
+     * once, before the attempts return.
+     */
+    default java.util.concurrent.Executor recorder() {
+      return null;
+    }
   }
 
   /**
@@ -156,6 +165,12 @@ public final class RunAttempts {
     }
     if (exit.isEmpty()) {
       return new Step(run, false, null, true);
+    }
+    ExitRecord end = exit.get();
+    java.util.concurrent.Executor recorder = watch.recorder();
+    if (recorder != null && end.exitCode() == 0 && !RetryPolicy.retryable(end)) {
+      recorder.execute(() -> watch.changed(finisher.finish(run.id(), execution, end)));
+      return Step.ended(run, false); // recorded meanwhile
     }
     Run done = finisher.finish(run.id(), execution, exit.get());
     watch.changed(done);

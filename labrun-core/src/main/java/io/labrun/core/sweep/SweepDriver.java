@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a sweep's points with at most {@code parallel} of them going at once: one thread per slot,
  * each taking the next point in order through {@link RunAttempts} (start, wait, record, retry).
+ * A run that ended cleanly is recorded on a recorder thread while its slot starts the next one,
+ * unless the sweep has a stop condition (which must see each run's metrics before the next starts).
  * Each run is independent: one failing does not stop the others. The sweep ends when every point
  * has ended; it can also be stopped early (its stop condition was met: runs not yet started are
  * recorded Canceled, runs going finish), canceled (every run of it stops) or let go (nothing more
@@ -54,6 +56,8 @@ public final class SweepDriver implements AutoCloseable {
   private final Listener listener;
   private final Clock clock;
   private final ExecutorService slots;
+  /** Records clean ends off the slots' threads; null when the sweep has a stop condition. */
+  private final ExecutorService recorder;
   private final CountDownLatch wake = new CountDownLatch(1);
   private final Map<Integer, PointView> views = new ConcurrentHashMap<>();
   private final Map<String, Execution> going = new ConcurrentHashMap<>();
@@ -74,6 +78,11 @@ public final class SweepDriver implements AutoCloseable {
       t.setDaemon(true); // a slot never keeps the JVM alive: the runs themselves are detached
       return t;
     });
+    this.recorder = sweep.stopWhen() != null ? null : Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "sweep-recorder");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Starts driving every point whose run has not ended for good, in point order. */
@@ -92,9 +101,17 @@ public final class SweepDriver implements AutoCloseable {
     slots.shutdown();
   }
 
-  /** Waits up to {@code max} for the sweep to end; true when it has. */
+  /** Waits up to {@code max} for the sweep to end (every run recorded); true when it has. */
   public boolean awaitDone(Duration max) throws InterruptedException {
-    return slots.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + max.toNanos();
+    if (!slots.awaitTermination(max.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    if (recorder == null) {
+      return true;
+    }
+    recorder.shutdown(); // the slots are done: nothing more comes
+    return recorder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** The latest state of every point, in point order. */
@@ -146,7 +163,7 @@ public final class SweepDriver implements AutoCloseable {
   public void letGo(Duration max) throws InterruptedException {
     mode = Mode.LETTING_GO;
     wake.countDown();
-    slots.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+    awaitDone(max); // runs that ended are recorded before letting go
   }
 
   /** True when some run of the sweep has not ended for good (the sweep needs a driver). */
@@ -163,6 +180,9 @@ public final class SweepDriver implements AutoCloseable {
   @Override
   public void close() {
     slots.shutdownNow();
+    if (recorder != null) {
+      recorder.shutdownNow();
+    }
   }
 
   private void drive(Sweep.Point p, Run latest) {
@@ -276,6 +296,20 @@ public final class SweepDriver implements AutoCloseable {
       } finally {
         going.remove(run.id());
       }
+    }
+
+    @Override
+    public java.util.concurrent.Executor recorder() {
+      if (recorder == null) {
+        return null;
+      }
+      return task -> recorder.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          listener.note("point " + (point.index() + 1) + " (" + point.params() + "): " + e.getMessage());
+        }
+      });
     }
 
     @Override
