@@ -10,7 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-200}"
 rounds="${2:-3}"
 half=$((runs / 2))
-work="$(mktemp -d)"
+work="$(mktemp -d ${BENCH_TMP:+-p $BENCH_TMP})"
 trap 'rm -rf "$work"' EXIT
 export LABRUN_HOME="$work/home"
 labrun="$here/bin/labrun"
