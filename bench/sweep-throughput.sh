@@ -44,11 +44,11 @@ sed -i "s|^pythonLocation:.*|pythonLocation: $py|" aml_config/local.compute
 echo "pass" > noop.py
 "$labrun" experiment submit -c local noop.py >/dev/null 2>&1   # warm-up: CDS archive, Python files unpacked
 # Steady state of the labrun daemon (the JIT compiles the sweep's paths during its first sweeps,
-# and on 2 CPUs its compiler threads take CPU from the runs): one untimed sweep of the same size.
-# WARMUP=0 measures from a daemon that has served one submit only.
-if [[ "${WARMUP:-1}" != 0 ]]; then
+# and on 2 CPUs its compiler threads take CPU from the runs): WARMUP untimed sweeps of the same
+# size first (default 1). WARMUP=0 measures from a daemon that has served one submit only.
+for ((w = 0; w < ${WARMUP:-1}; w++)); do
   "$labrun" experiment sweep -c local noop.py --grid "i=1..$runs" --parallel 2 -o json --query 'length(@)' >/dev/null 2>&1
-fi
+done
 
 loop() { for ((i = 0; i < half; i++)); do "$py" noop.py --i "$i"; done; }
 loops() { loop & loop & wait; }
