@@ -34,14 +34,18 @@ import java.util.UUID;
  *
  * <p>Spares belong to this object (one command's wiring) and live under {@code spareRoot/<owner>/};
  * {@link #close} deletes them, and spare folders of processes that are gone are deleted when the
- * next one is made. At most {@link #MAX_SPARES} are kept.
+ * next one is made. At most {@link #MAX_SPARES} are kept, each for {@link #KEEP} at most (a
+ * long-lived process, such as the server, does not keep old projects' copies around).
  */
 public final class WorkFolders implements AutoCloseable {
   /** Spares kept at most (of all snapshots): one per parallel slot is all a sweep needs. */
   public static final int MAX_SPARES = 8;
+  /** How long a spare waits for a run of its snapshot before it is deleted. */
+  public static final java.time.Duration KEEP = java.time.Duration.ofMinutes(1);
 
   private final Snapshotter snapshots;
   private final Path spareRoot;
+  private final long keepNanos;
   /** What each folder this object wrote looked like then, by its path. */
   private final Map<Path, Written> written = new HashMap<>();
   private final Map<String, Deque<Spare>> spares = new HashMap<>();
@@ -56,13 +60,20 @@ public final class WorkFolders implements AutoCloseable {
    *     so that handing one on is a rename
    */
   public WorkFolders(Snapshotter snapshots, Path spareRoot) {
+    this(snapshots, spareRoot, KEEP);
+  }
+
+  /** As above, spares kept for {@code keep} at most. */
+  public WorkFolders(Snapshotter snapshots, Path spareRoot, java.time.Duration keep) {
     this.snapshots = Objects.requireNonNull(snapshots);
     this.spareRoot = spareRoot.toAbsolutePath().normalize();
+    this.keepNanos = keep.toNanos();
   }
 
   /** Writes {@code snapshot} into {@code dir} (new or empty), or moves a spare of it there. */
   public void materialize(Snapshot snapshot, Path dir) {
     Path target = dir.toAbsolutePath().normalize();
+    deleteExpired();
     Spare spare = takeSpare(snapshot.id());
     if (spare != null) {
       try {
@@ -98,6 +109,7 @@ public final class WorkFolders implements AutoCloseable {
    */
   public void release(Path dir) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
+    deleteExpired();
     Written w;
     synchronized (this) {
       w = written.remove(target);
@@ -108,7 +120,7 @@ public final class WorkFolders implements AutoCloseable {
         Path aside = ownFolder().resolve(w.snapshotId + "-" + UUID.randomUUID());
         try {
           Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-          if (keep(new Spare(w.snapshotId, aside, w.state))) {
+          if (keep(new Spare(w.snapshotId, aside, w.state, System.nanoTime()))) {
             return;
           }
           target = aside;
@@ -206,7 +218,21 @@ public final class WorkFolders implements AutoCloseable {
 
   private record Written(String snapshotId, Tree state) {}
 
-  private record Spare(String snapshotId, Path dir, Tree state) {}
+  private record Spare(String snapshotId, Path dir, Tree state, long keptAt) {}
+
+  private void deleteExpired() {
+    java.util.List<Spare> old = new java.util.ArrayList<>();
+    synchronized (this) {
+      long now = System.nanoTime();
+      for (Deque<Spare> q : spares.values()) {
+        while (!q.isEmpty() && now - q.peekFirst().keptAt >= keepNanos) {
+          old.add(q.pollFirst());
+          spareCount--;
+        }
+      }
+    }
+    old.forEach(s -> deleteQuietly(s.dir));
+  }
 
   /**
    * What a folder holds: for every file, link and folder below it, its relative path, inode,

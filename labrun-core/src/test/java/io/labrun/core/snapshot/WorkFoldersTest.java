@@ -145,6 +145,23 @@ class WorkFoldersTest {
   }
 
   @Test
+  void aSpareNobodyTookInTimeIsDeleted() throws Exception {
+    folders.close();
+    folders = new WorkFolders(p.snapshotter(), tmp.resolve("spares"), java.time.Duration.ZERO);
+    Path first = runs.resolve("r1/work");
+    folders.materialize(snapshot, first);
+    folders.release(first);
+    assertThat(spareFolders()).hasSize(1);
+
+    Path second = runs.resolve("r2/work");
+    folders.materialize(snapshot, second);
+
+    assertThat(spareFolders()).isEmpty();
+    assertThat(folders.describe()).isEqualTo("2 written, 0 handed on");
+    assertThat(second.resolve("train.py")).hasContent("print('hi')");
+  }
+
+  @Test
   void keepsAtMostItsLimitOfSpares() throws Exception {
     int n = WorkFolders.MAX_SPARES + 3;
     for (int i = 0; i < n; i++) {
@@ -166,6 +183,17 @@ class WorkFoldersTest {
     try (Stream<Path> s = Files.list(tmp.resolve("spares"))) {
       return s.toList();
     }
+  }
+
+  /** The spare folders now kept (below this object's own folder). */
+  private java.util.List<Path> spareFolders() throws Exception {
+    java.util.List<Path> out = new java.util.ArrayList<>();
+    for (Path own : spares()) {
+      try (Stream<Path> s = Files.list(own)) {
+        out.addAll(s.toList());
+      }
+    }
+    return out;
   }
 
   private static java.util.List<String> tree(Path root) throws Exception {
