@@ -40,14 +40,24 @@ import java.util.UUID;
 public final class WorkFolders implements AutoCloseable {
   /** Spares kept at most (of all snapshots): one per parallel slot is all a sweep needs. */
   public static final int MAX_SPARES = 8;
+  /** Folders remembered at most: more than runs go at once, however many slots a sweep has. */
+  static final int REMEMBERED = 256;
   /** How long a spare waits for a run of its snapshot before it is deleted. */
   public static final java.time.Duration KEEP = java.time.Duration.ofMinutes(1);
 
   private final Snapshotter snapshots;
   private final Path spareRoot;
   private final long keepNanos;
-  /** What each folder this object wrote looked like then, by its path. */
-  private final Map<Path, Written> written = new HashMap<>();
+  /**
+   * What each folder this object wrote looked like then, by its path; the latest {@link
+   * #REMEMBERED} only (a target that deletes its runs' folders itself never releases them here).
+   */
+  private final Map<Path, Written> written = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Path, Written> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
   private final Map<String, Deque<Spare>> spares = new HashMap<>();
   private Path ownFolder;
   private int spareCount;

@@ -145,6 +145,20 @@ class WorkFoldersTest {
   }
 
   @Test
+  void rememberedFoldersAreBoundedAndAForgottenOneIsDeleted() throws Exception {
+    for (int i = 0; i <= WorkFolders.REMEMBERED; i++) {
+      folders.materialize(snapshot, runs.resolve("r" + i + "/work"));
+    }
+
+    folders.release(runs.resolve("r0/work")); // the oldest: forgotten
+    folders.release(runs.resolve("r1/work"));
+
+    assertThat(runs.resolve("r0/work")).doesNotExist();
+    assertThat(runs.resolve("r1/work")).doesNotExist();
+    assertThat(spareFolders()).hasSize(1);
+  }
+
+  @Test
   void aSpareNobodyTookInTimeIsDeleted() throws Exception {
     folders.close();
     folders = new WorkFolders(p.snapshotter(), tmp.resolve("spares"), java.time.Duration.ZERO);
