@@ -59,6 +59,7 @@ public final class WorkFolders implements AutoCloseable {
     }
   };
   private final Map<String, Deque<Spare>> spares = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
   private Path ownFolder;
   private int spareCount;
   private long made;
@@ -127,7 +128,7 @@ public final class WorkFolders implements AutoCloseable {
     if (w != null && hasRoom()) {
       Folders.delete(target.resolve("outputs"));
       if (w.state.matches(target)) {
-        Path aside = ownFolder().resolve(w.snapshotId + "-" + UUID.randomUUID());
+        Path aside = ownFolder().resolve(w.snapshotId + "-" + spareNames.incrementAndGet());
         try {
           Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
           if (keep(new Spare(w.snapshotId, aside, w.state, System.nanoTime()))) {
