@@ -72,12 +72,18 @@ final class Runs {
     if (d == null) {
       return null;
     }
-    long ms = d.toMillis();
+    // No String.format: a sweep shows a duration for every change of every run.
+    long ms = Math.max(0, d.toMillis());
     if (ms < 60_000) {
-      return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+      long tenths = (ms + 50) / 100; // rounded half up, as %.1f
+      return tenths / 10 + "." + tenths % 10 + "s";
     }
     long s = ms / 1000;
-    return s < 3600 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
+    return s < 3600 ? s / 60 + "m" + twoDigits(s % 60) + "s" : s / 3600 + "h" + twoDigits((s % 3600) / 60) + "m" + twoDigits(s % 60) + "s";
+  }
+
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
   }
 
   static String size(long bytes) {

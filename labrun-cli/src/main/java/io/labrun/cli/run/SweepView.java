@@ -150,8 +150,23 @@ final class SweepView implements SweepDriver.Listener {
     v.point().params().forEach((k, val) -> params.append(params.length() == 0 ? "" : " ").append(k).append('=').append(val));
     String width = Integer.toString(total);
     String detail = r.status().isFinal() && r.status() != RunStatus.COMPLETED && r.statusDetail() != null ? "  (" + shorten(r.statusDetail()) + ")" : "";
-    return String.format("[%" + width.length() + "d/%s] %-9s %7s  %s%s%s%s  %s", v.point().index() + 1, width, r.status().display(), elapsed, params,
-        v.lastMetric() == null ? "" : "  " + v.lastMetric(), r.attempt() > 1 ? "  attempt " + r.attempt() : "", detail, r.id());
+    // As "[%Nd/%s] %-9s %7s  %s%s%s%s  %s", without String.format: this runs for every change of every run.
+    StringBuilder b = new StringBuilder(96).append('[');
+    pad(b, Integer.toString(v.point().index() + 1), width.length(), true).append('/').append(width).append("] ");
+    pad(b, r.status().display(), 9, false).append(' ');
+    pad(b, elapsed, 7, true).append("  ").append(params);
+    b.append(v.lastMetric() == null ? "" : "  " + v.lastMetric()).append(r.attempt() > 1 ? "  attempt " + r.attempt() : "").append(detail);
+    return b.append("  ").append(r.id()).toString();
+  }
+
+  private static StringBuilder pad(StringBuilder b, String s, int width, boolean right) {
+    if (!right) {
+      b.append(s);
+    }
+    for (int i = s.length(); i < width; i++) {
+      b.append(' ');
+    }
+    return right ? b.append(s) : b;
   }
 
   private static String shorten(String s) {
