@@ -32,6 +32,7 @@ class DaemonSecretPromptIT {
       while True:
           ready, _, _ = select.select([fd], [], [], 300)
           if not ready:
+              os.kill(pid, 9)  # no output for 300 s: the command hangs (say, on a prompt); end it
               break
           try:
               data = os.read(fd, 4096)
@@ -43,8 +44,6 @@ class DaemonSecretPromptIT {
           if not typed and b"Enter passphrase" in seen:
               os.write(fd, (answer + "\\n").encode())
               typed = True
-      if os.waitpid(pid, os.WNOHANG) == (0, 0):
-          os.kill(pid, 9)  # no output for 300 s, or the terminal broke: the command hangs; end it
       _, status = os.waitpid(pid, 0)
       sys.stdout.write(seen.decode("utf-8", "replace"))
       sys.exit(os.waitstatus_to_exitcode(status))
