@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -63,7 +64,7 @@ public final class RunAttempts {
      * #changed} included, so that the caller can start its next run meanwhile; null: recorded at
      * once, before the attempts return.
      */
-    default java.util.concurrent.Executor recorder() {
+    default Executor recorder() {
       return null;
     }
   }
@@ -167,15 +168,15 @@ public final class RunAttempts {
       return new Step(run, false, null, true);
     }
     ExitRecord end = exit.get();
-    java.util.concurrent.Executor recorder = watch.recorder();
+    Executor recorder = watch.recorder();
     if (recorder != null && end.exitCode() == 0 && !RetryPolicy.retryable(end)) {
       recorder.execute(() -> watch.changed(finisher.finish(run.id(), execution, end)));
       return Step.ended(run, false); // recorded meanwhile
     }
-    Run done = finisher.finish(run.id(), execution, exit.get());
+    Run done = finisher.finish(run.id(), execution, end);
     watch.changed(done);
-    boolean retryable = RetryPolicy.retryable(exit.get()) && done.status() != RunStatus.COMPLETED;
-    if (retryable && exit.get().lost()) {
+    boolean retryable = RetryPolicy.retryable(end) && done.status() != RunStatus.COMPLETED;
+    if (retryable && end.lost()) {
       stopLeftovers(execution); // a lost run's script may live on: it must not run next to its retry
     }
     return Step.ended(done, retryable);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -207,9 +208,13 @@ public final class SweepDriver implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // One run's trouble is not the sweep's: record it and go on with the next point.
-      listener.note("point " + (p.index() + 1) + " (" + p.params() + "): " + e.getMessage());
+      noteTrouble(p, e);
       store.find(latest.id()).ifPresent(r -> views.put(p.index(), new PointView(p, r, null)));
     }
+  }
+
+  private void noteTrouble(Sweep.Point p, RuntimeException e) {
+    listener.note("point " + (p.index() + 1) + " (" + p.params() + "): " + e.getMessage());
   }
 
   private void cancelQueued(String detail) {
@@ -299,7 +304,7 @@ public final class SweepDriver implements AutoCloseable {
     }
 
     @Override
-    public java.util.concurrent.Executor recorder() {
+    public Executor recorder() {
       if (recorder == null) {
         return null;
       }
@@ -307,7 +312,7 @@ public final class SweepDriver implements AutoCloseable {
         try {
           task.run();
         } catch (RuntimeException e) {
-          listener.note("point " + (point.index() + 1) + " (" + point.params() + "): " + e.getMessage());
+          noteTrouble(point, e);
         }
       });
     }
