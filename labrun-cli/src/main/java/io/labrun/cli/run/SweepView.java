@@ -151,22 +151,17 @@ final class SweepView implements SweepDriver.Listener {
     String width = Integer.toString(total);
     String detail = r.status().isFinal() && r.status() != RunStatus.COMPLETED && r.statusDetail() != null ? "  (" + shorten(r.statusDetail()) + ")" : "";
     // As "[%Nd/%s] %-9s %7s  %s%s%s%s  %s", without String.format: this runs for every change of every run.
-    StringBuilder b = new StringBuilder(96).append('[');
-    pad(b, Integer.toString(v.point().index() + 1), width.length(), true).append('/').append(width).append("] ");
-    pad(b, r.status().display(), 9, false).append(' ');
-    pad(b, elapsed, 7, true).append("  ").append(params);
-    b.append(v.lastMetric() == null ? "" : "  " + v.lastMetric()).append(r.attempt() > 1 ? "  attempt " + r.attempt() : "").append(detail);
-    return b.append("  ").append(r.id()).toString();
+    return "[" + padLeft(Integer.toString(v.point().index() + 1), width.length()) + "/" + width + "] " + padRight(r.status().display(), 9) + " "
+        + padLeft(elapsed, 7) + "  " + params + (v.lastMetric() == null ? "" : "  " + v.lastMetric())
+        + (r.attempt() > 1 ? "  attempt " + r.attempt() : "") + detail + "  " + r.id();
   }
 
-  private static StringBuilder pad(StringBuilder b, String s, int width, boolean right) {
-    if (!right) {
-      b.append(s);
-    }
-    for (int i = s.length(); i < width; i++) {
-      b.append(' ');
-    }
-    return right ? b.append(s) : b;
+  private static String padLeft(String s, int width) {
+    return " ".repeat(Math.max(0, width - s.length())) + s;
+  }
+
+  private static String padRight(String s, int width) {
+    return s + " ".repeat(Math.max(0, width - s.length()));
   }
 
   private static String shorten(String s) {
