@@ -4,19 +4,21 @@ import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs' working folders, written from their snapshots, and handed on to the next run of the same
@@ -43,7 +45,7 @@ public final class WorkFolders implements AutoCloseable {
   /** Folders remembered at most: more than runs go at once, however many slots a sweep has. */
   static final int REMEMBERED = 256;
   /** How long a spare waits for a run of its snapshot before it is deleted. */
-  public static final java.time.Duration KEEP = java.time.Duration.ofMinutes(1);
+  public static final Duration KEEP = Duration.ofMinutes(1);
 
   private final Snapshotter snapshots;
   private final Path spareRoot;
@@ -52,14 +54,14 @@ public final class WorkFolders implements AutoCloseable {
    * What each folder this object wrote looked like then, by its path; the latest {@link
    * #REMEMBERED} only (a target that deletes its runs' folders itself never releases them here).
    */
-  private final Map<Path, Written> written = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<Path, Written> written = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Path, Written> eldest) {
       return size() > REMEMBERED;
     }
   };
   private final Map<String, Deque<Spare>> spares = new HashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong spareNames = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong spareNames = new AtomicLong();
   private Path ownFolder;
   private int spareCount;
   private long made;
@@ -75,7 +77,7 @@ public final class WorkFolders implements AutoCloseable {
   }
 
   /** As above, spares kept for {@code keep} at most. */
-  public WorkFolders(Snapshotter snapshots, Path spareRoot, java.time.Duration keep) {
+  public WorkFolders(Snapshotter snapshots, Path spareRoot, Duration keep) {
     this.snapshots = Objects.requireNonNull(snapshots);
     this.spareRoot = spareRoot.toAbsolutePath().normalize();
     this.keepNanos = keep.toNanos();
@@ -232,7 +234,7 @@ public final class WorkFolders implements AutoCloseable {
   private record Spare(String snapshotId, Path dir, Tree state, long keptAt) {}
 
   private void deleteExpired() {
-    java.util.List<Spare> old = new java.util.ArrayList<>();
+    List<Spare> old = new ArrayList<>();
     synchronized (this) {
       long now = System.nanoTime();
       for (Deque<Spare> q : spares.values()) {
@@ -251,31 +253,27 @@ public final class WorkFolders implements AutoCloseable {
    * kept: moving it, or removing the {@code outputs/} in it, changes them.
    */
   record Tree(Object rootMode, Map<String, Node> nodes) {
-    record Node(Object key, Object ctime, long size, boolean directory) {}
+    /** One entry; {@code attributes} are its {@link #ATTRIBUTES}, read with one {@code lstat}. */
+    record Node(Map<String, Object> attributes) {}
+
+    private static final String ATTRIBUTES = "unix:dev,ino,ctime,size,isDirectory";
 
     static Tree read(Path root) throws IOException {
       Map<String, Node> nodes = new HashMap<>();
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-          if (!d.equals(root)) {
-            nodes.put(root.relativize(d).toString(), node(d, a));
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          nodes.put(root.relativize(f).toString(), node(f, a));
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      readBelow(root, root, nodes);
       return new Tree(Files.getAttribute(root, "unix:mode", LinkOption.NOFOLLOW_LINKS), nodes);
     }
 
-    private static Node node(Path p, BasicFileAttributes a) throws IOException {
-      Object ctime = Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-      return new Node(a.fileKey(), ctime, a.size(), a.isDirectory());
+    private static void readBelow(Path root, Path dir, Map<String, Node> nodes) throws IOException {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path p : entries) {
+          Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          nodes.put(root.relativize(p).toString(), new Node(a));
+          if (Boolean.TRUE.equals(a.get("isDirectory"))) {
+            readBelow(root, p, nodes); // a link to a folder is not a folder here: not followed
+          }
+        }
+      }
     }
 
     /** True when {@code root} holds exactly these nodes, unchanged. */
