@@ -30,6 +30,8 @@ start Spark scripts/test-env/spark.sh
 start "the PySpark image" scripts/test-env/pyspark-image.sh
 start Chromium scripts/test-env/chromium.sh
 start sshd scripts/test-env/sshd.sh
+# The S3 object-store tests: S3Proxy on loopback, AWS_ENDPOINT_URL and a test bucket.
+start "S3Proxy (S3-compatible storage)" scripts/test-env/s3.sh
 
 log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"
