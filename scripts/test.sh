@@ -12,6 +12,9 @@ source scripts/test-env/lib.sh
 if [[ -z "${LC_ALL:-}" && "${LANG:-}" != *UTF-8* && "${LANG:-}" != *utf8* ]]; then export LANG=C.UTF-8; fi
 need_pkgs openssh-client git util-linux
 command -v python3 >/dev/null || need_pkgs python3
+# The original's sample projects run on `local` with Debian's Python and its libraries (/usr/bin/python3;
+# the data-prep tests and the iris/lr sample runs need pandas, scikit-learn and matplotlib there).
+need_pkgs python3 python3-pandas python3-sklearn python3-matplotlib
 
 # start NAME SCRIPT: run a test-env script and take its `export` lines, failing loudly.
 start() {

@@ -134,3 +134,21 @@ class TempDirTest(unittest.TestCase):
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
+
+
+_PANDAS_PYTHON = []
+
+
+def pandas_python():
+    """An interpreter that has pandas: this one, or Debian's /usr/bin/python3 (python3-pandas, which
+    scripts/test.sh installs). The data-prep tests fail, not skip, without one."""
+    if not _PANDAS_PYTHON:
+        for candidate in (sys.executable, "/usr/bin/python3"):
+            if candidate and os.path.exists(candidate) and subprocess.run(
+                    [candidate, "-c", "import pandas"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                _PANDAS_PYTHON.append(candidate)
+                break
+        else:
+            raise AssertionError("no Python with pandas for the data-prep tests (tried %s and /usr/bin/python3): "
+                                 "install python3-pandas (scripts/test.sh does)" % sys.executable)
+    return _PANDAS_PYTHON[0]

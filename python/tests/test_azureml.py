@@ -63,7 +63,42 @@ class AzureMLLoggerTest(TempDirTest):
             self.assertEqual(result.returncode, 0, result.stderr.decode())
             self.assertEqual(result.stdout.decode().strip(), "fake-sdk")
 
+    def test_an_installed_sdk_core_is_what_scripts_get_whatever_the_path_order(self):
+        sdk = self.fake_sdk()
+        with open(os.path.join(sdk, "azureml", "core", "run.py"), "w") as f:
+            f.write("class Run:\n    origin = 'sdk'\n")
+        code = "import azureml.core\nfrom azureml.core.run import Run\nprint(azureml.core.VERSION, Run.origin)"
+        for order in ((PYTHON_DIR, sdk), (sdk, PYTHON_DIR)):
+            result = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=env_with(PYTHONPATH=os.pathsep.join(order)))
+            self.assertEqual(result.stdout.decode().strip(), "fake-sdk sdk", result.stderr.decode())
+
     def test_alone(self):
         result = subprocess.run([sys.executable, "-c", "import azureml.logging, labrun; print('ok')"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_with())
         self.assertEqual(result.stdout.decode().strip(), "ok", result.stderr.decode())
+
+
+class OtherProductTest(TempDirTest):
+    """azureml.api, azureml.assets, azureml.datacollector: Model Management, another product."""
+
+    def test_importing_one_says_so_in_one_line(self):
+        for statement, module in (("from azureml.api.schema.dataTypes import DataTypes", "azureml.api"),
+                                  ("from azureml.assets import get_local_path", "azureml.assets"),
+                                  ("import azureml.datacollector", "azureml.datacollector")):
+            result = run_python(statement)
+            err = result.stderr.decode()
+            self.assertEqual(result.returncode, 1, err)
+            self.assertEqual(err.splitlines(), [
+                "labrun: %s belongs to Azure ML Model Management (the Workbench's model deployment service), a separate "
+                "product that labrun does not provide: run this code where that product's SDK is installed, or leave "
+                "the import out of what you submit" % module])
+
+    def test_a_script_that_carries_on_without_it_still_does(self):
+        result = run_python(textwrap.dedent("""
+            try:
+                from azureml.datacollector import ModelDataCollector
+            except ImportError:
+                print("data collection disabled")
+            """))
+        self.assertEqual((result.returncode, result.stdout.decode()), (0, "data collection disabled\n"), result.stderr.decode())

@@ -6,10 +6,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** Sizes and removal of folders labrun made (working folders, caches, state); links are not followed. */
+/** Sizes, contents and removal of folders labrun made (working folders, caches, state); links are not followed. */
 public final class Folders {
   private Folders() {}
+
+  /**
+   * The regular files under {@code dir} by their {@code /}-separated paths in it, sorted; empty
+   * when the folder is not there.
+   */
+  public static Map<String, Path> files(Path dir) throws IOException {
+    Map<String, Path> files = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return files;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          files.put(dir.relativize(file).toString().replace('\\', '/'), file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return files;
+  }
 
   /** Removes a folder and everything in it; nothing to do when it is gone. */
   public static void delete(Path dir) throws IOException {

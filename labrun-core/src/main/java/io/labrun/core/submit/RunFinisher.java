@@ -7,35 +7,37 @@ import io.labrun.core.execution.ExitRecord;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.supervisor.MetricsParser;
 import io.labrun.core.supervisor.OutputLogParser;
+import io.labrun.core.supervisor.Uploads;
 import io.labrun.core.tracking.LogRecord;
 import io.labrun.core.tracking.MetricPoint;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Records the end of a run: its {@code ./outputs} become artifacts, the metrics it logged go into
- * history, and its final status is set by compare-and-set. Safe to call from several processes at
- * once (the CLI that watched the run and the supervisor's detached finalizer): a lock file in the
- * run's state folder lets one do the work, the others find the run already final.
+ * Records the end of a run: its {@code ./outputs} and the files it uploaded become artifacts, the
+ * metrics it logged go into history, and its final status is set by compare-and-set. Safe to call
+ * from several processes at once (the CLI that watched the run and the supervisor's detached
+ * finalizer): a lock file in the run's state folder lets one do the work, the others find the run
+ * already final.
  */
 public final class RunFinisher {
   private static final int STDERR_TAIL_LINES = 5;
@@ -75,7 +77,7 @@ public final class RunFinisher {
       try {
         Execution.Collected collected = execution.collect(stateDir.resolve("collected"));
         ingestMetrics(current.id(), collected.metrics());
-        store.addArtifacts(current.id(), storeOutputs(collected.outputs()));
+        store.addArtifacts(current.id(), storeArtifacts(collected));
       } catch (IOException | RuntimeException e) {
         // The script may have worked, but what it produced is not all kept: say so, loudly.
         status = RunStatus.FAILED;
@@ -135,22 +137,18 @@ public final class RunFinisher {
     }
   }
 
-  private List<Artifact> storeOutputs(Path outputs) throws IOException {
+  /**
+   * The run's {@code ./outputs} (as {@code outputs/...}) and the files it uploaded (under their
+   * names; an upload wins over an output file of the same name), each stored by content.
+   */
+  private List<Artifact> storeArtifacts(Execution.Collected collected) throws IOException {
+    Map<String, Path> files = new TreeMap<>();
+    Folders.files(collected.outputs()).forEach((path, file) -> files.put("outputs/" + path, file));
+    files.putAll(Uploads.read(collected.metrics()));
     List<Artifact> artifacts = new ArrayList<>();
-    if (!Files.isDirectory(outputs)) {
-      return artifacts;
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      artifacts.add(new Artifact(f.getKey(), Files.size(f.getValue()), objects.put(f.getValue())));
     }
-    Files.walkFileTree(outputs, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
-          String sha = objects.put(file);
-          artifacts.add(new Artifact("outputs/" + outputs.relativize(file).toString().replace('\\', '/'), attrs.size(), sha));
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    artifacts.sort(java.util.Comparator.comparing(Artifact::path));
     return artifacts;
   }
 

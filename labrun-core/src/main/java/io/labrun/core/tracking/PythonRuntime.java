@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Python side of labrun (the supervisor, {@code labrun} and {@code azureml.logging}), shipped
+ * The Python side of labrun (the supervisor, {@code labrun} and the {@code azureml} compatibility
+ * packages: {@code logging}, {@code core.run}, {@code dataprep.package}), shipped
  * in this jar under {@code io/labrun/python/} and unpacked into a folder a script's Python can
  * use. The folder is named by a hash of the content, so labrun versions side by side never share
  * one, and appears by an atomic rename, so a folder that exists is complete.
@@ -24,7 +25,11 @@ public final class PythonRuntime {
 
   /** Every file shipped; a test checks this against the {@code python/} folder of the source. */
   static final List<String> FILES =
-      List.of("labrun_supervisor.py", "labrun_env.py", "labrun_zygote.py", "labrun/__init__.py", "labrun/_writer.py", "azureml/logging/__init__.py");
+      List.of("labrun_supervisor.py", "labrun_env.py", "labrun_zygote.py", "labrun/__init__.py", "labrun/_writer.py",
+          "labrun/_errors.py", "labrun/_portions.py", "azureml/logging/__init__.py", "azureml/core/__init__.py",
+          "azureml/core/run.py", "azureml/dataprep/__init__.py", "azureml/dataprep/package.py",
+          "azureml/dataprep/_blocks.py", "azureml/api/__init__.py", "azureml/assets/__init__.py",
+          "azureml/datacollector/__init__.py");
 
   /** An unpacked runtime: the folder to put on {@code PYTHONPATH}, and the supervisor script in it. */
   public record Installed(Path pythonPath, Path supervisor) {}

@@ -121,6 +121,35 @@ class SupervisorContractTest {
   }
 
   @Test
+  void theSdksRunObjectAsTheJavaReadersSeeIt() throws Exception {
+    Process p = start("""
+        from azureml.core.run import Run
+        run = Run.get_submitted_run()
+        run.log("accuracy", 0.5)
+        run.log_list("precision", [0.25, 0.5])
+        run.log_row("citrus", fruit="lime", size=3)
+        run.tag("model", "ridge")
+        run.add_properties({"dataset": "iris"})
+        with open("model.txt", "w") as f:
+            f.write("weights")
+        run.upload_file("models/model.txt", "model.txt")
+        """, spec());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(exit().exitCode()).as(Files.readString(state.resolve(OutputLogParser.FILE_NAME))).isZero();
+
+    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME));
+    assertThat(metrics.points()).extracting(MetricPoint::name, MetricPoint::text).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("accuracy", "0.5"),
+        org.assertj.core.groups.Tuple.tuple("precision", "[0.25,0.5]"),
+        org.assertj.core.groups.Tuple.tuple("citrus", "{\"fruit\":\"lime\",\"size\":3}"));
+    assertThat(metrics.tags()).isEqualTo(Map.of("model", "ridge"));
+    assertThat(metrics.params()).isEqualTo(Map.of("dataset", "iris"));
+    Map<String, Path> uploads = Uploads.read(state.resolve(MetricsParser.DIR_NAME));
+    assertThat(uploads).containsOnlyKeys("models/model.txt");
+    assertThat(Files.readString(uploads.get("models/model.txt"))).isEqualTo("weights");
+  }
+
+  @Test
   void liveFollowingAndCancel() throws Exception {
     Process p = start("""
         import os, time, labrun
