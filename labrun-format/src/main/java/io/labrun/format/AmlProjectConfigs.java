@@ -2,6 +2,7 @@ package io.labrun.format;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.CondaDependencies;
+import io.labrun.core.config.KeyChanges;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -78,6 +80,26 @@ public final class AmlProjectConfigs implements ProjectConfigs {
     Path file = configFile(config.name(), RUNCONFIG, "run configuration");
     SourceText existing = readIfPresent(file, label(config.name() + RUNCONFIG));
     write(file, existing, RunConfigFile.write(config, existing));
+  }
+
+  @Override
+  public Loaded<ComputeTargetSpec> changeComputeTarget(String name, KeyChanges changes) {
+    return change(name, COMPUTE, "compute target", "labrun computetarget attach",
+        existing -> ComputeFile.change(name, existing, changes), (label, text) -> ComputeFile.read(name, SourceText.of(label, text)));
+  }
+
+  @Override
+  public Loaded<RunConfiguration> changeRunConfiguration(String name, KeyChanges changes) {
+    return change(name, RUNCONFIG, "run configuration", "labrun runconfiguration create",
+        existing -> RunConfigFile.change(name, existing, changes), (label, text) -> RunConfigFile.read(name, SourceText.of(label, text)));
+  }
+
+  private <T> Loaded<T> change(String name, String extension, String what, String createWith, Function<SourceText, String> change,
+      BiFunction<String, String, Loaded<T>> read) {
+    SourceText existing = readConfig(name, extension, what, createWith);
+    String text = change.apply(existing);
+    write(configFile(name, extension, what), existing, text);
+    return read.apply(existing.label(), text);
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.labrun.format;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.KeyChanges;
 import io.labrun.core.config.Loaded;
+import io.labrun.core.config.MemorySize;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.error.LabrunException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +38,19 @@ final class ComputeFile {
       KeyTable.Key.of("pythonLocation", Values::string, ComputeTargetSpec::pythonLocation),
       KeyTable.Key.of("sparkSubmitLocation", Values::string, ComputeTargetSpec::sparkSubmitLocation),
       KeyTable.Key.of("sparkMaster", Values::string, ComputeTargetSpec::sparkMaster)),
-      // memoryLimit is read by the Docker target (it parses and checks it), so it is no unknown key.
-      Set.of(LEGACY_CLUSTER, "native", MEMORY_LIMIT),
-      Map.of());
+      Set.of(),
+      Map.of(),
+      // kept with the other keys (the Docker target reads memoryLimit; the legacy flags are written
+      // back as they were) and checked when the file is read, as every key is
+      Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool));
+
+  private static Object memoryLimit(Values v, String key, Node node) {
+    String text = v.string(key, node);
+    if (text != null && MemorySize.parse(text).isEmpty()) {
+      throw v.error(node.position(), "'" + key + "' must be " + MemorySize.ALLOWED + ", got " + node.describe());
+    }
+    return text;
+  }
 
   private static Object type(Values v, String key, Node node) {
     if (node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING) {
@@ -77,6 +90,19 @@ final class ComputeFile {
         (String) t.get("nativeSharedDirectory"), (Boolean) t.get("userManagedEnvironment"),
         (String) t.get("pythonLocation"), (String) t.get("sparkSubmitLocation"), (String) t.get("sparkMaster"),
         r.otherKeys());
+  }
+
+  /** The new text of the file after {@code changes}; it reads cleanly, or nothing is returned but an error. */
+  static String change(String name, SourceText existing, KeyChanges changes) {
+    Values values = new Values(existing.label());
+    Node.Mapping root = TreeReader.read(existing, TreeReader.Syntax.YAML).map(n -> values.mapping("a .compute file", n)).orElse(null);
+    KeyTable.Reading now = KeyChange.apply(KEYS, root, values, reading(root, values, true), changes, existing.label(), TYPE);
+    if (now.typed().get(TYPE) == null) {
+      throw LabrunException.badInput(existing.label() + " has no 'type'; set one, such as type=local");
+    }
+    String text = write(spec(name, now), existing);
+    KeyChange.check(existing, text, t -> read(name, t));
+    return text;
   }
 
   /** The new text of the file: {@code existing} edited in place, or a new file when it is null. */

@@ -57,11 +57,33 @@ final class KeyTable<S> {
   private final List<Key<S>> keys;
   private final Set<String> quietKeys;
   private final Map<String, String> inertKeys;
+  private final Map<String, Reader> checkedKeys;
 
   KeyTable(List<Key<S>> keys, Set<String> quietKeys, Map<String, String> inertKeys) {
+    this(keys, quietKeys, inertKeys, Map.of());
+  }
+
+  /**
+   * {@code checkedKeys} are kept with the other keys (the typed value has no field for them: a
+   * target reads them from its other keys) but their values are checked as every known key's is.
+   */
+  KeyTable(List<Key<S>> keys, Set<String> quietKeys, Map<String, String> inertKeys, Map<String, Reader> checkedKeys) {
     this.keys = List.copyOf(keys);
     this.quietKeys = Set.copyOf(quietKeys);
     this.inertKeys = Map.copyOf(inertKeys);
+    this.checkedKeys = Map.copyOf(checkedKeys);
+  }
+
+  /** The reader of a key kept with the other keys but checked, or null. */
+  Reader checked(String key) {
+    return checkedKeys.get(key);
+  }
+
+  /** Every key a command may set: the table's own and the checked ones. */
+  List<String> settableNames() {
+    List<String> out = new ArrayList<>(keys.stream().map(Key::name).toList());
+    checkedKeys.keySet().stream().sorted().forEach(out::add);
+    return out;
   }
 
   List<Key<S>> keys() {
@@ -82,7 +104,12 @@ final class KeyTable<S> {
       Key<S> key = find(e.key());
       if (key == null) {
         other.put(e.key(), e.value().toPlain());
-        warnAbout(e, values, warnings);
+        Reader check = checkedKeys.get(e.key());
+        if (check == null) {
+          warnAbout(e, values, warnings);
+        } else if (!lenient) {
+          check.read(values, e.key(), e.value());
+        }
         continue;
       }
       try {
@@ -113,7 +140,7 @@ final class KeyTable<S> {
       warnings.add(at + "'" + e.key() + "' " + inert);
       return;
     }
-    String hint = KeySuggestion.nearest(e.key(), keys.stream().map(Key::name).toList())
+    String hint = KeySuggestion.nearest(e.key(), settableNames())
         .map(k -> " (did you mean '" + k + "'?)").orElse("");
     warnings.add(at + "unknown key '" + e.key() + "' kept as is" + hint);
   }

@@ -2,8 +2,10 @@ package io.labrun.format;
 
 import io.labrun.core.config.Durations;
 import io.labrun.core.config.Framework;
+import io.labrun.core.config.KeyChanges;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.error.LabrunException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,16 +82,33 @@ final class RunConfigFile {
     if (r.typed().get(TARGET) == null) {
       throw values.error(Position.FILE, "'Target' is missing; name the compute target to run on, for example 'Target: local'");
     }
+    return new Loaded<>(config(name, r, syntax), r.warnings());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RunConfiguration config(String name, KeyTable.Reading r, TreeReader.Syntax syntax) {
     Map<String, Object> t = r.typed();
-    @SuppressWarnings("unchecked")
-    RunConfiguration config = new RunConfiguration(name, (String) t.get("Description"),
+    return new RunConfiguration(name, (String) t.get("Description"),
         (List<String>) t.get("ArgumentVector"), (String) t.get(TARGET),
         (Map<String, String>) t.get("EnvironmentVariables"), (Framework) t.get("Framework"),
         (String) t.get("CondaDependenciesFile"), (String) t.get("SparkDependenciesFile"),
         (Boolean) t.get("PrepareEnvironment"), (Boolean) t.get("TrackedRun"), r.otherKeys(),
         syntax == TreeReader.Syntax.JSON ? RunConfiguration.Form.LEGACY_JSON : RunConfiguration.Form.YAML,
         (Duration) t.get("Timeout"), (Integer) t.get("Retries"));
-    return new Loaded<>(config, r.warnings());
+  }
+
+  /** The new text of the file after {@code changes}, in the file's own form; it reads cleanly, or an error is thrown. */
+  static String change(String name, SourceText existing, KeyChanges changes) {
+    Values values = new Values(existing.label());
+    TreeReader.Syntax syntax = TreeReader.sniff(existing);
+    Node.Mapping root = TreeReader.read(existing, syntax).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    KeyTable.Reading now = KeyChange.apply(KEYS, root, values, KEYS.read(root, values, true), changes, existing.label(), TARGET);
+    if (now.typed().get(TARGET) == null) {
+      throw LabrunException.badInput(existing.label() + " has no 'Target'; set one, such as Target=local");
+    }
+    String text = write(config(name, now, syntax), existing);
+    KeyChange.check(existing, text, t -> read(name, t));
+    return text;
   }
 
   /**

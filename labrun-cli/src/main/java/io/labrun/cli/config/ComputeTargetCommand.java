@@ -32,12 +32,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "computetarget",
     mixinStandardHelpOptions = true,
-    description = "Attach, list, show and detach compute targets (aml_config/<name>.compute).",
+    description = "Attach, list, show, change and detach compute targets (aml_config/<name>.compute).",
     subcommands = {
       ComputeTargetCommand.Attach.class,
       ComputeTargetCommand.ListTargets.class,
       ComputeTargetCommand.Show.class,
-      ComputeTargetCommand.Detach.class
+      ComputeTargetCommand.Detach.class,
+      KeyCommands.SetTarget.class,
+      KeyCommands.UnsetTarget.class
     })
 public final class ComputeTargetCommand {
 
@@ -138,6 +140,7 @@ public final class ComputeTargetCommand {
           .withPython(pythonLocation, sparkSubmitLocation, t == TargetType.REMOTE ? Boolean.TRUE : null)
           .withSparkMaster(sparkMaster);
       String publicKeyLine = null;
+      Path generatedKey = null;
       if (credentials != null) {
         if (credentials.password != null || credentials.passwordStdin) {
           char[] secret = credentials.passwordStdin ? readPasswordFromStdin() : credentials.password;
@@ -166,15 +169,26 @@ public final class ComputeTargetCommand {
           pair.write(key);
           spec = spec.withSshKeyFile(key.toString());
           publicKeyLine = pair.publicKeyLine();
+          generatedKey = key;
         }
       }
       if (hostKeyFingerprint != null) {
         spec = spec.withHostKeyFingerprint(hostKeyFingerprint.strip());
       }
-      if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER || t == TargetType.CLUSTER) && !noConnect) {
-        spec = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
+      try {
+        if (force && configs.computeTargetNames().contains(name)) {
+          spec = spec.over(configs.computeTarget(name).value()); // --force changes only the keys given here
+        }
+        if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER || t == TargetType.CLUSTER) && !noConnect) {
+          spec = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
+        }
+        configs.writeComputeTarget(spec);
+      } catch (RuntimeException e) {
+        if (generatedKey != null) {
+          removeKeyPair(generatedKey); // a key pair nobody can use must not stay behind
+        }
+        throw e;
       }
-      configs.writeComputeTarget(spec);
       boolean wroteRunConfig = false;
       if (!configs.runConfigurationNames().contains(name)) {
         RunConfiguration rc = RunConfiguration.forTarget(name, name, t == TargetType.CLUSTER ? Framework.PYSPARK : Framework.PYTHON);
@@ -208,6 +222,15 @@ public final class ComputeTargetCommand {
       }
       if (hp != null && credentials == null) {
         throw LabrunException.badInput("say how to log in to " + hp.host() + ": --ssh-key FILE, --ssh-agent, --generate-ssh-key, --password-stdin or --password");
+      }
+    }
+
+    private static void removeKeyPair(Path key) {
+      try {
+        Files.deleteIfExists(key);
+        Files.deleteIfExists(key.resolveSibling(key.getFileName() + ".pub"));
+      } catch (IOException e) {
+        // the attach failed already; its own error is the one to show
       }
     }
 

@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "runconfiguration",
     mixinStandardHelpOptions = true,
-    description = "Create, list and show run configurations (aml_config/<name>.runconfig).",
-    subcommands = {RunConfigurationCommand.Create.class, RunConfigurationCommand.ListConfigs.class, RunConfigurationCommand.Show.class})
+    description = "Create, list, show and change run configurations (aml_config/<name>.runconfig).",
+    subcommands = {RunConfigurationCommand.Create.class, RunConfigurationCommand.ListConfigs.class, RunConfigurationCommand.Show.class,
+      KeyCommands.SetConfig.class, KeyCommands.UnsetConfig.class})
 public final class RunConfigurationCommand {
 
   /** {@code runconfiguration create}. */
@@ -82,10 +83,18 @@ public final class RunConfigurationCommand {
       }
       Framework fw = framework == null ? Framework.PYTHON : Framework.parse(framework)
           .orElseThrow(() -> LabrunException.badInput("--framework must be Python or PySpark, got \"" + framework + "\""));
-      RunConfiguration rc = new RunConfiguration(name, description, List.of(RunConfiguration.FILE_PLACEHOLDER), target, env, fw,
-          condaFile == null ? RunConfiguration.DEFAULT_CONDA_FILE : condaFile,
-          sparkFile == null ? RunConfiguration.DEFAULT_SPARK_FILE : sparkFile,
-          prepare == null ? Boolean.FALSE : prepare, tracked == null ? Boolean.TRUE : tracked, Map.of(), RunConfiguration.Form.YAML);
+      RunConfiguration rc;
+      if (configs.runConfigurationNames().contains(name)) {
+        // --force changes only what was given here; the rest of the file stays, in its form
+        RunConfiguration given = new RunConfiguration(name, description, null, target, env, framework == null ? null : fw,
+            condaFile, sparkFile, prepare, tracked, Map.of(), RunConfiguration.Form.YAML);
+        rc = given.over(configs.runConfiguration(name).value());
+      } else {
+        rc = new RunConfiguration(name, description, List.of(RunConfiguration.FILE_PLACEHOLDER), target, env, fw,
+            condaFile == null ? RunConfiguration.DEFAULT_CONDA_FILE : condaFile,
+            sparkFile == null ? RunConfiguration.DEFAULT_SPARK_FILE : sparkFile,
+            prepare == null ? Boolean.FALSE : prepare, tracked == null ? Boolean.TRUE : tracked, Map.of(), RunConfiguration.Form.YAML);
+      }
       configs.writeRunConfiguration(rc);
       ctx.out().println("Created run configuration '" + name + "' (aml_config/" + name + ".runconfig) for target '" + target + "'.");
       ctx.out().flush();

@@ -94,6 +94,30 @@ public record ComputeTargetSpec(
     return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
   }
 
+  /**
+   * This spec's settings over {@code existing}'s, for {@code attach --force}: a key this spec
+   * sets wins, every other key of the file stays, unknown ones included. A new way to log in
+   * replaces the old one (a key file drops the password and the other way round), and a host key
+   * fingerprint is kept only while the address stays the same.
+   */
+  public ComputeTargetSpec over(ComputeTargetSpec existing) {
+    boolean newLogin = password != null || sshKeyFile != null;
+    boolean sameHost = address == null || address.equals(existing.address);
+    Map<String, Object> others = new LinkedHashMap<>(existing.otherKeys);
+    others.putAll(otherKeys);
+    return new ComputeTargetSpec(name, type, or(baseDockerImage, existing.baseDockerImage), or(address, existing.address),
+        or(port, existing.port), or(username, existing.username), newLogin ? password : existing.password,
+        newLogin ? sshKeyFile : existing.sshKeyFile, or(hostKeyFingerprint, sameHost ? existing.hostKeyFingerprint : null),
+        or(sharedVolumes, existing.sharedVolumes), or(nvidiaDocker, existing.nvidiaDocker),
+        or(nativeSharedDirectory, existing.nativeSharedDirectory), or(userManagedEnvironment, existing.userManagedEnvironment),
+        or(pythonLocation, existing.pythonLocation), or(sparkSubmitLocation, existing.sparkSubmitLocation),
+        or(sparkMaster, existing.sparkMaster), others);
+  }
+
+  private static <T> T or(T given, T kept) {
+    return given != null ? given : kept;
+  }
+
   public ComputeTargetSpec withSparkMaster(String v) {
     return new ComputeTargetSpec(name, type, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, v, otherKeys);
   }

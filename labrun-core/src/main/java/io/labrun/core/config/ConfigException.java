@@ -10,12 +10,20 @@ import io.labrun.core.error.LabrunException;
  */
 public final class ConfigException extends LabrunException {
   private static final long serialVersionUID = 1L;
+  private final String problem;
 
   public ConfigException(String location, String problem) {
     super(ExitCode.BAD_INPUT, location + ": " + problem);
+    this.problem = problem;
   }
 
   public ConfigException(String location, String problem, Throwable cause) {
     super(ExitCode.BAD_INPUT, location + ": " + problem, cause);
+    this.problem = problem;
+  }
+
+  /** The message without its location, for a value that came from the command line, not a file. */
+  public String problem() {
+    return problem;
   }
 }

@@ -65,6 +65,28 @@ public record RunConfiguration(
         sparkDependenciesFile, prepareEnvironment, trackedRun, otherKeys, form, newTimeout, newRetries);
   }
 
+  /**
+   * This configuration's settings over {@code existing}'s, for {@code runconfiguration create
+   * --force}: what this one sets wins, everything else of the file stays (its description, run
+   * policy, unknown keys and its form: a JSON file stays JSON). Environment variables are merged
+   * name by name.
+   */
+  public RunConfiguration over(RunConfiguration existing) {
+    Map<String, String> env = new LinkedHashMap<>(existing.environment());
+    env.putAll(environment());
+    Map<String, Object> others = new LinkedHashMap<>(existing.otherKeys);
+    others.putAll(otherKeys);
+    return new RunConfiguration(name, or(description, existing.description), or(argumentVector, existing.argumentVector),
+        or(target, existing.target), existing.environmentVariables == null && env.isEmpty() ? null : env,
+        or(framework, existing.framework), or(condaDependenciesFile, existing.condaDependenciesFile),
+        or(sparkDependenciesFile, existing.sparkDependenciesFile), or(prepareEnvironment, existing.prepareEnvironment),
+        or(trackedRun, existing.trackedRun), others, existing.form, or(timeout, existing.timeout), or(retries, existing.retries));
+  }
+
+  private static <T> T or(T given, T kept) {
+    return given != null ? given : kept;
+  }
+
   /** How often a run killed from outside (lost, SIGKILL) is tried again; 0 when not set. */
   public int retriesOrDefault() {
     return retries == null ? 0 : retries;
