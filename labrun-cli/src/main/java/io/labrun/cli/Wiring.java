@@ -194,12 +194,14 @@ public final class Wiring implements AutoCloseable {
     ComputeTargetSpec spec = null;
     if (root != null && Files.isDirectory(Path.of(root, Project.CONFIG_DIR))) {
       try {
-        spec = configs(new Project(Path.of(root))).computeTarget(run.target()).value();
+        ProjectConfigs configs = configs(new Project(Path.of(root)));
+        spec = configs.computeTarget(run.target()).value();
+        spec = configs.runConfiguration(run.runConfiguration()).value().effectiveTarget(spec);
       } catch (LabrunException e) {
-        spec = null; // the file changed or vanished since; the type recorded with the run is enough locally
+        // the files changed or vanished since: the compute file alone, or the type recorded with the run, is enough locally
       }
     }
-    if (spec == null) {
+    if (spec == null || spec.type() != type) {
       spec = ComputeTargetSpec.of(run.target(), type);
     }
     try {

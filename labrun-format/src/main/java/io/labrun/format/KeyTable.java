@@ -94,6 +94,11 @@ final class KeyTable<S> {
     return keys.stream().filter(k -> k.spelled(spelling)).findFirst().orElse(null);
   }
 
+  /** A key kept quietly or with its own warning: known to this kind of file, though not read. */
+  boolean isQuietOrInert(String key) {
+    return quietKeys.contains(key) || inertKeys.containsKey(key);
+  }
+
   Reading read(Node.Mapping root, Values values, boolean lenient) {
     Map<String, Object> typed = new LinkedHashMap<>();
     Map<String, Object> other = new LinkedHashMap<>();

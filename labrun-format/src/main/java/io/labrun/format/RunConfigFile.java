@@ -14,7 +14,9 @@ import java.util.Set;
 
 /**
  * The {@code aml_config/<name>.runconfig} file, in YAML or in the original's older JSON form
- * (content starting with '{'), where the conda file key was spelled {@code CondaFile}.
+ * (content starting with '{'), where the conda file key was spelled {@code CondaFile}; or in the 2018
+ * format ({@link RunConfig2018File}), told apart by its keys. A file with keys of both formats is an
+ * error that names both.
  */
 final class RunConfigFile {
   private RunConfigFile() {}
@@ -44,12 +46,18 @@ final class RunConfigFile {
       Set.of("ManagedEnvironment"),
       Map.of("UseSampling", INERT, "DataSourceSettings", INERT, "DataSourceSubstitutions", INERT));
 
-  private static Object target(Values v, String key, Node node) {
+  static Object target(Values v, String key, Node node) {
     String t = v.string(key, node);
     if (t == null || t.isBlank()) {
       throw v.error(node.position(), "'" + key + "' must name a compute target (a .compute file in aml_config/), got " + node.describe());
     }
     return t;
+  }
+
+  private static boolean isIn2018(SourceText existing) {
+    Values values = new Values(existing.label());
+    Node.Mapping root = TreeReader.read(existing, TreeReader.sniff(existing)).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    return is2018(values, root);
   }
 
   private static Object timeout(Values v, String key, Node node) {
@@ -61,7 +69,7 @@ final class RunConfigFile {
         "'" + key + "' must be a duration such as 90s, 30m, 2h or 1h30m (or a number of seconds), got " + node.describe()));
   }
 
-  private static Object framework(Values v, String key, Node node) {
+  static Object framework(Values v, String key, Node node) {
     if (node instanceof Node.Scalar s && s.isNull()) {
       return null;
     }
@@ -78,6 +86,9 @@ final class RunConfigFile {
     Values values = new Values(source.label());
     TreeReader.Syntax syntax = TreeReader.sniff(source);
     Node.Mapping root = TreeReader.read(source, syntax).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    if (is2018(values, root)) {
+      return RunConfig2018File.read(name, values, root);
+    }
     KeyTable.Reading r = KEYS.read(root, values, false);
     if (r.typed().get(TARGET) == null) {
       throw values.error(Position.FILE, "'Target' is missing; name the compute target to run on, for example 'Target: local'");
@@ -112,11 +123,39 @@ final class RunConfigFile {
   }
 
   /**
+   * Whether the file is in the 2018 format: it has a key of that format and none of the 2017 one
+   * (labrun's own {@code Timeout} and {@code Retries} belong to both). Both: an error naming both.
+   */
+  private static boolean is2018(Values values, Node.Mapping root) {
+    List<Node.Entry> entries = root == null ? List.of() : root.entries();
+    Node.Entry newer = entries.stream().filter(e -> RunConfig2018File.isTopLevelKey(e.key())).findFirst().orElse(null);
+    if (newer == null) {
+      return false;
+    }
+    Node.Entry older = entries.stream().filter(e -> is2017Key(e.key())).findFirst().orElse(null);
+    if (older != null) {
+      Node.Entry second = older.keyPosition().line() > newer.keyPosition().line() ? older : newer;
+      throw values.error(second.keyPosition(), "the file mixes the two run-configuration formats: '" + older.key() + "' (line " + older.keyPosition().line()
+          + ") is a key of the 2017 format (ArgumentVector, Target, Framework...) and '" + newer.key() + "' (line " + newer.keyPosition().line()
+          + ") of the 2018 format (script, arguments, target, environment:...); write the file in one of them");
+    }
+    return true;
+  }
+
+  private static boolean is2017Key(String key) {
+    KeyTable.Key<RunConfiguration> k = KEYS.find(key);
+    return (k != null && !k.name().equals("Timeout") && !k.name().equals("Retries")) || KEYS.isQuietOrInert(key);
+  }
+
+  /**
    * The new text of the file in the configuration's form. An existing file of the same form is
    * updated in place (keeping its key spellings, and for YAML its comments); otherwise the file is
    * written from scratch.
    */
   static String write(RunConfiguration config, SourceText existing) {
+    if (config.form() == RunConfiguration.Form.YAML_2018) {
+      return RunConfig2018File.write(config, existing == null || !isIn2018(existing) ? null : existing);
+    }
     boolean json = config.form() == RunConfiguration.Form.LEGACY_JSON;
     TreeReader.Syntax wanted = json ? TreeReader.Syntax.JSON : TreeReader.Syntax.YAML;
     if (existing != null) {

@@ -31,24 +31,25 @@ final class SparkFile {
       switch (e.key()) {
         case "configuration" -> configuration = v.stringMap(e.key(), e.value());
         case "repositories" -> repositories = v.stringList(e.key(), e.value());
-        case "packages" -> packages(v, e.value(), packages, warnings);
+        case "packages" -> packages(v, e.key(), e.value(), packages, warnings);
         default -> warnings.add(CondaFile.unknown(v, e, KEYS, Map.of()));
       }
     }
     return new Loaded<>(new SparkDependencies(configuration, repositories, packages), warnings);
   }
 
-  private static void packages(Values v, Node node, List<SparkDependencies.MavenPackage> out, List<String> warnings) {
+  /** The Maven packages of {@code key} (a list of group, artifact, version maps) into {@code out}. */
+  static void packages(Values v, String key, Node node, List<SparkDependencies.MavenPackage> out, List<String> warnings) {
     if (node instanceof Node.Scalar s && s.isNull()) {
       return;
     }
     if (!(node instanceof Node.Sequence seq)) {
-      throw v.error(node.position(), "'packages' must be a list of Maven packages (group, artifact, version), got " + node.describe());
+      throw v.error(node.position(), "'" + key + "' must be a list of Maven packages (group, artifact, version), got " + node.describe());
     }
     int n = 0;
     for (Node item : seq.items()) {
       n++;
-      String what = "'packages' item " + n;
+      String what = "'" + key + "' item " + n;
       if (!(item instanceof Node.Mapping m)) {
         throw v.error(item.position(), what + " must be a map with group, artifact and version, got " + item.describe());
       }

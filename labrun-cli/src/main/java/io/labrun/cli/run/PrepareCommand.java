@@ -44,7 +44,7 @@ public final class PrepareCommand implements Callable<Integer> {
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     RunConfiguration rc = warned(configs.runConfiguration(runConfiguration), events);
-    ComputeTargetSpec target = warned(configs.computeTarget(rc.target()), events);
+    ComputeTargetSpec target = rc.effectiveTarget(warned(configs.computeTarget(rc.target()), events));
     CondaDependencies conda = warned(configs.condaDependencies(rc.condaFile()), events);
     EnvironmentRequest request = new EnvironmentRequest(p, rc, conda, rc.environment(), null, true);
     PreparedEnvironment env = ctx.wiring().targets().forSpec(target).prepareEnvironment(request, events);

@@ -59,7 +59,8 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--retries", paramLabel = "N", description = "Try the run again up to N times when it was killed from outside (lost, SIGKILL, out of memory, target unreachable), never for its own failure or a timeout. Default: the run configuration's Retries, else 0.")
   Integer retries;
 
-  @Parameters(index = "0", paramLabel = "SCRIPT", description = "The script, relative to the current folder or the project.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT",
+      description = "The script, relative to the current folder or the project. Default: the run configuration's 'script' (2018 format), with its 'arguments'.")
   String script;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the script.")
@@ -72,6 +73,9 @@ public final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project p = ctx.project(project.dir());
+    if (script == null) {
+      script = defaultScript(ctx.wiring().configs(p));
+    }
     var remote = io.labrun.cli.remote.Remote.of(ctx);
     if (remote.isPresent()) {
       if (timeout != null) {
@@ -110,6 +114,16 @@ public final class SubmitCommand implements Callable<Integer> {
       throw outcome.error();
     }
     return summarize(outcome.run());
+  }
+
+  /** The 2018 format's {@code script}, relative to the project, for a submit that names no script. */
+  private String defaultScript(ProjectConfigs configs) {
+    String fromFile = configs.runConfiguration(runConfiguration).value().scriptPath();
+    if (fromFile == null) {
+      throw LabrunException.badInput("no script given, and aml_config/" + runConfiguration + ".runconfig names none; usage: labrun experiment submit -c "
+          + runConfiguration + " SCRIPT [ARGS...]");
+    }
+    return ctx.project(project.dir()).root().resolve(fromFile).toString();
   }
 
   private int untracked(Project p, ProjectConfigs configs, SubmitRequest request, TerminalEvents events) {

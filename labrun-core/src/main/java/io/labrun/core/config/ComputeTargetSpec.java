@@ -62,6 +62,10 @@ public record ComputeTargetSpec(
     return password != null && !password.isEmpty();
   }
 
+  public ComputeTargetSpec withType(TargetType t) {
+    return new ComputeTargetSpec(name, t, baseDockerImage, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
+  }
+
   public ComputeTargetSpec withBaseDockerImage(String v) {
     return new ComputeTargetSpec(name, type, v, address, port, username, password, sshKeyFile, hostKeyFingerprint, sharedVolumes, nvidiaDocker, nativeSharedDirectory, userManagedEnvironment, pythonLocation, sparkSubmitLocation, sparkMaster, otherKeys);
   }

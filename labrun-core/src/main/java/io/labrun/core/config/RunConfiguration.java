@@ -14,6 +14,15 @@ import java.util.Objects;
  * DataSourceSubstitutions}) in file order, so they survive a rewrite. {@code timeout} and {@code
  * retries} are labrun extensions ({@code Timeout}, {@code Retries}): the default run policy of
  * every submit and sweep with this configuration.
+ *
+ * <p>The 2018 format ({@link Form#YAML_2018}, camelCase keys nested under {@code environment},
+ * {@code history}, {@code spark}, {@code hdi}) maps onto the same fields ({@code arguments} to
+ * {@code argumentVector}, {@code history.enabled} to {@code trackedRun}...) plus what it adds:
+ * {@code script} (run when submit names none), {@code userManagedDependencies} and {@code
+ * interpreterPath} (the interpreter, as is or prepared from the conda file), {@code docker} (the
+ * run goes into a container: Docker moved from the compute target to the run configuration),
+ * {@code sparkDependencies} (Spark packages and properties written in the file itself) and {@code
+ * yarnDeployMode}. These are null in the 2017 format.
  */
 public record RunConfiguration(
     String name,
@@ -29,10 +38,24 @@ public record RunConfiguration(
     Map<String, Object> otherKeys,
     Form form,
     java.time.Duration timeout,
-    Integer retries) {
+    Integer retries,
+    String script,
+    Boolean userManagedDependencies,
+    String interpreterPath,
+    DockerSection docker,
+    SparkDependencies sparkDependencies,
+    String yarnDeployMode) {
 
   /** The placeholder in {@code ArgumentVector} replaced by the script path given to submit. */
   public static final String FILE_PLACEHOLDER = "$file";
+
+  /**
+   * Top-level blocks of the 2018 format (and of Azure ML SDK v1 files) for Azure ML's cloud compute
+   * and data stores, which labrun has no counterpart of.
+   */
+  public static final java.util.Set<String> CLOUD_BLOCKS = java.util.Set.of("batchai", "containerInstance", "dataReferences", "data", "outputData",
+      "amlcompute", "kubernetescompute", "tensorflow", "mpi", "pytorch", "paralleltask", "communicator", "nodeCount", "priority",
+      "sourceDirectoryDataStore", "maxRunDurationSeconds", "credentialPassthrough", "databricks");
 
   public static final String DEFAULT_CONDA_FILE = "aml_config/conda_dependencies.yml";
   public static final String DEFAULT_SPARK_FILE = "aml_config/spark_dependencies.yml";
@@ -40,7 +63,9 @@ public record RunConfiguration(
   /** The file syntax the configuration was read from; labrun writes it back in the same form. */
   public enum Form {
     YAML,
-    LEGACY_JSON
+    LEGACY_JSON,
+    /** The 2018 run-configuration format (the Azure ML SDK v1 {@code .runconfig} files are in it too). */
+    YAML_2018
   }
 
   public RunConfiguration {
@@ -49,6 +74,14 @@ public record RunConfiguration(
     environmentVariables = environmentVariables == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
     otherKeys = otherKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
     form = form == null ? Form.YAML : form;
+  }
+
+  /** A 2017 configuration with the labrun run policy keys. */
+  public RunConfiguration(String name, String description, List<String> argumentVector, String target, Map<String, String> environmentVariables,
+      Framework framework, String condaDependenciesFile, String sparkDependenciesFile, Boolean prepareEnvironment, Boolean trackedRun,
+      Map<String, Object> otherKeys, Form form, java.time.Duration timeout, Integer retries) {
+    this(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile, sparkDependenciesFile,
+        prepareEnvironment, trackedRun, otherKeys, form, timeout, retries, null, null, null, null, null, null);
   }
 
   /** A configuration without the labrun run policy keys ({@code Timeout}, {@code Retries}). */
@@ -62,7 +95,8 @@ public record RunConfiguration(
   /** This configuration with another run policy: null leaves a key unset. */
   public RunConfiguration withPolicy(java.time.Duration newTimeout, Integer newRetries) {
     return new RunConfiguration(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile,
-        sparkDependenciesFile, prepareEnvironment, trackedRun, otherKeys, form, newTimeout, newRetries);
+        sparkDependenciesFile, prepareEnvironment, trackedRun, otherKeys, form, newTimeout, newRetries, script, userManagedDependencies,
+        interpreterPath, docker, sparkDependencies, yarnDeployMode);
   }
 
   /**
@@ -132,6 +166,9 @@ public record RunConfiguration(
    * did.
    */
   public List<String> expandArguments(String script, List<String> submitArgs) {
+    if (form == Form.YAML_2018) {
+      return expand2018(script, submitArgs);
+    }
     List<String> out = new java.util.ArrayList<>();
     boolean placed = false;
     for (String a : arguments()) {
@@ -147,5 +184,74 @@ public record RunConfiguration(
     }
     out.addAll(submitArgs);
     return out;
+  }
+
+  /**
+   * The 2018 form: {@code arguments} go with the file's own {@code script}; a submit that names
+   * another script, or gives arguments, replaces both (there is no {@code $file}).
+   */
+  private List<String> expand2018(String runScript, List<String> submitArgs) {
+    List<String> out = new java.util.ArrayList<>();
+    out.add(runScript);
+    boolean fileArguments = submitArgs.isEmpty() && argumentVector != null && runScript.equals(scriptPath());
+    out.addAll(fileArguments ? argumentVector : submitArgs);
+    return out;
+  }
+
+  /** The 2018 {@code script} with {@code /} separators (a Windows author's {@code .\train.py} too), or null. */
+  public String scriptPath() {
+    if (script == null || script.isBlank()) {
+      return null;
+    }
+    String s = script.strip().replace('\\', '/');
+    return s.startsWith("./") ? s.substring(2) : s;
+  }
+
+  /**
+   * The compute target as this configuration runs on it. A 2018 configuration carries what the
+   * 2017 format kept in the {@code .compute} file: {@code environment.docker.enabled: true} runs a
+   * {@code local} target's scripts in a local container ({@code remote}: on the host's Docker) from
+   * {@code baseImage}, with its {@code sharedVolumes} and {@code gpuSupport}; {@code
+   * interpreterPath} and {@code userManagedDependencies} are the target's Python. A 2017
+   * configuration leaves the target as its file says.
+   */
+  public ComputeTargetSpec effectiveTarget(ComputeTargetSpec target) {
+    if (form != Form.YAML_2018) {
+      return target;
+    }
+    ComputeTargetSpec t = target;
+    if (docker != null && docker.isEnabled()) {
+      TargetType type = switch (t.type()) {
+        case LOCAL -> TargetType.DOCKER;
+        case REMOTE -> TargetType.REMOTE_DOCKER;
+        default -> t.type();
+      };
+      if (type.usesDocker()) {
+        String image = docker.baseImage() == null || docker.baseImage().isBlank() ? t.baseDockerImage() : docker.baseImage().strip();
+        t = t.withType(type).withBaseDockerImage(image).withDockerOptions(docker.sharedVolumes() != null ? docker.sharedVolumes() : t.sharedVolumes(),
+            docker.gpuSupport() != null ? docker.gpuSupport() : t.nvidiaDocker());
+      }
+    }
+    String python = interpreterPath == null || interpreterPath.isBlank() ? t.pythonLocation() : interpreterPath.strip();
+    return t.withPython(python, t.sparkSubmitLocation(), userManagedDependencies != null ? userManagedDependencies : t.userManagedEnvironment());
+  }
+
+  /**
+   * Whether runs on this machine's Python use a venv built from the conda file: the 2018 format
+   * says so with {@code userManagedDependencies: false} ({@code true}: the interpreter as it is);
+   * the 2017 format with {@code PrepareEnvironment: true}.
+   */
+  public boolean buildsLocalVenv() {
+    return userManagedDependencies != null ? !userManagedDependencies : prepares();
+  }
+
+  /** The blocks of this file for Azure ML's cloud compute (kept in {@code otherKeys}, without effect here). */
+  public List<String> cloudBlocks() {
+    return otherKeys.keySet().stream().filter(CLOUD_BLOCKS::contains).toList();
+  }
+
+  /** 2018 {@code userManagedDependencies: true}: the interpreter runs as it is, nothing is installed. */
+  public boolean interpreterAsIs() {
+    return Boolean.TRUE.equals(userManagedDependencies);
   }
 }

@@ -30,8 +30,9 @@ public record EnvironmentRequest(
 
   /** The message for a missing environment that may not be built here. */
   public String missingMessage(String id, String what) {
+    String key = configuration.form() == RunConfiguration.Form.YAML_2018 ? "prepareEnvironment" : "PrepareEnvironment";
     return what + " " + id + " for run configuration '" + configuration.name() + "' is not built and aml_config/"
-        + configuration.name() + ".runconfig says PrepareEnvironment: false; run 'labrun experiment prepare -c "
-        + configuration.name() + "' first (or set PrepareEnvironment: true)";
+        + configuration.name() + ".runconfig says " + key + ": false; run 'labrun experiment prepare -c "
+        + configuration.name() + "' first (or set " + key + ": true)";
   }
 }

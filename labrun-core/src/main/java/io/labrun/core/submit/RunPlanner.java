@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * Resolves a submit request against the project's files: the run configuration, its compute
- * target, the dependency files it names, and the script, which must be a file inside the project.
+ * target (as the configuration changes it: {@link RunConfiguration#effectiveTarget}), the dependency
+ * files it names, and the script (the 2018 format's {@code script} when the request names none),
+ * which must be a file inside the project.
  * Every problem is a one-line {@link LabrunException} before anything is recorded.
  */
 public final class RunPlanner {
@@ -44,12 +46,12 @@ public final class RunPlanner {
     if (rc.target() == null || rc.target().isBlank()) {
       throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig has no 'Target'; set it to one of: " + String.join(", ", configs.computeTargetNames()));
     }
-    ComputeTargetSpec target = warnAndGet(configs.computeTarget(rc.target()));
-    String script = scriptPath(project, request.script());
+    ComputeTargetSpec target = rc.effectiveTarget(warnAndGet(configs.computeTarget(rc.target())));
+    String script = scriptPath(project, request.script() == null || request.script().isBlank() ? rc.scriptPath() : request.script());
     CondaDependencies conda = warnAndGet(configs.condaDependencies(rc.condaFile()));
-    SparkDependencies spark = rc.frameworkOrDefault() == Framework.PYSPARK
-        ? warnAndGet(configs.sparkDependencies(rc.sparkFile()))
-        : SparkDependencies.empty();
+    SparkDependencies spark = rc.frameworkOrDefault() != Framework.PYSPARK ? SparkDependencies.empty()
+        // the 2018 format writes the Spark packages in the run configuration itself
+        : rc.sparkDependencies() != null ? rc.sparkDependencies() : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
     return new Resolved(project, rc, target, script, rc.expandArguments(script, request.arguments()), conda, spark);
   }
 
@@ -61,7 +63,7 @@ public final class RunPlanner {
   /** The script as a path relative to the project root, with {@code /} separators. */
   static String scriptPath(Project project, String given) {
     if (given == null || given.isBlank()) {
-      throw LabrunException.badInput("no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...]");
+      throw LabrunException.badInput("no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...] (or name it as 'script:' in a 2018-format .runconfig)");
     }
     Path p = project.root().resolve(given).normalize();
     if (!p.startsWith(project.root())) {

@@ -58,7 +58,7 @@ public final class DockerTarget implements ComputeTarget {
   @Override
   public void prepare(RunPlan plan, RunEvents events) {
     MemoryLimit.of(spec); // a limit that is no size stops the run before its environment is built
-    PreparedEnvironment env = images.prepare(spec, EnvironmentRequest.of(plan), events);
+    PreparedEnvironment env = environment(EnvironmentRequest.of(plan), events);
     if (!env.cached()) {
       events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
     }
@@ -67,14 +67,24 @@ public final class DockerTarget implements ComputeTarget {
 
   @Override
   public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
-    return images.prepare(spec, request, events);
+    return environment(request, events);
+  }
+
+  /** The run's image: the base image as it is when the run configuration says so, else one built from the conda file. */
+  private PreparedEnvironment environment(EnvironmentRequest request, RunEvents events) {
+    return request.configuration().interpreterAsIs() ? images.asIs(spec, events) : images.prepare(spec, request, events);
+  }
+
+  /** The interpreter in the container: the environment's, or the run configuration's own as it is. */
+  private String python(RunPlan plan) {
+    return plan.configuration().interpreterAsIs() ? spec.python() : ImageRecipe.PYTHON;
   }
 
   @Override
   public Execution launch(RunPlan plan) {
     PreparedEnvironment env = prepared.remove(plan.runId());
     if (env == null) {
-      env = images.prepare(spec, EnvironmentRequest.of(plan), RunEvents.NONE);
+      env = environment(EnvironmentRequest.of(plan), RunEvents.NONE);
     }
     Path state = plan.stateDir();
     try {
@@ -138,7 +148,7 @@ public final class DockerTarget implements ComputeTarget {
     labels.put("io.labrun.state", plan.stateDir().toString());
     return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)
         // -S -E: the supervisor needs the standard library only (as the local zygote runs it)
-        .withCmd(ImageRecipe.PYTHON, "-S", "-E", LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
+        .withCmd(python(plan), "-S", "-E", LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
         .withTty(false).withStdinOpen(false).withAttachStdin(false).withHostConfig(host);
   }
 
@@ -158,9 +168,9 @@ public final class DockerTarget implements ComputeTarget {
       argv.add(spec.sparkSubmit());
       // No sparkMaster: the image's spark-submit default, local[*] inside the container.
       argv.addAll(plan.spark().sparkSubmitArguments(spec.sparkMaster()));
-      env.put("PYSPARK_PYTHON", ImageRecipe.PYTHON);
+      env.put("PYSPARK_PYTHON", python(plan));
     } else {
-      argv.add(ImageRecipe.PYTHON);
+      argv.add(python(plan));
     }
     argv.addAll(plan.scriptArguments());
     env.put("LABRUN_METRICS_DIR", STATE + "/metrics");

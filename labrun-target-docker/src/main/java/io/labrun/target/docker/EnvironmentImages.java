@@ -41,12 +41,26 @@ public final class EnvironmentImages {
 
   /** The spec of the environment {@code request} needs on {@code target}'s base image. */
   EnvironmentSpec spec(ComputeTargetSpec target, EnvironmentRequest request, RunEvents events) {
+    InspectImageResponse image = baseImage(target, events);
+    return EnvironmentSpec.of("docker-image " + image.getId(), request.conda(), request.project().root(), List.of(request.variables(), runtime.env()));
+  }
+
+  /**
+   * The base image as it is, pulled if missing, for runs whose interpreter is used as it is (the
+   * 2018 format's {@code userManagedDependencies: true}): nothing is built or installed.
+   */
+  PreparedEnvironment asIs(ComputeTargetSpec target, RunEvents events) {
+    long t0 = System.nanoTime();
+    String id = baseImage(target, events).getId();
+    return new PreparedEnvironment(id.substring(id.indexOf(':') + 1).substring(0, 16), id, true, since(t0));
+  }
+
+  private InspectImageResponse baseImage(ComputeTargetSpec target, RunEvents events) {
     String base = target.baseDockerImage();
     if (base == null || base.isBlank()) {
       throw LabrunException.badInput("aml_config/" + target.name() + ".compute has no baseDockerImage; set it to an image with Python 3 or conda");
     }
-    InspectImageResponse image = baseImage(base.trim(), target, events);
-    return EnvironmentSpec.of("docker-image " + image.getId(), request.conda(), request.project().root(), List.of(request.variables(), runtime.env()));
+    return baseImage(base.trim(), target, events);
   }
 
   PreparedEnvironment prepare(ComputeTargetSpec target, EnvironmentRequest request, RunEvents events) {

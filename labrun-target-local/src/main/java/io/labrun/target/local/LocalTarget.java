@@ -45,7 +45,7 @@ public final class LocalTarget implements ComputeTarget {
       throw new LabrunException(ExitCode.ENVIRONMENT, "'" + program + "' not found" + (program.contains("/") ? "" : " on PATH")
           + "; set " + key + " in aml_config/" + spec.name() + ".compute to an installed one");
     }
-    if (plan.configuration().prepares() && plan.configuration().frameworkOrDefault() == Framework.PYTHON) {
+    if (plan.configuration().buildsLocalVenv() && plan.configuration().frameworkOrDefault() == Framework.PYTHON) {
       PreparedEnvironment env = runtime.environments().prepare(spec.python(), EnvironmentRequest.of(plan), events);
       if (!env.cached()) {
         events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
