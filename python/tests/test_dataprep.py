@@ -115,6 +115,12 @@ class DataPrepTest(TempDirTest):
         self.assertEqual(df["rows"][1], [7.0, 3.2, 4.7, 1.4, "Iris-versicolor"])
         self.assertEqual(err, "")
 
+    def test_a_data_source_alone_as_the_workbench_generated_code_read_it(self):
+        self.iris()
+        result = self.run_code("from azureml.dataprep import datasource\n"
+                               "print(datasource.load_datasource('iris.dsource').shape)")
+        self.assertEqual(result.stdout.decode().strip(), "(4, 5)", result.stderr.decode())  # no filter there
+
     def test_the_parse_keeps_a_path_column_until_a_block_drops_it(self):
         self.write("d.csv", "a,b\n1,x\n")
         self.write("keep.dprep", package(source("d.csv", columnHeadersMode=1) + [block("HandlePathColumnBlock", pathColumnOperation=1)]))

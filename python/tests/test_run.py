@@ -35,6 +35,11 @@ SCRIPT = textwrap.dedent("""
     with open("extra/sub/a.txt", "w") as f:
         f.write("a")
     run.upload_folder("extra", "extra")
+    run.log_image("curve", path="./outputs/digits.png")
+    class Figure:
+        def savefig(self, f, format):
+            f.write(b"figure as " + format.encode())
+    run.log_image("plot.png", plot=Figure())
     print(json.dumps({"id": run.id, "experiment": run.experiment.name, "details": run.get_details(),
                       "files": run.get_file_names(), "metrics": run.get_metrics(), "tags": run.get_tags()}))
     """)
@@ -71,10 +76,11 @@ class RunInALabrunRunTest(TempDirTest):
                 with open(os.path.join(folder, f), "rb") as fh:
                     found[os.path.relpath(os.path.join(folder, f), uploads)] = fh.read()
         self.assertEqual(found, {"sample digits": b"png bytes", os.path.join("notes", "readme.txt"): b"uploaded from a stream",
-                                 os.path.join("extra", "sub", "a.txt"): b"a"})
+                                 os.path.join("extra", "sub", "a.txt"): b"a", "curve.png": b"png bytes",
+                                 "plot.png": b"figure as png"})
         self.assertEqual(oct(os.stat(os.path.join(uploads, "sample digits")).st_mode & 0o777), oct(0o644))
         self.assertEqual([f for f in os.listdir(self.path("m")) if f.startswith(".upload-")], [], "no temporary file left")
-        self.assertEqual(out["files"], ["sample digits", "notes/readme.txt", "extra/sub/a.txt"])
+        self.assertEqual(out["files"], ["sample digits", "notes/readme.txt", "extra/sub/a.txt", "curve.png", "plot.png"])
 
     def test_what_the_script_reads_back(self):
         out = self.run_script()
@@ -97,6 +103,16 @@ class RunInALabrunRunTest(TempDirTest):
             """), metrics_dir=self.path("m"))
         self.assertIn("an artifact name needs a file name and no '..'", result.stdout.decode())
         self.assertFalse(os.path.exists(self.path("m", "uploads")))
+
+
+    def test_a_part_of_the_sdk_labrun_does_not_provide_is_one_line(self):
+        result = run_python("from azureml.core.run import Run\nRun.get_context().log_confusion_matrix('cm', {})",
+                            metrics_dir=self.path("m"))
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr.decode().splitlines(), [
+            "labrun: Run.log_confusion_matrix is a part of the Azure ML SDK that labrun does not provide; a labrun run "
+            "has log, log_list, log_row, log_table, log_image, tag, set_tags, add_properties, upload_file(s), "
+            "upload_folder, get_details, get_metrics, get_file_names"])
 
 
 class OfflineRunTest(TempDirTest):

@@ -12,19 +12,27 @@ Metric shapes: ``log`` is one point of a series; ``log_list`` one point whose va
 """
 
 import datetime
+import io
 import os
 import shutil
 import tempfile
 import uuid
 
 import labrun
+from labrun._errors import UserError, install_hook
 from labrun._writer import ENV
 
 __all__ = ["Run"]
 
+install_hook()
+
 UPLOADS = "uploads"  # under LABRUN_METRICS_DIR: the files a script uploaded, by artifact name
 _STARTED = datetime.datetime.now(datetime.timezone.utc)  # the script's start, near enough
 _current = []  # the run of this process, once asked for
+
+
+class NotProvided(UserError, AttributeError):
+    """A Run method of the SDK that labrun does not have (one line when uncaught)."""
 
 
 class Experiment(object):
@@ -158,7 +166,8 @@ class Run(object):
         """Stores a file (a path, or a binary stream) as the run's artifact ``name``."""
         artifact = _artifact_name(name)
         if self._offline:
-            print("Attempted to upload file %s as %s" % (getattr(path_or_stream, "name", path_or_stream), artifact))
+            what = path_or_stream if not hasattr(path_or_stream, "read") else getattr(path_or_stream, "name", "a stream")
+            print("Attempted to upload file %s as %s" % (what, artifact))
         else:
             _store(artifact, path_or_stream)
         if artifact not in self._files:
@@ -175,9 +184,29 @@ class Run(object):
                 full = os.path.join(folder, f)
                 self.upload_file(name.rstrip("/") + "/" + os.path.relpath(full, path).replace(os.sep, "/"), full)
 
+    def log_image(self, name, path=None, plot=None, description=""):
+        """An image as the artifact ``name`` (``.png`` added when it has no suffix): a file
+        (``path``), or a matplotlib figure or ``pyplot`` (``plot``), saved as PNG."""
+        if (path is None) == (plot is None):
+            raise ValueError("log_image(name, path=...) or log_image(name, plot=...): give one of them")
+        artifact = name if os.path.splitext(name)[1] else name + ".png"
+        if path is not None:
+            return self.upload_file(artifact, path)
+        image = io.BytesIO()
+        plot.savefig(image, format="png")
+        image.seek(0)
+        self.upload_file(artifact, image)
+
     def get_file_names(self):
         """The artifacts this script uploaded (``./outputs`` is collected when the run ends)."""
         return list(self._files)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise NotProvided("Run.%s is a part of the Azure ML SDK that labrun does not provide; a labrun run has "
+                          "log, log_list, log_row, log_table, log_image, tag, set_tags, add_properties, "
+                          "upload_file(s), upload_folder, get_details, get_metrics, get_file_names" % attr)
 
     # -- details -------------------------------------------------------------------------------
 

@@ -153,7 +153,7 @@ public final class HistoryCommand {
   }
 
   /** {@code history download -r RUN [--artifact PATH] -d DIR}. */
-  @Command(name = "download", mixinStandardHelpOptions = true, description = "Download a run's artifacts (its ./outputs files).")
+  @Command(name = "download", mixinStandardHelpOptions = true, description = "Download a run's artifacts (its ./outputs files and the files it uploaded).")
   public static final class Download implements Runnable {
     private final CliContext ctx;
 

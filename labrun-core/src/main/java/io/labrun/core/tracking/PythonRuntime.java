@@ -28,8 +28,8 @@ public final class PythonRuntime {
       List.of("labrun_supervisor.py", "labrun_env.py", "labrun_zygote.py", "labrun/__init__.py", "labrun/_writer.py",
           "labrun/_errors.py", "labrun/_portions.py", "azureml/logging/__init__.py", "azureml/core/__init__.py",
           "azureml/core/run.py", "azureml/dataprep/__init__.py", "azureml/dataprep/package.py",
-          "azureml/dataprep/_blocks.py", "azureml/api/__init__.py", "azureml/assets/__init__.py",
-          "azureml/datacollector/__init__.py");
+          "azureml/dataprep/datasource.py", "azureml/dataprep/_blocks.py", "azureml/api/__init__.py",
+          "azureml/assets/__init__.py", "azureml/datacollector/__init__.py");
 
   /** An unpacked runtime: the folder to put on {@code PYTHONPATH}, and the supervisor script in it. */
   public record Installed(Path pythonPath, Path supervisor) {}
