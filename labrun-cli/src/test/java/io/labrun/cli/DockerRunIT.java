@@ -127,6 +127,21 @@ class DockerRunIT {
   }
 
   @Test
+  void projectInitsDockerTargetNamesARealImageAndItsPullFailureSaysWhichWhyAndTheFix() throws Exception {
+    Path fresh = tmp.resolve("fresh");
+    assertThat(cli.in(tmp, "project", "init", "fresh").code()).isZero();
+    assertThat(Files.readString(fresh.resolve("aml_config/docker.compute")))
+        .contains("baseDockerImage: \"continuumio/miniconda3:24.1.2-0\"").contains("labrun computetarget set docker baseDockerImage=IMAGE");
+    assertThat(DockerTestEngine.docker("image", "inspect", "continuumio/miniconda3:24.1.2-0").code()).as("not on the test engine").isNotZero();
+    Files.writeString(fresh.resolve("x.py"), "print(1)\n");
+    Cli.Result r = cli.in(fresh, "experiment", "submit", "-c", "docker", "x.py");
+    assertErrorLine(r, 4, "the base image continuumio/miniconda3:24.1.2-0 (baseDockerImage in aml_config/docker.compute) is not on this"
+        + " Docker engine and cannot be pulled: ");
+    assertThat(r.err()).contains("fix: 'docker pull continuumio/miniconda3:24.1.2-0' where the engine can reach its registry")
+        .contains("'labrun computetarget set docker baseDockerImage=IMAGE'");
+  }
+
+  @Test
   void untrackedRunsAreRefusedWithAClearMessage() throws Exception {
     Files.writeString(project.resolve("aml_config/quick.runconfig"), "Target: docker\nTrackedRun: false\n");
     Files.writeString(project.resolve("x.py"), "print(1)\n");

@@ -89,8 +89,12 @@ public final class ProjectTemplate {
       # The kind of target: local, docker (or localdocker), remotedocker, remote, cluster.
       type: localdocker
 
-      # A placeholder: change it to an image that has Python 3 (for example python:3.11-slim).
-      baseDockerImage: labrun/python:3.11
+      # The image the container is built on: Miniconda 3 (conda and Python 3, Debian) from
+      # Docker Hub, pulled on the first run. Like the original's default image, which
+      # carried conda and Spark, it has what conda_dependencies.yml needs. Any image with
+      # conda or python3 works; change it here or with
+      #   labrun computetarget set docker baseDockerImage=IMAGE
+      baseDockerImage: "continuumio/miniconda3:24.1.2-0"
 
       # true: mount the project folder into the container instead of copying it in
       # (needed for nativeSharedDirectory).

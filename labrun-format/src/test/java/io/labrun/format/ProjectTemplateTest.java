@@ -39,9 +39,10 @@ class ProjectTemplateTest {
 
     ComputeTargetSpec docker = configs.computeTarget("docker").value();
     assertThat(docker.type()).isEqualTo(TargetType.DOCKER);
-    assertThat(docker.baseDockerImage()).isEqualTo("labrun/python:3.11");
+    assertThat(docker.baseDockerImage()).isEqualTo("continuumio/miniconda3:24.1.2-0");
     assertThat(Files.readString(project.configDir().resolve("docker.compute")))
-        .contains("# A placeholder: change it to an image that has Python 3")
+        .contains("# The image the container is built on: Miniconda 3 (conda and Python 3, Debian)")
+        .contains("#   labrun computetarget set docker baseDockerImage=IMAGE")
         .contains("#sharedVolumes: true");
 
     RunConfiguration localRun = configs.runConfiguration("local").value();
@@ -109,7 +110,7 @@ class ProjectTemplateTest {
     configs.writeComputeTarget(configs.computeTarget("docker").value().withBaseDockerImage("python:3.12-slim"));
 
     assertThat(Files.readString(project.configDir().resolve("docker.compute")))
-        .isEqualTo(before.replace("baseDockerImage: labrun/python:3.11", "baseDockerImage: \"python:3.12-slim\""));
+        .isEqualTo(before.replace("baseDockerImage: \"continuumio/miniconda3:24.1.2-0\"", "baseDockerImage: \"python:3.12-slim\""));
   }
 
   @Test

@@ -123,7 +123,8 @@ public final class EnvironmentImages {
       }
       throw new LabrunException(ExitCode.ENVIRONMENT, "the base image " + name + " (baseDockerImage in aml_config/" + target.name()
           + ".compute) is not on this Docker engine and cannot be pulled: " + DockerEngine.message(e)
-          + "; load or build it there (docker load, docker build), or name an image the engine has", e);
+          + "; fix: 'docker pull " + name + "' where the engine can reach its registry (or docker load it), or use an image it has: "
+          + "'labrun computetarget set " + target.name() + " baseDockerImage=IMAGE'", e);
     }
   }
 
