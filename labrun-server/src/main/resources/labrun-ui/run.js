@@ -36,7 +36,7 @@ export async function runPage(app, id) {
       h('section', {}, h('h2', {}, 'Run'), table({
         experiment: run.experiment, script: run.script_name, arguments: (run.arguments || []).join(' '),
         run_configuration: run.run_configuration, target: `${run.target || ''} (${run.target_type || ''})`,
-        user: run.user_id, host: run.host, git: run.git_commit ? `${run.git_commit}${run.git_dirty ? ' (dirty)' : ''}` : '',
+        user: run.user_id, ...(run.submitted_by ? { submitted_by: run.submitted_by } : {}), host: run.host, git: run.git_commit ? `${run.git_commit}${run.git_dirty ? ' (dirty)' : ''}` : '',
         created: run.created_utc, started: run.start_time_utc, ended: run.end_time_utc, duration: run.duration, exit_code: run.exit_code,
       }, 'run-info')),
       h('section', {}, h('h2', {}, 'Params'), table(run.params, 'params'), h('h2', {}, 'Tags'), table(run.tags),

@@ -2,9 +2,10 @@ package io.labrun.server;
 
 import static io.labrun.server.Views.fields;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
@@ -22,24 +23,31 @@ import java.util.Map;
  * resolving it on a disk, so no name ({@code ../}, absolute, encoded) reaches another file; odd
  * names are refused before the lookup all the same. Contents are streamed from the object store
  * and always sent as downloads ({@code application/octet-stream}), so an HTML file a script wrote
- * never runs as a page of this server.
+ * never runs as a page of this server. The files of a snapshot's {@code aml_config/} are shown as
+ * {@link Redaction#configText} redacts them; {@code ?original=true} gives the stored bytes to the
+ * run's submitter or an admin ({@code history restore}).
  */
 final class FilesApi {
   private static final int BUFFER = 64 * 1024;
+  /** A configuration file larger than this is not shown redacted; its owner restores it instead. */
+  static final int MAX_CONFIG_VIEW_BYTES = 4 << 20;
+  private static final String CONFIG_FOLDER = "aml_config/";
   private final ServerSetup s;
   private final RunsApi runs;
+  private final Auth auth;
 
-  FilesApi(ServerSetup setup, RunsApi runs) {
+  FilesApi(ServerSetup setup, RunsApi runs, Auth auth) {
     this.s = setup;
     this.runs = runs;
+    this.auth = auth;
   }
 
-  void routes(RoutesConfig r) {
-    r.get("/api/v1/runs/{id}/artifacts", ctx -> ctx.json(Map.of("artifacts", Views.artifacts(s.store().artifacts(runs.run(ctx).id())))));
-    r.get("/api/v1/runs/{id}/artifacts/<path>", this::artifact);
-    r.get("/api/v1/runs/{id}/snapshot", this::snapshotFiles);
-    r.get("/api/v1/runs/{id}/snapshot/<path>", this::snapshotFile);
-    r.post("/api/v1/runs/{id}/assets", this::promote);
+  void routes(ApiRoutes r) {
+    r.get("/api/v1/runs/{id}/artifacts", Role.READ, ctx -> ctx.json(Map.of("artifacts", Views.artifacts(s.store().artifacts(runs.run(ctx).id())))));
+    r.get("/api/v1/runs/{id}/artifacts/<path>", Role.READ, this::artifact);
+    r.get("/api/v1/runs/{id}/snapshot", Role.READ, this::snapshotFiles);
+    r.get("/api/v1/runs/{id}/snapshot/<path>", Role.READ, this::snapshotFile);
+    r.post("/api/v1/runs/{id}/assets", Role.ADMIN, this::promote);
   }
 
   /** {@code history promote}: names an artifact of the run as an asset. */
@@ -77,7 +85,24 @@ final class FilesApi {
     Run run = runs.run(ctx);
     String path = checked(ctx.pathParam("path"));
     SnapshotEntry e = snapshot(run).entry(path).orElseThrow(() -> ApiError.notFound("the snapshot of run " + run.id() + " has no file " + path));
-    stream(ctx, e.sha256(), e.size(), path);
+    boolean original = "true".equals(ctx.queryParam("original"));
+    if (original) {
+      Auth.requireOwnerOrAdmin(ctx, run, "have its configuration files as they were (history restore)");
+    }
+    if (original || !path.startsWith(CONFIG_FOLDER)) {
+      stream(ctx, e.sha256(), e.size(), path);
+      return;
+    }
+    // A run configuration may hold secrets (environment variables, passwords in URLs): a view shows them redacted.
+    if (e.size() > MAX_CONFIG_VIEW_BYTES) {
+      throw new ApiError(403, path + " is too large to be shown redacted; its submitter restores it with 'labrun history restore'");
+    }
+    byte[] text;
+    try (InputStream in = s.objects().open(e.sha256())) {
+      text = Redaction.configText(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+    attachment(ctx, path, text.length);
+    ctx.result(text);
   }
 
   private Snapshot snapshot(Run run) {
@@ -89,21 +114,28 @@ final class FilesApi {
 
   /** Copies the object to the response in blocks: memory use does not grow with the file. */
   private void stream(Context ctx, String sha256, long size, String path) throws IOException {
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    ctx.status(200);
-    ctx.contentType("application/octet-stream");
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Content-Disposition", "attachment; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
-    ctx.res().setContentLengthLong(size);
+    attachment(ctx, path, size);
+    Auth.Caller caller = Auth.caller(ctx);
     try (InputStream in = s.objects().open(sha256)) {
       OutputStream out = ctx.outputStream();
       byte[] buf = new byte[BUFFER];
       int n;
       while ((n = in.read(buf)) > 0) {
+        if (!auth.stillValid(caller)) {
+          throw new IOException("the token was revoked during the download"); // Jetty drops the connection
+        }
         out.write(buf, 0, n);
       }
       out.flush();
     }
+  }
+
+  private static void attachment(Context ctx, String path, long size) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    ctx.status(200);
+    ctx.contentType("application/octet-stream");
+    ctx.header("Content-Disposition", "attachment; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+    ctx.res().setContentLengthLong(size);
   }
 
   /**

@@ -10,14 +10,16 @@ import io.labrun.core.error.LabrunException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import io.labrun.core.history.ApiTokens.Role;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code labrun server}: run history for a team. A REST API under {@code /api/v1/} (JSON, every
- * route behind a bearer token), Server-Sent Events for live logs, the OpenAPI description, and
+ * route behind a bearer token and a role, {@link ApiRoutes}), Server-Sent Events for live logs, the OpenAPI description, and
  * the web UI's static files from the jar, all from one Javalin (Jetty) server. {@code GET /health}
  * and the UI's files are the only things served without a token; the UI asks for one and sends
  * it with each API call.
@@ -29,8 +31,11 @@ public final class LabrunServer implements AutoCloseable {
   private final MetricStreams metricStreams;
   private final RunQueue queue;
   private final UnusedObjects unused;
+  private final List<ApiRoutes.Route> table;
 
-  private LabrunServer(Javalin app, LogStreams streams, MetricStreams metricStreams, RunQueue queue, UnusedObjects unused) {
+  private LabrunServer(Javalin app, LogStreams streams, MetricStreams metricStreams, RunQueue queue, UnusedObjects unused,
+      List<ApiRoutes.Route> table) {
+    this.table = List.copyOf(table);
     this.unused = unused;
     this.app = app;
     this.streams = streams;
@@ -41,16 +46,17 @@ public final class LabrunServer implements AutoCloseable {
   /** Starts listening; throws a {@link LabrunException} with what to do when it cannot. */
   public static LabrunServer start(ServerConfig config, ServerSetup setup) {
     JsonMapper mapper = JsonMapper.builder().build();
-    LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString);
-    MetricStreams metricStreams = new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString);
+    Auth auth = new Auth(setup.tokens());
+    LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString, auth);
+    MetricStreams metricStreams = new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString, auth);
     Workspaces workspaces = new Workspaces(setup.paths(), setup.objects(), setup.store());
     UnusedObjects unused = new UnusedObjects(setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
     RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
-    Auth auth = new Auth(setup.tokens());
     RunsApi runs = new RunsApi(setup, unused);
-    FilesApi files = new FilesApi(setup, runs);
+    FilesApi files = new FilesApi(setup, runs, auth);
     LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
-    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused);
+    SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused, auth);
+    List<ApiRoutes.Route> table = new ArrayList<>();
     byte[] openapi = resource("openapi.json");
     Javalin app = Javalin.create(c -> {
       c.jsonMapper(new JavalinJackson3(mapper, false));
@@ -65,8 +71,11 @@ public final class LabrunServer implements AutoCloseable {
         sf.hostedPath = "/";
         sf.directory = "/labrun-ui";
         sf.location = Location.CLASSPATH;
-        sf.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+        Map<String, String> headers = new HashMap<>(BrowserHeaders.ALL);
+        headers.put("Cache-Control", "no-cache");
+        sf.headers = headers;
       });
+      c.routes.before(BrowserHeaders::add); // first: every answer carries them, errors included
       c.routes.exception(ApiError.class, Problems::apiError);
       c.routes.exception(LabrunException.class, Problems::labrun);
       c.routes.exception(Exception.class, Problems::bug);
@@ -78,18 +87,21 @@ public final class LabrunServer implements AutoCloseable {
       c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
       // Server-Timing: the time spent on the request in the server, for benchmarks and browsers' dev tools.
       c.routes.before("/api/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
-      c.routes.before("/api/*", auth::check);
+      c.routes.before("/api/*", auth::authenticate);
+      c.routes.beforeMatched("/api/*", auth::authorize);
       c.routes.after("/api/*", ctx -> {
         Long t0 = ctx.attribute(STARTED);
         if (t0 != null && !ctx.res().isCommitted()) {
           ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
         }
       });
-      c.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
-      runs.routes(c.routes);
-      files.routes(c.routes);
-      logs.routes(c.routes);
-      submit.routes(c.routes);
+      ApiRoutes api = new ApiRoutes(c.routes);
+      api.get("/api/v1/openapi.json", Role.READ, ctx -> ctx.contentType("application/json").result(openapi));
+      runs.routes(api);
+      files.routes(api);
+      logs.routes(api);
+      submit.routes(api);
+      table.addAll(api.table());
     });
     try {
       app.start();
@@ -103,7 +115,7 @@ public final class LabrunServer implements AutoCloseable {
     if (queue != null) {
       queue.start();
     }
-    return new LabrunServer(app, streams, metricStreams, queue, unused);
+    return new LabrunServer(app, streams, metricStreams, queue, unused, table);
   }
 
   public int port() {
@@ -120,6 +132,11 @@ public final class LabrunServer implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The API's route table: each route and the role it needs ({@link ApiRoutes}). */
+  List<ApiRoutes.Route> apiRoutes() {
+    return table;
   }
 
   @Override

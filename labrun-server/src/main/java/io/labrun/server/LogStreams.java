@@ -23,7 +23,8 @@ import java.util.function.Function;
 /**
  * Live output and status of runs over Server-Sent Events. One ticker looks at each followed run's
  * log size (every 50 ms) and status (every 500 ms, one store read per run, however many follow
- * it); a small pool sends each follower what is new for it. A follower is never sent twice at
+ * it); a small pool sends each follower what is new for it. A follower whose token is revoked is
+ * closed by the next tick that sees it ({@link Auth#stillValid}). A follower is never sent twice at
  * once, and a slow one holds up nobody else.
  *
  * <p>Events: {@code log} (a JSON array of records; its id is the byte offset where the batch's
@@ -40,11 +41,13 @@ final class LogStreams implements AutoCloseable {
   private final LabrunPaths paths;
   private final Clock clock;
   private final Function<Object, String> json;
+  private final Auth auth;
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-sse-ticker"));
   private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> daemon(r, "labrun-sse-sender"));
 
-  LogStreams(RunStore store, LabrunPaths paths, Clock clock, Function<Object, String> json) {
+  LogStreams(RunStore store, LabrunPaths paths, Clock clock, Function<Object, String> json, Auth auth) {
+    this.auth = auth;
     this.store = store;
     this.paths = paths;
     this.clock = clock;
@@ -54,11 +57,12 @@ final class LogStreams implements AutoCloseable {
 
   /**
    * Follows {@code run} for {@code client} from byte {@code offset}; with {@code resumed}, the
-   * record starting at {@code offset} was received already and is skipped.
+   * record starting at {@code offset} was received already and is skipped. The stream ends when
+   * the caller's token is revoked.
    */
-  void follow(SseClient client, Run run, long offset, boolean resumed) {
+  void follow(SseClient client, Run run, long offset, boolean resumed, Auth.Caller caller) {
     client.keepAlive();
-    Follower f = new Follower(client, offset, resumed);
+    Follower f = new Follower(client, offset, resumed, caller);
     Feed feed = feeds.computeIfAbsent(run.id(), id -> new Feed(id, new RunLog(paths, id)));
     feed.followers.add(f);
     client.onClose(() -> {
@@ -89,7 +93,9 @@ final class LogStreams implements AutoCloseable {
         // reached this size has everything.
         feed.size = feed.log.size();
         for (Follower f : feed.followers) {
-          if (f.offset < feed.size || f.sentStatus != feed.run.status() || feed.run.status().isFinal() || now - f.lastSendMs > PING_EVERY_MS) {
+          if (!auth.stillValid(f.caller)) {
+            close(feed, f); // its token was revoked
+          } else if (f.offset < feed.size || f.sentStatus != feed.run.status() || feed.run.status().isFinal() || now - f.lastSendMs > PING_EVERY_MS) {
             send(feed, f);
           }
         }
@@ -107,9 +113,7 @@ final class LogStreams implements AutoCloseable {
       try {
         pump(feed, f);
       } catch (IOException | RuntimeException e) {
-        f.closed = true; // the client went away or the log cannot be read: this stream is over
-        feed.followers.remove(f);
-        f.client.close();
+        close(feed, f); // the client went away or the log cannot be read: this stream is over
       } finally {
         f.busy.set(false);
       }
@@ -145,9 +149,7 @@ final class LogStreams implements AutoCloseable {
     }
     if (run != null && run.status().isFinal() && f.offset >= size) {
       f.client.sendEvent("end", json.apply(Map.of("run_id", run.id(), "status", run.status().display(), "offset", f.offset)), null);
-      f.closed = true;
-      feed.followers.remove(f);
-      f.client.close();
+      close(feed, f);
       return;
     }
     if (System.currentTimeMillis() - f.lastSendMs > PING_EVERY_MS) {
@@ -155,6 +157,12 @@ final class LogStreams implements AutoCloseable {
       f.lastSendMs = System.currentTimeMillis();
     }
     check(f);
+  }
+
+  private static void close(Feed feed, Follower f) {
+    f.closed = true;
+    feed.followers.remove(f);
+    f.client.close();
   }
 
   private static void check(Follower f) throws IOException {
@@ -199,6 +207,7 @@ final class LogStreams implements AutoCloseable {
   /** One client following a run. Its fields are touched by one sender at a time (busy). */
   private static final class Follower {
     final SseClient client;
+    final Auth.Caller caller;
     final AtomicBoolean busy = new AtomicBoolean();
     volatile boolean closed;
     long offset;
@@ -206,8 +215,9 @@ final class LogStreams implements AutoCloseable {
     RunStatus sentStatus;
     long lastSendMs = System.currentTimeMillis();
 
-    Follower(SseClient client, long offset, boolean skipFirst) {
+    Follower(SseClient client, long offset, boolean skipFirst, Auth.Caller caller) {
       this.client = client;
+      this.caller = caller;
       this.offset = offset;
       this.skipFirst = skipFirst;
     }

@@ -1,8 +1,8 @@
 package io.labrun.server;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.run.Run;
 import io.labrun.core.tracking.LogRecord;
 import java.io.IOException;
@@ -28,8 +28,8 @@ final class LogsApi {
     this.metrics = metrics;
   }
 
-  void routes(RoutesConfig r) {
-    r.get("/api/v1/runs/{id}/logs", this::logs);
+  void routes(ApiRoutes r) {
+    r.get("/api/v1/runs/{id}/logs", Role.READ, this::logs);
     for (String stream : new String[] {"/api/v1/runs/{id}/events", "/api/v1/runs/{id}/metric-events"}) {
       // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
       r.before(stream, ctx -> {
@@ -41,9 +41,9 @@ final class LogsApi {
         }
       });
     }
-    r.sse("/api/v1/runs/{id}/events", this::events);
-    r.sse("/api/v1/runs/{id}/metric-events", client -> metrics.follow(client, runs.run(client.ctx()),
-        MetricStreams.cursor(client.ctx().header("Last-Event-ID"))));
+    r.sse("/api/v1/runs/{id}/events", Role.READ, this::events);
+    r.sse("/api/v1/runs/{id}/metric-events", Role.READ, client -> metrics.follow(client, runs.run(client.ctx()),
+        MetricStreams.cursor(client.ctx().header("Last-Event-ID")), Auth.caller(client.ctx())));
   }
 
   private void logs(Context ctx) throws IOException {
@@ -76,9 +76,9 @@ final class LogsApi {
       } catch (NumberFormatException e) {
         offset = 0; // not one of ours: start over rather than guess
       }
-      streams.follow(client, run, Math.max(0, offset), offset > 0 || "0".equals(last.strip()));
+      streams.follow(client, run, Math.max(0, offset), offset > 0 || "0".equals(last.strip()), Auth.caller(ctx));
     } else {
-      streams.follow(client, run, RunsApi.longParam(ctx, "offset", 0), false);
+      streams.follow(client, run, RunsApi.longParam(ctx, "offset", 0), false, Auth.caller(ctx));
     }
   }
 }

@@ -43,21 +43,26 @@ final class MetricStreams implements AutoCloseable {
   private final RunStore store;
   private final LabrunPaths paths;
   private final Function<Object, String> json;
+  private final Auth auth;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> LogStreams.daemon(r, "labrun-metrics-ticker"));
   private final ExecutorService senders = Executors.newFixedThreadPool(2, r -> LogStreams.daemon(r, "labrun-metrics-sender"));
 
-  MetricStreams(RunStore store, LabrunPaths paths, Function<Object, String> json) {
+  MetricStreams(RunStore store, LabrunPaths paths, Function<Object, String> json, Auth auth) {
+    this.auth = auth;
     this.store = store;
     this.paths = paths;
     this.json = json;
     ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
   }
 
-  /** Follows {@code run}'s metrics for {@code client} from {@code cursor} (a previous event's id; empty for the start). */
-  void follow(SseClient client, Run run, Map<String, Long> cursor) {
+  /**
+   * Follows {@code run}'s metrics for {@code client} from {@code cursor} (a previous event's id;
+   * empty for the start), until the caller's token is revoked.
+   */
+  void follow(SseClient client, Run run, Map<String, Long> cursor, Auth.Caller caller) {
     client.keepAlive();
-    Follower f = new Follower(client, run, paths.runState(run.id()).resolve(MetricsParser.DIR_NAME), cursor);
+    Follower f = new Follower(client, run, paths.runState(run.id()).resolve(MetricsParser.DIR_NAME), cursor, caller);
     followers.add(f);
     client.onClose(() -> {
       f.closed = true;
@@ -93,7 +98,13 @@ final class MetricStreams implements AutoCloseable {
   }
 
   private void tick() {
-    followers.forEach(this::send);
+    for (Follower f : followers) {
+      if (auth.stillValid(f.caller)) {
+        send(f);
+      } else {
+        close(f); // its token was revoked
+      }
+    }
   }
 
   private void send(Follower f) {
@@ -173,6 +184,7 @@ final class MetricStreams implements AutoCloseable {
   /** One client following one run's metrics; touched by one sender at a time (busy). */
   private static final class Follower {
     final SseClient client;
+    final Auth.Caller caller;
     final Path dir;
     final AtomicBoolean busy = new AtomicBoolean();
     volatile boolean closed;
@@ -181,8 +193,9 @@ final class MetricStreams implements AutoCloseable {
     long statusReadMs;
     long lastSendMs = System.currentTimeMillis();
 
-    Follower(SseClient client, Run run, Path dir, Map<String, Long> cursor) {
+    Follower(SseClient client, Run run, Path dir, Map<String, Long> cursor, Auth.Caller caller) {
       this.client = client;
+      this.caller = caller;
       this.run = run;
       this.dir = dir;
       this.cursor = cursor;

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunQueue implements AutoCloseable {
   /** Attribute that marks a run as this queue's; its value names who submitted it. */
-  static final String QUEUED_BY = "queued_by";
+  static final String QUEUED_BY = Run.SUBMITTED_BY;
 
   private final ServerSetup s;
   private final int perTarget;

@@ -2,8 +2,8 @@ package io.labrun.server;
 
 import static io.labrun.server.Views.fields;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.LabrunException;
@@ -15,7 +15,7 @@ import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.SecretNames;
+import io.labrun.core.run.Redaction;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,17 +41,17 @@ final class RunsApi {
     this.unused = unused;
   }
 
-  void routes(RoutesConfig r) {
-    r.get("/api/v1/runs", this::list);
-    r.get("/api/v1/runs/{id}", ctx -> ctx.json(Views.info(run(ctx), s.store(), s.clock().instant())));
-    r.get("/api/v1/runs/{id}/params", ctx -> ctx.json(SecretNames.redact(s.store().params(run(ctx).id()))));
-    r.get("/api/v1/runs/{id}/tags", ctx -> ctx.json(SecretNames.redact(s.store().tags(run(ctx).id()))));
-    r.get("/api/v1/runs/{id}/metrics", ctx -> ctx.json(Map.of("metrics", Views.metrics(s.store().metricSummaries(run(ctx).id())))));
-    r.get("/api/v1/runs/{id}/metrics/{name}", this::metric);
-    r.get("/api/v1/experiments", ctx -> ctx.json(Map.of("experiments", s.browser().experiments().stream()
+  void routes(ApiRoutes r) {
+    r.get("/api/v1/runs", Role.READ, this::list);
+    r.get("/api/v1/runs/{id}", Role.READ, ctx -> ctx.json(Views.info(run(ctx), s.store(), s.clock().instant())));
+    r.get("/api/v1/runs/{id}/params", Role.READ, ctx -> ctx.json(Redaction.named(s.store().params(run(ctx).id()))));
+    r.get("/api/v1/runs/{id}/tags", Role.READ, ctx -> ctx.json(Redaction.named(s.store().tags(run(ctx).id()))));
+    r.get("/api/v1/runs/{id}/metrics", Role.READ, ctx -> ctx.json(Map.of("metrics", Views.metrics(s.store().metricSummaries(run(ctx).id())))));
+    r.get("/api/v1/runs/{id}/metrics/{name}", Role.READ, this::metric);
+    r.get("/api/v1/experiments", Role.READ, ctx -> ctx.json(Map.of("experiments", s.browser().experiments().stream()
         .map(e -> fields("name", e.name(), "runs", e.runs(), "last_run_utc", Views.text(e.lastRun()))).toList())));
-    r.get("/api/v1/targets", this::targets);
-    r.delete("/api/v1/runs/{id}", this::delete);
+    r.get("/api/v1/targets", Role.READ, this::targets);
+    r.delete("/api/v1/runs/{id}", Role.ADMIN, this::delete);
   }
 
   /** {@code history delete}: a finished run leaves the history, with its state folder (its log). */

@@ -1,7 +1,7 @@
 package io.labrun.server;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
@@ -38,9 +38,11 @@ final class SubmitApi {
   private final Workspaces workspaces;
   private final RunsApi runs;
   private final UnusedObjects unused;
+  private final Auth auth;
 
-  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs, UnusedObjects unused) {
+  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs, UnusedObjects unused, Auth auth) {
     this.unused = unused;
+    this.auth = auth;
     this.s = setup;
     this.config = config;
     this.queue = queue;
@@ -48,12 +50,12 @@ final class SubmitApi {
     this.runs = runs;
   }
 
-  void routes(RoutesConfig r) {
+  void routes(ApiRoutes r) {
     // Garbage collection waits while a submission names, uploads or records objects.
-    r.post("/api/v1/objects/missing", ctx -> unused.using(() -> missing(ctx)));
-    r.put("/api/v1/objects/{sha256}", ctx -> unused.using(() -> upload(ctx)));
-    r.post("/api/v1/runs", ctx -> unused.using(() -> submit(ctx)));
-    r.post("/api/v1/runs/{id}/cancel", this::cancel);
+    r.post("/api/v1/objects/missing", Role.SUBMIT, ctx -> unused.using(() -> missing(ctx)));
+    r.put("/api/v1/objects/{sha256}", Role.SUBMIT, ctx -> unused.using(() -> upload(ctx)));
+    r.post("/api/v1/runs", Role.SUBMIT, ctx -> unused.using(() -> submit(ctx)));
+    r.post("/api/v1/runs/{id}/cancel", Role.SUBMIT, this::cancel);
   }
 
   private void missing(Context ctx) {
@@ -106,7 +108,11 @@ final class SubmitApi {
       try (InputStream in = ctx.bodyInputStream(); OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
         byte[] buf = new byte[64 * 1024];
         int n;
+        Auth.Caller caller = Auth.caller(ctx);
         while ((n = in.read(buf)) > 0) {
+          if (!auth.stillValid(caller)) {
+            throw new ApiError(401, "the token was revoked during the upload");
+          }
           total += n;
           if (total > config.maxObjectBytes()) {
             throw new ApiError(413, "the file is larger than this server takes (" + config.maxObjectBytes() + " bytes per file)");
@@ -153,7 +159,7 @@ final class SubmitApi {
       ProjectConfigs configs = s.configs().apply(project);
       refuseWithoutLogin(configs, request.runConfiguration());
       Submitter submitter = s.pipeline().submitter(configs, RunEvents.NONE);
-      String user = ctx.attribute(Auth.USER);
+      String user = Auth.caller(ctx).name();
       Run run = queue.submit(submitter, request, snapshot, user);
       ctx.status(202).json(Views.row(run, s.clock().instant()));
     }
@@ -179,7 +185,9 @@ final class SubmitApi {
     if (queue == null) {
       throw new ApiError(503, "this server shows history only; it cannot cancel runs");
     }
-    Run run = queue.cancel(runs.run(ctx));
+    Run found = runs.run(ctx);
+    Auth.requireOwnerOrAdmin(ctx, found, "cancel it");
+    Run run = queue.cancel(found);
     ctx.status(202).json(Views.status(run, s.clock().instant()));
   }
 

@@ -4,8 +4,9 @@ import io.labrun.core.history.Artifact;
 import io.labrun.core.history.MetricSeries;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
+import io.labrun.core.history.ShownRun;
 import io.labrun.core.run.Run;
-import io.labrun.core.run.SecretNames;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.tracking.LogRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,12 +21,13 @@ import java.util.Objects;
 /**
  * How runs look in the API: the field names of the CLI's JSON output ({@code run_id}, {@code
  * status}, {@code script_name}, {@code created_utc}...). A run's target attributes (process ids,
- * paths on the server) are never shown, and values under secret-looking names are {@code ***}.
+ * paths on the server) are never shown, and what {@link Redaction} hides is {@code ***}.
  */
 final class Views {
   private Views() {}
 
-  static Map<String, Object> row(Run r, Instant now) {
+  static Map<String, Object> row(Run run, Instant now) {
+    Run r = Redaction.run(run);
     return fields(
         "run_id", r.id(),
         "experiment", r.experiment(),
@@ -43,12 +45,14 @@ final class Views {
         "sweep_id", r.sweepId());
   }
 
-  static Map<String, Object> info(Run r, RunStore store, Instant now) {
+  static Map<String, Object> info(Run run, RunStore store, Instant now) {
+    ShownRun shown = ShownRun.of(run, store);
+    Run r = shown.run();
     Map<String, Object> m = row(r, now);
     m.putAll(fields(
         "name", r.experiment(),
         "user_id", r.user(),
-        "submitted_by", r.attributes().get(RunQueue.QUEUED_BY),
+        "submitted_by", r.submittedBy(),
         "host", r.host(),
         "status_detail", r.statusDetail(),
         "target_type", r.targetType(),
@@ -56,9 +60,9 @@ final class Views {
         "git_dirty", r.gitDirty(),
         "snapshot_id", r.snapshotId(),
         "attempt", r.attempt(),
-        "environment_variables", SecretNames.redact(r.environment()),
-        "params", SecretNames.redact(store.params(r.id())),
-        "tags", SecretNames.redact(store.tags(r.id()))));
+        "environment_variables", r.environment(),
+        "params", shown.params(),
+        "tags", shown.tags()));
     m.put("metrics", metrics(store.metricSummaries(r.id())));
     m.put("attachments", artifacts(store.artifacts(r.id())));
     return m;

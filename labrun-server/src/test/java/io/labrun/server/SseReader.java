@@ -36,6 +36,15 @@ final class SseReader implements AutoCloseable {
     return response.statusCode();
   }
 
+  java.net.http.HttpHeaders headers() {
+    return response.headers();
+  }
+
+  /** The next event if one came, else null, without waiting. */
+  Event poll() {
+    return events.poll();
+  }
+
   String contentType() {
     return response.headers().firstValue("Content-Type").orElse("");
   }

@@ -49,7 +49,7 @@ class StreamedDownloadIT {
     String sha;
     try (SqlRunStore store = SqlRunStore.open(url)) {
       sha = new FileObjectStore(home.resolve("data/objects")).put(big);
-      store.tokens().add("t", ApiTokenText.sha256(token), Instant.now());
+      store.tokens().add("t", ApiTokenText.sha256(token), Instant.now(), io.labrun.core.history.ApiTokens.Role.ADMIN);
       store.create(Fixtures.run("iris_big", 0, "local", "train.py", RunStatus.COMPLETED));
       store.addArtifacts("iris_big", List.of(new Artifact("outputs/big.bin", SIZE, sha)));
     }

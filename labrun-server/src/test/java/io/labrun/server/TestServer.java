@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import io.labrun.format.AmlProjectConfigs;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 
-/** A labrun server on a free loopback port over a history at {@code storeUrl}, with one token. */
+/** A labrun server on a free loopback port over a history at {@code storeUrl}, with one admin token. */
 final class TestServer implements AutoCloseable {
   final LabrunPaths paths;
   final SqlRunStore store;
@@ -28,7 +29,7 @@ final class TestServer implements AutoCloseable {
     this.store = SqlRunStore.open(storeUrl);
     this.objects = new FileObjectStore(paths.objects());
     this.token = ApiTokenText.generate();
-    store.tokens().add("tester-" + java.util.UUID.randomUUID(), ApiTokenText.sha256(token), Instant.now());
+    store.tokens().add("tester-" + java.util.UUID.randomUUID(), ApiTokenText.sha256(token), Instant.now(), Role.ADMIN);
     ServerSetup setup = new ServerSetup(store, store, store.tokens(), objects, paths, project, AmlProjectConfigs::new,
         pipeline.apply(this), Clock.systemUTC());
     this.server = LabrunServer.start(config.withPort(0), setup);
@@ -48,6 +49,13 @@ final class TestServer implements AutoCloseable {
 
   TestServer(Path home, String storeUrl) {
     this(home, storeUrl, null, (ServerSetup.Pipeline) null, ServerConfig.defaults());
+  }
+
+  /** A client with a new token of that name and role. */
+  Http as(String name, Role role) {
+    String t = ApiTokenText.generate();
+    store.tokens().add(name, ApiTokenText.sha256(t), Instant.now(), role);
+    return http.withToken(t);
   }
 
   Http anonymous() {

@@ -1,8 +1,11 @@
 package io.labrun.store;
 
 import io.labrun.core.history.ApiTokens;
+import io.labrun.core.history.ApiTokens.Role;
+import io.labrun.core.history.ApiTokens.Token;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +18,17 @@ final class SqlApiTokens implements ApiTokens {
 
   SqlApiTokens(Database db) {
     this.db = db;
-    this.insertIfNew = "INSERT INTO api_tokens (name, sha256, created_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    this.insertIfNew = "INSERT INTO api_tokens (name, sha256, created_ms, role) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
   }
 
   @Override
-  public boolean add(String name, String sha256, Instant created) {
+  public boolean add(String name, String sha256, Instant created, Role role) {
     return db.run("record API token " + name, c -> {
       try (PreparedStatement ps = c.prepareStatement(insertIfNew)) {
         ps.setString(1, name);
         ps.setString(2, sha256);
         ps.setLong(3, created.toEpochMilli());
+        ps.setString(4, role.configName());
         return ps.executeUpdate() == 1;
       }
     });
@@ -41,12 +45,12 @@ final class SqlApiTokens implements ApiTokens {
   }
 
   @Override
-  public Optional<String> nameOf(String sha256) {
+  public Optional<Token> find(String sha256) {
     return db.run("check an API token", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM api_tokens WHERE sha256 = ?")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, created_ms, role FROM api_tokens WHERE sha256 = ?")) {
         ps.setString(1, sha256);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+          return rs.next() ? Optional.of(token(rs)) : Optional.empty();
         }
       }
     });
@@ -56,13 +60,18 @@ final class SqlApiTokens implements ApiTokens {
   public List<Token> list() {
     return db.run("list API tokens", c -> {
       List<Token> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, created_ms FROM api_tokens ORDER BY name");
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, created_ms, role FROM api_tokens ORDER BY name");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Token(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
+          out.add(token(rs));
         }
       }
       return out;
     });
+  }
+
+  /** A row of name, created_ms, role; a role this labrun does not know gives the least: read. */
+  private static Token token(ResultSet rs) throws SQLException {
+    return new Token(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), Role.parse(rs.getString(3)).orElse(Role.READ));
   }
 }

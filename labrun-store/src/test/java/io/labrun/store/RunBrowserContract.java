@@ -5,10 +5,12 @@ import static io.labrun.store.TestRuns.finished;
 import static io.labrun.store.TestRuns.point;
 import static io.labrun.store.TestRuns.queued;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ApiTokens;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.MetricSeries;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunTableQuery;
@@ -54,17 +56,18 @@ abstract class RunBrowserContract {
   }
 
   @Test
-  void tokensAreKeptByHashAndRevokedByName() {
+  void tokensAreKeptByHashWithTheirRoleAndRevokedByName() {
     ApiTokens tokens = store.tokens();
-    assertThat(tokens.add("ci", "a".repeat(64), T0)).isTrue();
-    assertThat(tokens.add("ci", "b".repeat(64), T0)).isFalse();
-    assertThat(tokens.add("alice", "c".repeat(64), T0)).isTrue();
-    assertThat(tokens.nameOf("a".repeat(64))).contains("ci");
-    assertThat(tokens.nameOf("b".repeat(64))).isEmpty();
-    assertThat(tokens.list()).extracting(ApiTokens.Token::name).containsExactly("alice", "ci");
+    assertThat(tokens.add("ci", "a".repeat(64), T0, Role.READ)).isTrue();
+    assertThat(tokens.add("ci", "b".repeat(64), T0, Role.ADMIN)).isFalse();
+    assertThat(tokens.add("alice", "c".repeat(64), T0, Role.SUBMIT)).isTrue();
+    assertThat(tokens.find("a".repeat(64))).contains(new ApiTokens.Token("ci", T0, Role.READ));
+    assertThat(tokens.find("b".repeat(64))).isEmpty();
+    assertThat(tokens.list()).extracting(ApiTokens.Token::name, ApiTokens.Token::role)
+        .containsExactly(tuple("alice", Role.SUBMIT), tuple("ci", Role.READ));
     assertThat(tokens.revoke("ci")).isTrue();
     assertThat(tokens.revoke("ci")).isFalse();
-    assertThat(tokens.nameOf("a".repeat(64))).isEmpty();
+    assertThat(tokens.find("a".repeat(64))).isEmpty();
   }
 
   @Test
@@ -207,6 +210,22 @@ abstract class RunBrowserContract {
     store.create(TestRuns.with(queued("b1", 5), "mnist", "local", "local", "t.py", null));
     store.create(queued("a2", 3));
     assertThat(store.experiments()).extracting(e -> e.name() + ":" + e.runs()).containsExactly("mnist:1", "iris:2");
+  }
+
+  @Test
+  void tokensMadeBeforeRolesBecomeAdminSoNobodyIsLockedOut() throws Exception {
+    String url = newDatabaseUrl();
+    SqlRunStore.open(url).close();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE api_tokens DROP COLUMN role");
+      s.execute("DELETE FROM schema_version WHERE version > 3");
+      s.execute("INSERT INTO api_tokens (name, sha256, created_ms) VALUES ('old-ci', '" + "d".repeat(64) + "', 0)");
+    }
+    try (SqlRunStore upgraded = SqlRunStore.open(url)) {
+      assertThat(upgraded.tokens().find("d".repeat(64))).map(ApiTokens.Token::role).contains(Role.ADMIN);
+      assertThat(upgraded.tokens().add("new", "e".repeat(64), T0, Role.READ)).isTrue();
+      assertThat(upgraded.tokens().find("e".repeat(64))).map(ApiTokens.Token::role).contains(Role.READ);
+    }
   }
 
   @Test

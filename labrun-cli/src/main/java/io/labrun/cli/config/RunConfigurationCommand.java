@@ -11,7 +11,7 @@ import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.run.SecretNames;
+import io.labrun.core.run.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,7 +152,7 @@ public final class RunConfigurationCommand {
           "target", c.target(),
           "framework", c.frameworkOrDefault().configName(),
           "argument_vector", c.arguments(),
-          "environment_variables", new LinkedHashMap<>(SecretNames.redact(c.environment())),
+          "environment_variables", new LinkedHashMap<>(Redaction.named(c.environment())),
           "conda_dependencies_file", c.condaFile(),
           "spark_dependencies_file", c.sparkFile(),
           "prepare_environment", c.prepares(),

@@ -44,7 +44,8 @@ public final class RemoteFiles {
       for (JsonNode f : files) {
         String path = f.get("path").asString();
         Path target = HistoryCommand.Download.inside(dir, path, runId);
-        client.download(ServerClient.runPath(runId, "snapshot", path), target, f.get("sha256").asString());
+        // The stored bytes, not the redacted view of aml_config/: the server gives them to the run's submitter or an admin.
+        client.download(ServerClient.runPath(runId, "snapshot", path) + "?original=true", target, f.get("sha256").asString());
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.path("executable").asBoolean() ? "rwxr-xr-x" : "rw-r--r--"));
       }
     } catch (IOException e) {

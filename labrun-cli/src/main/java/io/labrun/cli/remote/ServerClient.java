@@ -176,6 +176,7 @@ final class ServerClient {
     return switch (status) {
       case 401 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " refused the token (" + message
           + "); log in again with 'labrun login --server " + remote.url() + "'");
+      case 403 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " does not let this token do that: " + message);
       case 404 -> LabrunException.notFound(message);
       case 400, 409, 413 -> LabrunException.badInput(message);
       default -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " answered " + status + ": " + message);

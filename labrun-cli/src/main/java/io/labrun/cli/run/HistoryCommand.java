@@ -8,6 +8,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.history.ShownRun;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
@@ -305,11 +306,12 @@ public final class HistoryCommand {
       Instant now = Instant.now();
       List<CompareTable.Column> columns = new ArrayList<>();
       for (String id : runIds) {
-        Run r = RunLookup.find(ctx, id);
+        ShownRun shown = ShownRun.of(RunLookup.find(ctx, id), store);
+        Run r = shown.run();
         Map<String, String> metrics = new LinkedHashMap<>();
         store.metricSummaries(r.id()).forEach((name, m) -> metrics.put(name, m.last().text()));
         columns.add(new CompareTable.Column(r.id(), r.status().display(), r.script(), r.arguments(), r.target(),
-            Runs.duration(r.duration(now)), store.params(r.id()), metrics));
+            Runs.duration(r.duration(now)), shown.params(), metrics));
       }
       CompareTable.print(ctx, output, columns);
     }

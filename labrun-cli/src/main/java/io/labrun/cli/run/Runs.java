@@ -4,6 +4,8 @@ import static io.labrun.cli.output.Output.fields;
 
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.history.ShownRun;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** How runs look in command output: the original's field names, in snake_case. */
+/** How runs look in command output: the original's field names, in snake_case, redacted as {@link ShownRun} says. */
 final class Runs {
   private Runs() {}
 
-  static Map<String, Object> row(Run r, Instant now) {
+  static Map<String, Object> row(Run run, Instant now) {
+    Run r = Redaction.run(run);
     return fields(
         "run_id", r.id(),
         "status", r.status().display(),
@@ -26,11 +29,14 @@ final class Runs {
         "duration", duration(r.duration(now)));
   }
 
-  static Map<String, Object> info(Run r, RunStore store, Instant now) {
+  static Map<String, Object> info(Run run, RunStore store, Instant now) {
+    ShownRun shown = ShownRun.of(run, store);
+    Run r = shown.run();
     Map<String, Object> m = fields(
         "run_id", r.id(),
         "name", r.experiment(),
         "user_id", r.user(),
+        "submitted_by", r.submittedBy(),
         "host", r.host(),
         "status", r.status().display(),
         "status_detail", r.statusDetail(),
@@ -51,8 +57,8 @@ final class Runs {
         "attempt", r.attempt(),
         "retry_of", r.attributes().get(io.labrun.core.submit.SubmitRequest.RETRY_OF),
         "environment_variables", new LinkedHashMap<>(r.environment()),
-        "params", new LinkedHashMap<>(store.params(r.id())),
-        "tags", new LinkedHashMap<>(store.tags(r.id())),
+        "params", new LinkedHashMap<>(shown.params()),
+        "tags", new LinkedHashMap<>(shown.tags()),
         "attributes", new LinkedHashMap<>(r.attributes()));
     Map<String, Object> metrics = new LinkedHashMap<>();
     store.metricSummaries(r.id()).forEach((name, s) -> metrics.put(name, fields(

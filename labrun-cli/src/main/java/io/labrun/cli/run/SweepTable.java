@@ -2,6 +2,7 @@ package io.labrun.cli.run;
 
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.sweep.Goal;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class SweepTable {
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < latest.size(); i++) {
       Run r = latest.get(i);
-      Map<String, String> p = store.params(r.id());
+      Map<String, String> p = Redaction.named(store.params(r.id()));
       Map<String, MetricSummary> m = store.metricSummaries(r.id());
       paramNames.addAll(p.keySet());
       m.forEach((name, s) -> {

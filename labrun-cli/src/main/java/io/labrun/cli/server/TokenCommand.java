@@ -5,6 +5,7 @@ import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ApiTokens;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.server.ApiTokenText;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class, TokenCommand.ListTokens.class})
 public final class TokenCommand {
 
-  /** {@code server token create --name N}. */
+  /** {@code server token create --name N [--role read|submit|admin]}. */
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token and print it, once: it cannot be shown again.")
   public static final class Create implements Runnable {
     private final CliContext ctx;
@@ -30,6 +31,10 @@ public final class TokenCommand {
 
     @Option(names = {"-n", "--name"}, required = true, description = "Who or what the token is for (alice, ci...).")
     String name;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "read (history, logs, downloads), submit (also submit runs and cancel its own;"
+        + " the default) or admin (everything).")
+    String role;
 
     public Create(CliContext ctx) {
       this.ctx = ctx;
@@ -40,13 +45,15 @@ public final class TokenCommand {
       if (!ApiTokenText.validName(name)) {
         throw LabrunException.badInput("token name '" + name + "' must be 1-64 letters, digits, '.', '_', '@' or '-'");
       }
+      Role granted = role == null ? Role.DEFAULT : Role.parse(role).orElseThrow(() ->
+          LabrunException.badInput("role '" + role + "' is not one of read, submit, admin"));
       String token = ApiTokenText.generate();
-      if (!store.open(ctx).tokens().add(name, ApiTokenText.sha256(token), Instant.now())) {
+      if (!store.open(ctx).tokens().add(name, ApiTokenText.sha256(token), Instant.now(), granted)) {
         throw LabrunException.badInput("a token named '" + name + "' exists already; revoke it first or choose another name");
       }
       ctx.out().println(token);
       ctx.out().flush();
-      ctx.err().println("labrun: token '" + name + "' created; it is shown only now. Use it with: labrun login --server URL (reads it from stdin)");
+      ctx.err().println("labrun: token '" + name + "' (role " + granted.configName() + ") created; it is shown only now. Use it with: labrun login --server URL (reads it from stdin)");
       ctx.err().flush();
     }
   }
@@ -88,8 +95,9 @@ public final class TokenCommand {
     @Override
     public void run() {
       List<ApiTokens.Token> tokens = store.open(ctx).tokens().list();
-      List<Map<String, Object>> rows = tokens.stream().map(t -> Output.fields("name", t.name(), "created_utc", t.created().toString())).toList();
-      new Output(ctx.out(), output).rows(rows, List.of("name", "created_utc"));
+      List<Map<String, Object>> rows = tokens.stream().map(t -> Output.fields("name", t.name(), "role", t.role().configName(),
+          "created_utc", t.created().toString())).toList();
+      new Output(ctx.out(), output).rows(rows, List.of("name", "role", "created_utc"));
     }
   }
 }

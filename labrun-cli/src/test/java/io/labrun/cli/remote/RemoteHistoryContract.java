@@ -50,7 +50,7 @@ abstract class RemoteHistoryContract {
     String store = storeUrl();
     Cli serverSide = withStoreCredentials(new Cli(tmp.resolve("server-host")));
     Files.createDirectories(tmp.resolve("server-host"));
-    String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--store", store).out().strip();
+    String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--role", "admin", "--store", store).out().strip();
     Path gates = Files.createDirectories(tmp.resolve("gates"));
     try (RunningServer server = new RunningServer(serverSide, tmp, "--store", store)) {
       Cli client = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", token);

@@ -37,12 +37,20 @@ public record Run(
     int attempt,
     Map<String, String> attributes) {
 
+  /** Attribute of a run submitted through a team server: the name of the API token that submitted it. */
+  public static final String SUBMITTED_BY = "queued_by";
+
   public Run {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
     arguments = arguments == null ? List.of() : List.copyOf(arguments);
     environment = environment == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  }
+
+  /** The name of the API token that submitted the run through a team server; null for a run submitted on its machine. */
+  public String submittedBy() {
+    return attributes.get(SUBMITTED_BY);
   }
 
   /** Wall-clock duration, up to now for a run still going; null before it started. */

@@ -1,12 +1,13 @@
 package io.labrun.core.run;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Which environment variable names look like they hold secrets; their values are recorded and
- * shown as {@value #REDACTED}, never as given.
+ * Which names (environment variables, params, tags, options, configuration keys) look like they
+ * hold secrets: any name containing, in any case, {@code pass} ({@code passwd}, {@code password}),
+ * {@code secret}, {@code token}, {@code apikey}/{@code api_key}, {@code privatekey}/{@code
+ * private_key}, {@code credential}, {@code auth}, {@code session}, {@code cookie} or {@code
+ * signature}. {@link Redaction} shows their values as {@value #REDACTED}, never as given.
  */
 public final class SecretNames {
   public static final String REDACTED = "***";
@@ -16,11 +17,5 @@ public final class SecretNames {
 
   public static boolean looksSecret(String name) {
     return SECRET.matcher(name).matches();
-  }
-
-  public static Map<String, String> redact(Map<String, String> env) {
-    Map<String, String> out = new LinkedHashMap<>();
-    env.forEach((k, v) -> out.put(k, looksSecret(k) ? REDACTED : v));
-    return out;
   }
 }

@@ -12,7 +12,7 @@ import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunIds;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.SecretNames;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.snapshot.WorkFolders;
@@ -207,7 +207,7 @@ public final class Submitter {
       attributes.put("timeout", Durations.format(timeout));
     }
     Run run = new Run(runId, r.project().name(), r.configuration().name(), r.target().name(), r.target().type().configName(),
-        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), SecretNames.redact(r.configuration().environment()), user, host,
+        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), Redaction.named(r.configuration().environment()), user, host,
         source.git().commit(), source.git().dirty(), source.snapshot().id(), created, null, null, RunStatus.QUEUED, null, null,
         request.sweepId(), request.attempt(), attributes);
     store.create(run);

@@ -46,7 +46,7 @@ public final class ServerSpeedBenchmark {
     String url = args.length > 2 && !args[2].equals("sqlite") ? args[2] : "jdbc:sqlite:" + home.resolve("data/labrun.db");
     String token = ApiTokenText.generate();
     try (SqlRunStore store = SqlRunStore.open(url)) {
-      store.tokens().add("bench-" + System.nanoTime(), ApiTokenText.sha256(token), Instant.now());
+      store.tokens().add("bench-" + System.nanoTime(), ApiTokenText.sha256(token), Instant.now(), io.labrun.core.history.ApiTokens.Role.ADMIN);
       if (store.find("big_run").isEmpty()) {
         long t = System.nanoTime();
         fill(store, runs);
