@@ -33,6 +33,7 @@ import io.labrun.target.docker.DockerCleaner;
 import io.labrun.target.docker.DockerEngine;
 import io.labrun.target.docker.DockerRuntime;
 import io.labrun.target.docker.DockerTarget;
+import io.labrun.target.docker.Owner;
 import io.labrun.target.local.LocalRuntime;
 import io.labrun.target.local.LocalTarget;
 import io.labrun.target.spark.ClusterTarget;
@@ -237,13 +238,18 @@ public final class Wiring implements AutoCloseable {
   public DockerRuntime dockerRuntime() {
     if (dockerRuntime == null) {
       dockerRuntime = new DockerRuntime(new DockerEngine(ctx.env()), python().pythonPath(), dataDir().resolve("envs"), ctx.paths().shared(),
-          ctx.env(), logLimit(), 10, ctx.resident().isPresent());
+          ctx.env(), logLimit(), 10, ctx.resident().isPresent(), owner());
     }
     return dockerRuntime;
   }
 
   public DockerCleaner dockerCleaner() {
-    return new DockerCleaner(dockerRuntime().engine());
+    return new DockerCleaner(dockerRuntime().engine(), owner());
+  }
+
+  /** This user and this labrun home, as labels on what labrun makes on a Docker engine. */
+  private Owner owner() {
+    return new Owner(System.getProperty("user.name"), dataDir().toAbsolutePath().toString());
   }
 
   /** The cached venvs of local targets ({@code PrepareEnvironment: true}). */

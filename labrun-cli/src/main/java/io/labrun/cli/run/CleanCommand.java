@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     name = "clean",
     mixinStandardHelpOptions = true,
     description = {
-      "Remove what labrun built or left on this machine: its Docker environment images and stopped run containers",
-      "(found by their labrun labels only; images in use are kept), the working folders of runs that are over,",
+      "Remove what your labrun built or left on this machine: the Docker environment images and stopped run containers",
+      "it made (found by their labels: labrun's, your user's and this labrun home's; images in use are kept), the working",
+      "folders of runs that are over,",
       "the cached venvs of local targets, and on the SSH hosts of this project's remote and remotedocker targets",
       "labrun's object cache, finished run folders and Docker images. Reports the space freed."
     })
@@ -37,6 +38,9 @@ public final class CleanCommand implements Callable<Integer> {
 
   @Option(names = "--no-docker", description = "Leave the Docker engine alone.")
   boolean noDocker;
+
+  @Option(names = "--all", description = "On the Docker engine, remove what labrun made for every user and labrun home (for an administrator of a shared engine).")
+  boolean all;
 
   public CleanCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -49,7 +53,7 @@ public final class CleanCommand implements Callable<Integer> {
     CleanReport report = CleanReport.empty();
     if (!noDocker) {
       try {
-        report = report.plus(ctx.wiring().dockerCleaner().clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true)));
+        report = report.plus(ctx.wiring().dockerCleaner().clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true), all));
       } catch (LabrunException e) {
         if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
           throw e;

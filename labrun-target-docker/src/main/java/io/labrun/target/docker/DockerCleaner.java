@@ -13,22 +13,30 @@ import java.util.function.Predicate;
 
 /**
  * Removes what labrun left on a Docker engine, found by label only (never by name): stopped
- * containers of runs that are over, and environment images no container uses. Space freed is
- * the size of each image less its base image's, the layers labrun added.
+ * containers of runs that are over, and environment images no container uses. Only what this
+ * user's labrun home made (its {@link Owner} labels) is touched, or everything labrun made on the
+ * engine, by every user, when an administrator asks for all. Space freed is the size of each image
+ * less its base image's, the layers labrun added.
  */
 public final class DockerCleaner {
   private final DockerEngine engine;
+  private final Owner owner;
 
-  public DockerCleaner(DockerEngine engine) {
+  public DockerCleaner(DockerEngine engine, Owner owner) {
     this.engine = engine;
+    this.owner = owner;
   }
 
-  /** {@code runIsOver} says whether a container's run may lose its container (its end is recorded). */
-  public CleanReport clean(Predicate<String> runIsOver) {
+  /**
+   * {@code runIsOver} says whether a container's run may lose its container (its end is recorded);
+   * {@code everyOwner} widens the clean to what any user's labrun made.
+   */
+  public CleanReport clean(Predicate<String> runIsOver, boolean everyOwner) {
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
+    Map<String, String> filter = everyOwner ? Map.of(EnvironmentImages.LABEL_MANAGED, "true") : owner.labels();
     List<Container> containers = engine.call("listing labrun's containers", () -> engine.client().listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(EnvironmentImages.LABEL_MANAGED, "true")).exec());
+        .withLabelFilter(filter).exec());
     for (Container c : containers) {
       String run = c.getLabels() == null ? null : c.getLabels().get(DockerTarget.LABEL_RUN);
       if ("running".equals(c.getState()) || run != null && !runIsOver.test(run)) {
@@ -38,7 +46,7 @@ public final class DockerCleaner {
       removed.add("container " + name(c) + (run == null ? "" : " of run " + run));
     }
     List<Image> images = engine.call("listing labrun's images", () -> engine.client().listImagesCmd()
-        .withLabelFilter(Map.of(EnvironmentImages.LABEL_MANAGED, "true")).exec());
+        .withLabelFilter(filter).exec());
     Map<String, Long> baseSizes = new HashMap<>();
     long freed = 0;
     for (Image image : images) {

@@ -15,10 +15,11 @@ import java.util.concurrent.Executors;
  * @param env labrun's environment: {@code PIP_*} options, {@code LABRUN_DOCKER_NETWORK}, {@code HOME}
  * @param tidyInBackground remove a recorded run's container and working folder after the command
  *     has answered (in a resident labrun, which outlives the command), not before
+ * @param owner the user and labrun home that label every image and container made here
  */
 public record DockerRuntime(
     DockerEngine engine, Path pythonDir, Path environments, Path sharedRoot, Map<String, String> env, long logLimitBytes, int killGraceSeconds,
-    boolean tidyInBackground) {
+    boolean tidyInBackground, Owner owner) {
   private static final ExecutorService TIDYING = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "labrun-docker-tidying");
     t.setDaemon(true);

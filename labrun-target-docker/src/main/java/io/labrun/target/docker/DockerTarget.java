@@ -142,8 +142,7 @@ public final class DockerTarget implements ComputeTarget {
     if (spec.wantsGpu()) {
       host.withDeviceRequests(List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
     }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(EnvironmentImages.LABEL_MANAGED, "true");
+    Map<String, String> labels = new LinkedHashMap<>(runtime.owner().labels());
     labels.put(LABEL_RUN, plan.runId());
     labels.put("io.labrun.state", plan.stateDir().toString());
     return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -142,7 +143,8 @@ public final class EnvironmentImages {
     events.progress("building environment " + spec.id() + " on " + target.baseDockerImage() + " (log: " + log + ")");
     try {
       ImageBuild build = new ImageBuild(log, events);
-      Map<String, String> labels = Map.of(LABEL_MANAGED, "true", LABEL_ENV, spec.hash(), LABEL_BASE, target.baseDockerImage().trim(), LABEL_BASE_ID, baseId);
+      Map<String, String> labels = new LinkedHashMap<>(runtime.owner().labels());
+      labels.putAll(Map.of(LABEL_ENV, spec.hash(), LABEL_BASE, target.baseDockerImage().trim(), LABEL_BASE_ID, baseId));
       build.run(engine, context, tag, labels, runtime.network());
     } finally {
       try {
