@@ -74,6 +74,33 @@ class RemoteHostIT {
   }
 
   @Test
+  void aPinnedFingerprintIsCheckedEvenForAKnownHost() throws Exception {
+    assertThat(attach("gpu1", "--accept-new-host-key").code()).isZero();
+    Path known = tmp.resolve("labrun/config/known_hosts");
+    assertThat(Files.readString(known)).isEqualTo(SSHD.knownHostsLine());
+
+    Cli.Result wrong = attach("gpu2", "--host-key-fingerprint", "SHA256:WRONG");
+    oneLineError(wrong, "not the expected SHA256:WRONG");
+    assertThat(wrong.code()).isEqualTo(5);
+    assertThat(p.project.resolve("aml_config/gpu2.compute")).doesNotExist();
+
+    Files.writeString(p.project.resolve("aml_config/gpu1.compute"),
+        Files.readString(p.project.resolve("aml_config/gpu1.compute")).replace(SSHD.fingerprint(), "SHA256:WRONG"));
+    Cli.Result submit = p.submit("-c", "gpu1", "hello.py");
+    oneLineError(submit, "not the expected SHA256:WRONG");
+    assertThat(Files.readString(known)).isEqualTo(SSHD.knownHostsLine());
+  }
+
+  @Test
+  void aFailedAttachWritesNoHostKey() throws Exception {
+    Cli.Result wrong = p.cli.run(p.project, "not-" + SSHD.password() + "\n", "computetarget", "attach", "--name", "pw", "--type", "remote",
+        "--address", address, "--username", SSHD.passwordUser, "--password-stdin", "--accept-new-host-key");
+    oneLineError(wrong, "refused: wrong password");
+    assertThat(tmp.resolve("labrun/config/known_hosts")).doesNotExist();
+    assertThat(p.project.resolve("aml_config/pw.compute")).doesNotExist();
+  }
+
+  @Test
   void aChangedHostKeyIsRefusedWithHowToAcceptIt() throws Exception {
     assertThat(attach("gpu1", "--accept-new-host-key").code()).isZero();
     Path other = tmp.resolve("other");

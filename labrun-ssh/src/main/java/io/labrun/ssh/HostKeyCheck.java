@@ -9,9 +9,10 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
- * Judges the key one host shows while the connection is set up: known keys pass, a changed or
- * revoked key never does, and a new one passes only as {@link HostKeyPolicy} allows; an accepted
- * new key is recorded in labrun's known hosts. A refusal is kept as a message for the error.
+ * Judges the key one host shows while the connection is set up: a pinned fingerprint must match,
+ * known keys pass, a changed or revoked key never does, and a new one passes only as {@link
+ * HostKeyPolicy} allows; an accepted new key is recorded in labrun's known hosts (at once, or when
+ * the caller says so). A refusal is kept as a message for the error.
  */
 final class HostKeyCheck implements ServerKeyVerifier {
   private final SshSettings settings;
@@ -20,6 +21,7 @@ final class HostKeyCheck implements ServerKeyVerifier {
   private final KnownHosts known;
   private volatile PublicKey seen;
   private volatile String refusal;
+  private volatile PublicKey unrecorded;
 
   HostKeyCheck(SshSettings settings, String host, int port) {
     this.settings = settings;
@@ -41,13 +43,20 @@ final class HostKeyCheck implements ServerKeyVerifier {
     String fp = KeyUtils.getFingerPrint(key);
     String type = KeyUtils.getKeyType(key);
     String where = port == 22 ? host : host + ":" + port;
+    String expected = expected();
     KnownHosts.Finding f = known.check(host, port, key);
+    if (f.verdict() == KnownHosts.Verdict.REVOKED) {
+      refusal = "the host key of " + where + " (" + fp + ") is marked @revoked in " + f.file() + " line " + f.line() + "; refusing to connect";
+      return false;
+    }
+    if (expected != null && !expected.equals(fp)) {
+      // a pinned fingerprint is checked whatever the known hosts files say
+      refusal = "the host key of " + where + " is " + type + " " + fp + ", not the expected " + expected + "; refusing to connect";
+      return false;
+    }
     switch (f.verdict()) {
       case KNOWN:
         return true;
-      case REVOKED:
-        refusal = "the host key of " + where + " (" + fp + ") is marked @revoked in " + f.file() + " line " + f.line() + "; refusing to connect";
-        return false;
       case CHANGED:
         refusal = "the host key of " + where + " has CHANGED: it is now " + type + " " + fp + ", but " + f.file() + " line " + f.line()
             + " lists another one (someone may be intercepting the connection, or the host was reinstalled); if you have checked the new"
@@ -55,41 +64,50 @@ final class HostKeyCheck implements ServerKeyVerifier {
             + " and connect again with --host-key-fingerprint " + fp;
         return false;
       default:
-        return acceptNew(where, type, fp, key);
+        return acceptNew(where, type, fp, key, expected != null);
     }
   }
 
-  private boolean acceptNew(String where, String type, String fp, PublicKey key) {
+  private boolean acceptNew(String where, String type, String fp, PublicKey key, boolean pinned) {
     HostKeyPolicy policy = settings.hostKeys();
-    String expected = policy.expectedFingerprint() == null ? null : normalize(policy.expectedFingerprint());
-    boolean ok;
-    if (expected != null) {
-      ok = expected.equals(fp);
-      if (!ok) {
-        refusal = "the host key of " + where + " is " + type + " " + fp + ", not the expected " + expected + "; refusing to connect";
+    if (!pinned && !policy.acceptNew()) {
+      if (policy.prompt() == null) {
+        refusal = "the host key of " + where + " (" + type + " " + fp + ") is not known yet";
         return false;
       }
-    } else if (policy.acceptNew()) {
-      ok = true;
-    } else if (policy.prompt() != null) {
-      ok = policy.prompt().trust(where, type, fp);
-      if (!ok) {
+      if (!policy.prompt().trust(where, type, fp)) {
         refusal = "the host key of " + where + " (" + type + " " + fp + ") was not trusted";
         return false;
       }
-    } else {
-      refusal = "the host key of " + where + " (" + type + " " + fp + ") is not known yet";
-      return false;
+    }
+    if (policy.recordLater()) {
+      unrecorded = key;
+      return true;
     }
     try {
-      if (settings.knownHosts() != null) {
-        KnownHosts.record(settings.knownHosts(), host, port, key);
-      }
+      record(key);
     } catch (IOException e) {
       refusal = "cannot record the host key of " + where + " in " + settings.knownHosts() + ": " + e.getMessage();
       return false;
     }
     return true;
+  }
+
+  /** Appends a newly accepted key to labrun's known hosts file (when there is one). */
+  void record(PublicKey key) throws IOException {
+    if (settings.knownHosts() != null) {
+      KnownHosts.record(settings.knownHosts(), host, port, key);
+    }
+  }
+
+  /** The new key accepted but, as the policy asked, not recorded yet; or null. */
+  PublicKey unrecorded() {
+    return unrecorded;
+  }
+
+  private String expected() {
+    String pinned = settings.hostKeys().expectedFingerprint();
+    return pinned == null ? null : normalize(pinned);
   }
 
   /**
@@ -100,11 +118,11 @@ final class HostKeyCheck implements ServerKeyVerifier {
    */
   boolean stillTrusted(PublicKey key) {
     KnownHosts.Verdict v = known.check(host, port, key).verdict();
-    if (v == KnownHosts.Verdict.KNOWN) {
-      return true;
+    String expected = expected();
+    if (expected != null && !expected.equals(KeyUtils.getFingerPrint(key))) {
+      return false;
     }
-    String expected = settings.hostKeys().expectedFingerprint();
-    return v == KnownHosts.Verdict.UNKNOWN && expected != null && normalize(expected).equals(KeyUtils.getFingerPrint(key));
+    return v == KnownHosts.Verdict.KNOWN || v == KnownHosts.Verdict.UNKNOWN && expected != null;
   }
 
   /** {@code SHA256:...}, accepting the digest without its prefix too. */

@@ -44,6 +44,7 @@ public final class SshConnection implements AutoCloseable {
   private final int keyPort;
   private final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
   private RemoteFiles files;
+  private HostKeyCheck keyCheck;
 
   private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
     this.settings = settings;
@@ -63,9 +64,14 @@ public final class SshConnection implements AutoCloseable {
    * as with {@code attach --generate-ssh-key}); returns the key's fingerprint.
    */
   public static String checkHostKey(SshSettings settings) {
-    try (SshConnection c = connect(settings, false)) {
+    try (SshConnection c = openWithoutLogin(settings)) {
       return c.hostKeyFingerprint();
     }
+  }
+
+  /** Connects and verifies the host key without logging in; nothing but the key can be used. */
+  public static SshConnection openWithoutLogin(SshSettings settings) {
+    return connect(settings, false);
   }
 
   private static SshConnection connect(SshSettings settings, boolean login) {
@@ -97,7 +103,9 @@ public final class SshConnection implements AutoCloseable {
         session.auth().verify(settings.authTimeout());
         SshTrace.done("logged in", t);
       }
-      return new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
+      SshConnection opened = new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
+      opened.keyCheck = check;
+      return opened;
     } catch (LabrunException e) {
       closeQuietly(session);
       throw e;
@@ -236,6 +244,17 @@ public final class SshConnection implements AutoCloseable {
       files = new RemoteFiles(session, settings.where());
     }
     return files;
+  }
+
+  /**
+   * Records the host key in labrun's known hosts when it was accepted as new but, as the policy's
+   * {@code recordLater} asked, not recorded while connecting; else does nothing. Works on a closed
+   * connection too.
+   */
+  public void recordNewHostKey() throws IOException {
+    if (keyCheck != null && keyCheck.unrecorded() != null) {
+      keyCheck.record(keyCheck.unrecorded());
+    }
   }
 
   public String hostKeyFingerprint() {

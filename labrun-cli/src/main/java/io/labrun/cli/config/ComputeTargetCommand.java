@@ -175,12 +175,14 @@ public final class ComputeTargetCommand {
       if (hostKeyFingerprint != null) {
         spec = spec.withHostKeyFingerprint(hostKeyFingerprint.strip());
       }
+      HostCheck.Checked checked = null;
       try {
         if (force && configs.computeTargetNames().contains(name)) {
           spec = spec.over(configs.computeTarget(name).value()); // --force changes only the keys given here
         }
         if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER || t == TargetType.CLUSTER) && !noConnect) {
-          spec = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
+          checked = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
+          spec = checked.spec();
         }
         configs.writeComputeTarget(spec);
       } catch (RuntimeException e) {
@@ -198,6 +200,9 @@ public final class ComputeTargetCommand {
         }
         configs.writeRunConfiguration(rc);
         wroteRunConfig = true;
+      }
+      if (checked != null) {
+        checked.recordHostKey();
       }
       ctx.out().println("Attached compute target '" + name + "' (" + t.configName() + "): wrote aml_config/" + name + ".compute"
           + (wroteRunConfig ? " and aml_config/" + name + ".runconfig" : " (kept the existing aml_config/" + name + ".runconfig)") + ".");
