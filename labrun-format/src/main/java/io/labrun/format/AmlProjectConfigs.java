@@ -60,12 +60,12 @@ public final class AmlProjectConfigs implements ProjectConfigs {
 
   @Override
   public Loaded<CondaDependencies> condaDependencies(String relativePath) {
-    return dependencies(relativePath, CondaFile::read, CondaDependencies.empty());
+    return dependencies(relativePath, "CondaDependenciesFile", CondaFile::read, CondaDependencies.empty());
   }
 
   @Override
   public Loaded<SparkDependencies> sparkDependencies(String relativePath) {
-    return dependencies(relativePath, SparkFile::read, SparkDependencies.empty());
+    return dependencies(relativePath, "SparkDependenciesFile", SparkFile::read, SparkDependencies.empty());
   }
 
   @Override
@@ -153,8 +153,8 @@ public final class AmlProjectConfigs implements ProjectConfigs {
     return project.configDir().resolve(name + extension);
   }
 
-  private <T> Loaded<T> dependencies(String relativePath, Function<SourceText, Loaded<T>> reader, T empty) {
-    Path file = project.root().resolve(relativePath).normalize();
+  private <T> Loaded<T> dependencies(String relativePath, String key, Function<SourceText, Loaded<T>> reader, T empty) {
+    Path file = project.file(relativePath, key);
     SourceText source = readIfPresent(file, relativePath.replace('\\', '/'));
     return source == null ? Loaded.clean(empty) : reader.apply(source);
   }

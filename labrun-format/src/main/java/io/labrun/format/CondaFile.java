@@ -77,9 +77,9 @@ final class CondaFile {
   static String unknown(Values v, Node.Entry e, List<String> known, Map<String, String> unused) {
     String at = e.keyPosition().in(v.file()) + ": ";
     if (unused.containsKey(e.key())) {
-      return at + "'" + e.key() + "' " + unused.get(e.key());
+      return at + Node.quoteKey(e.key()) + " " + unused.get(e.key());
     }
     String hint = KeySuggestion.nearest(e.key(), known).map(k -> " (did you mean '" + k + "'?)").orElse("");
-    return at + "unknown key '" + e.key() + "' ignored" + hint;
+    return at + "unknown key " + Node.quoteKey(e.key()) + " ignored" + hint;
   }
 }

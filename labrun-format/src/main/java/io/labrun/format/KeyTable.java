@@ -121,7 +121,7 @@ final class KeyTable<S> {
         Object value = key.reader().read(values, e.key(), e.value());
         String earlier = spelledAs.putIfAbsent(key.name(), e.key());
         if (earlier != null && !Objects.equals(typed.get(key.name()), value)) {
-          throw values.error(e.value().position(), "'" + earlier + "' and '" + e.key() + "' are two names for one setting and differ ("
+          throw values.error(e.value().position(), Node.quoteKey(earlier) + " and " + Node.quoteKey(e.key()) + " are two names for one setting and differ ("
               + shown(typed.get(key.name())) + " vs " + shown(value) + "); keep one");
         }
         typed.put(key.name(), value);
@@ -142,12 +142,12 @@ final class KeyTable<S> {
     }
     String inert = inertKeys.get(e.key());
     if (inert != null) {
-      warnings.add(at + "'" + e.key() + "' " + inert);
+      warnings.add(at + Node.quoteKey(e.key()) + " " + inert);
       return;
     }
     String hint = KeySuggestion.nearest(e.key(), settableNames())
         .map(k -> " (did you mean '" + k + "'?)").orElse("");
-    warnings.add(at + "unknown key '" + e.key() + "' kept as is" + hint);
+    warnings.add(at + "unknown key " + Node.quoteKey(e.key()) + " kept as is" + hint);
   }
 
   private static String shown(Object v) {

@@ -85,6 +85,12 @@ sealed interface Node permits Node.Scalar, Node.Sequence, Node.Mapping {
   /** One {@code key: value} pair of a mapping. */
   record Entry(String key, Position keyPosition, Node value) {}
 
+  /** A key as it reads in a one-line message: single-quoted, escaped and shortened as by {@link #quote}. */
+  static String quoteKey(String key) {
+    String q = quote(key);
+    return "'" + q.substring(1, q.length() - 1) + "'";
+  }
+
   /** A string as it reads in a one-line message: double-quoted, escaped, shortened. */
   static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");

@@ -58,11 +58,11 @@ final class SparkFile {
         int i = PACKAGE_KEYS.indexOf(e.key());
         if (i < 0) {
           String hint = KeySuggestion.nearest(e.key(), PACKAGE_KEYS).map(k -> " (did you mean '" + k + "'?)").orElse("");
-          warnings.add(e.keyPosition().in(v.file()) + ": unknown key '" + e.key() + "' in " + what + " ignored" + hint);
+          warnings.add(e.keyPosition().in(v.file()) + ": unknown key " + Node.quoteKey(e.key()) + " in " + what + " ignored" + hint);
           continue;
         }
         if (!(e.value() instanceof Node.Scalar s)) {
-          throw v.error(e.value().position(), what + " '" + e.key() + "' must be a single value (text), got " + e.value().describe());
+          throw v.error(e.value().position(), what + " " + Node.quoteKey(e.key()) + " must be a single value (text), got " + e.value().describe());
         }
         parts[i] = s.text();
       }

@@ -130,7 +130,7 @@ final class TreeReader {
       Position keyAt = position();
       Position first = seen.putIfAbsent(key, keyAt);
       if (first != null) {
-        throw error(keyAt, "'" + key + "' appears twice (first at line " + first.line() + "); keep one");
+        throw error(keyAt, Node.quoteKey(key) + " appears twice (first at line " + first.line() + "); keep one");
       }
       Node value = readValue(parser.nextToken(), depth + 1);
       if (value instanceof Node.Scalar s && s.isNull() && s.text().isEmpty()) {

@@ -11,6 +11,7 @@ import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.project.Project;
 import io.labrun.core.run.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,8 +73,18 @@ public final class RunConfigurationCommand {
 
     @Override
     public void run() {
-      ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
+      Project p = ctx.project(project.dir());
+      ProjectConfigs configs = ctx.wiring().configs(p);
       TargetNames.check(name);
+      env.keySet().stream().filter(n -> !RunConfiguration.isVariableName(n)).findFirst().ifPresent(n -> {
+        throw LabrunException.badInput("--env " + n + "=...: '" + n + "' is not a valid environment variable name (it must not be empty or contain '=' or NUL)");
+      });
+      if (condaFile != null) {
+        p.file(condaFile, "--conda-file");
+      }
+      if (sparkFile != null) {
+        p.file(sparkFile, "--spark-file");
+      }
       if (!configs.computeTargetNames().contains(target)) {
         throw LabrunException.badInput("no compute target '" + target + "' in aml_config/ (known: " + String.join(", ", configs.computeTargetNames())
             + "); attach it first with 'labrun computetarget attach'");

@@ -57,6 +57,11 @@ public record RunConfiguration(
       "amlcompute", "kubernetescompute", "tensorflow", "mpi", "pytorch", "paralleltask", "communicator", "nodeCount", "priority",
       "sourceDirectoryDataStore", "maxRunDurationSeconds", "credentialPassthrough", "databricks");
 
+  /** Whether an operating system takes {@code name} as an environment variable's: not empty, no {@code =} or NUL. */
+  public static boolean isVariableName(String name) {
+    return !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0;
+  }
+
   public static final String DEFAULT_CONDA_FILE = "aml_config/conda_dependencies.yml";
   public static final String DEFAULT_SPARK_FILE = "aml_config/spark_dependencies.yml";
 

@@ -1,6 +1,7 @@
 package io.labrun.core.project;
 
 import io.labrun.core.error.LabrunException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,6 +24,37 @@ public record Project(Path root) {
 
   public Path configDir() {
     return root.resolve(CONFIG_DIR);
+  }
+
+  /**
+   * The file {@code given} names (relative to the root), which must lie inside the project once
+   * {@code ..} and symbolic links are resolved: runs only see the project's files, and labrun
+   * reads no other file on a project's word. It need not exist; a missing file is returned as
+   * named. {@code what} names it in the error ("script", "CondaDependenciesFile").
+   */
+  public Path file(String given, String what) {
+    Path named = root.resolve(given).normalize();
+    if (!named.startsWith(root) || !realPath(named).startsWith(realPath(root))) {
+      throw LabrunException.badInput(what + " " + given + " is outside the project " + root + "; runs only see the project's files");
+    }
+    return named;
+  }
+
+  // The real path of the deepest part that exists, with the rest appended: a link anywhere on the
+  // way is resolved, a file not yet there is judged by its folder.
+  private static Path realPath(Path p) {
+    Path existing = p;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return p;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(p));
+    } catch (IOException e) {
+      return p;
+    }
   }
 
   /** The nearest folder from {@code start} upward that holds {@code aml_config/}. */

@@ -65,10 +65,7 @@ public final class RunPlanner {
     if (given == null || given.isBlank()) {
       throw LabrunException.badInput("no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...] (or name it as 'script:' in a 2018-format .runconfig)");
     }
-    Path p = project.root().resolve(given).normalize();
-    if (!p.startsWith(project.root())) {
-      throw LabrunException.badInput("script " + given + " is outside the project " + project.root() + "; runs only see the project's files");
-    }
+    Path p = project.file(given, "script");
     if (Files.isDirectory(p)) {
       throw LabrunException.badInput("script " + given + " is a folder, not a file; give the script to run, e.g. " + given.replaceAll("/+$", "") + "/train.py");
     }
