@@ -10,6 +10,7 @@ import io.labrun.core.config.SparkDependencies;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
 public final class AmlProjectConfigs implements ProjectConfigs {
   private static final String COMPUTE = ".compute";
   private static final String RUNCONFIG = ".runconfig";
+  /** The largest project file read (docs/project-format.md). */
+  static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
   private final Project project;
@@ -164,11 +167,25 @@ public final class AmlProjectConfigs implements ProjectConfigs {
       if (Files.isDirectory(file)) {
         throw LabrunException.badInput("cannot read " + label + ": it is a folder, not a file");
       }
-      return SourceText.decode(label, Files.readAllBytes(file));
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw LabrunException.badInput("cannot read " + label + ": it is not a regular file (a device, pipe or socket); replace it with a text file");
+      }
+      return SourceText.decode(label, readAtMost(file, label));
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
       throw LabrunException.badInput("cannot read " + label + ": " + AtomicFiles.reason(e));
+    }
+  }
+
+  // Checked before parsing: a parser given a huge value spends minutes before it fails.
+  private static byte[] readAtMost(Path file, String label) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw LabrunException.badInput(label + " is larger than 1 MiB, the limit for a project file; keep data in other files and name them there");
+      }
+      return bytes;
     }
   }
 

@@ -1,9 +1,5 @@
 package io.labrun.cli.output;
 
-import io.burt.jmespath.Expression;
-import io.burt.jmespath.jcf.JcfRuntime;
-import io.burt.jmespath.parser.ParseException;
-import io.labrun.core.error.LabrunException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,13 +65,7 @@ public final class Output {
     if (options.query == null) {
       return data;
     }
-    JcfRuntime runtime = new JcfRuntime();
-    try {
-      Expression<Object> expression = runtime.compile(options.query);
-      return expression.search(data);
-    } catch (ParseException e) {
-      throw LabrunException.badInput("--query '" + options.query + "' is not a valid JMESPath expression: " + firstLine(e.getMessage()));
-    }
+    return Query.search(options.query, data);
   }
 
   private void printJson(Object data) {
@@ -145,10 +135,6 @@ public final class Output {
 
   private static String pad(String s, int w) {
     return s.length() >= w ? s : s + " ".repeat(w - s.length());
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   /** An ordered record builder, so commands read as a list of fields. */

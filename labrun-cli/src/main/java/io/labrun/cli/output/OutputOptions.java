@@ -13,7 +13,7 @@ public final class OutputOptions {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "table")
   Format format = Format.table;
 
-  @Option(names = "--query", paramLabel = "JMESPATH", description = "JMESPath query applied to the JSON form of the result, e.g. \"[?status=='Completed'].run_id\".")
+  @Option(names = "--query", paramLabel = "JMESPATH", converter = Query.Converter.class, description = "JMESPath query applied to the JSON form of the result, e.g. \"[?status=='Completed'].run_id\".")
   String query;
 
   public boolean json() {
