@@ -30,7 +30,7 @@ final class RunConfigFile {
   static final KeyTable<RunConfiguration> KEYS = new KeyTable<>(List.of(
       KeyTable.Key.of("ArgumentVector", Values::stringList, RunConfiguration::argumentVector),
       KeyTable.Key.of(TARGET, RunConfigFile::target, RunConfiguration::target),
-      KeyTable.Key.of("EnvironmentVariables", Values::stringMap, RunConfiguration::environmentVariables),
+      KeyTable.Key.of("EnvironmentVariables", Values::environmentMap, RunConfiguration::environmentVariables),
       KeyTable.Key.<RunConfiguration>of("Framework", RunConfigFile::framework, RunConfiguration::framework)
           .writtenAs(f -> ((Framework) f).configName()),
       KeyTable.Key.<RunConfiguration>of("CondaDependenciesFile", Values::string, RunConfiguration::condaDependenciesFile)

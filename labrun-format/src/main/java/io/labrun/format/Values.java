@@ -1,6 +1,7 @@
 package io.labrun.format;
 
 import io.labrun.core.config.ConfigException;
+import io.labrun.core.config.RunConfiguration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,12 +106,30 @@ final class Values {
     Map<String, String> out = new LinkedHashMap<>();
     for (Node.Entry e : map.entries()) {
       if (!(e.value() instanceof Node.Scalar s)) {
-        throw error(e.value().position(), "'" + key + "' entry '" + e.key() + "' must be a single value (text), got " + e.value().describe());
+        throw error(e.value().position(), "'" + key + "' entry " + Node.quoteKey(e.key()) + " must be a single value (text), got " + e.value().describe());
       }
       if (s.isNull()) {
-        throw error(e.keyPosition(), "'" + key + "' entry '" + e.key() + "' has no value; write " + YamlEmitter.scalar(e.key()) + ": \"\" for an empty one");
+        throw error(e.keyPosition(), "'" + key + "' entry " + Node.quoteKey(e.key()) + " has no value; write " + YamlEmitter.scalar(e.key()) + ": \"\" for an empty one");
       }
       out.put(e.key(), s.text());
+    }
+    return out;
+  }
+
+  /**
+   * Environment variables: a {@link #stringMap} whose names an operating system accepts (not
+   * empty, no {@code =}, no NUL), checked here rather than by the process that would start the run.
+   */
+  Map<String, String> environmentMap(String key, Node node) {
+    Map<String, String> out = stringMap(key, node);
+    if (out != null && node instanceof Node.Mapping map) {
+      for (Node.Entry e : map.entries()) {
+        if (!RunConfiguration.isVariableName(e.key())) {
+          throw error(e.keyPosition(), "'" + key + "' entry " + Node.quoteKey(e.key())
+              + " is not a valid environment variable name (it must not be empty or contain '=' or NUL); rename it, e.g. to "
+              + Node.quoteKey(e.key().replaceAll("[=\0]", "_")));
+        }
+      }
     }
     return out;
   }

@@ -49,6 +49,7 @@ class MalformedFilesTest {
       empty.runconfig | 1:1: 'Target' is missing; name the compute target to run on, for example 'Target: local'
       env-list.runconfig | 2:23: 'EnvironmentVariables' must be a map of names to values, got a list
       env-nested.runconfig | 4:5: 'EnvironmentVariables' entry 'A' must be a single value (text), got a map
+      env-name-equals.runconfig | 3:3: 'EnvironmentVariables' entry 'A=B' is not a valid environment variable name (it must not be empty or contain '=' or NUL); rename it, e.g. to 'A_B'
       env-null.runconfig | 3:3: 'EnvironmentVariables' entry 'EXAMPLE_ENV_VAR' has no value; write EXAMPLE_ENV_VAR: "" for an empty one
       flow-list-unclosed.compute | 3:1: invalid YAML: the list '[' opened at line 2, column 7 is not closed properly: expected ',' or ']', found the end of the file
       flow-map-unclosed.compute | 2:1: invalid YAML: the map '{' opened at line 1, column 1 is not closed properly: expected ',' or '}', found the end of the file

@@ -171,7 +171,9 @@ final class ServerClient {
     try {
       message = JSON.readTree(body).get("error").asString();
     } catch (RuntimeException e) {
-      message = "HTTP " + status;
+      // every answer of a labrun server carries {"error": ...}: this is some other web server
+      return new LabrunException(ExitCode.STORE, remote.url() + " is not a labrun server (it answered HTTP " + status
+          + " without labrun's error record); check the URL, e.g. http://HOST:8470");
     }
     return switch (status) {
       case 401 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " refused the token (" + message

@@ -13,6 +13,7 @@ import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.sweep.Goal;
 import io.labrun.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -294,8 +295,14 @@ public final class HistoryCommand {
         SweepCompare.print(ctx, output, sweep, primaryMetric, goal);
         return;
       }
-      if (runIds.size() < 2 || primaryMetric != null || goal != null) {
-        throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP (--primary-metric and --goal go with --sweep)");
+      if (goal != null) {
+        Goal.parse(goal); // a wrong value is the first thing to say
+      }
+      if (primaryMetric != null || goal != null) {
+        throw LabrunException.badInput("--primary-metric and --goal order the runs of a sweep; use them with --sweep SWEEP, or drop them to compare runs by id");
+      }
+      if (runIds.size() < 2) {
+        throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP");
       }
       var remote = io.labrun.cli.remote.Remote.of(ctx);
       if (remote.isPresent()) {
@@ -387,8 +394,11 @@ public final class HistoryCommand {
   }
 
   static Set<RunStatus> parseStatuses(List<String> given) {
-    if (given == null || given.isEmpty()) {
+    if (given == null) {
       return null;
+    }
+    if (given.isEmpty() || given.stream().allMatch(String::isBlank)) {
+      throw LabrunException.badInput("--status needs a run state: one of Queued, Preparing, Running, Completed, Failed, Canceled, Lost");
     }
     Set<RunStatus> s = EnumSet.noneOf(RunStatus.class);
     for (String g : given) {

@@ -2,6 +2,7 @@ package io.labrun.cli.run;
 
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
+import io.labrun.cli.remote.Remote;
 import io.labrun.core.config.Durations;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
@@ -94,6 +95,7 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Remote.requireLocal(ctx, "experiment sweep");
     checkOptions();
     Project p = ctx.project(project.dir());
     ProjectConfigs configs = ctx.wiring().configs(p);
@@ -138,6 +140,12 @@ public final class SweepCommand implements Callable<Integer> {
     }
     if (retries != null && (retries < 0 || retries > 100)) {
       throw LabrunException.badInput("--retries must be from 0 to 100, got " + retries);
+    }
+    if (goal != null) {
+      Goal.parse(goal);
+      if (primaryMetric == null) {
+        throw LabrunException.badInput("--goal says whether a higher or lower --primary-metric is better; add --primary-metric NAME, or drop --goal");
+      }
     }
     if (seed != null && random == null) {
       throw LabrunException.badInput("--seed is for random draws; add --random N (or drop --seed for the full grid)");
