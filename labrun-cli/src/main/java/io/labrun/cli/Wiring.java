@@ -295,11 +295,16 @@ public final class Wiring implements AutoCloseable {
 
   private long logLimit() {
     String v = ctx.env().get("LABRUN_LOG_LIMIT_BYTES");
+    long limit;
     try {
-      return v == null ? LocalRuntime.DEFAULT_LOG_LIMIT : Long.parseLong(v);
+      limit = v == null ? LocalRuntime.DEFAULT_LOG_LIMIT : Long.parseLong(v.strip());
     } catch (NumberFormatException e) {
-      throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a number of bytes, got '" + v + "'");
+      limit = 0;
     }
+    if (limit <= 0) {
+      throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a positive number of bytes, got '" + v + "'; unset it for the default (256 MiB)");
+    }
+    return limit;
   }
 
   private Path dataDir() {

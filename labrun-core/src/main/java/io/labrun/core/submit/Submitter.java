@@ -150,6 +150,7 @@ public final class Submitter {
       files = last.value();
     } else {
       files = planner.resolve(request);
+      targets.forSpec(files.target()); // a target that cannot be made (no address) is refused before a run is recorded
       lastResolved = new Remembered<>(key, files);
     }
     if (!files.configuration().tracked()) {
@@ -226,15 +227,26 @@ public final class Submitter {
    * while it waited (another process moved it on) is returned as it is, without an execution.
    */
   public Submission start(Pending pending, RunEvents events) {
-    RunPlanner.Resolved r = pending.resolved();
     Run run = pending.run();
-    String runId = run.id();
-    ComputeTarget target = targets.forSpec(r.target());
+    ComputeTarget target;
+    try {
+      target = targets.forSpec(pending.resolved().target());
+    } catch (RuntimeException e) {
+      // every run recorded and then not started ends Failed with the reason, never Queued for good
+      fail(run, e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e);
+      throw e;
+    }
     Run preparing = run.withStatus(RunStatus.PREPARING, clock.instant());
     if (!store.update(preparing, RunStatus.QUEUED)) {
-      return new Submission(store.find(runId).orElse(run), null, null);
+      return new Submission(store.find(run.id()).orElse(run), null, null);
     }
-    run = preparing;
+    return prepareAndLaunch(pending, target, preparing, events);
+  }
+
+  private Submission prepareAndLaunch(Pending pending, ComputeTarget target, Run preparing, RunEvents events) {
+    RunPlanner.Resolved r = pending.resolved();
+    Run run = preparing;
+    String runId = run.id();
     events.status(run);
     Path stateDir = paths.runState(runId);
     try {
