@@ -166,6 +166,9 @@ public final class LabrunServer implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      return "no such address";
+    }
+    return t.getMessage() == null ? "cannot bind" : t.getMessage();
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -215,6 +216,9 @@ public final class ComputeTargetCommand {
       return 0;
     }
 
+    // The master URLs spark-submit takes (https://spark.apache.org/docs/latest/submitting-applications.html#master-urls).
+    private static final Pattern SPARK_MASTER = Pattern.compile("yarn|local(\\[[0-9*,]+])?|[a-z][a-z0-9+.-]*://\\S+");
+
     private void validateFor(TargetType t, HostPort hp) {
       if ((t == TargetType.REMOTE_DOCKER || t == TargetType.REMOTE) && hp == null) {
         throw LabrunException.badInput("--address is required for a " + t.configName() + " target (the host to reach over SSH)");
@@ -227,6 +231,10 @@ public final class ComputeTargetCommand {
       }
       if (hp != null && credentials == null) {
         throw LabrunException.badInput("say how to log in to " + hp.host() + ": --ssh-key FILE, --ssh-agent, --generate-ssh-key, --password-stdin or --password");
+      }
+      if (sparkMaster != null && !SPARK_MASTER.matcher(sparkMaster).matches()) {
+        throw LabrunException.badInput("--spark-master must be yarn, local, local[N] or a URL such as spark://HOST:7077 or k8s://https://HOST, got '"
+            + sparkMaster + "'");
       }
     }
 
