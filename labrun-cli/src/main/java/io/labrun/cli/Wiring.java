@@ -28,6 +28,7 @@ import io.labrun.core.tracking.PythonRuntime;
 import io.labrun.core.tracking.RunEvents;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.store.FileObjectStore;
+import io.labrun.store.History;
 import io.labrun.store.SqlRunStore;
 import io.labrun.target.docker.DockerCleaner;
 import io.labrun.target.docker.DockerEngine;
@@ -102,7 +103,7 @@ public final class Wiring implements AutoCloseable {
     if (store == null) {
       Path data = dataDir();
       io.labrun.store.SqliteNative.useCachedLibrary(data.resolve("lib"));
-      store = SqlRunStore.open("jdbc:sqlite:" + data.resolve("labrun.db"));
+      store = History.open(data);
       Trace.mark("store opened");
     }
     return store;

@@ -159,8 +159,8 @@ final class Database implements AutoCloseable {
     String why = switch (kind) {
       case LOCKED -> "the run history " + location + " stayed locked by another labrun process for more than "
           + seconds(lockTimeout) + "; try again when it has finished, or stop the process that holds it";
-      case CORRUPT -> "the run history " + location + " is damaged or is not a labrun database; move it aside"
-          + " (labrun then starts a new, empty history) or restore it from a backup";
+      case CORRUPT -> "the run history " + location + " is damaged or is not a labrun database; make it again from the run folders"
+          + " with 'labrun history rebuild' (the damaged file is kept beside it), or restore it from a backup";
       case READ_ONLY -> "the run history " + location + " is read-only; make the file and its folder writable";
       case CANNOT_OPEN -> "cannot open the run history " + location + "; check that its folder exists and is writable";
       case DISK_FULL -> "the disk that holds the run history " + location + " is full; free some space and try again";

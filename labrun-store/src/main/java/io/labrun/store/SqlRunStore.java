@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Run history in a SQL database: an SQLite file next to the user's projects (the default, safe for
@@ -46,6 +47,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   private final String upsertTag;
   private final String upsertArtifact;
   private final String upsertAsset;
+  private volatile RunJournal journal;
 
   private SqlRunStore(Database db) {
     this.db = db;
@@ -85,6 +87,28 @@ public final class SqlRunStore implements RunStore, RunBrowser {
         return ps.executeUpdate();
       }
     });
+    keep(j -> j.run(run));
+  }
+
+  /** Keeps a copy of every change to a run in its folder under {@code runs} (see {@link RunJournal}). */
+  void keepRecordsIn(Path runs) {
+    journal = new RunJournal(runs);
+  }
+
+  private void keep(Consumer<RunJournal> change) {
+    RunJournal j = journal;
+    if (j != null) {
+      change.accept(j);
+    }
+  }
+
+  /** How many runs the history holds. */
+  int runCount() {
+    return db.run("count runs", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM runs"); ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    });
   }
 
   @Override
@@ -102,12 +126,16 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public boolean update(Run run, RunStatus expected) {
     // One statement: the database decides which of two racing processes wins.
-    return db.run("update run " + run.id(), c -> {
+    boolean updated = db.run("update run " + run.id(), c -> {
       try (PreparedStatement ps = c.prepareStatement(RunRows.COMPARE_AND_SET)) {
         RunRows.bindCompareAndSet(ps, run, expected);
         return ps.executeUpdate() == 1;
       }
     });
+    if (updated) {
+      keep(j -> j.run(run));
+    }
+    return updated;
   }
 
   @Override
@@ -152,6 +180,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
       MetricRollups.add(c, runId, points);
       return null;
     });
+    keep(j -> j.metrics(runId, points));
   }
 
   @Override
@@ -167,6 +196,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public void putParams(String runId, Map<String, String> params) {
     putNamed("params", upsertParam, runId, params);
+    keep(j -> j.params(runId, params));
   }
 
   @Override
@@ -177,6 +207,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public void putTags(String runId, Map<String, String> tags) {
     putNamed("tags", upsertTag, runId, tags);
+    keep(j -> j.tags(runId, tags));
   }
 
   @Override
@@ -203,6 +234,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
       }
       return null;
     });
+    keep(j -> j.artifacts(runId, artifacts));
   }
 
   @Override

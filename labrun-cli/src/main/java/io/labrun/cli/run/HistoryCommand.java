@@ -43,7 +43,8 @@ import picocli.CommandLine.Parameters;
       HistoryCommand.Restore.class,
       HistoryCommand.Compare.class,
       HistoryCommand.Promote.class,
-      HistoryCommand.Delete.class
+      HistoryCommand.Delete.class,
+      RebuildCommand.class
     })
 public final class HistoryCommand {
 
