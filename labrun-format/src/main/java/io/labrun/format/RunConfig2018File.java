@@ -42,7 +42,7 @@ final class RunConfig2018File {
       KeyTable.Key.<RunConfiguration>of("framework", RunConfigFile::framework, RunConfiguration::framework)
           .writtenAs(f -> ((Framework) f).configName()),
       KeyTable.Key.of("prepareEnvironment", Values::bool, RunConfiguration::prepareEnvironment),
-      KeyTable.Key.of("environment.environmentVariables", Values::stringMap, RunConfiguration::environmentVariables),
+      KeyTable.Key.of("environment.environmentVariables", Values::environmentMap, RunConfiguration::environmentVariables),
       KeyTable.Key.of("environment.python.userManagedDependencies", Values::bool, RunConfiguration::userManagedDependencies),
       KeyTable.Key.of("environment.python.interpreterPath", Values::string, RunConfiguration::interpreterPath),
       KeyTable.Key.of("environment.python.condaDependenciesFile", Values::string, RunConfiguration::condaDependenciesFile),
