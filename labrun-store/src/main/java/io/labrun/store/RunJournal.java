@@ -9,9 +9,11 @@ import io.labrun.core.tracking.MetricPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +77,14 @@ final class RunJournal {
     Path folder = runs.resolve(runId);
     try {
       Files.createDirectories(folder);
+      Path file = folder.resolve(FILE);
+      if (!Files.exists(file)) {
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))); // params may be private
+        } catch (FileAlreadyExistsException e) {
+          // made by another labrun process just now
+        }
+      }
       Files.writeString(folder.resolve(FILE), Json.write(change) + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     } catch (IOException e) {
