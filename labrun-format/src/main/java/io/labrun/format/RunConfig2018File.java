@@ -4,7 +4,9 @@ import io.labrun.core.config.DockerSection;
 import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.config.KeyChanges;
 import io.labrun.core.config.SparkDependencies;
+import io.labrun.core.error.LabrunException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,24 +78,44 @@ final class RunConfig2018File {
     }
     // The cloud blocks raise no warning here, where every run would repeat it: 'runconfiguration show' says it once.
     List<String> warnings = new ArrayList<>(r.warnings());
-    @SuppressWarnings("unchecked")
-    DockerSection docker = any(t, DOCKER) ? new DockerSection((Boolean) t.get(DOCKER + "enabled"), (String) t.get(DOCKER + "baseImage"),
-        (Boolean) t.get(DOCKER + "sharedVolumes"), (Boolean) t.get(DOCKER + "gpuSupport"), (Map<String, Object>) t.get(DOCKER + "baseImageRegistry")) : null;
+    RunConfiguration config = config(name, r);
+    DockerSection docker = config.docker();
     if (docker != null && docker.registryAddress() != null) {
       warnings.add(values.file() + ": 'environment.docker.baseImageRegistry' is not used: labrun pulls " + docker.baseImage()
           + " with the Docker engine's own login (run 'docker login " + docker.registryAddress() + "' once)");
     }
-    @SuppressWarnings("unchecked")
+    return new Loaded<>(config, warnings);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RunConfiguration config(String name, KeyTable.Reading r) {
+    Map<String, Object> t = r.typed();
+    DockerSection docker = any(t, DOCKER) ? new DockerSection((Boolean) t.get(DOCKER + "enabled"), (String) t.get(DOCKER + "baseImage"),
+        (Boolean) t.get(DOCKER + "sharedVolumes"), (Boolean) t.get(DOCKER + "gpuSupport"), (Map<String, Object>) t.get(DOCKER + "baseImageRegistry")) : null;
     SparkDependencies spark = any(t, SPARK) || t.get("spark.configuration") != null ? new SparkDependencies((Map<String, String>) t.get("spark.configuration"),
         (List<String>) t.get(SPARK + "repositories"), (List<SparkDependencies.MavenPackage>) t.get(SPARK + "packages")) : null;
-    @SuppressWarnings("unchecked")
-    RunConfiguration config = new RunConfiguration(name, null, (List<String>) t.get("arguments"), (String) t.get(TARGET),
+    return new RunConfiguration(name, null, (List<String>) t.get("arguments"), (String) t.get(TARGET),
         (Map<String, String>) t.get("environment.environmentVariables"), (Framework) t.get("framework"),
         (String) t.get("environment.python.condaDependenciesFile"), null, (Boolean) t.get("prepareEnvironment"), (Boolean) t.get("history.enabled"),
         r.otherKeys(), RunConfiguration.Form.YAML_2018, (Duration) t.get("Timeout"), (Integer) t.get("Retries"), (String) t.get("script"),
         (Boolean) t.get("environment.python.userManagedDependencies"), (String) t.get("environment.python.interpreterPath"), docker, spark,
         (String) t.get("hdi.yarnDeployMode"));
-    return new Loaded<>(config, warnings);
+  }
+
+  /**
+   * The new text of the file after {@code changes} ({@code runconfiguration set|unset}), keys
+   * named by dotted path ({@code environment.docker.enabled=true}); it reads cleanly, or an error
+   * is thrown.
+   */
+  static String change(String name, SourceText existing, Values values, Node.Mapping root, KeyChanges changes) {
+    Node.Mapping flat = flatten(values, root);
+    KeyTable.Reading now = KeyChange.apply(KEYS, flat, values, KEYS.read(flat, values, true), changes, existing.label(), TARGET);
+    if (now.typed().get(TARGET) == null) {
+      throw LabrunException.badInput(existing.label() + " has no 'target'; set one, such as target=local");
+    }
+    String text = write(config(name, now), existing);
+    KeyChange.check(existing, text, t -> RunConfigFile.read(name, t));
+    return text;
   }
 
   /**

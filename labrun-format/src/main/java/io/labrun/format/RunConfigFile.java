@@ -113,6 +113,9 @@ final class RunConfigFile {
     Values values = new Values(existing.label());
     TreeReader.Syntax syntax = TreeReader.sniff(existing);
     Node.Mapping root = TreeReader.read(existing, syntax).map(n -> values.mapping("a .runconfig file", n)).orElse(null);
+    if (is2018(values, root)) {
+      return RunConfig2018File.change(name, existing, values, root, changes);
+    }
     KeyTable.Reading now = KeyChange.apply(KEYS, root, values, KEYS.read(root, values, true), changes, existing.label(), TARGET);
     if (now.typed().get(TARGET) == null) {
       throw LabrunException.badInput(existing.label() + " has no 'Target'; set one, such as Target=local");

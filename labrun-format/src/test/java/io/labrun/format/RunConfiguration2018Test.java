@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.labrun.core.config.ConfigException;
 import io.labrun.core.config.DockerSection;
 import io.labrun.core.config.Framework;
+import io.labrun.core.config.KeyChanges;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.SparkDependencies;
@@ -120,6 +121,27 @@ class RunConfiguration2018Test {
     assertThat(after).startsWith(before.substring(0, before.indexOf("environment:")));
     assertThat(after).endsWith(before.substring(before.indexOf("# History details")));
     assertThat(after).contains("    baseImage: \"labrun-test/python:bookworm\"\n");
+  }
+
+  @Test
+  void setAndUnsetNameNestedKeysByDottedPath() throws IOException {
+    TestProject p = mnist();
+    String before = p.read("local.runconfig");
+
+    p.configs.changeRunConfiguration("local", new KeyChanges(Map.of("environment.docker.enabled", "true", "hdi.yarnDeployMode", "client"),
+        List.of("containerInstance")));
+
+    RunConfiguration c = p.configs.runConfiguration("local").value();
+    assertThat(c.docker().isEnabled()).isTrue();
+    assertThat(c.yarnDeployMode()).isEqualTo("client");
+    assertThat(c.otherKeys()).containsOnlyKeys("batchai");
+    String after = p.read("local.runconfig");
+    assertThat(after).startsWith(before.substring(0, before.indexOf("environment:")));
+    assertThat(after).contains("# BatchAI details\nbatchai:\n# Number of nodes").doesNotContain("containerInstance");
+    assertThatThrownBy(() -> p.configs.changeRunConfiguration("local", new KeyChanges(Map.of("environment.docker.enabled", "sometimes"), List.of())))
+        .hasMessage("'environment.docker.enabled' must be true or false, got \"sometimes\" (aml_config/local.runconfig is unchanged)");
+    assertThatThrownBy(() -> p.configs.changeRunConfiguration("local", new KeyChanges(Map.of(), List.of("target"))))
+        .hasMessageStartingWith("'target' cannot be removed");
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
-import io.labrun.core.run.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,22 +156,12 @@ public final class RunConfigurationCommand {
       Loaded<RunConfiguration> l = configs.runConfiguration(name);
       l.warnings().forEach(ctx::warn);
       RunConfiguration c = l.value();
-      Map<String, Object> m = fields(
-          "name", c.name(),
-          "description", c.description(),
-          "target", c.target(),
-          "framework", c.frameworkOrDefault().configName(),
-          "argument_vector", c.arguments(),
-          "environment_variables", new LinkedHashMap<>(Redaction.named(c.environment())),
-          "conda_dependencies_file", c.condaFile(),
-          "spark_dependencies_file", c.sparkFile(),
-          "prepare_environment", c.prepares(),
-          "tracked_run", c.tracked(),
-          "form", c.form() == RunConfiguration.Form.LEGACY_JSON ? "json (legacy)" : "yaml");
-      m.values().removeIf(java.util.Objects::isNull);
+      RunConfigurationView.noteCloudBlocks(c, ctx::warn);
+      Map<String, Object> m = RunConfigurationView.settings(c);
       if (!c.otherKeys().isEmpty()) {
         m.put("other_keys", new LinkedHashMap<>(c.otherKeys()));
       }
+      m.put("plan", RunConfigurationView.plan(c, configs));
       new Output(ctx.out(), output).record(m);
     }
   }
