@@ -236,7 +236,9 @@ def main():
     s = connect(path)
     if s is None:
         if args[:1] == ["daemon"]:
-            os.write(1, b"labrun daemon: not running\n")
+            json_out = any(a in ("-ojson", "--output=json") for a in args) or any(
+                a in ("-o", "--output") and b == "json" for a, b in zip(args, args[1:]))
+            os.write(1, b'{\n  "running" : false\n}\n' if json_out else b"labrun daemon: not running\n")
             return 3 if args[1:2] == ["status"] else 0
         s = start_daemon(java, jar, jsa, path, base)
         if s is None:

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Daemon {
   private static final Duration DEFAULT_IDLE = Duration.ofHours(3);
+  /** The longest the process waits for {@code daemon stop} to have written its answer. */
+  private static final Duration STOP_ANSWER_WAIT = Duration.ofSeconds(10);
   private static final PrintStream LOG = System.err;
   private final Path socket;
   private final Duration idleTimeout;
@@ -39,6 +41,7 @@ public final class Daemon {
   private volatile boolean stopping;
   private ServerSocketChannel server;
   private volatile Object socketKey;
+  private volatile Thread stopRequester;
 
   Daemon(Path socket, Duration idleTimeout) {
     this.socket = socket;
@@ -119,7 +122,20 @@ public final class Daemon {
       }
     } finally {
       removeSocket();
+      awaitStopAnswer();
       log("labrun daemon " + ProcessHandle.current().pid() + " stopped");
+    }
+  }
+
+  /** Lets the {@code daemon stop} command finish its answer before the process ends. */
+  private void awaitStopAnswer() {
+    Thread asker = stopRequester;
+    if (asker != null && asker != Thread.currentThread()) {
+      try {
+        asker.join(STOP_ANSWER_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -142,18 +158,15 @@ public final class Daemon {
     }
   }
 
-  /** Stops accepting commands once the one asking for it has had its answer; running ones end with the process. */
+  /**
+   * Stops at once taking commands: the socket is removed and closed before the asking command
+   * answers, so the next command (started after this one's answer) finds no daemon and starts a
+   * new one instead of being served by this stopping one. The process ends once the asking
+   * command has answered; other commands still running end with it.
+   */
   void stopSoon() {
-    Thread t = new Thread(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-      stopNow();
-    }, "labrun-daemon-stop");
-    t.setDaemon(true);
-    t.start();
+    stopRequester = Thread.currentThread();
+    stopNow();
   }
 
   private void stopNow() {

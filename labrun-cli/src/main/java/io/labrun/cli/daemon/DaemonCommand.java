@@ -1,12 +1,17 @@
 package io.labrun.cli.daemon;
 
+import static io.labrun.cli.output.Output.fields;
+
 import io.labrun.cli.CliContext;
-import io.labrun.core.config.Durations;
+import io.labrun.cli.output.Output;
+import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.run.Runs;
 import io.labrun.core.error.ExitCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code labrun daemon status|stop}: the resident labrun process that serves this user's commands.
@@ -24,9 +29,10 @@ import picocli.CommandLine.Command;
 public final class DaemonCommand {
 
   /** {@code labrun daemon status}. */
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether the daemon runs, its process id, socket and log.")
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether the daemon runs, its process id, how long it has been up, its socket and log.")
   public static final class Status implements Callable<Integer> {
     private final CliContext ctx;
+    @Mixin OutputOptions output;
 
     public Status(CliContext ctx) {
       this.ctx = ctx;
@@ -35,12 +41,24 @@ public final class DaemonCommand {
     @Override
     public Integer call() {
       if (ctx.resident().isEmpty()) {
-        ctx.out().println("labrun daemon: not used by this command (LABRUN_DAEMON=0, or it could not start)");
+        if (output.json()) {
+          new Output(ctx.out(), output).record(fields("running", false));
+        } else {
+          ctx.out().println("labrun daemon: not used by this command (LABRUN_DAEMON=0, or it could not start)");
+        }
         return ExitCode.NOT_FOUND.code();
       }
       Resident r = ctx.resident().get();
-      ctx.out().println("labrun daemon: running, pid " + ProcessHandle.current().pid() + ", up " + Durations.format(Duration.between(r.started(), Instant.now()).withNanos(0))
-          + ", " + (r.active() - 1) + " other command(s) running, idle timeout " + Durations.format(r.idleTimeout()));
+      long pid = ProcessHandle.current().pid();
+      Duration up = Duration.between(r.started(), Instant.now());
+      if (output.json()) {
+        new Output(ctx.out(), output).record(fields("running", true, "pid", pid, "up_seconds", up.toSeconds(), "up", Runs.duration(up),
+            "other_commands", r.active() - 1, "idle_timeout_seconds", r.idleTimeout().toSeconds(), "idle_timeout", Runs.duration(r.idleTimeout()),
+            "socket", r.socket().toString(), "log", r.log().toString()));
+        return 0;
+      }
+      ctx.out().println("labrun daemon: running, pid " + pid + ", up " + Runs.duration(up)
+          + ", " + (r.active() - 1) + " other command(s) running, idle timeout " + Runs.duration(r.idleTimeout()));
       ctx.out().println("socket: " + r.socket());
       ctx.out().println("log:    " + r.log());
       return 0;
@@ -48,7 +66,7 @@ public final class DaemonCommand {
   }
 
   /** {@code labrun daemon stop}. */
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the daemon (runs go on; the next command starts a new one).")
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the daemon at once: it takes no command after this one (runs go on; the next command starts a new daemon).")
   public static final class Stop implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** How runs look in command output: the original's field names, in snake_case, redacted as {@link ShownRun} says. */
-final class Runs {
+public final class Runs {
   private Runs() {}
 
   static Map<String, Object> row(Run run, Instant now) {
@@ -74,7 +74,7 @@ final class Runs {
     return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
   }
 
-  static String duration(Duration d) {
+  public static String duration(Duration d) {
     if (d == null) {
       return null;
     }

@@ -336,6 +336,28 @@ class DaemonIT {
   }
 
   @Test
+  void daemonStopTakesNoFurtherCommandAndStatusSpeaksJsonWithReadableDurations(@TempDir Path tmp) throws Exception {
+    Map<String, String> env = baseEnv(Files.createDirectories(shared.resolve("run-stop")));
+    env.put("LABRUN_HOME", tmp.resolve("home").toString());
+    long pid = daemonPidAfterStart(env, tmp);
+    Result text = labrun(tmp, env, null, "daemon", "status");
+    assertThat(text.out()).as(text.toString()).containsPattern("up \\d+\\.\\ds, 0 other command\\(s\\) running, idle timeout 10m00s\n")
+        .doesNotContain("PT");
+    Result json = labrun(tmp, env, null, "daemon", "status", "-o", "json");
+    assertThat(json.code()).as(json.toString()).isZero();
+    assertThat(json.out()).contains("\"running\" : true").contains("\"pid\" : " + pid).contains("\"idle_timeout\" : \"10m00s\"")
+        .contains("\"idle_timeout_seconds\" : 600").containsPattern("\"up\" : \"\\d+\\.\\ds\"");
+
+    Result stop = labrun(tmp, env, null, "daemon", "stop");
+    assertThat(stop.out()).as(stop.toString()).contains("stopping (pid " + pid + ")");
+    // at once, no pause: the stopping daemon must not be the one that answers
+    Result next = labrun(tmp, env, null, "daemon", "status", "-o", "json");
+    assertThat(next.code()).as(next.toString()).isEqualTo(3);
+    assertThat(next.out()).isEqualTo("{\n  \"running\" : false\n}\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
   void aDockerRunsContainerIsRemovedAfterTheDaemonsCommandHasAnswered(@TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "dock");
