@@ -1,6 +1,7 @@
 package io.labrun.cli;
 
 import io.labrun.cli.daemon.Resident;
+import io.labrun.cli.run.SweepHandover;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -169,7 +170,8 @@ public final class Wiring implements AutoCloseable {
   }
 
   public Reconciler reconciler() {
-    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host());
+    // a sweep whose driving labrun was killed is driven on by a new one, started by whichever command sees it first
+    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host(), sweepId -> SweepHandover.start(ctx, sweepId));
   }
 
   /** The adapters for each target type available in this build. */

@@ -8,6 +8,7 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
+import io.labrun.core.run.Run;
 import io.labrun.core.submit.Submitter;
 import io.labrun.core.sweep.ArgumentStyle;
 import io.labrun.core.sweep.Goal;
@@ -15,6 +16,7 @@ import io.labrun.core.sweep.ParameterSpace;
 import io.labrun.core.sweep.StopCondition;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepRecorder;
+import io.labrun.core.sweep.SweepRuns;
 import io.labrun.core.tracking.RunEvents;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,10 +47,14 @@ public final class SweepCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
   @Mixin io.labrun.cli.output.OutputOptions output;
 
-  @Option(names = {"-c", "--run-configuration"}, required = true, paramLabel = "RUNCONFIG", description = "Run configuration, e.g. local or docker.")
+  @Option(names = "--resume", paramLabel = "SWEEP",
+      description = "Drive on a sweep whose labrun was stopped (killed, machine restarted): its runs not started yet run, finished ones are kept.")
+  String resume;
+
+  @Option(names = {"-c", "--run-configuration"}, paramLabel = "RUNCONFIG", description = "Run configuration, e.g. local or docker.")
   String runConfiguration;
 
-  @Option(names = "--grid", required = true, paramLabel = "NAME=VALUES",
+  @Option(names = "--grid", paramLabel = "NAME=VALUES",
       description = "A parameter and its values: reg=10,5,2.5; whole numbers epochs=1..10; for --random also real ranges lr=0.001..0.1 "
           + "(log-uniform when both ends are positive and more than 10x apart). Repeat for each parameter.")
   List<String> grid = new ArrayList<>();
@@ -83,7 +89,7 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = {"-d", "--detach"}, description = "Record the sweep, print its id and return; a background labrun process runs it.")
   boolean detach;
 
-  @Parameters(index = "0", paramLabel = "SCRIPT", description = "The script, relative to the current folder or the project.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT", description = "The script, relative to the current folder or the project.")
   String script;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "More arguments for every run, after the parameters (put options after '--').")
@@ -96,6 +102,9 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Remote.requireLocal(ctx, "experiment sweep");
+    if (resume != null) {
+      return resume();
+    }
     checkOptions();
     Project p = ctx.project(project.dir());
     ProjectConfigs configs = ctx.wiring().configs(p);
@@ -134,7 +143,28 @@ public final class SweepCommand implements Callable<Integer> {
     return new SweepWatch(ctx, sweep, submitter, output).run();
   }
 
+  /** Drives a recorded sweep on in this process, as the sweep's own labrun would have. */
+  private int resume() throws InterruptedException {
+    if (runConfiguration != null || !grid.isEmpty() || script != null) {
+      throw LabrunException.badInput("--resume SWEEP drives a recorded sweep on as it was given; drop -c, --grid and the script");
+    }
+    Sweep sweep = ctx.wiring().sweeps().read(resume)
+        .orElseThrow(() -> LabrunException.notFound("no sweep '" + resume + "' on this machine; its id is printed when it starts ('Sweep ID: ...')"));
+    SweepHandover.claimQueued(ctx.wiring().store(), sweep.id(), ProcessHandle.current().pid(), ctx.wiring().host());
+    for (Run r : SweepRuns.all(ctx.wiring().store(), sweep.id())) {
+      ctx.wiring().reconciler().reconcile(r);
+    }
+    Submitter submitter = ctx.wiring().submitter(ctx.wiring().configs(new Project(sweep.projectRoot())), new OnceEvents(ctx));
+    ctx.err().println("Sweep " + sweep.id() + ": driven on by this labrun (runs already finished are kept)");
+    ctx.err().flush();
+    return new SweepWatch(ctx, sweep, submitter, output).run();
+  }
+
   private void checkOptions() {
+    if (runConfiguration == null || grid.isEmpty() || script == null) {
+      String missing = runConfiguration == null ? "'--run-configuration=RUNCONFIG'" : grid.isEmpty() ? "'--grid=NAME=VALUES'" : "'SCRIPT'";
+      throw LabrunException.badInput("Missing required option: " + missing + " (see 'labrun experiment sweep --help')");
+    }
     if (parallel < 1 || parallel > MAX_PARALLEL) {
       throw LabrunException.badInput("--parallel must be from 1 to " + MAX_PARALLEL + ", got " + parallel);
     }

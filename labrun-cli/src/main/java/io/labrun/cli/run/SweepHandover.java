@@ -21,11 +21,11 @@ import java.util.List;
  * user lets go of it (Ctrl-C not on a terminal, {@code --detach}). Its output goes to {@code
  * DATA/sweeps/ID.log}.
  */
-final class SweepHandover {
+public final class SweepHandover {
   private SweepHandover() {}
 
   /** Starts the process that drives the sweep on; returns its pid. */
-  static long start(CliContext ctx, String sweepId) {
+  public static long start(CliContext ctx, String sweepId) {
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up do not reach it

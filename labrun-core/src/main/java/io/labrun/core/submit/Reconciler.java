@@ -10,6 +10,9 @@ import io.labrun.core.run.RunStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -24,6 +27,8 @@ public final class Reconciler {
   private final Function<Run, Optional<ComputeTarget>> targetOf;
   private final Clock clock;
   private final String localHost;
+  private final Consumer<String> orphanedSweeps;
+  private final Set<String> adopted = ConcurrentHashMap.newKeySet();
 
   /** Attributes every run gets at submit: who is preparing it, so a dead preparer is noticed. */
   public static final String SUBMITTER_PID = "submitter_pid";
@@ -31,6 +36,17 @@ public final class Reconciler {
   public static final String SUBMITTER_HOST = "submitter_host";
 
   public Reconciler(RunStore store, RunFinisher finisher, LabrunPaths paths, Function<Run, Optional<ComputeTarget>> targetOf, Clock clock, String localHost) {
+    this(store, finisher, paths, targetOf, clock, localHost, null);
+  }
+
+  /**
+   * @param orphanedSweeps given the id of a sweep whose driving process is gone, starts a new one
+   *     that takes over its Queued runs (and records itself as their submitter); null leaves such
+   *     runs to become Lost
+   */
+  public Reconciler(RunStore store, RunFinisher finisher, LabrunPaths paths, Function<Run, Optional<ComputeTarget>> targetOf, Clock clock,
+      String localHost, Consumer<String> orphanedSweeps) {
+    this.orphanedSweeps = orphanedSweeps;
     this.localHost = localHost;
     this.store = store;
     this.finisher = finisher;
@@ -73,15 +89,30 @@ public final class Reconciler {
    * start: it becomes Lost.
    */
   private Optional<Run> reconcileNotStarted(Run run) {
-    String pid = run.attributes().get(SUBMITTER_PID);
-    String host = run.attributes().get(SUBMITTER_HOST);
-    if (pid == null || host == null || !host.equals(localHost)) {
+    if (!submitterGone(run)) {
       return Optional.empty();
     }
-    if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+    if (run.status() == RunStatus.QUEUED && run.sweepId() != null && orphanedSweeps != null) {
+      // a sweep whose driver was killed: a new driver starts its points not started yet
+      if (adopted.add(run.sweepId())) {
+        Run current = store.find(run.id()).orElse(run);
+        if (current.status() == RunStatus.QUEUED && submitterGone(current)) {
+          orphanedSweeps.accept(run.sweepId());
+        }
+      }
       return Optional.empty();
     }
     Run lost = run.withExit(null, "lost: labrun stopped before the run started").withStatus(RunStatus.LOST, clock.instant());
     return store.update(lost, run.status()) ? Optional.of(lost) : Optional.empty();
+  }
+
+  /** Whether the process on this host that was to start the run is gone (runs of other hosts are theirs to judge). */
+  private boolean submitterGone(Run run) {
+    String pid = run.attributes().get(SUBMITTER_PID);
+    String host = run.attributes().get(SUBMITTER_HOST);
+    if (pid == null || host == null || !host.equals(localHost)) {
+      return false;
+    }
+    return !ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
   }
 }

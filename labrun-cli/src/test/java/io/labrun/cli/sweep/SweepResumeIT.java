@@ -1,0 +1,96 @@
+package io.labrun.cli.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labrun.cli.Cli;
+import io.labrun.cli.CliProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sweep whose labrun is killed (SIGKILL) after some of its points ran: the next labrun command
+ * that sees it, or {@code experiment sweep --resume ID}, runs the points not started yet, and no
+ * point runs twice.
+ */
+class SweepResumeIT {
+  private static final int POINTS = 6;
+  @TempDir Path tmp;
+  Cli cli;
+  Path project;
+  Path ran;
+
+  @BeforeEach
+  void project() throws Exception {
+    cli = new Cli(tmp).env("LABRUN_DAEMON", "0");
+    assertThat(cli.in(tmp, "project", "init", "p").code()).isZero();
+    project = tmp.resolve("p");
+    ran = tmp.resolve("ran");
+    Files.createDirectories(ran);
+    // each run leaves a file named after its point and run id: a point that ran twice shows two
+    Files.writeString(project.resolve("point.py"), """
+        import os, sys, time
+        open(os.path.join(%s, sys.argv[2] + "-" + os.environ["LABRUN_RUN_ID"]), "w").close()
+        time.sleep(1.5)
+        """.formatted("'" + ran + "'"));
+  }
+
+  /** Starts the sweep in a labrun process of its own and kills it once two points have run. */
+  private String sweepKilledAfterTwoPoints() throws Exception {
+    Path log = tmp.resolve("sweep.log");
+    Process labrun = CliProcess.start(project, cli.environment(), log, "experiment", "sweep", "-c", "local", "point.py",
+        "--grid", "x=1.." + POINTS);
+    await().atMost(Duration.ofSeconds(120)).until(() -> count() >= 2);
+    labrun.destroyForcibly().waitFor();
+    String out = Files.readString(log);
+    String id = out.lines().filter(l -> l.startsWith("Sweep ")).findFirst().orElseThrow(() -> new AssertionError(out)).split("[ :]")[1];
+    assertThat(count()).as("killed before every point ran").isLessThan(POINTS);
+    return id;
+  }
+
+  private long count() throws Exception {
+    try (Stream<Path> files = Files.list(ran)) {
+      return files.count();
+    }
+  }
+
+  private List<String> points() throws Exception {
+    try (Stream<Path> files = Files.list(ran)) {
+      return files.map(f -> f.getFileName().toString().split("-")[0]).sorted().toList();
+    }
+  }
+
+  private String statuses(String sweep) {
+    return cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].status").out();
+  }
+
+  @Test
+  void theNextCommandThatSeesItDrivesItOn() throws Exception {
+    String sweep = sweepKilledAfterTwoPoints();
+    Cli.Result list = cli.in(project, "history", "list", "--sweep", sweep);
+    assertThat(list.code()).as(list.toString()).isZero();
+    await().atMost(Duration.ofSeconds(120)).until(() -> !statuses(sweep).contains("Queued") && !statuses(sweep).contains("Running")
+        && !statuses(sweep).contains("Preparing"));
+    assertThat(points()).as("each point ran once").containsExactly("1", "2", "3", "4", "5", "6");
+    assertThat(statuses(sweep)).doesNotContain("Lost").doesNotContain("Failed");
+  }
+
+  @Test
+  void sweepResumeDrivesItOnInTheForeground() throws Exception {
+    String sweep = sweepKilledAfterTwoPoints();
+    Cli.Result resumed = cli.in(project, "experiment", "sweep", "--resume", sweep);
+    assertThat(resumed.code()).as(resumed.toString()).isZero();
+    assertThat(points()).as("each point ran once").containsExactly("1", "2", "3", "4", "5", "6");
+    assertThat(statuses(sweep)).doesNotContain("Queued").doesNotContain("Lost");
+
+    Cli.Result unknown = cli.in(project, "experiment", "sweep", "--resume", "nosuch");
+    assertThat(unknown.code()).isEqualTo(3);
+    assertThat(unknown.err()).contains("no sweep 'nosuch'");
+  }
+}
