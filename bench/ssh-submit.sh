@@ -4,7 +4,8 @@
 #  1. warm `labrun experiment submit -c remote1 noop.py` against `ssh HOST python3 noop.py`, and
 #     (when the test Docker engine is up) `-c rdocker` against `ssh HOST docker run --rm IMAGE python3 noop.py`;
 #     and the same submits made one after the other in ONE JVM (bench/InJvmSubmits.java, the CLI daemon's
-#     and the server's case: later submits reuse the kept SSH connection);
+#     and the server's case: later submits reuse the kept SSH connection); for the clean test user, then
+#     for the slow-login one (LABRUN_TEST_SSH_SLOW_USER, whose ~/.bashrc sleeps 200 ms);
 #  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
 #     submit send, and the unchanged submit's time against the small project's.
 #   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
@@ -43,35 +44,45 @@ PY
 }
 
 attach "$work/small"
-echo pass | $ssh_cmd 'cat > noop.py'
 cd "$work/small"
 "$labrun" experiment submit -c remote1 noop.py >/dev/null 2>&1   # CDS archive, host key, ~/.labrun/lib on the host
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-hyperfine -N -w 3 -r "$runs" --export-json "$work/warm.json" \
-  "$ssh_cmd python3 noop.py" \
-  "$labrun experiment submit -c remote1 noop.py" >&2
-medians "$work/warm.json"
 in_jvm() {  # in_jvm TARGET BASELINE...: RUNS+1 submits in one JVM, each after one BASELINE run
   echo "load average before the in-JVM submits: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   LABRUN_LAUNCHER="$labrun" java -XX:+UseSerialGC -cp "$root/labrun-cli/target/labrun.jar" "$root/bench/InJvmSubmits.java" \
     "$((runs + 1))" "$work/small" "$@"
 }
-in_jvm remote1 noop.py $ssh_cmd python3 noop.py
-
-if [[ -S /run/labrun-test/docker.sock ]]; then
-  image=labrun-test/python:bookworm
-  (cd "$work/small" && "$labrun" computetarget attach --name rdocker --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
-    --username "$LABRUN_TEST_SSH_KEY_USER" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
-  printf 'ArgumentVector: ["$file"]\nTarget: rdocker\nPrepareEnvironment: true\n' > "$work/small/aml_config/rdocker.runconfig"
-  env_image=$("$labrun" experiment prepare -p "$work/small" -c rdocker -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["reference"])')
-  export LABRUN_DOCKER_NETWORK=none
-  "$labrun" experiment submit -c rdocker noop.py >/dev/null 2>&1
-  hyperfine -N -w 3 -r "$runs" --export-json "$work/docker.json" \
-    "$ssh_cmd docker run --rm --network none -v /home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py $env_image python3 /noop.py" \
-    "$labrun experiment submit -c rdocker noop.py" >&2
-  medians "$work/docker.json"
-  in_jvm rdocker noop.py $ssh_cmd docker run --rm --network none -v "/home/$LABRUN_TEST_SSH_KEY_USER/noop.py:/noop.py" "$env_image" python3 /noop.py
-fi
+warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets logging in as USER, against bare ssh
+  local user=$1 r="remote$2" d="rdocker$2" user_ssh="${ssh_cmd/$host/$1@$LABRUN_TEST_SSH_HOST}"
+  (cd "$work/small" && "$labrun" computetarget attach --name "$r" --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --accept-new-host-key >/dev/null)
+  echo pass | $user_ssh 'cat > noop.py'
+  "$labrun" experiment submit -c "$r" noop.py >/dev/null 2>&1   # ~/.labrun/lib on the host
+  echo "== $user: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  hyperfine -N -w 3 -r "$runs" --export-json "$work/warm-$user.json" \
+    "$user_ssh python3 noop.py" \
+    "$labrun experiment submit -c $r noop.py" >&2
+  medians "$work/warm-$user.json"
+  in_jvm "$r" noop.py $user_ssh python3 noop.py
+  [[ -S /run/labrun-test/docker.sock ]] || return 0
+  local image=labrun-test/python:bookworm
+  (cd "$work/small" && "$labrun" computetarget attach --name "$d" --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+    --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
+  printf 'ArgumentVector: ["$file"]\nTarget: %s\nPrepareEnvironment: true\n' "$d" > "$work/small/aml_config/$d.runconfig"
+  local env_image
+  env_image=$("$labrun" experiment prepare -p "$work/small" -c "$d" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["reference"])')
+  "$labrun" experiment submit -c "$d" noop.py >/dev/null 2>&1
+  echo "== $user: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  hyperfine -N -w 3 -r "$runs" --export-json "$work/docker-$user.json" \
+    "$user_ssh docker run --rm --network none -v /home/$user/noop.py:/noop.py $env_image python3 /noop.py" \
+    "$labrun experiment submit -c $d noop.py" >&2
+  medians "$work/docker-$user.json"
+  in_jvm "$d" noop.py $user_ssh docker run --rm --network none -v "/home/$user/noop.py:/noop.py" "$env_image" python3 /noop.py
+}
+export LABRUN_DOCKER_NETWORK=none
+warm "$LABRUN_TEST_SSH_KEY_USER" 1
+# The user whose ~/.bashrc sleeps 200 ms before its interactive guard (pyenv, conda init lines):
+# every exec request pays it, bare ssh once.
+[[ -z ${LABRUN_TEST_SSH_SLOW_USER:-} ]] || warm "$LABRUN_TEST_SSH_SLOW_USER" "-slow"
 [[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submits only
 attach "$work/big"
 log "writing $files files, $mib MiB in all"

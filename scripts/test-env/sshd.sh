@@ -7,8 +7,14 @@
 #
 # A separate sshd (not the system one) on 127.0.0.1:<free port, 2222 first>,
 # with its own ed25519 host key and sshd_config in /run/labrun-test/sshd/.
-# Test users: labrunkey (public-key login) and labrunpw (password login).
-# Both are in the groups `labrun-docker` and `docker`, and in the group owning
+# Test users: labrunkey (public-key login), labrunpw (password login) and
+# labrunslow (public-key login, the same key as labrunkey), whose ~/.bashrc
+# sleeps 200 ms before Debian's "not interactive: return" guard, as pyenv or
+# conda init lines do, and counts its starts, one line each, in
+# ~/.labrun-test-shell-starts (bash reads ~/.bashrc for every command sshd
+# runs for it, and for an SFTP subsystem that is not internal-sftp; also for
+# a `bash -c` a run's own programs start, e.g. Hadoop's, whose parent is not sshd).
+# All are in the groups `labrun-docker` and `docker`, and in the group owning
 # /run/labrun-test/docker.sock if that socket exists, so that both can use the
 # Docker engine of scripts/test-env/docker.sh (see README-infra.md for the
 # order). Sessions get DOCKER_HOST=unix:///run/labrun-test/docker.sock.
@@ -30,6 +36,7 @@ KNOWN_HOSTS=$STATE/known_hosts
 DOCKER_SOCK=$LABRUN_TEST_RUN/docker.sock
 KEY_USER=labrunkey
 PW_USER=labrunpw
+SLOW_USER=labrunslow
 DOCKER_GROUP=labrun-docker
 
 sshd_running() {
@@ -75,6 +82,7 @@ ensure_user() {
 }
 ensure_user "$KEY_USER"
 ensure_user "$PW_USER"
+ensure_user "$SLOW_USER"
 
 if [[ -S $DOCKER_SOCK ]]; then
   sock_group=$(stat -c %G "$DOCKER_SOCK")
@@ -82,10 +90,13 @@ if [[ -S $DOCKER_SOCK ]]; then
     log "giving $DOCKER_SOCK to group $DOCKER_GROUP"
     chgrp "$DOCKER_GROUP" "$DOCKER_SOCK"
     chmod g+rw "$DOCKER_SOCK"
-  elif ! id -nG "$KEY_USER" | tr ' ' '\n' | grep -qxF "$sock_group"; then
-    log "adding test users to group $sock_group (owner of $DOCKER_SOCK)"
-    usermod -aG "$sock_group" "$KEY_USER"
-    usermod -aG "$sock_group" "$PW_USER"
+  else
+    for u in "$KEY_USER" "$PW_USER" "$SLOW_USER"; do
+      if ! id -nG "$u" | tr ' ' '\n' | grep -qxF "$sock_group"; then
+        log "adding test user $u to group $sock_group (owner of $DOCKER_SOCK)"
+        usermod -aG "$sock_group" "$u"
+      fi
+    done
   fi
 fi
 
@@ -101,6 +112,26 @@ grep -qxF "$(cat "$CLIENTKEY.pub")" "$key_home/.ssh/authorized_keys" \
   || cat "$CLIENTKEY.pub" >>"$key_home/.ssh/authorized_keys"
 chown "$KEY_USER:$KEY_USER" "$key_home/.ssh/authorized_keys"
 chmod 600 "$key_home/.ssh/authorized_keys"
+
+slow_home=$(getent passwd "$SLOW_USER" | cut -d: -f6)
+install -d -m 700 -o "$SLOW_USER" -g "$SLOW_USER" "$slow_home/.ssh"
+install -m 600 -o "$SLOW_USER" -g "$SLOW_USER" "$key_home/.ssh/authorized_keys" "$slow_home/.ssh/authorized_keys"
+{
+  cat <<'BASHRC'
+# labrun test user (scripts/test-env/sshd.sh): a login that costs 200 ms, before the interactive
+# guard, as the lines pyenv and conda add to ~/.bashrc are; each start is counted, with what it ran
+# (pid, parent pid, parent's name: sshd for a shell sshd started for a command, what it ran)
+started=${BASH_EXECUTION_STRING:0:200}
+read -r parent </proc/$PPID/comm
+printf '%s %s %s %s\n' "$$" "$PPID" "$parent" "${started//$'\n'/ }" >>"$HOME/.labrun-test-shell-starts"
+unset started parent
+sleep 0.2
+BASHRC
+  cat /etc/skel/.bashrc
+} >"$slow_home/.bashrc"
+chown "$SLOW_USER:$SLOW_USER" "$slow_home/.bashrc"
+touch "$slow_home/.labrun-test-shell-starts"
+chown "$SLOW_USER:$SLOW_USER" "$slow_home/.labrun-test-shell-starts"
 
 if [[ ! -s $PWFILE ]]; then
   log "setting a new random password for $PW_USER"
@@ -120,7 +151,7 @@ HostKey $HOSTKEY
 PidFile $PIDFILE
 UsePAM no
 PermitRootLogin no
-AllowUsers $KEY_USER $PW_USER
+AllowUsers $KEY_USER $PW_USER $SLOW_USER
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
@@ -147,6 +178,18 @@ started=0
 if sshd_running; then
   PORT=$(cat "$STATE/port")
   log "already running (pid $(cat "$PIDFILE"), port $PORT)"
+  if ! grep -qx "AllowUsers $KEY_USER $PW_USER $SLOW_USER" "$CONF"; then
+    # started by an older version of this script: let the new test user in (SIGHUP: sshd
+    # reads its configuration again; open sessions go on)
+    write_config "$PORT"
+    /usr/sbin/sshd -t -f "$CONF" 2>>"$LOGFILE" || die_with_log "$LOGFILE" "sshd -t rejected $CONF"
+    kill -HUP "$(head -n1 "$PIDFILE")"
+    for ((i = 0; i < 100; i++)); do
+      sshd_running && tcp_open "$PORT" && break
+      sleep 0.1
+    done
+    log "configuration reloaded for $SLOW_USER"
+  fi
 else
   t0=$(now_ms)
   prev=$(cat "$STATE/port" 2>/dev/null || true)
@@ -181,6 +224,13 @@ pw_ssh() {
 fail_verify() { die_with_log "$LOGFILE" "$*"; }
 
 key_ssh true </dev/null || fail_verify "key login as $KEY_USER failed"
+slow_ssh() { ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityAgent=none -i "$CLIENTKEY" "$SLOW_USER@127.0.0.1" "$@"; }
+starts=$(wc -l <"$slow_home/.labrun-test-shell-starts")
+t0=$(now_ms)
+slow_ssh true </dev/null || fail_verify "key login as $SLOW_USER failed"
+took=$(( $(now_ms) - t0 ))
+(( $(wc -l <"$slow_home/.labrun-test-shell-starts") == starts + 1 )) || fail_verify "$SLOW_USER's ~/.bashrc was not read for an ssh command"
+(( took >= 200 )) || fail_verify "$SLOW_USER's login took $took ms, not the 200 ms its ~/.bashrc sleeps"
 out=$(key_ssh "python3 -c 'print(1)'" </dev/null) || fail_verify "python3 over ssh as $KEY_USER failed"
 [[ $out == 1 ]] || fail_verify "python3 over ssh as $KEY_USER printed '$out'"
 if command -v sshpass >/dev/null; then
@@ -200,7 +250,9 @@ if [[ -S $DOCKER_SOCK ]]; then
     out=$(pw_ssh "$probe" </dev/null 2>&1) || true
     [[ $out == 200 ]] || fail_verify "$PW_USER cannot use $DOCKER_SOCK over ssh: $out"
   fi
-  log "both test users reach $DOCKER_SOCK over ssh"
+  out=$(slow_ssh "$probe" </dev/null 2>&1) || true
+  [[ $out == 200 ]] || fail_verify "$SLOW_USER cannot use $DOCKER_SOCK over ssh: $out"
+  log "the test users reach $DOCKER_SOCK over ssh"
 else
   log "no $DOCKER_SOCK yet: docker access not checked (run docker.sh, then this script again)"
 fi
@@ -213,6 +265,8 @@ export LABRUN_TEST_SSH_PORT=$PORT
 export LABRUN_TEST_SSH_KEY_USER=$KEY_USER
 export LABRUN_TEST_SSH_KEY=$CLIENTKEY
 export LABRUN_TEST_SSH_PW_USER=$PW_USER
+export LABRUN_TEST_SSH_SLOW_USER=$SLOW_USER
+export LABRUN_TEST_SSH_SLOW_STARTS=$slow_home/.labrun-test-shell-starts
 export LABRUN_TEST_SSH_PW_FILE=$PWFILE
 export LABRUN_TEST_SSH_HOST_KEY_PUB=$HOSTKEY.pub
 export LABRUN_TEST_SSH_KNOWN_HOSTS=$KNOWN_HOSTS

@@ -215,8 +215,11 @@ public final class Wiring implements AutoCloseable {
     }
   }
 
-  /** The SSH targets and their connections (one per host for this command, closed with it). */
-  public SshTargets sshTargets() {
+  /**
+   * The SSH targets and their connections (one per host for this command, closed with it).
+   * Synchronized: the runs of a parallel sweep ask for it at once, and must share one.
+   */
+  public synchronized SshTargets sshTargets() {
     if (sshTargets == null) {
       Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
       sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, passwords(), objects(), () -> python().pythonPath(),

@@ -136,7 +136,7 @@ public final class HostCache {
     }
     int code;
     try {
-      code = ssh.stream(Shell.command(argv), stdin, stdout, stderr, TIMEOUT);
+      code = ssh.stream(argv, stdin, stdout, stderr, TIMEOUT);
     } finally {
       answer.completeExceptionally(new IOException("the host ended the exchange before answering"));
     }

@@ -45,6 +45,9 @@ public final class SshConnection implements AutoCloseable {
   private final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
   private RemoteFiles files;
   private HostKeyCheck keyCheck;
+  private String runnerPython;
+  private RemoteRunner runner;
+  private boolean runnerFailed;
 
   private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
     this.settings = settings;
@@ -198,24 +201,70 @@ public final class SshConnection implements AutoCloseable {
     }
   }
 
-  /** Runs {@code argv} on the host (every word quoted), feeding it {@code stdin} (may be null). */
+  /**
+   * Runs {@code argv} on the host, feeding it {@code stdin} (may be null). With a runner (see
+   * {@link #useRunner}) it is the runner's child and no shell reads it; else an exec request of its
+   * own, every word quoted.
+   */
   public Result run(List<String> argv, InputStream stdin, Duration timeout) throws IOException {
-    return runShell(Shell.command(argv), stdin, timeout);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = stream(argv, stdin, out, err, timeout);
+    return new Result(code, out.toByteArray(), err.toByteArray());
+  }
+
+  /** Runs {@code argv} as {@link #run} does, streaming its output; returns its exit code. */
+  public int stream(List<String> argv, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+    RemoteRunner r = runner(timeout);
+    if (r != null) {
+      long t = SshTrace.start();
+      Integer code = r.run(argv, stdin, out, err, timeout, settings.where());
+      if (code != null) {
+        SshTrace.done("runner: " + traced(String.join(" ", argv)), t);
+        return code;
+      }
+    }
+    return exec(Shell.command(argv), stdin, out, err, timeout);
   }
 
   /**
-   * Runs a command line as the host's shell reads it. Only for command lines labrun writes itself;
-   * anything from a user or a project is passed through {@link Shell#quote}.
+   * Lets later commands of this connection go through labrun's runner on the host, started with
+   * {@code python} on first use: the host's login shell then starts once for this connection, not
+   * once per command. The runner's environment is the one that shell gives, as each command's was.
+   */
+  public synchronized void useRunner(String python) {
+    if (runnerPython == null) {
+      runnerPython = python;
+    }
+  }
+
+  private synchronized RemoteRunner runner(Duration timeout) throws IOException {
+    if (runner != null && runner.isOpen()) {
+      return runner;
+    }
+    if (runnerPython == null || runnerFailed || !isOpen()) {
+      return null;
+    }
+    long t = SshTrace.start();
+    runner = RemoteRunner.start(session, runnerPython, timeout);
+    runnerFailed = runner == null; // e.g. no such Python: its commands show that themselves
+    SshTrace.done(runner == null ? "exec: no runner (" + runnerPython + ")" : "exec: runner started", t);
+    return runner;
+  }
+
+  /**
+   * Runs a command line as the host's shell reads it, in an exec request of its own. Only for
+   * command lines labrun writes itself; anything from a user or a project is passed through
+   * {@link Shell#quote}.
    */
   public Result runShell(String commandLine, InputStream stdin, Duration timeout) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = stream(commandLine, stdin, out, err, timeout);
+    int code = exec(commandLine, stdin, out, err, timeout);
     return new Result(code, out.toByteArray(), err.toByteArray());
   }
 
-  /** Runs a command line, streaming its output; returns its exit code. */
-  public int stream(String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+  private int exec(String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
     long t = SshTrace.start();
     try (ChannelExec ch = session.createExecChannel(commandLine)) {
       ch.setIn(stdin == null ? InputStream.nullInputStream() : stdin);
@@ -233,9 +282,13 @@ public final class SshConnection implements AutoCloseable {
         }
         throw new IOException("the connection to " + settings.where() + " closed before the command ended");
       }
-      SshTrace.done(commandLine.length() > 40 ? "..." + commandLine.substring(commandLine.length() - 37) : commandLine, t);
+      SshTrace.done("exec: " + traced(commandLine), t);
       return code;
     }
+  }
+
+  private static String traced(String command) {
+    return command.length() > 34 ? "..." + command.substring(command.length() - 31) : command;
   }
 
   /** Files on the host, over one SFTP channel opened on first use. */
@@ -320,6 +373,10 @@ public final class SshConnection implements AutoCloseable {
     if (files != null) {
       files.close();
       files = null;
+    }
+    if (runner != null) {
+      runner.close();
+      runner = null;
     }
     closeQuietly(session);
   }

@@ -45,6 +45,25 @@ public final class TestSshd {
     return v;
   }
 
+  /**
+   * The user whose {@code ~/.bashrc} sleeps 200 ms and counts its starts (as pyenv or conda init
+   * lines cost, see {@code scripts/test-env/sshd.sh}); it logs in with {@link #key}.
+   */
+  public String slowUser() {
+    return need("LABRUN_TEST_SSH_SLOW_USER");
+  }
+
+  /**
+   * How many times sshd has started the slow user's shell (reading its {@code ~/.bashrc}) so far:
+   * once for each exec request, and for a subsystem that is not sshd's own. Shells that a run's
+   * programs start (a {@code bash -c} of Hadoop's in a Spark job) read it too; they are not counted.
+   */
+  public long shellStarts() throws IOException {
+    try (var lines = Files.lines(Path.of(need("LABRUN_TEST_SSH_SLOW_STARTS")))) {
+      return lines.filter(l -> l.split(" ", 4).length > 2 && l.split(" ", 4)[2].equals("sshd")).count();
+    }
+  }
+
   public String password() {
     try {
       return Files.readString(passwordFile, StandardCharsets.UTF_8);

@@ -154,6 +154,7 @@ public final class HostSession implements AutoCloseable {
       lastFailureAt = System.nanoTime();
       throw e;
     }
+    connection.useRunner(python); // the host's login shell starts once for the connection, not once per command
     cache = new HostCache(connection, python);
     lib = cache.lib(pythonFiles.get());
   }

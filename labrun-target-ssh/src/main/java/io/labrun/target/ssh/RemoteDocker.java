@@ -108,7 +108,7 @@ final class RemoteDocker {
     argv.add(dir);
     int code;
     try (OutputStream out = Files.newOutputStream(log)) {
-      code = ssh.stream(io.labrun.ssh.Shell.command(argv), null, out, out, LONG);
+      code = ssh.stream(argv, null, out, out, LONG);
     } finally {
       ssh.run(List.of("rm", "-rf", "--", dir), null, QUICK);
     }

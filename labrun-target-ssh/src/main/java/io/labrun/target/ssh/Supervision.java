@@ -1,7 +1,6 @@
 package io.labrun.target.ssh;
 
 import io.labrun.ssh.HostCache;
-import io.labrun.ssh.Shell;
 import io.labrun.ssh.SshConnection;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,11 +66,11 @@ interface Supervision {
 
   /**
    * Removes a run folder in the background on the host (a large working folder takes a while and
-   * nobody waits for it); {@code rm}, not the helper, to spare a Python start. {@code runDir} is a
-   * checked run id under {@code ~/.labrun/runs}.
+   * nobody waits for it); {@code rm}, not the helper, to spare a Python start. {@code runDir} is an
+   * argument of the script, never part of it.
    */
   private static void removeInBackground(SshConnection ssh, String runDir) throws IOException {
-    String rm = "nohup rm -rf -- " + Shell.quote(runDir) + " </dev/null >/dev/null 2>&1 &";
-    HostCache.check(ssh.runShell(rm, null, Duration.ofMinutes(1)), "remove the run's folder");
+    List<String> rm = List.of("sh", "-c", "nohup rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", runDir);
+    HostCache.check(ssh.run(rm, null, Duration.ofMinutes(1)), "remove the run's folder");
   }
 }
