@@ -6,6 +6,8 @@ import io.labrun.core.history.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -90,6 +92,13 @@ public final class FileObjectStore implements ObjectStore {
   @Override
   public InputStream open(String sha256) throws IOException {
     return Files.newInputStream(existing(sha256));
+  }
+
+  @Override
+  public InputStream open(String sha256, long offset) throws IOException {
+    SeekableByteChannel channel = Files.newByteChannel(existing(sha256));
+    channel.position(offset);
+    return Channels.newInputStream(channel);
   }
 
   @Override

@@ -19,6 +19,21 @@ public interface ObjectStore {
 
   InputStream open(String sha256) throws IOException;
 
+  /**
+   * The object's bytes from {@code offset} on (a download resumed, an HTTP range). Stores that can
+   * start reading in the middle override this; the default reads past the first bytes.
+   */
+  default InputStream open(String sha256, long offset) throws IOException {
+    InputStream in = open(sha256);
+    try {
+      in.skipNBytes(offset);
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
   /** Writes the object to {@code target} (replacing it), creating parent folders. */
   void copyTo(String sha256, Path target) throws IOException;
 

@@ -1,0 +1,82 @@
+package io.labrun.objects.s3;
+
+import io.labrun.core.history.ObjectIds;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The bucket's layout ({@code PREFIX/objects/ID}, {@code PREFIX/touched/ID}) and its sweep: an
+ * object no run uses goes once neither it nor its touch marker is newer than the grace's start, so
+ * an object a submission just uploaded or named is never taken. Markers older than that mark
+ * nothing any more and go too. The caller (the server's collector) holds submissions off while it
+ * sweeps, so no run can come to use an object between the listing and the delete.
+ */
+final class UnusedKeys {
+  private final S3Client s3;
+  private final S3Location location;
+
+  UnusedKeys(S3Client s3, S3Location location) {
+    this.s3 = s3;
+    this.location = location;
+  }
+
+  static String objectKey(S3Location location, String sha256) {
+    return location.prefix() + "objects/" + sha256;
+  }
+
+  static String markKey(S3Location location, String sha256) {
+    return location.prefix() + "touched/" + sha256;
+  }
+
+  int remove(Predicate<String> inUse, Instant since) {
+    Map<String, Instant> marks = new HashMap<>();
+    String markFolder = location.prefix() + "touched/";
+    for (S3Object m : list(markFolder)) {
+      String sha = m.key().substring(markFolder.length());
+      marks.put(sha, m.lastModified());
+      if (m.lastModified().isBefore(since)) {
+        delete(m.key());
+      }
+    }
+    int removed = 0;
+    String objectFolder = location.prefix() + "objects/";
+    for (S3Object o : list(objectFolder)) {
+      String sha = o.key().substring(objectFolder.length());
+      Instant touched = marks.getOrDefault(sha, Instant.EPOCH);
+      if (ObjectIds.isValid(sha) && !inUse.test(sha) && o.lastModified().isBefore(since) && touched.isBefore(since)) {
+        delete(o.key());
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  int abortUploadsStartedBefore(Instant before) {
+    int aborted = 0;
+    for (MultipartUpload u : s3.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder().bucket(location.bucket())
+        .prefix(location.prefix() + "objects/").build()).uploads()) {
+      if (u.initiated() != null && u.initiated().isBefore(before)) {
+        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()).build());
+        aborted++;
+      }
+    }
+    return aborted;
+  }
+
+  private Iterable<S3Object> list(String folder) {
+    return s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(folder).build()).contents();
+  }
+
+  private void delete(String key) {
+    s3.deleteObject(DeleteObjectRequest.builder().bucket(location.bucket()).key(key).build());
+  }
+}

@@ -1,0 +1,201 @@
+package io.labrun.objects.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectIds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** {@link S3ObjectStore} against the real S3 server scripts/test-env/s3.sh starts (S3Proxy). */
+class S3ObjectStoreIT {
+  private static final long PART = 5L << 20;
+  @TempDir Path tmp;
+  private S3ObjectStore store;
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void storesReadsAndCopiesObjectsByTheirSha256() throws IOException {
+    store = S3ObjectStore.open(S3TestBucket.settings("roundtrip", null, PART));
+    byte[] bytes = "print('hello')\n".getBytes(StandardCharsets.UTF_8);
+    String sha = store.put(bytes);
+    assertThat(sha).isEqualTo(ObjectIds.of(bytes));
+    assertThat(store.contains(sha)).isTrue();
+    assertThat(store.size(sha)).isEqualTo(bytes.length);
+    try (InputStream in = store.open(sha)) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+    try (InputStream in = store.open(sha, 6)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("'hello')\n");
+    }
+    Path copy = tmp.resolve("out/hello.py");
+    store.copyTo(sha, copy);
+    assertThat(copy).hasBinaryContent(bytes);
+    String absent = ObjectIds.of(new byte[] {1});
+    assertThat(store.contains(absent)).isFalse();
+    assertThatThrownBy(() -> store.open(absent)).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> store.touch(absent)).isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
+  void aLargeFileGoesUpInPartsAndComesBackIdentical() throws IOException {
+    store = S3ObjectStore.open(S3TestBucket.settings("multipart", null, PART));
+    Path big = randomFile("big.bin", 23L << 20, 1);
+    String sha = store.put(big);
+    assertThat(sha).isEqualTo(ObjectIds.of(big));
+    assertThat(store.size(sha)).isEqualTo(Files.size(big));
+    Path back = tmp.resolve("back.bin");
+    store.copyTo(sha, back);
+    assertThat(Files.mismatch(big, back)).isEqualTo(-1);
+    try (InputStream in = store.open(sha, (17L << 20) + 3)) {
+      byte[] expected = Arrays.copyOfRange(Files.readAllBytes(big), (int) ((17L << 20) + 3), (int) Files.size(big));
+      assertThat(in.readAllBytes()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void contentAlreadyInTheBucketIsNeverSentAgain() throws IOException {
+    Path file = randomFile("model.bin", 12L << 20, 2);
+    try (CountingProxy proxy = new CountingProxy(S3TestBucket.endpoint(), 0)) {
+      S3Settings settings = S3TestBucket.settings("dedup", proxy.endpoint(), PART);
+      store = S3ObjectStore.open(settings);
+      store.put(file);
+      long first = proxy.sentBytes();
+      assertThat(first).isGreaterThan(Files.size(file));
+      try (S3ObjectStore other = S3ObjectStore.open(settings)) { // another user's labrun, same bucket
+        other.put(file);
+        other.put(Files.readAllBytes(file));
+      }
+      long again = proxy.sentBytes() - first;
+      assertThat(again).as("bytes sent to S3 for content it holds").isLessThan(4096);
+    }
+  }
+
+  @Test
+  void anUploadKilledHalfWayIsResumedFromTheLastPart() throws Exception {
+    Path file = randomFile("killed.bin", 64L << 20, 3);
+    String sha = ObjectIds.of(file);
+    String url = S3TestBucket.freshUrl("resume");
+    S3Settings settings = S3Settings.of(S3Location.parse(url), S3TestBucket.env()).withPartBytes(PART);
+    int held;
+    try (CountingProxy slow = new CountingProxy(S3TestBucket.endpoint(), 12L << 20);
+        S3Client s3 = S3Connection.client(settings)) {
+      String key = UnusedKeys.objectKey(settings.location(), sha);
+      Process uploader = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), UploadMain.class.getName(), url, slow.endpoint().toString(), String.valueOf(PART),
+          file.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("uploader.log").toFile()).start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> partsHeld(s3, settings, key) >= 4);
+      } finally {
+        uploader.destroyForcibly().waitFor();
+      }
+      held = partsHeld(s3, settings, key);
+      assertThat(held).as("parts held when the uploader was killed").isBetween(4, 12);
+    }
+    try (CountingProxy proxy = new CountingProxy(S3TestBucket.endpoint(), 0)) {
+      Map<String, String> env = new HashMap<>(S3TestBucket.env());
+      env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+      store = S3ObjectStore.open(S3Settings.of(settings.location(), env).withPartBytes(PART));
+      assertThat(store.put(file)).isEqualTo(sha);
+      long left = Files.size(file) - held * PART;
+      assertThat(proxy.sentBytes()).as("bytes sent to finish the upload").isLessThan(left + (1L << 20));
+      Path back = tmp.resolve("back.bin");
+      store.copyTo(sha, back);
+      assertThat(Files.mismatch(file, back)).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void unusedObjectsGoAfterTheGraceWhileUsedTouchedAndNewOnesStay() throws IOException {
+    store = S3ObjectStore.open(S3TestBucket.settings("gc", null, PART));
+    String used = store.put("used".getBytes(StandardCharsets.UTF_8));
+    String unused = store.put("unused".getBytes(StandardCharsets.UTF_8));
+    String touched = store.put("touched".getBytes(StandardCharsets.UTF_8));
+    Instant since = Instant.now().plusSeconds(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(since.plusSeconds(1)));
+    store.touch(touched); // named by a submission after the grace began
+    assertThat(store.removeUnused(used::equals, since)).isEqualTo(1);
+    assertThat(store.contains(used)).isTrue();
+    assertThat(store.contains(unused)).isFalse();
+    assertThat(store.contains(touched)).isTrue();
+    assertThat(store.removeUnused(Set.of(used)::contains, Instant.now().plusSeconds(60))).isEqualTo(1);
+    assertThat(store.contains(touched)).isFalse();
+  }
+
+  @Test
+  void unfinishedUploadsOlderThanADayAreAborted() throws IOException {
+    S3Settings settings = S3TestBucket.settings("abort", null, PART);
+    store = S3ObjectStore.open(settings);
+    try (S3Client s3 = S3Connection.client(settings)) {
+      String key = UnusedKeys.objectKey(settings.location(), ObjectIds.of(new byte[] {7}));
+      s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(settings.location().bucket()).key(key).build());
+      assertThat(store.abortUploadsStartedBefore(Instant.now().minus(Duration.ofDays(1)))).isZero();
+      assertThat(store.abortUploadsStartedBefore(Instant.now().plusSeconds(60))).isEqualTo(1);
+      assertThat(s3.listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(settings.location().bucket())
+          .prefix(settings.location().prefix()).build()).uploads()).isEmpty();
+    }
+  }
+
+  @Test
+  void wrongCredentialsAndAMissingBucketFailAtOpenInOneLine() {
+    Map<String, String> env = new HashMap<>(S3TestBucket.env());
+    env.put("AWS_SECRET_ACCESS_KEY", "not-the-secret");
+    assertThatThrownBy(() -> S3ObjectStore.open(S3Settings.of(S3Location.parse(S3TestBucket.freshUrl("creds")), env)))
+        .isInstanceOfSatisfying(LabrunException.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
+          assertThat(e.getMessage()).doesNotContain("\n").contains("refused labrun's credentials").contains("AWS_SECRET_ACCESS_KEY")
+              .doesNotContain("not-the-secret");
+        });
+    assertThatThrownBy(() -> S3ObjectStore.open(S3Settings.of(S3Location.parse("s3://labrun-no-such-bucket/x"), S3TestBucket.env())))
+        .isInstanceOfSatisfying(LabrunException.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
+          assertThat(e.getMessage()).doesNotContain("\n").contains("bucket 'labrun-no-such-bucket' does not exist");
+        });
+  }
+
+  /** How many parts S3 holds for the key's unfinished upload; -1 while a part being written makes S3Proxy refuse the list. */
+  private static int partsHeld(S3Client s3, S3Settings settings, String key) {
+    String bucket = settings.location().bucket();
+    try {
+      return s3.listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(key).build()).uploads().stream()
+          .mapToInt(u -> s3.listParts(ListPartsRequest.builder().bucket(bucket).key(key).uploadId(u.uploadId()).build()).parts().size())
+          .max().orElse(0);
+    } catch (S3Exception e) {
+      return -1;
+    }
+  }
+
+  private Path randomFile(String name, long size, long seed) throws IOException {
+    byte[] bytes = new byte[(int) size];
+    new Random(seed).nextBytes(bytes);
+    return Files.write(tmp.resolve(name), bytes);
+  }
+}
