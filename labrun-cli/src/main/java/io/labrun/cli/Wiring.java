@@ -28,6 +28,9 @@ import io.labrun.core.sweep.SweepFiles;
 import io.labrun.core.tracking.PythonRuntime;
 import io.labrun.core.tracking.RunEvents;
 import io.labrun.format.AmlProjectConfigs;
+import io.labrun.objects.s3.S3Location;
+import io.labrun.objects.s3.S3ObjectStore;
+import io.labrun.objects.s3.S3Settings;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.History;
 import io.labrun.store.SqlRunStore;
@@ -127,11 +130,49 @@ public final class Wiring implements AutoCloseable {
     return (SqlRunStore) store();
   }
 
+  /**
+   * Where snapshot files and artifacts are kept: the folder {@code objects/} of the data folder, or
+   * what {@code LABRUN_OBJECTS} names (an {@code s3://BUCKET/PREFIX}, or a folder).
+   */
   public ObjectStore objects() {
     if (objects == null) {
-      objects = new FileObjectStore(dataDir().resolve("objects"));
+      String chosen = ctx.env().get("LABRUN_OBJECTS");
+      objects = chosen == null || chosen.isBlank() ? new FileObjectStore(dataDir().resolve("objects")) : openObjects(chosen);
     }
     return objects;
+  }
+
+  /** Uses the objects at {@code where} (a server's {@code --objects}) for everything this wiring opens from now on. */
+  public ObjectStore useObjects(String where) {
+    closeObjects();
+    objects = openObjects(where);
+    return objects;
+  }
+
+  /**
+   * The one place an object store is chosen: {@code s3://BUCKET/PREFIX} is a bucket (endpoint,
+   * region and credentials from the AWS variables and profile files; checked now, so wrong
+   * credentials or a missing bucket fail at start-up), anything else a folder.
+   */
+  public ObjectStore openObjects(String where) {
+    if (S3Location.isS3(where)) {
+      return S3ObjectStore.open(S3Settings.of(S3Location.parse(where), ctx.env()));
+    }
+    if (where.strip().matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      throw LabrunException.badInput("labrun keeps objects in s3://BUCKET/PREFIX or in a folder, not in '" + where.strip() + "'");
+    }
+    return new FileObjectStore(ctx.cwd().resolve(where.strip()));
+  }
+
+  private void closeObjects() {
+    if (objects instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // only connections are released: nothing is lost
+      }
+    }
+    objects = null;
   }
 
   public Snapshotter snapshotter() {
@@ -357,6 +398,7 @@ public final class Wiring implements AutoCloseable {
     if (store != null) {
       store.close();
     }
+    closeObjects();
     if (dockerRuntime != null) {
       dockerRuntime.engine().close();
     }

@@ -112,19 +112,39 @@ final class FilesApi {
     return Snapshot.load(s.objects(), run.snapshotId());
   }
 
-  /** Copies the object to the response in blocks: memory use does not grow with the file. */
+  /**
+   * Copies the object to the response in blocks: memory use does not grow with the file. A
+   * {@code Range: bytes=N-} (or {@code N-M}) request gets just those bytes (206), so a client
+   * resumes a cut download; any other range form is answered with the whole file, as HTTP allows.
+   */
   private void stream(Context ctx, String sha256, long size, String path) throws IOException {
     attachment(ctx, path, size);
+    ctx.header("Accept-Ranges", "bytes");
+    long[] range = ByteRange.parse(ctx.header("Range"), size);
+    if (range == null) {
+      range = new long[] {0, size - 1};
+    } else if (range.length == 0) {
+      ctx.status(416);
+      ctx.header("Content-Range", "bytes */" + size);
+      ctx.res().setContentLengthLong(0);
+      return;
+    } else {
+      ctx.status(206);
+      ctx.header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
+      ctx.res().setContentLengthLong(range[1] - range[0] + 1);
+    }
     Auth.Caller caller = Auth.caller(ctx);
-    try (InputStream in = s.objects().open(sha256)) {
+    try (InputStream in = s.objects().open(sha256, range[0])) {
       OutputStream out = ctx.outputStream();
       byte[] buf = new byte[BUFFER];
+      long left = range[1] - range[0] + 1;
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
         if (!auth.stillValid(caller)) {
           throw new IOException("the token was revoked during the download"); // Jetty drops the connection
         }
         out.write(buf, 0, n);
+        left -= n;
       }
       out.flush();
     }

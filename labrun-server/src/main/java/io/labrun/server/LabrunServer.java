@@ -115,6 +115,7 @@ public final class LabrunServer implements AutoCloseable {
     if (queue != null) {
       queue.start();
     }
+    unused.collectRegularly();
     return new LabrunServer(app, streams, metricStreams, queue, unused, table);
   }
 

@@ -9,8 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -20,22 +21,40 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * was stored or touched within {@code grace}. A submission holds collection off while it asks which
  * objects are missing (those present are touched), uploads and records its run ({@link #using}),
  * so an object uploaded for a submit in progress is never collected; the grace covers a client that
- * has asked but not yet submitted. One collection at a time, in the background.
+ * has asked but not yet submitted. One collection at a time, in the background: after runs are
+ * deleted, and every {@link #EVERY} (what a crashed server or {@code labrun server gc} left).
  */
-final class UnusedObjects implements AutoCloseable {
+public final class UnusedObjects implements AutoCloseable {
+  /** How often a server collects by itself. */
+  static final Duration EVERY = Duration.ofHours(6);
   private final RunStore store;
   private final ObjectStore objects;
   private final Clock clock;
   private final Duration grace;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicBoolean pending = new AtomicBoolean();
-  private final ExecutorService collector = Executors.newSingleThreadExecutor(r -> LogStreams.daemon(r, "labrun-object-gc"));
+  private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> LogStreams.daemon(r, "labrun-object-gc"));
 
   UnusedObjects(RunStore store, ObjectStore objects, Clock clock, Duration grace) {
     this.store = store;
     this.objects = objects;
     this.clock = clock;
     this.grace = grace;
+  }
+
+  /**
+   * {@code labrun server gc}: one collection now, from outside any server. Objects stored or named
+   * within {@code grace} are kept, which is what keeps a running server's submissions safe.
+   */
+  public static int collectNow(RunStore store, ObjectStore objects, Clock clock, Duration grace) throws IOException {
+    try (UnusedObjects once = new UnusedObjects(store, objects, clock, grace)) {
+      return once.collect();
+    }
+  }
+
+  /** Collects every {@link #EVERY} from now on. */
+  void collectRegularly() {
+    collector.scheduleWithFixedDelay(this::collectSoon, EVERY.toMinutes(), EVERY.toMinutes(), TimeUnit.MINUTES);
   }
 
   /** Some work of a submission: naming, uploading or recording objects. */

@@ -53,6 +53,30 @@ public final class FileObjectStore implements ObjectStore {
     return root;
   }
 
+  /** Every object's id, in order (a migration copies them one by one). */
+  public java.util.List<String> ids() throws IOException {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, "[0-9a-f][0-9a-f]")) {
+      for (Path folder : folders) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+          for (Path f : files) {
+            String sha = folder.getFileName().toString() + f.getFileName();
+            if (SHA256.matcher(sha).matches()) {
+              ids.add(sha);
+            }
+          }
+        }
+      }
+    }
+    java.util.Collections.sort(ids);
+    return ids;
+  }
+
+  /** The file holding an object. */
+  public Path file(String sha256) throws NoSuchFileException {
+    return existing(sha256);
+  }
+
   @Override
   public boolean contains(String sha256) {
     return Files.isRegularFile(pathOf(sha256));

@@ -8,10 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.nio.file.StandardOpenOption;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,46 +68,67 @@ final class ServerClient {
   }
 
   /**
-   * Streams a file the server sends into {@code target}: through a temporary file next to it,
+   * Streams a file the server sends into {@code target}: through a partial file next to it,
    * checked against {@code sha256} (when given) before it takes the name, so a broken transfer
-   * never leaves a partial file under the real name. Memory use does not grow with the file.
+   * never leaves a partial file under the real name. Memory use does not grow with the file. A
+   * transfer cut off is resumed where it stopped (an HTTP range), up to three times here, and
+   * again by the next download of the same file: the partial file is kept until it is complete.
    */
   void download(String path, Path target, String sha256) {
-    HttpResponse<InputStream> r = open(request(path).GET().build());
-    Path tmp = null;
-    try (InputStream in = r.body()) {
+    Path part = target.resolveSibling("." + target.getFileName() + (sha256 == null ? "" : "." + sha256.substring(0, 12)) + ".labrun-part");
+    try {
       Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), ".labrun-", ".part");
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-        in.transferTo(out);
+      if (sha256 == null) {
+        Files.deleteIfExists(part); // nothing tells whether a partial file left before is of this content
       }
-      String actual = HexFormat.of().formatHex(digest.digest());
+      for (int attempt = 1; ; attempt++) {
+        try {
+          fetch(path, part);
+          break;
+        } catch (IOException cut) {
+          if (attempt == 3) {
+            throw cut;
+          }
+        }
+      }
+      String actual = io.labrun.core.history.ObjectIds.of(part);
       if (sha256 != null && !sha256.equals(actual)) {
+        Files.deleteIfExists(part);
         throw new LabrunException(ExitCode.STORE, "the server sent " + target.getFileName() + " with SHA-256 " + actual + ", not " + sha256
             + "; download it again");
       }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot download " + target + " from " + remote.url() + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // a leftover .part file says what it is
-        }
+      throw new LabrunException(ExitCode.STORE, "cannot download " + target + " from " + remote.url() + " (" + e.getMessage()
+          + "); run the same command again to resume", e);
+    }
+  }
+
+  /** Appends what {@code part} lacks: asks for the bytes after those it holds; a server that sends the whole file starts it over. */
+  private void fetch(String path, Path part) throws IOException {
+    long have = Files.exists(part) ? Files.size(part) : 0;
+    HttpRequest.Builder b = request(path).GET();
+    if (have > 0) {
+      b.header("Range", "bytes=" + have + "-");
+    }
+    HttpResponse<InputStream> r = open(b.build(), 200, 206, 416);
+    try (InputStream in = r.body()) {
+      if (r.statusCode() == 416) {
+        return; // it holds the whole file already
+      }
+      StandardOpenOption mode = r.statusCode() == 206 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+      try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+        in.transferTo(out);
       }
     }
   }
 
-  /** Sends {@code r} and hands back the body as a stream once the server said 200. */
-  private HttpResponse<InputStream> open(HttpRequest r) {
+  /** Sends {@code r} and hands back the body as a stream once the server said 200 (or another of {@code accepted}). */
+  private HttpResponse<InputStream> open(HttpRequest r, int... accepted) {
     try {
       HttpResponse<InputStream> resp = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
-      if (resp.statusCode() != 200) {
+      int status = resp.statusCode();
+      if (status != 200 && java.util.Arrays.stream(accepted).noneMatch(a -> a == status)) {
         String body;
         try (InputStream in = resp.body()) {
           body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import io.labrun.cli.Wiring;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.history.ObjectStore;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.submit.Reconciler;
@@ -32,10 +33,11 @@ import picocli.CommandLine.Option;
       "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI, and run",
       "submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
     },
-    subcommands = {TokenCommand.class, SecretCommand.class})
+    subcommands = {TokenCommand.class, SecretCommand.class, GcCommand.class, ObjectsCommand.class})
 public final class ServerCommand implements Callable<Integer> {
   private final CliContext ctx;
   @Mixin StoreOption store;
+  @Mixin ObjectsOption objects;
 
   @Option(names = "--port", defaultValue = "8470", description = "TCP port (default ${DEFAULT-VALUE}; 0 for any free port).")
   int port;
@@ -64,9 +66,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
     Project p = project == null ? null : ctx.project(project);
     SqlRunStore history = store.open(ctx);
+    ObjectStore kept = objects.open(ctx);
     Wiring w = ctx.wiring();
     ServerPasswords passwords = w.useServerPasswords();
-    ServerSetup setup = new ServerSetup(history, history, history.tokens(), w.objects(), ctx.paths(), p, w::configs, pipeline(w, passwords), w.clock());
+    ServerSetup setup = new ServerSetup(history, history, history.tokens(), kept, ctx.paths(), p, w::configs, pipeline(w, passwords), w.clock());
     ServerConfig config = new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
     CountDownLatch stopped = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
@@ -76,7 +79,7 @@ public final class ServerCommand implements Callable<Integer> {
         ctx.warn("listening on " + bind + ": anyone who can reach it may try tokens; serve it through TLS (a reverse proxy)");
       }
       ctx.out().println("labrun server listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port()
-          + "/ (history: " + history.toString().replaceFirst("^SqlRunStore\\[(.*)]$", "$1") + ")");
+          + "/ (history: " + history.toString().replaceFirst("^SqlRunStore\\[(.*)]$", "$1") + ", objects: " + objectsName(kept) + ")");
       ctx.out().flush();
       try {
         stopped.await();
@@ -91,6 +94,10 @@ public final class ServerCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static String objectsName(ObjectStore kept) {
+    return kept instanceof io.labrun.store.FileObjectStore f ? f.root().toString() : kept.toString();
   }
 
   static boolean isLoopback(String address) {

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,14 @@ abstract class RemoteHistoryContract {
   /** The same history, opened directly (to check what the server wrote). */
   abstract SqlRunStore openStore(String storeUrl);
 
+  /** More arguments of {@code labrun server}: where it keeps objects (by default its data folder). */
+  List<String> serverArgs() {
+    return List.of();
+  }
+
+  /** Checks, once the server stopped, where the runs' objects went; {@code serverHome} is the server's LABRUN_HOME. */
+  void checkObjects(Path serverHome) throws Exception {}
+
   @AfterEach
   void removeTemp() {
     ServerTemp.remove(tmp);
@@ -52,7 +62,9 @@ abstract class RemoteHistoryContract {
     Files.createDirectories(tmp.resolve("server-host"));
     String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--role", "admin", "--store", store).out().strip();
     Path gates = Files.createDirectories(tmp.resolve("gates"));
-    try (RunningServer server = new RunningServer(serverSide, tmp, "--store", store)) {
+    List<String> args = new ArrayList<>(List.of("--store", store));
+    args.addAll(serverArgs());
+    try (RunningServer server = new RunningServer(serverSide, tmp, args.toArray(String[]::new))) {
       Cli client = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", token);
       Path work = Files.createDirectories(tmp.resolve("laptop/work"));
       assertThat(client.in(work, "project", "init", "iris").code()).isZero();
@@ -144,6 +156,7 @@ abstract class RemoteHistoryContract {
       assertThat(new Cli(tmp.resolve("laptop")).in(project, "history", "list", "-o", "json").out().strip())
           .as("the client's own history").isEqualTo("[ ]");
     }
+    checkObjects(tmp.resolve("server-host/labrun"));
     try (SqlRunStore history = openStore(store)) {
       assertThat(history.assets()).isEqualTo(Map.of("best", a(history) + ":outputs/model.txt"));
       assertThat(history.list(new io.labrun.core.run.RunQuery(null, null, null, null, null, null, null, null, null, 10)))

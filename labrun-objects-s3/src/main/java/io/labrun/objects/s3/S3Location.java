@@ -29,9 +29,9 @@ public record S3Location(String bucket, String prefix) {
     return new S3Location(bucket, prefix);
   }
 
-  /** True for a value that names an S3 location (as opposed to a folder). */
+  /** True for a value meant as an S3 location (as opposed to a folder), well written or not. */
   public static boolean isS3(String value) {
-    return value != null && value.strip().startsWith("s3://");
+    return value != null && value.strip().toLowerCase(java.util.Locale.ROOT).startsWith("s3:");
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectIds;
+import io.labrun.core.history.TcpRelay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ class S3ObjectStoreIT {
   @Test
   void contentAlreadyInTheBucketIsNeverSentAgain() throws IOException {
     Path file = randomFile("model.bin", 12L << 20, 2);
-    try (CountingProxy proxy = new CountingProxy(S3TestBucket.endpoint(), 0)) {
+    try (TcpRelay proxy = new TcpRelay(S3TestBucket.endpoint(), 0)) {
       S3Settings settings = S3TestBucket.settings("dedup", proxy.endpoint(), PART);
       store = S3ObjectStore.open(settings);
       store.put(file);
@@ -106,7 +107,7 @@ class S3ObjectStoreIT {
     String url = S3TestBucket.freshUrl("resume");
     S3Settings settings = S3Settings.of(S3Location.parse(url), S3TestBucket.env()).withPartBytes(PART);
     int held;
-    try (CountingProxy slow = new CountingProxy(S3TestBucket.endpoint(), 12L << 20);
+    try (TcpRelay slow = new TcpRelay(S3TestBucket.endpoint(), 12L << 20);
         S3Client s3 = S3Connection.client(settings)) {
       String key = UnusedKeys.objectKey(settings.location(), sha);
       Process uploader = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -120,7 +121,7 @@ class S3ObjectStoreIT {
       held = partsHeld(s3, settings, key);
       assertThat(held).as("parts held when the uploader was killed").isBetween(4, 12);
     }
-    try (CountingProxy proxy = new CountingProxy(S3TestBucket.endpoint(), 0)) {
+    try (TcpRelay proxy = new TcpRelay(S3TestBucket.endpoint(), 0)) {
       Map<String, String> env = new HashMap<>(S3TestBucket.env());
       env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
       store = S3ObjectStore.open(S3Settings.of(settings.location(), env).withPartBytes(PART));

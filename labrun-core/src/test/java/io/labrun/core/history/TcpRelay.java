@@ -1,4 +1,4 @@
-package io.labrun.objects.s3;
+package io.labrun.core.history;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,21 +10,24 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay in front of the S3 server that counts the bytes sent to it: what reached the S3
- * side, measured outside labrun and the SDK. Optionally slowed to {@code bytesPerSecond}, so an
- * upload lasts long enough to be killed half-way.
+ * A TCP relay in front of a server (S3, a labrun server) that counts the bytes sent to it: what
+ * reached the server side, measured outside labrun. Optionally slowed to {@code bytesPerSecond},
+ * so an upload lasts long enough to be killed half-way, and able to cut a connection off after
+ * some bytes of the answer, as a dropped network does.
  */
-public final class CountingProxy implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
   private final URI upstream;
   private final long bytesPerSecond;
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong cutAfter = new AtomicLong(-1);
 
-  public CountingProxy(URI upstream, long bytesPerSecond) throws IOException {
+  public TcpRelay(URI upstream, long bytesPerSecond) throws IOException {
     this.upstream = upstream;
     this.bytesPerSecond = bytesPerSecond;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread accept = new Thread(this::accept, "counting-proxy");
+    Thread accept = new Thread(this::accept, "tcp-relay");
     accept.setDaemon(true);
     accept.start();
   }
@@ -33,7 +36,22 @@ public final class CountingProxy implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 
-  /** Bytes sent to the S3 server so far (requests: headers and bodies). */
+  /** Cuts the next connection whose answer passes {@code bytes} (once: later connections go through). */
+  public void cutNextAnswerAfter(long bytes) {
+    cutAfter.set(bytes);
+  }
+
+  /** True while the cut asked for has not happened yet. */
+  public boolean cutPending() {
+    return cutAfter.get() >= 0;
+  }
+
+  /** Bytes the server answered so far (headers and bodies). */
+  public long receivedBytes() {
+    return received.get();
+  }
+
+  /** Bytes sent to the server so far (requests: headers and bodies). */
   public long sentBytes() {
     return sent.get();
   }
@@ -58,11 +76,14 @@ public final class CountingProxy implements AutoCloseable {
       long total = 0;
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buf, 0, bytesPerSecond > 0 ? 16 * 1024 : buf.length)) > 0; ) {
-          out.write(buf, 0, n);
           total += n;
-          if (count) {
-            sent.addAndGet(n);
+          long cut = count ? -1 : cutAfter.get();
+          if (cut >= 0 && total > cut && cutAfter.compareAndSet(cut, -1)) {
+            out.write(buf, 0, (int) (n - (total - cut)));
+            break; // the answer stops here, as if the network dropped
           }
+          out.write(buf, 0, n);
+          (count ? sent : received).addAndGet(n);
           throttle(start, total);
         }
       } catch (IOException | InterruptedException e) {
@@ -71,7 +92,7 @@ public final class CountingProxy implements AutoCloseable {
         closeQuietly(from);
         closeQuietly(to);
       }
-    }, "counting-proxy-pump");
+    }, "tcp-relay-pump");
     t.setDaemon(true);
     t.start();
   }
