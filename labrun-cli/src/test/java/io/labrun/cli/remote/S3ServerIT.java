@@ -48,7 +48,7 @@ class S3ServerIT {
           .env("AWS_ACCESS_KEY_ID", need("AWS_ACCESS_KEY_ID")).env("AWS_SECRET_ACCESS_KEY", need("AWS_SECRET_ACCESS_KEY"))
           .env("AWS_REGION", need("AWS_REGION")).env("LABRUN_S3_PART_MB", "5");
       Files.createDirectories(tmp.resolve("server-host"));
-      String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice").out().strip();
+      String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--role", "admin").out().strip();
       String big;
       try (RunningServer server = new RunningServer(serverSide, tmp, "--objects", objects);
           TcpRelay toServer = new TcpRelay(URI.create(server.url()), 0)) {
@@ -94,7 +94,8 @@ class S3ServerIT {
         assertThat(toS3.sentBytes() - sentToS3).as("bytes sent to S3 for the resubmitted project").isLessThan(256 << 10);
 
         // Deleting the big run, then collecting: its artifact goes, the project's files (used by the other run) stay.
-        assertThat(client.in(project, "history", "delete", "-r", big).code()).isZero();
+        Cli.Result deleted = client.in(project, "history", "delete", "-r", big);
+        assertThat(deleted.code()).as(deleted.toString()).isZero();
         assertThat(client.in(project, "history", "info", "-r", small).code()).isZero();
       }
       Instant done = Instant.now();
