@@ -473,6 +473,30 @@ def alive(pid):
         return False
 
 
+def forget_secrets(path, launch):
+    """The launch record holds the run's secrets (its environment, its arguments) for as long as they
+    are needed: until this supervisor has read them. labrun put them as it shows them under "shown"
+    (one redaction rule, labrun's); the file keeps only those from now on. Rewritten in place, so it
+    keeps its owner and its mode (0600)."""
+    shown = launch.get("shown")
+    if not shown:
+        return
+    kept = dict(launch)
+    del kept["shown"]
+    kept["env"] = shown.get("env", {})
+    kept["argv"] = shown.get("argv", launch.get("argv"))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        try:
+            view = memoryview(json.dumps(kept).encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except OSError as e:
+        say("cannot remove the secrets from %s: %s" % (path, e))
+
+
 def main(argv, ready_fd=None):
     """Supervises the run of STATE_DIR (argv[1]). `ready_fd`, when given (by labrun_zygote.py), is
     told `ready PID` once the script runs."""
@@ -489,6 +513,7 @@ def main(argv, ready_fd=None):
     try:
         with open(os.path.join(state_dir, "launch.json"), "rb") as f:
             launch = json.loads(f.read().decode("utf-8"))
+        forget_secrets(os.path.join(state_dir, "launch.json"), launch)
         supervisor = Supervisor(state_dir, launch, ready_fd)
         return supervisor.run()
     except BaseException as e:  # record why, so the run does not look lost

@@ -11,6 +11,7 @@ import io.labrun.core.execution.ComputeTarget;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.secret.SecretBox;
@@ -357,7 +358,7 @@ public final class Wiring implements AutoCloseable {
   private Path dataDir() {
     Path data = ctx.paths().dataDir();
     try {
-      Files.createDirectories(data);
+      Folders.createPrivate(data); // everything labrun keeps on this machine is its user's alone
       if (!Files.isWritable(data)) {
         throw new IOException("not writable");
       }

@@ -74,8 +74,25 @@ public final class RemoteFiles implements AutoCloseable {
 
   /** Writes a file whole: into a temporary name first, then renamed over {@code path}. */
   public void write(String path, byte[] content) throws IOException {
+    write(path, content, false);
+  }
+
+  /** Writes a file whole, readable by its owner alone (0600) before its first byte: for records that hold secrets. */
+  public void writePrivate(String path, byte[] content) throws IOException {
+    write(path, content, true);
+  }
+
+  /** Makes a folder readable by its owner alone (0700). */
+  public void makePrivate(String folder) throws IOException {
+    sftp.setStat(folder, new SftpClient.Attributes().perms(0700));
+  }
+
+  private void write(String path, byte[] content, boolean ownerOnly) throws IOException {
     String tmp = path + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     try (OutputStream out = sftp.write(tmp)) {
+      if (ownerOnly) {
+        sftp.setStat(tmp, new SftpClient.Attributes().perms(0600));
+      }
       out.write(content);
     }
     OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);

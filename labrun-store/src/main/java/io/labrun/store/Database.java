@@ -2,6 +2,7 @@ package io.labrun.store;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -47,6 +48,25 @@ final class Database implements AutoCloseable {
     this.location = location(url);
     if (dialect == Dialect.SQLITE) {
       prepareFolder(sqliteFile(url));
+    }
+  }
+
+  /**
+   * An SQLite history (and its journal files) is readable by its owner alone (0600), whatever the
+   * umask it was created with: it holds params, tags and the server's token hashes.
+   */
+  void keepPrivate() {
+    if (dialect != Dialect.SQLITE) {
+      return;
+    }
+    Path file = sqliteFile(url);
+    try {
+      for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+        Folders.makePrivate(file.resolveSibling(file.getFileName() + suffix));
+      }
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot make the run history " + file + " private to its owner (" + reason(e)
+          + "); check that you own it", e);
     }
   }
 

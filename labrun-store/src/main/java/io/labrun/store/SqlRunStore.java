@@ -67,6 +67,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     Database db = new Database(jdbcUrl, lockTimeout);
     try {
       Migrations.apply(db);
+      db.keepPrivate();
       return new SqlRunStore(db);
     } catch (RuntimeException e) {
       db.close();

@@ -7,9 +7,11 @@ import io.labrun.cli.Cli;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.LaunchSpec;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,7 @@ public abstract class ComputeTargetContract {
         Target: %s
         EnvironmentVariables:
           GREETING: "hello world"
+          DB_PASSWORD: "hunter2"
         %s
         """.formatted(target, runConfigurationExtra()));
   }
@@ -100,6 +103,37 @@ public abstract class ComputeTargetContract {
     String id = lastRunId();
     assertThat(r.out()).contains("args ['first arg', 'a b', '--flag']").contains("GREETING hello world")
         .contains("LABRUN_RUN_ID " + id).contains("AZUREML_RUN_ID " + id).contains("LABRUN_EXPERIMENT proj").contains("cwd-is-project True");
+  }
+
+  @Test
+  void theRunsRecordsAreTheUsersAloneAndKeepNoSecretOnceTheScriptStarted() throws Exception {
+    write("secret.py", """
+        import os, sys
+        print("secret", "ok" if os.environ["DB_PASSWORD"] == "hunter2" and sys.argv[-1] == "postgres://me:hunter2@db/x" else "wrong")
+        """);
+    Cli.Result r = submit("secret.py", "postgres://me:hunter2@db/x");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("secret ok");
+    Path data = tmp.resolve("labrun/data");
+    Path state = data.resolve("runs").resolve(lastRunId());
+    assertThat(Files.getPosixFilePermissions(data)).as("the data folder").isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(state)).as("the run's folder").isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(data.resolve("labrun.db"))).as("the history").isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    // Targets that run elsewhere keep their launch record on the host, in a folder removed once the run is collected.
+    Path launch = state.resolve(LaunchSpec.FILE_NAME);
+    if (Files.exists(launch)) {
+      assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.readString(launch)).doesNotContain("hunter2").contains("postgres://me:***@db/x");
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(state)) {
+      assertThat(all.filter(Files::isRegularFile).filter(f -> !f.startsWith(state.resolve("work"))).map(f -> {
+        try {
+          return f + ": " + Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      })).as("no record of the run holds the secret").noneMatch(text -> text.contains("hunter2\""));
+    }
   }
 
   @Test

@@ -1,17 +1,62 @@
 package io.labrun.core.home;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Sizes, contents and removal of folders labrun made (working folders, caches, state); links are not followed. */
+/**
+ * Sizes, contents, removal and private creation of folders labrun made (working folders, caches,
+ * state); links are not followed.
+ */
 public final class Folders {
+  private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+
   private Folders() {}
+
+  /**
+   * Creates {@code dir} (and missing parents) and makes it readable by its owner alone (0700),
+   * whatever the umask; an existing folder is tightened the same way. On a file system without
+   * POSIX modes it is only created.
+   */
+  public static Path createPrivate(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(dir, OWNER_ONLY_FOLDER);
+    }
+    return dir;
+  }
+
+  /** Makes an existing file readable by its owner alone (0600), whatever the umask; nothing to do when it is absent. */
+  public static void makePrivate(Path file) throws IOException {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+    }
+  }
+
+  /**
+   * Writes {@code text} to {@code file}, readable by its owner alone (0600) before the first byte
+   * is written: for records that hold secrets (a run's launch record).
+   */
+  public static void writePrivate(Path file, String text) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      makePrivate(file);
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   /**
    * The regular files under {@code dir} by their {@code /}-separated paths in it, sorted; empty
@@ -36,7 +81,7 @@ public final class Folders {
 
   /** Removes a folder and everything in it; nothing to do when it is gone. */
   public static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {

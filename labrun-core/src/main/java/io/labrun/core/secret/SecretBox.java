@@ -2,6 +2,7 @@ package io.labrun.core.secret;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -103,7 +104,7 @@ public final class SecretBox {
           throw LabrunException.badInput("cannot decrypt the stored password: the key file " + keyFile
               + " is missing; store the password again with 'labrun computetarget attach ... --password-stdin'");
         }
-        Files.createDirectories(keyFile.getParent());
+        Folders.createPrivate(keyFile.getParent());
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
         Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");

@@ -3,6 +3,7 @@ package io.labrun.core.secret;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -125,7 +126,7 @@ public final class ServerPasswords implements TargetPasswords {
     StringBuilder b = new StringBuilder();
     all.forEach((login, sealed) -> b.append(login).append('\t').append(sealed).append('\n'));
     try {
-      Files.createDirectories(file.getParent());
+      Folders.createPrivate(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".server-secrets-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tmp, b, StandardCharsets.UTF_8);
       try {

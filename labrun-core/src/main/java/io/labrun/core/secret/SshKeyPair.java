@@ -1,5 +1,6 @@
 package io.labrun.core.secret;
 
+import io.labrun.core.home.Folders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ public final class SshKeyPair {
 
   /** Writes {@code file} (mode 0600) and {@code file.pub}; refuses to overwrite a key. */
   public void write(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
+    Folders.createPrivate(file.getParent());
     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, privateKeyPem());
     Files.writeString(file.resolveSibling(file.getFileName() + ".pub"), publicKeyLine() + "\n");

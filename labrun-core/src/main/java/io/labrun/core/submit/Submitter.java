@@ -6,6 +6,7 @@ import io.labrun.core.execution.ComputeTarget;
 import io.labrun.core.execution.Execution;
 import io.labrun.core.execution.RunPlan;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.config.Durations;
 import io.labrun.core.project.Project;
@@ -251,7 +252,7 @@ public final class Submitter {
     Path stateDir = paths.runState(runId);
     try {
       Path workDir = stateDir.resolve("work");
-      Files.createDirectories(stateDir);
+      Folders.createPrivate(stateDir);
       if (target.needsLocalWorkDir()) {
         if (workFolders != null) {
           workFolders.materialize(pending.snapshot(), workDir);

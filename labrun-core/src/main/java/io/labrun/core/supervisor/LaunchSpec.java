@@ -1,5 +1,9 @@
 package io.labrun.core.supervisor;
 
+import io.labrun.core.home.Folders;
+import io.labrun.core.run.Redaction;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +15,8 @@ import java.util.TreeMap;
  * environment, the log limit, an optional timeout, the grace between SIGTERM and SIGKILL, the pid
  * of the labrun process that started the run, and the command that records the run's end when that
  * process is gone (optional). Paths are as the supervisor sees them (inside a container, on a
- * remote host), hence strings.
+ * remote host), hence strings. The file holds the run's secrets (its environment) only until the
+ * supervisor has read it; then the supervisor rewrites it with {@value #SHOWN} in their place.
  */
 public record LaunchSpec(
     List<String> argv,
@@ -24,6 +29,12 @@ public record LaunchSpec(
     List<String> finalizeArgv) {
 
   public static final String FILE_NAME = "launch.json";
+
+  /**
+   * The field with the environment and argv as {@link Redaction} shows them, present only when they
+   * differ: the supervisor rewrites the file with them in place of the real ones once it has read it.
+   */
+  public static final String SHOWN = "shown";
   public static final long DEFAULT_LOG_LIMIT_BYTES = 64L << 20;
   public static final long DEFAULT_KILL_GRACE_SECONDS = 10;
 
@@ -76,7 +87,22 @@ public record LaunchSpec(
     m.put("parent_pid", parentPid);
     m.put("finalize_argv", finalizeArgv);
     m.putAll(extra);
+    Map<String, String> shownEnv = Redaction.named(env);
+    List<String> shownArgv = Redaction.arguments(argv);
+    if (!shownEnv.equals(env) || !shownArgv.equals(argv)) {
+      // What the file keeps once the supervisor has read it: the secrets are needed only to start the script.
+      m.put(SHOWN, Map.of("env", shownEnv, "argv", shownArgv));
+    }
     return Json.write(m);
+  }
+
+  /**
+   * Writes {@code json} (this record, with a target's extra fields) as {@code STATE/launch.json},
+   * in a state folder of the owner alone (0700) and as a file of the owner alone (0600).
+   */
+  public static void write(Path stateDir, String json) throws IOException {
+    Folders.createPrivate(stateDir);
+    Folders.writePrivate(stateDir.resolve(FILE_NAME), json);
   }
 
   /** Reads a launch.json; missing limits take their defaults. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,33 @@ class SupervisorContractTest {
 
   private ExitRecord exit() throws IOException {
     return ExitRecords.parse(Files.readString(state.resolve(ExitRecords.FILE_NAME)));
+  }
+
+  @Test
+  void theLaunchRecordIsTheOwnersAloneAndKeepsTheSecretsOnlyUntilTheSupervisorReadThem() throws Exception {
+    Files.writeString(work.resolve("script.py"), """
+        import os, sys
+        print("secret ok" if os.environ["DB_PASSWORD"] == "hunter2" and sys.argv[1] == "postgres://me:hunter2@db/x" else "secret wrong")
+        """);
+    LaunchSpec spec = LaunchSpec.of(List.of("python3", "script.py", "postgres://me:hunter2@db/x"), work.toString(),
+        Map.of("DB_PASSWORD", "hunter2", "MODE", "fast"), ProcessHandle.current().pid());
+    Path runState = tmp.resolve("runs/r1");
+    LaunchSpec.write(runState, spec.toJson());
+    assertThat(Files.getPosixFilePermissions(runState)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    Path launch = runState.resolve(LaunchSpec.FILE_NAME);
+    assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(launch)).contains("hunter2");
+    Process p = new ProcessBuilder("python3", runtime.supervisor().toString(), runState.toString()).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("supervisor.out").toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(ExitRecords.parse(Files.readString(runState.resolve(ExitRecords.FILE_NAME))).exitCode()).isZero();
+    assertThat(Files.readString(runState.resolve("output.log"))).contains("secret ok");
+    String after = Files.readString(launch);
+    assertThat(after).doesNotContain("hunter2");
+    LaunchSpec kept = LaunchSpec.parse(after);
+    assertThat(kept.env()).containsEntry("DB_PASSWORD", "***").containsEntry("MODE", "fast");
+    assertThat(kept.argv()).containsExactly("python3", "script.py", "postgres://me:***@db/x");
+    assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test

@@ -89,7 +89,7 @@ public final class DockerTarget implements ComputeTarget {
     Path state = plan.stateDir();
     try {
       Files.createDirectories(state.resolve("metrics"));
-      Files.writeString(state.resolve(LaunchSpec.FILE_NAME), launchJson(plan));
+      LaunchSpec.write(state, launchJson(plan));
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot write the run's launch file in " + state + ": " + e.getMessage(), e);
     }

@@ -78,7 +78,7 @@ public final class LocalTarget implements ComputeTarget {
       env.putAll(extraEnv);
       LaunchSpec launch = new LaunchSpec(command, plan.workDir().toString(), env, runtime.logLimitBytes(),
           plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), runtime.killGraceSeconds(), runtime.parentPid(), finalize);
-      Files.writeString(state.resolve("launch.json"), launch.toJson());
+      LaunchSpec.write(state, launch.toJson());
       SupervisorProcess supervisor = runtime.supervisors().start(runtime, state, plan.workDir());
       return LocalExecution.started(spec, state, plan.workDir(), runtime.workFolders(), supervisor);
     } catch (IOException e) {

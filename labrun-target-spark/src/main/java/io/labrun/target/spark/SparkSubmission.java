@@ -1,5 +1,6 @@
 package io.labrun.target.spark;
 
+import io.labrun.core.home.Folders;
 import io.labrun.core.supervisor.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ record SparkSubmission(
   }
 
   void write(Path stateDir) throws IOException {
-    Files.writeString(stateDir.resolve(FILE_NAME), toJson());
+    Folders.writePrivate(stateDir.resolve(FILE_NAME), toJson()); // its arguments may hold secrets
   }
 
   String toJson() {

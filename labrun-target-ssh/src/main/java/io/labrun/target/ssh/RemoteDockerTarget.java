@@ -142,6 +142,7 @@ final class RemoteDockerTarget implements ComputeTarget {
         String user = dockerUser != null ? dockerUser : docker.checkAndUser();
         String home = ssh.files().home();
         ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().makePrivate(runDir);
         List<String> mounts = new ArrayList<>(List.of("--volume", home + "/" + lib + ":" + LIB + ":ro", "--volume", home + "/" + runDir + ":" + STATE));
         Map<String, String> vars = environment(plan);
         String shared = sharedDirectory(plan, home);
@@ -152,7 +153,7 @@ final class RemoteDockerTarget implements ComputeTarget {
         }
         LaunchSpec launch = new LaunchSpec(command(plan), STATE + "/work", vars, settings.logLimitBytes(),
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
-        ssh.files().write(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
+        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
         HostCache.SyncReport r = cache.sync(lib, snapshot, objects, runDir + "/work", null);
         List<String> options = new ArrayList<>(List.of("--name", name, "--label", EnvironmentImages.LABEL_MANAGED + "=true",
             "--label", DockerTarget.LABEL_RUN + "=" + plan.runId(), "--user", user, "--workdir", STATE + "/work"));

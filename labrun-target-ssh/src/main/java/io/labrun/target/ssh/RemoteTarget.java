@@ -70,6 +70,7 @@ public final class RemoteTarget implements ComputeTarget {
       HostCache.SyncReport sent = host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
         ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().makePrivate(runDir);
         Map<String, String> env = environment(plan, home, ssh);
         env.putAll(extraEnv);
         for (Map.Entry<String, byte[]> f : runFiles.entrySet()) {
@@ -77,7 +78,7 @@ public final class RemoteTarget implements ComputeTarget {
         }
         LaunchSpec launch = new LaunchSpec(command, home + "/" + runDir + "/work", env, logLimitBytes,
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
-        ssh.files().write(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
+        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
         return cache.sync(lib, snapshot, objects, runDir + "/work", runDir);
       });
       return new RemoteExecution(host, runDir, plan.stateDir(), sent, Supervision.process(runDir));
