@@ -1,5 +1,6 @@
 package io.labrun.ssh;
 
+import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ final class KnownHosts {
 
   /** Appends {@code [host]:port type base64} to {@code file} (mode 0600, created if missing). */
   static void record(Path file, String host, int port, PublicKey key) throws IOException {
-    Files.createDirectories(file.getParent());
+    Folders.createPrivate(file.getParent()); // labrun's config folder: its user's alone
     if (!Files.exists(file)) {
       try {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

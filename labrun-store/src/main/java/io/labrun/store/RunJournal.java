@@ -2,6 +2,7 @@ package io.labrun.store;
 
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.supervisor.Json;
@@ -76,9 +77,9 @@ final class RunJournal {
   private void append(String runId, Map<String, Object> change) {
     Path folder = runs.resolve(runId);
     try {
-      Files.createDirectories(folder);
       Path file = folder.resolve(FILE);
       if (!Files.exists(file)) {
+        Folders.createPrivate(folder); // the run's folder: its user's alone (0700), whatever the umask
         try {
           Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))); // params may be private
         } catch (FileAlreadyExistsException e) {

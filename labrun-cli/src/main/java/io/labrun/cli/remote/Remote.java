@@ -3,6 +3,7 @@ package io.labrun.cli.remote;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public record Remote(String url, String token) {
     Path dir = ctx.paths().configDir();
     Path file = dir.resolve(FILE);
     try {
-      Files.createDirectories(dir);
+      Folders.createPrivate(dir);
       Path tmp = Files.createTempFile(dir, ".server-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Map<String, String> m = new LinkedHashMap<>();
       m.put("server", url);

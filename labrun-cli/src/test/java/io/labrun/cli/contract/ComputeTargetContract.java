@@ -123,7 +123,7 @@ public abstract class ComputeTargetContract {
     Path launch = state.resolve(LaunchSpec.FILE_NAME);
     if (Files.exists(launch)) {
       assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      assertThat(Files.readString(launch)).doesNotContain("hunter2").contains("postgres://me:***@db/x");
+      assertThat(Files.readString(launch)).doesNotContain("hunter2");
     }
     try (java.util.stream.Stream<Path> all = Files.walk(state)) {
       assertThat(all.filter(Files::isRegularFile).filter(f -> !f.startsWith(state.resolve("work"))).map(f -> {
