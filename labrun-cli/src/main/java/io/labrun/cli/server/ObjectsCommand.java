@@ -3,6 +3,7 @@ package io.labrun.cli.server;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.store.FileObjectStore;
 import java.io.IOException;
@@ -59,11 +60,15 @@ public final class ObjectsCommand {
             continue;
           }
           Path file = source.file(id);
-          String stored = target.put(file);
-          long size = Files.size(file);
-          if (!stored.equals(id) || target.size(id) != size) {
+          if (!ObjectIds.of(file).equals(id)) {
             throw new LabrunException(ExitCode.STORE, "object " + id + " in " + folder + " does not hash to its name (damaged on disk);"
-                + " nothing was copied for it: remove it from the folder or restore it, then run the migration again");
+                + " nothing was copied for it: restore it from a backup or remove it, then run the migration again");
+          }
+          long size = Files.size(file);
+          target.put(file);
+          if (target.size(id) != size) {
+            throw new LabrunException(ExitCode.STORE, "object " + id + " arrived with " + target.size(id) + " bytes instead of " + size
+                + "; run the migration again");
           }
           copied++;
           bytes += size;
