@@ -4,8 +4,9 @@
 //                 LABRUN_TEST_PLAYWRIGHT_DIR (where playwright-core is installed), LABRUN_TEST_CHROMIUM
 //
 // Signs in, filters the runs table by a metric condition, sorts by a metric, watches a running
-// run's log grow, checks that every metric chart of a run is drawn, compares two runs, and fails
-// on any request that leaves the server (no CDN, no network at run time). Screenshots go to
+// run's log grow, checks that every metric chart of a run is drawn, that secrets show as *** (params,
+// a run configuration in the snapshot viewer), compares two runs, and fails on any request that
+// leaves the server (no CDN, no network at run time) and on anything the Content-Security-Policy blocks. Screenshots go to
 // LABRUN_UI_SHOTS. Exits non-zero with the reason on the first failure.
 import { base, token, fixture, shots, check, launch } from './browser.mjs';
 
@@ -21,6 +22,9 @@ try {
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // The server's Content-Security-Policy allows no inline script: Chromium reports what it blocks on the console.
+  const blocked = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
   page.setDefaultTimeout(20_000);
 
   // Sign in.
@@ -79,6 +83,12 @@ try {
   check(await page.textContent('#artifacts').then((t) => t.includes('outputs/model.pkl')), 'artifact not listed');
   await page.click('#snapshot-files a:text("train.py")');
   await page.waitForFunction(() => document.getElementById('viewer').textContent.includes('import'));
+  await page.click('#snapshot-files a:text("aml_config/local.runconfig")');
+  await page.waitForFunction(() => document.getElementById('viewer').textContent.includes('DB_PASSWORD'));
+  const config = await page.textContent('#viewer');
+  check(config.includes('DB_PASSWORD: ***') && config.includes('MODE: fast') && !config.includes(fixture.configSecret),
+    `the run configuration's secret is not redacted in the snapshot view: ${config}`);
+  check(await page.textContent('table.run-info').then((t) => t.includes(fixture.submitter)), 'who submitted the run is not shown');
   check(await page.textContent('table.env').then((t) => t.includes('***')), 'the redacted variable is not shown as ***');
   check(await page.textContent('table.params').then((t) => t.includes('***') && !t.includes(fixture.secret)), 'a secret shows in the params');
   check(!(await page.content()).includes(fixture.secret), 'a secret is in the page');
@@ -102,6 +112,7 @@ try {
 
   check(outside.length === 0, `requests left the server: ${outside.join(', ')}`);
   check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  check(blocked.length === 0, `the Content-Security-Policy blocked: ${blocked.join(' | ')}`);
   console.log(JSON.stringify({ ok: true, browser: browser.version(), runs: all.length, ticks: [first, later] }));
 } finally {
   await browser.close();

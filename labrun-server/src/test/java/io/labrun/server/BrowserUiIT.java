@@ -43,8 +43,11 @@ class BrowserUiIT {
       }
       Path project = Files.createDirectories(tmp.resolve("iris"));
       Files.writeString(project.resolve("train.py"), "import sys\nprint('training', sys.argv)\n");
+      Files.writeString(Files.createDirectories(project.resolve("aml_config")).resolve("local.runconfig"),
+          "Target: local\nEnvironmentVariables:\n  DB_PASSWORD: ui-secret-456\n  MODE: fast\n");
       Snapshot snap = Fixtures.snapshot(srv.objects, tmp.resolve("cache"), project);
-      Run charted = Fixtures.run("iris_charts", 10, "local", "train.py", RunStatus.RUNNING).withSnapshot(snap.id());
+      Run charted = Fixtures.run("iris_charts", 10, "local", "train.py", RunStatus.RUNNING).withSnapshot(snap.id())
+          .withAttribute(Run.SUBMITTED_BY, "alice-laptop");
       srv.store.create(charted);
       srv.store.putParams(charted.id(), Map.of("api_key", "sk-live-123", "lr", "0.5"));
       Path outputs = Files.createDirectories(tmp.resolve("outputs"));
@@ -78,7 +81,9 @@ class BrowserUiIT {
           "charted", charted.id(),
           "metrics", List.of("Accuracy", "Precision", "loss"),
           "compare", List.of("iris_01", "iris_02"),
-          "secret", "sk-live-123"));
+          "secret", "sk-live-123",
+          "configSecret", "ui-secret-456",
+          "submitter", "alice-laptop"));
       for (String png : List.of("runs.png", "runs-filtered.png", "run-live.png", "run-charts.png", "compare.png")) {
         assertThat(BrowserScript.SHOTS.resolve(png)).isNotEmptyFile();
       }
