@@ -238,6 +238,12 @@ class Supervisor(object):
         if cwd and not os.path.isdir(cwd):
             return 127, "working folder not found: %s" % cwd
         try:
+            # The original made ./outputs before the script started, and scripts rely on it
+            # (savefig('./outputs/x.png') without a makedirs).
+            os.makedirs(os.path.join(cwd or os.getcwd(), "outputs"), exist_ok=True)
+        except OSError:
+            pass  # a file named outputs in the project: the script sees what it would have seen
+        try:
             self.child = subprocess.Popen(
                 argv, cwd=cwd or None, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True)
@@ -402,7 +408,7 @@ class Supervisor(object):
         write_atomically(os.path.join(self.state_dir, "exit.json"), {
             "exit_code": exit_code, "signal": sig, "ended_ms": now_ms(), "canceled": self.canceled,
             "timed_out": self.timed_out, "error": error, "dropped_output_bytes": self.output.dropped,
-            "outputs": os.path.isdir(os.path.join(self.launch.get("cwd") or os.getcwd(), "outputs"))},
+            "outputs": has_files(os.path.join(self.launch.get("cwd") or os.getcwd(), "outputs"))},
             durable=not watched)
         finalize = self.launch.get("finalize_argv")
         if finalize and not watched:
@@ -414,6 +420,15 @@ class Supervisor(object):
                 self.output.note("cannot run finalize_argv %s: %s" % (finalize[0], e))
                 self.output.flush()
         return 0
+
+
+def has_files(folder):
+    """True when folder exists and holds anything: an empty ./outputs (made for the script) has nothing to copy out."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
 
 
 def drain(fd):

@@ -171,6 +171,17 @@ public abstract class ComputeTargetContract {
   }
 
   @Test
+  void outputsExistsWhenTheScriptStarts() throws Exception {
+    // As the original's samples did: save into ./outputs without creating it first.
+    write("save.py", "print('outputs before', __import__('os').path.isdir('outputs'))\nopen('./outputs/lin.txt', 'w').write('fit')\n");
+    Cli.Result r = submit("save.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("outputs before True");
+    assertThat(r.err()).contains("outputs/lin.txt");
+    assertThat(project.resolve("outputs")).as("the user's folder is untouched").doesNotExist();
+  }
+
+  @Test
   void metricsParamsAndListsAreRecorded() throws Exception {
     write("metrics.py", """
         from azureml.logging import get_azureml_logger

@@ -45,8 +45,8 @@ public final class StateFolder {
   }
 
   /**
-   * True when the exit record says the script's working folder had no {@code ./outputs} when it
-   * ended (supervisors that predate the field say nothing: false), so there is nothing to copy out.
+   * True when the exit record says the script's working folder had no {@code ./outputs}, or an
+   * empty one, when it ended (supervisors that predate the field say nothing: false), so there is nothing to copy out.
    */
   public static boolean reportsNoOutputs(Path state) throws IOException {
     return read(state.resolve("exit.json")).map(text -> Boolean.FALSE.equals(Json.parseObject(text).get("outputs"))).orElse(false);
