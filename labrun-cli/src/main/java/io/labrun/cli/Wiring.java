@@ -300,7 +300,7 @@ public final class Wiring implements AutoCloseable {
     return new Owner(System.getProperty("user.name"), dataDir().toAbsolutePath().toString());
   }
 
-  /** The cached venvs of local targets ({@code PrepareEnvironment: true}). */
+  /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
   public io.labrun.target.local.LocalEnvironments localEnvironments() {
     return new io.labrun.target.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
   }

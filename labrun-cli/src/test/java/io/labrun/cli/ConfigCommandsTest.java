@@ -46,6 +46,57 @@ class ConfigCommandsTest {
   }
 
   @Test
+  void oneBrokenFileDoesNotHideTheOthers() throws Exception {
+    Files.writeString(project.resolve("aml_config/broken.compute"), "type: local\nport: abc\n");
+    Files.writeString(project.resolve("aml_config/broken.runconfig"), "Target: local\nTrackedRun: 1\n");
+    Cli.Result targets = cli.in(project, "computetarget", "list");
+    assertThat(targets.code()).as(targets.toString()).isZero();
+    assertThat(targets.out()).contains("local").contains("docker").doesNotContain("broken");
+    assertThat(targets.err().lines()).containsExactly(
+        "labrun: warning: aml_config/broken.compute:2:7: 'port' must be a whole number from 1 to 65535, got \"abc\" (not listed)");
+    Cli.Result rcs = cli.in(project, "runconfiguration", "list", "-o", "json");
+    assertThat(rcs.code()).as(rcs.toString()).isZero();
+    assertThat(rcs.out()).contains("\"name\" : \"local\"").contains("\"name\" : \"docker\"").doesNotContain("broken");
+    assertThat(rcs.err().lines()).containsExactly("labrun: warning: aml_config/broken.runconfig:2:13: 'TrackedRun' must be true or false, got 1 (not listed)");
+    assertThat(cli.in(project, "computetarget", "show", "broken").code()).isEqualTo(2);
+    assertThat(cli.in(project, "runconfiguration", "show", "broken").code()).isEqualTo(2);
+  }
+
+  @Test
+  void attachTakesTheTypeAsAWordAsTheOriginalsReadmesWriteIt() throws Exception {
+    for (String type : new String[] {"remotedocker", "remote", "cluster"}) {
+      Cli.Result r = cli.run(project, "pw\n", "computetarget", "attach", type, "--name", "vm-" + type, "--address", "10.1.2.3",
+          "--username", "me", "--password-stdin", "--no-connect");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(Files.readString(project.resolve("aml_config/vm-" + type + ".compute"))).contains("type: " + type);
+    }
+    assertOneLineError(cli.in(project, "computetarget", "attach", "--name", "x", "--address", "h", "--username", "me", "--ssh-agent"), "say which type of target");
+    assertOneLineError(cli.in(project, "computetarget", "attach", "remote", "--type", "cluster", "--name", "x"), "two types given");
+  }
+
+  @Test
+  void aWorkbenchCredentialStoreReferenceIsShownAsSuchAndNeverAsEncrypted() throws Exception {
+    Files.writeString(project.resolve("aml_config/myvm.compute"), """
+        type: "remotedocker"
+        address: "127.0.0.1:1"
+        username: "sshuser"
+        password: "AzureMlSecret=fe0a8b7e-7c01-4d3c-a3a4-5e1a62a1d2a9"
+        baseDockerImage: "microsoft/mmlspark:plus-0.9.9"
+        """);
+    Cli.Result show = cli.in(project, "computetarget", "show", "myvm");
+    assertThat(show.code()).as(show.toString()).isZero();
+    assertThat(show.out()).contains("AzureMlSecret=... (a reference to Azure ML Workbench's credential store")
+        .contains("--password-stdin").doesNotContain("(encrypted)").doesNotContain("fe0a8b7e");
+    Files.writeString(project.resolve("aml_config/myvm.runconfig"), "Target: myvm\n");
+    Files.writeString(project.resolve("train.py"), "print('never runs')\n");
+    Cli.Result submit = cli.in(project, "experiment", "submit", "-c", "myvm", "train.py");
+    assertThat(submit.code()).as(submit.toString()).isNotZero();
+    assertThat(submit.err()).contains("AzureMlSecret").contains("attach the target again").contains("--password-stdin").doesNotContain("fe0a8b7e")
+        .doesNotContain("Exception");
+    assertThat(submit.out()).doesNotContain("never runs");
+  }
+
+  @Test
   void attachWithPasswordStoresItEncryptedAndNeverShowsIt() throws Exception {
     Cli.Result r = cli.run(project, "hunter2-Secret\n", "computetarget", "attach", "--name", "vm", "--type", "remotedocker",
         "--address", "10.1.2.3:2222", "--username", "me", "--password-stdin", "--no-connect");

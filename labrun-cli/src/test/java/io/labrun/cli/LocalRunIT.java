@@ -182,6 +182,11 @@ class LocalRunIT {
     Cli.Result cmp = cli.in(project, "history", "compare", first, second);
     assertThat(cmp.code()).as(cmp.toString()).isZero();
     assertThat(cmp.out()).contains("* arguments").contains("* metric Accuracy").contains("  status");
+    Cli.Result cmpJson = cli.in(project, "history", "compare", first, second, "-o", "json", "--query", "[?field=='metric Accuracy'].differs | [0]");
+    assertThat(cmpJson.out().strip()).as("JSON keys carry no table markers").isEqualTo("true");
+    assertThat(cli.in(project, "history", "compare", first, second, "-o", "json").out()).doesNotContain("* ").contains("\"field\" : \"status\"");
+    Cli.Result info = cli.in(project, "history", "info", "-r", second, "-o", "json", "--query", "metrics.Precision.last");
+    assertThat(info.out().replaceAll("\\s", "")).as("a list metric is a JSON array, not its text").isEqualTo("[0.5,0.75]");
     Cli.Result p = cli.in(project, "history", "promote", "-r", second, "-ap", "outputs/model.pkl", "-n", "iris-model");
     assertThat(p.code()).as(p.toString()).isZero();
     ConfigCommandsTest.assertOneLineError(cli.in(project, "history", "promote", "-r", second, "-ap", "outputs/nope.pkl", "-n", "x"), "no artifact");

@@ -44,9 +44,12 @@ class MalformedFilesCliTest {
       expectedFile = "aml_config/bad.runconfig:";
       r = cli.in(project, "experiment", "submit", "-c", "bad", "train.py");
     } else if (file.startsWith("conda")) {
+      // The local target reads no conda file unless labrun's own venv is asked for.
       Files.write(config.resolve("conda_dependencies.yml"), content);
+      Files.writeString(config.resolve("venv.compute"), "type: local\nlabrunLocalVenv: true\n");
+      Files.writeString(config.resolve("venv.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: venv\n");
       expectedFile = "aml_config/conda_dependencies.yml:";
-      r = cli.in(project, "experiment", "submit", "-c", "local", "train.py");
+      r = cli.in(project, "experiment", "submit", "-c", "venv", "train.py");
     } else {
       Files.write(config.resolve("spark_dependencies.yml"), content);
       Files.writeString(config.resolve("spark.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: local\nFramework: PySpark\n");

@@ -40,9 +40,10 @@ final class ComputeFile {
       KeyTable.Key.of("sparkMaster", Values::string, ComputeTargetSpec::sparkMaster)),
       Set.of(),
       Map.of(),
-      // kept with the other keys (the Docker target reads memoryLimit; the legacy flags are written
-      // back as they were) and checked when the file is read, as every key is
-      Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool));
+      // kept with the other keys (the Docker target reads memoryLimit, the local target labrunLocalVenv;
+      // the legacy flags are written back as they were) and checked when the file is read, as every key is
+      Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool,
+          ComputeTargetSpec.LOCAL_VENV, ComputeFile::plainBoolean));
 
   private static Object memoryLimit(Values v, String key, Node node) {
     String text = v.string(key, node);
@@ -50,6 +51,14 @@ final class ComputeFile {
       throw v.error(node.position(), "'" + key + "' must be " + MemorySize.ALLOWED + ", got " + node.describe());
     }
     return text;
+  }
+
+  /** labrun's own opt-in takes a plain true or false, so that a quoted or misspelt value cannot pass for one. */
+  private static Object plainBoolean(Values v, String key, Node node) {
+    if (!(node instanceof Node.Scalar s && s.value() instanceof Boolean b)) {
+      throw v.error(node.position(), "'" + key + "' must be true or false, got " + node.describe());
+    }
+    return b;
   }
 
   private static Object type(Values v, String key, Node node) {

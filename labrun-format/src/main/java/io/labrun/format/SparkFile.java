@@ -13,7 +13,7 @@ import java.util.Map;
 final class SparkFile {
   private SparkFile() {}
 
-  private static final List<String> KEYS = List.of("configuration", "repositories", "packages");
+  private static final List<String> KEYS = List.of("configuration", "repositories", "packages", "version");
   private static final List<String> PACKAGE_KEYS = List.of("group", "artifact", "version");
 
   static Loaded<SparkDependencies> read(SourceText source) {
@@ -32,6 +32,7 @@ final class SparkFile {
         case "configuration" -> configuration = v.stringMap(e.key(), e.value());
         case "repositories" -> repositories = v.stringList(e.key(), e.value());
         case "packages" -> packages(v, e.key(), e.value(), packages, warnings);
+        case "version" -> { } // the file format's version (the 2018 samples write 'version: 2'): nothing to do with it
         default -> warnings.add(CondaFile.unknown(v, e, KEYS, Map.of()));
       }
     }

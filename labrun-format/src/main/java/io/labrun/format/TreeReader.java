@@ -58,7 +58,8 @@ final class TreeReader {
 
   private Optional<Node> readDocument() {
     TokenStreamFactory factory = syntax == Syntax.YAML ? YAML : JSON;
-    try (JsonParser p = factory.createParser(ObjectReadContext.empty(), source.text())) {
+    String text = syntax == Syntax.YAML ? YamlTabs.separatorsAsSpaces(source.text()) : source.text();
+    try (JsonParser p = factory.createParser(ObjectReadContext.empty(), text)) {
       parser = p;
       JsonToken first = p.nextToken();
       if (first == null) {

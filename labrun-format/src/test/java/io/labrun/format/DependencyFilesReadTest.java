@@ -39,6 +39,28 @@ class DependencyFilesReadTest {
   }
 
   @Test
+  void aTabAfterTheColonLoadsAsLibyamlLoadedItAndVersionIsKnown() {
+    // As two of the original's samples wrote it (libyaml, the original's parser, loads it).
+    TestProject p = new TestProject(root).write("spark_dependencies.yml", """
+        version: 2
+        configuration:
+          "spark.app.name":\t"Classify MNIST"
+          'it''s':\t \t1
+          plain:\tkeeps\ttabs  # a comment: with "quotes" and:\ttabs
+        packages:
+          - group:\t"com.microsoft.ml.spark"
+            artifact: "mmlspark_2.11"
+            version: "0.9.9"
+        """);
+
+    Loaded<SparkDependencies> l = p.configs.sparkDependencies("aml_config/spark_dependencies.yml");
+
+    assertThat(l.warnings()).isEmpty();
+    assertThat(l.value().configuration()).containsExactly(entry("spark.app.name", "Classify MNIST"), entry("it's", "1"), entry("plain", "keeps\ttabs"));
+    assertThat(l.value().packages()).containsExactly(new SparkDependencies.MavenPackage("com.microsoft.ml.spark", "mmlspark_2.11", "0.9.9"));
+  }
+
+  @Test
   void sparkValuesAreStringifiedAsWritten() {
     TestProject p = new TestProject(root).write("s.yml", """
         configuration:

@@ -80,7 +80,6 @@ class MalformedFilesTest {
       spark-package-text.yml | 2:5: 'packages' item 1 must be a map with group, artifact and version, got "com.microsoft.sqlserver:mssql-jdbc:6.2.1.jre8"
       spark-package-version-list.yml | 4:14: 'packages' item 1 'version' must be a single value (text), got a list
       spark-repositories-map.yml | 2:3: 'repositories' must be a list of strings, got a map
-      tab-after-colon.compute | 1:6: invalid YAML: a tab character is not allowed here; YAML indentation and separators must be spaces
       tab-indent.compute | 2:1: invalid YAML: a tab character is not allowed here; YAML indentation and separators must be spaces
       target-null.runconfig | 1:1: 'Target' must name a compute target (a .compute file in aml_config/), got no value
       text-after-quote.compute | 1:15: invalid YAML: found text where a new key or the end of the block was expected; check the indentation, or quote the whole value

@@ -15,6 +15,7 @@ import io.labrun.core.config.TargetType;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
+import io.labrun.core.secret.SecretBox;
 import io.labrun.core.secret.SshKeyPair;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,8 +61,12 @@ public final class ComputeTargetCommand {
     @Option(names = {"-n", "--name"}, required = true, description = "Name of the target (file aml_config/<name>.compute).")
     String name;
 
-    @Option(names = {"-t", "--type"}, required = true, description = "remotedocker, remote, cluster (also local, docker).")
+    @Option(names = {"-t", "--type"}, description = "remotedocker, remote, cluster (also local, docker).")
     String type;
+
+    // The original's READMEs also write the type as a word: attach remotedocker --name myvm ...
+    @Parameters(arity = "0..1", paramLabel = "TYPE", description = "The type as a word instead of --type: remotedocker, remote, cluster.")
+    String typeWord;
 
     @Option(names = {"-a", "--address"}, description = "Host name or IP of the remote host or cluster head node; may carry a port (host:2222).")
     String address;
@@ -127,8 +132,7 @@ public final class ComputeTargetCommand {
     public Integer call() throws IOException {
       Project p = ctx.project(project.dir());
       ProjectConfigs configs = ctx.wiring().configs(p);
-      TargetType t = TargetType.parse(type).orElseThrow(() -> LabrunException.badInput(
-          "--type must be one of " + TargetType.allSpellings() + ", got \"" + type + "\""));
+      TargetType t = targetType();
       TargetNames.check(name);
       if (!force && configs.computeTargetNames().contains(name)) {
         throw LabrunException.badInput("target '" + name + "' exists already (aml_config/" + name + ".compute); pass --force to replace it or choose another --name");
@@ -219,6 +223,18 @@ public final class ComputeTargetCommand {
     // The master URLs spark-submit takes (https://spark.apache.org/docs/latest/submitting-applications.html#master-urls).
     private static final Pattern SPARK_MASTER = Pattern.compile("yarn|local(\\[[0-9*,]+])?|[a-z][a-z0-9+.-]*://\\S+");
 
+    private TargetType targetType() {
+      if (type != null && typeWord != null && !type.equals(typeWord)) {
+        throw LabrunException.badInput("two types given (" + typeWord + " and --type " + type + "); give one");
+      }
+      String given = type != null ? type : typeWord;
+      if (given == null) {
+        throw LabrunException.badInput("say which type of target: labrun computetarget attach remotedocker|remote|cluster --name NAME ... (or --type TYPE)");
+      }
+      return TargetType.parse(given).orElseThrow(() -> LabrunException.badInput(
+          (type != null ? "--type" : "the type") + " must be one of " + TargetType.allSpellings() + ", got \"" + given + "\""));
+    }
+
     private void validateFor(TargetType t, HostPort hp) {
       if ((t == TargetType.REMOTE_DOCKER || t == TargetType.REMOTE) && hp == null) {
         throw LabrunException.badInput("--address is required for a " + t.configName() + " target (the host to reach over SSH)");
@@ -282,12 +298,8 @@ public final class ComputeTargetCommand {
     public void run() {
       ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (String n : configs.computeTargetNames()) {
-        Loaded<ComputeTargetSpec> t = configs.computeTarget(n);
-        t.warnings().forEach(ctx::warn);
-        ComputeTargetSpec s = t.value();
-        rows.add(fields("name", n, "type", s.type().configName(), "address", s.address(), "username", s.username(), "login", login(s)));
-      }
+      ListedFiles.read(ctx, configs.computeTargetNames(), configs::computeTarget).forEach((n, s) ->
+          rows.add(fields("name", n, "type", s.type().configName(), "address", s.address(), "username", s.username(), "login", login(s))));
       new Output(ctx.out(), output).rows(rows, List.of("name", "type", "address", "username", "login"));
     }
   }
@@ -376,6 +388,18 @@ public final class ComputeTargetCommand {
     return s.address() == null ? "" : "ssh-agent";
   }
 
+  /** What is said of a stored password: never its value, and "(encrypted)" only when labrun encrypted it. */
+  private static String password(String stored) {
+    if (SecretBox.isEncrypted(stored)) {
+      return "(encrypted)";
+    }
+    if (SecretBox.isWorkbenchReference(stored)) {
+      return SecretBox.WORKBENCH_REFERENCE + "... (a reference to Azure ML Workbench's credential store, which labrun cannot read;"
+          + " attach again with --password-stdin)";
+    }
+    return "(not encrypted by labrun; attach again with --password-stdin)";
+  }
+
   static Map<String, Object> describe(ComputeTargetSpec s) {
     Map<String, Object> m = fields(
         "name", s.name(),
@@ -384,7 +408,7 @@ public final class ComputeTargetCommand {
         "port", s.port(),
         "username", s.username(),
         "login", login(s),
-        "password", s.hasPassword() ? "(encrypted)" : null,
+        "password", s.hasPassword() ? password(s.password()) : null,
         "ssh_key_file", s.sshKeyFile(),
         "host_key_fingerprint", s.hostKeyFingerprint(),
         "base_docker_image", s.baseDockerImage(),

@@ -6,16 +6,19 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
+import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -126,12 +129,8 @@ public final class RunConfigurationCommand {
     public void run() {
       ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (String n : configs.runConfigurationNames()) {
-        Loaded<RunConfiguration> l = configs.runConfiguration(n);
-        l.warnings().forEach(ctx::warn);
-        RunConfiguration c = l.value();
-        rows.add(fields("name", n, "target", c.target(), "framework", c.frameworkOrDefault().configName(), "tracked", c.tracked(), "prepare_environment", c.prepares()));
-      }
+      ListedFiles.read(ctx, configs.runConfigurationNames(), configs::runConfiguration).forEach((n, c) ->
+          rows.add(fields("name", n, "target", c.target(), "framework", c.frameworkOrDefault().configName(), "tracked", c.tracked(), "prepare_environment", c.prepares())));
       new Output(ctx.out(), output).rows(rows, List.of("name", "target", "framework", "tracked", "prepare_environment"));
     }
   }
@@ -162,7 +161,26 @@ public final class RunConfigurationCommand {
         m.put("other_keys", new LinkedHashMap<>(c.otherKeys()));
       }
       m.put("plan", RunConfigurationView.plan(c, configs));
+      localTargetNote(configs, c).ifPresent(note -> m.put("note", note));
       new Output(ctx.out(), output).record(m);
+    }
+
+    /** Said here once rather than on every run: on a local target the environment keys are inert, as in the original. */
+    private static Optional<String> localTargetNote(ProjectConfigs configs, RunConfiguration c) {
+      if (c.target() == null || !configs.computeTargetNames().contains(c.target())) {
+        return Optional.empty();
+      }
+      ComputeTargetSpec target;
+      try {
+        target = c.effectiveTarget(configs.computeTarget(c.target()).value());
+      } catch (LabrunException e) {
+        return Optional.empty(); // its own show says what is wrong with it
+      }
+      if (target.type() != TargetType.LOCAL || target.localVenv() || c.buildsLocalVenv()) {
+        return Optional.empty();
+      }
+      return Optional.of("on the local target '" + target.name() + "' PrepareEnvironment and the conda dependencies file have no effect: runs use "
+          + target.python() + " as it is and install nothing");
     }
   }
 }

@@ -79,14 +79,14 @@ final class RunConfigurationView {
     ComputeTargetSpec t = c.effectiveTarget(configs.computeTarget(c.target()).value());
     boolean spark = c.frameworkOrDefault() == Framework.PYSPARK;
     boolean docker = t.type().usesDocker();
-    boolean built = docker ? !c.interpreterAsIs() : t.type() == TargetType.LOCAL && !spark && c.buildsLocalVenv();
+    boolean built = docker ? !c.interpreterAsIs() : t.type() == TargetType.LOCAL && !spark && (c.buildsLocalVenv() || t.localVenv());
     CondaDependencies conda = built ? configs.condaDependencies(c.condaFile()).value() : null;
     SparkDependencies sparkDeps = !spark ? null : c.sparkDependencies() != null ? c.sparkDependencies() : configs.sparkDependencies(c.sparkFile()).value();
     Map<String, Object> m = fields(
         "runs_on", t.type().configName() + (t.type() != configs.computeTarget(c.target()).value().type() ? " (environment.docker.enabled)" : ""),
         "image", docker ? t.baseDockerImage() : null,
         "interpreter", interpreter(c, t, spark, built),
-        "environment", built ? "prepared by labrun from " + c.condaFile() + (c.prepares() ? " as part of the run" : " by 'labrun experiment prepare'")
+        "environment", built ? "prepared by labrun from " + c.condaFile() + (c.prepares() || t.localVenv() ? " as part of the run" : " by 'labrun experiment prepare'")
             : "used as it is, nothing installed",
         "conda_packages", conda == null ? null : conda.condaPackages(),
         "pip_packages", conda == null ? null : conda.pipPackages(),

@@ -19,4 +19,9 @@ public final class OutputOptions {
   public boolean json() {
     return format == Format.json;
   }
+
+  /** Whether the result goes out as data (JSON, or a query of its JSON form) rather than a table for the eye. */
+  public boolean data() {
+    return json() || query != null;
+  }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * {@code history compare RUN RUN...}'s table: one column per run, one row per field (status,
  * script, arguments, target, duration, each param, each metric's last value), {@code *} marking
- * the rows that differ. The same from this machine's history or from a server.
+ * the rows that differ ({@code "differs": true} in JSON). The same from this machine's history or
+ * from a server.
  */
 public final class CompareTable {
   private CompareTable() {}
@@ -45,7 +46,11 @@ public final class CompareTable {
     for (var e : rows.entrySet()) {
       boolean differs = new LinkedHashSet<>(e.getValue().values()).size() > 1;
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("field", (differs ? "* " : "  ") + e.getKey());
+      // The table marks rows that differ in the field's text; JSON says it in a field of its own.
+      row.put("field", output.data() ? e.getKey() : (differs ? "* " : "  ") + e.getKey());
+      if (output.data()) {
+        row.put("differs", differs);
+      }
       row.putAll(e.getValue());
       table.add(row);
     }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Build the environment of a run configuration's target ahead of a run, or find it built:",
-      "a Docker image from baseDockerImage and the conda dependencies, or a cached venv for a local target.",
+      "a Docker image from baseDockerImage and the conda dependencies, or a cached venv for a local target",
+      "whose .compute says labrunLocalVenv: true (other local targets run their interpreter as is).",
       "Prints the environment id and whether it was there already."
     })
 public final class PrepareCommand implements Callable<Integer> {
@@ -54,9 +55,6 @@ public final class PrepareCommand implements Callable<Integer> {
     } else {
       ctx.out().println("Environment " + env.id() + " (" + env.reference() + "): " + (env.cached() ? "cached, nothing to build" : "built in "
           + Runs.duration(env.took())));
-      if (!rc.prepares() && target.type() == io.labrun.core.config.TargetType.LOCAL) {
-        ctx.out().println("Note: runs of '" + rc.name() + "' use " + target.python() + " as it is until its .runconfig says PrepareEnvironment: true.");
-      }
       ctx.out().flush();
     }
     return 0;

@@ -62,7 +62,7 @@ public final class Runs {
         "attributes", new LinkedHashMap<>(r.attributes()));
     Map<String, Object> metrics = new LinkedHashMap<>();
     store.metricSummaries(r.id()).forEach((name, s) -> metrics.put(name, fields(
-        "last", s.last().isScalar() ? s.last().value() : s.last().json(), "count", s.count(), "min", s.min(), "max", s.max())));
+        "last", s.last().plain(), "count", s.count(), "min", s.min(), "max", s.max())));
     m.put("metrics", metrics);
     List<Artifact> artifacts = store.artifacts(r.id());
     m.put("attachments", artifacts.stream().map(a -> fields("path", a.path(), "size", a.size(), "sha256", a.sha256())).toList());

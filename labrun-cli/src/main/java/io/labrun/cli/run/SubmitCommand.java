@@ -47,8 +47,12 @@ public final class SubmitCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
   @Mixin OutputOptions output;
 
-  @Option(names = {"-c", "--run-configuration"}, required = true, paramLabel = "RUNCONFIG", description = "Run configuration (aml_config/<name>.runconfig), e.g. local or docker.")
+  @Option(names = {"-c", "--run-configuration"}, paramLabel = "RUNCONFIG", description = "Run configuration (aml_config/<name>.runconfig), e.g. local or docker.")
   String runConfiguration;
+
+  @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Run on this compute target (aml_config/<name>.compute) instead of the run configuration's;"
+      + " without -c, with the run configuration of the same name.")
+  String target;
 
   @Option(names = {"-d", "--detach"}, description = "Print the run id and return at once; the run goes on.")
   boolean detach;
@@ -73,11 +77,15 @@ public final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project p = ctx.project(project.dir());
+    runConfiguration = runConfigurationName();
     if (script == null) {
       script = defaultScript(ctx.wiring().configs(p));
     }
     var remote = io.labrun.cli.remote.Remote.of(ctx);
     if (remote.isPresent()) {
+      if (target != null) {
+        throw LabrunException.badInput("-t is not supported through a server yet; name the target in the run configuration, or 'labrun logout' to run here");
+      }
       if (timeout != null) {
         throw io.labrun.core.error.LabrunException.badInput("--timeout is not supported through a server yet; submit without it, or 'labrun logout' to run here");
       }
@@ -86,7 +94,7 @@ public final class SubmitCommand implements Callable<Integer> {
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     Duration perRun = timeout == null ? null : Durations.require(timeout, "--timeout");
-    SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun);
+    SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun).onTarget(target);
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {
       ctx.requireOwnProcess(); // the script gets labrun's own stdin, stdout and stderr
@@ -150,8 +158,20 @@ public final class SubmitCommand implements Callable<Integer> {
     return run.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
   }
 
+  /** {@code -c}, or with only {@code -t TARGET} the run configuration named as the target, as the original's attach wrote one per target. */
+  private String runConfigurationName() {
+    if (runConfiguration != null) {
+      return runConfiguration;
+    }
+    if (target == null) {
+      throw LabrunException.badInput("say where to run: -c RUNCONFIG (a file in aml_config/, e.g. -c local), or -t TARGET");
+    }
+    return target;
+  }
+
   /** A script path as the user typed it, made relative to the project root. */
-  static String projectRelative(CliContext ctx, Project p, String given) {
+  static String projectRelative(CliContext ctx, Project p, String typed) {
+    String given = RunPlanner.withSlashes(ctx.cwd(), typed);
     Path fromCwd = ctx.cwd().resolve(given).normalize();
     if (fromCwd.startsWith(p.root()) && (Files.exists(fromCwd) || !Files.exists(p.root().resolve(given)))) {
       return p.root().relativize(fromCwd).toString();

@@ -64,7 +64,7 @@ final class SweepTable {
       int k = 0;
       for (String n : metricNames) {
         MetricSummary s = e.metrics().get(n);
-        row.put(metricColumns.get(k++), s == null || s.last() == null ? null : s.last().isScalar() ? s.last().value() : s.last().json());
+        row.put(metricColumns.get(k++), s == null || s.last() == null ? null : s.last().plain());
       }
       row.put("duration", Runs.duration(e.run().duration(now)));
       t.rows.add(row);

@@ -31,6 +31,12 @@ public record ComputeTargetSpec(
 
   public static final String DEFAULT_PYTHON = "python3";
   public static final String DEFAULT_SPARK_SUBMIT = "spark-submit";
+  /**
+   * labrun's own key (the original never wrote it): {@code labrunLocalVenv: true} in a local
+   * target's file makes its Python runs use a cached venv built from the conda dependencies. Without
+   * it the local target runs {@code pythonLocation} as is, as the original did.
+   */
+  public static final String LOCAL_VENV = "labrunLocalVenv";
 
   public ComputeTargetSpec {
     Objects.requireNonNull(name, "name");
@@ -48,6 +54,11 @@ public record ComputeTargetSpec(
 
   public String sparkSubmit() {
     return sparkSubmitLocation == null || sparkSubmitLocation.isBlank() ? DEFAULT_SPARK_SUBMIT : sparkSubmitLocation;
+  }
+
+  /** Whether this local target's Python runs use a labrun-built venv ({@value #LOCAL_VENV}: true). */
+  public boolean localVenv() {
+    return type == TargetType.LOCAL && Boolean.TRUE.equals(otherKeys.get(LOCAL_VENV));
   }
 
   public boolean sharesVolumes() {

@@ -243,11 +243,13 @@ public record RunConfiguration(
 
   /**
    * Whether runs on this machine's Python use a venv built from the conda file: the 2018 format
-   * says so with {@code userManagedDependencies: false} ({@code true}: the interpreter as it is);
-   * the 2017 format with {@code PrepareEnvironment: true}.
+   * says so with {@code userManagedDependencies: false} ({@code true}: the interpreter as it is).
+   * A 2017 configuration never does: its local target ran the interpreter as it is whatever
+   * {@code PrepareEnvironment} said (labrun's own {@code labrunLocalVenv} in the {@code .compute}
+   * asks for a venv there).
    */
   public boolean buildsLocalVenv() {
-    return userManagedDependencies != null ? !userManagedDependencies : prepares();
+    return Boolean.FALSE.equals(userManagedDependencies);
   }
 
   /** The blocks of this file for Azure ML's cloud compute (kept in {@code otherKeys}, without effect here). */

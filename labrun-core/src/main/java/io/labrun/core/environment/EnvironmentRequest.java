@@ -28,6 +28,11 @@ public record EnvironmentRequest(
         plan.stateDir().resolve("build.log"), plan.configuration().prepares());
   }
 
+  /** This request, built when missing whatever the run configuration says. */
+  public EnvironmentRequest buildable() {
+    return new EnvironmentRequest(project, configuration, conda, variables, buildLog, true);
+  }
+
   /** The message for a missing environment that may not be built here. */
   public String missingMessage(String id, String what) {
     String key = configuration.form() == RunConfiguration.Form.YAML_2018 ? "prepareEnvironment" : "PrepareEnvironment";

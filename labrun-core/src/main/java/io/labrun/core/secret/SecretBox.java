@@ -38,6 +38,16 @@ public final class SecretBox {
     return value != null && value.startsWith(PREFIX);
   }
 
+  /**
+   * The original's attach wrote {@code password: AzureMlSecret=...}: a reference into its own
+   * credential store, which labrun cannot read.
+   */
+  public static final String WORKBENCH_REFERENCE = "AzureMlSecret=";
+
+  public static boolean isWorkbenchReference(String value) {
+    return value != null && value.startsWith(WORKBENCH_REFERENCE);
+  }
+
   public String encrypt(char[] clear) {
     byte[] plain = toBytes(clear);
     try {
@@ -60,6 +70,10 @@ public final class SecretBox {
 
   /** Decrypts a value written by {@link #encrypt}; {@code what} names it in error messages. */
   public char[] decrypt(String sealedText, String what) {
+    if (isWorkbenchReference(sealedText)) {
+      throw LabrunException.badInput(what + " is an AzureMlSecret reference to Azure ML Workbench's credential store, which labrun cannot read;"
+          + " attach the target again with 'labrun computetarget attach ... --password-stdin'");
+    }
     if (!isEncrypted(sealedText)) {
       throw LabrunException.badInput(what + " is not encrypted by labrun; store it again with 'labrun computetarget attach ... --password-stdin'");
     }

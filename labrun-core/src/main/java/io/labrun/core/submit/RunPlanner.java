@@ -7,6 +7,7 @@ import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.SparkDependencies;
+import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
 import io.labrun.core.tracking.RunEvents;
@@ -43,12 +44,18 @@ public final class RunPlanner {
   public Resolved resolve(SubmitRequest request) {
     Project project = request.project();
     RunConfiguration rc = warnAndGet(configs.runConfiguration(request.runConfiguration()));
-    if (rc.target() == null || rc.target().isBlank()) {
-      throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig has no 'Target'; set it to one of: " + String.join(", ", configs.computeTargetNames()));
+    String targetName = request.target() != null ? request.target() : rc.target();
+    if (targetName == null || targetName.isBlank()) {
+      throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig has no 'Target'; set it to one of: " + String.join(", ", configs.computeTargetNames())
+          + " (or give one with -t TARGET)");
     }
-    ComputeTargetSpec target = rc.effectiveTarget(warnAndGet(configs.computeTarget(rc.target())));
+    ComputeTargetSpec target = rc.effectiveTarget(warnAndGet(configs.computeTarget(targetName)));
     String script = scriptPath(project, request.script() == null || request.script().isBlank() ? rc.scriptPath() : request.script());
-    CondaDependencies conda = warnAndGet(configs.condaDependencies(rc.condaFile()));
+    // A local target installs nothing, as in the original, and its conda file is not even read; only
+    // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a venv.
+    CondaDependencies conda = target.type() == TargetType.LOCAL && !target.localVenv() && !rc.buildsLocalVenv()
+        ? CondaDependencies.empty()
+        : warnAndGet(configs.condaDependencies(rc.condaFile()));
     SparkDependencies spark = rc.frameworkOrDefault() != Framework.PYSPARK ? SparkDependencies.empty()
         // the 2018 format writes the Spark packages in the run configuration itself
         : rc.sparkDependencies() != null ? rc.sparkDependencies() : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
@@ -60,12 +67,24 @@ public final class RunPlanner {
     return loaded.value();
   }
 
+  /**
+   * {@code given} with its backslashes turned into {@code /} when only that names a file under
+   * {@code dir}: the original also ran on Windows, and its READMEs say {@code .\code\train.py}.
+   */
+  public static String withSlashes(Path dir, String given) {
+    if (given == null || given.indexOf('\\') < 0 || Files.exists(dir.resolve(given))) {
+      return given;
+    }
+    String slashed = given.replace('\\', '/');
+    return Files.exists(dir.resolve(slashed)) ? slashed : given;
+  }
+
   /** The script as a path relative to the project root, with {@code /} separators. */
   static String scriptPath(Project project, String given) {
     if (given == null || given.isBlank()) {
       throw LabrunException.badInput("no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...] (or name it as 'script:' in a 2018-format .runconfig)");
     }
-    Path p = project.file(given, "script");
+    Path p = project.file(withSlashes(project.root(), given), "script");
     if (Files.isDirectory(p)) {
       throw LabrunException.badInput("script " + given + " is a folder, not a file; give the script to run, e.g. " + given.replaceAll("/+$", "") + "/train.py");
     }

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param timeout null for the run configuration's {@code Timeout} (or none)
  * @param attempt 1 for a first run, n for its n-th try (see {@code RetryPolicy})
  * @param retryOf the id of the first attempt when this is a retry, else null
+ * @param target the compute target to run on instead of the run configuration's ({@code submit -t}), or null
  */
 public record SubmitRequest(
     Project project,
@@ -22,7 +23,8 @@ public record SubmitRequest(
     String sweepId,
     Duration timeout,
     int attempt,
-    String retryOf) {
+    String retryOf,
+    String target) {
 
   /** Recorded with every retry: the id of the first attempt, common to all attempts of a run. */
   public static final String RETRY_OF = "retry_of";
@@ -37,7 +39,7 @@ public record SubmitRequest(
 
   public SubmitRequest(Project project, String runConfiguration, String script, List<String> arguments, Map<String, String> params, String sweepId,
       Duration timeout) {
-    this(project, runConfiguration, script, arguments, params, sweepId, timeout, 1, null);
+    this(project, runConfiguration, script, arguments, params, sweepId, timeout, 1, null, null);
   }
 
   public static SubmitRequest of(Project project, String runConfiguration, String script, List<String> arguments) {
@@ -46,6 +48,16 @@ public record SubmitRequest(
 
   /** The next try of the run {@code firstRunId} (this request's first attempt). */
   public SubmitRequest retry(String firstRunId) {
-    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, attempt + 1, firstRunId);
+    return attempt(attempt + 1, firstRunId);
+  }
+
+  /** This request as try {@code n} of the run {@code firstRunId} (null for the first try). */
+  public SubmitRequest attempt(int n, String firstRunId) {
+    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, n, firstRunId, target);
+  }
+
+  /** This request on compute target {@code name} instead of the run configuration's ({@code submit -t}); null keeps the configuration's. */
+  public SubmitRequest onTarget(String name) {
+    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, attempt, retryOf, name);
   }
 }

@@ -144,7 +144,7 @@ public final class Submitter {
 
   /** Resolves the request's files (the same for every run of a sweep) and expands its arguments. */
   private RunPlanner.Resolved resolveTracked(SubmitRequest request) {
-    List<Object> key = List.of(request.project().root(), request.runConfiguration(), String.valueOf(request.script()));
+    List<Object> key = List.of(request.project().root(), request.runConfiguration(), String.valueOf(request.script()), String.valueOf(request.target()));
     Remembered<List<Object>, RunPlanner.Resolved> last = lastResolved;
     RunPlanner.Resolved files;
     if (last != null && last.key().equals(key)) {

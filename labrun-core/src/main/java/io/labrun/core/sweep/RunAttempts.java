@@ -108,8 +108,7 @@ public final class RunAttempts {
         return new Outcome(ended, step.error(), false);
       }
       String firstId = ended.attributes().getOrDefault(SubmitRequest.RETRY_OF, ended.id());
-      SubmitRequest retry = new SubmitRequest(request.project(), request.runConfiguration(), request.script(), request.arguments(),
-          request.params(), request.sweepId(), request.timeout(), next, firstId);
+      SubmitRequest retry = request.attempt(next, firstId);
       Submitter.Pending pending = submitter.queue(retry, submitter.sourceOf(ended));
       watch.changed(pending.run());
       step = startAndWait(pending, watch);

@@ -200,8 +200,7 @@ public final class SweepDriver implements AutoCloseable {
         return;
       }
       SubmitRequest request = sweep.request(p.params());
-      request = new SubmitRequest(request.project(), request.runConfiguration(), request.script(), request.arguments(), request.params(),
-          request.sweepId(), request.timeout(), latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
+      request = request.attempt(latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
       RunAttempts.Outcome outcome = attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
       if (outcome.error() != null) {
         listener.note("run " + outcome.run().id() + " could not start: " + outcome.error().getMessage());

@@ -1,5 +1,6 @@
 package io.labrun.core.tracking;
 
+import io.labrun.core.supervisor.Json;
 import java.time.Instant;
 
 /**
@@ -9,6 +10,11 @@ import java.time.Instant;
 public record MetricPoint(String name, long step, Instant time, Double value, String json) {
   public boolean isScalar() {
     return value != null;
+  }
+
+  /** The value as plain data for JSON output: the number, or the list or dict itself (not its text). */
+  public Object plain() {
+    return value != null ? value : Json.parse(json);
   }
 
   /** The value as display text: the number, or the JSON of a list or dict. */

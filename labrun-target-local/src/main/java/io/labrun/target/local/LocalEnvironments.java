@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Cached venvs for the {@code local} target ({@code PrepareEnvironment: true}): one folder per
+ * Cached venvs for a {@code local} target that opts in ({@code labrunLocalVenv: true}): one folder per
  * environment id under labrun's data folder, made with the target's interpreter and pip by {@code
  * labrun_env.py} (the same builder as images without conda), complete once it holds its marker
  * file. The base of the id is the interpreter itself (its real path, size and time), so upgrading
@@ -46,7 +46,11 @@ public final class LocalEnvironments {
   /** The environment of {@code request} for interpreter {@code python}, built when missing and allowed. */
   public PreparedEnvironment prepare(String python, EnvironmentRequest request, RunEvents events) {
     long t0 = System.nanoTime();
-    EnvironmentSpec spec = spec(python, request);
+    // Found on the caller's PATH: the id and the build must name the same interpreter, and a
+    // resident labrun's own PATH is not the user's.
+    Path exe = Executables.find(python, baseEnvironment).orElseThrow(() -> new LabrunException(ExitCode.ENVIRONMENT,
+        "'" + python + "' not found; set pythonLocation in the target's .compute file to an installed Python 3"));
+    EnvironmentSpec spec = spec(exe, request);
     Path dir = root.resolve(spec.id());
     if (Files.exists(dir.resolve(READY))) {
       return new PreparedEnvironment(spec.id(), dir.toString(), true, since(t0));
@@ -59,8 +63,8 @@ public final class LocalEnvironments {
         return new PreparedEnvironment(spec.id(), dir.toString(), true, since(t0));
       }
       Path log = request.buildLog() != null ? request.buildLog() : root.resolve("logs").resolve(spec.id() + ".log");
-      events.progress("building environment " + spec.id() + " (a venv of " + python + ", log: " + log + ")");
-      build(python, spec, dir, log, events);
+      events.progress("building environment " + spec.id() + " (a venv of " + exe + ", log: " + log + ")");
+      build(exe.toString(), spec, dir, log, events);
       return new PreparedEnvironment(spec.id(), dir.toString(), false, since(t0));
     }
   }
@@ -70,9 +74,7 @@ public final class LocalEnvironments {
     return Path.of(env.reference(), "bin", "python");
   }
 
-  private EnvironmentSpec spec(String python, EnvironmentRequest request) {
-    Path exe = Executables.find(python, baseEnvironment).orElseThrow(() -> new LabrunException(ExitCode.ENVIRONMENT,
-        "'" + python + "' not found; set pythonLocation in the target's .compute file to an installed Python 3"));
+  private EnvironmentSpec spec(Path exe, EnvironmentRequest request) {
     String base;
     try {
       Path real = exe.toRealPath();

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param finalizeCommand the command that records a run's end, run id appended; empty for none
  * @param sharedRoot where {@code nativeSharedDirectory} folders go when the target names none
  * @param logLimitBytes output kept per run before the middle is dropped
- * @param environments the cached venvs of {@code PrepareEnvironment: true}
+ * @param environments the cached venvs of local targets with {@code labrunLocalVenv: true}
  * @param supervisors what starts the runs' supervisors (close it when done with the runtime)
  * @param parentPid the process whose end means nobody watches the run any more (the labrun command,
  *     or the client of a resident labrun): then the supervisor records the run's end itself

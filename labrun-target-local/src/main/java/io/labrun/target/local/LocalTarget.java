@@ -2,6 +2,7 @@ package io.labrun.target.local;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
@@ -23,9 +24,12 @@ import java.util.Map;
 
 /**
  * The {@code local} compute target: runs the script with this machine's Python ({@code
- * pythonLocation}), under labrun's supervisor, in the run's working folder. The interpreter is used
- * as it is, as in the original, unless the run configuration says {@code PrepareEnvironment: true}:
- * then runs use a cached venv of it with the conda file's packages (see {@link LocalEnvironments}).
+ * pythonLocation}, found on the user's {@code PATH}), under labrun's supervisor, in the run's working
+ * folder. The interpreter is used as it is and nothing is installed, as in the original ({@code
+ * PrepareEnvironment} and the conda file have no effect), unless the target's file says labrun's own
+ * {@code labrunLocalVenv: true} or a 2018-format run configuration says {@code
+ * userManagedDependencies: false}: then Python runs use a cached venv of it with the conda file's
+ * packages (see {@link LocalEnvironments}).
  */
 public final class LocalTarget implements ComputeTarget {
   private final ComputeTargetSpec spec;
@@ -45,8 +49,11 @@ public final class LocalTarget implements ComputeTarget {
       throw new LabrunException(ExitCode.ENVIRONMENT, "'" + program + "' not found" + (program.contains("/") ? "" : " on PATH")
           + "; set " + key + " in aml_config/" + spec.name() + ".compute to an installed one");
     }
-    if (plan.configuration().buildsLocalVenv() && plan.configuration().frameworkOrDefault() == Framework.PYTHON) {
-      PreparedEnvironment env = runtime.environments().prepare(spec.python(), EnvironmentRequest.of(plan), events);
+    // PrepareEnvironment has no effect here, as in the original: only labrun's own key (the venv is
+    // then built when missing, as the user asked for it in the target's file) or the 2018 format's
+    // userManagedDependencies: false ask for a venv.
+    if (usesVenv(plan.configuration()) && plan.configuration().frameworkOrDefault() == Framework.PYTHON) {
+      PreparedEnvironment env = prepareEnvironment(spec.localVenv() ? EnvironmentRequest.of(plan).buildable() : EnvironmentRequest.of(plan), events);
       if (!env.cached()) {
         events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
       }
@@ -54,9 +61,19 @@ public final class LocalTarget implements ComputeTarget {
     }
   }
 
+  /** The venv of {@code request}, when this target or its configuration asks for one; else one line saying local runs use the interpreter as is. */
   @Override
   public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    if (!usesVenv(request.configuration())) {
+      throw LabrunException.badInput("nothing to prepare: the local target '" + spec.name() + "' runs " + spec.python()
+          + " as it is and installs nothing (PrepareEnvironment and the conda file have no effect on it); to have labrun build a venv from the conda file, add '"
+          + ComputeTargetSpec.LOCAL_VENV + ": true' to aml_config/" + spec.name() + ".compute");
+    }
     return runtime.environments().prepare(spec.python(), request, events);
+  }
+
+  private boolean usesVenv(RunConfiguration configuration) {
+    return spec.localVenv() || configuration.buildsLocalVenv();
   }
 
   @Override
@@ -118,7 +135,11 @@ public final class LocalTarget implements ComputeTarget {
       return spec.sparkSubmit();
     }
     Path venv = venvs.get(plan.stateDir().toString());
-    return venv != null ? venv.toString() : spec.python();
+    if (venv != null) {
+      return venv.toString();
+    }
+    // Found on the user's PATH, not this process's (a resident labrun serves many shells).
+    return Executables.find(spec.python(), runtime.baseEnvironment()).map(Path::toString).orElse(spec.python());
   }
 
   List<String> command(RunPlan plan) {
