@@ -72,9 +72,14 @@ class SupervisorTest(TempDirTest):
         self.assertGreater(ex["ended_ms"], 1500000000000)
         self.assertEqual(ex["dropped_output_bytes"], 0)
 
-    def test_exit_record_tells_whether_outputs_exist(self):
+    def test_outputs_exists_when_the_script_starts(self):
+        # as in the original: scripts save into ./outputs without creating it
+        ex = self.supervise("import os, sys\nsys.exit(0 if os.path.isdir('outputs') else 5)")
+        self.assertEqual(ex["exit_code"], 0)
+
+    def test_exit_record_tells_whether_outputs_hold_anything(self):
         self.assertIs(self.supervise("pass")["outputs"], False)
-        self.assertIs(self.supervise("import os\nos.makedirs('outputs')")["outputs"], True)
+        self.assertIs(self.supervise("open('outputs/model.txt', 'w').write('m')")["outputs"], True)
 
     def test_death_by_signal(self):
         ex = self.supervise("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
