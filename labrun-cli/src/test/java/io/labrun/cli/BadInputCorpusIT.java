@@ -241,6 +241,9 @@ class BadInputCorpusIT {
       daemon bogus
       """;
 
+  /** A local target that reads its conda file (labrun's venv); a plain local one reads none, as the original. */
+  private static final String LOCAL_VENV = "type: local\nlabrunLocalVenv: true\n";
+
   /** Hostile and broken files, each met by the command that reads it. */
   static List<Case> fileCases() {
     String big = "x".repeat(10 << 20);
@@ -253,17 +256,21 @@ class BadInputCorpusIT {
         new Case("a .runconfig that is a link to /dev/zero").link("aml_config/z.runconfig", "/dev/zero").args("experiment submit -c z hello.py"),
         new Case("a .compute with a 10 MB value").file("aml_config/big.compute", "type: remote\naddress: " + big + "\n").args("computetarget show big"),
         new Case("a .runconfig of 10 MB").file("aml_config/big.runconfig", "Target: local\nDescription: " + big + "\n").args("experiment submit -c big hello.py"),
-        new Case("a conda file of 10 MB").file("aml_config/conda_dependencies.yml", "name: " + big + "\n").args("experiment submit -c local hello.py"),
+        new Case("a conda file of 10 MB").file("aml_config/conda_dependencies.yml", "name: " + big + "\n").file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
         new Case("a .compute nested 5,000 deep").file("aml_config/deep.compute", "type: " + nested + "\n").args("computetarget show deep"),
         new Case("a .runconfig in JSON nested 5,000 deep").file("aml_config/deep.runconfig", "{\"Target\": " + nested + "}").args("experiment submit -c deep hello.py"),
         new Case("a .compute that is a folder").dir("aml_config/f.compute").args("computetarget show f"),
         new Case("a .compute that is a dangling link").link("aml_config/d.compute", "/nonexistent/x").args("computetarget show d"),
         new Case("a .compute with a NUL byte").file("aml_config/n.compute", "type: remote\u0000\naddress: x\n").args("computetarget show n"),
         new Case("a .compute of binary bytes").bytes("aml_config/b.compute", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80}).args("computetarget show b"),
-        new Case("CondaDependenciesFile /etc/shadow").file("aml_config/s.runconfig", "Target: local\nCondaDependenciesFile: /etc/shadow\n").args("experiment submit -c s hello.py"),
-        new Case("CondaDependenciesFile ../../../etc/passwd").file("aml_config/s.runconfig", "Target: local\nCondaDependenciesFile: ../../../etc/passwd\n").args("experiment submit -c s hello.py"),
+        new Case("CondaDependenciesFile /etc/shadow").file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: /etc/shadow\n").args("experiment submit -c s hello.py"),
+        new Case("CondaDependenciesFile ../../../etc/passwd").file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: ../../../etc/passwd\n").args("experiment submit -c s hello.py"),
         new Case("CondaDependenciesFile a link out of the project").link("aml_config/out.yml", "/etc/passwd")
-            .file("aml_config/s.runconfig", "Target: local\nCondaDependenciesFile: aml_config/out.yml\n").args("experiment submit -c s hello.py"),
+            .file("aml_config/venv.compute", LOCAL_VENV).file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: aml_config/out.yml\n")
+            .args("experiment submit -c s hello.py"),
         new Case("SparkDependenciesFile /etc/passwd").file("aml_config/s.runconfig", "Target: local\nFramework: PySpark\nSparkDependenciesFile: /etc/passwd\n").args("experiment submit -c s hello.py"),
         new Case("the script a link out of the project").link("evil.py", "/etc/passwd").args("experiment submit -c local evil.py"),
         new Case("the script a link to /dev/zero").link("zero.py", "/dev/zero").args("experiment submit -c local zero.py"),
@@ -277,8 +284,10 @@ class BadInputCorpusIT {
             .args("experiment prepare -c r"),
         new Case("a runconfig naming a missing target").file("aml_config/m.runconfig", "Target: nosuch\n").args("experiment submit -c m hello.py"),
         new Case("a runconfig whose target is a path").file("aml_config/m.runconfig", "Target: ../../etc/passwd\n").args("experiment submit -c m hello.py"),
-        new Case("a conda file that is a list").file("aml_config/conda_dependencies.yml", "- a\n- b\n").args("experiment submit -c local hello.py"),
-        new Case("a conda file with a billion laughs").file("aml_config/conda_dependencies.yml", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n").args("experiment submit -c local hello.py"),
+        new Case("a conda file that is a list").file("aml_config/conda_dependencies.yml", "- a\n- b\n").file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
+        new Case("a conda file with a billion laughs").file("aml_config/conda_dependencies.yml", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n")
+            .file("aml_config/venv.compute", LOCAL_VENV).file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
         new Case("aml_config is a file").removeConfig().file("aml_config", "not a folder").args("experiment submit -c local hello.py"),
         new Case("a .compute with a 100,000-character key").file("aml_config/k.compute", "type: local\n" + "k".repeat(100_000) + ": 1\n").args("computetarget show k"),
         new Case("a sweep on a remote .compute without address").file("aml_config/r.compute", "type: remote\nusername: u\n").file("aml_config/r.runconfig", "Target: r\n")

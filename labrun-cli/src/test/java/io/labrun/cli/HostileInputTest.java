@@ -38,7 +38,9 @@ class HostileInputTest {
   }
 
   private Cli.Result submitWithCondaFile(String file) throws Exception {
-    Files.writeString(project.resolve("aml_config/s.runconfig"), "Target: local\nCondaDependenciesFile: " + file + "\n");
+    // A plain local target reads no conda file (it installs nothing); one with labrun's venv does.
+    Files.writeString(project.resolve("aml_config/venv.compute"), "type: local\nlabrunLocalVenv: true\n");
+    Files.writeString(project.resolve("aml_config/s.runconfig"), "Target: venv\nCondaDependenciesFile: " + file + "\n");
     return cli.in(project, "experiment", "submit", "-c", "s", "train.py");
   }
 
