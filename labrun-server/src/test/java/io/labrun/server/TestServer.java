@@ -1,6 +1,7 @@
 package io.labrun.server;
 
 import io.labrun.core.history.ApiTokens.Role;
+import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import io.labrun.format.AmlProjectConfigs;
@@ -14,7 +15,7 @@ import java.time.Instant;
 final class TestServer implements AutoCloseable {
   final LabrunPaths paths;
   final SqlRunStore store;
-  final FileObjectStore objects;
+  final ObjectStore objects;
   final LabrunServer server;
   final String token;
   final Http http;
@@ -25,12 +26,18 @@ final class TestServer implements AutoCloseable {
 
   /** A server whose pipeline is made from its own store, objects and paths (null for none). */
   TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config) {
+    this(home, storeUrl, project, pipeline, config, null);
+  }
+
+  /** The same, keeping objects in {@code objects} (null: the data folder's). */
+  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config,
+      ObjectStore objects) {
     this.paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
     this.store = SqlRunStore.open(storeUrl);
-    this.objects = new FileObjectStore(paths.objects());
+    this.objects = objects != null ? objects : new FileObjectStore(paths.objects());
     this.token = ApiTokenText.generate();
     store.tokens().add("tester-" + java.util.UUID.randomUUID(), ApiTokenText.sha256(token), Instant.now(), Role.ADMIN);
-    ServerSetup setup = new ServerSetup(store, store, store.tokens(), objects, paths, project, AmlProjectConfigs::new,
+    ServerSetup setup = new ServerSetup(store, store, store.tokens(), this.objects, paths, project, AmlProjectConfigs::new,
         pipeline.apply(this), Clock.systemUTC());
     this.server = LabrunServer.start(config.withPort(0), setup);
     this.http = new Http(server.port(), token);
@@ -38,13 +45,18 @@ final class TestServer implements AutoCloseable {
 
   /** A server that runs submitted projects on the real local target (HOME for the scripts inside {@code home}). */
   static TestServer withLocalPipeline(Path home, String storeUrl, ServerConfig config) {
+    return withLocalPipeline(home, storeUrl, config, null);
+  }
+
+  /** The same, keeping objects in {@code objects} (null: the data folder's). */
+  static TestServer withLocalPipeline(Path home, String storeUrl, ServerConfig config, ObjectStore objects) {
     return new TestServer(home, storeUrl, null, s -> {
       try {
         return new LocalPipeline(s.store, s.objects, s.paths, home.resolve("user"));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, config);
+    }, config, objects);
   }
 
   TestServer(Path home, String storeUrl) {
