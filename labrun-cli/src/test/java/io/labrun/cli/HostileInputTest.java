@@ -86,6 +86,14 @@ class HostileInputTest {
   }
 
   @Test
+  void aMissingCondaFileIsAnErrorWhenTheEnvironmentIsToBeBuilt() throws Exception {
+    Files.delete(project.resolve("aml_config/conda_dependencies.yml"));
+    String says = "aml_config/docker.runconfig says PrepareEnvironment: true, but its CondaDependenciesFile aml_config/conda_dependencies.yml does not exist";
+    oneLine(cli.in(project, "experiment", "prepare", "-c", "docker"), 2, says);
+    oneLine(cli.in(project, "experiment", "submit", "-c", "docker", "train.py"), 2, says);
+  }
+
+  @Test
   void unclearAnswersSayWhatIsWrong() throws Exception {
     oneLine(cli.in(project, "history", "compare", "a", "b", "--goal", "sideways"), 2, "--goal must be max or min, got 'sideways'");
     oneLine(cli.env("LABRUN_SERVER", "http://127.0.0.1:9").env("LABRUN_TOKEN", "t")

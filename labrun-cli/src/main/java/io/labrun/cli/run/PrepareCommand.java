@@ -11,6 +11,7 @@ import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.project.Project;
+import io.labrun.core.submit.RunPlanner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,7 @@ public final class PrepareCommand implements Callable<Integer> {
     TerminalEvents events = TerminalEvents.of(ctx);
     RunConfiguration rc = warned(configs.runConfiguration(runConfiguration), events);
     ComputeTargetSpec target = rc.effectiveTarget(warned(configs.computeTarget(rc.target()), events));
+    RunPlanner.requireCondaFile(p, rc, target);
     CondaDependencies conda = warned(configs.condaDependencies(rc.condaFile()), events);
     EnvironmentRequest request = new EnvironmentRequest(p, rc, conda, rc.environment(), null, true);
     PreparedEnvironment env = ctx.wiring().targets().forSpec(target).prepareEnvironment(request, events);

@@ -51,6 +51,7 @@ public final class RunPlanner {
     }
     ComputeTargetSpec target = rc.effectiveTarget(warnAndGet(configs.computeTarget(targetName)));
     String script = scriptPath(project, request.script() == null || request.script().isBlank() ? rc.scriptPath() : request.script());
+    requireCondaFile(project, rc, target);
     // A local target installs nothing, as in the original, and its conda file is not even read; only
     // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a venv.
     CondaDependencies conda = target.type() == TargetType.LOCAL && !target.localVenv() && !rc.buildsLocalVenv()
@@ -60,6 +61,22 @@ public final class RunPlanner {
         // the 2018 format writes the Spark packages in the run configuration itself
         : rc.sparkDependencies() != null ? rc.sparkDependencies() : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
     return new Resolved(project, rc, target, script, rc.expandArguments(script, request.arguments()), conda, spark);
+  }
+
+  /**
+   * A run configuration that asks for its environment to be built (PrepareEnvironment: true) on a
+   * target that builds one (a Docker image) needs its conda dependencies file: without it the
+   * "environment" would be the base image as is, which is not what the file asked for.
+   */
+  public static void requireCondaFile(Project project, RunConfiguration rc, ComputeTargetSpec target) {
+    if (!rc.prepares() || !target.type().usesDocker() || Boolean.TRUE.equals(rc.userManagedDependencies())
+        || Boolean.TRUE.equals(target.userManagedEnvironment())) {
+      return;
+    }
+    if (!Files.exists(project.file(rc.condaFile(), "CondaDependenciesFile"))) {
+      throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig says PrepareEnvironment: true, but its CondaDependenciesFile "
+          + rc.condaFile() + " does not exist; create it (labrun project init writes one) or set PrepareEnvironment: false");
+    }
   }
 
   private <T> T warnAndGet(Loaded<T> loaded) {
