@@ -48,12 +48,12 @@ cd "$work/small"
 "$labrun" experiment submit -c remote1 noop.py >/dev/null 2>&1   # CDS archive, host key, ~/.labrun/lib on the host
 in_jvm() {  # in_jvm TARGET BASELINE...: RUNS+1 submits in one JVM, each after one BASELINE run
   echo "load average before the in-JVM submits: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  LABRUN_LAUNCHER="$labrun" java -XX:+UseSerialGC -cp "$root/labrun-cli/target/labrun.jar" "$root/bench/InJvmSubmits.java" \
+  LABRUN_LAUNCHER="$labrun" java -XX:+UseSerialGC -cp "${LABRUN_JAR:-$root/labrun-cli/target/labrun.jar}" "$root/bench/InJvmSubmits.java" \
     "$((runs + 1))" "$work/small" "$@"
 }
 warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets logging in as USER, against bare ssh
   local user=$1 r="remote$2" d="rdocker$2" user_ssh="${ssh_cmd/$host/$1@$LABRUN_TEST_SSH_HOST}"
-  (cd "$work/small" && "$labrun" computetarget attach --name "$r" --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+  (cd "$work/small" && "$labrun" computetarget attach --name "$r" --force --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
     --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --accept-new-host-key >/dev/null)
   echo pass | $user_ssh 'cat > noop.py'
   "$labrun" experiment submit -c "$r" noop.py >/dev/null 2>&1   # ~/.labrun/lib on the host
@@ -65,7 +65,7 @@ warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets lo
   in_jvm "$r" noop.py $user_ssh python3 noop.py
   [[ -S /run/labrun-test/docker.sock ]] || return 0
   local image=labrun-test/python:bookworm
-  (cd "$work/small" && "$labrun" computetarget attach --name "$d" --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+  (cd "$work/small" && "$labrun" computetarget attach --name "$d" --force --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
     --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
   printf 'ArgumentVector: ["$file"]\nTarget: %s\nPrepareEnvironment: true\n' "$d" > "$work/small/aml_config/$d.runconfig"
   local env_image
