@@ -103,6 +103,10 @@ class BadInputCorpusIT {
       experiment sweep -c nosuch hello.py --grid reg=1,2
       experiment sweep -c local nosuch.py --grid reg=1,2
       experiment sweep --resume nosuch
+      experiment sweep --resume nosuch -c local
+      experiment sweep --resume
+      history rebuild
+      history rebuild --bogus
       LABRUN_SERVER=http://127.0.0.1:$CLOSED experiment sweep -c local hello.py --grid reg=1,2
       experiment prepare
       experiment prepare -c nosuch

@@ -94,6 +94,15 @@ class HostileInputTest {
   }
 
   @Test
+  void aRecordedRunThatCannotStartEndsFailedWithTheReason() {
+    Cli.Result r = cli.env("DOCKER_HOST", "unix:///nonexistent/docker.sock").in(project, "experiment", "submit", "-c", "docker", "train.py");
+    assertThat(r.code()).as(r.toString()).isEqualTo(5);
+    String id = cli.in(project, "history", "list", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+    Cli.Result info = cli.in(project, "history", "info", "-r", id, "-o", "json", "--query", "[status, status_detail]");
+    assertThat(info.out()).as(info.toString()).contains("Failed").contains("cannot reach the Docker engine");
+  }
+
+  @Test
   void unclearAnswersSayWhatIsWrong() throws Exception {
     oneLine(cli.in(project, "history", "compare", "a", "b", "--goal", "sideways"), 2, "--goal must be max or min, got 'sideways'");
     oneLine(cli.env("LABRUN_SERVER", "http://127.0.0.1:9").env("LABRUN_TOKEN", "t")
