@@ -185,6 +185,49 @@ abstract class SecurityApiContract {
     }
   }
 
+  @Test
+  void revokingATokenCutsItsDownloadShort() throws Exception {
+    Run big = run("iris_big", 0, "local", "train.py", RunStatus.RUNNING);
+    srv.store.create(big);
+    Path outputs = Files.createDirectories(tmp.resolve("out-big"));
+    byte[] block = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(block);
+    try (java.io.OutputStream out = Files.newOutputStream(outputs.resolve("big.bin"))) {
+      for (int i = 0; i < 48; i++) {
+        out.write(block);
+      }
+    }
+    long size = 48L << 20;
+    Fixtures.finish(srv.store, srv.objects, srv.paths, big, outputs, "m\t1\t0\tloss\t0.5\n");
+    Run live = run("iris_live", 0, "local", "train.py", RunStatus.RUNNING);
+    srv.store.create(live);
+    Fixtures.log(srv.paths, live.id(), List.of("epoch 1"));
+    Http erin = srv.as("erin", Role.READ);
+    java.net.http.HttpResponse<java.io.InputStream> download = erin.stream(erin.request("/api/v1/runs/iris_big/artifacts/outputs/big.bin").GET().build());
+    assertThat(download.statusCode()).isEqualTo(200);
+    try (java.io.InputStream in = download.body(); SseReader events = new SseReader(erin, "/api/v1/runs/iris_live/events", null)) {
+      long received = in.readNBytes(1 << 20).length;
+      assertThat(events.next(10).event()).isEqualTo("log");
+      assertThat(srv.store.tokens().revoke("erin")).isTrue();
+      // The stream of the same token closing shows the server has seen the revocation; the download is cut at its next block.
+      List<SseReader.Event> seen = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        drain(events, seen);
+        return seen.contains(SseReader.CLOSED);
+      });
+      try {
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          received += n;
+        }
+      } catch (java.io.IOException e) {
+        // cut short: what a revoked download looks like to the client
+      }
+      assertThat(received).as("bytes received of " + size).isLessThan(size);
+    }
+  }
+
   private static void drain(SseReader reader, List<SseReader.Event> seen) throws InterruptedException {
     SseReader.Event e;
     while ((e = reader.poll()) != null) {
