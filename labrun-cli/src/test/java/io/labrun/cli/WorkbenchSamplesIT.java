@@ -24,8 +24,33 @@ import org.junit.jupiter.api.io.TempDir;
  * PATH gives one with scikit-learn, pandas and matplotlib (Debian's Python 3 and its packages).
  */
 class WorkbenchSamplesIT {
-  /** Where the samples are kept; a system property lets CI point elsewhere. */
-  static final Path SAMPLES = Path.of(System.getProperty("labrun.samples", "/work/shared/samples"));
+  /**
+   * Where the samples are kept: {@code shared/samples} beside the checkout (as CI lays it out; for a
+   * git worktree, beside its main checkout), or the folder the system property {@code
+   * labrun.samples} names.
+   */
+  static final Path SAMPLES = Path.of(System.getProperty("labrun.samples", mainCheckout().resolveSibling("shared").resolve("samples").toString()));
+
+  /** The checkout's top folder (the nearest folder up that holds {@code mvnw}), or a worktree's main one. */
+  private static Path mainCheckout() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no mvnw above " + Path.of("").toAbsolutePath());
+    }
+    Path git = dir.resolve(".git");
+    try {
+      if (Files.isRegularFile(git)) { // a worktree: "gitdir: MAIN/.git/worktrees/NAME"
+        Path gitdir = Path.of(Files.readString(git).strip().substring("gitdir:".length()).strip());
+        return gitdir.getParent().getParent().getParent();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
 
   @TempDir Path tmp;
   Cli cli;
