@@ -32,14 +32,32 @@ final class RemoteDocker {
 
   /** The user's uid:gid on the host, once Docker is found usable there (one clear line otherwise). */
   String checkAndUser() throws IOException {
-    String script = "id -u; id -g; docker version --format '{{.Server.Version}}'";
-    SshConnection.Result r = ssh.run(List.of("sh", "-c", script), null, QUICK);
+    return check(null).user();
+  }
+
+  /** What one look at the host's engine found: the user's uid:gid, and the base image's id when it has it. */
+  record Engine(String user, Optional<String> baseImageId) {}
+
+  /**
+   * Checks that Docker is usable on the host (one clear line otherwise) and, given {@code image},
+   * looks it up, in one command: every step of a submit is a round trip and a process start there.
+   * The image name is an argument of the script, never part of it.
+   */
+  Engine check(String image) throws IOException {
+    String script = "id -u; id -g; docker version --format '{{.Server.Version}}' || exit $?"
+        + (image == null ? "" : "; docker image inspect --format '{{.Id}}' \"$1\" 2>/dev/null || true");
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+    if (image != null) {
+      argv.add(image);
+    }
+    SshConnection.Result r = ssh.run(argv, null, QUICK);
     List<String> out = r.out().lines().toList();
     Optional<LabrunException> problem = problem(r.exitCode(), r.err(), out.size() >= 3, ssh.settings().user(), where);
     if (problem.isPresent()) {
       throw problem.get();
     }
-    return out.get(0).strip() + ":" + out.get(1).strip();
+    Optional<String> id = out.size() > 3 ? Optional.of(out.get(3).strip()).filter(l -> l.startsWith("sha256:")) : Optional.empty();
+    return new Engine(out.get(0).strip() + ":" + out.get(1).strip(), id);
   }
 
   /** What a failed {@code docker version} on a host means, in one line; empty when it worked. */

@@ -84,8 +84,9 @@ final class RemoteDockerTarget implements ComputeTarget {
     try {
       return host.call((ssh, cache, lib) -> {
         RemoteDocker docker = new RemoteDocker(ssh);
-        dockerUser = docker.checkAndUser();
-        String baseId = docker.imageId(base.trim()).orElse(null);
+        RemoteDocker.Engine engine = docker.check(base.trim());
+        dockerUser = engine.user();
+        String baseId = engine.baseImageId().orElse(null);
         if (baseId == null) {
           baseId = docker.pull(base.trim(), spec.name(), events);
         }
