@@ -17,8 +17,8 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = LabrunCommand.Version.class,
     description = {
-      "Run a project's Python and PySpark scripts on local Python, Docker, remote hosts and Spark clusters,",
-      "with a snapshot, live output, collected outputs, metrics and a run history for every run."
+      "Run a project's Python and PySpark scripts on local Python, Docker, remote hosts and Spark clusters.",
+      "Every run gets a snapshot, live output, collected outputs, metrics and a place in the run history."
     },
     footer = {"", "Exit codes: 0 success, 1 run failed, 2 bad input, 3 not found, 4 environment, 5 target unavailable, 6 store, 70 internal error."})
 public final class LabrunCommand {

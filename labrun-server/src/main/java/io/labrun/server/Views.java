@@ -65,6 +65,7 @@ final class Views {
         "tags", shown.tags()));
     m.put("metrics", metrics(store.metricSummaries(r.id())));
     m.put("attachments", artifacts(store.artifacts(r.id())));
+    m.put("assets", store.assetsOf(r.id()));
     return m;
   }
 

@@ -16,8 +16,8 @@ public final class ProjectCommand {
 
   /** {@code project init}: the original's new-project {@code aml_config/} folder. */
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
-      "Create aml_config/ in DIR (default: the current folder) with local and docker targets,",
-      "their run configurations, conda_dependencies.yml and spark_dependencies.yml. Existing files are kept."})
+      "Create aml_config/ in DIR (default: the current folder) with local and docker targets.",
+      "Also writes their run configurations, conda_dependencies.yml and spark_dependencies.yml. Existing files are kept."})
   public static final class Init implements Runnable {
     private final CliContext ctx;
 

@@ -27,11 +27,11 @@ import picocli.CommandLine.Option;
     name = "clean",
     mixinStandardHelpOptions = true,
     description = {
-      "Remove what your labrun built or left on this machine: the Docker environment images and stopped run containers",
-      "it made (found by their labels: labrun's, your user's and this labrun home's; images in use are kept), the working",
-      "folders of runs that are over,",
-      "the cached venvs of local targets, and on the SSH hosts of this project's remote and remotedocker targets",
-      "labrun's object cache, finished run folders and Docker images. Reports the space freed."
+      "Remove what your labrun built or left on this machine, and report the space freed.",
+      "That is: the Docker environment images and stopped run containers it made (found by their labels: labrun's,",
+      "your user's and this labrun home's; images in use are kept; --all: every user's), the working folders of runs",
+      "that are over, the cached venvs of local targets, and on the SSH hosts of this project's remote and remotedocker",
+      "targets labrun's object cache, finished run folders and Docker images."
     })
 public final class CleanCommand implements Callable<Integer> {
   private final CliContext ctx;

@@ -4,6 +4,7 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
@@ -51,6 +52,7 @@ public final class HistoryCommand {
   /** {@code history list}. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
   public static final class ListRuns implements Runnable {
+    private static final int MAX_LIMIT = 10_000;
     private final CliContext ctx;
     @Mixin OutputOptions output;
     @Mixin ProjectOptions project;
@@ -70,10 +72,10 @@ public final class HistoryCommand {
     @Option(names = "--sweep", paramLabel = "SWEEP", description = "Only the runs of this sweep.")
     String sweep;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only runs created at or after TIME (2026-11-26 or 2026-11-26T10:00:00Z).")
+    @Option(names = "--since", paramLabel = "TIME", description = "Only runs created at or after TIME: a date (2026-11-26), a UTC time (2026-11-26T10:00:00Z) or a time ago (10m, 2h, 1d).")
     String since;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Only runs created before TIME.")
+    @Option(names = "--until", paramLabel = "TIME", description = "Only runs created before TIME (the same forms as --since).")
     String until;
 
     @Option(names = "--all-projects", description = "Runs of every project, not only this one.")
@@ -91,14 +93,17 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      if (limit < 1 || limit > 10_000) {
-        throw LabrunException.badInput("--limit must be between 1 and 10000, got " + limit);
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw LabrunException.badInput("--limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
       }
       String experiment = null;
       if (!allProjects) {
         experiment = Project.find(ctx.cwd()).map(Project::name).orElse(null);
         if (project.dir() != null) {
           experiment = ctx.project(project.dir()).name();
+        }
+        if (experiment == null) {
+          ctx.err().println("labrun: not in a project: the runs of all projects (-p DIR for one project's)");
         }
       }
       var remote = io.labrun.cli.remote.Remote.of(ctx);
@@ -107,11 +112,24 @@ public final class HistoryCommand {
         return;
       }
       ctx.wiring().reconciler().reconcileAll();
-      RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
-          Times.parse(since, "--since"), Times.parse(until, "--until"), after, limit);
       Instant now = Instant.now();
-      List<Map<String, Object>> rows = ctx.wiring().store().list(q).stream().map(r -> Runs.row(r, now)).toList();
+      RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
+          Times.parse(since, "--since", now), Times.parse(until, "--until", now), after, limit);
+      List<Run> runs = ctx.wiring().store().list(q);
+      List<Map<String, Object>> rows = runs.stream().map(r -> Runs.row(r, now)).toList();
       new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
+      if (!output.json() && runs.size() == limit) {
+        sayHowManyMore(q, runs.get(runs.size() - 1).id());
+      }
+    }
+
+    /** A cut table says so, with how to see the rest (a script reads -o json and pages with --after). */
+    private void sayHowManyMore(RunQuery q, String lastShown) {
+      int more = ctx.wiring().store().list(q.withCursor(lastShown).withLimit(MAX_LIMIT)).size();
+      if (more > 0) {
+        ctx.err().println("labrun: " + (more == MAX_LIMIT ? MAX_LIMIT + " or" : Integer.toString(more)) + " more run(s); use -n "
+            + Math.min(MAX_LIMIT, limit + more) + " to see them, or --after " + lastShown + " for the next page");
+      }
     }
 
     private Map<String, String> remoteFilters(String experiment) {
@@ -122,8 +140,10 @@ public final class HistoryCommand {
       f.put("target", target);
       f.put("script", script);
       f.put("sweep", sweep);
-      f.put("since", since);
-      f.put("until", until);
+      // a time ago (10m) is taken on this machine's clock, as for a local history
+      Instant now = Instant.now();
+      f.put("since", since == null ? null : Times.parse(since, "--since", now).toString());
+      f.put("until", until == null ? null : Times.parse(until, "--until", now).toString());
       f.put("limit", Integer.toString(limit));
       f.put("after", after);
       return f;
@@ -412,7 +432,8 @@ public final class HistoryCommand {
   static final class Times {
     private Times() {}
 
-    static Instant parse(String text, String option) {
+    /** A date, a time, or a duration before {@code now} (10m, 2h, 1d: "in the last 10 minutes"). */
+    static Instant parse(String text, String option, Instant now) {
       if (text == null) {
         return null;
       }
@@ -425,7 +446,8 @@ public final class HistoryCommand {
         try {
           return Instant.parse(text);
         } catch (java.time.format.DateTimeParseException e2) {
-          throw LabrunException.badInput(option + " must be a date (2026-11-26) or a UTC time (2026-11-26T10:00:00Z), got '" + text + "'");
+          return Durations.parse(text).map(now::minus).orElseThrow(() -> LabrunException.badInput(option
+              + " must be a date (2026-11-26), a UTC time (2026-11-26T10:00:00Z) or a time ago (10m, 2h, 1d), got '" + text + "'"));
         }
       }
     }

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     name = "prepare",
     mixinStandardHelpOptions = true,
     description = {
-      "Build the environment of a run configuration's target ahead of a run, or find it built:",
-      "a Docker image from baseDockerImage and the conda dependencies, or a cached venv for a local target",
+      "Build the environment of a run configuration's target ahead of a run, or find it built.",
+      "It is a Docker image from baseDockerImage and the conda dependencies, or a cached venv for a local target",
       "whose .compute says labrunLocalVenv: true (other local targets run their interpreter as is).",
       "Prints the environment id and whether it was there already."
     })

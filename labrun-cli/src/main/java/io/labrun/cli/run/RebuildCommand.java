@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code history rebuild}: the run history database made again from the runs' own records. */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
-    description = {"Make the run history database (labrun.db) again from the records kept in each run's folder,",
-        "after it was lost or damaged. The old file, if any, is kept beside it."})
+    description = {"Make the run history database (labrun.db) again from the records kept in each run's folder.",
+        "For a database that was lost or damaged. The old file, if any, is kept beside it."})
 public final class RebuildCommand implements Callable<Integer> {
   private final CliContext ctx;
 

@@ -66,6 +66,7 @@ public final class Runs {
     m.put("metrics", metrics);
     List<Artifact> artifacts = store.artifacts(r.id());
     m.put("attachments", artifacts.stream().map(a -> fields("path", a.path(), "size", a.size(), "sha256", a.sha256())).toList());
+    m.put("assets", new LinkedHashMap<>(store.assetsOf(r.id())));
     m.values().removeIf(java.util.Objects::isNull);
     return m;
   }

@@ -34,8 +34,8 @@ import picocli.CommandLine.Parameters;
     name = "sweep",
     mixinStandardHelpOptions = true,
     description = {
-      "Run SCRIPT once per combination of parameter values (--grid), or for N random draws (--random N),",
-      "at most --parallel runs at once, all grouped under one sweep id. Parameters reach the script as",
+      "Run SCRIPT once per combination of parameter values (--grid), or for N random draws (--random N).",
+      "At most --parallel runs go at once, all grouped under one sweep id. Parameters reach the script as",
       "--name value (or positionally with --positional) and are recorded as the runs' params.",
       "Options for the script itself go after '--'. Ctrl-C lets go of the sweep (on a terminal it first",
       "offers to cancel its runs); it goes on in the background: 'labrun experiment cancel --sweep ID' stops it."

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI, and run",
-      "submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
+      "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI.",
+      "It also runs submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
     },
     subcommands = {TokenCommand.class, SecretCommand.class, GcCommand.class, ObjectsCommand.class})
 public final class ServerCommand implements Callable<Integer> {

@@ -65,6 +65,18 @@ public interface RunStore extends AutoCloseable {
   /** Asset name to "runId:path". */
   Map<String, String> assets();
 
+  /** The assets promoted from one run: asset name to the artifact's path, by name. */
+  default Map<String, String> assetsOf(String runId) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    String prefix = runId + ":";
+    assets().forEach((name, where) -> {
+      if (where.startsWith(prefix)) {
+        out.put(name, where.substring(prefix.length()));
+      }
+    });
+    return out;
+  }
+
   @Override
   void close();
 
