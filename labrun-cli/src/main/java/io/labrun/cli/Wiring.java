@@ -242,7 +242,7 @@ public final class Wiring implements AutoCloseable {
       try {
         ProjectConfigs configs = configs(new Project(Path.of(root)));
         spec = configs.computeTarget(run.target()).value();
-        spec = configs.runConfiguration(run.runConfiguration()).value().effectiveTarget(spec);
+        spec = RunPlanner.target(configs, configs.runConfiguration(run.runConfiguration()).value(), run.target()).value();
       } catch (LabrunException e) {
         // the files changed or vanished since: the compute file alone, or the type recorded with the run, is enough locally
       }

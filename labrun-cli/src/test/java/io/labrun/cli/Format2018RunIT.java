@@ -84,6 +84,18 @@ class Format2018RunIT {
   }
 
   @Test
+  void aLocalTargetNeedsNoComputeFileInThe2018Format() throws Exception {
+    Files.delete(project.resolve("aml_config/local.compute"));
+    runconfig("local", "enabled: false", "userManagedDependencies: true\ninterpreterPath: python3");
+
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "local");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("argv ['--epochs', '3']");
+    assertThat(lastRun("target_type")).isEqualTo("local");
+  }
+
+  @Test
   void historyDisabledRunsUntracked() throws Exception {
     runconfig("local", "enabled: false", "userManagedDependencies: true\ninterpreterPath: python3");
     Files.writeString(project.resolve("aml_config/local.runconfig"),

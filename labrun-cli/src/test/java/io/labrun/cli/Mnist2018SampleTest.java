@@ -63,6 +63,14 @@ class Mnist2018SampleTest {
   }
 
   @Test
+  void withoutLocalComputeTheTargetLocalIsBuiltInAsInTheSdk() throws IOException {
+    Files.delete(project.resolve("aml_config/local.compute"));
+    assertThat(query("local", "plan.runs_on")).isEqualTo("\"local\"");
+    assertThat(query("local", "plan.interpreter")).isEqualTo("\"python\"");
+    assertThat(query("docker", "plan.runs_on")).isEqualTo("\"docker (environment.docker.enabled)\"");
+  }
+
+  @Test
   void theDockerConfigurationRunsPySparkInALocalContainerBuiltFromTheCondaFile() throws IOException {
     assertThat(query("docker", "plan.runs_on")).isEqualTo("\"docker (environment.docker.enabled)\"");
     assertThat(query("docker", "plan.image")).isEqualTo("\"microsoft/mmlspark:plus-0.9.9\"");

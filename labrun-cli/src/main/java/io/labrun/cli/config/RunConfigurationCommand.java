@@ -13,6 +13,7 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.submit.RunPlanner;
 import io.labrun.core.project.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -167,12 +168,12 @@ public final class RunConfigurationCommand {
 
     /** Said here once rather than on every run: on a local target the environment keys are inert, as in the original. */
     private static Optional<String> localTargetNote(ProjectConfigs configs, RunConfiguration c) {
-      if (c.target() == null || !configs.computeTargetNames().contains(c.target())) {
+      if (c.target() == null) {
         return Optional.empty();
       }
       ComputeTargetSpec target;
       try {
-        target = c.effectiveTarget(configs.computeTarget(c.target()).value());
+        target = RunPlanner.target(configs, c, c.target()).value();
       } catch (LabrunException e) {
         return Optional.empty(); // its own show says what is wrong with it
       }

@@ -13,6 +13,7 @@ import io.labrun.core.config.TargetType;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.run.Redaction;
+import io.labrun.core.submit.RunPlanner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,14 +77,14 @@ final class RunConfigurationView {
   }
 
   private static Map<String, Object> planOf(RunConfiguration c, ProjectConfigs configs) {
-    ComputeTargetSpec t = c.effectiveTarget(configs.computeTarget(c.target()).value());
+    ComputeTargetSpec t = RunPlanner.target(configs, c, c.target()).value();
     boolean spark = c.frameworkOrDefault() == Framework.PYSPARK;
     boolean docker = t.type().usesDocker();
     boolean built = docker ? !c.interpreterAsIs() : t.type() == TargetType.LOCAL && !spark && (c.buildsLocalVenv() || t.localVenv());
     CondaDependencies conda = built ? configs.condaDependencies(c.condaFile()).value() : null;
     SparkDependencies sparkDeps = !spark ? null : c.sparkDependencies() != null ? c.sparkDependencies() : configs.sparkDependencies(c.sparkFile()).value();
     Map<String, Object> m = fields(
-        "runs_on", t.type().configName() + (t.type() != configs.computeTarget(c.target()).value().type() ? " (environment.docker.enabled)" : ""),
+        "runs_on", t.type().configName() + (c.docker() != null && c.docker().isEnabled() && t.type().usesDocker() ? " (environment.docker.enabled)" : ""),
         "image", docker ? t.baseDockerImage() : null,
         "interpreter", interpreter(c, t, spark, built),
         "environment", built ? "prepared by labrun from " + c.condaFile() + (c.prepares() || t.localVenv() ? " as part of the run" : " by 'labrun experiment prepare'")

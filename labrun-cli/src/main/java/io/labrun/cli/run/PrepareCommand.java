@@ -46,7 +46,7 @@ public final class PrepareCommand implements Callable<Integer> {
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     RunConfiguration rc = warned(configs.runConfiguration(runConfiguration), events);
-    ComputeTargetSpec target = rc.effectiveTarget(warned(configs.computeTarget(rc.target()), events));
+    ComputeTargetSpec target = warned(RunPlanner.target(configs, rc, rc.target()), events);
     RunPlanner.requireCondaFile(p, rc, target);
     CondaDependencies conda = warned(configs.condaDependencies(rc.condaFile()), events);
     EnvironmentRequest request = new EnvironmentRequest(p, rc, conda, rc.environment(), null, true);

@@ -23,6 +23,7 @@ import java.util.List;
  * Every problem is a one-line {@link LabrunException} before anything is recorded.
  */
 public final class RunPlanner {
+  private static final String BUILT_IN_LOCAL = "local";
   private final ProjectConfigs configs;
   private final RunEvents events;
 
@@ -49,7 +50,7 @@ public final class RunPlanner {
       throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig has no 'Target'; set it to one of: " + String.join(", ", configs.computeTargetNames())
           + " (or give one with -t TARGET)");
     }
-    ComputeTargetSpec target = rc.effectiveTarget(warnAndGet(configs.computeTarget(targetName)));
+    ComputeTargetSpec target = warnAndGet(target(configs, rc, targetName));
     String script = scriptPath(project, request.script() == null || request.script().isBlank() ? rc.scriptPath() : request.script());
     requireCondaFile(project, rc, target);
     // A local target installs nothing, as in the original, and its conda file is not even read; only
@@ -61,6 +62,18 @@ public final class RunPlanner {
         // the 2018 format writes the Spark packages in the run configuration itself
         : rc.sparkDependencies() != null ? rc.sparkDependencies() : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
     return new Resolved(project, rc, target, script, rc.expandArguments(script, request.arguments()), conda, spark);
+  }
+
+  /**
+   * The compute target {@code name} as runs of {@code rc} use it: its {@code .compute} file as the
+   * configuration changes it ({@link RunConfiguration#effectiveTarget}). A 2018-format configuration
+   * may name {@code local} without a {@code local.compute}: that format had the target built in
+   * (this machine's Python, {@code interpreterPath}).
+   */
+  public static Loaded<ComputeTargetSpec> target(ProjectConfigs configs, RunConfiguration rc, String name) {
+    boolean builtIn = rc.form() == RunConfiguration.Form.YAML_2018 && BUILT_IN_LOCAL.equals(name) && !configs.computeTargetNames().contains(name);
+    Loaded<ComputeTargetSpec> file = builtIn ? Loaded.clean(ComputeTargetSpec.of(name, TargetType.LOCAL)) : configs.computeTarget(name);
+    return new Loaded<>(rc.effectiveTarget(file.value()), file.warnings());
   }
 
   /**
