@@ -2,6 +2,7 @@ package io.labrun.cli.remote;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,9 +84,10 @@ final class ServerClient {
       if (sha256 == null) {
         Files.deleteIfExists(part); // nothing tells whether a partial file left before is of this content
       }
+      String actual = null;
       for (int attempt = 1; ; attempt++) {
         try {
-          fetch(path, part);
+          actual = fetch(path, part);
           break;
         } catch (IOException cut) {
           if (attempt == 3) {
@@ -91,7 +95,9 @@ final class ServerClient {
           }
         }
       }
-      String actual = io.labrun.core.history.ObjectIds.of(part);
+      if (actual == null) {
+        actual = ObjectIds.of(part); // put together from pieces: hashed whole once complete
+      }
       if (sha256 != null && !sha256.equals(actual)) {
         Files.deleteIfExists(part);
         throw new LabrunException(ExitCode.STORE, "the server sent " + target.getFileName() + " with SHA-256 " + actual + ", not " + sha256
@@ -104,8 +110,12 @@ final class ServerClient {
     }
   }
 
-  /** Appends what {@code part} lacks: asks for the bytes after those it holds; a server that sends the whole file starts it over. */
-  private void fetch(String path, Path part) throws IOException {
+  /**
+   * Appends what {@code part} lacks: asks for the bytes after those it holds; a server that sends
+   * the whole file starts it over. Returns the SHA-256 when the file came whole in this one
+   * answer (hashed on the way), null when it was completed from pieces.
+   */
+  private String fetch(String path, Path part) throws IOException {
     long have = Files.exists(part) ? Files.size(part) : 0;
     HttpRequest.Builder b = request(path).GET();
     if (have > 0) {
@@ -114,12 +124,20 @@ final class ServerClient {
     HttpResponse<InputStream> r = open(b.build(), 200, 206, 416);
     try (InputStream in = r.body()) {
       if (r.statusCode() == 416) {
-        return; // it holds the whole file already
+        return null; // it holds the whole file already
       }
-      StandardOpenOption mode = r.statusCode() == 206 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-      try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+      if (r.statusCode() == 206) {
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+          in.transferTo(out);
+        }
+        return null;
+      }
+      MessageDigest digest = ObjectIds.newDigest();
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING), digest)) {
         in.transferTo(out);
       }
+      return ObjectIds.hex(digest);
     }
   }
 
