@@ -1,5 +1,6 @@
 package io.labrun.format;
 
+import io.labrun.core.config.ConfigException;
 import io.labrun.core.config.DockerSection;
 import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -119,11 +121,16 @@ final class RunConfig2018File {
   }
 
   /**
-   * The new text of the file. An existing file in this format is edited in place: only the
-   * top-level blocks that hold a changed value are rewritten, and keys labrun does not know stay
-   * where they are; an unchanged configuration gives the file's text back byte for byte.
+   * The new text of the file. An existing file in this format is edited in place: changed
+   * single-line values where they are written ({@link ScalarEdits}), other changes by rewriting
+   * only the top-level blocks that hold them; keys labrun does not know stay where they are, and
+   * an unchanged configuration gives the file's text back byte for byte.
    */
   static String write(RunConfiguration config, SourceText existing) {
+    return write(config, existing, true);
+  }
+
+  private static String write(RunConfiguration config, SourceText existing, boolean scalarsInPlace) {
     if (existing == null || existing.text().isBlank()) {
       Map<String, Object> tree = new LinkedHashMap<>();
       for (KeyTable.Key<RunConfiguration> key : KEYS.keys()) {
@@ -140,10 +147,13 @@ final class RunConfig2018File {
     Node.Mapping flat = flatten(values, root);
     KeyTable.Reading old = KEYS.read(flat, values, true);
     Map<String, Object> tree = Tree.copy(root.toPlain());
+    Map<Node.Entry, Object> leaves = new LinkedHashMap<>();
     for (KeyTable.Key<RunConfiguration> key : KEYS.keys()) {
       Object now = key.get().apply(config);
       if (old.unreadable().contains(key.name()) || !Tree.same(old.typed().get(key.name()), now)) {
-        Tree.set(tree, key.name(), now == null ? null : key.toPlain().apply(now));
+        Object plain = now == null ? null : key.toPlain().apply(now);
+        Tree.set(tree, key.name(), plain);
+        flat.get(key.name()).ifPresent(e -> leaves.put(e, plain));
       }
     }
     for (Node.Entry e : flat.entries()) {
@@ -152,6 +162,11 @@ final class RunConfig2018File {
       }
     }
     config.otherKeys().forEach((k, v) -> Tree.set(tree, k, v));
+    // Changed scalars are changed where they are written; what else changed is done on that text by blocks.
+    Optional<String> inPlace = scalarsInPlace ? ScalarEdits.apply(existing, leaves).filter(text -> reads(existing.label(), text)) : Optional.empty();
+    if (inPlace.isPresent()) {
+      return readsAs(existing.label(), inPlace.get(), tree) ? inPlace.get() : write(config, SourceText.of(existing.label(), inPlace.get()), false);
+    }
     List<Edit> edits = new ArrayList<>();
     for (Node.Entry e : root.entries()) {
       Object now = tree.get(e.key());
@@ -163,6 +178,19 @@ final class RunConfig2018File {
       }
     });
     return YamlEditor.apply(existing, root, edits).orElseGet(() -> YamlEmitter.document(Tree.entries(tree), existing.lineEnding()));
+  }
+
+  private static boolean readsAs(String label, String text, Map<String, Object> tree) {
+    return TreeReader.read(SourceText.of(label, text), TreeReader.Syntax.YAML).map(Node::toPlain).filter(tree::equals).isPresent();
+  }
+
+  /** Whether the text is still a readable map (an in-place change never leaves a broken file). */
+  private static boolean reads(String label, String text) {
+    try {
+      return TreeReader.read(SourceText.of(label, text), TreeReader.Syntax.YAML).filter(n -> n instanceof Node.Mapping).isPresent();
+    } catch (ConfigException e) {
+      return false;
+    }
   }
 
   /** The file's keys by dotted path: the keys of each known section in place of the section. */

@@ -104,7 +104,7 @@ class RunConfiguration2018Test {
   }
 
   @Test
-  void aChangedValueRewritesOnlyItsOwnBlock() throws IOException {
+  void aChangedValueIsChangedWhereItIsWritten() throws IOException {
     TestProject p = mnist();
     String before = p.read("docker.runconfig");
     RunConfiguration c = p.configs.runConfiguration("docker").value();
@@ -117,10 +117,8 @@ class RunConfiguration2018Test {
     RunConfiguration again = p.configs.runConfiguration("docker").value();
     assertThat(again.docker().baseImage()).isEqualTo("labrun-test/python:bookworm");
     assertThat(again).isEqualTo(with(c, again.docker()));
-    // everything before 'environment:' and from 'history:' on is as it was, comments included
-    assertThat(after).startsWith(before.substring(0, before.indexOf("environment:")));
-    assertThat(after).endsWith(before.substring(before.indexOf("# History details")));
-    assertThat(after).contains("    baseImage: \"labrun-test/python:bookworm\"\n");
+    // the one value changes where it is written; every comment of the environment block stays
+    assertThat(after).isEqualTo(before.replace("    baseImage: microsoft/mmlspark:plus-0.9.9\n", "    baseImage: \"labrun-test/python:bookworm\"\n"));
   }
 
   @Test
@@ -136,12 +134,32 @@ class RunConfiguration2018Test {
     assertThat(c.yarnDeployMode()).isEqualTo("client");
     assertThat(c.otherKeys()).containsOnlyKeys("batchai");
     String after = p.read("local.runconfig");
-    assertThat(after).startsWith(before.substring(0, before.indexOf("environment:")));
+    assertThat(after).startsWith(before.substring(0, before.indexOf("containerInstance")).replace("    enabled: false", "    enabled: true")
+        .replace("  yarnDeployMode: cluster", "  yarnDeployMode: client"));
     assertThat(after).contains("# BatchAI details\nbatchai:\n# Number of nodes").doesNotContain("containerInstance");
     assertThatThrownBy(() -> p.configs.changeRunConfiguration("local", new KeyChanges(Map.of("environment.docker.enabled", "sometimes"), List.of())))
         .hasMessage("'environment.docker.enabled' must be true or false, got \"sometimes\" (aml_config/local.runconfig is unchanged)");
     assertThatThrownBy(() -> p.configs.changeRunConfiguration("local", new KeyChanges(Map.of(), List.of("target"))))
         .hasMessageStartingWith("'target' cannot be removed");
+  }
+
+  @Test
+  void aChangedListRewritesOnlyItsOwnTopLevelBlock() throws IOException {
+    TestProject p = mnist();
+    String before = p.read("docker.runconfig");
+    RunConfiguration c = p.configs.runConfiguration("docker").value();
+    SparkDependencies s = c.sparkDependencies();
+
+    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), c.description(), c.argumentVector(), c.target(), c.environmentVariables(), c.framework(),
+        c.condaDependenciesFile(), c.sparkDependenciesFile(), c.prepareEnvironment(), c.trackedRun(), c.otherKeys(), c.form(), c.timeout(), c.retries(),
+        c.script(), c.userManagedDependencies(), c.interpreterPath(), c.docker(),
+        new SparkDependencies(s.configuration(), List.of("https://repo.example/maven"), s.packages()), c.yarnDeployMode()));
+
+    String after = p.read("docker.runconfig");
+    assertThat(p.configs.runConfiguration("docker").value().sparkDependencies().repositories()).containsExactly("https://repo.example/maven");
+    // everything before 'environment:' and from 'history:' on is as it was, comments included
+    assertThat(after).startsWith(before.substring(0, before.indexOf("environment:")));
+    assertThat(after).endsWith(before.substring(before.indexOf("# History details")));
   }
 
   @Test
