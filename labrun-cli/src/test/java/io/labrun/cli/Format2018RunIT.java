@@ -96,6 +96,22 @@ class Format2018RunIT {
   }
 
   @Test
+  void managedDependenciesOnLocalRunInAVenvBuiltFromTheCondaFile() throws Exception {
+    String version = "1.0." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
+    Wheels.build(project.resolve("wheels"), "localdep", version, "VERSION = '" + version + "'\n");
+    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"),
+        "name: e\ndependencies:\n  - pip:\n    - wheels/localdep-" + version + "-py3-none-any.whl\n");
+    Files.writeString(project.resolve("train.py"), "import sys, localdep\nprint('dep', localdep.VERSION, sys.prefix != sys.base_prefix)\n");
+    runconfig("local", "enabled: false", "userManagedDependencies: false\ninterpreterPath: python3");
+
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "local");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("building environment");
+    assertThat(r.out()).contains("dep " + version + " True");
+  }
+
+  @Test
   void historyDisabledRunsUntracked() throws Exception {
     runconfig("local", "enabled: false", "userManagedDependencies: true\ninterpreterPath: python3");
     Files.writeString(project.resolve("aml_config/local.runconfig"),

@@ -111,12 +111,12 @@ class RunConfiguration2018Test {
     DockerSection d = c.docker();
 
     p.configs.writeRunConfiguration(with(c, new DockerSection(d.enabled(), "labrun-test/python:bookworm", d.sharedVolumes(), d.gpuSupport(),
-        d.baseImageRegistry())));
+        d.baseImageRegistry()), c.sparkDependencies()));
 
     String after = p.read("docker.runconfig");
     RunConfiguration again = p.configs.runConfiguration("docker").value();
     assertThat(again.docker().baseImage()).isEqualTo("labrun-test/python:bookworm");
-    assertThat(again).isEqualTo(with(c, again.docker()));
+    assertThat(again).isEqualTo(with(c, again.docker(), c.sparkDependencies()));
     // the one value changes where it is written; every comment of the environment block stays
     assertThat(after).isEqualTo(before.replace("    baseImage: microsoft/mmlspark:plus-0.9.9\n", "    baseImage: \"labrun-test/python:bookworm\"\n"));
   }
@@ -150,10 +150,7 @@ class RunConfiguration2018Test {
     RunConfiguration c = p.configs.runConfiguration("docker").value();
     SparkDependencies s = c.sparkDependencies();
 
-    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), c.description(), c.argumentVector(), c.target(), c.environmentVariables(), c.framework(),
-        c.condaDependenciesFile(), c.sparkDependenciesFile(), c.prepareEnvironment(), c.trackedRun(), c.otherKeys(), c.form(), c.timeout(), c.retries(),
-        c.script(), c.userManagedDependencies(), c.interpreterPath(), c.docker(),
-        new SparkDependencies(s.configuration(), List.of("https://repo.example/maven"), s.packages()), c.yarnDeployMode()));
+    p.configs.writeRunConfiguration(with(c, c.docker(), new SparkDependencies(s.configuration(), List.of("https://repo.example/maven"), s.packages())));
 
     String after = p.read("docker.runconfig");
     assertThat(p.configs.runConfiguration("docker").value().sparkDependencies().repositories()).containsExactly("https://repo.example/maven");
@@ -264,9 +261,9 @@ class RunConfiguration2018Test {
     assertThatThrownBy(() -> p.configs.runConfiguration("bad")).isInstanceOf(ConfigException.class).hasMessage("aml_config/bad.runconfig:" + expected);
   }
 
-  private static RunConfiguration with(RunConfiguration c, DockerSection docker) {
+  private static RunConfiguration with(RunConfiguration c, DockerSection docker, SparkDependencies spark) {
     return new RunConfiguration(c.name(), c.description(), c.argumentVector(), c.target(), c.environmentVariables(), c.framework(), c.condaDependenciesFile(),
         c.sparkDependenciesFile(), c.prepareEnvironment(), c.trackedRun(), c.otherKeys(), c.form(), c.timeout(), c.retries(), c.script(),
-        c.userManagedDependencies(), c.interpreterPath(), docker, c.sparkDependencies(), c.yarnDeployMode());
+        c.userManagedDependencies(), c.interpreterPath(), docker, spark, c.yarnDeployMode());
   }
 }
