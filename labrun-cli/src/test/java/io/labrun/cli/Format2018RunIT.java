@@ -60,6 +60,15 @@ class Format2018RunIT {
         """.formatted(python.indent(4).stripTrailing(), docker.indent(4).stripTrailing()));
   }
 
+  /** A conda file whose pip: list holds a wheel no other run has (so its environment is new); returns the wheel's version. */
+  private String condaFileWithFreshWheel(String module, String condaLines) throws Exception {
+    String version = "1.0." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
+    Wheels.build(project.resolve("wheels"), module, version, "VERSION = '" + version + "'\n");
+    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"),
+        "name: e\ndependencies:\n" + condaLines + "  - pip:\n    - wheels/" + module + "-" + version + "-py3-none-any.whl\n");
+    return version;
+  }
+
   private String lastRun(String field) {
     String id = cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
     return cli.in(project, "history", "info", "-r", id, "-o", "json", "--query", field).out().strip().replace("\"", "");
@@ -97,10 +106,7 @@ class Format2018RunIT {
 
   @Test
   void managedDependenciesOnLocalRunInAVenvBuiltFromTheCondaFile() throws Exception {
-    String version = "1.0." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
-    Wheels.build(project.resolve("wheels"), "localdep", version, "VERSION = '" + version + "'\n");
-    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"),
-        "name: e\ndependencies:\n  - pip:\n    - wheels/localdep-" + version + "-py3-none-any.whl\n");
+    String version = condaFileWithFreshWheel("localdep", "");
     Files.writeString(project.resolve("train.py"), "import sys, localdep\nprint('dep', localdep.VERSION, sys.prefix != sys.base_prefix)\n");
     runconfig("local", "enabled: false", "userManagedDependencies: false\ninterpreterPath: python3");
 
@@ -144,10 +150,7 @@ class Format2018RunIT {
 
   @Test
   void dockerEnabledWithManagedDependenciesBuildsAnImageFromTheCondaFile() throws Exception {
-    String version = "1.0." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
-    Wheels.build(project.resolve("wheels"), "mnistdep", version, "VERSION = '" + version + "'\n");
-    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"),
-        "name: e\ndependencies:\n  - python=3.11\n  - pip:\n    - wheels/mnistdep-" + version + "-py3-none-any.whl\n");
+    String version = condaFileWithFreshWheel("mnistdep", "  - python=3.11\n");
     Files.writeString(project.resolve("train.py"), "import sys, mnistdep\nprint('dep', mnistdep.VERSION, sys.executable)\n");
     runconfig("docker", "enabled: true\nbaseImage: " + DockerTestEngine.BASE_IMAGE, "userManagedDependencies: false\ninterpreterPath: python");
 
