@@ -59,6 +59,8 @@ class Mnist2018SampleTest {
     assertThat(query("local", "plan.interpreter")).isEqualTo("\"python\"");
     assertThat(query("local", "plan.environment")).isEqualTo("\"used as it is, nothing installed\"");
     assertThat(query("local", "plan.conda_packages")).isEqualTo("null");
+    assertThat(cli.in(project, "runconfiguration", "show", "local").out())
+        .contains("on the local target 'local' prepareEnvironment and the conda dependencies file have no effect: runs use python as it is");
     assertThat(configFiles()).as("show writes nothing").containsExactlyInAnyOrderEntriesOf(before);
   }
 

@@ -180,7 +180,8 @@ public final class RunConfigurationCommand {
       if (target.type() != TargetType.LOCAL || target.localVenv() || c.buildsLocalVenv()) {
         return Optional.empty();
       }
-      return Optional.of("on the local target '" + target.name() + "' PrepareEnvironment and the conda dependencies file have no effect: runs use "
+      String prepare = c.form() == RunConfiguration.Form.YAML_2018 ? "prepareEnvironment" : "PrepareEnvironment";
+      return Optional.of("on the local target '" + target.name() + "' " + prepare + " and the conda dependencies file have no effect: runs use "
           + target.python() + " as it is and install nothing");
     }
   }
