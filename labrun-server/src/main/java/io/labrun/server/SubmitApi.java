@@ -124,7 +124,7 @@ final class SubmitApi {
       if (!actual.equals(sha)) {
         throw ApiError.badRequest("the uploaded content hashes to " + actual + ", not " + sha + "; upload it again");
       }
-      s.objects().put(tmp);
+      s.objects().put(tmp, sha);
       ctx.status(201).json(Map.of("sha256", sha, "stored", true));
     } finally {
       Files.deleteIfExists(tmp);

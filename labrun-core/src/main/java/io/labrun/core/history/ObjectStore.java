@@ -14,6 +14,14 @@ public interface ObjectStore {
   /** Stores a file and returns its hash. Storing content already present writes nothing. */
   String put(Path file) throws IOException;
 
+  /**
+   * Stores a file whose hash the caller has just computed (the server, which hashed an upload as it
+   * arrived): a store that would hash it again may skip that pass. The default hashes anyway.
+   */
+  default String put(Path file, String sha256) throws IOException {
+    return put(file);
+  }
+
   /** Stores bytes and returns their hash. */
   String put(byte[] bytes) throws IOException;
 

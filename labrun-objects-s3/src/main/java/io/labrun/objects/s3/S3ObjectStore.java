@@ -81,7 +81,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public String put(Path file) throws IOException {
-    String sha = ObjectIds.of(file);
+    return put(file, ObjectIds.of(file));
+  }
+
+  /** Skips hashing the file again; S3 still checks every byte sent against its Content-MD5. */
+  @Override
+  public String put(Path file, String sha) throws IOException {
     if (contains(sha)) {
       return sha;
     }
