@@ -125,6 +125,12 @@ public abstract class ComputeTargetContract {
       assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(Files.readString(launch)).doesNotContain("hunter2");
     }
+    // Spark targets keep what they submitted (the master, its UI) for later: its arguments redacted.
+    Path submission = state.resolve("spark-submit.json");
+    if (Files.exists(submission)) {
+      assertThat(Files.getPosixFilePermissions(submission)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.readString(submission)).doesNotContain("hunter2").contains("postgres://me:***@db/x");
+    }
     try (java.util.stream.Stream<Path> all = Files.walk(state)) {
       assertThat(all.filter(Files::isRegularFile).filter(f -> !f.startsWith(state.resolve("work"))).map(f -> {
         try {

@@ -44,7 +44,12 @@ public final class SparkDriver {
     SparkDriver driver = new SparkDriver(file.getParent());
     int code;
     try {
-      code = driver.run(SparkSubmission.read(file).withPyFilesZip(file.resolveSibling("py-files.zip")));
+      SparkSubmission submission = SparkSubmission.read(file);
+      SparkSubmission shown = submission.shown();
+      if (!shown.equals(submission)) {
+        shown.write(file.getParent()); // secrets stay on disk only until spark-submit has them
+      }
+      code = driver.run(submission.withPyFilesZip(file.resolveSibling("py-files.zip")));
     } catch (IOException | RuntimeException e) {
       System.err.println("labrun: could not start spark-submit: " + e.getMessage());
       code = 127;

@@ -1,6 +1,7 @@
 package io.labrun.target.spark;
 
 import io.labrun.core.home.Folders;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.supervisor.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,16 @@ record SparkSubmission(
 
   void write(Path stateDir) throws IOException {
     Folders.writePrivate(stateDir.resolve(FILE_NAME), toJson()); // its arguments may hold secrets
+  }
+
+  /**
+   * The submission as it may be kept once it has been submitted: arguments, options and Spark
+   * properties under labrun's one redaction rule (secret-looking names, URL passwords), everything
+   * labrun reads later (the master, its UI, the run id) as it was.
+   */
+  SparkSubmission shown() {
+    return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, Redaction.arguments(sparkOptions),
+        Redaction.named(conf), repositories, packages, pyFiles, shipPyFiles, appResource, Redaction.arguments(appArgs), appName);
   }
 
   String toJson() {
