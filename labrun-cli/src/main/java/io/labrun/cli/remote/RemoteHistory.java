@@ -57,7 +57,7 @@ public final class RemoteHistory {
     Map<String, Object> metrics = new LinkedHashMap<>();
     for (JsonNode s : j.path("metrics")) {
       Map<String, Object> one = new LinkedHashMap<>();
-      one.put("last", ServerClient.JSON.convertValue(s.get("last"), Object.class));
+      one.put("last", lastValue(s));
       one.put("count", s.path("count").asLong());
       one.put("min", s.has("min") ? s.get("min").asDouble() : null);
       one.put("max", s.has("max") ? s.get("max").asDouble() : null);
@@ -65,6 +65,18 @@ public final class RemoteHistory {
     }
     m.put("metrics", metrics);
     return m;
+  }
+
+  /**
+   * A metric's last value as this machine's history gives it: a number as a number, and a list,
+   * a dict or a string as the JSON value the script logged (the server sends those as JSON text).
+   */
+  private static Object lastValue(JsonNode summary) {
+    JsonNode last = summary.get("last");
+    if (summary.path("scalar").asBoolean(true) || last == null || !last.isString()) {
+      return ServerClient.JSON.convertValue(last, Object.class);
+    }
+    return ServerClient.JSON.readValue(last.asString(), Object.class);
   }
 
   /** {@code history compare RUN RUN...}: the same table as from this machine's history. */

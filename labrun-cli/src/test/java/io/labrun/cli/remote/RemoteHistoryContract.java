@@ -78,6 +78,7 @@ abstract class RemoteHistoryContract {
                   time.sleep(0.05)
           labrun.log_param("lr", sys.argv[1])
           labrun.log_metric("loss", float(sys.argv[1]) / 2)
+          labrun.log_metric("curve", [0.5, 0.75])
           os.makedirs("outputs/plots", exist_ok=True)
           open("outputs/model.txt", "w").write("model " + sys.argv[1])
           open("outputs/plots/a.txt", "w").write("plot")
@@ -98,6 +99,10 @@ abstract class RemoteHistoryContract {
       assertThat(client.in(project, "history", "list", "--target", "local", "-c", "local", "--since", "2020-01-01", "-o", "json").out()).contains(a, b);
       assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").out()).contains(b).doesNotContain(a);
       assertThat(client.in(project, "history", "list", "-n", "1", "--after", b, "-o", "json").out()).contains(a).doesNotContain(b);
+
+      // info: a list metric is the JSON array the script logged, as from this machine's history.
+      Cli.Result curve = client.in(project, "history", "info", "-r", a, "-o", "json", "--query", "metrics.curve.last");
+      assertThat(curve.out().replaceAll("\\s", "")).as(curve.toString()).isEqualTo("[0.5,0.75]");
 
       // download: streamed, paths kept, one folder of them, an unknown artifact.
       Path all = tmp.resolve("dl/all");
