@@ -131,6 +131,9 @@ class DockerEnvironmentIT {
   void theLocalTargetMakesACachedVenvWhenAskedTo() throws Exception {
     condaFile("name: e\ndependencies:\n  - pip:\n    - " + freshWheel("venvdemo") + "\n");
     Files.writeString(project.resolve("aml_config/local.runconfig"), "Target: local\nPrepareEnvironment: true\n");
+    // Local venvs are labrun's own addition: asked for by a key only labrun writes, never by PrepareEnvironment alone.
+    Path compute = project.resolve("aml_config/local.compute");
+    Files.writeString(compute, Files.readString(compute) + "\nlabrunLocalVenv: true\n");
     Files.writeString(project.resolve("use.py"), "import sys, venvdemo\nprint('venvdemo', venvdemo.VERSION, sys.prefix)\n");
     Cli.Result first = cli.in(project, "experiment", "submit", "-c", "local", "use.py");
     assertThat(first.code()).as(first.toString()).isZero();

@@ -123,7 +123,7 @@ public final class HeadNodeTarget implements ComputeTarget {
     SparkSubmission s = ClusterTarget.submission(plan, h.sparkHome(), h.sparkSubmit(), h.master().map(SparkMaster::url).orElse(null),
         h.masterUi(), runDir + "/work");
     try {
-      s.write(plan.stateDir()); // here too: what the run went to, whatever becomes of the head node
+      s.shown().write(plan.stateDir()); // here too: what the run went to, whatever becomes of the head node (no secret: see SparkDriver)
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot write the run's Spark submission in " + plan.stateDir() + ": " + e.getMessage(), e);
     }
