@@ -66,8 +66,11 @@ class SweepResumeIT {
     }
   }
 
+  /** The statuses of the sweep's runs; a failed listing fails the test (an empty answer would look like "all ended"). */
   private String statuses(String sweep) {
-    return cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].status").out();
+    Cli.Result r = cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].status");
+    assertThat(r.code()).as(r.toString()).isZero();
+    return r.out();
   }
 
   @Test
@@ -77,8 +80,13 @@ class SweepResumeIT {
     assertThat(list.code()).as(list.toString()).isZero();
     await().atMost(Duration.ofSeconds(120)).until(() -> !statuses(sweep).contains("Queued") && !statuses(sweep).contains("Running")
         && !statuses(sweep).contains("Preparing"));
-    assertThat(points()).as("each point ran once").containsExactly("1", "2", "3", "4", "5", "6");
+    assertThat(points()).as("each point ran once; the sweep's runs: %s", runs(sweep)).containsExactly("1", "2", "3", "4", "5", "6");
     assertThat(statuses(sweep)).doesNotContain("Lost").doesNotContain("Failed");
+  }
+
+  /** Each run of the sweep with its status and how it ended, to say what happened when a point is missing. */
+  private String runs(String sweep) {
+    return cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].[run_id, status, status_detail]").out();
   }
 
   @Test
