@@ -35,6 +35,8 @@ start Chromium scripts/test-env/chromium.sh
 start sshd scripts/test-env/sshd.sh
 # The S3 object-store tests: S3Proxy on loopback, AWS_ENDPOINT_URL and a test bucket.
 start "S3Proxy (S3-compatible storage)" scripts/test-env/s3.sh
+# The slurm target's tests: a one-node Slurm (slurmctld, slurmd, munged) on this machine.
+start Slurm scripts/test-env/slurm.sh
 
 log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"
