@@ -19,7 +19,7 @@ mode="${1:-load}"; shift || true
 # This checkout's modules first; labrun jars from the local Maven repository are left out.
 deps="$(tr ':' '\n' < labrun-server/target/bench.cp | grep -v '/io/labrun/' | paste -sd:)"
 cp="labrun-server/target/test-classes:labrun-server/target/classes:labrun-store/target/classes:labrun-core/target/classes"
-cp="$cp:labrun-format/target/classes:labrun-target-local/target/classes:$deps"
+cp="$cp:labrun-format/target/classes:labrun-compute-local/target/classes:$deps"
 echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GB RAM, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)" >&2
 case "$mode" in
   load)  exec java -cp "$cp" io.labrun.server.bench.ServerLoadBenchmark "$root/bin/labrun" "$@" ;;

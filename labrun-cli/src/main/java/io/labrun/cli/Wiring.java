@@ -7,8 +7,8 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.execution.ComputeTarget;
-import io.labrun.core.execution.Execution;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
@@ -19,15 +19,15 @@ import io.labrun.core.secret.ServerPasswords;
 import io.labrun.core.secret.TargetPasswords;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.snapshot.WorkFolders;
-import io.labrun.core.submit.ComputeTargets;
-import io.labrun.core.submit.Reconciler;
-import io.labrun.core.submit.RunFinisher;
-import io.labrun.core.submit.RunPlanner;
-import io.labrun.core.submit.Submitter;
-import io.labrun.core.sweep.RunAttempts;
+import io.labrun.core.launch.ComputeTargets;
+import io.labrun.core.finish.Reconciler;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.plan.RunPlanner;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.sweep.SweepFiles;
-import io.labrun.core.tracking.PythonRuntime;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.supervisor.PythonRuntime;
+import io.labrun.core.run.RunEvents;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.objects.s3.S3Location;
 import io.labrun.objects.s3.S3ObjectStore;
@@ -35,16 +35,16 @@ import io.labrun.objects.s3.S3Settings;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.History;
 import io.labrun.store.SqlRunStore;
-import io.labrun.target.docker.DockerCleaner;
-import io.labrun.target.docker.DockerEngine;
-import io.labrun.target.docker.DockerRuntime;
-import io.labrun.target.docker.DockerTarget;
-import io.labrun.target.docker.Owner;
-import io.labrun.target.local.LocalRuntime;
-import io.labrun.target.local.LocalTarget;
-import io.labrun.target.spark.ClusterTarget;
-import io.labrun.target.spark.HeadNodeTarget;
-import io.labrun.target.ssh.SshTargets;
+import io.labrun.compute.docker.DockerCleaner;
+import io.labrun.compute.docker.DockerEngine;
+import io.labrun.compute.docker.DockerRuntime;
+import io.labrun.compute.docker.DockerTarget;
+import io.labrun.compute.docker.Owner;
+import io.labrun.compute.local.LocalRuntime;
+import io.labrun.compute.local.LocalTarget;
+import io.labrun.compute.cluster.ClusterTarget;
+import io.labrun.compute.cluster.HeadNodeTarget;
+import io.labrun.compute.remote.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -301,18 +301,18 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
-  public io.labrun.target.local.LocalEnvironments localEnvironments() {
-    return new io.labrun.target.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
+  public io.labrun.compute.local.LocalEnvironments localEnvironments() {
+    return new io.labrun.compute.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
   }
 
   synchronized LocalRuntime localRuntime() {
     if (localRuntime == null) {
       PythonRuntime.Installed py = python();
       String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
-          : io.labrun.target.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
+          : io.labrun.compute.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
       // A resident labrun keeps its supervisor zygotes between commands (one per environment).
       localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10,
-          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.target.local.Supervisors::new), ctx.ownerPid(),
+          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.compute.local.Supervisors::new), ctx.ownerPid(),
           workFolders());
     }
     return localRuntime;

@@ -2,7 +2,7 @@ package io.labrun.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labrun.core.supervisor.Json;
+import io.labrun.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.labrun.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -27,5 +28,31 @@ class CoreArchitectureTest {
         .that().resideInAPackage("io.labrun.core..")
         .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "java.net.http..", "javax.sql..")
         .check(core);
+  }
+
+  @Test
+  void corePackagesHaveNoCycles() {
+    slices()
+        .matching("io.labrun.core.(*)..")
+        .should().beFreeOfCycles()
+        .because("the run's path reads one way: plan, snapshot, environment, launch, follow, finish, with retries and sweeps above")
+        .check(core);
+  }
+
+  @Test
+  void theRunsPathPointsForward() {
+    // Each stage may use the stages before it, never one after it.
+    String[] path = {"plan", "snapshot", "environment", "launch", "follow", "finish", "retry", "sweep"};
+    for (int i = 0; i < path.length; i++) {
+      String[] later = new String[path.length - i - 1];
+      for (int j = i + 1; j < path.length; j++) {
+        later[j - i - 1] = "io.labrun.core." + path[j] + "..";
+      }
+      if (later.length > 0) {
+        noClasses().that().resideInAPackage("io.labrun.core." + path[i] + "..")
+            .should().dependOnClassesThat().resideInAnyPackage(later)
+            .check(core);
+      }
+    }
   }
 }

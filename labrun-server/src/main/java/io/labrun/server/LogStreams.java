@@ -5,7 +5,7 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.LogRecord;
+import io.labrun.core.run.LogRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

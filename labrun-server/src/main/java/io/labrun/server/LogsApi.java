@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.run.Run;
-import io.labrun.core.tracking.LogRecord;
+import io.labrun.core.run.LogRecord;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.Run;
 import io.labrun.core.supervisor.MetricsParser;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.labrun.server;
 
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.supervisor.OutputLogParser;
-import io.labrun.core.tracking.LogRecord;
+import io.labrun.core.run.LogRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,17 +1,17 @@
 package io.labrun.server;
 
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.execution.ComputeTarget;
-import io.labrun.core.execution.Execution;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
-import io.labrun.core.submit.RunFollower;
-import io.labrun.core.submit.SubmitRequest;
-import io.labrun.core.submit.Submitter;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.follow.RunFollower;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.run.RunEvents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.labrun.server;
 
 import io.labrun.core.config.ProjectConfigs;
-import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.history.ApiTokens;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunBrowser;
@@ -9,10 +9,10 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
-import io.labrun.core.submit.Reconciler;
-import io.labrun.core.submit.RunFinisher;
-import io.labrun.core.submit.Submitter;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.finish.Reconciler;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.run.RunEvents;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;

@@ -7,7 +7,7 @@ import io.labrun.core.history.RunStore.MetricSummary;
 import io.labrun.core.history.ShownRun;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.Redaction;
-import io.labrun.core.tracking.LogRecord;
+import io.labrun.core.run.LogRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,7 +1,7 @@
 package io.labrun.server;
 
-import io.labrun.core.execution.Execution;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
@@ -10,8 +10,8 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
-import io.labrun.core.submit.RunFinisher;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.run.MetricPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

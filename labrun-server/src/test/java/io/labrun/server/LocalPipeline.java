@@ -3,21 +3,21 @@ package io.labrun.server;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
-import io.labrun.core.execution.ComputeTarget;
+import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.Run;
 import io.labrun.core.snapshot.Snapshotter;
-import io.labrun.core.submit.ComputeTargets;
-import io.labrun.core.submit.Reconciler;
-import io.labrun.core.submit.RunFinisher;
-import io.labrun.core.submit.RunPlanner;
-import io.labrun.core.submit.Submitter;
-import io.labrun.core.tracking.PythonRuntime;
-import io.labrun.core.tracking.RunEvents;
-import io.labrun.target.local.LocalRuntime;
-import io.labrun.target.local.LocalTarget;
+import io.labrun.core.launch.ComputeTargets;
+import io.labrun.core.finish.Reconciler;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.plan.RunPlanner;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.supervisor.PythonRuntime;
+import io.labrun.core.run.RunEvents;
+import io.labrun.compute.local.LocalRuntime;
+import io.labrun.compute.local.LocalTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +43,7 @@ final class LocalPipeline implements ServerSetup.Pipeline {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("HOME", home.toString());
     this.runtime = new LocalRuntime(py.pythonPath(), py.supervisor(), "python3", env, List.of(), paths.shared(), LocalRuntime.DEFAULT_LOG_LIMIT, 10,
-        new io.labrun.target.local.LocalEnvironments(paths.dataDir().resolve("envs/venvs"), py.pythonPath().resolve("labrun_env.py"), env));
+        new io.labrun.compute.local.LocalEnvironments(paths.dataDir().resolve("envs/venvs"), py.pythonPath().resolve("labrun_env.py"), env));
   }
 
   private ComputeTargets targets() {

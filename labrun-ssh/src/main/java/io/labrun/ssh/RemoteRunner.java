@@ -1,6 +1,6 @@
 package io.labrun.ssh;
 
-import io.labrun.core.supervisor.Json;
+import io.labrun.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.labrun.store;
 
 import io.labrun.core.history.MetricSeries;
 import io.labrun.core.history.MetricSeries.Bucket;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.labrun.store;
 
 import io.labrun.core.history.RunStore.MetricSummary;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -51,8 +51,8 @@ final class RunRows {
     ps.setString(i++, run.target());
     ps.setString(i++, run.targetType());
     ps.setString(i++, run.script());
-    ps.setString(i++, Json.writeList(run.arguments()));
-    ps.setString(i++, Json.writeMap(run.environment()));
+    ps.setString(i++, JsonColumns.writeList(run.arguments()));
+    ps.setString(i++, JsonColumns.writeMap(run.environment()));
     ps.setString(i++, run.user());
     ps.setString(i++, run.host());
     ps.setString(i++, run.gitCommit());
@@ -74,7 +74,7 @@ final class RunRows {
     ps.setString(i++, run.statusDetail());
     ps.setString(i++, run.sweepId());
     ps.setInt(i++, run.attempt());
-    ps.setString(i++, Json.writeMap(run.attributes()));
+    ps.setString(i++, JsonColumns.writeMap(run.attributes()));
     return i;
   }
 
@@ -90,8 +90,8 @@ final class RunRows {
         rs.getString("target"),
         rs.getString("target_type"),
         rs.getString("script"),
-        Json.readList(rs.getString("arguments")),
-        Json.readMap(rs.getString("environment")),
+        JsonColumns.readList(rs.getString("arguments")),
+        JsonColumns.readMap(rs.getString("environment")),
         rs.getString("user_name"),
         rs.getString("host"),
         rs.getString("git_commit"),
@@ -105,7 +105,7 @@ final class RunRows {
         rs.getString("status_detail"),
         rs.getString("sweep_id"),
         rs.getInt("attempt"),
-        Json.readMap(rs.getString("attributes")));
+        JsonColumns.readMap(rs.getString("attributes")));
   }
 
   /** Times are kept to the millisecond, like every other time in labrun. */

@@ -11,7 +11,7 @@ import io.labrun.core.history.RunTableQuery;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -21,7 +21,7 @@ import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;

@@ -16,7 +16,7 @@ import io.labrun.core.history.RunStore.MetricSummary;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;

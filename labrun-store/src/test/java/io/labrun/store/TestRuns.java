@@ -2,7 +2,7 @@ package io.labrun.store;
 
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

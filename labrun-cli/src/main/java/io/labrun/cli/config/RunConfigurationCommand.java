@@ -13,7 +13,7 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.submit.RunPlanner;
+import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.project.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

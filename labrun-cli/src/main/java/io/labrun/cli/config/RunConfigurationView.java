@@ -13,7 +13,7 @@ import io.labrun.core.config.TargetType;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.run.Redaction;
-import io.labrun.core.submit.RunPlanner;
+import io.labrun.core.plan.RunPlanner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

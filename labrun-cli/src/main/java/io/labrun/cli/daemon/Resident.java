@@ -1,6 +1,6 @@
 package io.labrun.cli.daemon;
 
-import io.labrun.target.local.Supervisors;
+import io.labrun.compute.local.Supervisors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

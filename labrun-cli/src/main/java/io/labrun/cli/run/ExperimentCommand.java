@@ -5,12 +5,12 @@ import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.execution.ComputeTarget;
-import io.labrun.core.execution.Execution;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.RunFollower;
+import io.labrun.core.follow.RunFollower;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -146,7 +146,7 @@ public final class ExperimentCommand {
       Execution execution = target.reattach(current, ctx.paths().runState(current.id()));
       execution.cancel();
       long deadline = System.nanoTime() + WAIT.toNanos();
-      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(io.labrun.core.tracking.RunEvents.NONE, () -> System.nanoTime() > deadline);
+      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(io.labrun.core.run.RunEvents.NONE, () -> System.nanoTime() > deadline);
       if (exit.isEmpty()) {
         throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "run " + current.id() + " did not stop within " + WAIT.toSeconds() + " s of being canceled; check it with 'labrun experiment status -r " + current.id() + "'");
       }

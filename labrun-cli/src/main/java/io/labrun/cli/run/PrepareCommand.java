@@ -11,7 +11,7 @@ import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.project.Project;
-import io.labrun.core.submit.RunPlanner;
+import io.labrun.core.plan.RunPlanner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

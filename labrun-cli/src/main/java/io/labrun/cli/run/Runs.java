@@ -55,7 +55,7 @@ public final class Runs {
         "snapshot_id", r.snapshotId(),
         "sweep_id", r.sweepId(),
         "attempt", r.attempt(),
-        "retry_of", r.attributes().get(io.labrun.core.submit.SubmitRequest.RETRY_OF),
+        "retry_of", r.attributes().get(io.labrun.core.plan.SubmitRequest.RETRY_OF),
         "environment_variables", new LinkedHashMap<>(r.environment()),
         "params", new LinkedHashMap<>(shown.params()),
         "tags", new LinkedHashMap<>(shown.tags()),

@@ -1,13 +1,13 @@
 package io.labrun.cli.run;
 
 import io.labrun.cli.CliContext;
-import io.labrun.core.execution.Execution;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.RunFollower;
-import io.labrun.core.sweep.RetryPolicy;
-import io.labrun.core.sweep.RunAttempts;
+import io.labrun.core.follow.RunFollower;
+import io.labrun.core.retry.RetryPolicy;
+import io.labrun.core.retry.RunAttempts;
 import java.time.Duration;
 import java.util.Optional;
 

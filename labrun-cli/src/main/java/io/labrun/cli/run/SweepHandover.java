@@ -6,7 +6,8 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.Reconciler;
+import io.labrun.core.finish.Reconciler;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.sweep.SweepRuns;
 import java.io.File;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class SweepHandover {
   static void claimQueued(RunStore store, String sweepId, long pid, String host) {
     for (Run r : SweepRuns.all(store, sweepId)) {
       if (r.status() == RunStatus.QUEUED) {
-        store.update(r.withAttribute(Reconciler.SUBMITTER_PID, Long.toString(pid)).withAttribute(Reconciler.SUBMITTER_HOST, host), RunStatus.QUEUED);
+        store.update(r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid)).withAttribute(Submitter.SUBMITTER_HOST, host), RunStatus.QUEUED);
       }
     }
   }

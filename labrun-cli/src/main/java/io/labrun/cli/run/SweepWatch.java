@@ -8,7 +8,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.Submitter;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepDriver;
 import io.labrun.core.sweep.SweepFiles;

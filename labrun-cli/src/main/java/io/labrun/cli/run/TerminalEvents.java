@@ -1,8 +1,8 @@
 package io.labrun.cli.run;
 
 import io.labrun.core.run.Run;
-import io.labrun.core.tracking.LogRecord;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.RunEvents;
 import java.io.PrintWriter;
 
 /**

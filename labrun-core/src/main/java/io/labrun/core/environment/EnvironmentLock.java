@@ -2,7 +2,7 @@ package io.labrun.core.environment;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.run.RunEvents;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -2,7 +2,7 @@ package io.labrun.core.environment;
 
 import io.labrun.core.config.CondaDependencies;
 import io.labrun.core.config.RunConfiguration;
-import io.labrun.core.execution.RunPlan;
+import io.labrun.core.plan.RunPlan;
 import io.labrun.core.project.Project;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.labrun.core.environment;
 
-import io.labrun.core.supervisor.Json;
+import io.labrun.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

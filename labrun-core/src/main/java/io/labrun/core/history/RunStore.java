@@ -3,7 +3,7 @@ package io.labrun.core.history;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

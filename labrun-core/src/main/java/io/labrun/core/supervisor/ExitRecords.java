@@ -1,6 +1,6 @@
 package io.labrun.core.supervisor;
 
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.json.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

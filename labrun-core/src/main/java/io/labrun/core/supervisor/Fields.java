@@ -1,5 +1,6 @@
 package io.labrun.core.supervisor;
 
+import io.labrun.core.json.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.labrun.core.supervisor;
 
+import io.labrun.core.json.Json;
 import io.labrun.core.home.Folders;
 import io.labrun.core.run.Redaction;
 import java.io.IOException;

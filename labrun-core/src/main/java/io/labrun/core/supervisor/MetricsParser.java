@@ -1,6 +1,7 @@
 package io.labrun.core.supervisor;
 
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.json.Json;
+import io.labrun.core.run.MetricPoint;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,7 +1,7 @@
 package io.labrun.core.supervisor;
 
-import io.labrun.core.tracking.LogRecord;
-import io.labrun.core.tracking.LogRecord.Stream;
+import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.LogRecord.Stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

@@ -1,6 +1,6 @@
 package io.labrun.core.supervisor;
 
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.json.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.labrun.core.sweep;
 
 import io.labrun.core.history.RunStore.MetricSummary;
 import io.labrun.core.supervisor.MetricsParser;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,10 @@
 package io.labrun.core.sweep;
 
+import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.config.Durations;
 import io.labrun.core.project.Project;
-import io.labrun.core.submit.SubmitRequest;
-import io.labrun.core.supervisor.Json;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

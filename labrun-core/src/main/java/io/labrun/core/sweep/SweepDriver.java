@@ -1,14 +1,16 @@
 package io.labrun.core.sweep;
 
-import io.labrun.core.execution.Execution;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.retry.RetryPolicy;
+import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.submit.RunFollower;
-import io.labrun.core.submit.SubmitRequest;
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.follow.RunFollower;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.run.RunEvents;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.labrun.core.sweep;
 
 import io.labrun.core.project.Project;
 import io.labrun.core.run.RunIds;
-import io.labrun.core.submit.Submitter;
+import io.labrun.core.launch.Submitter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.labrun.core.sweep;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
-import io.labrun.core.submit.SubmitRequest;
+import io.labrun.core.plan.SubmitRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

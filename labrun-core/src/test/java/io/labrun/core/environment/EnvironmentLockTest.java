@@ -3,7 +3,7 @@ package io.labrun.core.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.labrun.core.tracking.RunEvents;
+import io.labrun.core.run.RunEvents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.labrun.core.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.config.CondaDependencies;
-import io.labrun.core.supervisor.Json;
+import io.labrun.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

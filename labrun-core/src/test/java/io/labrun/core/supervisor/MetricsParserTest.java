@@ -2,7 +2,7 @@ package io.labrun.core.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

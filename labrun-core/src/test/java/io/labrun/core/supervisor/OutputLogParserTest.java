@@ -2,8 +2,8 @@ package io.labrun.core.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labrun.core.tracking.LogRecord;
-import io.labrun.core.tracking.LogRecord.Stream;
+import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.LogRecord.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package io.labrun.core.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labrun.core.execution.ExitRecord;
 import io.labrun.core.run.RunStatus;
 import java.time.Instant;
 import java.util.List;

@@ -3,12 +3,10 @@ package io.labrun.core.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.labrun.core.execution.ExitRecord;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.LogRecord;
-import io.labrun.core.tracking.LogRecord.Stream;
-import io.labrun.core.tracking.MetricPoint;
-import io.labrun.core.tracking.PythonRuntime;
+import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.LogRecord.Stream;
+import io.labrun.core.run.MetricPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

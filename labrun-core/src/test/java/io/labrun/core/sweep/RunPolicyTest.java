@@ -1,13 +1,14 @@
 package io.labrun.core.sweep;
 
+import io.labrun.core.retry.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.execution.ExitRecord;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.history.RunStore.MetricSummary;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

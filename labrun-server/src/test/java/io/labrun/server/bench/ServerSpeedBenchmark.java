@@ -2,7 +2,7 @@ package io.labrun.server.bench;
 
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.server.ApiTokenText;
 import io.labrun.server.ServeMain;
 import io.labrun.store.SqlRunStore;

@@ -3,7 +3,7 @@ package io.labrun.store.bench;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.tracking.MetricPoint;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

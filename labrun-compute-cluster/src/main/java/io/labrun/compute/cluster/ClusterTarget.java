@@ -1,0 +1,123 @@
+package io.labrun.compute.cluster;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.plan.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
+import io.labrun.compute.local.LocalTarget;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code cluster} compute target without an {@code address}: runs submit to a Spark cluster
+ * from this machine. The run's supervisor runs {@link SparkDriver}, which submits with Spark's
+ * launcher library in client mode: the driver runs here, under the supervisor, so output, exit
+ * code, cancel, {@code ./outputs} and metrics work as on the local target, and the run goes on when
+ * labrun's command is gone. The master is the target's {@code sparkMaster}, else {@code
+ * SPARK_MASTER}, else the installation's {@code spark-defaults.conf}. A run configuration with
+ * {@code Framework: Python} runs the script with this machine's Python instead, without Spark.
+ */
+public final class ClusterTarget implements ComputeTarget {
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  private final ComputeTargetSpec spec;
+  private final LocalTarget local;
+  private final Map<String, String> env;
+
+  /**
+   * @param local the local target the driver runs under (same spec: its interpreter and shared folder)
+   * @param env labrun's environment, where {@code SPARK_HOME}, {@code SPARK_MASTER} and {@code PATH} come from
+   */
+  public ClusterTarget(ComputeTargetSpec spec, LocalTarget local, Map<String, String> env) {
+    this.spec = spec;
+    this.local = local;
+    this.env = env;
+  }
+
+  @Override
+  public void prepare(RunPlan plan, RunEvents events) {
+    if (!throughSpark(plan)) {
+      local.prepare(plan, events);
+      return;
+    }
+    SparkInstall install = SparkInstall.find(spec, env);
+    master(install).ifPresent(m -> m.probe(PROBE_TIMEOUT, spec.name()));
+  }
+
+  @Override
+  public Execution launch(RunPlan plan) {
+    if (!throughSpark(plan)) {
+      return local.launch(plan);
+    }
+    SparkInstall install = SparkInstall.find(spec, env);
+    Optional<SparkMaster> master = master(install);
+    SparkSubmission submission = submission(plan, install, master);
+    try {
+      submission.write(plan.stateDir());
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot write the run's Spark submission in " + plan.stateDir() + ": " + e.getMessage(), e);
+    }
+    Map<String, String> extraEnv = new LinkedHashMap<>();
+    if (spec.pythonLocation() != null && !spec.pythonLocation().isBlank()) {
+      extraEnv.put("PYSPARK_DRIVER_PYTHON", spec.pythonLocation());
+    }
+    Execution driver = local.launch(plan, DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)), extraEnv);
+    return new SparkExecution(driver, plan.stateDir(), RunFolder.local(plan.stateDir()));
+  }
+
+  @Override
+  public Execution reattach(Run run, Path stateDir) {
+    return new SparkExecution(local.reattach(run, stateDir), stateDir, RunFolder.local(stateDir));
+  }
+
+  private static boolean throughSpark(RunPlan plan) {
+    return plan.configuration().frameworkOrDefault() == Framework.PYSPARK;
+  }
+
+  private Optional<SparkMaster> master(SparkInstall install) {
+    String m = spec.sparkMaster();
+    if (m == null || m.isBlank()) {
+      m = env.get("SPARK_MASTER");
+    }
+    if (m == null || m.isBlank()) {
+      m = install.defaultMaster(env).orElse(null);
+    }
+    return Optional.ofNullable(m).map(String::strip).map(SparkMaster::new);
+  }
+
+  SparkSubmission submission(RunPlan plan, SparkInstall install, Optional<SparkMaster> master) {
+    return submission(plan, install.sparkHome().toString(), install.sparkSubmit().toString(),
+        master.map(SparkMaster::url).orElse(null), master.flatMap(m -> m.webUi(env)).orElse(null), plan.workDir().toString());
+  }
+
+  /**
+   * The submission of a run: {@code spark_dependencies.yml} as Spark properties, repositories and
+   * packages, options the argument vector puts before {@code $file}, labrun's run id label and an
+   * application name. The same for every {@code cluster} target, wherever {@code spark-submit} runs.
+   *
+   * @param cwd the run's working folder where the driver runs (a path there)
+   */
+  static SparkSubmission submission(RunPlan plan, String sparkHome, String sparkSubmit, String master, String masterUi, String cwd) {
+    List<String> args = plan.scriptArguments();
+    String script = plan.run().script();
+    int at = Math.max(0, args.indexOf(script));
+    List<String> options = args.subList(0, at);
+    Map<String, String> conf = new LinkedHashMap<>(plan.spark().configuration());
+    conf.put(SparkSubmission.RUN_ID_PROPERTY, plan.runId());
+    boolean named = conf.containsKey("spark.app.name") || options.contains("--name") || options.stream().anyMatch(o -> o.startsWith("--name="));
+    return new SparkSubmission(plan.runId(), sparkHome, sparkSubmit, master, masterUi, cwd, options, conf, plan.spark().repositories(),
+        plan.spark().packages().stream().map(p -> p.coordinate()).toList(), List.of(), script.endsWith(".py"),
+        script, args.subList(Math.min(at + 1, args.size()), args.size()),
+        named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")");
+  }
+
+}

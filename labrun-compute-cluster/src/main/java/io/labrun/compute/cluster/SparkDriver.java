@@ -1,0 +1,190 @@
+package io.labrun.compute.cluster;
+
+import io.labrun.core.run.RunStatus;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+
+/**
+ * The program a {@code cluster} run's supervisor runs as the run's script: it submits the run's
+ * {@link SparkSubmission} with Spark's launcher library ({@code SparkLauncher}), so that the
+ * driver's output goes straight to the supervisor (it inherits this process's stdout and stderr),
+ * and it records the application's id and launcher state in {@code STATE/spark.json} as they
+ * change. It exits with {@code spark-submit}'s exit code, or 1 when {@code spark-submit} said 0
+ * but the application ended failed or killed. On SIGTERM (a cancel) it asks the application to
+ * stop through the launcher and kills {@code spark-submit} if it has not stopped within a few
+ * seconds.
+ *
+ * <p>Usage: {@code java -cp ... io.labrun.compute.cluster.SparkDriver STATE/spark-submit.json}.
+ */
+public final class SparkDriver {
+  private static final long STOP_GRACE_SECONDS = 5;
+  private final Path stateDir;
+  private final CountDownLatch finalState = new CountDownLatch(1);
+  private volatile SparkAppHandle handle;
+  private volatile boolean done;
+
+  private SparkDriver(Path stateDir) {
+    this.stateDir = stateDir;
+  }
+
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: SparkDriver STATE/spark-submit.json");
+      System.exit(2);
+    }
+    Path file = Path.of(args[0]).toAbsolutePath();
+    SparkDriver driver = new SparkDriver(file.getParent());
+    int code;
+    try {
+      SparkSubmission submission = SparkSubmission.read(file);
+      SparkSubmission shown = submission.shown();
+      if (!shown.equals(submission)) {
+        shown.write(file.getParent()); // secrets stay on disk only until spark-submit has them
+      }
+      code = driver.run(submission.withPyFilesZip(file.resolveSibling("py-files.zip")));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("labrun: could not start spark-submit: " + e.getMessage());
+      code = 127;
+    } catch (InterruptedException e) {
+      code = 130;
+    }
+    driver.done = true;
+    System.exit(code);
+  }
+
+  private int run(SparkSubmission s) throws IOException, InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
+    handle = launcher(s).startApplication(new SparkAppHandle.Listener() {
+      @Override
+      public void stateChanged(SparkAppHandle h) {
+        record(h);
+        if (h.getState().isFinal()) {
+          finalState.countDown();
+        }
+      }
+
+      @Override
+      public void infoChanged(SparkAppHandle h) {
+        record(h);
+      }
+    });
+    Optional<Process> child = childProcess(handle);
+    int exit;
+    if (child.isPresent()) {
+      exit = child.get().waitFor();
+      finalState.await(10, TimeUnit.SECONDS); // the launcher marks the handle final once the child is gone
+    } else {
+      finalState.await();
+      exit = handle.getState() == SparkAppHandle.State.FINISHED ? 0 : 1;
+    }
+    SparkAppHandle.State state = handle.getState();
+    record(handle);
+    RunStatus status = SparkStates.runStatus(state);
+    if (exit == 0 && handle.getAppId() != null && (status == RunStatus.FAILED || status == RunStatus.CANCELED)) {
+      System.err.println("labrun: spark-submit exited 0 but the Spark application " + handle.getAppId() + " ended " + state);
+      return 1;
+    }
+    return exit;
+  }
+
+  static SparkLauncher launcher(SparkSubmission s) {
+    SparkLauncher l = new SparkLauncher()
+        .setSparkHome(s.sparkHome())
+        .directory(new File(s.cwd()))
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (s.master() != null) {
+      l.setMaster(s.master());
+    }
+    addOptions(l, s.sparkOptions());
+    s.conf().forEach((k, v) -> {
+      if (k.startsWith("spark.")) {
+        l.setConf(k, v);
+      } else {
+        System.err.println("labrun: ignoring Spark property '" + k + "' from the Spark dependencies file: Spark properties start with 'spark.'");
+      }
+    });
+    if (!s.repositories().isEmpty()) {
+      l.addSparkArg("--repositories", String.join(",", s.repositories()));
+    }
+    if (!s.packages().isEmpty()) {
+      l.addSparkArg("--packages", String.join(",", s.packages()));
+    }
+    s.pyFiles().forEach(l::addPyFile);
+    if (s.appName() != null) {
+      l.setAppName(s.appName());
+    }
+    l.setAppResource(s.appResource());
+    l.addAppArgs(s.appArgs().toArray(String[]::new));
+    return l;
+  }
+
+  /** spark-submit options as a user writes them: {@code --name value}, {@code --name=value} or a switch. */
+  private static void addOptions(SparkLauncher l, List<String> options) {
+    for (int i = 0; i < options.size(); i++) {
+      String opt = options.get(i);
+      if (opt.startsWith("--") && opt.contains("=")) {
+        int eq = opt.indexOf('=');
+        l.addSparkArg(opt.substring(0, eq), opt.substring(eq + 1));
+        continue;
+      }
+      try {
+        l.addSparkArg(opt);
+      } catch (IllegalArgumentException needsValue) {
+        if (i + 1 >= options.size()) {
+          throw new IllegalArgumentException("spark-submit option " + opt + " needs a value in ArgumentVector");
+        }
+        l.addSparkArg(opt, options.get(++i));
+      }
+    }
+  }
+
+  private void record(SparkAppHandle h) {
+    try {
+      new SparkApp(h.getAppId(), h.getState().name(), System.currentTimeMillis()).write(stateDir);
+    } catch (IOException e) {
+      System.err.println("labrun: cannot record the Spark application's state: " + e.getMessage());
+    }
+  }
+
+  /** On a cancel (SIGTERM): stop the application through the launcher, then kill spark-submit. */
+  private void stopApplication() {
+    SparkAppHandle h = handle;
+    if (done || h == null || h.getState().isFinal()) {
+      return;
+    }
+    if (h.getState() != SparkAppHandle.State.UNKNOWN) {
+      try {
+        h.stop();
+        finalState.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (RuntimeException | InterruptedException e) {
+        // not connected any more: kill below
+      }
+    }
+    h.kill();
+    record(h);
+  }
+
+  /**
+   * The {@code spark-submit} process behind a handle, for its exit code, which the launcher API does
+   * not give. Read reflectively from the launcher's handle; without it the run's exit code is
+   * derived from the application's final state.
+   */
+  static Optional<Process> childProcess(SparkAppHandle h) {
+    try {
+      Field f = h.getClass().getDeclaredField("childProc");
+      f.setAccessible(true);
+      return Optional.ofNullable((Process) f.get(h));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.labrun.core.launch;
+
+import io.labrun.core.plan.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
+
+/**
+ * Port: a kind of place runs execute (local Python, Docker, a host over SSH, a Spark cluster). One
+ * adapter implements it per target type; the compute-target contract tests run the same checks
+ * against each.
+ */
+public interface ComputeTarget {
+  /** Makes sure the run's environment exists (may build, reporting progress); no-op by default. */
+  default void prepare(RunPlan plan, RunEvents events) {}
+
+  /**
+   * Builds or finds the environment runs of a configuration need ({@code labrun experiment
+   * prepare}); a target that runs in an existing interpreter has none.
+   */
+  default io.labrun.core.environment.PreparedEnvironment prepareEnvironment(io.labrun.core.environment.EnvironmentRequest request, RunEvents events) {
+    throw io.labrun.core.error.LabrunException.badInput("run configuration '" + request.configuration().name()
+        + "' runs on a target that labrun prepares no environment for");
+  }
+
+  /**
+   * Whether the run's working folder must be written out on this machine before {@link #launch}.
+   * Targets that build it elsewhere from the snapshot (a remote host) say no, so submitting does
+   * not copy the whole project locally for nothing.
+   */
+  default boolean needsLocalWorkDir() {
+    return true;
+  }
+
+  /** Starts the run detached from this process and returns once it has started. */
+  Execution launch(RunPlan plan);
+
+  /**
+   * Runs a script untracked ({@code TrackedRun: false}): no snapshot, no history, output straight
+   * to this process's terminal. Returns the script's exit code.
+   */
+  default int runUntracked(RunPlan plan) {
+    throw io.labrun.core.error.LabrunException.badInput("TrackedRun: false is supported on local targets only; set TrackedRun: true in aml_config/"
+        + plan.configuration().name() + ".runconfig");
+  }
+
+  /** Finds a run started earlier from the attributes recorded with it. */
+  Execution reattach(Run run, java.nio.file.Path runDir);
+}
