@@ -37,6 +37,8 @@ start sshd scripts/test-env/sshd.sh
 start "S3Proxy (S3-compatible storage)" scripts/test-env/s3.sh
 # The slurm target's tests: a one-node Slurm (slurmctld, slurmd, munged) on this machine.
 start Slurm scripts/test-env/slurm.sh
+# Spark on YARN: a ResourceManager and a NodeManager on loopback (MiniYARNCluster), HADOOP_CONF_DIR.
+start YARN scripts/test-env/yarn.sh
 
 log "running the test suite (DOCKER_HOST=$DOCKER_HOST)"
 exec ./mvnw -B -ntp verify "$@"

@@ -24,6 +24,15 @@ die_with_log() {
   exit 1
 }
 
+# mvn_cmd ARGS...: Maven, the system's or else the project's ./mvnw (to fetch jars from Maven Central).
+mvn_cmd() {
+  local wrapper
+  wrapper="$(dirname "${BASH_SOURCE[0]}")/../../mvnw"
+  if command -v mvn >/dev/null; then mvn "$@"
+  elif [[ -x $wrapper ]]; then "$wrapper" "$@"
+  else die "neither mvn nor ./mvnw found"; fi
+}
+
 # now_ms: wall clock in milliseconds (for measurements).
 now_ms() { date +%s%3N; }
 

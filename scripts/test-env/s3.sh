@@ -48,12 +48,6 @@ command -v curl >/dev/null || apt_ensure curl
 with_lock s3
 mkdir -p "$STATE" "$DATA"
 
-mvn_cmd() {
-  if command -v mvn >/dev/null; then mvn "$@"
-  elif [[ -x $HERE/../../mvnw ]]; then "$HERE/../../mvnw" "$@"
-  else die "neither mvn nor ./mvnw found"; fi
-}
-
 # ---- jars (once per version) -----------------------------------------------------
 if [[ ! -f $JARS/.labrun-complete ]]; then
   t0=$(now_ms)

@@ -13,7 +13,9 @@
 # bin/spark-class + bin/spark-submit + bin/load-spark-env.sh (Spark's launcher
 # protocol: org.apache.spark.launcher.Main builds the java command, including
 # the --add-opens flags Java 17 needs), conf/ (everything binds 127.0.0.1),
-# RELEASE, and labrun/ with the test apps (wordcount.jar, python/*.py).
+# RELEASE, labrun/ with the test apps (wordcount.jar, python/*.py), python/lib/ with
+# placeholders of the zips Spark on YARN ships (see below), and spark-yarn's jar for
+# scripts/test-env/yarn.sh.
 # State and logs: /run/labrun-test/spark/.
 #
 # Checks after a start: a Java word count submitted in client mode runs on the
@@ -82,12 +84,6 @@ cd "$STATE"
 jar_stamp=$(sha256sum "$SRC/pom.xml" | cut -c1-16)
 home_stamp=$(cd "$SRC" && find pom.xml bin conf python wordcount/src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 
-mvn_cmd() {
-  if command -v mvn >/dev/null; then mvn "$@"
-  elif [[ -x $HERE/../../mvnw ]]; then "$HERE/../../mvnw" "$@"
-  else die "neither mvn nor ./mvnw found"; fi
-}
-
 if [[ $(cat "$SPARK_HOME/jars/.labrun-stamp" 2>/dev/null || true) != "$jar_stamp" ]]; then
   t0=$(now_ms)
   log "fetching Spark $SPARK_VERSION jars from Maven Central into $SPARK_HOME/jars"
@@ -113,6 +109,19 @@ if [[ $(cat "$SPARK_HOME/.labrun-stamp" 2>/dev/null || true) != "$home_stamp" ]]
   install -m 755 "$SRC/bin/spark-class" "$SRC/bin/spark-submit" "$SPARK_HOME/bin/"
   install -m 644 "$SRC/bin/load-spark-env.sh" "$SPARK_HOME/bin/"
   install -m 644 "$SRC/conf/"* "$SPARK_HOME/conf/"
+  sed -i "s:@SPARK_HOME@:$SPARK_HOME:g" "$SPARK_HOME/conf/spark-defaults.conf"
+  # spark-submit --master yarn of a .py ships python/lib/pyspark.zip and py4j-*-src.zip to the
+  # containers and refuses to start without them. Maven Central's jars hold no Python code, so
+  # these are placeholders that say so: Python drivers here speak Py4J themselves (py4j_driver.py).
+  mkdir -p "$SPARK_HOME/python/lib"
+  py4j_jar=$(cd "$SPARK_HOME/jars" && ls py4j-*.jar | head -n1)
+  [[ -n $py4j_jar ]] || die "no py4j jar in $SPARK_HOME/jars"
+  /usr/bin/python3 - "$SPARK_HOME/python/lib" "${py4j_jar%.jar}-src.zip" <<'PY'
+import sys, zipfile
+for name in ("pyspark.zip", sys.argv[2]):
+    with zipfile.ZipFile(sys.argv[1] + "/" + name, "w") as z:
+        z.writestr("LABRUN_TEST_NO_PYSPARK.txt", "No Python code here: this test SPARK_HOME is built from Maven Central jars.\n")
+PY
   install -m 644 "$SRC/python/"*.py "$SPARK_HOME/labrun/python/"
   printf 'Spark %s (Scala 2.13) assembled from Maven Central jars by labrun scripts/test-env/spark.sh\n' \
     "$SPARK_VERSION" >"$SPARK_HOME/RELEASE"
