@@ -1,5 +1,7 @@
 package io.labrun.cli;
 
+import io.labrun.app.Assembly;
+import io.labrun.app.Settings;
 import io.labrun.cli.daemon.Resident;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
@@ -30,7 +32,7 @@ public final class CliContext implements AutoCloseable {
   private final long ownerPid;
   private final Resident resident;
   private final List<AutoCloseable> opened = new ArrayList<>();
-  private Wiring wiring;
+  private Assembly wiring;
   private volatile boolean handedBack;
   private volatile Function<String, char[]> secretAsker;
   PrintWriter out;
@@ -165,13 +167,19 @@ public final class CliContext implements AutoCloseable {
     return Project.locate(explicit == null ? null : resolve(explicit.toString()), cwd);
   }
 
-  /** The adapters, wired on first use. */
-  public Wiring wiring() {
+  /** The adapters, assembled on first use (as {@code labrun server} assembles them). */
+  public Assembly wiring() {
     if (wiring == null) {
-      wiring = new Wiring(this);
+      wiring = new Assembly(settings());
       opened.add(wiring);
     }
     return wiring;
+  }
+
+  /** What this command gives the assembly: its folders and environment, and the terminal's questions when someone is there. */
+  private Settings settings() {
+    return new Settings(paths, env, cwd, ownerPid, Main.class, resident == null ? null : resident.supervisors(),
+        interactive ? new HostKeyQuestion(this) : null, interactive ? new PassphraseQuestion(this) : null);
   }
 
   public void warn(String message) {

@@ -1,5 +1,6 @@
 package io.labrun.cli;
 
+import io.labrun.app.Trace;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import java.io.PrintWriter;

@@ -1,24 +1,21 @@
 package io.labrun.server;
 
+import io.labrun.app.Assembly;
+import io.labrun.app.RunPipeline;
 import io.labrun.core.config.ProjectConfigs;
-import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.history.ApiTokens;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
-import io.labrun.core.run.Run;
-import io.labrun.core.finish.Reconciler;
-import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.run.RunEvents;
+import io.labrun.store.SqlRunStore;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The adapters a server works with, wired by the CLI (the only place that knows them all).
+ * The adapters a server works with: in {@code labrun server}, the same {@link Assembly} the
+ * command line uses ({@link #of}); in tests, fewer.
  *
  * @param project the project whose {@code aml_config/} lists the targets shown; null for none
  * @param pipeline how runs are executed; null for a server that only shows history
@@ -31,22 +28,17 @@ public record ServerSetup(
     LabrunPaths paths,
     Project project,
     Function<Project, ProjectConfigs> configs,
-    Pipeline pipeline,
+    RunPipeline pipeline,
     Clock clock) {
 
-  /** The core's run pipeline, as the CLI wires it. */
-  public interface Pipeline {
-    Submitter submitter(ProjectConfigs configs, RunEvents events);
-
-    RunFinisher finisher();
-
-    Reconciler reconciler();
-
-    Optional<ComputeTarget> targetOf(Run run);
-
-    /** Why the server cannot log in to {@code target} (a password it does not have), in one line; null when it can. */
-    default String cannotLogIn(io.labrun.core.config.ComputeTargetSpec target) {
-      return null;
-    }
+  /**
+   * A server on what {@code assembly} opens: its history (tokens included), its objects, its
+   * pipeline, with SSH targets logging in with the passwords the server's operator stored.
+   */
+  public static ServerSetup of(Assembly assembly, Project project) {
+    SqlRunStore history = assembly.sqlStore();
+    ObjectStore objects = assembly.objects();
+    assembly.useServerPasswords();
+    return new ServerSetup(history, history, history.tokens(), objects, assembly.paths(), project, assembly::configs, assembly, assembly.clock());
   }
 }

@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.app.RunPipeline;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -27,7 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The core's run pipeline with the real local target, wired as the CLI wires it (HOME inside the test's folder). */
-final class LocalPipeline implements ServerSetup.Pipeline {
+final class LocalPipeline implements RunPipeline {
   static final String HOST = "server-under-test";
   private final RunStore store;
   private final ObjectStore objects;

@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.app.RunPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.project.Project;
@@ -25,7 +26,7 @@ class TargetsApiTest {
         password: "enc:v1:c2VjcmV0LWNpcGhlcnRleHQ="
         sshKeyFile: /home/alice/.ssh/id_secret
         """);
-    try (TestServer srv = new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp), new Project(dir), (ServerSetup.Pipeline) null,
+    try (TestServer srv = new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp), new Project(dir), (RunPipeline) null,
         ServerConfig.defaults())) {
       Http.Response r = srv.http.get("/api/v1/targets");
       JsonNode j = r.json();

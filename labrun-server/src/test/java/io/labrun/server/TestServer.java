@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.app.RunPipeline;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
@@ -20,17 +21,17 @@ final class TestServer implements AutoCloseable {
   final String token;
   final Http http;
 
-  TestServer(Path home, String storeUrl, Project project, ServerSetup.Pipeline pipeline, ServerConfig config) {
+  TestServer(Path home, String storeUrl, Project project, RunPipeline pipeline, ServerConfig config) {
     this(home, storeUrl, project, p -> pipeline, config);
   }
 
   /** A server whose pipeline is made from its own store, objects and paths (null for none). */
-  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config) {
+  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, RunPipeline> pipeline, ServerConfig config) {
     this(home, storeUrl, project, pipeline, config, null);
   }
 
   /** The same, keeping objects in {@code objects} (null: the data folder's). */
-  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, ServerSetup.Pipeline> pipeline, ServerConfig config,
+  TestServer(Path home, String storeUrl, Project project, java.util.function.Function<TestServer, RunPipeline> pipeline, ServerConfig config,
       ObjectStore objects) {
     this.paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
     this.store = SqlRunStore.open(storeUrl);
@@ -60,7 +61,7 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path home, String storeUrl) {
-    this(home, storeUrl, null, (ServerSetup.Pipeline) null, ServerConfig.defaults());
+    this(home, storeUrl, null, (RunPipeline) null, ServerConfig.defaults());
   }
 
   /** A client with a new token of that name and role. */

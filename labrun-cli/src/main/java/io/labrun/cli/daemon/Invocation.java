@@ -1,5 +1,6 @@
 package io.labrun.cli.daemon;
 
+import io.labrun.app.Trace;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.Main;
 import io.labrun.core.error.ExitCode;
@@ -46,7 +47,7 @@ final class Invocation {
         return;
       }
       Request request = Request.parse(first.payload());
-      io.labrun.cli.Trace.mark("command received");
+      Trace.mark("command received");
       worker.setName("labrun-command-" + request.pid());
       PullStdin stdin = new PullStdin(frames);
       out = writer(Frames.STDOUT);

@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.SweepHandover;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.remote.Remote;
@@ -132,7 +133,7 @@ public final class SweepCommand implements Callable<Integer> {
     ctx.err().println("Sweep " + sweep.id() + ": " + points.size() + " runs of " + sweep.script() + ", at most " + parallel + " at once");
     ctx.err().flush();
     if (detach) {
-      long pid = SweepHandover.start(ctx, sweep.id());
+      long pid = SweepHandover.start(ctx.wiring(), sweep.id());
       ctx.out().println(sweep.id());
       ctx.err().println("labrun: sweep " + sweep.id() + " goes on in labrun process " + pid + "; see it with 'labrun history compare --sweep "
           + sweep.id() + "', cancel it with 'labrun experiment cancel --sweep " + sweep.id() + "'");

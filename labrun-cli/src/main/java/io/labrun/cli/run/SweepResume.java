@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.SweepHandover;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;

@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.SweepHandover;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.Interrupts;
 import io.labrun.cli.output.Output;
@@ -124,7 +125,7 @@ final class SweepWatch {
       ctx.err().println("\nlabrun: stopped watching; every run of sweep " + id + " has ended.");
     } else {
       lock.close();
-      long pid = SweepHandover.start(ctx, id);
+      long pid = SweepHandover.start(ctx.wiring(), id);
       ctx.err().println("\nlabrun: stopped watching sweep " + id + "; it goes on in labrun process " + pid + ". See it with 'labrun history compare --sweep "
           + id + "'; cancel it with 'labrun experiment cancel --sweep " + id + "'");
     }

@@ -1,26 +1,17 @@
 package io.labrun.cli.server;
 
 import io.labrun.cli.CliContext;
-import io.labrun.cli.Wiring;
-import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.project.Project;
-import io.labrun.core.run.Run;
-import io.labrun.core.finish.Reconciler;
-import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.run.RunEvents;
 import io.labrun.server.LabrunServer;
 import io.labrun.server.ServerConfig;
 import io.labrun.server.ServerSetup;
+import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import io.labrun.core.secret.ServerPasswords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,11 +56,11 @@ public final class ServerCommand implements Callable<Integer> {
       throw LabrunException.badInput("--runs-per-target must be at least 1, got " + runsPerTarget);
     }
     Project p = project == null ? null : ctx.project(project);
-    SqlRunStore history = store.open(ctx);
-    ObjectStore kept = objects.open(ctx);
-    Wiring w = ctx.wiring();
-    ServerPasswords passwords = w.useServerPasswords();
-    ServerSetup setup = new ServerSetup(history, history, history.tokens(), kept, ctx.paths(), p, w::configs, pipeline(w, passwords), w.clock());
+    store.open(ctx);
+    objects.open(ctx);
+    ServerSetup setup = ServerSetup.of(ctx.wiring(), p);
+    SqlRunStore history = (SqlRunStore) setup.store();
+    ObjectStore kept = setup.objects();
     ServerConfig config = new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
     CountDownLatch stopped = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
@@ -97,40 +88,10 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   private static String objectsName(ObjectStore kept) {
-    return kept instanceof io.labrun.store.FileObjectStore f ? f.root().toString() : kept.toString();
+    return kept instanceof FileObjectStore f ? f.root().toString() : kept.toString();
   }
 
   static boolean isLoopback(String address) {
     return address.equals("localhost") || address.startsWith("127.") || address.equals("::1");
-  }
-
-  private static ServerSetup.Pipeline pipeline(Wiring w, ServerPasswords passwords) {
-    return new ServerSetup.Pipeline() {
-      @Override
-      public String cannotLogIn(io.labrun.core.config.ComputeTargetSpec target) {
-        return target.type() == io.labrun.core.config.TargetType.REMOTE || target.type() == io.labrun.core.config.TargetType.REMOTE_DOCKER
-            ? passwords.missing(target) : null;
-      }
-
-      @Override
-      public Submitter submitter(ProjectConfigs configs, RunEvents events) {
-        return w.submitter(configs, events);
-      }
-
-      @Override
-      public RunFinisher finisher() {
-        return w.finisher();
-      }
-
-      @Override
-      public Reconciler reconciler() {
-        return w.reconciler();
-      }
-
-      @Override
-      public Optional<ComputeTarget> targetOf(Run run) {
-        return w.targetOf(run);
-      }
-    };
   }
 }

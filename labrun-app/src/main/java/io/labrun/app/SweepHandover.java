@@ -1,6 +1,5 @@
-package io.labrun.cli.run;
+package io.labrun.app;
 
-import io.labrun.cli.CliContext;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunStore;
@@ -26,12 +25,13 @@ public final class SweepHandover {
   private SweepHandover() {}
 
   /** Starts the process that drives the sweep on; returns its pid. */
-  public static long start(CliContext ctx, String sweepId) {
+  public static long start(Assembly assembly, String sweepId) {
+    Settings ctx = assembly.settings();
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up do not reach it
     }
-    cmd.addAll(ctx.wiring().selfCommand());
+    cmd.addAll(assembly.selfCommand());
     cmd.addAll(List.of("internal", "sweep-resume", sweepId));
     Path log = ctx.paths().dataDir().resolve("sweeps").resolve(sweepId + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -44,7 +44,7 @@ public final class SweepHandover {
     try {
       Files.createDirectories(log.getParent());
       long pid = pb.start().pid();
-      claimQueued(ctx.wiring().store(), sweepId, pid, ctx.wiring().host());
+      claimQueued(assembly.store(), sweepId, pid, assembly.host());
       return pid;
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot start a labrun process to drive sweep " + sweepId + " on: " + e.getMessage()
@@ -56,7 +56,7 @@ public final class SweepHandover {
    * Records {@code pid} as the process that will start the sweep's Queued runs, so that a labrun
    * command reconciling them meanwhile does not take them for lost.
    */
-  static void claimQueued(RunStore store, String sweepId, long pid, String host) {
+  public static void claimQueued(RunStore store, String sweepId, long pid, String host) {
     for (Run r : SweepRuns.all(store, sweepId)) {
       if (r.status() == RunStatus.QUEUED) {
         store.update(r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid)).withAttribute(Submitter.SUBMITTER_HOST, host), RunStatus.QUEUED);

@@ -1,4 +1,4 @@
-package io.labrun.cli;
+package io.labrun.app;
 
 /**
  * {@code LABRUN_TRACE=1}: prints how long each phase of a command took, for finding where start-up

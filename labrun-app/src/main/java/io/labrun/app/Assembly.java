@@ -1,7 +1,5 @@
-package io.labrun.cli;
+package io.labrun.app;
 
-import io.labrun.cli.daemon.Resident;
-import io.labrun.cli.run.SweepHandover;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -12,6 +10,7 @@ import io.labrun.core.launch.Execution;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
+import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.secret.SecretBox;
@@ -35,6 +34,7 @@ import io.labrun.objects.s3.S3Settings;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.History;
 import io.labrun.store.SqlRunStore;
+import io.labrun.store.SqliteNative;
 import io.labrun.compute.docker.DockerCleaner;
 import io.labrun.compute.docker.DockerEngine;
 import io.labrun.compute.docker.DockerRuntime;
@@ -42,6 +42,9 @@ import io.labrun.compute.docker.DockerTarget;
 import io.labrun.compute.docker.Owner;
 import io.labrun.compute.local.LocalRuntime;
 import io.labrun.compute.local.LocalTarget;
+import io.labrun.compute.local.LocalEnvironments;
+import io.labrun.compute.local.SupervisorPython;
+import io.labrun.compute.local.Supervisors;
 import io.labrun.compute.cluster.ClusterTarget;
 import io.labrun.compute.cluster.HeadNodeTarget;
 import io.labrun.compute.remote.SshTargets;
@@ -55,11 +58,12 @@ import java.util.Optional;
 
 /**
  * The one place where adapters are chosen and connected to the core: the project format, the run
- * store, the object store and the compute targets. Everything is opened on first use, so a
- * command pays only for what it touches.
+ * store, the object store and the compute targets. The command line and {@code labrun server} both
+ * assemble themselves here, from {@link Settings}, so they cannot drift apart. Everything is opened
+ * on first use, so a command pays only for what it touches.
  */
-public final class Wiring implements AutoCloseable {
-  private final CliContext ctx;
+public final class Assembly implements RunPipeline, AutoCloseable {
+  private final Settings ctx;
   private final Clock clock = Clock.systemUTC();
   private RunStore store;
   private ObjectStore objects;
@@ -70,8 +74,16 @@ public final class Wiring implements AutoCloseable {
   private TargetPasswords passwords;
   private WorkFolders workFolders;
 
-  Wiring(CliContext ctx) {
-    this.ctx = ctx;
+  public Assembly(Settings settings) {
+    this.ctx = settings;
+  }
+
+  public Settings settings() {
+    return ctx;
+  }
+
+  public LabrunPaths paths() {
+    return ctx.paths();
   }
 
   public Clock clock() {
@@ -104,10 +116,17 @@ public final class Wiring implements AutoCloseable {
     return server;
   }
 
+  /** Why SSH targets cannot log in to {@code target}: a password the server's operator has not stored. */
+  @Override
+  public String cannotLogIn(ComputeTargetSpec target) {
+    boolean ssh = target.type() == TargetType.REMOTE || target.type() == TargetType.REMOTE_DOCKER;
+    return ssh && passwords() instanceof ServerPasswords server ? server.missing(target) : null;
+  }
+
   public RunStore store() {
     if (store == null) {
       Path data = dataDir();
-      io.labrun.store.SqliteNative.useCachedLibrary(data.resolve("lib"));
+      SqliteNative.useCachedLibrary(data.resolve("lib"));
       store = History.open(data);
       Trace.mark("store opened");
     }
@@ -137,8 +156,8 @@ public final class Wiring implements AutoCloseable {
    */
   public ObjectStore objects() {
     if (objects == null) {
-      String chosen = ctx.env().get("LABRUN_OBJECTS");
-      objects = chosen == null || chosen.isBlank() ? new FileObjectStore(dataDir().resolve("objects")) : openObjects(chosen);
+      String chosen = ctx.objectsLocation();
+      objects = chosen == null ? new FileObjectStore(dataDir().resolve("objects")) : openObjects(chosen);
     }
     return objects;
   }
@@ -180,18 +199,20 @@ public final class Wiring implements AutoCloseable {
     return new Snapshotter(objects(), ctx.paths().cache());
   }
 
+  @Override
   public Submitter submitter(ProjectConfigs configs, RunEvents events) {
     return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host(), ctx.env(), workFolders());
   }
 
   /** Runs' working folders: written from snapshots, and handed on between runs of this command. */
-  synchronized WorkFolders workFolders() {
+  public synchronized WorkFolders workFolders() {
     if (workFolders == null) {
       workFolders = new WorkFolders(snapshotter(), dataDir().resolve("spare-work"));
     }
     return workFolders;
   }
 
+  @Override
   public RunFinisher finisher() {
     return new RunFinisher(store(), objects(), ctx.paths(), clock);
   }
@@ -211,9 +232,10 @@ public final class Wiring implements AutoCloseable {
     return targetOf(run).map(t -> t.reattach(run, ctx.paths().runState(run.id())));
   }
 
+  @Override
   public Reconciler reconciler() {
     // a sweep whose driving labrun was killed is driven on by a new one, started by whichever command sees it first
-    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host(), sweepId -> SweepHandover.start(ctx, sweepId));
+    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host(), sweepId -> SweepHandover.start(this, sweepId));
   }
 
   /** The adapters for each target type available in this build. */
@@ -231,6 +253,7 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** The target a recorded run ran on, as its project's files describe it now. */
+  @Override
   public Optional<ComputeTarget> targetOf(Run run) {
     String root = run.attributes().get("project_root");
     TargetType type = run.targetType() == null ? null : TargetType.parse(run.targetType()).orElse(null);
@@ -263,10 +286,8 @@ public final class Wiring implements AutoCloseable {
    */
   public synchronized SshTargets sshTargets() {
     if (sshTargets == null) {
-      Path userHome = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
-      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), userHome, passwords(), objects(), () -> python().pythonPath(),
-          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.interactive() ? new HostKeyQuestion(ctx) : null,
-          ctx.interactive() ? new PassphraseQuestion(ctx) : null));
+      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), ctx.userHome(), passwords(), objects(), () -> python().pythonPath(),
+          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.hostKeys(), ctx.passphrases()));
     }
     return sshTargets;
   }
@@ -286,7 +307,7 @@ public final class Wiring implements AutoCloseable {
   public DockerRuntime dockerRuntime() {
     if (dockerRuntime == null) {
       dockerRuntime = new DockerRuntime(new DockerEngine(ctx.env()), python().pythonPath(), dataDir().resolve("envs"), ctx.paths().shared(),
-          ctx.env(), logLimit(), 10, ctx.resident().isPresent(), owner());
+          ctx.env(), logLimit(), 10, ctx.resident() != null, owner());
     }
     return dockerRuntime;
   }
@@ -301,18 +322,18 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
-  public io.labrun.compute.local.LocalEnvironments localEnvironments() {
-    return new io.labrun.compute.local.LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
+  public LocalEnvironments localEnvironments() {
+    return new LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
   }
 
   synchronized LocalRuntime localRuntime() {
     if (localRuntime == null) {
       PythonRuntime.Installed py = python();
-      String supervisorPython = ctx.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? ctx.env().get("LABRUN_SUPERVISOR_PYTHON")
-          : io.labrun.compute.local.SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
+      String supervisorPython = ctx.supervisorPython() != null ? ctx.supervisorPython()
+          : SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
       // A resident labrun keeps its supervisor zygotes between commands (one per environment).
       localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10,
-          localEnvironments(), ctx.resident().map(Resident::supervisors).orElseGet(io.labrun.compute.local.Supervisors::new), ctx.ownerPid(),
+          localEnvironments(), ctx.resident() != null ? ctx.resident() : new Supervisors(), ctx.ownerPid(),
           workFolders());
     }
     return localRuntime;
@@ -329,33 +350,23 @@ public final class Wiring implements AutoCloseable {
   /** The command that starts this labrun again (its launcher, or this JVM with its class path). */
   public List<String> selfCommand() {
     List<String> cmd = new ArrayList<>();
-    String launcher = ctx.env().get("LABRUN_LAUNCHER");
-    if (launcher != null && Files.isExecutable(Path.of(launcher))) {
-      cmd.add(launcher);
+    Path launcher = ctx.launcher();
+    if (launcher != null) {
+      cmd.add(launcher.toString());
     } else {
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
-      cmd.add(Main.class.getName());
+      cmd.add(ctx.main().getName());
     }
     return cmd;
   }
 
   private long logLimit() {
-    String v = ctx.env().get("LABRUN_LOG_LIMIT_BYTES");
-    long limit;
-    try {
-      limit = v == null ? LocalRuntime.DEFAULT_LOG_LIMIT : Long.parseLong(v.strip());
-    } catch (NumberFormatException e) {
-      limit = 0;
-    }
-    if (limit <= 0) {
-      throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a positive number of bytes, got '" + v + "'; unset it for the default (256 MiB)");
-    }
-    return limit;
+    return ctx.logLimit();
   }
 
-  private Path dataDir() {
+  public Path dataDir() {
     Path data = ctx.paths().dataDir();
     try {
       Folders.createPrivate(data); // everything labrun keeps on this machine is its user's alone
@@ -370,19 +381,11 @@ public final class Wiring implements AutoCloseable {
   }
 
   public String user() {
-    return ctx.env().getOrDefault("USER", System.getProperty("user.name"));
+    return ctx.user();
   }
 
   public String host() {
-    String h = ctx.env().get("HOSTNAME");
-    if (h != null && !h.isBlank()) {
-      return h;
-    }
-    try {
-      return Files.readString(Path.of("/etc/hostname")).strip();
-    } catch (IOException e) {
-      return "localhost";
-    }
+    return ctx.host();
   }
 
   @Override
@@ -390,7 +393,7 @@ public final class Wiring implements AutoCloseable {
     if (sshTargets != null) {
       sshTargets.close();
     }
-    if (localRuntime != null && ctx.resident().isEmpty()) {
+    if (localRuntime != null && ctx.resident() == null) {
       localRuntime.supervisors().close();
     }
     if (workFolders != null) {
