@@ -14,12 +14,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mode="${1:-load}"; shift || true
 ./mvnw -q -B -DskipTests package
-./mvnw -q -B -pl labrun-server -am test-compile
-./mvnw -q -B -pl labrun-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/labrun-server/target/bench.cp" >/dev/null
-# This checkout's modules first; labrun jars from the local Maven repository are left out.
-deps="$(tr ':' '\n' < labrun-server/target/bench.cp | grep -v '/io/labrun/' | paste -sd:)"
-cp="labrun-server/target/test-classes:labrun-server/target/classes:labrun-store/target/classes:labrun-core/target/classes"
-cp="$cp:labrun-format/target/classes:labrun-compute-local/target/classes:$deps"
+# In one reactor build, this checkout's modules resolve to their target/classes (nothing from the local Maven repository).
+./mvnw -q -B -pl labrun-server -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/labrun-server/target/bench.cp" >/dev/null
+cp="labrun-server/target/test-classes:labrun-server/target/classes:$(cat labrun-server/target/bench.cp)"
 echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GB RAM, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)" >&2
 case "$mode" in
   load)  exec java -cp "$cp" io.labrun.server.bench.ServerLoadBenchmark "$root/bin/labrun" "$@" ;;
