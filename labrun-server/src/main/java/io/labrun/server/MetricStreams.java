@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
@@ -62,7 +63,7 @@ final class MetricStreams implements AutoCloseable {
    */
   void follow(SseClient client, Run run, Map<String, Long> cursor, Auth.Caller caller) {
     client.keepAlive();
-    Follower f = new Follower(client, run, paths.runState(run.id()).resolve(MetricsParser.DIR_NAME), cursor, caller);
+    Follower f = new Follower(client, run, paths.runState(run.id()).resolve(StateFolder.METRICS), cursor, caller);
     followers.add(f);
     client.onClose(() -> {
       f.closed = true;

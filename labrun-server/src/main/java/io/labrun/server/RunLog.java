@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.supervisor.OutputLogParser;
 import io.labrun.core.run.LogRecord;
@@ -21,7 +22,7 @@ final class RunLog {
   private final Path file;
 
   RunLog(LabrunPaths paths, String runId) {
-    this.file = paths.runState(runId).resolve(OutputLogParser.FILE_NAME);
+    this.file = paths.runState(runId).resolve(StateFolder.OUTPUT_LOG);
   }
 
   long size() {

@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
@@ -182,7 +183,7 @@ final class RunQueue implements AutoCloseable {
       Execution watched = execution;
       long from = Long.MAX_VALUE;
       if (!execution.writesLocalOutput()) {
-        MirroredOutput mirrored = new MirroredOutput(execution, s.paths().runState(run.id()).resolve(io.labrun.core.supervisor.OutputLogParser.FILE_NAME));
+        MirroredOutput mirrored = new MirroredOutput(execution, s.paths().runState(run.id()).resolve(io.labrun.core.supervisor.StateFolder.OUTPUT_LOG));
         watched = mirrored;
         from = mirrored.copied();
       }

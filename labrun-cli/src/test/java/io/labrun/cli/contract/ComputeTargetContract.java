@@ -1,5 +1,6 @@
 package io.labrun.cli.contract;
 
+import io.labrun.core.supervisor.StateFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -120,7 +121,7 @@ public abstract class ComputeTargetContract {
     assertThat(Files.getPosixFilePermissions(state)).as("the run's folder").isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(Files.getPosixFilePermissions(data.resolve("labrun.db"))).as("the history").isEqualTo(PosixFilePermissions.fromString("rw-------"));
     // Targets that run elsewhere keep their launch record on the host, in a folder removed once the run is collected.
-    Path launch = state.resolve(LaunchSpec.FILE_NAME);
+    Path launch = state.resolve(StateFolder.LAUNCH);
     if (Files.exists(launch)) {
       assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(Files.readString(launch)).doesNotContain("hunter2");

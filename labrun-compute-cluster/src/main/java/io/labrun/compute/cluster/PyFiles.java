@@ -1,5 +1,6 @@
 package io.labrun.compute.cluster;
 
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class PyFiles {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(workDir)) {
       files = walk.filter(p -> p.toString().endsWith(".py") && Files.isRegularFile(p))
-          .filter(p -> !workDir.relativize(p).startsWith("outputs"))
+          .filter(p -> !workDir.relativize(p).startsWith(StateFolder.OUTPUTS))
           .sorted().toList();
     } catch (IOException e) {
       return false; // the driver still sees the working folder; executors then miss project modules

@@ -1,5 +1,6 @@
 package io.labrun.compute.cluster;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.supervisor.ExitRecords;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -54,6 +55,6 @@ interface RunFolder {
 
   /** True once the run's results are in the local state folder (its exit record is written there last). */
   static boolean collected(Path stateDir) {
-    return Files.isRegularFile(stateDir.resolve(ExitRecords.FILE_NAME));
+    return Files.isRegularFile(stateDir.resolve(StateFolder.EXIT));
   }
 }

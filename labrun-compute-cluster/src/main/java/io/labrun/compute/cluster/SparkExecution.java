@@ -1,5 +1,6 @@
 package io.labrun.compute.cluster;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
@@ -81,7 +82,7 @@ final class SparkExecution implements Execution {
     if (x.lost() || x.canceled() || x.timedOut() || x.error() != null || x.exitCode() == 0) {
       return exit;
     }
-    Optional<String> reason = SparkFailure.reason(folder.tail("output.log", SparkFailure.TAIL_BYTES));
+    Optional<String> reason = SparkFailure.reason(folder.tail(StateFolder.OUTPUT_LOG, SparkFailure.TAIL_BYTES));
     explained = reason.map(r -> new ExitRecord(x.exitCode(), x.signal(), x.ended(), false, false, false,
         "exit code " + x.exitCode() + ": " + r, x.droppedOutputBytes())).orElse(x);
     return Optional.of(explained);

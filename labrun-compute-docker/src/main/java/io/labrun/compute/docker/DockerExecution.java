@@ -62,7 +62,7 @@ final class DockerExecution implements Execution {
     long lastLook = System.nanoTime();
     try {
       while (System.nanoTime() < deadline) {
-        if (StateFolder.has(state, "supervisor.json") || StateFolder.has(state, "exit.json")) {
+        if (StateFolder.has(state, StateFolder.SUPERVISOR) || StateFolder.has(state, StateFolder.EXIT)) {
           return e;
         }
         // The files are the news; the engine is asked (a round trip, and work for it) only now and
@@ -75,7 +75,7 @@ final class DockerExecution implements Execution {
         lastLook = System.nanoTime();
         InspectContainerResponse.ContainerState s = e.inspect().map(InspectContainerResponse::getState).orElse(null);
         if (s == null || !Boolean.TRUE.equals(s.getRunning())) {
-          if (Files.exists(state.resolve("supervisor.json")) || Files.exists(state.resolve("exit.json"))) {
+          if (Files.exists(state.resolve(StateFolder.SUPERVISOR)) || Files.exists(state.resolve(StateFolder.EXIT))) {
             return e;
           }
           throw new LabrunException(ExitCode.ENVIRONMENT, "the run's container stopped before its supervisor started the script"
@@ -259,11 +259,11 @@ final class DockerExecution implements Execution {
 
   @Override
   public Collected collect(Path scratch) throws IOException {
-    Path metrics = state.resolve("metrics");
+    Path metrics = state.resolve(StateFolder.METRICS);
     if (shared) {
-      return new Collected(work.resolve("outputs"), metrics);
+      return new Collected(work.resolve(StateFolder.OUTPUTS), metrics);
     }
-    Path outputs = scratch.resolve("outputs");
+    Path outputs = scratch.resolve(StateFolder.OUTPUTS);
     if (containerId == null) {
       throw new IOException("the run's container is gone, so its ./outputs cannot be copied out");
     }
@@ -272,7 +272,7 @@ final class DockerExecution implements Execution {
     }
     DockerEngine engine = runtime.engine();
     try (InputStream tar = engine.call("copying ./outputs out of the run's container",
-        () -> engine.client().copyArchiveFromContainerCmd(containerId, DockerTarget.WORK + "/outputs").exec())) {
+        () -> engine.client().copyArchiveFromContainerCmd(containerId, DockerTarget.WORK + "/" + StateFolder.OUTPUTS).exec())) {
       Files.createDirectories(scratch);
       ContainerArchives.extract(tar, scratch);
     } catch (LabrunException e) {

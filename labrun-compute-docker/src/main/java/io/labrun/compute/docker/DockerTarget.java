@@ -1,5 +1,6 @@
 package io.labrun.compute.docker;
 
+import io.labrun.core.supervisor.StateFolder;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
@@ -88,7 +89,7 @@ public final class DockerTarget implements ComputeTarget {
     }
     Path state = plan.stateDir();
     try {
-      Files.createDirectories(state.resolve("metrics"));
+      Files.createDirectories(state.resolve(StateFolder.METRICS));
       LaunchSpec.write(state, launchJson(plan));
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot write the run's launch file in " + state + ": " + e.getMessage(), e);
@@ -172,7 +173,7 @@ public final class DockerTarget implements ComputeTarget {
       argv.add(python(plan));
     }
     argv.addAll(plan.scriptArguments());
-    env.put("LABRUN_METRICS_DIR", STATE + "/metrics");
+    env.put("LABRUN_METRICS_DIR", STATE + "/" + StateFolder.METRICS);
     env.put("LABRUN_RUN_ID", plan.runId());
     env.put("AZUREML_RUN_ID", plan.runId());
     env.put("LABRUN_EXPERIMENT", plan.project().name());

@@ -45,16 +45,16 @@ final class LocalExecution implements Execution {
     long pause = 1;
     while (System.nanoTime() < deadline) {
       Optional<SupervisorState> s = readState(state);
-      if (s.isPresent() || StateFolder.has(state, "exit.json")) {
+      if (s.isPresent() || StateFolder.has(state, StateFolder.EXIT)) {
         return new LocalExecution(spec, state, work, workFolders, supervisor, s.orElse(null));
       }
       if (!supervisor.isAlive()) {
         s = readState(state);
-        if (s.isPresent() || StateFolder.has(state, "exit.json")) {
+        if (s.isPresent() || StateFolder.has(state, StateFolder.EXIT)) {
           return new LocalExecution(spec, state, work, workFolders, supervisor, s.orElse(null));
         }
         throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "
-            + tail(state.resolve("supervisor.log")));
+            + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
       }
       try {
         supervisor.awaitStarted(Duration.ofMillis(pause));
@@ -65,7 +65,7 @@ final class LocalExecution implements Execution {
       pause = Math.min(pause * 2, 20);
     }
     supervisor.handle().ifPresent(ProcessHandle::destroy);
-    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve("supervisor.log")));
+    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
   }
 
   static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders) {
@@ -137,7 +137,7 @@ final class LocalExecution implements Execution {
 
   @Override
   public Collected collect(Path scratch) {
-    return new Collected(work.resolve("outputs"), state.resolve("metrics"));
+    return new Collected(work.resolve(StateFolder.OUTPUTS), state.resolve(StateFolder.METRICS));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.labrun.compute.local;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.config.RunConfiguration;
@@ -89,7 +90,7 @@ public final class LocalTarget implements ComputeTarget {
   public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv) {
     Path state = plan.stateDir();
     try {
-      Files.createDirectories(state.resolve("metrics"));
+      Files.createDirectories(state.resolve(StateFolder.METRICS));
       List<String> finalize = runtime.finalizeCommand().isEmpty() ? null : append(runtime.finalizeCommand(), plan.runId());
       Map<String, String> env = new LinkedHashMap<>(environment(plan));
       env.putAll(extraEnv);
@@ -158,7 +159,7 @@ public final class LocalTarget implements ComputeTarget {
     String existing = runtime.baseEnvironment().get("PYTHONPATH");
     env.put("PYTHONPATH", runtime.pythonDir() + (existing == null || existing.isEmpty() ? "" : File.pathSeparator + existing));
     if (plan.run() != null) {
-      env.put("LABRUN_METRICS_DIR", plan.stateDir().resolve("metrics").toString());
+      env.put("LABRUN_METRICS_DIR", plan.stateDir().resolve(StateFolder.METRICS).toString());
       env.put("LABRUN_RUN_ID", plan.runId());
       env.put("AZUREML_RUN_ID", plan.runId());
     }

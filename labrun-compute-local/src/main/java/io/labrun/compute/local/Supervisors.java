@@ -1,5 +1,6 @@
 package io.labrun.compute.local;
 
+import io.labrun.core.supervisor.StateFolder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class Supervisors implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(workDir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(state.resolve("supervisor.log").toFile())
+        .redirectOutput(state.resolve(StateFolder.SUPERVISOR_LOG).toFile())
         .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(runtime.baseEnvironment());

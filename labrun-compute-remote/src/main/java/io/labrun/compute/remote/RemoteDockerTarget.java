@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.environment.EnvironmentLock;
@@ -142,7 +143,7 @@ final class RemoteDockerTarget implements ComputeTarget {
         // Checked by this command's prepare a moment ago (on the same connection): not asked again.
         String user = dockerUser != null ? dockerUser : docker.checkAndUser();
         String home = ssh.files().home();
-        ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().mkdirs(runDir + "/" + StateFolder.METRICS);
         ssh.files().makePrivate(runDir);
         List<String> mounts = new ArrayList<>(List.of("--volume", home + "/" + lib + ":" + LIB + ":ro", "--volume", home + "/" + runDir + ":" + STATE));
         Map<String, String> vars = environment(plan);
@@ -154,7 +155,7 @@ final class RemoteDockerTarget implements ComputeTarget {
         }
         LaunchSpec launch = new LaunchSpec(command(plan), STATE + "/work", vars, settings.logLimitBytes(),
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
-        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
+        ssh.files().writePrivate(runDir + "/" + StateFolder.LAUNCH, launch.toJson().getBytes(StandardCharsets.UTF_8));
         HostCache.SyncReport r = cache.sync(lib, snapshot, objects, runDir + "/work", null);
         List<String> options = new ArrayList<>(List.of("--name", name, "--label", EnvironmentImages.LABEL_MANAGED + "=true",
             "--label", DockerTarget.LABEL_RUN + "=" + plan.runId(), "--user", user, "--workdir", STATE + "/work"));
@@ -193,7 +194,7 @@ final class RemoteDockerTarget implements ComputeTarget {
 
   private static Map<String, String> environment(RunPlan plan) {
     Map<String, String> env = new LinkedHashMap<>(plan.environment());
-    env.put("LABRUN_METRICS_DIR", STATE + "/metrics");
+    env.put("LABRUN_METRICS_DIR", STATE + "/" + StateFolder.METRICS);
     env.put("LABRUN_RUN_ID", plan.runId());
     env.put("AZUREML_RUN_ID", plan.runId());
     env.put("LABRUN_EXPERIMENT", plan.project().name());

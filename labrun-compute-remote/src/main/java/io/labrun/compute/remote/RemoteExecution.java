@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.ExitRecords;
@@ -54,9 +55,9 @@ final class RemoteExecution implements Execution {
   public byte[] readOutput(long offset, int max) throws IOException {
     byte[] buf;
     if (collected()) {
-      buf = readLocal(stateDir.resolve("output.log"), offset, max);
+      buf = readLocal(stateDir.resolve(StateFolder.OUTPUT_LOG), offset, max);
     } else {
-      buf = host.call((ssh, cache, lib) -> ssh.files().read(runDir + "/output.log", offset, max));
+      buf = host.call((ssh, cache, lib) -> ssh.files().read(runDir + "/" + StateFolder.OUTPUT_LOG, offset, max));
     }
     int end = buf.length;
     while (end > 0 && buf[end - 1] != '\n') {
@@ -73,7 +74,7 @@ final class RemoteExecution implements Execution {
   @Override
   public Optional<ExitRecord> poll() throws IOException {
     if (collected()) {
-      return Optional.of(ExitRecords.parse(Files.readString(stateDir.resolve(ExitRecords.FILE_NAME))));
+      return Optional.of(ExitRecords.parse(Files.readString(stateDir.resolve(StateFolder.EXIT))));
     }
     Optional<ExitRecord> exit = remoteExit();
     if (exit.isPresent() || System.nanoTime() - lastAliveCheck < ALIVE_CHECK_NANOS) {
@@ -89,7 +90,7 @@ final class RemoteExecution implements Execution {
   }
 
   private Optional<ExitRecord> remoteExit() throws IOException {
-    Optional<byte[]> json = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + ExitRecords.FILE_NAME));
+    Optional<byte[]> json = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + StateFolder.EXIT));
     return json.map(b -> ExitRecords.parse(new String(b, StandardCharsets.UTF_8)));
   }
 
@@ -110,20 +111,20 @@ final class RemoteExecution implements Execution {
    */
   @Override
   public Collected collect(Path scratch) throws IOException {
-    Path outputs = scratch.resolve("outputs");
-    Path metrics = scratch.resolve("metrics");
+    Path outputs = scratch.resolve(StateFolder.OUTPUTS);
+    Path metrics = scratch.resolve(StateFolder.METRICS);
     if (!collected()) {
       host.call((ssh, cache, lib) -> {
         var f = ssh.files();
         io.labrun.core.home.Folders.delete(scratch);
-        f.download(runDir + "/work/outputs", outputs);
-        f.download(runDir + "/metrics", metrics);
+        f.download(runDir + "/work/" + StateFolder.OUTPUTS, outputs);
+        f.download(runDir + "/" + StateFolder.METRICS, metrics);
         Files.createDirectories(stateDir);
-        byte[] exit = f.readAll(runDir + "/" + ExitRecords.FILE_NAME).orElseThrow(() -> new IOException("the run has no exit record yet"));
-        Files.write(stateDir.resolve("output.log"), f.readAll(runDir + "/output.log").orElse(new byte[0]));
-        Path tmp = stateDir.resolve(ExitRecords.FILE_NAME + ".tmp");
+        byte[] exit = f.readAll(runDir + "/" + StateFolder.EXIT).orElseThrow(() -> new IOException("the run has no exit record yet"));
+        Files.write(stateDir.resolve(StateFolder.OUTPUT_LOG), f.readAll(runDir + "/" + StateFolder.OUTPUT_LOG).orElse(new byte[0]));
+        Path tmp = stateDir.resolve(StateFolder.EXIT + ".tmp");
         Files.write(tmp, exit);
-        Files.move(tmp, stateDir.resolve(ExitRecords.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        Files.move(tmp, stateDir.resolve(StateFolder.EXIT), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return null;
       });
@@ -144,7 +145,7 @@ final class RemoteExecution implements Execution {
   }
 
   private boolean collected() {
-    return Files.isRegularFile(stateDir.resolve(ExitRecords.FILE_NAME));
+    return Files.isRegularFile(stateDir.resolve(StateFolder.EXIT));
   }
 
   private static byte[] readLocal(Path log, long offset, int max) throws IOException {

@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.error.ExitCode;
@@ -69,7 +70,7 @@ public final class RemoteTarget implements ComputeTarget {
     try {
       HostCache.SyncReport sent = host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
-        ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().mkdirs(runDir + "/" + StateFolder.METRICS);
         ssh.files().makePrivate(runDir);
         Map<String, String> env = environment(plan, home, ssh);
         env.putAll(extraEnv);
@@ -78,7 +79,7 @@ public final class RemoteTarget implements ComputeTarget {
         }
         LaunchSpec launch = new LaunchSpec(command, home + "/" + runDir + "/work", env, logLimitBytes,
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
-        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launch.toJson().getBytes(StandardCharsets.UTF_8));
+        ssh.files().writePrivate(runDir + "/" + StateFolder.LAUNCH, launch.toJson().getBytes(StandardCharsets.UTF_8));
         return cache.sync(lib, snapshot, objects, runDir + "/work", runDir);
       });
       return new RemoteExecution(host, runDir, plan.stateDir(), sent, Supervision.process(runDir));

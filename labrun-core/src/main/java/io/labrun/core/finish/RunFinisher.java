@@ -1,5 +1,6 @@
 package io.labrun.core.finish;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.Execution;
@@ -85,7 +86,7 @@ public final class RunFinisher {
       }
     }
     if (status == RunStatus.FAILED && exit.exitCode() != 0 && !exit.timedOut() && exit.error() == null) {
-      String tail = stderrTail(stateDir.resolve("output.log"));
+      String tail = stderrTail(stateDir.resolve(StateFolder.OUTPUT_LOG));
       if (!tail.isEmpty()) {
         detail = detail + "; stderr: " + tail;
       }
@@ -143,7 +144,7 @@ public final class RunFinisher {
    */
   private List<Artifact> storeArtifacts(Execution.Collected collected) throws IOException {
     Map<String, Path> files = new TreeMap<>();
-    Folders.files(collected.outputs()).forEach((path, file) -> files.put("outputs/" + path, file));
+    Folders.files(collected.outputs()).forEach((path, file) -> files.put(StateFolder.OUTPUTS + "/" + path, file));
     files.putAll(Uploads.read(collected.metrics()));
     List<Artifact> artifacts = new ArrayList<>();
     for (Map.Entry<String, Path> f : files.entrySet()) {

@@ -1,5 +1,6 @@
 package io.labrun.core.snapshot;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,7 +129,7 @@ public final class WorkFolders implements AutoCloseable {
       w = written.remove(target);
     }
     if (w != null && hasRoom()) {
-      Folders.delete(target.resolve("outputs"));
+      Folders.delete(target.resolve(StateFolder.OUTPUTS));
       if (w.state.matches(target)) {
         Path aside = ownFolder().resolve(w.snapshotId + "-" + spareNames.incrementAndGet());
         try {

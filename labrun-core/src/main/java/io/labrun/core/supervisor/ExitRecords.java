@@ -7,12 +7,11 @@ import java.util.Map;
 
 /** Reads and writes {@code STATE/exit.json}, the supervisor's record of how the script ended. */
 public final class ExitRecords {
-  public static final String FILE_NAME = "exit.json";
 
   private ExitRecords() {}
 
   public static ExitRecord parse(String json) {
-    Fields f = Fields.parse(FILE_NAME, json);
+    Fields f = Fields.parse(StateFolder.EXIT, json);
     return new ExitRecord(
         f.intValue("exit_code"),
         f.optInt("signal"),

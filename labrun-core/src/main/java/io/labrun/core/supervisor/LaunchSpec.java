@@ -29,7 +29,6 @@ public record LaunchSpec(
     long parentPid,
     List<String> finalizeArgv) {
 
-  public static final String FILE_NAME = "launch.json";
 
   /**
    * The field with the environment and argv as {@link Redaction} shows them, present only when they
@@ -103,12 +102,12 @@ public record LaunchSpec(
    */
   public static void write(Path stateDir, String json) throws IOException {
     Folders.createPrivate(stateDir);
-    Folders.writePrivate(stateDir.resolve(FILE_NAME), json);
+    Folders.writePrivate(stateDir.resolve(StateFolder.LAUNCH), json);
   }
 
   /** Reads a launch.json; missing limits take their defaults. */
   public static LaunchSpec parse(String json) {
-    Fields f = Fields.parse(FILE_NAME, json);
+    Fields f = Fields.parse(StateFolder.LAUNCH, json);
     return new LaunchSpec(
         f.stringList("argv"),
         f.optString("cwd"),

@@ -37,7 +37,6 @@ import java.util.TreeMap;
  * {@link #read(Path, Map)} again with the offsets it got back.
  */
 public final class MetricsParser {
-  public static final String DIR_NAME = "metrics";
   private static final int BLOCK = 64 * 1024;
   /** The first byte of a binary point. */
   static final byte POINT = 1;

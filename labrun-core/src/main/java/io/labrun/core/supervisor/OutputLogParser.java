@@ -21,7 +21,6 @@ import java.util.List;
  * Lines that are not records are skipped.
  */
 public final class OutputLogParser {
-  public static final String FILE_NAME = "output.log";
 
   private OutputLogParser() {}
 

@@ -14,11 +14,28 @@ import java.util.Optional;
  * one): whole output records from an offset, the exit record, the supervisor's pids.
  */
 public final class StateFolder {
+  /** What the target writes before the supervisor starts: the command, folder and environment. */
+  public static final String LAUNCH = "launch.json";
+  /** The supervisor's pids, once the script has started. */
+  public static final String SUPERVISOR = "supervisor.json";
+  /** The supervisor's own stdout and stderr (not the script's). */
+  public static final String SUPERVISOR_LOG = "supervisor.log";
+  /** The script's output records. */
+  public static final String OUTPUT_LOG = "output.log";
+  /** How the script ended, written last. */
+  public static final String EXIT = "exit.json";
+  /** The folder the logging libraries write metric records into. */
+  public static final String METRICS = "metrics";
+  /** The folder of {@link #METRICS} where files the script uploaded by name are kept. */
+  public static final String UPLOADS = "uploads";
+  /** The folder of the run's working folder that is collected as its outputs. */
+  public static final String OUTPUTS = "outputs";
+
   private StateFolder() {}
 
   /** At most {@code max} bytes of whole records of {@code output.log} from {@code offset}. */
   public static byte[] readOutput(Path state, long offset, int max) throws IOException {
-    Path log = state.resolve("output.log");
+    Path log = state.resolve(OUTPUT_LOG);
     if (log.toFile().length() <= offset) {
       return new byte[0]; // nothing new (or no log yet): the usual answer while a run is followed
     }
@@ -41,7 +58,7 @@ public final class StateFolder {
   }
 
   public static Optional<ExitRecord> readExit(Path state) throws IOException {
-    return read(state.resolve("exit.json")).map(ExitRecords::parse);
+    return read(state.resolve(EXIT)).map(ExitRecords::parse);
   }
 
   /**
@@ -49,11 +66,11 @@ public final class StateFolder {
    * empty one, when it ended (supervisors that predate the field say nothing: false), so there is nothing to copy out.
    */
   public static boolean reportsNoOutputs(Path state) throws IOException {
-    return read(state.resolve("exit.json")).map(text -> Boolean.FALSE.equals(Json.parseObject(text).get("outputs"))).orElse(false);
+    return read(state.resolve(EXIT)).map(text -> Boolean.FALSE.equals(Json.parseObject(text).get("outputs"))).orElse(false);
   }
 
   public static Optional<SupervisorState> readState(Path state) throws IOException {
-    return read(state.resolve("supervisor.json")).map(SupervisorState::parse);
+    return read(state.resolve(SUPERVISOR)).map(SupervisorState::parse);
   }
 
   /** True once the supervisor has written {@code name} (its records appear whole, by rename). */

@@ -7,10 +7,9 @@ import java.time.Instant;
  * script's pid and process group (what a cancel signals), and when it started.
  */
 public record SupervisorState(long pid, long childPid, long childPgid, Instant started) {
-  public static final String FILE_NAME = "supervisor.json";
 
   public static SupervisorState parse(String json) {
-    Fields f = Fields.parse(FILE_NAME, json);
+    Fields f = Fields.parse(StateFolder.SUPERVISOR, json);
     return new SupervisorState(
         f.longValue("pid"), f.longValue("child_pid"), f.longValue("child_pgid"),
         Instant.ofEpochMilli(f.longValue("started_ms")));

@@ -11,13 +11,11 @@ import java.util.Map;
  * renamed), so every file found is complete. They become the run's artifacts under their names.
  */
 public final class Uploads {
-  /** The folder, inside the metrics folder, that holds the uploaded files. */
-  public static final String DIR_NAME = "uploads";
 
   private Uploads() {}
 
   /** Artifact name ({@code /}-separated) to file, sorted by name; empty when nothing was uploaded. */
   public static Map<String, Path> read(Path metricsDir) throws IOException {
-    return Folders.files(metricsDir.resolve(DIR_NAME));
+    return Folders.files(metricsDir.resolve(StateFolder.UPLOADS));
   }
 }

@@ -1,5 +1,6 @@
 package io.labrun.core.sweep;
 
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.launch.Execution;
@@ -291,7 +292,7 @@ public final class SweepDriver implements AutoCloseable {
         if (mode == Mode.CANCELING) {
           cancel(execution);
         }
-        LiveMetrics live = new LiveMetrics(paths.runState(run.id()).resolve("metrics"), sweep.rankingMetric(), LIVE_METRICS_EVERY);
+        LiveMetrics live = new LiveMetrics(paths.runState(run.id()).resolve(StateFolder.METRICS), sweep.rankingMetric(), LIVE_METRICS_EVERY);
         return new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> {
           live.poll().ifPresent(m -> {
             views.put(point.index(), new PointView(point, run, m));

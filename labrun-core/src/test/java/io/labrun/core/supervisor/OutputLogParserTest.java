@@ -76,7 +76,7 @@ class OutputLogParserTest {
 
   @Test
   void readsAFileFromAnOffset(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve(OutputLogParser.FILE_NAME);
+    Path file = dir.resolve(StateFolder.OUTPUT_LOG);
     Files.write(file, bytes("1\to\tone\n2\to\ttwo\n3\to\tthr"));
     List<LogRecord> all = OutputLogParser.read(file, 0, 1 << 20);
     assertThat(all).extracting(LogRecord::text).containsExactly("one", "two");

@@ -85,4 +85,23 @@ class ProtocolFilesTest {
     assertThatThrownBy(() -> ExitRecords.parse("{\"exit_code\": 3}")).hasMessageContaining("ended_ms");
     assertThatThrownBy(() -> ExitRecords.parse("not json")).hasMessageContaining("exit.json");
   }
+
+  @Test
+  void thePythonSideNamesTheStateFolderFilesAsStateFolderDoes() throws Exception {
+    // StateFolder is where the Java side names them; the Python files name them once each too.
+    String supervisor = python("labrun_supervisor.py");
+    for (String name : List.of(StateFolder.LAUNCH, StateFolder.SUPERVISOR, StateFolder.OUTPUT_LOG, StateFolder.EXIT, StateFolder.METRICS,
+        StateFolder.OUTPUTS)) {
+      assertThat(supervisor).as(name).contains("\"" + name + "\"");
+    }
+    assertThat(python("labrun_zygote.py")).contains("\"" + StateFolder.SUPERVISOR_LOG + "\"");
+    assertThat(python("azureml/core/run.py")).contains("UPLOADS = \"" + StateFolder.UPLOADS + "\"");
+  }
+
+  private static String python(String file) throws java.io.IOException {
+    try (java.io.InputStream in = ProtocolFilesTest.class.getResourceAsStream("/io/labrun/python/" + file)) {
+      assertThat(in).as(file).isNotNull();
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
 }

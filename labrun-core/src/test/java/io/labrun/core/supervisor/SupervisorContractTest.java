@@ -45,7 +45,7 @@ class SupervisorContractTest {
 
   private Process start(String script, LaunchSpec spec) throws IOException {
     Files.writeString(work.resolve("script.py"), script);
-    Files.writeString(state.resolve(LaunchSpec.FILE_NAME), spec.toJson());
+    Files.writeString(state.resolve(StateFolder.LAUNCH), spec.toJson());
     return new ProcessBuilder("python3", runtime.supervisor().toString(), state.toString())
         .redirectErrorStream(true)
         .redirectOutput(tmp.resolve("supervisor.out").toFile())
@@ -57,7 +57,7 @@ class SupervisorContractTest {
   }
 
   private ExitRecord exit() throws IOException {
-    return ExitRecords.parse(Files.readString(state.resolve(ExitRecords.FILE_NAME)));
+    return ExitRecords.parse(Files.readString(state.resolve(StateFolder.EXIT)));
   }
 
   @Test
@@ -71,13 +71,13 @@ class SupervisorContractTest {
     Path runState = tmp.resolve("runs/r1");
     LaunchSpec.write(runState, spec.toJson());
     assertThat(Files.getPosixFilePermissions(runState)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    Path launch = runState.resolve(LaunchSpec.FILE_NAME);
+    Path launch = runState.resolve(StateFolder.LAUNCH);
     assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.readString(launch)).contains("hunter2");
     Process p = new ProcessBuilder("python3", runtime.supervisor().toString(), runState.toString()).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("supervisor.out").toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(ExitRecords.parse(Files.readString(runState.resolve(ExitRecords.FILE_NAME))).exitCode()).isZero();
+    assertThat(ExitRecords.parse(Files.readString(runState.resolve(StateFolder.EXIT))).exitCode()).isZero();
     assertThat(Files.readString(runState.resolve("output.log"))).contains("secret ok");
     String after = Files.readString(launch);
     assertThat(after).doesNotContain("hunter2");
@@ -121,10 +121,10 @@ class SupervisorContractTest {
     assertThat(exit.status()).isEqualTo(RunStatus.FAILED);
     assertThat(exit.ended()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
 
-    SupervisorState s = SupervisorState.parse(Files.readString(state.resolve(SupervisorState.FILE_NAME)));
+    SupervisorState s = SupervisorState.parse(Files.readString(state.resolve(StateFolder.SUPERVISOR)));
     assertThat(s.childPgid()).isEqualTo(s.childPid());
 
-    byte[] log = Files.readAllBytes(state.resolve(OutputLogParser.FILE_NAME));
+    byte[] log = Files.readAllBytes(state.resolve(StateFolder.OUTPUT_LOG));
     List<LogRecord> records = OutputLogParser.parse(log, 0);
     assertThat(records).extracting(LogRecord::stream, LogRecord::text, LogRecord::endsLine).containsExactly(
         org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, "hé\tllo \\ back", true),
@@ -134,7 +134,7 @@ class SupervisorContractTest {
         org.assertj.core.groups.Tuple.tuple(Stream.STDOUT, "bad \ufffd", true));
     assertThat(records.get(records.size() - 1).nextOffset()).isEqualTo(log.length);
 
-    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME));
+    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(StateFolder.METRICS));
     assertThat(metrics.points()).extracting(MetricPoint::name, MetricPoint::step, MetricPoint::text).containsExactly(
         org.assertj.core.groups.Tuple.tuple("loss", 0L, "1"),
         org.assertj.core.groups.Tuple.tuple("loss", 1L, "0.5"),
@@ -161,16 +161,16 @@ class SupervisorContractTest {
         run.upload_file("models/model.txt", "model.txt")
         """, spec());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(exit().exitCode()).as(Files.readString(state.resolve(OutputLogParser.FILE_NAME))).isZero();
+    assertThat(exit().exitCode()).as(Files.readString(state.resolve(StateFolder.OUTPUT_LOG))).isZero();
 
-    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME));
+    MetricsParser.Batch metrics = MetricsParser.read(state.resolve(StateFolder.METRICS));
     assertThat(metrics.points()).extracting(MetricPoint::name, MetricPoint::text).containsExactly(
         org.assertj.core.groups.Tuple.tuple("accuracy", "0.5"),
         org.assertj.core.groups.Tuple.tuple("precision", "[0.25,0.5]"),
         org.assertj.core.groups.Tuple.tuple("citrus", "{\"fruit\":\"lime\",\"size\":3}"));
     assertThat(metrics.tags()).isEqualTo(Map.of("model", "ridge"));
     assertThat(metrics.params()).isEqualTo(Map.of("dataset", "iris"));
-    Map<String, Path> uploads = Uploads.read(state.resolve(MetricsParser.DIR_NAME));
+    Map<String, Path> uploads = Uploads.read(state.resolve(StateFolder.METRICS));
     assertThat(uploads).containsOnlyKeys("models/model.txt");
     assertThat(Files.readString(uploads.get("models/model.txt"))).isEqualTo("weights");
   }
@@ -187,8 +187,8 @@ class SupervisorContractTest {
         print("going on", flush=True)
         time.sleep(60)
         """, spec().withKillGraceSeconds(5));
-    Path metricsDir = state.resolve(MetricsParser.DIR_NAME);
-    Path output = state.resolve(OutputLogParser.FILE_NAME);
+    Path metricsDir = state.resolve(StateFolder.METRICS);
+    Path output = state.resolve(StateFolder.OUTPUT_LOG);
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(output) && !OutputLogParser.read(output, 0, 1 << 20).isEmpty());
     MetricsParser.Batch first = MetricsParser.read(metricsDir);
     assertThat(first.points()).extracting(MetricPoint::value).containsExactly(1.0);
@@ -224,7 +224,7 @@ class SupervisorContractTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(exit().signal()).isEqualTo(9);
 
-    List<MetricPoint> points = MetricsParser.read(state.resolve(MetricsParser.DIR_NAME)).points();
+    List<MetricPoint> points = MetricsParser.read(state.resolve(StateFolder.METRICS)).points();
     List<MetricPoint> loss = points.stream().filter(m -> m.name().equals("loss")).toList();
     assertThat(loss).hasSize(1_000_000);
     for (int i = 0; i < loss.size(); i++) {
@@ -246,7 +246,7 @@ class SupervisorContractTest {
             if i % 1000 == 0:
                 labrun.log_metric("note", {"at": i})
         """, spec());
-    Path metricsDir = state.resolve(MetricsParser.DIR_NAME);
+    Path metricsDir = state.resolve(StateFolder.METRICS);
     List<MetricPoint> followed = new ArrayList<>();
     AtomicReference<Map<String, Long>> offsets = new AtomicReference<>(Map.of());
     AtomicInteger reads = new AtomicInteger();
