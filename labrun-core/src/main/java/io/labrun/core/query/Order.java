@@ -1,0 +1,4 @@
+package io.labrun.core.query;
+
+/** One key of {@code order by}: runs without a value for it come last, whatever the direction. */
+public record Order(Field field, boolean descending) {}
