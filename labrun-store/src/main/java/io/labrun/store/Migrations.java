@@ -22,7 +22,8 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; script {@code i} (from 0) takes the schema to version {@code i + 1}. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__tokens.sql", "V3__metric_rollups.sql", "V4__token_roles.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__tokens.sql", "V3__metric_rollups.sql", "V4__token_roles.sql",
+      "V5__run_filters.sql");
 
   private Migrations() {}
 

@@ -24,21 +24,22 @@ final class RunListing {
   /** A statement and its parameters. */
   record Sql(String text, List<Object> args) {}
 
-  static List<Run> list(Connection c, RunQuery q) throws SQLException {
-    Sql sql = sql(c, q);
+  static List<Run> list(Connection c, Dialect d, RunQuery q) throws SQLException {
+    if (!q.runFilter().order().isEmpty()) {
+      return sorted(c, d, q);
+    }
+    Sql sql = sql(c, d, q);
     try (PreparedStatement ps = c.prepareStatement(sql.text())) {
-      for (int i = 0; i < sql.args().size(); i++) {
-        ps.setObject(i + 1, sql.args().get(i));
-      }
+      RunRows.bind(ps, sql.args());
       return SqlRunStore.readRuns(ps);
     }
   }
 
   /** The query for one page; reads the cursor run's creation time to build it. */
-  static Sql sql(Connection c, RunQuery q) throws SQLException {
+  static Sql sql(Connection c, Dialect d, RunQuery q) throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
-    filters(q, where, args);
+    filters(d, q, where, args);
     if (q.cursor() != null) {
       long after = createdOf(c, q.cursor());
       // Rows strictly after the cursor in (created_ms DESC, id DESC) order. The first term alone
@@ -54,8 +55,28 @@ final class RunListing {
     return new Sql(sql, args);
   }
 
+  /**
+   * In a filter's {@code order by}: the cursor is still the previous page's last run, whose key
+   * values start the next page.
+   */
+  private static List<Run> sorted(Connection c, Dialect d, RunQuery q) throws SQLException {
+    SortedRuns.Plan plan = SortedRuns.plan(q.runFilter().order());
+    List<Object> after = null;
+    if (q.cursor() != null) {
+      after = SortedRuns.keysOf(c, plan, q.cursor());
+      if (after == null) {
+        throw cursorGone(q.cursor());
+      }
+    }
+    int limit = q.limit() > 0 ? q.limit() : DEFAULT_LIMIT;
+    return SortedRuns.rows(c, d, q, plan, List.of(), List.of(), after, q.cursor(), limit).stream().map(SortedRuns.Row::run).toList();
+  }
+
   /** The conditions of the query's filters (not its cursor) on table {@code runs}. */
-  static void filters(RunQuery q, List<String> where, List<Object> args) {
+  static void filters(Dialect d, RunQuery q, List<String> where, List<Object> args) {
+    if (q.runFilter().where() != null) {
+      where.add(FilterSql.of(d, q.runFilter().where(), args));
+    }
     equal(where, args, "experiment", q.experiment());
     equal(where, args, "run_configuration", q.runConfiguration());
     equal(where, args, "target", q.target());
@@ -87,13 +108,17 @@ final class RunListing {
     }
   }
 
+  private static LabrunException cursorGone(String runId) {
+    return LabrunException.notFound("run " + runId + ", where this page should start, is not in the run history"
+        + " (deleted meanwhile?); list again from the first page");
+  }
+
   private static long createdOf(Connection c, String runId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT created_ms FROM runs WHERE id = ?")) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw LabrunException.notFound("run " + runId + ", where this page should start, is not in the run history"
-              + " (deleted meanwhile?); list again from the first page");
+          throw cursorGone(runId);
         }
         return rs.getLong(1);
       }

@@ -30,6 +30,13 @@ final class RunRows {
 
   private RunRows() {}
 
+  /** Binds {@code args} to the statement's parameters, in order. */
+  static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      ps.setObject(i + 1, args.get(i));
+    }
+  }
+
   static void bindInsert(PreparedStatement ps, Run run) throws SQLException {
     ps.setString(1, run.id());
     bindFields(ps, run, 2);

@@ -31,24 +31,59 @@ final class RunTable {
 
   private RunTable() {}
 
-  static RunPage page(Connection c, RunTableQuery q) throws SQLException {
+  static RunPage page(Connection c, Dialect d, RunTableQuery q) throws SQLException {
     int limit = q.limit() <= 0 ? RunListing.DEFAULT_LIMIT : Math.min(q.limit(), MAX_LIMIT);
+    if (!q.filter().runFilter().order().isEmpty()) {
+      return sorted(c, d, q, limit);
+    }
     Sort sort = q.sort();
     Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), sortName(sort));
     List<Row> rows;
     if (sort.metric() != null) {
-      rows = byMetric(c, q, sort, cursor, limit + 1);
+      rows = byMetric(c, d, q, sort, cursor, limit + 1);
     } else {
-      rows = select(c, q, expression(sort.column()), sort.descending(), nullable(sort.column()), null, cursor, limit + 1, false);
+      rows = select(c, d, q, expression(sort.column()), sort.descending(), nullable(sort.column()), null, cursor, limit + 1, false);
     }
     String next = null;
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
       Row last = rows.get(limit - 1);
-      next = new Cursor(sortName(sort), last.key(), last.run().id()).encode();
+      next = new Cursor(sortName(sort), Collections.singletonList(last.key()), last.run().id()).encode();
     }
     List<Run> runs = rows.stream().map(Row::run).toList();
     return new RunPage(runs, lastValues(c, runs, q.metricColumns()), next);
+  }
+
+  /**
+   * In a filter's {@code order by} ({@link SortedRuns}); the metric conditions of the query are
+   * added to the filter's own.
+   */
+  private static RunPage sorted(Connection c, Dialect d, RunTableQuery q, int limit) throws SQLException {
+    SortedRuns.Plan plan = SortedRuns.plan(q.filter().runFilter().order());
+    Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), plan.signature());
+    List<String> more = new ArrayList<>();
+    List<Object> moreArgs = new ArrayList<>();
+    for (MetricCondition mc : q.conditions()) {
+      more.add(condition(mc, "mc", moreArgs));
+    }
+    List<SortedRuns.Row> rows = SortedRuns.rows(c, d, q.filter(), plan, more, moreArgs, cursor == null ? null : cursor.values(),
+        cursor == null ? null : cursor.id(), limit + 1);
+    String next = null;
+    if (rows.size() > limit) {
+      rows = rows.subList(0, limit);
+      SortedRuns.Row last = rows.get(limit - 1);
+      next = new Cursor(plan.signature(), last.keys(), last.run().id()).encode();
+    }
+    List<Run> runs = rows.stream().map(SortedRuns.Row::run).toList();
+    return new RunPage(runs, lastValues(c, runs, q.metricColumns()), next);
+  }
+
+  /** A metric condition as a subquery on {@code metric_last}. */
+  private static String condition(MetricCondition mc, String alias, List<Object> args) {
+    args.add(mc.metric());
+    args.add(mc.value());
+    return "runs.id IN (SELECT " + alias + ".run_id FROM metric_last " + alias + " WHERE " + alias + ".name = ? AND " + alias + ".value "
+        + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol()) + " ?)";
   }
 
   /** A run and its sort key. */
@@ -59,14 +94,14 @@ final class RunTable {
    * sort of the whole history), then, once those are exhausted, the runs without a value for it,
    * by id.
    */
-  private static List<Row> byMetric(Connection c, RunTableQuery q, Sort sort, Cursor cursor, int want) throws SQLException {
+  private static List<Row> byMetric(Connection c, Dialect d, RunTableQuery q, Sort sort, Cursor cursor, int want) throws SQLException {
     List<Row> rows = new ArrayList<>();
     if (cursor == null || cursor.value() != null) {
-      rows.addAll(select(c, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
+      rows.addAll(select(c, d, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
     }
     if (rows.size() < want) {
       Cursor nulls = cursor != null && cursor.value() == null ? cursor : null;
-      rows.addAll(select(c, q, "runs.id", sort.descending(), false, sort.metric(), nulls, want - rows.size(), true));
+      rows.addAll(select(c, d, q, "runs.id", sort.descending(), false, sort.metric(), nulls, want - rows.size(), true));
     }
     return rows;
   }
@@ -77,7 +112,7 @@ final class RunTable {
    * chosen here (CROSS JOIN keeps SQLite to it; PostgreSQL plans on its own): from the sort
    * metric's index, from a rare metric condition's index, or from the runs in the page's order.
    */
-  private static List<Row> select(Connection c, RunTableQuery q, String key, boolean desc, boolean nullable, String metric, Cursor cursor,
+  private static List<Row> select(Connection c, Dialect d, RunTableQuery q, String key, boolean desc, boolean nullable, String metric, Cursor cursor,
       int limit, boolean missing) throws SQLException {
     List<String> from = new ArrayList<>();
     List<String> where = new ArrayList<>();
@@ -103,7 +138,7 @@ final class RunTable {
       where.add("NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND mn.value IS NOT NULL)");
       args.add(metric);
     }
-    RunListing.filters(q.filter(), where, args);
+    RunListing.filters(d, q.filter(), where, args);
     String lt = desc ? "<" : ">";
     if (cursor != null) {
       if (cursor.value() == null && !missing) {
@@ -128,9 +163,7 @@ final class RunTable {
     args.add(limit);
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int a = 0; a < args.size(); a++) {
-        ps.setObject(a + 1, args.get(a));
-      }
+      RunRows.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Row(RunRows.read(rs), rs.getObject("sort_key")));
@@ -216,33 +249,53 @@ final class RunTable {
     return out;
   }
 
-  /** Where the next page starts: the sort it belongs to, the last row's sort key and id. */
-  record Cursor(String sort, Object value, String id) {
+  /** Where the next page starts: the order it belongs to, the last row's sort key values and id. */
+  record Cursor(String sort, List<Object> values, String id) {
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+    /** The single sort key of a column or metric order. */
+    Object value() {
+      return values.get(0);
+    }
+
     String encode() {
-      String v = value == null ? "-" : value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)
-          ? "n" + n.longValue() : value instanceof Number n ? "d" + n.doubleValue() : "s" + value;
-      String text = sort + "\n" + v + "\n" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+      // A text key is itself in base64, so no value can contain the separator.
+      StringBuilder text = new StringBuilder(sort.replace('\n', ' '));
+      for (Object value : values) {
+        text.append('\n').append(value == null ? "-" : value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)
+            ? "n" + n.longValue() : value instanceof Number n ? "d" + n.doubleValue() : "s" + BASE64.encodeToString(value.toString().getBytes(StandardCharsets.UTF_8)));
+      }
+      text.append('\n').append(id);
+      return BASE64.encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor decode(String text, String sort) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", 3);
-        if (parts.length != 3 || !parts[0].equals(sort) || parts[1].isEmpty()) {
+        String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", -1);
+        if (parts.length < 3 || !parts[0].equals(sort.replace('\n', ' '))) {
           throw new IllegalArgumentException("cursor of another order");
         }
-        String v = parts[1];
-        Object value = switch (v.charAt(0)) {
-          case '-' -> null;
-          case 'n' -> Long.parseLong(v.substring(1));
-          case 'd' -> Double.parseDouble(v.substring(1));
-          case 's' -> v.substring(1);
-          default -> throw new IllegalArgumentException("bad cursor value");
-        };
-        return new Cursor(parts[0], value, parts[2]);
+        List<Object> values = new ArrayList<>();
+        for (int i = 1; i < parts.length - 1; i++) {
+          values.add(value(parts[i]));
+        }
+        return new Cursor(parts[0], values, parts[parts.length - 1]);
       } catch (IllegalArgumentException e) {
         throw LabrunException.badInput("the page cursor does not belong to this order of the runs; list again from the first page");
       }
+    }
+
+    private static Object value(String v) {
+      if (v.isEmpty()) {
+        throw new IllegalArgumentException("bad cursor value");
+      }
+      return switch (v.charAt(0)) {
+        case '-' -> null;
+        case 'n' -> Long.parseLong(v.substring(1));
+        case 'd' -> Double.parseDouble(v.substring(1));
+        case 's' -> new String(Base64.getUrlDecoder().decode(v.substring(1)), StandardCharsets.UTF_8);
+        default -> throw new IllegalArgumentException("bad cursor value");
+      };
     }
   }
 }

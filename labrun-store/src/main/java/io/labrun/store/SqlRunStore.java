@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +53,8 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   private SqlRunStore(Database db) {
     this.db = db;
     Dialect d = db.dialect();
-    this.upsertParam = d.upsert("params", List.of("run_id", "name"), List.of("value"));
-    this.upsertTag = d.upsert("tags", List.of("run_id", "name"), List.of("value"));
+    this.upsertParam = d.upsert("params", List.of("run_id", "name"), List.of("value", "num"));
+    this.upsertTag = d.upsert("tags", List.of("run_id", "name"), List.of("value", "num"));
     this.upsertArtifact = d.upsert("artifacts", List.of("run_id", "path"), List.of("size", "sha256"));
     this.upsertAsset = d.upsert("assets", List.of("name"), List.of("run_id", "path"));
   }
@@ -141,7 +142,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   @Override
   public List<Run> list(RunQuery query) {
-    return db.run("list runs", c -> RunListing.list(c, query));
+    return db.run("list runs", c -> RunListing.list(c, db.dialect(), query));
   }
 
   @Override
@@ -307,7 +308,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   /** The runs table of the server: filters on metrics, any order, keyset pages. */
   @Override
   public RunPage page(RunTableQuery query) {
-    return db.run("list runs", c -> RunTable.page(c, query));
+    return db.run("list runs", c -> RunTable.page(c, db.dialect(), query));
   }
 
   @Override
@@ -366,6 +367,7 @@ public final class SqlRunStore implements RunStore, RunBrowser {
           ps.setString(1, runId);
           ps.setString(2, e.getKey());
           ps.setString(3, e.getValue());
+          ps.setObject(4, ParamNumbers.of(e.getValue()), Types.DOUBLE);
           ps.addBatch();
         }
         ps.executeBatch();

@@ -1,11 +1,5 @@
 package io.labrun.store;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -15,27 +9,15 @@ import org.junit.jupiter.api.AfterAll;
  * at the end.
  */
 class PostgresRunStoreIT extends RunStoreContract {
-  private static final String SERVER = TestPostgres.url();
-  private static final List<String> SCHEMAS = new ArrayList<>();
+  private static final TestPostgres.Schemas SCHEMAS = new TestPostgres.Schemas();
 
   @Override
   protected String newDatabaseUrl() throws Exception {
-    String schema = "labrun_test_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
-    synchronized (SCHEMAS) {
-      SCHEMAS.add(schema);
-    }
-    return SERVER + (SERVER.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    return SCHEMAS.newDatabaseUrl();
   }
 
   @AfterAll
   static void dropSchemas() throws Exception {
-    try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
-      for (String schema : SCHEMAS) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-    }
+    SCHEMAS.dropAll();
   }
 }

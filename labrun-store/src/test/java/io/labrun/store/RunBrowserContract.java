@@ -217,6 +217,7 @@ abstract class RunBrowserContract {
     String url = newDatabaseUrl();
     SqlRunStore.open(url).close();
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      RunFilterContract.undoVersion5(s);
       s.execute("ALTER TABLE api_tokens DROP COLUMN role");
       s.execute("DELETE FROM schema_version WHERE version > 3");
       s.execute("INSERT INTO api_tokens (name, sha256, created_ms) VALUES ('old-ci', '" + "d".repeat(64) + "', 0)");
@@ -241,6 +242,7 @@ abstract class RunBrowserContract {
       old.appendMetrics("r1", points);
     }
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      RunFilterContract.undoVersion5(s);
       s.execute("DROP TABLE metric_last");
       s.execute("DROP TABLE metric_rollup");
       s.execute("DROP TABLE api_tokens");

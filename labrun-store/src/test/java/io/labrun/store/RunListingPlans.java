@@ -13,7 +13,7 @@ final class RunListingPlans {
   private RunListingPlans() {}
 
   static List<String> explain(Connection c, RunQuery q) throws SQLException {
-    RunListing.Sql sql = RunListing.sql(c, q);
+    RunListing.Sql sql = RunListing.sql(c, Dialect.SQLITE, q);
     return plan(c, sql.text(), sql.args());
   }
 

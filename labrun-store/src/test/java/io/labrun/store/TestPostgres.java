@@ -1,5 +1,13 @@
 package io.labrun.store;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
 /** The PostgreSQL server of the test environment, as {@code scripts/test-env/postgres.sh} prints it. */
 public final class TestPostgres {
   private TestPostgres() {}
@@ -14,5 +22,31 @@ public final class TestPostgres {
     String user = System.getenv().getOrDefault("LABRUN_TEST_PG_USER", "labrun");
     String password = System.getenv().getOrDefault("LABRUN_TEST_PG_PASSWORD", "");
     return url + (url.contains("?") ? "&" : "?") + "user=" + user + "&password=" + password;
+  }
+
+  /** Schemas of one test class: each test gets a new one, all dropped when the class is done. */
+  static final class Schemas {
+    private final String server = url();
+    private final List<String> made = new ArrayList<>();
+
+    /** The JDBC URL of a new, empty schema. */
+    String newDatabaseUrl() throws SQLException {
+      String schema = "labrun_test_" + UUID.randomUUID().toString().replace("-", "");
+      try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+        s.execute("CREATE SCHEMA " + schema);
+      }
+      synchronized (made) {
+        made.add(schema);
+      }
+      return server + "&currentSchema=" + schema;
+    }
+
+    void dropAll() throws SQLException {
+      try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+        for (String schema : made) {
+          s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
 /** One key of {@code order by}: runs without a value for it come last, whatever the direction. */
 public record Order(Field field, boolean descending) {}

@@ -1,21 +1,21 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.query.Expr.And;
-import io.labrun.core.query.Expr.Between;
-import io.labrun.core.query.Expr.Compare;
-import io.labrun.core.query.Expr.In;
-import io.labrun.core.query.Expr.Not;
-import io.labrun.core.query.Expr.Op;
-import io.labrun.core.query.Expr.Or;
-import io.labrun.core.query.Field.Aggregate;
-import io.labrun.core.query.Value.Num;
-import io.labrun.core.query.Value.Pattern;
-import io.labrun.core.query.Value.Text;
+import io.labrun.core.run.query.Expr.And;
+import io.labrun.core.run.query.Expr.Between;
+import io.labrun.core.run.query.Expr.Compare;
+import io.labrun.core.run.query.Expr.In;
+import io.labrun.core.run.query.Expr.Not;
+import io.labrun.core.run.query.Expr.Op;
+import io.labrun.core.run.query.Expr.Or;
+import io.labrun.core.run.query.Field.Aggregate;
+import io.labrun.core.run.query.Value.Num;
+import io.labrun.core.run.query.Value.Pattern;
+import io.labrun.core.run.query.Value.Text;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
 /**
  * A value written in a filter, already in the form the store compares: times and durations are

@@ -1,13 +1,13 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
-import io.labrun.core.query.Expr.And;
-import io.labrun.core.query.Expr.Between;
-import io.labrun.core.query.Expr.Compare;
-import io.labrun.core.query.Expr.In;
-import io.labrun.core.query.Expr.Not;
-import io.labrun.core.query.Expr.Op;
-import io.labrun.core.query.Expr.Or;
-import io.labrun.core.query.Token.Type;
+import io.labrun.core.run.query.Expr.And;
+import io.labrun.core.run.query.Expr.Between;
+import io.labrun.core.run.query.Expr.Compare;
+import io.labrun.core.run.query.Expr.In;
+import io.labrun.core.run.query.Expr.Not;
+import io.labrun.core.run.query.Expr.Op;
+import io.labrun.core.run.query.Expr.Or;
+import io.labrun.core.run.query.Token.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

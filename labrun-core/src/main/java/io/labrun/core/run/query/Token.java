@@ -1,4 +1,4 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
 /**
  * A word, value or symbol of a filter and the column (from 1) where it starts. A number keeps its

@@ -1,6 +1,6 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
-import io.labrun.core.query.Token.Type;
+import io.labrun.core.run.query.Token.Type;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
 import io.labrun.core.error.LabrunException;
 

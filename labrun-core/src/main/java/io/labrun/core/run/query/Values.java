@@ -1,8 +1,8 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
-import io.labrun.core.query.Expr.Between;
-import io.labrun.core.query.Expr.Op;
-import io.labrun.core.query.Token.Type;
+import io.labrun.core.run.query.Expr.Between;
+import io.labrun.core.run.query.Expr.Op;
+import io.labrun.core.run.query.Token.Type;
 import io.labrun.core.run.RunStatus;
 import java.time.Instant;
 import java.time.LocalDate;

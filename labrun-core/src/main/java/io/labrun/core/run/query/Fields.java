@@ -1,6 +1,6 @@
-package io.labrun.core.query;
+package io.labrun.core.run.query;
 
-import io.labrun.core.query.Token.Type;
+import io.labrun.core.run.query.Token.Type;
 
 /** Reads a field's name: {@code metrics.acc}, {@code params.lr}, {@code tags.team} or an attribute. */
 final class Fields {

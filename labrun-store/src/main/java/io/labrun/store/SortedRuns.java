@@ -1,0 +1,177 @@
+package io.labrun.store;
+
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.query.Attribute;
+import io.labrun.core.run.query.Field;
+import io.labrun.core.run.query.Order;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs in the order of a filter's {@code order by}, a page at a time by keyset on (keys..., id):
+ * the next page starts right after the previous page's last row, found from its key values. A
+ * metric, param or tag key is read through a LEFT JOIN on its (run_id, name) key; a param or tag
+ * orders by its number first and then its text, so numbers sort as numbers and text after them.
+ * Runs without a value come last in both directions.
+ */
+final class SortedRuns {
+  private SortedRuns() {}
+
+  /** One sort key: an SQL expression on the joined tables. */
+  record Key(String sql, boolean nullable, boolean descending) {}
+
+  /** The joins (and their parameters) that the keys read, and the keys, most significant first. */
+  record Plan(List<String> joins, List<Object> joinArgs, List<Key> keys) {
+    /** Names the order, so that a cursor of one order is not used with another. */
+    String signature() {
+      return String.join("|", keys.stream().map(k -> k.sql() + (k.descending() ? ":d" : ":a")).toList()) + joinArgs;
+    }
+  }
+
+  /** A run and the values of its keys. */
+  record Row(Run run, List<Object> keys) {}
+
+  static Plan plan(List<Order> order) {
+    List<String> joins = new ArrayList<>();
+    List<Object> joinArgs = new ArrayList<>();
+    List<Key> keys = new ArrayList<>();
+    if (order.isEmpty()) {
+      keys.add(new Key("created_ms", false, true));
+    }
+    for (int i = 0; i < order.size(); i++) {
+      Order o = order.get(i);
+      String alias = "o" + i;
+      if (o.field() instanceof Field.Attr a) {
+        Attribute attr = a.attribute();
+        boolean nullable = !(attr == Attribute.CREATED || attr == Attribute.STATUS || attr == Attribute.ID);
+        keys.add(new Key(FilterSql.column(attr), nullable, o.descending()));
+        continue;
+      }
+      String table = o.field() instanceof Field.Metric ? "metric_last" : o.field() instanceof Field.Param ? "params" : "tags";
+      joins.add("LEFT JOIN " + table + " " + alias + " ON " + alias + ".run_id = runs.id AND " + alias + ".name = ?");
+      if (o.field() instanceof Field.Metric m) {
+        joinArgs.add(m.name());
+        keys.add(new Key(alias + "." + FilterSql.metricColumn(m.aggregate()), true, o.descending()));
+      } else {
+        joinArgs.add(o.field() instanceof Field.Param p ? p.name() : ((Field.Tag) o.field()).name());
+        keys.add(new Key(alias + ".num", true, o.descending()));
+        keys.add(new Key(alias + ".value", true, o.descending()));
+      }
+    }
+    return new Plan(joins, joinArgs, keys);
+  }
+
+  /**
+   * Up to {@code limit} runs matching {@code q}'s filters (and {@code more}, with {@code
+   * moreArgs}), after the row with key values {@code after} and id {@code afterId} when given.
+   */
+  static List<Row> rows(Connection c, Dialect d, RunQuery q, Plan plan, List<String> more, List<Object> moreArgs, List<Object> after,
+      String afterId, int limit) throws SQLException {
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>(plan.joinArgs());
+    RunListing.filters(d, q, where, args);
+    where.addAll(more);
+    args.addAll(moreArgs);
+    if (afterId != null) {
+      where.add(after(plan.keys(), after, afterId, args));
+    }
+    List<String> select = new ArrayList<>();
+    List<String> orderBy = new ArrayList<>();
+    for (int i = 0; i < plan.keys().size(); i++) {
+      Key k = plan.keys().get(i);
+      select.add(k.sql() + " AS k" + i);
+      orderBy.add(k.sql() + (k.descending() ? " DESC" : " ASC") + (k.nullable() ? " NULLS LAST" : ""));
+    }
+    orderBy.add("runs.id" + (plan.keys().get(0).descending() ? " DESC" : " ASC"));
+    String sql = RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + " FROM runs")
+        + (plan.joins().isEmpty() ? "" : " " + String.join(" ", plan.joins()))
+        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY " + String.join(", ", orderBy) + " LIMIT ?";
+    args.add(limit);
+    List<Row> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      RunRows.bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          List<Object> keys = new ArrayList<>();
+          for (int i = 0; i < plan.keys().size(); i++) {
+            keys.add(rs.getObject("k" + i));
+          }
+          out.add(new Row(RunRows.read(rs), keys));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The key values of run {@code runId}, or null when it is not in the history. */
+  static List<Object> keysOf(Connection c, Plan plan, String runId) throws SQLException {
+    List<String> select = new ArrayList<>();
+    for (int i = 0; i < plan.keys().size(); i++) {
+      select.add(plan.keys().get(i).sql());
+    }
+    String sql = "SELECT " + String.join(", ", select) + " FROM runs " + String.join(" ", plan.joins()) + " WHERE runs.id = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int a = 1;
+      for (Object arg : plan.joinArgs()) {
+        ps.setObject(a++, arg);
+      }
+      ps.setString(a, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < select.size(); i++) {
+          keys.add(rs.getObject(i + 1));
+        }
+        return keys;
+      }
+    }
+  }
+
+  /**
+   * Rows strictly after (values, id) in the order: greater on the first key, or equal on it and
+   * greater on the next, and so on, with the id last. NULL sorts last, so after a NULL only NULLs
+   * come. The first key's bound alone comes first, so an index on it limits the range read.
+   */
+  private static String after(List<Key> keys, List<Object> values, String id, List<Object> args) {
+    List<String> any = new ArrayList<>();
+    List<Object> anyArgs = new ArrayList<>();
+    List<String> equal = new ArrayList<>();
+    List<Object> equalArgs = new ArrayList<>();
+    for (int i = 0; i <= keys.size(); i++) {
+      boolean idKey = i == keys.size();
+      Key k = idKey ? new Key("runs.id", false, keys.get(0).descending()) : keys.get(i);
+      Object v = idKey ? id : values.get(i);
+      if (v != null) {
+        String greater = k.sql() + (k.descending() ? " < ?" : " > ?") + (k.nullable() ? " OR " + k.sql() + " IS NULL" : "");
+        List<String> parts = new ArrayList<>(equal);
+        parts.add("(" + greater + ")");
+        any.add("(" + String.join(" AND ", parts) + ")");
+        anyArgs.addAll(equalArgs);
+        anyArgs.add(v);
+      }
+      if (!idKey) {
+        equal.add(v == null ? k.sql() + " IS NULL" : k.sql() + " = ?");
+        if (v != null) {
+          equalArgs.add(v);
+        }
+      }
+    }
+    Key first = keys.get(0);
+    Object firstValue = values.get(0);
+    if (!first.nullable() && firstValue != null) {
+      args.add(firstValue);
+      args.addAll(anyArgs);
+      return first.sql() + (first.descending() ? " <= ?" : " >= ?") + " AND (" + String.join(" OR ", any) + ")";
+    }
+    args.addAll(anyArgs);
+    return "(" + String.join(" OR ", any) + ")";
+  }
+}
