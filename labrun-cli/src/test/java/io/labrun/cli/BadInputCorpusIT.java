@@ -386,16 +386,7 @@ class BadInputCorpusIT {
   }
 
   private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    TestFolders.copy(from, to);
   }
 
   static String expand(String s, Path project) {

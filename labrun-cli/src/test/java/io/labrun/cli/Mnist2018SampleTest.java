@@ -29,16 +29,7 @@ class Mnist2018SampleTest {
   @BeforeEach
   void copySample() throws IOException {
     project = tmp.resolve("mnist");
-    try (Stream<Path> files = Files.walk(SAMPLE)) {
-      for (Path f : files.toList()) {
-        Path to = project.resolve(SAMPLE.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
-    }
+    TestFolders.copy(SAMPLE, project);
     before = configFiles();
     cli = new Cli(tmp);
   }
