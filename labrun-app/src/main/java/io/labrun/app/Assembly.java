@@ -19,6 +19,7 @@ import io.labrun.core.secret.TargetPasswords;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.snapshot.WorkFolders;
 import io.labrun.core.launch.ComputeTargets;
+import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.finish.Reconciler;
 import io.labrun.core.finish.RunFinisher;
 import io.labrun.core.plan.RunPlanner;
@@ -36,17 +37,11 @@ import io.labrun.store.History;
 import io.labrun.store.SqlRunStore;
 import io.labrun.store.SqliteNative;
 import io.labrun.compute.docker.DockerCleaner;
-import io.labrun.compute.docker.DockerEngine;
 import io.labrun.compute.docker.DockerRuntime;
-import io.labrun.compute.docker.DockerTarget;
-import io.labrun.compute.docker.Owner;
-import io.labrun.compute.local.LocalRuntime;
-import io.labrun.compute.local.LocalTarget;
+import io.labrun.compute.docker.DockerTargetProvider;
 import io.labrun.compute.local.LocalEnvironments;
-import io.labrun.compute.local.SupervisorPython;
-import io.labrun.compute.local.Supervisors;
-import io.labrun.compute.cluster.ClusterTarget;
-import io.labrun.compute.cluster.HeadNodeTarget;
+import io.labrun.compute.local.LocalTargetProvider;
+import io.labrun.compute.remote.RemoteTargetProvider;
 import io.labrun.compute.remote.SshTargets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,10 +62,8 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private RunStore store;
   private ObjectStore objects;
-  private LocalRuntime localRuntime;
   private PythonRuntime.Installed python;
-  private DockerRuntime dockerRuntime;
-  private SshTargets sshTargets;
+  private AssemblyTargets targetContext;
   private TargetPasswords passwords;
   private WorkFolders workFolders;
 
@@ -238,25 +231,23 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host(), sweepId -> SweepHandover.start(this, sweepId));
   }
 
-  /** The adapters for each target type available in this build. */
+  /** The targets of every type whose module is in this build, each made by its module's provider. */
   public ComputeTargets targets() {
-    return spec -> switch (spec.type()) {
-      case LOCAL -> new LocalTarget(spec, localRuntime());
-      case DOCKER -> new DockerTarget(spec, dockerRuntime());
-      case CLUSTER -> spec.address() == null || spec.address().isBlank()
-          ? new ClusterTarget(spec, new LocalTarget(spec, localRuntime()), ctx.env())
-          : new HeadNodeTarget(spec, sshTargets().remote(spec), sshTargets().session(spec), ctx.env(), dataDir().resolve("envs").resolve("logs"));
-      case REMOTE, REMOTE_DOCKER -> sshTargets().forSpec(spec);
-      default -> throw new LabrunException(ExitCode.BAD_INPUT, "compute target '" + spec.name() + "' is of type " + spec.type().configName()
-          + ", which this labrun cannot run yet; use a local, docker or cluster target");
-    };
+    return TargetTypes.installed().targets(targetContext());
   }
 
-  /** The target a recorded run ran on, as its project's files describe it now. */
+  /** What this assembly offers the targets it makes, and what they share within it. */
+  synchronized AssemblyTargets targetContext() {
+    if (targetContext == null) {
+      targetContext = new AssemblyTargets(ctx, this);
+    }
+    return targetContext;
+  }
+
   @Override
   public Optional<ComputeTarget> targetOf(Run run) {
     String root = run.attributes().get("project_root");
-    TargetType type = run.targetType() == null ? null : TargetType.parse(run.targetType()).orElse(null);
+    TargetType type = run.targetType() == null ? null : TargetTypes.installed().parse(run.targetType()).orElse(null);
     if (type == null) {
       return Optional.empty();
     }
@@ -270,7 +261,7 @@ public final class Assembly implements RunPipeline, AutoCloseable {
         // the files changed or vanished since: the compute file alone, or the type recorded with the run, is enough locally
       }
     }
-    if (spec == null || spec.type() != type) {
+    if (spec == null || !spec.type().equals(type)) {
       spec = ComputeTargetSpec.of(run.target(), type);
     }
     try {
@@ -280,19 +271,12 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     }
   }
 
-  /**
-   * The SSH targets and their connections (one per host for this command, closed with it).
-   * Synchronized: the runs of a parallel sweep ask for it at once, and must share one.
-   */
-  public synchronized SshTargets sshTargets() {
-    if (sshTargets == null) {
-      sshTargets = new SshTargets(new SshTargets.Settings(ctx.paths(), ctx.userHome(), passwords(), objects(), () -> python().pythonPath(),
-          dataDir().resolve("envs"), ctx.env(), logLimit(), ctx.hostKeys(), ctx.passphrases()));
-    }
-    return sshTargets;
+  /** The SSH targets (their connections: one per host for this assembly, closed with it). */
+  public SshTargets sshTargets() {
+    return RemoteTargetProvider.sshTargets(targetContext());
   }
 
-  private PythonRuntime.Installed python() {
+  synchronized PythonRuntime.Installed python() {
     if (python == null) {
       try {
         python = PythonRuntime.extract(dataDir().resolve("lib"));
@@ -305,42 +289,20 @@ public final class Assembly implements RunPipeline, AutoCloseable {
 
   /** The Docker engine of {@code DOCKER_HOST} (or the default socket), connected on first use. */
   public DockerRuntime dockerRuntime() {
-    if (dockerRuntime == null) {
-      dockerRuntime = new DockerRuntime(new DockerEngine(ctx.env()), python().pythonPath(), dataDir().resolve("envs"), ctx.paths().shared(),
-          ctx.env(), logLimit(), 10, ctx.resident() != null, owner());
-    }
-    return dockerRuntime;
+    return DockerTargetProvider.runtime(targetContext());
   }
 
   public DockerCleaner dockerCleaner() {
-    return new DockerCleaner(dockerRuntime().engine(), owner());
-  }
-
-  /** This user and this labrun home, as labels on what labrun makes on a Docker engine. */
-  private Owner owner() {
-    return new Owner(System.getProperty("user.name"), dataDir().toAbsolutePath().toString());
+    return DockerTargetProvider.cleaner(targetContext());
   }
 
   /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
   public LocalEnvironments localEnvironments() {
-    return new LocalEnvironments(dataDir().resolve("envs").resolve("venvs"), python().pythonPath().resolve("labrun_env.py"), ctx.env());
-  }
-
-  synchronized LocalRuntime localRuntime() {
-    if (localRuntime == null) {
-      PythonRuntime.Installed py = python();
-      String supervisorPython = ctx.supervisorPython() != null ? ctx.supervisorPython()
-          : SupervisorPython.resolve("python3", ctx.env(), dataDir().resolve("lib"));
-      // A resident labrun keeps its supervisor zygotes between commands (one per environment).
-      localRuntime = new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, ctx.env(), finalizeCommand(), ctx.paths().shared(), logLimit(), 10,
-          localEnvironments(), ctx.resident() != null ? ctx.resident() : new Supervisors(), ctx.ownerPid(),
-          workFolders());
-    }
-    return localRuntime;
+    return LocalTargetProvider.environments(targetContext());
   }
 
   /** How a detached supervisor calls labrun back to record a run's end. */
-  private List<String> finalizeCommand() {
+  List<String> finalizeCommand() {
     List<String> cmd = selfCommand();
     cmd.add("internal");
     cmd.add("finalize");
@@ -360,10 +322,6 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       cmd.add(ctx.main().getName());
     }
     return cmd;
-  }
-
-  private long logLimit() {
-    return ctx.logLimit();
   }
 
   public Path dataDir() {
@@ -390,11 +348,8 @@ public final class Assembly implements RunPipeline, AutoCloseable {
 
   @Override
   public void close() {
-    if (sshTargets != null) {
-      sshTargets.close();
-    }
-    if (localRuntime != null && ctx.resident() == null) {
-      localRuntime.supervisors().close();
+    if (targetContext != null) {
+      targetContext.close();
     }
     if (workFolders != null) {
       workFolders.close();
@@ -403,8 +358,5 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       store.close();
     }
     closeObjects();
-    if (dockerRuntime != null) {
-      dockerRuntime.engine().close();
-    }
   }
 }

@@ -1,9 +1,9 @@
 package io.labrun.app;
 
 import io.labrun.compute.local.LocalRuntime;
-import io.labrun.compute.local.Supervisors;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.launch.KeptWarm;
 import io.labrun.ssh.HostKeyPolicy;
 import io.labrun.ssh.PassphrasePrompt;
 import java.io.IOException;
@@ -14,13 +14,14 @@ import java.util.Map;
 /**
  * What an {@link Assembly} is built from: the folders, the environment of the command (or of the
  * server) and what only its front end can give: how to start labrun again, whom to ask about host
- * keys and passphrases, and the supervisors a resident labrun keeps warm. The environment variables
+ * keys and passphrases, and what a resident labrun keeps warm for the targets. The environment variables
  * labrun reads itself are read here, each when first needed (a bad {@code LABRUN_LOG_LIMIT_BYTES}
  * fails only what starts a run).
  *
  * @param ownerPid the process whose end means nobody watches this command's runs any more
  * @param main the class whose {@code main} starts labrun, for when no launcher script is known
- * @param resident the supervisors of the resident labrun this runs in; null when it runs in a process of its own
+ * @param resident what the resident labrun this runs in keeps between commands (the local target's
+ *     supervisor zygotes); null when it runs in a process of its own
  * @param hostKeys who is asked to trust a new host key; null when nobody is at a terminal
  * @param passphrases who is asked for a key file's passphrase; null when nobody is at a terminal
  */
@@ -30,7 +31,7 @@ public record Settings(
     Path cwd,
     long ownerPid,
     Class<?> main,
-    Supervisors resident,
+    KeptWarm resident,
     HostKeyPolicy.HostKeyPrompt hostKeys,
     PassphrasePrompt passphrases) {
 
@@ -57,11 +58,6 @@ public record Settings(
       throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a positive number of bytes, got '" + v + "'; unset it for the default (256 MiB)");
     }
     return limit;
-  }
-
-  /** {@code LABRUN_SUPERVISOR_PYTHON}: the Python that runs the supervisor; null to find one. */
-  public String supervisorPython() {
-    return env.get("LABRUN_SUPERVISOR_PYTHON");
   }
 
   /** {@code LABRUN_LAUNCHER}: the script that starts labrun, when it is one that can be run. */

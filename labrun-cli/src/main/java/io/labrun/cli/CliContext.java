@@ -178,7 +178,7 @@ public final class CliContext implements AutoCloseable {
 
   /** What this command gives the assembly: its folders and environment, and the terminal's questions when someone is there. */
   private Settings settings() {
-    return new Settings(paths, env, cwd, ownerPid, Main.class, resident == null ? null : resident.supervisors(),
+    return new Settings(paths, env, cwd, ownerPid, Main.class, resident,
         interactive ? new HostKeyQuestion(this) : null, interactive ? new PassphraseQuestion(this) : null);
   }
 

@@ -6,6 +6,9 @@ import io.labrun.core.config.Loaded;
 import io.labrun.core.config.MemorySize;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.TargetKey;
+import io.labrun.core.launch.TargetTypes;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,10 +43,26 @@ final class ComputeFile {
       KeyTable.Key.of("sparkMaster", Values::string, ComputeTargetSpec::sparkMaster)),
       Set.of(),
       Map.of(),
-      // kept with the other keys (the Docker target reads memoryLimit, the local target labrunLocalVenv;
-      // the legacy flags are written back as they were) and checked when the file is read, as every key is
-      Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool,
-          ComputeTargetSpec.LOCAL_VENV, ComputeFile::plainBoolean));
+      checkedKeys());
+
+  /**
+   * Keys kept with the other keys and checked when the file is read, as every key is: the Docker
+   * target's memoryLimit, the local target's labrunLocalVenv, the legacy flags (written back as
+   * they were), and what other target modules declare.
+   */
+  private static Map<String, KeyTable.Reader> checkedKeys() {
+    Map<String, KeyTable.Reader> keys = new HashMap<>();
+    for (TargetKey k : TargetTypes.installed().keys()) {
+      keys.put(k.name(), switch (k.kind()) {
+        case TEXT -> Values::string;
+        case BOOLEAN -> ComputeFile::plainBoolean;
+        case INTEGER -> (v, key, n) -> v.integer(key, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      });
+    }
+    keys.putAll(Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool,
+        ComputeTargetSpec.LOCAL_VENV, ComputeFile::plainBoolean));
+    return Map.copyOf(keys);
+  }
 
   private static Object memoryLimit(Values v, String key, Node node) {
     String text = v.string(key, node);
@@ -63,12 +82,12 @@ final class ComputeFile {
 
   private static Object type(Values v, String key, Node node) {
     if (node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING) {
-      Optional<TargetType> t = TargetType.parse(s.text());
+      Optional<TargetType> t = TargetTypes.installed().parse(s.text());
       if (t.isPresent()) {
         return t.get();
       }
     }
-    throw v.error(node.position(), "'" + key + "' must be one of " + TargetType.allSpellings() + ", got " + node.describe());
+    throw v.error(node.position(), "'" + key + "' must be one of " + TargetTypes.installed().allSpellings() + ", got " + node.describe());
   }
 
   static Loaded<ComputeTargetSpec> read(String name, SourceText source) {
@@ -76,7 +95,7 @@ final class ComputeFile {
     Node.Mapping root = TreeReader.read(source, TreeReader.Syntax.YAML).map(n -> values.mapping("a .compute file", n)).orElse(null);
     KeyTable.Reading r = reading(root, values, false);
     if (r.typed().get(TYPE) == null) {
-      throw values.error(Position.FILE, "'type' is missing; add a line such as 'type: local' (one of " + TargetType.allSpellings() + ")");
+      throw values.error(Position.FILE, "'type' is missing; add a line such as 'type: local' (one of " + TargetTypes.installed().allSpellings() + ")");
     }
     return new Loaded<>(spec(name, r), r.warnings());
   }

@@ -14,6 +14,7 @@ import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.project.Project;
 import io.labrun.core.secret.SecretBox;
 import io.labrun.core.secret.SshKeyPair;
@@ -231,8 +232,8 @@ public final class ComputeTargetCommand {
       if (given == null) {
         throw LabrunException.badInput("say which type of target: labrun computetarget attach remotedocker|remote|cluster --name NAME ... (or --type TYPE)");
       }
-      return TargetType.parse(given).orElseThrow(() -> LabrunException.badInput(
-          (type != null ? "--type" : "the type") + " must be one of " + TargetType.allSpellings() + ", got \"" + given + "\""));
+      return TargetTypes.installed().parse(given).orElseThrow(() -> LabrunException.badInput(
+          (type != null ? "--type" : "the type") + " must be one of " + TargetTypes.installed().allSpellings() + ", got \"" + given + "\""));
     }
 
     private void validateFor(TargetType t, HostPort hp) {

@@ -77,11 +77,11 @@ public final class SshTargets implements AutoCloseable {
       throw LabrunException.badInput("aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
     }
     HostSession host = session(spec);
-    if (spec.type() == TargetType.REMOTE) {
+    if (spec.type().equals(TargetType.REMOTE)) {
       host.prefetch(); // connect while the project is snapshotted
       return new RemoteTarget(spec, host, settings.objects(), settings.logLimitBytes());
     }
-    if (spec.type() == TargetType.REMOTE_DOCKER) {
+    if (spec.type().equals(TargetType.REMOTE_DOCKER)) {
       host.prefetch();
       return new RemoteDockerTarget(spec, host, settings.objects(), settings);
     }
@@ -116,7 +116,7 @@ public final class SshTargets implements AutoCloseable {
       return session(spec).call((ssh, cache, lib) -> {
         String where = ssh.settings().where();
         CleanReport report = CleanReport.empty();
-        if (spec.type() == TargetType.REMOTE_DOCKER) {
+        if (spec.type().equals(TargetType.REMOTE_DOCKER)) {
           report = report.plus(new RemoteDocker(ssh).clean());
         }
         var r = cache.helper(lib, java.util.List.of("gc"), null);

@@ -58,7 +58,7 @@ public record ComputeTargetSpec(
 
   /** Whether this local target's Python runs use a labrun-built venv ({@value #LOCAL_VENV}: true). */
   public boolean localVenv() {
-    return type == TargetType.LOCAL && Boolean.TRUE.equals(otherKeys.get(LOCAL_VENV));
+    return type.equals(TargetType.LOCAL) && Boolean.TRUE.equals(otherKeys.get(LOCAL_VENV));
   }
 
   public boolean sharesVolumes() {

@@ -226,11 +226,8 @@ public record RunConfiguration(
     }
     ComputeTargetSpec t = target;
     if (docker != null && docker.isEnabled()) {
-      TargetType type = switch (t.type()) {
-        case LOCAL -> TargetType.DOCKER;
-        case REMOTE -> TargetType.REMOTE_DOCKER;
-        default -> t.type();
-      };
+      TargetType type = t.type().equals(TargetType.LOCAL) ? TargetType.DOCKER
+          : t.type().equals(TargetType.REMOTE) ? TargetType.REMOTE_DOCKER : t.type();
       if (type.usesDocker()) {
         String image = docker.baseImage() == null || docker.baseImage().isBlank() ? t.baseDockerImage() : docker.baseImage().strip();
         t = t.withType(type).withBaseDockerImage(image).withDockerOptions(docker.sharedVolumes() != null ? docker.sharedVolumes() : t.sharedVolumes(),

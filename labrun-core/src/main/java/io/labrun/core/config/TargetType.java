@@ -1,23 +1,44 @@
 package io.labrun.core.config;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Objects;
 
-/** The kinds of compute target, with every spelling the original accepted. */
-public enum TargetType {
-  LOCAL("local"),
-  DOCKER("docker", "localdocker"),
-  REMOTE_DOCKER("remotedocker"),
-  REMOTE("remote"),
-  CLUSTER("cluster");
+/**
+ * A kind of compute target, as {@code .compute} files name it, with every spelling accepted when
+ * reading and what the rest of labrun asks of it. The five the original defined are constants
+ * here (the 2018 format's {@code environment.docker.enabled} and the templates refer to them); a
+ * target module declares any other kind itself, through its {@code ComputeTargetProvider}, and
+ * {@code io.labrun.core.launch.TargetTypes} knows them all. Two types are the same when their
+ * names are.
+ */
+public final class TargetType {
+  public static final TargetType LOCAL = new TargetType("local", List.of(), false, false);
+  public static final TargetType DOCKER = new TargetType("docker", List.of("localdocker"), true, false);
+  public static final TargetType REMOTE_DOCKER = new TargetType("remotedocker", List.of(), true, true);
+  public static final TargetType REMOTE = new TargetType("remote", List.of(), false, true);
+  public static final TargetType CLUSTER = new TargetType("cluster", List.of(), false, true);
+
+  /** The original's kinds, in the order its messages listed them. */
+  public static final List<TargetType> ORIGINAL = List.of(LOCAL, DOCKER, REMOTE_DOCKER, REMOTE, CLUSTER);
 
   private final String name;
-  private final String[] aliases;
+  private final List<String> aliases;
+  private final boolean usesDocker;
+  private final boolean remote;
 
-  TargetType(String name, String... aliases) {
-    this.name = name;
-    this.aliases = aliases;
+  /**
+   * @param name the spelling labrun writes (lower case)
+   * @param aliases other spellings accepted when reading (any case)
+   * @param usesDocker whether runs get an environment image ({@code baseDockerImage} applies)
+   * @param remote whether runs leave this machine (an address, a cluster)
+   */
+  public TargetType(String name, List<String> aliases, boolean usesDocker, boolean remote) {
+    this.name = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+    this.aliases = aliases.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
+    this.usesDocker = usesDocker;
+    this.remote = remote;
   }
 
   /** The spelling labrun writes. */
@@ -26,29 +47,38 @@ public enum TargetType {
   }
 
   /** Every spelling accepted when reading, the written one first. */
-  public String[] spellings() {
-    String[] all = new String[aliases.length + 1];
-    all[0] = name;
-    System.arraycopy(aliases, 0, all, 1, aliases.length);
+  public List<String> spellings() {
+    List<String> all = new ArrayList<>(aliases.size() + 1);
+    all.add(name);
+    all.addAll(aliases);
     return all;
   }
 
+  /** Whether {@code text} (trimmed, any case) is one of this type's spellings. */
+  public boolean isSpelled(String text) {
+    return spellings().contains(text.trim().toLowerCase(Locale.ROOT));
+  }
+
   public boolean usesDocker() {
-    return this == DOCKER || this == REMOTE_DOCKER;
+    return usesDocker;
   }
 
   public boolean isRemote() {
-    return this == REMOTE_DOCKER || this == REMOTE || this == CLUSTER;
+    return remote;
   }
 
-  public static Optional<TargetType> parse(String text) {
-    String wanted = text.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values())
-        .filter(t -> Arrays.asList(t.spellings()).contains(wanted))
-        .findFirst();
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TargetType t && t.name.equals(name);
   }
 
-  public static String allSpellings() {
-    return String.join(", ", Arrays.stream(values()).flatMap(t -> Arrays.stream(t.spellings())).toList());
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name;
   }
 }

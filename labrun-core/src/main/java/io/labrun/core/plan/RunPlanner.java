@@ -55,7 +55,7 @@ public final class RunPlanner {
     requireCondaFile(project, rc, target);
     // A local target installs nothing, as in the original, and its conda file is not even read; only
     // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a venv.
-    CondaDependencies conda = target.type() == TargetType.LOCAL && !target.localVenv() && !rc.buildsLocalVenv()
+    CondaDependencies conda = target.type().equals(TargetType.LOCAL) && !target.localVenv() && !rc.buildsLocalVenv()
         ? CondaDependencies.empty()
         : warnAndGet(configs.condaDependencies(rc.condaFile()));
     SparkDependencies spark = rc.frameworkOrDefault() != Framework.PYSPARK ? SparkDependencies.empty()
