@@ -44,7 +44,7 @@ class DocExamplesTest {
       Map.entry("sweep-on-a-terminal", "its lines are the live terminal view of a sweep, redrawn in place as runs end"),
       Map.entry("readme-server", "labrun server serves until it is stopped"),
       Map.entry("remote-host", "it needs a real remote host, gpu1.lab"),
-      Map.entry("docker-target", "it pulls the base image of project init's Docker target from Docker Hub, out of reach of the test machine"),
+      Map.entry("docker-target", "it needs a Docker engine; DockerEnvironmentIT, DockerRunIT and DockerCleanIT run prepare, submit and clean on the test engine"),
       Map.entry("spark-standalone", "it needs a real Spark master, spark://head:7077"),
       Map.entry("spark-head-node", "it needs a real cluster head node, head.example.org"),
       Map.entry("team-server-setup", "it needs a real PostgreSQL host, db.example.org"),
