@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>a {@code console} block ({@code $ labrun ...} lines and the output printed under them): what
- *       labrun prints must be what the page shows, run ids, durations and the scratch folder aside;
+ *       labrun prints must be what the page shows, run ids, times, durations and the scratch folder aside;
  *   <li>a {@code bash} or {@code sh} block (command lines, {@code # comments}): every command must
  *       succeed (exit code 0).
  * </ul>
@@ -222,11 +222,12 @@ class DocExamplesTest {
       return p.isAbsolute() ? root.resolve("absolute").resolve(p.toString().substring(1)) : cwd.resolve(p);
     }
 
-    /** Run ids, sweep ids, durations and the scratch folder read the same on the page and here. */
+    /** Run ids, sweep ids, times, durations and the scratch folder read the same on the page and here. */
     private String normalize(String text) {
       return text.replace(cwd.toString(), "<DIR>")
           .replace(root.toString(), "<DIR>")
           .replaceAll(RUN_ID.pattern(), "<ID>")
+          .replaceAll("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z?", "<TIME>")
           .replaceAll("\\b\\d+(\\.\\d+)?s\\b", "<DURATION>");
     }
   }
