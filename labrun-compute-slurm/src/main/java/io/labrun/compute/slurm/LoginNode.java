@@ -1,0 +1,87 @@
+package io.labrun.compute.slurm;
+
+import io.labrun.compute.remote.HostSession;
+import io.labrun.compute.remote.RemoteTarget;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.plan.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.ssh.HostCache;
+import io.labrun.ssh.SshConnection;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * A Slurm cluster reached through its login node over SSH, with labrun's SSH layer: one kept
+ * connection, host keys, labrun's Python files and the snapshot sent as the objects the login node
+ * lacks ({@link HostCache}). The run's folder is {@code ~/.labrun/runs/<id>} there, in the home
+ * folder the compute nodes share.
+ */
+final class LoginNode implements SlurmSide, SlurmCommands {
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+  private final HostSession host;
+  private final RemoteTarget files;
+  private final ObjectStore objects;
+
+  /** @param files the {@code remote} target on the same login: it reads, collects and removes run folders there */
+  LoginNode(HostSession host, RemoteTarget files, ObjectStore objects) {
+    this.host = host;
+    this.files = files;
+    this.objects = objects;
+  }
+
+  @Override
+  public SlurmCommands commands() {
+    return this;
+  }
+
+  @Override
+  public boolean needsLocalWorkDir() {
+    return false;
+  }
+
+  @Override
+  public Placed place(RunPlan plan, String launchJson, BiFunction<String, String, String> script) {
+    String runDir = HostCache.runDir(plan.runId());
+    Snapshot snapshot = Snapshot.load(objects, plan.run().snapshotId());
+    try {
+      return host.call((ssh, cache, lib) -> {
+        String home = ssh.files().home();
+        String state = home + "/" + runDir;
+        ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().makePrivate(runDir);
+        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launchJson.getBytes(StandardCharsets.UTF_8));
+        ssh.files().write(runDir + "/job.sh", script.apply(home + "/" + lib, state).getBytes(StandardCharsets.UTF_8));
+        cache.sync(lib, snapshot, objects, runDir + "/work", null);
+        return new Placed(state, state + "/work", state + "/job.sh");
+      });
+    } catch (HostCache.HelperFailed e) {
+      throw new LabrunException(ExitCode.ENVIRONMENT, e.getMessage(), e);
+    } catch (IOException e) {
+      throw RemoteTarget.unreachable(e);
+    }
+  }
+
+  @Override
+  public JobFolder folder(Run run, Path stateDir) {
+    return new LoginNodeFolder(files.reattach(run, stateDir), host, HostCache.runDir(run.id()), stateDir);
+  }
+
+  @Override
+  public Result run(List<String> argv) throws IOException {
+    SshConnection.Result r = host.call((ssh, cache, lib) -> ssh.run(argv, null, COMMAND_TIMEOUT));
+    return new Result(r.exitCode(), r.out(), r.err());
+  }
+
+  @Override
+  public String where() {
+    return host.settings().where();
+  }
+}

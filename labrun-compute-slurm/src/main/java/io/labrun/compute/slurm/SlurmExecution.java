@@ -1,0 +1,91 @@
+package io.labrun.compute.slurm;
+
+import io.labrun.core.launch.Execution;
+import io.labrun.core.supervisor.ExitRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run that is one Slurm batch job: its output, metrics and exit record come from its state
+ * folder on the shared file system, as on every target; whether it is still queued or going, and
+ * how it ended when its supervisor could not say, come from Slurm ({@link SlurmStates}).
+ */
+final class SlurmExecution implements Execution {
+  static final String JOB_ID = "slurm_job_id";
+  /** How often Slurm's controller is asked while the state folder says nothing new. */
+  private static final long LOOK_NANOS = 2_000_000_000L;
+  private final Slurm slurm;
+  private final String jobId;
+  private final JobFolder folder;
+  private final Clock clock;
+  private long lastLook;
+  private final JobInfo submitted;
+  private JobInfo lastSeen;
+
+  /** @param submitted the job as Slurm showed it right after the submit; null when reattached */
+  SlurmExecution(Slurm slurm, String jobId, JobFolder folder, Clock clock, JobInfo submitted) {
+    this.slurm = slurm;
+    this.jobId = jobId;
+    this.folder = folder;
+    this.clock = clock;
+    this.submitted = submitted;
+    this.lastLook = System.nanoTime();
+  }
+
+  @Override
+  public Map<String, String> attributes() {
+    Map<String, String> a = new LinkedHashMap<>(folder.attributes());
+    a.put(JOB_ID, jobId);
+    if (submitted != null && submitted.pending() && submitted.reason() != null) {
+      a.put("slurm_pending_reason", submitted.reason()); // why it waited in the queue when it was submitted
+    }
+    if (lastSeen != null) {
+      a.put("slurm_state", lastSeen.state()); // Slurm's word on the end, when labrun had to ask for it
+    }
+    return a;
+  }
+
+  @Override
+  public byte[] readOutput(long offset, int max) throws IOException {
+    return folder.readOutput(offset, max);
+  }
+
+  @Override
+  public boolean writesLocalOutput() {
+    return folder.writesLocalOutput();
+  }
+
+  @Override
+  public Optional<ExitRecord> poll() throws IOException {
+    Optional<ExitRecord> supervisor = folder.exit();
+    if (!SlurmStates.stoppedFromOutside(supervisor)) {
+      return supervisor; // the script ended by itself: nothing for Slurm to add
+    }
+    if (supervisor.isEmpty() && System.nanoTime() - lastLook < LOOK_NANOS) {
+      return Optional.empty();
+    }
+    lastLook = System.nanoTime();
+    Optional<JobInfo> job = slurm.show(jobId);
+    job.ifPresent(j -> lastSeen = j);
+    return SlurmStates.ended(job, supervisor, clock.instant());
+  }
+
+  @Override
+  public void cancel() throws IOException {
+    slurm.cancel(jobId);
+  }
+
+  @Override
+  public Collected collect(Path scratch) throws IOException {
+    return folder.collect(scratch);
+  }
+
+  @Override
+  public void cleanUp() throws IOException {
+    folder.remove();
+  }
+}

@@ -1,0 +1,88 @@
+package io.labrun.compute.slurm;
+
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.SlurmSettings;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.plan.RunPlan;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
+import io.labrun.core.supervisor.LaunchSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code slurm} compute target (labrun's own; the original had none): each run is one batch
+ * job that runs labrun's supervisor on a compute node, in the run's folder on the cluster's shared
+ * file system, so its output, metrics, {@code ./outputs} and exit record work as on every target.
+ * The job id is recorded with the run ({@code slurm_job_id}); a later labrun finds the job by it.
+ */
+public final class SlurmTarget implements ComputeTarget {
+  private final ComputeTargetSpec spec;
+  private final SlurmSide side;
+  private final Slurm slurm;
+  private final long logLimitBytes;
+  private final Clock clock;
+
+  SlurmTarget(ComputeTargetSpec spec, SlurmSide side, long logLimitBytes, Clock clock) {
+    this.spec = spec;
+    this.side = side;
+    this.slurm = new Slurm(side.commands());
+    this.logLimitBytes = logLimitBytes;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean needsLocalWorkDir() {
+    return side.needsLocalWorkDir();
+  }
+
+  @Override
+  public void prepare(RunPlan plan, RunEvents events) {
+    if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
+      throw LabrunException.badInput("a slurm target runs Python scripts; for PySpark use a cluster target (Framework: PySpark needs Target: a cluster)");
+    }
+  }
+
+  @Override
+  public Execution launch(RunPlan plan) {
+    SlurmSettings settings = SlurmSettings.of(spec);
+    SlurmSide.Placed placed = side.place(plan, launchSpec(plan).toJson(),
+        (lib, state) -> JobScript.text(settings, plan.timeout(), spec.python(), lib + "/labrun_supervisor.py", state));
+    String jobId;
+    JobInfo seen;
+    try {
+      jobId = slurm.submit(JobScript.submitArguments(plan.runId(), placed.state(), placed.work(), placed.script()));
+      seen = slurm.show(jobId).orElse(null);
+    } catch (IOException e) {
+      throw new LabrunException(io.labrun.core.error.ExitCode.TARGET_UNAVAILABLE, "cannot submit the run's job on " + slurm.where() + ": " + e.getMessage(), e);
+    }
+    return new SlurmExecution(slurm, jobId, side.folder(plan.run(), plan.stateDir()), clock, seen);
+  }
+
+  @Override
+  public Execution reattach(Run run, Path stateDir) {
+    return new SlurmExecution(slurm, run.attributes().get(SlurmExecution.JOB_ID), side.folder(run, stateDir), clock, null);
+  }
+
+  /** What the supervisor on the compute node runs: the node's Python with the script and its arguments. */
+  private LaunchSpec launchSpec(RunPlan plan) {
+    List<String> command = new ArrayList<>();
+    command.add(spec.python());
+    command.addAll(plan.scriptArguments());
+    Map<String, String> env = new LinkedHashMap<>(plan.environment());
+    env.put("LABRUN_RUN_ID", plan.runId());
+    env.put("AZUREML_RUN_ID", plan.runId());
+    env.put("LABRUN_EXPERIMENT", plan.project().name());
+    Long timeout = plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds());
+    // no parent to watch and no finalizer: a compute node cannot call this labrun back; the next command records the end
+    return new LaunchSpec(command, null, env, logLimitBytes, timeout, LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
+  }
+}
