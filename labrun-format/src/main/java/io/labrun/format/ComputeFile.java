@@ -54,14 +54,36 @@ final class ComputeFile {
     Map<String, KeyTable.Reader> keys = new HashMap<>();
     for (TargetKey k : TargetTypes.installed().keys()) {
       keys.put(k.name(), switch (k.kind()) {
-        case TEXT -> Values::string;
+        case TEXT -> (v, key, n) -> checked(k, v, n, v.string(key, n));
         case BOOLEAN -> ComputeFile::plainBoolean;
         case INTEGER -> (v, key, n) -> v.integer(key, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        case COUNT -> (v, key, n) -> v.integer(key, n, 1, Integer.MAX_VALUE);
+        case TEXT_LIST -> (v, key, n) -> checkedList(k, v, n);
       });
     }
     keys.putAll(Map.of(MEMORY_LIMIT, ComputeFile::memoryLimit, LEGACY_CLUSTER, Values::bool, "native", Values::bool,
         ComputeTargetSpec.LOCAL_VENV, ComputeFile::plainBoolean));
     return Map.copyOf(keys);
+  }
+
+  /** A module's text value, as its key's check allows (the problem it names, at the value's position). */
+  private static String checked(TargetKey k, Values v, Node node, String text) {
+    if (text != null) {
+      k.check().apply(text).ifPresent(problem -> {
+        throw v.error(node.position(), problem);
+      });
+    }
+    return text;
+  }
+
+  private static List<String> checkedList(TargetKey k, Values v, Node node) {
+    List<String> items = v.stringList(k.name(), node);
+    if (items != null && node instanceof Node.Sequence seq) {
+      for (int i = 0; i < items.size(); i++) {
+        checked(k, v, seq.items().get(i), items.get(i));
+      }
+    }
+    return items;
   }
 
   private static Object memoryLimit(Values v, String key, Node node) {

@@ -62,14 +62,14 @@ public final class ComputeTargetCommand {
     @Option(names = {"-n", "--name"}, required = true, description = "Name of the target (file aml_config/<name>.compute).")
     String name;
 
-    @Option(names = {"-t", "--type"}, description = "remotedocker, remote, cluster (also local, docker).")
+    @Option(names = {"-t", "--type"}, description = "remotedocker, remote, cluster, slurm (also local, docker).")
     String type;
 
     // The original's READMEs also write the type as a word: attach remotedocker --name myvm ...
-    @Parameters(arity = "0..1", paramLabel = "TYPE", description = "The type as a word instead of --type: remotedocker, remote, cluster.")
+    @Parameters(arity = "0..1", paramLabel = "TYPE", description = "The type as a word instead of --type: remotedocker, remote, cluster, slurm.")
     String typeWord;
 
-    @Option(names = {"-a", "--address"}, description = "Host name or IP of the remote host or cluster head node; may carry a port (host:2222).")
+    @Option(names = {"-a", "--address"}, description = "Host name or IP of the remote host, cluster head node or Slurm login node; may carry a port (host:2222).")
     String address;
 
     @Option(names = "--port", description = "SSH port (default 22).")
@@ -186,7 +186,7 @@ public final class ComputeTargetCommand {
         if (force && configs.computeTargetNames().contains(name)) {
           spec = spec.over(configs.computeTarget(name).value()); // --force changes only the keys given here
         }
-        if (hp != null && (t == TargetType.REMOTE || t == TargetType.REMOTE_DOCKER || t == TargetType.CLUSTER) && !noConnect) {
+        if (hp != null && t.isRemote() && !noConnect) { // every kind that takes an address reaches it over SSH
           checked = HostCheck.connect(ctx, spec, acceptNewHostKey, credentials != null && credentials.generateSshKey);
           spec = checked.spec();
         }

@@ -47,7 +47,7 @@ interface JobFolder {
 
       @Override
       public Execution.Collected collect(Path scratch) {
-        return new Execution.Collected(work.resolve("outputs"), state.resolve("metrics"));
+        return new Execution.Collected(work.resolve(StateFolder.OUTPUTS), state.resolve(StateFolder.METRICS));
       }
 
       @Override

@@ -1,6 +1,5 @@
 package io.labrun.compute.slurm;
 
-import io.labrun.core.config.SlurmSettings;
 import io.labrun.ssh.Shell;
 import java.time.Duration;
 import java.util.ArrayList;

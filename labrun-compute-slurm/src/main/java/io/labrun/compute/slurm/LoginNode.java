@@ -8,7 +8,7 @@ import io.labrun.core.history.ObjectStore;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
 import io.labrun.core.snapshot.Snapshot;
-import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.ssh.HostCache;
 import io.labrun.ssh.SshConnection;
 import java.io.IOException;
@@ -55,9 +55,9 @@ final class LoginNode implements SlurmSide, SlurmCommands {
       return host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
         String state = home + "/" + runDir;
-        ssh.files().mkdirs(runDir + "/metrics");
+        ssh.files().mkdirs(runDir + "/" + StateFolder.METRICS);
         ssh.files().makePrivate(runDir);
-        ssh.files().writePrivate(runDir + "/" + LaunchSpec.FILE_NAME, launchJson.getBytes(StandardCharsets.UTF_8));
+        ssh.files().writePrivate(runDir + "/" + StateFolder.LAUNCH, launchJson.getBytes(StandardCharsets.UTF_8));
         ssh.files().write(runDir + "/job.sh", script.apply(home + "/" + lib, state).getBytes(StandardCharsets.UTF_8));
         cache.sync(lib, snapshot, objects, runDir + "/work", null);
         return new Placed(state, state + "/work", state + "/job.sh");

@@ -40,7 +40,7 @@ final class LoginNodeFolder implements JobFolder {
     if (files.writesLocalOutput()) { // collected: the record is here
       return StateFolder.readExit(stateDir);
     }
-    Optional<byte[]> json = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + ExitRecords.FILE_NAME));
+    Optional<byte[]> json = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + StateFolder.EXIT));
     return json.map(b -> ExitRecords.parse(new String(b, StandardCharsets.UTF_8)));
   }
 

@@ -2,7 +2,6 @@ package io.labrun.compute.slurm;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
-import io.labrun.core.config.SlurmSettings;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;

@@ -5,6 +5,7 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
 import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class ThisMachine implements SlurmSide, SlurmCommands {
     Path state = plan.stateDir().toAbsolutePath();
     Path job = state.resolve("job.sh");
     try {
-      Files.createDirectories(state.resolve("metrics"));
+      Files.createDirectories(state.resolve(StateFolder.METRICS));
       LaunchSpec.write(state, launchJson);
       Files.writeString(job, script.apply(pythonDir.get().toAbsolutePath().toString(), state.toString()));
     } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.labrun.compute.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labrun.core.config.SlurmSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,9 @@
-package io.labrun.core.config;
+package io.labrun.compute.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.TargetType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,8 @@
-package io.labrun.core.config;
+package io.labrun.compute.slurm;
 
 import java.time.Duration;
 import java.util.List;
+import io.labrun.core.config.ComputeTargetSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * @param workFolder where run folders go on the cluster's shared file system
  * @param sbatchOptions more {@code sbatch} options, each written as one {@code #SBATCH} line
  */
-public record SlurmSettings(
+record SlurmSettings(
     String partition,
     String account,
     String qos,

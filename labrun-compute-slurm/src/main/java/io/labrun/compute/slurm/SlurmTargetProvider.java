@@ -1,0 +1,54 @@
+package io.labrun.compute.slurm;
+
+import io.labrun.compute.remote.HostSession;
+import io.labrun.compute.remote.RemoteTargetProvider;
+import io.labrun.compute.remote.SshTargets;
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.TargetType;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.ComputeTargetProvider;
+import io.labrun.core.launch.TargetContext;
+import io.labrun.core.launch.TargetKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code slurm} target (labrun's own): Slurm's commands on this machine, or on the cluster's
+ * login node over the SSH targets' connection when the file names an address.
+ */
+public final class SlurmTargetProvider implements ComputeTargetProvider {
+  /** Runs leave this machine (for a compute node); no environment image. */
+  public static final TargetType SLURM = new TargetType("slurm", List.of(), false, true);
+
+  @Override
+  public List<TargetType> types() {
+    return List.of(SLURM);
+  }
+
+  @Override
+  public List<TargetKey> keys() {
+    List<TargetKey> keys = new ArrayList<>();
+    for (String text : SlurmSettings.TEXT_KEYS) {
+      keys.add(new TargetKey(text, TargetKey.Kind.TEXT, value -> SlurmSettings.problem(text, value)));
+    }
+    keys.add(new TargetKey(SlurmSettings.NODES, TargetKey.Kind.COUNT));
+    keys.add(new TargetKey(SlurmSettings.CPUS_PER_TASK, TargetKey.Kind.COUNT));
+    keys.add(new TargetKey(SlurmSettings.SBATCH_OPTIONS, TargetKey.Kind.TEXT_LIST, value -> SlurmSettings.problem(SlurmSettings.SBATCH_OPTIONS, value)));
+    return keys;
+  }
+
+  @Override
+  public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
+    SlurmSide side;
+    if (spec.address() == null || spec.address().isBlank()) {
+      side = new ThisMachine(context.env(), () -> context.python().pythonPath());
+    } else {
+      SshTargets ssh = RemoteTargetProvider.sshTargets(context);
+      HostSession host = ssh.session(spec);
+      host.prefetch(); // connect while the project is snapshotted
+      side = new LoginNode(host, ssh.remote(spec), context.objects());
+    }
+    return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
+  }
+}

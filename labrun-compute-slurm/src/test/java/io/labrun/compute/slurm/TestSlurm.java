@@ -1,0 +1,67 @@
+package io.labrun.compute.slurm;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one-node Slurm of {@code scripts/test-env/slurm.sh} on this machine: its partitions, and
+ * what the tests ask it directly (which jobs a run has, a job's state, a job of their own).
+ */
+public final class TestSlurm {
+  /** The default partition. */
+  public final String partition;
+  /** A partition whose jobs any job of {@link #partition} needing their CPUs preempts. */
+  public final String preemptiblePartition;
+  /** The node's CPUs: a job asking for all of them has the node to itself. */
+  public final int cpus;
+  private final ThisMachine commands = new ThisMachine(System.getenv(), null);
+
+  private TestSlurm() {
+    partition = need("LABRUN_TEST_SLURM_PARTITION");
+    preemptiblePartition = need("LABRUN_TEST_SLURM_PREEMPTIBLE_PARTITION");
+    cpus = Integer.parseInt(need("LABRUN_TEST_SLURM_CPUS"));
+  }
+
+  public static TestSlurm get() {
+    return new TestSlurm();
+  }
+
+  private static String need(String name) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new AssertionError(name + " is not set: the Slurm tests need the test cluster; run them with scripts/test.sh"
+          + " (or eval \"$(scripts/test-env/slurm.sh)\" first)");
+    }
+    return v;
+  }
+
+  /** The ids of the jobs Slurm still queues or runs for run {@code runId} (found by the name labrun gives them). */
+  public List<String> jobsOf(String runId) throws IOException {
+    String out = run("squeue", "--noheader", "--name=labrun-" + runId, "--format=%i");
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** Slurm's state of job {@code id} ({@code RUNNING}, {@code PREEMPTED}...), empty once it has forgotten it. */
+  public Optional<String> state(String id) throws IOException {
+    return new Slurm(commands).show(id).map(JobInfo::state);
+  }
+
+  /** Submits {@code sbatch --parsable ARGS}; returns the job id. */
+  public String sbatch(String... args) throws IOException {
+    String[] argv = new String[args.length + 2];
+    argv[0] = "sbatch";
+    argv[1] = "--parsable";
+    System.arraycopy(args, 0, argv, 2, args.length);
+    return Slurm.jobId(run(argv));
+  }
+
+  private String run(String... argv) throws IOException {
+    SlurmCommands.Result r = commands.run(Arrays.asList(argv));
+    if (r.exitCode() != 0) {
+      throw new IOException(String.join(" ", argv) + ": " + r.problem());
+    }
+    return r.out();
+  }
+}
