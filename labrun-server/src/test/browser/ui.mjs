@@ -3,7 +3,8 @@
 //   node ui.mjs   with env: LABRUN_UI_URL, LABRUN_UI_TOKEN, LABRUN_UI_FIXTURE (JSON), LABRUN_UI_SHOTS (folder),
 //                 LABRUN_TEST_PLAYWRIGHT_DIR (where playwright-core is installed), LABRUN_TEST_CHROMIUM
 //
-// Signs in, filters the runs table by a metric condition, sorts by a metric, watches a running
+// Signs in, filters the runs table in the query language (with its order by, and a mistake shown
+// under the box), sorts by a metric, watches a running
 // run's log grow, checks that every metric chart of a run is drawn, that secrets show as *** (params,
 // a run configuration in the snapshot viewer), compares two runs, and fails on any request that
 // leaves the server (no CDN, no network at run time) and on anything the Content-Security-Policy blocks. Screenshots go to
@@ -37,8 +38,19 @@ try {
   check(await page.textContent('#runs tbody') .then((t) => !t.includes(token)), 'the token appears in the page');
   await page.screenshot({ path: `${shots}/runs.png`, fullPage: true });
 
-  // Filter by a metric condition, then sort by that metric, descending.
-  await page.fill('#filters input[name=where]', 'accuracy > 0.9');
+  // Filter in the query language (its order by, then a mistake), then sort by a metric column, descending.
+  await page.fill('#filters input[name=filter]', 'metrics.accuracy > 0.9 and params.lr in (0.04, 0.05) order by metrics.accuracy asc');
+  await page.click('#filters button[type=submit]');
+  await page.waitForFunction((want) => [...document.querySelectorAll('#runs tbody tr[data-run]')].map((r) => r.dataset.run).join() === want,
+    fixture.ordered.join());
+  check(await page.$('#runs th[data-sort="metric:accuracy"]') !== null, 'the metric the filter names is a column');
+  await page.fill('#filters input[name=filter]', 'metrics.accuracy >');
+  await page.click('#filters button[type=submit]');
+  await page.waitForSelector('#filter-error');
+  const problem = await page.textContent('#filter-error');
+  check(problem.startsWith('filter, column 19: '), `the filter's mistake is shown with its column: ${problem}`);
+  check(await page.inputValue('#filters input[name=filter]') === 'metrics.accuracy >', 'the filter box keeps what was typed');
+  await page.fill('#filters input[name=filter]', 'metrics.accuracy > 0.9 order by created');
   await page.click('#filters button[type=submit]');
   await page.waitForFunction((n) => document.querySelectorAll('#runs tbody tr[data-run]').length === n, fixture.accurate.length);
   await page.click('#runs th[data-sort="metric:accuracy"] a');

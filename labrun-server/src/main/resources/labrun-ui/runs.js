@@ -1,8 +1,10 @@
-// The runs table: filters (status, experiment, target, script, metric conditions), sorting by any
-// column or metric, keyset pages (the server's cursors, kept in the URL so Back works).
+// The runs table: filters (status, experiment, target, script, and a filter in labrun's query
+// language), sorting by any column or metric (or the filter's own order by), keyset pages (the
+// server's cursors, kept in the URL so Back works).
 import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
 import { get } from './api.js';
 
+const ORDER_BY = /\s*\border\s+by\b[\s\S]*$/i;
 const STATUSES = ['Queued', 'Preparing', 'Running', 'Completed', 'Failed', 'Canceled', 'Lost'];
 const COLUMNS = [
   ['run_id', 'Run'], ['status', 'Status'], ['experiment', 'Experiment'], ['script', 'Script'],
@@ -18,33 +20,38 @@ function go(params) {
 export async function runsPage(app, params) {
   const state = Object.fromEntries(params.entries());
   const cursors = (state.cursors || '').split(',').filter(Boolean);
-  const where = (state.where || '').split(';').map((s) => s.trim()).filter(Boolean);
+  const filter = state.filter || '';
+  const ordered = ORDER_BY.test(filter);
   const columns = (state.columns || '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const w of where) {
-    const m = w.match(/^\s*(.+?)\s*(<=|>=|!=|=|<|>)/);
-    if (m && !columns.includes(m[1])) columns.push(m[1]);
+  // The metrics a filter names come as columns, to see why a run matched.
+  for (const m of filter.matchAll(/metrics\.([A-Za-z0-9_\-./:]*[A-Za-z0-9_])/g)) {
+    if (!columns.includes(m[1])) columns.push(m[1]);
   }
-  const sort = state.sort || '-created';
+  const sort = ordered ? '' : state.sort || '-created';
   if (sort.replace(/^-/, '').startsWith('metric:')) {
     const m = sort.replace(/^-?metric:/, '');
     if (!columns.includes(m)) columns.push(m);
   }
   const q = new URLSearchParams();
   for (const k of ['status', 'experiment', 'target', 'script']) if (state[k]) q.set(k, state[k]);
-  for (const w of where) q.append('where', w);
-  q.set('sort', sort);
+  if (filter) q.set('filter', filter);
+  if (sort) q.set('sort', sort);
   if (columns.length) q.set('columns', columns.join(','));
   if (cursors.length) q.set('cursor', cursors[cursors.length - 1]);
   q.set('limit', state.limit || '50');
 
-  const [page, experiments] = await Promise.all([get(`/runs?${q}`), get('/experiments')]);
+  // A filter the server cannot read leaves the form on the page, with the server's one line under it.
+  let problem = null;
+  const [page, experiments] = await Promise.all([
+    get(`/runs?${q}`).catch((e) => { problem = e.message; return { runs: [], next_cursor: null }; }),
+    get('/experiments')]);
   const selected = new Set();
 
   const form = h('form', { class: 'filters', id: 'filters', onsubmit: (e) => {
     e.preventDefault();
     const f = e.target.elements;
     go({ status: f.status.value, experiment: f.experiment.value, target: f.target.value.trim(), script: f.script.value.trim(),
-      where: f.where.value.trim(), columns: f.columns.value.trim(), sort });
+      filter: f.filter.value.trim(), columns: f.columns.value.trim(), sort: state.sort });
   } },
   h('label', {}, 'Status ', h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
     STATUSES.map((s) => h('option', { value: s, selected: state.status === s }, s)))),
@@ -52,17 +59,20 @@ export async function runsPage(app, params) {
     experiments.experiments.map((e) => h('option', { value: e.name, selected: state.experiment === e.name }, `${e.name} (${e.runs})`)))),
   h('label', {}, 'Target ', h('input', { name: 'target', value: state.target || '', size: 10 })),
   h('label', {}, 'Script ', h('input', { name: 'script', value: state.script || '', size: 12 })),
-  h('label', {}, 'Metrics ', h('input', { name: 'where', value: state.where || '', size: 24, placeholder: 'accuracy > 0.9; loss < 0.5' })),
+  h('label', { class: 'query' }, 'Filter ', h('input', { name: 'filter', value: filter, size: 48, spellcheck: false,
+    placeholder: 'metrics.accuracy > 0.9 and params.reg in (1, 10) order by metrics.accuracy desc' })),
   h('label', {}, 'Show ', h('input', { name: 'columns', value: state.columns || '', size: 14, placeholder: 'accuracy, loss' })),
   h('button', { type: 'submit' }, 'Apply'),
-  h('button', { type: 'button', class: 'link', onclick: () => go({}) }, 'Reset'));
+  h('button', { type: 'button', class: 'link', onclick: () => go({}) }, 'Reset'),
+  problem ? h('p', { class: 'error', id: 'filter-error' }, problem) : null);
 
   function header(key, label) {
     const active = sort.replace(/^-/, '') === key;
     const desc = sort.startsWith('-');
     const next = active && desc ? key : `-${key}`;
+    // A click on a column sorts by it instead of the filter's order by, which is taken off.
     return h('th', { class: active ? 'sorted' : '', dataset: { sort: key } },
-      h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ ...state, cursors: '', sort: next }); } },
+      h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ ...state, filter: filter.replace(ORDER_BY, ''), cursors: '', sort: next }); } },
         label, active ? (desc ? ' ▼' : ' ▲') : ''));
   }
 

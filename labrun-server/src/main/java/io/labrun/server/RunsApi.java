@@ -14,6 +14,9 @@ import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.query.Field;
+import io.labrun.core.run.query.Order;
+import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.Redaction;
 import java.time.Instant;
@@ -74,15 +77,22 @@ final class RunsApi {
 
   private void list(Context ctx) {
     RunQuery filter = new RunQuery(ctx.queryParam("experiment"), statuses(ctx.queryParam("status")), ctx.queryParam("run_configuration"),
-        ctx.queryParam("target"), ctx.queryParam("script"), ctx.queryParam("sweep"), time(ctx, "since"), time(ctx, "until"), null, 50);
+        ctx.queryParam("target"), ctx.queryParam("script"), ctx.queryParam("sweep"), time(ctx, "since"), time(ctx, "until"), null, 50)
+        .withRunFilter(RunFilter.parse(ctx.queryParam("filter")));
     List<MetricCondition> conditions = new ArrayList<>();
     for (String w : ctx.queryParams("where")) {
       conditions.add(condition(w));
     }
     List<String> columns = new ArrayList<>(list(ctx.queryParam("columns")));
-    Sort sort = sort(ctx.queryParam("sort"));
+    // An order by in the filter wins over 'sort' (the UI sends its column sort with every page).
+    Sort sort = filter.runFilter().order().isEmpty() ? sort(ctx.queryParam("sort")) : Sort.NEWEST_FIRST;
     if (sort.metric() != null && !columns.contains(sort.metric())) {
       columns.add(sort.metric());
+    }
+    for (Order o : filter.runFilter().order()) {
+      if (o.field() instanceof Field.Metric m && m.aggregate() == Field.Aggregate.LAST && !columns.contains(m.name())) {
+        columns.add(m.name());
+      }
     }
     conditions.forEach(c -> {
       if (!columns.contains(c.metric())) {

@@ -77,6 +77,7 @@ class BrowserUiIT {
       BrowserScript.run("ui.mjs", srv.http, srv.token, Map.of(
           "runs", runs,
           "accurate", List.of("iris_07", "iris_06", "iris_05", "iris_04", "iris_03"),
+          "ordered", List.of("iris_03", "iris_04"),
           "running", live.id(),
           "charted", charted.id(),
           "metrics", List.of("Accuracy", "Precision", "loss"),

@@ -96,6 +96,34 @@ abstract class ServerApiContract {
   }
 
   @Test
+  void theFilterParameterIsTheQueryLanguageWithItsOrderAndPages() {
+    for (int i = 0; i < 8; i++) {
+      Run r = run(String.format("iris_%02d", i), i, i % 2 == 0 ? "local" : "gpu", "train.py", i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED);
+      srv.store.create(r);
+      srv.store.putParams(r.id(), java.util.Map.of("reg", Integer.toString(i % 4 * 10)));
+      Fixtures.points(srv.store, r.id(), "accuracy", 2, (i * 3 % 8) / 10.0);
+    }
+    String byAccuracy = "/api/v1/runs?limit=2&sort=created&filter=" + enc("params.reg in (10, 30) or target = \"local\" order by metrics.accuracy desc");
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = http.get(byAccuracy + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      page.get("runs").forEach(r -> {
+        seen.add(r.get("run_id").asString());
+        assertThat(r.get("metrics").has("accuracy")).as("the order's metric comes as a column").isTrue();
+      });
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
+    } while (cursor != null);
+    // accuracy (its last point) is (i * 3 % 8) / 10; every run matches (reg 10 or 30 for odd i, local for even i)
+    assertThat(seen).containsExactly("iris_05", "iris_02", "iris_07", "iris_04", "iris_01", "iris_06", "iris_03", "iris_00");
+    assertThat(ids("/api/v1/runs?status=Completed&filter=" + enc("params.reg >= 20 and not target ~ \"gp*\""))).containsExactly("iris_02");
+    assertThat(ids("/api/v1/runs?limit=3&after=iris_07&filter=" + enc("order by params.reg desc, created"))).containsExactly("iris_02", "iris_06", "iris_01");
+    Http.Response bad = http.get("/api/v1/runs?filter=" + enc("params.reg in (10, 30"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("error").asString()).isEqualTo("filter, column 22: expected a , or the ) that ends the list, found the end of the filter");
+  }
+
+  @Test
   void aRunShowsWhatWasRecordedButNoSecretAndNoServerPath() {
     Run r = run("iris_secret", 0, "local", "train.py", RunStatus.COMPLETED);
     srv.store.create(r);

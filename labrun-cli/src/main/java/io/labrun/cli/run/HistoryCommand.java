@@ -14,6 +14,7 @@ import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.sweep.Goal;
 import io.labrun.core.snapshot.Snapshot;
 import java.io.IOException;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Parameters;
 public final class HistoryCommand {
 
   /** {@code history list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first (or in the order of --filter).")
   public static final class ListRuns implements Runnable {
     private static final int MAX_LIMIT = 10_000;
     private final CliContext ctx;
@@ -78,6 +79,9 @@ public final class HistoryCommand {
     @Option(names = "--until", paramLabel = "TIME", description = "Only runs created before TIME (the same forms as --since).")
     String until;
 
+    @Option(names = "--filter", paramLabel = "EXPR", description = "Only the runs EXPR matches, in its order, like 'metrics.acc > 0.5 and params.reg in (100, 1000) order by metrics.acc desc' (see 'Filtering runs' in the user guide).")
+    String filter;
+
     @Option(names = "--all-projects", description = "Runs of every project, not only this one.")
     boolean allProjects;
 
@@ -96,6 +100,7 @@ public final class HistoryCommand {
       if (limit < 1 || limit > MAX_LIMIT) {
         throw LabrunException.badInput("--limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
       }
+      RunFilter runFilter = RunFilter.parse(filter);
       String experiment = null;
       if (!allProjects) {
         experiment = Project.find(ctx.cwd()).map(Project::name).orElse(null);
@@ -114,7 +119,7 @@ public final class HistoryCommand {
       ctx.wiring().reconciler().reconcileAll();
       Instant now = Instant.now();
       RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
-          Times.parse(since, "--since", now), Times.parse(until, "--until", now), after, limit);
+          Times.parse(since, "--since", now), Times.parse(until, "--until", now), after, limit, runFilter);
       List<Run> runs = ctx.wiring().store().list(q);
       List<Map<String, Object>> rows = runs.stream().map(r -> Runs.row(r, now)).toList();
       new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
@@ -144,6 +149,7 @@ public final class HistoryCommand {
       Instant now = Instant.now();
       f.put("since", since == null ? null : Times.parse(since, "--since", now).toString());
       f.put("until", until == null ? null : Times.parse(until, "--until", now).toString());
+      f.put("filter", filter);
       f.put("limit", Integer.toString(limit));
       f.put("after", after);
       return f;
