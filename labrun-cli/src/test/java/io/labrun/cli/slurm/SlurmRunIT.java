@@ -1,0 +1,134 @@
+package io.labrun.cli.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labrun.cli.Cli;
+import io.labrun.compute.slurm.TestSlurm;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
+import io.labrun.store.SqlRunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only a batch system does to a run, against the real Slurm of scripts/test-env/slurm.sh:
+ * a job waiting in the queue, preemption by a job of a higher partition, and a run that ended
+ * while no labrun watched it.
+ */
+class SlurmRunIT {
+  static final TestSlurm SLURM = TestSlurm.get();
+  @TempDir Path tmp;
+  Cli cli;
+  Path project;
+
+  @BeforeEach
+  void project() {
+    cli = new Cli(tmp);
+    project = tmp.resolve("proj");
+    assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
+  }
+
+  /** A slurm target {@code name} whose file has {@code keys} beyond its type, and its run configuration. */
+  private void target(String name, String keys) throws Exception {
+    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", name, "--type", "slurm");
+    assertThat(r.code()).as(r.toString()).isZero();
+    Files.writeString(project.resolve("aml_config/" + name + ".compute"), "type: slurm\n" + keys);
+  }
+
+  @Test
+  void aPreemptedRunIsLostAndTriedAgainAsANewJob() throws Exception {
+    // the whole node for the run, in the partition any job of the default one preempts
+    target("scavenger", "partition: " + SLURM.preemptiblePartition + "\ncpusPerTask: " + SLURM.cpus + "\n");
+    Files.writeString(project.resolve("long.py"), """
+        import os, time
+        print("job", os.environ["SLURM_JOB_ID"], flush=True)
+        if not os.path.exists("../../preempted-once"):
+            open("../../preempted-once", "w").close()
+            time.sleep(300)
+        print("finished")
+        """.replace("../../preempted-once", tmp.resolve("preempted-once").toString()));
+    Cli.Running running = cli.start(project, "", "experiment", "submit", "-c", "scavenger", "--retries", "1", "long.py");
+    await("the first attempt runs").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(tmp.resolve("preempted-once")));
+    SLURM.sbatch("--partition=" + SLURM.partition, "--cpus-per-task=" + SLURM.cpus, "--output=/dev/null", "--wrap=sleep 1");
+    Cli.Result r = running.await(Duration.ofSeconds(120));
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("finished");
+    List<Run> runs = runs();
+    assertThat(runs).extracting(Run::status).containsExactly(RunStatus.LOST, RunStatus.COMPLETED);
+    assertThat(runs.get(0).statusDetail()).startsWith("lost: Slurm preempted job ");
+    assertThat(runs.get(0).attributes()).containsEntry("slurm_state", "PREEMPTED");
+    assertThat(runs.get(1).attributes()).containsEntry("retry_of", runs.get(0).id());
+    assertThat(runs.get(1).attributes().get("slurm_job_id")).as("a new job").isNotEqualTo(runs.get(0).attributes().get("slurm_job_id"));
+  }
+
+  @Test
+  void aQueuedJobSaysWhyItWaitsAndCancelTakesItOffTheQueue() throws Exception {
+    target("later", "partition: " + SLURM.partition + "\nsbatchOptions:\n  - --begin=now+1hour\n");
+    Files.writeString(project.resolve("never.py"), "print('never runs')\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "later", "--detach", "never.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String id = r.out().strip();
+    assertThat(SLURM.jobsOf(id)).hasSize(1);
+    Run queued = run(id);
+    assertThat(queued.attributes()).containsEntry("slurm_pending_reason", "BeginTime");
+    String job = queued.attributes().get("slurm_job_id");
+    Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
+    assertThat(c.code()).as(c.toString()).isZero();
+    assertThat(c.out()).contains("Canceled");
+    assertThat(run(id).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(SLURM.jobsOf(id)).isEmpty();
+    assertThat(SLURM.state(job)).contains("CANCELLED");
+  }
+
+  @Test
+  void aRunThatEndedWhileNoLabrunWatchedIsFoundByItsJobAndRecorded() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    Files.writeString(project.resolve("work.py"), """
+        import os, time, labrun
+        time.sleep(2)
+        labrun.log_metric("loss", 0.25)
+        open("outputs/model.txt", "w").write("weights")
+        print("done")
+        """);
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "--detach", "work.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String id = r.out().strip();
+    await("the job ends with nobody watching").atMost(Duration.ofSeconds(60)).until(() -> SLURM.jobsOf(id).isEmpty());
+    assertThat(run(id).status()).as("nothing recorded it yet").isEqualTo(RunStatus.RUNNING);
+    Cli.Result s = cli.in(project, "experiment", "status", "-r", id);
+    assertThat(s.out()).as(s.toString()).contains("Completed");
+    try (RunStore store = store()) {
+      assertThat(store.metric(id, "loss")).hasSize(1);
+    }
+    Cli.Result logs = cli.in(project, "experiment", "logs", "-r", id);
+    assertThat(logs.out()).contains("done");
+    Path dl = tmp.resolve("dl");
+    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code()).isZero();
+    assertThat(dl.resolve("outputs/model.txt")).hasContent("weights");
+  }
+
+  private List<Run> runs() {
+    try (RunStore store = store()) {
+      return store.list(RunQuery.all()).stream().sorted(Comparator.comparing(Run::created)).toList();
+    }
+  }
+
+  private Run run(String id) {
+    try (RunStore store = store()) {
+      return store.find(id).orElseThrow();
+    }
+  }
+
+  private RunStore store() {
+    return SqlRunStore.open("jdbc:sqlite:" + tmp.resolve("labrun/data/labrun.db"));
+  }
+}
