@@ -47,6 +47,7 @@ class DocExamplesTest {
       Map.entry("docker-target", "it needs a Docker engine; DockerEnvironmentIT, DockerRunIT and DockerCleanIT run prepare, submit and clean on the test engine"),
       Map.entry("spark-standalone", "it needs a real Spark master, spark://head:7077"),
       Map.entry("spark-head-node", "it needs a real cluster head node, head.example.org"),
+      Map.entry("slurm-login-node", "it needs a real Slurm cluster's login node, login.hpc.example.org"),
       Map.entry("team-server-setup", "it needs a real PostgreSQL host, db.example.org"),
       Map.entry("team-login", "it needs a real labrun server, labrun.example.org, and its token"),
       Map.entry("team-secrets", "it needs a password for a real remote host"),
