@@ -92,6 +92,16 @@ try {
     const c = drawn.find((x) => x.metric === m);
     check(c && c.w > 100 && c.h > 100 && c.painted > 500, `chart of ${m} not drawn: ${JSON.stringify(c)}`);
   }
+  for (const [m, v] of Object.entries(fixture.values)) {
+    await page.waitForSelector(`.chart.single[data-metric="${m}"] .value`);
+    const shown = await page.textContent(`.chart.single[data-metric="${m}"] .value`);
+    check(shown === v, `the metric ${m}, logged once, shows ${shown}, expected its value ${v}`);
+    check(await page.$(`.chart[data-metric="${m}"] canvas`) === null, `the metric ${m}, logged once, is drawn as a chart`);
+  }
+  await page.waitForFunction((n) => [...document.querySelectorAll('#images img')].filter((i) => i.complete && i.naturalWidth > 0).length === n,
+    fixture.images.length);
+  const pictures = await page.$$eval('#images img', (is) => is.map((i) => i.dataset.path));
+  check(JSON.stringify(pictures) === JSON.stringify(fixture.images), `the run's images shown: ${pictures}, expected ${fixture.images}`);
   check(await page.textContent('#artifacts').then((t) => t.includes('outputs/model.pkl')), 'artifact not listed');
   await page.click('#snapshot-files a:text("train.py")');
   await page.waitForFunction(() => document.getElementById('viewer').textContent.includes('import'));
@@ -118,8 +128,16 @@ try {
   check(differing.includes('param lr'), `'param lr' not highlighted: ${differing}`);
   check(!differing.includes('param solver'), `'param solver' is equal but highlighted`);
   await page.waitForSelector('.chart[data-metric="loss"] canvas');
-  const series = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (s) => s.length);
-  check(series >= 3, `loss chart has ${series} legend entries, expected x + 2 runs`);
+  const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (s) => s.map((e) => e.textContent.trim()));
+  check(JSON.stringify(legend) === JSON.stringify(fixture.labels), `loss chart's legend ${legend}, expected ${fixture.labels}`);
+  const rows = await page.$eval('.chart[data-metric="loss"] .u-legend', (l) => {
+    const tops = new Set([...l.querySelectorAll('.u-series')].map((e) => Math.round(e.getBoundingClientRect().top)));
+    return tops.size;
+  });
+  check(rows <= 2, `the legend of ${fixture.labels.length} runs takes ${rows} lines`);
+  const bars = await page.$$eval('.chart.bars[data-metric="f1"] .bar-row', (rs) => rs.map((r) => [r.dataset.run, r.querySelector('.bar').getBoundingClientRect().width]));
+  check(JSON.stringify(bars.map((b) => b[0])) === JSON.stringify(fixture.compare), `f1, logged once per run, is one bar per run: ${bars}`);
+  check(bars.every((b, i) => i === 0 || b[1] > bars[i - 1][1]), `f1's bars grow with its values: ${bars}`);
   await page.screenshot({ path: `${shots}/compare.png`, fullPage: true });
 
   check(outside.length === 0, `requests left the server: ${outside.join(', ')}`);

@@ -1,6 +1,6 @@
 // Charts with uPlot (vendor/uPlot.iife.min.js, the global uPlot): one metric of one run, with the
 // min-max band of downsampled buckets, or several runs overlaid.
-import { h } from './dom.js';
+import { h, fmt } from './dom.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
 
@@ -54,11 +54,13 @@ export function appendPoints(u, container, points, byTime) {
 }
 
 // Several runs' series of one metric on one chart (x aligned with uPlot.join).
+// The legend shows short labels (see shortLabels) without live values, so it stays a line or two.
 export function overlayChart(container, title, runs, byTime) {
   const tables = runs.map((r) => { const c = columnsOf(r.series, byTime); return [c.xs, c.last]; });
   const data = uPlot.join(tables);
   const opts = {
     title, ...size(container),
+    legend: { live: false },
     scales: { x: { time: byTime } },
     series: [{ label: byTime ? 'time' : 'step' },
       ...runs.map((r, i) => ({ label: r.label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
@@ -83,6 +85,41 @@ export function listChart(container, title, value) {
     axes: [{}, { size: 60 }],
   };
   return new uPlot(opts, [xs, ...rows.map((r) => xs.map((i) => (i < r.length ? r[i] : null)))], container);
+}
+
+// A metric logged once is a value, not a chart (one dot on an empty axis says nothing).
+export function valueBox(container, title, value) {
+  container.classList.add('single');
+  container.append(h('div', { class: 'title' }, title), h('div', { class: 'value' }, fmt(value)));
+  container.dataset.value = String(value);
+}
+
+// One value per run as horizontal bars (a metric each run logged once), longest bar for the largest value.
+export function barChart(container, title, rows) {
+  const values = rows.map((r) => r.value).filter((v) => typeof v === 'number');
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const span = hi - lo || 1;
+  container.classList.add('bars');
+  container.append(h('div', { class: 'title' }, title), ...rows.map((r, i) => {
+    const bar = h('span', { class: 'bar' });
+    if (typeof r.value === 'number') {
+      bar.style.width = `${(Math.abs(r.value) / span) * 100}%`;
+      bar.style.background = COLORS[i % COLORS.length];
+    }
+    return h('div', { class: 'bar-row', dataset: { run: r.run } }, h('span', { class: 'label', title: r.run }, r.label), h('span', { class: 'track' }, bar),
+      h('span', { class: 'num' }, fmt(r.value)));
+  }));
+}
+
+// Short, unique names for runs in a legend: the last part of their ids when those differ
+// (iris_20261126T192256821_8c8d14 -> 8c8d14), else the ids without their common beginning.
+export function shortLabels(ids) {
+  const tails = ids.map((id) => id.split(/[_-]/).pop());
+  if (new Set(tails).size === ids.length && tails.every(Boolean)) return tails;
+  let common = 0;
+  while (ids.every((id) => id.length > common && id[common] === ids[0][common])) common++;
+  return ids.map((id) => id.slice(common) || id);
 }
 
 export function chartBox(name) {

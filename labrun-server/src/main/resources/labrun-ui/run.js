@@ -2,7 +2,7 @@
 // metric (by step or by time, lists too); artifacts to download; the snapshot's files.
 import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
 import { get, blob, enc, follow } from './api.js';
-import { metricChart, listChart, chartBox, appendPoints } from './chart.js';
+import { metricChart, listChart, chartBox, appendPoints, valueBox } from './chart.js';
 
 const MAX_LINES = 5000;
 
@@ -17,6 +17,24 @@ async function download(path, name) {
   const a = h('a', { href: URL.createObjectURL(b), download: name });
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+const IMAGE = /\.(png|jpe?g|gif|svg)$/i;
+
+// The images a run wrote (./outputs/roc.png...), shown with it: fetched with the token (an <img>
+// cannot send it) and shown from a blob: URL.
+function images(base, attachments) {
+  const shown = attachments.filter((a) => IMAGE.test(a.path) && a.size <= 20_000_000);
+  if (!shown.length) return null;
+  return h('section', {}, h('h2', {}, 'Images'), h('div', { class: 'images', id: 'images' }, shown.map((a) => {
+    const img = h('img', { alt: a.path, dataset: { path: a.path } });
+    blob(`${base}/artifacts/${enc(a.path)}`).then((b) => {
+      const ext = a.path.split('.').pop().toLowerCase();
+      const typed = new Blob([b], { type: ext === 'svg' ? 'image/svg+xml' : `image/${ext === 'jpg' ? 'jpeg' : ext}` });
+      img.src = URL.createObjectURL(typed);
+    }).catch((e) => img.replaceWith(h('p', { class: 'error' }, `${a.path}: ${e.message}`)));
+    return h('figure', {}, img, h('figcaption', { class: 'muted' }, a.path));
+  })));
 }
 
 export async function runPage(app, id) {
@@ -43,6 +61,7 @@ export async function runPage(app, id) {
         h('h2', {}, 'Environment'), table(run.environment_variables, 'env'))),
     h('section', {}, h('h2', {}, 'Metrics ', h('label', { class: 'small' }, byTime, ' by time')), charts),
     h('section', {}, h('h2', {}, 'Output'), log),
+    images(base, run.attachments || []),
     h('section', { class: 'grid' },
       h('div', {}, h('h2', {}, 'Artifacts'), (run.attachments || []).length ? h('ul', { id: 'artifacts' }, run.attachments.map((a) =>
         h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); download(`${base}/artifacts/${enc(a.path)}`, a.path.split('/').pop()); } }, a.path),
@@ -62,10 +81,17 @@ export async function runPage(app, id) {
       entry.box = chartBox(name);
       charts.append(entry.box);
     }
+    if (scalar.length === 1 && !entry.plot) {
+      clear(entry.box);
+      valueBox(entry.box, name, scalar[0][2]);
+      return;
+    }
     if (scalar.length || !entry.points.length) {
       if (!entry.plot) {
         clear(entry.box);
+        entry.box.classList.remove('single');
         entry.plot = metricChart(entry.box, name, { points: [], downsampled: false }, byTime.checked);
+        entry.fresh = true;
       }
       return;
     }
@@ -80,7 +106,9 @@ export async function runPage(app, id) {
       if (!entry) { entry = { points: [] }; live.set(name, entry); }
       entry.points.push(...pts);
       drawLive(name, entry);
-      if (entry.plot) appendPoints(entry.plot, entry.box, pts, byTime.checked);
+      // A chart made now (its second point came) starts with every point so far.
+      if (entry.plot) appendPoints(entry.plot, entry.box, entry.fresh ? entry.points : pts, byTime.checked);
+      entry.fresh = false;
     }
   }
   let metrics = running ? [] : (await get(`${base}/metrics`)).metrics;
@@ -91,6 +119,7 @@ export async function runPage(app, id) {
         entry.box = null; entry.plot = null;
         drawLive(name, entry);
         if (entry.plot) appendPoints(entry.plot, entry.box, entry.points, byTime.checked);
+        entry.fresh = false;
       }
       if (!live.size) charts.append(h('p', { class: 'muted' }, 'No metrics logged yet.'));
       return;
@@ -99,6 +128,10 @@ export async function runPage(app, id) {
     for (const m of metrics) {
       const box = chartBox(m.name);
       charts.append(box);
+      if (m.scalar && m.count === 1) {
+        valueBox(box, m.name, m.last);
+        continue;
+      }
       const series = await get(`${base}/metrics/${encodeURIComponent(m.name)}?max_points=1000`);
       if (m.scalar) metricChart(box, m.name, series, byTime.checked);
       else {

@@ -2,9 +2,13 @@ package io.labrun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +44,7 @@ class BrowserUiIT {
         srv.store.putParams(r.id(), Map.of("lr", "0.0" + (i + 1), "solver", "lbfgs"));
         Fixtures.points(srv.store, r.id(), "accuracy", 20, 0.85 + i * 0.02);
         Fixtures.points(srv.store, r.id(), "loss", 2000 + 1000 * i, 1.0 - i * 0.1);
+        srv.store.appendMetrics(r.id(), List.of(new MetricPoint("f1", 0, Fixtures.T0, 0.5 + i * 0.05, null)));
         runs.add(r.id());
       }
       Path project = Files.createDirectories(tmp.resolve("iris"));
@@ -52,6 +58,16 @@ class BrowserUiIT {
       srv.store.putParams(charted.id(), Map.of("api_key", "sk-live-123", "lr", "0.5"));
       Path outputs = Files.createDirectories(tmp.resolve("outputs"));
       Files.writeString(outputs.resolve("model.pkl"), "MODEL");
+      BufferedImage roc = new BufferedImage(240, 160, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = roc.createGraphics();
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, 240, 160);
+      g.setColor(Color.BLUE);
+      g.drawLine(0, 159, 239, 0);
+      g.dispose();
+      ImageIO.write(roc, "png", outputs.resolve("roc.png").toFile());
+      Files.writeString(outputs.resolve("confusion.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"80\">"
+          + "<rect width=\"60\" height=\"40\" fill=\"#1e40af\"/><rect x=\"60\" y=\"40\" width=\"60\" height=\"40\" fill=\"#93c5fd\"/></svg>");
       StringBuilder metrics = new StringBuilder();
       for (int i = 0; i < 5000; i++) {
         metrics.append("m\t").append(1_772_360_000_000L + i * 10).append('\t').append(i).append("\tloss\t").append(Math.exp(-i / 800.0) + 0.05 * Math.sin(i / 20.0)).append('\n');
@@ -74,17 +90,20 @@ class BrowserUiIT {
         }
       }, 0, 100, TimeUnit.MILLISECONDS);
 
-      BrowserScript.run("ui.mjs", srv.http, srv.token, Map.of(
-          "runs", runs,
-          "accurate", List.of("iris_07", "iris_06", "iris_05", "iris_04", "iris_03"),
-          "ordered", List.of("iris_03", "iris_04"),
-          "running", live.id(),
-          "charted", charted.id(),
-          "metrics", List.of("Accuracy", "Precision", "loss"),
-          "compare", List.of("iris_01", "iris_02"),
-          "secret", "sk-live-123",
-          "configSecret", "ui-secret-456",
-          "submitter", "alice-laptop"));
+      BrowserScript.run("ui.mjs", srv.http, srv.token, Map.<String, Object>ofEntries(
+          Map.entry("runs", runs),
+          Map.entry("accurate", List.of("iris_07", "iris_06", "iris_05", "iris_04", "iris_03")),
+          Map.entry("ordered", List.of("iris_03", "iris_04")),
+          Map.entry("running", live.id()),
+          Map.entry("charted", charted.id()),
+          Map.entry("metrics", List.of("Precision", "loss")),
+          Map.entry("values", Map.of("Accuracy", "0.93")),
+          Map.entry("images", List.of("outputs/confusion.svg", "outputs/roc.png")),
+          Map.entry("compare", List.of("iris_01", "iris_02", "iris_03", "iris_04", "iris_05", "iris_06")),
+          Map.entry("labels", List.of("01", "02", "03", "04", "05", "06")),
+          Map.entry("secret", "sk-live-123"),
+          Map.entry("configSecret", "ui-secret-456"),
+          Map.entry("submitter", "alice-laptop")));
       for (String png : List.of("runs.png", "runs-filtered.png", "run-live.png", "run-charts.png", "compare.png")) {
         assertThat(BrowserScript.SHOTS.resolve(png)).isNotEmptyFile();
       }
