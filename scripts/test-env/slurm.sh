@@ -102,6 +102,9 @@ SwitchType=switch/none
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
+# Schedule a job as soon as it is submitted or a job ends (the default delays batch jobs up to 3 s
+# after another ended: most of a short test job's wait)
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 PreemptType=preempt/partition_prio
 PreemptMode=CANCEL
 ReturnToService=2
