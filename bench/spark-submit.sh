@@ -40,14 +40,4 @@ if (( jar_runs > 0 )); then
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # One table: median, mean ± sd, min, and labrun's median minus spark-submit's.
-python3 - "$work/python.json" $( (( jar_runs > 0 )) && echo "$work/jar.json") <<'PY'
-import json, sys
-print("| command | runs | median [s] | mean ± sd [s] | min [s] |")
-print("|:---|---:|---:|---:|---:|")
-for path in sys.argv[1:]:
-    r = json.load(open(path))["results"]
-    for x in r:
-        print("| `%s` | %d | %.3f | %.3f ± %.3f | %.3f |" % (x["command"], len(x["times"]), x["median"], x["mean"], x["stddev"], x["min"]))
-    print("| labrun's overhead (median difference) | | %+.3f | %+.3f | %+.3f |" % (
-        r[1]["median"] - r[0]["median"], r[1]["mean"] - r[0]["mean"], r[1]["min"] - r[0]["min"]))
-PY
+python3 "$root/bench/overhead-table.py" "$work/python.json" $( (( jar_runs > 0 )) && echo "$work/jar.json")

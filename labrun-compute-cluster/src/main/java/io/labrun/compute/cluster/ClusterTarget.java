@@ -50,7 +50,11 @@ public final class ClusterTarget implements ComputeTarget {
       return;
     }
     SparkInstall install = SparkInstall.find(spec, env);
-    master(install).ifPresent(m -> m.probe(PROBE_TIMEOUT, spec.name()));
+    Optional<SparkMaster> master = master(install);
+    master.ifPresent(m -> m.probe(PROBE_TIMEOUT, spec.name()));
+    if (master.isPresent() && master.get().isYarn()) {
+      YarnResourceManager.answering(env, spec.name());
+    }
   }
 
   @Override
@@ -95,29 +99,46 @@ public final class ClusterTarget implements ComputeTarget {
   }
 
   SparkSubmission submission(RunPlan plan, SparkInstall install, Optional<SparkMaster> master) {
-    return submission(plan, install.sparkHome().toString(), install.sparkSubmit().toString(),
-        master.map(SparkMaster::url).orElse(null), master.flatMap(m -> m.webUi(env)).orElse(null), plan.workDir().toString());
+    String url = master.map(SparkMaster::url).orElse(null);
+    return submission(plan, install.sparkHome().toString(), install.sparkSubmit().toString(), url,
+        master.flatMap(m -> m.webUi(env)).orElse(null), plan.workDir().toString(), YarnDeployMode.of(plan, spec, url));
   }
 
   /**
    * The submission of a run: {@code spark_dependencies.yml} as Spark properties, repositories and
    * packages, options the argument vector puts before {@code $file}, labrun's run id label and an
    * application name. The same for every {@code cluster} target, wherever {@code spark-submit} runs.
+   * A YARN application also carries the run's tag (see {@link #yarnTag}) among {@code spark.yarn.tags}.
    *
    * @param cwd the run's working folder where the driver runs (a path there)
+   * @param deployMode the YARN deploy mode ({@link YarnDeployMode}), null for other masters
    */
-  static SparkSubmission submission(RunPlan plan, String sparkHome, String sparkSubmit, String master, String masterUi, String cwd) {
+  static SparkSubmission submission(RunPlan plan, String sparkHome, String sparkSubmit, String master, String masterUi, String cwd,
+      String deployMode) {
     List<String> args = plan.scriptArguments();
     String script = plan.run().script();
     int at = Math.max(0, args.indexOf(script));
     List<String> options = args.subList(0, at);
     Map<String, String> conf = new LinkedHashMap<>(plan.spark().configuration());
     conf.put(SparkSubmission.RUN_ID_PROPERTY, plan.runId());
+    if (deployMode != null) {
+      conf.merge(SparkSubmission.YARN_TAGS_PROPERTY, yarnTag(plan.runId()), (mine, tag) -> mine + "," + tag);
+    }
     boolean named = conf.containsKey("spark.app.name") || options.contains("--name") || options.stream().anyMatch(o -> o.startsWith("--name="));
     return new SparkSubmission(plan.runId(), sparkHome, sparkSubmit, master, masterUi, cwd, options, conf, plan.spark().repositories(),
         plan.spark().packages().stream().map(p -> p.coordinate()).toList(), List.of(), script.endsWith(".py"),
         script, args.subList(Math.min(at + 1, args.size()), args.size()),
-        named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")");
+        named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")", deployMode);
+  }
+
+  /**
+   * The YARN application tag that names a run, by which labrun finds the application when it never
+   * learnt its id: YARN keeps tags in lower case, at most 100 characters (a run id ends with its
+   * random part, which is kept).
+   */
+  static String yarnTag(String runId) {
+    String tag = "labrun-" + runId.toLowerCase(java.util.Locale.ROOT);
+    return tag.length() <= 100 ? tag : "labrun-" + tag.substring(tag.length() - 93);
   }
 
 }

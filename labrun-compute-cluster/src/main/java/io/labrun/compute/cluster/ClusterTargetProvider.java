@@ -9,6 +9,7 @@ import io.labrun.core.config.TargetType;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
 import io.labrun.core.launch.TargetContext;
+import io.labrun.core.launch.TargetKey;
 import java.util.List;
 
 /** The {@code cluster} target: Spark from this machine, or from a head node over SSH when the file names an address. */
@@ -16,6 +17,12 @@ public final class ClusterTargetProvider implements ComputeTargetProvider {
   @Override
   public List<TargetType> types() {
     return List.of(TargetType.CLUSTER);
+  }
+
+  /** {@code yarnDeployMode}: where the driver runs on YARN (see {@link YarnDeployMode}). */
+  @Override
+  public List<TargetKey> keys() {
+    return List.of(new TargetKey(YarnDeployMode.KEY, TargetKey.Kind.TEXT, value -> YarnDeployMode.problem(YarnDeployMode.KEY, value)));
   }
 
   @Override

@@ -120,8 +120,9 @@ public final class HeadNodeTarget implements ComputeTarget {
       h = headNode();
     }
     String runDir = h.home() + "/" + HostCache.runDir(plan.runId());
-    SparkSubmission s = ClusterTarget.submission(plan, h.sparkHome(), h.sparkSubmit(), h.master().map(SparkMaster::url).orElse(null),
-        h.masterUi(), runDir + "/work");
+    String master = h.master().map(SparkMaster::url).orElse(null);
+    SparkSubmission s = ClusterTarget.submission(plan, h.sparkHome(), h.sparkSubmit(), master, h.masterUi(), runDir + "/work",
+        YarnDeployMode.of(plan, spec, master));
     try {
       s.shown().write(plan.stateDir()); // here too: what the run went to, whatever becomes of the head node (no secret: see SparkDriver)
     } catch (IOException e) {

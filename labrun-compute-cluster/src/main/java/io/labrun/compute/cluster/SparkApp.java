@@ -11,10 +11,11 @@ import java.util.Optional;
 
 /**
  * What the launcher knows of a run's Spark application, as {@code STATE/spark.json}: its id once
- * the cluster gave it one, and its latest launcher state. Written by {@link SparkDriver} at every
+ * the cluster gave it one, and its latest launcher state; on YARN also the ResourceManager's REST
+ * base and the application's tracking URL (null elsewhere). Written by {@link SparkDriver} at every
  * change (temporary file, then rename), read by labrun to record the id and show the state.
  */
-record SparkApp(String appId, String state, long updatedMs) {
+record SparkApp(String appId, String state, long updatedMs, String resourceManager, String trackingUrl) {
   static final String FILE_NAME = "spark.json";
 
   void write(Path stateDir) throws IOException {
@@ -22,6 +23,8 @@ record SparkApp(String appId, String state, long updatedMs) {
     m.put("app_id", appId);
     m.put("state", state);
     m.put("updated_ms", updatedMs);
+    m.put("yarn_resource_manager", resourceManager);
+    m.put("yarn_tracking_url", trackingUrl);
     Path tmp = Files.createTempFile(stateDir, ".spark", ".tmp");
     Files.writeString(tmp, Json.write(m) + "\n");
     Files.move(tmp, stateDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -40,7 +43,8 @@ record SparkApp(String appId, String state, long updatedMs) {
     try {
       Map<String, Object> m = Json.parseObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
       Object updated = m.get("updated_ms");
-      return Optional.of(new SparkApp((String) m.get("app_id"), (String) m.get("state"), updated instanceof Number n ? n.longValue() : 0));
+      return Optional.of(new SparkApp((String) m.get("app_id"), (String) m.get("state"), updated instanceof Number n ? n.longValue() : 0,
+          (String) m.get("yarn_resource_manager"), (String) m.get("yarn_tracking_url")));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
@@ -22,14 +24,24 @@ import org.apache.spark.launcher.SparkLauncher;
  * stop through the launcher and kills {@code spark-submit} if it has not stopped within a few
  * seconds.
  *
+ * <p>On YARN it also reads the application's report from the ResourceManager (its tracking URL goes
+ * into {@code spark.json}); in cluster deploy mode, where the driver runs in YARN's
+ * ApplicationMaster container, it copies that container's output here as it grows (see {@link
+ * YarnLogs}), and a cancel kills the application through the ResourceManager, since stopping
+ * {@code spark-submit} alone would leave it running. A YARN application that did not succeed ends
+ * with a {@code labrun:} line naming YARN's final state and diagnostics.
+ *
  * <p>Usage: {@code java -cp ... io.labrun.compute.cluster.SparkDriver STATE/spark-submit.json}.
  */
 public final class SparkDriver {
   private static final long STOP_GRACE_SECONDS = 5;
+  private static final long YARN_POLL_MS = 1000;
   private final Path stateDir;
   private final CountDownLatch finalState = new CountDownLatch(1);
   private volatile SparkAppHandle handle;
   private volatile boolean done;
+  private YarnResourceManager yarn;
+  private YarnLogs yarnLogs;
 
   private SparkDriver(Path stateDir) {
     this.stateDir = stateDir;
@@ -62,6 +74,7 @@ public final class SparkDriver {
 
   private int run(SparkSubmission s) throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
+    ScheduledExecutorService poller = followYarn(s);
     handle = launcher(s).startApplication(new SparkAppHandle.Listener() {
       @Override
       public void stateChanged(SparkAppHandle h) {
@@ -86,6 +99,12 @@ public final class SparkDriver {
       exit = handle.getState() == SparkAppHandle.State.FINISHED ? 0 : 1;
     }
     SparkAppHandle.State state = handle.getState();
+    if (poller != null) {
+      poller.shutdownNow();
+      poller.awaitTermination(YARN_POLL_MS * 10, TimeUnit.MILLISECONDS);
+      yarnLogs.copyNew(); // what the driver printed last, and YARN's final report
+      yarnLogs.lastReport().filter(YarnApp::isFinal).flatMap(SparkStates::yarnFailure).ifPresent(System.err::println);
+    }
     record(handle);
     RunStatus status = SparkStates.runStatus(state);
     if (exit == 0 && handle.getAppId() != null && (status == RunStatus.FAILED || status == RunStatus.CANCELED)) {
@@ -93,6 +112,39 @@ public final class SparkDriver {
       return 1;
     }
     return exit;
+  }
+
+  /**
+   * On YARN: reads the application's report every second (and in cluster deploy mode copies its
+   * driver's output). Null for other masters, or when no {@code yarn-site.xml} says where the
+   * ResourceManager is (spark-submit then fails on its own, in its words).
+   */
+  private ScheduledExecutorService followYarn(SparkSubmission s) {
+    if (s.master() == null || !SparkMaster.isYarn(s.master())) {
+      return null;
+    }
+    yarn = YarnResourceManager.of(System.getenv()).orElse(null);
+    if (yarn == null) {
+      return null;
+    }
+    yarnLogs = new YarnLogs(yarn, () -> handle == null ? null : handle.getAppId(), s.inYarnContainer(), System.out, System.err);
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "labrun-yarn-follow");
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(() -> {
+      String before = trackingUrl();
+      yarnLogs.copyNew();
+      if (handle != null && !java.util.Objects.equals(before, trackingUrl())) {
+        record(handle);
+      }
+    }, YARN_POLL_MS, YARN_POLL_MS, TimeUnit.MILLISECONDS);
+    return poller;
+  }
+
+  private String trackingUrl() {
+    return yarnLogs == null ? null : yarnLogs.lastReport().map(YarnApp::trackingUrl).orElse(null);
   }
 
   static SparkLauncher launcher(SparkSubmission s) {
@@ -103,6 +155,9 @@ public final class SparkDriver {
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     if (s.master() != null) {
       l.setMaster(s.master());
+    }
+    if (s.deployMode() != null) {
+      l.setDeployMode(s.deployMode());
     }
     addOptions(l, s.sparkOptions());
     s.conf().forEach((k, v) -> {
@@ -149,17 +204,28 @@ public final class SparkDriver {
 
   private void record(SparkAppHandle h) {
     try {
-      new SparkApp(h.getAppId(), h.getState().name(), System.currentTimeMillis()).write(stateDir);
+      new SparkApp(h.getAppId(), h.getState().name(), System.currentTimeMillis(), yarn == null ? null : yarn.base(), trackingUrl())
+          .write(stateDir);
     } catch (IOException e) {
       System.err.println("labrun: cannot record the Spark application's state: " + e.getMessage());
     }
   }
 
-  /** On a cancel (SIGTERM): stop the application through the launcher, then kill spark-submit. */
+  /**
+   * On a cancel (SIGTERM): on YARN, kill the application through the ResourceManager; then stop it
+   * through the launcher, and kill spark-submit.
+   */
   private void stopApplication() {
     SparkAppHandle h = handle;
     if (done || h == null || h.getState().isFinal()) {
       return;
+    }
+    if (yarn != null && h.getAppId() != null) {
+      try {
+        yarn.kill(h.getAppId());
+      } catch (IOException e) {
+        System.err.println("labrun: could not kill YARN application " + h.getAppId() + ": " + e.getMessage());
+      }
     }
     if (h.getState() != SparkAppHandle.State.UNKNOWN) {
       try {

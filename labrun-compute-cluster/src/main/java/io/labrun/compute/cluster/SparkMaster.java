@@ -31,6 +31,15 @@ record SparkMaster(String url) {
     }
   }
 
+  /** {@code yarn} (and Spark 1's {@code yarn-client}, {@code yarn-cluster}). */
+  static boolean isYarn(String url) {
+    return url.strip().toLowerCase(Locale.ROOT).startsWith("yarn");
+  }
+
+  boolean isYarn() {
+    return isYarn(url);
+  }
+
   boolean isStandalone() {
     return url.startsWith("spark://");
   }

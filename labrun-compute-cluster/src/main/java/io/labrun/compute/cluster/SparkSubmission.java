@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param appResource the script or jar, relative to {@code cwd}
  * @param appName the name labrun gives the application when the project names none; null else
  * @param master null for spark-submit's default (the cluster's {@code spark-defaults.conf})
+ * @param deployMode {@code client} or {@code cluster} for {@code --deploy-mode} (YARN masters);
+ *     null for spark-submit's default
  * @param masterUi the standalone master's web UI, null when not known
  */
 record SparkSubmission(
@@ -42,10 +44,17 @@ record SparkSubmission(
     boolean shipPyFiles,
     String appResource,
     List<String> appArgs,
-    String appName) {
+    String appName,
+    String deployMode) {
 
   static final String FILE_NAME = "spark-submit.json";
   static final String RUN_ID_PROPERTY = "spark.labrun.runId";
+  static final String YARN_TAGS_PROPERTY = "spark.yarn.tags";
+
+  /** Whether the driver runs in a YARN container rather than under the run's supervisor. */
+  boolean inYarnContainer() {
+    return "cluster".equals(deployMode) && master != null && SparkMaster.isYarn(master);
+  }
 
   SparkSubmission {
     sparkOptions = List.copyOf(sparkOptions);
@@ -67,7 +76,7 @@ record SparkSubmission(
     List<String> py = new java.util.ArrayList<>(pyFiles);
     py.add(zip.toString());
     return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, sparkOptions, conf, repositories, packages, py, false,
-        appResource, appArgs, appName);
+        appResource, appArgs, appName, deployMode);
   }
 
   void write(Path stateDir) throws IOException {
@@ -81,7 +90,7 @@ record SparkSubmission(
    */
   SparkSubmission shown() {
     return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, Redaction.arguments(sparkOptions),
-        Redaction.named(conf), repositories, packages, pyFiles, shipPyFiles, appResource, Redaction.arguments(appArgs), appName);
+        Redaction.named(conf), repositories, packages, pyFiles, shipPyFiles, appResource, Redaction.arguments(appArgs), appName, deployMode);
   }
 
   String toJson() {
@@ -101,6 +110,7 @@ record SparkSubmission(
     m.put("app_resource", appResource);
     m.put("app_args", appArgs);
     m.put("app_name", appName);
+    m.put("deploy_mode", deployMode);
     return Json.write(m) + "\n";
   }
 
@@ -108,7 +118,8 @@ record SparkSubmission(
     Map<String, Object> m = Json.parseObject(Files.readString(file));
     return new SparkSubmission(str(m, "run_id"), str(m, "spark_home"), str(m, "spark_submit"), str(m, "master"), str(m, "master_ui"),
         str(m, "cwd"), list(m, "spark_options"), map(m, "conf"), list(m, "repositories"), list(m, "packages"), list(m, "py_files"),
-        Boolean.TRUE.equals(m.get("ship_py_files")), str(m, "app_resource"), list(m, "app_args"), str(m, "app_name"));
+        Boolean.TRUE.equals(m.get("ship_py_files")), str(m, "app_resource"), list(m, "app_args"), str(m, "app_name"),
+        str(m, "deploy_mode"));
   }
 
   /** The submission recorded in a run's state folder, if it went through spark-submit. */

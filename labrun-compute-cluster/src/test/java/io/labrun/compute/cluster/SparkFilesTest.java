@@ -20,9 +20,9 @@ class SparkFilesTest {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.app.name", "Classifying \"Iris\"");
     conf.put("spark.yarn.maxAppAttempts", "1");
-    SparkSubmission s = new SparkSubmission("p_1_a", "/opt/spark", "/opt/spark/bin/spark-submit", "spark://h:7077", "http://h:8080", "/work",
+    SparkSubmission s = new SparkSubmission("p_1_a", "/opt/spark", "/opt/spark/bin/spark-submit", "yarn", null, "/work",
         List.of("--class", "Main"), conf, List.of("https://repo.example.org/maven"), List.of("g:a:1"), List.of("/state/py-files.zip"), true,
-        "app.jar", List.of("in put", "--flag"), null);
+        "app.jar", List.of("in put", "--flag"), null, "cluster");
     s.write(tmp);
     assertThat(SparkSubmission.in(tmp)).contains(s);
     assertThat(SparkSubmission.in(tmp.resolve("nothing"))).isEmpty();
@@ -31,9 +31,12 @@ class SparkFilesTest {
   @Test
   void applicationRecordIsReplacedWhole() throws Exception {
     assertThat(SparkApp.read(tmp)).isEmpty();
-    new SparkApp(null, "CONNECTED", 1).write(tmp);
-    new SparkApp("app-20261126185825-0003", "RUNNING", 2).write(tmp);
-    assertThat(SparkApp.read(tmp)).contains(new SparkApp("app-20261126185825-0003", "RUNNING", 2));
+    new SparkApp(null, "CONNECTED", 1, null, null).write(tmp);
+    new SparkApp("app-20261126185825-0003", "RUNNING", 2, null, null).write(tmp);
+    assertThat(SparkApp.read(tmp)).contains(new SparkApp("app-20261126185825-0003", "RUNNING", 2, null, null));
+    SparkApp onYarn = new SparkApp("application_1_0001", "RUNNING", 3, "http://rm:8088", "http://rm:8088/proxy/application_1_0001/");
+    onYarn.write(tmp);
+    assertThat(SparkApp.read(tmp)).contains(onYarn);
     try (var files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("spark.json");
     }

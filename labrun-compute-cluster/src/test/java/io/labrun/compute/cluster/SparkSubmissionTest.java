@@ -16,7 +16,7 @@ class SparkSubmissionTest {
   void theKeptSubmissionHidesSecretsAndKeepsWhatLabrunReadsLater() throws Exception {
     SparkSubmission s = new SparkSubmission("run1", "/spark", "spark-submit", "spark://h:7077", "http://h:8080", "/work",
         List.of("--conf", "x=https://u:pw1@repo/m"), Map.of("spark.db.password", "pw2", "spark.app.name", "n"), List.of(), List.of(), List.of(),
-        false, "train.py", List.of("--api-token", "pw3", "postgres://me:pw4@db/x", "0.5"), null);
+        false, "train.py", List.of("--api-token", "pw3", "postgres://me:pw4@db/x", "0.5"), null, null);
     s.shown().write(state);
 
     String kept = Files.readString(state.resolve(SparkSubmission.FILE_NAME));
@@ -32,7 +32,7 @@ class SparkSubmissionTest {
   @Test
   void aSubmissionWithoutSecretsIsKeptAsItIs() {
     SparkSubmission s = new SparkSubmission("run1", "/spark", "spark-submit", null, null, "/work", List.of(), Map.of("spark.app.name", "n"),
-        List.of(), List.of(), List.of(), true, "train.py", List.of("0.5"), "app");
+        List.of(), List.of(), List.of(), true, "train.py", List.of("0.5"), "app", "client");
     assertThat(s.shown()).isEqualTo(s);
   }
 }
