@@ -116,6 +116,31 @@ class SlurmRunIT {
     assertThat(dl.resolve("outputs/model.txt")).hasContent("weights");
   }
 
+  @Test
+  void aTimeoutIsTheJobsTimeLimitTooAndSlurmsOwnLimitEndsTheRunAsATimeout() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    Files.writeString(project.resolve("forever.py"), "import time\nprint('going', flush=True)\ntime.sleep(600)\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "--detach", "--timeout", "90s", "forever.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String job = run(r.out().strip()).attributes().get("slurm_job_id");
+    assertThat(SLURM.timeLimit(job)).as("90 s and a minute of grace, in whole minutes").isEqualTo("00:03:00");
+    assertThat(cli.in(project, "experiment", "cancel", "-r", r.out().strip()).code()).isZero();
+
+    // Slurm's own limit (1 minute), with no labrun timeout: the job is ended from outside
+    target("short", "partition: " + SLURM.partition + "\ntime: 1\n");
+    Cli.Result s = cli.in(project, "experiment", "submit", "-c", "short", "forever.py");
+    assertThat(s.code()).as(s.toString()).isEqualTo(1);
+    assertThat(s.err()).contains("timeout");
+    Run ended = run(lastRunId());
+    assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(ended.statusDetail()).isEqualTo("timeout");
+    assertThat(ended.attributes()).containsEntry("slurm_state", "TIMEOUT");
+  }
+
+  private String lastRunId() {
+    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+  }
+
   private List<Run> runs() {
     try (RunStore store = store()) {
       return store.list(RunQuery.all()).stream().sorted(Comparator.comparing(Run::created)).toList();

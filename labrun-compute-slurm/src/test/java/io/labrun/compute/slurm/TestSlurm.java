@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one-node Slurm of {@code scripts/test-env/slurm.sh} on this machine: its partitions, and
@@ -46,6 +48,16 @@ public final class TestSlurm {
   /** Slurm's state of job {@code id} ({@code RUNNING}, {@code PREEMPTED}...), empty once it has forgotten it. */
   public Optional<String> state(String id) throws IOException {
     return new Slurm(commands).show(id).map(JobInfo::state);
+  }
+
+  /** Job {@code id}'s time limit as Slurm shows it ({@code 00:03:00}, {@code UNLIMITED}). */
+  public String timeLimit(String id) throws IOException {
+    String line = run("scontrol", "show", "job", "--oneliner", id);
+    Matcher m = Pattern.compile("TimeLimit=(\\S+)").matcher(line);
+    if (!m.find()) {
+      throw new IOException("scontrol shows no TimeLimit for job " + id + ": " + line);
+    }
+    return m.group(1);
   }
 
   /** Submits {@code sbatch --parsable ARGS}; returns the job id. */
