@@ -1,5 +1,8 @@
 package io.labrun.app;
 
+import io.labrun.core.finish.Cancellation;
+import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -66,6 +69,7 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   private AssemblyTargets targetContext;
   private TargetPasswords passwords;
   private WorkFolders workFolders;
+  private UnusedObjects unused;
 
   public Assembly(Settings settings) {
     this.ctx = settings;
@@ -210,6 +214,19 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return new RunFinisher(store(), objects(), ctx.paths(), clock);
   }
 
+  /** Deleting runs, and collecting the objects only they used. */
+  public synchronized RunRemoval runRemoval() {
+    if (unused == null) {
+      unused = new UnusedObjects(store(), objects(), clock, UnusedObjects.DEFAULT_GRACE);
+    }
+    return new RunRemoval(store(), ctx.paths(), unused);
+  }
+
+  /** Ending runs on request. */
+  public Cancellation cancellation() {
+    return new Cancellation(store(), clock);
+  }
+
   /** Attempts of runs (retries included) through this wiring's pipeline. */
   public RunAttempts runAttempts(Submitter submitter) {
     return new RunAttempts(submitter, finisher(), store(), this::reattach, clock);
@@ -348,6 +365,9 @@ public final class Assembly implements RunPipeline, AutoCloseable {
 
   @Override
   public void close() {
+    if (unused != null) {
+      unused.close();
+    }
     if (targetContext != null) {
       targetContext.close();
     }

@@ -1,6 +1,7 @@
 package io.labrun.server;
 
-import static io.labrun.server.Views.fields;
+import io.labrun.core.history.RunView;
+import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
 import io.labrun.core.history.ApiTokens.Role;
@@ -43,7 +44,7 @@ final class FilesApi {
   }
 
   void routes(ApiRoutes r) {
-    r.get("/api/v1/runs/{id}/artifacts", Role.READ, ctx -> ctx.json(Map.of("artifacts", Views.artifacts(s.store().artifacts(runs.run(ctx).id())))));
+    r.get("/api/v1/runs/{id}/artifacts", Role.READ, ctx -> ctx.json(Map.of("artifacts", RunView.artifacts(s.store().artifacts(runs.run(ctx).id())))));
     r.get("/api/v1/runs/{id}/artifacts/<path>", Role.READ, this::artifact);
     r.get("/api/v1/runs/{id}/snapshot", Role.READ, this::snapshotFiles);
     r.get("/api/v1/runs/{id}/snapshot/<path>", Role.READ, this::snapshotFile);

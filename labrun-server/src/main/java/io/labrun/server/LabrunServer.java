@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.finish.UnusedObjects;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HandlerType;

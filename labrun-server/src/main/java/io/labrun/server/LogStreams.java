@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.history.RunView;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
@@ -143,7 +144,7 @@ final class LogStreams implements AutoCloseable {
     }
     check(f);
     if (run != null && run.status() != f.sentStatus) {
-      f.client.sendEvent("status", json.apply(Views.status(run, clock.instant())), null);
+      f.client.sendEvent("status", json.apply(RunView.status(run, clock.instant())), null);
       f.sentStatus = run.status();
       f.lastSendMs = System.currentTimeMillis();
     }

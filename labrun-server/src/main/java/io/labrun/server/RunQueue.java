@@ -1,6 +1,8 @@
 package io.labrun.server;
 
 import io.labrun.core.supervisor.StateFolder;
+import java.util.Set;
+import io.labrun.core.finish.Cancellation;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
@@ -84,13 +86,14 @@ final class RunQueue implements AutoCloseable {
   Run cancel(Run run) {
     String id = run.id();
     if (run.status() == RunStatus.QUEUED) {
-      Run canceled = run.withExit(null, "canceled").withStatus(RunStatus.CANCELED, s.clock().instant());
-      if (s.store().update(canceled, RunStatus.QUEUED)) {
+      // Preparing is this queue's own worker at work: it is stopped as a started run.
+      Optional<Run> canceled = new Cancellation(s.store(), s.clock()).notStarted(run);
+      if (canceled.isPresent()) {
         synchronized (this) {
           waiting.removeIf(w -> w.id().equals(id));
         }
-        workspaces.tidy(java.util.Set.of(String.valueOf(run.snapshotId())));
-        return canceled;
+        workspaces.tidy(Set.of(String.valueOf(run.snapshotId())));
+        return canceled.get();
       }
       run = s.store().find(run.id()).orElse(run);
     }

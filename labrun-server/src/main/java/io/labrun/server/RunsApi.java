@@ -1,11 +1,15 @@
 package io.labrun.server;
 
-import static io.labrun.server.Views.fields;
+import io.labrun.core.history.RunView;
+import io.labrun.core.finish.UnusedObjects;
+import io.labrun.core.finish.RunRemoval;
+import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunTableQuery;
@@ -37,35 +41,38 @@ final class RunsApi {
   private static final Pattern CONDITION = Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
 
   private final ServerSetup s;
-  private final UnusedObjects unused;
+  private final RunRemoval removal;
 
   RunsApi(ServerSetup setup, UnusedObjects unused) {
     this.s = setup;
-    this.unused = unused;
+    this.removal = new RunRemoval(setup.store(), setup.paths(), unused);
   }
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/runs", Role.READ, this::list);
-    r.get("/api/v1/runs/{id}", Role.READ, ctx -> ctx.json(Views.info(run(ctx), s.store(), s.clock().instant())));
+    r.get("/api/v1/runs/{id}", Role.READ, ctx -> ctx.json(RunView.info(run(ctx), s.store(), s.clock().instant(), false)));
     r.get("/api/v1/runs/{id}/params", Role.READ, ctx -> ctx.json(Redaction.named(s.store().params(run(ctx).id()))));
     r.get("/api/v1/runs/{id}/tags", Role.READ, ctx -> ctx.json(Redaction.named(s.store().tags(run(ctx).id()))));
-    r.get("/api/v1/runs/{id}/metrics", Role.READ, ctx -> ctx.json(Map.of("metrics", Views.metrics(s.store().metricSummaries(run(ctx).id())))));
+    r.get("/api/v1/runs/{id}/metrics", Role.READ, ctx -> ctx.json(Map.of("metrics", RunView.metrics(s.store().metricSummaries(run(ctx).id())))));
     r.get("/api/v1/runs/{id}/metrics/{name}", Role.READ, this::metric);
     r.get("/api/v1/experiments", Role.READ, ctx -> ctx.json(Map.of("experiments", s.browser().experiments().stream()
-        .map(e -> fields("name", e.name(), "runs", e.runs(), "last_run_utc", Views.text(e.lastRun()))).toList())));
+        .map(e -> fields("name", e.name(), "runs", e.runs(), "last_run_utc", RunView.time(e.lastRun()))).toList())));
     r.get("/api/v1/targets", Role.READ, this::targets);
     r.delete("/api/v1/runs/{id}", Role.ADMIN, this::delete);
   }
 
   /** {@code history delete}: a finished run leaves the history, with its state folder (its log). */
-  private void delete(Context ctx) throws java.io.IOException {
+  private void delete(Context ctx) {
     Run run = run(ctx);
-    if (!run.status().isFinal()) {
-      throw new ApiError(409, "run " + run.id() + " is " + run.status().display() + "; cancel it first (labrun experiment cancel -r " + run.id() + ")");
+    try {
+      removal.delete(run);
+    } catch (LabrunException e) {
+      if (e.exitCode() == ExitCode.BAD_INPUT) {
+        throw new ApiError(409, e.getMessage()); // a run not ended yet: its state forbids it
+      }
+      throw e;
     }
-    s.store().delete(run.id());
-    io.labrun.core.home.Folders.delete(s.paths().runState(run.id()));
-    unused.collectSoon(); // its snapshot and artifacts, unless other runs use them
+    removal.collectSoon(); // its snapshot and artifacts, unless other runs use them
     ctx.json(Map.of("run_id", run.id(), "deleted", true));
   }
 
@@ -115,7 +122,7 @@ final class RunsApi {
     Instant now = s.clock().instant();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Run r : page.runs()) {
-      Map<String, Object> row = Views.row(r, now);
+      Map<String, Object> row = RunView.row(r, now);
       row.put("metrics", page.metrics().getOrDefault(r.id(), Map.of()));
       rows.add(row);
     }

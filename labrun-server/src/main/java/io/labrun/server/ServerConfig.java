@@ -1,5 +1,7 @@
 package io.labrun.server;
 
+import io.labrun.core.finish.UnusedObjects;
+
 /**
  * How a server listens and what it accepts.
  *
@@ -17,7 +19,7 @@ public record ServerConfig(String host, int port, int runsPerTarget, long maxObj
   /** JSON request bodies (queries, submissions) are small; anything larger is refused. */
   public static final long MAX_JSON_BYTES = 1 << 20;
 
-  public static final java.time.Duration DEFAULT_GRACE = java.time.Duration.ofHours(1);
+  public static final java.time.Duration DEFAULT_GRACE = UnusedObjects.DEFAULT_GRACE;
 
   public ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes) {
     this(host, port, runsPerTarget, maxObjectBytes, DEFAULT_GRACE);

@@ -1,5 +1,7 @@
 package io.labrun.server;
 
+import io.labrun.core.history.RunView;
+import io.labrun.core.finish.UnusedObjects;
 import io.javalin.http.Context;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.config.ProjectConfigs;
@@ -161,7 +163,7 @@ final class SubmitApi {
       Submitter submitter = s.pipeline().submitter(configs, RunEvents.NONE);
       String user = Auth.caller(ctx).name();
       Run run = queue.submit(submitter, request, snapshot, user);
-      ctx.status(202).json(Views.row(run, s.clock().instant()));
+      ctx.status(202).json(RunView.row(run, s.clock().instant()));
     }
   }
 
@@ -188,7 +190,7 @@ final class SubmitApi {
     Run found = runs.run(ctx);
     Auth.requireOwnerOrAdmin(ctx, found, "cancel it");
     Run run = queue.cancel(found);
-    ctx.status(202).json(Views.status(run, s.clock().instant()));
+    ctx.status(202).json(RunView.status(run, s.clock().instant()));
   }
 
   @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.labrun.cli.daemon;
 
+import io.labrun.core.history.RunView;
 import static io.labrun.cli.output.Output.fields;
 
 import io.labrun.cli.CliContext;
@@ -52,13 +53,13 @@ public final class DaemonCommand {
       long pid = ProcessHandle.current().pid();
       Duration up = Duration.between(r.started(), Instant.now());
       if (output.json()) {
-        new Output(ctx.out(), output).record(fields("running", true, "pid", pid, "up_seconds", up.toSeconds(), "up", Runs.duration(up),
-            "other_commands", r.active() - 1, "idle_timeout_seconds", r.idleTimeout().toSeconds(), "idle_timeout", Runs.duration(r.idleTimeout()),
+        new Output(ctx.out(), output).record(fields("running", true, "pid", pid, "up_seconds", up.toSeconds(), "up", RunView.duration(up),
+            "other_commands", r.active() - 1, "idle_timeout_seconds", r.idleTimeout().toSeconds(), "idle_timeout", RunView.duration(r.idleTimeout()),
             "socket", r.socket().toString(), "log", r.log().toString()));
         return 0;
       }
-      ctx.out().println("labrun daemon: running, pid " + pid + ", up " + Runs.duration(up)
-          + ", " + (r.active() - 1) + " other command(s) running, idle timeout " + Runs.duration(r.idleTimeout()));
+      ctx.out().println("labrun daemon: running, pid " + pid + ", up " + RunView.duration(up)
+          + ", " + (r.active() - 1) + " other command(s) running, idle timeout " + RunView.duration(r.idleTimeout()));
       ctx.out().println("socket: " + r.socket());
       ctx.out().println("log:    " + r.log());
       return 0;

@@ -4,6 +4,7 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.cli.run.CompareTable;
+import io.labrun.core.history.RunView;
 import io.labrun.core.run.MetricPoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import tools.jackson.databind.JsonNode;
 /** {@code history list} and {@code history info} through a server: the same fields as the local commands. */
 public final class RemoteHistory {
   private static final List<String> COLUMNS = List.of("run_id", "status", "script_name", "target", "created_utc", "duration");
-  private static final List<String> LIST_FIELDS = List.of("run_id", "status", "run_configuration", "target", "script_name", "created_utc", "duration");
 
   private RemoteHistory() {}
 
@@ -32,13 +32,8 @@ public final class RemoteHistory {
     JsonNode page = new ServerClient(remote).get(q.substring(0, q.length() - 1));
     List<Map<String, Object>> rows = new ArrayList<>();
     for (JsonNode r : page.get("runs")) {
-      Map<String, Object> all = ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {});
-      Map<String, Object> row = new LinkedHashMap<>();
-      LIST_FIELDS.forEach(f -> {
-        if (all.get(f) != null) {
-          row.put(f, all.get(f));
-        }
-      });
+      Map<String, Object> row = ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {});
+      row.remove("metrics"); // the UI's metric columns; the command line's list has none
       rows.add(row);
     }
     new Output(ctx.out(), output).rows(rows, COLUMNS);
@@ -48,35 +43,13 @@ public final class RemoteHistory {
     new Output(ctx.out(), output).record(info(new ServerClient(remote), runId));
   }
 
-  /** The server's run record in the local command's shape (metrics by name). */
+  /** The server's run record as the local command shows it (metrics by name); the server shows no attributes. */
+  @SuppressWarnings("unchecked")
   static Map<String, Object> info(ServerClient client, String runId) {
     JsonNode j = client.get(ServerClient.runPath(runId));
     Map<String, Object> m = ServerClient.JSON.convertValue(j, new TypeReference<LinkedHashMap<String, Object>>() {});
-    m.remove("experiment");
-    m.remove("duration_ms");
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    for (JsonNode s : j.path("metrics")) {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("last", lastValue(s));
-      one.put("count", s.path("count").asLong());
-      one.put("min", s.has("min") ? s.get("min").asDouble() : null);
-      one.put("max", s.has("max") ? s.get("max").asDouble() : null);
-      metrics.put(s.get("name").asString(), one);
-    }
-    m.put("metrics", metrics);
+    m.put("metrics", RunView.metricsByName((List<Map<String, Object>>) m.get("metrics")));
     return m;
-  }
-
-  /**
-   * A metric's last value as this machine's history gives it: a number as a number, and a list,
-   * a dict or a string as the JSON value the script logged (the server sends those as JSON text).
-   */
-  private static Object lastValue(JsonNode summary) {
-    JsonNode last = summary.get("last");
-    if (summary.path("scalar").asBoolean(true) || last == null || !last.isString()) {
-      return ServerClient.JSON.convertValue(last, Object.class);
-    }
-    return ServerClient.JSON.readValue(last.asString(), Object.class);
   }
 
   /** {@code history compare RUN RUN...}: the same table as from this machine's history. */

@@ -1,5 +1,7 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
+import io.labrun.core.finish.Cancellation;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
@@ -11,8 +13,6 @@ import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.follow.RunFollower;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ public final class ExperimentCommand {
       Run run = RunLookup.find(ctx, runId);
       new Output(ctx.out(), output).record(io.labrun.cli.output.Output.fields(
           "run_id", run.id(), "status", run.status().display(), "status_detail", run.statusDetail(), "exit_code", run.exitCode(),
-          "duration", Runs.duration(run.duration(Instant.now()))));
+          "duration", RunView.duration(run.duration(ctx.wiring().clock().instant()))));
     }
   }
 
@@ -99,7 +99,6 @@ public final class ExperimentCommand {
   /** {@code experiment cancel -r RUN}. */
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run, or every run of a sweep: TERM to its processes, KILL after a grace period. It ends Canceled.")
   public static final class Cancel implements Callable<Integer> {
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private final CliContext ctx;
 
     @Option(names = {"-r", "--run"}, paramLabel = "RUN", description = "Run id.")
@@ -131,26 +130,18 @@ public final class ExperimentCommand {
         ctx.out().flush();
         return 0;
       }
-      if (run.status() == RunStatus.QUEUED || run.status() == RunStatus.PREPARING) {
-        Run canceled = run.withExit(null, "canceled").withStatus(RunStatus.CANCELED, Instant.now());
-        if (ctx.wiring().store().update(canceled, run.status())) {
-          ctx.out().println("Run " + run.id() + " canceled before it started.");
-          ctx.out().flush();
-          return 0;
-        }
-        run = RunLookup.find(ctx, runId);
+      if (ctx.wiring().cancellation().notStarted(run).isPresent()) {
+        ctx.out().println("Run " + run.id() + " canceled before it started.");
+        ctx.out().flush();
+        return 0;
       }
+      run = RunLookup.find(ctx, runId);
       Run current = run;
       ComputeTarget target = ctx.wiring().targetOf(current).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
           "cannot reach the target of run " + current.id() + " (" + current.target() + ") to cancel it"));
       Execution execution = target.reattach(current, ctx.paths().runState(current.id()));
-      execution.cancel();
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(io.labrun.core.run.RunEvents.NONE, () -> System.nanoTime() > deadline);
-      if (exit.isEmpty()) {
-        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "run " + current.id() + " did not stop within " + WAIT.toSeconds() + " s of being canceled; check it with 'labrun experiment status -r " + current.id() + "'");
-      }
-      Run done = ctx.wiring().finisher().finish(current.id(), execution, exit.get());
+      Cancellation.stop(execution);
+      Run done = Cancellation.awaitEnd(ctx.wiring().finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
       ctx.out().println("Run " + done.id() + " " + done.status().display() + ".");
       ctx.out().flush();
       return 0;

@@ -1,5 +1,7 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
+import io.labrun.core.finish.RunRemoval;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -345,7 +347,7 @@ public final class HistoryCommand {
         Map<String, String> metrics = new LinkedHashMap<>();
         store.metricSummaries(r.id()).forEach((name, m) -> metrics.put(name, m.last().text()));
         columns.add(new CompareTable.Column(r.id(), r.status().display(), r.script(), r.arguments(), r.target(),
-            Runs.duration(r.duration(now)), shown.params(), metrics));
+            RunView.duration(r.duration(now)), shown.params(), metrics));
       }
       CompareTable.print(ctx, output, columns);
     }
@@ -406,16 +408,18 @@ public final class HistoryCommand {
         io.labrun.cli.remote.RemoteHistory.delete(ctx, remote.get(), runIds);
         return 0;
       }
-      for (String id : runIds) {
-        Run run = RunLookup.find(ctx, id);
-        if (!run.status().isFinal()) {
-          throw LabrunException.badInput("run " + run.id() + " is " + run.status().display() + "; cancel it first with 'labrun experiment cancel -r " + run.id() + "'");
+      RunRemoval removal = ctx.wiring().runRemoval();
+      try {
+        for (String id : runIds) {
+          Run run = RunLookup.find(ctx, id);
+          removal.delete(run);
+          ctx.out().println("Deleted run " + run.id() + ".");
         }
-        ctx.wiring().store().delete(run.id());
-        io.labrun.core.home.Folders.delete(ctx.paths().runState(run.id()));
-        ctx.out().println("Deleted run " + run.id() + ".");
+      } finally {
+        ctx.out().flush();
+        // what the deleted runs alone used goes too, as on a server (objects named within the grace stay)
+        removal.collectNow();
       }
-      ctx.out().flush();
       return 0;
     }
   }

@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -56,7 +57,7 @@ public final class PrepareCommand implements Callable<Integer> {
           "seconds", env.took().toMillis() / 1000.0));
     } else {
       ctx.out().println("Environment " + env.id() + " (" + env.reference() + "): " + (env.cached() ? "cached, nothing to build" : "built in "
-          + Runs.duration(env.took())));
+          + RunView.duration(env.took())));
       ctx.out().flush();
     }
     return 0;

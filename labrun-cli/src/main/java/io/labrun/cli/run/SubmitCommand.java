@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -147,7 +148,7 @@ public final class SubmitCommand implements Callable<Integer> {
       new Output(ctx.out(), output).record(Runs.info(run, store, ctx.wiring().clock().instant()));
     } else {
       var err = ctx.err();
-      err.println("Run " + run.id() + " " + run.status().display() + " in " + Runs.duration(run.duration(ctx.wiring().clock().instant()))
+      err.println("Run " + run.id() + " " + run.status().display() + " in " + RunView.duration(run.duration(ctx.wiring().clock().instant()))
           + (run.statusDetail() == null ? "" : " (" + run.statusDetail() + ")"));
       store.metricSummaries(run.id()).forEach((name, s) -> err.println("  metric   " + name + " = " + s.last().text() + (s.count() > 1 ? "  (" + s.count() + " points)" : "")));
       for (Artifact a : store.artifacts(run.id())) {

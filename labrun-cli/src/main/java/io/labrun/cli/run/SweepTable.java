@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
 import io.labrun.core.run.Redaction;
@@ -66,7 +67,7 @@ final class SweepTable {
         MetricSummary s = e.metrics().get(n);
         row.put(metricColumns.get(k++), s == null || s.last() == null ? null : s.last().plain());
       }
-      row.put("duration", Runs.duration(e.run().duration(now)));
+      row.put("duration", RunView.duration(e.run().duration(now)));
       t.rows.add(row);
     }
     return t;

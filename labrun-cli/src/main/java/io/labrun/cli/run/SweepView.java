@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.history.RunView;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.sweep.SweepDriver;
@@ -145,7 +146,7 @@ final class SweepView implements SweepDriver.Listener {
 
   String line(SweepDriver.PointView v, Instant now) {
     Run r = v.run();
-    String elapsed = r.started() == null ? "" : Runs.duration(r.duration(now));
+    String elapsed = r.started() == null ? "" : RunView.duration(r.duration(now));
     StringBuilder params = new StringBuilder();
     v.point().params().forEach((k, val) -> params.append(params.length() == 0 ? "" : " ").append(k).append('=').append(val));
     String width = Integer.toString(total);

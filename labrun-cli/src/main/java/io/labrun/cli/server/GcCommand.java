@@ -5,7 +5,7 @@ import io.labrun.core.config.Durations;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.server.UnusedObjects;
+import io.labrun.core.finish.UnusedObjects;
 import io.labrun.store.SqlRunStore;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.labrun.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labrun.core.history.RunView;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.sweep.Sweep;
@@ -26,9 +27,9 @@ class RunLinesTest {
         long s = ms / 1000;
         expected = s < 3600 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
       }
-      assertThat(Runs.duration(Duration.ofMillis(ms))).as("%d ms", ms).isEqualTo(expected);
+      assertThat(RunView.duration(Duration.ofMillis(ms))).as("%d ms", ms).isEqualTo(expected);
     }
-    assertThat(Runs.duration(null)).isNull();
+    assertThat(RunView.duration(null)).isNull();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.labrun.core.sweep;
 
 import io.labrun.core.supervisor.StateFolder;
+import io.labrun.core.finish.Cancellation;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.launch.Execution;
@@ -154,7 +155,7 @@ public final class SweepDriver implements AutoCloseable {
     mode = Mode.CANCELING;
     files.markCanceled(sweep.id());
     wake.countDown();
-    cancelQueued("canceled");
+    cancelQueued(Cancellation.DETAIL);
     for (Execution e : going.values()) {
       cancel(e);
     }
@@ -199,7 +200,7 @@ public final class SweepDriver implements AutoCloseable {
     }
     try {
       if (mode != Mode.DRIVING && latest.status() == RunStatus.QUEUED) {
-        cancelQueued(latest, mode == Mode.CANCELING ? "canceled" : "not started: " + stopReason);
+        cancelQueued(latest, mode == Mode.CANCELING ? Cancellation.DETAIL : "not started: " + stopReason);
         return;
       }
       SubmitRequest request = sweep.request(p.params());
@@ -229,10 +230,7 @@ public final class SweepDriver implements AutoCloseable {
   }
 
   private void cancelQueued(Run run, String detail) {
-    Run canceled = run.withExit(null, detail).withStatus(RunStatus.CANCELED, clock.instant());
-    if (store.update(canceled, RunStatus.QUEUED)) {
-      update(pointOf(run), canceled);
-    }
+    new Cancellation(store, clock).notStarted(run, detail).ifPresent(canceled -> update(pointOf(run), canceled));
   }
 
   private Sweep.Point pointOf(Run run) {

@@ -1,4 +1,4 @@
-package io.labrun.server;
+package io.labrun.core.finish;
 
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
@@ -26,16 +26,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class UnusedObjects implements AutoCloseable {
   /** How often a server collects by itself. */
-  static final Duration EVERY = Duration.ofHours(6);
+  public static final Duration EVERY = Duration.ofHours(6);
+  /** How long an object no run uses is kept after it was stored or named (a submission in progress). */
+  public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
   private final RunStore store;
   private final ObjectStore objects;
   private final Clock clock;
   private final Duration grace;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicBoolean pending = new AtomicBoolean();
-  private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> LogStreams.daemon(r, "labrun-object-gc"));
+  private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r));
 
-  UnusedObjects(RunStore store, ObjectStore objects, Clock clock, Duration grace) {
+  public UnusedObjects(RunStore store, ObjectStore objects, Clock clock, Duration grace) {
     this.store = store;
     this.objects = objects;
     this.clock = clock;
@@ -53,17 +55,17 @@ public final class UnusedObjects implements AutoCloseable {
   }
 
   /** Collects every {@link #EVERY} from now on. */
-  void collectRegularly() {
+  public void collectRegularly() {
     collector.scheduleWithFixedDelay(this::collectSoon, EVERY.toMinutes(), EVERY.toMinutes(), TimeUnit.MINUTES);
   }
 
   /** Some work of a submission: naming, uploading or recording objects. */
-  interface Work {
+  public interface Work {
     void run() throws Exception;
   }
 
   /** Runs {@code work} with collection held off. */
-  void using(Work work) throws Exception {
+  public void using(Work work) throws Exception {
     lock.readLock().lock();
     try {
       work.run();
@@ -73,21 +75,21 @@ public final class UnusedObjects implements AutoCloseable {
   }
 
   /** Asks for a collection soon; requests made while one waits are served by it. */
-  void collectSoon() {
+  public void collectSoon() {
     if (pending.compareAndSet(false, true)) {
       collector.execute(() -> {
         pending.set(false);
         try {
           collect();
         } catch (IOException | RuntimeException e) {
-          System.err.println("labrun server: removing unused objects failed: " + e.getMessage());
+          System.err.println("labrun: removing unused objects failed: " + e.getMessage());
         }
       });
     }
   }
 
   /** Removes the unused objects now; returns how many. */
-  int collect() throws IOException {
+  public int collect() throws IOException {
     lock.writeLock().lock();
     try {
       RunStore.ObjectsInUse used = store.objectsInUse();
@@ -104,6 +106,12 @@ public final class UnusedObjects implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "labrun-object-gc");
+    t.setDaemon(true);
+    return t;
   }
 
   @Override
