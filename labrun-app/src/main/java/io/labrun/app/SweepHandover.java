@@ -44,23 +44,11 @@ public final class SweepHandover {
     try {
       Files.createDirectories(log.getParent());
       long pid = pb.start().pid();
-      claimQueued(assembly.store(), sweepId, pid, assembly.host());
+      SweepRuns.claimQueued(assembly.store(), sweepId, pid, assembly.host());
       return pid;
     } catch (IOException e) {
       throw new LabrunException(ExitCode.STORE, "cannot start a labrun process to drive sweep " + sweepId + " on: " + e.getMessage()
           + "; its runs not started yet will end Lost", e);
-    }
-  }
-
-  /**
-   * Records {@code pid} as the process that will start the sweep's Queued runs, so that a labrun
-   * command reconciling them meanwhile does not take them for lost.
-   */
-  public static void claimQueued(RunStore store, String sweepId, long pid, String host) {
-    for (Run r : SweepRuns.all(store, sweepId)) {
-      if (r.status() == RunStatus.QUEUED) {
-        store.update(r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid)).withAttribute(Submitter.SUBMITTER_HOST, host), RunStatus.QUEUED);
-      }
     }
   }
 }

@@ -151,7 +151,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
     Sweep sweep = ctx.wiring().sweeps().read(resume)
         .orElseThrow(() -> LabrunException.notFound("no sweep '" + resume + "' on this machine; its id is printed when it starts ('Sweep ID: ...')"));
-    SweepHandover.claimQueued(ctx.wiring().store(), sweep.id(), ProcessHandle.current().pid(), ctx.wiring().host());
+    SweepRuns.claimQueued(ctx.wiring().store(), sweep.id(), ProcessHandle.current().pid(), ctx.wiring().host());
     for (Run r : SweepRuns.all(ctx.wiring().store(), sweep.id())) {
       ctx.wiring().reconciler().reconcile(r);
     }

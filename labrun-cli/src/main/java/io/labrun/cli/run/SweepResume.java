@@ -44,7 +44,7 @@ public final class SweepResume implements Callable<Integer> {
     };
     try (SweepFiles.Lock lock = files.lock(sweepId)) {
       log.note("driving sweep " + sweepId + " on (labrun process " + ProcessHandle.current().pid() + ")");
-      SweepHandover.claimQueued(ctx.wiring().store(), sweepId, ProcessHandle.current().pid(), ctx.wiring().host());
+      SweepRuns.claimQueued(ctx.wiring().store(), sweepId, ProcessHandle.current().pid(), ctx.wiring().host());
       for (Run r : SweepRuns.all(ctx.wiring().store(), sweepId)) {
         ctx.wiring().reconciler().reconcile(r);
       }

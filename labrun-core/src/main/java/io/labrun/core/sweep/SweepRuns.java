@@ -2,6 +2,8 @@ package io.labrun.core.sweep;
 
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.plan.SubmitRequest;
 import java.util.ArrayList;
@@ -35,5 +37,17 @@ public final class SweepRuns {
       latest.merge(firstId(r), r, (a, b) -> b.attempt() > a.attempt() ? b : a);
     }
     return latest;
+  }
+
+  /**
+   * Records {@code pid} as the process that will start the sweep's Queued runs, so that a labrun
+   * command reconciling them meanwhile does not take them for lost.
+   */
+  public static void claimQueued(RunStore store, String sweepId, long pid, String host) {
+    for (Run r : SweepRuns.all(store, sweepId)) {
+      if (r.status() == RunStatus.QUEUED) {
+        store.update(r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid)).withAttribute(Submitter.SUBMITTER_HOST, host), RunStatus.QUEUED);
+      }
+    }
   }
 }
