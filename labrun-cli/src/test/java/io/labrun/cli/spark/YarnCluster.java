@@ -30,7 +30,7 @@ public final class YarnCluster {
         "spark.yarn.maxAppAttempts": 1
         "spark.executor.instances": 1
       """;
-  /** A Python driver that starts a SparkSession, runs a job and says so (through {@code sparkgw.py}). */
+  /** A Python driver that starts a SparkSession, runs a job, says so and writes {@code outputs/result.txt} (through {@code sparkgw.py}). */
   public static final String DRIVER = """
       import os, sys
       from sparkgw import Gateway
@@ -40,7 +40,11 @@ public final class YarnCluster {
       gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
       spark = gw.static("org.apache.spark.sql.SparkSession", "builder").config(gw.new("org.apache.spark.SparkConf", True)).getOrCreate()
       print("APP", spark.sparkContext().applicationId(), flush=True)
-      print("SUM", spark.sql("SELECT sum(id) FROM range(1, 101, 1, 2)").first().getLong(0), flush=True)
+      total = spark.sql("SELECT sum(id) FROM range(1, 101, 1, 2)").first().getLong(0)
+      print("SUM", total, flush=True)
+      os.makedirs("outputs", exist_ok=True)
+      with open("outputs/result.txt", "w") as f:
+          f.write(str(total))
       spark.stop()
       print("driver done", flush=True)
       """;

@@ -44,7 +44,7 @@ class YarnRunIT {
     assertThat(r.out()).contains("driver says hello\n").contains("SUM 5050\n").contains("driver done\n")
         .contains("driver stderr line\n") // Spark's PythonRunner merges the driver's stderr into its stdout
         .as("the driver ran in YARN's container, not under labrun's supervisor").contains("RUN none\n");
-    assertThat(r.err()).contains("Completed");
+    assertThat(r.err()).contains("Completed").as("./outputs of the driver in YARN, handed back").contains("outputs/result.txt");
     Run run = run(id);
     String appId = run.attributes().get("spark_app_id");
     assertThat(appId).startsWith("application_");
@@ -52,6 +52,7 @@ class YarnRunIT {
     assertThat(run.attributes()).containsEntry("spark_master", "yarn").containsEntry("spark_state", "FINISHED")
         .containsEntry("yarn_tracking_url", "http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
     Cli.Result info = cli.in(project, "history", "info", "-r", id);
+    assertThat(cli.in(project, "history", "info", "-r", id, "-o", "json").out()).contains("outputs/result.txt");
     assertThat(info.out()).contains("spark_app_id=" + appId).contains("yarn_tracking_url=http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
     Map<?, ?> app = yarn.app(appId);
     assertThat(app.get("state")).isEqualTo("FINISHED");
@@ -213,6 +214,8 @@ class YarnRunIT {
     Map<?, ?> app = yarn.app(appId);
     assertThat(app.get("finalStatus")).isEqualTo("SUCCEEDED");
     assertThat(app.get("user")).as("submitted by the head node's user").isEqualTo(io.labrun.ssh.TestSshd.get().keyUser);
+    assertThat(cli.in(project, "history", "info", "-r", run.id(), "-o", "json").out()).as("./outputs of the driver in YARN, through the head node")
+        .contains("outputs/result.txt");
   }
 
   private static int port(String url) {

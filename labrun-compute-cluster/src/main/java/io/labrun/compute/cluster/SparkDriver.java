@@ -75,7 +75,7 @@ public final class SparkDriver {
   private int run(SparkSubmission s) throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
     ScheduledExecutorService poller = followYarn(s);
-    handle = launcher(s).startApplication(new SparkAppHandle.Listener() {
+    handle = launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null).startApplication(new SparkAppHandle.Listener() {
       @Override
       public void stateChanged(SparkAppHandle h) {
         record(h);
@@ -103,6 +103,9 @@ public final class SparkDriver {
       poller.shutdownNow();
       poller.awaitTermination(YARN_POLL_MS * 10, TimeUnit.MILLISECONDS);
       yarnLogs.copyNew(); // what the driver printed last, and YARN's final report
+      if (wrapped(s)) {
+        fetchOutputs(Path.of(s.cwd()));
+      }
       yarnLogs.lastReport().filter(YarnApp::isFinal).flatMap(SparkStates::yarnFailure).ifPresent(System.err::println);
     }
     record(handle);
@@ -143,11 +146,27 @@ public final class SparkDriver {
     return poller;
   }
 
+  /** Whether the driver runs in YARN through {@link YarnDriverWrapper} (a Python driver in cluster mode). */
+  private static boolean wrapped(SparkSubmission s) {
+    return s.inYarnContainer() && s.appResource().endsWith(".py");
+  }
+
+  private void fetchOutputs(Path workDir) {
+    yarnLogs.file(YarnDriverWrapper.ZIP).ifPresent(zip -> {
+      try {
+        YarnDriverWrapper.unpack(zip, workDir);
+      } catch (IOException e) {
+        System.err.println("labrun: could not unpack the driver's ./outputs from YARN: " + e.getMessage());
+      }
+    });
+  }
+
   private String trackingUrl() {
     return yarnLogs == null ? null : yarnLogs.lastReport().map(YarnApp::trackingUrl).orElse(null);
   }
 
-  static SparkLauncher launcher(SparkSubmission s) {
+  /** @param wrapper the {@link YarnDriverWrapper} the driver runs in YARN through, null else */
+  static SparkLauncher launcher(SparkSubmission s, Path wrapper) {
     SparkLauncher l = new SparkLauncher()
         .setSparkHome(s.sparkHome())
         .directory(new File(s.cwd()))
@@ -177,7 +196,14 @@ public final class SparkDriver {
     if (s.appName() != null) {
       l.setAppName(s.appName());
     }
-    l.setAppResource(s.appResource());
+    if (wrapped(s)) {
+      // The driver runs in YARN: the wrapper runs the script there and hands ./outputs back (see YarnDriverWrapper).
+      l.addFile(Path.of(s.cwd()).resolve(s.appResource()).toString());
+      l.setAppResource(wrapper.toString());
+      l.addAppArgs(Path.of(s.appResource()).getFileName().toString());
+    } else {
+      l.setAppResource(s.appResource());
+    }
     l.addAppArgs(s.appArgs().toArray(String[]::new));
     return l;
   }

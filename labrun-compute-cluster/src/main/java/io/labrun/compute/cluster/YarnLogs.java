@@ -84,6 +84,18 @@ final class YarnLogs {
     }
   }
 
+  /** A file of the ApplicationMaster container's log folder, as the NodeManager serves it; empty when it cannot. */
+  Optional<byte[]> file(String name) {
+    if (container == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(contents(rm.fetchBytes("http://" + nodeManager + "/ws/v1/node/containerlogs/" + container + "/" + name)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   private void copy(String file, PrintStream to) throws IOException {
     byte[] answer = rm.fetchBytes("http://" + nodeManager + "/ws/v1/node/containerlogs/" + container + "/" + file);
     byte[] contents = contents(answer);
