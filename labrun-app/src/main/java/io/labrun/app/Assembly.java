@@ -10,7 +10,9 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
+import io.labrun.core.history.ApiTokens;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
@@ -46,6 +48,7 @@ import io.labrun.compute.local.LocalEnvironments;
 import io.labrun.compute.local.LocalTargetProvider;
 import io.labrun.compute.remote.RemoteTargetProvider;
 import io.labrun.compute.remote.SshTargets;
+import io.labrun.ssh.HostSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +148,16 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   /** The history as the SQL store it is: the server also reads its runs table and tokens. */
   public SqlRunStore sqlStore() {
     return (SqlRunStore) store();
+  }
+
+  /** The history's runs as the server browses them (through the core's port, not the store's class). */
+  public RunBrowser browser() {
+    return sqlStore();
+  }
+
+  /** The history's API tokens (a team server's logins). */
+  public ApiTokens tokens() {
+    return sqlStore().tokens();
   }
 
   /**
@@ -291,6 +304,11 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   /** The SSH targets (their connections: one per host for this assembly, closed with it). */
   public SshTargets sshTargets() {
     return RemoteTargetProvider.sshTargets(targetContext());
+  }
+
+  /** This command's connections to hosts over SSH, and how it logs in to them. */
+  public HostSessions hostSessions() {
+    return HostSessions.of(targetContext());
   }
 
   synchronized PythonRuntime.Installed python() {

@@ -9,7 +9,6 @@ import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
-import io.labrun.store.SqlRunStore;
 import java.time.Clock;
 import java.util.function.Function;
 
@@ -36,9 +35,9 @@ public record ServerSetup(
    * pipeline, with SSH targets logging in with the passwords the server's operator stored.
    */
   public static ServerSetup of(Assembly assembly, Project project) {
-    SqlRunStore history = assembly.sqlStore();
+    RunStore history = assembly.store();
     ObjectStore objects = assembly.objects();
     assembly.useServerPasswords();
-    return new ServerSetup(history, history, history.tokens(), objects, assembly.paths(), project, assembly::configs, assembly, assembly.clock());
+    return new ServerSetup(history, assembly.browser(), assembly.tokens(), objects, assembly.paths(), project, assembly::configs, assembly, assembly.clock());
   }
 }

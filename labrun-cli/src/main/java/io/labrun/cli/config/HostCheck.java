@@ -27,8 +27,8 @@ final class HostCheck {
 
   static Checked connect(CliContext ctx, ComputeTargetSpec spec, boolean acceptNew, boolean keyJustMade) {
     HostKeyPolicy policy = HostKeyPolicy.strict(spec.hostKeyFingerprint()).withAcceptNew(acceptNew)
-        .withPrompt(ctx.interactive() ? ctx.wiring().sshTargets().prompt() : null).withRecordLater();
-    SshSettings settings = ctx.wiring().sshTargets().settings(spec, policy);
+        .withPrompt(ctx.interactive() ? ctx.wiring().hostSessions().prompt() : null).withRecordLater();
+    SshSettings settings = ctx.wiring().hostSessions().settings(spec, policy);
     SshConnection connection;
     try {
       // with a key just made, the host does not know it yet: check the host key only

@@ -4,12 +4,12 @@ import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
-import io.labrun.compute.local.LocalTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +30,14 @@ import java.util.Optional;
 public final class ClusterTarget implements ComputeTarget {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
   private final ComputeTargetSpec spec;
-  private final LocalTarget local;
+  private final CommandTarget local;
   private final Map<String, String> env;
 
   /**
    * @param local the local target the driver runs under (same spec: its interpreter and shared folder)
    * @param env labrun's environment, where {@code SPARK_HOME}, {@code SPARK_MASTER} and {@code PATH} come from
    */
-  public ClusterTarget(ComputeTargetSpec spec, LocalTarget local, Map<String, String> env) {
+  public ClusterTarget(ComputeTargetSpec spec, CommandTarget local, Map<String, String> env) {
     this.spec = spec;
     this.local = local;
     this.env = env;
@@ -74,7 +74,7 @@ public final class ClusterTarget implements ComputeTarget {
     if (spec.pythonLocation() != null && !spec.pythonLocation().isBlank()) {
       extraEnv.put("PYSPARK_DRIVER_PYTHON", spec.pythonLocation());
     }
-    Execution driver = local.launch(plan, DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)), extraEnv);
+    Execution driver = local.launch(plan, DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)), extraEnv, Map.of());
     return new SparkExecution(driver, plan.stateDir(), RunFolder.local(plan.stateDir()));
   }
 

@@ -1,18 +1,20 @@
 package io.labrun.compute.cluster;
 
-import io.labrun.compute.local.LocalTarget;
-import io.labrun.compute.local.LocalTargetProvider;
-import io.labrun.compute.remote.RemoteTargetProvider;
-import io.labrun.compute.remote.SshTargets;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
 import io.labrun.core.launch.TargetContext;
 import io.labrun.core.launch.TargetKey;
+import io.labrun.ssh.HostSessions;
 import java.util.List;
 
-/** The {@code cluster} target: Spark from this machine, or from a head node over SSH when the file names an address. */
+/**
+ * The {@code cluster} target: Spark from this machine, its driver run as a local run, or from a head
+ * node over SSH when the file names an address, its driver run as a remote run there.
+ */
 public final class ClusterTargetProvider implements ComputeTargetProvider {
   @Override
   public List<TargetType> types() {
@@ -28,9 +30,18 @@ public final class ClusterTargetProvider implements ComputeTargetProvider {
   @Override
   public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
     if (spec.address() == null || spec.address().isBlank()) {
-      return new ClusterTarget(spec, new LocalTarget(spec, LocalTargetProvider.runtime(context)), context.env());
+      return new ClusterTarget(spec, driverTarget(TargetType.LOCAL, spec, context), context.env());
     }
-    SshTargets ssh = RemoteTargetProvider.sshTargets(context);
-    return new HeadNodeTarget(spec, ssh.remote(spec), ssh.session(spec), context.env(), context.dataDir().resolve("envs").resolve("logs"));
+    return new HeadNodeTarget(spec, driverTarget(TargetType.REMOTE, spec, context), HostSessions.of(context).session(spec), context.env(),
+        context.dataDir().resolve("envs").resolve("logs"));
+  }
+
+  /** The target of {@code kind} the driver runs under, with this cluster's spec (its interpreter, its host). */
+  private static CommandTarget driverTarget(TargetType kind, ComputeTargetSpec spec, TargetContext context) {
+    if (context.target(kind, spec) instanceof CommandTarget t) {
+      return t;
+    }
+    throw LabrunException.badInput("compute target '" + spec.name() + "' needs a " + kind.configName()
+        + " target that runs a Spark driver, which this labrun lacks");
   }
 }

@@ -1,6 +1,6 @@
 package io.labrun.compute.cluster;
 
-import io.labrun.compute.remote.HostSession;
+import io.labrun.ssh.HostSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

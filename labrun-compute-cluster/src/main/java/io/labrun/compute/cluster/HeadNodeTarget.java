@@ -6,6 +6,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
+import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
@@ -13,10 +14,9 @@ import io.labrun.core.run.Run;
 import io.labrun.core.json.Json;
 import io.labrun.core.run.RunEvents;
 import io.labrun.ssh.HostCache;
+import io.labrun.ssh.HostSession;
+import io.labrun.ssh.RemoteEnvironments;
 import io.labrun.ssh.SshConnection;
-import io.labrun.compute.remote.HostSession;
-import io.labrun.compute.remote.RemoteEnvironments;
-import io.labrun.compute.remote.RemoteTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code cluster} compute target with an {@code address}: runs submit from the cluster's head
  * (edge) node, reached over SSH like a {@code remote} target. The snapshot is synced there and the
- * run's supervisor started there by {@link RemoteTarget}; what it runs is {@link SparkDriver}, with
+ * run's supervisor started there by the {@code remote} target; what it runs is {@link SparkDriver}, with
  * the head node's Java and its Spark installation's own launcher jar (labrun's few driver classes
  * are uploaded once per version, see {@link DriverClasses}). So the submission, its mapping of
  * {@code spark_dependencies.yml}, the application id and state, cancel and Spark's failure reasons
@@ -46,7 +46,7 @@ public final class HeadNodeTarget implements ComputeTarget {
   private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
   private static Map<String, byte[]> kitFiles;
   private final ComputeTargetSpec spec;
-  private final RemoteTarget remote;
+  private final CommandTarget remote;
   private final HostSession host;
   private final Map<String, String> env;
   private final Path buildLogs;
@@ -67,7 +67,7 @@ public final class HeadNodeTarget implements ComputeTarget {
    * @param env labrun's environment ({@code SPARK_MASTER_WEBUI_PORT} when the head node sets none; pip options)
    * @param buildLogs where environment build logs go when a request names none
    */
-  public HeadNodeTarget(ComputeTargetSpec spec, RemoteTarget remote, HostSession host, Map<String, String> env, Path buildLogs) {
+  public HeadNodeTarget(ComputeTargetSpec spec, CommandTarget remote, HostSession host, Map<String, String> env, Path buildLogs) {
     this.spec = spec;
     this.remote = remote;
     this.host = host;
@@ -183,7 +183,7 @@ public final class HeadNodeTarget implements ComputeTarget {
             (String) facts.get("python"), null);
       });
     } catch (IOException e) {
-      throw RemoteTarget.unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 

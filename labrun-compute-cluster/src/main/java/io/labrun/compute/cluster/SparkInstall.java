@@ -3,7 +3,7 @@ package io.labrun.compute.cluster;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.compute.local.Executables;
+import io.labrun.core.environment.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.labrun.compute.docker;
 
+import io.labrun.core.environment.ImageLabels;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
@@ -34,11 +35,11 @@ public final class DockerCleaner {
   public CleanReport clean(Predicate<String> runIsOver, boolean everyOwner) {
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
-    Map<String, String> filter = everyOwner ? Map.of(EnvironmentImages.LABEL_MANAGED, "true") : owner.labels();
+    Map<String, String> filter = everyOwner ? Map.of(ImageLabels.LABEL_MANAGED, "true") : owner.labels();
     List<Container> containers = engine.call("listing labrun's containers", () -> engine.client().listContainersCmd().withShowAll(true)
         .withLabelFilter(filter).exec());
     for (Container c : containers) {
-      String run = c.getLabels() == null ? null : c.getLabels().get(DockerTarget.LABEL_RUN);
+      String run = c.getLabels() == null ? null : c.getLabels().get(ImageLabels.LABEL_RUN);
       if ("running".equals(c.getState()) || run != null && !runIsOver.test(run)) {
         continue;
       }
@@ -68,7 +69,7 @@ public final class DockerCleaner {
   }
 
   private long baseSize(Image image, Map<String, Long> cache) {
-    String base = image.getLabels() == null ? null : image.getLabels().get(EnvironmentImages.LABEL_BASE_ID);
+    String base = image.getLabels() == null ? null : image.getLabels().get(ImageLabels.LABEL_BASE_ID);
     if (base == null) {
       return 0;
     }

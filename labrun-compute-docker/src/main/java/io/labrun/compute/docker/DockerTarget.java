@@ -1,5 +1,6 @@
 package io.labrun.compute.docker;
 
+import io.labrun.core.environment.ImageLabels;
 import io.labrun.core.supervisor.StateFolder;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.AccessMode;
@@ -39,7 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * holds to the target's {@code memoryLimit}, if it has one.
  */
 public final class DockerTarget implements ComputeTarget {
-  public static final String LABEL_RUN = "io.labrun.run";
   static final String LIB = "/labrun/lib";
   static final String STATE = "/labrun/state";
   static final String WORK = "/labrun/work";
@@ -144,7 +144,7 @@ public final class DockerTarget implements ComputeTarget {
       host.withDeviceRequests(List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
     }
     Map<String, String> labels = new LinkedHashMap<>(runtime.owner().labels());
-    labels.put(LABEL_RUN, plan.runId());
+    labels.put(ImageLabels.LABEL_RUN, plan.runId());
     labels.put("io.labrun.state", plan.stateDir().toString());
     return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)
         // -S -E: the supervisor needs the standard library only (as the local zygote runs it)
@@ -211,7 +211,7 @@ public final class DockerTarget implements ComputeTarget {
     if (id == null) {
       DockerEngine engine = runtime.engine();
       List<Container> found = engine.call("looking for the container of run " + run.id(), () -> engine.client().listContainersCmd()
-          .withShowAll(true).withLabelFilter(Map.of(LABEL_RUN, run.id())).exec());
+          .withShowAll(true).withLabelFilter(Map.of(ImageLabels.LABEL_RUN, run.id())).exec());
       id = found.isEmpty() ? null : found.get(0).getId();
     }
     boolean shared = "true".equals(run.attributes().get(DockerExecution.SHARED));

@@ -1,9 +1,11 @@
 package io.labrun.compute.docker;
 
+import io.labrun.core.environment.ImageLabels;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.environment.BuildFolder;
 import io.labrun.core.environment.EnvironmentLock;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.EnvironmentSpec;
@@ -27,11 +29,6 @@ import java.util.concurrent.TimeUnit;
  * the environment's lock, so concurrent runs build it once.
  */
 public final class EnvironmentImages {
-  public static final String REPOSITORY = "labrun-env";
-  public static final String LABEL_MANAGED = "io.labrun.managed";
-  public static final String LABEL_ENV = "io.labrun.env";
-  public static final String LABEL_BASE = "io.labrun.base";
-  public static final String LABEL_BASE_ID = "io.labrun.base-id";
   private final DockerRuntime runtime;
   private final DockerEngine engine;
 
@@ -86,14 +83,14 @@ public final class EnvironmentImages {
   }
 
   static String tag(EnvironmentSpec spec) {
-    return REPOSITORY + ":" + spec.id();
+    return ImageLabels.REPOSITORY + ":" + spec.id();
   }
 
   private boolean exists(String tag, EnvironmentSpec spec) {
     try {
       InspectImageResponse image = engine.call("looking for image " + tag, () -> engine.client().inspectImageCmd(tag).exec());
       Map<String, String> labels = image.getConfig() == null ? null : image.getConfig().getLabels();
-      return labels != null && spec.hash().equals(labels.get(LABEL_ENV));
+      return labels != null && spec.hash().equals(labels.get(ImageLabels.LABEL_ENV));
     } catch (LabrunException e) {
       if (e.getCause() instanceof NotFoundException) {
         return false;
@@ -144,7 +141,7 @@ public final class EnvironmentImages {
     try {
       ImageBuild build = new ImageBuild(log, events);
       Map<String, String> labels = new LinkedHashMap<>(runtime.owner().labels());
-      labels.putAll(Map.of(LABEL_ENV, spec.hash(), LABEL_BASE, target.baseDockerImage().trim(), LABEL_BASE_ID, baseId));
+      labels.putAll(Map.of(ImageLabels.LABEL_ENV, spec.hash(), ImageLabels.LABEL_BASE, target.baseDockerImage().trim(), ImageLabels.LABEL_BASE_ID, baseId));
       build.run(engine, context, tag, labels, runtime.network());
     } finally {
       try {

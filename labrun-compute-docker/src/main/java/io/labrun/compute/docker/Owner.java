@@ -1,5 +1,6 @@
 package io.labrun.compute.docker;
 
+import io.labrun.core.environment.ImageLabels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ public record Owner(String user, String home) {
   /** The owner labels, with labrun's own managed label: what the engine is asked to filter on. */
   public Map<String, String> labels() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(EnvironmentImages.LABEL_MANAGED, "true");
+    m.put(ImageLabels.LABEL_MANAGED, "true");
     m.put(LABEL_USER, user);
     m.put(LABEL_HOME, home);
     return m;

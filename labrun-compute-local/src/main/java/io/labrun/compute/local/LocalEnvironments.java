@@ -1,5 +1,6 @@
 package io.labrun.compute.local;
 
+import io.labrun.core.environment.Executables;
 import io.labrun.core.environment.CleanReport;
 import io.labrun.core.environment.EnvironmentLock;
 import io.labrun.core.environment.EnvironmentRequest;

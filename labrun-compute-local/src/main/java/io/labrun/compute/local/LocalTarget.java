@@ -8,7 +8,9 @@ import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.environment.Executables;
+import io.labrun.core.home.Folders;
+import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
@@ -16,6 +18,7 @@ import io.labrun.core.supervisor.LaunchSpec;
 import io.labrun.core.run.RunEvents;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ import java.util.Map;
  * userManagedDependencies: false}: then Python runs use a cached venv of it with the conda file's
  * packages (see {@link LocalEnvironments}).
  */
-public final class LocalTarget implements ComputeTarget {
+public final class LocalTarget implements CommandTarget {
   private final ComputeTargetSpec spec;
   private final LocalRuntime runtime;
   private final Map<String, Path> venvs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -79,7 +82,7 @@ public final class LocalTarget implements ComputeTarget {
 
   @Override
   public Execution launch(RunPlan plan) {
-    return launch(plan, command(plan), Map.of());
+    return launch(plan, command(plan), Map.of(), Map.of());
   }
 
   /**
@@ -87,10 +90,14 @@ public final class LocalTarget implements ComputeTarget {
    * plus {@code extraEnv}: how other targets that run on this machine (a Spark driver) reuse the
    * local target's supervision, logs, cancel and collection.
    */
-  public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv) {
+  @Override
+  public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv, Map<String, byte[]> runFiles) {
     Path state = plan.stateDir();
     try {
       Files.createDirectories(state.resolve(StateFolder.METRICS));
+      for (Map.Entry<String, byte[]> f : runFiles.entrySet()) {
+        Folders.writePrivate(state.resolve(f.getKey()), new String(f.getValue(), StandardCharsets.UTF_8));
+      }
       List<String> finalize = runtime.finalizeCommand().isEmpty() ? null : append(runtime.finalizeCommand(), plan.runId());
       Map<String, String> env = new LinkedHashMap<>(environment(plan));
       env.putAll(extraEnv);

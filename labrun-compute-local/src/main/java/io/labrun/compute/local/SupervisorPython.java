@@ -1,5 +1,6 @@
 package io.labrun.compute.local;
 
+import io.labrun.core.environment.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.core.environment.ImageLabels;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.run.RunEvents;
@@ -160,7 +161,7 @@ final class RemoteDocker {
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     long freed = 0;
-    String label = "label=" + io.labrun.compute.docker.EnvironmentImages.LABEL_MANAGED + "=true";
+    String label = "label=" + ImageLabels.LABEL_MANAGED + "=true";
     SshConnection.Result stopped = ssh.run(List.of("docker", "ps", "--all", "--quiet", "--filter", label, "--filter", "status=exited"), null, QUICK);
     for (String id : stopped.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
       if (ssh.run(List.of("docker", "rm", id), null, QUICK).exitCode() == 0) {

@@ -1,5 +1,7 @@
 package io.labrun.compute.remote;
 
+import io.labrun.ssh.HostSession;
+import io.labrun.core.environment.ImageLabels;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
@@ -19,9 +21,7 @@ import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.supervisor.LaunchSpec;
 import io.labrun.core.run.RunEvents;
 import io.labrun.ssh.HostCache;
-import io.labrun.compute.docker.BuildFolder;
-import io.labrun.compute.docker.DockerTarget;
-import io.labrun.compute.docker.EnvironmentImages;
+import io.labrun.core.environment.BuildFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,8 +93,8 @@ final class RemoteDockerTarget implements ComputeTarget {
         }
         EnvironmentSpec env = EnvironmentSpec.of("docker-image " + baseId, request.conda(), request.project().root(),
             List.of(request.variables(), settings.env()));
-        String tag = EnvironmentImages.REPOSITORY + ":" + env.id();
-        if (docker.imageLabel(tag, EnvironmentImages.LABEL_ENV).filter(env.hash()::equals).isPresent()) {
+        String tag = ImageLabels.REPOSITORY + ":" + env.id();
+        if (docker.imageLabel(tag, ImageLabels.LABEL_ENV).filter(env.hash()::equals).isPresent()) {
           return new PreparedEnvironment(env.id(), tag, true, Duration.ofNanos(System.nanoTime() - t0));
         }
         if (!request.mayBuild()) {
@@ -102,14 +102,14 @@ final class RemoteDockerTarget implements ComputeTarget {
         }
         Path locks = settings.environments().resolve("locks").resolve(host.settings().where().replaceAll("[^A-Za-z0-9._-]", "_"));
         try (EnvironmentLock lock = EnvironmentLock.acquire(locks, env.id(), events)) {
-          if (docker.imageLabel(tag, EnvironmentImages.LABEL_ENV).filter(env.hash()::equals).isEmpty()) {
+          if (docker.imageLabel(tag, ImageLabels.LABEL_ENV).filter(env.hash()::equals).isEmpty()) {
             build(docker, env, baseId, tag, request, events);
           }
         }
         return new PreparedEnvironment(env.id(), tag, false, Duration.ofNanos(System.nanoTime() - t0));
       });
     } catch (IOException e) {
-      throw RemoteTarget.unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 
@@ -120,8 +120,8 @@ final class RemoteDockerTarget implements ComputeTarget {
     Path context = BuildFolder.tar(recipe, settings.environments().resolve("tmp"));
     events.progress("building environment " + env.id() + " on " + spec.baseDockerImage() + " at " + host.settings().where() + " (log: " + log + ")");
     try {
-      docker.build(context, HostCache.ROOT + "/build/" + env.id(), tag, List.of(EnvironmentImages.LABEL_MANAGED + "=true", EnvironmentImages.LABEL_ENV + "=" + env.hash(),
-          EnvironmentImages.LABEL_BASE + "=" + spec.baseDockerImage().trim(), EnvironmentImages.LABEL_BASE_ID + "=" + baseId), settings.network(), log);
+      docker.build(context, HostCache.ROOT + "/build/" + env.id(), tag, List.of(ImageLabels.LABEL_MANAGED + "=true", ImageLabels.LABEL_ENV + "=" + env.hash(),
+          ImageLabels.LABEL_BASE + "=" + spec.baseDockerImage().trim(), ImageLabels.LABEL_BASE_ID + "=" + baseId), settings.network(), log);
     } finally {
       Files.deleteIfExists(context);
     }
@@ -157,8 +157,8 @@ final class RemoteDockerTarget implements ComputeTarget {
             plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()), LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
         ssh.files().writePrivate(runDir + "/" + StateFolder.LAUNCH, launch.toJson().getBytes(StandardCharsets.UTF_8));
         HostCache.SyncReport r = cache.sync(lib, snapshot, objects, runDir + "/work", null);
-        List<String> options = new ArrayList<>(List.of("--name", name, "--label", EnvironmentImages.LABEL_MANAGED + "=true",
-            "--label", DockerTarget.LABEL_RUN + "=" + plan.runId(), "--user", user, "--workdir", STATE + "/work"));
+        List<String> options = new ArrayList<>(List.of("--name", name, "--label", ImageLabels.LABEL_MANAGED + "=true",
+            "--label", ImageLabels.LABEL_RUN + "=" + plan.runId(), "--user", user, "--workdir", STATE + "/work"));
         options.addAll(mounts);
         if (settings.network() != null) {
           options.addAll(List.of("--network", settings.network()));
@@ -171,7 +171,7 @@ final class RemoteDockerTarget implements ComputeTarget {
       });
       return new RemoteExecution(host, runDir, plan.stateDir(), sent, Supervision.container(runDir, name));
     } catch (IOException e) {
-      throw RemoteTarget.unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 

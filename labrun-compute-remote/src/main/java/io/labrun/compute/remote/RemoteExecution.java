@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.ssh.HostSession;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;

@@ -5,7 +5,7 @@ import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.history.ObjectStore;
@@ -14,6 +14,7 @@ import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.supervisor.LaunchSpec;
 import io.labrun.core.run.RunEvents;
 import io.labrun.ssh.HostCache;
+import io.labrun.ssh.HostSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import java.util.Map;
  * snapshot ({@code ~/.labrun/runs/<id>/work}). The supervisor runs detached there, so the run goes
  * on when the connection drops; its state folder is read over the connection by byte offset.
  */
-public final class RemoteTarget implements ComputeTarget {
+public final class RemoteTarget implements CommandTarget {
   private final ComputeTargetSpec spec;
   private final HostSession host;
   private final ObjectStore objects;
@@ -64,6 +65,7 @@ public final class RemoteTarget implements ComputeTarget {
    * {@code cluster} target runs its Spark driver so), with {@code extraEnv} on top of the run's
    * variables and {@code runFiles} written into the run's folder there first.
    */
+  @Override
   public Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv, Map<String, byte[]> runFiles) {
     String runDir = HostCache.runDir(plan.runId());
     Snapshot snapshot = Snapshot.load(objects, plan.run().snapshotId());
@@ -86,7 +88,7 @@ public final class RemoteTarget implements ComputeTarget {
     } catch (HostCache.HelperFailed e) {
       throw pythonProblem(e);
     } catch (IOException e) {
-      throw unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 
@@ -126,13 +128,5 @@ public final class RemoteTarget implements ComputeTarget {
     }
     return new LabrunException(ExitCode.ENVIRONMENT, e.getMessage() + " (labrun needs '" + spec.python() + "' on " + where
         + " to be Python 3; see pythonLocation in aml_config/" + spec.name() + ".compute)", e);
-  }
-
-  /** A connection lost or never made, as the SSH targets report it. */
-  public static LabrunException unreachable(IOException e) {
-    if (e.getCause() instanceof LabrunException le) {
-      return le;
-    }
-    return new LabrunException(ExitCode.TARGET_UNAVAILABLE, "lost the connection to the host: " + e.getMessage(), e);
   }
 }

@@ -1,7 +1,7 @@
 package io.labrun.compute.slurm;
 
-import io.labrun.compute.remote.HostSession;
-import io.labrun.compute.remote.RemoteTarget;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.ssh.HostSession;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectStore;
@@ -27,11 +27,11 @@ import java.util.function.BiFunction;
 final class LoginNode implements SlurmSide, SlurmCommands {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
   private final HostSession host;
-  private final RemoteTarget files;
+  private final ComputeTarget files;
   private final ObjectStore objects;
 
   /** @param files the {@code remote} target on the same login: it reads, collects and removes run folders there */
-  LoginNode(HostSession host, RemoteTarget files, ObjectStore objects) {
+  LoginNode(HostSession host, ComputeTarget files, ObjectStore objects) {
     this.host = host;
     this.files = files;
     this.objects = objects;
@@ -65,7 +65,7 @@ final class LoginNode implements SlurmSide, SlurmCommands {
     } catch (HostCache.HelperFailed e) {
       throw new LabrunException(ExitCode.ENVIRONMENT, e.getMessage(), e);
     } catch (IOException e) {
-      throw RemoteTarget.unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.labrun.compute.slurm;
 
-import io.labrun.compute.remote.HostSession;
+import io.labrun.ssh.HostSession;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.ExitRecords;

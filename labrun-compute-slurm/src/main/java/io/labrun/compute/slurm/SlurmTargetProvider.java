@@ -1,8 +1,7 @@
 package io.labrun.compute.slurm;
 
-import io.labrun.compute.remote.HostSession;
-import io.labrun.compute.remote.RemoteTargetProvider;
-import io.labrun.compute.remote.SshTargets;
+import io.labrun.ssh.HostSession;
+import io.labrun.ssh.HostSessions;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.launch.ComputeTarget;
@@ -44,10 +43,10 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
     if (spec.address() == null || spec.address().isBlank()) {
       side = new ThisMachine(context.env(), () -> context.python().pythonPath());
     } else {
-      SshTargets ssh = RemoteTargetProvider.sshTargets(context);
-      HostSession host = ssh.session(spec);
+      HostSession host = HostSessions.of(context).session(spec);
       host.prefetch(); // connect while the project is snapshotted
-      side = new LoginNode(host, ssh.remote(spec), context.objects());
+      // the remote target on the same login (found by its type) reads, collects and removes run folders there
+      side = new LoginNode(host, context.target(TargetType.REMOTE, spec), context.objects());
     }
     return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
   }

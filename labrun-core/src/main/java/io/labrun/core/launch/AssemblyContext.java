@@ -1,5 +1,7 @@
 package io.labrun.core.launch;
 
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.TargetType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,8 +50,8 @@ public abstract class AssemblyContext implements TargetContext, AutoCloseable {
   }
 
   @Override
-  public ComputeTargets targets() {
-    return TargetTypes.installed().targets(this);
+  public ComputeTarget target(TargetType kind, ComputeTargetSpec spec) {
+    return TargetTypes.installed().create(kind, spec, this);
   }
 
   /** Closes what the target modules made for this assembly; the runs they started go on. */

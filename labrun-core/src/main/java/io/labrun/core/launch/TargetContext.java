@@ -1,5 +1,7 @@
 package io.labrun.core.launch;
 
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.TargetType;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.secret.TargetPasswords;
@@ -69,6 +71,9 @@ public interface TargetContext {
    */
   <T extends AutoCloseable> T keptWarm(Class<T> kind, Supplier<T> make);
 
-  /** Every target this assembly can make, for a target built on another kind. */
-  ComputeTargets targets();
+  /**
+   * The target the module of {@code kind} makes for {@code spec} (whatever its own type): how a
+   * target built on another kind gets it, e.g. a cluster's driver run as a local run.
+   */
+  ComputeTarget target(TargetType kind, ComputeTargetSpec spec);
 }

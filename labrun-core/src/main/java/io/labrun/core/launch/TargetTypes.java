@@ -73,14 +73,19 @@ public final class TargetTypes {
 
   /** The targets of the assembly {@code context}, each made by the provider of its type. */
   public ComputeTargets targets(TargetContext context) {
-    return spec -> provider(spec).create(spec, context);
+    return spec -> create(spec.type(), spec, context);
   }
 
-  private ComputeTargetProvider provider(ComputeTargetSpec spec) {
-    ComputeTargetProvider p = providers.get(spec.type().configName());
+  /** The target the provider of {@code kind} makes for {@code spec}, whatever the spec's own type. */
+  public ComputeTarget create(TargetType kind, ComputeTargetSpec spec, TargetContext context) {
+    return provider(kind, spec).create(spec, context);
+  }
+
+  private ComputeTargetProvider provider(TargetType kind, ComputeTargetSpec spec) {
+    ComputeTargetProvider p = providers.get(kind.configName());
     if (p == null) {
-      throw LabrunException.badInput("compute target '" + spec.name() + "' is of type " + spec.type().configName()
-          + ", which this labrun cannot run yet; use a local, docker or cluster target");
+      String what = kind.equals(spec.type()) ? "is of type " + kind.configName() : "runs through a " + kind.configName() + " target";
+      throw LabrunException.badInput("compute target '" + spec.name() + "' " + what + ", which this labrun cannot run yet; use a local, docker or cluster target");
     }
     return p;
   }

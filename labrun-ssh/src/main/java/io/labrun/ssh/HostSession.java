@@ -1,10 +1,7 @@
-package io.labrun.compute.remote;
+package io.labrun.ssh;
 
+import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.ssh.HostCache;
-import io.labrun.ssh.SshConnection;
-import io.labrun.ssh.SshConnectionPool;
-import io.labrun.ssh.SshSettings;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -131,7 +128,7 @@ public final class HostSession implements AutoCloseable {
       return connection;
     } catch (IOException e) {
       drop();
-      throw new LabrunException(io.labrun.core.error.ExitCode.TARGET_UNAVAILABLE, "cannot set up labrun's files on " + settings.where()
+      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot set up labrun's files on " + settings.where()
           + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
@@ -214,5 +211,13 @@ public final class HostSession implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while reconnecting");
     }
+  }
+
+  /** A connection lost or never made, as the targets that reach a host over SSH report it. */
+  public static LabrunException unreachable(IOException e) {
+    if (e.getCause() instanceof LabrunException le) {
+      return le;
+    }
+    return new LabrunException(ExitCode.TARGET_UNAVAILABLE, "lost the connection to the host: " + e.getMessage(), e);
   }
 }

@@ -1,4 +1,4 @@
-package io.labrun.compute.remote;
+package io.labrun.ssh;
 
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.EnvironmentSpec;
@@ -8,9 +8,6 @@ import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.run.RunEvents;
-import io.labrun.ssh.HostCache;
-import io.labrun.ssh.RemoteFiles;
-import io.labrun.ssh.SshConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +80,7 @@ public final class RemoteEnvironments {
         return new PreparedEnvironment(env.id(), prefix, false, Duration.ofNanos(System.nanoTime() - t0));
       });
     } catch (IOException e) {
-      throw RemoteTarget.unreachable(e);
+      throw HostSession.unreachable(e);
     }
   }
 

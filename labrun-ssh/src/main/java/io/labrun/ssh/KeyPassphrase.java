@@ -1,7 +1,6 @@
-package io.labrun.compute.remote;
+package io.labrun.ssh;
 
 import io.labrun.core.error.LabrunException;
-import io.labrun.ssh.PassphrasePrompt;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.labrun.compute.local;
+package io.labrun.core.environment;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,0 +1,62 @@
+package io.labrun.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.PackageMatcher;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapters around the core stand alone: no compute module uses another (a target built on
+ * another kind gets it through the core's {@code TargetContext}), and the store, the object store,
+ * the server, the SSH library and the compute modules use none of one another, except that compute
+ * modules may use the SSH library (a library for reaching hosts, not an adapter of a port). Checked
+ * here because this module's class path holds every module.
+ */
+class ModuleArchitectureTest {
+  private static final ImportOption MAIN_CODE_ONLY = new ImportOption() {
+    @Override
+    public boolean includes(Location location) {
+      return ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.contains("-tests.jar");
+    }
+  };
+  private static final JavaClasses ALL = new ClassFileImporter().withImportOption(MAIN_CODE_ONLY).importPackages("io.labrun");
+
+  private static final String SSH = "io.labrun.ssh..";
+  private static final List<String> ADAPTERS = List.of("io.labrun.store..", "io.labrun.objects..", "io.labrun.server..", SSH, "io.labrun.compute..");
+
+  @Test
+  void noComputeModuleDependsOnAnother() {
+    slices().matching("io.labrun.compute.(*)..").should().notDependOnEachOther()
+        .because("a new target is one module: it must not need, or be needed by, another target's module")
+        .check(ALL);
+  }
+
+  @Test
+  void adaptersDoNotDependOnEachOtherButComputeModulesMayUseTheSshLibrary() {
+    for (String adapter : ADAPTERS) {
+      String[] others = ADAPTERS.stream().filter(a -> !a.equals(adapter))
+          .filter(a -> !(adapter.equals("io.labrun.compute..") && a.equals(SSH))).toArray(String[]::new);
+      noClasses().that().resideInAPackage(adapter).should().dependOnClassesThat().resideInAnyPackage(others)
+          .because("only the assembly (labrun-cli) connects adapters")
+          .check(ALL);
+    }
+  }
+
+  @Test
+  void theRulesSeeEveryModule() {
+    // a rule over packages with no classes would pass for nothing
+    for (String module : Stream.concat(ADAPTERS.stream(), Stream.of("io.labrun.compute.local..", "io.labrun.compute.docker..",
+        "io.labrun.compute.remote..", "io.labrun.compute.cluster..")).toList()) {
+      PackageMatcher matcher = PackageMatcher.of(module);
+      assertThat(ALL.stream().anyMatch(c -> matcher.matches(c.getPackageName()))).as("classes in " + module).isTrue();
+    }
+  }
+}
