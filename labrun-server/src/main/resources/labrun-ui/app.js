@@ -4,6 +4,7 @@ import { token, AuthError } from './api.js';
 import { runsPage } from './runs.js';
 import { runPage } from './run.js';
 import { comparePage } from './compare.js';
+import { sweepsPage, sweepPage } from './sweeps.js';
 
 const app = document.getElementById('app');
 let current = null; // what the shown page must stop (live streams) when we leave it
@@ -34,6 +35,8 @@ async function route() {
   try {
     if (path.startsWith('/run/')) current = await runPage(app, decodeURIComponent(path.slice(5)));
     else if (path.startsWith('/compare')) current = await comparePage(app, params);
+    else if (path.startsWith('/sweeps')) current = await sweepsPage(app);
+    else if (path.startsWith('/sweep/')) current = await sweepPage(app, decodeURIComponent(path.slice(7)));
     else current = await runsPage(app, params);
   } catch (e) {
     if (e instanceof AuthError) { token.clear(); return login('That token was refused (revoked or mistyped).'); }

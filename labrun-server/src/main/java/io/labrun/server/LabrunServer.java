@@ -99,6 +99,7 @@ public final class LabrunServer implements AutoCloseable {
       ApiRoutes api = new ApiRoutes(c.routes);
       api.get("/api/v1/openapi.json", Role.READ, ctx -> ctx.contentType("application/json").result(openapi));
       runs.routes(api);
+      new SweepsApi(setup).routes(api);
       files.routes(api);
       logs.routes(api);
       submit.routes(api);

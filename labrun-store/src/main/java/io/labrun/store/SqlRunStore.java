@@ -5,6 +5,7 @@ import io.labrun.core.history.ApiTokens;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.MetricSeries;
 import io.labrun.core.history.RunBrowser;
+import io.labrun.core.history.RunBrowser.SweepSummary;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunTableQuery;
@@ -329,6 +330,11 @@ public final class SqlRunStore implements RunStore, RunBrowser {
       }
       return out;
     });
+  }
+
+  @Override
+  public List<SweepSummary> sweeps() {
+    return db.run("list sweeps", SweepListing::sweeps);
   }
 
   /** The API tokens of a server using this history. */

@@ -213,6 +213,18 @@ abstract class RunBrowserContract {
   }
 
   @Test
+  void sweepsAreListedNewestFirstWithTheirRunsByState() {
+    store.create(TestRuns.with(queued("a1", 0), "iris", "local", "local", "t.py", "sweep-a"));
+    store.create(TestRuns.with(queued("a2", 1), "iris", "local", "local", "t.py", "sweep-a"));
+    store.update(finished(TestRuns.with(queued("a2", 1), "iris", "local", "local", "t.py", "sweep-a"), RunStatus.COMPLETED), RunStatus.QUEUED);
+    store.create(TestRuns.with(queued("b1", 5), "mnist", "local", "local", "t.py", "sweep-b"));
+    store.create(queued("alone", 9));
+    assertThat(store.sweeps()).extracting(s -> s.id() + " " + s.experiment() + " " + s.runs() + " " + new java.util.TreeMap<>(s.statuses()))
+        .containsExactly("sweep-b mnist 1 {QUEUED=1}", "sweep-a iris 2 {QUEUED=1, COMPLETED=1}");
+    assertThat(store.sweeps().get(1).firstRun()).isEqualTo(T0);
+  }
+
+  @Test
   void tokensMadeBeforeRolesBecomeAdminSoNobodyIsLockedOut() throws Exception {
     String url = newDatabaseUrl();
     SqlRunStore.open(url).close();

@@ -1,7 +1,9 @@
 package io.labrun.core.history;
 
+import io.labrun.core.run.RunStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Port: run history as a person browses it (the server's web UI and API): a sortable, filterable
@@ -15,6 +17,16 @@ public interface RunBrowser {
 
   List<Experiment> experiments();
 
+  /** Every sweep (runs that share a sweep id), newest first, with how many of its runs are in each state. */
+  List<SweepSummary> sweeps();
+
   /** An experiment (a project's name) and its runs. */
   record Experiment(String name, long runs, Instant lastRun) {}
+
+  /** A sweep as the history knows it: its runs by state, when its first and last runs were created. */
+  record SweepSummary(String id, String experiment, Map<RunStatus, Long> statuses, Instant firstRun, Instant lastRun) {
+    public long runs() {
+      return statuses.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 }
