@@ -1,5 +1,9 @@
 package io.labrun.cli;
 
+import io.labrun.cli.remote.ServerRuns;
+import io.labrun.cli.remote.Remote;
+import io.labrun.app.Runs;
+import io.labrun.app.LocalRuns;
 import io.labrun.app.Assembly;
 import io.labrun.app.Settings;
 import io.labrun.cli.daemon.Resident;
@@ -33,6 +37,7 @@ public final class CliContext implements AutoCloseable {
   private final Resident resident;
   private final List<AutoCloseable> opened = new ArrayList<>();
   private Assembly wiring;
+  private Runs runs;
   private volatile boolean handedBack;
   private volatile Function<String, char[]> secretAsker;
   PrintWriter out;
@@ -174,6 +179,17 @@ public final class CliContext implements AutoCloseable {
       opened.add(wiring);
     }
     return wiring;
+  }
+
+  /**
+   * The runs this command works on: through the labrun server it is logged in to ({@code labrun
+   * login}, {@code LABRUN_SERVER}), else this machine's. Chosen here once; no command asks again.
+   */
+  public Runs runs() {
+    if (runs == null) {
+      runs = Remote.of(this).<Runs>map(ServerRuns::new).orElseGet(() -> new LocalRuns(wiring()));
+    }
+    return runs;
   }
 
   /** What this command gives the assembly: its folders and environment, and the terminal's questions when someone is there. */

@@ -6,7 +6,6 @@ import static io.labrun.cli.output.Output.fields;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
-import io.labrun.cli.run.Runs;
 import io.labrun.core.error.ExitCode;
 import java.time.Duration;
 import java.time.Instant;

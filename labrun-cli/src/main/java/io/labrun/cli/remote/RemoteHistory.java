@@ -4,7 +4,6 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.cli.run.CompareTable;
-import io.labrun.core.history.RunView;
 import io.labrun.core.run.MetricPoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -39,19 +38,6 @@ public final class RemoteHistory {
     new Output(ctx.out(), output).rows(rows, COLUMNS);
   }
 
-  public static void info(CliContext ctx, Remote remote, String runId, OutputOptions output) {
-    new Output(ctx.out(), output).record(info(new ServerClient(remote), runId));
-  }
-
-  /** The server's run record as the local command shows it (metrics by name); the server shows no attributes. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> info(ServerClient client, String runId) {
-    JsonNode j = client.get(ServerClient.runPath(runId));
-    Map<String, Object> m = ServerClient.JSON.convertValue(j, new TypeReference<LinkedHashMap<String, Object>>() {});
-    m.put("metrics", RunView.metricsByName((List<Map<String, Object>>) m.get("metrics")));
-    return m;
-  }
-
   /** {@code history compare RUN RUN...}: the same table as from this machine's history. */
   public static void compare(CliContext ctx, Remote remote, List<String> runIds, OutputOptions output) {
     ServerClient client = new ServerClient(remote);
@@ -81,16 +67,6 @@ public final class RemoteHistory {
     JsonNode done = new ServerClient(remote).post(ServerClient.runPath(runId, "assets"), body);
     ctx.out().println("Promoted " + artifactPath + " of run " + done.get("run_id").asString() + " as asset '" + name + "'.");
     ctx.out().flush();
-  }
-
-  /** Deletes each run in turn; the first that cannot be (not ended, not found) stops with its message. */
-  public static void delete(CliContext ctx, Remote remote, List<String> runIds) {
-    ServerClient client = new ServerClient(remote);
-    for (String id : runIds) {
-      client.delete(ServerClient.runPath(id));
-      ctx.out().println("Deleted run " + id + ".");
-      ctx.out().flush();
-    }
   }
 
   private static String text(JsonNode j, String field) {

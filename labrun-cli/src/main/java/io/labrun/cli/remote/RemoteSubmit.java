@@ -1,5 +1,6 @@
 package io.labrun.cli.remote;
 
+import io.labrun.cli.run.RunOutput;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
@@ -60,7 +61,7 @@ public final class RemoteSubmit {
     })) {
       status = RemoteLogs.follow(ctx, client, runId);
     }
-    Map<String, Object> info = RemoteHistory.info(client, runId);
+    Map<String, Object> info = RunOutput.shown(new ServerRuns(client.remote()).info(runId));
     if (output.json()) {
       new Output(ctx.out(), output).record(info);
     } else {

@@ -66,7 +66,7 @@ public final class CleanCommand implements Callable<Integer> {
     report = report.plus(ctx.wiring().localEnvironments().clean(store.unfinished().isEmpty()));
     report.removed().forEach(r -> ctx.out().println("removed " + r));
     report.kept().forEach(k -> ctx.out().println("kept " + k));
-    ctx.out().println("Freed " + Runs.size(report.bytesFreed()) + " (" + report.removed().size() + " removed, " + report.kept().size() + " kept).");
+    ctx.out().println("Freed " + RunOutput.size(report.bytesFreed()) + " (" + report.removed().size() + " removed, " + report.kept().size() + " kept).");
     ctx.out().flush();
     return 0;
   }

@@ -1,7 +1,7 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.history.RunView;
-import io.labrun.core.finish.Cancellation;
+import java.util.Map;
+import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
@@ -42,15 +42,9 @@ public final class ExperimentCommand {
 
     @Override
     public void run() {
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteRuns.status(ctx, remote.get(), runId, output);
-        return;
-      }
-      Run run = RunLookup.find(ctx, runId);
-      new Output(ctx.out(), output).record(io.labrun.cli.output.Output.fields(
-          "run_id", run.id(), "status", run.status().display(), "status_detail", run.statusDetail(), "exit_code", run.exitCode(),
-          "duration", RunView.duration(run.duration(ctx.wiring().clock().instant()))));
+      Map<String, Object> s = ctx.runs().status(runId);
+      new Output(ctx.out(), output).record(Output.fields("run_id", s.get("run_id"), "status", s.get("status"), "status_detail", s.get("status_detail"),
+          "exit_code", s.get("exit_code"), "duration", s.get("duration")));
     }
   }
 
@@ -120,29 +114,9 @@ public final class ExperimentCommand {
         io.labrun.cli.remote.Remote.requireLocal(ctx, "experiment cancel --sweep");
         return SweepCancel.cancel(ctx, sweepId);
       }
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        return io.labrun.cli.remote.RemoteRuns.cancel(ctx, remote.get(), runId);
-      }
-      Run run = RunLookup.find(ctx, runId);
-      if (run.status().isFinal()) {
-        ctx.out().println("Run " + run.id() + " has already ended: " + run.status().display() + ".");
-        ctx.out().flush();
-        return 0;
-      }
-      if (ctx.wiring().cancellation().notStarted(run).isPresent()) {
-        ctx.out().println("Run " + run.id() + " canceled before it started.");
-        ctx.out().flush();
-        return 0;
-      }
-      run = RunLookup.find(ctx, runId);
-      Run current = run;
-      ComputeTarget target = ctx.wiring().targetOf(current).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
-          "cannot reach the target of run " + current.id() + " (" + current.target() + ") to cancel it"));
-      Execution execution = target.reattach(current, ctx.paths().runState(current.id()));
-      Cancellation.stop(execution);
-      Run done = Cancellation.awaitEnd(ctx.wiring().finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
-      ctx.out().println("Run " + done.id() + " " + done.status().display() + ".");
+      Runs.Canceled c = ctx.runs().cancel(runId);
+      ctx.out().println(c.alreadyEnded() ? "Run " + c.runId() + " has already ended: " + c.status() + "."
+          : c.beforeStart() ? "Run " + c.runId() + " canceled before it started." : "Run " + c.runId() + " " + c.status() + ".");
       ctx.out().flush();
       return 0;
     }

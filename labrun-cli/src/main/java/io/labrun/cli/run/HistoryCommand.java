@@ -1,7 +1,6 @@
 package io.labrun.cli.run;
 
 import io.labrun.core.history.RunView;
-import io.labrun.core.finish.RunRemoval;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -123,7 +122,7 @@ public final class HistoryCommand {
       RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
           Times.parse(since, "--since", now), Times.parse(until, "--until", now), after, limit, runFilter);
       List<Run> runs = ctx.wiring().store().list(q);
-      List<Map<String, Object>> rows = runs.stream().map(r -> Runs.row(r, now)).toList();
+      List<Map<String, Object>> rows = runs.stream().map(r -> RunOutput.row(r, now)).toList();
       new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
       if (!output.json() && runs.size() == limit) {
         sayHowManyMore(q, runs.get(runs.size() - 1).id());
@@ -173,13 +172,7 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteHistory.info(ctx, remote.get(), runId, output);
-        return;
-      }
-      Run run = RunLookup.find(ctx, runId);
-      new Output(ctx.out(), output).record(Runs.info(run, ctx.wiring().store(), Instant.now()));
+      new Output(ctx.out(), output).record(RunOutput.shown(ctx.runs().info(runId)));
     }
   }
 
@@ -403,22 +396,10 @@ public final class HistoryCommand {
 
     @Override
     public Integer call() throws IOException {
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteHistory.delete(ctx, remote.get(), runIds);
-        return 0;
-      }
-      RunRemoval removal = ctx.wiring().runRemoval();
       try {
-        for (String id : runIds) {
-          Run run = RunLookup.find(ctx, id);
-          removal.delete(run);
-          ctx.out().println("Deleted run " + run.id() + ".");
-        }
+        ctx.runs().delete(runIds, id -> ctx.out().println("Deleted run " + id + "."));
       } finally {
         ctx.out().flush();
-        // what the deleted runs alone used goes too, as on a server (objects named within the grace stay)
-        removal.collectNow();
       }
       return 0;
     }

@@ -145,14 +145,14 @@ public final class SubmitCommand implements Callable<Integer> {
   private int summarize(Run run) {
     RunStore store = ctx.wiring().store();
     if (output.json()) {
-      new Output(ctx.out(), output).record(Runs.info(run, store, ctx.wiring().clock().instant()));
+      new Output(ctx.out(), output).record(RunOutput.info(run, store, ctx.wiring().clock().instant()));
     } else {
       var err = ctx.err();
       err.println("Run " + run.id() + " " + run.status().display() + " in " + RunView.duration(run.duration(ctx.wiring().clock().instant()))
           + (run.statusDetail() == null ? "" : " (" + run.statusDetail() + ")"));
       store.metricSummaries(run.id()).forEach((name, s) -> err.println("  metric   " + name + " = " + s.last().text() + (s.count() > 1 ? "  (" + s.count() + " points)" : "")));
       for (Artifact a : store.artifacts(run.id())) {
-        err.println("  artifact " + a.path() + " (" + Runs.size(a.size()) + ")");
+        err.println("  artifact " + a.path() + " (" + RunOutput.size(a.size()) + ")");
       }
       err.flush();
     }

@@ -4,22 +4,28 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
 import io.labrun.core.run.Run;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** How runs look in command output: {@link RunView}, the one view the API and the UI show too. */
-public final class Runs {
-  private Runs() {}
+public final class RunOutput {
+  private RunOutput() {}
 
   static Map<String, Object> row(Run run, Instant now) {
     return RunView.row(run, now);
   }
 
   /** {@link RunView#info} with its attributes (this machine ran it), metrics by name as users query them ({@code metrics.NAME.last}). */
-  @SuppressWarnings("unchecked")
   static Map<String, Object> info(Run run, RunStore store, Instant now) {
-    Map<String, Object> m = RunView.info(run, store, now, true);
-    m.put("metrics", RunView.metricsByName((List<Map<String, Object>>) m.get("metrics")));
+    return shown(RunView.info(run, store, now, true));
+  }
+
+  /** A run's record as the command line shows it: metrics by name ({@code metrics.NAME.last}), from this machine or a server alike. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> shown(Map<String, Object> info) {
+    Map<String, Object> m = new LinkedHashMap<>(info);
+    m.put("metrics", RunView.metricsByName((List<Map<String, Object>>) info.get("metrics")));
     return m;
   }
 

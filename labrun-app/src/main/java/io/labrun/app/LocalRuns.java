@@ -1,0 +1,82 @@
+package io.labrun.app;
+
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.Cancellation;
+import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.history.RunView;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.run.Run;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@link Runs} on this machine's history and targets: each run brought up to date first (the
+ * Reconciler), then shown, stopped or deleted by the core ({@link RunView}, {@link Cancellation},
+ * {@link RunRemoval}).
+ */
+public final class LocalRuns implements Runs {
+  private final Assembly assembly;
+
+  public LocalRuns(Assembly assembly) {
+    this.assembly = assembly;
+  }
+
+  /** A recorded run by id, after bringing its state up to date; not found says how to list them. */
+  public Run find(String id) {
+    Run run = assembly.store().find(id).orElseThrow(() -> LabrunException.notFound(
+        "no run '" + id + "' in the history; list runs with 'labrun history list'"));
+    return assembly.reconciler().reconcile(run).orElse(run);
+  }
+
+  @Override
+  public Map<String, Object> info(String runId) {
+    // this machine ran it: its attributes (process ids, folders, a Spark application's id) are shown too
+    return RunView.info(find(runId), assembly.store(), assembly.clock().instant(), true);
+  }
+
+  @Override
+  public Map<String, Object> status(String runId) {
+    return RunView.status(find(runId), assembly.clock().instant());
+  }
+
+  @Override
+  public Canceled cancel(String runId) {
+    Run run = find(runId);
+    if (run.status().isFinal()) {
+      return new Canceled(run.id(), run.status().display(), false, true);
+    }
+    if (assembly.cancellation().notStarted(run).isPresent()) {
+      return new Canceled(run.id(), "Canceled", true, false);
+    }
+    Run current = find(runId);
+    ComputeTarget target = assembly.targetOf(current).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
+        "cannot reach the target of run " + current.id() + " (" + current.target() + ") to cancel it"));
+    Execution execution = target.reattach(current, assembly.paths().runState(current.id()));
+    Cancellation.stop(execution);
+    Run done = Cancellation.awaitEnd(assembly.finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
+    return new Canceled(done.id(), done.status().display(), false, false);
+  }
+
+  @Override
+  public void delete(List<String> runIds, Consumer<String> deleted) {
+    RunRemoval removal = assembly.runRemoval();
+    try {
+      for (String id : runIds) {
+        Run run = find(id);
+        removal.delete(run);
+        deleted.accept(run.id());
+      }
+    } finally {
+      // what the deleted runs alone used goes too, as on a server (objects named within the grace stay)
+      try {
+        removal.collectNow();
+      } catch (IOException e) {
+        throw new LabrunException(ExitCode.STORE, "the runs were deleted, but the objects only they used could not be removed: " + e.getMessage(), e);
+      }
+    }
+  }
+}

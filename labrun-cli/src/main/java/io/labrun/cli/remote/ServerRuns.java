@@ -1,0 +1,73 @@
+package io.labrun.cli.remote;
+
+import io.labrun.app.Runs;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.Cancellation;
+import io.labrun.core.run.RunStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+/** {@link Runs} through a labrun server: the REST API, which shows runs as {@code RunView} does here. */
+public final class ServerRuns implements Runs {
+  private final ServerClient client;
+
+  public ServerRuns(Remote remote) {
+    this.client = new ServerClient(remote);
+  }
+
+  @Override
+  public Map<String, Object> info(String runId) {
+    return ServerClient.JSON.convertValue(client.get(ServerClient.runPath(runId)), new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  @Override
+  public Map<String, Object> status(String runId) {
+    return info(runId);
+  }
+
+  /** Asks the server to cancel the run and waits (up to {@link Cancellation#WAIT}) for it to end, as on this machine. */
+  @Override
+  public Canceled cancel(String runId) {
+    JsonNode run = client.get(ServerClient.runPath(runId));
+    String id = run.get("run_id").asString();
+    if (isFinal(run.get("status").asString())) {
+      return new Canceled(id, run.get("status").asString(), false, true);
+    }
+    boolean queued = run.get("status").asString().equals("Queued");
+    JsonNode status = client.post(ServerClient.runPath(runId, "cancel"), Map.of());
+    long deadline = System.nanoTime() + Cancellation.WAIT.toNanos();
+    // The server records the end when the run's supervisor has stopped it; ask until then.
+    while (!isFinal(status.get("status").asString())) {
+      if (System.nanoTime() > deadline) {
+        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "run " + id + " did not stop within " + Cancellation.WAIT.toSeconds()
+            + " s of being canceled; check it with 'labrun experiment status -r " + id + "'");
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "stopped waiting for run " + id + " to end; check it with 'labrun experiment status -r " + id + "'");
+      }
+      status = client.get(ServerClient.runPath(runId));
+    }
+    String ended = status.get("status").asString();
+    return new Canceled(id, ended, queued && ended.equals(RunStatus.CANCELED.display()), false);
+  }
+
+  @Override
+  public void delete(List<String> runIds, Consumer<String> deleted) {
+    for (String id : runIds) {
+      client.delete(ServerClient.runPath(id));
+      deleted.accept(id);
+    }
+  }
+
+  private static boolean isFinal(String status) {
+    return RunStatus.parse(status).map(RunStatus::isFinal).orElse(false);
+  }
+}
