@@ -9,9 +9,11 @@ import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.ssh.TestSshd;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlurmRunIT {
   static final TestSlurm SLURM = TestSlurm.get();
+  static final TestSshd SSHD = TestSshd.get();
   @TempDir Path tmp;
   Cli cli;
   Path project;
@@ -135,6 +138,44 @@ class SlurmRunIT {
     assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
     assertThat(ended.statusDetail()).isEqualTo("timeout");
     assertThat(ended.attributes()).containsEntry("slurm_state", "TIMEOUT");
+  }
+
+  @Test
+  void prepareEnvironmentRunsTheScriptInAVenvBuiltOnceOnTheSharedFileSystem() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    environmentRuns("hpc", tmp.resolve("labrun/data/envs/venvs").toString());
+  }
+
+  @Test
+  void overSshTheVenvIsBuiltOnceInTheLoginNodesHome() throws Exception {
+    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", "login", "--type", "slurm", "--address", SSHD.host + ":" + SSHD.port,
+        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key");
+    assertThat(r.code()).as(r.toString()).isZero();
+    Files.writeString(project.resolve("aml_config/login.compute"), "partition: " + SLURM.partition + "\n", StandardOpenOption.APPEND);
+    environmentRuns("login", "/home/" + SSHD.keyUser + "/.labrun/envs/");
+  }
+
+  /** Two runs with PrepareEnvironment: true on target {@code name}: the first builds the venv under {@code envs}, the second reuses it. */
+  private void environmentRuns(String name, String envs) throws Exception {
+    Files.writeString(project.resolve("aml_config/" + name + ".runconfig"), """
+        ArgumentVector: ["$file"]
+        Target: %s
+        CondaDependenciesFile: aml_config/conda_dependencies.yml
+        PrepareEnvironment: true
+        EnvironmentVariables:
+          PIP_NO_INDEX: "1"
+          PIP_FIND_LINKS: "%s"
+        """.formatted(name, tmp)); // pip options are part of the environment's id: this test's own, whatever earlier runs left on the login node
+    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"), "name: project_environment\ndependencies: []\n");
+    Files.writeString(project.resolve("which.py"), "import sys\nprint('prefix', sys.prefix)\n");
+    Cli.Result first = cli.in(project, "experiment", "submit", "-c", name, "which.py");
+    assertThat(first.code()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("prefix " + envs);
+    assertThat(first.err()).contains("built in");
+    Cli.Result second = cli.in(project, "experiment", "submit", "-c", name, "which.py");
+    assertThat(second.code()).as(second.toString()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(second.err()).doesNotContain("built in");
   }
 
   private String lastRunId() {

@@ -1,12 +1,16 @@
 package io.labrun.compute.slurm;
 
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.ssh.HostSession;
+import io.labrun.ssh.RemoteEnvironments;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.ssh.HostCache;
@@ -16,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -29,12 +34,46 @@ final class LoginNode implements SlurmSide, SlurmCommands {
   private final HostSession host;
   private final ComputeTarget files;
   private final ObjectStore objects;
+  private final Map<String, String> labrunEnv;
+  private final Path buildLogs;
 
-  /** @param files the {@code remote} target on the same login: it reads, collects and removes run folders there */
-  LoginNode(HostSession host, ComputeTarget files, ObjectStore objects) {
+  /**
+   * @param files the {@code remote} target on the same login: it reads, collects and removes run folders there
+   * @param labrunEnv labrun's environment, for the pip options a run configuration does not set
+   * @param buildLogs where environment build logs go on this machine
+   */
+  LoginNode(HostSession host, ComputeTarget files, ObjectStore objects, Map<String, String> labrunEnv, Path buildLogs) {
     this.host = host;
     this.files = files;
     this.objects = objects;
+    this.labrunEnv = labrunEnv;
+    this.buildLogs = buildLogs;
+  }
+
+  /** Built on the login node under {@code ~/.labrun/envs/<id>} (a lock per id there): the home folder the compute nodes share. */
+  @Override
+  public PreparedEnvironment environment(String python, EnvironmentRequest request, RunEvents events) {
+    return RemoteEnvironments.prepare(host, python, identity(python), request, labrunEnv, buildLogs, events);
+  }
+
+  @Override
+  public String interpreter(PreparedEnvironment prepared) {
+    return prepared.reference() + "/bin/python";
+  }
+
+  /** What names the login node's {@code python}: its real path and version (an environment's id depends on it). */
+  private String identity(String python) {
+    try {
+      Result r = run(List.of(python, "-c", "import os, sys; print(os.path.realpath(sys.executable), sys.version.split()[0])"));
+      if (r.exitCode() != 0) {
+        throw new LabrunException(ExitCode.ENVIRONMENT, "'" + python + "' cannot be run on " + where() + " (" + r.problem()
+            + "); set pythonLocation in the target's .compute file to its Python 3");
+      }
+      String[] lines = r.out().strip().split("\n");
+      return lines[lines.length - 1];
+    } catch (IOException e) {
+      throw HostSession.unreachable(e);
+    }
   }
 
   @Override

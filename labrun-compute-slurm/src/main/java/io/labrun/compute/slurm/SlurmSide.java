@@ -1,7 +1,10 @@
 package io.labrun.compute.slurm;
 
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 
@@ -24,6 +27,16 @@ interface SlurmSide {
    * {@code script} makes from labrun's Python folder and the state folder) and its working folder.
    */
   Placed place(RunPlan plan, String launchJson, BiFunction<String, String, String> script);
+
+  /**
+   * The environment of {@code request} made from {@code python} where the compute nodes see it
+   * (a venv, or a conda environment on a login node that has conda), built once per environment
+   * id under a lock, when missing and allowed.
+   */
+  PreparedEnvironment environment(String python, EnvironmentRequest request, RunEvents events);
+
+  /** The Python of a prepared environment, as the compute nodes see it. */
+  String interpreter(PreparedEnvironment env);
 
   /** The state folder of {@code run}, whose local state folder is {@code stateDir}. */
   JobFolder folder(Run run, Path stateDir);

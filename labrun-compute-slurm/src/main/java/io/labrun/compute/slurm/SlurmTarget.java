@@ -2,6 +2,9 @@ package io.labrun.compute.slurm;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
+import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code slurm} compute target (labrun's own; the original had none): each run is one batch
@@ -29,6 +33,8 @@ public final class SlurmTarget implements ComputeTarget {
   private final Slurm slurm;
   private final long logLimitBytes;
   private final Clock clock;
+  /** The environment's Python of each run prepared with one (PrepareEnvironment: true), until it is launched. */
+  private final Map<String, String> pythons = new ConcurrentHashMap<>();
 
   SlurmTarget(ComputeTargetSpec spec, SlurmSide side, long logLimitBytes, Clock clock) {
     this.spec = spec;
@@ -48,20 +54,35 @@ public final class SlurmTarget implements ComputeTarget {
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
       throw LabrunException.badInput("a slurm target runs Python scripts; for PySpark use a cluster target (Framework: PySpark needs Target: a cluster)");
     }
+    if (plan.configuration().prepares()) {
+      PreparedEnvironment env = side.environment(spec.python(), EnvironmentRequest.of(plan), events);
+      if (!env.cached()) {
+        events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
+      }
+      pythons.put(plan.runId(), side.interpreter(env));
+    }
+  }
+
+  /** The run configuration's environment where the compute nodes see it ({@code labrun experiment prepare}). */
+  @Override
+  public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    return side.environment(spec.python(), request, events);
   }
 
   @Override
   public Execution launch(RunPlan plan) {
     SlurmSettings settings = SlurmSettings.of(spec);
-    SlurmSide.Placed placed = side.place(plan, launchSpec(plan).toJson(),
-        (lib, state) -> JobScript.text(settings, plan.timeout(), spec.python(), lib + "/labrun_supervisor.py", state));
+    String python = pythons.getOrDefault(plan.runId(), spec.python());
+    pythons.remove(plan.runId());
+    SlurmSide.Placed placed = side.place(plan, launchSpec(plan, python).toJson(),
+        (lib, state) -> JobScript.text(settings, plan.timeout(), python, lib + "/labrun_supervisor.py", state));
     String jobId;
     JobInfo seen;
     try {
       jobId = slurm.submit(JobScript.submitArguments(plan.runId(), placed.state(), placed.work(), placed.script()));
       seen = slurm.show(jobId).orElse(null);
     } catch (IOException e) {
-      throw new LabrunException(io.labrun.core.error.ExitCode.TARGET_UNAVAILABLE, "cannot submit the run's job on " + slurm.where() + ": " + e.getMessage(), e);
+      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot submit the run's job on " + slurm.where() + ": " + e.getMessage(), e);
     }
     return new SlurmExecution(slurm, jobId, side.folder(plan.run(), plan.stateDir()), clock, seen);
   }
@@ -72,9 +93,9 @@ public final class SlurmTarget implements ComputeTarget {
   }
 
   /** What the supervisor on the compute node runs: the node's Python with the script and its arguments. */
-  private LaunchSpec launchSpec(RunPlan plan) {
+  private LaunchSpec launchSpec(RunPlan plan, String python) {
     List<String> command = new ArrayList<>();
-    command.add(spec.python());
+    command.add(python);
     command.addAll(plan.scriptArguments());
     Map<String, String> env = new LinkedHashMap<>(plan.environment());
     env.put("LABRUN_RUN_ID", plan.runId());

@@ -11,6 +11,7 @@ import io.labrun.core.launch.TargetKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code slurm} target (labrun's own): Slurm's commands on this machine, or on the cluster's
@@ -37,16 +38,24 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
     return keys;
   }
 
+  /** A local target with this target's Python that builds venvs ({@code labrunLocalVenv: true}). */
+  private static ComputeTargetSpec venvOf(ComputeTargetSpec spec) {
+    return new ComputeTargetSpec(spec.name(), TargetType.LOCAL, null, null, null, null, null, null, null, null, null, null, null, spec.python(), null, null,
+        Map.of(ComputeTargetSpec.LOCAL_VENV, true));
+  }
+
   @Override
   public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
     SlurmSide side;
     if (spec.address() == null || spec.address().isBlank()) {
-      side = new ThisMachine(context.env(), () -> context.python().pythonPath());
+      // venvs are the local target's (found by its type), in labrun's data folder on the shared file system
+      side = new ThisMachine(context.env(), () -> context.python().pythonPath(), context.target(TargetType.LOCAL, venvOf(spec)));
     } else {
       HostSession host = HostSessions.of(context).session(spec);
       host.prefetch(); // connect while the project is snapshotted
       // the remote target on the same login (found by its type) reads, collects and removes run folders there
-      side = new LoginNode(host, context.target(TargetType.REMOTE, spec), context.objects());
+      side = new LoginNode(host, context.target(TargetType.REMOTE, spec), context.objects(), context.env(),
+          context.dataDir().resolve("envs").resolve("logs"));
     }
     return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
   }

@@ -18,7 +18,7 @@ public final class TestSlurm {
   public final String preemptiblePartition;
   /** The node's CPUs: a job asking for all of them has the node to itself. */
   public final int cpus;
-  private final ThisMachine commands = new ThisMachine(System.getenv(), null);
+  private final LocalCommands commands = new LocalCommands(System.getenv());
 
   private TestSlurm() {
     partition = need("LABRUN_TEST_SLURM_PARTITION");
