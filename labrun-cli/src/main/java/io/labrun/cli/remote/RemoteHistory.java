@@ -4,6 +4,7 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.cli.run.CompareTable;
+import io.labrun.cli.run.MoreRuns;
 import io.labrun.core.run.MetricPoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,15 @@ import tools.jackson.databind.JsonNode;
 public final class RemoteHistory {
   private static final List<String> COLUMNS = List.of("run_id", "status", "script_name", "target", "created_utc", "duration");
 
+  /** The server's largest page: the runs after a cut table are counted up to this many. */
+  private static final int SERVER_MAX_LIMIT = 1000;
+
   private RemoteHistory() {}
 
-  /** Query parameters by name (null values are left out), as the local options give them. */
+  /** {@code history list}: {@code filters} are the server's query parameters by name, as the local options give them. */
   public static void list(CliContext ctx, Remote remote, OutputOptions output, Map<String, String> filters) {
-    StringBuilder q = new StringBuilder("/api/v1/runs?");
-    filters.forEach((k, v) -> {
-      if (v != null) {
-        q.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
-      }
-    });
-    JsonNode page = new ServerClient(remote).get(q.substring(0, q.length() - 1));
+    ServerClient client = new ServerClient(remote);
+    JsonNode page = client.get(runsPath(filters));
     List<Map<String, Object>> rows = new ArrayList<>();
     for (JsonNode r : page.get("runs")) {
       Map<String, Object> row = ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {});
@@ -36,6 +35,30 @@ public final class RemoteHistory {
       rows.add(row);
     }
     new Output(ctx.out(), output).rows(rows, COLUMNS);
+    int limit = Integer.parseInt(filters.get("limit"));
+    if (!output.json() && rows.size() == limit) {
+      sayHowManyMore(ctx, client, filters, limit, (String) rows.get(rows.size() - 1).get("run_id"));
+    }
+  }
+
+  /** A cut table says so, as from this machine's history: the server counts the runs after the last one shown. */
+  private static void sayHowManyMore(CliContext ctx, ServerClient client, Map<String, String> filters, int limit, String lastShown) {
+    Map<String, String> rest = new LinkedHashMap<>(filters);
+    rest.put("after", lastShown);
+    rest.put("limit", Integer.toString(SERVER_MAX_LIMIT));
+    int more = client.get(runsPath(rest)).get("runs").size();
+    MoreRuns.say(ctx.err(), more, SERVER_MAX_LIMIT, limit, lastShown);
+  }
+
+  /** Query parameters by name (null values are left out), as the local options give them. */
+  private static String runsPath(Map<String, String> filters) {
+    StringBuilder q = new StringBuilder("/api/v1/runs?");
+    filters.forEach((k, v) -> {
+      if (v != null) {
+        q.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
+      }
+    });
+    return q.substring(0, q.length() - 1);
   }
 
   /** {@code history compare RUN RUN...}: the same table as from this machine's history. */

@@ -54,7 +54,7 @@ public final class HistoryCommand {
   /** {@code history list}. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first (or in the order of --filter).")
   public static final class ListRuns implements Runnable {
-    private static final int MAX_LIMIT = 10_000;
+    private static final int MAX_LIMIT = MoreRuns.MAX_LIMIT;
     private final CliContext ctx;
     @Mixin OutputOptions output;
     @Mixin ProjectOptions project;
@@ -132,10 +132,7 @@ public final class HistoryCommand {
     /** A cut table says so, with how to see the rest (a script reads -o json and pages with --after). */
     private void sayHowManyMore(RunQuery q, String lastShown) {
       int more = ctx.wiring().store().list(q.withCursor(lastShown).withLimit(MAX_LIMIT)).size();
-      if (more > 0) {
-        ctx.err().println("labrun: " + (more == MAX_LIMIT ? MAX_LIMIT + " or" : Integer.toString(more)) + " more run(s); use -n "
-            + Math.min(MAX_LIMIT, limit + more) + " to see them, or --after " + lastShown + " for the next page");
-      }
+      MoreRuns.say(ctx.err(), more, MAX_LIMIT, limit, lastShown);
     }
 
     private Map<String, String> remoteFilters(String experiment) {

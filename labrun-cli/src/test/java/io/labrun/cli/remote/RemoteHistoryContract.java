@@ -99,6 +99,12 @@ abstract class RemoteHistoryContract {
       assertThat(client.in(project, "history", "list", "--target", "local", "-c", "local", "--since", "2020-01-01", "-o", "json").out()).contains(a, b);
       assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").out()).contains(b).doesNotContain(a);
       assertThat(client.in(project, "history", "list", "-n", "1", "--after", b, "-o", "json").out()).contains(a).doesNotContain(b);
+      // a cut table says how many more and how to see them, as from this machine's history
+      Cli.Result cut = client.in(project, "history", "list", "-n", "1");
+      assertThat(cut.out()).as(cut.toString()).contains(b).doesNotContain(a);
+      assertThat(cut.err()).isEqualTo("labrun: 1 more run(s); use -n 2 to see them, or --after " + b + " for the next page\n");
+      assertThat(client.in(project, "history", "list", "-n", "2").err()).as("nothing cut").isEmpty();
+      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").err()).as("json is for scripts: no note").isEmpty();
 
       // info: a list metric is the JSON array the script logged, as from this machine's history.
       Cli.Result curve = client.in(project, "history", "info", "-r", a, "-o", "json", "--query", "metrics.curve.last");
