@@ -244,7 +244,7 @@ class DocExamplesTest {
       List<String> lines = Files.readAllLines(page);
       for (int i = 0; i < lines.size(); i++) {
         String fence = lines.get(i).strip();
-        if (!fence.startsWith("```") || fence.length() == 3) {
+        if (!fence.startsWith("```")) {
           continue;
         }
         int end = i + 1;
@@ -252,15 +252,22 @@ class DocExamplesTest {
           end++;
         }
         List<String> body = lines.subList(i + 1, end);
+        String where = ROOT.relativize(page) + ":" + (i + 1);
         List<Step> steps = switch (fence.substring(3)) {
           case "console" -> consoleSteps(body);
           case "bash", "sh", "shell" -> shellSteps(body);
-          default -> List.of();
+          default -> {
+            // a command shown in a block of another kind would not be run: say so instead of passing it by
+            body.stream().filter(l -> l.startsWith("$ ") && namesLabrun(l.substring(2))).findFirst().ifPresent(l -> {
+              throw new AssertionError(where + ": '" + l + "' in a block that is not console; write it as a console block");
+            });
+            yield List.<Step>of();
+          }
         };
         if (steps.stream().anyMatch(s -> namesLabrun(s.line()))) {
           Matcher mark = MARK.matcher((i >= 2 && lines.get(i - 1).isBlank() ? lines.get(i - 2) : i >= 1 ? lines.get(i - 1) : "").strip());
           boolean marked = mark.matches();
-          out.add(new Example(ROOT.relativize(page) + ":" + (i + 1), marked ? mark.group(1) : null, marked ? mark.group(2) : null, steps));
+          out.add(new Example(where, marked ? mark.group(1) : null, marked ? mark.group(2) : null, steps));
         }
         i = end;
       }
