@@ -12,6 +12,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.ssh.TestSshd;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -176,6 +177,42 @@ class SlurmRunIT {
     assertThat(second.code()).as(second.toString()).isZero();
     assertThat(second.out()).isEqualTo(first.out());
     assertThat(second.err()).doesNotContain("built in");
+  }
+
+  @Test
+  void overSshWorkFolderHoldsTheRunsFolderAndIsEmptiedOnceTheRunIsCollected() throws Exception {
+    Cli.Result a = cli.in(project, "computetarget", "attach", "--name", "login", "--type", "slurm", "--address", SSHD.host + ":" + SSHD.port,
+        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key");
+    assertThat(a.code()).as(a.toString()).isZero();
+    String scratch = "scratch-" + tmp.getFileName();
+    Files.writeString(project.resolve("aml_config/login.compute"), "partition: " + SLURM.partition + "\nworkFolder: ~/" + scratch + "\n",
+        StandardOpenOption.APPEND);
+    Files.writeString(project.resolve("where.py"), "import os, time\nprint('cwd', os.getcwd(), flush=True)\ntime.sleep(3)\nopen('outputs/m.txt', 'w').write('m')\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "login", "--detach", "where.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String id = r.out().strip();
+    Path home = Path.of("/home", SSHD.keyUser);
+    assertThat(home.resolve(".labrun/runs").resolve(id)).isSymbolicLink();
+    assertThat(home.resolve(scratch).resolve(id).resolve("work/where.py")).exists();
+    Cli.Result f = cli.in(project, "experiment", "logs", "-r", id, "--follow");
+    assertThat(f.code()).as(f.toString()).isZero();
+    assertThat(f.out()).contains("cwd " + home.resolve(scratch).resolve(id).resolve("work"));
+    assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
+    Path dl = tmp.resolve("dl");
+    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code()).isZero();
+    assertThat(dl.resolve("outputs/m.txt")).hasContent("m");
+    await("the run's folders on the login node are removed").atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(home.resolve(scratch).resolve(id)) && !Files.exists(home.resolve(".labrun/runs").resolve(id), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void workFolderWithoutAnAddressIsRefusedInOneLine() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\nworkFolder: /scratch\n");
+    Files.writeString(project.resolve("hello.py"), "print('never runs')\n");
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "hello.py");
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("labrun: workFolder in aml_config/hpc.compute is for a slurm target with an address").doesNotContain("\n");
+    assertThat(cli.in(project, "history", "list", "-o", "json").out().replaceAll("\\s", "")).as("no run recorded").isEqualTo("[]");
   }
 
   private String lastRunId() {

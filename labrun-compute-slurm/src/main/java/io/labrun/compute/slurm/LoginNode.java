@@ -36,18 +36,21 @@ final class LoginNode implements SlurmSide, SlurmCommands {
   private final ObjectStore objects;
   private final Map<String, String> labrunEnv;
   private final Path buildLogs;
+  private final String workFolder;
 
   /**
    * @param files the {@code remote} target on the same login: it reads, collects and removes run folders there
    * @param labrunEnv labrun's environment, for the pip options a run configuration does not set
    * @param buildLogs where environment build logs go on this machine
+   * @param workFolder the target's {@code workFolder} (absolute or {@code ~/...}), or null: run folders in {@code ~/.labrun/runs}
    */
-  LoginNode(HostSession host, ComputeTarget files, ObjectStore objects, Map<String, String> labrunEnv, Path buildLogs) {
+  LoginNode(HostSession host, ComputeTarget files, ObjectStore objects, Map<String, String> labrunEnv, Path buildLogs, String workFolder) {
     this.host = host;
     this.files = files;
     this.objects = objects;
     this.labrunEnv = labrunEnv;
     this.buildLogs = buildLogs;
+    this.workFolder = workFolder;
   }
 
   /** Built on the login node under {@code ~/.labrun/envs/<id>} (a lock per id there): the home folder the compute nodes share. */
@@ -94,6 +97,14 @@ final class LoginNode implements SlurmSide, SlurmCommands {
       return host.call((ssh, cache, lib) -> {
         String home = ssh.files().home();
         String state = home + "/" + runDir;
+        String elsewhere = elsewhere(plan.runId());
+        if (elsewhere != null) {
+          state = elsewhere.startsWith("/") ? elsewhere : home + "/" + elsewhere;
+          // ~/.labrun/runs/<id> is a link to it: reading, collecting and removing go through the link as for any run
+          List<String> link = List.of("sh", "-c", "mkdir -p -- \"$1\" && chmod 700 -- \"$1\" && mkdir -p -- \"$(dirname -- \"$2\")\" && ln -sfn -- \"$3\" \"$2\"",
+              "sh", elsewhere, runDir, state);
+          HostCache.check(ssh.run(link, null, COMMAND_TIMEOUT), "make the run's folder in workFolder " + workFolder);
+        }
         ssh.files().mkdirs(runDir + "/" + StateFolder.METRICS);
         ssh.files().makePrivate(runDir);
         ssh.files().writePrivate(runDir + "/" + StateFolder.LAUNCH, launchJson.getBytes(StandardCharsets.UTF_8));
@@ -110,7 +121,16 @@ final class LoginNode implements SlurmSide, SlurmCommands {
 
   @Override
   public JobFolder folder(Run run, Path stateDir) {
-    return new LoginNodeFolder(files.reattach(run, stateDir), host, HostCache.runDir(run.id()), stateDir);
+    return new LoginNodeFolder(files.reattach(run, stateDir), host, HostCache.runDir(run.id()), stateDir, elsewhere(run.id()));
+  }
+
+  /** The run's folder under {@code workFolder}: absolute, or relative to the home folder (where commands start); null without one. */
+  private String elsewhere(String runId) {
+    if (workFolder == null) {
+      return null;
+    }
+    String base = workFolder.startsWith("~/") ? workFolder.substring(2) : workFolder;
+    return base.replaceAll("/+$", "") + "/" + runId;
   }
 
   @Override

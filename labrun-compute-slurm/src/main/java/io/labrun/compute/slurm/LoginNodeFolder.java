@@ -8,6 +8,8 @@ import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,12 +24,15 @@ final class LoginNodeFolder implements JobFolder {
   private final HostSession host;
   private final String runDir;
   private final Path stateDir;
+  private final String elsewhere;
 
-  LoginNodeFolder(Execution files, HostSession host, String runDir, Path stateDir) {
+  /** @param elsewhere the folder under the target's workFolder that {@code runDir} links to, or null */
+  LoginNodeFolder(Execution files, HostSession host, String runDir, Path stateDir, String elsewhere) {
     this.files = files;
     this.host = host;
     this.runDir = runDir;
     this.stateDir = stateDir;
+    this.elsewhere = elsewhere;
   }
 
   @Override
@@ -51,6 +56,10 @@ final class LoginNodeFolder implements JobFolder {
 
   @Override
   public void remove() throws IOException {
+    if (elsewhere != null && files.writesLocalOutput()) { // collected: the folder the link points to goes too
+      List<String> rm = List.of("sh", "-c", "nohup rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", elsewhere);
+      host.call((ssh, cache, lib) -> ssh.run(rm, null, Duration.ofMinutes(1)));
+    }
     files.cleanUp();
   }
 

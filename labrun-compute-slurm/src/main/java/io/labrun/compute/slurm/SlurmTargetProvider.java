@@ -4,6 +4,7 @@ import io.labrun.ssh.HostSession;
 import io.labrun.ssh.HostSessions;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
 import io.labrun.core.launch.TargetContext;
@@ -48,6 +49,10 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
   public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
     SlurmSide side;
     if (spec.address() == null || spec.address().isBlank()) {
+      if (SlurmSettings.of(spec).workFolder() != null) {
+        throw LabrunException.badInput("workFolder in aml_config/" + spec.name() + ".compute is for a slurm target with an address (its login node);"
+            + " without one, runs live in labrun's data folder: drop workFolder and set LABRUN_HOME to a folder on the shared file system");
+      }
       // venvs are the local target's (found by its type), in labrun's data folder on the shared file system
       side = new ThisMachine(context.env(), () -> context.python().pythonPath(), context.target(TargetType.LOCAL, venvOf(spec)));
     } else {
@@ -55,7 +60,7 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
       host.prefetch(); // connect while the project is snapshotted
       // the remote target on the same login (found by its type) reads, collects and removes run folders there
       side = new LoginNode(host, context.target(TargetType.REMOTE, spec), context.objects(), context.env(),
-          context.dataDir().resolve("envs").resolve("logs"));
+          context.dataDir().resolve("envs").resolve("logs"), SlurmSettings.of(spec).workFolder());
     }
     return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
   }
