@@ -1,5 +1,6 @@
 package io.labrun.app;
 
+import io.labrun.core.history.Assets;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
@@ -59,6 +60,13 @@ public final class LocalRuns implements Runs {
     Cancellation.stop(execution);
     Run done = Cancellation.awaitEnd(assembly.finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
     return new Canceled(done.id(), done.status().display(), false, false);
+  }
+
+  @Override
+  public String promote(String runId, String artifactPath, String name) {
+    Run run = find(runId);
+    Assets.promote(assembly.store(), run.id(), artifactPath, name);
+    return run.id();
   }
 
   @Override

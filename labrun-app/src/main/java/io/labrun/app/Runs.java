@@ -23,6 +23,9 @@ public interface Runs {
   /** Deletes ended runs in turn, telling {@code deleted} each; the first that cannot be stops with its message. */
   void delete(List<String> runIds, Consumer<String> deleted);
 
+  /** Names an artifact of a run as an asset; returns the run's id. */
+  String promote(String runId, String artifactPath, String name);
+
   /** How a cancel ended: the run's id and status, and whether it had not started or had already ended. */
   record Canceled(String runId, String status, boolean beforeStart, boolean alreadyEnded) {}
 }

@@ -1,5 +1,6 @@
 package io.labrun.server;
 
+import io.labrun.core.history.Assets;
 import io.labrun.core.history.RunView;
 import static io.labrun.core.history.RunView.fields;
 
@@ -60,10 +61,7 @@ final class FilesApi {
     if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
       throw ApiError.badRequest("an asset name is at most 200 characters, without control characters");
     }
-    if (s.store().artifacts(run.id()).stream().noneMatch(a -> a.path().equals(path))) {
-      throw ApiError.notFound("run " + run.id() + " has no artifact '" + path + "'");
-    }
-    s.store().promote(run.id(), path, name);
+    Assets.promote(s.store(), run.id(), path, name);
     ctx.status(201).json(fields("run_id", run.id(), "artifact_path", path, "name", name));
   }
 

@@ -61,37 +61,6 @@ public final class RemoteHistory {
     return q.substring(0, q.length() - 1);
   }
 
-  /** {@code history compare RUN RUN...}: the same table as from this machine's history. */
-  public static void compare(CliContext ctx, Remote remote, List<String> runIds, OutputOptions output) {
-    ServerClient client = new ServerClient(remote);
-    List<CompareTable.Column> columns = new ArrayList<>();
-    for (String id : runIds) {
-      JsonNode j = client.get(ServerClient.runPath(id));
-      Map<String, String> params = new LinkedHashMap<>();
-      j.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
-      Map<String, String> metrics = new LinkedHashMap<>();
-      for (JsonNode m : j.path("metrics")) {
-        JsonNode last = m.get("last");
-        metrics.put(m.get("name").asString(), last.isNumber()
-            ? new MetricPoint(m.get("name").asString(), 0, null, last.asDouble(), null).text() : last.asString());
-      }
-      List<String> arguments = new ArrayList<>();
-      j.path("arguments").forEach(a -> arguments.add(a.asString()));
-      columns.add(new CompareTable.Column(j.get("run_id").asString(), j.get("status").asString(), text(j, "script_name"), arguments,
-          text(j, "target"), text(j, "duration"), params, metrics));
-    }
-    CompareTable.print(ctx, output, columns);
-  }
-
-  public static void promote(CliContext ctx, Remote remote, String runId, String artifactPath, String name) {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("artifact_path", artifactPath);
-    body.put("name", name);
-    JsonNode done = new ServerClient(remote).post(ServerClient.runPath(runId, "assets"), body);
-    ctx.out().println("Promoted " + artifactPath + " of run " + done.get("run_id").asString() + " as asset '" + name + "'.");
-    ctx.out().flush();
-  }
-
   private static String text(JsonNode j, String field) {
     return j.hasNonNull(field) ? j.get(field).asString() : null;
   }

@@ -60,6 +60,14 @@ public final class ServerRuns implements Runs {
   }
 
   @Override
+  public String promote(String runId, String artifactPath, String name) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("artifact_path", artifactPath);
+    body.put("name", name);
+    return client.post(ServerClient.runPath(runId, "assets"), body).get("run_id").asString();
+  }
+
+  @Override
   public void delete(List<String> runIds, Consumer<String> deleted) {
     for (String id : runIds) {
       client.delete(ServerClient.runPath(id));

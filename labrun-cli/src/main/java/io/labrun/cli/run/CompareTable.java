@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.core.run.MetricPoint;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
@@ -22,6 +23,22 @@ public final class CompareTable {
   /** What is compared of one run; params and metrics (their last values) as display text. */
   public record Column(String runId, String status, String script, List<String> arguments, String target, String duration,
       Map<String, String> params, Map<String, String> metrics) {}
+
+  /** A run's column, from its record as {@code Runs.info} gives it (this machine's or a server's). */
+  @SuppressWarnings("unchecked")
+  static Column column(Map<String, Object> info) {
+    Map<String, String> metrics = new LinkedHashMap<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) info.get("metrics")) {
+      Object last = m.get("last");
+      // a number as the history writes it (2 not 2.0), a list or dict as its JSON text
+      metrics.put((String) m.get("name"), last instanceof Number n ? new MetricPoint((String) m.get("name"), 0, null, n.doubleValue(), null).text()
+          : String.valueOf(last));
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    ((Map<String, Object>) info.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
+    return new Column((String) info.get("run_id"), (String) info.get("status"), (String) info.get("script_name"),
+        (List<String>) info.getOrDefault("arguments", List.of()), (String) info.get("target"), (String) info.get("duration"), params, metrics);
+  }
 
   public static void print(CliContext ctx, OutputOptions output, List<Column> runs) {
     Map<String, Map<String, Object>> rows = new LinkedHashMap<>();

@@ -323,21 +323,9 @@ public final class HistoryCommand {
       if (runIds.size() < 2) {
         throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP");
       }
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteHistory.compare(ctx, remote.get(), runIds, output);
-        return;
-      }
-      RunStore store = ctx.wiring().store();
-      Instant now = Instant.now();
       List<CompareTable.Column> columns = new ArrayList<>();
       for (String id : runIds) {
-        ShownRun shown = ShownRun.of(RunLookup.find(ctx, id), store);
-        Run r = shown.run();
-        Map<String, String> metrics = new LinkedHashMap<>();
-        store.metricSummaries(r.id()).forEach((name, m) -> metrics.put(name, m.last().text()));
-        columns.add(new CompareTable.Column(r.id(), r.status().display(), r.script(), r.arguments(), r.target(),
-            RunView.duration(r.duration(now)), shown.params(), metrics));
+        columns.add(CompareTable.column(ctx.runs().info(id)));
       }
       CompareTable.print(ctx, output, columns);
     }
@@ -363,18 +351,8 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteHistory.promote(ctx, remote.get(), runId, artifactPath, name);
-        return;
-      }
-      Run run = RunLookup.find(ctx, runId);
-      boolean exists = ctx.wiring().store().artifacts(run.id()).stream().anyMatch(a -> a.path().equals(artifactPath));
-      if (!exists) {
-        throw LabrunException.notFound("run " + run.id() + " has no artifact '" + artifactPath + "'; see 'labrun history info -r " + run.id() + "'");
-      }
-      ctx.wiring().store().promote(run.id(), artifactPath, name);
-      ctx.out().println("Promoted " + artifactPath + " of run " + run.id() + " as asset '" + name + "'.");
+      String id = ctx.runs().promote(runId, artifactPath, name);
+      ctx.out().println("Promoted " + artifactPath + " of run " + id + " as asset '" + name + "'.");
       ctx.out().flush();
     }
   }
