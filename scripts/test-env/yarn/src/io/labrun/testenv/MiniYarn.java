@@ -25,7 +25,17 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
 public final class MiniYarn {
   private static final String HOST = "127.0.0.1";
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      // The cluster's own threads would keep a failed start's JVM alive: yarn.sh must see it exit.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     if (args.length != 4) {
       throw new IllegalArgumentException("usage: MiniYarn STATE_DIR RM_PORT RM_WEB_PORT NM_MEMORY_MB");
     }
