@@ -116,7 +116,6 @@ SlurmctldLogFile=$STATE/slurmctld.log
 SlurmdLogFile=$STATE/slurmd.log
 SlurmctldPort=6817
 SlurmdPort=6818
-KillWait=5
 MinJobAge=300
 InactiveLimit=0
 Waittime=0

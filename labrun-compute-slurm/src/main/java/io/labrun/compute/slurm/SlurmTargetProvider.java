@@ -54,7 +54,7 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
             + " without one, runs live in labrun's data folder: drop workFolder and set LABRUN_HOME to a folder on the shared file system");
       }
       // venvs are the local target's (found by its type), in labrun's data folder on the shared file system
-      side = new ThisMachine(context.env(), () -> context.python().pythonPath(), context.target(TargetType.LOCAL, venvOf(spec)));
+      side = new ThisMachine(context.env(), () -> context.python().pythonPath(), () -> context.target(TargetType.LOCAL, venvOf(spec)));
     } else {
       HostSession host = HostSessions.of(context).session(spec);
       host.prefetch(); // connect while the project is snapshotted

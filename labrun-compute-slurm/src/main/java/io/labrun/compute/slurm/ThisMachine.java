@@ -25,16 +25,16 @@ import java.util.function.Supplier;
 final class ThisMachine implements SlurmSide {
   private final Map<String, String> env;
   private final Supplier<Path> pythonDir;
-  private final ComputeTarget venvs;
+  private final Supplier<ComputeTarget> venvs;
 
   /**
    * @param env the user's environment: where Slurm's commands are found ({@code PATH}), and what
    *     {@code sbatch} hands on to the job
    * @param pythonDir labrun's Python files (the supervisor) here
-   * @param venvs a local target that makes venvs of the target's Python: its cached venvs, in
-   *     labrun's data folder (on the shared file system)
+   * @param venvs gives a local target that makes venvs of the target's Python (its cached venvs, in
+   *     labrun's data folder, on the shared file system), asked for only when a run needs one
    */
-  ThisMachine(Map<String, String> env, Supplier<Path> pythonDir, ComputeTarget venvs) {
+  ThisMachine(Map<String, String> env, Supplier<Path> pythonDir, Supplier<ComputeTarget> venvs) {
     this.env = env;
     this.pythonDir = pythonDir;
     this.venvs = venvs;
@@ -42,7 +42,7 @@ final class ThisMachine implements SlurmSide {
 
   @Override
   public PreparedEnvironment environment(String python, EnvironmentRequest request, RunEvents events) {
-    return venvs.prepareEnvironment(request, events);
+    return venvs.get().prepareEnvironment(request, events);
   }
 
   @Override
