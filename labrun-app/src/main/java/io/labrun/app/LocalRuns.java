@@ -1,5 +1,8 @@
 package io.labrun.app;
 
+import java.nio.file.Path;
+import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -67,6 +70,31 @@ public final class LocalRuns implements Runs {
     Run run = find(runId);
     Assets.promote(assembly.store(), run.id(), artifactPath, name);
     return run.id();
+  }
+
+  @Override
+  public void download(String runId, String artifact, Path dir, Consumer<Path> written) {
+    Run run = find(runId);
+    for (Artifact a : Downloads.chosen(run.id(), assembly.store().artifacts(run.id()), artifact)) {
+      Path target = Downloads.inside(dir, a.path(), run.id());
+      try {
+        assembly.objects().copyTo(a.sha256(), target);
+      } catch (IOException e) {
+        throw new LabrunException(ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
+      }
+      written.accept(target);
+    }
+  }
+
+  @Override
+  public Restored restore(String runId, Path dir) {
+    Run run = find(runId);
+    if (run.snapshotId() == null) {
+      throw LabrunException.notFound("run " + run.id() + " has no snapshot");
+    }
+    Snapshot snapshot = Snapshot.load(assembly.objects(), run.snapshotId());
+    assembly.snapshotter().materialize(snapshot, dir);
+    return new Restored(run.id(), snapshot.entries().size());
   }
 
   @Override

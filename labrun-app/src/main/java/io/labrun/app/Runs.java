@@ -1,5 +1,6 @@
 package io.labrun.app;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,6 +26,15 @@ public interface Runs {
 
   /** Names an artifact of a run as an asset; returns the run's id. */
   String promote(String runId, String artifactPath, String name);
+
+  /** Writes the run's artifacts ({@code artifact}: one file or folder; null for all) into {@code dir}, telling {@code written} each file. */
+  void download(String runId, String artifact, Path dir, Consumer<Path> written);
+
+  /** Writes the run's snapshot into {@code dir} (new or empty), each file with its mode. */
+  Restored restore(String runId, Path dir);
+
+  /** A restored snapshot: the run's id and how many files were written. */
+  record Restored(String runId, int files) {}
 
   /** How a cancel ended: the run's id and status, and whether it had not started or had already ended. */
   record Canceled(String runId, String status, boolean beforeStart, boolean alreadyEnded) {}

@@ -1,5 +1,12 @@
 package io.labrun.cli.remote;
 
+import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.io.IOException;
+import io.labrun.core.history.Artifact;
+import io.labrun.app.Downloads;
 import io.labrun.app.Runs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -65,6 +72,38 @@ public final class ServerRuns implements Runs {
     body.put("artifact_path", artifactPath);
     body.put("name", name);
     return client.post(ServerClient.runPath(runId, "assets"), body).get("run_id").asString();
+  }
+
+  /** Each file streamed from the server into its place, checked against its SHA-256 (the server is trusted with history, not with this machine's files). */
+  @Override
+  public void download(String runId, String artifact, Path dir, Consumer<Path> written) {
+    List<Artifact> all = new ArrayList<>();
+    for (JsonNode a : client.get(ServerClient.runPath(runId, "artifacts")).get("artifacts")) {
+      all.add(new Artifact(a.get("path").asString(), a.get("size").asLong(), a.get("sha256").asString()));
+    }
+    for (Artifact a : Downloads.chosen(runId, all, artifact)) {
+      Path target = Downloads.inside(dir, a.path(), runId);
+      client.download(ServerClient.runPath(runId, "artifacts", a.path()), target, a.sha256());
+      written.accept(target);
+    }
+  }
+
+  @Override
+  public Restored restore(String runId, Path dir) {
+    JsonNode files = client.get(ServerClient.runPath(runId, "snapshot")).get("files");
+    try {
+      Files.createDirectories(dir);
+      for (JsonNode f : files) {
+        String path = f.get("path").asString();
+        Path target = Downloads.inside(dir, path, runId);
+        // The stored bytes, not the redacted view of aml_config/: the server gives them to the run's submitter or an admin.
+        client.download(ServerClient.runPath(runId, "snapshot", path) + "?original=true", target, f.get("sha256").asString());
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.path("executable").asBoolean() ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot restore into " + dir + ": " + e.getMessage(), e);
+    }
+    return new Restored(runId, files.size());
   }
 
   @Override

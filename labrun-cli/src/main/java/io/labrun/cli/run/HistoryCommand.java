@@ -1,6 +1,6 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.history.RunView;
+import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
@@ -8,16 +8,12 @@ import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.history.Artifact;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.history.ShownRun;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.sweep.Goal;
-import io.labrun.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,42 +190,8 @@ public final class HistoryCommand {
     @Override
     public void run() {
       Path dir = ctx.resolve(directory.toString());
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteFiles.download(ctx, remote.get(), runId, artifact, dir);
-        return;
-      }
-      Run run = RunLookup.find(ctx, runId);
-      for (Artifact a : chosen(run.id(), ctx.wiring().store().artifacts(run.id()), artifact)) {
-        Path target = inside(dir, a.path(), run.id());
-        try {
-          ctx.wiring().objects().copyTo(a.sha256(), target);
-        } catch (IOException e) {
-          throw new LabrunException(ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
-        }
-        ctx.out().println(target);
-      }
+      ctx.runs().download(runId, artifact, dir, ctx.out()::println);
       ctx.out().flush();
-    }
-
-    /** The artifacts {@code --artifact} names (a file or a folder), all without it; not found when none. */
-    public static List<Artifact> chosen(String runId, List<Artifact> all, String artifact) {
-      List<Artifact> chosen = artifact == null ? all : all.stream()
-          .filter(a -> a.path().equals(artifact) || a.path().startsWith(artifact.endsWith("/") ? artifact : artifact + "/")).toList();
-      if (chosen.isEmpty()) {
-        throw LabrunException.notFound(artifact == null ? "run " + runId + " has no artifacts (it wrote nothing under ./outputs)"
-            : "run " + runId + " has no artifact '" + artifact + "'; it has: " + String.join(", ", all.stream().map(Artifact::path).toList()));
-      }
-      return chosen;
-    }
-
-    /** Where a file of the run named {@code path} goes in {@code dir}; refused when the name would leave it. */
-    public static Path inside(Path dir, String path, String runId) {
-      Path target = dir.resolve(path).normalize();
-      if (path.startsWith("/") || !target.startsWith(dir) || target.equals(dir)) {
-        throw new LabrunException(ExitCode.STORE, "file path " + path + " of run " + runId + " points outside " + dir + "; refusing to write it");
-      }
-      return target;
     }
   }
 
@@ -252,18 +214,8 @@ public final class HistoryCommand {
     public void run() {
       Path dir = ctx.resolve(directory.toString());
       requireEmpty(dir);
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
-      if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteFiles.restore(ctx, remote.get(), runId, dir);
-        return;
-      }
-      Run run = RunLookup.find(ctx, runId);
-      if (run.snapshotId() == null) {
-        throw LabrunException.notFound("run " + run.id() + " has no snapshot");
-      }
-      Snapshot snapshot = Snapshot.load(ctx.wiring().objects(), run.snapshotId());
-      ctx.wiring().snapshotter().materialize(snapshot, dir);
-      ctx.out().println("Restored " + snapshot.entries().size() + " files of run " + run.id() + " into " + dir);
+      Runs.Restored restored = ctx.runs().restore(runId, dir);
+      ctx.out().println("Restored " + restored.files() + " files of run " + restored.runId() + " into " + dir);
       ctx.out().flush();
     }
 

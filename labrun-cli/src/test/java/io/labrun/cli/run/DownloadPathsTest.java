@@ -3,6 +3,7 @@ package io.labrun.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labrun.app.Downloads;
 import io.labrun.core.error.LabrunException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,13 +14,13 @@ class DownloadPathsTest {
 
   @Test
   void aNameInsideTheFolderIsKept() {
-    assertThat(HistoryCommand.Download.inside(dir, "outputs/plots/a.png", "r1")).isEqualTo(dir.resolve("outputs/plots/a.png"));
+    assertThat(Downloads.inside(dir, "outputs/plots/a.png", "r1")).isEqualTo(dir.resolve("outputs/plots/a.png"));
   }
 
   @Test
   void namesThatLeaveTheFolderAreRefused() {
     for (String bad : new String[] {"../x", "outputs/../../x", "/etc/passwd", ".", "outputs/.."}) {
-      assertThatThrownBy(() -> HistoryCommand.Download.inside(dir, bad, "r1")).as(bad).isInstanceOf(LabrunException.class)
+      assertThatThrownBy(() -> Downloads.inside(dir, bad, "r1")).as(bad).isInstanceOf(LabrunException.class)
           .hasMessageContaining("points outside");
     }
   }
