@@ -4,12 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * The adapters around the core stand alone: no compute module uses another (a target built on
  * another kind gets it through the core's {@code TargetContext}), and the store, the object store,
  * the server, the SSH library and the compute modules use none of one another, except that compute
- * modules may use the SSH library (a library for reaching hosts, not an adapter of a port). Checked
- * here because this module's class path holds every module.
+ * modules may use the SSH library (a library for reaching hosts, not an adapter of a port); and no
+ * two classes share a simple name. Checked here because this module's class path holds every
+ * module.
  */
 class ModuleArchitectureTest {
   private static final ImportOption MAIN_CODE_ONLY = new ImportOption() {
@@ -58,5 +63,14 @@ class ModuleArchitectureTest {
       PackageMatcher matcher = PackageMatcher.of(module);
       assertThat(ALL.stream().anyMatch(c -> matcher.matches(c.getPackageName()))).as("classes in " + module).isTrue();
     }
+  }
+
+  @Test
+  void eachClassNameIsUsedOnce() {
+    // one name, one class: a reader (or a stack trace) never has to ask which Json or RemoteFiles is meant
+    Map<String, List<String>> byName = ALL.stream().filter(JavaClass::isTopLevelClass)
+        .collect(Collectors.groupingBy(JavaClass::getSimpleName, TreeMap::new, Collectors.mapping(JavaClass::getName, Collectors.toList())));
+    byName.values().removeIf(names -> names.size() < 2);
+    assertThat(byName).as("simple names used by more than one class of main code").isEmpty();
   }
 }

@@ -116,11 +116,11 @@ final class Parser {
       next();
       Token low = next();
       expectWord("and", "write " + field.text() + " between LOW and HIGH");
-      e = Values.between(field, low, next());
+      e = ComparedValues.between(field, low, next());
     } else if (t.is(Type.OP)) {
       Token symbol = next();
       Op op = Arrays.stream(Op.values()).filter(o -> o.symbol().equals(symbol.text())).findFirst().orElseThrow();
-      e = new Compare(field, op, Values.of(field, op, next()));
+      e = new Compare(field, op, ComparedValues.of(field, op, next()));
     } else {
       throw Syntax.at(t, "expected an operator after " + field.text() + " (=, !=, <, <=, >, >=, ~, !~, in, between), found " + t.shown());
     }
@@ -131,7 +131,7 @@ final class Parser {
     expect(Type.OPEN, "a ( to start the list, like " + field.text() + " in (1, 2)");
     List<Value> values = new ArrayList<>();
     do {
-      values.add(Values.of(field, Op.EQ, next()));
+      values.add(ComparedValues.of(field, Op.EQ, next()));
     } while (accept(Type.COMMA));
     expect(Type.CLOSE, "a , or the ) that ends the list");
     return new In(field, values);
@@ -142,7 +142,7 @@ final class Parser {
     if (t.is(Type.WORD) && peek().is(Type.OPEN) && Field.Aggregate.parse(t.text()).isPresent()) {
       next();
       Token inner = next();
-      Field f = Fields.of(inner);
+      Field f = FieldNames.of(inner);
       if (!(f instanceof Field.Metric m)) {
         throw Syntax.at(inner, t.text() + "(...) takes a metric, like " + t.text() + "(metrics.loss)");
       }
@@ -152,7 +152,7 @@ final class Parser {
     if (t.is(Type.WORD) && KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))) {
       throw Syntax.at(t, "expected a field (metrics.NAME, params.NAME, tags.NAME, status, created...), found " + t.shown());
     }
-    return Fields.of(t);
+    return FieldNames.of(t);
   }
 
   private Token peek() {

@@ -3,8 +3,8 @@ package io.labrun.core.run.query;
 import io.labrun.core.run.query.Token.Type;
 
 /** Reads a field's name: {@code metrics.acc}, {@code params.lr}, {@code tags.team} or an attribute. */
-final class Fields {
-  private Fields() {}
+final class FieldNames {
+  private FieldNames() {}
 
   static Field of(Token t) {
     if (!t.is(Type.WORD)) {

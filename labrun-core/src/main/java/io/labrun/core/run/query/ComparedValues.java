@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
  * field's kind: metrics take numbers, times a date in quotes, durations a number with a unit,
  * statuses one of the run states. A value of the wrong kind is a syntax error at its column.
  */
-final class Values {
+final class ComparedValues {
   private static final Map<String, Long> UNITS = Map.of("", 1_000L, "ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
 
-  private Values() {}
+  private ComparedValues() {}
 
   static Value of(Field field, Op op, Token t) {
     boolean match = op == Op.MATCH || op == Op.NOT_MATCH;
