@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Run filters at scale (results and reading in docs/benchmarks.md, "Run filters over 100,000 runs"):
+#   bench/run-filters.sh [RUNS REPS]        # default 100000 50
+# Fills an SQLite history (schema made by labrun itself) with RUNS finished runs, each with 5 params,
+# 10 metrics (their metric_last rows: what filters read) and 3 tags, in one sqlite3 transaction;
+# then, for each filter below, times
+#   cli:  `labrun history list --all-projects --filter F -n 50 -o json` (a JVM start each, LABRUN_DAEMON=0),
+#   rest: GET /api/v1/runs?filter=F&limit=50 against `labrun server` (REPS times after 10 warm-ups, curl's total),
+#   sql:  the SQL labrun runs for it (the same text, values inline) in the sqlite3 CLI, REPS times (.timer).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+runs="${1:-100000}"; reps="${2:-50}"
+command -v sqlite3 >/dev/null || { echo "bench/run-filters.sh needs the sqlite3 CLI (apt-get install sqlite3)" >&2; exit 2; }
+./mvnw -q -B -DskipTests package
+work="$(mktemp -d)"
+server_pid=
+cleanup() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export LABRUN_HOME="$work/home" LABRUN_DAEMON=0
+labrun="$root/bin/labrun"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $(sqlite3 --version | cut -d' ' -f1)"
+
+"$labrun" history list --all-projects -n 1 >/dev/null 2>&1   # makes the history and its schema
+db="$LABRUN_HOME/data/labrun.db"
+t0=$(date +%s.%N)
+sqlite3 "$db" <<SQL
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $runs - 1)
+INSERT INTO runs (id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host,
+                  created_ms, started_ms, ended_ms, status, exit_code, sweep_id, attempt, attributes)
+SELECT printf('run_%06d', i), 'exp' || (i % 20), 'local', CASE i % 4 WHEN 0 THEN 'local' WHEN 1 THEN 'docker' WHEN 2 THEN 'gpu-vm' ELSE 'spark' END,
+       'local', CASE i % 3 WHEN 0 THEN 'train.py' WHEN 1 THEN 'eval.py' ELSE 'prep.py' END, '[]', '{}',
+       CASE i % 3 WHEN 0 THEN 'alice' WHEN 1 THEN 'bob' ELSE 'carol' END, 'host',
+       1767225600000 + i * 60000, 1767225600000 + i * 60000 + 1000, 1767225600000 + i * 60000 + 1000 + (i * 7919 % 3600) * 1000,
+       CASE WHEN i % 10 = 0 THEN 'FAILED' ELSE 'COMPLETED' END, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
+       CASE WHEN i % 10 = 1 THEN 'sweep-' || (i / 2000) END, 1, '{}'
+FROM n;
+CREATE TEMP TABLE k(k INTEGER);
+INSERT INTO k VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);
+INSERT INTO params (run_id, name, value, num)
+SELECT id, 'reg', v, CAST(v AS REAL) FROM (SELECT id, CASE rowid % 6 WHEN 0 THEN '0.01' WHEN 1 THEN '0.1' WHEN 2 THEN '1' WHEN 3 THEN '10' WHEN 4 THEN '100' ELSE '1000' END v FROM runs);
+INSERT INTO params (run_id, name, value, num) SELECT id, 'lr', printf('%.5f', ((rowid * 7919) % 1000 + 1) / 10000.0), ((rowid * 7919) % 1000 + 1) / 10000.0 FROM runs;
+INSERT INTO params (run_id, name, value, num) SELECT id, 'batch_size', CAST(16 << (rowid % 5) AS TEXT), 16 << (rowid % 5) FROM runs;
+INSERT INTO params (run_id, name, value, num) SELECT id, 'layers', CAST(1 + rowid % 8 AS TEXT), 1 + rowid % 8 FROM runs;
+INSERT INTO params (run_id, name, value, num) SELECT id, 'optimizer', CASE rowid % 3 WHEN 0 THEN 'adam' WHEN 1 THEN 'sgd' ELSE 'rmsprop' END, NULL FROM runs;
+INSERT INTO tags (run_id, name, value, num) SELECT id, 'team', CASE rowid % 4 WHEN 0 THEN 'vision' WHEN 1 THEN 'nlp' WHEN 2 THEN 'speech' ELSE 'vision-3d' END, NULL FROM runs;
+INSERT INTO tags (run_id, name, value, num) SELECT id, 'dataset', 'v' || (rowid % 5), NULL FROM runs;
+INSERT INTO tags (run_id, name, value, num) SELECT id, 'owner', user_name, NULL FROM runs;
+INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi)
+SELECT id, name, 99, ended_ms, v, NULL, 100, v * 0.5, MIN(1.0, v * 1.5)
+FROM (SELECT r.id, r.ended_ms, CASE k.k WHEN 0 THEN 'accuracy' WHEN 1 THEN 'loss' WHEN 2 THEN 'f1' WHEN 3 THEN 'precision' WHEN 4 THEN 'recall'
+             WHEN 5 THEN 'auc' WHEN 6 THEN 'val_loss' WHEN 7 THEN 'val_accuracy' WHEN 8 THEN 'epoch_time' ELSE 'lr_final' END AS name,
+             ((r.rowid * 7919 + k.k * 104729) % 10007) / 10007.0 AS v
+      FROM runs r CROSS JOIN k);
+COMMIT;
+SQL
+t1=$(date +%s.%N)
+printf 'fill: %d runs, %d params, %d tags, %d metric summaries in %.1f s; database %s MB\n' "$runs" $((runs * 5)) $((runs * 3)) $((runs * 10)) \
+  "$(echo "$t1 - $t0" | bc)" "$(( $(stat -c %s "$db") / 1048576 ))"
+
+# The filters, and the SQL labrun's store makes of each (FilterSql, SortedRuns), values inline.
+cols="id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host, git_commit, git_dirty, snapshot_id, created_ms, started_ms, ended_ms, status, exit_code, status_detail, sweep_id, attempt, attributes"
+filters=(
+  'metrics.accuracy > 0.9 and params.reg in (100, 1000) order by metrics.accuracy desc'
+  'tags.team ~ "vision*" and duration < 10m'
+  'not (params.reg >= 1) or min(metrics.loss) < 0.01'
+  'params.optimizer = "adam" and metrics.f1 between 0.4 and 0.5 order by params.lr desc'
+)
+sqls=(
+  "SELECT $cols, o0.value AS k0 FROM runs LEFT JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE (runs.id IN (SELECT run_id FROM metric_last WHERE name = 'accuracy' AND value > 0.9) AND runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num IN (100.0, 1000.0))) ORDER BY o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (runs.id IN (SELECT run_id FROM tags WHERE name = 'team' AND (value IS NOT NULL AND value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num >= 1.0)) OR runs.id IN (SELECT run_id FROM metric_last WHERE name = 'loss' AND lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs LEFT JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE (runs.id IN (SELECT run_id FROM params WHERE name = 'optimizer' AND value = 'adam') AND runs.id IN (SELECT run_id FROM metric_last WHERE name = 'f1' AND value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC NULLS LAST, o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
+)
+
+port=$(( 20000 + RANDOM % 20000 ))
+token=$("$labrun" server token create --name bench --role read)
+"$labrun" server --port "$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
+
+pct() { sort -g | awk -v p="$1" '{a[NR]=$1} END {i=int((NR*p+99)/100); if (i<1) i=1; printf "%.1f", a[i]}'; }
+printf '\n%-90s %8s | %14s | %14s | %14s\n' "filter" "matches" "cli ms (p50)" "rest ms p50/p95" "sql ms p50/p95"
+for i in "${!filters[@]}"; do
+  f="${filters[$i]}"; q="${sqls[$i]}"
+  n=$("$labrun" history list --all-projects --filter "$f" -n 10000 -o json --query 'length(@)')
+  cli=$(for _ in 1 2 3 4 5; do s=$(date +%s%N); "$labrun" history list --all-projects --filter "$f" -n 50 -o json >/dev/null; echo $(( ($(date +%s%N) - s) / 1000000 )); done | pct 50)
+  url="http://127.0.0.1:$port/api/v1/runs?limit=50&filter=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$f")"
+  for _ in $(seq 10); do curl -s -o /dev/null -H "Authorization: Bearer $token" "$url"; done
+  rest=$(for _ in $(seq "$reps"); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url"; done | awk '{print $1 * 1000}')
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url")
+  [[ $status == 200 ]] || { echo "the API answered $status for: $f" >&2; exit 1; }
+  sql=$( { echo ".timer on"; for _ in $(seq "$reps"); do echo "$q;"; done; } | sqlite3 "$db" | awk '/^Run Time/ {print $4 * 1000}')
+  printf '%-90s %8s | %14s | %6s / %6s | %6s / %6s\n' "$f" "$n" "$cli" "$(pct 50 <<<"$rest")" "$(pct 95 <<<"$rest")" "$(pct 50 <<<"$sql")" "$(pct 95 <<<"$sql")"
+done
