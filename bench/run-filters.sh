@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run filters at scale (results and reading in docs/benchmarks.md, "Run filters over 100,000 runs"):
-#   bench/run-filters.sh [RUNS REPS]        # default 100000 50
+#   bench/run-filters.sh [RUNS REPS [DIR]]  # default 100000 50; DIR keeps the history (else a temp folder, deleted)
 # Fills an SQLite history (schema made by labrun itself) with RUNS finished runs, each with 5 params,
 # 10 metrics (their metric_last rows: what filters read) and 3 tags, in one sqlite3 transaction;
 # then, for each filter below, times
@@ -13,14 +13,16 @@ cd "$root"
 runs="${1:-100000}"; reps="${2:-50}"
 command -v sqlite3 >/dev/null || { echo "bench/run-filters.sh needs the sqlite3 CLI (apt-get install sqlite3)" >&2; exit 2; }
 ./mvnw -q -B -DskipTests package
-work="$(mktemp -d)"
+work="${3:-$(mktemp -d)}"
+keep="${3:-}"
 server_pid=
-cleanup() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; [[ -n $keep ]] || rm -rf "$work"; }
 trap cleanup EXIT
 export LABRUN_HOME="$work/home" LABRUN_DAEMON=0
 labrun="$root/bin/labrun"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $(sqlite3 --version | cut -d' ' -f1)"
 
+rm -rf "$work/home"
 "$labrun" history list --all-projects -n 1 >/dev/null 2>&1   # makes the history and its schema
 db="$LABRUN_HOME/data/labrun.db"
 t0=$(date +%s.%N)
@@ -59,7 +61,8 @@ t1=$(date +%s.%N)
 printf 'fill: %d runs, %d params, %d tags, %d metric summaries in %.1f s; database %s MB\n' "$runs" $((runs * 5)) $((runs * 3)) $((runs * 10)) \
   "$(echo "$t1 - $t0" | bc)" "$(( $(stat -c %s "$db") / 1048576 ))"
 
-# The filters, and the SQL labrun's store makes of each (FilterSql, SortedRuns), values inline.
+# The filters, and the SQL labrun's store makes of each (FilterSql, SortedRuns), values inline: newest
+# first, common conditions are probes (EXISTS); in an order by, sets (IN) the database can start from.
 cols="id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host, git_commit, git_dirty, snapshot_id, created_ms, started_ms, ended_ms, status, exit_code, status_detail, sweep_id, attempt, attributes"
 filters=(
   'metrics.accuracy > 0.9 and params.reg in (100, 1000) order by metrics.accuracy desc'
@@ -69,8 +72,8 @@ filters=(
 )
 sqls=(
   "SELECT $cols, o0.value AS k0 FROM runs LEFT JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE (runs.id IN (SELECT run_id FROM metric_last WHERE name = 'accuracy' AND value > 0.9) AND runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num IN (100.0, 1000.0))) ORDER BY o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
-  "SELECT $cols, created_ms AS k0 FROM runs WHERE (runs.id IN (SELECT run_id FROM tags WHERE name = 'team' AND (value IS NOT NULL AND value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
-  "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num >= 1.0)) OR runs.id IN (SELECT run_id FROM metric_last WHERE name = 'loss' AND lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (EXISTS (SELECT 1 FROM tags x WHERE x.run_id = runs.id AND x.name = 'team' AND (value IS NOT NULL AND value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND num >= 1.0)) OR EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'loss' AND lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
   "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs LEFT JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE (runs.id IN (SELECT run_id FROM params WHERE name = 'optimizer' AND value = 'adam') AND runs.id IN (SELECT run_id FROM metric_last WHERE name = 'f1' AND value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC NULLS LAST, o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
 )
 

@@ -11,29 +11,80 @@ import io.labrun.core.run.query.Expr.Op;
 import io.labrun.core.run.query.Expr.Or;
 import io.labrun.core.run.query.Field;
 import io.labrun.core.run.query.Value;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * A run filter's condition as SQL on table {@code runs}, every value a parameter. A condition on
- * a metric, param or tag is {@code runs.id IN (SELECT run_id FROM ... WHERE name = ? AND ...)}:
- * answered from the (name, value, run_id) indexes, and false, never NULL, for a run without that
- * field, so {@code not} is simply the runs the inner condition does not match. Attribute
- * conditions are made two-valued the same way ({@code column IS NOT NULL AND ...}).
+ * a metric, param or tag is written one of two ways, both false, never NULL, for a run without
+ * that field, so {@code not} is simply the runs the inner condition does not match:
+ *
+ * <ul>
+ *   <li>a set, {@code runs.id IN (SELECT run_id FROM ... WHERE name = ? AND ...)}, read from the
+ *       (name, value, run_id) indexes: the database can start from it, which is what a rare
+ *       condition or an order by other than newest first needs;
+ *   <li>a probe, {@code EXISTS (SELECT 1 FROM ... x WHERE x.run_id = runs.id AND ...)}, one
+ *       primary-key lookup per run: walking the newest runs until a page is full stops after a few
+ *       hundred runs when the condition is common, where building its set would read all of them.
+ * </ul>
+ *
+ * Attribute conditions are made two-valued the same way ({@code column IS NOT NULL AND ...}).
  */
 final class FilterSql {
+  /** A condition matching fewer runs than this is a set the query starts from. */
+  static final int RARE = 2_000;
+
   private final Dialect dialect;
   private final List<Object> args;
+  private final Predicate<Expr> asSet;
 
-  private FilterSql(Dialect dialect, List<Object> args) {
+  private FilterSql(Dialect dialect, List<Object> args, Predicate<Expr> asSet) {
     this.dialect = dialect;
     this.args = args;
+    this.asSet = asSet;
   }
 
-  /** The condition's SQL; its parameters are appended to {@code args} in order. */
-  static String of(Dialect dialect, Expr e, List<Object> args) {
-    return new FilterSql(dialect, args).expr(e);
+  /**
+   * The condition's SQL; its parameters are appended to {@code args} in order. The conditions on
+   * metrics, params and tags that {@code asSet} accepts are sets, the others probes.
+   */
+  static String of(Dialect dialect, Expr e, List<Object> args, Predicate<Expr> asSet) {
+    return new FilterSql(dialect, args, asSet).expr(e);
+  }
+
+  /**
+   * For a walk of the runs newest first: the conditions on metrics, params and tags that must
+   * hold (the whole filter or one of its top-level {@code and} parts) and match fewer than
+   * {@value #RARE} runs. Counting stops at that number, so each costs at most that many index entries.
+   */
+  static Set<Expr> rare(Connection c, Dialect dialect, Expr where) throws SQLException {
+    List<Expr> musts = where instanceof And and ? and.parts() : List.of(where);
+    Set<Expr> out = new HashSet<>();
+    for (Expr e : musts) {
+      if (e instanceof And || e instanceof Or || e instanceof Not || field(e) instanceof Field.Attr) {
+        continue;
+      }
+      List<Object> args = new ArrayList<>();
+      String set = new FilterSql(dialect, args, x -> true).expr(e);
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (" + set.substring("runs.id IN (".length(), set.length() - 1)
+          + " LIMIT " + RARE + ") x")) {
+        RunRows.bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && rs.getLong(1) < RARE) {
+            out.add(e);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private String expr(Expr e) {
@@ -54,7 +105,10 @@ final class FilterSql {
     String table = field instanceof Field.Metric ? "metric_last" : field instanceof Field.Param ? "params" : "tags";
     String number = field instanceof Field.Metric m ? metricColumn(m.aggregate()) : "num";
     args.add(field instanceof Field.Metric m ? m.name() : field instanceof Field.Param p ? p.name() : ((Field.Tag) field).name());
-    return "runs.id IN (SELECT run_id FROM " + table + " WHERE name = ? AND " + condition(e, number, "value", false) + ")";
+    if (asSet.test(e)) {
+      return "runs.id IN (SELECT run_id FROM " + table + " WHERE name = ? AND " + condition(e, number, "value", false) + ")";
+    }
+    return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.run_id = runs.id AND x.name = ? AND " + condition(e, number, "value", false) + ")";
   }
 
   /** The comparison, on {@code number} for a number and on {@code text} for text or a pattern. */

@@ -4,12 +4,14 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.run.query.Expr;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * {@code history list}: one filtered page of runs, newest first, by keyset pagination on {@code
@@ -39,7 +41,7 @@ final class RunListing {
   static Sql sql(Connection c, Dialect d, RunQuery q) throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
-    filters(d, q, where, args);
+    filters(d, q, where, args, rare(c, d, q));
     if (q.cursor() != null) {
       long after = createdOf(c, q.cursor());
       // Rows strictly after the cursor in (created_ms DESC, id DESC) order. The first term alone
@@ -73,9 +75,9 @@ final class RunListing {
   }
 
   /** The conditions of the query's filters (not its cursor) on table {@code runs}. */
-  static void filters(Dialect d, RunQuery q, List<String> where, List<Object> args) {
+  static void filters(Dialect d, RunQuery q, List<String> where, List<Object> args, Predicate<Expr> asSet) {
     if (q.runFilter().where() != null) {
-      where.add(FilterSql.of(d, q.runFilter().where(), args));
+      where.add(FilterSql.of(d, q.runFilter().where(), args, asSet));
     }
     equal(where, args, "experiment", q.experiment());
     equal(where, args, "run_configuration", q.runConfiguration());
@@ -106,6 +108,11 @@ final class RunListing {
       where.add(column + " = ?");
       args.add(value);
     }
+  }
+
+  /** For a walk in page order: which of the filter's conditions are rare enough to start from (see {@link FilterSql}). */
+  static Predicate<Expr> rare(Connection c, Dialect d, RunQuery q) throws SQLException {
+    return q.runFilter().where() == null ? e -> false : FilterSql.rare(c, d, q.runFilter().where())::contains;
   }
 
   private static LabrunException cursorGone(String runId) {

@@ -138,7 +138,7 @@ final class RunTable {
       where.add("NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND mn.value IS NOT NULL)");
       args.add(metric);
     }
-    RunListing.filters(d, q.filter(), where, args);
+    RunListing.filters(d, q.filter(), where, args, RunListing.rare(c, d, q.filter()));
     String lt = desc ? "<" : ">";
     if (cursor != null) {
       if (cursor.value() == null && !missing) {

@@ -74,7 +74,8 @@ final class SortedRuns {
       String afterId, int limit) throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>(plan.joinArgs());
-    RunListing.filters(d, q, where, args);
+    // Every match is read to be sorted: the database may start from any condition's set.
+    RunListing.filters(d, q, where, args, e -> true);
     where.addAll(more);
     args.addAll(moreArgs);
     if (afterId != null) {
