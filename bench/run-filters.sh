@@ -72,8 +72,8 @@ filters=(
 )
 sqls=(
   "SELECT $cols, o0.value AS k0 FROM runs LEFT JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE (runs.id IN (SELECT run_id FROM metric_last WHERE name = 'accuracy' AND value > 0.9) AND runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num IN (100.0, 1000.0))) ORDER BY o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
-  "SELECT $cols, created_ms AS k0 FROM runs WHERE (EXISTS (SELECT 1 FROM tags x WHERE x.run_id = runs.id AND x.name = 'team' AND (value IS NOT NULL AND value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
-  "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND num >= 1.0)) OR EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'loss' AND lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (EXISTS (SELECT 1 FROM tags x WHERE x.run_id = runs.id AND x.name = 'team' AND (+x.value IS NOT NULL AND +x.value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
+  "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND +x.num >= 1.0)) OR EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'loss' AND +x.lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
   "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs LEFT JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE (runs.id IN (SELECT run_id FROM params WHERE name = 'optimizer' AND value = 'adam') AND runs.id IN (SELECT run_id FROM metric_last WHERE name = 'f1' AND value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC NULLS LAST, o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
 )
 

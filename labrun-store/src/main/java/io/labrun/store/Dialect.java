@@ -88,6 +88,16 @@ enum Dialect {
     SqliteRegexp.register(c);
   }
 
+  /**
+   * {@code column} in a form no index serves. A probe ({@code EXISTS} on a run's primary key) must
+   * look the run up, but SQLite, without statistics, prefers an index range on the compared value
+   * (reading every run with that value for each run probed): its unary {@code +} rules that out.
+   * PostgreSQL plans from statistics and has no such operator on text.
+   */
+  String unindexed(String column) {
+    return this == SQLITE ? "+" + column : column;
+  }
+
   /** {@code column} matches the regular expression bound to the next parameter, anywhere in it. */
   String regexp(String column) {
     return column + (this == SQLITE ? " REGEXP ?" : " ~ ?");

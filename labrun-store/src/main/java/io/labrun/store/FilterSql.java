@@ -108,7 +108,8 @@ final class FilterSql {
     if (asSet.test(e)) {
       return "runs.id IN (SELECT run_id FROM " + table + " WHERE name = ? AND " + condition(e, number, "value", false) + ")";
     }
-    return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.run_id = runs.id AND x.name = ? AND " + condition(e, number, "value", false) + ")";
+    return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.run_id = runs.id AND x.name = ? AND "
+        + condition(e, dialect.unindexed("x." + number), dialect.unindexed("x.value"), false) + ")";
   }
 
   /** The comparison, on {@code number} for a number and on {@code text} for text or a pattern. */
