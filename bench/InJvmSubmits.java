@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.io.File;
+import java.util.List;
 
 /**
  * Times RUNS submits of the same script made one after the other in ONE JVM, as the CLI daemon or
@@ -20,13 +22,13 @@ public class InJvmSubmits {
     int runs = Integer.parseInt(a[0]);
     Path project = Path.of(a[1]).toAbsolutePath();
     long[] ms = new long[runs];
-    java.util.List<String> baseline = java.util.List.of(a).subList(4, a.length);
+    List<String> baseline = List.of(a).subList(4, a.length);
     long[] base = new long[runs];
     for (int i = 0; i < runs; i++) {
       if (!baseline.isEmpty()) {
         long b0 = System.nanoTime();
         Process p = new ProcessBuilder(baseline).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (p.waitFor() != 0) {
           throw new IllegalStateException("the baseline failed: " + baseline);
         }

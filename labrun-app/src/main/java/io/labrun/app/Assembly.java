@@ -1,46 +1,5 @@
 package io.labrun.app;
 
-import io.labrun.core.finish.Cancellation;
-import io.labrun.core.finish.RunRemoval;
-import io.labrun.core.finish.UnusedObjects;
-import io.labrun.core.config.ComputeTargetSpec;
-import io.labrun.core.config.ProjectConfigs;
-import io.labrun.core.config.TargetType;
-import io.labrun.core.error.ExitCode;
-import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.ComputeTarget;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.history.ApiTokens;
-import io.labrun.core.history.ObjectStore;
-import io.labrun.core.history.RunBrowser;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.home.Folders;
-import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.project.Project;
-import io.labrun.core.run.Run;
-import io.labrun.core.secret.SecretBox;
-import io.labrun.core.secret.ServerPasswords;
-import io.labrun.core.secret.TargetPasswords;
-import io.labrun.core.snapshot.Snapshotter;
-import io.labrun.core.snapshot.WorkFolders;
-import io.labrun.core.launch.ComputeTargets;
-import io.labrun.core.launch.TargetTypes;
-import io.labrun.core.finish.Reconciler;
-import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.plan.RunPlanner;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.retry.RunAttempts;
-import io.labrun.core.sweep.SweepFiles;
-import io.labrun.core.supervisor.PythonRuntime;
-import io.labrun.core.run.RunEvents;
-import io.labrun.format.AmlProjectConfigs;
-import io.labrun.objects.s3.S3Location;
-import io.labrun.objects.s3.S3ObjectStore;
-import io.labrun.objects.s3.S3Settings;
-import io.labrun.store.FileObjectStore;
-import io.labrun.store.History;
-import io.labrun.store.SqlRunStore;
-import io.labrun.store.SqliteNative;
 import io.labrun.compute.docker.DockerCleaner;
 import io.labrun.compute.docker.DockerRuntime;
 import io.labrun.compute.docker.DockerTargetProvider;
@@ -48,7 +7,48 @@ import io.labrun.compute.local.LocalEnvironments;
 import io.labrun.compute.local.LocalTargetProvider;
 import io.labrun.compute.remote.RemoteTargetProvider;
 import io.labrun.compute.remote.SshTargets;
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.config.TargetType;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.Cancellation;
+import io.labrun.core.finish.Reconciler;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.finish.UnusedObjects;
+import io.labrun.core.history.ApiTokens;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunBrowser;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
+import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.ComputeTargets;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.launch.TargetTypes;
+import io.labrun.core.plan.RunPlanner;
+import io.labrun.core.project.Project;
+import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
+import io.labrun.core.secret.SecretBox;
+import io.labrun.core.secret.ServerPasswords;
+import io.labrun.core.secret.TargetPasswords;
+import io.labrun.core.snapshot.Snapshotter;
+import io.labrun.core.snapshot.WorkFolders;
+import io.labrun.core.supervisor.PythonRuntime;
+import io.labrun.core.sweep.SweepFiles;
+import io.labrun.format.AmlProjectConfigs;
+import io.labrun.objects.s3.S3Location;
+import io.labrun.objects.s3.S3ObjectStore;
+import io.labrun.objects.s3.S3Settings;
 import io.labrun.ssh.HostSessions;
+import io.labrun.store.FileObjectStore;
+import io.labrun.store.History;
+import io.labrun.store.SqlRunStore;
+import io.labrun.store.SqliteNative;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +116,10 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return server;
   }
 
-  /** Why SSH targets cannot log in to {@code target}: a password the server's operator has not stored. */
+  /**
+   * Why SSH targets cannot log in to {@code target}: a password the server's operator has not
+   * stored.
+   */
   @Override
   public String cannotLogIn(ComputeTargetSpec target) {
     boolean ssh = target.type() == TargetType.REMOTE || target.type() == TargetType.REMOTE_DOCKER;
@@ -150,7 +153,9 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return (SqlRunStore) store();
   }
 
-  /** The history's runs as the server browses them (through the core's port, not the store's class). */
+  /**
+   * The history's runs as the server browses them (through the core's port, not the store's class).
+   */
   public RunBrowser browser() {
     return sqlStore();
   }
@@ -167,12 +172,16 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   public ObjectStore objects() {
     if (objects == null) {
       String chosen = ctx.objectsLocation();
-      objects = chosen == null ? new FileObjectStore(dataDir().resolve("objects")) : openObjects(chosen);
+      objects =
+          chosen == null ? new FileObjectStore(dataDir().resolve("objects")) : openObjects(chosen);
     }
     return objects;
   }
 
-  /** Uses the objects at {@code where} (a server's {@code --objects}) for everything this wiring opens from now on. */
+  /**
+   * Uses the objects at {@code where} (a server's {@code --objects}) for everything this wiring
+   * opens from now on.
+   */
   public ObjectStore useObjects(String where) {
     closeObjects();
     objects = openObjects(where);
@@ -189,7 +198,10 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       return S3ObjectStore.open(S3Settings.of(S3Location.parse(where), ctx.env()));
     }
     if (where.strip().matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      throw LabrunException.badInput("labrun keeps objects in s3://BUCKET/PREFIX or in a folder, not in '" + where.strip() + "'");
+      throw LabrunException.badInput(
+          "labrun keeps objects in s3://BUCKET/PREFIX or in a folder, not in '"
+              + where.strip()
+              + "'");
     }
     return new FileObjectStore(ctx.cwd().resolve(where.strip()));
   }
@@ -211,7 +223,17 @@ public final class Assembly implements RunPipeline, AutoCloseable {
 
   @Override
   public Submitter submitter(ProjectConfigs configs, RunEvents events) {
-    return new Submitter(new RunPlanner(configs, events), store(), snapshotter(), targets(), ctx.paths(), clock, user(), host(), ctx.env(), workFolders());
+    return new Submitter(
+        new RunPlanner(configs, events),
+        store(),
+        snapshotter(),
+        targets(),
+        ctx.paths(),
+        clock,
+        user(),
+        host(),
+        ctx.env(),
+        workFolders());
   }
 
   /** Runs' working folders: written from snapshots, and handed on between runs of this command. */
@@ -257,11 +279,21 @@ public final class Assembly implements RunPipeline, AutoCloseable {
 
   @Override
   public Reconciler reconciler() {
-    // a sweep whose driving labrun was killed is driven on by a new one, started by whichever command sees it first
-    return new Reconciler(store(), finisher(), ctx.paths(), this::targetOf, clock, host(), sweepId -> SweepHandover.start(this, sweepId));
+    // a sweep whose driving labrun was killed is driven on by a new one, started by whichever
+    // command sees it first
+    return new Reconciler(
+        store(),
+        finisher(),
+        ctx.paths(),
+        this::targetOf,
+        clock,
+        host(),
+        sweepId -> SweepHandover.start(this, sweepId));
   }
 
-  /** The targets of every type whose module is in this build, each made by its module's provider. */
+  /**
+   * The targets of every type whose module is in this build, each made by its module's provider.
+   */
   public ComputeTargets targets() {
     return TargetTypes.installed().targets(targetContext());
   }
@@ -277,7 +309,10 @@ public final class Assembly implements RunPipeline, AutoCloseable {
   @Override
   public Optional<ComputeTarget> targetOf(Run run) {
     String root = run.attributes().get("project_root");
-    TargetType type = run.targetType() == null ? null : TargetTypes.installed().parse(run.targetType()).orElse(null);
+    TargetType type =
+        run.targetType() == null
+            ? null
+            : TargetTypes.installed().parse(run.targetType()).orElse(null);
     if (type == null) {
       return Optional.empty();
     }
@@ -286,9 +321,13 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       try {
         ProjectConfigs configs = configs(new Project(Path.of(root)));
         spec = configs.computeTarget(run.target()).value();
-        spec = RunPlanner.target(configs, configs.runConfiguration(run.runConfiguration()).value(), run.target()).value();
+        spec =
+            RunPlanner.target(
+                    configs, configs.runConfiguration(run.runConfiguration()).value(), run.target())
+                .value();
       } catch (LabrunException e) {
-        // the files changed or vanished since: the compute file alone, or the type recorded with the run, is enough locally
+        // the files changed or vanished since: the compute file alone, or the type recorded with
+        // the run, is enough locally
       }
     }
     if (spec == null || !spec.type().equals(type)) {
@@ -316,7 +355,13 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       try {
         python = PythonRuntime.extract(dataDir().resolve("lib"));
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "cannot install labrun's Python files into " + dataDir().resolve("lib") + ": " + e.getMessage(), e);
+        throw new LabrunException(
+            ExitCode.STORE,
+            "cannot install labrun's Python files into "
+                + dataDir().resolve("lib")
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     return python;
@@ -368,8 +413,13 @@ public final class Assembly implements RunPipeline, AutoCloseable {
       }
       return data;
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "labrun's data folder " + data + " cannot be written (" + e.getMessage()
-          + "); fix its permissions or set LABRUN_HOME to a writable folder");
+      throw new LabrunException(
+          ExitCode.STORE,
+          "labrun's data folder "
+              + data
+              + " cannot be written ("
+              + e.getMessage()
+              + "); fix its permissions or set LABRUN_HOME to a writable folder");
     }
   }
 

@@ -99,6 +99,8 @@ final class AssemblyTargets extends AssemblyContext {
   /** A resident labrun keeps it for the process's life, so later commands find it warm. */
   @Override
   public <T extends AutoCloseable> T keptWarm(Class<T> kind, Supplier<T> make) {
-    return settings.resident() != null ? settings.resident().keep(kind, make) : super.keptWarm(kind, make);
+    return settings.resident() != null
+        ? settings.resident().keep(kind, make)
+        : super.keptWarm(kind, make);
   }
 }

@@ -1,18 +1,18 @@
 package io.labrun.app;
 
-import java.nio.file.Path;
-import io.labrun.core.snapshot.Snapshot;
-import io.labrun.core.history.Artifact;
-import io.labrun.core.history.Assets;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
 import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.history.Artifact;
+import io.labrun.core.history.Assets;
 import io.labrun.core.history.RunView;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.run.Run;
+import io.labrun.core.snapshot.Snapshot;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,14 +31,23 @@ public final class LocalRuns implements Runs {
 
   /** A recorded run by id, after bringing its state up to date; not found says how to list them. */
   public Run find(String id) {
-    Run run = assembly.store().find(id).orElseThrow(() -> LabrunException.notFound(
-        "no run '" + id + "' in the history; list runs with 'labrun history list'"));
+    Run run =
+        assembly
+            .store()
+            .find(id)
+            .orElseThrow(
+                () ->
+                    LabrunException.notFound(
+                        "no run '"
+                            + id
+                            + "' in the history; list runs with 'labrun history list'"));
     return assembly.reconciler().reconcile(run).orElse(run);
   }
 
   @Override
   public Map<String, Object> info(String runId) {
-    // this machine ran it: its attributes (process ids, folders, a Spark application's id) are shown too
+    // this machine ran it: its attributes (process ids, folders, a Spark application's id) are
+    // shown too
     return RunView.info(find(runId), assembly.store(), assembly.clock().instant(), true);
   }
 
@@ -57,11 +66,26 @@ public final class LocalRuns implements Runs {
       return new Canceled(run.id(), "Canceled", true, false);
     }
     Run current = find(runId);
-    ComputeTarget target = assembly.targetOf(current).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
-        "cannot reach the target of run " + current.id() + " (" + current.target() + ") to cancel it"));
+    ComputeTarget target =
+        assembly
+            .targetOf(current)
+            .orElseThrow(
+                () ->
+                    new LabrunException(
+                        ExitCode.TARGET_UNAVAILABLE,
+                        "cannot reach the target of run "
+                            + current.id()
+                            + " ("
+                            + current.target()
+                            + ") to cancel it"));
     Execution execution = target.reattach(current, assembly.paths().runState(current.id()));
     Cancellation.stop(execution);
-    Run done = Cancellation.awaitEnd(assembly.finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
+    Run done =
+        Cancellation.awaitEnd(
+            assembly.finisher(),
+            current,
+            execution,
+            System.nanoTime() + Cancellation.WAIT.toNanos());
     return new Canceled(done.id(), done.status().display(), false, false);
   }
 
@@ -80,7 +104,8 @@ public final class LocalRuns implements Runs {
       try {
         assembly.objects().copyTo(a.sha256(), target);
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
+        throw new LabrunException(
+            ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
       }
       written.accept(target);
     }
@@ -107,11 +132,16 @@ public final class LocalRuns implements Runs {
         deleted.accept(run.id());
       }
     } finally {
-      // what the deleted runs alone used goes too, as on a server (objects named within the grace stay)
+      // what the deleted runs alone used goes too, as on a server (objects named within the grace
+      // stay)
       try {
         removal.collectNow();
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "the runs were deleted, but the objects only they used could not be removed: " + e.getMessage(), e);
+        throw new LabrunException(
+            ExitCode.STORE,
+            "the runs were deleted, but the objects only they used could not be removed: "
+                + e.getMessage(),
+            e);
       }
     }
   }

@@ -10,7 +10,10 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import java.util.Optional;
 
-/** The core's run pipeline with its adapters, as {@link Assembly} connects them (tests may connect fewer). */
+/**
+ * The core's run pipeline with its adapters, as {@link Assembly} connects them (tests may connect
+ * fewer).
+ */
 public interface RunPipeline {
   Submitter submitter(ProjectConfigs configs, RunEvents events);
 
@@ -20,7 +23,10 @@ public interface RunPipeline {
 
   Optional<ComputeTarget> targetOf(Run run);
 
-  /** Why runs cannot log in to {@code target} (a password not stored), in one line; null when they can. */
+  /**
+   * Why runs cannot log in to {@code target} (a password not stored), in one line; null when they
+   * can.
+   */
   default String cannotLogIn(ComputeTargetSpec target) {
     return null;
   }

@@ -21,13 +21,19 @@ public interface Runs {
   /** Cancels a run and waits for its end (up to {@code Cancellation.WAIT}). */
   Canceled cancel(String runId);
 
-  /** Deletes ended runs in turn, telling {@code deleted} each; the first that cannot be stops with its message. */
+  /**
+   * Deletes ended runs in turn, telling {@code deleted} each; the first that cannot be stops with
+   * its message.
+   */
   void delete(List<String> runIds, Consumer<String> deleted);
 
   /** Names an artifact of a run as an asset; returns the run's id. */
   String promote(String runId, String artifactPath, String name);
 
-  /** Writes the run's artifacts ({@code artifact}: one file or folder; null for all) into {@code dir}, telling {@code written} each file. */
+  /**
+   * Writes the run's artifacts ({@code artifact}: one file or folder; null for all) into {@code
+   * dir}, telling {@code written} each file.
+   */
   void download(String runId, String artifact, Path dir, Consumer<Path> written);
 
   /** Writes the run's snapshot into {@code dir} (new or empty), each file with its mode. */
@@ -36,6 +42,9 @@ public interface Runs {
   /** A restored snapshot: the run's id and how many files were written. */
   record Restored(String runId, int files) {}
 
-  /** How a cancel ended: the run's id and status, and whether it had not started or had already ended. */
+  /**
+   * How a cancel ended: the run's id and status, and whether it had not started or had already
+   * ended.
+   */
   record Canceled(String runId, String status, boolean beforeStart, boolean alreadyEnded) {}
 }

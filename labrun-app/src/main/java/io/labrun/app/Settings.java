@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * What an {@link Assembly} is built from: the folders, the environment of the command (or of the
  * server) and what only its front end can give: how to start labrun again, whom to ask about host
- * keys and passphrases, and what a resident labrun keeps warm for the targets. The environment variables
- * labrun reads itself are read here, each when first needed (a bad {@code LABRUN_LOG_LIMIT_BYTES}
- * fails only what starts a run).
+ * keys and passphrases, and what a resident labrun keeps warm for the targets. The environment
+ * variables labrun reads itself are read here, each when first needed (a bad {@code
+ * LABRUN_LOG_LIMIT_BYTES} fails only what starts a run).
  *
  * @param ownerPid the process whose end means nobody watches this command's runs any more
  * @param main the class whose {@code main} starts labrun, for when no launcher script is known
@@ -39,7 +39,9 @@ public record Settings(
     env = Map.copyOf(env);
   }
 
-  /** {@code LABRUN_OBJECTS}: where objects are kept; null for the data folder's {@code objects/}. */
+  /**
+   * {@code LABRUN_OBJECTS}: where objects are kept; null for the data folder's {@code objects/}.
+   */
   public String objectsLocation() {
     String chosen = env.get("LABRUN_OBJECTS");
     return chosen == null || chosen.isBlank() ? null : chosen;
@@ -55,7 +57,10 @@ public record Settings(
       limit = 0;
     }
     if (limit <= 0) {
-      throw LabrunException.badInput("LABRUN_LOG_LIMIT_BYTES must be a positive number of bytes, got '" + v + "'; unset it for the default (256 MiB)");
+      throw LabrunException.badInput(
+          "LABRUN_LOG_LIMIT_BYTES must be a positive number of bytes, got '"
+              + v
+              + "'; unset it for the default (256 MiB)");
     }
     return limit;
   }

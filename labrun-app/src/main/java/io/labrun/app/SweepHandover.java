@@ -2,11 +2,6 @@ package io.labrun.app;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
-import io.labrun.core.finish.Reconciler;
-import io.labrun.core.launch.Submitter;
 import io.labrun.core.sweep.SweepRuns;
 import java.io.File;
 import java.io.IOException;
@@ -29,16 +24,18 @@ public final class SweepHandover {
     Settings ctx = assembly.settings();
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up do not reach it
+      cmd.add(
+          "/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up do not reach it
     }
     cmd.addAll(assembly.selfCommand());
     cmd.addAll(List.of("internal", "sweep-resume", sweepId));
     Path log = ctx.paths().dataDir().resolve("sweeps").resolve(sweepId + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(ctx.cwd().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(ctx.cwd().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(ctx.env());
     try {
@@ -47,8 +44,14 @@ public final class SweepHandover {
       SweepRuns.claimQueued(assembly.store(), sweepId, pid, assembly.host());
       return pid;
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot start a labrun process to drive sweep " + sweepId + " on: " + e.getMessage()
-          + "; its runs not started yet will end Lost", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot start a labrun process to drive sweep "
+              + sweepId
+              + " on: "
+              + e.getMessage()
+              + "; its runs not started yet will end Lost",
+          e);
     }
   }
 }

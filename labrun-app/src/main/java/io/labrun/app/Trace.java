@@ -1,5 +1,7 @@
 package io.labrun.app;
 
+import java.lang.management.ManagementFactory;
+
 /**
  * {@code LABRUN_TRACE=1}: prints how long each phase of a command took, for finding where start-up
  * time goes (see docs/benchmarks.md). Costs nothing when off.
@@ -12,9 +14,10 @@ public final class Trace {
 
   public static void mark(String phase) {
     if (ON) {
-      long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-      System.err.printf("[trace] %-28s %6.1f ms since main, %6d ms since JVM start%n", phase, (System.nanoTime() - T0) / 1e6,
-          System.currentTimeMillis() - jvmStart);
+      long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+      System.err.printf(
+          "[trace] %-28s %6.1f ms since main, %6d ms since JVM start%n",
+          phase, (System.nanoTime() - T0) / 1e6, System.currentTimeMillis() - jvmStart);
     }
   }
 }

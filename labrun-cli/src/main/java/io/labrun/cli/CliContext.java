@@ -1,12 +1,12 @@
 package io.labrun.cli;
 
-import io.labrun.cli.remote.ServerRuns;
-import io.labrun.cli.remote.Remote;
-import io.labrun.app.Runs;
-import io.labrun.app.LocalRuns;
 import io.labrun.app.Assembly;
+import io.labrun.app.LocalRuns;
+import io.labrun.app.Runs;
 import io.labrun.app.Settings;
 import io.labrun.cli.daemon.Resident;
+import io.labrun.cli.remote.Remote;
+import io.labrun.cli.remote.ServerRuns;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import java.io.Console;
@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,14 @@ public final class CliContext implements AutoCloseable {
     this(env, cwd, stdin, interactive, false, ProcessHandle.current().pid(), null);
   }
 
-  private CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, boolean trapSignals, long ownerPid, Resident resident) {
+  private CliContext(
+      Map<String, String> env,
+      Path cwd,
+      InputStream stdin,
+      boolean interactive,
+      boolean trapSignals,
+      long ownerPid,
+      Resident resident) {
     this.interrupts = new Interrupts(trapSignals, resident != null);
     this.ownerPid = ownerPid;
     this.resident = resident;
@@ -55,7 +63,9 @@ public final class CliContext implements AutoCloseable {
     this.env = Map.copyOf(absoluteHome(env, this.cwd));
     this.stdin = stdin;
     this.interactive = interactive;
-    this.paths = LabrunPaths.from(this.env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    this.paths =
+        LabrunPaths.from(
+            this.env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
   }
 
   /**
@@ -67,13 +77,20 @@ public final class CliContext implements AutoCloseable {
     if (home == null || home.isBlank() || Path.of(home).isAbsolute()) {
       return env;
     }
-    Map<String, String> fixed = new java.util.HashMap<>(env);
+    Map<String, String> fixed = new HashMap<>(env);
     fixed.put("LABRUN_HOME", cwd.resolve(home).normalize().toString());
     return fixed;
   }
 
   public static CliContext system() {
-    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.console() != null, true, ProcessHandle.current().pid(), null);
+    return new CliContext(
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        System.in,
+        System.console() != null,
+        true,
+        ProcessHandle.current().pid(),
+        null);
   }
 
   /**
@@ -81,7 +98,13 @@ public final class CliContext implements AutoCloseable {
    * stdin, its process ({@code clientPid}) standing for the command's, and what the resident
    * process keeps warm between commands.
    */
-  public static CliContext forClient(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive, long clientPid, Resident resident) {
+  public static CliContext forClient(
+      Map<String, String> env,
+      Path cwd,
+      InputStream stdin,
+      boolean interactive,
+      long clientPid,
+      Resident resident) {
     return new CliContext(env, cwd, stdin, interactive, false, clientPid, resident);
   }
 
@@ -92,8 +115,8 @@ public final class CliContext implements AutoCloseable {
 
   /**
    * For what only a labrun process of its own can do (a script on the terminal's own streams): in
-   * the resident process, stops the command here so that its client runs it in its own JVM. Call
-   * it before anything is printed or changed.
+   * the resident process, stops the command here so that its client runs it in its own JVM. Call it
+   * before anything is printed or changed.
    */
   public void requireOwnProcess() {
     if (resident != null) {
@@ -102,7 +125,10 @@ public final class CliContext implements AutoCloseable {
     }
   }
 
-  /** In the resident process: how to ask the client's terminal for a secret (see {@link #askSecret}). */
+  /**
+   * In the resident process: how to ask the client's terminal for a secret (see {@link
+   * #askSecret}).
+   */
   public void askSecretsWith(Function<String, char[]> asker) {
     this.secretAsker = asker;
   }
@@ -192,10 +218,20 @@ public final class CliContext implements AutoCloseable {
     return runs;
   }
 
-  /** What this command gives the assembly: its folders and environment, and the terminal's questions when someone is there. */
+  /**
+   * What this command gives the assembly: its folders and environment, and the terminal's questions
+   * when someone is there.
+   */
   private Settings settings() {
-    return new Settings(paths, env, cwd, ownerPid, Main.class, resident,
-        interactive ? new HostKeyQuestion(this) : null, interactive ? new PassphraseQuestion(this) : null);
+    return new Settings(
+        paths,
+        env,
+        cwd,
+        ownerPid,
+        Main.class,
+        resident,
+        interactive ? new HostKeyQuestion(this) : null,
+        interactive ? new PassphraseQuestion(this) : null);
   }
 
   public void warn(String message) {

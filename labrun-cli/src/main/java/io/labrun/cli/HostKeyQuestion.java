@@ -16,12 +16,19 @@ final class HostKeyQuestion implements HostKeyPolicy.HostKeyPrompt {
 
   @Override
   public boolean trust(String where, String keyType, String fingerprint) {
-    ctx.err().println("The host key of " + where + " is not known yet: " + keyType + " " + fingerprint + ".");
-    ctx.err().print("Check it with the host's administrator (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub there). Trust it? [y/N] ");
+    ctx.err()
+        .println(
+            "The host key of " + where + " is not known yet: " + keyType + " " + fingerprint + ".");
+    ctx.err()
+        .print(
+            "Check it with the host's administrator (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub"
+                + " there). Trust it? [y/N] ");
     ctx.err().flush();
     try {
-      String answer = new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8)).readLine();
-      return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
+      String answer =
+          new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8)).readLine();
+      return answer != null
+          && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
     } catch (IOException e) {
       return false;
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Ctrl-C while a command runs. By default the JVM stops (its shutdown hooks run); a command that
  * has something to ask or to hand over first takes Ctrl-C for itself with {@link #take}, until it
- * closes the returned handle. On a real terminal this traps SIGINT ({@code sun.misc.Signal}, through
- * reflection since it is not a supported API; without it Ctrl-C keeps stopping the JVM); in tests
- * {@link #press()} stands for the key.
+ * closes the returned handle. On a real terminal this traps SIGINT ({@code sun.misc.Signal},
+ * through reflection since it is not a supported API; without it Ctrl-C keeps stopping the JVM); in
+ * tests {@link #press()} stands for the key.
  *
  * <p>What must still be said or done when the command is stopped (Ctrl-C that no command took, the
  * terminal gone) is registered with {@link #onStop}: a JVM shutdown hook when the command has the
@@ -38,7 +38,7 @@ public final class Interrupts {
   /** From now until the handle is closed, Ctrl-C runs {@code onInterrupt} (on another thread). */
   public Taken take(Runnable onInterrupt) {
     handler = onInterrupt;
-    Runnable restore = trapSignals ? trap("INT", () -> press()) : () -> { };
+    Runnable restore = trapSignals ? trap("INT", () -> press()) : () -> {};
     return () -> {
       handler = null;
       restore.run();
@@ -86,15 +86,20 @@ public final class Interrupts {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Object signal = signalClass.getConstructor(String.class).newInstance(name);
-      Object ours = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass}, (proxy, method, args) -> switch (method.getName()) {
-        case "handle" -> {
-          action.run();
-          yield null;
-        }
-        case "hashCode" -> System.identityHashCode(proxy);
-        case "equals" -> proxy == args[0];
-        default -> "labrun " + name + " handler";
-      });
+      Object ours =
+          Proxy.newProxyInstance(
+              handlerClass.getClassLoader(),
+              new Class<?>[] {handlerClass},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "handle" -> {
+                      action.run();
+                      yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> "labrun " + name + " handler";
+                  });
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
       Object previous = handle.invoke(null, signal, ours);
       return () -> {
@@ -105,7 +110,7 @@ public final class Interrupts {
         }
       };
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      return () -> { }; // no signal API here: Ctrl-C stops the JVM and the shutdown hooks hand over
+      return () -> {}; // no signal API here: Ctrl-C stops the JVM and the shutdown hooks hand over
     }
   }
 }

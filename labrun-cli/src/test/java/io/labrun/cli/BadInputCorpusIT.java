@@ -52,7 +52,8 @@ class BadInputCorpusIT {
    * in the history, {@code $T} a scratch folder, {@code $CLOSED} a closed port on 127.0.0.1 and
    * {@code $WEB} a web server that is not labrun. Leading {@code NAME=VALUE} words set variables.
    */
-  private static final String COMMAND_LINES = """
+  private static final String COMMAND_LINES =
+      """
       bogus
       --bogus
       experiment
@@ -245,7 +246,10 @@ class BadInputCorpusIT {
       daemon bogus
       """;
 
-  /** A local target that reads its conda file (labrun's venv); a plain local one reads none, as the original. */
+  /**
+   * A local target that reads its conda file (labrun's venv); a plain local one reads none, as the
+   * original.
+   */
   private static final String LOCAL_VENV = "type: local\nlabrunLocalVenv: true\n";
 
   /** Hostile and broken files, each met by the command that reads it. */
@@ -254,47 +258,125 @@ class BadInputCorpusIT {
     String nested = "[".repeat(5000) + "]".repeat(5000);
     String parentheses = "(".repeat(5000) + "@" + ")".repeat(5000);
     return List.of(
-        new Case("history list, a query with 5,000 nested parentheses").args("history list --query '" + parentheses + "'"),
-        new Case("submit, a query with 5,000 nested parentheses").args("experiment submit -c local --query '" + parentheses + "' hello.py"),
-        new Case("a .compute that is a link to /dev/zero").link("aml_config/z.compute", "/dev/zero").args("computetarget show z"),
-        new Case("a .runconfig that is a link to /dev/zero").link("aml_config/z.runconfig", "/dev/zero").args("experiment submit -c z hello.py"),
-        new Case("a .compute with a 10 MB value").file("aml_config/big.compute", "type: remote\naddress: " + big + "\n").args("computetarget show big"),
-        new Case("a .runconfig of 10 MB").file("aml_config/big.runconfig", "Target: local\nDescription: " + big + "\n").args("experiment submit -c big hello.py"),
-        new Case("a conda file of 10 MB").file("aml_config/conda_dependencies.yml", "name: " + big + "\n").file("aml_config/venv.compute", LOCAL_VENV)
-            .file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
-        new Case("a .compute nested 5,000 deep").file("aml_config/deep.compute", "type: " + nested + "\n").args("computetarget show deep"),
-        new Case("a .runconfig in JSON nested 5,000 deep").file("aml_config/deep.runconfig", "{\"Target\": " + nested + "}").args("experiment submit -c deep hello.py"),
-        new Case("a .compute that is a folder").dir("aml_config/f.compute").args("computetarget show f"),
-        new Case("a .compute that is a dangling link").link("aml_config/d.compute", "/nonexistent/x").args("computetarget show d"),
-        new Case("a .compute with a NUL byte").file("aml_config/n.compute", "type: remote\u0000\naddress: x\n").args("computetarget show n"),
-        new Case("a .compute of binary bytes").bytes("aml_config/b.compute", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80}).args("computetarget show b"),
-        new Case("CondaDependenciesFile /etc/shadow").file("aml_config/venv.compute", LOCAL_VENV)
-            .file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: /etc/shadow\n").args("experiment submit -c s hello.py"),
-        new Case("CondaDependenciesFile ../../../etc/passwd").file("aml_config/venv.compute", LOCAL_VENV)
-            .file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: ../../../etc/passwd\n").args("experiment submit -c s hello.py"),
-        new Case("CondaDependenciesFile a link out of the project").link("aml_config/out.yml", "/etc/passwd")
-            .file("aml_config/venv.compute", LOCAL_VENV).file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: aml_config/out.yml\n")
+        new Case("history list, a query with 5,000 nested parentheses")
+            .args("history list --query '" + parentheses + "'"),
+        new Case("submit, a query with 5,000 nested parentheses")
+            .args("experiment submit -c local --query '" + parentheses + "' hello.py"),
+        new Case("a .compute that is a link to /dev/zero")
+            .link("aml_config/z.compute", "/dev/zero")
+            .args("computetarget show z"),
+        new Case("a .runconfig that is a link to /dev/zero")
+            .link("aml_config/z.runconfig", "/dev/zero")
+            .args("experiment submit -c z hello.py"),
+        new Case("a .compute with a 10 MB value")
+            .file("aml_config/big.compute", "type: remote\naddress: " + big + "\n")
+            .args("computetarget show big"),
+        new Case("a .runconfig of 10 MB")
+            .file("aml_config/big.runconfig", "Target: local\nDescription: " + big + "\n")
+            .args("experiment submit -c big hello.py"),
+        new Case("a conda file of 10 MB")
+            .file("aml_config/conda_dependencies.yml", "name: " + big + "\n")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/venv.runconfig", "Target: venv\n")
+            .args("experiment submit -c venv hello.py"),
+        new Case("a .compute nested 5,000 deep")
+            .file("aml_config/deep.compute", "type: " + nested + "\n")
+            .args("computetarget show deep"),
+        new Case("a .runconfig in JSON nested 5,000 deep")
+            .file("aml_config/deep.runconfig", "{\"Target\": " + nested + "}")
+            .args("experiment submit -c deep hello.py"),
+        new Case("a .compute that is a folder")
+            .dir("aml_config/f.compute")
+            .args("computetarget show f"),
+        new Case("a .compute that is a dangling link")
+            .link("aml_config/d.compute", "/nonexistent/x")
+            .args("computetarget show d"),
+        new Case("a .compute with a NUL byte")
+            .file("aml_config/n.compute", "type: remote\u0000\naddress: x\n")
+            .args("computetarget show n"),
+        new Case("a .compute of binary bytes")
+            .bytes(
+                "aml_config/b.compute", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80})
+            .args("computetarget show b"),
+        new Case("CondaDependenciesFile /etc/shadow")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/s.runconfig", "Target: venv\nCondaDependenciesFile: /etc/shadow\n")
             .args("experiment submit -c s hello.py"),
-        new Case("SparkDependenciesFile /etc/passwd").file("aml_config/s.runconfig", "Target: local\nFramework: PySpark\nSparkDependenciesFile: /etc/passwd\n").args("experiment submit -c s hello.py"),
-        new Case("the script a link out of the project").link("evil.py", "/etc/passwd").args("experiment submit -c local evil.py"),
-        new Case("the script a link to /dev/zero").link("zero.py", "/dev/zero").args("experiment submit -c local zero.py"),
-        new Case("an environment variable name with =").file("aml_config/e.runconfig", "Target: local\nEnvironmentVariables:\n  \"A=B\": \"1\"\n").args("experiment submit -c e hello.py"),
-        new Case("an empty environment variable name").file("aml_config/e.runconfig", "Target: local\nEnvironmentVariables:\n  \"\": \"1\"\n").args("experiment submit -c e hello.py"),
-        new Case("a remote .compute without address").file("aml_config/r.compute", "type: remote\nusername: u\n").file("aml_config/r.runconfig", "Target: r\n")
+        new Case("CondaDependenciesFile ../../../etc/passwd")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file(
+                "aml_config/s.runconfig",
+                "Target: venv\nCondaDependenciesFile: ../../../etc/passwd\n")
+            .args("experiment submit -c s hello.py"),
+        new Case("CondaDependenciesFile a link out of the project")
+            .link("aml_config/out.yml", "/etc/passwd")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file(
+                "aml_config/s.runconfig",
+                "Target: venv\nCondaDependenciesFile: aml_config/out.yml\n")
+            .args("experiment submit -c s hello.py"),
+        new Case("SparkDependenciesFile /etc/passwd")
+            .file(
+                "aml_config/s.runconfig",
+                "Target: local\nFramework: PySpark\nSparkDependenciesFile: /etc/passwd\n")
+            .args("experiment submit -c s hello.py"),
+        new Case("the script a link out of the project")
+            .link("evil.py", "/etc/passwd")
+            .args("experiment submit -c local evil.py"),
+        new Case("the script a link to /dev/zero")
+            .link("zero.py", "/dev/zero")
+            .args("experiment submit -c local zero.py"),
+        new Case("an environment variable name with =")
+            .file(
+                "aml_config/e.runconfig",
+                "Target: local\nEnvironmentVariables:\n  \"A=B\": \"1\"\n")
+            .args("experiment submit -c e hello.py"),
+        new Case("an empty environment variable name")
+            .file("aml_config/e.runconfig", "Target: local\nEnvironmentVariables:\n  \"\": \"1\"\n")
+            .args("experiment submit -c e hello.py"),
+        new Case("a remote .compute without address")
+            .file("aml_config/r.compute", "type: remote\nusername: u\n")
+            .file("aml_config/r.runconfig", "Target: r\n")
             .args("experiment submit -c r hello.py"),
-        new Case("a remote host on a closed port").file("aml_config/r.compute", "type: remote\naddress: 127.0.0.1\nport: $CLOSED\nusername: u\n")
-            .file("aml_config/r.runconfig", "Target: r\n").args("experiment prepare -c r"),
-        new Case("a remotedocker host on a closed port").file("aml_config/r.compute", "type: remotedocker\naddress: 127.0.0.1\nport: $CLOSED\nusername: u\n").file("aml_config/r.runconfig", "Target: r\n")
+        new Case("a remote host on a closed port")
+            .file(
+                "aml_config/r.compute",
+                "type: remote\naddress: 127.0.0.1\nport: $CLOSED\nusername: u\n")
+            .file("aml_config/r.runconfig", "Target: r\n")
             .args("experiment prepare -c r"),
-        new Case("a runconfig naming a missing target").file("aml_config/m.runconfig", "Target: nosuch\n").args("experiment submit -c m hello.py"),
-        new Case("a runconfig whose target is a path").file("aml_config/m.runconfig", "Target: ../../etc/passwd\n").args("experiment submit -c m hello.py"),
-        new Case("a conda file that is a list").file("aml_config/conda_dependencies.yml", "- a\n- b\n").file("aml_config/venv.compute", LOCAL_VENV)
-            .file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
-        new Case("a conda file with a billion laughs").file("aml_config/conda_dependencies.yml", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n")
-            .file("aml_config/venv.compute", LOCAL_VENV).file("aml_config/venv.runconfig", "Target: venv\n").args("experiment submit -c venv hello.py"),
-        new Case("aml_config is a file").removeConfig().file("aml_config", "not a folder").args("experiment submit -c local hello.py"),
-        new Case("a .compute with a 100,000-character key").file("aml_config/k.compute", "type: local\n" + "k".repeat(100_000) + ": 1\n").args("computetarget show k"),
-        new Case("a sweep on a remote .compute without address").file("aml_config/r.compute", "type: remote\nusername: u\n").file("aml_config/r.runconfig", "Target: r\n")
+        new Case("a remotedocker host on a closed port")
+            .file(
+                "aml_config/r.compute",
+                "type: remotedocker\naddress: 127.0.0.1\nport: $CLOSED\nusername: u\n")
+            .file("aml_config/r.runconfig", "Target: r\n")
+            .args("experiment prepare -c r"),
+        new Case("a runconfig naming a missing target")
+            .file("aml_config/m.runconfig", "Target: nosuch\n")
+            .args("experiment submit -c m hello.py"),
+        new Case("a runconfig whose target is a path")
+            .file("aml_config/m.runconfig", "Target: ../../etc/passwd\n")
+            .args("experiment submit -c m hello.py"),
+        new Case("a conda file that is a list")
+            .file("aml_config/conda_dependencies.yml", "- a\n- b\n")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/venv.runconfig", "Target: venv\n")
+            .args("experiment submit -c venv hello.py"),
+        new Case("a conda file with a billion laughs")
+            .file(
+                "aml_config/conda_dependencies.yml", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n")
+            .file("aml_config/venv.compute", LOCAL_VENV)
+            .file("aml_config/venv.runconfig", "Target: venv\n")
+            .args("experiment submit -c venv hello.py"),
+        new Case("aml_config is a file")
+            .removeConfig()
+            .file("aml_config", "not a folder")
+            .args("experiment submit -c local hello.py"),
+        new Case("a .compute with a 100,000-character key")
+            .file("aml_config/k.compute", "type: local\n" + "k".repeat(100_000) + ": 1\n")
+            .args("computetarget show k"),
+        new Case("a sweep on a remote .compute without address")
+            .file("aml_config/r.compute", "type: remote\nusername: u\n")
+            .file("aml_config/r.runconfig", "Target: r\n")
             .args("experiment sweep -c r hello.py --grid a=1,2"));
   }
 
@@ -303,20 +385,31 @@ class BadInputCorpusIT {
     cli = new Cli(tmp);
     assertThat(cli.in(tmp, "project", "init", "base").code()).isZero();
     base = tmp.resolve("base");
-    Files.writeString(base.resolve("hello.py"), "import os\nos.makedirs('outputs', exist_ok=True)\nopen('outputs/model.pkl', 'w').write('m')\nprint('hello')\n");
+    Files.writeString(
+        base.resolve("hello.py"),
+        "import os\n"
+            + "os.makedirs('outputs', exist_ok=True)\n"
+            + "open('outputs/model.pkl', 'w').write('m')\n"
+            + "print('hello')\n");
     for (int i = 0; i < 2; i++) {
       Cli.Result r = cli.in(base, "experiment", "submit", "-c", "local", "hello.py");
       assertThat(r.code()).as(r.toString()).isZero();
     }
-    run = cli.in(base, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+    run =
+        cli.in(base, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id")
+            .out()
+            .strip()
+            .replace("\"", "");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
     notLabrun = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    notLabrun.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
+    notLabrun.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(404, -1);
+          exchange.close();
+        });
     notLabrun.start();
   }
 
@@ -327,7 +420,11 @@ class BadInputCorpusIT {
 
   static Stream<Case> cases() {
     List<Case> all = new ArrayList<>();
-    COMMAND_LINES.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> all.add(new Case(l).args(l)));
+    COMMAND_LINES
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .forEach(l -> all.add(new Case(l).args(l)));
     all.addAll(fileCases());
     return all.stream();
   }
@@ -348,8 +445,12 @@ class BadInputCorpusIT {
     assertThat(r.code()).as(r.toString()).isNotZero().isNotEqualTo(70);
     List<String> lines = r.err().strip().lines().toList();
     assertThat(lines).as(r.toString()).hasSizeBetween(1, 3);
-    assertThat(r.err() + r.out()).as(r.toString())
-        .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at io.").doesNotContain("Traceback");
+    assertThat(r.err() + r.out())
+        .as(r.toString())
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ")
+        .doesNotContain("at io.")
+        .doesNotContain("Traceback");
     assertThat(r.err().length()).as(r.toString()).isLessThan(1500);
     assertThat(history()).as(r.toString()).containsExactlyElementsOf(before);
   }
@@ -361,7 +462,8 @@ class BadInputCorpusIT {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("labrun.db"));
         Statement s = c.createStatement()) {
       List<String> tables = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
@@ -380,7 +482,9 @@ class BadInputCorpusIT {
       }
     }
     try (Stream<Path> runs = Files.list(data.resolve("runs"))) {
-      runs.map(p -> p.getFileName().toString()).sorted().forEach(n -> b.append("folder ").append(n).append('\n'));
+      runs.map(p -> p.getFileName().toString())
+          .sorted()
+          .forEach(n -> b.append("folder ").append(n).append('\n'));
     }
     return b.toString().lines().toList();
   }
@@ -390,8 +494,11 @@ class BadInputCorpusIT {
   }
 
   static String expand(String s, Path project) {
-    return s.replace("$P", project.toString()).replace("$RUN", run).replace("$T", tmp.toString())
-        .replace("$CLOSED", Integer.toString(closedPort)).replace("$WEB", "http://127.0.0.1:" + notLabrun.getAddress().getPort());
+    return s.replace("$P", project.toString())
+        .replace("$RUN", run)
+        .replace("$T", tmp.toString())
+        .replace("$CLOSED", Integer.toString(closedPort))
+        .replace("$WEB", "http://127.0.0.1:" + notLabrun.getAddress().getPort());
   }
 
   /** Words as a shell splits them, with '...' quoting. */
@@ -469,19 +576,23 @@ class BadInputCorpusIT {
     void prepare(Path project) throws IOException {
       if (removeConfig) {
         try (Stream<Path> all = Files.walk(project.resolve("aml_config"))) {
-          all.sorted(Comparator.reverseOrder()).forEach(p -> {
-            try {
-              Files.delete(p);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+          all.sorted(Comparator.reverseOrder())
+              .forEach(
+                  p -> {
+                    try {
+                      Files.delete(p);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
         }
       }
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         byte[] content = f.getValue();
         if (content.length < 4096 && isUtf8(content)) {
-          content = expand(new String(content, StandardCharsets.UTF_8), project).getBytes(StandardCharsets.UTF_8);
+          content =
+              expand(new String(content, StandardCharsets.UTF_8), project)
+                  .getBytes(StandardCharsets.UTF_8);
         }
         Files.write(project.resolve(f.getKey()), content);
       }

@@ -5,9 +5,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Runs labrun command lines in-process, as a user would type them, with captured output. */
 public final class Cli {
@@ -54,7 +56,11 @@ public final class Cli {
   }
 
   private CliContext context(Path cwd, String stdin) {
-    return new CliContext(environment(), cwd, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive);
+    return new CliContext(
+        environment(),
+        cwd,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        interactive);
   }
 
   /** Starts a command line on another thread, for tests that press Ctrl-C while it runs. */
@@ -62,12 +68,16 @@ public final class Cli {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliContext ctx = context(cwd, stdin);
-    CompletableFuture<Result> result = CompletableFuture.supplyAsync(() -> {
-      try (ctx) {
-        int code = Main.run(ctx, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-      }
-    }, runnable -> new Thread(runnable, "cli-" + String.join("-", args)).start());
+    CompletableFuture<Result> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (ctx) {
+                int code =
+                    Main.run(ctx, new PrintWriter(out, true), new PrintWriter(err, true), args);
+                return new Result(code, out.toString(), err.toString());
+              }
+            },
+            runnable -> new Thread(runnable, "cli-" + String.join("-", args)).start());
     return new Running(ctx, result, err);
   }
 
@@ -82,8 +92,8 @@ public final class Cli {
       return err.toString();
     }
 
-    public Result await(java.time.Duration max) throws Exception {
-      return result.get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    public Result await(Duration max) throws Exception {
+      return result.get(max.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

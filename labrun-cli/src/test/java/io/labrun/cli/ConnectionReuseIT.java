@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Submits served by one JVM (as by the CLI daemon) reuse one logged-in SSH connection, and one
- * that was killed is replaced without the run noticing. Logins are counted in the test sshd's
- * log by the fingerprint of a key only this test uses.
+ * Submits served by one JVM (as by the CLI daemon) reuse one logged-in SSH connection, and one that
+ * was killed is replaced without the run noticing. Logins are counted in the test sshd's log by the
+ * fingerprint of a key only this test uses.
  */
 class ConnectionReuseIT {
   static final TestSshd SSHD = RemoteProject.SSHD;
@@ -24,8 +24,22 @@ class ConnectionReuseIT {
     Path pub = Path.of(key + ".pub");
     String fp = TestSshd.fingerprintOf(pub);
     try (AutoCloseable authorized = SSHD.authorize(pub, tmp)) {
-      Cli.Result attached = p.cli.in(p.project, "computetarget", "attach", "--name", "reuse", "--type", "remote", "--address",
-          SSHD.host + ":" + SSHD.port, "--username", SSHD.keyUser, "--ssh-key", key.toString(), "--accept-new-host-key");
+      Cli.Result attached =
+          p.cli.in(
+              p.project,
+              "computetarget",
+              "attach",
+              "--name",
+              "reuse",
+              "--type",
+              "remote",
+              "--address",
+              SSHD.host + ":" + SSHD.port,
+              "--username",
+              SSHD.keyUser,
+              "--ssh-key",
+              key.toString(),
+              "--accept-new-host-key");
       assertThat(attached.code()).as(attached.toString()).isZero();
       long afterAttach = SSHD.logins(fp);
       for (int i = 0; i < 2; i++) {
@@ -40,7 +54,9 @@ class ConnectionReuseIT {
       assertThat(afterCut.code()).as(afterCut.toString()).isZero();
       assertThat(afterCut.out()).contains("hello 42");
       assertThat(afterCut.err()).doesNotContain("labrun: ");
-      assertThat(SSHD.logins(fp) - afterAttach).as("a new login replaced the killed connection").isEqualTo(2);
+      assertThat(SSHD.logins(fp) - afterAttach)
+          .as("a new login replaced the killed connection")
+          .isEqualTo(2);
     }
   }
 }

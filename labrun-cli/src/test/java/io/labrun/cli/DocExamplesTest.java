@@ -21,44 +21,59 @@ import org.junit.jupiter.api.io.TempDir;
  * folder of its own with a fresh labrun home and {@code LABRUN_DAEMON=0}:
  *
  * <ul>
- *   <li>a {@code console} block ({@code $ labrun ...} lines and the output printed under them): what
- *       labrun prints must be what the page shows, run ids, times, durations and the scratch folder aside;
+ *   <li>a {@code console} block ({@code $ labrun ...} lines and the output printed under them):
+ *       what labrun prints must be what the page shows, run ids, times, durations and the scratch
+ *       folder aside;
  *   <li>a {@code bash} or {@code sh} block (command lines, {@code # comments}): every command must
  *       succeed (exit code 0).
  * </ul>
  *
- * <p>A block that types the launcher by its path ({@code bin/labrun}, {@code ../../bin/labrun}) runs
- * from a copy of the checkout's root (its {@code examples/}), and the launcher it names must exist
- * there; a block that types {@code labrun} runs in a copy of the bundled example project, which the
- * pages' examples are written for. Commands run in-process, as {@code bin/labrun} runs them;
- * {@code ./mvnw ... package} is the build this test is part of. {@code <RUN>} and {@code RUN} stand for
- * the newest run id the block's commands printed; an absolute path outside the scratch folder
- * ({@code /tmp/model}) is taken inside it. Any other command fails the test.
+ * <p>A block that types the launcher by its path ({@code bin/labrun}, {@code ../../bin/labrun})
+ * runs from a copy of the checkout's root (its {@code examples/}), and the launcher it names must
+ * exist there; a block that types {@code labrun} runs in a copy of the bundled example project,
+ * which the pages' examples are written for. Commands run in-process, as {@code bin/labrun} runs
+ * them; {@code ./mvnw ... package} is the build this test is part of. {@code <RUN>} and {@code RUN}
+ * stand for the newest run id the block's commands printed; an absolute path outside the scratch
+ * folder ({@code /tmp/model}) is taken inside it. Any other command fails the test.
  *
  * <p>An example that cannot run here says so on the line before it, {@code <!-- example NAME: not
  * run: why -->}, and is listed by name below, so that neither list can drift from the pages.
  */
 class DocExamplesTest {
   /** Examples the pages mark as not run here, by name, with the reason the page gives. */
-  private static final Map<String, String> NOT_RUN = Map.ofEntries(
-      Map.entry("sweep-on-a-terminal", "its lines are the live terminal view of a sweep, redrawn in place as runs end"),
-      Map.entry("readme-server", "labrun server serves until it is stopped"),
-      Map.entry("remote-host", "it needs a real remote host, gpu1.lab"),
-      Map.entry("docker-target", "it needs a Docker engine; DockerEnvironmentIT, DockerRunIT and DockerCleanIT run prepare, submit and clean on the test engine"),
-      Map.entry("spark-standalone", "it needs a real Spark master, spark://head:7077"),
-      Map.entry("spark-head-node", "it needs a real cluster head node, head.example.org"),
-      Map.entry("slurm-login-node", "it needs a real Slurm cluster's login node, login.hpc.example.org"),
-      Map.entry("team-server-setup", "it needs a real PostgreSQL host, db.example.org"),
-      Map.entry("team-login", "it needs a real labrun server, labrun.example.org, and its token"),
-      Map.entry("team-secrets", "it needs a password for a real remote host"),
-      Map.entry("team-server", "it needs a real PostgreSQL host, db.lab, and an S3 bucket"),
-      Map.entry("team-gc", "it needs the team's database and S3 bucket"),
-      Map.entry("team-migrate", "it needs the team's database and S3 bucket"),
-      Map.entry("bench-local-submit", "a benchmark: minutes of hyperfine, run by hand as the page says"),
-      Map.entry("bench-ssh-submit", "a benchmark over SSH to the test hosts, run by hand as the page says"));
+  private static final Map<String, String> NOT_RUN =
+      Map.ofEntries(
+          Map.entry(
+              "sweep-on-a-terminal",
+              "its lines are the live terminal view of a sweep, redrawn in place as runs end"),
+          Map.entry("readme-server", "labrun server serves until it is stopped"),
+          Map.entry("remote-host", "it needs a real remote host, gpu1.lab"),
+          Map.entry(
+              "docker-target",
+              "it needs a Docker engine; DockerEnvironmentIT, DockerRunIT and DockerCleanIT run"
+                  + " prepare, submit and clean on the test engine"),
+          Map.entry("spark-standalone", "it needs a real Spark master, spark://head:7077"),
+          Map.entry("spark-head-node", "it needs a real cluster head node, head.example.org"),
+          Map.entry(
+              "slurm-login-node",
+              "it needs a real Slurm cluster's login node, login.hpc.example.org"),
+          Map.entry("team-server-setup", "it needs a real PostgreSQL host, db.example.org"),
+          Map.entry(
+              "team-login", "it needs a real labrun server, labrun.example.org, and its token"),
+          Map.entry("team-secrets", "it needs a password for a real remote host"),
+          Map.entry("team-server", "it needs a real PostgreSQL host, db.lab, and an S3 bucket"),
+          Map.entry("team-gc", "it needs the team's database and S3 bucket"),
+          Map.entry("team-migrate", "it needs the team's database and S3 bucket"),
+          Map.entry(
+              "bench-local-submit",
+              "a benchmark: minutes of hyperfine, run by hand as the page says"),
+          Map.entry(
+              "bench-ssh-submit",
+              "a benchmark over SSH to the test hosts, run by hand as the page says"));
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern MARK = Pattern.compile("<!-- example ([a-z0-9-]+): not run: (.+) -->");
+  private static final Pattern MARK =
+      Pattern.compile("<!-- example ([a-z0-9-]+): not run: (.+) -->");
   private static final Pattern LAUNCHER = Pattern.compile("(\\.\\./)*(bin/|\\./)?labrun");
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9.-]+_\\d{8}T\\d{9}_[0-9a-f]{6}");
   private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
@@ -71,7 +86,9 @@ class DocExamplesTest {
   /** One example: where it is, its commands, and its mark if any. */
   record Example(String where, String notRunName, String notRunReason, List<Step> steps) {
     boolean typesLauncherPath() {
-      return steps.stream().flatMap(s -> words(s.line()).stream()).anyMatch(w -> LAUNCHER.matcher(w).matches() && w.contains("/"));
+      return steps.stream()
+          .flatMap(s -> words(s.line()).stream())
+          .anyMatch(w -> LAUNCHER.matcher(w).matches() && w.contains("/"));
     }
   }
 
@@ -80,8 +97,12 @@ class DocExamplesTest {
     List<Example> examples = examples();
     assertThat(examples).as("the pages have examples").hasSizeGreaterThan(10);
     Map<String, String> marked = new HashMap<>();
-    examples.stream().filter(e -> e.notRunName() != null).forEach(e -> marked.put(e.notRunName(), e.notRunReason()));
-    assertThat(marked).as("examples marked 'not run' on the pages = the list here, with the same reasons").isEqualTo(NOT_RUN);
+    examples.stream()
+        .filter(e -> e.notRunName() != null)
+        .forEach(e -> marked.put(e.notRunName(), e.notRunReason()));
+    assertThat(marked)
+        .as("examples marked 'not run' on the pages = the list here, with the same reasons")
+        .isEqualTo(NOT_RUN);
     for (Example e : examples) {
       if (e.notRunName() == null) {
         new Scratch(e).run();
@@ -91,8 +112,10 @@ class DocExamplesTest {
 
   @Test
   void commandLinesSplitAsAShellSplitsThem() {
-    assertThat(words("labrun history list      # newest first")).containsExactly("labrun", "history", "list");
-    assertThat(words("printf '%s' \"$T\" | labrun login")).containsExactly("printf", "%s", "$T", "|", "labrun", "login");
+    assertThat(words("labrun history list      # newest first"))
+        .containsExactly("labrun", "history", "list");
+    assertThat(words("printf '%s' \"$T\" | labrun login"))
+        .containsExactly("printf", "%s", "$T", "|", "labrun", "login");
     assertThat(words("a && b > 'c d'")).containsExactly("a", "&&", "b", ">", "c d");
   }
 
@@ -107,7 +130,8 @@ class DocExamplesTest {
 
     Scratch(Example example) throws IOException {
       this.example = example;
-      Path dir = Files.createDirectories(tmp.resolve(Integer.toHexString(example.where().hashCode())));
+      Path dir =
+          Files.createDirectories(tmp.resolve(Integer.toHexString(example.where().hashCode())));
       this.root = Files.createDirectories(dir.resolve("checkout"));
       this.home = Files.createDirectories(dir.resolve("home"));
       TestFolders.copy(ROOT.resolve("examples"), root.resolve("examples"));
@@ -141,12 +165,17 @@ class DocExamplesTest {
       return printed.toString();
     }
 
-    /** One command: variable settings, cd, the launcher with an optional {@code > FILE}, or the build. */
+    /**
+     * One command: variable settings, cd, the launcher with an optional {@code > FILE}, or the
+     * build.
+     */
     private Cli.Result command(String what, List<String> words) throws IOException {
       Map<String, String> env = new HashMap<>(variables);
       int i = 0;
       boolean export = !words.isEmpty() && words.get(0).equals("export");
-      for (i = export ? 1 : 0; i < words.size() && words.get(i).matches("[A-Za-z_][A-Za-z0-9_]*=.*"); i++) {
+      for (i = export ? 1 : 0;
+          i < words.size() && words.get(i).matches("[A-Za-z_][A-Za-z0-9_]*=.*");
+          i++) {
         String[] kv = expand(what, words.get(i)).split("=", 2);
         env.put(kv[0], kv[1]);
       }
@@ -165,14 +194,22 @@ class DocExamplesTest {
         assertThat(ROOT.resolve("mvnw")).as(what + ": the build").isExecutable();
         return new Cli.Result(0, "", "");
       }
-      assertThat(LAUNCHER.matcher(name).matches()).as(what + ": a command this test cannot run; mark its example '<!-- example NAME: not run: why -->'").isTrue();
+      assertThat(LAUNCHER.matcher(name).matches())
+          .as(
+              what
+                  + ": a command this test cannot run; mark its example '<!-- example NAME: not"
+                  + " run: why -->'")
+          .isTrue();
       if (name.contains("/")) {
-        assertThat(ROOT.resolve(root.relativize(cwd.resolve(name).normalize()))).as(what + ": the launcher the page names").isExecutable();
+        assertThat(ROOT.resolve(root.relativize(cwd.resolve(name).normalize())))
+            .as(what + ": the launcher the page names")
+            .isExecutable();
       }
       return labrun(what, rest.subList(1, rest.size()), env);
     }
 
-    private Cli.Result labrun(String what, List<String> words, Map<String, String> env) throws IOException {
+    private Cli.Result labrun(String what, List<String> words, Map<String, String> env)
+        throws IOException {
       List<String> args = new ArrayList<>();
       Path redirect = null;
       for (int i = 0; i < words.size(); i++) {
@@ -211,7 +248,9 @@ class DocExamplesTest {
       Matcher m = VARIABLE.matcher(word);
       StringBuilder out = new StringBuilder();
       while (m.find()) {
-        assertThat(variables).as(what + ": $" + m.group(1) + " set by a line before").containsKey(m.group(1));
+        assertThat(variables)
+            .as(what + ": $" + m.group(1) + " set by a line before")
+            .containsKey(m.group(1));
         m.appendReplacement(out, Matcher.quoteReplacement(variables.get(m.group(1))));
       }
       return m.appendTail(out).toString();
@@ -220,10 +259,15 @@ class DocExamplesTest {
     /** An absolute path of the page, taken inside the scratch folder ({@code /tmp/model}). */
     private Path inside(String path) {
       Path p = Path.of(path);
-      return p.isAbsolute() ? root.resolve("absolute").resolve(p.toString().substring(1)) : cwd.resolve(p);
+      return p.isAbsolute()
+          ? root.resolve("absolute").resolve(p.toString().substring(1))
+          : cwd.resolve(p);
     }
 
-    /** Run ids, sweep ids, times, durations and the scratch folder read the same on the page and here. */
+    /**
+     * Run ids, sweep ids, times, durations and the scratch folder read the same on the page and
+     * here.
+     */
     private String normalize(String text) {
       return text.replace(cwd.toString(), "<DIR>")
           .replace(root.toString(), "<DIR>")
@@ -253,21 +297,39 @@ class DocExamplesTest {
         }
         List<String> body = lines.subList(i + 1, end);
         String where = ROOT.relativize(page) + ":" + (i + 1);
-        List<Step> steps = switch (fence.substring(3)) {
-          case "console" -> consoleSteps(body);
-          case "bash", "sh", "shell" -> shellSteps(body);
-          default -> {
-            // a command shown in a block of another kind would not be run: say so instead of passing it by
-            body.stream().filter(l -> l.startsWith("$ ") && namesLabrun(l.substring(2))).findFirst().ifPresent(l -> {
-              throw new AssertionError(where + ": '" + l + "' in a block that is not console; write it as a console block");
-            });
-            yield List.<Step>of();
-          }
-        };
+        List<Step> steps =
+            switch (fence.substring(3)) {
+              case "console" -> consoleSteps(body);
+              case "bash", "sh", "shell" -> shellSteps(body);
+              default -> {
+                // a command shown in a block of another kind would not be run: say so instead of
+                // passing it by
+                body.stream()
+                    .filter(l -> l.startsWith("$ ") && namesLabrun(l.substring(2)))
+                    .findFirst()
+                    .ifPresent(
+                        l -> {
+                          throw new AssertionError(
+                              where
+                                  + ": '"
+                                  + l
+                                  + "' in a block that is not console; write it as a console"
+                                  + " block");
+                        });
+                yield List.<Step>of();
+              }
+            };
         if (steps.stream().anyMatch(s -> namesLabrun(s.line()))) {
-          Matcher mark = MARK.matcher((i >= 2 && lines.get(i - 1).isBlank() ? lines.get(i - 2) : i >= 1 ? lines.get(i - 1) : "").strip());
+          Matcher mark =
+              MARK.matcher(
+                  (i >= 2 && lines.get(i - 1).isBlank()
+                          ? lines.get(i - 2)
+                          : i >= 1 ? lines.get(i - 1) : "")
+                      .strip());
           boolean marked = mark.matches();
-          out.add(new Example(where, marked ? mark.group(1) : null, marked ? mark.group(2) : null, steps));
+          out.add(
+              new Example(
+                  where, marked ? mark.group(1) : null, marked ? mark.group(2) : null, steps));
         }
         i = end;
       }
@@ -319,7 +381,10 @@ class DocExamplesTest {
   private static boolean namesLabrun(String line) {
     List<String> words = words(line);
     for (int i = 0; i < words.size(); i++) {
-      boolean commandWord = i == 0 || List.of("&&", "|").contains(words.get(i - 1)) || words.get(i - 1).matches("[A-Za-z_][A-Za-z0-9_]*=.*");
+      boolean commandWord =
+          i == 0
+              || List.of("&&", "|").contains(words.get(i - 1))
+              || words.get(i - 1).matches("[A-Za-z_][A-Za-z0-9_]*=.*");
       if (commandWord && LAUNCHER.matcher(words.get(i)).matches()) {
         return true;
       }
@@ -327,7 +392,7 @@ class DocExamplesTest {
     return false;
   }
 
-  /** A command line as a shell splits it (quotes, a trailing '  # comment'). */
+  /** A command line as a shell splits it (quotes, a trailing ' # comment'). */
   static List<String> words(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder w = new StringBuilder();

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Docker engine the Docker tests run against: {@code DOCKER_HOST} as {@code scripts/test.sh}
- * exports it, with the base image {@code labrun-test/python:bookworm}. Tests never skip when it
- * is missing: they fail and say how to get it. Also runs the {@code docker} client for checks that
+ * exports it, with the base image {@code labrun-test/python:bookworm}. Tests never skip when it is
+ * missing: they fail and say how to get it. Also runs the {@code docker} client for checks that
  * must not go through the code under test.
  */
 public final class DockerTestEngine {
@@ -24,24 +25,40 @@ public final class DockerTestEngine {
   public static String host() {
     String host = System.getenv("DOCKER_HOST");
     if (host == null || host.isBlank()) {
-      fail("DOCKER_HOST is not set: the Docker tests need the test engine; run scripts/test.sh (it starts dockerd and builds "
-          + BASE_IMAGE + ", then exports DOCKER_HOST), or eval \"$(scripts/test-env/base-image.sh)\" before Maven");
+      fail(
+          "DOCKER_HOST is not set: the Docker tests need the test engine; run scripts/test.sh (it"
+              + " starts dockerd and builds "
+              + BASE_IMAGE
+              + ", then exports DOCKER_HOST), or eval \"$(scripts/test-env/base-image.sh)\" before"
+              + " Maven");
     }
     if (!checked) {
       Result info = docker("version", "--format", "{{.Server.Version}}");
       if (info.code() != 0) {
-        fail("the Docker engine at DOCKER_HOST=" + host + " does not answer (" + info.output().strip() + "); run scripts/test.sh, which starts it");
+        fail(
+            "the Docker engine at DOCKER_HOST="
+                + host
+                + " does not answer ("
+                + info.output().strip()
+                + "); run scripts/test.sh, which starts it");
       }
       if (docker("image", "inspect", BASE_IMAGE).code() != 0) {
-        fail("the Docker engine at " + host + " has no " + BASE_IMAGE + "; run scripts/test.sh (scripts/test-env/base-image.sh builds it)");
+        fail(
+            "the Docker engine at "
+                + host
+                + " has no "
+                + BASE_IMAGE
+                + "; run scripts/test.sh (scripts/test-env/base-image.sh builds it)");
       }
       checked = true;
     }
     return host;
   }
 
-  /** A Cli talking to the test engine, containers without a network (the test engine has no bridge). */
-  public static Cli cli(java.nio.file.Path home) {
+  /**
+   * A Cli talking to the test engine, containers without a network (the test engine has no bridge).
+   */
+  public static Cli cli(Path home) {
     return new Cli(home).env("DOCKER_HOST", host()).env("LABRUN_DOCKER_NETWORK", "none");
   }
 

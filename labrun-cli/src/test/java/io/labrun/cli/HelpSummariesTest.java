@@ -2,6 +2,7 @@ package io.labrun.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ class HelpSummariesTest {
 
   @Test
   void everySummaryEndsOnAFullSentence() {
-    try (CliContext ctx = new CliContext(new Cli(tmp).environment(), tmp, java.io.InputStream.nullInputStream(), false)) {
+    try (CliContext ctx =
+        new CliContext(new Cli(tmp).environment(), tmp, InputStream.nullInputStream(), false)) {
       List<String> cut = new ArrayList<>();
       collect(Main.commandLine(ctx), cut);
       assertThat(cut).as("summaries that do not end with a full stop").isEmpty();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,9 @@ class HistoryRebuildIT {
     assertThat(cli.in(tmp, "project", "init", "p").code()).isZero();
     project = tmp.resolve("p");
     db = tmp.resolve("labrun/data/labrun.db");
-    Files.writeString(project.resolve("train.py"), """
+    Files.writeString(
+        project.resolve("train.py"),
+        """
         import os, sys
         from azureml.logging import get_azureml_logger
         import labrun
@@ -42,8 +45,10 @@ class HistoryRebuildIT {
         open("outputs/model.txt", "w").write(sys.argv[1])
         sys.exit(int(sys.argv[2]))
         """);
-    for (String[] args : List.of(new String[] {"1.0", "0"}, new String[] {"2.0", "0"}, new String[] {"3.0", "1"})) {
-      Cli.Result r = cli.in(project, "experiment", "submit", "-c", "local", "train.py", args[0], args[1]);
+    for (String[] args :
+        List.of(new String[] {"1.0", "0"}, new String[] {"2.0", "0"}, new String[] {"3.0", "1"})) {
+      Cli.Result r =
+          cli.in(project, "experiment", "submit", "-c", "local", "train.py", args[0], args[1]);
       assertThat(r.code()).as(r.toString()).isEqualTo(Integer.parseInt(args[1]));
     }
   }
@@ -52,7 +57,10 @@ class HistoryRebuildIT {
     Cli.Result list = cli.in(project, "history", "list", "-o", "json");
     assertThat(list.code()).as(list.toString()).isZero();
     List<String> all = new ArrayList<>(List.of(list.out()));
-    for (String id : cli.in(project, "history", "list", "-o", "json", "--query", "[].run_id").out().split("\"")) {
+    for (String id :
+        cli.in(project, "history", "list", "-o", "json", "--query", "[].run_id")
+            .out()
+            .split("\"")) {
       if (id.startsWith("p_")) {
         Cli.Result info = cli.in(project, "history", "info", "-r", id, "-o", "json");
         assertThat(info.code()).as(info.toString()).isZero();
@@ -70,11 +78,17 @@ class HistoryRebuildIT {
     try (FileChannel ch = FileChannel.open(db, StandardOpenOption.WRITE)) {
       ch.truncate(0);
     }
-    for (String[] command : List.of(new String[] {"history", "list"}, new String[] {"experiment", "submit", "-c", "local", "train.py", "4", "0"})) {
+    for (String[] command :
+        List.of(
+            new String[] {"history", "list"},
+            new String[] {"experiment", "submit", "-c", "local", "train.py", "4", "0"})) {
       Cli.Result refused = cli.in(project, command);
       assertThat(refused.code()).as(refused.toString()).isEqualTo(6);
       assertThat(refused.err().strip().lines()).as(refused.toString()).hasSize(1);
-      assertThat(refused.err()).contains(db.toString()).contains("is empty").contains("labrun history rebuild");
+      assertThat(refused.err())
+          .contains(db.toString())
+          .contains("is empty")
+          .contains("labrun history rebuild");
     }
     assertThat(Files.size(db)).isZero();
 
@@ -84,14 +98,16 @@ class HistoryRebuildIT {
     assertThat(everything()).isEqualTo(before);
     Cli.Result next = cli.in(project, "experiment", "submit", "-c", "local", "train.py", "4", "0");
     assertThat(next.code()).as(next.toString()).isZero();
-    assertThat(cli.in(project, "history", "list", "-o", "json", "--query", "length(@)").out().strip()).isEqualTo("4");
+    assertThat(
+            cli.in(project, "history", "list", "-o", "json", "--query", "length(@)").out().strip())
+        .isEqualTo("4");
   }
 
   @Test
   void aDamagedOrMissingDatabaseIsRefusedAndRebuilt() throws Exception {
     List<String> before = everything();
     byte[] garbage = new byte[8192];
-    java.util.Arrays.fill(garbage, (byte) 'x');
+    Arrays.fill(garbage, (byte) 'x');
     Files.write(db, garbage);
     Files.deleteIfExists(db.resolveSibling("labrun.db-wal"));
     Files.deleteIfExists(db.resolveSibling("labrun.db-shm"));
@@ -100,7 +116,8 @@ class HistoryRebuildIT {
     assertThat(damaged.err()).contains(db.toString()).contains("labrun history rebuild");
     assertThat(cli.in(project, "history", "rebuild").code()).isZero();
     assertThat(everything()).isEqualTo(before);
-    assertThat(Files.list(db.getParent()).map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("labrun.db.before-rebuild-"));
+    assertThat(Files.list(db.getParent()).map(f -> f.getFileName().toString()))
+        .anyMatch(n -> n.startsWith("labrun.db.before-rebuild-"));
 
     Files.delete(db);
     Cli.Result missing = cli.in(project, "history", "list");

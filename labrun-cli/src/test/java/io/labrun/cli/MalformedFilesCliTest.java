@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a single line naming the file and position, exit code 2, and no run left in the history.
  */
 class MalformedFilesCliTest {
-  private static final Path CORPUS = Path.of("..", "labrun-format", "src", "test", "resources", "malformed");
+  private static final Path CORPUS =
+      Path.of("..", "labrun-format", "src", "test", "resources", "malformed");
 
   @TempDir Path tmp;
 
@@ -47,12 +48,15 @@ class MalformedFilesCliTest {
       // The local target reads no conda file unless labrun's own venv is asked for.
       Files.write(config.resolve("conda_dependencies.yml"), content);
       Files.writeString(config.resolve("venv.compute"), "type: local\nlabrunLocalVenv: true\n");
-      Files.writeString(config.resolve("venv.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: venv\n");
+      Files.writeString(
+          config.resolve("venv.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: venv\n");
       expectedFile = "aml_config/conda_dependencies.yml:";
       r = cli.in(project, "experiment", "submit", "-c", "venv", "train.py");
     } else {
       Files.write(config.resolve("spark_dependencies.yml"), content);
-      Files.writeString(config.resolve("spark.runconfig"), "ArgumentVector: [\"$file\"]\nTarget: local\nFramework: PySpark\n");
+      Files.writeString(
+          config.resolve("spark.runconfig"),
+          "ArgumentVector: [\"$file\"]\nTarget: local\nFramework: PySpark\n");
       expectedFile = "aml_config/spark_dependencies.yml:";
       r = cli.in(project, "experiment", "submit", "-c", "spark", "train.py");
     }

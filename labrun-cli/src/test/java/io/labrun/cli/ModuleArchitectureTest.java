@@ -26,30 +26,52 @@ import org.junit.jupiter.api.Test;
  * module.
  */
 class ModuleArchitectureTest {
-  private static final ImportOption MAIN_CODE_ONLY = new ImportOption() {
-    @Override
-    public boolean includes(Location location) {
-      return ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location) && !location.contains("-tests.jar");
-    }
-  };
-  private static final JavaClasses ALL = new ClassFileImporter().withImportOption(MAIN_CODE_ONLY).importPackages("io.labrun");
+  private static final ImportOption MAIN_CODE_ONLY =
+      new ImportOption() {
+        @Override
+        public boolean includes(Location location) {
+          return ImportOption.Predefined.DO_NOT_INCLUDE_TESTS.includes(location)
+              && !location.contains("-tests.jar");
+        }
+      };
+  private static final JavaClasses ALL =
+      new ClassFileImporter().withImportOption(MAIN_CODE_ONLY).importPackages("io.labrun");
 
   private static final String SSH = "io.labrun.ssh..";
-  private static final List<String> ADAPTERS = List.of("io.labrun.store..", "io.labrun.objects..", "io.labrun.server..", SSH, "io.labrun.compute..");
+  private static final List<String> ADAPTERS =
+      List.of(
+          "io.labrun.store..",
+          "io.labrun.objects..",
+          "io.labrun.server..",
+          SSH,
+          "io.labrun.compute..");
 
   @Test
   void noComputeModuleDependsOnAnother() {
-    slices().matching("io.labrun.compute.(*)..").should().notDependOnEachOther()
-        .because("a new target is one module: it must not need, or be needed by, another target's module")
+    slices()
+        .matching("io.labrun.compute.(*)..")
+        .should()
+        .notDependOnEachOther()
+        .because(
+            "a new target is one module: it must not need, or be needed by, another target's"
+                + " module")
         .check(ALL);
   }
 
   @Test
   void adaptersDoNotDependOnEachOtherButComputeModulesMayUseTheSshLibrary() {
     for (String adapter : ADAPTERS) {
-      String[] others = ADAPTERS.stream().filter(a -> !a.equals(adapter))
-          .filter(a -> !(adapter.equals("io.labrun.compute..") && a.equals(SSH))).toArray(String[]::new);
-      noClasses().that().resideInAPackage(adapter).should().dependOnClassesThat().resideInAnyPackage(others)
+      String[] others =
+          ADAPTERS.stream()
+              .filter(a -> !a.equals(adapter))
+              .filter(a -> !(adapter.equals("io.labrun.compute..") && a.equals(SSH)))
+              .toArray(String[]::new);
+      noClasses()
+          .that()
+          .resideInAPackage(adapter)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(others)
           .because("only the assembly (labrun-cli) connects adapters")
           .check(ALL);
     }
@@ -58,18 +80,34 @@ class ModuleArchitectureTest {
   @Test
   void theRulesSeeEveryModule() {
     // a rule over packages with no classes would pass for nothing
-    for (String module : Stream.concat(ADAPTERS.stream(), Stream.of("io.labrun.compute.local..", "io.labrun.compute.docker..",
-        "io.labrun.compute.remote..", "io.labrun.compute.cluster..")).toList()) {
+    for (String module :
+        Stream.concat(
+                ADAPTERS.stream(),
+                Stream.of(
+                    "io.labrun.compute.local..",
+                    "io.labrun.compute.docker..",
+                    "io.labrun.compute.remote..",
+                    "io.labrun.compute.cluster.."))
+            .toList()) {
       PackageMatcher matcher = PackageMatcher.of(module);
-      assertThat(ALL.stream().anyMatch(c -> matcher.matches(c.getPackageName()))).as("classes in " + module).isTrue();
+      assertThat(ALL.stream().anyMatch(c -> matcher.matches(c.getPackageName())))
+          .as("classes in " + module)
+          .isTrue();
     }
   }
 
   @Test
   void eachClassNameIsUsedOnce() {
-    // one name, one class: a reader (or a stack trace) never has to ask which Json or RemoteFiles is meant
-    Map<String, List<String>> byName = ALL.stream().filter(JavaClass::isTopLevelClass)
-        .collect(Collectors.groupingBy(JavaClass::getSimpleName, TreeMap::new, Collectors.mapping(JavaClass::getName, Collectors.toList())));
+    // one name, one class: a reader (or a stack trace) never has to ask which Json or RemoteFiles
+    // is meant
+    Map<String, List<String>> byName =
+        ALL.stream()
+            .filter(JavaClass::isTopLevelClass)
+            .collect(
+                Collectors.groupingBy(
+                    JavaClass::getSimpleName,
+                    TreeMap::new,
+                    Collectors.mapping(JavaClass::getName, Collectors.toList())));
     byName.values().removeIf(names -> names.size() < 2);
     assertThat(byName).as("simple names used by more than one class of main code").isEmpty();
   }

@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.labrun.core.run.RunStatus;
 import io.labrun.ssh.TestSshd;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,9 +33,21 @@ class RemoteHostIT {
   }
 
   Cli.Result attach(String name, String... extra) {
-    String[] base = {"computetarget", "attach", "--name", name, "--type", "remote", "--address", address, "--username", SSHD.keyUser,
-        "--ssh-key", SSHD.key.toString()};
-    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    String[] base = {
+      "computetarget",
+      "attach",
+      "--name",
+      name,
+      "--type",
+      "remote",
+      "--address",
+      address,
+      "--username",
+      SSHD.keyUser,
+      "--ssh-key",
+      SSHD.key.toString()
+    };
+    String[] all = Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
     return p.cli.in(p.project, all);
   }
@@ -41,9 +56,18 @@ class RemoteHostIT {
   void attachShowsTheHostKeyRecordsAndPinsIt() throws Exception {
     Cli.Result r = attach("gpu1", "--accept-new-host-key");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Host key of " + address + ": " + SSHD.fingerprint() + "; logged in as " + SSHD.keyUser);
-    assertThat(Files.readString(p.project.resolve("aml_config/gpu1.compute"))).contains(SSHD.fingerprint());
-    assertThat(Files.readString(tmp.resolve("labrun/config/known_hosts"))).isEqualTo(SSHD.knownHostsLine());
+    assertThat(r.out())
+        .contains(
+            "Host key of "
+                + address
+                + ": "
+                + SSHD.fingerprint()
+                + "; logged in as "
+                + SSHD.keyUser);
+    assertThat(Files.readString(p.project.resolve("aml_config/gpu1.compute")))
+        .contains(SSHD.fingerprint());
+    assertThat(Files.readString(tmp.resolve("labrun/config/known_hosts")))
+        .isEqualTo(SSHD.knownHostsLine());
     Cli.Result run = p.submit("-c", "gpu1", "hello.py");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).contains("hello from " + SSHD.keyUser);
@@ -54,10 +78,15 @@ class RemoteHostIT {
     Cli.Result r = attach("gpu1");
     oneLineError(r, "is not known yet");
     assertThat(r.code()).isEqualTo(5);
-    assertThat(r.err()).contains(SSHD.fingerprint()).contains("--accept-new-host-key").contains("nothing written");
+    assertThat(r.err())
+        .contains(SSHD.fingerprint())
+        .contains("--accept-new-host-key")
+        .contains("nothing written");
     assertThat(p.project.resolve("aml_config/gpu1.compute")).doesNotExist();
 
-    Cli.Result wrong = attach("gpu1", "--host-key-fingerprint", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    Cli.Result wrong =
+        attach(
+            "gpu1", "--host-key-fingerprint", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     oneLineError(wrong, "not the expected SHA256:AAAA");
 
     // Written without connecting: the first submit checks the key with the same rules.
@@ -67,10 +96,14 @@ class RemoteHostIT {
     assertThat(submit.code()).isEqualTo(5);
     assertThat(tmp.resolve("labrun/config/known_hosts")).doesNotExist();
 
-    assertThat(attach("gpu1", "--no-connect", "--force", "--host-key-fingerprint", SSHD.fingerprint()).code()).isZero();
+    assertThat(
+            attach("gpu1", "--no-connect", "--force", "--host-key-fingerprint", SSHD.fingerprint())
+                .code())
+        .isZero();
     Cli.Result pinned = p.submit("-c", "gpu1", "hello.py");
     assertThat(pinned.code()).as(pinned.toString()).isZero();
-    assertThat(Files.readString(tmp.resolve("labrun/config/known_hosts"))).isEqualTo(SSHD.knownHostsLine());
+    assertThat(Files.readString(tmp.resolve("labrun/config/known_hosts")))
+        .isEqualTo(SSHD.knownHostsLine());
   }
 
   @Test
@@ -84,8 +117,10 @@ class RemoteHostIT {
     assertThat(wrong.code()).isEqualTo(5);
     assertThat(p.project.resolve("aml_config/gpu2.compute")).doesNotExist();
 
-    Files.writeString(p.project.resolve("aml_config/gpu1.compute"),
-        Files.readString(p.project.resolve("aml_config/gpu1.compute")).replace(SSHD.fingerprint(), "SHA256:WRONG"));
+    Files.writeString(
+        p.project.resolve("aml_config/gpu1.compute"),
+        Files.readString(p.project.resolve("aml_config/gpu1.compute"))
+            .replace(SSHD.fingerprint(), "SHA256:WRONG"));
     Cli.Result submit = p.submit("-c", "gpu1", "hello.py");
     oneLineError(submit, "not the expected SHA256:WRONG");
     assertThat(Files.readString(known)).isEqualTo(SSHD.knownHostsLine());
@@ -93,8 +128,22 @@ class RemoteHostIT {
 
   @Test
   void aFailedAttachWritesNoHostKey() throws Exception {
-    Cli.Result wrong = p.cli.run(p.project, "not-" + SSHD.password() + "\n", "computetarget", "attach", "--name", "pw", "--type", "remote",
-        "--address", address, "--username", SSHD.passwordUser, "--password-stdin", "--accept-new-host-key");
+    Cli.Result wrong =
+        p.cli.run(
+            p.project,
+            "not-" + SSHD.password() + "\n",
+            "computetarget",
+            "attach",
+            "--name",
+            "pw",
+            "--type",
+            "remote",
+            "--address",
+            address,
+            "--username",
+            SSHD.passwordUser,
+            "--password-stdin",
+            "--accept-new-host-key");
     oneLineError(wrong, "refused: wrong password");
     assertThat(tmp.resolve("labrun/config/known_hosts")).doesNotExist();
     assertThat(p.project.resolve("aml_config/pw.compute")).doesNotExist();
@@ -107,18 +156,34 @@ class RemoteHostIT {
     TestSshd.exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString());
     String[] pub = Files.readString(tmp.resolve("other.pub")).split(" ");
     Path known = tmp.resolve("labrun/config/known_hosts");
-    Files.writeString(known, "[" + SSHD.host + "]:" + SSHD.port + " " + pub[0] + " " + pub[1] + "\n");
+    Files.writeString(
+        known, "[" + SSHD.host + "]:" + SSHD.port + " " + pub[0] + " " + pub[1] + "\n");
     Cli.Result r = p.submit("-c", "gpu1", "hello.py");
     oneLineError(r, "has CHANGED");
     assertThat(r.code()).isEqualTo(5);
-    assertThat(r.err()).contains("ssh-keygen -R '[" + SSHD.host + "]:" + SSHD.port + "' -f " + known);
+    assertThat(r.err())
+        .contains("ssh-keygen -R '[" + SSHD.host + "]:" + SSHD.port + "' -f " + known);
   }
 
   @Test
   void passwordLoginWithTheTargetsEncryptedPassword() throws Exception {
     String password = SSHD.password();
-    Cli.Result r = p.cli.run(p.project, password + "\n", "computetarget", "attach", "--name", "pw", "--type", "remote", "--address", address,
-        "--username", SSHD.passwordUser, "--password-stdin", "--accept-new-host-key");
+    Cli.Result r =
+        p.cli.run(
+            p.project,
+            password + "\n",
+            "computetarget",
+            "attach",
+            "--name",
+            "pw",
+            "--type",
+            "remote",
+            "--address",
+            address,
+            "--username",
+            SSHD.passwordUser,
+            "--password-stdin",
+            "--accept-new-host-key");
     assertThat(r.code()).as(r.toString()).isZero();
     String compute = Files.readString(p.project.resolve("aml_config/pw.compute"));
     assertThat(compute).contains("enc:v1:").doesNotContain(password);
@@ -127,8 +192,22 @@ class RemoteHostIT {
     assertThat(run.out()).contains("hello from " + SSHD.passwordUser);
     assertThat(run.out() + run.err() + r.out() + r.err()).doesNotContain(password);
 
-    Cli.Result wrong = p.cli.run(p.project, "not-" + password + "\n", "computetarget", "attach", "--name", "pw2", "--type", "remote",
-        "--address", address, "--username", SSHD.passwordUser, "--password-stdin", "--accept-new-host-key");
+    Cli.Result wrong =
+        p.cli.run(
+            p.project,
+            "not-" + password + "\n",
+            "computetarget",
+            "attach",
+            "--name",
+            "pw2",
+            "--type",
+            "remote",
+            "--address",
+            address,
+            "--username",
+            SSHD.passwordUser,
+            "--password-stdin",
+            "--accept-new-host-key");
     oneLineError(wrong, "refused: wrong password");
     assertThat(wrong.code()).isEqualTo(5);
     assertThat(wrong.err()).doesNotContain(password);
@@ -138,7 +217,7 @@ class RemoteHostIT {
   @Test
   void unreachableHostsAndRejectedKeysAreOneLineErrors() throws Exception {
     int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closed = s.getLocalPort();
     }
     address = "127.0.0.2:" + closed;
@@ -153,8 +232,22 @@ class RemoteHostIT {
     address = SSHD.host + ":" + SSHD.port;
     Path stranger = tmp.resolve("stranger");
     TestSshd.exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString());
-    Cli.Result key = p.cli.in(p.project, "computetarget", "attach", "--name", "nokey", "--type", "remote", "--address", address,
-        "--username", SSHD.keyUser, "--ssh-key", stranger.toString(), "--accept-new-host-key");
+    Cli.Result key =
+        p.cli.in(
+            p.project,
+            "computetarget",
+            "attach",
+            "--name",
+            "nokey",
+            "--type",
+            "remote",
+            "--address",
+            address,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            stranger.toString(),
+            "--accept-new-host-key");
     oneLineError(key, "the key " + stranger + " was not accepted");
     assertThat(key.code()).isEqualTo(5);
   }
@@ -162,10 +255,18 @@ class RemoteHostIT {
   @Test
   void aCutConnectionMidRunLosesAndRepeatsNothing() throws Exception {
     assertThat(attach("gpu1", "--accept-new-host-key").code()).isZero();
-    p.write("count.py", "import time\nfor i in range(40):\n    print('line', i, flush=True)\n    time.sleep(0.1)\n");
-    CompletableFuture<Cli.Result> submit = CompletableFuture.supplyAsync(() -> p.submit("-c", "gpu1", "count.py"));
+    p.write(
+        "count.py",
+        "import time\n"
+            + "for i in range(40):\n"
+            + "    print('line', i, flush=True)\n"
+            + "    time.sleep(0.1)\n");
+    CompletableFuture<Cli.Result> submit =
+        CompletableFuture.supplyAsync(() -> p.submit("-c", "gpu1", "count.py"));
     awaitRemoteLine("line 8");
-    assertThat(SSHD.cutConnectionsOfThisProcess()).as("the sshd processes serving this test's connection").isNotEmpty();
+    assertThat(SSHD.cutConnectionsOfThisProcess())
+        .as("the sshd processes serving this test's connection")
+        .isNotEmpty();
     Cli.Result r = submit.get();
     assertThat(r.code()).as(r.toString()).isZero();
     assertEachLineOnce(r.out());
@@ -174,58 +275,89 @@ class RemoteHostIT {
   @Test
   void aRunOutlivesItsClientAndLogsFollowResumesAfterACut() throws Exception {
     assertThat(attach("gpu1", "--accept-new-host-key").code()).isZero();
-    p.write("count.py", "import time\nfor i in range(40):\n    print('line', i, flush=True)\n    time.sleep(0.1)\n");
+    p.write(
+        "count.py",
+        "import time\n"
+            + "for i in range(40):\n"
+            + "    print('line', i, flush=True)\n"
+            + "    time.sleep(0.1)\n");
     Cli.Result detached = p.submit("-c", "gpu1", "--detach", "count.py");
     assertThat(detached.code()).as(detached.toString()).isZero();
     String runId = detached.out().strip();
-    CompletableFuture<Cli.Result> follow = CompletableFuture.supplyAsync(() -> p.cli.in(p.project, "experiment", "logs", "-r", runId, "--follow"));
+    CompletableFuture<Cli.Result> follow =
+        CompletableFuture.supplyAsync(
+            () -> p.cli.in(p.project, "experiment", "logs", "-r", runId, "--follow"));
     awaitRemoteLine("line 12");
     assertThat(SSHD.cutConnectionsOfThisProcess()).isNotEmpty();
     Cli.Result r = follow.get();
     assertThat(r.code()).as(r.toString()).isZero();
     assertEachLineOnce(r.out());
-    assertThat(p.cli.in(p.project, "experiment", "status", "-r", runId).out()).contains("Completed");
+    assertThat(p.cli.in(p.project, "experiment", "status", "-r", runId).out())
+        .contains("Completed");
   }
 
   @Test
   void anUnwatchedRunIsCollectedWhenLabrunNextLooks() throws Exception {
     assertThat(attach("gpu1", "--accept-new-host-key").code()).isZero();
-    p.write("quick.py", "import os\nos.makedirs('outputs', exist_ok=True)\nopen('outputs/done.txt', 'w').write('ok')\nprint('done')\n");
+    p.write(
+        "quick.py",
+        "import os\n"
+            + "os.makedirs('outputs', exist_ok=True)\n"
+            + "open('outputs/done.txt', 'w').write('ok')\n"
+            + "print('done')\n");
     String runId = p.submit("-c", "gpu1", "--detach", "quick.py").out().strip();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(p.remoteRunDir(runId).resolve("exit.json")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.exists(p.remoteRunDir(runId).resolve("exit.json")));
     Cli.Result status = p.cli.in(p.project, "experiment", "status", "-r", runId, "-o", "json");
     assertThat(status.out()).contains("Completed");
     try (var store = p.store()) {
       assertThat(store.find(runId).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
-      assertThat(store.artifacts(runId)).extracting(a -> a.path()).containsExactly("outputs/done.txt");
+      assertThat(store.artifacts(runId))
+          .extracting(a -> a.path())
+          .containsExactly("outputs/done.txt");
     }
     assertThat(p.cli.in(p.project, "experiment", "logs", "-r", runId).out()).isEqualTo("done\n");
   }
 
-  /** Exit code 5 and one line saying what is wrong (a submit may say which run it had made first). */
+  /**
+   * Exit code 5 and one line saying what is wrong (a submit may say which run it had made first).
+   */
   static void oneLineError(Cli.Result r, String expected) {
     oneLineError(r, 5, expected);
   }
 
   static void oneLineError(Cli.Result r, int exitCode, String expected) {
     assertThat(r.code()).as(r.toString()).isEqualTo(exitCode);
-    assertThat(r.err().lines().filter(l -> l.startsWith("labrun: ")).toList()).as(r.toString()).hasSize(1).first().asString().contains(expected);
+    assertThat(r.err().lines().filter(l -> l.startsWith("labrun: ")).toList())
+        .as(r.toString())
+        .hasSize(1)
+        .first()
+        .asString()
+        .contains(expected);
     assertThat(r.err()).as(r.toString()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   private void awaitRemoteLine(String line) {
     Path runs = Path.of("/home", SSHD.keyUser, ".labrun/runs");
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      try (var dirs = Files.list(runs)) {
-        return dirs.map(d -> d.resolve("output.log")).filter(Files::isRegularFile).anyMatch(f -> {
-          try {
-            return Files.readString(f).contains("\t" + line + "\n") && f.toString().contains(p.lastRunId());
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        });
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              try (var dirs = Files.list(runs)) {
+                return dirs.map(d -> d.resolve("output.log"))
+                    .filter(Files::isRegularFile)
+                    .anyMatch(
+                        f -> {
+                          try {
+                            return Files.readString(f).contains("\t" + line + "\n")
+                                && f.toString().contains(p.lastRunId());
+                          } catch (IOException e) {
+                            return false;
+                          }
+                        });
+              }
+            });
   }
 
   private static void assertEachLineOnce(String out) {

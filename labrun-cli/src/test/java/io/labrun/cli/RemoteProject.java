@@ -27,8 +27,22 @@ final class RemoteProject {
 
   /** Attaches the key user as target {@code name} of type remote, trusting the host key. */
   RemoteProject attachKeyUser(String name) {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", name, "--type", "remote", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key");
+    Cli.Result r =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            name,
+            "--type",
+            "remote",
+            "--address",
+            SSHD.host + ":" + SSHD.port,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            SSHD.key.toString(),
+            "--accept-new-host-key");
     assertThat(r.code()).as(r.toString()).isZero();
     return this;
   }
@@ -51,11 +65,20 @@ final class RemoteProject {
   }
 
   String lastRunId() {
-    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id")
+        .out()
+        .strip()
+        .replace("\"", "");
   }
 
   static String runId(Cli.Result submitted) {
-    return submitted.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow(() -> new AssertionError(submitted.toString())).substring(7);
+    return submitted
+        .err()
+        .lines()
+        .filter(l -> l.startsWith("RunId: "))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(submitted.toString()))
+        .substring(7);
   }
 
   /** The run's folder on the host (the test host is this machine, and the tests run as root). */

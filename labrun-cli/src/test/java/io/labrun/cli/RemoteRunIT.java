@@ -28,7 +28,9 @@ class RemoteRunIT {
 
   @Test
   void scriptRunsOnTheHostWithOutputsMetricsAndSeparateStreams() throws Exception {
-    p.write("train.py", """
+    p.write(
+        "train.py",
+        """
         import os, pickle, sys, getpass
         from azureml.logging import get_azureml_logger
         logger = get_azureml_logger()
@@ -49,22 +51,40 @@ class RemoteRunIT {
         """);
     Cli.Result r = p.submit("-c", "gpu1", "train.py", "0.5");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Regularization rate is 0.5").contains("user " + RemoteProject.SSHD.keyUser).doesNotContain("to stderr");
+    assertThat(r.out())
+        .contains("Regularization rate is 0.5")
+        .contains("user " + RemoteProject.SSHD.keyUser)
+        .doesNotContain("to stderr");
     assertThat(r.err()).contains("to stderr").contains("Completed").contains("outputs/model.pkl");
     String runId = RemoteProject.runId(r);
-    assertThat(r.out()).contains("cwd /home/" + RemoteProject.SSHD.keyUser + "/.labrun/runs/" + runId + "/work");
+    assertThat(r.out())
+        .contains("cwd /home/" + RemoteProject.SSHD.keyUser + "/.labrun/runs/" + runId + "/work");
     try (RunStore store = p.store()) {
       Run run = store.find(runId).orElseThrow();
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
       assertThat(run.exitCode()).isZero();
       assertThat(run.targetType()).isEqualTo("remote");
-      assertThat(run.attributes()).containsEntry("host", RemoteProject.SSHD.keyUser + "@" + RemoteProject.SSHD.host + ":" + RemoteProject.SSHD.port);
+      assertThat(run.attributes())
+          .containsEntry(
+              "host",
+              RemoteProject.SSHD.keyUser
+                  + "@"
+                  + RemoteProject.SSHD.host
+                  + ":"
+                  + RemoteProject.SSHD.port);
       assertThat(store.metric(runId, "loss")).hasSize(5);
-      assertThat(store.metricSummaries(runId).get("Regularization Rate").last().value()).isEqualTo(0.5);
-      assertThat(store.artifacts(runId)).extracting(a -> a.path()).containsExactly("outputs/model.pkl", "outputs/sub/notes.txt");
+      assertThat(store.metricSummaries(runId).get("Regularization Rate").last().value())
+          .isEqualTo(0.5);
+      assertThat(store.artifacts(runId))
+          .extracting(a -> a.path())
+          .containsExactly("outputs/model.pkl", "outputs/sub/notes.txt");
     }
-    await("the run's folder on the host is removed once collected").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(p.remoteRunDir(runId)));
-    assertThat(tmp.resolve("labrun/data/runs").resolve(runId).resolve("work")).as("no local working folder for a remote run").doesNotExist();
+    await("the run's folder on the host is removed once collected")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(p.remoteRunDir(runId)));
+    assertThat(tmp.resolve("labrun/data/runs").resolve(runId).resolve("work"))
+        .as("no local working folder for a remote run")
+        .doesNotExist();
     Cli.Result logs = p.cli.in(p.project, "experiment", "logs", "-r", runId);
     assertThat(logs.out()).contains("Regularization rate is 0.5");
     assertThat(logs.err()).contains("to stderr");
@@ -72,30 +92,55 @@ class RemoteRunIT {
 
   @Test
   void failingScriptEndsFailedWithItsExitCodeAndStderr() {
-    p.write("boom.py", "import sys\nprint('working')\nprint('ValueError: bad input data', file=sys.stderr)\nsys.exit(3)\n");
+    p.write(
+        "boom.py",
+        "import sys\n"
+            + "print('working')\n"
+            + "print('ValueError: bad input data', file=sys.stderr)\n"
+            + "sys.exit(3)\n");
     Cli.Result r = p.submit("-c", "gpu1", "boom.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("Failed").contains("exit code 3").contains("ValueError: bad input data");
+    assertThat(r.err())
+        .contains("Failed")
+        .contains("exit code 3")
+        .contains("ValueError: bad input data");
   }
 
   @Test
   void argumentsAndEnvironmentReachTheScriptExactly() throws Exception {
-    Files.writeString(p.project.resolve("aml_config/gpu1.runconfig"), """
+    Files.writeString(
+        p.project.resolve("aml_config/gpu1.runconfig"),
+        """
         ArgumentVector: ["$file", "fixed"]
         Target: gpu1
         EnvironmentVariables:
           GREETING: "hello world"
           WEIRD: "a'b\\"c $HOME; rm -rf x `id` \\n done"
         """);
-    p.write("dir with space/env.py", """
+    p.write(
+        "dir with space/env.py",
+        """
         import json, os, sys
         print(json.dumps(sys.argv[1:]))
         print(json.dumps(os.environ["WEIRD"]))
         print("greeting", os.environ["GREETING"], os.environ["LABRUN_RUN_ID"] == os.environ["AZUREML_RUN_ID"])
         """);
-    Cli.Result r = p.submit("-c", "gpu1", "dir with space/env.py", "a b", "it's", "$HOME;x", "new\nline", "--flag=\"q\"", "");
+    Cli.Result r =
+        p.submit(
+            "-c",
+            "gpu1",
+            "dir with space/env.py",
+            "a b",
+            "it's",
+            "$HOME;x",
+            "new\nline",
+            "--flag=\"q\"",
+            "");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("[\"fixed\", \"a b\", \"it's\", \"$HOME;x\", \"new\\nline\", \"--flag=\\\"q\\\"\", \"\"]")
+    assertThat(r.out())
+        .contains(
+            "[\"fixed\", \"a b\", \"it's\", \"$HOME;x\", \"new\\n"
+                + "line\", \"--flag=\\\"q\\\"\", \"\"]")
         .contains("\"a'b\\\"c $HOME; rm -rf x `id` \\n done\"")
         .contains("greeting hello world True");
   }
@@ -108,23 +153,40 @@ class RemoteRunIT {
     assertThat(first.code()).as(first.toString()).isZero();
     Cli.Result second = p.submit("-c", "gpu1", "hello.py");
     assertThat(second.code()).as(second.toString()).isZero();
-    String changed = "print('hello again', " + System.nanoTime() + ")\n"; // new to the host's cache, which outlives test runs
+    String changed =
+        "print('hello again', "
+            + System.nanoTime()
+            + ")\n"; // new to the host's cache, which outlives test runs
     p.write("hello.py", changed);
     Cli.Result third = p.submit("-c", "gpu1", "hello.py");
     assertThat(third.out()).contains("hello again");
     try (RunStore store = p.store()) {
-      // The first run may find objects of other tests' runs in the shared cache: it sends at most everything.
-      assertThat(Long.parseLong(store.find(RemoteProject.runId(first)).orElseThrow().attributes().get("sync_bytes_sent"))).isLessThanOrEqualTo(100_000 + 200_000);
+      // The first run may find objects of other tests' runs in the shared cache: it sends at most
+      // everything.
+      assertThat(
+              Long.parseLong(
+                  store
+                      .find(RemoteProject.runId(first))
+                      .orElseThrow()
+                      .attributes()
+                      .get("sync_bytes_sent")))
+          .isLessThanOrEqualTo(100_000 + 200_000);
       Run again = store.find(RemoteProject.runId(second)).orElseThrow();
-      assertThat(again.attributes()).containsEntry("sync_bytes_sent", "0").containsEntry("sync_objects_sent", "0");
+      assertThat(again.attributes())
+          .containsEntry("sync_bytes_sent", "0")
+          .containsEntry("sync_objects_sent", "0");
       Run thirdRun = store.find(RemoteProject.runId(third)).orElseThrow();
-      assertThat(thirdRun.attributes()).containsEntry("sync_bytes_sent", Long.toString(changed.length())).containsEntry("sync_objects_sent", "2"); // the file and the manifest
+      assertThat(thirdRun.attributes())
+          .containsEntry("sync_bytes_sent", Long.toString(changed.length()))
+          .containsEntry("sync_objects_sent", "2"); // the file and the manifest
     }
   }
 
   @Test
   void detachedRunIsFollowedAndCanceledOnTheHost() throws Exception {
-    p.write("slow.py", """
+    p.write(
+        "slow.py",
+        """
         import subprocess, sys, time
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
         print("child", child.pid, flush=True)
@@ -133,25 +195,41 @@ class RemoteRunIT {
     Cli.Result r = p.submit("-c", "gpu1", "--detach", "slow.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String runId = r.out().strip();
-    await().atMost(Duration.ofSeconds(30)).until(() -> p.cli.in(p.project, "experiment", "logs", "-r", runId).out().contains("child "));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> p.cli.in(p.project, "experiment", "logs", "-r", runId).out().contains("child "));
     String logs = p.cli.in(p.project, "experiment", "logs", "-r", runId).out();
-    long childPid = Long.parseLong(logs.lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow().substring(6).strip());
+    long childPid =
+        Long.parseLong(
+            logs.lines()
+                .filter(l -> l.startsWith("child "))
+                .findFirst()
+                .orElseThrow()
+                .substring(6)
+                .strip());
     assertThat(ProcessHandle.of(childPid)).isPresent();
     assertThat(p.cli.in(p.project, "experiment", "status", "-r", runId).out()).contains("Running");
     Cli.Result c = p.cli.in(p.project, "experiment", "cancel", "-r", runId);
     assertThat(c.code()).as(c.toString()).isZero();
     assertThat(c.out()).contains("Canceled");
-    await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(childPid).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> ProcessHandle.of(childPid).map(h -> !h.isAlive()).orElse(true));
   }
 
   @Test
   void missingPythonOnTheHostIsAnEnvironmentError() throws Exception {
     String compute = Files.readString(p.project.resolve("aml_config/gpu1.compute"));
-    Files.writeString(p.project.resolve("aml_config/gpu1.compute"), compute + "pythonLocation: /opt/no/python9\n");
+    Files.writeString(
+        p.project.resolve("aml_config/gpu1.compute"),
+        compute + "pythonLocation: /opt/no/python9\n");
     p.write("hello.py", "print('hello')\n");
     Cli.Result r = p.submit("-c", "gpu1", "hello.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(4);
-    assertThat(r.err()).contains("'/opt/no/python9' cannot be run on " + RemoteProject.SSHD.host).contains("pythonLocation");
+    assertThat(r.err())
+        .contains("'/opt/no/python9' cannot be run on " + RemoteProject.SSHD.host)
+        .contains("pythonLocation");
     try (RunStore store = p.store()) {
       assertThat(store.unfinished()).isEmpty();
     }

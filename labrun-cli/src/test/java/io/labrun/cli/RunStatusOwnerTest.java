@@ -20,33 +20,54 @@ import org.junit.jupiter.api.Test;
  */
 class RunStatusOwnerTest {
   private static final JavaClasses LABRUN =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.labrun");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.labrun");
 
   /** A call that records a run in a state: RunStore.create or update, or Run.withStatus. */
-  private static final DescribedPredicate<JavaCall<?>> CHANGES_STATUS = new DescribedPredicate<>("record or change a run's status") {
-    @Override
-    public boolean test(JavaCall<?> call) {
-      AccessTarget target = call.getTarget();
-      boolean store = target.getOwner().isAssignableTo(RunStore.class) && (target.getName().equals("update") || target.getName().equals("create"));
-      return store || target.getOwner().isEquivalentTo(Run.class) && target.getName().equals("withStatus");
-    }
-  };
+  private static final DescribedPredicate<JavaCall<?>> CHANGES_STATUS =
+      new DescribedPredicate<>("record or change a run's status") {
+        @Override
+        public boolean test(JavaCall<?> call) {
+          AccessTarget target = call.getTarget();
+          boolean store =
+              target.getOwner().isAssignableTo(RunStore.class)
+                  && (target.getName().equals("update") || target.getName().equals("create"));
+          return store
+              || target.getOwner().isEquivalentTo(Run.class)
+                  && target.getName().equals("withStatus");
+        }
+      };
 
   @Test
   void onlyTheCoreChangesARunsStatus() {
     noClasses()
-        .that().resideOutsideOfPackages("io.labrun.core..", "io.labrun.store..")
-        .should().callCodeUnitWhere(CHANGES_STATUS)
-        .because("a run's states are the core's: front ends and adapters ask it (Cancellation, RunFinisher, Submitter...)")
+        .that()
+        .resideOutsideOfPackages("io.labrun.core..", "io.labrun.store..")
+        .should()
+        .callCodeUnitWhere(CHANGES_STATUS)
+        .because(
+            "a run's states are the core's: front ends and adapters ask it (Cancellation,"
+                + " RunFinisher, Submitter...)")
         .check(LABRUN);
   }
 
   @Test
   void theRuleSeesTheCallsItForbids() {
-    // The core does make these calls: were the predicate or the import wrong, the rule above would pass on nothing.
-    assertThat(LABRUN.stream().filter(c -> c.getPackageName().startsWith("io.labrun.core"))
-        .flatMap(c -> c.getMethodCallsFromSelf().stream()).filter(CHANGES_STATUS)).isNotEmpty();
+    // The core does make these calls: were the predicate or the import wrong, the rule above would
+    // pass on nothing.
+    assertThat(
+            LABRUN.stream()
+                .filter(c -> c.getPackageName().startsWith("io.labrun.core"))
+                .flatMap(c -> c.getMethodCallsFromSelf().stream())
+                .filter(CHANGES_STATUS))
+        .isNotEmpty();
     assertThat(LABRUN.stream().map(c -> c.getPackageName()))
-        .contains("io.labrun.cli.run", "io.labrun.server", "io.labrun.app", "io.labrun.compute.local", "io.labrun.compute.remote");
+        .contains(
+            "io.labrun.cli.run",
+            "io.labrun.server",
+            "io.labrun.app",
+            "io.labrun.compute.local",
+            "io.labrun.compute.remote");
   }
 }

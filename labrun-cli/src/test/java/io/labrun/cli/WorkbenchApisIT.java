@@ -29,7 +29,9 @@ class WorkbenchApisIT {
 
   @Test
   void theSdksRunObjectRecordsMetricsTagsAndUploadedFiles() throws Exception {
-    Files.writeString(project.resolve("train.py"), """
+    Files.writeString(
+        project.resolve("train.py"),
+        """
         from azureml.core.run import Run
         run = Run.get_submitted_run()
         run.log("alpha", 0.03)
@@ -46,7 +48,8 @@ class WorkbenchApisIT {
         """);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "local", "train.py");
     assertThat(r.code()).as(r.toString()).isZero();
-    String runId = r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
+    String runId =
+        r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
     assertThat(r.out()).contains("details " + runId);
 
     Cli.Result info = cli.in(project, "history", "info", "-r", runId, "-o", "json");
@@ -58,10 +61,13 @@ class WorkbenchApisIT {
     assertThat(metrics).containsOnlyKeys("alpha", "mse", "errors", "citrus");
     assertThat(map(metrics.get("mse"))).containsEntry("last", 2900.25).containsEntry("count", 2L);
     assertThat(jsonText(map(metrics.get("errors")).get("last"))).isEqualTo("[0.5,0.25]");
-    assertThat(jsonText(map(metrics.get("citrus")).get("last"))).isEqualTo("{\"fruit\":\"lime\",\"size\":3}");
+    assertThat(jsonText(map(metrics.get("citrus")).get("last")))
+        .isEqualTo("{\"fruit\":\"lime\",\"size\":3}");
     List<?> attachments = (List<?>) run.get("attachments");
     assertThat(attachments).hasSize(1);
-    assertThat(map(attachments.get(0))).containsEntry("path", "docs/notes.txt").containsEntry("size", 5L);
+    assertThat(map(attachments.get(0)))
+        .containsEntry("path", "docs/notes.txt")
+        .containsEntry("size", 5L);
 
     Path dl = tmp.resolve("dl");
     Cli.Result d = cli.in(project, "history", "download", "-r", runId, "-d", dl.toString());
@@ -74,7 +80,10 @@ class WorkbenchApisIT {
     return (Map<String, Object>) value;
   }
 
-  /** A list or dict metric's value as compact JSON text, whether the output gives it as JSON or as its text. */
+  /**
+   * A list or dict metric's value as compact JSON text, whether the output gives it as JSON or as
+   * its text.
+   */
   static String jsonText(Object value) {
     return (value instanceof String s ? s : Json.write(value)).replace(" ", "");
   }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The original's forms of {@code experiment submit}, as its samples' READMEs and scripts write them. */
+/**
+ * The original's forms of {@code experiment submit}, as its samples' READMEs and scripts write
+ * them.
+ */
 class WorkbenchCommandFormsIT {
   @TempDir Path tmp;
   Path project;
@@ -20,7 +23,8 @@ class WorkbenchCommandFormsIT {
     project = tmp.resolve("proj");
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
     Files.createDirectories(project.resolve("code"));
-    Files.writeString(project.resolve("code/train.py"), "import sys\nprint('trained', sys.argv[1:])\n");
+    Files.writeString(
+        project.resolve("code/train.py"), "import sys\nprint('trained', sys.argv[1:])\n");
   }
 
   @Test
@@ -32,20 +36,28 @@ class WorkbenchCommandFormsIT {
       Cli.Result script = cli.in(project, "history", "list", "--query", "[0].script_name");
       assertThat(script.out().strip()).isEqualTo("code/train.py");
     }
-    ConfigCommandsTest.assertOneLineError(cli.in(project, "experiment", "submit", "-c", "local", "code\\nope.py"), "not found");
+    ConfigCommandsTest.assertOneLineError(
+        cli.in(project, "experiment", "submit", "-c", "local", "code\\nope.py"), "not found");
   }
 
   @Test
   void dashTOverridesTheRunConfigurationsTarget() throws Exception {
-    Files.writeString(project.resolve("aml_config/other.compute"), "type: local\npythonLocation: python3\n");
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "local", "-t", "other", "code/train.py");
+    Files.writeString(
+        project.resolve("aml_config/other.compute"), "type: local\npythonLocation: python3\n");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "local", "-t", "other", "code/train.py");
     assertThat(r.code()).as(r.toString()).isZero();
     Cli.Result target = cli.in(project, "history", "list", "--query", "[0].target");
     assertThat(target.out().strip()).isEqualTo("other");
 
     Cli.Result alone = cli.in(project, "experiment", "submit", "-t", "local", "code/train.py");
-    assertThat(alone.code()).as("-t alone takes the run configuration of the target's name\n" + alone).isZero();
-    ConfigCommandsTest.assertOneLineError(cli.in(project, "experiment", "submit", "-c", "local", "-t", "nope", "code/train.py"), "no compute target 'nope'");
-    ConfigCommandsTest.assertOneLineError(cli.in(project, "experiment", "submit", "code/train.py"), "-c RUNCONFIG");
+    assertThat(alone.code())
+        .as("-t alone takes the run configuration of the target's name\n" + alone)
+        .isZero();
+    ConfigCommandsTest.assertOneLineError(
+        cli.in(project, "experiment", "submit", "-c", "local", "-t", "nope", "code/train.py"),
+        "no compute target 'nope'");
+    ConfigCommandsTest.assertOneLineError(
+        cli.in(project, "experiment", "submit", "code/train.py"), "-c RUNCONFIG");
   }
 }

@@ -20,18 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The original's public sample projects ({@code ../shared/samples}), copied unchanged, run from
  * their own folders with their own {@code aml_config/}: {@code labrun experiment submit -c local
- * SCRIPT}, as their READMEs say. Their {@code local.compute} names a bare {@code python}: the user's
- * PATH gives one with scikit-learn, pandas and matplotlib (Debian's Python 3 and its packages).
+ * SCRIPT}, as their READMEs say. Their {@code local.compute} names a bare {@code python}: the
+ * user's PATH gives one with scikit-learn, pandas and matplotlib (Debian's Python 3 and its
+ * packages).
  */
 class WorkbenchSamplesIT {
   /**
-   * Where the samples are kept: {@code shared/samples} beside the checkout (as CI lays it out; for a
-   * git worktree, beside its main checkout), or the folder the system property {@code
+   * Where the samples are kept: {@code shared/samples} beside the checkout (as CI lays it out; for
+   * a git worktree, beside its main checkout), or the folder the system property {@code
    * labrun.samples} names.
    */
-  static final Path SAMPLES = Path.of(System.getProperty("labrun.samples", mainCheckout().resolveSibling("shared").resolve("samples").toString()));
+  static final Path SAMPLES =
+      Path.of(
+          System.getProperty(
+              "labrun.samples",
+              mainCheckout().resolveSibling("shared").resolve("samples").toString()));
 
-  /** The checkout's top folder (the nearest folder up that holds {@code mvnw}), or a worktree's main one. */
+  /**
+   * The checkout's top folder (the nearest folder up that holds {@code mvnw}), or a worktree's main
+   * one.
+   */
   private static Path mainCheckout() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
@@ -57,7 +65,11 @@ class WorkbenchSamplesIT {
 
   @BeforeEach
   void init() throws Exception {
-    cli = new Cli(tmp).env("PATH", LocalInterpreterIT.userBin(tmp) + File.pathSeparator + System.getenv("PATH"));
+    cli =
+        new Cli(tmp)
+            .env(
+                "PATH",
+                LocalInterpreterIT.userBin(tmp) + File.pathSeparator + System.getenv("PATH"));
   }
 
   @Test
@@ -68,7 +80,9 @@ class WorkbenchSamplesIT {
     assertThat(r.out()).contains("Coefficient: ").contains("R-squared: ");
     Run run = completed(r);
     try (RunStore store = store()) {
-      assertThat(store.artifacts(run.id())).extracting(a -> a.path()).containsExactly("outputs/lin.png");
+      assertThat(store.artifacts(run.id()))
+          .extracting(a -> a.path())
+          .containsExactly("outputs/lin.png");
     }
     assertThat(lr.resolve("outputs")).as("the sample's folder is untouched").doesNotExist();
   }
@@ -76,15 +90,19 @@ class WorkbenchSamplesIT {
   @Test
   void irisSharedFolderLogsItsMetricsAndKeepsItsModelInTheSharedFolder() throws Exception {
     Path iris = sample("iris");
-    Cli.Result r = cli.in(iris, "experiment", "submit", "-c", "local", "iris_sklearn_shared_folder.py", "0.1");
+    Cli.Result r =
+        cli.in(iris, "experiment", "submit", "-c", "local", "iris_sklearn_shared_folder.py", "0.1");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("Regularization rate is 0.1").contains("Predicted class is ");
     Run run = completed(r);
     try (RunStore store = store()) {
-      assertThat(store.metricSummaries(run.id()).get("Regularization Rate").last().value()).isEqualTo(0.1);
-      assertThat(store.metricSummaries(run.id()).get("Accuracy").last().value()).isBetween(0.9, 1.0);
+      assertThat(store.metricSummaries(run.id()).get("Regularization Rate").last().value())
+          .isEqualTo(0.1);
+      assertThat(store.metricSummaries(run.id()).get("Accuracy").last().value())
+          .isBetween(0.9, 1.0);
     }
-    // nativeSharedDirectory: "~/.azureml/share/" is the user's, one folder per project, and outlives the run.
+    // nativeSharedDirectory: "~/.azureml/share/" is the user's, one folder per project, and
+    // outlives the run.
     assertThat(tmp.resolve("user/.azureml/share/iris/model.pkl")).isRegularFile();
     assertThat(Files.size(tmp.resolve("user/.azureml/share/iris/model.pkl"))).isPositive();
   }
@@ -93,25 +111,41 @@ class WorkbenchSamplesIT {
   void irisDataPrepTrainsLogsAndKeepsItsModelWhateverItsPlottingDoes() throws Exception {
     Path iris = sample("iris");
     Cli.Result r = cli.in(iris, "experiment", "submit", "-c", "local", "iris_sklearn.py");
-    // iris.dprep -> iris.dsource -> iris.csv: 150 rows (the file's empty last line filtered out), 5 named columns.
-    assertThat(r.out()).as(r.toString()).contains("Iris dataset shape: (150, 5)").contains("Regularization rate is 0.01")
-        .contains("Accuracy is ").contains("Export the model to model.pkl").contains("Predicted class is ");
+    // iris.dprep -> iris.dsource -> iris.csv: 150 rows (the file's empty last line filtered out), 5
+    // named columns.
+    assertThat(r.out())
+        .as(r.toString())
+        .contains("Iris dataset shape: (150, 5)")
+        .contains("Regularization rate is 0.01")
+        .contains("Accuracy is ")
+        .contains("Export the model to model.pkl")
+        .contains("Predicted class is ");
     assertThat(r.err()).doesNotContain("labrun: ").doesNotContain("azureml/dataprep");
-    // Its plotting calls confusion_matrix(y, y_hat, labels) positionally, which today's scikit-learn
+    // Its plotting calls confusion_matrix(y, y_hat, labels) positionally, which today's
+    // scikit-learn
     // refuses (see the samples' README): then the run fails, by the script's own doing.
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
-    String runId = r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
+    String runId =
+        r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
     try (RunStore store = store()) {
       Run run = store.find(runId).orElseThrow();
       assertThat(run.status()).as(r.toString()).isEqualTo(RunStatus.FAILED);
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.statusDetail()).contains("TypeError: confusion_matrix() takes 2 positional arguments but 3 were given");
+      assertThat(run.statusDetail())
+          .contains("TypeError: confusion_matrix() takes 2 positional arguments but 3 were given");
       var metrics = store.metricSummaries(runId);
-      assertThat(metrics).as(r.toString()).containsOnlyKeys("Regularization Rate", "Accuracy", "Precision", "Recall", "Thresholds");
+      assertThat(metrics)
+          .as(r.toString())
+          .containsOnlyKeys("Regularization Rate", "Accuracy", "Precision", "Recall", "Thresholds");
       assertThat(metrics.get("Regularization Rate").last().value()).isEqualTo(0.01);
       assertThat(metrics.get("Accuracy").last().value()).isBetween(0.5, 1.0);
-      assertThat(metrics.get("Precision").last().json()).as("a list, kept as JSON").startsWith("[").endsWith("]");
-      assertThat(store.artifacts(runId)).extracting(a -> a.path()).containsExactly("outputs/model.pkl");
+      assertThat(metrics.get("Precision").last().json())
+          .as("a list, kept as JSON")
+          .startsWith("[")
+          .endsWith("]");
+      assertThat(store.artifacts(runId))
+          .extracting(a -> a.path())
+          .containsExactly("outputs/model.pkl");
       assertThat(store.artifacts(runId).get(0).size()).isPositive();
     }
   }
@@ -123,7 +157,9 @@ class WorkbenchSamplesIT {
   Path sample(String name) {
     Path to = tmp.resolve(name);
     Path from = SAMPLES.resolve(name);
-    assertThat(from.resolve("aml_config")).as("the sample " + name + " in " + SAMPLES).isDirectory();
+    assertThat(from.resolve("aml_config"))
+        .as("the sample " + name + " in " + SAMPLES)
+        .isDirectory();
     try (Stream<Path> files = Files.walk(from)) {
       for (Path f : files.toList()) {
         Path target = to.resolve(from.relativize(f).toString());
@@ -140,7 +176,8 @@ class WorkbenchSamplesIT {
   }
 
   Run completed(Cli.Result r) {
-    String runId = r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
+    String runId =
+        r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
     try (RunStore store = store()) {
       Run run = store.find(runId).orElseThrow();
       assertThat(run.status()).as(r.toString()).isEqualTo(RunStatus.COMPLETED);

@@ -21,16 +21,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The project files of one project, in the Azure ML Workbench {@code aml_config/} format:
- * {@code <name>.compute}, {@code <name>.runconfig} (YAML or the older JSON form), the conda and
- * Spark dependency files. Reading checks every value and reports problems as one line with the
- * file, line and column; writing keeps the user's comments, layout and unknown keys.
+ * The project files of one project, in the Azure ML Workbench {@code aml_config/} format: {@code
+ * <name>.compute}, {@code <name>.runconfig} (YAML or the older JSON form), the conda and Spark
+ * dependency files. Reading checks every value and reports problems as one line with the file, line
+ * and column; writing keeps the user's comments, layout and unknown keys.
  */
 public final class AmlProjectConfigs implements ProjectConfigs {
   private static final String COMPUTE = ".compute";
   private static final String RUNCONFIG = ".runconfig";
+
   /** The largest project file read (docs/project-format.md). */
   static final int MAX_FILE_BYTES = 1 << 20;
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
   private final Project project;
@@ -57,18 +59,21 @@ public final class AmlProjectConfigs implements ProjectConfigs {
 
   @Override
   public Loaded<RunConfiguration> runConfiguration(String name) {
-    SourceText source = readConfig(name, RUNCONFIG, "run configuration", "labrun runconfiguration create");
+    SourceText source =
+        readConfig(name, RUNCONFIG, "run configuration", "labrun runconfiguration create");
     return RunConfigFile.read(name, source);
   }
 
   @Override
   public Loaded<CondaDependencies> condaDependencies(String relativePath) {
-    return dependencies(relativePath, "CondaDependenciesFile", CondaFile::read, CondaDependencies.empty());
+    return dependencies(
+        relativePath, "CondaDependenciesFile", CondaFile::read, CondaDependencies.empty());
   }
 
   @Override
   public Loaded<SparkDependencies> sparkDependencies(String relativePath) {
-    return dependencies(relativePath, "SparkDependenciesFile", SparkFile::read, SparkDependencies.empty());
+    return dependencies(
+        relativePath, "SparkDependenciesFile", SparkFile::read, SparkDependencies.empty());
   }
 
   @Override
@@ -87,17 +92,32 @@ public final class AmlProjectConfigs implements ProjectConfigs {
 
   @Override
   public Loaded<ComputeTargetSpec> changeComputeTarget(String name, KeyChanges changes) {
-    return change(name, COMPUTE, "compute target", "labrun computetarget attach",
-        existing -> ComputeFile.change(name, existing, changes), (label, text) -> ComputeFile.read(name, SourceText.of(label, text)));
+    return change(
+        name,
+        COMPUTE,
+        "compute target",
+        "labrun computetarget attach",
+        existing -> ComputeFile.change(name, existing, changes),
+        (label, text) -> ComputeFile.read(name, SourceText.of(label, text)));
   }
 
   @Override
   public Loaded<RunConfiguration> changeRunConfiguration(String name, KeyChanges changes) {
-    return change(name, RUNCONFIG, "run configuration", "labrun runconfiguration create",
-        existing -> RunConfigFile.change(name, existing, changes), (label, text) -> RunConfigFile.read(name, SourceText.of(label, text)));
+    return change(
+        name,
+        RUNCONFIG,
+        "run configuration",
+        "labrun runconfiguration create",
+        existing -> RunConfigFile.change(name, existing, changes),
+        (label, text) -> RunConfigFile.read(name, SourceText.of(label, text)));
   }
 
-  private <T> Loaded<T> change(String name, String extension, String what, String createWith, Function<SourceText, String> change,
+  private <T> Loaded<T> change(
+      String name,
+      String extension,
+      String what,
+      String createWith,
+      Function<SourceText, String> change,
       BiFunction<String, String, Loaded<T>> read) {
     SourceText existing = readConfig(name, extension, what, createWith);
     String text = change.apply(existing);
@@ -113,7 +133,8 @@ public final class AmlProjectConfigs implements ProjectConfigs {
         throw notFound(name, COMPUTE, "compute target", "labrun computetarget attach");
       }
     } catch (IOException e) {
-      throw LabrunException.badInput("cannot delete " + label(name + COMPUTE) + ": " + AtomicFiles.reason(e));
+      throw LabrunException.badInput(
+          "cannot delete " + label(name + COMPUTE) + ": " + AtomicFiles.reason(e));
     }
   }
 
@@ -123,13 +144,16 @@ public final class AmlProjectConfigs implements ProjectConfigs {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString())
-          .filter(f -> f.endsWith(extension) && f.length() > extension.length() && !f.startsWith("."))
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(
+              f -> f.endsWith(extension) && f.length() > extension.length() && !f.startsWith("."))
           .map(f -> f.substring(0, f.length() - extension.length()))
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw LabrunException.badInput("cannot list " + Project.CONFIG_DIR + "/: " + AtomicFiles.reason(e));
+      throw LabrunException.badInput(
+          "cannot list " + Project.CONFIG_DIR + "/: " + AtomicFiles.reason(e));
     }
   }
 
@@ -144,19 +168,34 @@ public final class AmlProjectConfigs implements ProjectConfigs {
 
   private LabrunException notFound(String name, String extension, String what, String createWith) {
     List<String> known = names(extension);
-    return LabrunException.badInput("no " + what + " '" + name + "' in " + Project.CONFIG_DIR + "/ (known: "
-        + (known.isEmpty() ? "none" : String.join(", ", known)) + "); create it with '" + createWith + "'");
+    return LabrunException.badInput(
+        "no "
+            + what
+            + " '"
+            + name
+            + "' in "
+            + Project.CONFIG_DIR
+            + "/ (known: "
+            + (known.isEmpty() ? "none" : String.join(", ", known))
+            + "); create it with '"
+            + createWith
+            + "'");
   }
 
   private Path configFile(String name, String extension, String what) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw LabrunException.badInput("'" + name + "' is not a valid " + what
-          + " name; use letters, digits, '-', '_' and '.', starting with a letter or digit");
+      throw LabrunException.badInput(
+          "'"
+              + name
+              + "' is not a valid "
+              + what
+              + " name; use letters, digits, '-', '_' and '.', starting with a letter or digit");
     }
     return project.configDir().resolve(name + extension);
   }
 
-  private <T> Loaded<T> dependencies(String relativePath, String key, Function<SourceText, Loaded<T>> reader, T empty) {
+  private <T> Loaded<T> dependencies(
+      String relativePath, String key, Function<SourceText, Loaded<T>> reader, T empty) {
     Path file = project.file(relativePath, key);
     SourceText source = readIfPresent(file, relativePath.replace('\\', '/'));
     return source == null ? Loaded.clean(empty) : reader.apply(source);
@@ -168,7 +207,11 @@ public final class AmlProjectConfigs implements ProjectConfigs {
         throw LabrunException.badInput("cannot read " + label + ": it is a folder, not a file");
       }
       if (Files.exists(file) && !Files.isRegularFile(file)) {
-        throw LabrunException.badInput("cannot read " + label + ": it is not a regular file (a device, pipe or socket); replace it with a text file");
+        throw LabrunException.badInput(
+            "cannot read "
+                + label
+                + ": it is not a regular file (a device, pipe or socket); replace it with a text"
+                + " file");
       }
       return SourceText.decode(label, readAtMost(file, label));
     } catch (NoSuchFileException e) {
@@ -183,7 +226,10 @@ public final class AmlProjectConfigs implements ProjectConfigs {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
-        throw LabrunException.badInput(label + " is larger than 1 MiB, the limit for a project file; keep data in other files and name them there");
+        throw LabrunException.badInput(
+            label
+                + " is larger than 1 MiB, the limit for a project file; keep data in other files"
+                + " and name them there");
       }
       return bytes;
     }

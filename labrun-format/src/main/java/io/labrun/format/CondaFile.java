@@ -16,9 +16,13 @@ final class CondaFile {
   private static final List<String> KEYS = List.of("name", "channels", "dependencies");
 
   /** Standard conda keys that labrun does not act on. */
-  private static final Map<String, String> UNUSED = Map.of(
-      "prefix", "is not used by labrun (it builds the environment where it needs it)",
-      "variables", "is not used by labrun; set run variables in the run configuration's EnvironmentVariables");
+  private static final Map<String, String> UNUSED =
+      Map.of(
+          "prefix",
+          "is not used by labrun (it builds the environment where it needs it)",
+          "variables",
+          "is not used by labrun; set run variables in the run configuration's"
+              + " EnvironmentVariables");
 
   static Loaded<CondaDependencies> read(SourceText source) {
     Values v = new Values(source.label());
@@ -48,7 +52,9 @@ final class CondaFile {
       return;
     }
     if (!(node instanceof Node.Sequence seq)) {
-      throw v.error(node.position(), "'dependencies' must be a list of conda packages, got " + node.describe());
+      throw v.error(
+          node.position(),
+          "'dependencies' must be a list of conda packages, got " + node.describe());
     }
     Position firstPip = null;
     int n = 0;
@@ -58,12 +64,24 @@ final class CondaFile {
         conda.add(s.text());
         continue;
       }
-      Node.Entry pipEntry = item instanceof Node.Mapping m && m.entries().size() == 1 ? m.get("pip").orElse(null) : null;
+      Node.Entry pipEntry =
+          item instanceof Node.Mapping m && m.entries().size() == 1
+              ? m.get("pip").orElse(null)
+              : null;
       if (pipEntry == null) {
-        throw v.error(item.position(), "'dependencies' item " + n + " must be a conda package or a 'pip:' list, got " + item.describe());
+        throw v.error(
+            item.position(),
+            "'dependencies' item "
+                + n
+                + " must be a conda package or a 'pip:' list, got "
+                + item.describe());
       }
       if (firstPip != null) {
-        throw v.error(item.position(), "'dependencies' has a second 'pip:' list (the first is at line " + firstPip.line() + "); merge them into one");
+        throw v.error(
+            item.position(),
+            "'dependencies' has a second 'pip:' list (the first is at line "
+                + firstPip.line()
+                + "); merge them into one");
       }
       firstPip = item.position();
       List<String> packages = v.stringList("pip", pipEntry.value());
@@ -79,7 +97,8 @@ final class CondaFile {
     if (unused.containsKey(e.key())) {
       return at + Node.quoteKey(e.key()) + " " + unused.get(e.key());
     }
-    String hint = KeySuggestion.nearest(e.key(), known).map(k -> " (did you mean '" + k + "'?)").orElse("");
+    String hint =
+        KeySuggestion.nearest(e.key(), known).map(k -> " (did you mean '" + k + "'?)").orElse("");
     return at + "unknown key " + Node.quoteKey(e.key()) + " ignored" + hint;
   }
 }

@@ -1,7 +1,7 @@
 package io.labrun.format;
 
 /**
- * Finds the comment at the end of a YAML line ({@code key: value  # why}), so that replacing the
+ * Finds the comment at the end of a YAML line ({@code key: value # why}), so that replacing the
  * value keeps it. A '#' only starts a comment after white space and outside quotes; a quote only
  * opens a quoted scalar where a scalar can start (the line start, after ": ", "- ", '[', '{', ',').
  */
@@ -24,7 +24,10 @@ final class InlineComment {
       if (Character.isWhitespace(c)) {
         continue;
       }
-      boolean scalarStart = i == from || "[{,".indexOf(lastSignificant) >= 0 || afterSpace && ":-".indexOf(lastSignificant) >= 0;
+      boolean scalarStart =
+          i == from
+              || "[{,".indexOf(lastSignificant) >= 0
+              || afterSpace && ":-".indexOf(lastSignificant) >= 0;
       if ((c == '"' || c == '\'') && scalarStart) {
         i = closingQuote(line, i);
         if (i < 0) {

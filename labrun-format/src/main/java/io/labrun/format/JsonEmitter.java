@@ -1,5 +1,6 @@
 package io.labrun.format;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,11 @@ final class JsonEmitter {
       b.append("{");
       String sep = eol;
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        b.append(sep).append(indent).append("  ").append(string(String.valueOf(e.getKey()))).append(": ");
+        b.append(sep)
+            .append(indent)
+            .append("  ")
+            .append(string(String.valueOf(e.getKey())))
+            .append(": ");
         value(e.getValue(), indent + "  ", eol, b);
         sep = "," + eol;
       }
@@ -50,7 +55,10 @@ final class JsonEmitter {
       b.append(flat || l.isEmpty() ? "" : eol + indent).append("]");
     } else if (v == null) {
       b.append("null");
-    } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
+    } else if (v instanceof Boolean
+        || v instanceof Long
+        || v instanceof Integer
+        || v instanceof BigInteger) {
       b.append(v);
     } else if (v instanceof Double d) {
       b.append(d.isNaN() || d.isInfinite() ? string(d.toString()) : d.toString());

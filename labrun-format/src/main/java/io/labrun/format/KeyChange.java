@@ -12,20 +12,26 @@ import java.util.function.Consumer;
 
 /**
  * Applies {@link KeyChanges} from the command line to what a keyed file holds: each new value is
- * read by the key's own reader, as if it were written in the file, so a value the file would
- * refuse is refused here with the same words. The result is a new {@link KeyTable.Reading}, which
- * the file's writer turns into edits of only the changed keys.
+ * read by the key's own reader, as if it were written in the file, so a value the file would refuse
+ * is refused here with the same words. The result is a new {@link KeyTable.Reading}, which the
+ * file's writer turns into edits of only the changed keys.
  */
 final class KeyChange {
   private KeyChange() {}
 
   /**
-   * The reading after the changes. {@code old} is a lenient reading of {@code root}; a value of
-   * the file that is invalid and not being changed is refused as a read would refuse it, so that
-   * no change quietly drops it. {@code required} is the key the file cannot lack.
+   * The reading after the changes. {@code old} is a lenient reading of {@code root}; a value of the
+   * file that is invalid and not being changed is refused as a read would refuse it, so that no
+   * change quietly drops it. {@code required} is the key the file cannot lack.
    */
-  static <S> KeyTable.Reading apply(KeyTable<S> table, Node.Mapping root, Values values, KeyTable.Reading old, KeyChanges changes,
-      String fileLabel, String required) {
+  static <S> KeyTable.Reading apply(
+      KeyTable<S> table,
+      Node.Mapping root,
+      Values values,
+      KeyTable.Reading old,
+      KeyChanges changes,
+      String fileLabel,
+      String required) {
     refuseUntouchedErrors(table, root, values, old, changes);
     Map<String, Object> typed = new LinkedHashMap<>(old.typed());
     Map<String, Object> other = new LinkedHashMap<>(old.otherKeys());
@@ -33,7 +39,12 @@ final class KeyChange {
     for (String key : changes.unset()) {
       KeyTable.Key<S> k = table.find(key);
       if (k != null && k.name().equals(required)) {
-        throw LabrunException.badInput("'" + key + "' cannot be removed: " + fileLabel + " needs it; set another value instead");
+        throw LabrunException.badInput(
+            "'"
+                + key
+                + "' cannot be removed: "
+                + fileLabel
+                + " needs it; set another value instead");
       }
       if (k == null && table.checked(key) == null && !other.containsKey(key)) {
         throw unknown(table, key, fileLabel);
@@ -46,10 +57,17 @@ final class KeyChange {
     return new KeyTable.Reading(typed, other, List.of(), new HashSet<>());
   }
 
-  private static <S> void set(KeyTable<S> table, String key, String text, String fileLabel, Map<String, Object> typed, Map<String, Object> other) {
+  private static <S> void set(
+      KeyTable<S> table,
+      String key,
+      String text,
+      String fileLabel,
+      Map<String, Object> typed,
+      Map<String, Object> other) {
     Node node = node(key, text);
     if (node instanceof Node.Scalar s && s.isNull()) {
-      throw LabrunException.badInput("'" + key + "' needs a value (" + key + "=VALUE); to remove the key use unset");
+      throw LabrunException.badInput(
+          "'" + key + "' needs a value (" + key + "=VALUE); to remove the key use unset");
     }
     Values values = new Values(key + "=" + text);
     KeyTable.Key<S> k = table.find(key);
@@ -89,26 +107,48 @@ final class KeyChange {
       }
     } catch (ConfigException e) {
       if (flow) {
-        throw LabrunException.badInput("'" + key + "': the value " + Node.quote(text) + " is no valid YAML list or map: " + e.problem());
+        throw LabrunException.badInput(
+            "'"
+                + key
+                + "': the value "
+                + Node.quote(text)
+                + " is no valid YAML list or map: "
+                + e.problem());
       }
     }
     return new Node.Scalar(Node.Kind.STRING, text, text, Position.FILE);
   }
 
-  /** Reads the new text as the file will be read, so a change never leaves a file labrun refuses. */
+  /**
+   * Reads the new text as the file will be read, so a change never leaves a file labrun refuses.
+   */
   static void check(SourceText existing, String newText, Consumer<SourceText> read) {
     try {
       read.accept(SourceText.of(existing.label(), newText));
     } catch (ConfigException e) {
-      throw LabrunException.badInput("the change would leave " + existing.label() + " invalid (" + e.problem() + "); it is unchanged");
+      throw LabrunException.badInput(
+          "the change would leave "
+              + existing.label()
+              + " invalid ("
+              + e.problem()
+              + "); it is unchanged");
     }
   }
 
-  private static <S> void refuseUntouchedErrors(KeyTable<S> table, Node.Mapping root, Values values, KeyTable.Reading old, KeyChanges changes) {
+  private static <S> void refuseUntouchedErrors(
+      KeyTable<S> table,
+      Node.Mapping root,
+      Values values,
+      KeyTable.Reading old,
+      KeyChanges changes) {
     for (Node.Entry e : root == null ? List.<Node.Entry>of() : root.entries()) {
       KeyTable.Key<S> k = table.find(e.key());
-      boolean changed = changes.set().containsKey(e.key()) || changes.unset().contains(e.key())
-          || k != null && (changes.set().keySet().stream().anyMatch(k::spelled) || changes.unset().stream().anyMatch(k::spelled));
+      boolean changed =
+          changes.set().containsKey(e.key())
+              || changes.unset().contains(e.key())
+              || k != null
+                  && (changes.set().keySet().stream().anyMatch(k::spelled)
+                      || changes.unset().stream().anyMatch(k::spelled));
       if (changed) {
         continue;
       }
@@ -123,7 +163,19 @@ final class KeyChange {
   }
 
   private static <S> LabrunException unknown(KeyTable<S> table, String key, String fileLabel) {
-    String hint = KeySuggestion.nearest(key, table.settableNames()).map(k -> "did you mean '" + k + "'? ").orElse("");
-    return LabrunException.badInput("unknown key '" + key + "' for " + fileLabel + " (" + hint + "keys: " + String.join(", ", table.settableNames()) + ")");
+    String hint =
+        KeySuggestion.nearest(key, table.settableNames())
+            .map(k -> "did you mean '" + k + "'? ")
+            .orElse("");
+    return LabrunException.badInput(
+        "unknown key '"
+            + key
+            + "' for "
+            + fileLabel
+            + " ("
+            + hint
+            + "keys: "
+            + String.join(", ", table.settableNames())
+            + ")");
   }
 }

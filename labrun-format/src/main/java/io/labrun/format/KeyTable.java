@@ -13,9 +13,9 @@ import java.util.function.Function;
 
 /**
  * The keys of one kind of flat keyed file ({@code .compute}, {@code .runconfig}): how each key is
- * spelled, read, taken from the typed value and written back, and which other keys are kept
- * quietly or with a warning. Reading and rewriting a file both go through this one table, so the
- * two cannot drift apart.
+ * spelled, read, taken from the typed value and written back, and which other keys are kept quietly
+ * or with a warning. Reading and rewriting a file both go through this one table, so the two cannot
+ * drift apart.
  */
 final class KeyTable<S> {
 
@@ -28,7 +28,13 @@ final class KeyTable<S> {
    * One key. {@code aliases} are other accepted spellings; {@code legacyJsonName} is the spelling
    * of the original's JSON files, used when labrun adds the key to such a file.
    */
-  record Key<S>(String name, List<String> aliases, String legacyJsonName, Reader reader, Function<S, Object> get, Function<Object, Object> toPlain) {
+  record Key<S>(
+      String name,
+      List<String> aliases,
+      String legacyJsonName,
+      Reader reader,
+      Function<S, Object> get,
+      Function<Object, Object> toPlain) {
     static <S> Key<S> of(String name, Reader reader, Function<S, Object> get) {
       return new Key<>(name, List.of(), name, reader, get, v -> v);
     }
@@ -40,7 +46,8 @@ final class KeyTable<S> {
     Key<S> alsoSpelled(String alias, boolean legacyJson) {
       List<String> all = new ArrayList<>(aliases);
       all.add(alias);
-      return new Key<>(name, List.copyOf(all), legacyJson ? alias : legacyJsonName, reader, get, toPlain);
+      return new Key<>(
+          name, List.copyOf(all), legacyJson ? alias : legacyJsonName, reader, get, toPlain);
     }
 
     boolean spelled(String key) {
@@ -49,10 +56,14 @@ final class KeyTable<S> {
   }
 
   /**
-   * What a file holds, by canonical key name. {@code unreadable} lists keys whose value was
-   * invalid when reading leniently (to update a file, not to run with it).
+   * What a file holds, by canonical key name. {@code unreadable} lists keys whose value was invalid
+   * when reading leniently (to update a file, not to run with it).
    */
-  record Reading(Map<String, Object> typed, Map<String, Object> otherKeys, List<String> warnings, Set<String> unreadable) {}
+  record Reading(
+      Map<String, Object> typed,
+      Map<String, Object> otherKeys,
+      List<String> warnings,
+      Set<String> unreadable) {}
 
   private final List<Key<S>> keys;
   private final Set<String> quietKeys;
@@ -67,7 +78,11 @@ final class KeyTable<S> {
    * {@code checkedKeys} are kept with the other keys (the typed value has no field for them: a
    * target reads them from its other keys) but their values are checked as every known key's is.
    */
-  KeyTable(List<Key<S>> keys, Set<String> quietKeys, Map<String, String> inertKeys, Map<String, Reader> checkedKeys) {
+  KeyTable(
+      List<Key<S>> keys,
+      Set<String> quietKeys,
+      Map<String, String> inertKeys,
+      Map<String, Reader> checkedKeys) {
     this.keys = List.copyOf(keys);
     this.quietKeys = Set.copyOf(quietKeys);
     this.inertKeys = Map.copyOf(inertKeys);
@@ -121,8 +136,16 @@ final class KeyTable<S> {
         Object value = key.reader().read(values, e.key(), e.value());
         String earlier = spelledAs.putIfAbsent(key.name(), e.key());
         if (earlier != null && !Objects.equals(typed.get(key.name()), value)) {
-          throw values.error(e.value().position(), Node.quoteKey(earlier) + " and " + Node.quoteKey(e.key()) + " are two names for one setting and differ ("
-              + shown(typed.get(key.name())) + " vs " + shown(value) + "); keep one");
+          throw values.error(
+              e.value().position(),
+              Node.quoteKey(earlier)
+                  + " and "
+                  + Node.quoteKey(e.key())
+                  + " are two names for one setting and differ ("
+                  + shown(typed.get(key.name()))
+                  + " vs "
+                  + shown(value)
+                  + "); keep one");
         }
         typed.put(key.name(), value);
       } catch (ConfigException ex) {
@@ -145,8 +168,10 @@ final class KeyTable<S> {
       warnings.add(at + Node.quoteKey(e.key()) + " " + inert);
       return;
     }
-    String hint = KeySuggestion.nearest(e.key(), settableNames())
-        .map(k -> " (did you mean '" + k + "'?)").orElse("");
+    String hint =
+        KeySuggestion.nearest(e.key(), settableNames())
+            .map(k -> " (did you mean '" + k + "'?)")
+            .orElse("");
     warnings.add(at + "unknown key " + Node.quoteKey(e.key()) + " kept as is" + hint);
   }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A parsed YAML or JSON value that remembers where it was written, so every error can point at
- * the offending value. Jackson's own tree drops positions; this one keeps them.
+ * A parsed YAML or JSON value that remembers where it was written, so every error can point at the
+ * offending value. Jackson's own tree drops positions; this one keeps them.
  */
 sealed interface Node permits Node.Scalar, Node.Sequence, Node.Mapping {
 
@@ -85,7 +85,10 @@ sealed interface Node permits Node.Scalar, Node.Sequence, Node.Mapping {
   /** One {@code key: value} pair of a mapping. */
   record Entry(String key, Position keyPosition, Node value) {}
 
-  /** A key as it reads in a one-line message: single-quoted, escaped and shortened as by {@link #quote}. */
+  /**
+   * A key as it reads in a one-line message: single-quoted, escaped and shortened as by {@link
+   * #quote}.
+   */
   static String quoteKey(String key) {
     String q = quote(key);
     return "'" + q.substring(1, q.length() - 1) + "'";

@@ -37,15 +37,17 @@ public final class ProjectTemplate {
     }
     List<String> created = new ArrayList<>();
     List<String> kept = new ArrayList<>();
-    files(project.name()).forEach((name, text) -> {
-      Path file = dir.resolve(name);
-      if (Files.exists(file)) {
-        kept.add(name);
-      } else {
-        AtomicFiles.write(file, text, Project.CONFIG_DIR + "/" + name);
-        created.add(name);
-      }
-    });
+    files(project.name())
+        .forEach(
+            (name, text) -> {
+              Path file = dir.resolve(name);
+              if (Files.exists(file)) {
+                kept.add(name);
+              } else {
+                AtomicFiles.write(file, text, Project.CONFIG_DIR + "/" + name);
+                created.add(name);
+              }
+            });
     return new Result(created, kept);
   }
 
@@ -53,17 +55,31 @@ public final class ProjectTemplate {
   static Map<String, String> files(String projectName) {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("local.compute", LOCAL_COMPUTE);
-    files.put("local.runconfig", runconfig("local", "local", false,
-        "# Runs on this machine, in the Python interpreter named in local.compute.\n"));
+    files.put(
+        "local.runconfig",
+        runconfig(
+            "local",
+            "local",
+            false,
+            "# Runs on this machine, in the Python interpreter named in local.compute.\n"));
     files.put("docker.compute", DOCKER_COMPUTE);
-    files.put("docker.runconfig", runconfig("docker", "docker", true,
-        "# Runs in a Docker container built from docker.compute's image and conda_dependencies.yml.\n"));
+    files.put(
+        "docker.runconfig",
+        runconfig(
+            "docker",
+            "docker",
+            true,
+            "# Runs in a Docker container built from docker.compute's image and"
+                + " conda_dependencies.yml.\n"));
     files.put("conda_dependencies.yml", CONDA);
-    files.put("spark_dependencies.yml", SPARK.replace("@APP_NAME@", YamlEmitter.doubleQuoted(projectName)));
+    files.put(
+        "spark_dependencies.yml",
+        SPARK.replace("@APP_NAME@", YamlEmitter.doubleQuoted(projectName)));
     return files;
   }
 
-  private static final String LOCAL_COMPUTE = """
+  private static final String LOCAL_COMPUTE =
+      """
       # Compute target "local": runs scripts on this machine, in an existing Python
       # interpreter. labrun installs nothing for it; conda_dependencies.yml is not used.
 
@@ -81,7 +97,8 @@ public final class ProjectTemplate {
       nativeSharedDirectory: "~/.azureml/share/"
       """;
 
-  private static final String DOCKER_COMPUTE = """
+  private static final String DOCKER_COMPUTE =
+      """
       # Compute target "docker": runs scripts in a Docker container on this machine. The
       # container's conda environment is built from conda_dependencies.yml on top of the
       # base image.
@@ -105,7 +122,11 @@ public final class ProjectTemplate {
       """;
 
   private static String runconfig(String name, String target, boolean prepare, String what) {
-    return "# Run configuration \"" + name + "\": how 'labrun experiment submit -c " + name + " script.py' runs.\n"
+    return "# Run configuration \""
+        + name
+        + "\": how 'labrun experiment submit -c "
+        + name
+        + " script.py' runs.\n"
         + what
         + "\n"
         + "# The script's command line: \"$file\" stands for the script given to submit;\n"
@@ -114,16 +135,20 @@ public final class ProjectTemplate {
         + "  - \"$file\"\n"
         + "\n"
         + "# The compute target to run on: a .compute file in aml_config/, without the extension.\n"
-        + "Target: " + target + "\n"
+        + "Target: "
+        + target
+        + "\n"
         + "\n"
         + "# Environment variables set for the run.\n"
         + "EnvironmentVariables:\n"
         + "  EXAMPLE_ENV_VAR: \"Example Value\"\n"
         + "\n"
-        + "# Python: run the script with the target's interpreter; PySpark: run it with spark-submit.\n"
+        + "# Python: run the script with the target's interpreter; PySpark: run it with"
+        + " spark-submit.\n"
         + "Framework: Python\n"
         + "\n"
-        + "# The conda environment of the run (on a local target, used only with PrepareEnvironment: true).\n"
+        + "# The conda environment of the run (on a local target, used only with"
+        + " PrepareEnvironment: true).\n"
         + "CondaDependenciesFile: aml_config/conda_dependencies.yml\n"
         + "\n"
         + "# Spark properties and packages of PySpark runs.\n"
@@ -131,13 +156,16 @@ public final class ProjectTemplate {
         + "\n"
         + "# true: build the environment as part of the run when it is missing\n"
         + "# ('labrun experiment prepare' builds it ahead of a run).\n"
-        + "PrepareEnvironment: " + prepare + "\n"
+        + "PrepareEnvironment: "
+        + prepare
+        + "\n"
         + "\n"
         + "# true: record the run in the run history; false: run untracked (faster).\n"
         + "TrackedRun: true\n";
   }
 
-  private static final String CONDA = """
+  private static final String CONDA =
+      """
       # The conda environment of runs on docker, remotedocker and cluster targets. labrun
       # builds it when it is missing (PrepareEnvironment: true, or 'labrun experiment
       # prepare'); the local target uses it only with PrepareEnvironment: true (a cached venv).
@@ -156,7 +184,8 @@ public final class ProjectTemplate {
         - pip: []
       """;
 
-  private static final String SPARK = """
+  private static final String SPARK =
+      """
       # Spark settings of PySpark runs (Framework: PySpark); other runs ignore this file.
 
       # Spark properties, passed to spark-submit as --conf key=value.

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The text of one project file, decoded strictly as UTF-8, with the name it is reported under
- * ({@code aml_config/gpu.compute}, relative to the project root). A byte-order mark is dropped
- * for parsing and remembered so that a rewrite keeps it.
+ * ({@code aml_config/gpu.compute}, relative to the project root). A byte-order mark is dropped for
+ * parsing and remembered so that a rewrite keeps it.
  */
 record SourceText(String label, String text, boolean byteOrderMark) {
 
@@ -25,9 +25,11 @@ record SourceText(String label, String text, boolean byteOrderMark) {
 
   /** Decodes {@code bytes}; a byte that is not UTF-8 is reported with its line and column. */
   static SourceText decode(String label, byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
     CoderResult result = decoder.decode(in, out, true);
@@ -50,17 +52,27 @@ record SourceText(String label, String text, boolean byteOrderMark) {
     }
     int column = 1;
     try {
-      column = StandardCharsets.UTF_8.newDecoder()
-          .decode(ByteBuffer.wrap(bytes, lineStart, bad - lineStart))
-          .codePoints().toArray().length + 1;
+      column =
+          StandardCharsets.UTF_8
+                  .newDecoder()
+                  .decode(ByteBuffer.wrap(bytes, lineStart, bad - lineStart))
+                  .codePoints()
+                  .toArray()
+                  .length
+              + 1;
     } catch (CharacterCodingException impossible) {
       // the bytes before the first bad one decode by construction
     }
-    return new ConfigException(new Position(line, column).in(label),
-        String.format("the file is not valid UTF-8 (byte 0x%02X); save it with UTF-8 encoding", bytes[bad] & 0xff));
+    return new ConfigException(
+        new Position(line, column).in(label),
+        String.format(
+            "the file is not valid UTF-8 (byte 0x%02X); save it with UTF-8 encoding",
+            bytes[bad] & 0xff));
   }
 
-  /** Whether the char at {@code i} ends a line: a {@code \n}, or a {@code \r} not followed by one. */
+  /**
+   * Whether the char at {@code i} ends a line: a {@code \n}, or a {@code \r} not followed by one.
+   */
   static boolean isLineEnd(CharSequence text, int i) {
     char c = text.charAt(i);
     return c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n');
@@ -75,9 +87,9 @@ record SourceText(String label, String text, boolean byteOrderMark) {
   }
 
   /**
-   * The lines of the text, each with its line terminator (the last one may have none). As in
-   * YAML and JSON, a line ends with {@code \n}, {@code \r\n} or a lone {@code \r}, so that line
-   * numbers agree with the parser's.
+   * The lines of the text, each with its line terminator (the last one may have none). As in YAML
+   * and JSON, a line ends with {@code \n}, {@code \r\n} or a lone {@code \r}, so that line numbers
+   * agree with the parser's.
    */
   List<String> lines() {
     List<String> lines = new ArrayList<>();

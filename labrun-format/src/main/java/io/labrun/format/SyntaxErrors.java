@@ -18,14 +18,17 @@ import tools.jackson.core.TokenStreamLocation;
 final class SyntaxErrors {
   private SyntaxErrors() {}
 
-  static ConfigException translate(RuntimeException e, SourceText source, TreeReader.Syntax syntax) {
+  static ConfigException translate(
+      RuntimeException e, SourceText source, TreeReader.Syntax syntax) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof MarkedYamlEngineException m) {
         return yaml(m, source);
       }
       if (t instanceof ReaderException r) {
-        return new ConfigException(source.positionOf(r.getPosition()).in(source.label()),
-            String.format("the character U+%04X is not allowed in a YAML file; remove it", r.getCodePoint()));
+        return new ConfigException(
+            source.positionOf(r.getPosition()).in(source.label()),
+            String.format(
+                "the character U+%04X is not allowed in a YAML file; remove it", r.getCodePoint()));
       }
     }
     Position at = Position.FILE;
@@ -49,32 +52,56 @@ final class SyntaxErrors {
     Optional<Mark> at = problemMark;
     String reason;
     if (problem.contains("\\t(TAB)") || problem.contains("'\t'")) {
-      reason = "a tab character is not allowed here; YAML indentation and separators must be spaces";
-    } else if (problem.startsWith("found character '") && problem.contains("cannot start any token")) {
-      String c = problem.substring("found character '".length(), problem.indexOf('\'', "found character '".length()));
+      reason =
+          "a tab character is not allowed here; YAML indentation and separators must be spaces";
+    } else if (problem.startsWith("found character '")
+        && problem.contains("cannot start any token")) {
+      String c =
+          problem.substring(
+              "found character '".length(), problem.indexOf('\'', "found character '".length()));
       reason = "a value cannot start with '" + c + "'; put the value in quotes";
     } else if (problem.startsWith("mapping values are not allowed")) {
-      reason = "unexpected ':'; check the indentation and that the line above has its ':', or quote a value that contains ': '";
+      reason =
+          "unexpected ':'; check the indentation and that the line above has its ':', or quote a"
+              + " value that contains ': '";
     } else if (context.contains("quoted scalar") && problem.contains("end of stream")) {
       reason = "this quoted value is never closed; add the closing quote";
       at = contextMark.or(() -> problemMark);
     } else if (problem.startsWith("found unknown escape character")) {
-      reason = "unknown escape sequence in a double-quoted value; write '\\\\' for a backslash, or use single quotes";
+      reason =
+          "unknown escape sequence in a double-quoted value; write '\\\\' for a backslash, or use"
+              + " single quotes";
     } else if (context.contains("flow sequence") || context.contains("flow mapping")) {
       boolean list = context.contains("sequence");
       Position open = contextMark.map(SyntaxErrors::position).orElse(Position.FILE);
-      reason = "the " + (list ? "list '['" : "map '{'") + " opened at line " + open.line() + ", column " + open.column()
-          + " is not closed properly: expected ',' or '" + (list ? "]" : "}") + "', found " + token(after(problem, "but got "));
+      reason =
+          "the "
+              + (list ? "list '['" : "map '{'")
+              + " opened at line "
+              + open.line()
+              + ", column "
+              + open.column()
+              + " is not closed properly: expected ',' or '"
+              + (list ? "]" : "}")
+              + "', found "
+              + token(after(problem, "but got "));
     } else if (context.contains("simple key") && problem.contains("could not find expected ':'")) {
       reason = "expected 'key: value', but this line has no ':'";
       at = contextMark.or(() -> problemMark);
     } else if (problem.startsWith("expected <block end>, but found")) {
       String found = after(problem, "but found ");
-      reason = found.contains("-") || found.contains("sequence")
-          ? "this list item is not lined up with the items or keys above it; check the indentation"
-          : "found " + token(found) + " where a new key or the end of the block was expected; check the indentation, or quote the whole value";
+      reason =
+          found.contains("-") || found.contains("sequence")
+              ? "this list item is not lined up with the items or keys above it; check the"
+                  + " indentation"
+              : "found "
+                  + token(found)
+                  + " where a new key or the end of the block was expected; check the indentation,"
+                  + " or quote the whole value";
     } else if (problem.startsWith("sequence entries are not allowed")) {
-      reason = "a list item '- ' is not allowed here; check the indentation, or quote a value that starts with '-'";
+      reason =
+          "a list item '- ' is not allowed here; check the indentation, or quote a value that"
+              + " starts with '-'";
     } else if (problem.startsWith("mapping keys are not allowed")) {
       reason = "a '?' key is not allowed here; quote a value that starts with '?'";
     } else {
@@ -119,7 +146,8 @@ final class SyntaxErrors {
     }
     m.appendTail(b);
     // SnakeYAML shows a character as c(99); show it as 'c'
-    return b.toString().replace("''", "'")
+    return b.toString()
+        .replace("''", "'")
         .replace("the node content", "a value")
         .replaceAll("found:?\\s?(\\S)\\(\\d+\\)", "found '$1'")
         .replaceAll("found:?\\s?(\\s)\\(\\d+\\)", "found a space")
@@ -127,8 +155,10 @@ final class SyntaxErrors {
         .replaceAll("\\(\\d+\\)", "");
   }
 
-  private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.+?)' \\(code [^)]*\\)\\):? ?(.*)$");
-  private static final Pattern CLOSE_MARKER = Pattern.compile("^Unexpected close marker '(.)': (?:expected '(.)')?");
+  private static final Pattern UNEXPECTED_CHAR =
+      Pattern.compile("^Unexpected character \\('(.+?)' \\(code [^)]*\\)\\):? ?(.*)$");
+  private static final Pattern CLOSE_MARKER =
+      Pattern.compile("^Unexpected close marker '(.)': (?:expected '(.)')?");
   private static final Pattern UNRECOGNIZED = Pattern.compile("^Unrecognized token '(.*?)'.*$");
 
   static String json(String raw) {
@@ -145,7 +175,8 @@ final class SyntaxErrors {
       }
       if (expecting.contains("double-quote to start property name")) {
         return c.equals("}")
-            ? "invalid JSON: a ',' before '}' must be followed by another key (JSON allows no trailing comma)"
+            ? "invalid JSON: a ',' before '}' must be followed by another key (JSON allows no"
+                + " trailing comma)"
             : "invalid JSON: expected a key in double quotes, found '" + c + "'";
       }
       if (expecting.contains("colon to separate")) {
@@ -157,11 +188,15 @@ final class SyntaxErrors {
       if (c.equals("'")) {
         return "invalid JSON: text must be in double quotes, not single quotes";
       }
-      return "invalid JSON: unexpected '" + c + "'; expected a value (text in double quotes, a number, true, false, null, [ or {)";
+      return "invalid JSON: unexpected '"
+          + c
+          + "'; expected a value (text in double quotes, a number, true, false, null, [ or {)";
     }
     m = UNRECOGNIZED.matcher(msg);
     if (m.matches()) {
-      return "invalid JSON: unexpected '" + m.group(1) + "'; expected a value (text in double quotes, a number, true, false, null, [ or {)";
+      return "invalid JSON: unexpected '"
+          + m.group(1)
+          + "'; expected a value (text in double quotes, a number, true, false, null, [ or {)";
     }
     if (msg.startsWith("Unexpected end-of-input")) {
       return msg.contains("close marker for Object") || msg.contains("close marker for Array")
@@ -172,13 +207,19 @@ final class SyntaxErrors {
     if (m.find()) {
       return m.group(2) == null
           ? "invalid JSON: '" + m.group(1) + "' closes nothing"
-          : "invalid JSON: found '" + m.group(1) + "' where '" + m.group(2) + "' should close the " + (m.group(2).equals("}") ? "object" : "list");
+          : "invalid JSON: found '"
+              + m.group(1)
+              + "' where '"
+              + m.group(2)
+              + "' should close the "
+              + (m.group(2).equals("}") ? "object" : "list");
     }
     if (msg.startsWith("Illegal character") && msg.contains("CTRL-CHAR")) {
       return "invalid JSON: a control character is not allowed here; remove it";
     }
     if (msg.startsWith("Illegal unquoted character")) {
-      return "invalid JSON: a line break or control character inside text must be escaped (\\n, \\t)";
+      return "invalid JSON: a line break or control character inside text must be escaped (\\n"
+          + ", \\t)";
     }
     if (msg.contains("Unrecognized character escape")) {
       return "invalid JSON: unknown escape sequence in text; write '\\\\' for a backslash";
@@ -193,7 +234,9 @@ final class SyntaxErrors {
     if (source >= 0) {
       msg = msg.substring(0, source);
     }
-    msg = msg.replaceAll("\\s*\\(code \\d+\\)", "").replaceAll("\\s*\\(start marker at \\[Source.*$", "");
+    msg =
+        msg.replaceAll("\\s*\\(code \\d+\\)", "")
+            .replaceAll("\\s*\\(start marker at \\[Source.*$", "");
     msg = msg.replaceAll("[A-Za-z]+(Exception|Error)", "error").trim();
     if (msg.startsWith("Expected a property name")) {
       return "invalid YAML: a key must be plain text, not a list or a map";

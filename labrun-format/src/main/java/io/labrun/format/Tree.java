@@ -17,11 +17,15 @@ final class Tree {
   /** A mutable deep copy of a plain map. */
   static Map<String, Object> copy(Object plain) {
     Map<String, Object> out = new LinkedHashMap<>();
-    ((Map<?, ?>) plain).forEach((k, v) -> out.put(String.valueOf(k), v instanceof Map<?, ?> m ? copy(m) : v));
+    ((Map<?, ?>) plain)
+        .forEach((k, v) -> out.put(String.valueOf(k), v instanceof Map<?, ?> m ? copy(m) : v));
     return out;
   }
 
-  /** Sets the value at {@code path}, creating the maps on the way; null removes it, and the maps it leaves empty. */
+  /**
+   * Sets the value at {@code path}, creating the maps on the way; null removes it, and the maps it
+   * leaves empty.
+   */
   @SuppressWarnings("unchecked")
   static void set(Map<String, Object> tree, String path, Object value) {
     int dot = path.indexOf('.');
@@ -55,7 +59,9 @@ final class Tree {
   }
 
   private static boolean nothing(Object v) {
-    return v == null || (v instanceof Collection<?> c && c.isEmpty()) || (v instanceof Map<?, ?> m && m.isEmpty());
+    return v == null
+        || (v instanceof Collection<?> c && c.isEmpty())
+        || (v instanceof Map<?, ?> m && m.isEmpty());
   }
 
   /** The top-level entries of a tree, for a writer. */

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -31,7 +32,8 @@ final class TreeReader {
   }
 
   /** YAML 1.2 core schema: true/True/TRUE and false/False/FALSE are booleans, yes/no are text. */
-  private static final TokenStreamFactory YAML = YAMLFactory.builder().yamlSchema(YAMLSchema.CORE).build();
+  private static final TokenStreamFactory YAML =
+      YAMLFactory.builder().yamlSchema(YAMLSchema.CORE).build();
 
   private static final TokenStreamFactory JSON = new JsonFactory();
 
@@ -46,7 +48,9 @@ final class TreeReader {
     this.syntax = syntax;
   }
 
-  /** The top-level value of the file; empty when the file holds no value (empty, comments, null). */
+  /**
+   * The top-level value of the file; empty when the file holds no value (empty, comments, null).
+   */
   static Optional<Node> read(SourceText source, Syntax syntax) {
     return new TreeReader(source, syntax).readDocument();
   }
@@ -58,7 +62,8 @@ final class TreeReader {
 
   private Optional<Node> readDocument() {
     TokenStreamFactory factory = syntax == Syntax.YAML ? YAML : JSON;
-    String text = syntax == Syntax.YAML ? YamlTabs.separatorsAsSpaces(source.text()) : source.text();
+    String text =
+        syntax == Syntax.YAML ? YamlTabs.separatorsAsSpaces(source.text()) : source.text();
     try (JsonParser p = factory.createParser(ObjectReadContext.empty(), text)) {
       parser = p;
       JsonToken first = p.nextToken();
@@ -68,9 +73,10 @@ final class TreeReader {
       Node root = readValue(first, 0);
       JsonToken extra = p.nextToken();
       if (extra != null) {
-        String problem = syntax == Syntax.YAML
-            ? "the file holds more than one YAML document ('---'); put all keys in one"
-            : "invalid JSON: unexpected text after the closing '}'";
+        String problem =
+            syntax == Syntax.YAML
+                ? "the file holds more than one YAML document ('---'); put all keys in one"
+                : "invalid JSON: unexpected text after the closing '}'";
         throw error(position(), problem);
       }
       return root instanceof Node.Scalar s && s.isNull() ? Optional.empty() : Optional.of(root);
@@ -98,16 +104,27 @@ final class TreeReader {
       case START_ARRAY -> readSequence(at, depth);
       case VALUE_STRING -> {
         if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
-          throw error(at, "aliases (*" + parser.getString() + ") are not supported in labrun files; write the value out");
+          throw error(
+              at,
+              "aliases (*"
+                  + parser.getString()
+                  + ") are not supported in labrun files; write the value out");
         }
         yield new Node.Scalar(Node.Kind.STRING, parser.getString(), parser.getString(), at);
       }
-      case VALUE_NUMBER_INT -> new Node.Scalar(Node.Kind.INTEGER, parser.getString(), integer(), at);
-      case VALUE_NUMBER_FLOAT -> new Node.Scalar(Node.Kind.FLOAT, parser.getString(), parser.getDoubleValue(), at);
+      case VALUE_NUMBER_INT ->
+          new Node.Scalar(Node.Kind.INTEGER, parser.getString(), integer(), at);
+      case VALUE_NUMBER_FLOAT ->
+          new Node.Scalar(Node.Kind.FLOAT, parser.getString(), parser.getDoubleValue(), at);
       case VALUE_TRUE -> new Node.Scalar(Node.Kind.BOOLEAN, parser.getString(), Boolean.TRUE, at);
       case VALUE_FALSE -> new Node.Scalar(Node.Kind.BOOLEAN, parser.getString(), Boolean.FALSE, at);
       case VALUE_NULL -> new Node.Scalar(Node.Kind.NULL, parser.getString(), null, at);
-      default -> throw error(at, "unsupported value (" + describeToken(token) + "); use text, numbers, true/false, lists and maps");
+      default ->
+          throw error(
+              at,
+              "unsupported value ("
+                  + describeToken(token)
+                  + "); use text, numbers, true/false, lists and maps");
     };
   }
 
@@ -131,7 +148,9 @@ final class TreeReader {
       Position keyAt = position();
       Position first = seen.putIfAbsent(key, keyAt);
       if (first != null) {
-        throw error(keyAt, Node.quoteKey(key) + " appears twice (first at line " + first.line() + "); keep one");
+        throw error(
+            keyAt,
+            Node.quoteKey(key) + " appears twice (first at line " + first.line() + "); keep one");
       }
       Node value = readValue(parser.nextToken(), depth + 1);
       if (value instanceof Node.Scalar s && s.isNull() && s.text().isEmpty()) {
@@ -165,6 +184,8 @@ final class TreeReader {
   }
 
   private static String describeToken(JsonToken token) {
-    return token == JsonToken.VALUE_EMBEDDED_OBJECT ? "binary data" : token.name().toLowerCase(java.util.Locale.ROOT);
+    return token == JsonToken.VALUE_EMBEDDED_OBJECT
+        ? "binary data"
+        : token.name().toLowerCase(Locale.ROOT);
   }
 }

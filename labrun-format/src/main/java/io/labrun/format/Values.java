@@ -31,7 +31,8 @@ final class Values {
     if (node instanceof Node.Scalar s) {
       return s.isNull() ? null : s.text();
     }
-    throw error(node.position(), "'" + key + "' must be a single value (text), got " + node.describe());
+    throw error(
+        node.position(), "'" + key + "' must be a single value (text), got " + node.describe());
   }
 
   /** true/false in the YAML 1.2 spellings (true, True, TRUE...), also when quoted. */
@@ -51,7 +52,7 @@ final class Values {
           case "false", "False", "FALSE" -> {
             return false;
           }
-          default -> { }
+          default -> {}
         }
       }
     }
@@ -65,14 +66,24 @@ final class Values {
         return null;
       }
       String digits = s.text().trim();
-      if ((s.kind() == Node.Kind.INTEGER || s.kind() == Node.Kind.STRING) && digits.matches("[+]?[0-9]{1,10}")) {
+      if ((s.kind() == Node.Kind.INTEGER || s.kind() == Node.Kind.STRING)
+          && digits.matches("[+]?[0-9]{1,10}")) {
         long v = Long.parseLong(digits.startsWith("+") ? digits.substring(1) : digits);
         if (v >= min && v <= max) {
           return (int) v;
         }
       }
     }
-    throw error(node.position(), "'" + key + "' must be a whole number from " + min + " to " + max + ", got " + node.describe());
+    throw error(
+        node.position(),
+        "'"
+            + key
+            + "' must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", got "
+            + node.describe());
   }
 
   /** A list of scalars, each stringified as written. */
@@ -81,14 +92,17 @@ final class Values {
       return null;
     }
     if (!(node instanceof Node.Sequence seq)) {
-      throw error(node.position(), "'" + key + "' must be a list of strings, got " + node.describe());
+      throw error(
+          node.position(), "'" + key + "' must be a list of strings, got " + node.describe());
     }
     List<String> out = new ArrayList<>();
     int n = 0;
     for (Node item : seq.items()) {
       n++;
       if (!(item instanceof Node.Scalar s) || s.isNull()) {
-        throw error(item.position(), "'" + key + "' must be a list of strings, got " + item.describe() + " as item " + n);
+        throw error(
+            item.position(),
+            "'" + key + "' must be a list of strings, got " + item.describe() + " as item " + n);
       }
       out.add(s.text());
     }
@@ -101,15 +115,32 @@ final class Values {
       return null;
     }
     if (!(node instanceof Node.Mapping map)) {
-      throw error(node.position(), "'" + key + "' must be a map of names to values, got " + node.describe());
+      throw error(
+          node.position(),
+          "'" + key + "' must be a map of names to values, got " + node.describe());
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Node.Entry e : map.entries()) {
       if (!(e.value() instanceof Node.Scalar s)) {
-        throw error(e.value().position(), "'" + key + "' entry " + Node.quoteKey(e.key()) + " must be a single value (text), got " + e.value().describe());
+        throw error(
+            e.value().position(),
+            "'"
+                + key
+                + "' entry "
+                + Node.quoteKey(e.key())
+                + " must be a single value (text), got "
+                + e.value().describe());
       }
       if (s.isNull()) {
-        throw error(e.keyPosition(), "'" + key + "' entry " + Node.quoteKey(e.key()) + " has no value; write " + YamlEmitter.scalar(e.key()) + ": \"\" for an empty one");
+        throw error(
+            e.keyPosition(),
+            "'"
+                + key
+                + "' entry "
+                + Node.quoteKey(e.key())
+                + " has no value; write "
+                + YamlEmitter.scalar(e.key())
+                + ": \"\" for an empty one");
       }
       out.put(e.key(), s.text());
     }
@@ -117,17 +148,23 @@ final class Values {
   }
 
   /**
-   * Environment variables: a {@link #stringMap} whose names an operating system accepts (not
-   * empty, no {@code =}, no NUL), checked here rather than by the process that would start the run.
+   * Environment variables: a {@link #stringMap} whose names an operating system accepts (not empty,
+   * no {@code =}, no NUL), checked here rather than by the process that would start the run.
    */
   Map<String, String> environmentMap(String key, Node node) {
     Map<String, String> out = stringMap(key, node);
     if (out != null && node instanceof Node.Mapping map) {
       for (Node.Entry e : map.entries()) {
         if (!RunConfiguration.isVariableName(e.key())) {
-          throw error(e.keyPosition(), "'" + key + "' entry " + Node.quoteKey(e.key())
-              + " is not a valid environment variable name (it must not be empty or contain '=' or NUL); rename it, e.g. to "
-              + Node.quoteKey(e.key().replaceAll("[=\0]", "_")));
+          throw error(
+              e.keyPosition(),
+              "'"
+                  + key
+                  + "' entry "
+                  + Node.quoteKey(e.key())
+                  + " is not a valid environment variable name (it must not be empty or contain '='"
+                  + " or NUL); rename it, e.g. to "
+                  + Node.quoteKey(e.key().replaceAll("[=\0]", "_")));
         }
       }
     }

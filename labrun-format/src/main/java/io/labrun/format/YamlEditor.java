@@ -1,6 +1,5 @@
 package io.labrun.format;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,9 +8,9 @@ import java.util.Optional;
  * what is not edited stays byte for byte: comments, blank lines, quoting, key spelling.
  *
  * <p>A top-level key's block is its line up to the line before the next top-level key, less the
- * blank and comment lines at its end (those belong to what follows). Replacing a key rewrites
- * that block and keeps a comment at the end of the key's line; comments inside the block are lost.
- * New keys go at the end of the file.
+ * blank and comment lines at its end (those belong to what follows). Replacing a key rewrites that
+ * block and keeps a comment at the end of the key's line; comments inside the block are lost. New
+ * keys go at the end of the file.
  */
 final class YamlEditor {
   private YamlEditor() {}
@@ -30,17 +29,20 @@ final class YamlEditor {
     int bodyEnd = 0;
     for (int i = 0; i < entries.size(); i++) {
       int start = entries.get(i).keyPosition().line() - 1;
-      int limit = i + 1 < entries.size() ? entries.get(i + 1).keyPosition().line() - 1 : lines.size();
+      int limit =
+          i + 1 < entries.size() ? entries.get(i + 1).keyPosition().line() - 1 : lines.size();
       int end = blockEnd(lines, start, limit);
       copy(lines, next, start, out);
       Node.Entry entry = entries.get(i);
-      Edit edit = edits.stream().filter(e -> entryOf(e) == entry).findFirst().orElse(new Edit.Keep(entry));
+      Edit edit =
+          edits.stream().filter(e -> entryOf(e) == entry).findFirst().orElse(new Edit.Keep(entry));
       if (edit instanceof Edit.Keep) {
         copy(lines, start, end, out);
       } else if (edit instanceof Edit.Replace r) {
         endLine(out, eol);
         List<String> block = YamlEmitter.entry(r.entry().key(), r.value());
-        String comment = InlineComment.of(stripEol(lines.get(start)), r.entry().keyPosition().column() - 1);
+        String comment =
+            InlineComment.of(stripEol(lines.get(start)), r.entry().keyPosition().column() - 1);
         block.set(0, block.get(0) + comment);
         block.forEach(l -> out.append(indent).append(l).append(eol));
       }
@@ -56,7 +58,8 @@ final class YamlEditor {
       }
     }
     copy(lines, next, appendAt, out);
-    List<Edit.Append> appends = edits.stream().filter(e -> e instanceof Edit.Append).map(e -> (Edit.Append) e).toList();
+    List<Edit.Append> appends =
+        edits.stream().filter(e -> e instanceof Edit.Append).map(e -> (Edit.Append) e).toList();
     if (!appends.isEmpty()) {
       endLine(out, eol);
     }
@@ -77,18 +80,24 @@ final class YamlEditor {
     return e instanceof Edit.Delete d ? d.entry() : null;
   }
 
-  /** Block style only: every top-level key starts its own line, at one column, nothing before it. */
+  /**
+   * Block style only: every top-level key starts its own line, at one column, nothing before it.
+   */
   private static boolean editable(List<String> lines, List<Node.Entry> entries) {
     int column = -1;
     int lastLine = 0;
     for (Node.Entry e : entries) {
       Position p = e.keyPosition();
-      if (p.line() <= lastLine || p.line() > lines.size() || (column >= 0 && p.column() != column)) {
+      if (p.line() <= lastLine
+          || p.line() > lines.size()
+          || (column >= 0 && p.column() != column)) {
         return false;
       }
       String line = lines.get(p.line() - 1);
-      if (p.column() - 1 > line.length() || !line.substring(0, p.column() - 1).isBlank()
-          || line.charAt(p.column() - 1) == '{' || line.charAt(p.column() - 1) == '?') {
+      if (p.column() - 1 > line.length()
+          || !line.substring(0, p.column() - 1).isBlank()
+          || line.charAt(p.column() - 1) == '{'
+          || line.charAt(p.column() - 1) == '?') {
         return false;
       }
       column = p.column();
@@ -99,7 +108,8 @@ final class YamlEditor {
 
   private static int blockEnd(List<String> lines, int start, int limit) {
     int end = limit;
-    while (end > start + 1 && (isBlankOrComment(lines.get(end - 1)) || isDocumentMarker(lines.get(end - 1)))) {
+    while (end > start + 1
+        && (isBlankOrComment(lines.get(end - 1)) || isDocumentMarker(lines.get(end - 1)))) {
       end--;
     }
     return end;
@@ -122,13 +132,16 @@ final class YamlEditor {
   }
 
   private static void endLine(StringBuilder out, String eol) {
-    if (out.length() > 0 && out.charAt(out.length() - 1) != '\n' && out.charAt(out.length() - 1) != '\r') {
+    if (out.length() > 0
+        && out.charAt(out.length() - 1) != '\n'
+        && out.charAt(out.length() - 1) != '\r') {
       out.append(eol);
     }
   }
 
   static String stripEol(String line) {
-    return line.endsWith("\r\n") ? line.substring(0, line.length() - 2)
+    return line.endsWith("\r\n")
+        ? line.substring(0, line.length() - 2)
         : line.endsWith("\n") || line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 }

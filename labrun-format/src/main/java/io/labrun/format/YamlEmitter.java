@@ -1,5 +1,6 @@
 package io.labrun.format;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,8 @@ final class YamlEmitter {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_$/][A-Za-z0-9_$/.=@+ -]*");
 
   /** Words some YAML reader takes for a boolean or null. */
-  private static final Set<String> RESERVED = Set.of("true", "false", "yes", "no", "on", "off", "y", "n", "null");
+  private static final Set<String> RESERVED =
+      Set.of("true", "false", "yes", "no", "on", "off", "y", "n", "null");
 
   /** A document of top-level entries, each line ended by {@code eol}. */
   static String document(List<Edit.Append> entries, String eol) {
@@ -70,7 +72,10 @@ final class YamlEmitter {
     if (value == null) {
       return "null";
     }
-    if (value instanceof Boolean || value instanceof Long || value instanceof Integer || value instanceof java.math.BigInteger) {
+    if (value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof BigInteger) {
       return value.toString();
     }
     if (value instanceof Double d) {
@@ -90,7 +95,9 @@ final class YamlEmitter {
   }
 
   static boolean needsQuotes(String s) {
-    return !PLAIN.matcher(s).matches() || s.endsWith(" ") || s.contains("  ")
+    return !PLAIN.matcher(s).matches()
+        || s.endsWith(" ")
+        || s.contains("  ")
         || RESERVED.contains(s.toLowerCase(Locale.ROOT));
   }
 

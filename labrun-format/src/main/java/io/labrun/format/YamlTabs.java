@@ -23,7 +23,8 @@ final class YamlTabs {
       } else if (comment) {
         continue;
       } else if (quote != 0) {
-        if ((quote == '"' && ch == '\\') || (quote == '\'' && ch == '\'' && i + 1 < c.length && c[i + 1] == '\'')) {
+        if ((quote == '"' && ch == '\\')
+            || (quote == '\'' && ch == '\'' && i + 1 < c.length && c[i + 1] == '\'')) {
           i++; // an escaped character, maybe a quote; '' is a quote inside single quotes
         } else if (ch == quote) {
           quote = 0;
@@ -41,7 +42,9 @@ final class YamlTabs {
     return new String(c);
   }
 
-  /** A quote opens a quoted value only where a value or key may start, not inside plain text (it's). */
+  /**
+   * A quote opens a quoted value only where a value or key may start, not inside plain text (it's).
+   */
   private static boolean startsScalar(char[] c, int i) {
     int k = i - 1;
     while (k >= 0 && (c[k] == ' ' || c[k] == '\t')) {

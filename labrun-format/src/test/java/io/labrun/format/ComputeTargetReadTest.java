@@ -6,6 +6,9 @@ import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.TargetType;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +18,16 @@ class ComputeTargetReadTest {
 
   @Test
   void theOriginalLocalSample() {
-    TestProject p = new TestProject(root).write("local.compute", """
-        type: "local"
-        pythonLocation: "python"
-        sparkSubmitLocation: "spark-submit"
-        nativeSharedDirectory: "~/.azureml/share/"
-        """);
+    TestProject p =
+        new TestProject(root)
+            .write(
+                "local.compute",
+                """
+                type: "local"
+                pythonLocation: "python"
+                sparkSubmitLocation: "spark-submit"
+                nativeSharedDirectory: "~/.azureml/share/"
+                """);
 
     Loaded<ComputeTargetSpec> loaded = p.configs.computeTarget("local");
 
@@ -37,11 +44,15 @@ class ComputeTargetReadTest {
 
   @Test
   void theOriginalDockerSampleWithItsCommentedOutKey() {
-    TestProject p = new TestProject(root).write("docker.compute", """
-        type: "localdocker"
-        baseDockerImage: "microsoft/mmlspark:plus-0.9.9"
-        #sharedVolumes: true
-        """);
+    TestProject p =
+        new TestProject(root)
+            .write(
+                "docker.compute",
+                """
+                type: "localdocker"
+                baseDockerImage: "microsoft/mmlspark:plus-0.9.9"
+                #sharedVolumes: true
+                """);
 
     ComputeTargetSpec spec = p.configs.computeTarget("docker").value();
 
@@ -52,10 +63,11 @@ class ComputeTargetReadTest {
 
   @Test
   void bothDockerSpellingsAndAnyCase() {
-    TestProject p = new TestProject(root)
-        .write("a.compute", "type: docker\n")
-        .write("b.compute", "type: LocalDocker\n")
-        .write("c.compute", "type: RemoteDocker\n");
+    TestProject p =
+        new TestProject(root)
+            .write("a.compute", "type: docker\n")
+            .write("b.compute", "type: LocalDocker\n")
+            .write("c.compute", "type: RemoteDocker\n");
 
     assertThat(p.configs.computeTarget("a").value().type()).isEqualTo(TargetType.DOCKER);
     assertThat(p.configs.computeTarget("b").value().type()).isEqualTo(TargetType.DOCKER);
@@ -64,24 +76,28 @@ class ComputeTargetReadTest {
 
   @Test
   void everyKeyOfARemoteTarget() {
-    TestProject p = new TestProject(root).write("gpu.compute", """
-        # a remote Docker host with a GPU
-        type: remotedocker
-        baseDockerImage: nvidia/cuda:12.4.1-runtime-ubuntu22.04
-        address: 10.0.0.7   # the lab machine
-        port: 2222
-        username: sshuser
-        password: "AES:Zm9vYmFy"
-        sshKeyFile: ~/.ssh/labrun_gpu
-        hostKeyFingerprint: "SHA256:abc/def+ghi"
-        sharedVolumes: False
-        nvidiaDocker: True
-        nativeSharedDirectory: /data/share
-        userManagedEnvironment: FALSE
-        pythonLocation: /opt/conda/bin/python
-        sparkSubmitLocation: /opt/spark/bin/spark-submit
-        sparkMaster: "local[*]"
-        """);
+    TestProject p =
+        new TestProject(root)
+            .write(
+                "gpu.compute",
+                """
+                # a remote Docker host with a GPU
+                type: remotedocker
+                baseDockerImage: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+                address: 10.0.0.7   # the lab machine
+                port: 2222
+                username: sshuser
+                password: "AES:Zm9vYmFy"
+                sshKeyFile: ~/.ssh/labrun_gpu
+                hostKeyFingerprint: "SHA256:abc/def+ghi"
+                sharedVolumes: False
+                nvidiaDocker: True
+                nativeSharedDirectory: /data/share
+                userManagedEnvironment: FALSE
+                pythonLocation: /opt/conda/bin/python
+                sparkSubmitLocation: /opt/spark/bin/spark-submit
+                sparkMaster: "local[*]"
+                """);
 
     ComputeTargetSpec s = p.configs.computeTarget("gpu").value();
 
@@ -104,9 +120,10 @@ class ComputeTargetReadTest {
 
   @Test
   void booleansInEveryYaml12SpellingAndQuoted() {
-    TestProject p = new TestProject(root)
-        .write("a.compute", "type: docker\nsharedVolumes: true\nnvidiaDocker: TRUE\n")
-        .write("b.compute", "type: docker\nsharedVolumes: \"false\"\nnvidiaDocker: 'True'\n");
+    TestProject p =
+        new TestProject(root)
+            .write("a.compute", "type: docker\nsharedVolumes: true\nnvidiaDocker: TRUE\n")
+            .write("b.compute", "type: docker\nsharedVolumes: \"false\"\nnvidiaDocker: 'True'\n");
 
     assertThat(p.configs.computeTarget("a").value().sharedVolumes()).isTrue();
     assertThat(p.configs.computeTarget("a").value().nvidiaDocker()).isTrue();
@@ -126,53 +143,67 @@ class ComputeTargetReadTest {
 
   @Test
   void aLegacyClusterFileWithoutTypeIsAClusterAndKeepsItsKeysQuietly() {
-    TestProject p = new TestProject(root).write("spark.compute", """
-        address: "head.example.org"
-        username: "sshuser"
-        password: "AES:c2VjcmV0"
-        cluster: True
-        native: True
-        """);
+    TestProject p =
+        new TestProject(root)
+            .write(
+                "spark.compute",
+                """
+                address: "head.example.org"
+                username: "sshuser"
+                password: "AES:c2VjcmV0"
+                cluster: True
+                native: True
+                """);
 
     Loaded<ComputeTargetSpec> loaded = p.configs.computeTarget("spark");
 
     assertThat(loaded.value().type()).isEqualTo(TargetType.CLUSTER);
-    assertThat(loaded.value().otherKeys()).containsExactly(
-        org.assertj.core.api.Assertions.entry("cluster", true), org.assertj.core.api.Assertions.entry("native", true));
+    assertThat(loaded.value().otherKeys())
+        .containsExactly(Assertions.entry("cluster", true), Assertions.entry("native", true));
     assertThat(loaded.warnings()).isEmpty();
   }
 
   @Test
   void unknownKeysAreKeptInFileOrderWithAWarningEach() {
-    TestProject p = new TestProject(root).write("x.compute", """
-        type: docker
-        zeta: 1
-        baseDockerImages: python:3.11
-        alpha:
-          nested: [1, two]
-        Type: docker
-        """);
+    TestProject p =
+        new TestProject(root)
+            .write(
+                "x.compute",
+                """
+                type: docker
+                zeta: 1
+                baseDockerImages: python:3.11
+                alpha:
+                  nested: [1, two]
+                Type: docker
+                """);
 
     Loaded<ComputeTargetSpec> loaded = p.configs.computeTarget("x");
 
-    assertThat(loaded.value().otherKeys()).containsOnlyKeys("zeta", "baseDockerImages", "alpha", "Type");
-    assertThat(loaded.value().otherKeys().keySet()).containsExactly("zeta", "baseDockerImages", "alpha", "Type");
+    assertThat(loaded.value().otherKeys())
+        .containsOnlyKeys("zeta", "baseDockerImages", "alpha", "Type");
+    assertThat(loaded.value().otherKeys().keySet())
+        .containsExactly("zeta", "baseDockerImages", "alpha", "Type");
     assertThat(loaded.value().otherKeys().get("zeta")).isEqualTo(1L);
-    assertThat(loaded.value().otherKeys().get("alpha")).isEqualTo(java.util.Map.of("nested", java.util.List.of(1L, "two")));
-    assertThat(loaded.warnings()).containsExactly(
-        "aml_config/x.compute:2:1: unknown key 'zeta' kept as is",
-        "aml_config/x.compute:3:1: unknown key 'baseDockerImages' kept as is (did you mean 'baseDockerImage'?)",
-        "aml_config/x.compute:4:1: unknown key 'alpha' kept as is",
-        "aml_config/x.compute:6:1: unknown key 'Type' kept as is (did you mean 'type'?)");
+    assertThat(loaded.value().otherKeys().get("alpha"))
+        .isEqualTo(Map.of("nested", List.of(1L, "two")));
+    assertThat(loaded.warnings())
+        .containsExactly(
+            "aml_config/x.compute:2:1: unknown key 'zeta' kept as is",
+            "aml_config/x.compute:3:1: unknown key 'baseDockerImages' kept as is (did you mean"
+                + " 'baseDockerImage'?)",
+            "aml_config/x.compute:4:1: unknown key 'alpha' kept as is",
+            "aml_config/x.compute:6:1: unknown key 'Type' kept as is (did you mean 'type'?)");
   }
 
   @Test
   void namesAreTheFilesInAmlConfig() {
-    TestProject p = new TestProject(root)
-        .write("local.compute", "type: local\n")
-        .write("docker.compute", "type: docker\n")
-        .write("local.runconfig", "Target: local\n")
-        .write("notes.txt", "");
+    TestProject p =
+        new TestProject(root)
+            .write("local.compute", "type: local\n")
+            .write("docker.compute", "type: docker\n")
+            .write("local.runconfig", "Target: local\n")
+            .write("notes.txt", "");
 
     assertThat(p.configs.computeTargetNames()).containsExactly("docker", "local");
     assertThat(p.configs.runConfigurationNames()).containsExactly("local");

@@ -25,7 +25,8 @@ class MalformedFilesTest {
   private static final Path CORPUS = Path.of("src/test/resources/malformed");
 
   /** file | expected message, without the "aml_config/<file>:" prefix shared by all. */
-  private static final String EXPECTED = """
+  private static final String EXPECTED =
+      """
       address-map.compute | 3:3: 'address' must be a single value (text), got a map
       alias.compute | 2:14: aliases (*t) are not supported in labrun files; write the value out
       argv-empty-item.runconfig | 3:4: 'ArgumentVector' must be a list of strings, got no value as item 2
@@ -98,10 +99,14 @@ class MalformedFilesTest {
 
   static Map<String, String> expected() {
     Map<String, String> table = new LinkedHashMap<>();
-    EXPECTED.lines().filter(l -> !l.isBlank()).forEach(l -> {
-      int bar = l.indexOf(" | ");
-      table.put(l.substring(0, bar), l.substring(bar + 3));
-    });
+    EXPECTED
+        .lines()
+        .filter(l -> !l.isBlank())
+        .forEach(
+            l -> {
+              int bar = l.indexOf(" | ");
+              table.put(l.substring(0, bar), l.substring(bar + 3));
+            });
     return table;
   }
 
@@ -124,21 +129,32 @@ class MalformedFilesTest {
     assertThat(((ConfigException) thrown).exitCode()).isEqualTo(ExitCode.BAD_INPUT);
     String message = thrown.getMessage();
     assertThat(message).isEqualTo("aml_config/" + file + ":" + expected().get(file));
-    assertThat(message).doesNotContain("\n", "\r", "Exception", "at [Source", "tools.jackson", "org.snakeyaml", "java.");
+    assertThat(message)
+        .doesNotContain(
+            "\n", "\r", "Exception", "at [Source", "tools.jackson", "org.snakeyaml", "java.");
   }
 
   @Test
   void theCorpusIsLargeAndEveryTableEntryHasItsFile() throws IOException {
-    assertThat(corpus().toList()).hasSizeGreaterThanOrEqualTo(35).containsExactlyInAnyOrderElementsOf(expected().keySet());
+    assertThat(corpus().toList())
+        .hasSizeGreaterThanOrEqualTo(35)
+        .containsExactlyInAnyOrderElementsOf(expected().keySet());
   }
 
   @Test
   void aMissingNameSaysWhichNamesExistAndHowToCreateOne(@TempDir Path root) {
-    TestProject p = new TestProject(root).write("local.compute", "type: local\n").write("docker.compute", "type: docker\n");
+    TestProject p =
+        new TestProject(root)
+            .write("local.compute", "type: local\n")
+            .write("docker.compute", "type: docker\n");
     assertThatThrownBy(() -> p.configs.computeTarget("gpu"))
-        .hasMessage("no compute target 'gpu' in aml_config/ (known: docker, local); create it with 'labrun computetarget attach'");
+        .hasMessage(
+            "no compute target 'gpu' in aml_config/ (known: docker, local); create it with 'labrun"
+                + " computetarget attach'");
     assertThatThrownBy(() -> p.configs.runConfiguration("gpu"))
-        .hasMessage("no run configuration 'gpu' in aml_config/ (known: none); create it with 'labrun runconfiguration create'");
+        .hasMessage(
+            "no run configuration 'gpu' in aml_config/ (known: none); create it with 'labrun"
+                + " runconfiguration create'");
     assertThatThrownBy(() -> p.configs.computeTarget("../secrets"))
         .hasMessageStartingWith("'../secrets' is not a valid compute target name");
   }

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Randomly damaged versions of real files either load or fail with a one-line {@link
- * ConfigException}; no parser exception or stack trace text ever reaches the user. Those that
- * load can be updated in place and read back with the new values.
+ * ConfigException}; no parser exception or stack trace text ever reaches the user. Those that load
+ * can be updated in place and read back with the new values.
  */
 class MangledFilesTest {
   @TempDir Path root;
 
-  private static final String COMPUTE = """
+  private static final String COMPUTE =
+      """
       # remote GPU host
       type: "remotedocker"
       baseDockerImage: "microsoft/mmlspark:plus-0.9.9"
@@ -33,7 +34,8 @@ class MangledFilesTest {
       sharedVolumes: [true]
       extra: {a: [1, 'two', "three"]}
       """;
-  private static final String VALID_COMPUTE = """
+  private static final String VALID_COMPUTE =
+      """
       # remote GPU host
       type: "remotedocker"   # a comment
       baseDockerImage: >-
@@ -49,7 +51,8 @@ class MangledFilesTest {
         - x
       # tail
       """;
-  private static final String RUNCONFIG = """
+  private static final String RUNCONFIG =
+      """
       ArgumentVector:
         - "$file"
         - 10
@@ -58,7 +61,8 @@ class MangledFilesTest {
         A: "x y"
       Framework: PySpark
       """;
-  private static final String VALID_RUNCONFIG = """
+  private static final String VALID_RUNCONFIG =
+      """
       # runs
       ArgumentVector:
         - "$file"   # the script
@@ -70,13 +74,15 @@ class MangledFilesTest {
       Framework: PySpark
       UseSampling: true
       """;
-  private static final String JSON = """
+  private static final String JSON =
+      """
       { "Description": "Run inside a custom-built docker container.",
         "ArgumentVector": ["$file"], "CondaFile": null, "ManagedEnvironment": true,
         "TrackedRun": true, "Target": "docker", "PrepareEnvironment": true,
         "Framework": "PySpark", "EnvironmentVariables": {"A": "1"} }
       """;
-  private static final String SPARK = """
+  private static final String SPARK =
+      """
       configuration:
         "spark.app.name": "Classifying Iris"
       repositories:
@@ -93,12 +99,13 @@ class MangledFilesTest {
   void damagedFilesNeverLeakParserErrors() {
     TestProject p = new TestProject(root);
     Random random = new Random(20170907);
-    List<Case> cases = List.of(
-        new Case("f.compute", COMPUTE, n -> p.configs.computeTarget("f")),
-        new Case("f.runconfig", RUNCONFIG, n -> p.configs.runConfiguration("f")),
-        new Case("j.runconfig", JSON, n -> p.configs.runConfiguration("j")),
-        new Case("s.yml", SPARK, n -> p.configs.sparkDependencies("aml_config/s.yml")),
-        new Case("c.yml", SPARK, n -> p.configs.condaDependencies("aml_config/c.yml")));
+    List<Case> cases =
+        List.of(
+            new Case("f.compute", COMPUTE, n -> p.configs.computeTarget("f")),
+            new Case("f.runconfig", RUNCONFIG, n -> p.configs.runConfiguration("f")),
+            new Case("j.runconfig", JSON, n -> p.configs.runConfiguration("j")),
+            new Case("s.yml", SPARK, n -> p.configs.sparkDependencies("aml_config/s.yml")),
+            new Case("c.yml", SPARK, n -> p.configs.condaDependencies("aml_config/c.yml")));
     int failures = 0;
     for (int i = 0; i < 3000; i++) {
       Case c = cases.get(i % cases.size());
@@ -132,15 +139,17 @@ class MangledFilesTest {
       } catch (ConfigException e) {
         continue;
       }
-      ComputeTargetSpec changed = spec.withPython("python" + i, spec.sparkSubmitLocation(), spec.userManagedEnvironment())
-          .withBaseDockerImage(random.nextBoolean() ? null : "image:" + i)
-          .withSparkMaster("local[" + i + "]");
+      ComputeTargetSpec changed =
+          spec.withPython("python" + i, spec.sparkSubmitLocation(), spec.userManagedEnvironment())
+              .withBaseDockerImage(random.nextBoolean() ? null : "image:" + i)
+              .withSparkMaster("local[" + i + "]");
 
       p.configs.writeComputeTarget(changed);
 
       String after = p.read("f.compute");
       assertThat(catchThrowable(() -> p.configs.computeTarget("f")))
-          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after).isNull();
+          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after)
+          .isNull();
       assertThat(p.configs.computeTarget("f").value()).as(after).isEqualTo(changed);
       updated++;
     }
@@ -163,15 +172,27 @@ class MangledFilesTest {
       } catch (ConfigException e) {
         continue;
       }
-      RunConfiguration changed = new RunConfiguration(name, c.description(), List.of("$file", "--seed", "" + i), "target" + i,
-          random.nextBoolean() ? null : Map.of("K", "v" + i), c.framework(), random.nextBoolean() ? null : "env" + i + ".yml",
-          c.sparkDependenciesFile(), c.prepareEnvironment(), !c.tracked(), c.otherKeys(), c.form());
+      RunConfiguration changed =
+          new RunConfiguration(
+              name,
+              c.description(),
+              List.of("$file", "--seed", "" + i),
+              "target" + i,
+              random.nextBoolean() ? null : Map.of("K", "v" + i),
+              c.framework(),
+              random.nextBoolean() ? null : "env" + i + ".yml",
+              c.sparkDependenciesFile(),
+              c.prepareEnvironment(),
+              !c.tracked(),
+              c.otherKeys(),
+              c.form());
 
       p.configs.writeRunConfiguration(changed);
 
       String after = p.read(file);
       assertThat(catchThrowable(() -> p.configs.runConfiguration(name)))
-          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after).isNull();
+          .as("before:%n%s%nafter:%n%s", new String(before, StandardCharsets.UTF_8), after)
+          .isNull();
       assertThat(p.configs.runConfiguration(name).value()).as(after).isEqualTo(changed);
       updated++;
     }
@@ -190,7 +211,12 @@ class MangledFilesTest {
             b.deleteCharAt(at);
           }
         }
-        default -> b.insert(at, text, random.nextInt(text.length() / 2), text.length() / 2 + random.nextInt(text.length() / 2));
+        default ->
+            b.insert(
+                at,
+                text,
+                random.nextInt(text.length() / 2),
+                text.length() / 2 + random.nextInt(text.length() / 2));
       }
     }
     byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);

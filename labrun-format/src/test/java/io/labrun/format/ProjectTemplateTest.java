@@ -26,8 +26,14 @@ class ProjectTemplateTest {
 
     ProjectTemplate.Result result = ProjectTemplate.create(project);
 
-    assertThat(result.created()).containsExactly("local.compute", "local.runconfig", "docker.compute", "docker.runconfig",
-        "conda_dependencies.yml", "spark_dependencies.yml");
+    assertThat(result.created())
+        .containsExactly(
+            "local.compute",
+            "local.runconfig",
+            "docker.compute",
+            "docker.runconfig",
+            "conda_dependencies.yml",
+            "spark_dependencies.yml");
     assertThat(result.kept()).isEmpty();
     AmlProjectConfigs configs = new AmlProjectConfigs(project);
 
@@ -53,7 +59,8 @@ class ProjectTemplateTest {
     assertThat(localRun.sparkDependenciesFile()).isEqualTo("aml_config/spark_dependencies.yml");
     assertThat(localRun.prepareEnvironment()).isFalse();
     assertThat(localRun.trackedRun()).isTrue();
-    assertThat(localRun.environmentVariables()).containsExactly(entry("EXAMPLE_ENV_VAR", "Example Value"));
+    assertThat(localRun.environmentVariables())
+        .containsExactly(entry("EXAMPLE_ENV_VAR", "Example Value"));
 
     RunConfiguration dockerRun = configs.runConfiguration("docker").value();
     assertThat(dockerRun.target()).isEqualTo("docker");
@@ -94,10 +101,14 @@ class ProjectTemplateTest {
     configs.writeRunConfiguration(configs.runConfiguration("local").value());
     configs.writeRunConfiguration(configs.runConfiguration("docker").value());
 
-    assertThat(Files.readString(project.configDir().resolve("local.compute"))).isEqualTo(localCompute);
-    assertThat(Files.readString(project.configDir().resolve("docker.compute"))).isEqualTo(dockerCompute);
-    assertThat(Files.readString(project.configDir().resolve("local.runconfig"))).isEqualTo(localRun);
-    assertThat(Files.readString(project.configDir().resolve("docker.runconfig"))).isEqualTo(dockerRun);
+    assertThat(Files.readString(project.configDir().resolve("local.compute")))
+        .isEqualTo(localCompute);
+    assertThat(Files.readString(project.configDir().resolve("docker.compute")))
+        .isEqualTo(dockerCompute);
+    assertThat(Files.readString(project.configDir().resolve("local.runconfig")))
+        .isEqualTo(localRun);
+    assertThat(Files.readString(project.configDir().resolve("docker.runconfig")))
+        .isEqualTo(dockerRun);
   }
 
   @Test
@@ -107,23 +118,30 @@ class ProjectTemplateTest {
     AmlProjectConfigs configs = new AmlProjectConfigs(project);
     String before = Files.readString(project.configDir().resolve("docker.compute"));
 
-    configs.writeComputeTarget(configs.computeTarget("docker").value().withBaseDockerImage("python:3.12-slim"));
+    configs.writeComputeTarget(
+        configs.computeTarget("docker").value().withBaseDockerImage("python:3.12-slim"));
 
     assertThat(Files.readString(project.configDir().resolve("docker.compute")))
-        .isEqualTo(before.replace("baseDockerImage: \"continuumio/miniconda3:24.1.2-0\"", "baseDockerImage: \"python:3.12-slim\""));
+        .isEqualTo(
+            before.replace(
+                "baseDockerImage: \"continuumio/miniconda3:24.1.2-0\"",
+                "baseDockerImage: \"python:3.12-slim\""));
   }
 
   @Test
   void existingFilesAreNeverOverwritten() throws IOException {
     Project project = new Project(Files.createDirectories(tmp.resolve("p")));
     Files.createDirectories(project.configDir());
-    Files.writeString(project.configDir().resolve("local.compute"), "type: local\npythonLocation: /usr/bin/python3.12\n");
+    Files.writeString(
+        project.configDir().resolve("local.compute"),
+        "type: local\npythonLocation: /usr/bin/python3.12\n");
 
     ProjectTemplate.Result result = ProjectTemplate.create(project);
 
     assertThat(result.kept()).containsExactly("local.compute");
     assertThat(result.created()).hasSize(5);
-    assertThat(Files.readString(project.configDir().resolve("local.compute"))).isEqualTo("type: local\npythonLocation: /usr/bin/python3.12\n");
+    assertThat(Files.readString(project.configDir().resolve("local.compute")))
+        .isEqualTo("type: local\npythonLocation: /usr/bin/python3.12\n");
     assertThat(ProjectTemplate.create(project).created()).isEmpty();
   }
 
@@ -132,8 +150,12 @@ class ProjectTemplateTest {
     Project project = new Project(Files.createDirectories(tmp.resolve("my \"odd\": project #1")));
     ProjectTemplate.create(project);
 
-    SparkDependencies spark = new AmlProjectConfigs(project).sparkDependencies("aml_config/spark_dependencies.yml").value();
+    SparkDependencies spark =
+        new AmlProjectConfigs(project)
+            .sparkDependencies("aml_config/spark_dependencies.yml")
+            .value();
 
-    assertThat(spark.configuration()).containsExactly(entry("spark.app.name", "my \"odd\": project #1"));
+    assertThat(spark.configuration())
+        .containsExactly(entry("spark.app.name", "my \"odd\": project #1"));
   }
 }

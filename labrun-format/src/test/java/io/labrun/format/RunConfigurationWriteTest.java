@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunConfigurationWriteTest {
   @TempDir Path root;
 
-  private static final String LEGACY_JSON = """
+  private static final String LEGACY_JSON =
+      """
       { "Description": "Run inside a custom-built docker container.",
         "ArgumentVector": ["$file"], "CondaFile": null, "ManagedEnvironment": true,
         "TrackedRun": true, "Target": "docker", "PrepareEnvironment": true,
@@ -28,16 +30,19 @@ class RunConfigurationWriteTest {
 
     p.configs.writeRunConfiguration(RunConfiguration.forTarget("gpu", "gpu", Framework.PYTHON));
 
-    assertThat(p.read("gpu.runconfig")).isEqualTo("""
-        ArgumentVector:
-          - $file
-        Target: gpu
-        EnvironmentVariables: {}
-        Framework: Python
-        PrepareEnvironment: false
-        TrackedRun: true
-        """);
-    assertThat(p.configs.runConfiguration("gpu").value()).isEqualTo(RunConfiguration.forTarget("gpu", "gpu", Framework.PYTHON));
+    assertThat(p.read("gpu.runconfig"))
+        .isEqualTo(
+            """
+            ArgumentVector:
+              - $file
+            Target: gpu
+            EnvironmentVariables: {}
+            Framework: Python
+            PrepareEnvironment: false
+            TrackedRun: true
+            """);
+    assertThat(p.configs.runConfiguration("gpu").value())
+        .isEqualTo(RunConfiguration.forTarget("gpu", "gpu", Framework.PYTHON));
   }
 
   @Test
@@ -54,24 +59,38 @@ class RunConfigurationWriteTest {
     TestProject p = new TestProject(root).write("docker.runconfig", LEGACY_JSON);
     RunConfiguration c = p.configs.runConfiguration("docker").value();
 
-    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), c.description(), List.of("$file", "--fast"), c.target(),
-        Map.of("A", "1"), c.framework(), "aml_config/env.yml", null, c.prepareEnvironment(), false, c.otherKeys(), c.form()));
+    p.configs.writeRunConfiguration(
+        new RunConfiguration(
+            c.name(),
+            c.description(),
+            List.of("$file", "--fast"),
+            c.target(),
+            Map.of("A", "1"),
+            c.framework(),
+            "aml_config/env.yml",
+            null,
+            c.prepareEnvironment(),
+            false,
+            c.otherKeys(),
+            c.form()));
 
-    assertThat(p.read("docker.runconfig")).isEqualTo("""
-        {
-          "Description": "Run inside a custom-built docker container.",
-          "ArgumentVector": ["$file", "--fast"],
-          "CondaFile": "aml_config/env.yml",
-          "ManagedEnvironment": true,
-          "TrackedRun": false,
-          "Target": "docker",
-          "PrepareEnvironment": true,
-          "Framework": "PySpark",
-          "EnvironmentVariables": {
-            "A": "1"
-          }
-        }
-        """);
+    assertThat(p.read("docker.runconfig"))
+        .isEqualTo(
+            """
+            {
+              "Description": "Run inside a custom-built docker container.",
+              "ArgumentVector": ["$file", "--fast"],
+              "CondaFile": "aml_config/env.yml",
+              "ManagedEnvironment": true,
+              "TrackedRun": false,
+              "Target": "docker",
+              "PrepareEnvironment": true,
+              "Framework": "PySpark",
+              "EnvironmentVariables": {
+                "A": "1"
+              }
+            }
+            """);
     RunConfiguration back = p.configs.runConfiguration("docker").value();
     assertThat(back.condaDependenciesFile()).isEqualTo("aml_config/env.yml");
     assertThat(back.form()).isEqualTo(RunConfiguration.Form.LEGACY_JSON);
@@ -81,24 +100,39 @@ class RunConfigurationWriteTest {
   void aNewLegacyJsonFileUsesTheOriginalsKeyNames() {
     TestProject p = new TestProject(root);
 
-    p.configs.writeRunConfiguration(new RunConfiguration("old", "d", List.of("$file"), "docker", null, Framework.PYTHON,
-        "env.yml", null, true, null, Map.of(), RunConfiguration.Form.LEGACY_JSON));
+    p.configs.writeRunConfiguration(
+        new RunConfiguration(
+            "old",
+            "d",
+            List.of("$file"),
+            "docker",
+            null,
+            Framework.PYTHON,
+            "env.yml",
+            null,
+            true,
+            null,
+            Map.of(),
+            RunConfiguration.Form.LEGACY_JSON));
 
-    assertThat(p.read("old.runconfig")).isEqualTo("""
-        {
-          "ArgumentVector": ["$file"],
-          "Target": "docker",
-          "Framework": "Python",
-          "CondaFile": "env.yml",
-          "PrepareEnvironment": true,
-          "Description": "d"
-        }
-        """);
+    assertThat(p.read("old.runconfig"))
+        .isEqualTo(
+            """
+            {
+              "ArgumentVector": ["$file"],
+              "Target": "docker",
+              "Framework": "Python",
+              "CondaFile": "env.yml",
+              "PrepareEnvironment": true,
+              "Description": "d"
+            }
+            """);
   }
 
   @Test
   void aYamlFileKeepsCondaFileSpellingCommentsAndUnknownKeys() {
-    String original = """
+    String original =
+        """
         # experiments on the GPU box
         ArgumentVector:
           - "$file"
@@ -115,19 +149,34 @@ class RunConfigurationWriteTest {
     p.configs.writeRunConfiguration(c);
     assertThat(p.read("gpu.runconfig")).isEqualTo(original);
 
-    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), null, List.of("$file", "20"), c.target(), null, null,
-        "aml_config/gpu_env2.yml", null, null, null, c.otherKeys(), c.form()));
-    assertThat(p.read("gpu.runconfig")).isEqualTo("""
-        # experiments on the GPU box
-        ArgumentVector:
-          - $file
-          - "20"
-        Target: gpu
-        CondaFile: aml_config/gpu_env2.yml   # pinned CUDA build
-        UseSampling: true
-        owner: ana
-        """);
-    assertThat(p.configs.runConfiguration("gpu").value().argumentVector()).containsExactly("$file", "20");
+    p.configs.writeRunConfiguration(
+        new RunConfiguration(
+            c.name(),
+            null,
+            List.of("$file", "20"),
+            c.target(),
+            null,
+            null,
+            "aml_config/gpu_env2.yml",
+            null,
+            null,
+            null,
+            c.otherKeys(),
+            c.form()));
+    assertThat(p.read("gpu.runconfig"))
+        .isEqualTo(
+            """
+            # experiments on the GPU box
+            ArgumentVector:
+              - $file
+              - "20"
+            Target: gpu
+            CondaFile: aml_config/gpu_env2.yml   # pinned CUDA build
+            UseSampling: true
+            owner: ana
+            """);
+    assertThat(p.configs.runConfiguration("gpu").value().argumentVector())
+        .containsExactly("$file", "20");
   }
 
   @Test
@@ -135,20 +184,33 @@ class RunConfigurationWriteTest {
     TestProject p = new TestProject(root).write("docker.runconfig", LEGACY_JSON);
     RunConfiguration c = p.configs.runConfiguration("docker").value();
 
-    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), c.description(), c.argumentVector(), c.target(),
-        c.environmentVariables(), c.framework(), c.condaDependenciesFile(), c.sparkDependenciesFile(), c.prepareEnvironment(),
-        c.trackedRun(), c.otherKeys(), RunConfiguration.Form.YAML));
+    p.configs.writeRunConfiguration(
+        new RunConfiguration(
+            c.name(),
+            c.description(),
+            c.argumentVector(),
+            c.target(),
+            c.environmentVariables(),
+            c.framework(),
+            c.condaDependenciesFile(),
+            c.sparkDependenciesFile(),
+            c.prepareEnvironment(),
+            c.trackedRun(),
+            c.otherKeys(),
+            RunConfiguration.Form.YAML));
 
-    assertThat(p.read("docker.runconfig")).isEqualTo("""
-        ArgumentVector:
-          - $file
-        Target: docker
-        Framework: PySpark
-        PrepareEnvironment: true
-        TrackedRun: true
-        Description: Run inside a custom-built docker container.
-        ManagedEnvironment: true
-        """);
+    assertThat(p.read("docker.runconfig"))
+        .isEqualTo(
+            """
+            ArgumentVector:
+              - $file
+            Target: docker
+            Framework: PySpark
+            PrepareEnvironment: true
+            TrackedRun: true
+            Description: Run inside a custom-built docker container.
+            ManagedEnvironment: true
+            """);
   }
 
   @Test
@@ -161,17 +223,22 @@ class RunConfigurationWriteTest {
     env.put("EMPTY", "");
     env.put("WEIRD KEY", "a: b # c");
 
-    p.configs.writeRunConfiguration(new RunConfiguration(c.name(), null, null, "local", env, null, null, null, null, null, Map.of(), c.form()));
+    p.configs.writeRunConfiguration(
+        new RunConfiguration(
+            c.name(), null, null, "local", env, null, null, null, null, null, Map.of(), c.form()));
 
-    assertThat(p.read("e.runconfig")).isEqualTo("""
-        Target: local
-        EnvironmentVariables:
-          PLAIN: value
-          NUMBER: "4"
-          EMPTY: ""
-          WEIRD KEY: "a: b # c"
-        """);
-    assertThat(p.configs.runConfiguration("e").value().environmentVariables()).containsExactlyEntriesOf(env);
+    assertThat(p.read("e.runconfig"))
+        .isEqualTo(
+            """
+            Target: local
+            EnvironmentVariables:
+              PLAIN: value
+              NUMBER: "4"
+              EMPTY: ""
+              WEIRD KEY: "a: b # c"
+            """);
+    assertThat(p.configs.runConfiguration("e").value().environmentVariables())
+        .containsExactlyEntriesOf(env);
   }
 
   @Test
@@ -179,8 +246,10 @@ class RunConfigurationWriteTest {
     String broken = "{ \"Target\": \"docker\",\n  \"TrackedRun\": tru }\n";
     TestProject p = new TestProject(root).write("b.runconfig", broken);
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> p.configs.writeRunConfiguration(RunConfiguration.forTarget("b", "docker", Framework.PYTHON)))
+    Assertions.assertThatThrownBy(
+            () ->
+                p.configs.writeRunConfiguration(
+                    RunConfiguration.forTarget("b", "docker", Framework.PYTHON)))
         .hasMessageStartingWith("aml_config/b.runconfig:2:17: invalid JSON");
     assertThat(p.read("b.runconfig")).isEqualTo(broken);
   }

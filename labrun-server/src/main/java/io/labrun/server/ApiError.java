@@ -30,12 +30,14 @@ final class ApiError extends RuntimeException {
 
   /** The HTTP face of an error the core reports. */
   static ApiError of(LabrunException e) {
-    int status = switch (e.exitCode()) {
-      case BAD_INPUT -> 400;
-      case NOT_FOUND -> 404;
-      case STORE, TARGET_UNAVAILABLE -> 503;
-      default -> 500;
-    };
-    return new ApiError(status, e.getMessage() == null ? "error" : e.getMessage().replace('\n', ' '));
+    int status =
+        switch (e.exitCode()) {
+          case BAD_INPUT -> 400;
+          case NOT_FOUND -> 404;
+          case STORE, TARGET_UNAVAILABLE -> 503;
+          default -> 500;
+        };
+    return new ApiError(
+        status, e.getMessage() == null ? "error" : e.getMessage().replace('\n', ' '));
   }
 }

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * The route table of the REST API: every route is added here with the least {@link Role} a token
- * needs for it, and {@link Auth#authorize} checks that role, in one place, before any handler
- * runs. A route cannot be added without a role, and the table lists them all (the tests try each).
+ * needs for it, and {@link Auth#authorize} checks that role, in one place, before any handler runs.
+ * A route cannot be added without a role, and the table lists them all (the tests try each).
  */
 final class ApiRoutes {
   private final RoutesConfig routes;
@@ -54,7 +54,10 @@ final class ApiRoutes {
     return new Needs(role);
   }
 
-  /** A step before the handler of the routes matching {@code path}, after the caller's role was checked. */
+  /**
+   * A step before the handler of the routes matching {@code path}, after the caller's role was
+   * checked.
+   */
   void before(String path, Handler handler) {
     routes.beforeMatched(path, handler);
   }

@@ -9,14 +9,17 @@ import java.util.Map;
  * a browser never guesses a type, and no URL of the server leaks to another site as a referrer.
  */
 final class BrowserHeaders {
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
-      + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
 
-  static final Map<String, String> ALL = Map.of(
-      "Content-Security-Policy", CONTENT_SECURITY_POLICY,
-      "X-Frame-Options", "DENY",
-      "X-Content-Type-Options", "nosniff",
-      "Referrer-Policy", "no-referrer");
+  static final Map<String, String> ALL =
+      Map.of(
+          "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+          "X-Frame-Options", "DENY",
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer");
 
   private BrowserHeaders() {}
 

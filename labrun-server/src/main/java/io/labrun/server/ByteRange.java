@@ -1,12 +1,16 @@
 package io.labrun.server;
 
-/** The one HTTP byte range a download may ask for ({@code bytes=N-}, {@code bytes=N-M}, {@code bytes=-K}). */
+/**
+ * The one HTTP byte range a download may ask for ({@code bytes=N-}, {@code bytes=N-M}, {@code
+ * bytes=-K}).
+ */
 final class ByteRange {
   private ByteRange() {}
 
   /**
    * The first and last byte asked for, within {@code size}; null for no range or a form this server
-   * answers with the whole file (several ranges, other units); an empty array when it starts past the end.
+   * answers with the whole file (several ranges, other units); an empty array when it starts past
+   * the end.
    */
   static long[] parse(String header, long size) {
     if (header == null || !header.startsWith("bytes=") || header.contains(",")) {

@@ -1,29 +1,32 @@
 package io.labrun.server;
 
-import io.labrun.core.finish.UnusedObjects;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.ParsedEndpoint;
+import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.UnusedObjects;
+import io.labrun.core.history.ApiTokens.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import io.labrun.core.history.ApiTokens.Role;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code labrun server}: run history for a team. A REST API under {@code /api/v1/} (JSON, every
- * route behind a bearer token and a role, {@link ApiRoutes}), Server-Sent Events for live logs, the OpenAPI description, and
- * the web UI's static files from the jar, all from one Javalin (Jetty) server. {@code GET /health}
- * and the UI's files are the only things served without a token; the UI asks for one and sends
- * it with each API call.
+ * route behind a bearer token and a role, {@link ApiRoutes}), Server-Sent Events for live logs, the
+ * OpenAPI description, and the web UI's static files from the jar, all from one Javalin (Jetty)
+ * server. {@code GET /health} and the UI's files are the only things served without a token; the UI
+ * asks for one and sends it with each API call.
  */
 public final class LabrunServer implements AutoCloseable {
   private static final String STARTED = "labrun.started";
@@ -34,7 +37,12 @@ public final class LabrunServer implements AutoCloseable {
   private final UnusedObjects unused;
   private final List<ApiRoutes.Route> table;
 
-  private LabrunServer(Javalin app, LogStreams streams, MetricStreams metricStreams, RunQueue queue, UnusedObjects unused,
+  private LabrunServer(
+      Javalin app,
+      LogStreams streams,
+      MetricStreams metricStreams,
+      RunQueue queue,
+      UnusedObjects unused,
       List<ApiRoutes.Route> table) {
     this.table = List.copyOf(table);
     this.unused = unused;
@@ -48,71 +56,101 @@ public final class LabrunServer implements AutoCloseable {
   public static LabrunServer start(ServerConfig config, ServerSetup setup) {
     JsonMapper mapper = JsonMapper.builder().build();
     Auth auth = new Auth(setup.tokens());
-    LogStreams streams = new LogStreams(setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString, auth);
-    MetricStreams metricStreams = new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString, auth);
+    LogStreams streams =
+        new LogStreams(
+            setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString, auth);
+    MetricStreams metricStreams =
+        new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString, auth);
     Workspaces workspaces = new Workspaces(setup.paths(), setup.objects(), setup.store());
-    UnusedObjects unused = new UnusedObjects(setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
-    RunQueue queue = setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
+    UnusedObjects unused =
+        new UnusedObjects(
+            setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
+    RunQueue queue =
+        setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
     RunsApi runs = new RunsApi(setup, unused);
     FilesApi files = new FilesApi(setup, runs, auth);
     LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
     SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused, auth);
     List<ApiRoutes.Route> table = new ArrayList<>();
     byte[] openapi = resource("openapi.json");
-    Javalin app = Javalin.create(c -> {
-      c.jsonMapper(new JavalinJackson3(mapper, false));
-      c.startup.showJavalinBanner = false;
-      c.startup.showOldJavalinVersionWarning = false;
-      c.jetty.host = config.host();
-      c.jetty.port = config.port();
-      c.http.maxRequestSize = ServerConfig.MAX_JSON_BYTES;
-      // Downloads and event streams go out as they are written; nothing is buffered to compress.
-      c.http.compressionStrategy = CompressionStrategy.NONE;
-      c.staticFiles.add(sf -> {
-        sf.hostedPath = "/";
-        sf.directory = "/labrun-ui";
-        sf.location = Location.CLASSPATH;
-        Map<String, String> headers = new HashMap<>(BrowserHeaders.ALL);
-        headers.put("Cache-Control", "no-cache");
-        sf.headers = headers;
-      });
-      c.routes.before(BrowserHeaders::add); // first: every answer carries them, errors included
-      c.routes.exception(ApiError.class, Problems::apiError);
-      c.routes.exception(LabrunException.class, Problems::labrun);
-      c.routes.exception(Exception.class, Problems::bug);
-      c.routes.error(404, ctx -> {
-        if (ctx.result() == null) {
-          ctx.json(Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()));
-        }
-      });
-      c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-      // Server-Timing: the time spent on the request in the server, for benchmarks and browsers' dev tools.
-      c.routes.before("/api/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
-      c.routes.before("/api/*", auth::authenticate);
-      c.routes.beforeMatched("/api/*", auth::authorize);
-      c.routes.after("/api/*", ctx -> {
-        Long t0 = ctx.attribute(STARTED);
-        if (t0 != null && !ctx.res().isCommitted()) {
-          ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
-        }
-      });
-      ApiRoutes api = new ApiRoutes(c.routes);
-      api.get("/api/v1/openapi.json", Role.READ, ctx -> ctx.contentType("application/json").result(openapi));
-      runs.routes(api);
-      new SweepsApi(setup).routes(api);
-      files.routes(api);
-      logs.routes(api);
-      submit.routes(api);
-      table.addAll(api.table());
-    });
+    Javalin app =
+        Javalin.create(
+            c -> {
+              c.jsonMapper(new JavalinJackson3(mapper, false));
+              c.startup.showJavalinBanner = false;
+              c.startup.showOldJavalinVersionWarning = false;
+              c.jetty.host = config.host();
+              c.jetty.port = config.port();
+              c.http.maxRequestSize = ServerConfig.MAX_JSON_BYTES;
+              // Downloads and event streams go out as they are written; nothing is buffered to
+              // compress.
+              c.http.compressionStrategy = CompressionStrategy.NONE;
+              c.staticFiles.add(
+                  sf -> {
+                    sf.hostedPath = "/";
+                    sf.directory = "/labrun-ui";
+                    sf.location = Location.CLASSPATH;
+                    Map<String, String> headers = new HashMap<>(BrowserHeaders.ALL);
+                    headers.put("Cache-Control", "no-cache");
+                    sf.headers = headers;
+                  });
+              c.routes.before(
+                  BrowserHeaders::add); // first: every answer carries them, errors included
+              c.routes.exception(ApiError.class, Problems::apiError);
+              c.routes.exception(LabrunException.class, Problems::labrun);
+              c.routes.exception(Exception.class, Problems::bug);
+              c.routes.error(
+                  404,
+                  ctx -> {
+                    if (ctx.result() == null) {
+                      ctx.json(
+                          Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()));
+                    }
+                  });
+              c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+              // Server-Timing: the time spent on the request in the server, for benchmarks and
+              // browsers' dev tools.
+              c.routes.before("/api/*", ctx -> ctx.attribute(STARTED, System.nanoTime()));
+              c.routes.before("/api/*", auth::authenticate);
+              c.routes.beforeMatched("/api/*", auth::authorize);
+              c.routes.after(
+                  "/api/*",
+                  ctx -> {
+                    Long t0 = ctx.attribute(STARTED);
+                    if (t0 != null && !ctx.res().isCommitted()) {
+                      ctx.header(
+                          "Server-Timing",
+                          String.format(
+                              Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
+                    }
+                  });
+              ApiRoutes api = new ApiRoutes(c.routes);
+              api.get(
+                  "/api/v1/openapi.json",
+                  Role.READ,
+                  ctx -> ctx.contentType("application/json").result(openapi));
+              runs.routes(api);
+              new SweepsApi(setup).routes(api);
+              files.routes(api);
+              logs.routes(api);
+              submit.routes(api);
+              table.addAll(api.table());
+            });
     try {
       app.start();
     } catch (RuntimeException e) {
       streams.close();
       metricStreams.close();
       unused.close();
-      throw new LabrunException(io.labrun.core.error.ExitCode.BAD_INPUT, "cannot listen on " + config.host() + ":" + config.port()
-          + " (" + rootCause(e) + "); choose another --port or --bind");
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + " ("
+              + rootCause(e)
+              + "); choose another --port or --bind");
     }
     if (queue != null) {
       queue.start();
@@ -125,7 +163,10 @@ public final class LabrunServer implements AutoCloseable {
     return app.port();
   }
 
-  /** Every HTTP route as {@code METHOD /path}, with Javalin's {@code {param}} and {@code <param>} spelling. */
+  /**
+   * Every HTTP route as {@code METHOD /path}, with Javalin's {@code {param}} and {@code <param>}
+   * spelling.
+   */
   public List<String> routes() {
     List<String> out = new ArrayList<>();
     for (ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
@@ -169,7 +210,7 @@ public final class LabrunServer implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+    if (t instanceof UnresolvedAddressException) {
       return "no such address";
     }
     return t.getMessage() == null ? "cannot bind" : t.getMessage();

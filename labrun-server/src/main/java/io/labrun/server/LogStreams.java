@@ -1,12 +1,12 @@
 package io.labrun.server;
 
-import io.labrun.core.history.RunView;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.history.RunView;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.run.LogRecord;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.LogRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,15 +23,15 @@ import java.util.function.Function;
 
 /**
  * Live output and status of runs over Server-Sent Events. One ticker looks at each followed run's
- * log size (every 50 ms) and status (every 500 ms, one store read per run, however many follow
- * it); a small pool sends each follower what is new for it. A follower whose token is revoked is
- * closed by the next tick that sees it ({@link Auth#stillValid}). A follower is never sent twice at
- * once, and a slow one holds up nobody else.
+ * log size (every 50 ms) and status (every 500 ms, one store read per run, however many follow it);
+ * a small pool sends each follower what is new for it. A follower whose token is revoked is closed
+ * by the next tick that sees it ({@link Auth#stillValid}). A follower is never sent twice at once,
+ * and a slow one holds up nobody else.
  *
- * <p>Events: {@code log} (a JSON array of records; its id is the byte offset where the batch's
- * last record starts, so {@code Last-Event-ID} resumes right after it), {@code status} (the run's
- * state, sent on connect and on each change) and {@code end} (the run is final and every record
- * was sent; the server then closes the stream).
+ * <p>Events: {@code log} (a JSON array of records; its id is the byte offset where the batch's last
+ * record starts, so {@code Last-Event-ID} resumes right after it), {@code status} (the run's state,
+ * sent on connect and on each change) and {@code end} (the run is final and every record was sent;
+ * the server then closes the stream).
  */
 final class LogStreams implements AutoCloseable {
   private static final int BATCH_BYTES = 256 * 1024;
@@ -44,10 +44,13 @@ final class LogStreams implements AutoCloseable {
   private final Function<Object, String> json;
   private final Auth auth;
   private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-sse-ticker"));
-  private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> daemon(r, "labrun-sse-sender"));
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-sse-ticker"));
+  private final ExecutorService senders =
+      Executors.newFixedThreadPool(4, r -> daemon(r, "labrun-sse-sender"));
 
-  LogStreams(RunStore store, LabrunPaths paths, Clock clock, Function<Object, String> json, Auth auth) {
+  LogStreams(
+      RunStore store, LabrunPaths paths, Clock clock, Function<Object, String> json, Auth auth) {
     this.auth = auth;
     this.store = store;
     this.paths = paths;
@@ -58,18 +61,19 @@ final class LogStreams implements AutoCloseable {
 
   /**
    * Follows {@code run} for {@code client} from byte {@code offset}; with {@code resumed}, the
-   * record starting at {@code offset} was received already and is skipped. The stream ends when
-   * the caller's token is revoked.
+   * record starting at {@code offset} was received already and is skipped. The stream ends when the
+   * caller's token is revoked.
    */
   void follow(SseClient client, Run run, long offset, boolean resumed, Auth.Caller caller) {
     client.keepAlive();
     Follower f = new Follower(client, offset, resumed, caller);
     Feed feed = feeds.computeIfAbsent(run.id(), id -> new Feed(id, new RunLog(paths, id)));
     feed.followers.add(f);
-    client.onClose(() -> {
-      f.closed = true;
-      feed.followers.remove(f);
-    });
+    client.onClose(
+        () -> {
+          f.closed = true;
+          feed.followers.remove(f);
+        });
     feed.run = run;
     send(feed, f);
   }
@@ -96,12 +100,16 @@ final class LogStreams implements AutoCloseable {
         for (Follower f : feed.followers) {
           if (!auth.stillValid(f.caller)) {
             close(feed, f); // its token was revoked
-          } else if (f.offset < feed.size || f.sentStatus != feed.run.status() || feed.run.status().isFinal() || now - f.lastSendMs > PING_EVERY_MS) {
+          } else if (f.offset < feed.size
+              || f.sentStatus != feed.run.status()
+              || feed.run.status().isFinal()
+              || now - f.lastSendMs > PING_EVERY_MS) {
             send(feed, f);
           }
         }
       } catch (RuntimeException e) {
-        System.err.println("labrun server: cannot follow run " + feed.runId + ": " + e.getMessage());
+        System.err.println(
+            "labrun server: cannot follow run " + feed.runId + ": " + e.getMessage());
       }
     }
   }
@@ -110,20 +118,22 @@ final class LogStreams implements AutoCloseable {
     if (f.closed || !f.busy.compareAndSet(false, true)) {
       return;
     }
-    senders.execute(() -> {
-      try {
-        pump(feed, f);
-      } catch (IOException | RuntimeException e) {
-        close(feed, f); // the client went away or the log cannot be read: this stream is over
-      } finally {
-        f.busy.set(false);
-      }
-    });
+    senders.execute(
+        () -> {
+          try {
+            pump(feed, f);
+          } catch (IOException | RuntimeException e) {
+            close(feed, f); // the client went away or the log cannot be read: this stream is over
+          } finally {
+            f.busy.set(false);
+          }
+        });
   }
 
   private void pump(Feed feed, Follower f) throws IOException {
     Run run = feed.run;
-    // Read after the status (feed.run was read earlier): a final run's log is complete at this size.
+    // Read after the status (feed.run was read earlier): a final run's log is complete at this
+    // size.
     long size = feed.log.size();
     while (f.offset < size && !f.closed) {
       List<LogRecord> records = feed.log.read(f.offset, BATCH_BYTES);
@@ -149,7 +159,11 @@ final class LogStreams implements AutoCloseable {
       f.lastSendMs = System.currentTimeMillis();
     }
     if (run != null && run.status().isFinal() && f.offset >= size) {
-      f.client.sendEvent("end", json.apply(Map.of("run_id", run.id(), "status", run.status().display(), "offset", f.offset)), null);
+      f.client.sendEvent(
+          "end",
+          json.apply(
+              Map.of("run_id", run.id(), "status", run.status().display(), "offset", f.offset)),
+          null);
       close(feed, f);
       return;
     }

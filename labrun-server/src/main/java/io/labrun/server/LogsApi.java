@@ -3,8 +3,8 @@ package io.labrun.server;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.ApiTokens.Role;
-import io.labrun.core.run.Run;
 import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.Run;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,28 +30,40 @@ final class LogsApi {
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/runs/{id}/logs", Role.READ, this::logs);
-    for (String stream : new String[] {"/api/v1/runs/{id}/events", "/api/v1/runs/{id}/metric-events"}) {
+    for (String stream :
+        new String[] {"/api/v1/runs/{id}/events", "/api/v1/runs/{id}/metric-events"}) {
       // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
-      r.before(stream, ctx -> {
-        runs.run(ctx);
-        String accept = ctx.header("Accept");
-        if (accept == null || !accept.contains("text/event-stream")) {
-          // Javalin answers such a request with an empty 200; say what is missing instead.
-          throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
-        }
-      });
+      r.before(
+          stream,
+          ctx -> {
+            runs.run(ctx);
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.contains("text/event-stream")) {
+              // Javalin answers such a request with an empty 200; say what is missing instead.
+              throw new ApiError(406, "this is an event stream: send 'Accept: text/event-stream'");
+            }
+          });
     }
     r.sse("/api/v1/runs/{id}/events", Role.READ, this::events);
-    r.sse("/api/v1/runs/{id}/metric-events", Role.READ, client -> metrics.follow(client, runs.run(client.ctx()),
-        MetricStreams.cursor(client.ctx().header("Last-Event-ID")), Auth.caller(client.ctx())));
+    r.sse(
+        "/api/v1/runs/{id}/metric-events",
+        Role.READ,
+        client ->
+            metrics.follow(
+                client,
+                runs.run(client.ctx()),
+                MetricStreams.cursor(client.ctx().header("Last-Event-ID")),
+                Auth.caller(client.ctx())));
   }
 
   private void logs(Context ctx) throws IOException {
     Run run = runs.run(ctx);
     RunLog log = new RunLog(s.paths(), run.id());
     int max = RunsApi.intParam(ctx, "max_bytes", 1 << 20, 1, MAX_BYTES);
-    long offset = ctx.queryParam("tail_bytes") != null ? log.tailStart(RunsApi.longParam(ctx, "tail_bytes", 0))
-        : RunsApi.longParam(ctx, "offset", 0);
+    long offset =
+        ctx.queryParam("tail_bytes") != null
+            ? log.tailStart(RunsApi.longParam(ctx, "tail_bytes", 0))
+            : RunsApi.longParam(ctx, "offset", 0);
     List<LogRecord> records = log.read(offset, max);
     long next = records.isEmpty() ? offset : records.get(records.size() - 1).nextOffset();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -76,7 +88,12 @@ final class LogsApi {
       } catch (NumberFormatException e) {
         offset = 0; // not one of ours: start over rather than guess
       }
-      streams.follow(client, run, Math.max(0, offset), offset > 0 || "0".equals(last.strip()), Auth.caller(ctx));
+      streams.follow(
+          client,
+          run,
+          Math.max(0, offset),
+          offset > 0 || "0".equals(last.strip()),
+          Auth.caller(ctx));
     } else {
       streams.follow(client, run, RunsApi.longParam(ctx, "offset", 0), false, Auth.caller(ctx));
     }

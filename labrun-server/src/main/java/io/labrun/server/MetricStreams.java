@@ -1,12 +1,12 @@
 package io.labrun.server;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.javalin.http.sse.SseClient;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.supervisor.MetricsParser;
-import io.labrun.core.run.MetricPoint;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
  * stream is the only place a chart can get them from.
  *
  * <p>Events: {@code metrics} ({@code {"points": {"loss": [[step, time_ms, value, json], ...]}}};
- * its id is the read position in every metrics file, {@code metrics-12.log:4096,...}, so
- * {@code Last-Event-ID} resumes right after it) and {@code end} (the run is final and every point
- * its files hold was sent: history has them all from now on; the stream then closes).
+ * its id is the read position in every metrics file, {@code metrics-12.log:4096,...}, so {@code
+ * Last-Event-ID} resumes right after it) and {@code end} (the run is final and every point its
+ * files hold was sent: history has them all from now on; the stream then closes).
  */
 final class MetricStreams implements AutoCloseable {
   private static final Pattern FILE = Pattern.compile("metrics-[0-9-]+\\.log");
@@ -46,8 +46,11 @@ final class MetricStreams implements AutoCloseable {
   private final Function<Object, String> json;
   private final Auth auth;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> LogStreams.daemon(r, "labrun-metrics-ticker"));
-  private final ExecutorService senders = Executors.newFixedThreadPool(2, r -> LogStreams.daemon(r, "labrun-metrics-sender"));
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> LogStreams.daemon(r, "labrun-metrics-ticker"));
+  private final ExecutorService senders =
+      Executors.newFixedThreadPool(2, r -> LogStreams.daemon(r, "labrun-metrics-sender"));
 
   MetricStreams(RunStore store, LabrunPaths paths, Function<Object, String> json, Auth auth) {
     this.auth = auth;
@@ -63,12 +66,15 @@ final class MetricStreams implements AutoCloseable {
    */
   void follow(SseClient client, Run run, Map<String, Long> cursor, Auth.Caller caller) {
     client.keepAlive();
-    Follower f = new Follower(client, run, paths.runState(run.id()).resolve(StateFolder.METRICS), cursor, caller);
+    Follower f =
+        new Follower(
+            client, run, paths.runState(run.id()).resolve(StateFolder.METRICS), cursor, caller);
     followers.add(f);
-    client.onClose(() -> {
-      f.closed = true;
-      followers.remove(f);
-    });
+    client.onClose(
+        () -> {
+          f.closed = true;
+          followers.remove(f);
+        });
     send(f);
   }
 
@@ -94,7 +100,9 @@ final class MetricStreams implements AutoCloseable {
 
   static String id(Map<String, Long> cursor) {
     StringBuilder b = new StringBuilder();
-    cursor.forEach((file, offset) -> b.append(b.length() == 0 ? "" : ",").append(file).append(':').append(offset));
+    cursor.forEach(
+        (file, offset) ->
+            b.append(b.length() == 0 ? "" : ",").append(file).append(':').append(offset));
     return b.toString();
   }
 
@@ -112,15 +120,16 @@ final class MetricStreams implements AutoCloseable {
     if (f.closed || !f.busy.compareAndSet(false, true)) {
       return;
     }
-    senders.execute(() -> {
-      try {
-        pump(f);
-      } catch (IOException | RuntimeException e) {
-        close(f); // the client went away or the files cannot be read: this stream is over
-      } finally {
-        f.busy.set(false);
-      }
-    });
+    senders.execute(
+        () -> {
+          try {
+            pump(f);
+          } catch (IOException | RuntimeException e) {
+            close(f); // the client went away or the files cannot be read: this stream is over
+          } finally {
+            f.busy.set(false);
+          }
+        });
   }
 
   private void pump(Follower f) throws IOException {
@@ -129,7 +138,8 @@ final class MetricStreams implements AutoCloseable {
       f.run = store.find(f.run.id()).orElse(f.run);
       f.statusReadMs = now;
     }
-    // The status first: once it is final the files are complete, so an empty read after it means all was sent.
+    // The status first: once it is final the files are complete, so an empty read after it means
+    // all was sent.
     boolean wasFinal = f.run.status().isFinal();
     while (!f.closed) {
       MetricsParser.Batch batch = MetricsParser.read(f.dir, f.cursor);
@@ -139,10 +149,15 @@ final class MetricStreams implements AutoCloseable {
       }
       List<MetricPoint> points = batch.points();
       for (int from = 0; from < points.size(); from += MAX_POINTS_PER_EVENT) {
-        List<MetricPoint> part = points.subList(from, Math.min(points.size(), from + MAX_POINTS_PER_EVENT));
+        List<MetricPoint> part =
+            points.subList(from, Math.min(points.size(), from + MAX_POINTS_PER_EVENT));
         boolean last = from + part.size() >= points.size();
-        // The id only on the last part: a client that drops in between resumes from the previous id and gets the whole batch again once.
-        f.client.sendEvent("metrics", json.apply(Map.of("points", grouped(part))), last ? id(batch.offsets()) : null);
+        // The id only on the last part: a client that drops in between resumes from the previous id
+        // and gets the whole batch again once.
+        f.client.sendEvent(
+            "metrics",
+            json.apply(Map.of("points", grouped(part))),
+            last ? id(batch.offsets()) : null);
       }
       f.cursor = new TreeMap<>(batch.offsets());
       f.lastSendMs = System.currentTimeMillis();
@@ -151,7 +166,10 @@ final class MetricStreams implements AutoCloseable {
       throw new IOException("client gone");
     }
     if (wasFinal) {
-      f.client.sendEvent("end", json.apply(Map.of("run_id", f.run.id(), "status", f.run.status().display())), null);
+      f.client.sendEvent(
+          "end",
+          json.apply(Map.of("run_id", f.run.id(), "status", f.run.status().display())),
+          null);
       close(f);
     } else if (System.currentTimeMillis() - f.lastSendMs > PING_EVERY_MS) {
       f.client.sendComment("ping");
@@ -163,7 +181,10 @@ final class MetricStreams implements AutoCloseable {
     Map<String, List<Object[]>> out = new LinkedHashMap<>();
     for (MetricPoint p : points) {
       out.computeIfAbsent(p.name(), n -> new ArrayList<>())
-          .add(new Object[] {p.step(), p.time() == null ? null : p.time().toEpochMilli(), p.value(), p.json()});
+          .add(
+              new Object[] {
+                p.step(), p.time() == null ? null : p.time().toEpochMilli(), p.value(), p.json()
+              });
     }
     return out;
   }

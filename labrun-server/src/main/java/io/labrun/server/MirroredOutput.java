@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A run on another host, seen with its output copied into the server's state folder as it is
- * read: each block {@link #readOutput} gets is written at its own offset of {@code
- * STATE/output.log}, so the local file is a byte-for-byte prefix of the host's log (reading a block
- * again writes the same bytes), and the live-log streams ({@link LogStreams}) serve it as they do
- * a local run's. Collecting the run later copies the whole log over it, the same bytes.
+ * A run on another host, seen with its output copied into the server's state folder as it is read:
+ * each block {@link #readOutput} gets is written at its own offset of {@code STATE/output.log}, so
+ * the local file is a byte-for-byte prefix of the host's log (reading a block again writes the same
+ * bytes), and the live-log streams ({@link LogStreams}) serve it as they do a local run's.
+ * Collecting the run later copies the whole log over it, the same bytes.
  */
 final class MirroredOutput implements Execution {
   private final Execution run;
@@ -34,7 +34,8 @@ final class MirroredOutput implements Execution {
       long end = ch.size();
       ByteBuffer b = ByteBuffer.allocate(8192);
       while (end > 0) {
-        // A write cut short (the server stopped in the middle) leaves part of a record: resume before it.
+        // A write cut short (the server stopped in the middle) leaves part of a record: resume
+        // before it.
         long from = Math.max(0, end - b.capacity());
         b.clear().limit((int) (end - from));
         ch.read(b, from);
@@ -56,7 +57,8 @@ final class MirroredOutput implements Execution {
     byte[] records = run.readOutput(offset, max);
     if (records.length > 0) {
       Files.createDirectories(log.getParent());
-      try (FileChannel ch = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         ByteBuffer b = ByteBuffer.wrap(records);
         while (b.hasRemaining()) {
           ch.write(b, offset + b.position());

@@ -20,8 +20,10 @@ final class Problems {
   }
 
   static void bug(Exception e, Context ctx) {
-    System.err.println("labrun server: internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
+    System.err.println(
+        "labrun server: internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
     e.printStackTrace();
-    ctx.status(500).json(Map.of("error", "internal error in the labrun server; its log has the details"));
+    ctx.status(500)
+        .json(Map.of("error", "internal error in the labrun server; its log has the details"));
   }
 }

@@ -1,9 +1,9 @@
 package io.labrun.server;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.supervisor.OutputLogParser;
 import io.labrun.core.run.LogRecord;
+import io.labrun.core.supervisor.OutputLogParser;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +33,9 @@ final class RunLog {
     }
   }
 
-  /** The whole records from {@code offset}, at most {@code max} bytes of them (at least one record). */
+  /**
+   * The whole records from {@code offset}, at most {@code max} bytes of them (at least one record).
+   */
   List<LogRecord> read(long offset, int max) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -57,7 +59,9 @@ final class RunLog {
     }
   }
 
-  /** Where the record that holds byte {@code size - tail} starts: the start of a tail of the log. */
+  /**
+   * Where the record that holds byte {@code size - tail} starts: the start of a tail of the log.
+   */
   long tailStart(long tail) throws IOException {
     long size = size();
     if (size <= tail) {

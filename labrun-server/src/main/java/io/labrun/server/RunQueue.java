@@ -1,25 +1,27 @@
 package io.labrun.server;
 
-import io.labrun.core.supervisor.StateFolder;
-import java.util.Set;
-import io.labrun.core.finish.Cancellation;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.Cancellation;
+import io.labrun.core.follow.RunFollower;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
-import io.labrun.core.follow.RunFollower;
-import io.labrun.core.plan.SubmitRequest;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.run.RunEvents;
+import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.supervisor.StateFolder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,11 +29,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs submitted through the server: recorded Queued (the queue is the run history itself, so it
- * survives a restart), started in order of submission with at most {@code perTarget} executing
- * per target, followed to their end, which the core's finisher records. At start the queue takes
- * back its Queued runs, and the Reconciler settles runs that were Preparing or Running when the
- * server stopped; those still running are followed again. Every 10 s all unfinished runs are
- * reconciled, whoever started them.
+ * survives a restart), started in order of submission with at most {@code perTarget} executing per
+ * target, followed to their end, which the core's finisher records. At start the queue takes back
+ * its Queued runs, and the Reconciler settles runs that were Preparing or Running when the server
+ * stopped; those still running are followed again. Every 10 s all unfinished runs are reconciled,
+ * whoever started them.
  */
 final class RunQueue implements AutoCloseable {
   /** Attribute that marks a run as this queue's; its value names who submitted it. */
@@ -42,10 +44,14 @@ final class RunQueue implements AutoCloseable {
   private final Workspaces workspaces;
   private final List<Run> waiting = new ArrayList<>();
   private final Map<String, Integer> active = new HashMap<>();
+
   /** Runs a worker of this queue follows: the periodic reconcile leaves them to it. */
-  private final java.util.Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "labrun-run"));
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-reconcile"));
+  private final Set<String> followed = ConcurrentHashMap.newKeySet();
+
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(r -> daemon(r, "labrun-run"));
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-reconcile"));
   private volatile boolean closing;
 
   RunQueue(ServerSetup setup, int perTarget, Workspaces workspaces) {
@@ -63,7 +69,8 @@ final class RunQueue implements AutoCloseable {
         synchronized (this) {
           waiting.add(r);
         }
-      } else if (s.pipeline().reconciler().reconcile(r).isEmpty() && r.status() == RunStatus.RUNNING) {
+      } else if (s.pipeline().reconciler().reconcile(r).isEmpty()
+          && r.status() == RunStatus.RUNNING) {
         adopt(r);
       }
     }
@@ -82,7 +89,9 @@ final class RunQueue implements AutoCloseable {
     return queued;
   }
 
-  /** Cancels a queued run at once; asks a running one to stop (its end is recorded when it comes). */
+  /**
+   * Cancels a queued run at once; asks a running one to stop (its end is recorded when it comes).
+   */
   Run cancel(Run run) {
     String id = run.id();
     if (run.status() == RunStatus.QUEUED) {
@@ -99,10 +108,19 @@ final class RunQueue implements AutoCloseable {
     }
     if (!run.status().isFinal()) {
       Run current = run;
-      ComputeTarget target = s.pipeline().targetOf(run).orElseThrow(() -> new ApiError(503, "the target of run " + current.id() + " cannot be reached from this server"));
+      ComputeTarget target =
+          s.pipeline()
+              .targetOf(run)
+              .orElseThrow(
+                  () ->
+                      new ApiError(
+                          503,
+                          "the target of run "
+                              + current.id()
+                              + " cannot be reached from this server"));
       try {
         target.reattach(run, s.paths().runState(run.id())).cancel();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new ApiError(503, "could not cancel run " + run.id() + ": " + e.getMessage());
       }
     }
@@ -119,7 +137,7 @@ final class RunQueue implements AutoCloseable {
       if (closing) {
         return;
       }
-      for (var it = waiting.iterator(); it.hasNext();) {
+      for (var it = waiting.iterator(); it.hasNext(); ) {
         Run r = it.next();
         if (active.getOrDefault(r.target(), 0) < perTarget) {
           it.remove();
@@ -140,7 +158,15 @@ final class RunQueue implements AutoCloseable {
       try (Workspaces.Lease lease = workspaces.use(current.snapshotId())) {
         Snapshot snapshot = workspaces.snapshot(current.snapshotId());
         Project project = workspaces.project(snapshot, current.experiment());
-        SubmitRequest request = new SubmitRequest(project, current.runConfiguration(), current.script(), current.arguments(), Map.of(), current.sweepId(), null);
+        SubmitRequest request =
+            new SubmitRequest(
+                project,
+                current.runConfiguration(),
+                current.script(),
+                current.arguments(),
+                Map.of(),
+                current.sweepId(),
+                null);
         Submitter submitter = s.pipeline().submitter(s.configs().apply(project), RunEvents.NONE);
         Submitter.Submission sub = submitter.start(current, request, snapshot, RunEvents.NONE);
         if (sub.execution() != null) {
@@ -149,7 +175,8 @@ final class RunQueue implements AutoCloseable {
       }
     } catch (LabrunException e) {
       // The submitter has recorded the run as Failed with this reason.
-      System.err.println("labrun server: run " + queued.id() + " could not start: " + e.getMessage());
+      System.err.println(
+          "labrun server: run " + queued.id() + " could not start: " + e.getMessage());
     } catch (RuntimeException e) {
       System.err.println("labrun server: run " + queued.id() + " failed in the queue: " + e);
     } finally {
@@ -166,16 +193,18 @@ final class RunQueue implements AutoCloseable {
     synchronized (this) {
       active.merge(run.target(), 1, Integer::sum);
     }
-    workers.execute(() -> {
-      try {
-        follow(run, target.get().reattach(run, s.paths().runState(run.id())));
-        workspaces.tidy(java.util.Set.of(String.valueOf(run.snapshotId())));
-      } catch (RuntimeException e) {
-        System.err.println("labrun server: lost sight of run " + run.id() + ": " + e.getMessage());
-      } finally {
-        release(run.target());
-      }
-    });
+    workers.execute(
+        () -> {
+          try {
+            follow(run, target.get().reattach(run, s.paths().runState(run.id())));
+            workspaces.tidy(Set.of(String.valueOf(run.snapshotId())));
+          } catch (RuntimeException e) {
+            System.err.println(
+                "labrun server: lost sight of run " + run.id() + ": " + e.getMessage());
+          } finally {
+            release(run.target());
+          }
+        });
   }
 
   private void follow(Run run, Execution execution) {
@@ -186,11 +215,14 @@ final class RunQueue implements AutoCloseable {
       Execution watched = execution;
       long from = Long.MAX_VALUE;
       if (!execution.writesLocalOutput()) {
-        MirroredOutput mirrored = new MirroredOutput(execution, s.paths().runState(run.id()).resolve(io.labrun.core.supervisor.StateFolder.OUTPUT_LOG));
+        MirroredOutput mirrored =
+            new MirroredOutput(
+                execution, s.paths().runState(run.id()).resolve(StateFolder.OUTPUT_LOG));
         watched = mirrored;
         from = mirrored.copied();
       }
-      Optional<ExitRecord> exit = new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
+      Optional<ExitRecord> exit =
+          new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
       exit.ifPresent(e -> s.pipeline().finisher().finish(run.id(), execution, e));
     } finally {
       followed.remove(run.id());
@@ -210,7 +242,8 @@ final class RunQueue implements AutoCloseable {
       for (Run r : s.store().unfinished()) {
         // A run a worker follows is settled by it; reattaching to one that has just been launched
         // could find its supervisor's state file not written yet.
-        if (!followed.contains(r.id()) && !(r.status() == RunStatus.QUEUED && r.attributes().containsKey(QUEUED_BY))) {
+        if (!followed.contains(r.id())
+            && !(r.status() == RunStatus.QUEUED && r.attributes().containsKey(QUEUED_BY))) {
           reconciler.reconcile(r);
         }
       }
@@ -219,7 +252,10 @@ final class RunQueue implements AutoCloseable {
     }
   }
 
-  /** Stops starting runs; runs already executing go on (their supervisors are detached) and are followed again after a restart. */
+  /**
+   * Stops starting runs; runs already executing go on (their supervisors are detached) and are
+   * followed again after a restart.
+   */
   @Override
   public void close() {
     closing = true;

@@ -1,28 +1,28 @@
 package io.labrun.server;
 
-import io.labrun.core.history.RunView;
-import io.labrun.core.finish.UnusedObjects;
-import io.labrun.core.finish.RunRemoval;
 import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
-import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.finish.UnusedObjects;
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunTableQuery;
 import io.labrun.core.history.RunTableQuery.Column;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
+import io.labrun.core.history.RunView;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.query.Field;
 import io.labrun.core.run.query.Order;
 import io.labrun.core.run.query.RunFilter;
-import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.Redaction;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 /** Runs, their params, tags and metrics, experiments and targets: the read side of the API. */
 final class RunsApi {
   static final int MAX_CHART_POINTS = 10_000;
-  private static final Pattern CONDITION = Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
+  private static final Pattern CONDITION =
+      Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
 
   private final ServerSetup s;
   private final RunRemoval removal;
@@ -50,13 +51,42 @@ final class RunsApi {
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/runs", Role.READ, this::list);
-    r.get("/api/v1/runs/{id}", Role.READ, ctx -> ctx.json(RunView.info(run(ctx), s.store(), s.clock().instant(), false)));
-    r.get("/api/v1/runs/{id}/params", Role.READ, ctx -> ctx.json(Redaction.named(s.store().params(run(ctx).id()))));
-    r.get("/api/v1/runs/{id}/tags", Role.READ, ctx -> ctx.json(Redaction.named(s.store().tags(run(ctx).id()))));
-    r.get("/api/v1/runs/{id}/metrics", Role.READ, ctx -> ctx.json(Map.of("metrics", RunView.metrics(s.store().metricSummaries(run(ctx).id())))));
+    r.get(
+        "/api/v1/runs/{id}",
+        Role.READ,
+        ctx -> ctx.json(RunView.info(run(ctx), s.store(), s.clock().instant(), false)));
+    r.get(
+        "/api/v1/runs/{id}/params",
+        Role.READ,
+        ctx -> ctx.json(Redaction.named(s.store().params(run(ctx).id()))));
+    r.get(
+        "/api/v1/runs/{id}/tags",
+        Role.READ,
+        ctx -> ctx.json(Redaction.named(s.store().tags(run(ctx).id()))));
+    r.get(
+        "/api/v1/runs/{id}/metrics",
+        Role.READ,
+        ctx ->
+            ctx.json(Map.of("metrics", RunView.metrics(s.store().metricSummaries(run(ctx).id())))));
     r.get("/api/v1/runs/{id}/metrics/{name}", Role.READ, this::metric);
-    r.get("/api/v1/experiments", Role.READ, ctx -> ctx.json(Map.of("experiments", s.browser().experiments().stream()
-        .map(e -> fields("name", e.name(), "runs", e.runs(), "last_run_utc", RunView.time(e.lastRun()))).toList())));
+    r.get(
+        "/api/v1/experiments",
+        Role.READ,
+        ctx ->
+            ctx.json(
+                Map.of(
+                    "experiments",
+                    s.browser().experiments().stream()
+                        .map(
+                            e ->
+                                fields(
+                                    "name",
+                                    e.name(),
+                                    "runs",
+                                    e.runs(),
+                                    "last_run_utc",
+                                    RunView.time(e.lastRun())))
+                        .toList())));
     r.get("/api/v1/targets", Role.READ, this::targets);
     r.delete("/api/v1/runs/{id}", Role.ADMIN, this::delete);
   }
@@ -79,45 +109,69 @@ final class RunsApi {
   /** The run named by the path, or 404. */
   Run run(Context ctx) {
     String id = ctx.pathParam("id");
-    return s.store().find(id).orElseThrow(() -> ApiError.notFound("run " + id + " is not in the run history"));
+    return s.store()
+        .find(id)
+        .orElseThrow(() -> ApiError.notFound("run " + id + " is not in the run history"));
   }
 
   private void list(Context ctx) {
-    RunQuery filter = new RunQuery(ctx.queryParam("experiment"), statuses(ctx.queryParam("status")), ctx.queryParam("run_configuration"),
-        ctx.queryParam("target"), ctx.queryParam("script"), ctx.queryParam("sweep"), time(ctx, "since"), time(ctx, "until"), null, 50)
-        .withRunFilter(RunFilter.parse(ctx.queryParam("filter")));
+    RunQuery filter =
+        new RunQuery(
+                ctx.queryParam("experiment"),
+                statuses(ctx.queryParam("status")),
+                ctx.queryParam("run_configuration"),
+                ctx.queryParam("target"),
+                ctx.queryParam("script"),
+                ctx.queryParam("sweep"),
+                time(ctx, "since"),
+                time(ctx, "until"),
+                null,
+                50)
+            .withRunFilter(RunFilter.parse(ctx.queryParam("filter")));
     List<MetricCondition> conditions = new ArrayList<>();
     for (String w : ctx.queryParams("where")) {
       conditions.add(condition(w));
     }
     List<String> columns = new ArrayList<>(list(ctx.queryParam("columns")));
     // An order by in the filter wins over 'sort' (the UI sends its column sort with every page).
-    Sort sort = filter.runFilter().order().isEmpty() ? sort(ctx.queryParam("sort")) : Sort.NEWEST_FIRST;
+    Sort sort =
+        filter.runFilter().order().isEmpty() ? sort(ctx.queryParam("sort")) : Sort.NEWEST_FIRST;
     if (sort.metric() != null && !columns.contains(sort.metric())) {
       columns.add(sort.metric());
     }
     for (Order o : filter.runFilter().order()) {
-      if (o.field() instanceof Field.Metric m && m.aggregate() == Field.Aggregate.LAST && !columns.contains(m.name())) {
+      if (o.field() instanceof Field.Metric m
+          && m.aggregate() == Field.Aggregate.LAST
+          && !columns.contains(m.name())) {
         columns.add(m.name());
       }
     }
-    conditions.forEach(c -> {
-      if (!columns.contains(c.metric())) {
-        columns.add(c.metric());
-      }
-    });
+    conditions.forEach(
+        c -> {
+          if (!columns.contains(c.metric())) {
+            columns.add(c.metric());
+          }
+        });
     int limit = intParam(ctx, "limit", 50, 1, 1000);
     RunPage page;
     String after = ctx.queryParam("after");
     if (after != null) {
       // The CLI's paging: the runs after this one, newest first (as 'labrun history list --after').
-      if (!sort.equals(Sort.NEWEST_FIRST) || !conditions.isEmpty() || ctx.queryParam("cursor") != null) {
-        throw ApiError.badRequest("'after' pages newest first without metric conditions or cursor; use 'cursor' otherwise");
+      if (!sort.equals(Sort.NEWEST_FIRST)
+          || !conditions.isEmpty()
+          || ctx.queryParam("cursor") != null) {
+        throw ApiError.badRequest(
+            "'after' pages newest first without metric conditions or cursor; use 'cursor'"
+                + " otherwise");
       }
       List<Run> runs = s.store().list(filter.withCursor(after).withLimit(limit));
       page = new RunPage(runs, Map.of(), null);
     } else {
-      page = s.browser().page(new RunTableQuery(filter, conditions, sort, columns, ctx.queryParam("cursor"), limit));
+      page =
+          s.browser()
+              .page(
+                  new RunTableQuery(
+                      filter, conditions, sort, columns, ctx.queryParam("cursor"), limit));
     }
     Instant now = s.clock().instant();
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -148,15 +202,34 @@ final class RunsApi {
     for (String name : configs.computeTargetNames()) {
       try {
         ComputeTargetSpec t = configs.computeTarget(name).value();
-        // Never the password (encrypted or not) nor the key file's path: only what locates the target.
-        out.add(fields("name", t.name(), "type", t.type().configName(), "address", t.address(), "port", t.port(),
-            "username", t.username(), "base_docker_image", t.baseDockerImage()));
+        // Never the password (encrypted or not) nor the key file's path: only what locates the
+        // target.
+        out.add(
+            fields(
+                "name",
+                t.name(),
+                "type",
+                t.type().configName(),
+                "address",
+                t.address(),
+                "port",
+                t.port(),
+                "username",
+                t.username(),
+                "base_docker_image",
+                t.baseDockerImage()));
       } catch (LabrunException e) {
         out.add(fields("name", name, "error", e.getMessage()));
       }
     }
-    ctx.json(Map.of("project", s.project().name(), "targets", out,
-        "run_configurations", configs.runConfigurationNames()));
+    ctx.json(
+        Map.of(
+            "project",
+            s.project().name(),
+            "targets",
+            out,
+            "run_configurations",
+            configs.runConfigurationNames()));
   }
 
   static Set<RunStatus> statuses(String text) {
@@ -165,8 +238,15 @@ final class RunsApi {
     }
     Set<RunStatus> out = EnumSet.noneOf(RunStatus.class);
     for (String t : text.split(",")) {
-      out.add(RunStatus.parse(t).orElseThrow(() -> ApiError.badRequest("status '" + t.strip()
-          + "' is not a run state; use Queued, Preparing, Running, Completed, Failed, Canceled or Lost")));
+      out.add(
+          RunStatus.parse(t)
+              .orElseThrow(
+                  () ->
+                      ApiError.badRequest(
+                          "status '"
+                              + t.strip()
+                              + "' is not a run state; use Queued, Preparing, Running, Completed,"
+                              + " Failed, Canceled or Lost")));
     }
     return out;
   }
@@ -174,7 +254,10 @@ final class RunsApi {
   static MetricCondition condition(String text) {
     Matcher m = CONDITION.matcher(text);
     if (!m.matches()) {
-      throw ApiError.badRequest("'" + text + "' is not a metric condition; write it like accuracy > 0.9 (<, <=, =, !=, >=, >)");
+      throw ApiError.badRequest(
+          "'"
+              + text
+              + "' is not a metric condition; write it like accuracy > 0.9 (<, <=, =, !=, >=, >)");
     }
     double v;
     try {
@@ -182,11 +265,18 @@ final class RunsApi {
     } catch (NumberFormatException e) {
       throw ApiError.badRequest("'" + m.group(3) + "' in '" + text + "' is not a number");
     }
-    MetricCondition.Op op = Arrays.stream(MetricCondition.Op.values()).filter(o -> o.symbol().equals(m.group(2))).findFirst().orElseThrow();
+    MetricCondition.Op op =
+        Arrays.stream(MetricCondition.Op.values())
+            .filter(o -> o.symbol().equals(m.group(2)))
+            .findFirst()
+            .orElseThrow();
     return new MetricCondition(m.group(1), op, v);
   }
 
-  /** {@code created} ascending, {@code -created} descending, {@code metric:NAME} or {@code -metric:NAME}. */
+  /**
+   * {@code created} ascending, {@code -created} descending, {@code metric:NAME} or {@code
+   * -metric:NAME}.
+   */
   static Sort sort(String text) {
     if (text == null || text.isBlank()) {
       return Sort.NEWEST_FIRST;
@@ -196,8 +286,17 @@ final class RunsApi {
     if (key.startsWith("metric:") && key.length() > "metric:".length()) {
       return new Sort(null, key.substring("metric:".length()), desc);
     }
-    Column c = Column.parse(key).orElseThrow(() -> ApiError.badRequest("cannot sort by '" + key + "'; use one of "
-        + String.join(", ", Arrays.stream(Column.values()).map(Column::key).toList()) + ", or metric:NAME (prefix - for descending)"));
+    Column c =
+        Column.parse(key)
+            .orElseThrow(
+                () ->
+                    ApiError.badRequest(
+                        "cannot sort by '"
+                            + key
+                            + "'; use one of "
+                            + String.join(
+                                ", ", Arrays.stream(Column.values()).map(Column::key).toList())
+                            + ", or metric:NAME (prefix - for descending)"));
     return new Sort(c, null, desc);
   }
 
@@ -248,7 +347,11 @@ final class RunsApi {
     try {
       return v.matches("\\d{4}-\\d{2}-\\d{2}") ? Instant.parse(v + "T00:00:00Z") : Instant.parse(v);
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(name + " must be a date (2026-11-26) or a UTC time (2026-11-26T10:00:00Z), got '" + v + "'");
+      throw ApiError.badRequest(
+          name
+              + " must be a date (2026-11-26) or a UTC time (2026-11-26T10:00:00Z), got '"
+              + v
+              + "'");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.labrun.server;
 
 import io.labrun.core.finish.UnusedObjects;
+import java.time.Duration;
 
 /**
  * How a server listens and what it accepts.
@@ -12,14 +13,15 @@ import io.labrun.core.finish.UnusedObjects;
  * @param unusedObjectGrace how long an object no run uses is kept after it was last uploaded or
  *     named by a client (a submission in progress), before garbage collection may remove it
  */
-public record ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes, java.time.Duration unusedObjectGrace) {
+public record ServerConfig(
+    String host, int port, int runsPerTarget, long maxObjectBytes, Duration unusedObjectGrace) {
   public static final int DEFAULT_PORT = 8470;
   public static final String LOOPBACK = "127.0.0.1";
 
   /** JSON request bodies (queries, submissions) are small; anything larger is refused. */
   public static final long MAX_JSON_BYTES = 1 << 20;
 
-  public static final java.time.Duration DEFAULT_GRACE = UnusedObjects.DEFAULT_GRACE;
+  public static final Duration DEFAULT_GRACE = UnusedObjects.DEFAULT_GRACE;
 
   public ServerConfig(String host, int port, int runsPerTarget, long maxObjectBytes) {
     this(host, port, runsPerTarget, maxObjectBytes, DEFAULT_GRACE);
@@ -47,7 +49,7 @@ public record ServerConfig(String host, int port, int runsPerTarget, long maxObj
     return new ServerConfig(host, port, n, maxObjectBytes, unusedObjectGrace);
   }
 
-  public ServerConfig withUnusedObjectGrace(java.time.Duration grace) {
+  public ServerConfig withUnusedObjectGrace(Duration grace) {
     return new ServerConfig(host, port, runsPerTarget, maxObjectBytes, grace);
   }
 }

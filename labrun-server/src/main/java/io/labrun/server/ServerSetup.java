@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.util.function.Function;
 
 /**
- * The adapters a server works with: in {@code labrun server}, the same {@link Assembly} the
- * command line uses ({@link #of}); in tests, fewer.
+ * The adapters a server works with: in {@code labrun server}, the same {@link Assembly} the command
+ * line uses ({@link #of}); in tests, fewer.
  *
  * @param project the project whose {@code aml_config/} lists the targets shown; null for none
  * @param pipeline how runs are executed; null for a server that only shows history
@@ -38,6 +38,15 @@ public record ServerSetup(
     RunStore history = assembly.store();
     ObjectStore objects = assembly.objects();
     assembly.useServerPasswords();
-    return new ServerSetup(history, assembly.browser(), assembly.tokens(), objects, assembly.paths(), project, assembly::configs, assembly, assembly.clock());
+    return new ServerSetup(
+        history,
+        assembly.browser(),
+        assembly.tokens(),
+        objects,
+        assembly.paths(),
+        project,
+        assembly::configs,
+        assembly,
+        assembly.clock());
   }
 }

@@ -1,17 +1,19 @@
 package io.labrun.server;
 
-import io.labrun.core.history.RunView;
-import io.labrun.core.finish.UnusedObjects;
 import io.javalin.http.Context;
-import io.labrun.core.history.ApiTokens.Role;
+import io.javalin.http.HttpResponseException;
 import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.UnusedObjects;
+import io.labrun.core.history.ApiTokens.Role;
+import io.labrun.core.history.RunView;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
-import io.labrun.core.plan.SubmitRequest;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.run.RunEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,10 +29,10 @@ import java.util.Map;
 
 /**
  * Runs submitted through the server. A client asks which objects of its snapshot the server lacks
- * ({@code POST /api/v1/objects/missing}), uploads only those ({@code PUT /api/v1/objects/SHA},
- * each checked against its hash and bounded in size), then submits the run ({@code POST
- * /api/v1/runs}) naming the snapshot, a run configuration, the script and its arguments. The run
- * is recorded Queued and executed by the {@link RunQueue} on the project's target.
+ * ({@code POST /api/v1/objects/missing}), uploads only those ({@code PUT /api/v1/objects/SHA}, each
+ * checked against its hash and bounded in size), then submits the run ({@code POST /api/v1/runs})
+ * naming the snapshot, a run configuration, the script and its arguments. The run is recorded
+ * Queued and executed by the {@link RunQueue} on the project's target.
  */
 final class SubmitApi {
   private static final int MAX_HASHES = 10_000;
@@ -42,7 +44,14 @@ final class SubmitApi {
   private final UnusedObjects unused;
   private final Auth auth;
 
-  SubmitApi(ServerSetup setup, ServerConfig config, RunQueue queue, Workspaces workspaces, RunsApi runs, UnusedObjects unused, Auth auth) {
+  SubmitApi(
+      ServerSetup setup,
+      ServerConfig config,
+      RunQueue queue,
+      Workspaces workspaces,
+      RunsApi runs,
+      UnusedObjects unused,
+      Auth auth) {
     this.unused = unused;
     this.auth = auth;
     this.s = setup;
@@ -63,7 +72,8 @@ final class SubmitApi {
   private void missing(Context ctx) {
     Object given = body(ctx).get("hashes");
     if (!(given instanceof List<?> hashes) || hashes.size() > MAX_HASHES) {
-      throw ApiError.badRequest("send {\"hashes\": [...]}, at most " + MAX_HASHES + " SHA-256 hashes per request");
+      throw ApiError.badRequest(
+          "send {\"hashes\": [...]}, at most " + MAX_HASHES + " SHA-256 hashes per request");
     }
     List<String> missing = new ArrayList<>();
     for (Object h : hashes) {
@@ -78,7 +88,10 @@ final class SubmitApi {
     ctx.json(Map.of("missing", missing));
   }
 
-  /** Marks a stored object as counted on by a client (garbage collection spares it a while); false if it is gone. */
+  /**
+   * Marks a stored object as counted on by a client (garbage collection spares it a while); false
+   * if it is gone.
+   */
   private boolean touched(String sha) {
     try {
       s.objects().touch(sha);
@@ -88,7 +101,10 @@ final class SubmitApi {
     }
   }
 
-  /** Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name says. */
+  /**
+   * Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name
+   * says.
+   */
   private void upload(Context ctx) throws IOException {
     String sha = ctx.pathParam("sha256");
     if (!isSha256(sha)) {
@@ -96,7 +112,13 @@ final class SubmitApi {
     }
     long declared = ctx.req().getContentLengthLong();
     if (declared > config.maxObjectBytes()) {
-      throw new ApiError(413, "the file is " + declared + " bytes; this server takes at most " + config.maxObjectBytes() + " per file");
+      throw new ApiError(
+          413,
+          "the file is "
+              + declared
+              + " bytes; this server takes at most "
+              + config.maxObjectBytes()
+              + " per file");
     }
     if (s.objects().contains(sha)) {
       ctx.status(200).json(Map.of("sha256", sha, "stored", false));
@@ -107,7 +129,8 @@ final class SubmitApi {
     try {
       MessageDigest digest = sha256();
       long total = 0;
-      try (InputStream in = ctx.bodyInputStream(); OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+      try (InputStream in = ctx.bodyInputStream();
+          OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
         byte[] buf = new byte[64 * 1024];
         int n;
         Auth.Caller caller = Auth.caller(ctx);
@@ -117,14 +140,19 @@ final class SubmitApi {
           }
           total += n;
           if (total > config.maxObjectBytes()) {
-            throw new ApiError(413, "the file is larger than this server takes (" + config.maxObjectBytes() + " bytes per file)");
+            throw new ApiError(
+                413,
+                "the file is larger than this server takes ("
+                    + config.maxObjectBytes()
+                    + " bytes per file)");
           }
           out.write(buf, 0, n);
         }
       }
       String actual = HexFormat.of().formatHex(digest.digest());
       if (!actual.equals(sha)) {
-        throw ApiError.badRequest("the uploaded content hashes to " + actual + ", not " + sha + "; upload it again");
+        throw ApiError.badRequest(
+            "the uploaded content hashes to " + actual + ", not " + sha + "; upload it again");
       }
       s.objects().put(tmp, sha);
       ctx.status(201).json(Map.of("sha256", sha, "stored", true));
@@ -135,7 +163,8 @@ final class SubmitApi {
 
   private void submit(Context ctx) {
     if (queue == null) {
-      throw new ApiError(503, "this server shows history only; it was started without a run pipeline");
+      throw new ApiError(
+          503, "this server shows history only; it was started without a run pipeline");
     }
     Map<String, Object> body = body(ctx);
     String experiment = text(body, "experiment");
@@ -144,12 +173,22 @@ final class SubmitApi {
       throw ApiError.badRequest("snapshot_id must be the SHA-256 of the uploaded manifest");
     }
     if (!s.objects().contains(snapshotId)) {
-      throw ApiError.badRequest("snapshot " + snapshotId + " was not uploaded; send its manifest and files first");
+      throw ApiError.badRequest(
+          "snapshot " + snapshotId + " was not uploaded; send its manifest and files first");
     }
     Snapshot snapshot = workspaces.snapshot(snapshotId);
-    long absent = snapshot.entries().stream().map(SnapshotEntry::sha256).distinct().filter(h -> !s.objects().contains(h)).count();
+    long absent =
+        snapshot.entries().stream()
+            .map(SnapshotEntry::sha256)
+            .distinct()
+            .filter(h -> !s.objects().contains(h))
+            .count();
     if (absent > 0) {
-      throw ApiError.badRequest(absent + " files of snapshot " + snapshotId + " were not uploaded; ask /api/v1/objects/missing and upload them");
+      throw ApiError.badRequest(
+          absent
+              + " files of snapshot "
+              + snapshotId
+              + " were not uploaded; ask /api/v1/objects/missing and upload them");
     }
     List<String> arguments = new ArrayList<>();
     if (body.get("arguments") instanceof List<?> list) {
@@ -157,7 +196,15 @@ final class SubmitApi {
     }
     try (Workspaces.Lease lease = workspaces.use(snapshotId)) {
       Project project = workspaces.project(snapshot, experiment);
-      SubmitRequest request = new SubmitRequest(project, text(body, "run_configuration"), text(body, "script"), arguments, Map.of(), null, null);
+      SubmitRequest request =
+          new SubmitRequest(
+              project,
+              text(body, "run_configuration"),
+              text(body, "script"),
+              arguments,
+              Map.of(),
+              null,
+              null);
       ProjectConfigs configs = s.configs().apply(project);
       refuseWithoutLogin(configs, request.runConfiguration());
       Submitter submitter = s.pipeline().submitter(configs, RunEvents.NONE);
@@ -167,12 +214,15 @@ final class SubmitApi {
     }
   }
 
-  /** A target that needs a password the server does not have is refused now, in one line, rather than failing the run later. */
+  /**
+   * A target that needs a password the server does not have is refused now, in one line, rather
+   * than failing the run later.
+   */
   private void refuseWithoutLogin(ProjectConfigs configs, String runConfiguration) {
     String target;
     try {
       target = configs.runConfiguration(runConfiguration).value().target();
-    } catch (io.labrun.core.error.LabrunException e) {
+    } catch (LabrunException e) {
       return; // the submitter says what is wrong with the run configuration
     }
     if (target != null && configs.computeTargetNames().contains(target)) {
@@ -201,8 +251,12 @@ final class SubmitApi {
         return (Map<String, Object>) m;
       }
     } catch (RuntimeException e) {
-      if (e instanceof io.javalin.http.HttpResponseException h) {
-        throw new ApiError(h.getStatus(), "the request body is too large (at most " + ServerConfig.MAX_JSON_BYTES + " bytes of JSON)");
+      if (e instanceof HttpResponseException h) {
+        throw new ApiError(
+            h.getStatus(),
+            "the request body is too large (at most "
+                + ServerConfig.MAX_JSON_BYTES
+                + " bytes of JSON)");
       }
     }
     throw ApiError.badRequest("the request body must be a JSON object");
@@ -217,7 +271,9 @@ final class SubmitApi {
   }
 
   static boolean isSha256(String s) {
-    return s != null && s.length() == 64 && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    return s != null
+        && s.length() == 64
+        && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
 
   private static MessageDigest sha256() {
@@ -227,5 +283,4 @@ final class SubmitApi {
       throw new IllegalStateException(e);
     }
   }
-
 }

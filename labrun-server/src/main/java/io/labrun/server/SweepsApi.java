@@ -6,8 +6,8 @@ import io.labrun.core.history.RunBrowser.SweepSummary;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore.MetricSummary;
 import io.labrun.core.history.RunTableQuery;
-import io.labrun.core.history.RunView;
 import io.labrun.core.history.RunTableQuery.Sort;
+import io.labrun.core.history.RunView;
 import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
@@ -20,14 +20,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Sweeps for the web UI's sweep pages: every sweep with its runs by state and its best run, and
- * one sweep's points (each run's params and last metric values), best first. The primary metric
- * and its goal are the sweep's own when it was started next to this server's history ({@code
+ * Sweeps for the web UI's sweep pages: every sweep with its runs by state and its best run, and one
+ * sweep's points (each run's params and last metric values), best first. The primary metric and its
+ * goal are the sweep's own when it was started next to this server's history ({@code
  * DATA/sweeps/ID.json}); a request's {@code metric} and {@code goal} replace them.
  */
 final class SweepsApi {
@@ -55,7 +56,7 @@ final class SweepsApi {
       String metric = def.map(Sweep::rankingMetric).orElse(null);
       Goal goal = def.map(Sweep::rankingGoal).orElse(Goal.MAX);
       m.put("primary_metric", metric);
-      m.put("goal", goal.name().toLowerCase(java.util.Locale.ROOT));
+      m.put("goal", goal.name().toLowerCase(Locale.ROOT));
       m.put("best", metric == null ? null : best(sw.id(), metric, goal));
       out.add(m);
     }
@@ -64,8 +65,11 @@ final class SweepsApi {
 
   private void one(Context ctx) {
     String id = ctx.pathParam("id");
-    SweepSummary sw = s.browser().sweeps().stream().filter(x -> x.id().equals(id)).findFirst()
-        .orElseThrow(() -> ApiError.notFound("sweep " + id + " is not in the run history"));
+    SweepSummary sw =
+        s.browser().sweeps().stream()
+            .filter(x -> x.id().equals(id))
+            .findFirst()
+            .orElseThrow(() -> ApiError.notFound("sweep " + id + " is not in the run history"));
     Optional<Sweep> def = definition(id);
     List<Run> runs = s.store().list(RunQuery.all().withSweepId(id).withLimit(MAX_POINTS));
     Instant now = s.clock().instant();
@@ -87,15 +91,22 @@ final class SweepsApi {
       p.put("metrics", last);
       points.add(p);
     }
-    String metric = Optional.ofNullable(ctx.queryParam("metric")).or(() -> def.map(Sweep::rankingMetric))
-        .orElse(metrics.isEmpty() ? null : metrics.first());
-    Goal goal = ctx.queryParam("goal") != null ? Goal.parse(ctx.queryParam("goal")) : def.map(Sweep::rankingGoal).orElse(Goal.MAX);
+    String metric =
+        Optional.ofNullable(ctx.queryParam("metric"))
+            .or(() -> def.map(Sweep::rankingMetric))
+            .orElse(metrics.isEmpty() ? null : metrics.first());
+    Goal goal =
+        ctx.queryParam("goal") != null
+            ? Goal.parse(ctx.queryParam("goal"))
+            : def.map(Sweep::rankingGoal).orElse(Goal.MAX);
     if (metric != null) {
-      points.sort(Comparator.comparing((Map<String, Object> p) -> value(p, metric), Comparator.nullsLast(goal::compare)));
+      points.sort(
+          Comparator.comparing(
+              (Map<String, Object> p) -> value(p, metric), Comparator.nullsLast(goal::compare)));
     }
     Map<String, Object> body = summary(sw);
     body.put("primary_metric", metric);
-    body.put("goal", goal.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("goal", goal.name().toLowerCase(Locale.ROOT));
     body.put("params", params);
     body.put("metrics", metrics);
     body.put("points", points);
@@ -116,8 +127,16 @@ final class SweepsApi {
   }
 
   private Map<String, Object> best(String sweepId, String metric, Goal goal) {
-    RunPage page = s.browser().page(new RunTableQuery(RunQuery.all().withSweepId(sweepId), null, new Sort(null, metric, goal == Goal.MAX),
-        List.of(metric), null, 1));
+    RunPage page =
+        s.browser()
+            .page(
+                new RunTableQuery(
+                    RunQuery.all().withSweepId(sweepId),
+                    null,
+                    new Sort(null, metric, goal == Goal.MAX),
+                    List.of(metric),
+                    null,
+                    1));
     if (page.runs().isEmpty()) {
       return null;
     }

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-
 /**
  * What only the API shows: a metric's chart points and a log record. A run itself is shown as
  * {@link RunView} shows it everywhere (the server never shows a run's attributes: process ids and
@@ -21,9 +20,19 @@ final class Views {
   static Map<String, Object> series(MetricSeries s) {
     List<Object[]> points = new ArrayList<>(s.points().size());
     for (MetricSeries.Bucket b : s.points()) {
-      points.add(new Object[] {b.step(), b.time() == null ? null : b.time().toEpochMilli(), b.last(), b.min(), b.max(), b.count(), b.json()});
+      points.add(
+          new Object[] {
+            b.step(),
+            b.time() == null ? null : b.time().toEpochMilli(),
+            b.last(),
+            b.min(),
+            b.max(),
+            b.count(),
+            b.json()
+          });
     }
-    Map<String, Object> m = RunView.fields("name", s.name(), "count", s.count(), "downsampled", s.downsampled());
+    Map<String, Object> m =
+        RunView.fields("name", s.name(), "count", s.count(), "downsampled", s.downsampled());
     m.put("columns", List.of("step", "time_ms", "last", "min", "max", "count", "json"));
     m.put("points", points);
     return m;

@@ -3,29 +3,32 @@ package io.labrun.server;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.home.Folders;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
- * Projects as clients uploaded them: a snapshot materialized once, read-only in spirit, into
- * {@code DATA/server/projects/<snapshot id>/<project name>/}, so that the run pipeline reads the
- * project's {@code aml_config/} and script from a folder named like the client's project.
+ * Projects as clients uploaded them: a snapshot materialized once, read-only in spirit, into {@code
+ * DATA/server/projects/<snapshot id>/<project name>/}, so that the run pipeline reads the project's
+ * {@code aml_config/} and script from a folder named like the client's project.
  *
  * <p>A folder is used under a {@link Lease} (a submission recording its run, the queue starting and
  * following one); when the last lease of a snapshot ends and no unfinished run of the history uses
@@ -69,11 +72,14 @@ final class Workspaces {
     }
   }
 
-  /** Removes the folders of {@code snapshots} (every one, when null) that no lease and no unfinished run uses. */
+  /**
+   * Removes the folders of {@code snapshots} (every one, when null) that no lease and no unfinished
+   * run uses.
+   */
   synchronized void tidy(Set<String> snapshots) {
     Set<String> used = new HashSet<>(leases.keySet());
     store.unfinished().forEach(r -> used.add(r.snapshotId()));
-    try (var dirs = Files.isDirectory(root) ? Files.list(root) : java.util.stream.Stream.<Path>empty()) {
+    try (var dirs = Files.isDirectory(root) ? Files.list(root) : Stream.<Path>empty()) {
       for (Path dir : dirs.toList()) {
         String id = dir.getFileName().toString();
         if ((snapshots == null || snapshots.contains(id)) && !used.contains(id)) {
@@ -81,7 +87,8 @@ final class Workspaces {
         }
       }
     } catch (IOException e) {
-      System.err.println("labrun server: cannot remove unused project folders in " + root + ": " + e.getMessage());
+      System.err.println(
+          "labrun server: cannot remove unused project folders in " + root + ": " + e.getMessage());
     }
   }
 
@@ -93,10 +100,14 @@ final class Workspaces {
     return Snapshot.load(objects, id);
   }
 
-  /** The project of {@code snapshot} named {@code name}, materialized on first use; call it under a {@link #use lease}. */
+  /**
+   * The project of {@code snapshot} named {@code name}, materialized on first use; call it under a
+   * {@link #use lease}.
+   */
   Project project(Snapshot snapshot, String name) {
     if (!validName(name)) {
-      throw LabrunException.badInput("project name '" + name + "' must be letters, digits, '.', '_' or '-'");
+      throw LabrunException.badInput(
+          "project name '" + name + "' must be letters, digits, '.', '_' or '-'");
     }
     Path dir = root.resolve(snapshot.id()).resolve(name);
     if (Files.isDirectory(dir)) {
@@ -110,10 +121,11 @@ final class Workspaces {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir);
       }
-    } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
       // another request materialized it first: use theirs
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot unpack the project into " + dir + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot unpack the project into " + dir + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(tmp);
     }
@@ -125,7 +137,7 @@ final class Workspaces {
       return;
     }
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // a leftover temporary folder is harmless
     }

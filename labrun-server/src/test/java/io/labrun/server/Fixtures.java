@@ -1,27 +1,31 @@
 package io.labrun.server;
 
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.finish.RunFinisher;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.project.Project;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
-import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.run.MetricPoint;
+import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs with history as labrun records it: through the real snapshotter and finisher. */
 final class Fixtures {
@@ -30,15 +34,38 @@ final class Fixtures {
   private Fixtures() {}
 
   static Run run(String id, long minutes, String target, String script, RunStatus status) {
-    Run r = new Run(id, "iris", "local", target, "local", script, List.of("0.5", "--epochs", "3"),
-        Map.of("MODE", "fast", "DB_PASSWORD", "***"), "alice", "laptop", "abc123", false, null,
-        T0.plusSeconds(60 * minutes), null, null, RunStatus.QUEUED, null, null, null, 1,
-        Map.of("project_root", "/home/alice/secret-project", "submitter_pid", "4242"));
+    Run r =
+        new Run(
+            id,
+            "iris",
+            "local",
+            target,
+            "local",
+            script,
+            List.of("0.5", "--epochs", "3"),
+            Map.of("MODE", "fast", "DB_PASSWORD", "***"),
+            "alice",
+            "laptop",
+            "abc123",
+            false,
+            null,
+            T0.plusSeconds(60 * minutes),
+            null,
+            null,
+            RunStatus.QUEUED,
+            null,
+            null,
+            null,
+            1,
+            Map.of("project_root", "/home/alice/secret-project", "submitter_pid", "4242"));
     if (status == RunStatus.QUEUED) {
       return r;
     }
     r = r.withStatus(RunStatus.RUNNING, r.created().plusSeconds(1));
-    return status == RunStatus.RUNNING ? r : r.withExit(status == RunStatus.COMPLETED ? 0 : 1, null).withStatus(status, r.created().plusSeconds(30 + minutes));
+    return status == RunStatus.RUNNING
+        ? r
+        : r.withExit(status == RunStatus.COMPLETED ? 0 : 1, null)
+            .withStatus(status, r.created().plusSeconds(30 + minutes));
   }
 
   static void points(RunStore store, String runId, String name, int n, double scale) {
@@ -49,7 +76,10 @@ final class Fixtures {
     store.appendMetrics(runId, points);
   }
 
-  /** Snapshots {@code project} (links that leave it are skipped, as labrun does) and records it with the run. */
+  /**
+   * Snapshots {@code project} (links that leave it are skipped, as labrun does) and records it with
+   * the run.
+   */
   static Snapshot snapshot(ObjectStore objects, Path cache, Path project) {
     return new Snapshotter(objects, cache).take(new Project(project));
   }
@@ -58,15 +88,19 @@ final class Fixtures {
    * What {@code labrun experiment submit} in remote mode does: snapshots {@code project}, asks the
    * server which objects it lacks and uploads those; their hashes are added to {@code uploaded}.
    */
-  static Snapshot upload(Http http, ObjectStore clientObjects, Path cache, Path project, List<String> uploaded) throws IOException {
+  static Snapshot upload(
+      Http http, ObjectStore clientObjects, Path cache, Path project, List<String> uploaded)
+      throws IOException {
     Snapshot snap = snapshot(clientObjects, cache, project);
-    java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
+    Set<String> hashes = new LinkedHashSet<>();
     snap.entries().forEach(e -> hashes.add(e.sha256()));
     hashes.add(snap.id());
-    Http.Response asked = http.post("/api/v1/objects/missing", Http.JSON.writeValueAsString(Map.of("hashes", hashes)));
+    Http.Response asked =
+        http.post(
+            "/api/v1/objects/missing", Http.JSON.writeValueAsString(Map.of("hashes", hashes)));
     for (tools.jackson.databind.JsonNode m : asked.json().get("missing")) {
       byte[] bytes;
-      try (java.io.InputStream in = clientObjects.open(m.asString())) {
+      try (InputStream in = clientObjects.open(m.asString())) {
         bytes = in.readAllBytes();
       }
       Http.Response put = http.put("/api/v1/objects/" + m.asString(), bytes);
@@ -78,10 +112,26 @@ final class Fixtures {
     return snap;
   }
 
-  /** Submits {@code script} of an uploaded snapshot to the {@code local} run configuration; returns the run id. */
+  /**
+   * Submits {@code script} of an uploaded snapshot to the {@code local} run configuration; returns
+   * the run id.
+   */
   static String submit(Http http, Snapshot snap, String script, String... args) {
-    Http.Response r = http.post("/api/v1/runs", Http.JSON.writeValueAsString(Map.of(
-        "experiment", "iris", "snapshot_id", snap.id(), "run_configuration", "local", "script", script, "arguments", List.of(args))));
+    Http.Response r =
+        http.post(
+            "/api/v1/runs",
+            Http.JSON.writeValueAsString(
+                Map.of(
+                    "experiment",
+                    "iris",
+                    "snapshot_id",
+                    snap.id(),
+                    "run_configuration",
+                    "local",
+                    "script",
+                    script,
+                    "arguments",
+                    List.of(args))));
     if (r.status() != 202 || !r.json().get("status").asString().equals("Queued")) {
       throw new AssertionError("submit answered " + r);
     }
@@ -92,38 +142,49 @@ final class Fixtures {
    * Ends a running run through the real {@link RunFinisher}: {@code outputs} become its artifacts,
    * {@code metricsLines} (the scripts' metrics file format) its metrics.
    */
-  static Run finish(RunStore store, ObjectStore objects, LabrunPaths paths, Run run, Path outputs, String metricsLines) throws IOException {
+  static Run finish(
+      RunStore store,
+      ObjectStore objects,
+      LabrunPaths paths,
+      Run run,
+      Path outputs,
+      String metricsLines)
+      throws IOException {
     Path metrics = Files.createDirectories(paths.runState(run.id()).resolve("metrics-in"));
     Files.writeString(metrics.resolve("metrics-1.log"), metricsLines);
-    Execution done = new Execution() {
-      @Override
-      public Map<String, String> attributes() {
-        return Map.of();
-      }
+    Execution done =
+        new Execution() {
+          @Override
+          public Map<String, String> attributes() {
+            return Map.of();
+          }
 
-      @Override
-      public byte[] readOutput(long offset, int max) {
-        return new byte[0];
-      }
+          @Override
+          public byte[] readOutput(long offset, int max) {
+            return new byte[0];
+          }
 
-      @Override
-      public Optional<ExitRecord> poll() {
-        return Optional.empty();
-      }
+          @Override
+          public Optional<ExitRecord> poll() {
+            return Optional.empty();
+          }
 
-      @Override
-      public void cancel() {}
+          @Override
+          public void cancel() {}
 
-      @Override
-      public Collected collect(Path scratch) {
-        return new Collected(outputs, metrics);
-      }
+          @Override
+          public Collected collect(Path scratch) {
+            return new Collected(outputs, metrics);
+          }
 
-      @Override
-      public void cleanUp() {}
-    };
+          @Override
+          public void cleanUp() {}
+        };
     return new RunFinisher(store, objects, paths, Clock.systemUTC())
-        .finish(run.id(), done, new ExitRecord(0, null, run.started().plusSeconds(20), false, false, false, null, 0));
+        .finish(
+            run.id(),
+            done,
+            new ExitRecord(0, null, run.started().plusSeconds(20), false, false, false, null, 0));
   }
 
   /** Writes records in the supervisor's output.log format for the run. */
@@ -134,7 +195,12 @@ final class Fixtures {
     for (String line : lines) {
       sb.append(t++).append("\to\t").append(line).append('\n');
     }
-    Files.writeString(log, sb.toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        log,
+        sb.toString(),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     return log;
   }
 }

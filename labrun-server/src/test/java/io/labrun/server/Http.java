@@ -2,6 +2,7 @@ package io.labrun.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** A small HTTP client for a server under test, with or without a token. */
 final class Http {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
 
@@ -31,7 +33,8 @@ final class Http {
   }
 
   HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -43,11 +46,19 @@ final class Http {
   }
 
   Response post(String path, String json) {
-    return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   Response put(String path, byte[] body) {
-    return send(request(path).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
   }
 
   Response send(HttpRequest request) {
@@ -55,7 +66,7 @@ final class Http {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

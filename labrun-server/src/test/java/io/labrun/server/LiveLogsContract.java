@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** Live logs and status over Server-Sent Events, resumed with Last-Event-ID, on one kind of history. */
+/**
+ * Live logs and status over Server-Sent Events, resumed with Last-Event-ID, on one kind of history.
+ */
 abstract class LiveLogsContract {
   @TempDir Path tmp;
   TestServer srv;
@@ -45,26 +49,37 @@ abstract class LiveLogsContract {
     int total = 3000;
     AtomicBoolean writing = new AtomicBoolean(true);
     Semaphore received = new Semaphore(0);
-    Thread writer = new Thread(() -> {
-      try {
-        for (int i = 0; i < total; i++) {
-          if (i % 300 == 0 && i > 0) {
-            // The next burst once the follower has received something: bursts and reconnections interleave.
-            assertThat(received.tryAcquire(60, TimeUnit.SECONDS)).isTrue();
-          }
-          // Records land in pieces, as a busy supervisor's writes can: half a record, then the rest.
-          String rec = (1_700_000_000_000L + i) + "\to\tline " + i + (i % 7 == 0 ? " \\t tabbed" : "") + "\n";
-          int cut = rec.length() / 2;
-          append(log, rec.substring(0, cut));
-          append(log, rec.substring(cut));
-        }
-        srv.store.update(running.withExit(0, null).withStatus(RunStatus.COMPLETED, java.time.Instant.now()), RunStatus.RUNNING);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      } finally {
-        writing.set(false);
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < total; i++) {
+                  if (i % 300 == 0 && i > 0) {
+                    // The next burst once the follower has received something: bursts and
+                    // reconnections interleave.
+                    assertThat(received.tryAcquire(60, TimeUnit.SECONDS)).isTrue();
+                  }
+                  // Records land in pieces, as a busy supervisor's writes can: half a record, then
+                  // the rest.
+                  String rec =
+                      (1_700_000_000_000L + i)
+                          + "\to\tline "
+                          + i
+                          + (i % 7 == 0 ? " \\t tabbed" : "")
+                          + "\n";
+                  int cut = rec.length() / 2;
+                  append(log, rec.substring(0, cut));
+                  append(log, rec.substring(cut));
+                }
+                srv.store.update(
+                    running.withExit(0, null).withStatus(RunStatus.COMPLETED, Instant.now()),
+                    RunStatus.RUNNING);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              } finally {
+                writing.set(false);
+              }
+            });
     List<String> seen = new ArrayList<>();
     List<String> statuses = new ArrayList<>();
     String lastId = null;
@@ -140,7 +155,7 @@ abstract class LiveLogsContract {
     assertThat(plain.json().get("error").asString()).contains("Accept: text/event-stream");
   }
 
-  private static void append(Path log, String s) throws java.io.IOException {
+  private static void append(Path log, String s) throws IOException {
     Files.writeString(log, s, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 }

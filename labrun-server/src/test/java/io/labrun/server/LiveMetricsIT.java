@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Metrics of a running run, live: a real script submitted through the server logs a metric in a
- * loop on the real local target. Over the metric stream, a follower that reconnects with
- * {@code Last-Event-ID} gets every point once; in real headless Chromium ({@code
+ * loop on the real local target. Over the metric stream, a follower that reconnects with {@code
+ * Last-Event-ID} gets every point once; in real headless Chromium ({@code
  * src/test/browser/live.mjs}) the run page's chart grows, new log lines arrive, the runs table and
  * the page see the run end, and the chart is then drawn from history.
  */
@@ -35,7 +35,9 @@ class LiveMetricsIT {
     project = Files.createDirectories(tmp.resolve("client/iris"));
     gates = Files.createDirectories(tmp.resolve("gates"));
     ProjectTemplate.create(new Project(project));
-    Files.writeString(project.resolve("train.py"), """
+    Files.writeString(
+        project.resolve("train.py"),
+        """
         import os, sys, time
         import labrun
         started, stop = sys.argv[1], sys.argv[2]
@@ -52,13 +54,28 @@ class LiveMetricsIT {
   }
 
   private TestServer server() {
-    return TestServer.withLocalPipeline(tmp.resolve("server"), TestDatabases.sqlite(tmp.resolve("db")), ServerConfig.defaults());
+    return TestServer.withLocalPipeline(
+        tmp.resolve("server"), TestDatabases.sqlite(tmp.resolve("db")), ServerConfig.defaults());
   }
 
   private String start(TestServer srv, String name) throws Exception {
-    Snapshot snap = Fixtures.upload(srv.http, new FileObjectStore(tmp.resolve("client/objects")), tmp.resolve("client/cache"), project, new ArrayList<>());
-    String run = Fixtures.submit(srv.http, snap, "train.py", gates.resolve(name + ".started").toString(), gates.resolve(name + ".stop").toString());
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(gates.resolve(name + ".started")));
+    Snapshot snap =
+        Fixtures.upload(
+            srv.http,
+            new FileObjectStore(tmp.resolve("client/objects")),
+            tmp.resolve("client/cache"),
+            project,
+            new ArrayList<>());
+    String run =
+        Fixtures.submit(
+            srv.http,
+            snap,
+            "train.py",
+            gates.resolve(name + ".started").toString(),
+            gates.resolve(name + ".stop").toString());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(gates.resolve(name + ".started")));
     return run;
   }
 
@@ -68,12 +85,14 @@ class LiveMetricsIT {
       String run = start(srv, "sse");
       List<Long> steps = new ArrayList<>();
       String lastId;
-      try (SseReader first = new SseReader(srv.http, "/api/v1/runs/" + run + "/metric-events", null)) {
+      try (SseReader first =
+          new SseReader(srv.http, "/api/v1/runs/" + run + "/metric-events", null)) {
         assertThat(first.status()).isEqualTo(200);
         lastId = readMetrics(first, steps, 3);
       }
       assertThat(lastId).matches("metrics-\\d+(-\\d+)?\\.log:\\d+");
-      try (SseReader again = new SseReader(srv.http, "/api/v1/runs/" + run + "/metric-events", lastId)) {
+      try (SseReader again =
+          new SseReader(srv.http, "/api/v1/runs/" + run + "/metric-events", lastId)) {
         readMetrics(again, steps, 2);
         Files.createFile(gates.resolve("sse.stop"));
         SseReader.Event e;
@@ -91,15 +110,24 @@ class LiveMetricsIT {
       }
       assertThat(steps).as("every point once, in order").isEqualTo(expected);
       assertThat(srv.http.get("/api/v1/runs/" + run + "/metric-events").status()).isEqualTo(406);
-      assertThat(srv.http.send(srv.http.request("/api/v1/runs/nope/metric-events").header("Accept", "text/event-stream").GET().build()).status())
+      assertThat(
+              srv.http
+                  .send(
+                      srv.http
+                          .request("/api/v1/runs/nope/metric-events")
+                          .header("Accept", "text/event-stream")
+                          .GET()
+                          .build())
+                  .status())
           .isEqualTo(404);
     }
   }
 
   /** Reads at least {@code events} metrics events; returns the last id seen. */
-  private static String readMetrics(SseReader sse, List<Long> steps, int events) throws InterruptedException {
+  private static String readMetrics(SseReader sse, List<Long> steps, int events)
+      throws InterruptedException {
     String id = null;
-    for (int n = 0; n < events;) {
+    for (int n = 0; n < events; ) {
       SseReader.Event e = sse.next(60);
       assertThat(e.event()).isEqualTo("metrics");
       addSteps(e, steps);
@@ -122,8 +150,13 @@ class LiveMetricsIT {
   void theRunPageChartGrowsWhileTheRunGoesOnInChromium() throws Exception {
     try (TestServer srv = server()) {
       String run = start(srv, "ui");
-      BrowserScript.run("live.mjs", srv.http, srv.token, Map.of("running", run, "stop", gates.resolve("ui.stop").toString(), "metric", "loss"));
-      assertThat(srv.http.get("/api/v1/runs/" + run).json().get("status").asString()).isEqualTo("Completed");
+      BrowserScript.run(
+          "live.mjs",
+          srv.http,
+          srv.token,
+          Map.of("running", run, "stop", gates.resolve("ui.stop").toString(), "metric", "loss"));
+      assertThat(srv.http.get("/api/v1/runs/" + run).json().get("status").asString())
+          .isEqualTo("Completed");
       for (String png : List.of("live-runs.png", "live-chart.png", "live-ended.png")) {
         assertThat(BrowserScript.SHOTS.resolve(png)).isNotEmptyFile();
       }

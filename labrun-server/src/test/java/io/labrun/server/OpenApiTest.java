@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** The served OpenAPI description names exactly the routes the server has, each with its parameters. */
+/**
+ * The served OpenAPI description names exactly the routes the server has, each with its parameters.
+ */
 class OpenApiTest {
-  private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch", "head");
+  private static final Set<String> METHODS =
+      Set.of("get", "post", "put", "delete", "patch", "head");
 
   @TempDir Path tmp;
 
@@ -34,10 +38,12 @@ class OpenApiTest {
           for (String param : pathParams(path.getKey())) {
             boolean has = false;
             for (JsonNode p : op.getValue().get("parameters")) {
-              has |= p.get("in").asString().equals("path") && p.get("name").asString().equals(param);
+              has |=
+                  p.get("in").asString().equals("path") && p.get("name").asString().equals(param);
             }
             if (!has) {
-              problems.add(op.getKey() + " " + path.getKey() + " does not describe path parameter " + param);
+              problems.add(
+                  op.getKey() + " " + path.getKey() + " does not describe path parameter " + param);
             }
           }
           if (!op.getValue().has("responses") || !op.getValue().has("summary")) {
@@ -56,7 +62,7 @@ class OpenApiTest {
 
   private static List<String> pathParams(String path) {
     List<String> out = new ArrayList<>();
-    var m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path);
+    var m = Pattern.compile("\\{([^}]+)}").matcher(path);
     while (m.find()) {
       out.add(m.group(1));
     }

@@ -2,7 +2,10 @@ package io.labrun.server;
 
 import org.junit.jupiter.api.AfterEach;
 
-/** Tokens, roles, redaction and headers over the real PostgreSQL of the test environment; fails without it. */
+/**
+ * Tokens, roles, redaction and headers over the real PostgreSQL of the test environment; fails
+ * without it.
+ */
 class PostgresSecurityApiIT extends SecurityApiContract {
   private String url;
 

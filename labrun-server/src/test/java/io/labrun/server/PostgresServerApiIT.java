@@ -2,7 +2,9 @@ package io.labrun.server;
 
 import org.junit.jupiter.api.AfterEach;
 
-/** The REST API over the real PostgreSQL of the test environment (a team's store); fails without it. */
+/**
+ * The REST API over the real PostgreSQL of the test environment (a team's store); fails without it.
+ */
 class PostgresServerApiIT extends ServerApiContract {
   private String url;
 

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A server in a JVM of its own, for tests and benchmarks that need to see its memory:
- * {@code ServeMain DATA_HOME STORE_URL} prints {@code PORT n} and serves until stdin closes.
+ * A server in a JVM of its own, for tests and benchmarks that need to see its memory: {@code
+ * ServeMain DATA_HOME STORE_URL} prints {@code PORT n} and serves until stdin closes.
  */
 public final class ServeMain {
   private ServeMain() {}
@@ -18,8 +18,17 @@ public final class ServeMain {
     Path home = Path.of(args[0]);
     LabrunPaths paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
     try (SqlRunStore store = SqlRunStore.open(args[1])) {
-      ServerSetup setup = new ServerSetup(store, store, store.tokens(), new FileObjectStore(paths.objects()), paths, null,
-          AmlProjectConfigs::new, null, Clock.systemUTC());
+      ServerSetup setup =
+          new ServerSetup(
+              store,
+              store,
+              store.tokens(),
+              new FileObjectStore(paths.objects()),
+              paths,
+              null,
+              AmlProjectConfigs::new,
+              null,
+              Clock.systemUTC());
       try (LabrunServer server = LabrunServer.start(ServerConfig.defaults().withPort(0), setup)) {
         System.out.println("PORT " + server.port());
         System.out.flush();

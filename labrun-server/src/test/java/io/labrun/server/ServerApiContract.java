@@ -7,11 +7,13 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import java.net.URI;
-import java.net.http.HttpRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +44,13 @@ abstract class ServerApiContract {
   @Test
   void healthIsOpenAndEveryApiRouteNeedsAValidToken() {
     assertThat(srv.anonymous().get("/health").status()).isEqualTo(200);
-    for (String path : List.of("/api/v1/runs", "/api/v1/runs/nope", "/api/v1/openapi.json", "/api/v1/experiments", "/api/v1/no-such-route")) {
+    for (String path :
+        List.of(
+            "/api/v1/runs",
+            "/api/v1/runs/nope",
+            "/api/v1/openapi.json",
+            "/api/v1/experiments",
+            "/api/v1/no-such-route")) {
       Http.Response r = srv.anonymous().get(path);
       assertThat(r.status()).as(path).isEqualTo(401);
       assertThat(r.json().get("error").asString()).contains("Bearer");
@@ -51,88 +59,158 @@ abstract class ServerApiContract {
     }
     assertThat(http.get("/api/v1/runs").status()).isEqualTo(200);
     assertThat(http.get("/api/v1/no-such-route").status()).isEqualTo(404);
-    assertThat(srv.anonymous().send(srv.anonymous().request("/api/v1/runs").header("Authorization", "Basic " + srv.token).GET().build()).status()).isEqualTo(401);
+    assertThat(
+            srv.anonymous()
+                .send(
+                    srv.anonymous()
+                        .request("/api/v1/runs")
+                        .header("Authorization", "Basic " + srv.token)
+                        .GET()
+                        .build())
+                .status())
+        .isEqualTo(401);
   }
 
   @Test
   void aRevokedTokenIsRefusedOnTheNextRequest() {
     assertThat(http.get("/api/v1/runs").status()).isEqualTo(200);
-    assertThat(srv.store.tokens().list()).singleElement().satisfies(t -> assertThat(srv.store.tokens().revoke(t.name())).isTrue());
+    assertThat(srv.store.tokens().list())
+        .singleElement()
+        .satisfies(t -> assertThat(srv.store.tokens().revoke(t.name())).isTrue());
     assertThat(http.get("/api/v1/runs").status()).isEqualTo(401);
   }
 
   @Test
   void runsArePagedFilteredAndSortedWithTheCliFieldNames() {
     for (int i = 0; i < 12; i++) {
-      Run r = run(String.format("iris_%02d", i), i, i % 2 == 0 ? "local" : "gpu", i < 6 ? "train.py" : "eval.py", i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED);
+      Run r =
+          run(
+              String.format("iris_%02d", i),
+              i,
+              i % 2 == 0 ? "local" : "gpu",
+              i < 6 ? "train.py" : "eval.py",
+              i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED);
       srv.store.create(r);
       Fixtures.points(srv.store, r.id(), "accuracy", 3, i / 10.0);
     }
     JsonNode first = http.get("/api/v1/runs?limit=5").json();
     JsonNode row = first.get("runs").get(0);
     assertThat(row.get("run_id").asString()).isEqualTo("iris_11");
-    for (String field : List.of("run_id", "status", "script_name", "created_utc", "target", "run_configuration", "duration")) {
+    for (String field :
+        List.of(
+            "run_id",
+            "status",
+            "script_name",
+            "created_utc",
+            "target",
+            "run_configuration",
+            "duration")) {
       assertThat(row.has(field)).as(field).isTrue();
     }
     List<String> all = new ArrayList<>();
     String cursor = null;
     do {
-      JsonNode page = http.get("/api/v1/runs?limit=5" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      JsonNode page =
+          http.get("/api/v1/runs?limit=5" + (cursor == null ? "" : "&cursor=" + cursor)).json();
       page.get("runs").forEach(r -> all.add(r.get("run_id").asString()));
       cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
     } while (cursor != null);
-    assertThat(all).containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> String.format("iris_%02d", 11 - i)).toList());
+    assertThat(all)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 12).mapToObj(i -> String.format("iris_%02d", 11 - i)).toList());
 
-    assertThat(ids("/api/v1/runs?status=Failed&target=local")).containsExactly("iris_06", "iris_00");
-    assertThat(ids("/api/v1/runs?script=eval.py&status=completed,failed&sort=created")).containsExactly("iris_06", "iris_07", "iris_08", "iris_09", "iris_10", "iris_11");
-    JsonNode filtered = http.get("/api/v1/runs?where=" + enc("accuracy > 0.75") + "&where=" + enc("accuracy<=1.0") + "&sort=-metric:accuracy").json();
-    assertThat(filtered.get("runs")).extracting(r -> r.get("run_id").asString()).containsExactly("iris_10", "iris_09", "iris_08");
-    assertThat(filtered.get("runs").get(0).get("metrics").get("accuracy").asDouble()).isEqualTo(1.0);
+    assertThat(ids("/api/v1/runs?status=Failed&target=local"))
+        .containsExactly("iris_06", "iris_00");
+    assertThat(ids("/api/v1/runs?script=eval.py&status=completed,failed&sort=created"))
+        .containsExactly("iris_06", "iris_07", "iris_08", "iris_09", "iris_10", "iris_11");
+    JsonNode filtered =
+        http.get(
+                "/api/v1/runs?where="
+                    + enc("accuracy > 0.75")
+                    + "&where="
+                    + enc("accuracy<=1.0")
+                    + "&sort=-metric:accuracy")
+            .json();
+    assertThat(filtered.get("runs"))
+        .extracting(r -> r.get("run_id").asString())
+        .containsExactly("iris_10", "iris_09", "iris_08");
+    assertThat(filtered.get("runs").get(0).get("metrics").get("accuracy").asDouble())
+        .isEqualTo(1.0);
     assertThat(http.get("/api/v1/runs?sort=bogus").status()).isEqualTo(400);
-    assertThat(http.get("/api/v1/runs?where=" + enc("accuracy ~ 3")).json().get("error").asString()).contains("accuracy > 0.9");
+    assertThat(http.get("/api/v1/runs?where=" + enc("accuracy ~ 3")).json().get("error").asString())
+        .contains("accuracy > 0.9");
     assertThat(http.get("/api/v1/runs?status=Sleeping").status()).isEqualTo(400);
     assertThat(http.get("/api/v1/runs?limit=100000").status()).isEqualTo(400);
-    assertThat(http.get("/api/v1/experiments").json().get("experiments").get(0).get("runs").asInt()).isEqualTo(12);
+    assertThat(http.get("/api/v1/experiments").json().get("experiments").get(0).get("runs").asInt())
+        .isEqualTo(12);
   }
 
   @Test
   void theFilterParameterIsTheQueryLanguageWithItsOrderAndPages() {
     for (int i = 0; i < 8; i++) {
-      Run r = run(String.format("iris_%02d", i), i, i % 2 == 0 ? "local" : "gpu", "train.py", i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED);
+      Run r =
+          run(
+              String.format("iris_%02d", i),
+              i,
+              i % 2 == 0 ? "local" : "gpu",
+              "train.py",
+              i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED);
       srv.store.create(r);
-      srv.store.putParams(r.id(), java.util.Map.of("reg", Integer.toString(i % 4 * 10)));
+      srv.store.putParams(r.id(), Map.of("reg", Integer.toString(i % 4 * 10)));
       Fixtures.points(srv.store, r.id(), "accuracy", 2, (i * 3 % 8) / 10.0);
     }
-    String byAccuracy = "/api/v1/runs?limit=2&sort=created&filter=" + enc("params.reg in (10, 30) or target = \"local\" order by metrics.accuracy desc");
+    String byAccuracy =
+        "/api/v1/runs?limit=2&sort=created&filter="
+            + enc("params.reg in (10, 30) or target = \"local\" order by metrics.accuracy desc");
     List<String> seen = new ArrayList<>();
     String cursor = null;
     do {
       JsonNode page = http.get(byAccuracy + (cursor == null ? "" : "&cursor=" + cursor)).json();
-      page.get("runs").forEach(r -> {
-        seen.add(r.get("run_id").asString());
-        assertThat(r.get("metrics").has("accuracy")).as("the order's metric comes as a column").isTrue();
-      });
+      page.get("runs")
+          .forEach(
+              r -> {
+                seen.add(r.get("run_id").asString());
+                assertThat(r.get("metrics").has("accuracy"))
+                    .as("the order's metric comes as a column")
+                    .isTrue();
+              });
       cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
     } while (cursor != null);
-    // accuracy (its last point) is (i * 3 % 8) / 10; every run matches (reg 10 or 30 for odd i, local for even i)
-    assertThat(seen).containsExactly("iris_05", "iris_02", "iris_07", "iris_04", "iris_01", "iris_06", "iris_03", "iris_00");
-    assertThat(ids("/api/v1/runs?status=Completed&filter=" + enc("params.reg >= 20 and not target ~ \"gp*\""))).containsExactly("iris_02");
-    assertThat(ids("/api/v1/runs?limit=3&after=iris_07&filter=" + enc("order by params.reg desc, created"))).containsExactly("iris_02", "iris_06", "iris_01");
+    // accuracy (its last point) is (i * 3 % 8) / 10; every run matches (reg 10 or 30 for odd i,
+    // local for even i)
+    assertThat(seen)
+        .containsExactly(
+            "iris_05", "iris_02", "iris_07", "iris_04", "iris_01", "iris_06", "iris_03", "iris_00");
+    assertThat(
+            ids(
+                "/api/v1/runs?status=Completed&filter="
+                    + enc("params.reg >= 20 and not target ~ \"gp*\"")))
+        .containsExactly("iris_02");
+    assertThat(
+            ids(
+                "/api/v1/runs?limit=3&after=iris_07&filter="
+                    + enc("order by params.reg desc, created")))
+        .containsExactly("iris_02", "iris_06", "iris_01");
     Http.Response bad = http.get("/api/v1/runs?filter=" + enc("params.reg in (10, 30"));
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.json().get("error").asString()).isEqualTo("filter, column 22: expected a , or the ) that ends the list, found the end of the filter");
+    assertThat(bad.json().get("error").asString())
+        .isEqualTo(
+            "filter, column 22: expected a , or the ) that ends the list, found the end of the"
+                + " filter");
   }
 
   @Test
   void aRunShowsWhatWasRecordedButNoSecretAndNoServerPath() {
     Run r = run("iris_secret", 0, "local", "train.py", RunStatus.COMPLETED);
     srv.store.create(r);
-    srv.store.putParams(r.id(), java.util.Map.of("solver", "lbfgs", "api_key", "sk-live-123"));
-    srv.store.putTags(r.id(), java.util.Map.of("dataset", "v2"));
+    srv.store.putParams(r.id(), Map.of("solver", "lbfgs", "api_key", "sk-live-123"));
+    srv.store.putTags(r.id(), Map.of("dataset", "v2"));
     Http.Response info = http.get("/api/v1/runs/iris_secret");
     JsonNode j = info.json();
     assertThat(j.get("status").asString()).isEqualTo("Completed");
-    assertThat(j.get("arguments")).extracting(JsonNode::asString).containsExactly("0.5", "--epochs", "3");
+    assertThat(j.get("arguments"))
+        .extracting(JsonNode::asString)
+        .containsExactly("0.5", "--epochs", "3");
     assertThat(j.get("environment_variables").get("MODE").asString()).isEqualTo("fast");
     assertThat(j.get("environment_variables").get("DB_PASSWORD").asString()).isEqualTo("***");
     assertThat(j.get("params").get("api_key").asString()).isEqualTo("***");
@@ -141,7 +219,8 @@ abstract class ServerApiContract {
     assertThat(http.get("/api/v1/runs/iris_secret/params").body()).doesNotContain("sk-live-123");
     Http.Response missing = http.get("/api/v1/runs/nope");
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.json().get("error").asString()).isEqualTo("run nope is not in the run history");
+    assertThat(missing.json().get("error").asString())
+        .isEqualTo("run nope is not in the run history");
   }
 
   @Test
@@ -151,7 +230,9 @@ abstract class ServerApiContract {
     Fixtures.points(srv.store, r.id(), "loss", 1_000_000, 2.0);
     Fixtures.points(srv.store, r.id(), "lr", 10, 1.0);
     JsonNode summaries = http.get("/api/v1/runs/iris_m/metrics").json().get("metrics");
-    assertThat(summaries).extracting(m -> m.get("name").asString() + "=" + m.get("count").asLong()).containsExactly("loss=1000000", "lr=10");
+    assertThat(summaries)
+        .extracting(m -> m.get("name").asString() + "=" + m.get("count").asLong())
+        .containsExactly("loss=1000000", "lr=10");
     JsonNode loss = http.get("/api/v1/runs/iris_m/metrics/loss?max_points=1000").json();
     assertThat(loss.get("downsampled").asBoolean()).isTrue();
     assertThat(loss.get("count").asLong()).isEqualTo(1_000_000);
@@ -181,7 +262,8 @@ abstract class ServerApiContract {
     Files.createSymbolicLink(outputs.resolve("link"), secret);
     Fixtures.finish(srv.store, srv.objects, srv.paths, r, outputs, "m\t1\t0\tacc\t0.5\n");
 
-    assertThat(http.get("/api/v1/runs/iris_files/artifacts").json().get("artifacts")).extracting(a -> a.get("path").asString())
+    assertThat(http.get("/api/v1/runs/iris_files/artifacts").json().get("artifacts"))
+        .extracting(a -> a.get("path").asString())
         .containsExactly("outputs/model.pkl", "outputs/plots/a b.html");
     Http.Response model = http.get("/api/v1/runs/iris_files/artifacts/outputs/model.pkl");
     assertThat(model.status()).isEqualTo(200);
@@ -190,14 +272,29 @@ abstract class ServerApiContract {
     Http.Response html = http.get("/api/v1/runs/iris_files/artifacts/outputs/plots/a%20b.html");
     assertThat(html.header("Content-Type")).isEqualTo("application/octet-stream");
     assertThat(html.header("Content-Disposition")).startsWith("attachment;");
-    assertThat(http.get("/api/v1/runs/iris_files/snapshot").json().get("files")).extracting(f -> f.get("path").asString()).containsExactly("train.py");
-    assertThat(http.get("/api/v1/runs/iris_files/snapshot/train.py").body()).isEqualTo("print('hi')\n");
+    assertThat(http.get("/api/v1/runs/iris_files/snapshot").json().get("files"))
+        .extracting(f -> f.get("path").asString())
+        .containsExactly("train.py");
+    assertThat(http.get("/api/v1/runs/iris_files/snapshot/train.py").body())
+        .isEqualTo("print('hi')\n");
 
-    for (String evil : List.of("outputs/link", "../../../../" + secret, "outputs/../../secret.txt", "%2e%2e/%2e%2e/secret.txt",
-        "%2e%2e%2f%2e%2e%2fsecret.txt", "%252e%252e/secret.txt", "/" + secret, "%2F" + secret.toString().substring(1).replace("/", "%2F"),
-        "outputs%5c..%5c..%5csecret.txt", "outputs/./model.pkl/..", "outputs//model.pkl")) {
-      for (String base : List.of("/api/v1/runs/iris_files/artifacts/", "/api/v1/runs/iris_files/snapshot/")) {
-        Http.Response resp = http.send(http.request("/").uri(URI.create(http.base() + base + evil)).GET().build());
+    for (String evil :
+        List.of(
+            "outputs/link",
+            "../../../../" + secret,
+            "outputs/../../secret.txt",
+            "%2e%2e/%2e%2e/secret.txt",
+            "%2e%2e%2f%2e%2e%2fsecret.txt",
+            "%252e%252e/secret.txt",
+            "/" + secret,
+            "%2F" + secret.toString().substring(1).replace("/", "%2F"),
+            "outputs%5c..%5c..%5csecret.txt",
+            "outputs/./model.pkl/..",
+            "outputs//model.pkl")) {
+      for (String base :
+          List.of("/api/v1/runs/iris_files/artifacts/", "/api/v1/runs/iris_files/snapshot/")) {
+        Http.Response resp =
+            http.send(http.request("/").uri(URI.create(http.base() + base + evil)).GET().build());
         assertThat(resp.status()).as(base + evil).isIn(400, 404);
         assertThat(resp.body()).as(base + evil).doesNotContain("TOP-SECRET");
       }
@@ -208,7 +305,8 @@ abstract class ServerApiContract {
   @Test
   void logsAreReadFromAnOffsetOrFromTheirTail() throws Exception {
     srv.store.create(run("iris_log", 0, "local", "train.py", RunStatus.COMPLETED));
-    List<String> lines = IntStream.range(0, 100).mapToObj(i -> "line " + i + " tab\\there").toList();
+    List<String> lines =
+        IntStream.range(0, 100).mapToObj(i -> "line " + i + " tab\\there").toList();
     Fixtures.log(srv.paths, "iris_log", lines);
     JsonNode all = http.get("/api/v1/runs/iris_log/logs").json();
     assertThat(all.get("records").size()).isEqualTo(100);
@@ -219,7 +317,10 @@ abstract class ServerApiContract {
     assertThat(from.get("records").get(0).get("text").asString()).startsWith("line 3 ");
     assertThat(from.get("complete").asBoolean()).isFalse();
     JsonNode tail = http.get("/api/v1/runs/iris_log/logs?tail_bytes=100").json();
-    assertThat(tail.get("records")).extracting(r -> r.get("text").asString()).last().isEqualTo("line 99 tab\there");
+    assertThat(tail.get("records"))
+        .extracting(r -> r.get("text").asString())
+        .last()
+        .isEqualTo("line 99 tab\there");
     assertThat(tail.get("records").get(0).get("offset").asLong()).isGreaterThan(0);
     assertThat(tail.get("records").size()).isLessThan(6);
     assertThat(http.get("/api/v1/runs/iris_log/logs?offset=-1").status()).isEqualTo(400);
@@ -232,7 +333,6 @@ abstract class ServerApiContract {
   }
 
   static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
-
 }

@@ -4,14 +4,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Reads a Server-Sent Events stream as the spec says (event, id, data lines, blank line ends one). */
+/**
+ * Reads a Server-Sent Events stream as the spec says (event, id, data lines, blank line ends one).
+ */
 final class SseReader implements AutoCloseable {
   /** One event; {@code id} is null when the event set none. */
   record Event(String event, String id, String data) {}
@@ -26,7 +30,7 @@ final class SseReader implements AutoCloseable {
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
-    response = http.stream(b.timeout(java.time.Duration.ofMinutes(5)).build());
+    response = http.stream(b.timeout(Duration.ofMinutes(5)).build());
     reader = new Thread(this::read, "sse-reader");
     reader.setDaemon(true);
     reader.start();
@@ -36,7 +40,7 @@ final class SseReader implements AutoCloseable {
     return response.statusCode();
   }
 
-  java.net.http.HttpHeaders headers() {
+  HttpHeaders headers() {
     return response.headers();
   }
 
@@ -50,7 +54,8 @@ final class SseReader implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String event = null;
       String id = null;
       StringBuilder data = null;

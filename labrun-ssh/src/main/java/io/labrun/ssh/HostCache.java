@@ -7,6 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,16 +17,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * labrun's folder on a host, {@code ~/.labrun/}: Python files by content ({@code lib/<hash>/}),
- * a per-user object cache ({@code objects/ab/cdef...}, the same SHA-256 keys as the local object
+ * labrun's folder on a host, {@code ~/.labrun/}: Python files by content ({@code lib/<hash>/}), a
+ * per-user object cache ({@code objects/ab/cdef...}, the same SHA-256 keys as the local object
  * store) and run folders ({@code runs/<id>/}). A snapshot is sent as the objects the host lacks,
  * asked for in one round trip, then written out there from the manifest: resubmitting unchanged
  * code sends no file content at all.
@@ -37,7 +44,9 @@ public final class HostCache {
   private final String python;
   private String lib;
 
-  /** @param python the host's Python 3, which runs labrun's helper and the supervisor there */
+  /**
+   * @param python the host's Python 3, which runs labrun's helper and the supervisor there
+   */
   public HostCache(SshConnection ssh, String python) {
     this.ssh = ssh;
     this.python = python;
@@ -55,8 +64,8 @@ public final class HostCache {
   }
 
   /**
-   * Makes sure {@code files} (labrun's Python side, by relative path) plus the helper are in
-   * {@code lib/<hash>/} on the host, uploading them the first time; returns that folder.
+   * Makes sure {@code files} (labrun's Python side, by relative path) plus the helper are in {@code
+   * lib/<hash>/} on the host, uploading them the first time; returns that folder.
    */
   public synchronized String lib(Map<String, byte[]> files) throws IOException {
     if (lib != null) {
@@ -96,7 +105,8 @@ public final class HostCache {
   }
 
   /** Runs the helper with {@code args}; a failure to run it at all is reported as is. */
-  public SshConnection.Result helper(String lib, List<String> args, InputStream stdin) throws IOException {
+  public SshConnection.Result helper(String lib, List<String> args, InputStream stdin)
+      throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add(python);
     argv.add(lib + "/" + HELPER);
@@ -107,11 +117,13 @@ public final class HostCache {
   /**
    * Sends what the host lacks of {@code snapshot} (its files and its manifest) and writes the
    * snapshot out into {@code workDir} (relative to the home folder; it must not exist yet); then,
-   * when {@code startRun} is a run folder with its {@code launch.json}, starts its supervisor in the
-   * same round trip. Prints the supervisor's pid then.
+   * when {@code startRun} is a run folder with its {@code launch.json}, starts its supervisor in
+   * the same round trip. Prints the supervisor's pid then.
    */
-  public SyncReport sync(String lib, Snapshot snapshot, ObjectStore store, String workDir, String startRun) throws IOException {
-    Map<String, Long> wanted = new java.util.LinkedHashMap<>();
+  public SyncReport sync(
+      String lib, Snapshot snapshot, ObjectStore store, String workDir, String startRun)
+      throws IOException {
+    Map<String, Long> wanted = new LinkedHashMap<>();
     wanted.put(snapshot.id(), (long) snapshot.manifest().length);
     for (SnapshotEntry e : snapshot.entries()) {
       wanted.put(e.sha256(), e.size());
@@ -123,14 +135,20 @@ public final class HostCache {
     // then reads just those from the same stdin, which is produced only once the answer is in.
     CompletableFuture<List<String>> answer = new CompletableFuture<>();
     long[] sent = {0};
-    InputStream question = new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII));
-    InputStream stdin = new java.io.SequenceInputStream(question, new LazyInputStream(() -> {
-      List<String> lacking = await(answer);
-      return frames(lacking, snapshot, store, sent);
-    }));
+    InputStream question =
+        new ByteArrayInputStream(ask.toString().getBytes(StandardCharsets.US_ASCII));
+    InputStream stdin =
+        new SequenceInputStream(
+            question,
+            new LazyInputStream(
+                () -> {
+                  List<String> lacking = await(answer);
+                  return frames(lacking, snapshot, store, sent);
+                }));
     AnswerReader stdout = new AnswerReader(answer, wanted.keySet());
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    List<String> argv = new ArrayList<>(List.of(python, lib + "/" + HELPER, "sync", workDir, snapshot.id()));
+    List<String> argv =
+        new ArrayList<>(List.of(python, lib + "/" + HELPER, "sync", workDir, snapshot.id()));
     if (startRun != null) {
       argv.add(startRun);
     }
@@ -140,8 +158,11 @@ public final class HostCache {
     } finally {
       answer.completeExceptionally(new IOException("the host ended the exchange before answering"));
     }
-    check(new SshConnection.Result(code, new byte[0], stderr.toByteArray()),
-        startRun == null ? "receive the project's files" : "receive the project's files and start the run");
+    check(
+        new SshConnection.Result(code, new byte[0], stderr.toByteArray()),
+        startRun == null
+            ? "receive the project's files"
+            : "receive the project's files and start the run");
     List<String> missing = answer.join();
     return new SyncReport(missing.size(), sent[0], snapshot.entries().size());
   }
@@ -150,7 +171,8 @@ public final class HostCache {
    * The missing objects as {@code <sha> <size>\n<bytes>} frames and a closing {@code end\n}, read
    * from the store one at a time as the connection takes them.
    */
-  private static InputStream frames(List<String> missing, Snapshot snapshot, ObjectStore store, long[] sent) {
+  private static InputStream frames(
+      List<String> missing, Snapshot snapshot, ObjectStore store, long[] sent) {
     Iterator<String> it = missing.iterator();
     return new InputStream() {
       private InputStream part = InputStream.nullInputStream();
@@ -194,8 +216,12 @@ public final class HostCache {
         if (it.hasNext()) {
           pendingSha = it.next();
           long size = store.size(pendingSha);
-          pendingBody = store.open(pendingSha); // an IOException here fails the command, which closes the channel
-          part = new ByteArrayInputStream((pendingSha + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
+          pendingBody =
+              store.open(
+                  pendingSha); // an IOException here fails the command, which closes the channel
+          part =
+              new ByteArrayInputStream(
+                  (pendingSha + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
           return true;
         }
         if (!ended) {
@@ -218,19 +244,19 @@ public final class HostCache {
 
   private static List<String> await(CompletableFuture<List<String>> answer) throws IOException {
     try {
-      return answer.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+      return answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       throw new IOException(e.getCause().getMessage(), e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IOException("no answer from the host about the objects it has", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
+      throw new InterruptedIOException("interrupted");
     }
   }
 
   /** Collects the helper's list of lacking objects, up to the blank line that ends it. */
-  private static final class AnswerReader extends java.io.OutputStream {
+  private static final class AnswerReader extends OutputStream {
     private final CompletableFuture<List<String>> answer;
     private final Set<String> asked;
     private final List<String> lacking = new ArrayList<>();
@@ -302,7 +328,8 @@ public final class HostCache {
   public static void check(SshConnection.Result r, String what) throws IOException {
     if (r.exitCode() != 0) {
       String err = r.err().strip();
-      String last = err.isEmpty() ? "exit code " + r.exitCode() : err.substring(err.lastIndexOf('\n') + 1);
+      String last =
+          err.isEmpty() ? "exit code " + r.exitCode() : err.substring(err.lastIndexOf('\n') + 1);
       throw new HelperFailed(r.exitCode(), "the host could not " + what + ": " + last);
     }
   }
@@ -325,13 +352,14 @@ public final class HostCache {
   static String hash(Map<String, byte[]> files) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      files.forEach((name, content) -> {
-        sha.update(name.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(Long.toString(content.length).getBytes(StandardCharsets.US_ASCII));
-        sha.update((byte) 0);
-        sha.update(content);
-      });
+      files.forEach(
+          (name, content) -> {
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Long.toString(content.length).getBytes(StandardCharsets.US_ASCII));
+            sha.update((byte) 0);
+            sha.update(content);
+          });
       return HexFormat.of().formatHex(sha.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -27,7 +29,7 @@ final class HostKeyCheck implements ServerKeyVerifier {
     this.settings = settings;
     this.host = host;
     this.port = port;
-    java.util.List<Path> files = new java.util.ArrayList<>();
+    List<Path> files = new ArrayList<>();
     if (settings.knownHosts() != null) {
       files.add(settings.knownHosts());
     }
@@ -38,7 +40,8 @@ final class HostKeyCheck implements ServerKeyVerifier {
   }
 
   @Override
-  public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey key) {
+  public boolean verifyServerKey(
+      ClientSession session, SocketAddress remoteAddress, PublicKey key) {
     seen = key;
     String fp = KeyUtils.getFingerPrint(key);
     String type = KeyUtils.getKeyType(key);
@@ -46,22 +49,55 @@ final class HostKeyCheck implements ServerKeyVerifier {
     String expected = expected();
     KnownHosts.Finding f = known.check(host, port, key);
     if (f.verdict() == KnownHosts.Verdict.REVOKED) {
-      refusal = "the host key of " + where + " (" + fp + ") is marked @revoked in " + f.file() + " line " + f.line() + "; refusing to connect";
+      refusal =
+          "the host key of "
+              + where
+              + " ("
+              + fp
+              + ") is marked @revoked in "
+              + f.file()
+              + " line "
+              + f.line()
+              + "; refusing to connect";
       return false;
     }
     if (expected != null && !expected.equals(fp)) {
       // a pinned fingerprint is checked whatever the known hosts files say
-      refusal = "the host key of " + where + " is " + type + " " + fp + ", not the expected " + expected + "; refusing to connect";
+      refusal =
+          "the host key of "
+              + where
+              + " is "
+              + type
+              + " "
+              + fp
+              + ", not the expected "
+              + expected
+              + "; refusing to connect";
       return false;
     }
     switch (f.verdict()) {
       case KNOWN:
         return true;
       case CHANGED:
-        refusal = "the host key of " + where + " has CHANGED: it is now " + type + " " + fp + ", but " + f.file() + " line " + f.line()
-            + " lists another one (someone may be intercepting the connection, or the host was reinstalled); if you have checked the new"
-            + " fingerprint, remove the old key with: ssh-keygen -R '" + pattern() + "' -f " + f.file()
-            + " and connect again with --host-key-fingerprint " + fp;
+        refusal =
+            "the host key of "
+                + where
+                + " has CHANGED: it is now "
+                + type
+                + " "
+                + fp
+                + ", but "
+                + f.file()
+                + " line "
+                + f.line()
+                + " lists another one (someone may be intercepting the connection, or the host was"
+                + " reinstalled); if you have checked the new fingerprint, remove the old key with:"
+                + " ssh-keygen -R '"
+                + pattern()
+                + "' -f "
+                + f.file()
+                + " and connect again with --host-key-fingerprint "
+                + fp;
         return false;
       default:
         return acceptNew(where, type, fp, key, expected != null);
@@ -87,7 +123,13 @@ final class HostKeyCheck implements ServerKeyVerifier {
     try {
       record(key);
     } catch (IOException e) {
-      refusal = "cannot record the host key of " + where + " in " + settings.knownHosts() + ": " + e.getMessage();
+      refusal =
+          "cannot record the host key of "
+              + where
+              + " in "
+              + settings.knownHosts()
+              + ": "
+              + e.getMessage();
       return false;
     }
     return true;
@@ -111,10 +153,10 @@ final class HostKeyCheck implements ServerKeyVerifier {
   }
 
   /**
-   * Whether {@code key}, verified when a connection was opened, would pass again now without
-   * asking anyone: listed in a known hosts file, or the one the policy pins. A connection kept
-   * open for reuse is reused only then, so that a key removed or changed in the meantime is
-   * judged again by a new connection.
+   * Whether {@code key}, verified when a connection was opened, would pass again now without asking
+   * anyone: listed in a known hosts file, or the one the policy pins. A connection kept open for
+   * reuse is reused only then, so that a key removed or changed in the meantime is judged again by
+   * a new connection.
    */
   boolean stillTrusted(PublicKey key) {
     KnownHosts.Verdict v = known.check(host, port, key).verdict();

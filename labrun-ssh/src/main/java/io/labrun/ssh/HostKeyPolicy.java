@@ -2,8 +2,8 @@ package io.labrun.ssh;
 
 /**
  * How to judge a host's key: a pinned fingerprint, and what to do with a key that no known hosts
- * file lists yet. A key that differs from a listed one is always refused, whatever this says:
- * there is no "accept everything".
+ * file lists yet. A key that differs from a listed one is always refused, whatever this says: there
+ * is no "accept everything".
  *
  * @param expectedFingerprint {@code SHA256:...} (from {@code --host-key-fingerprint} or the
  *     target's {@code hostKeyFingerprint}): the host's key must have it, whether a known hosts file
@@ -14,7 +14,8 @@ package io.labrun.ssh;
  *     says so ({@link SshConnection#recordNewHostKey()}): {@code attach} records it once the whole
  *     attach has succeeded, so a failed one (a wrong password) leaves the known hosts as they were
  */
-public record HostKeyPolicy(String expectedFingerprint, boolean acceptNew, HostKeyPrompt prompt, boolean recordLater) {
+public record HostKeyPolicy(
+    String expectedFingerprint, boolean acceptNew, HostKeyPrompt prompt, boolean recordLater) {
 
   /** Known keys only, or the one with this fingerprint. */
   public static HostKeyPolicy strict(String expectedFingerprint) {

@@ -3,16 +3,18 @@ package io.labrun.ssh;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The one connection a labrun command keeps to a host, opened on first use and shared by every
- * run it touches there. It is borrowed from {@link SshConnectionPool#shared()} and given back at
- * the end of the command, so a long-lived process reuses it for the next command. When an established connection breaks (the network dropped, the host's
- * sshd restarted), the action is tried again over a new one a few times: a run's output is read
- * by byte offset, so a retried read neither loses nor repeats a line.
+ * The one connection a labrun command keeps to a host, opened on first use and shared by every run
+ * it touches there. It is borrowed from {@link SshConnectionPool#shared()} and given back at the
+ * end of the command, so a long-lived process reuses it for the next command. When an established
+ * connection breaks (the network dropped, the host's sshd restarted), the action is tried again
+ * over a new one a few times: a run's output is read by byte offset, so a retried read neither
+ * loses nor repeats a line.
  */
 public final class HostSession implements AutoCloseable {
   private static final long[] BACKOFF_MS = {0, 500, 1500, 3000};
@@ -20,7 +22,8 @@ public final class HostSession implements AutoCloseable {
   private final SshSettings settings;
   private final String python;
   private final Supplier<Map<String, byte[]>> pythonFiles;
-  private final ReentrantLock lock = new ReentrantLock(); // held while connecting or using the connection
+  private final ReentrantLock lock =
+      new ReentrantLock(); // held while connecting or using the connection
   private volatile boolean closed;
   private Thread prefetch;
   private SshConnection connection;
@@ -75,8 +78,8 @@ public final class HostSession implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action}, reconnecting when the connection breaks. A host that cannot be reached
-   * at first is a {@link LabrunException}; one lost for good mid-way is an {@link IOException}.
+   * Runs {@code action}, reconnecting when the connection breaks. A host that cannot be reached at
+   * first is a {@link LabrunException}; one lost for good mid-way is an {@link IOException}.
    */
   public <T> T call(Action<T> action) throws IOException {
     lock.lock();
@@ -109,7 +112,8 @@ public final class HostSession implements AutoCloseable {
       }
       everConnected = true;
       try {
-        return action.run(connection, cache, lib); // a LabrunException from the action is its answer: not retried
+        return action.run(
+            connection, cache, lib); // a LabrunException from the action is its answer: not retried
       } catch (HostCache.HelperFailed e) {
         throw e; // the host answered: trying again would not help
       } catch (IOException e) {
@@ -120,7 +124,9 @@ public final class HostSession implements AutoCloseable {
     throw last;
   }
 
-  /** Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException. */
+  /**
+   * Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException.
+   */
   public SshConnection open() {
     lock.lock();
     try {
@@ -128,8 +134,10 @@ public final class HostSession implements AutoCloseable {
       return connection;
     } catch (IOException e) {
       drop();
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot set up labrun's files on " + settings.where()
-          + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "cannot set up labrun's files on " + settings.where() + ": " + e.getMessage(),
+          e);
     } finally {
       lock.unlock();
     }
@@ -141,7 +149,8 @@ public final class HostSession implements AutoCloseable {
     }
     drop();
     if (failFast && lastFailure != null && System.nanoTime() - lastFailureAt < FAIL_FAST_NANOS) {
-      throw lastFailure; // e.g. history list over many runs on a host that is down: one timeout, not one per run
+      throw lastFailure; // e.g. history list over many runs on a host that is down: one timeout,
+      // not one per run
     }
     try {
       connection = SshConnectionPool.shared().acquire(settings);
@@ -151,7 +160,8 @@ public final class HostSession implements AutoCloseable {
       lastFailureAt = System.nanoTime();
       throw e;
     }
-    connection.useRunner(python); // the host's login shell starts once for the connection, not once per command
+    connection.useRunner(
+        python); // the host's login shell starts once for the connection, not once per command
     cache = new HostCache(connection, python);
     lib = cache.lib(pythonFiles.get());
   }
@@ -209,7 +219,7 @@ public final class HostSession implements AutoCloseable {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reconnecting");
+      throw new InterruptedIOException("interrupted while reconnecting");
     }
   }
 
@@ -218,6 +228,7 @@ public final class HostSession implements AutoCloseable {
     if (e.getCause() instanceof LabrunException le) {
       return le;
     }
-    return new LabrunException(ExitCode.TARGET_UNAVAILABLE, "lost the connection to the host: " + e.getMessage(), e);
+    return new LabrunException(
+        ExitCode.TARGET_UNAVAILABLE, "lost the connection to the host: " + e.getMessage(), e);
   }
 }

@@ -50,9 +50,22 @@ public final class HostSessions implements AutoCloseable {
       String k = spec.sshKeyFile();
       key = k.startsWith("~/") ? userHome.resolve(k.substring(2)) : Path.of(k);
     }
-    Supplier<char[]> password = spec.hasPassword() ? () -> context.passwords().password(spec) : null;
-    return new SshSettings(spec.name(), spec.address(), spec.port(), spec.username(), key, password, userHome, context.paths().knownHosts(), policy,
-        null, null, agent(), key == null ? null : passphrase(key));
+    Supplier<char[]> password =
+        spec.hasPassword() ? () -> context.passwords().password(spec) : null;
+    return new SshSettings(
+        spec.name(),
+        spec.address(),
+        spec.port(),
+        spec.username(),
+        key,
+        password,
+        userHome,
+        context.paths().knownHosts(),
+        policy,
+        null,
+        null,
+        agent(),
+        key == null ? null : passphrase(key));
   }
 
   /** The socket of the user's running ssh-agent ({@code SSH_AUTH_SOCK}), or null. */
@@ -63,14 +76,33 @@ public final class HostSessions implements AutoCloseable {
 
   /** One passphrase source per key file, so that a command asks for it at most once. */
   private synchronized KeyPassphrase passphrase(Path key) {
-    return passphrases.computeIfAbsent(key, k -> new KeyPassphrase(k, context.env(), context.offered(PassphrasePrompt.class).orElse(null)));
+    return passphrases.computeIfAbsent(
+        key,
+        k ->
+            new KeyPassphrase(
+                k, context.env(), context.offered(PassphrasePrompt.class).orElse(null)));
   }
 
   /** The connection of this assembly to the host of {@code spec}. */
   public synchronized HostSession session(ComputeTargetSpec spec) {
-    String key = spec.username() + "@" + spec.address() + ":" + spec.port() + "/" + spec.sshKeyFile() + "/" + spec.python();
-    return sessions.computeIfAbsent(key, k -> new HostSession(
-        settings(spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(prompt())), spec.python(), this::pythonFiles));
+    String key =
+        spec.username()
+            + "@"
+            + spec.address()
+            + ":"
+            + spec.port()
+            + "/"
+            + spec.sshKeyFile()
+            + "/"
+            + spec.python();
+    return sessions.computeIfAbsent(
+        key,
+        k ->
+            new HostSession(
+                settings(
+                    spec, HostKeyPolicy.strict(spec.hostKeyFingerprint()).withPrompt(prompt())),
+                spec.python(),
+                this::pythonFiles));
   }
 
   /** labrun's Python files by relative path, to be copied to a host. */
@@ -78,7 +110,11 @@ public final class HostSessions implements AutoCloseable {
     Path dir = context.python().pythonPath();
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
+      for (Path p :
+          walk.filter(Files::isRegularFile)
+              .filter(p -> p.toString().endsWith(".py"))
+              .sorted()
+              .toList()) {
         files.put(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
       }
     } catch (IOException e) {

@@ -3,10 +3,12 @@ package io.labrun.ssh;
 import io.labrun.core.home.Folders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,12 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  */
 final class KnownHosts {
   /** What the files say about a host's key. */
-  enum Verdict { KNOWN, UNKNOWN, CHANGED, REVOKED }
+  enum Verdict {
+    KNOWN,
+    UNKNOWN,
+    CHANGED,
+    REVOKED
+  }
 
   /** A verdict and, for a changed key, the line that lists the old one. */
   record Finding(Verdict verdict, Path file, int line) {}
@@ -55,11 +62,14 @@ final class KnownHosts {
         PublicKey listed;
         try {
           entry = KnownHostEntry.parseKnownHostEntry(line);
-          if (entry == null || !entry.isHostMatch(host, port) || "cert-authority".equals(entry.getMarker())) {
+          if (entry == null
+              || !entry.isHostMatch(host, port)
+              || "cert-authority".equals(entry.getMarker())) {
             continue;
           }
-          listed = entry.getKeyEntry().resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING);
-        } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
+          listed =
+              entry.getKeyEntry().resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING);
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
           continue; // a line this library cannot read (another key type); OpenSSH skips those too
         }
         if (listed == null) {
@@ -88,14 +98,20 @@ final class KnownHosts {
     Folders.createPrivate(file.getParent()); // labrun's config folder: its user's alone
     if (!Files.exists(file)) {
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         Files.createFile(file);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException e) {
         // made by another labrun just now
       }
     }
-    String line = KnownHostHashValue.createHostPattern(host, port) + " " + PublicKeyEntry.toString(key) + "\n";
+    String line =
+        KnownHostHashValue.createHostPattern(host, port)
+            + " "
+            + PublicKeyEntry.toString(key)
+            + "\n";
     Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 

@@ -25,8 +25,8 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 /**
  * The keys one login offers, decided before connecting: a private key file (decrypted with its
  * passphrase when it has one), and/or the keys of a running {@code ssh-agent}. The agent is
- * preferred for a key it holds, so that its passphrase is never asked; a key file that is only
- * the public half is signed with by the agent.
+ * preferred for a key it holds, so that its passphrase is never asked; a key file that is only the
+ * public half is signed with by the agent.
  *
  * @param keys private keys held here for the login
  * @param agent the agent and key to use, or null
@@ -48,7 +48,8 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
       for (String name : DEFAULT_KEYS) {
         Path k = s.userHome().resolve(".ssh").resolve(name);
         if (Files.isReadable(k)) {
-          keys.addAll(load(k, null, true)); // an encrypted default key is skipped: the agent may hold it
+          keys.addAll(
+              load(k, null, true)); // an encrypted default key is skipped: the agent may hold it
         }
       }
     }
@@ -62,13 +63,22 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
       if (holds(agentKeys, pub)) {
         return new LoginKeys(List.of(), new UnixAgent.Use(s.agent(), pub));
       }
-      throw new LabrunException(ExitCode.BAD_INPUT, "the SSH key " + file + " is a public key: labrun signs with its private half in"
-          + " your ssh-agent, but " + (agentKeys == null ? "no agent is running (SSH_AUTH_SOCK is not set)" : "the agent does not hold it")
-          + "; run ssh-add with the private key, or attach the target with --ssh-key PRIVATE_KEY_FILE");
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "the SSH key "
+              + file
+              + " is a public key: labrun signs with its private half in"
+              + " your ssh-agent, but "
+              + (agentKeys == null
+                  ? "no agent is running (SSH_AUTH_SOCK is not set)"
+                  : "the agent does not hold it")
+              + "; run ssh-add with the private key, or attach the target with --ssh-key"
+              + " PRIVATE_KEY_FILE");
     }
     PublicKey sibling = siblingPublicKey(file);
     if (sibling != null && holds(agentKeys, sibling)) {
-      return new LoginKeys(List.of(), new UnixAgent.Use(s.agent(), sibling)); // the agent signs: no passphrase asked
+      return new LoginKeys(
+          List.of(), new UnixAgent.Use(s.agent(), sibling)); // the agent signs: no passphrase asked
     }
     boolean agentMayHoldIt = agentKeys != null && !agentKeys.isEmpty() && sibling == null;
     List<KeyPair> keys = load(file, s.keyPassphrase(), agentMayHoldIt);
@@ -110,7 +120,9 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
   private static PublicKey siblingPublicKey(Path file) {
     Path pub = file.resolveSibling(file.getFileName() + ".pub");
     try {
-      return Files.isReadable(pub) ? publicKey(Files.readString(pub, StandardCharsets.UTF_8)) : null;
+      return Files.isReadable(pub)
+          ? publicKey(Files.readString(pub, StandardCharsets.UTF_8))
+          : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -120,9 +132,13 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
     try {
       return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE", e);
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE",
+          e);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "cannot read the SSH key " + file + ": " + SshFailures.reason(e), e);
+      throw new LabrunException(
+          ExitCode.BAD_INPUT, "cannot read the SSH key " + file + ": " + SshFailures.reason(e), e);
     }
   }
 
@@ -133,7 +149,8 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
   static List<KeyPair> load(Path file, Supplier<char[]> passphrase, boolean skipEncrypted) {
     Passphrase p = new Passphrase(passphrase);
     try (InputStream in = Files.newInputStream(file)) {
-      Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, p);
+      Iterable<KeyPair> pairs =
+          SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, p);
       if (pairs == null) {
         throw LabrunException.badInput("no private key in " + file);
       }
@@ -148,18 +165,35 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
         if (skipEncrypted) {
           return List.of();
         }
-        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the SSH key " + file + " is protected by a passphrase: add it to your"
-            + " ssh-agent (ssh-add " + file + "), run the command at a terminal to be asked for it, or give it in the file named by"
-            + " LABRUN_SSH_KEY_PASSPHRASE_FILE", e);
+        throw new LabrunException(
+            ExitCode.TARGET_UNAVAILABLE,
+            "the SSH key "
+                + file
+                + " is protected by a passphrase: add it to your"
+                + " ssh-agent (ssh-add "
+                + file
+                + "), run the command at a terminal to be asked for it, or give it in the file"
+                + " named by LABRUN_SSH_KEY_PASSPHRASE_FILE",
+            e);
       }
       if (p.given) {
-        throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the passphrase for " + file + " is wrong", e);
+        throw new LabrunException(
+            ExitCode.TARGET_UNAVAILABLE, "the passphrase for " + file + " is wrong", e);
       }
       if (e instanceof NoSuchFileException) {
-        throw new LabrunException(ExitCode.BAD_INPUT, "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE", e);
+        throw new LabrunException(
+            ExitCode.BAD_INPUT,
+            "the SSH key " + file + " does not exist; attach the target again with --ssh-key FILE",
+            e);
       }
-      throw new LabrunException(ExitCode.BAD_INPUT, "cannot read the SSH key " + file + " (" + SshFailures.reason(e)
-          + "); labrun reads OpenSSH and PEM private keys", e);
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "cannot read the SSH key "
+              + file
+              + " ("
+              + SshFailures.reason(e)
+              + "); labrun reads OpenSSH and PEM private keys",
+          e);
     }
   }
 
@@ -174,7 +208,8 @@ record LoginKeys(List<KeyPair> keys, UnixAgent.Use agent) {
     }
 
     @Override
-    public String getPassword(SessionContext session, NamedResource resource, int retryIndex) throws IOException {
+    public String getPassword(SessionContext session, NamedResource resource, int retryIndex)
+        throws IOException {
       char[] pw = source == null ? null : source.get();
       if (pw == null) {
         missing = true;

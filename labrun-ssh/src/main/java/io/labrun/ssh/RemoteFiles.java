@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,10 +37,13 @@ public final class RemoteFiles implements AutoCloseable {
     return sftp.canonicalPath(".");
   }
 
-  /** Up to {@code max} bytes from {@code offset}; empty at the end or when the file does not exist. */
+  /**
+   * Up to {@code max} bytes from {@code offset}; empty at the end or when the file does not exist.
+   */
   public byte[] read(String path, long offset, int max) throws IOException {
     if (offset >= MAX_OFFSET) {
-      return new byte[0]; // past any file; SFTP servers reject such offsets (a reader wanting only the end)
+      return new byte
+          [0]; // past any file; SFTP servers reject such offsets (a reader wanting only the end)
     }
     try (SftpClient.CloseableHandle h = sftp.open(path, SftpClient.OpenMode.Read)) {
       byte[] buf = new byte[max];
@@ -77,7 +81,10 @@ public final class RemoteFiles implements AutoCloseable {
     write(path, content, false);
   }
 
-  /** Writes a file whole, readable by its owner alone (0600) before its first byte: for records that hold secrets. */
+  /**
+   * Writes a file whole, readable by its owner alone (0600) before its first byte: for records that
+   * hold secrets.
+   */
   public void writePrivate(String path, byte[] content) throws IOException {
     write(path, content, true);
   }
@@ -171,7 +178,7 @@ public final class RemoteFiles implements AutoCloseable {
         count += download(remoteDir + "/" + name, local.resolve(name));
       } else if (a.isRegularFile()) {
         try (InputStream in = sftp.read(remoteDir + "/" + name)) {
-          Files.copy(in, local.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(in, local.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
         count++;
       }
@@ -180,7 +187,8 @@ public final class RemoteFiles implements AutoCloseable {
   }
 
   private static boolean missing(SftpException e) {
-    return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH;
+    return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE
+        || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH;
   }
 
   @Override

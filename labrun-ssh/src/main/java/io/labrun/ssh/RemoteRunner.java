@@ -22,11 +22,11 @@ import org.apache.sshd.client.session.ClientSession;
 
 /**
  * labrun's command runner on a host ({@code labrun_runner.py}), started once per connection with
- * one exec request and kept with it: every later command of the connection is a child of it, so
- * the host's login shell (and the {@code ~/.bashrc} it reads, which may take a good part of a
- * second with pyenv or conda) starts once per connection instead of once per command. Its source
- * travels in the exec request itself ({@code python3 -c SOURCE}): nothing on the host to verify.
- * Commands go to it as argument vectors, which no shell reads; the protocol is in the script.
+ * one exec request and kept with it: every later command of the connection is a child of it, so the
+ * host's login shell (and the {@code ~/.bashrc} it reads, which may take a good part of a second
+ * with pyenv or conda) starts once per connection instead of once per command. Its source travels
+ * in the exec request itself ({@code python3 -c SOURCE}): nothing on the host to verify. Commands
+ * go to it as argument vectors, which no shell reads; the protocol is in the script.
  */
 final class RemoteRunner implements AutoCloseable {
   static final String SOURCE = load();
@@ -47,10 +47,11 @@ final class RemoteRunner implements AutoCloseable {
   }
 
   /**
-   * Starts the runner with the host's {@code python}; null when it does not start (no such
-   * Python, a login that ends at once): commands then go as exec requests of their own.
+   * Starts the runner with the host's {@code python}; null when it does not start (no such Python,
+   * a login that ends at once): commands then go as exec requests of their own.
    */
-  static RemoteRunner start(ClientSession session, String python, Duration timeout) throws IOException {
+  static RemoteRunner start(ClientSession session, String python, Duration timeout)
+      throws IOException {
     Frames frames = new Frames();
     ChannelExec ch = session.createExecChannel(Shell.command(List.of(python, "-c", SOURCE)));
     ch.setOut(frames);
@@ -79,7 +80,14 @@ final class RemoteRunner implements AutoCloseable {
    * Runs {@code argv} as the runner's child, feeding it {@code stdin} and relaying its output;
    * returns its exit code, or null when the runner is busy with another thread's command.
    */
-  Integer run(List<String> argv, InputStream stdin, OutputStream out, OutputStream err, Duration timeout, String where) throws IOException {
+  Integer run(
+      List<String> argv,
+      InputStream stdin,
+      OutputStream out,
+      OutputStream err,
+      Duration timeout,
+      String where)
+      throws IOException {
     if (!busy.tryLock()) {
       return null;
     }
@@ -101,7 +109,8 @@ final class RemoteRunner implements AutoCloseable {
         close();
         throw new IOException("no answer from " + where + " within " + timeout.toSeconds() + " s");
       } catch (ExecutionException e) {
-        throw new IOException("the connection to " + where + " closed before the command ended", e.getCause());
+        throw new IOException(
+            "the connection to " + where + " closed before the command ended", e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -116,21 +125,27 @@ final class RemoteRunner implements AutoCloseable {
     }
   }
 
-  /** Copies {@code stdin} to the command on a thread of its own, as MINA pumps an exec channel's. */
+  /**
+   * Copies {@code stdin} to the command on a thread of its own, as MINA pumps an exec channel's.
+   */
   private void pump(long id, InputStream stdin, String where) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[CHUNK];
-      try {
-        for (int n; (n = stdin.read(buf)) >= 0;) {
-          if (n > 0 && !sendStdin(id, buf, n)) {
-            return;
-          }
-        }
-        sendStdin(id, buf, 0);
-      } catch (IOException e) {
-        sendStdin(id, buf, 0); // the end of what could be read: the command sees its stdin end
-      }
-    }, "labrun-ssh-stdin " + where);
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[CHUNK];
+              try {
+                for (int n; (n = stdin.read(buf)) >= 0; ) {
+                  if (n > 0 && !sendStdin(id, buf, n)) {
+                    return;
+                  }
+                }
+                sendStdin(id, buf, 0);
+              } catch (IOException e) {
+                sendStdin(
+                    id, buf, 0); // the end of what could be read: the command sees its stdin end
+              }
+            },
+            "labrun-ssh-stdin " + where);
     t.setDaemon(true);
     t.start();
   }
@@ -206,7 +221,8 @@ final class RemoteRunner implements AutoCloseable {
     /** Skips what came before the READY line (a login script's output); returns the bytes used. */
     private int skipToReady(byte[] buf) throws IOException {
       for (int i = 0; i + READY.length <= buf.length; i++) {
-        if ((i == 0 || buf[i - 1] == '\n') && Arrays.equals(buf, i, i + READY.length, READY, 0, READY.length)) {
+        if ((i == 0 || buf[i - 1] == '\n')
+            && Arrays.equals(buf, i, i + READY.length, READY, 0, READY.length)) {
           ready.complete(true);
           return i + READY.length + parse(Arrays.copyOfRange(buf, i + READY.length, buf.length));
         }
@@ -242,7 +258,8 @@ final class RemoteRunner implements AutoCloseable {
         case 'Z' -> {
           out.flush();
           err.flush();
-          Object code = Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8)).get("code");
+          Object code =
+              Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8)).get("code");
           done.complete(((Number) code).intValue());
         }
         default -> throw new IOException("unexpected frame from labrun's runner: " + kind);

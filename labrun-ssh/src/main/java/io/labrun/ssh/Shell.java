@@ -3,9 +3,9 @@ package io.labrun.ssh;
 import java.util.List;
 
 /**
- * Quoting for the few command lines labrun sends to a remote shell. Every word is single-quoted,
- * so nothing in it (spaces, quotes, {@code $}, {@code ;}, newlines) is ever interpreted. A run's
- * own arguments and environment never go through here: they travel in {@code launch.json}.
+ * Quoting for the few command lines labrun sends to a remote shell. Every word is single-quoted, so
+ * nothing in it (spaces, quotes, {@code $}, {@code ;}, newlines) is ever interpreted. A run's own
+ * arguments and environment never go through here: they travel in {@code launch.json}.
  */
 public final class Shell {
   private Shell() {}
@@ -29,6 +29,9 @@ public final class Shell {
   }
 
   private static boolean plain(int c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-_./=:,+@%".indexOf(c) >= 0;
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || "-_./=:,+@%".indexOf(c) >= 0;
   }
 }

@@ -6,35 +6,45 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * One SSH connection to a host, with its host key verified and its user logged in. Every command
  * and file transfer of a labrun command goes over it as a channel of its own: one connection per
  * submit. Errors a user can fix become one-line {@link LabrunException}s with {@link
- * ExitCode#TARGET_UNAVAILABLE}; failures of an established connection are {@link IOException}s,
- * so callers can reconnect.
+ * ExitCode#TARGET_UNAVAILABLE}; failures of an established connection are {@link IOException}s, so
+ * callers can reconnect.
  */
 public final class SshConnection implements AutoCloseable {
-  private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK = new AttributeRepository.AttributeKey<>();
+  private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK =
+      new AttributeRepository.AttributeKey<>();
   private static SshClient client;
 
   private final SshSettings settings;
@@ -42,14 +52,15 @@ public final class SshConnection implements AutoCloseable {
   private final PublicKey hostKey;
   private final String keyHost;
   private final int keyPort;
-  private final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> facts = new ConcurrentHashMap<>();
   private RemoteFiles files;
   private HostKeyCheck keyCheck;
   private String runnerPython;
   private RemoteRunner runner;
   private boolean runnerFailed;
 
-  private SshConnection(SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
+  private SshConnection(
+      SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
     this.settings = settings;
     this.session = session;
     this.hostKey = hostKey;
@@ -63,8 +74,8 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /**
-   * Connects and verifies the host key without logging in (for a key the host does not know yet,
-   * as with {@code attach --generate-ssh-key}); returns the key's fingerprint.
+   * Connects and verifies the host key without logging in (for a key the host does not know yet, as
+   * with {@code attach --generate-ssh-key}); returns the key's fingerprint.
    */
   public static String checkHostKey(SshSettings settings) {
     try (SshConnection c = openWithoutLogin(settings)) {
@@ -80,12 +91,16 @@ public final class SshConnection implements AutoCloseable {
   private static SshConnection connect(SshSettings settings, boolean login) {
     HostConfigEntry entry = resolve(settings);
     HostKeyCheck check = new HostKeyCheck(settings, entry.getHostName(), entry.getPort());
-    LoginKeys keys = login ? LoginKeys.of(settings, settings.keyFile() == null && entry.getIdentities().isEmpty()) : null;
+    LoginKeys keys =
+        login
+            ? LoginKeys.of(settings, settings.keyFile() == null && entry.getIdentities().isEmpty())
+            : null;
     Map<AttributeRepository.AttributeKey<?>, Object> context = new HashMap<>();
     context.put(CHECK, check);
     if (keys != null && keys.agent() != null) {
       context.put(UnixAgent.Use.KEY, keys.agent());
-      entry.setIdentitiesOnly(false); // MINA asks the agent only for sessions that may use more than their named keys
+      entry.setIdentitiesOnly(
+          false); // MINA asks the agent only for sessions that may use more than their named keys
     }
     ClientSession session = null;
     long t = SshTrace.start();
@@ -93,9 +108,14 @@ public final class SshConnection implements AutoCloseable {
       SshClient c = client();
       SshTrace.done("client started", t);
       t = SshTrace.start();
-      session = c.connect(entry, AttributeRepository.ofAttributesMap(context), null)
-          .verify(settings.connectTimeout()).getSession();
-      Set<ClientSessionEvent> state = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), settings.authTimeout());
+      session =
+          c.connect(entry, AttributeRepository.ofAttributesMap(context), null)
+              .verify(settings.connectTimeout())
+              .getSession();
+      Set<ClientSessionEvent> state =
+          session.waitFor(
+              EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED),
+              settings.authTimeout());
       if (check.refusal() != null || state.contains(ClientSessionEvent.CLOSED)) {
         throw SshFailures.hostKey(settings, check);
       }
@@ -106,7 +126,8 @@ public final class SshConnection implements AutoCloseable {
         session.auth().verify(settings.authTimeout());
         SshTrace.done("logged in", t);
       }
-      SshConnection opened = new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
+      SshConnection opened =
+          new SshConnection(settings, session, check.seen(), entry.getHostName(), entry.getPort());
       opened.keyCheck = check;
       return opened;
     } catch (LabrunException e) {
@@ -121,15 +142,22 @@ public final class SshConnection implements AutoCloseable {
     }
   }
 
-  /** The host, port and user to use, after {@code ~/.ssh/config} (HostName, Port, User, IdentityFile). */
+  /**
+   * The host, port and user to use, after {@code ~/.ssh/config} (HostName, Port, User,
+   * IdentityFile).
+   */
   private static HostConfigEntry resolve(SshSettings s) {
     HostConfigEntry entry = null;
     Path config = s.userHome() == null ? null : s.userHome().resolve(".ssh/config");
     if (config != null && Files.isRegularFile(config)) {
       try {
-        entry = new ConfigFileHostEntryResolver(config).resolveEffectiveHost(s.host(), s.port() == null ? -1 : s.port(), null, s.user(), null, null);
+        entry =
+            new ConfigFileHostEntryResolver(config)
+                .resolveEffectiveHost(
+                    s.host(), s.port() == null ? -1 : s.port(), null, s.user(), null, null);
       } catch (IOException | RuntimeException e) {
-        throw new LabrunException(ExitCode.BAD_INPUT, "cannot read " + config + ": " + SshFailures.reason(e), e);
+        throw new LabrunException(
+            ExitCode.BAD_INPUT, "cannot read " + config + ": " + SshFailures.reason(e), e);
       }
     }
     if (entry == null) {
@@ -145,10 +173,12 @@ public final class SshConnection implements AutoCloseable {
       entry.setUsername(s.user());
     }
     if (entry.getUsername() == null || entry.getUsername().isBlank()) {
-      throw LabrunException.badInput("no user name for " + s.where() + ": set username in the target's .compute file");
+      throw LabrunException.badInput(
+          "no user name for " + s.where() + ": set username in the target's .compute file");
     }
     if (s.keyFile() != null || s.password() != null) {
-      entry.setIdentities(List.of()); // the target says how to log in; ~/.ssh/config's keys are not tried on top
+      entry.setIdentities(
+          List.of()); // the target says how to log in; ~/.ssh/config's keys are not tried on top
     }
     return entry;
   }
@@ -159,7 +189,7 @@ public final class SshConnection implements AutoCloseable {
       try {
         session.addPasswordIdentity(new String(pw));
       } finally {
-        java.util.Arrays.fill(pw, '\0');
+        Arrays.fill(pw, '\0');
       }
       return;
     }
@@ -169,13 +199,18 @@ public final class SshConnection implements AutoCloseable {
   private static synchronized SshClient client() {
     if (client == null) {
       SshClient c = SshClient.setUpDefaultClient();
-      c.setServerKeyVerifier((session, address, key) -> {
-        HostKeyCheck check = session.getConnectionContext() == null ? null : session.getConnectionContext().getAttribute(CHECK);
-        return check != null && check.verifyServerKey(session, address, key);
-      });
-      c.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
-      c.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-      c.setAgentFactory(new UnixAgent.Factory()); // used only by connections opened with an agent (see LoginKeys)
+      c.setServerKeyVerifier(
+          (session, address, key) -> {
+            HostKeyCheck check =
+                session.getConnectionContext() == null
+                    ? null
+                    : session.getConnectionContext().getAttribute(CHECK);
+            return check != null && check.verifyServerKey(session, address, key);
+          });
+      c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+      c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+      c.setAgentFactory(
+          new UnixAgent.Factory()); // used only by connections opened with an agent (see LoginKeys)
       c.setUserInteraction(null);
       // A dead network shows as a failed keep-alive rather than a read that never returns.
       CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, Duration.ofSeconds(10));
@@ -193,11 +228,11 @@ public final class SshConnection implements AutoCloseable {
   /** What a command printed and how it ended. */
   public record Result(int exitCode, byte[] stdout, byte[] stderr) {
     public String out() {
-      return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(stdout, StandardCharsets.UTF_8);
     }
 
     public String err() {
-      return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(stderr, StandardCharsets.UTF_8);
     }
   }
 
@@ -214,7 +249,9 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /** Runs {@code argv} as {@link #run} does, streaming its output; returns its exit code. */
-  public int stream(List<String> argv, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+  public int stream(
+      List<String> argv, InputStream stdin, OutputStream out, OutputStream err, Duration timeout)
+      throws IOException {
     RemoteRunner r = runner(timeout);
     if (r != null) {
       long t = SshTrace.start();
@@ -248,23 +285,27 @@ public final class SshConnection implements AutoCloseable {
     long t = SshTrace.start();
     runner = RemoteRunner.start(session, runnerPython, timeout);
     runnerFailed = runner == null; // e.g. no such Python: its commands show that themselves
-    SshTrace.done(runner == null ? "exec: no runner (" + runnerPython + ")" : "exec: runner started", t);
+    SshTrace.done(
+        runner == null ? "exec: no runner (" + runnerPython + ")" : "exec: runner started", t);
     return runner;
   }
 
   /**
    * Runs a command line as the host's shell reads it, in an exec request of its own. Only for
-   * command lines labrun writes itself; anything from a user or a project is passed through
-   * {@link Shell#quote}.
+   * command lines labrun writes itself; anything from a user or a project is passed through {@link
+   * Shell#quote}.
    */
-  public Result runShell(String commandLine, InputStream stdin, Duration timeout) throws IOException {
+  public Result runShell(String commandLine, InputStream stdin, Duration timeout)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = exec(commandLine, stdin, out, err, timeout);
     return new Result(code, out.toByteArray(), err.toByteArray());
   }
 
-  private int exec(String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout) throws IOException {
+  private int exec(
+      String commandLine, InputStream stdin, OutputStream out, OutputStream err, Duration timeout)
+      throws IOException {
     long t = SshTrace.start();
     try (ChannelExec ch = session.createExecChannel(commandLine)) {
       ch.setIn(stdin == null ? InputStream.nullInputStream() : stdin);
@@ -273,14 +314,16 @@ public final class SshConnection implements AutoCloseable {
       ch.open().verify(timeout);
       Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
       if (events.contains(ClientChannelEvent.TIMEOUT)) {
-        throw new IOException("no answer from " + settings.where() + " within " + timeout.toSeconds() + " s");
+        throw new IOException(
+            "no answer from " + settings.where() + " within " + timeout.toSeconds() + " s");
       }
       Integer code = ch.getExitStatus();
       if (code == null) {
         if (ch.getExitSignal() != null) {
           return 128 + 15;
         }
-        throw new IOException("the connection to " + settings.where() + " closed before the command ended");
+        throw new IOException(
+            "the connection to " + settings.where() + " closed before the command ended");
       }
       SshTrace.done("exec: " + traced(commandLine), t);
       return code;
@@ -324,11 +367,13 @@ public final class SshConnection implements AutoCloseable {
 
   /**
    * Whether this open connection may serve {@code other} (same host and login, see {@link
-   * SshConnectionPool}): its host key, checked when it was opened, must pass {@code other}'s
-   * check again now, without asking anyone.
+   * SshConnectionPool}): its host key, checked when it was opened, must pass {@code other}'s check
+   * again now, without asking anyone.
    */
   boolean trustedFor(SshSettings other) {
-    return isOpen() && hostKey != null && new HostKeyCheck(other, keyHost, keyPort).stillTrusted(hostKey);
+    return isOpen()
+        && hostKey != null
+        && new HostKeyCheck(other, keyHost, keyPort).stillTrusted(hostKey);
   }
 
   /**
@@ -340,7 +385,7 @@ public final class SshConnection implements AutoCloseable {
       return false;
     }
     try {
-      org.apache.sshd.common.util.buffer.Buffer b = session.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST, 64);
+      Buffer b = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 64);
       b.putString("keepalive@openssh.com");
       b.putBoolean(true);
       session.request("keepalive@openssh.com", b, timeout); // a "failure" reply is an answer too
@@ -364,8 +409,8 @@ public final class SshConnection implements AutoCloseable {
 
   /** This end's TCP port (tests find the host's process serving this connection by it). */
   public int localPort() {
-    java.net.SocketAddress a = session.getIoSession().getLocalAddress();
-    return a instanceof java.net.InetSocketAddress i ? i.getPort() : -1;
+    SocketAddress a = session.getIoSession().getLocalAddress();
+    return a instanceof InetSocketAddress i ? i.getPort() : -1;
   }
 
   @Override

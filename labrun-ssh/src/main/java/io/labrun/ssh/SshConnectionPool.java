@@ -1,6 +1,8 @@
 package io.labrun.ssh;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -28,24 +31,26 @@ import javax.crypto.spec.SecretKeySpec;
  * daemon, the server) serves, so that a later submit to the same host skips the key exchange and
  * the login. A connection is lent to one user at a time (one connection per submit still holds:
  * reusing one counts), and is reused only
+ *
  * <ul>
- *   <li>for the same host, port, user and credentials (a password is compared by a keyed hash
- *       made in memory, a key file by its path and its file's identity and time),</li>
+ *   <li>for the same host, port, user and credentials (a password is compared by a keyed hash made
+ *       in memory, a key file by its path and its file's identity and time),
  *   <li>when its host key passes the borrower's host key check again (a key removed from known
- *       hosts, or a different pinned fingerprint, means a new connection, checked as usual),</li>
+ *       hosts, or a different pinned fingerprint, means a new connection, checked as usual),
  *   <li>after the host answered a keep-alive request: a dead connection is closed and replaced
- *       without the borrower noticing.</li>
+ *       without the borrower noticing.
  * </ul>
- * An idle connection is closed after {@link #idleTimeout()} ({@code LABRUN_SSH_IDLE_SECONDS} or
- * the system property {@code labrun.ssh.idleSeconds}, default 60; 0 keeps none), and every one
- * when the JVM exits.
+ *
+ * An idle connection is closed after {@link #idleTimeout()} ({@code LABRUN_SSH_IDLE_SECONDS} or the
+ * system property {@code labrun.ssh.idleSeconds}, default 60; 0 keeps none), and every one when the
+ * JVM exits.
  */
 public final class SshConnectionPool {
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
   private static final SshConnectionPool SHARED = new SshConnectionPool(defaultIdle());
 
   private final Map<String, Deque<Idle>> idle = new HashMap<>();
-  private final Map<SshConnection, String> lent = new java.util.IdentityHashMap<>();
+  private final Map<SshConnection, String> lent = new IdentityHashMap<>();
   private final AtomicLong opened = new AtomicLong();
   private final byte[] hashKey = new byte[32];
   private volatile Duration idleTimeout;
@@ -134,7 +139,8 @@ public final class SshConnectionPool {
       keep = key != null && !idleTimeout.isZero() && c.isOpen() && reaperStarted();
       if (keep) {
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Idle(c, System.nanoTime()));
-        reaper.schedule(this::reap, Math.max(1, idleTimeout.toMillis()) + 50, TimeUnit.MILLISECONDS);
+        reaper.schedule(
+            this::reap, Math.max(1, idleTimeout.toMillis()) + 50, TimeUnit.MILLISECONDS);
       }
     }
     if (!keep) {
@@ -150,7 +156,10 @@ public final class SshConnectionPool {
     c.close();
   }
 
-  /** Starts the idle reaper and the exit hook once; false when the JVM is exiting (nothing is kept then). */
+  /**
+   * Starts the idle reaper and the exit hook once; false when the JVM is exiting (nothing is kept
+   * then).
+   */
   private boolean reaperStarted() {
     if (shutdown) {
       return false;
@@ -162,11 +171,13 @@ public final class SshConnectionPool {
         shutdown = true;
         return false;
       }
-      reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "labrun-ssh-idle");
-        t.setDaemon(true);
-        return t;
-      });
+      reaper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "labrun-ssh-idle");
+                t.setDaemon(true);
+                return t;
+              });
     }
     return true;
   }
@@ -179,13 +190,14 @@ public final class SshConnectionPool {
       long limit = idleTimeout.toNanos();
       for (var it = idle.values().iterator(); it.hasNext(); ) {
         Deque<Idle> q = it.next();
-        q.removeIf(i -> {
-          boolean old = now - i.since() >= limit || !i.connection().isOpen();
-          if (old) {
-            expired.add(i.connection());
-          }
-          return old;
-        });
+        q.removeIf(
+            i -> {
+              boolean old = now - i.since() >= limit || !i.connection().isOpen();
+              if (old) {
+                expired.add(i.connection());
+              }
+              return old;
+            });
         if (q.isEmpty()) {
           it.remove();
         }
@@ -217,9 +229,17 @@ public final class SshConnectionPool {
   /** What must be equal for two logins to share a connection. */
   private String key(SshSettings s) {
     StringBuilder k = new StringBuilder();
-    k.append(s.user()).append('@').append(s.host()).append(':').append(s.port())
-        .append("|home=").append(s.userHome()).append("|known=").append(s.knownHosts())
-        .append("|agent=").append(s.agent());
+    k.append(s.user())
+        .append('@')
+        .append(s.host())
+        .append(':')
+        .append(s.port())
+        .append("|home=")
+        .append(s.userHome())
+        .append("|known=")
+        .append(s.knownHosts())
+        .append("|agent=")
+        .append(s.agent());
     if (s.password() != null) {
       char[] pw = s.password().get();
       try {
@@ -229,7 +249,10 @@ public final class SshConnectionPool {
       }
     }
     if (s.keyFile() != null) {
-      k.append("|key=").append(s.keyFile().toAbsolutePath()).append('/').append(fileIdentity(s.keyFile()));
+      k.append("|key=")
+          .append(s.keyFile().toAbsolutePath())
+          .append('/')
+          .append(fileIdentity(s.keyFile()));
     }
     return k.toString();
   }
@@ -238,7 +261,7 @@ public final class SshConnectionPool {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
-      java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret));
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secret));
       try {
         mac.update(bytes);
         return HexFormat.of().formatHex(mac.doFinal());

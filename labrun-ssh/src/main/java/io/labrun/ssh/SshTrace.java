@@ -16,7 +16,8 @@ public final class SshTrace {
 
   public static void done(String step, long started) {
     if (ON) {
-      System.err.printf("[trace]   ssh %-40s %6.1f ms%n", step, (System.nanoTime() - started) / 1e6);
+      System.err.printf(
+          "[trace]   ssh %-40s %6.1f ms%n", step, (System.nanoTime() - started) / 1e6);
     }
   }
 }

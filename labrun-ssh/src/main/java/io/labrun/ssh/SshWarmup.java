@@ -33,13 +33,25 @@ public final class SshWarmup {
     server.setHost("127.0.0.1");
     server.setPort(0);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, userKey.getPublic()));
+    server.setPublickeyAuthenticator(
+        (user, key, session) -> KeyUtils.compareKeys(key, userKey.getPublic()));
     server.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
     server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     server.start();
     try {
-      SshSettings settings = new SshSettings("warmup", "127.0.0.1", server.getPort(), System.getProperty("user.name"), keyFile, null, tmp,
-          tmp.resolve("known_hosts"), HostKeyPolicy.strict(null).withAcceptNew(true), Duration.ofSeconds(10), Duration.ofSeconds(10));
+      SshSettings settings =
+          new SshSettings(
+              "warmup",
+              "127.0.0.1",
+              server.getPort(),
+              System.getProperty("user.name"),
+              keyFile,
+              null,
+              tmp,
+              tmp.resolve("known_hosts"),
+              HostKeyPolicy.strict(null).withAcceptNew(true),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(10));
       try (SshConnection c = SshConnection.open(settings)) {
         c.run(List.of("true"), null, Duration.ofSeconds(10));
         RemoteFiles f = c.files();

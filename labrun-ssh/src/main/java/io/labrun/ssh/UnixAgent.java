@@ -27,10 +27,10 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * A running OpenSSH {@code ssh-agent}, reached over its Unix socket ({@code SSH_AUTH_SOCK}) with
- * Java's own Unix domain channels. MINA SSHD's own agent client needs Tomcat's native library;
- * the protocol part (identities, sign requests with the {@code rsa-sha2-256/512} flags) is
- * MINA's {@link AbstractAgentProxy}, this class only moves its messages. Private keys never
- * leave the agent: it signs the login challenge.
+ * Java's own Unix domain channels. MINA SSHD's own agent client needs Tomcat's native library; the
+ * protocol part (identities, sign requests with the {@code rsa-sha2-256/512} flags) is MINA's
+ * {@link AbstractAgentProxy}, this class only moves its messages. Private keys never leave the
+ * agent: it signs the login challenge.
  */
 final class UnixAgent extends AbstractAgentProxy {
   private static final int MAX_MESSAGE = 256 * 1024;
@@ -48,7 +48,9 @@ final class UnixAgent extends AbstractAgentProxy {
       ch.connect(UnixDomainSocketAddress.of(socket));
     } catch (IOException e) {
       ch.close();
-      throw new IOException("cannot reach the ssh-agent at " + socket + " (SSH_AUTH_SOCK): " + SshFailures.reason(e), e);
+      throw new IOException(
+          "cannot reach the ssh-agent at " + socket + " (SSH_AUTH_SOCK): " + SshFailures.reason(e),
+          e);
     }
     this.channel = ch;
   }
@@ -114,7 +116,8 @@ final class UnixAgent extends AbstractAgentProxy {
 
   /** Which agent a connection may use, and for which key: kept with the connection's context. */
   record Use(Path socket, PublicKey only) {
-    static final AttributeRepository.AttributeKey<Use> KEY = new AttributeRepository.AttributeKey<>();
+    static final AttributeRepository.AttributeKey<Use> KEY =
+        new AttributeRepository.AttributeKey<>();
   }
 
   /**
@@ -129,7 +132,8 @@ final class UnixAgent extends AbstractAgentProxy {
 
     @Override
     public SshAgent createClient(Session session, FactoryManager manager) throws IOException {
-      AttributeRepository context = session instanceof ClientSession c ? c.getConnectionContext() : null;
+      AttributeRepository context =
+          session instanceof ClientSession c ? c.getConnectionContext() : null;
       Use use = context == null ? null : context.getAttribute(Use.KEY);
       return use == null ? null : new UnixAgent(use.socket(), use.only());
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** labrun_remote.py run here, in a folder standing for the host's home: the cache and materializing. */
+/**
+ * labrun_remote.py run here, in a folder standing for the host's home: the cache and materializing.
+ */
 class RemoteHelperTest {
   @TempDir Path home;
   Path helper;
@@ -42,24 +45,29 @@ class RemoteHelperTest {
     files.put("odd/new\nline\\back\ttab", "y".getBytes(StandardCharsets.UTF_8));
     files.put("ünïcødé/データ.csv", "a,b\n".getBytes(StandardCharsets.UTF_8));
     files.put("run.sh", "#!/bin/sh\necho ok\n".getBytes(StandardCharsets.UTF_8));
-    files.put("copy.py", "print('hi')\n".getBytes(StandardCharsets.UTF_8)); // same content: one object
+    files.put(
+        "copy.py", "print('hi')\n".getBytes(StandardCharsets.UTF_8)); // same content: one object
     List<SnapshotEntry> entries = new ArrayList<>();
     Map<String, byte[]> objects = new LinkedHashMap<>();
-    files.forEach((path, content) -> {
-      entries.add(new SnapshotEntry(path, sha(content), content.length, path.equals("run.sh")));
-      objects.put(sha(content), content);
-    });
+    files.forEach(
+        (path, content) -> {
+          entries.add(new SnapshotEntry(path, sha(content), content.length, path.equals("run.sh")));
+          objects.put(sha(content), content);
+        });
     Snapshot snapshot = Snapshot.of(entries);
     objects.put(snapshot.id(), snapshot.manifest());
 
     StringBuilder asking = new StringBuilder();
-    objects.forEach((sha, content) -> asking.append(sha).append(' ').append(content.length).append('\n'));
+    objects.forEach(
+        (sha, content) -> asking.append(sha).append(' ').append(content.length).append('\n'));
     String ask = asking.toString();
-    assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").lines()).containsExactlyElementsOf(objects.keySet());
+    assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").lines())
+        .containsExactlyElementsOf(objects.keySet());
 
     ByteArrayOutputStream frames = new ByteArrayOutputStream();
     for (Map.Entry<String, byte[]> o : objects.entrySet()) {
-      frames.writeBytes((o.getKey() + " " + o.getValue().length + "\n").getBytes(StandardCharsets.US_ASCII));
+      frames.writeBytes(
+          (o.getKey() + " " + o.getValue().length + "\n").getBytes(StandardCharsets.US_ASCII));
       frames.writeBytes(o.getValue());
     }
     frames.writeBytes("end\n".getBytes(StandardCharsets.US_ASCII));
@@ -68,51 +76,87 @@ class RemoteHelperTest {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       assertThat(work.resolve(f.getKey())).hasBinaryContent(f.getValue());
     }
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("run.sh")))).isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("run.sh"))))
+        .isEqualTo("rwxr-xr-x");
     // Not executable: a hard link to the read-only cached object, not a copy of it.
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("train.py")))).isEqualTo("r--r--r--");
-    assertThat(Files.getAttribute(work.resolve("train.py"), "unix:nlink")).isEqualTo(3); // the object, train.py, copy.py
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("train.py"))))
+        .isEqualTo("r--r--r--");
+    assertThat(Files.getAttribute(work.resolve("train.py"), "unix:nlink"))
+        .isEqualTo(3); // the object, train.py, copy.py
     assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing")).isEmpty();
 
     // Nothing to send the second time: the same snapshot is written out from the cache alone.
-    run("end\n".getBytes(StandardCharsets.US_ASCII), "receive", ".labrun/runs/r2/work", snapshot.id());
+    run(
+        "end\n".getBytes(StandardCharsets.US_ASCII),
+        "receive",
+        ".labrun/runs/r2/work",
+        snapshot.id());
     assertThat(home.resolve(".labrun/runs/r2/work/train.py")).hasContent("print('hi')");
 
-    // A run that changes a linked file in place (after a chmod, or as root) spoils that object: it is sent again.
+    // A run that changes a linked file in place (after a chmod, or as root) spoils that object: it
+    // is sent again.
     Path linked = home.resolve(".labrun/runs/r2/work/train.py");
     Files.setPosixFilePermissions(linked, PosixFilePermissions.fromString("rw-r--r--"));
     Files.writeString(linked, "print('changed')\n");
-    assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").strip()).isEqualTo(sha(files.get("train.py")));
-    // (A run going on at the same time with the same file sees the change: the price of not copying; see the user guide.)
+    assertThat(run(ask.getBytes(StandardCharsets.US_ASCII), "missing").strip())
+        .isEqualTo(sha(files.get("train.py")));
+    // (A run going on at the same time with the same file sees the change: the price of not
+    // copying; see the user guide.)
   }
 
   @Test
   void aRetriedLaunchNeverStartsTheRunTwice() throws Exception {
     byte[] content = "print('hi')\n".getBytes(StandardCharsets.UTF_8);
-    Snapshot snapshot = Snapshot.of(List.of(new SnapshotEntry("a.py", sha(content), content.length, false)));
+    Snapshot snapshot =
+        Snapshot.of(List.of(new SnapshotEntry("a.py", sha(content), content.length, false)));
     ByteArrayOutputStream frames = new ByteArrayOutputStream();
     for (byte[] o : List.of(content, snapshot.manifest())) {
       frames.writeBytes((sha(o) + " " + o.length + "\n").getBytes(StandardCharsets.US_ASCII));
       frames.writeBytes(o);
     }
     frames.writeBytes("end\n".getBytes(StandardCharsets.US_ASCII));
-    String pid = run(frames.toByteArray(), "receive", ".labrun/runs/r1/work", snapshot.id(), ".labrun/runs/r1").strip();
+    String pid =
+        run(
+                frames.toByteArray(),
+                "receive",
+                ".labrun/runs/r1/work",
+                snapshot.id(),
+                ".labrun/runs/r1")
+            .strip();
     assertThat(home.resolve(".labrun/runs/r1/supervisor.pid")).hasContent(pid);
     Files.delete(home.resolve(".labrun/runs/r1/work/a.py"));
-    assertThat(run("end\n".getBytes(StandardCharsets.US_ASCII), "receive", ".labrun/runs/r1/work", snapshot.id(), ".labrun/runs/r1")).isEmpty();
-    assertThat(home.resolve(".labrun/runs/r1/work/a.py")).as("neither written out nor started again").doesNotExist();
+    assertThat(
+            run(
+                "end\n".getBytes(StandardCharsets.US_ASCII),
+                "receive",
+                ".labrun/runs/r1/work",
+                snapshot.id(),
+                ".labrun/runs/r1"))
+        .isEmpty();
+    assertThat(home.resolve(".labrun/runs/r1/work/a.py"))
+        .as("neither written out nor started again")
+        .doesNotExist();
   }
 
   @Test
   void damagedObjectsAndForeignFoldersAreRefused() throws Exception {
     byte[] content = "abc".getBytes(StandardCharsets.US_ASCII);
     String wrong = sha("abd".getBytes(StandardCharsets.US_ASCII));
-    Result r = exec((wrong + " 3\nabcend\n").getBytes(StandardCharsets.US_ASCII), "receive", ".labrun/runs/r1/work", sha(content));
+    Result r =
+        exec(
+            (wrong + " 3\nabcend\n").getBytes(StandardCharsets.US_ASCII),
+            "receive",
+            ".labrun/runs/r1/work",
+            sha(content));
     assertThat(r.code).isNotZero();
     assertThat(r.err).contains("arrived damaged");
-    assertThat(home.resolve(".labrun/objects/" + wrong.substring(0, 2) + "/" + wrong.substring(2))).doesNotExist();
+    assertThat(home.resolve(".labrun/objects/" + wrong.substring(0, 2) + "/" + wrong.substring(2)))
+        .doesNotExist();
     for (String dir : List.of("../../elsewhere/work", ".labrun/runs/../../x/work", "/tmp/x/work")) {
-      assertThat(exec("end\n".getBytes(StandardCharsets.US_ASCII), "receive", dir, sha(content)).err).contains("not a run folder");
+      assertThat(
+              exec("end\n".getBytes(StandardCharsets.US_ASCII), "receive", dir, sha(content)).err)
+          .contains("not a run folder");
     }
     assertThat(exec(new byte[0], "clean", ".labrun/runs/../..").err).contains("not a run folder");
   }
@@ -140,7 +184,7 @@ class RemoteHelperTest {
   private static String sha(byte[] b) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

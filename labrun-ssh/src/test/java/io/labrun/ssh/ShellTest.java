@@ -11,15 +11,35 @@ import org.junit.jupiter.api.Test;
 class ShellTest {
   @Test
   void plainWordsStayReadable() {
-    assertThat(Shell.command(List.of("python3", ".labrun/lib/ab12/labrun_remote.py", "missing"))).isEqualTo("python3 .labrun/lib/ab12/labrun_remote.py missing");
+    assertThat(Shell.command(List.of("python3", ".labrun/lib/ab12/labrun_remote.py", "missing")))
+        .isEqualTo("python3 .labrun/lib/ab12/labrun_remote.py missing");
     assertThat(Shell.quote("")).isEqualTo("''");
     assertThat(Shell.quote("it's")).isEqualTo("'it'\\''s'");
   }
 
   @Test
   void everyWordSurvivesTheShell() throws Exception {
-    List<String> words = List.of("a b", "it's", "\"q\"", "$HOME", "${X:-y}", "`id`", "$(id)", "a;b", "a|b", "a&&b", "new\nline", "tab\there",
-        "*", "~", "#c", "\\", "", "ünï", "!bang");
+    List<String> words =
+        List.of(
+            "a b",
+            "it's",
+            "\"q\"",
+            "$HOME",
+            "${X:-y}",
+            "`id`",
+            "$(id)",
+            "a;b",
+            "a|b",
+            "a&&b",
+            "new\nline",
+            "tab\there",
+            "*",
+            "~",
+            "#c",
+            "\\",
+            "",
+            "ünï",
+            "!bang");
     List<String> argv = new ArrayList<>(List.of("printf", "<%s>\\n"));
     argv.addAll(words);
     Process p = new ProcessBuilder("sh", "-c", Shell.command(argv)).start();

@@ -2,6 +2,7 @@ package io.labrun.ssh;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +22,11 @@ public final class TestAgent implements AutoCloseable {
 
   public TestAgent(Path dir) throws IOException {
     socket = dir.resolve("agent.sock");
-    agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    agent =
+        new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(socket) || !agent.isAlive());
     if (!agent.isAlive()) {
       throw new AssertionError("ssh-agent did not start (exit " + agent.exitValue() + ")");
@@ -43,7 +47,7 @@ public final class TestAgent implements AutoCloseable {
       pb.environment().put("SSH_ASKPASS_REQUIRE", "force");
       pb.environment().put("DISPLAY", "none");
     }
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real OpenSSH server the tests use, as {@code scripts/test-env/sshd.sh} describes it in its
@@ -39,8 +41,10 @@ public final class TestSshd {
   private static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
-      throw new AssertionError(name + " is not set: the SSH tests need the test OpenSSH server; run them with scripts/test.sh"
-          + " (or eval \"$(scripts/test-env/sshd.sh)\" first)");
+      throw new AssertionError(
+          name
+              + " is not set: the SSH tests need the test OpenSSH server; run them with"
+              + " scripts/test.sh (or eval \"$(scripts/test-env/sshd.sh)\" first)");
     }
     return v;
   }
@@ -56,11 +60,14 @@ public final class TestSshd {
   /**
    * How many times sshd has started the slow user's shell (reading its {@code ~/.bashrc}) so far:
    * once for each exec request, and for a subsystem that is not sshd's own. Shells that a run's
-   * programs start (a {@code bash -c} of Hadoop's in a Spark job) read it too; they are not counted.
+   * programs start (a {@code bash -c} of Hadoop's in a Spark job) read it too; they are not
+   * counted.
    */
   public long shellStarts() throws IOException {
     try (var lines = Files.lines(Path.of(need("LABRUN_TEST_SSH_SLOW_STARTS")))) {
-      return lines.filter(l -> l.split(" ", 4).length > 2 && l.split(" ", 4)[2].equals("sshd")).count();
+      return lines
+          .filter(l -> l.split(" ", 4).length > 2 && l.split(" ", 4)[2].equals("sshd"))
+          .count();
     }
   }
 
@@ -68,7 +75,8 @@ public final class TestSshd {
     try {
       return Files.readString(passwordFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AssertionError("cannot read " + passwordFile + " (run the tests as root, as scripts/test.sh does)", e);
+      throw new AssertionError(
+          "cannot read " + passwordFile + " (run the tests as root, as scripts/test.sh does)", e);
     }
   }
 
@@ -78,7 +86,9 @@ public final class TestSshd {
    */
   public long logins(String fp) throws IOException {
     try (var lines = Files.lines(hostKeyPub.resolveSibling("sshd.log"))) {
-      return lines.filter(l -> l.startsWith("Accepted publickey for ") && l.endsWith(" " + fp)).count();
+      return lines
+          .filter(l -> l.startsWith("Accepted publickey for ") && l.endsWith(" " + fp))
+          .count();
     }
   }
 
@@ -98,15 +108,37 @@ public final class TestSshd {
     return "[" + host + "]:" + port + " " + pub[0] + " " + pub[1] + "\n";
   }
 
-  /** Settings for the key user, with labrun's known hosts and the user's home under {@code home}. */
+  /**
+   * Settings for the key user, with labrun's known hosts and the user's home under {@code home}.
+   */
   public SshSettings keySettings(Path home, HostKeyPolicy policy) {
-    return new SshSettings("test", host, port, keyUser, key, null, home.resolve("user"), home.resolve("known_hosts"), policy,
-        Duration.ofSeconds(10), Duration.ofSeconds(20));
+    return new SshSettings(
+        "test",
+        host,
+        port,
+        keyUser,
+        key,
+        null,
+        home.resolve("user"),
+        home.resolve("known_hosts"),
+        policy,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(20));
   }
 
   public SshSettings passwordSettings(Path home, HostKeyPolicy policy, String password) {
-    return new SshSettings("test", host, port, passwordUser, null, password::toCharArray, home.resolve("user"), home.resolve("known_hosts"),
-        policy, Duration.ofSeconds(10), Duration.ofSeconds(20));
+    return new SshSettings(
+        "test",
+        host,
+        port,
+        passwordUser,
+        null,
+        password::toCharArray,
+        home.resolve("user"),
+        home.resolve("known_hosts"),
+        policy,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(20));
   }
 
   /**
@@ -118,19 +150,36 @@ public final class TestSshd {
     String comment = line.substring(line.lastIndexOf(' ') + 1);
     SshSettings s = keySettings(home, HostKeyPolicy.strict(fingerprint()));
     try (SshConnection c = SshConnection.open(s)) {
-      c.run(List.of("sh", "-c", "printf '%s\\n' \"$1\" >> .ssh/authorized_keys", "sh", line), null, Duration.ofSeconds(20));
+      c.run(
+          List.of("sh", "-c", "printf '%s\\n' \"$1\" >> .ssh/authorized_keys", "sh", line),
+          null,
+          Duration.ofSeconds(20));
     }
     return () -> {
       try (SshConnection c = SshConnection.open(s)) {
-        c.run(List.of("sed", "-i", "/ " + comment + "$/d", ".ssh/authorized_keys"), null, Duration.ofSeconds(20));
+        c.run(
+            List.of("sed", "-i", "/ " + comment + "$/d", ".ssh/authorized_keys"),
+            null,
+            Duration.ofSeconds(20));
       }
     };
   }
 
-  /** Makes a throwaway key pair {@code dir/name} (and {@code .pub}) with ssh-keygen and {@code args}. */
+  /**
+   * Makes a throwaway key pair {@code dir/name} (and {@code .pub}) with ssh-keygen and {@code
+   * args}.
+   */
   public static Path newKey(Path dir, String name, String... args) {
     Path key = dir.resolve(name);
-    List<String> argv = new ArrayList<>(List.of("ssh-keygen", "-q", "-C", "labrun-test-" + name + "-" + System.nanoTime(), "-f", key.toString()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "ssh-keygen",
+                "-q",
+                "-C",
+                "labrun-test-" + name + "-" + System.nanoTime(),
+                "-f",
+                key.toString()));
     argv.addAll(List.of(args));
     if (!argv.contains("-N")) {
       argv.addAll(List.of("-N", ""));
@@ -157,13 +206,14 @@ public final class TestSshd {
   }
 
   /**
-   * Kills the host's sshd processes that serve this JVM's connections to the test server (found
-   * by their TCP ports with {@code ss}), as a network cut would end them. Returns their pids.
+   * Kills the host's sshd processes that serve this JVM's connections to the test server (found by
+   * their TCP ports with {@code ss}), as a network cut would end them. Returns their pids.
    */
   public List<Long> cutConnectionsOfThisProcess() {
     String me = "pid=" + ProcessHandle.current().pid() + ",";
     List<String> myPorts = new ArrayList<>();
-    for (String line : exec("ss", "-tnpH", "state", "established", "( dport = :" + port + " )").split("\n")) {
+    for (String line :
+        exec("ss", "-tnpH", "state", "established", "( dport = :" + port + " )").split("\n")) {
       if (line.contains(me)) {
         String local = line.trim().split("\\s+")[2];
         myPorts.add(local.substring(local.lastIndexOf(':') + 1));
@@ -171,8 +221,14 @@ public final class TestSshd {
     }
     List<Long> pids = new ArrayList<>();
     for (String clientPort : myPorts) {
-      String out = exec("ss", "-tnpH", "state", "established", "( sport = :" + port + " and dport = :" + clientPort + " )");
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
+      String out =
+          exec(
+              "ss",
+              "-tnpH",
+              "state",
+              "established",
+              "( sport = :" + port + " and dport = :" + clientPort + " )");
+      Matcher m = Pattern.compile("pid=(\\d+)").matcher(out);
       while (m.find()) {
         pids.add(Long.parseLong(m.group(1)));
       }

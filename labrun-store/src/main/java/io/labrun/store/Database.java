@@ -21,8 +21,9 @@ import java.util.Properties;
 /**
  * The connections of one store and the two ways to use them: a statement on its own, or a write
  * transaction. A few idle connections are kept so that the server's threads can work at once while
- * a CLI process, which opens one store, keeps a single connection. Every {@link SQLException} leaves
- * this class as a {@link LabrunException} whose one-line message says what failed and what to do.
+ * a CLI process, which opens one store, keeps a single connection. Every {@link SQLException}
+ * leaves this class as a {@link LabrunException} whose one-line message says what failed and what
+ * to do.
  */
 final class Database implements AutoCloseable {
   /** Work done with a connection. */
@@ -65,8 +66,14 @@ final class Database implements AutoCloseable {
         Folders.makePrivate(file.resolveSibling(file.getFileName() + suffix));
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot make the run history " + file + " private to its owner (" + reason(e)
-          + "); check that you own it", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot make the run history "
+              + file
+              + " private to its owner ("
+              + reason(e)
+              + "); check that you own it",
+          e);
     }
   }
 
@@ -79,7 +86,9 @@ final class Database implements AutoCloseable {
     return location;
   }
 
-  /** Runs {@code work} outside a transaction: reads, and single statements (atomic by themselves). */
+  /**
+   * Runs {@code work} outside a transaction: reads, and single statements (atomic by themselves).
+   */
   <T> T run(String action, Work<T> work) {
     Connection c = borrow(action);
     boolean reusable = false;
@@ -176,27 +185,56 @@ final class Database implements AutoCloseable {
 
   LabrunException failure(String action, SQLException e) {
     Dialect.Failure kind = dialect.classify(e);
-    String why = switch (kind) {
-      case LOCKED -> "the run history " + location + " stayed locked by another labrun process for more than "
-          + seconds(lockTimeout) + "; try again when it has finished, or stop the process that holds it";
-      case CORRUPT -> "the run history " + location + " is damaged or is not a labrun database; make it again from the run folders"
-          + " with 'labrun history rebuild' (the damaged file is kept beside it), or restore it from a backup";
-      case READ_ONLY -> "the run history " + location + " is read-only; make the file and its folder writable";
-      case CANNOT_OPEN -> "cannot open the run history " + location + "; check that its folder exists and is writable";
-      case DISK_FULL -> "the disk that holds the run history " + location + " is full; free some space and try again";
-      case IO -> "a read or write error on the run history " + location + " (" + firstLine(e) + "); check the disk";
-      case UNREACHABLE -> "cannot reach the run history database " + location + " (" + firstLine(e)
-          + "); check that the server is up and the URL, user and password are right";
-      // Every other write is an upsert: only a run id can be taken already.
-      case DUPLICATE -> "a run with this id is in the run history " + location + " already";
-      case MISSING_PARENT -> "the run it belongs to is not in the run history " + location;
-      case OTHER -> "the run history " + location + " answered: " + firstLine(e);
-    };
+    String why =
+        switch (kind) {
+          case LOCKED ->
+              "the run history "
+                  + location
+                  + " stayed locked by another labrun process for more than "
+                  + seconds(lockTimeout)
+                  + "; try again when it has finished, or stop the process that holds it";
+          case CORRUPT ->
+              "the run history "
+                  + location
+                  + " is damaged or is not a labrun database; make it again from the run folders"
+                  + " with 'labrun history rebuild' (the damaged file is kept beside it), or"
+                  + " restore it from a backup";
+          case READ_ONLY ->
+              "the run history "
+                  + location
+                  + " is read-only; make the file and its folder writable";
+          case CANNOT_OPEN ->
+              "cannot open the run history "
+                  + location
+                  + "; check that its folder exists and is writable";
+          case DISK_FULL ->
+              "the disk that holds the run history "
+                  + location
+                  + " is full; free some space and try again";
+          case IO ->
+              "a read or write error on the run history "
+                  + location
+                  + " ("
+                  + firstLine(e)
+                  + "); check the disk";
+          case UNREACHABLE ->
+              "cannot reach the run history database "
+                  + location
+                  + " ("
+                  + firstLine(e)
+                  + "); check that the server is up and the URL, user and password are right";
+          // Every other write is an upsert: only a run id can be taken already.
+          case DUPLICATE -> "a run with this id is in the run history " + location + " already";
+          case MISSING_PARENT -> "the run it belongs to is not in the run history " + location;
+          case OTHER -> "the run history " + location + " answered: " + firstLine(e);
+        };
     return new LabrunException(ExitCode.STORE, "could not " + action + ": " + why, e);
   }
 
   private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    return d.toMillis() % 1000 == 0
+        ? d.toSeconds() + " s"
+        : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   private static String firstLine(SQLException e) {
@@ -212,7 +250,8 @@ final class Database implements AutoCloseable {
     String file = q < 0 ? rest : rest.substring(0, q);
     if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
       // Each connection would see a database of its own: a history that forgets between calls.
-      throw new IllegalArgumentException("the run history needs a file: jdbc:sqlite:/path/labrun.db, not " + url);
+      throw new IllegalArgumentException(
+          "the run history needs a file: jdbc:sqlite:/path/labrun.db, not " + url);
     }
     return Path.of(file).toAbsolutePath();
   }
@@ -235,15 +274,25 @@ final class Database implements AutoCloseable {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot create the data folder " + folder + " (" + reason(e)
-          + "); check the path and its permissions, or choose another data folder", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot create the data folder "
+              + folder
+              + " ("
+              + reason(e)
+              + "); check the path and its permissions, or choose another data folder",
+          e);
     }
     if (!Files.isWritable(folder)) {
-      throw new LabrunException(ExitCode.STORE, "the data folder " + folder
-          + " is not writable; make it writable or choose another data folder");
+      throw new LabrunException(
+          ExitCode.STORE,
+          "the data folder "
+              + folder
+              + " is not writable; make it writable or choose another data folder");
     }
     if (Files.exists(file) && !Files.isWritable(file)) {
-      throw new LabrunException(ExitCode.STORE, "the run history " + file + " is read-only; make it writable");
+      throw new LabrunException(
+          ExitCode.STORE, "the run history " + file + " is read-only; make it writable");
     }
   }
 

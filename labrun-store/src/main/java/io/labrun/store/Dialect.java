@@ -50,7 +50,9 @@ enum Dialect {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
       return POSTGRESQL;
     }
-    throw new IllegalArgumentException("unsupported database URL, expected jdbc:sqlite:... or jdbc:postgresql:...: " + Database.location(jdbcUrl));
+    throw new IllegalArgumentException(
+        "unsupported database URL, expected jdbc:sqlite:... or jdbc:postgresql:...: "
+            + Database.location(jdbcUrl));
   }
 
   /** Replaces {@code ${name}} placeholders of a migration script by this dialect's types. */
@@ -117,12 +119,13 @@ enum Dialect {
       if (this == SQLITE) {
         out.append(ch == '[' ? "[[]" : String.valueOf(ch));
       } else {
-        out.append(switch (ch) {
-          case '*' -> "%";
-          case '?' -> "_";
-          case '%', '_', '\\' -> "\\" + ch;
-          default -> String.valueOf(ch);
-        });
+        out.append(
+            switch (ch) {
+              case '*' -> "%";
+              case '?' -> "_";
+              case '%', '_', '\\' -> "\\" + ch;
+              default -> String.valueOf(ch);
+            });
       }
     }
     return out.toString();
@@ -183,9 +186,15 @@ enum Dialect {
   String upsert(String table, List<String> keys, List<String> values) {
     List<String> all = new ArrayList<>(keys);
     all.addAll(values);
-    return "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
-        + all.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
-        + String.join(", ", keys) + ") DO UPDATE SET "
+    return "INSERT INTO "
+        + table
+        + " ("
+        + String.join(", ", all)
+        + ") VALUES ("
+        + all.stream().map(c -> "?").collect(Collectors.joining(", "))
+        + ") ON CONFLICT ("
+        + String.join(", ", keys)
+        + ") DO UPDATE SET "
         + values.stream().map(v -> v + " = excluded." + v).collect(Collectors.joining(", "));
   }
 
@@ -203,8 +212,12 @@ enum Dialect {
       case 11, 26 -> Failure.CORRUPT; // SQLITE_CORRUPT, SQLITE_NOTADB
       case 13 -> Failure.DISK_FULL;
       case 14 -> Failure.CANNOT_OPEN;
-      case 19 -> message.contains("FOREIGN KEY") ? Failure.MISSING_PARENT
-          : message.contains("UNIQUE") || message.contains("PRIMARY KEY") ? Failure.DUPLICATE : Failure.OTHER;
+      case 19 ->
+          message.contains("FOREIGN KEY")
+              ? Failure.MISSING_PARENT
+              : message.contains("UNIQUE") || message.contains("PRIMARY KEY")
+                  ? Failure.DUPLICATE
+                  : Failure.OTHER;
       default -> Failure.OTHER;
     };
   }
@@ -220,7 +233,10 @@ enum Dialect {
     if (state.equals("55P03") || state.equals("40P01") || state.equals("57014")) {
       return Failure.LOCKED; // lock not available, deadlock, statement timeout
     }
-    if (state.startsWith("08") || state.startsWith("28") || state.equals("3D000") || state.startsWith("57P")) {
+    if (state.startsWith("08")
+        || state.startsWith("28")
+        || state.equals("3D000")
+        || state.startsWith("57P")) {
       return Failure.UNREACHABLE;
     }
     if (state.equals("53100")) {

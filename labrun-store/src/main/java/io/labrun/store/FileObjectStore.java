@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
@@ -22,14 +23,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Content-addressed files in a folder: the object with SHA-256 {@code abcdef...} lives at {@code
  * ab/cdef...}. An object is written under a temporary name in the same folder tree, made read-only
- * and then renamed into place, so a reader never sees half an object, a crash leaves none under
- * its final name, and processes storing the same content at once all end with one correct file.
+ * and then renamed into place, so a reader never sees half an object, a crash leaves none under its
+ * final name, and processes storing the same content at once all end with one correct file.
  */
 public final class FileObjectStore implements ObjectStore {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -43,8 +48,14 @@ public final class FileObjectStore implements ObjectStore {
     try {
       Files.createDirectories(this.root);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot create the object folder " + this.root + " (" + e.getMessage()
-          + "); check the path and its permissions, or choose another data folder", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot create the object folder "
+              + this.root
+              + " ("
+              + e.getMessage()
+              + "); check the path and its permissions, or choose another data folder",
+          e);
     }
     removeAbandonedTemporaryFiles();
   }
@@ -54,8 +65,8 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   /** Every object's id, in order (a migration copies them one by one). */
-  public java.util.List<String> ids() throws IOException {
-    java.util.List<String> ids = new java.util.ArrayList<>();
+  public List<String> ids() throws IOException {
+    List<String> ids = new ArrayList<>();
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, "[0-9a-f][0-9a-f]")) {
       for (Path folder : folders) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
@@ -68,7 +79,7 @@ public final class FileObjectStore implements ObjectStore {
         }
       }
     }
-    java.util.Collections.sort(ids);
+    Collections.sort(ids);
     return ids;
   }
 
@@ -130,7 +141,9 @@ public final class FileObjectStore implements ObjectStore {
     Path source = existing(sha256);
     Path folder = target.toAbsolutePath().getParent();
     if (!Files.isDirectory(folder)) {
-      Files.createDirectories(folder); // (which costs an exception when it exists: a snapshot writes many files into one folder)
+      Files.createDirectories(
+          folder); // (which costs an exception when it exists: a snapshot writes many files into
+      // one folder)
     }
     // Next to the target, so the final rename stays on one file system and is atomic.
     Path temp = Files.createTempFile(folder, "." + target.getFileName() + TEMP_PREFIX, "");
@@ -159,18 +172,20 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public void touch(String sha256) throws IOException {
-    Files.setLastModifiedTime(existing(sha256), java.nio.file.attribute.FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(existing(sha256), FileTime.from(Instant.now()));
   }
 
   @Override
-  public int removeUnused(java.util.function.Predicate<String> inUse, Instant since) throws IOException {
+  public int removeUnused(Predicate<String> inUse, Instant since) throws IOException {
     int removed = 0;
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, "[0-9a-f][0-9a-f]")) {
       for (Path folder : folders) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
           for (Path f : files) {
             String sha = folder.getFileName().toString() + f.getFileName();
-            if (SHA256.matcher(sha).matches() && !inUse.test(sha) && Files.getLastModifiedTime(f).toInstant().isBefore(since)) {
+            if (SHA256.matcher(sha).matches()
+                && !inUse.test(sha)
+                && Files.getLastModifiedTime(f).toInstant().isBefore(since)) {
               Files.deleteIfExists(f);
               removed++;
             }
@@ -209,7 +224,9 @@ public final class FileObjectStore implements ObjectStore {
     return sha;
   }
 
-  /** Renames {@code temp} to {@code target}; false when it stays (equal content was there already). */
+  /**
+   * Renames {@code temp} to {@code target}; false when it stays (equal content was there already).
+   */
   private static boolean moveIntoPlace(Path temp, Path target) throws IOException {
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -237,7 +254,8 @@ public final class FileObjectStore implements ObjectStore {
   private Path existing(String sha256) throws NoSuchFileException {
     Path p = pathOf(sha256);
     if (!Files.isRegularFile(p)) {
-      throw new NoSuchFileException(p.toString(), null, "object " + sha256 + " is not in the object store " + root);
+      throw new NoSuchFileException(
+          p.toString(), null, "object " + sha256 + " is not in the object store " + root);
     }
     return p;
   }

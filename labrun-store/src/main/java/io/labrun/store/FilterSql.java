@@ -23,9 +23,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * A run filter's condition as SQL on table {@code runs}, every value a parameter. A condition on
- * a metric, param or tag is written one of two ways, both false, never NULL, for a run without
- * that field, so {@code not} is simply the runs the inner condition does not match:
+ * A run filter's condition as SQL on table {@code runs}, every value a parameter. A condition on a
+ * metric, param or tag is written one of two ways, both false, never NULL, for a run without that
+ * field, so {@code not} is simply the runs the inner condition does not match:
  *
  * <ul>
  *   <li>a set, {@code runs.id IN (SELECT run_id FROM ... WHERE name = ? AND ...)}, read from the
@@ -61,21 +61,29 @@ final class FilterSql {
   }
 
   /**
-   * For a walk of the runs newest first: the conditions on metrics, params and tags that must
-   * hold (the whole filter or one of its top-level {@code and} parts) and match fewer than
-   * {@value #RARE} runs. Counting stops at that number, so each costs at most that many index entries.
+   * For a walk of the runs newest first: the conditions on metrics, params and tags that must hold
+   * (the whole filter or one of its top-level {@code and} parts) and match fewer than {@value
+   * #RARE} runs. Counting stops at that number, so each costs at most that many index entries.
    */
   static Set<Expr> rare(Connection c, Dialect dialect, Expr where) throws SQLException {
     List<Expr> musts = where instanceof And and ? and.parts() : List.of(where);
     Set<Expr> out = new HashSet<>();
     for (Expr e : musts) {
-      if (e instanceof And || e instanceof Or || e instanceof Not || field(e) instanceof Field.Attr) {
+      if (e instanceof And
+          || e instanceof Or
+          || e instanceof Not
+          || field(e) instanceof Field.Attr) {
         continue;
       }
       List<Object> args = new ArrayList<>();
       String set = new FilterSql(dialect, args, x -> true).expr(e);
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (" + set.substring("runs.id IN (".length(), set.length() - 1)
-          + " LIMIT " + RARE + ") x")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM ("
+                  + set.substring("runs.id IN (".length(), set.length() - 1)
+                  + " LIMIT "
+                  + RARE
+                  + ") x")) {
         RunRows.bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next() && rs.getLong(1) < RARE) {
@@ -100,16 +108,33 @@ final class FilterSql {
     Field field = field(e);
     if (field instanceof Field.Attr a) {
       String column = column(a.attribute());
-      return "(" + column + " IS NOT NULL AND " + condition(e, column, column, isInteger(a.attribute())) + ")";
+      return "("
+          + column
+          + " IS NOT NULL AND "
+          + condition(e, column, column, isInteger(a.attribute()))
+          + ")";
     }
-    String table = field instanceof Field.Metric ? "metric_last" : field instanceof Field.Param ? "params" : "tags";
+    String table =
+        field instanceof Field.Metric
+            ? "metric_last"
+            : field instanceof Field.Param ? "params" : "tags";
     String number = field instanceof Field.Metric m ? metricColumn(m.aggregate()) : "num";
-    args.add(field instanceof Field.Metric m ? m.name() : field instanceof Field.Param p ? p.name() : ((Field.Tag) field).name());
+    args.add(
+        field instanceof Field.Metric m
+            ? m.name()
+            : field instanceof Field.Param p ? p.name() : ((Field.Tag) field).name());
     if (asSet.test(e)) {
-      return "runs.id IN (SELECT run_id FROM " + table + " WHERE name = ? AND " + condition(e, number, "value", false) + ")";
+      return "runs.id IN (SELECT run_id FROM "
+          + table
+          + " WHERE name = ? AND "
+          + condition(e, number, "value", false)
+          + ")";
     }
-    return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.run_id = runs.id AND x.name = ? AND "
-        + condition(e, dialect.unindexed("x." + number), dialect.unindexed("x.value"), false) + ")";
+    return "EXISTS (SELECT 1 FROM "
+        + table
+        + " x WHERE x.run_id = runs.id AND x.name = ? AND "
+        + condition(e, dialect.unindexed("x." + number), dialect.unindexed("x.value"), false)
+        + ")";
   }
 
   /** The comparison, on {@code number} for a number and on {@code text} for text or a pattern. */
@@ -119,7 +144,11 @@ final class FilterSql {
       if (c.value() instanceof Value.Pattern p) {
         String match = p.regex() ? dialect.regexp(column) : dialect.glob(column);
         args.add(p.regex() ? p.pattern() : dialect.globArgument(p.pattern()));
-        return "(" + column + " IS NOT NULL AND " + (c.op() == Op.NOT_MATCH ? "NOT (" + match + ")" : match) + ")";
+        return "("
+            + column
+            + " IS NOT NULL AND "
+            + (c.op() == Op.NOT_MATCH ? "NOT (" + match + ")" : match)
+            + ")";
       }
       bind(c.value(), integer);
       if (c.op() == Op.NE) {
@@ -140,14 +169,21 @@ final class FilterSql {
     List<Value> texts = in.values().stream().filter(v -> !(v instanceof Value.Num)).toList();
     for (List<Value> group : List.of(numbers, texts)) {
       if (!group.isEmpty()) {
-        any.add((group == numbers ? number : text) + " IN (" + group.stream().map(v -> "?").collect(Collectors.joining(", ")) + ")");
+        any.add(
+            (group == numbers ? number : text)
+                + " IN ("
+                + group.stream().map(v -> "?").collect(Collectors.joining(", "))
+                + ")");
         group.forEach(v -> bind(v, integer));
       }
     }
     return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
   }
 
-  /** An integral number compared with an integer column is bound as one, so PostgreSQL uses the column's index. */
+  /**
+   * An integral number compared with an integer column is bound as one, so PostgreSQL uses the
+   * column's index.
+   */
   private void bind(Value v, boolean integer) {
     if (v instanceof Value.Num n) {
       double d = n.value();

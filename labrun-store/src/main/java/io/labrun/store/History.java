@@ -12,8 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.stream.Stream;
 
 /**
- * The embedded history of one data folder: {@code labrun.db}, a marker written beside it when
- * it was made ({@code labrun.db.created}), and a record of each run in its own folder ({@code
+ * The embedded history of one data folder: {@code labrun.db}, a marker written beside it when it
+ * was made ({@code labrun.db.created}), and a record of each run in its own folder ({@code
  * runs/RUN/record.jsonl}, see {@link RunJournal}). A database that is missing or empty where one
  * existed (the marker, or run folders, say so) is refused instead of silently becoming a new, empty
  * history; {@link #rebuild} makes it again from the run folders.
@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 public final class History {
   public static final String DATABASE = "labrun.db";
   static final String MARKER = DATABASE + ".created";
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
   private History() {}
 
@@ -34,13 +35,23 @@ public final class History {
       mark(dataDir);
     } catch (IOException e) {
       store.close();
-      throw new LabrunException(ExitCode.STORE, "cannot write " + dataDir.resolve(MARKER) + " (" + e.getMessage() + "); check the data folder", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot write "
+              + dataDir.resolve(MARKER)
+              + " ("
+              + e.getMessage()
+              + "); check the data folder",
+          e);
     }
     store.keepRecordsIn(dataDir.resolve("runs"));
     return store;
   }
 
-  /** What {@link #rebuild} did: how many runs it recorded, and where the old database went (or null). */
+  /**
+   * What {@link #rebuild} did: how many runs it recorded, and where the old database went (or
+   * null).
+   */
   public record Rebuilt(int runs, Path keptAs) {}
 
   /**
@@ -53,8 +64,13 @@ public final class History {
     if (!force) {
       int held = runsHeld(db);
       if (held > 0) {
-        throw LabrunException.badInput("the history " + db + " opens and holds " + held + " runs: nothing to rebuild; pass --force to"
-            + " make it again from the run folders anyway (the old file is kept beside it)");
+        throw LabrunException.badInput(
+            "the history "
+                + db
+                + " opens and holds "
+                + held
+                + " runs: nothing to rebuild; pass --force to"
+                + " make it again from the run folders anyway (the old file is kept beside it)");
       }
     }
     Path kept = null;
@@ -64,13 +80,17 @@ public final class History {
       for (String part : new String[] {"", "-wal", "-shm"}) {
         Path f = db.resolveSibling(DATABASE + part);
         if (Files.exists(f)) {
-          Files.move(f, db.resolveSibling(DATABASE + suffix + part), StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              f, db.resolveSibling(DATABASE + suffix + part), StandardCopyOption.ATOMIC_MOVE);
         }
       }
     }
     int runs;
     try (SqlRunStore fresh = SqlRunStore.openFile(db)) {
-      runs = RunJournal.replay(dataDir.resolve("runs"), fresh); // no journal on this store: replaying writes no records
+      runs =
+          RunJournal.replay(
+              dataDir.resolve("runs"),
+              fresh); // no journal on this store: replaying writes no records
     }
     mark(dataDir);
     return new Rebuilt(runs, kept);
@@ -106,9 +126,18 @@ public final class History {
     if (!made && !runsKept) {
       return; // a new data folder: the history is made now
     }
-    throw new LabrunException(ExitCode.STORE, "the run history " + db + " is " + (size == 0 ? "empty" : "missing") + ", but "
-        + (made ? "it was made before (" + MARKER + ")" : "runs were recorded here (" + dataDir.resolve("runs") + ")")
-        + "; restore it from a backup, or make it again from the run folders with 'labrun history rebuild'");
+    throw new LabrunException(
+        ExitCode.STORE,
+        "the run history "
+            + db
+            + " is "
+            + (size == 0 ? "empty" : "missing")
+            + ", but "
+            + (made
+                ? "it was made before (" + MARKER + ")"
+                : "runs were recorded here (" + dataDir.resolve("runs") + ")")
+            + "; restore it from a backup, or make it again from the run folders with 'labrun"
+            + " history rebuild'");
   }
 
   private static boolean hasRunFolders(Path runs) {
@@ -125,8 +154,13 @@ public final class History {
   private static void mark(Path dataDir) throws IOException {
     Path marker = dataDir.resolve(MARKER);
     if (!Files.exists(marker)) {
-      Files.writeString(marker, "labrun made " + DATABASE + " in this folder; while this file is here, labrun refuses to start a new,"
-          + " empty history in place of a lost one ('labrun history rebuild' makes it again from runs/).\n");
+      Files.writeString(
+          marker,
+          "labrun made "
+              + DATABASE
+              + " in this folder; while this file is here, labrun refuses to start a new, empty"
+              + " history in place of a lost one ('labrun history rebuild' makes it again from"
+              + " runs/).\n");
     }
   }
 }

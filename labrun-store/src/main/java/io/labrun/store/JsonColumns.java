@@ -1,5 +1,6 @@
 package io.labrun.store;
 
+import io.labrun.core.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +15,11 @@ final class JsonColumns {
   private JsonColumns() {}
 
   static String writeList(List<String> values) {
-    return io.labrun.core.json.Json.write(values);
+    return Json.write(values);
   }
 
   static String writeMap(Map<String, String> values) {
-    return io.labrun.core.json.Json.write(values);
+    return Json.write(values);
   }
 
   static List<String> readList(String text) {
@@ -26,7 +27,7 @@ final class JsonColumns {
     if (text == null || text.isEmpty()) {
       return out;
     }
-    if (!(io.labrun.core.json.Json.parse(text) instanceof List<?> list)) {
+    if (!(Json.parse(text) instanceof List<?> list)) {
       throw new IllegalArgumentException("expected a JSON list");
     }
     list.forEach(v -> out.add(v == null ? null : v.toString()));
@@ -38,7 +39,7 @@ final class JsonColumns {
     if (text == null || text.isEmpty()) {
       return out;
     }
-    io.labrun.core.json.Json.parseObject(text).forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
+    Json.parseObject(text).forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
     return out;
   }
 }

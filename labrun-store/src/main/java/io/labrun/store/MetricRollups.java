@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Tables {@code metric_last} and {@code metric_rollup} (see {@code V3__metric_rollups.sql}): kept
  * up to date with every batch of points, in the batch's transaction, and read for the runs table
- * and for charts. A batch is summed up in memory first, so a million points cost some thousands
- * of upserts; an upsert merges with what earlier batches left in the same row.
+ * and for charts. A batch is summed up in memory first, so a million points cost some thousands of
+ * upserts; an upsert merges with what earlier batches left in the same row.
  */
 final class MetricRollups {
   /** Bucket sizes, in steps, finest first. */
@@ -28,25 +28,37 @@ final class MetricRollups {
   /** A chart reads at most this many rollup rows per point it draws. */
   private static final int ROWS_PER_POINT = 16;
 
-  private static final String UPSERT_LAST = "INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET n = metric_last.n + excluded.n,"
-      + " lo = " + least("metric_last.lo", "excluded.lo") + ", hi = " + greatest("metric_last.hi", "excluded.hi") + ","
-      + " time_ms = CASE WHEN excluded.step >= metric_last.step THEN excluded.time_ms ELSE metric_last.time_ms END,"
-      + " value = CASE WHEN excluded.step >= metric_last.step THEN excluded.value ELSE metric_last.value END,"
-      + " json = CASE WHEN excluded.step >= metric_last.step THEN excluded.json ELSE metric_last.json END,"
-      + " step = CASE WHEN excluded.step >= metric_last.step THEN excluded.step ELSE metric_last.step END";
+  private static final String UPSERT_LAST =
+      "INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi) VALUES (?, ?,"
+          + " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET n = metric_last.n +"
+          + " excluded.n, lo = "
+          + least("metric_last.lo", "excluded.lo")
+          + ", hi = "
+          + greatest("metric_last.hi", "excluded.hi")
+          + ", time_ms = CASE WHEN excluded.step >= metric_last.step THEN excluded.time_ms ELSE"
+          + " metric_last.time_ms END, value = CASE WHEN excluded.step >= metric_last.step THEN"
+          + " excluded.value ELSE metric_last.value END, json = CASE WHEN excluded.step >="
+          + " metric_last.step THEN excluded.json ELSE metric_last.json END, step = CASE WHEN"
+          + " excluded.step >= metric_last.step THEN excluded.step ELSE metric_last.step END";
 
   /** A run's metric summaries: one row per metric, whatever the number of points. */
-  static final String SUMMARIES = "SELECT name, step, time_ms, value, json, n, lo, hi FROM metric_last WHERE run_id = ? ORDER BY name";
+  static final String SUMMARIES =
+      "SELECT name, step, time_ms, value, json, n, lo, hi FROM metric_last WHERE run_id = ? ORDER"
+          + " BY name";
 
   // Every right-hand side sees the row as it was: the order of the assignments does not matter.
-  private static final String UPSERT_ROLLUP = "INSERT INTO metric_rollup"
-      + " (run_id, name, size, bucket, n, lo, hi, last_step, last_time_ms, last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (run_id, name, size, bucket) DO UPDATE SET n = metric_rollup.n + excluded.n,"
-      + " lo = " + least("metric_rollup.lo", "excluded.lo") + ", hi = " + greatest("metric_rollup.hi", "excluded.hi") + ","
-      + " last_time_ms = CASE WHEN excluded.last_step >= metric_rollup.last_step THEN excluded.last_time_ms ELSE metric_rollup.last_time_ms END,"
-      + " last_value = CASE WHEN excluded.last_step >= metric_rollup.last_step THEN excluded.last_value ELSE metric_rollup.last_value END,"
-      + " last_step = CASE WHEN excluded.last_step >= metric_rollup.last_step THEN excluded.last_step ELSE metric_rollup.last_step END";
+  private static final String UPSERT_ROLLUP =
+      "INSERT INTO metric_rollup (run_id, name, size, bucket, n, lo, hi, last_step, last_time_ms,"
+          + " last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, size,"
+          + " bucket) DO UPDATE SET n = metric_rollup.n + excluded.n, lo = "
+          + least("metric_rollup.lo", "excluded.lo")
+          + ", hi = "
+          + greatest("metric_rollup.hi", "excluded.hi")
+          + ", last_time_ms = CASE WHEN excluded.last_step >= metric_rollup.last_step THEN"
+          + " excluded.last_time_ms ELSE metric_rollup.last_time_ms END, last_value = CASE WHEN"
+          + " excluded.last_step >= metric_rollup.last_step THEN excluded.last_value ELSE"
+          + " metric_rollup.last_value END, last_step = CASE WHEN excluded.last_step >="
+          + " metric_rollup.last_step THEN excluded.last_step ELSE metric_rollup.last_step END";
 
   private MetricRollups() {}
 
@@ -61,7 +73,8 @@ final class MetricRollups {
         continue;
       }
       for (int size : SIZES) {
-        sums.computeIfAbsent(new Key(p.name(), size, Math.floorDiv(p.step(), size)), k -> new Sum()).add(p);
+        sums.computeIfAbsent(new Key(p.name(), size, Math.floorDiv(p.step(), size)), k -> new Sum())
+            .add(p);
       }
     }
     try (PreparedStatement ps = c.prepareStatement(UPSERT_LAST)) {
@@ -110,7 +123,8 @@ final class MetricRollups {
 
   static void delete(Connection c, String runId) throws SQLException {
     for (String table : List.of("metric_last", "metric_rollup")) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
         ps.setString(1, runId);
         ps.executeUpdate();
       }
@@ -123,8 +137,10 @@ final class MetricRollups {
    */
   static MetricSeries series(Connection c, String runId, String name, int max) throws SQLException {
     Map<Integer, long[]> levels = new HashMap<>(); // size -> {rows, points}
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT size, COUNT(*), SUM(n) FROM metric_rollup WHERE run_id = ? AND name = ? GROUP BY size")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT size, COUNT(*), SUM(n) FROM metric_rollup WHERE run_id = ? AND name = ? GROUP"
+                + " BY size")) {
       ps.setString(1, runId);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -147,8 +163,10 @@ final class MetricRollups {
     long rows = levels.get(size)[0];
     int group = (int) Math.max(1, (rows + max - 1) / max);
     List<Bucket> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT n, lo, hi, last_step, last_time_ms, last_value FROM metric_rollup"
-        + " WHERE run_id = ? AND name = ? AND size = ? ORDER BY bucket")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT n, lo, hi, last_step, last_time_ms, last_value FROM metric_rollup"
+                + " WHERE run_id = ? AND name = ? AND size = ? ORDER BY bucket")) {
       ps.setString(1, runId);
       ps.setString(2, name);
       ps.setInt(3, size);
@@ -160,7 +178,13 @@ final class MetricRollups {
           if (m == null) {
             m = new Merge();
           }
-          m.add(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), RunRows.instant(rs, "last_time_ms"), rs.getDouble(6));
+          m.add(
+              rs.getLong(1),
+              rs.getDouble(2),
+              rs.getDouble(3),
+              rs.getLong(4),
+              RunRows.instant(rs, "last_time_ms"),
+              rs.getDouble(6));
           if (++inGroup == group) {
             out.add(m.bucket());
             m = null;
@@ -176,7 +200,8 @@ final class MetricRollups {
   }
 
   /** Every point, up to {@code max} of them; list and dict values keep their JSON. */
-  private static MetricSeries raw(Connection c, String runId, String name, int max) throws SQLException {
+  private static MetricSeries raw(Connection c, String runId, String name, int max)
+      throws SQLException {
     List<Bucket> out = new ArrayList<>();
     long count = 0;
     try (PreparedStatement ps = c.prepareStatement(MetricRows.POINTS + " LIMIT ?")) {
@@ -196,11 +221,35 @@ final class MetricRollups {
   }
 
   private static String least(String a, String b) {
-    return "COALESCE(CASE WHEN " + b + " < " + a + " THEN " + b + " ELSE " + a + " END, " + a + ", " + b + ")";
+    return "COALESCE(CASE WHEN "
+        + b
+        + " < "
+        + a
+        + " THEN "
+        + b
+        + " ELSE "
+        + a
+        + " END, "
+        + a
+        + ", "
+        + b
+        + ")";
   }
 
   private static String greatest(String a, String b) {
-    return "COALESCE(CASE WHEN " + b + " > " + a + " THEN " + b + " ELSE " + a + " END, " + a + ", " + b + ")";
+    return "COALESCE(CASE WHEN "
+        + b
+        + " > "
+        + a
+        + " THEN "
+        + b
+        + " ELSE "
+        + a
+        + " END, "
+        + a
+        + ", "
+        + b
+        + ")";
   }
 
   private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
@@ -213,7 +262,10 @@ final class MetricRollups {
 
   private record Key(String name, int size, long bucket) {}
 
-  /** Points being summed up: all of them ({@code all}), the scalar ones ({@code n}, range), the last. */
+  /**
+   * Points being summed up: all of them ({@code all}), the scalar ones ({@code n}, range), the
+   * last.
+   */
   private static final class Sum {
     long all;
     long n;

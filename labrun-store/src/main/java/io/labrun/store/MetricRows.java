@@ -22,14 +22,18 @@ final class MetricRows {
   private static final String NAN = "NaN";
 
   /** One metric of one run in step order: a range scan of index metrics_by_run_name_step. */
-  static final String POINTS = "SELECT name, step, time_ms, value, json FROM metrics"
-      + " WHERE run_id = ? AND name = ? ORDER BY step, seq";
+  static final String POINTS =
+      "SELECT name, step, time_ms, value, json FROM metrics"
+          + " WHERE run_id = ? AND name = ? ORDER BY step, seq";
 
   private MetricRows() {}
 
-  static void insert(Connection c, String runId, List<MetricPoint> points, int batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO metrics (run_id, name, step, time_ms, value, json) VALUES (?, ?, ?, ?, ?, ?)")) {
+  static void insert(Connection c, String runId, List<MetricPoint> points, int batch)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO metrics (run_id, name, step, time_ms, value, json) VALUES (?, ?, ?, ?, ?,"
+                + " ?)")) {
       int pending = 0;
       for (MetricPoint p : points) {
         ps.setString(1, runId);
@@ -72,13 +76,21 @@ final class MetricRows {
 
   static Map<String, MetricSummary> summaries(Connection c, String runId) throws SQLException {
     Map<String, MetricSummary> out = new TreeMap<>();
-    // Read from metric_last, kept with every write: a run of a million points costs what one of ten does.
+    // Read from metric_last, kept with every write: a run of a million points costs what one of ten
+    // does.
     try (PreparedStatement ps = c.prepareStatement(MetricRollups.SUMMARIES)) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           MetricPoint last = read(rs);
-          out.put(last.name(), new MetricSummary(last.name(), rs.getLong("n"), last, nullableDouble(rs, "lo"), nullableDouble(rs, "hi")));
+          out.put(
+              last.name(),
+              new MetricSummary(
+                  last.name(),
+                  rs.getLong("n"),
+                  last,
+                  nullableDouble(rs, "lo"),
+                  nullableDouble(rs, "hi")));
         }
       }
     }

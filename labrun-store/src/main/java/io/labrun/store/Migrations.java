@@ -22,8 +22,13 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; script {@code i} (from 0) takes the schema to version {@code i + 1}. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__tokens.sql", "V3__metric_rollups.sql", "V4__token_roles.sql",
-      "V5__run_filters.sql");
+  static final List<String> SCRIPTS =
+      List.of(
+          "V1__init.sql",
+          "V2__tokens.sql",
+          "V3__metric_rollups.sql",
+          "V4__token_roles.sql",
+          "V5__run_filters.sql");
 
   private Migrations() {}
 
@@ -38,37 +43,50 @@ final class Migrations {
     if (seen == latest()) {
       return;
     }
-    db.transaction("upgrade the run history schema", c -> {
-      db.dialect().lockForMigration(c);
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-            + " description TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
-      }
-      int current = version(c);
-      if (current > latest()) {
-        throw new LabrunException(ExitCode.STORE, "the run history " + db.location() + " has schema version " + current
-            + " from a newer labrun; this one knows up to " + latest() + ": upgrade labrun");
-      }
-      for (int v = current + 1; v <= latest(); v++) {
-        String name = SCRIPTS.get(v - 1);
-        if (!name.startsWith("V" + v + "__")) {
-          throw new IllegalStateException("migration " + name + " is listed as version " + v);
-        }
-        for (String statement : statements(db.dialect().script(read(name)))) {
+    db.transaction(
+        "upgrade the run history schema",
+        c -> {
+          db.dialect().lockForMigration(c);
           try (Statement s = c.createStatement()) {
-            s.execute(statement);
+            s.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                    + " description TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
           }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO schema_version (version, description, applied_ms) VALUES (?, ?, ?)")) {
-          ps.setInt(1, v);
-          ps.setString(2, name.substring(name.indexOf("__") + 2, name.length() - ".sql".length()));
-          ps.setLong(3, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-      }
-      return null;
-    });
+          int current = version(c);
+          if (current > latest()) {
+            throw new LabrunException(
+                ExitCode.STORE,
+                "the run history "
+                    + db.location()
+                    + " has schema version "
+                    + current
+                    + " from a newer labrun; this one knows up to "
+                    + latest()
+                    + ": upgrade labrun");
+          }
+          for (int v = current + 1; v <= latest(); v++) {
+            String name = SCRIPTS.get(v - 1);
+            if (!name.startsWith("V" + v + "__")) {
+              throw new IllegalStateException("migration " + name + " is listed as version " + v);
+            }
+            for (String statement : statements(db.dialect().script(read(name)))) {
+              try (Statement s = c.createStatement()) {
+                s.execute(statement);
+              }
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO schema_version (version, description, applied_ms) VALUES (?,"
+                        + " ?, ?)")) {
+              ps.setInt(1, v);
+              ps.setString(
+                  2, name.substring(name.indexOf("__") + 2, name.length() - ".sql".length()));
+              ps.setLong(3, System.currentTimeMillis());
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
   }
 
   private static int versionIfPresent(Connection c) {
@@ -81,7 +99,8 @@ final class Migrations {
   }
 
   private static int version(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
       return rs.next() ? rs.getInt(1) : 0;
     }
   }
@@ -89,7 +108,8 @@ final class Migrations {
   private static String read(String name) {
     try (InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + name)) {
       if (in == null) {
-        throw new IllegalStateException("migration script db/migration/" + name + " is missing from the labrun jar");
+        throw new IllegalStateException(
+            "migration script db/migration/" + name + " is missing from the labrun jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -4,11 +4,12 @@ import java.util.regex.Pattern;
 
 /**
  * Which param and tag values are numbers, for column {@code num}: the same pattern migration V5
- * used on the values already recorded, so old and new rows agree. Bounded lengths keep every
- * match a finite double in both databases.
+ * used on the values already recorded, so old and new rows agree. Bounded lengths keep every match
+ * a finite double in both databases.
  */
 final class ParamNumbers {
-  static final Pattern NUMBER = Pattern.compile("^[-+]?([0-9]{1,30}[.]?[0-9]{0,30}|[.][0-9]{1,30})([eE][-+]?[0-9]{1,2})?$");
+  static final Pattern NUMBER =
+      Pattern.compile("^[-+]?([0-9]{1,30}[.]?[0-9]{0,30}|[.][0-9]{1,30})([eE][-+]?[0-9]{1,2})?$");
 
   private ParamNumbers() {}
 

@@ -3,10 +3,10 @@ package io.labrun.store;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
 import io.labrun.core.json.Json;
 import io.labrun.core.run.MetricPoint;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /**
  * A second copy of what the history records about each run, kept in the run's own folder ({@code
  * runs/RUN/record.jsonl}): one JSON line per change (the run as recorded, its params, tags,
- * artifacts and metric points), appended. When the history database is lost, {@code labrun
- * history rebuild} replays these lines; a line cut short by a crash is skipped.
+ * artifacts and metric points), appended. When the history database is lost, {@code labrun history
+ * rebuild} replays these lines; a line cut short by a crash is skipped.
  */
 final class RunJournal {
   static final String FILE = "record.jsonl";
@@ -56,7 +56,8 @@ final class RunJournal {
 
   void artifacts(String runId, List<Artifact> artifacts) {
     List<Object> list = new ArrayList<>();
-    artifacts.forEach(a -> list.add(Map.of("path", a.path(), "size", a.size(), "sha256", a.sha256())));
+    artifacts.forEach(
+        a -> list.add(Map.of("path", a.path(), "size", a.size(), "sha256", a.sha256())));
     append(runId, Map.of("artifacts", list));
   }
 
@@ -68,7 +69,9 @@ final class RunJournal {
       m.put("step", p.step());
       m.put("time_ms", p.time() == null ? null : p.time().toEpochMilli());
       m.put("value", p.value() != null && Double.isFinite(p.value()) ? p.value() : null);
-      m.put("json", p.value() != null && !Double.isFinite(p.value()) ? Double.toString(p.value()) : p.json());
+      m.put(
+          "json",
+          p.value() != null && !Double.isFinite(p.value()) ? Double.toString(p.value()) : p.json());
       list.add(m);
     }
     append(runId, Map.of("metrics", list));
@@ -79,15 +82,24 @@ final class RunJournal {
     try {
       Path file = folder.resolve(FILE);
       if (!Files.exists(file)) {
-        Folders.createPrivate(folder); // the run's folder: its user's alone (0700), whatever the umask
+        Folders.createPrivate(
+            folder); // the run's folder: its user's alone (0700), whatever the umask
         try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))); // params may be private
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(
+                  PosixFilePermissions.fromString("rw-------"))); // params may be private
         } catch (FileAlreadyExistsException e) {
           // made by another labrun process just now
         }
       }
-      Files.writeString(folder.resolve(FILE), Json.write(change) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      Files.writeString(
+          folder.resolve(FILE),
+          Json.write(change) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the record of run " + runId + " in " + folder, e);
     }
@@ -132,7 +144,12 @@ final class RunJournal {
       if (change.get("artifacts") instanceof List<?> list) {
         for (Object o : list) {
           Map<String, Object> a = (Map<String, Object>) o;
-          artifacts.put((String) a.get("path"), new Artifact((String) a.get("path"), ((Number) a.get("size")).longValue(), (String) a.get("sha256")));
+          artifacts.put(
+              (String) a.get("path"),
+              new Artifact(
+                  (String) a.get("path"),
+                  ((Number) a.get("size")).longValue(),
+                  (String) a.get("sha256")));
         }
       }
       if (change.get("metrics") instanceof List<?> list) {
@@ -160,7 +177,12 @@ final class RunJournal {
       v = Double.valueOf(json);
       json = null;
     }
-    return new MetricPoint((String) m.get("name"), ((Number) m.get("step")).longValue(), instant(m.get("time_ms")), v, json);
+    return new MetricPoint(
+        (String) m.get("name"),
+        ((Number) m.get("step")).longValue(),
+        instant(m.get("time_ms")),
+        v,
+        json);
   }
 
   private static Map<String, String> strings(Object o) {
@@ -205,12 +227,29 @@ final class RunJournal {
       l.forEach(a -> arguments.add(a == null ? null : a.toString()));
     }
     Number exit = (Number) m.get("exit_code");
-    return new Run((String) m.get("id"), (String) m.get("experiment"), (String) m.get("run_configuration"), (String) m.get("target"),
-        (String) m.get("target_type"), (String) m.get("script"), arguments, strings(m.get("environment")), (String) m.get("user"),
-        (String) m.get("host"), (String) m.get("git_commit"), (Boolean) m.get("git_dirty"), (String) m.get("snapshot_id"),
-        instant(m.get("created_ms")), instant(m.get("started_ms")), instant(m.get("ended_ms")), RunStatus.valueOf((String) m.get("status")),
-        exit == null ? null : exit.intValue(), (String) m.get("status_detail"), (String) m.get("sweep_id"),
-        ((Number) m.get("attempt")).intValue(), strings(m.get("attributes")));
+    return new Run(
+        (String) m.get("id"),
+        (String) m.get("experiment"),
+        (String) m.get("run_configuration"),
+        (String) m.get("target"),
+        (String) m.get("target_type"),
+        (String) m.get("script"),
+        arguments,
+        strings(m.get("environment")),
+        (String) m.get("user"),
+        (String) m.get("host"),
+        (String) m.get("git_commit"),
+        (Boolean) m.get("git_dirty"),
+        (String) m.get("snapshot_id"),
+        instant(m.get("created_ms")),
+        instant(m.get("started_ms")),
+        instant(m.get("ended_ms")),
+        RunStatus.valueOf((String) m.get("status")),
+        exit == null ? null : exit.intValue(),
+        (String) m.get("status_detail"),
+        (String) m.get("sweep_id"),
+        ((Number) m.get("attempt")).intValue(),
+        strings(m.get("attributes")));
   }
 
   private static Long millis(Instant t) {

@@ -51,8 +51,10 @@ final class RunListing {
       args.add(after);
       args.add(q.cursor());
     }
-    String sql = RunRows.SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY created_ms DESC, id DESC LIMIT ?";
+    String sql =
+        RunRows.SELECT
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY created_ms DESC, id DESC LIMIT ?";
     args.add(q.limit() > 0 ? q.limit() : DEFAULT_LIMIT);
     return new Sql(sql, args);
   }
@@ -71,11 +73,14 @@ final class RunListing {
       }
     }
     int limit = q.limit() > 0 ? q.limit() : DEFAULT_LIMIT;
-    return SortedRuns.rows(c, d, q, plan, List.of(), List.of(), after, q.cursor(), limit).stream().map(SortedRuns.Row::run).toList();
+    return SortedRuns.rows(c, d, q, plan, List.of(), List.of(), after, q.cursor(), limit).stream()
+        .map(SortedRuns.Row::run)
+        .toList();
   }
 
   /** The conditions of the query's filters (not its cursor) on table {@code runs}. */
-  static void filters(Dialect d, RunQuery q, List<String> where, List<Object> args, Predicate<Expr> asSet) {
+  static void filters(
+      Dialect d, RunQuery q, List<String> where, List<Object> args, Predicate<Expr> asSet) {
     if (q.runFilter().where() != null) {
       where.add(FilterSql.of(d, q.runFilter().where(), args, asSet));
     }
@@ -110,14 +115,22 @@ final class RunListing {
     }
   }
 
-  /** For a walk in page order: which of the filter's conditions are rare enough to start from (see {@link FilterSql}). */
+  /**
+   * For a walk in page order: which of the filter's conditions are rare enough to start from (see
+   * {@link FilterSql}).
+   */
   static Predicate<Expr> rare(Connection c, Dialect d, RunQuery q) throws SQLException {
-    return q.runFilter().where() == null ? e -> false : FilterSql.rare(c, d, q.runFilter().where())::contains;
+    return q.runFilter().where() == null
+        ? e -> false
+        : FilterSql.rare(c, d, q.runFilter().where())::contains;
   }
 
   private static LabrunException cursorGone(String runId) {
-    return LabrunException.notFound("run " + runId + ", where this page should start, is not in the run history"
-        + " (deleted meanwhile?); list again from the first page");
+    return LabrunException.notFound(
+        "run "
+            + runId
+            + ", where this page should start, is not in the run history"
+            + " (deleted meanwhile?); list again from the first page");
   }
 
   private static long createdOf(Connection c, String runId) throws SQLException {

@@ -13,20 +13,47 @@ import java.util.stream.Collectors;
 /** A {@link Run} as a row of table {@code runs}, and back. */
 final class RunRows {
   /** In binding order; {@code id} first. */
-  private static final List<String> COLUMNS = List.of(
-      "id", "experiment", "run_configuration", "target", "target_type", "script", "arguments", "environment",
-      "user_name", "host", "git_commit", "git_dirty", "snapshot_id", "created_ms", "started_ms", "ended_ms",
-      "status", "exit_code", "status_detail", "sweep_id", "attempt", "attributes");
+  private static final List<String> COLUMNS =
+      List.of(
+          "id",
+          "experiment",
+          "run_configuration",
+          "target",
+          "target_type",
+          "script",
+          "arguments",
+          "environment",
+          "user_name",
+          "host",
+          "git_commit",
+          "git_dirty",
+          "snapshot_id",
+          "created_ms",
+          "started_ms",
+          "ended_ms",
+          "status",
+          "exit_code",
+          "status_detail",
+          "sweep_id",
+          "attempt",
+          "attributes");
 
   static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM runs";
 
-  static final String INSERT = "INSERT INTO runs (" + String.join(", ", COLUMNS) + ") VALUES ("
-      + COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+  static final String INSERT =
+      "INSERT INTO runs ("
+          + String.join(", ", COLUMNS)
+          + ") VALUES ("
+          + COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", "))
+          + ")";
 
   /** Every column but the id, then {@code id = ?} and the expected {@code status = ?}. */
-  static final String COMPARE_AND_SET = "UPDATE runs SET "
-      + COLUMNS.subList(1, COLUMNS.size()).stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
-      + " WHERE id = ? AND status = ?";
+  static final String COMPARE_AND_SET =
+      "UPDATE runs SET "
+          + COLUMNS.subList(1, COLUMNS.size()).stream()
+              .map(c -> c + " = ?")
+              .collect(Collectors.joining(", "))
+          + " WHERE id = ? AND status = ?";
 
   private RunRows() {}
 
@@ -42,7 +69,8 @@ final class RunRows {
     bindFields(ps, run, 2);
   }
 
-  static void bindCompareAndSet(PreparedStatement ps, Run run, RunStatus expected) throws SQLException {
+  static void bindCompareAndSet(PreparedStatement ps, Run run, RunStatus expected)
+      throws SQLException {
     int next = bindFields(ps, run, 1);
     ps.setString(next, run.id());
     ps.setString(next + 1, expected.name());

@@ -21,9 +21,9 @@ import java.util.Map;
 
 /**
  * The server's runs table: {@link RunListing}'s filters, plus conditions on metrics' last values
- * ({@code metric_last}), an order by any column or metric, and keyset pagination on (sort key,
- * id). A page is a range of the sort order right after the previous page's last row, so page
- * 2,000 costs what page 1 costs. Missing values sort last in both directions.
+ * ({@code metric_last}), an order by any column or metric, and keyset pagination on (sort key, id).
+ * A page is a range of the sort order right after the previous page's last row, so page 2,000 costs
+ * what page 1 costs. Missing values sort last in both directions.
  */
 final class RunTable {
   static final int MAX_LIMIT = 1_000;
@@ -42,13 +42,26 @@ final class RunTable {
     if (sort.metric() != null) {
       rows = byMetric(c, d, q, sort, cursor, limit + 1);
     } else {
-      rows = select(c, d, q, expression(sort.column()), sort.descending(), nullable(sort.column()), null, cursor, limit + 1, false);
+      rows =
+          select(
+              c,
+              d,
+              q,
+              expression(sort.column()),
+              sort.descending(),
+              nullable(sort.column()),
+              null,
+              cursor,
+              limit + 1,
+              false);
     }
     String next = null;
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
       Row last = rows.get(limit - 1);
-      next = new Cursor(sortName(sort), Collections.singletonList(last.key()), last.run().id()).encode();
+      next =
+          new Cursor(sortName(sort), Collections.singletonList(last.key()), last.run().id())
+              .encode();
     }
     List<Run> runs = rows.stream().map(Row::run).toList();
     return new RunPage(runs, lastValues(c, runs, q.metricColumns()), next);
@@ -58,7 +71,8 @@ final class RunTable {
    * In a filter's {@code order by} ({@link SortedRuns}); the metric conditions of the query are
    * added to the filter's own.
    */
-  private static RunPage sorted(Connection c, Dialect d, RunTableQuery q, int limit) throws SQLException {
+  private static RunPage sorted(Connection c, Dialect d, RunTableQuery q, int limit)
+      throws SQLException {
     SortedRuns.Plan plan = SortedRuns.plan(q.filter().runFilter().order());
     Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), plan.signature());
     List<String> more = new ArrayList<>();
@@ -66,8 +80,17 @@ final class RunTable {
     for (MetricCondition mc : q.conditions()) {
       more.add(condition(mc, "mc", moreArgs));
     }
-    List<SortedRuns.Row> rows = SortedRuns.rows(c, d, q.filter(), plan, more, moreArgs, cursor == null ? null : cursor.values(),
-        cursor == null ? null : cursor.id(), limit + 1);
+    List<SortedRuns.Row> rows =
+        SortedRuns.rows(
+            c,
+            d,
+            q.filter(),
+            plan,
+            more,
+            moreArgs,
+            cursor == null ? null : cursor.values(),
+            cursor == null ? null : cursor.id(),
+            limit + 1);
     String next = null;
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
@@ -82,38 +105,71 @@ final class RunTable {
   private static String condition(MetricCondition mc, String alias, List<Object> args) {
     args.add(mc.metric());
     args.add(mc.value());
-    return "runs.id IN (SELECT " + alias + ".run_id FROM metric_last " + alias + " WHERE " + alias + ".name = ? AND " + alias + ".value "
-        + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol()) + " ?)";
+    return "runs.id IN (SELECT "
+        + alias
+        + ".run_id FROM metric_last "
+        + alias
+        + " WHERE "
+        + alias
+        + ".name = ? AND "
+        + alias
+        + ".value "
+        + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol())
+        + " ?)";
   }
 
   /** A run and its sort key. */
   private record Row(Run run, Object key) {}
 
   /**
-   * Ordered by a metric's last value, read in the order of index metric_last_by_name_value (no
-   * sort of the whole history), then, once those are exhausted, the runs without a value for it,
-   * by id.
+   * Ordered by a metric's last value, read in the order of index metric_last_by_name_value (no sort
+   * of the whole history), then, once those are exhausted, the runs without a value for it, by id.
    */
-  private static List<Row> byMetric(Connection c, Dialect d, RunTableQuery q, Sort sort, Cursor cursor, int want) throws SQLException {
+  private static List<Row> byMetric(
+      Connection c, Dialect d, RunTableQuery q, Sort sort, Cursor cursor, int want)
+      throws SQLException {
     List<Row> rows = new ArrayList<>();
     if (cursor == null || cursor.value() != null) {
-      rows.addAll(select(c, d, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
+      rows.addAll(
+          select(
+              c, d, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
     }
     if (rows.size() < want) {
       Cursor nulls = cursor != null && cursor.value() == null ? cursor : null;
-      rows.addAll(select(c, d, q, "runs.id", sort.descending(), false, sort.metric(), nulls, want - rows.size(), true));
+      rows.addAll(
+          select(
+              c,
+              d,
+              q,
+              "runs.id",
+              sort.descending(),
+              false,
+              sort.metric(),
+              nulls,
+              want - rows.size(),
+              true));
     }
     return rows;
   }
 
   /**
-   * One ordered range of runs. {@code metric} names the sort metric, read through alias {@code
-   * ms}; {@code missing} selects the runs that have no value for it instead. The join order is
-   * chosen here (CROSS JOIN keeps SQLite to it; PostgreSQL plans on its own): from the sort
-   * metric's index, from a rare metric condition's index, or from the runs in the page's order.
+   * One ordered range of runs. {@code metric} names the sort metric, read through alias {@code ms};
+   * {@code missing} selects the runs that have no value for it instead. The join order is chosen
+   * here (CROSS JOIN keeps SQLite to it; PostgreSQL plans on its own): from the sort metric's
+   * index, from a rare metric condition's index, or from the runs in the page's order.
    */
-  private static List<Row> select(Connection c, Dialect d, RunTableQuery q, String key, boolean desc, boolean nullable, String metric, Cursor cursor,
-      int limit, boolean missing) throws SQLException {
+  private static List<Row> select(
+      Connection c,
+      Dialect d,
+      RunTableQuery q,
+      String key,
+      boolean desc,
+      boolean nullable,
+      String metric,
+      Cursor cursor,
+      int limit,
+      boolean missing)
+      throws SQLException {
     List<String> from = new ArrayList<>();
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -128,14 +184,24 @@ final class RunTable {
       MetricCondition mc = q.conditions().get(i);
       String a = "mc" + i;
       (i == driver ? from : joins).add("metric_last " + a);
-      where.add(a + ".name = ? AND " + a + ".value " + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol()) + " ? AND " + a + ".run_id = runs.id");
+      where.add(
+          a
+              + ".name = ? AND "
+              + a
+              + ".value "
+              + (mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol())
+              + " ? AND "
+              + a
+              + ".run_id = runs.id");
       args.add(mc.metric());
       args.add(mc.value());
     }
     from.add("runs");
     from.addAll(joins);
     if (missing) {
-      where.add("NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND mn.value IS NOT NULL)");
+      where.add(
+          "NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND"
+              + " mn.value IS NOT NULL)");
       args.add(metric);
     }
     RunListing.filters(d, q.filter(), where, args, RunListing.rare(c, d, q.filter()));
@@ -148,8 +214,10 @@ final class RunTable {
         where.add("runs.id " + lt + " ?");
         args.add(cursor.id());
       } else {
-        // The first term bounds the index range, the second skips the cursor's own key up to its id.
-        String after = key + " " + lt + "= ? AND (" + key + " " + lt + " ? OR runs.id " + lt + " ?)";
+        // The first term bounds the index range, the second skips the cursor's own key up to its
+        // id.
+        String after =
+            key + " " + lt + "= ? AND (" + key + " " + lt + " ? OR runs.id " + lt + " ?)";
         where.add(nullable ? "((" + after + ") OR " + key + " IS NULL)" : after);
         args.add(cursor.value());
         args.add(cursor.value());
@@ -157,9 +225,17 @@ final class RunTable {
       }
     }
     String dir = desc ? " DESC" : " ASC";
-    String sql = RunRows.SELECT.replaceFirst(" FROM runs$", ", " + (missing ? "NULL" : key) + " AS sort_key FROM ")
-        + String.join(" CROSS JOIN ", from) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY " + key + dir + (nullable ? " NULLS LAST" : "") + (key.equals("runs.id") ? "" : ", runs.id" + dir) + " LIMIT ?";
+    String sql =
+        RunRows.SELECT.replaceFirst(
+                " FROM runs$", ", " + (missing ? "NULL" : key) + " AS sort_key FROM ")
+            + String.join(" CROSS JOIN ", from)
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY "
+            + key
+            + dir
+            + (nullable ? " NULLS LAST" : "")
+            + (key.equals("runs.id") ? "" : ", runs.id" + dir)
+            + " LIMIT ?";
     args.add(limit);
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -178,14 +254,20 @@ final class RunTable {
    * the index and sorting them beats walking the runs in page order looking for matches. Counting
    * stops at {@value #RARE}, so the check costs at most that many index entries per condition.
    */
-  private static int rareCondition(Connection c, List<MetricCondition> conditions) throws SQLException {
+  private static int rareCondition(Connection c, List<MetricCondition> conditions)
+      throws SQLException {
     int best = -1;
     long fewest = RARE;
     for (int i = 0; i < conditions.size(); i++) {
       MetricCondition mc = conditions.get(i);
       String op = mc.op() == MetricCondition.Op.NE ? "<>" : mc.op().symbol();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT COUNT(*) FROM (SELECT 1 FROM metric_last WHERE name = ? AND value " + op + " ? LIMIT " + RARE + ") x")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT COUNT(*) FROM (SELECT 1 FROM metric_last WHERE name = ? AND value "
+                  + op
+                  + " ? LIMIT "
+                  + RARE
+                  + ") x")) {
         ps.setString(1, mc.metric());
         ps.setDouble(2, mc.value());
         try (ResultSet rs = ps.executeQuery()) {
@@ -221,16 +303,22 @@ final class RunTable {
   }
 
   private static String sortName(Sort sort) {
-    return (sort.metric() != null ? "m:" + sort.metric() : sort.column().key()) + (sort.descending() ? ":d" : ":a");
+    return (sort.metric() != null ? "m:" + sort.metric() : sort.column().key())
+        + (sort.descending() ? ":d" : ":a");
   }
 
-  private static Map<String, Map<String, Double>> lastValues(Connection c, List<Run> runs, List<String> metrics) throws SQLException {
+  private static Map<String, Map<String, Double>> lastValues(
+      Connection c, List<Run> runs, List<String> metrics) throws SQLException {
     if (runs.isEmpty() || metrics.isEmpty()) {
       return Map.of();
     }
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-    String sql = "SELECT run_id, name, value FROM metric_last WHERE run_id IN (" + String.join(", ", Collections.nCopies(runs.size(), "?"))
-        + ") AND name IN (" + String.join(", ", Collections.nCopies(metrics.size(), "?")) + ")";
+    String sql =
+        "SELECT run_id, name, value FROM metric_last WHERE run_id IN ("
+            + String.join(", ", Collections.nCopies(runs.size(), "?"))
+            + ") AND name IN ("
+            + String.join(", ", Collections.nCopies(metrics.size(), "?"))
+            + ")";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (Run r : runs) {
@@ -242,7 +330,8 @@ final class RunTable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           double v = rs.getDouble(3);
-          out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.wasNull() ? null : v);
+          out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+              .put(rs.getString(2), rs.wasNull() ? null : v);
         }
       }
     }
@@ -262,8 +351,19 @@ final class RunTable {
       // A text key is itself in base64, so no value can contain the separator.
       StringBuilder text = new StringBuilder(sort.replace('\n', ' '));
       for (Object value : values) {
-        text.append('\n').append(value == null ? "-" : value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)
-            ? "n" + n.longValue() : value instanceof Number n ? "d" + n.doubleValue() : "s" + BASE64.encodeToString(value.toString().getBytes(StandardCharsets.UTF_8)));
+        text.append('\n')
+            .append(
+                value == null
+                    ? "-"
+                    : value instanceof Number n
+                            && !(value instanceof Double)
+                            && !(value instanceof Float)
+                        ? "n" + n.longValue()
+                        : value instanceof Number n
+                            ? "d" + n.doubleValue()
+                            : "s"
+                                + BASE64.encodeToString(
+                                    value.toString().getBytes(StandardCharsets.UTF_8)));
       }
       text.append('\n').append(id);
       return BASE64.encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
@@ -271,7 +371,8 @@ final class RunTable {
 
     static Cursor decode(String text, String sort) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", -1);
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", -1);
         if (parts.length < 3 || !parts[0].equals(sort.replace('\n', ' '))) {
           throw new IllegalArgumentException("cursor of another order");
         }
@@ -281,7 +382,9 @@ final class RunTable {
         }
         return new Cursor(parts[0], values, parts[parts.length - 1]);
       } catch (IllegalArgumentException e) {
-        throw LabrunException.badInput("the page cursor does not belong to this order of the runs; list again from the first page");
+        throw LabrunException.badInput(
+            "the page cursor does not belong to this order of the runs; list again from the first"
+                + " page");
       }
     }
 
@@ -293,7 +396,8 @@ final class RunTable {
         case '-' -> null;
         case 'n' -> Long.parseLong(v.substring(1));
         case 'd' -> Double.parseDouble(v.substring(1));
-        case 's' -> new String(Base64.getUrlDecoder().decode(v.substring(1)), StandardCharsets.UTF_8);
+        case 's' ->
+            new String(Base64.getUrlDecoder().decode(v.substring(1)), StandardCharsets.UTF_8);
         default -> throw new IllegalArgumentException("bad cursor value");
       };
     }

@@ -29,7 +29,9 @@ final class SortedRuns {
   record Plan(List<String> joins, List<Object> joinArgs, List<Key> keys) {
     /** Names the order, so that a cursor of one order is not used with another. */
     String signature() {
-      return String.join("|", keys.stream().map(k -> k.sql() + (k.descending() ? ":d" : ":a")).toList()) + joinArgs;
+      return String.join(
+              "|", keys.stream().map(k -> k.sql() + (k.descending() ? ":d" : ":a")).toList())
+          + joinArgs;
     }
   }
 
@@ -48,17 +50,32 @@ final class SortedRuns {
       String alias = "o" + i;
       if (o.field() instanceof Field.Attr a) {
         Attribute attr = a.attribute();
-        boolean nullable = !(attr == Attribute.CREATED || attr == Attribute.STATUS || attr == Attribute.ID);
+        boolean nullable =
+            !(attr == Attribute.CREATED || attr == Attribute.STATUS || attr == Attribute.ID);
         keys.add(new Key(FilterSql.column(attr), nullable, o.descending()));
         continue;
       }
-      String table = o.field() instanceof Field.Metric ? "metric_last" : o.field() instanceof Field.Param ? "params" : "tags";
-      joins.add("LEFT JOIN " + table + " " + alias + " ON " + alias + ".run_id = runs.id AND " + alias + ".name = ?");
+      String table =
+          o.field() instanceof Field.Metric
+              ? "metric_last"
+              : o.field() instanceof Field.Param ? "params" : "tags";
+      joins.add(
+          "LEFT JOIN "
+              + table
+              + " "
+              + alias
+              + " ON "
+              + alias
+              + ".run_id = runs.id AND "
+              + alias
+              + ".name = ?");
       if (o.field() instanceof Field.Metric m) {
         joinArgs.add(m.name());
-        keys.add(new Key(alias + "." + FilterSql.metricColumn(m.aggregate()), true, o.descending()));
+        keys.add(
+            new Key(alias + "." + FilterSql.metricColumn(m.aggregate()), true, o.descending()));
       } else {
-        joinArgs.add(o.field() instanceof Field.Param p ? p.name() : ((Field.Tag) o.field()).name());
+        joinArgs.add(
+            o.field() instanceof Field.Param p ? p.name() : ((Field.Tag) o.field()).name());
         keys.add(new Key(alias + ".num", true, o.descending()));
         keys.add(new Key(alias + ".value", true, o.descending()));
       }
@@ -70,8 +87,17 @@ final class SortedRuns {
    * Up to {@code limit} runs matching {@code q}'s filters (and {@code more}, with {@code
    * moreArgs}), after the row with key values {@code after} and id {@code afterId} when given.
    */
-  static List<Row> rows(Connection c, Dialect d, RunQuery q, Plan plan, List<String> more, List<Object> moreArgs, List<Object> after,
-      String afterId, int limit) throws SQLException {
+  static List<Row> rows(
+      Connection c,
+      Dialect d,
+      RunQuery q,
+      Plan plan,
+      List<String> more,
+      List<Object> moreArgs,
+      List<Object> after,
+      String afterId,
+      int limit)
+      throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>(plan.joinArgs());
     // Every match is read to be sorted: the database may start from any condition's set.
@@ -86,13 +112,17 @@ final class SortedRuns {
     for (int i = 0; i < plan.keys().size(); i++) {
       Key k = plan.keys().get(i);
       select.add(k.sql() + " AS k" + i);
-      orderBy.add(k.sql() + (k.descending() ? " DESC" : " ASC") + (k.nullable() ? " NULLS LAST" : ""));
+      orderBy.add(
+          k.sql() + (k.descending() ? " DESC" : " ASC") + (k.nullable() ? " NULLS LAST" : ""));
     }
     orderBy.add("runs.id" + (plan.keys().get(0).descending() ? " DESC" : " ASC"));
-    String sql = RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + " FROM runs")
-        + (plan.joins().isEmpty() ? "" : " " + String.join(" ", plan.joins()))
-        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY " + String.join(", ", orderBy) + " LIMIT ?";
+    String sql =
+        RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + " FROM runs")
+            + (plan.joins().isEmpty() ? "" : " " + String.join(" ", plan.joins()))
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY "
+            + String.join(", ", orderBy)
+            + " LIMIT ?";
     args.add(limit);
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -116,7 +146,12 @@ final class SortedRuns {
     for (int i = 0; i < plan.keys().size(); i++) {
       select.add(plan.keys().get(i).sql());
     }
-    String sql = "SELECT " + String.join(", ", select) + " FROM runs " + String.join(" ", plan.joins()) + " WHERE runs.id = ?";
+    String sql =
+        "SELECT "
+            + String.join(", ", select)
+            + " FROM runs "
+            + String.join(" ", plan.joins())
+            + " WHERE runs.id = ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int a = 1;
       for (Object arg : plan.joinArgs()) {
@@ -151,7 +186,10 @@ final class SortedRuns {
       Key k = idKey ? new Key("runs.id", false, keys.get(0).descending()) : keys.get(i);
       Object v = idKey ? id : values.get(i);
       if (v != null) {
-        String greater = k.sql() + (k.descending() ? " < ?" : " > ?") + (k.nullable() ? " OR " + k.sql() + " IS NULL" : "");
+        String greater =
+            k.sql()
+                + (k.descending() ? " < ?" : " > ?")
+                + (k.nullable() ? " OR " + k.sql() + " IS NULL" : "");
         List<String> parts = new ArrayList<>(equal);
         parts.add("(" + greater + ")");
         any.add("(" + String.join(" AND ", parts) + ")");
@@ -170,7 +208,11 @@ final class SortedRuns {
     if (!first.nullable() && firstValue != null) {
       args.add(firstValue);
       args.addAll(anyArgs);
-      return first.sql() + (first.descending() ? " <= ?" : " >= ?") + " AND (" + String.join(" OR ", any) + ")";
+      return first.sql()
+          + (first.descending() ? " <= ?" : " >= ?")
+          + " AND ("
+          + String.join(" OR ", any)
+          + ")";
     }
     args.addAll(anyArgs);
     return "(" + String.join(" OR ", any) + ")";

@@ -9,10 +9,10 @@ import io.labrun.core.history.RunBrowser.SweepSummary;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunTableQuery;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.MetricPoint;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,13 +20,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,8 +44,11 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int BATCH = 5_000;
-  private static final String[] UNFINISHED = Arrays.stream(RunStatus.values())
-      .filter(s -> !s.isFinal()).map(Enum::name).toArray(String[]::new);
+  private static final String[] UNFINISHED =
+      Arrays.stream(RunStatus.values())
+          .filter(s -> !s.isFinal())
+          .map(Enum::name)
+          .toArray(String[]::new);
 
   private final Database db;
   private final String upsertParam;
@@ -56,7 +62,8 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     Dialect d = db.dialect();
     this.upsertParam = d.upsert("params", List.of("run_id", "name"), List.of("value", "num"));
     this.upsertTag = d.upsert("tags", List.of("run_id", "name"), List.of("value", "num"));
-    this.upsertArtifact = d.upsert("artifacts", List.of("run_id", "path"), List.of("size", "sha256"));
+    this.upsertArtifact =
+        d.upsert("artifacts", List.of("run_id", "path"), List.of("size", "sha256"));
     this.upsertAsset = d.upsert("assets", List.of("name"), List.of("run_id", "path"));
   }
 
@@ -84,16 +91,21 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   @Override
   public void create(Run run) {
-    db.run("record run " + run.id(), c -> {
-      try (PreparedStatement ps = c.prepareStatement(RunRows.INSERT)) {
-        RunRows.bindInsert(ps, run);
-        return ps.executeUpdate();
-      }
-    });
+    db.run(
+        "record run " + run.id(),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(RunRows.INSERT)) {
+            RunRows.bindInsert(ps, run);
+            return ps.executeUpdate();
+          }
+        });
     keep(j -> j.run(run));
   }
 
-  /** Keeps a copy of every change to a run in its folder under {@code runs} (see {@link RunJournal}). */
+  /**
+   * Keeps a copy of every change to a run in its folder under {@code runs} (see {@link
+   * RunJournal}).
+   */
   void keepRecordsIn(Path runs) {
     journal = new RunJournal(runs);
   }
@@ -107,34 +119,42 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   /** How many runs the history holds. */
   int runCount() {
-    return db.run("count runs", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM runs"); ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    });
+    return db.run(
+        "count runs",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM runs");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+          }
+        });
   }
 
   @Override
   public Optional<Run> find(String runId) {
-    return db.run("read run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(RunRows.SELECT + " WHERE id = ?")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(RunRows.read(rs)) : Optional.empty();
-        }
-      }
-    });
+    return db.run(
+        "read run " + runId,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(RunRows.SELECT + " WHERE id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(RunRows.read(rs)) : Optional.empty();
+            }
+          }
+        });
   }
 
   @Override
   public boolean update(Run run, RunStatus expected) {
     // One statement: the database decides which of two racing processes wins.
-    boolean updated = db.run("update run " + run.id(), c -> {
-      try (PreparedStatement ps = c.prepareStatement(RunRows.COMPARE_AND_SET)) {
-        RunRows.bindCompareAndSet(ps, run, expected);
-        return ps.executeUpdate() == 1;
-      }
-    });
+    boolean updated =
+        db.run(
+            "update run " + run.id(),
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(RunRows.COMPARE_AND_SET)) {
+                RunRows.bindCompareAndSet(ps, run, expected);
+                return ps.executeUpdate() == 1;
+              }
+            });
     if (updated) {
       keep(j -> j.run(run));
     }
@@ -149,27 +169,32 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public List<Run> unfinished() {
     String marks = String.join(", ", Collections.nCopies(UNFINISHED.length, "?"));
-    return db.run("list unfinished runs", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          RunRows.SELECT + " WHERE status IN (" + marks + ") ORDER BY created_ms, id")) {
-        for (int i = 0; i < UNFINISHED.length; i++) {
-          ps.setString(i + 1, UNFINISHED[i]);
-        }
-        return readRuns(ps);
-      }
-    });
+    return db.run(
+        "list unfinished runs",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  RunRows.SELECT + " WHERE status IN (" + marks + ") ORDER BY created_ms, id")) {
+            for (int i = 0; i < UNFINISHED.length; i++) {
+              ps.setString(i + 1, UNFINISHED[i]);
+            }
+            return readRuns(ps);
+          }
+        });
   }
 
   /** Deletes the run and everything recorded about it; a run that is not there is no error. */
   @Override
   public void delete(String runId) {
-    db.transaction("delete run " + runId, c -> {
-      for (String table : List.of("assets", "metrics", "params", "tags", "artifacts")) {
-        execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
-      }
-      MetricRollups.delete(c, runId);
-      return execute(c, "DELETE FROM runs WHERE id = ?", runId);
-    });
+    db.transaction(
+        "delete run " + runId,
+        c -> {
+          for (String table : List.of("assets", "metrics", "params", "tags", "artifacts")) {
+            execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
+          }
+          MetricRollups.delete(c, runId);
+          return execute(c, "DELETE FROM runs WHERE id = ?", runId);
+        });
   }
 
   @Override
@@ -177,18 +202,21 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     if (points.isEmpty()) {
       return;
     }
-    db.transaction("record " + points.size() + " metric points of run " + runId, c -> {
-      requireRun(c, runId);
-      MetricRows.insert(c, runId, points, BATCH);
-      MetricRollups.add(c, runId, points);
-      return null;
-    });
+    db.transaction(
+        "record " + points.size() + " metric points of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          MetricRows.insert(c, runId, points, BATCH);
+          MetricRollups.add(c, runId, points);
+          return null;
+        });
     keep(j -> j.metrics(runId, points));
   }
 
   @Override
   public List<MetricPoint> metric(String runId, String name) {
-    return db.run("read metric " + name + " of run " + runId, c -> MetricRows.points(c, runId, name));
+    return db.run(
+        "read metric " + name + " of run " + runId, c -> MetricRows.points(c, runId, name));
   }
 
   @Override
@@ -223,32 +251,39 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     if (artifacts.isEmpty()) {
       return;
     }
-    db.transaction("record the artifacts of run " + runId, c -> {
-      requireRun(c, runId);
-      try (PreparedStatement ps = c.prepareStatement(upsertArtifact)) {
-        for (Artifact a : artifacts) {
-          ps.setString(1, runId);
-          ps.setString(2, a.path());
-          ps.setLong(3, a.size());
-          ps.setString(4, a.sha256());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    db.transaction(
+        "record the artifacts of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          try (PreparedStatement ps = c.prepareStatement(upsertArtifact)) {
+            for (Artifact a : artifacts) {
+              ps.setString(1, runId);
+              ps.setString(2, a.path());
+              ps.setLong(3, a.size());
+              ps.setString(4, a.sha256());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
     keep(j -> j.artifacts(runId, artifacts));
   }
 
   @Override
   public ObjectsInUse objectsInUse() {
-    return db.run("read which objects runs use", c -> new ObjectsInUse(
-        strings(c, "SELECT DISTINCT snapshot_id FROM runs WHERE snapshot_id IS NOT NULL"), strings(c, "SELECT DISTINCT sha256 FROM artifacts")));
+    return db.run(
+        "read which objects runs use",
+        c ->
+            new ObjectsInUse(
+                strings(c, "SELECT DISTINCT snapshot_id FROM runs WHERE snapshot_id IS NOT NULL"),
+                strings(c, "SELECT DISTINCT sha256 FROM artifacts")));
   }
 
-  private static java.util.Set<String> strings(Connection c, String sql) throws SQLException {
-    java.util.Set<String> out = new java.util.HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+  private static Set<String> strings(Connection c, String sql) throws SQLException {
+    Set<String> out = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -258,52 +293,67 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   @Override
   public List<Artifact> artifacts(String runId) {
-    return db.run("read the artifacts of run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
-        ps.setString(1, runId);
-        List<Artifact> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Artifact(rs.getString(1), rs.getLong(2), rs.getString(3)));
+    return db.run(
+        "read the artifacts of run " + runId,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
+            ps.setString(1, runId);
+            List<Artifact> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new Artifact(rs.getString(1), rs.getLong(2), rs.getString(3)));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
   /** Names an artifact as an asset; promoting again under the same name moves the name. */
   @Override
   public void promote(String runId, String artifactPath, String assetName) {
-    db.transaction("promote " + artifactPath + " of run " + runId + " as " + assetName, c -> {
-      requireRun(c, runId);
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?")) {
-        ps.setString(1, runId);
-        ps.setString(2, artifactPath);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw LabrunException.notFound("run " + runId + " has no artifact " + artifactPath
-                + "; `labrun history info -r " + runId + "` lists its artifacts");
+    db.transaction(
+        "promote " + artifactPath + " of run " + runId + " as " + assetName,
+        c -> {
+          requireRun(c, runId);
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, artifactPath);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw LabrunException.notFound(
+                    "run "
+                        + runId
+                        + " has no artifact "
+                        + artifactPath
+                        + "; `labrun history info -r "
+                        + runId
+                        + "` lists its artifacts");
+              }
+            }
           }
-        }
-      }
-      return execute(c, upsertAsset, assetName, runId, artifactPath);
-    });
+          return execute(c, upsertAsset, assetName, runId, artifactPath);
+        });
   }
 
   @Override
   public Map<String, String> assets() {
-    return db.run("read the assets", c -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, run_id, path FROM assets ORDER BY name");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getString(2) + ":" + rs.getString(3));
-        }
-      }
-      return out;
-    });
+    return db.run(
+        "read the assets",
+        c -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT name, run_id, path FROM assets ORDER BY name");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getString(2) + ":" + rs.getString(3));
+            }
+          }
+          return out;
+        });
   }
 
   /** The runs table of the server: filters on metrics, any order, keyset pages. */
@@ -314,22 +364,30 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   @Override
   public MetricSeries series(String runId, String name, int maxPoints) {
-    return db.run("read metric " + name + " of run " + runId, c -> MetricRollups.series(c, runId, name, maxPoints));
+    return db.run(
+        "read metric " + name + " of run " + runId,
+        c -> MetricRollups.series(c, runId, name, maxPoints));
   }
 
   @Override
   public List<Experiment> experiments() {
-    return db.run("list experiments", c -> {
-      List<Experiment> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT experiment, COUNT(*), MAX(created_ms) FROM runs"
-          + " WHERE experiment IS NOT NULL GROUP BY experiment ORDER BY MAX(created_ms) DESC");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Experiment(rs.getString(1), rs.getLong(2), java.time.Instant.ofEpochMilli(rs.getLong(3))));
-        }
-      }
-      return out;
-    });
+    return db.run(
+        "list experiments",
+        c -> {
+          List<Experiment> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT experiment, COUNT(*), MAX(created_ms) FROM runs WHERE experiment IS"
+                          + " NOT NULL GROUP BY experiment ORDER BY MAX(created_ms) DESC");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Experiment(
+                      rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+            }
+          }
+          return out;
+        });
   }
 
   @Override
@@ -349,12 +407,15 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   /** The schema version of the database, for tests and diagnostics. */
   int schemaVersion() {
-    return db.run("read the run history schema version", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM schema_version");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    });
+    return db.run(
+        "read the run history schema version",
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT MAX(version) FROM schema_version");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+          }
+        });
   }
 
   @Override
@@ -366,35 +427,41 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     if (values.isEmpty()) {
       return;
     }
-    db.transaction("record the " + table + " of run " + runId, c -> {
-      requireRun(c, runId);
-      try (PreparedStatement ps = c.prepareStatement(upsert)) {
-        for (Map.Entry<String, String> e : values.entrySet()) {
-          ps.setString(1, runId);
-          ps.setString(2, e.getKey());
-          ps.setString(3, e.getValue());
-          ps.setObject(4, ParamNumbers.of(e.getValue()), Types.DOUBLE);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    db.transaction(
+        "record the " + table + " of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            for (Map.Entry<String, String> e : values.entrySet()) {
+              ps.setString(1, runId);
+              ps.setString(2, e.getKey());
+              ps.setString(3, e.getValue());
+              ps.setObject(4, ParamNumbers.of(e.getValue()), Types.DOUBLE);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
   }
 
   private Map<String, String> named(String table, String runId) {
-    return db.run("read the " + table + " of run " + runId, c -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, value FROM " + table + " WHERE run_id = ? ORDER BY name")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getString(2));
+    return db.run(
+        "read the " + table + " of run " + runId,
+        c -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT name, value FROM " + table + " WHERE run_id = ? ORDER BY name")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   /** Inside a write transaction, so the run cannot vanish before the rows that point to it land. */
@@ -403,7 +470,8 @@ public final class SqlRunStore implements RunStore, RunBrowser {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw LabrunException.notFound("run " + runId + " is not in the run history; `labrun history list` shows the runs");
+          throw LabrunException.notFound(
+              "run " + runId + " is not in the run history; `labrun history list` shows the runs");
         }
       }
     }

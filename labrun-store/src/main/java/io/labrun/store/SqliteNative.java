@@ -7,12 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import org.sqlite.JDBC;
 
 /**
  * The SQLite driver unpacks its native library into the temp folder on every start, which costs a
  * short command tens of milliseconds. This unpacks it once into labrun's own folder (per driver
- * version) and points the driver there; on a platform the jar has no library for, it does
- * nothing and the driver does what it always does.
+ * version) and points the driver there; on a platform the jar has no library for, it does nothing
+ * and the driver does what it always does.
  */
 public final class SqliteNative {
   private SqliteNative() {}
@@ -25,17 +26,21 @@ public final class SqliteNative {
     if (!os.contains("linux")) {
       return;
     }
-    String arch = switch (System.getProperty("os.arch", "")) {
-      case "amd64", "x86_64" -> "x86_64";
-      case "aarch64", "arm64" -> "aarch64";
-      default -> null;
-    };
+    String arch =
+        switch (System.getProperty("os.arch", "")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64", "arm64" -> "aarch64";
+          default -> null;
+        };
     if (arch == null) {
       return;
     }
     String resource = "/org/sqlite/native/Linux/" + arch + "/libsqlitejdbc.so";
-    Package p = org.sqlite.JDBC.class.getPackage();
-    String version = p == null || p.getImplementationVersion() == null ? "unknown" : p.getImplementationVersion();
+    Package p = JDBC.class.getPackage();
+    String version =
+        p == null || p.getImplementationVersion() == null
+            ? "unknown"
+            : p.getImplementationVersion();
     Path dir = cacheRoot.resolve("sqlite-" + version + "-" + arch);
     Path lib = dir.resolve("libsqlitejdbc.so");
     try {

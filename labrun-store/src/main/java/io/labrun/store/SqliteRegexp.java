@@ -16,12 +16,13 @@ import org.sqlite.Function;
 final class SqliteRegexp extends Function {
   private static final int KEEP = 64;
 
-  private final Map<String, Pattern> compiled = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
-      return size() > KEEP;
-    }
-  };
+  private final Map<String, Pattern> compiled =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+          return size() > KEEP;
+        }
+      };
 
   private SqliteRegexp() {}
 

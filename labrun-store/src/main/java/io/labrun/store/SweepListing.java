@@ -13,14 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The sweeps of the history, from index runs_by_sweep: one grouped pass over the runs that have a sweep id. */
+/**
+ * The sweeps of the history, from index runs_by_sweep: one grouped pass over the runs that have a
+ * sweep id.
+ */
 final class SweepListing {
   private SweepListing() {}
 
   static List<SweepSummary> sweeps(Connection c) throws SQLException {
     Map<String, Acc> by = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT sweep_id, MIN(experiment), status, COUNT(*), MIN(created_ms), MAX(created_ms)"
-        + " FROM runs WHERE sweep_id IS NOT NULL GROUP BY sweep_id, status"); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT sweep_id, MIN(experiment), status, COUNT(*), MIN(created_ms),"
+                    + " MAX(created_ms) FROM runs WHERE sweep_id IS NOT NULL GROUP BY sweep_id,"
+                    + " status");
+        ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         Acc a = by.computeIfAbsent(rs.getString(1), k -> new Acc());
         a.experiment = a.experiment == null ? rs.getString(2) : a.experiment;
@@ -30,7 +37,15 @@ final class SweepListing {
       }
     }
     List<SweepSummary> out = new ArrayList<>();
-    by.forEach((id, a) -> out.add(new SweepSummary(id, a.experiment, Map.copyOf(a.statuses), Instant.ofEpochMilli(a.first), Instant.ofEpochMilli(a.last))));
+    by.forEach(
+        (id, a) ->
+            out.add(
+                new SweepSummary(
+                    id,
+                    a.experiment,
+                    Map.copyOf(a.statuses),
+                    Instant.ofEpochMilli(a.first),
+                    Instant.ofEpochMilli(a.last))));
     out.sort((x, y) -> y.lastRun().compareTo(x.lastRun()));
     return out;
   }

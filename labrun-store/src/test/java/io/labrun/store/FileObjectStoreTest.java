@@ -13,9 +13,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileObjectStoreTest {
   // sha256("hello\n")
-  private static final String HELLO = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+  private static final String HELLO =
+      "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
 
   @TempDir Path dir;
   private Path root;
@@ -50,14 +51,16 @@ class FileObjectStoreTest {
     String unused = objects.put("unused".getBytes(StandardCharsets.UTF_8));
     String touched = objects.put("touched".getBytes(StandardCharsets.UTF_8));
     String fresh = objects.put("fresh".getBytes(StandardCharsets.UTF_8));
-    java.time.Instant hourAgo = java.time.Instant.now().minusSeconds(3600);
-    for (String sha : java.util.List.of(used, unused, touched, fresh)) {
-      java.nio.file.Files.setLastModifiedTime(root.resolve(sha.substring(0, 2)).resolve(sha.substring(2)),
-          java.nio.file.attribute.FileTime.from(hourAgo.minusSeconds(60)));
+    Instant hourAgo = Instant.now().minusSeconds(3600);
+    for (String sha : List.of(used, unused, touched, fresh)) {
+      Files.setLastModifiedTime(
+          root.resolve(sha.substring(0, 2)).resolve(sha.substring(2)),
+          FileTime.from(hourAgo.minusSeconds(60)));
     }
     objects.touch(touched);
-    java.nio.file.Files.setLastModifiedTime(root.resolve(fresh.substring(0, 2)).resolve(fresh.substring(2)),
-        java.nio.file.attribute.FileTime.from(hourAgo.plusSeconds(60)));
+    Files.setLastModifiedTime(
+        root.resolve(fresh.substring(0, 2)).resolve(fresh.substring(2)),
+        FileTime.from(hourAgo.plusSeconds(60)));
 
     assertThat(objects.removeUnused(used::equals, hourAgo)).isEqualTo(1);
 
@@ -97,7 +100,8 @@ class FileObjectStoreTest {
   @Test
   void storedObjectsAreReadOnly() throws IOException {
     String sha = objects.put(Files.writeString(dir.resolve("a.txt"), "data"));
-    assertThat(Files.getPosixFilePermissions(objectFile(sha))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+    assertThat(Files.getPosixFilePermissions(objectFile(sha)))
+        .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
   }
 
   @Test
@@ -128,10 +132,13 @@ class FileObjectStoreTest {
       for (int i = 0; i < copies.size(); i++) {
         Path copy = copies.get(i);
         boolean asBytes = i % 2 == 0;
-        hashes.add(pool.submit((Callable<String>) () -> {
-          start.await();
-          return asBytes ? objects.put(content) : objects.put(copy);
-        }));
+        hashes.add(
+            pool.submit(
+                (Callable<String>)
+                    () -> {
+                      start.await();
+                      return asBytes ? objects.put(content) : objects.put(copy);
+                    }));
       }
       start.countDown();
       String first = hashes.get(0).get(1, TimeUnit.MINUTES);
@@ -147,7 +154,8 @@ class FileObjectStoreTest {
 
   @Test
   void aFailedPutLeavesNothingBehind() {
-    assertThatThrownBy(() -> objects.put(dir.resolve("does-not-exist"))).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> objects.put(dir.resolve("does-not-exist")))
+        .isInstanceOf(NoSuchFileException.class);
     assertThatThrownBy(() -> objects.put(dir)).isInstanceOf(IOException.class);
     assertThat(storedFiles()).isEmpty();
   }
@@ -184,7 +192,8 @@ class FileObjectStoreTest {
     objects.copyTo(sha, target);
 
     assertThat(target).hasContent("new content");
-    assertThat(Files.getPosixFilePermissions(target)).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(Files.getPosixFilePermissions(target))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     try (Stream<Path> files = Files.list(target.getParent())) {
       assertThat(files).containsExactly(target);
     }
@@ -193,7 +202,9 @@ class FileObjectStoreTest {
   @Test
   void copyingAMissingObjectLeavesTheTargetAlone() throws IOException {
     Path target = Files.writeString(dir.resolve("keep.txt"), "keep");
-    assertThatThrownBy(() -> objects.copyTo(HELLO, target)).isInstanceOf(NoSuchFileException.class).hasMessageContaining(HELLO);
+    assertThatThrownBy(() -> objects.copyTo(HELLO, target))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(HELLO);
     assertThat(target).hasContent("keep");
   }
 
@@ -202,15 +213,18 @@ class FileObjectStoreTest {
     assertThat(objects.contains(HELLO)).isFalse();
     assertThatThrownBy(() -> objects.open(HELLO)).isInstanceOf(NoSuchFileException.class);
     assertThatThrownBy(() -> objects.size(HELLO)).isInstanceOf(NoSuchFileException.class);
-    assertThatThrownBy(() -> objects.contains("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> objects.contains(HELLO.toUpperCase())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> objects.contains("../../etc/passwd"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> objects.contains(HELLO.toUpperCase()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aRootThatCannotBeCreatedIsAStoreError() throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "x");
     assertThatThrownBy(() -> new FileObjectStore(file.resolve("objects")))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
         .hasMessageContaining("cannot create the object folder");
   }
 

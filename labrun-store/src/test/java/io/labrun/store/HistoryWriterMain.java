@@ -1,8 +1,8 @@
 package io.labrun.store;
 
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.MetricPoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,9 @@ public final class HistoryWriterMain {
         store.appendMetrics(id, batch);
       }
       store.putParams(id, Map.of("pid", Long.toString(ProcessHandle.current().pid())));
-      check(store.update(running.withStatus(RunStatus.COMPLETED, Instant.now()), RunStatus.RUNNING), "finish");
+      check(
+          store.update(running.withStatus(RunStatus.COMPLETED, Instant.now()), RunStatus.RUNNING),
+          "finish");
     } catch (RuntimeException e) {
       System.err.println(id + ": " + e);
       System.exit(1);

@@ -5,8 +5,8 @@ import static io.labrun.store.TestRuns.finished;
 import static io.labrun.store.TestRuns.point;
 import static io.labrun.store.TestRuns.queued;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ApiTokens;
@@ -18,18 +18,20 @@ import io.labrun.core.history.RunTableQuery.Column;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.MetricCondition.Op;
 import io.labrun.core.history.RunTableQuery.Sort;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.MetricPoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +65,8 @@ abstract class RunBrowserContract {
     assertThat(tokens.add("alice", "c".repeat(64), T0, Role.SUBMIT)).isTrue();
     assertThat(tokens.find("a".repeat(64))).contains(new ApiTokens.Token("ci", T0, Role.READ));
     assertThat(tokens.find("b".repeat(64))).isEmpty();
-    assertThat(tokens.list()).extracting(ApiTokens.Token::name, ApiTokens.Token::role)
+    assertThat(tokens.list())
+        .extracting(ApiTokens.Token::name, ApiTokens.Token::role)
         .containsExactly(tuple("alice", Role.SUBMIT), tuple("ci", Role.READ));
     assertThat(tokens.revoke("ci")).isTrue();
     assertThat(tokens.revoke("ci")).isFalse();
@@ -74,7 +77,14 @@ abstract class RunBrowserContract {
   void everyOrderPagesThroughEveryRunOnceWithMissingValuesLast() {
     List<Run> all = new ArrayList<>();
     for (int i = 0; i < 23; i++) {
-      Run r = TestRuns.with(queued("r" + (char) ('a' + i), i % 7), "iris", "local", i % 3 == 0 ? null : "t" + (i % 4), "s" + (i % 5) + ".py", null);
+      Run r =
+          TestRuns.with(
+              queued("r" + (char) ('a' + i), i % 7),
+              "iris",
+              "local",
+              i % 3 == 0 ? null : "t" + (i % 4),
+              "s" + (i % 5) + ".py",
+              null);
       store.create(r);
       if (i % 2 == 0) {
         Run done = finished(r, i % 4 == 0 ? RunStatus.COMPLETED : RunStatus.FAILED);
@@ -82,7 +92,8 @@ abstract class RunBrowserContract {
         r = done;
       }
       if (i % 3 != 1) {
-        store.appendMetrics(r.id(), List.of(point("acc", 0, 0.1), point("acc", 1, (i * 7 % 11) / 10.0)));
+        store.appendMetrics(
+            r.id(), List.of(point("acc", 0, 0.1), point("acc", 1, (i * 7 % 11) / 10.0)));
       }
       all.add(r);
     }
@@ -91,9 +102,12 @@ abstract class RunBrowserContract {
     check(all, new Sort(Column.TARGET, null, false), Run::target);
     check(all, new Sort(Column.TARGET, null, true), Run::target);
     check(all, new Sort(Column.STATUS, null, false), r -> r.status().name());
-    check(all, new Sort(Column.ENDED, null, true), r -> r.ended() == null ? null : r.ended().toEpochMilli());
+    check(
+        all,
+        new Sort(Column.ENDED, null, true),
+        r -> r.ended() == null ? null : r.ended().toEpochMilli());
     check(all, new Sort(Column.EXIT_CODE, null, false), Run::exitCode);
-    Map<String, Double> acc = new java.util.HashMap<>();
+    Map<String, Double> acc = new HashMap<>();
     for (int i = 0; i < 23; i++) {
       if (i % 3 != 1) {
         acc.put("r" + (char) ('a' + i), (i * 7 % 11) / 10.0);
@@ -105,20 +119,28 @@ abstract class RunBrowserContract {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void check(List<Run> all, Sort sort, Function<Run, Comparable> key) {
-    Comparator<Run> byKey = (a, b) -> {
-      Comparable ka = key.apply(a);
-      Comparable kb = key.apply(b);
-      if (ka == null || kb == null) {
-        return ka == null && kb == null ? 0 : ka == null ? 1 : -1; // missing values last, either way
-      }
-      return sort.descending() ? kb.compareTo(ka) : ka.compareTo(kb);
-    };
-    Comparator<Run> order = byKey.thenComparing(sort.descending() ? Comparator.comparing(Run::id).reversed() : Comparator.comparing(Run::id));
+    Comparator<Run> byKey =
+        (a, b) -> {
+          Comparable ka = key.apply(a);
+          Comparable kb = key.apply(b);
+          if (ka == null || kb == null) {
+            return ka == null && kb == null
+                ? 0
+                : ka == null ? 1 : -1; // missing values last, either way
+          }
+          return sort.descending() ? kb.compareTo(ka) : ka.compareTo(kb);
+        };
+    Comparator<Run> order =
+        byKey.thenComparing(
+            sort.descending()
+                ? Comparator.comparing(Run::id).reversed()
+                : Comparator.comparing(Run::id));
     List<String> expected = all.stream().sorted(order).map(Run::id).toList();
     List<String> seen = new ArrayList<>();
     String cursor = null;
     do {
-      RunPage page = store.page(new RunTableQuery(RunQuery.all(), null, sort, List.of("acc"), cursor, 4));
+      RunPage page =
+          store.page(new RunTableQuery(RunQuery.all(), null, sort, List.of("acc"), cursor, 4));
       page.runs().forEach(r -> seen.add(r.id()));
       assertThat(page.runs()).hasSizeLessThanOrEqualTo(4);
       cursor = page.nextCursor();
@@ -136,14 +158,36 @@ abstract class RunBrowserContract {
     store.appendMetrics("r2", List.of(point("accuracy", 0, 0.91), point("loss", 0, 0.2)));
     store.appendMetrics("r3", List.of(point("loss", 0, 0.1)));
     store.appendMetrics("r4", List.of(point("accuracy", 3, 0.92)));
-    store.appendMetrics("r4", List.of(point("accuracy", 2, 0.1))); // an earlier step logged later does not win
+    store.appendMetrics(
+        "r4", List.of(point("accuracy", 2, 0.1))); // an earlier step logged later does not win
     List<MetricCondition> accurate = List.of(new MetricCondition("accuracy", Op.GT, 0.9));
-    assertThat(ids(new RunTableQuery(RunQuery.all(), accurate, null, List.of("accuracy"), null, 50))).containsExactly("r4", "r2", "r1");
-    List<MetricCondition> both = List.of(new MetricCondition("accuracy", Op.GT, 0.9), new MetricCondition("loss", Op.LE, 0.2));
-    assertThat(ids(new RunTableQuery(RunQuery.all(), both, null, null, null, 50))).containsExactly("r2");
-    assertThat(ids(new RunTableQuery(RunQuery.all(), List.of(new MetricCondition("accuracy", Op.NE, 0.5)), null, null, null, 50)))
+    assertThat(
+            ids(new RunTableQuery(RunQuery.all(), accurate, null, List.of("accuracy"), null, 50)))
         .containsExactly("r4", "r2", "r1");
-    RunPage page = store.page(new RunTableQuery(RunQuery.all().withStatuses(Set.of(RunStatus.QUEUED)), accurate, null, List.of("accuracy", "loss"), null, 50));
+    List<MetricCondition> both =
+        List.of(
+            new MetricCondition("accuracy", Op.GT, 0.9), new MetricCondition("loss", Op.LE, 0.2));
+    assertThat(ids(new RunTableQuery(RunQuery.all(), both, null, null, null, 50)))
+        .containsExactly("r2");
+    assertThat(
+            ids(
+                new RunTableQuery(
+                    RunQuery.all(),
+                    List.of(new MetricCondition("accuracy", Op.NE, 0.5)),
+                    null,
+                    null,
+                    null,
+                    50)))
+        .containsExactly("r4", "r2", "r1");
+    RunPage page =
+        store.page(
+            new RunTableQuery(
+                RunQuery.all().withStatuses(Set.of(RunStatus.QUEUED)),
+                accurate,
+                null,
+                List.of("accuracy", "loss"),
+                null,
+                50));
     assertThat(page.metrics().get("r2")).containsEntry("accuracy", 0.91).containsEntry("loss", 0.2);
     assertThat(page.metrics().get("r4")).containsOnlyKeys("accuracy");
   }
@@ -153,9 +197,20 @@ abstract class RunBrowserContract {
     for (int i = 0; i < 3; i++) {
       store.create(queued("r" + i, i));
     }
-    String cursor = store.page(new RunTableQuery(RunQuery.all(), null, null, null, null, 1)).nextCursor();
-    assertThatThrownBy(() -> store.page(new RunTableQuery(RunQuery.all(), null, new Sort(Column.SCRIPT, null, true), null, cursor, 1)))
-        .isInstanceOf(LabrunException.class).hasMessageContaining("cursor");
+    String cursor =
+        store.page(new RunTableQuery(RunQuery.all(), null, null, null, null, 1)).nextCursor();
+    assertThatThrownBy(
+            () ->
+                store.page(
+                    new RunTableQuery(
+                        RunQuery.all(),
+                        null,
+                        new Sort(Column.SCRIPT, null, true),
+                        null,
+                        cursor,
+                        1)))
+        .isInstanceOf(LabrunException.class)
+        .hasMessageContaining("cursor");
   }
 
   private List<String> ids(RunTableQuery q) {
@@ -165,12 +220,19 @@ abstract class RunBrowserContract {
   @Test
   void aFewPointsComeBackAsTheyWereListsIncluded() {
     store.create(queued("r1", 0));
-    store.appendMetrics("r1", List.of(point("loss", 0, 1.0), point("loss", 1, 0.5), new MetricPoint("cm", 0, T0, null, "[[1,2],[3,4]]")));
+    store.appendMetrics(
+        "r1",
+        List.of(
+            point("loss", 0, 1.0),
+            point("loss", 1, 0.5),
+            new MetricPoint("cm", 0, T0, null, "[[1,2],[3,4]]")));
     MetricSeries loss = store.series("r1", "loss", 1000);
     assertThat(loss.downsampled()).isFalse();
     assertThat(loss.points()).extracting(MetricSeries.Bucket::last).containsExactly(1.0, 0.5);
     MetricSeries cm = store.series("r1", "cm", 1000);
-    assertThat(cm.points()).singleElement().satisfies(b -> assertThat(b.json()).isEqualTo("[[1,2],[3,4]]"));
+    assertThat(cm.points())
+        .singleElement()
+        .satisfies(b -> assertThat(b.json()).isEqualTo("[[1,2],[3,4]]"));
     assertThat(store.series("r1", "nothing", 1000).points()).isEmpty();
   }
 
@@ -184,7 +246,9 @@ abstract class RunBrowserContract {
       points.add(point("loss", i, Math.sin(i / 1000.0) + (i == 123_456 ? 50 : 0)));
     }
     store.appendMetrics("r1", points);
-    for (int from = 0; from < n; from += 30_001) { // batches that cut buckets in two, as a live run's do
+    for (int from = 0;
+        from < n;
+        from += 30_001) { // batches that cut buckets in two, as a live run's do
       store.appendMetrics("r2", points.subList(from, Math.min(n, from + 30_001)));
     }
     for (String run : List.of("r1", "r2")) {
@@ -193,13 +257,16 @@ abstract class RunBrowserContract {
       assertThat(s.count()).isEqualTo(n);
       assertThat(s.points()).hasSizeBetween(500, 1000);
       assertThat(s.points().stream().mapToLong(MetricSeries.Bucket::count).sum()).isEqualTo(n);
-      assertThat(s.points().stream().mapToDouble(MetricSeries.Bucket::max).max().orElseThrow()).isEqualTo(points.get(123_456).value());
+      assertThat(s.points().stream().mapToDouble(MetricSeries.Bucket::max).max().orElseThrow())
+          .isEqualTo(points.get(123_456).value());
       MetricSeries.Bucket last = s.points().get(s.points().size() - 1);
       assertThat(last.step()).isEqualTo(n - 1);
       assertThat(last.last()).isEqualTo(points.get(n - 1).value());
-      assertThat(s.points()).isSortedAccordingTo(Comparator.comparingLong(MetricSeries.Bucket::step));
+      assertThat(s.points())
+          .isSortedAccordingTo(Comparator.comparingLong(MetricSeries.Bucket::step));
     }
-    assertThat(store.series("r1", "loss", 1000).points()).isEqualTo(store.series("r2", "loss", 1000).points());
+    assertThat(store.series("r1", "loss", 1000).points())
+        .isEqualTo(store.series("r2", "loss", 1000).points());
     store.delete("r1");
     assertThat(store.series("r1", "loss", 1000).points()).isEmpty();
   }
@@ -209,17 +276,25 @@ abstract class RunBrowserContract {
     store.create(queued("a1", 0));
     store.create(TestRuns.with(queued("b1", 5), "mnist", "local", "local", "t.py", null));
     store.create(queued("a2", 3));
-    assertThat(store.experiments()).extracting(e -> e.name() + ":" + e.runs()).containsExactly("mnist:1", "iris:2");
+    assertThat(store.experiments())
+        .extracting(e -> e.name() + ":" + e.runs())
+        .containsExactly("mnist:1", "iris:2");
   }
 
   @Test
   void sweepsAreListedNewestFirstWithTheirRunsByState() {
     store.create(TestRuns.with(queued("a1", 0), "iris", "local", "local", "t.py", "sweep-a"));
     store.create(TestRuns.with(queued("a2", 1), "iris", "local", "local", "t.py", "sweep-a"));
-    store.update(finished(TestRuns.with(queued("a2", 1), "iris", "local", "local", "t.py", "sweep-a"), RunStatus.COMPLETED), RunStatus.QUEUED);
+    store.update(
+        finished(
+            TestRuns.with(queued("a2", 1), "iris", "local", "local", "t.py", "sweep-a"),
+            RunStatus.COMPLETED),
+        RunStatus.QUEUED);
     store.create(TestRuns.with(queued("b1", 5), "mnist", "local", "local", "t.py", "sweep-b"));
     store.create(queued("alone", 9));
-    assertThat(store.sweeps()).extracting(s -> s.id() + " " + s.experiment() + " " + s.runs() + " " + new java.util.TreeMap<>(s.statuses()))
+    assertThat(store.sweeps())
+        .extracting(
+            s -> s.id() + " " + s.experiment() + " " + s.runs() + " " + new TreeMap<>(s.statuses()))
         .containsExactly("sweep-b mnist 1 {QUEUED=1}", "sweep-a iris 2 {QUEUED=1, COMPLETED=1}");
     assertThat(store.sweeps().get(1).firstRun()).isEqualTo(T0);
   }
@@ -228,16 +303,24 @@ abstract class RunBrowserContract {
   void tokensMadeBeforeRolesBecomeAdminSoNobodyIsLockedOut() throws Exception {
     String url = newDatabaseUrl();
     SqlRunStore.open(url).close();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       RunFilterContract.undoVersion5(s);
       s.execute("ALTER TABLE api_tokens DROP COLUMN role");
       s.execute("DELETE FROM schema_version WHERE version > 3");
-      s.execute("INSERT INTO api_tokens (name, sha256, created_ms) VALUES ('old-ci', '" + "d".repeat(64) + "', 0)");
+      s.execute(
+          "INSERT INTO api_tokens (name, sha256, created_ms) VALUES ('old-ci', '"
+              + "d".repeat(64)
+              + "', 0)");
     }
     try (SqlRunStore upgraded = SqlRunStore.open(url)) {
-      assertThat(upgraded.tokens().find("d".repeat(64))).map(ApiTokens.Token::role).contains(Role.ADMIN);
+      assertThat(upgraded.tokens().find("d".repeat(64)))
+          .map(ApiTokens.Token::role)
+          .contains(Role.ADMIN);
       assertThat(upgraded.tokens().add("new", "e".repeat(64), T0, Role.READ)).isTrue();
-      assertThat(upgraded.tokens().find("e".repeat(64))).map(ApiTokens.Token::role).contains(Role.READ);
+      assertThat(upgraded.tokens().find("e".repeat(64)))
+          .map(ApiTokens.Token::role)
+          .contains(Role.READ);
     }
   }
 
@@ -253,7 +336,8 @@ abstract class RunBrowserContract {
       }
       old.appendMetrics("r1", points);
     }
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       RunFilterContract.undoVersion5(s);
       s.execute("DROP TABLE metric_last");
       s.execute("DROP TABLE metric_rollup");
@@ -267,15 +351,28 @@ abstract class RunBrowserContract {
       assertThat(s.downsampled()).isTrue();
       assertThat(s.points().get(s.points().size() - 1).last()).isEqualTo(1.0);
       assertThat(s.points().get(0).max()).isEqualTo(5000.0);
-      assertThat(upgraded.metricSummaries("r1").get("loss")).satisfies(m -> {
-        assertThat(m.count()).isEqualTo(5000);
-        assertThat(m.min()).isEqualTo(1.0);
-        assertThat(m.max()).isEqualTo(5000.0);
-        assertThat(m.last().step()).isEqualTo(4999);
-        assertThat(m.last().value()).isEqualTo(1.0);
-      });
-      assertThat(upgraded.page(new RunTableQuery(RunQuery.all(), List.of(new MetricCondition("loss", Op.EQ, 1.0)), null, null, null, 5)).runs())
-          .extracting(Run::id).containsExactly("r1");
+      assertThat(upgraded.metricSummaries("r1").get("loss"))
+          .satisfies(
+              m -> {
+                assertThat(m.count()).isEqualTo(5000);
+                assertThat(m.min()).isEqualTo(1.0);
+                assertThat(m.max()).isEqualTo(5000.0);
+                assertThat(m.last().step()).isEqualTo(4999);
+                assertThat(m.last().value()).isEqualTo(1.0);
+              });
+      assertThat(
+              upgraded
+                  .page(
+                      new RunTableQuery(
+                          RunQuery.all(),
+                          List.of(new MetricCondition("loss", Op.EQ, 1.0)),
+                          null,
+                          null,
+                          null,
+                          5))
+                  .runs())
+          .extracting(Run::id)
+          .containsExactly("r1");
     }
   }
 }

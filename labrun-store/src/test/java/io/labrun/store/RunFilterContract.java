@@ -34,14 +34,43 @@ import org.junit.jupiter.api.Test;
 /**
  * The query language run by the database, with the same cases on every database: each filter's
  * answer is checked against what the same condition, written in Java over the seeded runs, selects;
- * each order is paged through a few runs at a time, by run id ({@code history list}) and by
- * opaque cursor (the API).
+ * each order is paged through a few runs at a time, by run id ({@code history list}) and by opaque
+ * cursor (the API).
  */
 abstract class RunFilterContract {
-  private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?");
-  private static final String[] REG = {"100", "1000.0", "0.5", null, "1e2", "10", "abc", "100", null, "2", "1000", "0.01"};
-  private static final String[] OPT = {"adam", "sgd", "adam", "sgd_momentum", "a%b", "adam", null, "sgdxmomentum", "adam", "x_y", "adam", "sgd"};
-  private static final String[] TEAM = {"vision", "vision-3d", "nlp", null, "Vision", "vision[1]", "speech", "nlp", "vision", null, "visionary", "nlp"};
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?");
+  private static final String[] REG = {
+    "100", "1000.0", "0.5", null, "1e2", "10", "abc", "100", null, "2", "1000", "0.01"
+  };
+  private static final String[] OPT = {
+    "adam",
+    "sgd",
+    "adam",
+    "sgd_momentum",
+    "a%b",
+    "adam",
+    null,
+    "sgdxmomentum",
+    "adam",
+    "x_y",
+    "adam",
+    "sgd"
+  };
+  private static final String[] TEAM = {
+    "vision",
+    "vision-3d",
+    "nlp",
+    null,
+    "Vision",
+    "vision[1]",
+    "speech",
+    "nlp",
+    "vision",
+    null,
+    "visionary",
+    "nlp"
+  };
 
   protected SqlRunStore store;
   private final List<Seeded> runs = new ArrayList<>();
@@ -69,7 +98,9 @@ abstract class RunFilterContract {
     }
 
     Long duration() {
-      return run.started() == null || run.ended() == null ? null : run.ended().toEpochMilli() - run.started().toEpochMilli();
+      return run.started() == null || run.ended() == null
+          ? null
+          : run.ended().toEpochMilli() - run.started().toEpochMilli();
     }
   }
 
@@ -89,9 +120,30 @@ abstract class RunFilterContract {
   private Seeded seed(int i) {
     String id = String.format("r%02d", i);
     Instant created = T0.plusSeconds(3600L * i);
-    Run r = new Run(id, i % 5 == 0 ? "mnist" : "iris", "local", i % 3 == 0 ? "local" : i % 3 == 1 ? "docker" : "remote-gpu", "local",
-        i % 2 == 0 ? "train.py" : "scripts/eval_v" + i + ".py", List.of(), Map.of(), i < 6 ? "alice" : "bob", "laptop", null, null, null,
-        created, null, null, RunStatus.QUEUED, null, null, i >= 8 ? "sw1" : null, 1, Map.of());
+    Run r =
+        new Run(
+            id,
+            i % 5 == 0 ? "mnist" : "iris",
+            "local",
+            i % 3 == 0 ? "local" : i % 3 == 1 ? "docker" : "remote-gpu",
+            "local",
+            i % 2 == 0 ? "train.py" : "scripts/eval_v" + i + ".py",
+            List.of(),
+            Map.of(),
+            i < 6 ? "alice" : "bob",
+            "laptop",
+            null,
+            null,
+            null,
+            created,
+            null,
+            null,
+            RunStatus.QUEUED,
+            null,
+            null,
+            i >= 8 ? "sw1" : null,
+            1,
+            Map.of());
     store.create(r);
     if (i % 4 != 3) {
       Run running = r.withStatus(RunStatus.RUNNING, created.plusSeconds(5));
@@ -99,7 +151,9 @@ abstract class RunFilterContract {
       r = running;
       if (i % 4 != 2) {
         RunStatus end = i % 4 == 0 ? RunStatus.COMPLETED : RunStatus.FAILED;
-        Run done = r.withStatus(end, created.plusSeconds(5 + 10L * i)).withExit(end == RunStatus.COMPLETED ? 0 : 1, null);
+        Run done =
+            r.withStatus(end, created.plusSeconds(5 + 10L * i))
+                .withExit(end == RunStatus.COMPLETED ? 0 : 1, null);
         store.update(done, RunStatus.RUNNING);
         r = done;
       }
@@ -135,7 +189,9 @@ abstract class RunFilterContract {
     matches("metrics.acc <= 0.5", s -> s.last() != null && s.last() <= 0.5);
     matches("min(metrics.acc) < 0.05", s -> s.min() != null && s.min() < 0.05);
     matches("max(metrics.acc) >= 0.75", s -> s.acc.stream().anyMatch(v -> v >= 0.75));
-    matches("metrics.acc between 0.25 and 0.5", s -> s.last() != null && s.last() >= 0.25 && s.last() <= 0.5);
+    matches(
+        "metrics.acc between 0.25 and 0.5",
+        s -> s.last() != null && s.last() >= 0.25 && s.last() <= 0.5);
     matches("metrics.missing > 0", s -> false);
   }
 
@@ -143,26 +199,48 @@ abstract class RunFilterContract {
   void paramsCompareAsNumbersWhenWrittenAsNumbersAndAsTextOtherwise() {
     matches("params.reg = 100", s -> Double.valueOf(100).equals(s.num("reg")));
     matches("params.reg = \"100\"", s -> "100".equals(s.params.get("reg")));
-    matches("params.reg in (100, 1000)", s -> s.num("reg") != null && (s.num("reg") == 100 || s.num("reg") == 1000));
+    matches(
+        "params.reg in (100, 1000)",
+        s -> s.num("reg") != null && (s.num("reg") == 100 || s.num("reg") == 1000));
     matches("params.reg > 5", s -> s.num("reg") != null && s.num("reg") > 5);
-    matches("params.reg != 100", s -> s.params.containsKey("reg") && !Double.valueOf(100).equals(s.num("reg")));
-    matches("params.reg between 1 and 100", s -> s.num("reg") != null && s.num("reg") >= 1 && s.num("reg") <= 100);
-    matches("params.opt between \"a\" and \"b\"", s -> s.params.get("opt") != null && s.params.get("opt").compareTo("a") >= 0
-        && s.params.get("opt").compareTo("b") <= 0);
-    matches("params.opt in (\"adam\", 'sgd', 7)", s -> "adam".equals(s.params.get("opt")) || "sgd".equals(s.params.get("opt")));
+    matches(
+        "params.reg != 100",
+        s -> s.params.containsKey("reg") && !Double.valueOf(100).equals(s.num("reg")));
+    matches(
+        "params.reg between 1 and 100",
+        s -> s.num("reg") != null && s.num("reg") >= 1 && s.num("reg") <= 100);
+    matches(
+        "params.opt between \"a\" and \"b\"",
+        s ->
+            s.params.get("opt") != null
+                && s.params.get("opt").compareTo("a") >= 0
+                && s.params.get("opt").compareTo("b") <= 0);
+    matches(
+        "params.opt in (\"adam\", 'sgd', 7)",
+        s -> "adam".equals(s.params.get("opt")) || "sgd".equals(s.params.get("opt")));
   }
 
   @Test
   void andOrNotAndParenthesesCombineAsWritten() {
-    matches("metrics.acc > 0.5 or params.reg in (100, 1000)", s -> s.last() != null && s.last() > 0.5
-        || s.num("reg") != null && (s.num("reg") == 100 || s.num("reg") == 1000));
-    matches("not (params.reg >= 1) and status = \"Completed\"", s -> !(s.num("reg") != null && s.num("reg") >= 1)
-        && s.run.status() == RunStatus.COMPLETED);
-    matches("(params.opt = \"adam\" or params.opt = \"sgd\") and not tags.team ~ \"vision*\"",
-        s -> ("adam".equals(s.params.get("opt")) || "sgd".equals(s.params.get("opt"))) && !glob(s.tags.get("team"), "vision.*"));
+    matches(
+        "metrics.acc > 0.5 or params.reg in (100, 1000)",
+        s ->
+            s.last() != null && s.last() > 0.5
+                || s.num("reg") != null && (s.num("reg") == 100 || s.num("reg") == 1000));
+    matches(
+        "not (params.reg >= 1) and status = \"Completed\"",
+        s -> !(s.num("reg") != null && s.num("reg") >= 1) && s.run.status() == RunStatus.COMPLETED);
+    matches(
+        "(params.opt = \"adam\" or params.opt = \"sgd\") and not tags.team ~ \"vision*\"",
+        s ->
+            ("adam".equals(s.params.get("opt")) || "sgd".equals(s.params.get("opt")))
+                && !glob(s.tags.get("team"), "vision.*"));
     matches("params.opt not in (\"adam\")", s -> !"adam".equals(s.params.get("opt")));
-    matches("not status = \"completed\" or user = 'bob' and sweep = \"sw1\"",
-        s -> s.run.status() != RunStatus.COMPLETED || "bob".equals(s.run.user()) && "sw1".equals(s.run.sweepId()));
+    matches(
+        "not status = \"completed\" or user = 'bob' and sweep = \"sw1\"",
+        s ->
+            s.run.status() != RunStatus.COMPLETED
+                || "bob".equals(s.run.user()) && "sw1".equals(s.run.sweepId()));
   }
 
   @Test
@@ -172,51 +250,92 @@ abstract class RunFilterContract {
     matches("params.opt ~ \"a%b\"", s -> "a%b".equals(s.params.get("opt")));
     matches("params.opt ~ \"sgd_*\"", s -> glob(s.params.get("opt"), "sgd_.*"));
     matches("params.opt ~ \"sgd?momentum\"", s -> glob(s.params.get("opt"), "sgd.momentum"));
-    matches("tags.team !~ \"vision*\"", s -> s.tags.get("team") != null && !glob(s.tags.get("team"), "vision.*"));
-    matches("tags.team ~ /^vis.*n$/", s -> s.tags.get("team") != null && s.tags.get("team").matches("vis.*n"));
-    matches("script ~ /eval_v1[01]/", s -> s.run.script().contains("eval_v11") || s.run.script().contains("eval_v10"));
+    matches(
+        "tags.team !~ \"vision*\"",
+        s -> s.tags.get("team") != null && !glob(s.tags.get("team"), "vision.*"));
+    matches(
+        "tags.team ~ /^vis.*n$/",
+        s -> s.tags.get("team") != null && s.tags.get("team").matches("vis.*n"));
+    matches(
+        "script ~ /eval_v1[01]/",
+        s -> s.run.script().contains("eval_v11") || s.run.script().contains("eval_v10"));
     matches("target ~ \"remote-*\"", s -> s.run.target().startsWith("remote-"));
   }
 
   @Test
   void attributesTimesAndDurations() {
     long t15 = Instant.parse("2026-01-15T15:00:00Z").toEpochMilli();
-    matches("created > \"2026-01-15T15:00:00Z\" and duration < 60s", s -> s.run.created().toEpochMilli() > t15
-        && s.duration() != null && s.duration() < 60_000);
-    matches("created >= \"2026-01-16\"", s -> !s.run.created().isBefore(Instant.parse("2026-01-16T00:00:00Z")));
-    matches("duration between 20s and 1m", s -> s.duration() != null && s.duration() >= 20_000 && s.duration() <= 60_000);
-    matches("status in (\"Failed\", \"running\")", s -> s.run.status() == RunStatus.FAILED || s.run.status() == RunStatus.RUNNING);
-    matches("target != \"local\" and experiment in (\"mnist\")", s -> !s.run.target().equals("local") && s.run.experiment().equals("mnist"));
+    matches(
+        "created > \"2026-01-15T15:00:00Z\" and duration < 60s",
+        s -> s.run.created().toEpochMilli() > t15 && s.duration() != null && s.duration() < 60_000);
+    matches(
+        "created >= \"2026-01-16\"",
+        s -> !s.run.created().isBefore(Instant.parse("2026-01-16T00:00:00Z")));
+    matches(
+        "duration between 20s and 1m",
+        s -> s.duration() != null && s.duration() >= 20_000 && s.duration() <= 60_000);
+    matches(
+        "status in (\"Failed\", \"running\")",
+        s -> s.run.status() == RunStatus.FAILED || s.run.status() == RunStatus.RUNNING);
+    matches(
+        "target != \"local\" and experiment in (\"mnist\")",
+        s -> !s.run.target().equals("local") && s.run.experiment().equals("mnist"));
     matches("exit_code = 1", s -> Integer.valueOf(1).equals(s.run.exitCode()));
-    matches("id = \"r03\" or ended > \"2026-01-15T20:00:00Z\"", s -> s.id().equals("r03")
-        || s.run.ended() != null && s.run.ended().isAfter(Instant.parse("2026-01-15T20:00:00Z")));
+    matches(
+        "id = \"r03\" or ended > \"2026-01-15T20:00:00Z\"",
+        s ->
+            s.id().equals("r03")
+                || s.run.ended() != null
+                    && s.run.ended().isAfter(Instant.parse("2026-01-15T20:00:00Z")));
   }
 
   @Test
   void theFlagsFiltersAndTheLanguageCombine() {
-    RunQuery q = RunQuery.all().withStatuses(Set.of(RunStatus.COMPLETED, RunStatus.FAILED)).withRunFilter(RunFilter.parse("user = \"alice\""))
-        .withLimit(100);
-    assertThat(store.list(q)).extracting(Run::id).containsExactlyElementsOf(expected(s -> (s.run.status() == RunStatus.COMPLETED
-        || s.run.status() == RunStatus.FAILED) && "alice".equals(s.run.user())));
+    RunQuery q =
+        RunQuery.all()
+            .withStatuses(Set.of(RunStatus.COMPLETED, RunStatus.FAILED))
+            .withRunFilter(RunFilter.parse("user = \"alice\""))
+            .withLimit(100);
+    assertThat(store.list(q))
+        .extracting(Run::id)
+        .containsExactlyElementsOf(
+            expected(
+                s ->
+                    (s.run.status() == RunStatus.COMPLETED || s.run.status() == RunStatus.FAILED)
+                        && "alice".equals(s.run.user())));
   }
 
   @Test
   void everyOrderPagesThroughEveryMatchOnceWithMissingValuesLast() {
     Comparator<Seeded> id = Comparator.comparing(Seeded::id);
-    ordered("order by metrics.acc desc", nullsLast(Seeded::last, true).thenComparing(id.reversed()));
-    ordered("order by params.reg", nullsLast(s -> s.num("reg"), false).thenComparing(nullsLast(s -> s.params.get("reg"), false)).thenComparing(id));
-    ordered("order by min(metrics.acc) asc, created desc", nullsLast(Seeded::min, false)
-        .thenComparing(nullsLast(s -> s.run.created(), true)).thenComparing(id));
-    ordered("order by duration desc", nullsLast(Seeded::duration, true).thenComparing(id.reversed()));
-    ordered("tags.team ~ \"*\" order by tags.team desc", nullsLast(s -> s.tags.get("team"), true).thenComparing(id.reversed()));
-    ordered("status = \"Completed\" or status = \"Failed\" order by created asc", nullsLast(s -> s.run.created(), false).thenComparing(id));
+    ordered(
+        "order by metrics.acc desc", nullsLast(Seeded::last, true).thenComparing(id.reversed()));
+    ordered(
+        "order by params.reg",
+        nullsLast(s -> s.num("reg"), false)
+            .thenComparing(nullsLast(s -> s.params.get("reg"), false))
+            .thenComparing(id));
+    ordered(
+        "order by min(metrics.acc) asc, created desc",
+        nullsLast(Seeded::min, false)
+            .thenComparing(nullsLast(s -> s.run.created(), true))
+            .thenComparing(id));
+    ordered(
+        "order by duration desc", nullsLast(Seeded::duration, true).thenComparing(id.reversed()));
+    ordered(
+        "tags.team ~ \"*\" order by tags.team desc",
+        nullsLast(s -> s.tags.get("team"), true).thenComparing(id.reversed()));
+    ordered(
+        "status = \"Completed\" or status = \"Failed\" order by created asc",
+        nullsLast(s -> s.run.created(), false).thenComparing(id));
   }
 
   @Test
   void aCursorOfAnotherOrderIsRefused() {
     RunPage first = page("order by metrics.acc desc", null, 2);
-    assertThatThrownBy(() -> page("order by metrics.acc asc", first.nextCursor(), 2)).isInstanceOfSatisfying(LabrunException.class,
-        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT));
+    assertThatThrownBy(() -> page("order by metrics.acc asc", first.nextCursor(), 2))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT));
   }
 
   @Test
@@ -233,19 +352,32 @@ abstract class RunFilterContract {
       old.create(TestRuns.queued("old", 0));
       old.putParams("old", Map.of("reg", "1e2", "opt", "adam"));
     }
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       undoVersion5(s);
     }
     try (SqlRunStore upgraded = SqlRunStore.open(url)) {
-      assertThat(upgraded.list(RunQuery.all().withRunFilter(RunFilter.parse("params.reg = 100 and params.opt = \"adam\""))))
-          .extracting(Run::id).containsExactly("old");
+      assertThat(
+              upgraded.list(
+                  RunQuery.all()
+                      .withRunFilter(
+                          RunFilter.parse("params.reg = 100 and params.opt = \"adam\""))))
+          .extracting(Run::id)
+          .containsExactly("old");
     }
   }
 
   /** Takes a history back to schema version 4, as an older labrun left it. */
   static void undoVersion5(Statement s) throws Exception {
-    for (String index : List.of("params_by_name_num", "params_by_name_value", "tags_by_name_num", "tags_by_name_value", "metric_last_by_name_lo",
-        "metric_last_by_name_hi", "runs_by_user")) {
+    for (String index :
+        List.of(
+            "params_by_name_num",
+            "params_by_name_value",
+            "tags_by_name_num",
+            "tags_by_name_value",
+            "metric_last_by_name_lo",
+            "metric_last_by_name_hi",
+            "runs_by_user")) {
       s.execute("DROP INDEX " + index);
     }
     s.execute("ALTER TABLE params DROP COLUMN num");
@@ -258,33 +390,56 @@ abstract class RunFilterContract {
   }
 
   private List<String> expected(Predicate<Seeded> p) {
-    return runs.stream().filter(p).sorted(Comparator.comparing(Seeded::id).reversed()).map(Seeded::id).toList();
+    return runs.stream()
+        .filter(p)
+        .sorted(Comparator.comparing(Seeded::id).reversed())
+        .map(Seeded::id)
+        .toList();
   }
 
   /**
    * The runs the filter selects, newest first (the runs are created in id order), on both paths.
-   * Here every condition is rare, so the store starts from their sets; written inside an {@code
-   * or} that adds nothing, the same filter is answered by probing each run instead.
+   * Here every condition is rare, so the store starts from their sets; written inside an {@code or}
+   * that adds nothing, the same filter is answered by probing each run instead.
    */
   private void matches(String filter, Predicate<Seeded> p) {
     List<String> want = expected(p);
     for (String f : List.of(filter, "(" + filter + ") or id = \"no-such-run\"")) {
-      assertThat(store.list(RunQuery.all().withRunFilter(RunFilter.parse(f)).withLimit(100))).extracting(Run::id).as(f)
+      assertThat(store.list(RunQuery.all().withRunFilter(RunFilter.parse(f)).withLimit(100)))
+          .extracting(Run::id)
+          .as(f)
           .containsExactlyElementsOf(want);
-      assertThat(page(f, null, 100).runs()).extracting(Run::id).as(f).containsExactlyElementsOf(want);
+      assertThat(page(f, null, 100).runs())
+          .extracting(Run::id)
+          .as(f)
+          .containsExactlyElementsOf(want);
     }
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static <T extends Comparable> Comparator<Seeded> nullsLast(Function<Seeded, T> key, boolean descending) {
-    Comparator<T> natural = descending ? Comparator.<T>reverseOrder() : Comparator.<T>naturalOrder();
+  private static <T extends Comparable> Comparator<Seeded> nullsLast(
+      Function<Seeded, T> key, boolean descending) {
+    Comparator<T> natural =
+        descending ? Comparator.<T>reverseOrder() : Comparator.<T>naturalOrder();
     return Comparator.comparing(key, Comparator.nullsLast(natural));
   }
 
   private void ordered(String filter, Comparator<Seeded> order) {
     RunFilter f = RunFilter.parse(filter);
-    List<Seeded> matching = f.where() == null ? runs : runs.stream().filter(s -> store.list(RunQuery.all().withRunFilter(
-        new RunFilter(f.where(), List.of())).withLimit(100)).stream().anyMatch(r -> r.id().equals(s.id()))).toList();
+    List<Seeded> matching =
+        f.where() == null
+            ? runs
+            : runs.stream()
+                .filter(
+                    s ->
+                        store
+                            .list(
+                                RunQuery.all()
+                                    .withRunFilter(new RunFilter(f.where(), List.of()))
+                                    .withLimit(100))
+                            .stream()
+                            .anyMatch(r -> r.id().equals(s.id())))
+                .toList();
     List<String> want = matching.stream().sorted(order).map(Seeded::id).toList();
     List<String> byRunId = new ArrayList<>();
     String after = null;
@@ -306,6 +461,13 @@ abstract class RunFilterContract {
   }
 
   private RunPage page(String filter, String cursor, int limit) {
-    return store.page(new RunTableQuery(RunQuery.all().withRunFilter(RunFilter.parse(filter)), null, null, List.of("acc"), cursor, limit));
+    return store.page(
+        new RunTableQuery(
+            RunQuery.all().withRunFilter(RunFilter.parse(filter)),
+            null,
+            null,
+            List.of("acc"),
+            cursor,
+            limit));
   }
 }

@@ -25,7 +25,8 @@ final class RunListingPlans {
     return plan(c, MetricRollups.SUMMARIES, List.of("r1"));
   }
 
-  private static List<String> plan(Connection c, String sql, List<Object> args) throws SQLException {
+  private static List<String> plan(Connection c, String sql, List<Object> args)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
       for (int i = 0; i < args.size(); i++) {
         ps.setObject(i + 1, args.get(i));

@@ -12,11 +12,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.MetricPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link SqlRunStore} database must show. A database gets its own subclass
- * that only says where a new, empty database is ({@link #newDatabaseUrl()}).
+ * The behaviour every {@link SqlRunStore} database must show. A database gets its own subclass that
+ * only says where a new, empty database is ({@link #newDatabaseUrl()}).
  */
 abstract class RunStoreContract {
   protected String url;
@@ -63,10 +64,30 @@ abstract class RunStoreContract {
     env.put("QUOTE", "say \"hi\"\tand\\or\nnewline \u0001 é 漢");
     env.put("EMPTY", "");
     env.put("NULL", null);
-    Run run = new Run("iris_1", "iris", "docker", "dock", "docker", "src/train.py",
-        List.of("$file", "--alpha", "0.5", "a b", ""), env, "alice", "laptop", "abc123", true, "snap42",
-        T0, T0.plusSeconds(1), T0.plusSeconds(61), RunStatus.FAILED, 137, "killed by signal 9", "sweep7", 2,
-        Map.of("pid", "4242"));
+    Run run =
+        new Run(
+            "iris_1",
+            "iris",
+            "docker",
+            "dock",
+            "docker",
+            "src/train.py",
+            List.of("$file", "--alpha", "0.5", "a b", ""),
+            env,
+            "alice",
+            "laptop",
+            "abc123",
+            true,
+            "snap42",
+            T0,
+            T0.plusSeconds(1),
+            T0.plusSeconds(61),
+            RunStatus.FAILED,
+            137,
+            "killed by signal 9",
+            "sweep7",
+            2,
+            Map.of("pid", "4242"));
 
     store.create(run);
 
@@ -76,8 +97,30 @@ abstract class RunStoreContract {
 
   @Test
   void aRunWithOnlyTheRequiredFieldsRoundTrips() {
-    Run bare = new Run("bare", null, null, null, null, null, null, null, null, null, null, null, null, T0, null, null,
-        RunStatus.QUEUED, null, null, null, 0, null);
+    Run bare =
+        new Run(
+            "bare",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            T0,
+            null,
+            null,
+            RunStatus.QUEUED,
+            null,
+            null,
+            null,
+            0,
+            null);
     store.create(bare);
     assertThat(store.find("bare")).contains(bare);
   }
@@ -86,7 +129,8 @@ abstract class RunStoreContract {
   void creatingTheSameRunTwiceIsAStoreError() {
     store.create(queued("r1", 0));
     assertThatThrownBy(() -> store.create(queued("r1", 1)))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
         .hasMessageContaining("r1")
         .hasMessageNotContaining("\n");
   }
@@ -95,11 +139,14 @@ abstract class RunStoreContract {
   void updateIsACompareAndSetOnTheStatus() {
     Run queued = queued("r1", 0);
     store.create(queued);
-    Run running = queued.withStatus(RunStatus.RUNNING, T0.plusSeconds(5)).withAttribute("pid", "12");
+    Run running =
+        queued.withStatus(RunStatus.RUNNING, T0.plusSeconds(5)).withAttribute("pid", "12");
 
     assertThat(store.update(running, RunStatus.QUEUED)).isTrue();
     Run canceled = queued.withStatus(RunStatus.CANCELED, T0.plusSeconds(6));
-    assertThat(store.update(canceled, RunStatus.QUEUED)).as("a second writer expecting Queued loses").isFalse();
+    assertThat(store.update(canceled, RunStatus.QUEUED))
+        .as("a second writer expecting Queued loses")
+        .isFalse();
     assertThat(store.find("r1")).contains(running);
 
     Run completed = running.withStatus(RunStatus.COMPLETED, T0.plusSeconds(9)).withExit(0, null);
@@ -124,8 +171,14 @@ abstract class RunStoreContract {
     store.create(TestRuns.with(queued("r1", 1), "iris", "local", "local", "train.py", null));
     store.create(TestRuns.with(queued("r2", 2), "iris", "docker", "docker", "train.py", "s1"));
     store.create(TestRuns.with(queued("r3", 3), "mnist", "docker", "docker", "score.py", "s1"));
-    store.create(finished(TestRuns.with(queued("r4", 4), "mnist", "local", "local", "train.py", null), RunStatus.COMPLETED));
-    store.create(finished(TestRuns.with(queued("r5", 5), "iris", "local", "local", "score.py", null), RunStatus.FAILED));
+    store.create(
+        finished(
+            TestRuns.with(queued("r4", 4), "mnist", "local", "local", "train.py", null),
+            RunStatus.COMPLETED));
+    store.create(
+        finished(
+            TestRuns.with(queued("r5", 5), "iris", "local", "local", "score.py", null),
+            RunStatus.FAILED));
 
     RunQuery all = RunQuery.all();
     assertThat(ids(store.list(all.withExperiment("iris")))).containsExactly("r5", "r2", "r1");
@@ -133,12 +186,20 @@ abstract class RunStoreContract {
     assertThat(ids(store.list(all.withTarget("local")))).containsExactly("r5", "r4", "r1");
     assertThat(ids(store.list(all.withScript("score.py")))).containsExactly("r5", "r3");
     assertThat(ids(store.list(all.withSweepId("s1")))).containsExactly("r3", "r2");
-    assertThat(ids(store.list(all.withStatuses(Set.of(RunStatus.COMPLETED, RunStatus.FAILED))))).containsExactly("r5", "r4");
+    assertThat(ids(store.list(all.withStatuses(Set.of(RunStatus.COMPLETED, RunStatus.FAILED)))))
+        .containsExactly("r5", "r4");
     assertThat(ids(store.list(all.withStatuses(Set.of())))).as("no statuses: no filter").hasSize(5);
-    assertThat(ids(store.list(all.withCreated(T0.plusSeconds(120), T0.plusSeconds(240))))).as("[after, before)")
+    assertThat(ids(store.list(all.withCreated(T0.plusSeconds(120), T0.plusSeconds(240)))))
+        .as("[after, before)")
         .containsExactly("r3", "r2");
-    assertThat(ids(store.list(all.withCreated(T0.plusSeconds(240), null)))).containsExactly("r5", "r4");
-    assertThat(ids(store.list(all.withExperiment("iris").withTarget("local").withStatuses(Set.of(RunStatus.QUEUED)))))
+    assertThat(ids(store.list(all.withCreated(T0.plusSeconds(240), null))))
+        .containsExactly("r5", "r4");
+    assertThat(
+            ids(
+                store.list(
+                    all.withExperiment("iris")
+                        .withTarget("local")
+                        .withStatuses(Set.of(RunStatus.QUEUED)))))
         .containsExactly("r1");
     assertThat(store.list(all.withExperiment("nothing"))).isEmpty();
   }
@@ -148,7 +209,9 @@ abstract class RunStoreContract {
     List<Run> expected = new ArrayList<>();
     for (int i = 0; i < 137; i++) {
       // Many runs share a millisecond, so the id has to order them within it.
-      Run r = TestRuns.created(queued(String.format("run-%03d", (i * 37) % 137), 0), T0.plusMillis(i / 7));
+      Run r =
+          TestRuns.created(
+              queued(String.format("run-%03d", (i * 37) % 137), 0), T0.plusMillis(i / 7));
       if (i % 3 == 0) {
         r = finished(r, RunStatus.COMPLETED);
       }
@@ -157,16 +220,19 @@ abstract class RunStoreContract {
     }
     expected.sort(Comparator.comparing(Run::created).thenComparing(Run::id).reversed());
 
-    assertThat(ids(pageThrough(RunQuery.all().withLimit(10)))).containsExactlyElementsOf(ids(expected));
+    assertThat(ids(pageThrough(RunQuery.all().withLimit(10))))
+        .containsExactlyElementsOf(ids(expected));
     Set<RunStatus> done = Set.of(RunStatus.COMPLETED);
     assertThat(ids(pageThrough(RunQuery.all().withStatuses(done).withLimit(7))))
-        .containsExactlyElementsOf(ids(expected.stream().filter(r -> r.status() == RunStatus.COMPLETED).toList()));
+        .containsExactlyElementsOf(
+            ids(expected.stream().filter(r -> r.status() == RunStatus.COMPLETED).toList()));
   }
 
   @Test
   void aCursorThatIsNotARunIsNotFound() {
     assertThatThrownBy(() -> store.list(RunQuery.all().withCursor("gone")))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
   }
 
   @Test
@@ -189,16 +255,26 @@ abstract class RunStoreContract {
   void metricPointsComeBackInStepOrder() {
     store.create(queued("r1", 0));
     store.create(queued("r2", 0));
-    store.appendMetrics("r1", List.of(point("loss", 2, 0.5), point("loss", 0, 2.0), point("acc", 0, 0.1)));
-    store.appendMetrics("r1", List.of(point("loss", 1, 1.0), point("loss", 1, 0.9),
-        new MetricPoint("loss", 3, null, Double.NaN, null),
-        new MetricPoint("loss", 4, T0, null, "[1, 2, {\"a\": \"b\"}]")));
+    store.appendMetrics(
+        "r1", List.of(point("loss", 2, 0.5), point("loss", 0, 2.0), point("acc", 0, 0.1)));
+    store.appendMetrics(
+        "r1",
+        List.of(
+            point("loss", 1, 1.0),
+            point("loss", 1, 0.9),
+            new MetricPoint("loss", 3, null, Double.NaN, null),
+            new MetricPoint("loss", 4, T0, null, "[1, 2, {\"a\": \"b\"}]")));
     store.appendMetrics("r2", List.of(point("loss", 0, 99)));
 
     assertThat(store.metric("r1", "loss"))
         .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::json)
-        .containsExactly(tuple(0L, 2.0, null), tuple(1L, 1.0, null), tuple(1L, 0.9, null), tuple(2L, 0.5, null),
-            tuple(3L, Double.NaN, null), tuple(4L, null, "[1, 2, {\"a\": \"b\"}]"));
+        .containsExactly(
+            tuple(0L, 2.0, null),
+            tuple(1L, 1.0, null),
+            tuple(1L, 0.9, null),
+            tuple(2L, 0.5, null),
+            tuple(3L, Double.NaN, null),
+            tuple(4L, null, "[1, 2, {\"a\": \"b\"}]"));
     assertThat(store.metric("r1", "loss").get(0).time()).isEqualTo(T0);
     assertThat(store.metric("r1", "loss").get(4).time()).isNull();
     assertThat(store.metric("r1", "nothing")).isEmpty();
@@ -209,9 +285,15 @@ abstract class RunStoreContract {
   void summariesGiveCountLastAndRangePerMetric() {
     store.create(queued("r1", 0));
     store.create(queued("r2", 0));
-    store.appendMetrics("r1", List.of(point("loss", 0, 3.0), point("loss", 2, 1.0), point("loss", 1, 0.5),
-        point("loss", 2, 1.5), point("acc", 0, 0.7),
-        new MetricPoint("confusion", 0, T0, null, "[[1,0],[0,1]]")));
+    store.appendMetrics(
+        "r1",
+        List.of(
+            point("loss", 0, 3.0),
+            point("loss", 2, 1.0),
+            point("loss", 1, 0.5),
+            point("loss", 2, 1.5),
+            point("acc", 0, 0.7),
+            new MetricPoint("confusion", 0, T0, null, "[[1,0],[0,1]]")));
     store.appendMetrics("r2", List.of(point("loss", 9, -100)));
 
     Map<String, MetricSummary> s = store.metricSummaries("r1");
@@ -219,7 +301,9 @@ abstract class RunStoreContract {
     assertThat(s).containsOnlyKeys("acc", "confusion", "loss");
     MetricSummary loss = s.get("loss");
     assertThat(loss.count()).isEqualTo(4);
-    assertThat(loss.last()).as("last step, and of its points the last logged").isEqualTo(point("loss", 2, 1.5));
+    assertThat(loss.last())
+        .as("last step, and of its points the last logged")
+        .isEqualTo(point("loss", 2, 1.5));
     assertThat(loss.min()).isEqualTo(0.5);
     assertThat(loss.max()).isEqualTo(3.0);
     assertThat(s.get("confusion").last().json()).isEqualTo("[[1,0],[0,1]]");
@@ -256,7 +340,8 @@ abstract class RunStoreContract {
     store.putParams("r2", Map.of("alpha", "9"));
     store.putTags("r1", Map.of("best", "yes"));
 
-    assertThat(store.params("r1")).containsExactly(Map.entry("alpha", "0.1"), Map.entry("epochs", "10"));
+    assertThat(store.params("r1"))
+        .containsExactly(Map.entry("alpha", "0.1"), Map.entry("epochs", "10"));
     assertThat(store.tags("r1")).containsExactly(Map.entry("best", "yes"));
     assertThat(store.tags("r2")).isEmpty();
   }
@@ -265,21 +350,30 @@ abstract class RunStoreContract {
   void artifactsArePromotedToAssets() {
     store.create(queued("r1", 0));
     store.create(queued("r2", 0));
-    store.addArtifacts("r1", List.of(new Artifact("outputs/model.pkl", 10, "aa"), new Artifact("outputs/a.txt", 2, "bb")));
+    store.addArtifacts(
+        "r1",
+        List.of(
+            new Artifact("outputs/model.pkl", 10, "aa"), new Artifact("outputs/a.txt", 2, "bb")));
     store.addArtifacts("r1", List.of(new Artifact("outputs/model.pkl", 11, "cc")));
     store.addArtifacts("r2", List.of(new Artifact("outputs/model.pkl", 12, "dd")));
 
-    assertThat(store.artifacts("r1")).containsExactly(new Artifact("outputs/a.txt", 2, "bb"), new Artifact("outputs/model.pkl", 11, "cc"));
+    assertThat(store.artifacts("r1"))
+        .containsExactly(
+            new Artifact("outputs/a.txt", 2, "bb"), new Artifact("outputs/model.pkl", 11, "cc"));
 
     store.promote("r1", "outputs/model.pkl", "iris-model");
     store.promote("r1", "outputs/a.txt", "notes");
-    assertThat(store.assets()).containsExactly(Map.entry("iris-model", "r1:outputs/model.pkl"), Map.entry("notes", "r1:outputs/a.txt"));
+    assertThat(store.assets())
+        .containsExactly(
+            Map.entry("iris-model", "r1:outputs/model.pkl"),
+            Map.entry("notes", "r1:outputs/a.txt"));
 
     store.promote("r2", "outputs/model.pkl", "iris-model");
     assertThat(store.assets()).containsEntry("iris-model", "r2:outputs/model.pkl");
 
     assertThatThrownBy(() -> store.promote("r1", "outputs/missing.pkl", "x"))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND))
         .hasMessageContaining("outputs/missing.pkl");
   }
 
@@ -289,7 +383,8 @@ abstract class RunStoreContract {
     store.create(queued("r2", 0).withSnapshot("s1"));
     store.create(queued("r3", 0).withSnapshot("s3"));
     store.create(queued("r4", 0)); // snapshot snap1
-    store.addArtifacts("r1", List.of(new Artifact("outputs/m", 1, "aa"), new Artifact("outputs/n", 1, "bb")));
+    store.addArtifacts(
+        "r1", List.of(new Artifact("outputs/m", 1, "aa"), new Artifact("outputs/n", 1, "bb")));
     store.addArtifacts("r3", List.of(new Artifact("outputs/m", 1, "aa")));
 
     assertThat(store.objectsInUse().snapshots()).containsExactlyInAnyOrder("s1", "s3", "snap1");
@@ -299,7 +394,8 @@ abstract class RunStoreContract {
     assertThat(store.objectsInUse().artifacts()).containsExactly("aa");
     store.delete("r2");
     store.delete("r3");
-    assertThat(store.objectsInUse()).isEqualTo(new io.labrun.core.history.RunStore.ObjectsInUse(java.util.Set.of("snap1"), java.util.Set.of()));
+    assertThat(store.objectsInUse())
+        .isEqualTo(new RunStore.ObjectsInUse(Set.of("snap1"), Set.of()));
   }
 
   @Test
@@ -352,29 +448,40 @@ abstract class RunStoreContract {
       List<Future<Void>> done = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         String id = "w" + w;
-        done.add(pool.submit((Callable<Void>) () -> {
-          // Its own store, as each labrun process has.
-          try (SqlRunStore mine = SqlRunStore.open(url)) {
-            start.await();
-            Run run = queued(id, 1);
-            mine.create(run);
-            Run running = run.withStatus(RunStatus.RUNNING, T0.plusSeconds(1));
-            assertThat(mine.update(running, RunStatus.QUEUED)).isTrue();
-            for (int from = 0; from < pointsEach; from += 500) {
-              List<MetricPoint> batch = new ArrayList<>();
-              for (int i = from; i < from + 500; i++) {
-                batch.add(point("loss", i, i));
-              }
-              mine.appendMetrics(id, batch);
-            }
-            mine.putParams(id, Map.of("writer", id));
-            assertThat(mine.update(running.withStatus(RunStatus.COMPLETED, T0.plusSeconds(2)), RunStatus.RUNNING)).isTrue();
-            if (mine.update(shared.withStatus(RunStatus.COMPLETED, T0.plusSeconds(3)).withAttribute("by", id), RunStatus.RUNNING)) {
-              finishers.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      // Its own store, as each labrun process has.
+                      try (SqlRunStore mine = SqlRunStore.open(url)) {
+                        start.await();
+                        Run run = queued(id, 1);
+                        mine.create(run);
+                        Run running = run.withStatus(RunStatus.RUNNING, T0.plusSeconds(1));
+                        assertThat(mine.update(running, RunStatus.QUEUED)).isTrue();
+                        for (int from = 0; from < pointsEach; from += 500) {
+                          List<MetricPoint> batch = new ArrayList<>();
+                          for (int i = from; i < from + 500; i++) {
+                            batch.add(point("loss", i, i));
+                          }
+                          mine.appendMetrics(id, batch);
+                        }
+                        mine.putParams(id, Map.of("writer", id));
+                        assertThat(
+                                mine.update(
+                                    running.withStatus(RunStatus.COMPLETED, T0.plusSeconds(2)),
+                                    RunStatus.RUNNING))
+                            .isTrue();
+                        if (mine.update(
+                            shared
+                                .withStatus(RunStatus.COMPLETED, T0.plusSeconds(3))
+                                .withAttribute("by", id),
+                            RunStatus.RUNNING)) {
+                          finishers.incrementAndGet();
+                        }
+                      }
+                      return null;
+                    }));
       }
       start.countDown();
       for (Future<Void> f : done) {
@@ -392,7 +499,9 @@ abstract class RunStoreContract {
       assertThat(store.metricSummaries(id).get("loss").count()).isEqualTo(pointsEach);
       assertThat(store.params(id)).containsEntry("writer", id);
     }
-    assertThat(store.list(RunQuery.all().withStatuses(EnumSet.of(RunStatus.COMPLETED)).withLimit(100))).hasSize(writers + 1);
+    assertThat(
+            store.list(RunQuery.all().withStatuses(EnumSet.of(RunStatus.COMPLETED)).withLimit(100)))
+        .hasSize(writers + 1);
   }
 
   private List<Run> pageThrough(RunQuery first) {
@@ -414,7 +523,8 @@ abstract class RunStoreContract {
 
   private static void assertNotFound(Runnable r) {
     assertThatThrownBy(r::run)
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND))
         .hasMessageContaining("ghost");
   }
 }

@@ -30,21 +30,32 @@ class SqliteMultiProcessIT {
     String classpath = System.getProperty("java.class.path");
     List<Process> processes = new ArrayList<>();
     for (int i = 0; i < PROCESSES; i++) {
-      processes.add(new ProcessBuilder(java, "-cp", classpath, HistoryWriterMain.class.getName(), url, "p" + i,
-          Integer.toString(POINTS))
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("p" + i + ".log").toFile())
-          .start());
+      processes.add(
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  classpath,
+                  HistoryWriterMain.class.getName(),
+                  url,
+                  "p" + i,
+                  Integer.toString(POINTS))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("p" + i + ".log").toFile())
+              .start());
     }
     for (int i = 0; i < PROCESSES; i++) {
       Process p = processes.get(i);
       assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("process %d ended", i).isTrue();
-      assertThat(p.exitValue()).as("process %d: %s", i, Files.readString(dir.resolve("p" + i + ".log"), StandardCharsets.UTF_8))
+      assertThat(p.exitValue())
+          .as(
+              "process %d: %s",
+              i, Files.readString(dir.resolve("p" + i + ".log"), StandardCharsets.UTF_8))
           .isZero();
     }
 
     try (SqlRunStore store = SqlRunStore.open(url)) {
-      assertThat(store.list(RunQuery.all().withLimit(100))).hasSize(PROCESSES)
+      assertThat(store.list(RunQuery.all().withLimit(100)))
+          .hasSize(PROCESSES)
           .allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED));
       for (int i = 0; i < PROCESSES; i++) {
         assertThat(store.metricSummaries("p" + i).get("loss").count()).isEqualTo(POINTS);

@@ -37,7 +37,8 @@ class SqliteRunStoreTest extends RunStoreContract {
   @Test
   void theFileIsInWalModeWithForeignKeys() throws Exception {
     store.create(queued("r1", 0));
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       assertThat(scalar(s, "PRAGMA journal_mode")).isEqualTo("wal");
       assertThat(scalar(s, "SELECT version FROM schema_version")).isEqualTo("1");
     }
@@ -46,15 +47,19 @@ class SqliteRunStoreTest extends RunStoreContract {
   @Test
   void aDataFolderThatCannotBeCreatedIsAStoreError() throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-    assertStoreError(() -> SqlRunStore.open("jdbc:sqlite:" + file.resolve("labrun.db")), "cannot create the data folder");
+    assertStoreError(
+        () -> SqlRunStore.open("jdbc:sqlite:" + file.resolve("labrun.db")),
+        "cannot create the data folder");
   }
 
   @Test
   void aFileThatIsNotADatabaseIsAStoreError() throws Exception {
     Path file = dir.resolve("garbage.db");
     Files.write(file, new byte[8192]);
-    Files.writeString(file, "this is not an SQLite database, just some text that is long enough".repeat(100));
-    assertStoreError(() -> SqlRunStore.open("jdbc:sqlite:" + file), "is damaged or is not a labrun database");
+    Files.writeString(
+        file, "this is not an SQLite database, just some text that is long enough".repeat(100));
+    assertStoreError(
+        () -> SqlRunStore.open("jdbc:sqlite:" + file), "is damaged or is not a labrun database");
   }
 
   @Test
@@ -63,7 +68,8 @@ class SqliteRunStoreTest extends RunStoreContract {
         Connection holder = DriverManager.getConnection(url);
         Statement s = holder.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
-      assertStoreError(() -> impatient.create(queued("r1", 0)), "stayed locked by another labrun process");
+      assertStoreError(
+          () -> impatient.create(queued("r1", 0)), "stayed locked by another labrun process");
       s.execute("ROLLBACK");
       impatient.create(queued("r1", 0));
     }
@@ -72,46 +78,65 @@ class SqliteRunStoreTest extends RunStoreContract {
 
   @Test
   void aSchemaFromANewerLabrunIsAStoreError() throws Exception {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO schema_version (version, description, applied_ms) VALUES (99, 'future', 0)");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO schema_version (version, description, applied_ms) VALUES (99, 'future', 0)");
     }
     assertStoreError(() -> SqlRunStore.open(url), "upgrade labrun");
   }
 
   @Test
   void anInMemoryDatabaseIsRefused() {
-    assertThatThrownBy(() -> SqlRunStore.open("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SqlRunStore.open("jdbc:sqlite::memory:"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void everyMigrationScriptIsListed() throws Exception {
-    Path folder = Path.of(Migrations.class.getResource("/db/migration/V1__init.sql").toURI()).getParent();
+    Path folder =
+        Path.of(Migrations.class.getResource("/db/migration/V1__init.sql").toURI()).getParent();
     try (Stream<Path> files = Files.list(folder)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(Migrations.SCRIPTS);
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(Migrations.SCRIPTS);
     }
   }
 
-  /** No page of {@code history list} sorts rows: each is read in order from an index. Metrics use theirs. */
+  /**
+   * No page of {@code history list} sorts rows: each is read in order from an index. Metrics use
+   * theirs.
+   */
   @Test
   void listQueriesReadAnIndexInOrder() throws Exception {
     for (int i = 0; i < 50; i++) {
-      store.create(TestRuns.with(queued("r" + i, i), "e" + i % 5, "rc" + i % 3, "t" + i % 2, "s" + i % 7, "sw" + i % 4));
+      store.create(
+          TestRuns.with(
+              queued("r" + i, i),
+              "e" + i % 5,
+              "rc" + i % 3,
+              "t" + i % 2,
+              "s" + i % 7,
+              "sw" + i % 4));
     }
-    List<RunQuery> queries = new ArrayList<>(List.of(
-        RunQuery.all(),
-        RunQuery.all().withStatuses(Set.of(RunStatus.COMPLETED)).withTarget("local"),
-        RunQuery.all().withExperiment("e1").withCursor("r40"),
-        RunQuery.all().withSweepId("sw1").withStatuses(Set.of(RunStatus.COMPLETED)),
-        RunQuery.all().withScript("s1").withCreated(TestRuns.T0, null)));
+    List<RunQuery> queries =
+        new ArrayList<>(
+            List.of(
+                RunQuery.all(),
+                RunQuery.all().withStatuses(Set.of(RunStatus.COMPLETED)).withTarget("local"),
+                RunQuery.all().withExperiment("e1").withCursor("r40"),
+                RunQuery.all().withSweepId("sw1").withStatuses(Set.of(RunStatus.COMPLETED)),
+                RunQuery.all().withScript("s1").withCreated(TestRuns.T0, null)));
     try (Connection c = DriverManager.getConnection(url)) {
       for (RunQuery q : queries) {
         List<String> plan = RunListingPlans.explain(c, q);
         assertThat(plan).as(q.toString()).noneMatch(line -> line.contains("TEMP B-TREE"));
         assertThat(plan).as(q.toString()).anyMatch(line -> line.contains("USING INDEX"));
       }
-      assertThat(RunListingPlans.explainMetric(c)).anyMatch(line -> line.contains("metrics_by_run_name_step"))
+      assertThat(RunListingPlans.explainMetric(c))
+          .anyMatch(line -> line.contains("metrics_by_run_name_step"))
           .noneMatch(line -> line.contains("TEMP B-TREE"));
-      assertThat(RunListingPlans.explainSummaries(c)).as("summaries read from metric_last, not from the points")
+      assertThat(RunListingPlans.explainSummaries(c))
+          .as("summaries read from metric_last, not from the points")
           .contains("SEARCH metric_last USING INDEX sqlite_autoindex_metric_last_1 (run_id=?)");
     }
   }
@@ -125,7 +150,8 @@ class SqliteRunStoreTest extends RunStoreContract {
 
   private static void assertStoreError(Runnable action, String text) {
     assertThatThrownBy(action::run)
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
         .hasMessageContaining(text)
         .hasMessageNotContaining("\n")
         .hasMessageNotContaining("SQLITE_");

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The PostgreSQL server of the test environment, as {@code scripts/test-env/postgres.sh} prints it. */
+/**
+ * The PostgreSQL server of the test environment, as {@code scripts/test-env/postgres.sh} prints it.
+ */
 public final class TestPostgres {
   private TestPostgres() {}
 
@@ -16,8 +18,9 @@ public final class TestPostgres {
   public static String url() {
     String url = System.getenv("LABRUN_TEST_PG_URL");
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalStateException("no PostgreSQL for the tests: run them with scripts/test.sh, which starts one"
-          + " (or eval \"$(scripts/test-env/postgres.sh)\" first)");
+      throw new IllegalStateException(
+          "no PostgreSQL for the tests: run them with scripts/test.sh, which starts one"
+              + " (or eval \"$(scripts/test-env/postgres.sh)\" first)");
     }
     String user = System.getenv().getOrDefault("LABRUN_TEST_PG_USER", "labrun");
     String password = System.getenv().getOrDefault("LABRUN_TEST_PG_PASSWORD", "");
@@ -32,7 +35,8 @@ public final class TestPostgres {
     /** The JDBC URL of a new, empty schema. */
     String newDatabaseUrl() throws SQLException {
       String schema = "labrun_test_" + UUID.randomUUID().toString().replace("-", "");
-      try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(server);
+          Statement s = c.createStatement()) {
         s.execute("CREATE SCHEMA " + schema);
       }
       synchronized (made) {
@@ -42,7 +46,8 @@ public final class TestPostgres {
     }
 
     void dropAll() throws SQLException {
-      try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(server);
+          Statement s = c.createStatement()) {
         for (String schema : made) {
           s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }

@@ -12,8 +12,8 @@ import java.io.IOException;
 /**
  * The connection {@code computetarget attach} makes once to a new SSH target: it shows the host
  * key's fingerprint, pins it in the {@code .compute} file and checks the login, so a mistake shows
- * now rather than at the first submit. A newly trusted key is recorded in labrun's known hosts
- * only by {@link Checked#recordHostKey()}, which the attach calls once everything else succeeded.
+ * now rather than at the first submit. A newly trusted key is recorded in labrun's known hosts only
+ * by {@link Checked#recordHostKey()}, which the attach calls once everything else succeeded.
  */
 final class HostCheck {
   private HostCheck() {}
@@ -25,23 +25,39 @@ final class HostCheck {
     }
   }
 
-  static Checked connect(CliContext ctx, ComputeTargetSpec spec, boolean acceptNew, boolean keyJustMade) {
-    HostKeyPolicy policy = HostKeyPolicy.strict(spec.hostKeyFingerprint()).withAcceptNew(acceptNew)
-        .withPrompt(ctx.interactive() ? ctx.wiring().hostSessions().prompt() : null).withRecordLater();
+  static Checked connect(
+      CliContext ctx, ComputeTargetSpec spec, boolean acceptNew, boolean keyJustMade) {
+    HostKeyPolicy policy =
+        HostKeyPolicy.strict(spec.hostKeyFingerprint())
+            .withAcceptNew(acceptNew)
+            .withPrompt(ctx.interactive() ? ctx.wiring().hostSessions().prompt() : null)
+            .withRecordLater();
     SshSettings settings = ctx.wiring().hostSessions().settings(spec, policy);
     SshConnection connection;
     try {
       // with a key just made, the host does not know it yet: check the host key only
-      connection = keyJustMade ? SshConnection.openWithoutLogin(settings) : SshConnection.open(settings);
+      connection =
+          keyJustMade ? SshConnection.openWithoutLogin(settings) : SshConnection.open(settings);
       connection.close();
     } catch (LabrunException e) {
       if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
         throw e;
       }
-      throw new LabrunException(e.exitCode(), e.getMessage() + " (nothing written; to attach a host that is down now, add --no-connect)", e);
+      throw new LabrunException(
+          e.exitCode(),
+          e.getMessage()
+              + " (nothing written; to attach a host that is down now, add --no-connect)",
+          e);
     }
     String fingerprint = connection.hostKeyFingerprint();
-    ctx.out().println("Host key of " + settings.where() + ": " + fingerprint + (keyJustMade ? "" : "; logged in as " + spec.username()) + ".");
+    ctx.out()
+        .println(
+            "Host key of "
+                + settings.where()
+                + ": "
+                + fingerprint
+                + (keyJustMade ? "" : "; logged in as " + spec.username())
+                + ".");
     return new Checked(spec.withHostKeyFingerprint(fingerprint), connection);
   }
 }

@@ -2,7 +2,9 @@ package io.labrun.cli.config;
 
 import io.labrun.core.error.LabrunException;
 
-/** An {@code --address} with an optional port: {@code host}, {@code host:2222}, {@code [::1]:2222}. */
+/**
+ * An {@code --address} with an optional port: {@code host}, {@code host:2222}, {@code [::1]:2222}.
+ */
 record HostPort(String host, Integer port) {
   static HostPort parse(String address, Integer port) {
     if (address == null || address.isBlank()) {
@@ -16,7 +18,8 @@ record HostPort(String host, Integer port) {
     if (host.startsWith("[")) {
       int close = host.indexOf(']');
       if (close < 0) {
-        throw LabrunException.badInput("--address " + address + ": missing ']' after the IPv6 address");
+        throw LabrunException.badInput(
+            "--address " + address + ": missing ']' after the IPv6 address");
       }
       String rest = host.substring(close + 1);
       host = host.substring(1, close);
@@ -30,10 +33,12 @@ record HostPort(String host, Integer port) {
       host = host.substring(0, host.indexOf(':'));
     }
     if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-      throw LabrunException.badInput("--address '" + address + "' is not a host name or IP address");
+      throw LabrunException.badInput(
+          "--address '" + address + "' is not a host name or IP address");
     }
     if (p != null && port != null && !p.equals(port)) {
-      throw LabrunException.badInput("--address says port " + p + " but --port says " + port + "; give one");
+      throw LabrunException.badInput(
+          "--address says port " + p + " but --port says " + port + "; give one");
     }
     Integer chosen = p != null ? p : port;
     if (chosen != null && (chosen < 1 || chosen > 65535)) {
@@ -46,7 +51,8 @@ record HostPort(String host, Integer port) {
     try {
       return Integer.valueOf(s);
     } catch (NumberFormatException e) {
-      throw LabrunException.badInput("--address " + address + ": the port must be a number, got '" + s + "'");
+      throw LabrunException.badInput(
+          "--address " + address + ": the port must be a number, got '" + s + "'");
     }
   }
 }

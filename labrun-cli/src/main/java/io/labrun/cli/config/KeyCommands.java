@@ -33,7 +33,10 @@ public final class KeyCommands {
     final CliContext ctx;
     @Mixin ProjectOptions project;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The name of the compute target or run configuration.")
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "The name of the compute target or run configuration.")
     String name;
 
     KeyCommand(CliContext ctx) {
@@ -45,9 +48,19 @@ public final class KeyCommands {
 
     int change(KeyChanges changes, Iterable<String> keys) {
       ProjectConfigs configs = ctx.wiring().configs(ctx.project(project.dir()));
-      Loaded<?> now = onTarget() ? configs.changeComputeTarget(name, changes) : configs.changeRunConfiguration(name, changes);
+      Loaded<?> now =
+          onTarget()
+              ? configs.changeComputeTarget(name, changes)
+              : configs.changeRunConfiguration(name, changes);
       now.warnings().forEach(ctx::warn);
-      ctx.out().println("Updated aml_config/" + name + (onTarget() ? ".compute" : ".runconfig") + ": " + String.join(", ", keys) + ".");
+      ctx.out()
+          .println(
+              "Updated aml_config/"
+                  + name
+                  + (onTarget() ? ".compute" : ".runconfig")
+                  + ": "
+                  + String.join(", ", keys)
+                  + ".");
       ctx.out().flush();
       return 0;
     }
@@ -55,7 +68,11 @@ public final class KeyCommands {
 
   /** {@code unset NAME KEY...} of either file. */
   abstract static class Unset extends KeyCommand {
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY", description = "A key to remove.")
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "KEY",
+        description = "A key to remove.")
     List<String> keys;
 
     Unset(CliContext ctx) {
@@ -69,13 +86,23 @@ public final class KeyCommands {
   }
 
   /** {@code computetarget set NAME KEY=VALUE...}. */
-  @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Set keys of a compute target (KEY=VALUE, checked as the file is read), keeping the rest of its file.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set keys of a compute target (KEY=VALUE, checked as the file is read), keeping the rest"
+              + " of its file.")
   public static final class SetTarget extends KeyCommand {
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE", description = "A key of the .compute file and its new value.")
+    @Parameters(
+        index = "1..*",
+        arity = "0..*",
+        paramLabel = "KEY=VALUE",
+        description = "A key of the .compute file and its new value.")
     List<String> pairs = List.of();
 
-    @Option(names = "--password-stdin", description = "Read a new SSH password from standard input; it is stored encrypted.")
+    @Option(
+        names = "--password-stdin",
+        description = "Read a new SSH password from standard input; it is stored encrypted.")
     boolean passwordStdin;
 
     public SetTarget(CliContext ctx) {
@@ -89,24 +116,31 @@ public final class KeyCommands {
 
     @Override
     public Integer call() throws IOException {
-      Map<String, String> set = pairs(pairs, "labrun computetarget set " + name + " --password-stdin");
+      Map<String, String> set =
+          pairs(pairs, "labrun computetarget set " + name + " --password-stdin");
       if (passwordStdin) {
         char[] secret = ComputeTargetCommand.Attach.passwordFromStdin(ctx);
         if (secret.length == 0) {
-          throw LabrunException.badInput("the password is empty; give it on standard input with --password-stdin");
+          throw LabrunException.badInput(
+              "the password is empty; give it on standard input with --password-stdin");
         }
         set.put(PASSWORD, ctx.wiring().secrets().encrypt(secret));
         Arrays.fill(secret, '\0');
       }
       if (set.isEmpty()) {
-        throw LabrunException.badInput("say what to set: KEY=VALUE (for example baseDockerImage=python:3.11), or --password-stdin");
+        throw LabrunException.badInput(
+            "say what to set: KEY=VALUE (for example baseDockerImage=python:3.11), or"
+                + " --password-stdin");
       }
       return change(KeyChanges.setting(set), set.keySet());
     }
   }
 
   /** {@code computetarget unset NAME KEY...}. */
-  @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove keys from a compute target's file, keeping the rest of it.")
+  @Command(
+      name = "unset",
+      mixinStandardHelpOptions = true,
+      description = "Remove keys from a compute target's file, keeping the rest of it.")
   public static final class UnsetTarget extends Unset {
     public UnsetTarget(CliContext ctx) {
       super(ctx);
@@ -119,11 +153,19 @@ public final class KeyCommands {
   }
 
   /** {@code runconfiguration set NAME KEY=VALUE...}. */
-  @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Set keys of a run configuration (KEY=VALUE, checked as the file is read), keeping the rest of its file and its form.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set keys of a run configuration (KEY=VALUE, checked as the file is read), keeping the"
+              + " rest of its file and its form.")
   public static final class SetConfig extends KeyCommand {
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE",
-        description = "A key of the .runconfig file and its new value ([a, b] for a list, {A: 1} for a map).")
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "KEY=VALUE",
+        description =
+            "A key of the .runconfig file and its new value ([a, b] for a list, {A: 1} for a map).")
     List<String> pairs;
 
     public SetConfig(CliContext ctx) {
@@ -143,7 +185,10 @@ public final class KeyCommands {
   }
 
   /** {@code runconfiguration unset NAME KEY...}. */
-  @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove keys from a run configuration's file, keeping the rest of it.")
+  @Command(
+      name = "unset",
+      mixinStandardHelpOptions = true,
+      description = "Remove keys from a run configuration's file, keeping the rest of it.")
   public static final class UnsetConfig extends Unset {
     public UnsetConfig(CliContext ctx) {
       super(ctx);
@@ -156,8 +201,8 @@ public final class KeyCommands {
   }
 
   /**
-   * KEY=VALUE arguments in order. A password is never taken from the command line (it would stay
-   * in the shell history): {@code passwordWay} says how to give it, null where there is none.
+   * KEY=VALUE arguments in order. A password is never taken from the command line (it would stay in
+   * the shell history): {@code passwordWay} says how to give it, null where there is none.
    */
   static Map<String, String> pairs(List<String> args, String passwordWay) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -168,7 +213,11 @@ public final class KeyCommands {
       }
       String key = a.substring(0, eq);
       if (passwordWay != null && key.equals(PASSWORD)) {
-        throw LabrunException.badInput("a password is never given on the command line (it would stay in your shell history); use '" + passwordWay + "'");
+        throw LabrunException.badInput(
+            "a password is never given on the command line (it would stay in your shell history);"
+                + " use '"
+                + passwordWay
+                + "'");
       }
       if (out.put(key, a.substring(eq + 1)) != null) {
         throw LabrunException.badInput("'" + key + "' is given twice; give it once");

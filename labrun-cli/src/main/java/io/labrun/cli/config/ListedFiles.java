@@ -16,7 +16,8 @@ import java.util.function.Function;
 final class ListedFiles {
   private ListedFiles() {}
 
-  static <T> Map<String, T> read(CliContext ctx, List<String> names, Function<String, Loaded<T>> reader) {
+  static <T> Map<String, T> read(
+      CliContext ctx, List<String> names, Function<String, Loaded<T>> reader) {
     Map<String, T> read = new LinkedHashMap<>();
     for (String name : names) {
       try {

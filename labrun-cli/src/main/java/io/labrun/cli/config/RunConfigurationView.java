@@ -12,8 +12,8 @@ import io.labrun.core.config.SparkDependencies;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.run.Redaction;
 import io.labrun.core.plan.RunPlanner;
+import io.labrun.core.run.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,30 +31,53 @@ final class RunConfigurationView {
 
   static Map<String, Object> settings(RunConfiguration c) {
     boolean newer = c.form() == RunConfiguration.Form.YAML_2018;
-    Map<String, Object> m = fields(
-        "name", c.name(),
-        "description", c.description(),
-        "target", c.target(),
-        "framework", c.frameworkOrDefault().configName(),
-        "script", c.script(),
-        newer ? "arguments" : "argument_vector", Redaction.arguments(newer ? Objects.requireNonNullElse(c.argumentVector(), List.of()) : c.arguments()),
-        "environment_variables", new LinkedHashMap<>(Redaction.named(c.environment())),
-        "conda_dependencies_file", c.condaFile(),
-        "spark_dependencies_file", newer ? null : c.sparkFile(),
-        "prepare_environment", c.prepares(),
-        "tracked_run", c.tracked(),
-        "user_managed_dependencies", c.userManagedDependencies(),
-        "interpreter_path", c.interpreterPath(),
-        "docker", c.docker() == null ? null : docker(c.docker()),
-        "spark_packages", c.sparkDependencies() == null ? null : coordinates(c.sparkDependencies()),
-        "spark_repositories", c.sparkDependencies() == null ? null : c.sparkDependencies().repositories(),
-        "spark_configuration", c.sparkDependencies() == null ? null : Redaction.named(c.sparkDependencies().configuration()),
-        "yarn_deploy_mode", c.yarnDeployMode(),
-        "form", switch (c.form()) {
-          case LEGACY_JSON -> "json (legacy)";
-          case YAML_2018 -> "yaml (2018 format)";
-          case YAML -> "yaml";
-        });
+    Map<String, Object> m =
+        fields(
+            "name",
+            c.name(),
+            "description",
+            c.description(),
+            "target",
+            c.target(),
+            "framework",
+            c.frameworkOrDefault().configName(),
+            "script",
+            c.script(),
+            newer ? "arguments" : "argument_vector",
+            Redaction.arguments(
+                newer ? Objects.requireNonNullElse(c.argumentVector(), List.of()) : c.arguments()),
+            "environment_variables",
+            new LinkedHashMap<>(Redaction.named(c.environment())),
+            "conda_dependencies_file",
+            c.condaFile(),
+            "spark_dependencies_file",
+            newer ? null : c.sparkFile(),
+            "prepare_environment",
+            c.prepares(),
+            "tracked_run",
+            c.tracked(),
+            "user_managed_dependencies",
+            c.userManagedDependencies(),
+            "interpreter_path",
+            c.interpreterPath(),
+            "docker",
+            c.docker() == null ? null : docker(c.docker()),
+            "spark_packages",
+            c.sparkDependencies() == null ? null : coordinates(c.sparkDependencies()),
+            "spark_repositories",
+            c.sparkDependencies() == null ? null : c.sparkDependencies().repositories(),
+            "spark_configuration",
+            c.sparkDependencies() == null
+                ? null
+                : Redaction.named(c.sparkDependencies().configuration()),
+            "yarn_deploy_mode",
+            c.yarnDeployMode(),
+            "form",
+            switch (c.form()) {
+              case LEGACY_JSON -> "json (legacy)";
+              case YAML_2018 -> "yaml (2018 format)";
+              case YAML -> "yaml";
+            });
     m.values().removeIf(Objects::isNull);
     return m;
   }
@@ -62,12 +85,18 @@ final class RunConfigurationView {
   /** The cloud blocks, said once, here, and not on every run. */
   static void noteCloudBlocks(RunConfiguration c, Consumer<String> warn) {
     if (!c.cloudBlocks().isEmpty()) {
-      warn.accept("aml_config/" + c.name() + ".runconfig: " + String.join(", ", c.cloudBlocks())
-          + " (Azure ML's cloud compute) kept as written, without effect in labrun");
+      warn.accept(
+          "aml_config/"
+              + c.name()
+              + ".runconfig: "
+              + String.join(", ", c.cloudBlocks())
+              + " (Azure ML's cloud compute) kept as written, without effect in labrun");
     }
   }
 
-  /** How runs of {@code c} go, or why that cannot be told (its target missing, a file unreadable). */
+  /**
+   * How runs of {@code c} go, or why that cannot be told (its target missing, a file unreadable).
+   */
   static Object plan(RunConfiguration c, ProjectConfigs configs) {
     try {
       return planOf(c, configs);
@@ -80,35 +109,72 @@ final class RunConfigurationView {
     ComputeTargetSpec t = RunPlanner.target(configs, c, c.target()).value();
     boolean spark = c.frameworkOrDefault() == Framework.PYSPARK;
     boolean docker = t.type().usesDocker();
-    boolean built = docker ? !c.interpreterAsIs() : t.type() == TargetType.LOCAL && !spark && (c.buildsLocalVenv() || t.localVenv());
+    boolean built =
+        docker
+            ? !c.interpreterAsIs()
+            : t.type() == TargetType.LOCAL && !spark && (c.buildsLocalVenv() || t.localVenv());
     CondaDependencies conda = built ? configs.condaDependencies(c.condaFile()).value() : null;
-    SparkDependencies sparkDeps = !spark ? null : c.sparkDependencies() != null ? c.sparkDependencies() : configs.sparkDependencies(c.sparkFile()).value();
-    Map<String, Object> m = fields(
-        "runs_on", t.type().configName() + (c.docker() != null && c.docker().isEnabled() && t.type().usesDocker() ? " (environment.docker.enabled)" : ""),
-        "image", docker ? t.baseDockerImage() : null,
-        "interpreter", interpreter(c, t, spark, built),
-        "environment", built ? "prepared by labrun from " + c.condaFile() + (c.prepares() || t.localVenv() ? " as part of the run" : " by 'labrun experiment prepare'")
-            : "used as it is, nothing installed",
-        "conda_packages", conda == null ? null : conda.condaPackages(),
-        "pip_packages", conda == null ? null : conda.pipPackages(),
-        "spark_packages", sparkDeps == null ? null : coordinates(sparkDeps),
-        "yarn_deploy_mode", c.yarnDeployMode() == null ? null : c.yarnDeployMode() + (t.type() == TargetType.CLUSTER ? "" : " (for cluster targets)"));
+    SparkDependencies sparkDeps =
+        !spark
+            ? null
+            : c.sparkDependencies() != null
+                ? c.sparkDependencies()
+                : configs.sparkDependencies(c.sparkFile()).value();
+    Map<String, Object> m =
+        fields(
+            "runs_on",
+                t.type().configName()
+                    + (c.docker() != null && c.docker().isEnabled() && t.type().usesDocker()
+                        ? " (environment.docker.enabled)"
+                        : ""),
+            "image", docker ? t.baseDockerImage() : null,
+            "interpreter", interpreter(c, t, spark, built),
+            "environment",
+                built
+                    ? "prepared by labrun from "
+                        + c.condaFile()
+                        + (c.prepares() || t.localVenv()
+                            ? " as part of the run"
+                            : " by 'labrun experiment prepare'")
+                    : "used as it is, nothing installed",
+            "conda_packages", conda == null ? null : conda.condaPackages(),
+            "pip_packages", conda == null ? null : conda.pipPackages(),
+            "spark_packages", sparkDeps == null ? null : coordinates(sparkDeps),
+            "yarn_deploy_mode",
+                c.yarnDeployMode() == null
+                    ? null
+                    : c.yarnDeployMode()
+                        + (t.type() == TargetType.CLUSTER ? "" : " (for cluster targets)"));
     m.values().removeIf(Objects::isNull);
     return m;
   }
 
-  private static String interpreter(RunConfiguration c, ComputeTargetSpec t, boolean spark, boolean built) {
+  private static String interpreter(
+      RunConfiguration c, ComputeTargetSpec t, boolean spark, boolean built) {
     String program = spark ? t.sparkSubmit() + " with " : "";
     if (t.type().usesDocker()) {
-      return program + (built ? ImageRecipe.PYTHON + " of an image built on " + t.baseDockerImage() : t.python() + " of the image");
+      return program
+          + (built
+              ? ImageRecipe.PYTHON + " of an image built on " + t.baseDockerImage()
+              : t.python() + " of the image");
     }
     return program + (built ? "a venv of " + t.python() : t.python());
   }
 
   private static Map<String, Object> docker(DockerSection d) {
-    Map<String, Object> m = fields("enabled", d.isEnabled(), "base_image", d.baseImage(), "shared_volumes", d.sharedVolumes(), "gpu_support", d.gpuSupport(),
-        // the registry's address only: never its user name or password
-        "base_image_registry", d.registryAddress());
+    Map<String, Object> m =
+        fields(
+            "enabled",
+            d.isEnabled(),
+            "base_image",
+            d.baseImage(),
+            "shared_volumes",
+            d.sharedVolumes(),
+            "gpu_support",
+            d.gpuSupport(),
+            // the registry's address only: never its user name or password
+            "base_image_registry",
+            d.registryAddress());
     m.values().removeIf(Objects::isNull);
     return m;
   }

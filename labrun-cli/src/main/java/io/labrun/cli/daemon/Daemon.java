@@ -2,6 +2,7 @@ package io.labrun.cli.daemon;
 
 import io.labrun.core.config.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -10,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -19,19 +21,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The resident labrun process: one per user and per labrun build, serving the commands that
- * python/labrun_client.py (run by bin/labrun) hands it over a Unix domain socket, so that a
- * command costs a socket round trip instead of a JVM start. Its socket lives in a folder only its
- * user may enter ({@code $XDG_RUNTIME_DIR/labrun} or {@code /tmp/labrun-UID}, mode 0700; a folder
- * owned by someone else or open to others is refused); the socket's name carries the build's id,
- * so a rebuilt labrun never talks to an old process. It ends after {@code
- * LABRUN_DAEMON_IDLE_TIMEOUT} (default 3h) without a command, or on {@code labrun daemon stop}.
+ * python/labrun_client.py (run by bin/labrun) hands it over a Unix domain socket, so that a command
+ * costs a socket round trip instead of a JVM start. Its socket lives in a folder only its user may
+ * enter ({@code $XDG_RUNTIME_DIR/labrun} or {@code /tmp/labrun-UID}, mode 0700; a folder owned by
+ * someone else or open to others is refused); the socket's name carries the build's id, so a
+ * rebuilt labrun never talks to an old process. It ends after {@code LABRUN_DAEMON_IDLE_TIMEOUT}
+ * (default 3h) without a command, or on {@code labrun daemon stop}.
  *
  * <p>Usage (by the client): {@code java -cp labrun.jar io.labrun.cli.daemon.Daemon SOCKET}.
  */
 public final class Daemon {
   private static final Duration DEFAULT_IDLE = Duration.ofHours(3);
+
   /** The longest the process waits for {@code daemon stop} to have written its answer. */
   private static final Duration STOP_ANSWER_WAIT = Duration.ofSeconds(10);
+
   private static final PrintStream LOG = System.err;
   private final Path socket;
   private final Duration idleTimeout;
@@ -55,9 +59,13 @@ public final class Daemon {
     }
     Path socket = Path.of(args[0]).toAbsolutePath();
     String idle = System.getenv("LABRUN_DAEMON_IDLE_TIMEOUT");
-    Duration timeout = idle == null || idle.isBlank() ? DEFAULT_IDLE : Durations.require(idle, "LABRUN_DAEMON_IDLE_TIMEOUT");
-    // Nothing a command prints may reach this process's own streams by mistake unseen: they are the log.
-    System.setIn(java.io.InputStream.nullInputStream());
+    Duration timeout =
+        idle == null || idle.isBlank()
+            ? DEFAULT_IDLE
+            : Durations.require(idle, "LABRUN_DAEMON_IDLE_TIMEOUT");
+    // Nothing a command prints may reach this process's own streams by mistake unseen: they are the
+    // log.
+    System.setIn(InputStream.nullInputStream());
     System.setOut(LOG);
     new Daemon(socket, timeout).serve();
     System.exit(0);
@@ -75,11 +83,16 @@ public final class Daemon {
     }
     String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
     if (!owner.equals(System.getProperty("user.name"))) {
-      throw new IOException(dir + " belongs to " + owner + ", not to " + System.getProperty("user.name"));
+      throw new IOException(
+          dir + " belongs to " + owner + ", not to " + System.getProperty("user.name"));
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
     if (!perms.equals(PosixFilePermissions.fromString("rwx------"))) {
-      throw new IOException(dir + " is open to others (" + PosixFilePermissions.toString(perms) + "); it must be 0700");
+      throw new IOException(
+          dir
+              + " is open to others ("
+              + PosixFilePermissions.toString(perms)
+              + "); it must be 0700");
     }
   }
 
@@ -89,10 +102,19 @@ public final class Daemon {
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-    socketKey = Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    socketKey =
+        Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .fileKey();
     Resident resident = new Resident(this);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> removeSocket(), "labrun-daemon-socket"));
-    log("labrun daemon " + ProcessHandle.current().pid() + " listening on " + socket + " (idle timeout " + Durations.format(idleTimeout) + ")");
+    log(
+        "labrun daemon "
+            + ProcessHandle.current().pid()
+            + " listening on "
+            + socket
+            + " (idle timeout "
+            + Durations.format(idleTimeout)
+            + ")");
     Thread idle = new Thread(this::watchIdle, "labrun-daemon-idle");
     idle.setDaemon(true);
     idle.start();
@@ -109,14 +131,17 @@ public final class Daemon {
         }
         active.incrementAndGet();
         lastActivity = System.nanoTime();
-        Thread t = new Thread(() -> {
-          try {
-            new Invocation(client, resident).serve();
-          } finally {
-            lastActivity = System.nanoTime();
-            active.decrementAndGet();
-          }
-        }, "labrun-command");
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    new Invocation(client, resident).serve();
+                  } finally {
+                    lastActivity = System.nanoTime();
+                    active.decrementAndGet();
+                  }
+                },
+                "labrun-command");
         t.setDaemon(true);
         t.start();
       }
@@ -160,9 +185,9 @@ public final class Daemon {
 
   /**
    * Stops at once taking commands: the socket is removed and closed before the asking command
-   * answers, so the next command (started after this one's answer) finds no daemon and starts a
-   * new one instead of being served by this stopping one. The process ends once the asking
-   * command has answered; other commands still running end with it.
+   * answers, so the next command (started after this one's answer) finds no daemon and starts a new
+   * one instead of being served by this stopping one. The process ends once the asking command has
+   * answered; other commands still running end with it.
    */
   void stopSoon() {
     stopRequester = Thread.currentThread();
@@ -179,10 +204,14 @@ public final class Daemon {
     }
   }
 
-  /** Removes the socket if it is still this process's (a new daemon may have taken the name since). */
+  /**
+   * Removes the socket if it is still this process's (a new daemon may have taken the name since).
+   */
   private void removeSocket() {
     try {
-      Object key = Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      Object key =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
       if (key != null && key.equals(socketKey)) {
         Files.deleteIfExists(socket);
       }
@@ -196,7 +225,8 @@ public final class Daemon {
   }
 
   Path log() {
-    return socket.resolveSibling(socket.getFileName().toString().replaceFirst("\\.sock$", "") + ".log");
+    return socket.resolveSibling(
+        socket.getFileName().toString().replaceFirst("\\.sock$", "") + ".log");
   }
 
   Instant started() {

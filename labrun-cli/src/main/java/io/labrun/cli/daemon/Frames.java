@@ -8,11 +8,11 @@ import java.nio.channels.SocketChannel;
 /**
  * The resident labrun's wire format, both ways on one Unix domain socket: frames of a type byte, a
  * 4-byte big-endian length and that many bytes. From the client: {@code R} the request (see {@link
- * Request}), {@code I} stdin bytes, {@code E} end of stdin, {@code C} Ctrl-C. From labrun: {@code 1}
- * stdout bytes, {@code 2} stderr bytes, {@code P} "send up to N bytes of stdin" (4-byte N), {@code D}
- * done (4-byte exit code), {@code F} "run this command in a labrun of its own" (nothing was done),
- * {@code Q} "ask the person at the terminal for a secret, without echo" (the prompt), answered by the
- * client's {@code S} (the secret in UTF-8; empty when nobody can answer).
+ * Request}), {@code I} stdin bytes, {@code E} end of stdin, {@code C} Ctrl-C. From labrun: {@code
+ * 1} stdout bytes, {@code 2} stderr bytes, {@code P} "send up to N bytes of stdin" (4-byte N),
+ * {@code D} done (4-byte exit code), {@code F} "run this command in a labrun of its own" (nothing
+ * was done), {@code Q} "ask the person at the terminal for a secret, without echo" (the prompt),
+ * answered by the client's {@code S} (the secret in UTF-8; empty when nobody can answer).
  * python/labrun_client.py is the other end.
  */
 final class Frames {

@@ -7,11 +7,17 @@ import io.labrun.core.error.ExitCode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,7 +33,7 @@ final class Invocation {
   private final Frames frames;
   private final Resident resident;
   private final AtomicBoolean answered = new AtomicBoolean();
-  private final java.util.concurrent.BlockingQueue<byte[]> secrets = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final BlockingQueue<byte[]> secrets = new LinkedBlockingQueue<>();
   private volatile CliContext ctx;
   private volatile Thread worker;
   private PrintWriter out;
@@ -53,7 +59,14 @@ final class Invocation {
       out = writer(Frames.STDOUT);
       err = writer(Frames.STDERR);
       int code;
-      try (CliContext c = CliContext.forClient(request.env(), request.cwd(), stdin, request.interactive(), request.pid(), resident)) {
+      try (CliContext c =
+          CliContext.forClient(
+              request.env(),
+              request.cwd(),
+              stdin,
+              request.interactive(),
+              request.pid(),
+              resident)) {
         ctx = c;
         c.askSecretsWith(this::askClient);
         Thread reader = new Thread(() -> readClient(stdin), "labrun-client-" + request.pid());
@@ -71,8 +84,13 @@ final class Invocation {
     try {
       return Main.run(c, out, err, request.args().toArray(String[]::new));
     } catch (RuntimeException | Error e) {
-      err.println("labrun: internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-          + " (a bug in labrun; run again with LABRUN_DAEMON=0 LABRUN_DEBUG=1 for details and report it)");
+      err.println(
+          "labrun: internal error: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + " (a bug in labrun; run again with LABRUN_DAEMON=0 LABRUN_DEBUG=1 for details and"
+              + " report it)");
       Daemon.log("command " + request.args() + " failed: " + e);
       return ExitCode.INTERNAL.code();
     }
@@ -92,7 +110,7 @@ final class Invocation {
               stop(true);
             }
           }
-          default -> { } // unknown: ignore, as a newer client's extras
+          default -> {} // unknown: ignore, as a newer client's extras
         }
       }
     } catch (IOException e) {
@@ -111,13 +129,13 @@ final class Invocation {
         if (answer.length == 0) {
           return null;
         }
-        java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(answer));
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(answer));
         char[] secret = new char[chars.remaining()];
         chars.get(secret);
-        java.util.Arrays.fill(chars.array(), '\0');
+        Arrays.fill(chars.array(), '\0');
         return secret;
       } finally {
-        java.util.Arrays.fill(answer, (byte) 0);
+        Arrays.fill(answer, (byte) 0);
       }
     } catch (IOException e) {
       return null;
@@ -127,7 +145,9 @@ final class Invocation {
     }
   }
 
-  /** Stops the command as a labrun of its own is stopped by Ctrl-C: its hooks run, it ends with 130. */
+  /**
+   * Stops the command as a labrun of its own is stopped by Ctrl-C: its hooks run, it ends with 130.
+   */
   private void stop(boolean answer) {
     if (answered.get()) {
       return;
@@ -156,27 +176,30 @@ final class Invocation {
   }
 
   private PrintWriter writer(byte type) {
-    OutputStream frameStream = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
+    OutputStream frameStream =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        if (len > 0 && !answered.get()) {
-          frames.write(type, b, off, len);
-        }
-      }
-    };
-    return new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(frameStream, 8192), StandardCharsets.UTF_8), true);
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (len > 0 && !answered.get()) {
+              frames.write(type, b, off, len);
+            }
+          }
+        };
+    return new PrintWriter(
+        new OutputStreamWriter(new BufferedOutputStream(frameStream, 8192), StandardCharsets.UTF_8),
+        true);
   }
 
   /** The client's stdin, read only when the command reads: each read asks the client for bytes. */
   static final class PullStdin extends InputStream {
     private static final byte[] END = new byte[0];
     private final Frames frames;
-    private final java.util.concurrent.BlockingQueue<byte[]> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
     private byte[] current = new byte[0];
     private int pos;
     private boolean ended;
@@ -215,7 +238,7 @@ final class Invocation {
             next = chunks.take();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("stopped while reading stdin");
+            throw new InterruptedIOException("stopped while reading stdin");
           }
         }
         if (next == END) {

@@ -8,12 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One command a client hands over: its arguments, folder, whole environment, process id, and
- * which of its standard streams are terminals. On the wire: NUL-separated fields (none of these can
- * hold a NUL): version {@code 1}, pid, folder, stdin/stdout/stderr terminal flags ({@code 0}/{@code
- * 1}), the argument count and arguments, the variable count and {@code NAME=value} pairs.
+ * One command a client hands over: its arguments, folder, whole environment, process id, and which
+ * of its standard streams are terminals. On the wire: NUL-separated fields (none of these can hold
+ * a NUL): version {@code 1}, pid, folder, stdin/stdout/stderr terminal flags ({@code 0}/{@code 1}),
+ * the argument count and arguments, the variable count and {@code NAME=value} pairs.
  */
-record Request(long pid, Path cwd, boolean stdinTty, boolean stdoutTty, boolean stderrTty, List<String> args, Map<String, String> env) {
+record Request(
+    long pid,
+    Path cwd,
+    boolean stdinTty,
+    boolean stdoutTty,
+    boolean stderrTty,
+    List<String> args,
+    Map<String, String> env) {
 
   static Request parse(byte[] payload) {
     String[] f = new String(payload, StandardCharsets.UTF_8).split("\0", -1);

@@ -11,12 +11,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the resident labrun process keeps between the commands it serves, and what a command may
- * ask of it ({@code labrun daemon status|stop}). Only what is safe to share across commands of
+ * What the resident labrun process keeps between the commands it serves, and what a command may ask
+ * of it ({@code labrun daemon status|stop}). Only what is safe to share across commands of
  * different environments is kept here: what target modules ask to keep warm ({@code
- * TargetContext.keptWarm}), such as the local target's supervisor zygotes, one per environment.
- * The JVM itself, its loaded classes and compiled code are the rest of
- * the gain.
+ * TargetContext.keptWarm}), such as the local target's supervisor zygotes, one per environment. The
+ * JVM itself, its loaded classes and compiled code are the rest of the gain.
  */
 public final class Resident implements KeptWarm, AutoCloseable {
   private final Map<Class<?>, AutoCloseable> kept = new LinkedHashMap<>();
@@ -74,7 +73,10 @@ public final class Resident implements KeptWarm, AutoCloseable {
     }
   }
 
-  /** Thrown by {@code CliContext.requireOwnProcess}: the client runs the command in a JVM of its own. */
+  /**
+   * Thrown by {@code CliContext.requireOwnProcess}: the client runs the command in a JVM of its
+   * own.
+   */
   public static final class HandBack extends RuntimeException {
     public HandBack() {
       super("run in a labrun process of its own", null, false, false);

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Java maps, lists, strings, numbers, booleans and nulls.
  */
 public final class Output {
-  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final PrintWriter out;
   private final OutputOptions options;
 
@@ -50,7 +51,9 @@ public final class Output {
   }
 
   private void printQueried(Object data) {
-    if (data instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Map.class::isInstance)) {
+    if (data instanceof List<?> list
+        && !list.isEmpty()
+        && list.stream().allMatch(Map.class::isInstance)) {
       @SuppressWarnings("unchecked")
       List<Map<String, ?>> maps = (List<Map<String, ?>>) list;
       table(maps, new ArrayList<>(maps.get(0).keySet()));
@@ -110,7 +113,9 @@ public final class Output {
     out.flush();
   }
 
-  /** Column names are the JSON field names (snake_case, as the original's); headers show them as is. */
+  /**
+   * Column names are the JSON field names (snake_case, as the original's); headers show them as is.
+   */
   private static String header(String column) {
     return column;
   }

@@ -10,17 +10,30 @@ public final class OutputOptions {
     json
   }
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "table")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      defaultValue = "table")
   Format format = Format.table;
 
-  @Option(names = "--query", paramLabel = "JMESPATH", converter = Query.Converter.class, description = "JMESPath query applied to the JSON form of the result, e.g. \"[?status=='Completed'].run_id\".")
+  @Option(
+      names = "--query",
+      paramLabel = "JMESPATH",
+      converter = Query.Converter.class,
+      description =
+          "JMESPath query applied to the JSON form of the result, e.g."
+              + " \"[?status=='Completed'].run_id\".")
   String query;
 
   public boolean json() {
     return format == Format.json;
   }
 
-  /** Whether the result goes out as data (JSON, or a query of its JSON form) rather than a table for the eye. */
+  /**
+   * Whether the result goes out as data (JSON, or a query of its JSON form) rather than a table for
+   * the eye.
+   */
   public boolean data() {
     return json() || query != null;
   }

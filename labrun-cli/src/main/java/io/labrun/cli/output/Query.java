@@ -21,12 +21,21 @@ final class Query {
 
   static Expression<Object> compile(String query) {
     if (nesting(query) > MAX_NESTING) {
-      throw LabrunException.badInput("--query " + excerpt(query) + " nests brackets more than " + MAX_NESTING + " deep; write a simpler query");
+      throw LabrunException.badInput(
+          "--query "
+              + excerpt(query)
+              + " nests brackets more than "
+              + MAX_NESTING
+              + " deep; write a simpler query");
     }
     try {
       return RUNTIME.compile(query);
     } catch (JmesPathException e) {
-      throw LabrunException.badInput("--query " + excerpt(query) + " is not a valid JMESPath expression: " + firstLine(e.getMessage()));
+      throw LabrunException.badInput(
+          "--query "
+              + excerpt(query)
+              + " is not a valid JMESPath expression: "
+              + firstLine(e.getMessage()));
     }
   }
 
@@ -34,8 +43,12 @@ final class Query {
     try {
       return compile(query).search(data);
     } catch (JmesPathException e) {
-      throw LabrunException.badInput("--query " + excerpt(query) + " does not fit this result: " + firstLine(e.getMessage())
-          + "; see the result's fields with -o json");
+      throw LabrunException.badInput(
+          "--query "
+              + excerpt(query)
+              + " does not fit this result: "
+              + firstLine(e.getMessage())
+              + "; see the result's fields with -o json");
     }
   }
 

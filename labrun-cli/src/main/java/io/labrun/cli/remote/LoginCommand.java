@@ -9,19 +9,28 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code labrun login --server URL}: work through a team server from now on (token read from stdin). */
+/**
+ * {@code labrun login --server URL}: work through a team server from now on (token read from
+ * stdin).
+ */
 @Command(
     name = "login",
     mixinStandardHelpOptions = true,
     description = {
-      "Use a labrun server: 'history list/info', 'experiment logs' and 'experiment submit' then go through it.",
-      "The token is read from stdin (printf '%s' \"$TOKEN\" | labrun login --server URL), checked, and saved",
+      "Use a labrun server: 'history list/info', 'experiment logs' and 'experiment submit' then go"
+          + " through it.",
+      "The token is read from stdin (printf '%s' \"$TOKEN\" | labrun login --server URL), checked,"
+          + " and saved",
       "in labrun's config folder, readable by you only. LABRUN_SERVER and LABRUN_TOKEN override it."
     })
 public final class LoginCommand implements Runnable {
   private final CliContext ctx;
 
-  @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, e.g. http://labrun.example.org:8470.")
+  @Option(
+      names = "--server",
+      required = true,
+      paramLabel = "URL",
+      description = "The server, e.g. http://labrun.example.org:8470.")
   String server;
 
   public LoginCommand(CliContext ctx) {
@@ -32,22 +41,32 @@ public final class LoginCommand implements Runnable {
   public void run() {
     String token;
     try {
-      token = new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8)).readLine();
+      token =
+          new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8)).readLine();
     } catch (IOException e) {
       throw LabrunException.badInput("cannot read the token from stdin: " + e.getMessage());
     }
     if (token == null || token.isBlank()) {
-      throw LabrunException.badInput("no token on stdin; pipe it in: printf '%s' \"$TOKEN\" | labrun login --server " + server);
+      throw LabrunException.badInput(
+          "no token on stdin; pipe it in: printf '%s' \"$TOKEN\" | labrun login --server "
+              + server);
     }
     Remote remote = new Remote(Remote.checkedUrl(server), token.strip());
     new ServerClient(remote).get("/api/v1/runs?limit=1");
     remote.save(ctx);
-    ctx.out().println("Logged in to " + remote.url() + "; history, logs and submit now go through it ('labrun logout' to stop).");
+    ctx.out()
+        .println(
+            "Logged in to "
+                + remote.url()
+                + "; history, logs and submit now go through it ('labrun logout' to stop).");
     ctx.out().flush();
   }
 
   /** {@code labrun logout}. */
-  @Command(name = "logout", mixinStandardHelpOptions = true, description = "Forget the saved server login: commands work on this machine's history again.")
+  @Command(
+      name = "logout",
+      mixinStandardHelpOptions = true,
+      description = "Forget the saved server login: commands work on this machine's history again.")
   public static final class Logout implements Runnable {
     private final CliContext ctx;
 

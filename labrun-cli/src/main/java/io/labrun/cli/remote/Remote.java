@@ -38,7 +38,10 @@ public record Remote(String url, String token) {
       if (token == null || token.isBlank()) {
         Optional<Remote> saved = saved(ctx).filter(r -> r.url().equals(url.replaceAll("/+$", "")));
         if (saved.isEmpty()) {
-          throw LabrunException.badInput("LABRUN_SERVER is set but LABRUN_TOKEN is not; set it, or run 'labrun login --server " + url + "'");
+          throw LabrunException.badInput(
+              "LABRUN_SERVER is set but LABRUN_TOKEN is not; set it, or run 'labrun login --server "
+                  + url
+                  + "'");
         }
         return saved;
       }
@@ -47,12 +50,21 @@ public record Remote(String url, String token) {
     return saved(ctx);
   }
 
-  /** Refuses, in one line, a command that works on this machine's history only while a server is in use. */
+  /**
+   * Refuses, in one line, a command that works on this machine's history only while a server is in
+   * use.
+   */
   public static void requireLocal(CliContext ctx, String command) {
-    of(ctx).ifPresent(r -> {
-      throw LabrunException.badInput("'" + command + "' works on this machine's history only, not through " + r.url()
-          + "; run 'labrun logout' (or unset LABRUN_SERVER) to use it");
-    });
+    of(ctx)
+        .ifPresent(
+            r -> {
+              throw LabrunException.badInput(
+                  "'"
+                      + command
+                      + "' works on this machine's history only, not through "
+                      + r.url()
+                      + "; run 'labrun logout' (or unset LABRUN_SERVER) to use it");
+            });
   }
 
   static Optional<Remote> saved(CliContext ctx) {
@@ -64,7 +76,9 @@ public record Remote(String url, String token) {
       JsonNode j = JSON.readTree(Files.readString(file));
       return Optional.of(new Remote(j.get("server").asString(), j.get("token").asString()));
     } catch (IOException | RuntimeException e) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "cannot read " + file + "; log in again with 'labrun login --server URL', or delete it");
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "cannot read " + file + "; log in again with 'labrun login --server URL', or delete it");
     }
   }
 
@@ -74,7 +88,12 @@ public record Remote(String url, String token) {
     Path file = dir.resolve(FILE);
     try {
       Folders.createPrivate(dir);
-      Path tmp = Files.createTempFile(dir, ".server-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path tmp =
+          Files.createTempFile(
+              dir,
+              ".server-",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Map<String, String> m = new LinkedHashMap<>();
       m.put("server", url);
       m.put("token", token);
@@ -85,7 +104,8 @@ public record Remote(String url, String token) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot save the login in " + file + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot save the login in " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -93,14 +113,16 @@ public record Remote(String url, String token) {
     try {
       return Files.deleteIfExists(ctx.paths().configDir().resolve(FILE));
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot remove the saved login: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot remove the saved login: " + e.getMessage(), e);
     }
   }
 
   static String checkedUrl(String url) {
     String u = url.strip();
     if (!u.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-      throw LabrunException.badInput("'" + url + "' is not a server URL; give one like http://HOST:8470");
+      throw LabrunException.badInput(
+          "'" + url + "' is not a server URL; give one like http://HOST:8470");
     }
     return u;
   }

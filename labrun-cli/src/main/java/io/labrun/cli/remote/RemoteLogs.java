@@ -47,8 +47,10 @@ public final class RemoteLogs {
     int failures = 0;
     while (true) {
       try {
-        HttpResponse<InputStream> r = client.events("/api/v1/runs/" + enc(runId) + "/events?offset=0", lastId);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        HttpResponse<InputStream> r =
+            client.events("/api/v1/runs/" + enc(runId) + "/events?offset=0", lastId);
+        try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
           String event = null;
           String id = null;
           StringBuilder data = new StringBuilder();
@@ -79,7 +81,10 @@ public final class RemoteLogs {
         }
       } catch (IOException | LabrunException e) {
         if (e instanceof LabrunException le && le.exitCode() != ExitCode.STORE || ++failures > 5) {
-          throw e instanceof LabrunException le ? le : new LabrunException(ExitCode.STORE, "lost the connection to the server: " + e.getMessage(), e);
+          throw e instanceof LabrunException le
+              ? le
+              : new LabrunException(
+                  ExitCode.STORE, "lost the connection to the server: " + e.getMessage(), e);
         }
       }
       // The stream closed before 'end' (server restart, network): come back where we were.
@@ -99,7 +104,8 @@ public final class RemoteLogs {
   static void print(CliContext ctx, JsonNode r) {
     String stream = r.get("stream").asString();
     PrintWriter w = stream.equals("stdout") ? ctx.out() : ctx.err();
-    String text = stream.equals("system") ? "[labrun] " + r.get("text").asString() : r.get("text").asString();
+    String text =
+        stream.equals("system") ? "[labrun] " + r.get("text").asString() : r.get("text").asString();
     if (r.get("ends_line").asBoolean()) {
       w.println(text);
     } else {

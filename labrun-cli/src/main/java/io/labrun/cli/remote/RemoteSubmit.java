@@ -1,9 +1,9 @@
 package io.labrun.cli.remote;
 
-import io.labrun.cli.run.RunOutput;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.run.RunOutput;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectStore;
@@ -23,17 +23,24 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code experiment submit} through a server: the project is snapshotted here (unchanged files are
- * not even read again), the server is asked which of its objects it lacks, only those are
- * uploaded, and the run is queued on the server, which executes it on the project's target. Then,
- * unless detached, its output is followed live as for a local run.
+ * not even read again), the server is asked which of its objects it lacks, only those are uploaded,
+ * and the run is queued on the server, which executes it on the project's target. Then, unless
+ * detached, its output is followed live as for a local run.
  */
 public final class RemoteSubmit {
   private static final int HASHES_PER_ASK = 5_000;
 
   private RemoteSubmit() {}
 
-  public static int submit(CliContext ctx, Remote remote, Project project, String runConfiguration, String script, List<String> args,
-      boolean detach, OutputOptions output) {
+  public static int submit(
+      CliContext ctx,
+      Remote remote,
+      Project project,
+      String runConfiguration,
+      String script,
+      List<String> args,
+      boolean detach,
+      OutputOptions output) {
     ServerClient client = new ServerClient(remote);
     Snapshot snapshot = ctx.wiring().snapshotter().take(project);
     int uploaded = upload(client, ctx.wiring().objects(), snapshot);
@@ -50,15 +57,33 @@ public final class RemoteSubmit {
       ctx.out().flush();
       return 0;
     }
-    ctx.err().println("RunId: " + runId + " (queued on " + remote.url() + "; " + uploaded + " of " + (snapshot.entries().size() + 1)
-        + " files uploaded)");
+    ctx.err()
+        .println(
+            "RunId: "
+                + runId
+                + " (queued on "
+                + remote.url()
+                + "; "
+                + uploaded
+                + " of "
+                + (snapshot.entries().size() + 1)
+                + " files uploaded)");
     ctx.err().flush();
     String status;
-    try (var stopped = ctx.interrupts().onStop(() -> {
-      ctx.err().println();
-      ctx.err().println("labrun: stopped watching; run " + runId + " goes on. Follow it with: labrun experiment logs -r " + runId + " --follow");
-      ctx.err().flush();
-    })) {
+    try (var stopped =
+        ctx.interrupts()
+            .onStop(
+                () -> {
+                  ctx.err().println();
+                  ctx.err()
+                      .println(
+                          "labrun: stopped watching; run "
+                              + runId
+                              + " goes on. Follow it with: labrun experiment logs -r "
+                              + runId
+                              + " --follow");
+                  ctx.err().flush();
+                })) {
       status = RemoteLogs.follow(ctx, client, runId);
     }
     Map<String, Object> info = RunOutput.shown(new ServerRuns(client.remote()).info(runId));
@@ -70,7 +95,10 @@ public final class RemoteSubmit {
     return "Completed".equals(status) ? 0 : ExitCode.RUN_FAILED.code();
   }
 
-  /** Sends the objects of the snapshot (and its manifest) the server does not have; returns how many. */
+  /**
+   * Sends the objects of the snapshot (and its manifest) the server does not have; returns how
+   * many.
+   */
   static int upload(ServerClient client, ObjectStore objects, Snapshot snapshot) {
     Set<String> hashes = new LinkedHashSet<>();
     for (SnapshotEntry e : snapshot.entries()) {
@@ -80,15 +108,22 @@ public final class RemoteSubmit {
     List<String> all = new ArrayList<>(hashes);
     int sent = 0;
     for (int from = 0; from < all.size(); from += HASHES_PER_ASK) {
-      JsonNode missing = client.post("/api/v1/objects/missing", Map.of("hashes", all.subList(from, Math.min(all.size(), from + HASHES_PER_ASK))))
-          .get("missing");
+      JsonNode missing =
+          client
+              .post(
+                  "/api/v1/objects/missing",
+                  Map.of("hashes", all.subList(from, Math.min(all.size(), from + HASHES_PER_ASK))))
+              .get("missing");
       for (JsonNode m : missing) {
         String sha = m.asString();
         long size;
         try {
           size = objects.size(sha);
         } catch (IOException e) {
-          throw new LabrunException(ExitCode.STORE, "cannot read object " + sha + " of the snapshot: " + e.getMessage(), e);
+          throw new LabrunException(
+              ExitCode.STORE,
+              "cannot read object " + sha + " of the snapshot: " + e.getMessage(),
+              e);
         }
         client.put("/api/v1/objects/" + sha, () -> open(objects, sha), size);
         sent++;
@@ -107,13 +142,27 @@ public final class RemoteSubmit {
 
   private static void summarize(CliContext ctx, Map<String, Object> info) {
     var err = ctx.err();
-    err.println("Run " + info.get("run_id") + " " + info.get("status") + " in " + info.get("duration")
-        + (info.get("status_detail") == null ? "" : " (" + info.get("status_detail") + ")"));
+    err.println(
+        "Run "
+            + info.get("run_id")
+            + " "
+            + info.get("status")
+            + " in "
+            + info.get("duration")
+            + (info.get("status_detail") == null ? "" : " (" + info.get("status_detail") + ")"));
     if (info.get("metrics") instanceof Map<?, ?> metrics) {
-      metrics.forEach((name, m) -> err.println("  metric   " + name + " = " + ((Map<?, ?>) m).get("last")));
+      metrics.forEach(
+          (name, m) -> err.println("  metric   " + name + " = " + ((Map<?, ?>) m).get("last")));
     }
     if (info.get("attachments") instanceof List<?> artifacts) {
-      artifacts.forEach(a -> err.println("  artifact " + ((Map<?, ?>) a).get("path") + " (" + ((Map<?, ?>) a).get("size") + " B)"));
+      artifacts.forEach(
+          a ->
+              err.println(
+                  "  artifact "
+                      + ((Map<?, ?>) a).get("path")
+                      + " ("
+                      + ((Map<?, ?>) a).get("size")
+                      + " B)"));
     }
     err.flush();
   }

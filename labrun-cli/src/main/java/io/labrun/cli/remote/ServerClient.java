@@ -6,32 +6,36 @@ import io.labrun.core.history.ObjectIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * HTTP to a labrun server, with the token. Every failure becomes a one-line {@link LabrunException}:
- * an unreachable server or a refused token is a history error (exit 6), a 404 is not-found (3), a
- * 400 is bad input (2), each with the server's own message.
+ * HTTP to a labrun server, with the token. Every failure becomes a one-line {@link
+ * LabrunException}: an unreachable server or a refused token is a history error (exit 6), a 404 is
+ * not-found (3), a 400 is bad input (2), each with the server's own message.
  */
 final class ServerClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
   private final Remote remote;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   ServerClient(Remote remote) {
     this.remote = remote;
@@ -46,14 +50,24 @@ final class ServerClient {
   }
 
   JsonNode post(String path, Object body) {
-    return json(send(request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).timeout(Duration.ofMinutes(2)).build()));
+    return json(
+        send(
+            request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .timeout(Duration.ofMinutes(2))
+                .build()));
   }
 
   /** Uploads {@code size} bytes from {@code body} (opened as the request goes out). */
   void put(String path, Supplier<InputStream> body, long size) {
-    HttpRequest r = request(path).header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), size)).build();
+    HttpRequest r =
+        request(path)
+            .header("Content-Type", "application/octet-stream")
+            .PUT(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(body), size))
+            .build();
     json(send(r));
   }
 
@@ -71,18 +85,24 @@ final class ServerClient {
   }
 
   /**
-   * Streams a file the server sends into {@code target}: through a partial file next to it,
-   * checked against {@code sha256} (when given) before it takes the name, so a broken transfer
-   * never leaves a partial file under the real name. Memory use does not grow with the file. A
-   * transfer cut off is resumed where it stopped (an HTTP range), up to three times here, and
-   * again by the next download of the same file: the partial file is kept until it is complete.
+   * Streams a file the server sends into {@code target}: through a partial file next to it, checked
+   * against {@code sha256} (when given) before it takes the name, so a broken transfer never leaves
+   * a partial file under the real name. Memory use does not grow with the file. A transfer cut off
+   * is resumed where it stopped (an HTTP range), up to three times here, and again by the next
+   * download of the same file: the partial file is kept until it is complete.
    */
   void download(String path, Path target, String sha256) {
-    Path part = target.resolveSibling("." + target.getFileName() + (sha256 == null ? "" : "." + sha256.substring(0, 12)) + ".labrun-part");
+    Path part =
+        target.resolveSibling(
+            "."
+                + target.getFileName()
+                + (sha256 == null ? "" : "." + sha256.substring(0, 12))
+                + ".labrun-part");
     try {
       Files.createDirectories(target.getParent());
       if (sha256 == null) {
-        Files.deleteIfExists(part); // nothing tells whether a partial file left before is of this content
+        Files.deleteIfExists(
+            part); // nothing tells whether a partial file left before is of this content
       }
       String actual = null;
       for (int attempt = 1; ; attempt++) {
@@ -100,20 +120,35 @@ final class ServerClient {
       }
       if (sha256 != null && !sha256.equals(actual)) {
         Files.deleteIfExists(part);
-        throw new LabrunException(ExitCode.STORE, "the server sent " + target.getFileName() + " with SHA-256 " + actual + ", not " + sha256
-            + "; download it again");
+        throw new LabrunException(
+            ExitCode.STORE,
+            "the server sent "
+                + target.getFileName()
+                + " with SHA-256 "
+                + actual
+                + ", not "
+                + sha256
+                + "; download it again");
       }
       Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot download " + target + " from " + remote.url() + " (" + e.getMessage()
-          + "); run the same command again to resume", e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot download "
+              + target
+              + " from "
+              + remote.url()
+              + " ("
+              + e.getMessage()
+              + "); run the same command again to resume",
+          e);
     }
   }
 
   /**
    * Appends what {@code part} lacks: asks for the bytes after those it holds; a server that sends
-   * the whole file starts it over. Returns the SHA-256 when the file came whole in this one
-   * answer (hashed on the way), null when it was completed from pieces.
+   * the whole file starts it over. Returns the SHA-256 when the file came whole in this one answer
+   * (hashed on the way), null when it was completed from pieces.
    */
   private String fetch(String path, Path part) throws IOException {
     long have = Files.exists(part) ? Files.size(part) : 0;
@@ -127,29 +162,43 @@ final class ServerClient {
         return null; // it holds the whole file already
       }
       if (r.statusCode() == 206) {
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (OutputStream out =
+            Files.newOutputStream(
+                part,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
           in.transferTo(out);
         }
         return null;
       }
       MessageDigest digest = ObjectIds.newDigest();
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING), digest)) {
+      try (OutputStream out =
+          new DigestOutputStream(
+              Files.newOutputStream(
+                  part,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING),
+              digest)) {
         in.transferTo(out);
       }
       return ObjectIds.hex(digest);
     }
   }
 
-  /** Sends {@code r} and hands back the body as a stream once the server said 200 (or another of {@code accepted}). */
+  /**
+   * Sends {@code r} and hands back the body as a stream once the server said 200 (or another of
+   * {@code accepted}).
+   */
   private HttpResponse<InputStream> open(HttpRequest r, int... accepted) {
     try {
       HttpResponse<InputStream> resp = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
       int status = resp.statusCode();
-      if (status != 200 && java.util.Arrays.stream(accepted).noneMatch(a -> a == status)) {
+      if (status != 200 && Arrays.stream(accepted).noneMatch(a -> a == status)) {
         String body;
         try (InputStream in = resp.body()) {
-          body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         throw failure(resp.statusCode(), body);
       }
@@ -162,7 +211,10 @@ final class ServerClient {
     }
   }
 
-  /** A run's URL path: {@code /api/v1/runs/ID} plus {@code more} segments (a file path keeps its slashes). */
+  /**
+   * A run's URL path: {@code /api/v1/runs/ID} plus {@code more} segments (a file path keeps its
+   * slashes).
+   */
   static String runPath(String runId, String... more) {
     StringBuilder b = new StringBuilder("/api/v1/runs/").append(segment(runId));
     for (String m : more) {
@@ -176,11 +228,12 @@ final class ServerClient {
   }
 
   private static String segment(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(remote.url() + path)).header("Authorization", "Bearer " + remote.token());
+    return HttpRequest.newBuilder(URI.create(remote.url() + path))
+        .header("Authorization", "Bearer " + remote.token());
   }
 
   private HttpResponse<String> send(HttpRequest r) {
@@ -199,7 +252,9 @@ final class ServerClient {
   }
 
   private static JsonNode json(HttpResponse<String> r) {
-    return r.body() == null || r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    return r.body() == null || r.body().isBlank()
+        ? JSON.createObjectNode()
+        : JSON.readTree(r.body());
   }
 
   private LabrunException failure(int status, String body) {
@@ -208,23 +263,51 @@ final class ServerClient {
       message = JSON.readTree(body).get("error").asString();
     } catch (RuntimeException e) {
       // every answer of a labrun server carries {"error": ...}: this is some other web server
-      return new LabrunException(ExitCode.STORE, remote.url() + " is not a labrun server (it answered HTTP " + status
-          + " without labrun's error record); check the URL, e.g. http://HOST:8470");
+      return new LabrunException(
+          ExitCode.STORE,
+          remote.url()
+              + " is not a labrun server (it answered HTTP "
+              + status
+              + " without labrun's error record); check the URL, e.g. http://HOST:8470");
     }
     return switch (status) {
-      case 401 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " refused the token (" + message
-          + "); log in again with 'labrun login --server " + remote.url() + "'");
-      case 403 -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " does not let this token do that: " + message);
+      case 401 ->
+          new LabrunException(
+              ExitCode.STORE,
+              "the server "
+                  + remote.url()
+                  + " refused the token ("
+                  + message
+                  + "); log in again with 'labrun login --server "
+                  + remote.url()
+                  + "'");
+      case 403 ->
+          new LabrunException(
+              ExitCode.STORE,
+              "the server " + remote.url() + " does not let this token do that: " + message);
       case 404 -> LabrunException.notFound(message);
       case 400, 409, 413 -> LabrunException.badInput(message);
-      default -> new LabrunException(ExitCode.STORE, "the server " + remote.url() + " answered " + status + ": " + message);
+      default ->
+          new LabrunException(
+              ExitCode.STORE,
+              "the server " + remote.url() + " answered " + status + ": " + message);
     };
   }
 
   private LabrunException unreachable(IOException e) {
-    String why = e instanceof ConnectException ? "connection refused" : e instanceof HttpTimeoutException ? "timed out"
-        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new LabrunException(ExitCode.STORE, "cannot reach the labrun server " + remote.url() + " (" + why
-        + "); check that it runs and the URL is right", e);
+    String why =
+        e instanceof ConnectException
+            ? "connection refused"
+            : e instanceof HttpTimeoutException
+                ? "timed out"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new LabrunException(
+        ExitCode.STORE,
+        "cannot reach the labrun server "
+            + remote.url()
+            + " ("
+            + why
+            + "); check that it runs and the URL is right",
+        e);
   }
 }

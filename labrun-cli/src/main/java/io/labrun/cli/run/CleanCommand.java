@@ -1,19 +1,23 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.home.Folders;
-
 import io.labrun.cli.CliContext;
+import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.ProjectConfigs;
+import io.labrun.core.config.TargetType;
 import io.labrun.core.environment.CleanReport;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.home.Folders;
 import io.labrun.core.run.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -28,9 +32,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Remove what your labrun built or left on this machine, and report the space freed.",
-      "That is: the Docker environment images and stopped run containers it made (found by their labels: labrun's,",
-      "your user's and this labrun home's; images in use are kept; --all: every user's), the working folders of runs",
-      "that are over, the cached venvs of local targets, and on the SSH hosts of this project's remote and remotedocker",
+      "That is: the Docker environment images and stopped run containers it made (found by their"
+          + " labels: labrun's,",
+      "your user's and this labrun home's; images in use are kept; --all: every user's), the"
+          + " working folders of runs",
+      "that are over, the cached venvs of local targets, and on the SSH hosts of this project's"
+          + " remote and remotedocker",
       "targets labrun's object cache, finished run folders and Docker images."
     })
 public final class CleanCommand implements Callable<Integer> {
@@ -39,7 +46,11 @@ public final class CleanCommand implements Callable<Integer> {
   @Option(names = "--no-docker", description = "Leave the Docker engine alone.")
   boolean noDocker;
 
-  @Option(names = "--all", description = "On the Docker engine, remove what labrun made for every user and labrun home (for an administrator of a shared engine).")
+  @Option(
+      names = "--all",
+      description =
+          "On the Docker engine, remove what labrun made for every user and labrun home (for an"
+              + " administrator of a shared engine).")
   boolean all;
 
   public CleanCommand(CliContext ctx) {
@@ -53,7 +64,11 @@ public final class CleanCommand implements Callable<Integer> {
     CleanReport report = CleanReport.empty();
     if (!noDocker) {
       try {
-        report = report.plus(ctx.wiring().dockerCleaner().clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true), all));
+        report =
+            report.plus(
+                ctx.wiring()
+                    .dockerCleaner()
+                    .clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true), all));
       } catch (LabrunException e) {
         if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
           throw e;
@@ -66,30 +81,44 @@ public final class CleanCommand implements Callable<Integer> {
     report = report.plus(ctx.wiring().localEnvironments().clean(store.unfinished().isEmpty()));
     report.removed().forEach(r -> ctx.out().println("removed " + r));
     report.kept().forEach(k -> ctx.out().println("kept " + k));
-    ctx.out().println("Freed " + RunOutput.size(report.bytesFreed()) + " (" + report.removed().size() + " removed, " + report.kept().size() + " kept).");
+    ctx.out()
+        .println(
+            "Freed "
+                + RunOutput.size(report.bytesFreed())
+                + " ("
+                + report.removed().size()
+                + " removed, "
+                + report.kept().size()
+                + " kept).");
     ctx.out().flush();
     return 0;
   }
 
-  /** labrun's caches, finished run folders and (remotedocker) images on the SSH hosts of this project's targets. */
+  /**
+   * labrun's caches, finished run folders and (remotedocker) images on the SSH hosts of this
+   * project's targets.
+   */
   private CleanReport remoteHosts() {
-    io.labrun.core.config.ProjectConfigs configs;
+    ProjectConfigs configs;
     try {
       configs = ctx.wiring().configs(ctx.project(null));
     } catch (LabrunException e) {
       return CleanReport.empty(); // not in a project: no hosts to visit
     }
     CleanReport report = CleanReport.empty();
-    java.util.Set<String> hosts = new java.util.HashSet<>();
+    Set<String> hosts = new HashSet<>();
     for (String name : configs.computeTargetNames()) {
-      io.labrun.core.config.ComputeTargetSpec spec;
+      ComputeTargetSpec spec;
       try {
         spec = configs.computeTarget(name).value();
       } catch (LabrunException e) {
         continue; // a broken file is reported when it is used
       }
-      boolean ssh = spec.type() == io.labrun.core.config.TargetType.REMOTE || spec.type() == io.labrun.core.config.TargetType.REMOTE_DOCKER;
-      if (!ssh || spec.address() == null || !hosts.add(spec.type() + " " + spec.username() + "@" + spec.address() + ":" + spec.port())) {
+      boolean ssh = spec.type() == TargetType.REMOTE || spec.type() == TargetType.REMOTE_DOCKER;
+      if (!ssh
+          || spec.address() == null
+          || !hosts.add(
+              spec.type() + " " + spec.username() + "@" + spec.address() + ":" + spec.port())) {
         continue;
       }
       try {
@@ -101,7 +130,10 @@ public final class CleanCommand implements Callable<Integer> {
     return report;
   }
 
-  /** Working folders (and copies of collected outputs) of runs that are over or no longer in the history. */
+  /**
+   * Working folders (and copies of collected outputs) of runs that are over or no longer in the
+   * history.
+   */
   private CleanReport workFolders(RunStore store) {
     Path runs = ctx.paths().runs();
     if (!Files.isDirectory(runs)) {
@@ -126,7 +158,8 @@ public final class CleanCommand implements Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot clean the run folders in " + runs + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot clean the run folders in " + runs + ": " + e.getMessage(), e);
     }
     return new CleanReport(removed, List.of(), freed);
   }

@@ -1,9 +1,9 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.run.MetricPoint;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.run.MetricPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,31 +13,51 @@ import java.util.Set;
 
 /**
  * {@code history compare RUN RUN...}'s table: one column per run, one row per field (status,
- * script, arguments, target, duration, each param, each metric's last value), {@code *} marking
- * the rows that differ ({@code "differs": true} in JSON). The same from this machine's history or
- * from a server.
+ * script, arguments, target, duration, each param, each metric's last value), {@code *} marking the
+ * rows that differ ({@code "differs": true} in JSON). The same from this machine's history or from
+ * a server.
  */
 public final class CompareTable {
   private CompareTable() {}
 
   /** What is compared of one run; params and metrics (their last values) as display text. */
-  public record Column(String runId, String status, String script, List<String> arguments, String target, String duration,
-      Map<String, String> params, Map<String, String> metrics) {}
+  public record Column(
+      String runId,
+      String status,
+      String script,
+      List<String> arguments,
+      String target,
+      String duration,
+      Map<String, String> params,
+      Map<String, String> metrics) {}
 
-  /** A run's column, from its record as {@code Runs.info} gives it (this machine's or a server's). */
+  /**
+   * A run's column, from its record as {@code Runs.info} gives it (this machine's or a server's).
+   */
   @SuppressWarnings("unchecked")
   static Column column(Map<String, Object> info) {
     Map<String, String> metrics = new LinkedHashMap<>();
     for (Map<String, Object> m : (List<Map<String, Object>>) info.get("metrics")) {
       Object last = m.get("last");
       // a number as the history writes it (2 not 2.0), a list or dict as its JSON text
-      metrics.put((String) m.get("name"), last instanceof Number n ? new MetricPoint((String) m.get("name"), 0, null, n.doubleValue(), null).text()
-          : String.valueOf(last));
+      metrics.put(
+          (String) m.get("name"),
+          last instanceof Number n
+              ? new MetricPoint((String) m.get("name"), 0, null, n.doubleValue(), null).text()
+              : String.valueOf(last));
     }
     Map<String, String> params = new LinkedHashMap<>();
-    ((Map<String, Object>) info.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, String.valueOf(v)));
-    return new Column((String) info.get("run_id"), (String) info.get("status"), (String) info.get("script_name"),
-        (List<String>) info.getOrDefault("arguments", List.of()), (String) info.get("target"), (String) info.get("duration"), params, metrics);
+    ((Map<String, Object>) info.getOrDefault("params", Map.of()))
+        .forEach((k, v) -> params.put(k, String.valueOf(v)));
+    return new Column(
+        (String) info.get("run_id"),
+        (String) info.get("status"),
+        (String) info.get("script_name"),
+        (List<String>) info.getOrDefault("arguments", List.of()),
+        (String) info.get("target"),
+        (String) info.get("duration"),
+        params,
+        metrics);
   }
 
   public static void print(CliContext ctx, OutputOptions output, List<Column> runs) {
@@ -77,7 +97,8 @@ public final class CompareTable {
     new Output(ctx.out(), output).rows(table, columns);
   }
 
-  private static void put(Map<String, Map<String, Object>> rows, String field, Column run, Object value) {
+  private static void put(
+      Map<String, Map<String, Object>> rows, String field, Column run, Object value) {
     rows.computeIfAbsent(field, k -> new LinkedHashMap<>()).put(run.runId(), value);
   }
 }

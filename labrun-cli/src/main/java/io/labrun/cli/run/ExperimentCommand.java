@@ -1,18 +1,20 @@
 package io.labrun.cli.run;
 
-import java.util.Map;
 import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.remote.Remote;
+import io.labrun.cli.remote.RemoteLogs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.follow.RunFollower;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.follow.RunFollower;
+import io.labrun.core.supervisor.ExitRecord;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +26,15 @@ import picocli.CommandLine.Option;
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = "Submit, follow, inspect and cancel runs.",
-    subcommands = {SubmitCommand.class, SweepCommand.class, PrepareCommand.class, CleanCommand.class, ExperimentCommand.Status.class, ExperimentCommand.Logs.class, ExperimentCommand.Cancel.class})
+    subcommands = {
+      SubmitCommand.class,
+      SweepCommand.class,
+      PrepareCommand.class,
+      CleanCommand.class,
+      ExperimentCommand.Status.class,
+      ExperimentCommand.Logs.class,
+      ExperimentCommand.Cancel.class
+    })
 public final class ExperimentCommand {
 
   /** {@code experiment status -r RUN}. */
@@ -33,7 +43,11 @@ public final class ExperimentCommand {
     private final CliContext ctx;
     @Mixin OutputOptions output;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
     public Status(CliContext ctx) {
@@ -43,20 +57,41 @@ public final class ExperimentCommand {
     @Override
     public void run() {
       Map<String, Object> s = ctx.runs().status(runId);
-      new Output(ctx.out(), output).record(Output.fields("run_id", s.get("run_id"), "status", s.get("status"), "status_detail", s.get("status_detail"),
-          "exit_code", s.get("exit_code"), "duration", s.get("duration")));
+      new Output(ctx.out(), output)
+          .record(
+              Output.fields(
+                  "run_id",
+                  s.get("run_id"),
+                  "status",
+                  s.get("status"),
+                  "status_detail",
+                  s.get("status_detail"),
+                  "exit_code",
+                  s.get("exit_code"),
+                  "duration",
+                  s.get("duration")));
     }
   }
 
   /** {@code experiment logs -r RUN [--follow]}. */
-  @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a run's output; with --follow, keep printing until the run ends.")
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = "Print a run's output; with --follow, keep printing until the run ends.")
   public static final class Logs implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the run ends (Ctrl-C stops watching, not the run).")
+    @Option(
+        names = {"-f", "--follow"},
+        description =
+            "Keep printing new output until the run ends (Ctrl-C stops watching, not the run).")
     boolean follow;
 
     public Logs(CliContext ctx) {
@@ -65,13 +100,23 @@ public final class ExperimentCommand {
 
     @Override
     public Integer call() {
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      var remote = Remote.of(ctx);
       if (remote.isPresent()) {
-        return io.labrun.cli.remote.RemoteLogs.logs(ctx, remote.get(), runId, follow);
+        return RemoteLogs.logs(ctx, remote.get(), runId, follow);
       }
       Run run = RunLookup.find(ctx, runId);
-      ComputeTarget target = ctx.wiring().targetOf(run).orElseThrow(() -> new LabrunException(ExitCode.TARGET_UNAVAILABLE,
-          "cannot reach the target of run " + run.id() + " (" + run.target() + ")"));
+      ComputeTarget target =
+          ctx.wiring()
+              .targetOf(run)
+              .orElseThrow(
+                  () ->
+                      new LabrunException(
+                          ExitCode.TARGET_UNAVAILABLE,
+                          "cannot reach the target of run "
+                              + run.id()
+                              + " ("
+                              + run.target()
+                              + ")"));
       Execution execution = target.reattach(run, ctx.paths().runState(run.id()));
       TerminalEvents events = new TerminalEvents(ctx.out(), ctx.err(), false);
       RunFollower follower = new RunFollower(execution, 0);
@@ -82,7 +127,13 @@ public final class ExperimentCommand {
       Optional<ExitRecord> exit = follower.follow(events, () -> false);
       if (exit.isPresent()) {
         Run done = ctx.wiring().finisher().finish(run.id(), execution, exit.get());
-        ctx.err().println("Run " + done.id() + " " + done.status().display() + (done.statusDetail() == null ? "" : " (" + done.statusDetail() + ")"));
+        ctx.err()
+            .println(
+                "Run "
+                    + done.id()
+                    + " "
+                    + done.status().display()
+                    + (done.statusDetail() == null ? "" : " (" + done.statusDetail() + ")"));
         ctx.err().flush();
         return done.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
       }
@@ -91,14 +142,25 @@ public final class ExperimentCommand {
   }
 
   /** {@code experiment cancel -r RUN}. */
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run, or every run of a sweep: TERM to its processes, KILL after a grace period. It ends Canceled.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stop a run, or every run of a sweep: TERM to its processes, KILL after a grace period."
+              + " It ends Canceled.")
   public static final class Cancel implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
-    @Option(names = "--sweep", paramLabel = "SWEEP", description = "Every run of this sweep, and its runs not started yet.")
+    @Option(
+        names = "--sweep",
+        paramLabel = "SWEEP",
+        description = "Every run of this sweep, and its runs not started yet.")
     String sweepId;
 
     public Cancel(CliContext ctx) {
@@ -108,15 +170,21 @@ public final class ExperimentCommand {
     @Override
     public Integer call() throws Exception {
       if ((runId == null) == (sweepId == null)) {
-        throw LabrunException.badInput("give either -r RUN or --sweep SWEEP (see 'labrun experiment cancel --help')");
+        throw LabrunException.badInput(
+            "give either -r RUN or --sweep SWEEP (see 'labrun experiment cancel --help')");
       }
       if (sweepId != null) {
-        io.labrun.cli.remote.Remote.requireLocal(ctx, "experiment cancel --sweep");
+        Remote.requireLocal(ctx, "experiment cancel --sweep");
         return SweepCancel.cancel(ctx, sweepId);
       }
       Runs.Canceled c = ctx.runs().cancel(runId);
-      ctx.out().println(c.alreadyEnded() ? "Run " + c.runId() + " has already ended: " + c.status() + "."
-          : c.beforeStart() ? "Run " + c.runId() + " canceled before it started." : "Run " + c.runId() + " " + c.status() + ".");
+      ctx.out()
+          .println(
+              c.alreadyEnded()
+                  ? "Run " + c.runId() + " has already ended: " + c.status() + "."
+                  : c.beforeStart()
+                      ? "Run " + c.runId() + " canceled before it started."
+                      : "Run " + c.runId() + " " + c.status() + ".");
       ctx.out().flush();
       return 0;
     }

@@ -5,6 +5,8 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.remote.Remote;
+import io.labrun.cli.remote.RemoteHistory;
 import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -18,6 +20,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -48,17 +54,29 @@ import picocli.CommandLine.Parameters;
 public final class HistoryCommand {
 
   /** {@code history list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first (or in the order of --filter).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List runs, newest first (or in the order of --filter).")
   public static final class ListRuns implements Runnable {
     private static final int MAX_LIMIT = MoreRuns.MAX_LIMIT;
     private final CliContext ctx;
     @Mixin OutputOptions output;
     @Mixin ProjectOptions project;
 
-    @Option(names = "--status", split = ",", paramLabel = "STATUS", description = "Only runs in these states (Queued, Preparing, Running, Completed, Failed, Canceled, Lost).")
+    @Option(
+        names = "--status",
+        split = ",",
+        paramLabel = "STATUS",
+        description =
+            "Only runs in these states (Queued, Preparing, Running, Completed, Failed, Canceled,"
+                + " Lost).")
     List<String> statuses;
 
-    @Option(names = {"-c", "--run-configuration"}, paramLabel = "RUNCONFIG", description = "Only runs of this run configuration.")
+    @Option(
+        names = {"-c", "--run-configuration"},
+        paramLabel = "RUNCONFIG",
+        description = "Only runs of this run configuration.")
     String runConfiguration;
 
     @Option(names = "--target", description = "Only runs on this compute target.")
@@ -70,22 +88,42 @@ public final class HistoryCommand {
     @Option(names = "--sweep", paramLabel = "SWEEP", description = "Only the runs of this sweep.")
     String sweep;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only runs created at or after TIME: a date (2026-11-26), a UTC time (2026-11-26T10:00:00Z) or a time ago (10m, 2h, 1d).")
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description =
+            "Only runs created at or after TIME: a date (2026-11-26), a UTC time"
+                + " (2026-11-26T10:00:00Z) or a time ago (10m, 2h, 1d).")
     String since;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Only runs created before TIME (the same forms as --since).")
+    @Option(
+        names = "--until",
+        paramLabel = "TIME",
+        description = "Only runs created before TIME (the same forms as --since).")
     String until;
 
-    @Option(names = "--filter", paramLabel = "EXPR", description = "Only the runs EXPR matches, in its order, like 'metrics.acc > 0.5 and params.reg in (100, 1000) order by metrics.acc desc' (see 'Filtering runs' in the user guide).")
+    @Option(
+        names = "--filter",
+        paramLabel = "EXPR",
+        description =
+            "Only the runs EXPR matches, in its order, like 'metrics.acc > 0.5 and params.reg in"
+                + " (100, 1000) order by metrics.acc desc' (see 'Filtering runs' in the user"
+                + " guide).")
     String filter;
 
     @Option(names = "--all-projects", description = "Runs of every project, not only this one.")
     boolean allProjects;
 
-    @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "At most this many runs (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-n", "--limit"},
+        defaultValue = "50",
+        description = "At most this many runs (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--after", paramLabel = "RUN", description = "The page after this run (the last run id of the previous page).")
+    @Option(
+        names = "--after",
+        paramLabel = "RUN",
+        description = "The page after this run (the last run id of the previous page).")
     String after;
 
     public ListRuns(CliContext ctx) {
@@ -95,7 +133,8 @@ public final class HistoryCommand {
     @Override
     public void run() {
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw LabrunException.badInput("--limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        throw LabrunException.badInput(
+            "--limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
       }
       RunFilter runFilter = RunFilter.parse(filter);
       String experiment = null;
@@ -105,27 +144,46 @@ public final class HistoryCommand {
           experiment = ctx.project(project.dir()).name();
         }
         if (experiment == null) {
-          ctx.err().println("labrun: not in a project: the runs of all projects (-p DIR for one project's)");
+          ctx.err()
+              .println(
+                  "labrun: not in a project: the runs of all projects (-p DIR for one project's)");
         }
       }
-      var remote = io.labrun.cli.remote.Remote.of(ctx);
+      var remote = Remote.of(ctx);
       if (remote.isPresent()) {
-        io.labrun.cli.remote.RemoteHistory.list(ctx, remote.get(), output, remoteFilters(experiment));
+        RemoteHistory.list(ctx, remote.get(), output, remoteFilters(experiment));
         return;
       }
       ctx.wiring().reconciler().reconcileAll();
       Instant now = Instant.now();
-      RunQuery q = new RunQuery(experiment, parseStatuses(statuses), runConfiguration, target, script, sweep,
-          Times.parse(since, "--since", now), Times.parse(until, "--until", now), after, limit, runFilter);
+      RunQuery q =
+          new RunQuery(
+              experiment,
+              parseStatuses(statuses),
+              runConfiguration,
+              target,
+              script,
+              sweep,
+              Times.parse(since, "--since", now),
+              Times.parse(until, "--until", now),
+              after,
+              limit,
+              runFilter);
       List<Run> runs = ctx.wiring().store().list(q);
       List<Map<String, Object>> rows = runs.stream().map(r -> RunOutput.row(r, now)).toList();
-      new Output(ctx.out(), output).rows(rows, List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
+      new Output(ctx.out(), output)
+          .rows(
+              rows,
+              List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
       if (!output.json() && runs.size() == limit) {
         sayHowManyMore(q, runs.get(runs.size() - 1).id());
       }
     }
 
-    /** A cut table says so, with how to see the rest (a script reads -o json and pages with --after). */
+    /**
+     * A cut table says so, with how to see the rest (a script reads -o json and pages with
+     * --after).
+     */
     private void sayHowManyMore(RunQuery q, String lastShown) {
       int more = ctx.wiring().store().list(q.withCursor(lastShown).withLimit(MAX_LIMIT)).size();
       MoreRuns.say(ctx.err(), more, MAX_LIMIT, limit, lastShown);
@@ -151,12 +209,19 @@ public final class HistoryCommand {
   }
 
   /** {@code history info -r RUN}. */
-  @Command(name = "info", mixinStandardHelpOptions = true, description = "Everything recorded about a run.")
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description = "Everything recorded about a run.")
   public static final class Info implements Runnable {
     private final CliContext ctx;
     @Mixin OutputOptions output;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
     public Info(CliContext ctx) {
@@ -170,17 +235,31 @@ public final class HistoryCommand {
   }
 
   /** {@code history download -r RUN [--artifact PATH] -d DIR}. */
-  @Command(name = "download", mixinStandardHelpOptions = true, description = "Download a run's artifacts (its ./outputs files and the files it uploaded).")
+  @Command(
+      name = "download",
+      mixinStandardHelpOptions = true,
+      description = "Download a run's artifacts (its ./outputs files and the files it uploaded).")
   public static final class Download implements Runnable {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
-    @Option(names = {"-a", "--artifact"}, paramLabel = "PATH", description = "Only this artifact (e.g. outputs/model.pkl) or folder (outputs/plots).")
+    @Option(
+        names = {"-a", "--artifact"},
+        paramLabel = "PATH",
+        description = "Only this artifact (e.g. outputs/model.pkl) or folder (outputs/plots).")
     String artifact;
 
-    @Option(names = {"-d", "--directory"}, required = true, paramLabel = "DIR", description = "Where to put the files (their paths are kept).")
+    @Option(
+        names = {"-d", "--directory"},
+        required = true,
+        paramLabel = "DIR",
+        description = "Where to put the files (their paths are kept).")
     Path directory;
 
     public Download(CliContext ctx) {
@@ -196,14 +275,25 @@ public final class HistoryCommand {
   }
 
   /** {@code history restore -r RUN -d DIR}. */
-  @Command(name = "restore", mixinStandardHelpOptions = true, description = "Write the project exactly as it was snapshotted for a run.")
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      description = "Write the project exactly as it was snapshotted for a run.")
   public static final class Restore implements Runnable {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
-    @Option(names = {"-d", "--directory"}, required = true, paramLabel = "DIR", description = "An empty or new folder.")
+    @Option(
+        names = {"-d", "--directory"},
+        required = true,
+        paramLabel = "DIR",
+        description = "An empty or new folder.")
     Path directory;
 
     public Restore(CliContext ctx) {
@@ -215,7 +305,14 @@ public final class HistoryCommand {
       Path dir = ctx.resolve(directory.toString());
       requireEmpty(dir);
       Runs.Restored restored = ctx.runs().restore(runId, dir);
-      ctx.out().println("Restored " + restored.files() + " files of run " + restored.runId() + " into " + dir);
+      ctx.out()
+          .println(
+              "Restored "
+                  + restored.files()
+                  + " files of run "
+                  + restored.runId()
+                  + " into "
+                  + dir);
       ctx.out().flush();
     }
 
@@ -233,9 +330,15 @@ public final class HistoryCommand {
   }
 
   /** {@code history compare RUN RUN...} and {@code history compare --sweep ID}. */
-  @Command(name = "compare", mixinStandardHelpOptions = true, description = {
-      "Arguments, params and last metric values of runs side by side; '*' marks rows that differ.",
-      "With --sweep: one row per run of the sweep, its params against its last metric values, best first by --primary-metric."})
+  @Command(
+      name = "compare",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Arguments, params and last metric values of runs side by side; '*' marks rows that"
+            + " differ.",
+        "With --sweep: one row per run of the sweep, its params against its last metric values,"
+            + " best first by --primary-metric."
+      })
   public static final class Compare implements Runnable {
     private final CliContext ctx;
     @Mixin OutputOptions output;
@@ -243,13 +346,24 @@ public final class HistoryCommand {
     @Parameters(paramLabel = "RUN", arity = "0..*", description = "Two or more run ids.")
     List<String> runIds = new ArrayList<>();
 
-    @Option(names = "--sweep", paramLabel = "SWEEP", description = "The runs of this sweep (the latest attempt of each).")
+    @Option(
+        names = "--sweep",
+        paramLabel = "SWEEP",
+        description = "The runs of this sweep (the latest attempt of each).")
     String sweep;
 
-    @Option(names = "--primary-metric", paramLabel = "NAME", description = "With --sweep: order by this metric's last value, best first (default: the sweep's).")
+    @Option(
+        names = "--primary-metric",
+        paramLabel = "NAME",
+        description =
+            "With --sweep: order by this metric's last value, best first (default: the sweep's).")
     String primaryMetric;
 
-    @Option(names = "--goal", paramLabel = "max|min", description = "With --sweep: whether a higher or lower primary metric is better (default max).")
+    @Option(
+        names = "--goal",
+        paramLabel = "max|min",
+        description =
+            "With --sweep: whether a higher or lower primary metric is better (default max).")
     String goal;
 
     public Compare(CliContext ctx) {
@@ -262,7 +376,7 @@ public final class HistoryCommand {
         if (!runIds.isEmpty()) {
           throw LabrunException.badInput("give run ids or --sweep SWEEP, not both");
         }
-        io.labrun.cli.remote.Remote.requireLocal(ctx, "history compare --sweep");
+        Remote.requireLocal(ctx, "history compare --sweep");
         SweepCompare.print(ctx, output, sweep, primaryMetric, goal);
         return;
       }
@@ -270,7 +384,9 @@ public final class HistoryCommand {
         Goal.parse(goal); // a wrong value is the first thing to say
       }
       if (primaryMetric != null || goal != null) {
-        throw LabrunException.badInput("--primary-metric and --goal order the runs of a sweep; use them with --sweep SWEEP, or drop them to compare runs by id");
+        throw LabrunException.badInput(
+            "--primary-metric and --goal order the runs of a sweep; use them with --sweep SWEEP, or"
+                + " drop them to compare runs by id");
       }
       if (runIds.size() < 2) {
         throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP");
@@ -284,17 +400,31 @@ public final class HistoryCommand {
   }
 
   /** {@code history promote -r RUN -ap PATH -n NAME}. */
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Name an artifact of a run as an asset (e.g. the model to deploy).")
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
+      description = "Name an artifact of a run as an asset (e.g. the model to deploy).")
   public static final class Promote implements Runnable {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", description = "Run id.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        description = "Run id.")
     String runId;
 
-    @Option(names = {"-ap", "--artifact-path"}, required = true, paramLabel = "PATH", description = "The artifact, e.g. outputs/model.pkl.")
+    @Option(
+        names = {"-ap", "--artifact-path"},
+        required = true,
+        paramLabel = "PATH",
+        description = "The artifact, e.g. outputs/model.pkl.")
     String artifactPath;
 
-    @Option(names = {"-n", "--name"}, required = true, description = "The asset's name.")
+    @Option(
+        names = {"-n", "--name"},
+        required = true,
+        description = "The asset's name.")
     String name;
 
     public Promote(CliContext ctx) {
@@ -310,11 +440,20 @@ public final class HistoryCommand {
   }
 
   /** {@code history delete -r RUN...}. */
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete runs from the history, with their logs (objects shared with other runs stay).")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description =
+          "Delete runs from the history, with their logs (objects shared with other runs stay).")
   public static final class Delete implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "RUN", arity = "1..*", description = "Run ids.")
+    @Option(
+        names = {"-r", "--run"},
+        required = true,
+        paramLabel = "RUN",
+        arity = "1..*",
+        description = "Run ids.")
     List<String> runIds;
 
     public Delete(CliContext ctx) {
@@ -337,11 +476,21 @@ public final class HistoryCommand {
       return null;
     }
     if (given.isEmpty() || given.stream().allMatch(String::isBlank)) {
-      throw LabrunException.badInput("--status needs a run state: one of Queued, Preparing, Running, Completed, Failed, Canceled, Lost");
+      throw LabrunException.badInput(
+          "--status needs a run state: one of Queued, Preparing, Running, Completed, Failed,"
+              + " Canceled, Lost");
     }
     Set<RunStatus> s = EnumSet.noneOf(RunStatus.class);
     for (String g : given) {
-      s.add(RunStatus.parse(g).orElseThrow(() -> LabrunException.badInput("--status " + g + " is not a run state; use one of Queued, Preparing, Running, Completed, Failed, Canceled, Lost")));
+      s.add(
+          RunStatus.parse(g)
+              .orElseThrow(
+                  () ->
+                      LabrunException.badInput(
+                          "--status "
+                              + g
+                              + " is not a run state; use one of Queued, Preparing, Running,"
+                              + " Completed, Failed, Canceled, Lost")));
     }
     return s;
   }
@@ -357,15 +506,23 @@ public final class HistoryCommand {
       }
       try {
         if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
-          return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+          return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
         }
-        return java.time.OffsetDateTime.parse(text).toInstant();
-      } catch (java.time.format.DateTimeParseException e) {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
         try {
           return Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e2) {
-          return Durations.parse(text).map(now::minus).orElseThrow(() -> LabrunException.badInput(option
-              + " must be a date (2026-11-26), a UTC time (2026-11-26T10:00:00Z) or a time ago (10m, 2h, 1d), got '" + text + "'"));
+        } catch (DateTimeParseException e2) {
+          return Durations.parse(text)
+              .map(now::minus)
+              .orElseThrow(
+                  () ->
+                      LabrunException.badInput(
+                          option
+                              + " must be a date (2026-11-26), a UTC time (2026-11-26T10:00:00Z) or"
+                              + " a time ago (10m, 2h, 1d), got '"
+                              + text
+                              + "'"));
         }
       }
     }

@@ -1,13 +1,26 @@
 package io.labrun.cli.run;
 
 import io.labrun.cli.CliContext;
+import io.labrun.cli.Main;
+import io.labrun.core.home.Folders;
 import io.labrun.core.run.Run;
+import io.labrun.ssh.SshWarmup;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Commands labrun calls itself; hidden from help. */
-@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Finalize.class, InternalCommand.Warmup.class, SweepResume.class})
+@Command(
+    name = "internal",
+    hidden = true,
+    subcommands = {InternalCommand.Finalize.class, InternalCommand.Warmup.class, SweepResume.class})
 public final class InternalCommand {
 
   /** Called by a run's supervisor, when nobody watched the run end, to record its end. */
@@ -31,8 +44,8 @@ public final class InternalCommand {
 
   /**
    * Runs a small project through the common commands in a throw-away data folder, so that the
-   * launcher can record the classes they load in a class-data-sharing archive (bin/labrun does
-   * this once after each build).
+   * launcher can record the classes they load in a class-data-sharing archive (bin/labrun does this
+   * once after each build).
    */
   @Command(name = "warmup", hidden = true)
   public static final class Warmup implements Callable<Integer> {
@@ -44,12 +57,12 @@ public final class InternalCommand {
 
     @Override
     public Integer call() throws Exception {
-      java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("labrun-warmup");
+      Path tmp = Files.createTempDirectory("labrun-warmup");
       try {
-        java.util.Map<String, String> env = new java.util.HashMap<>(ctx.env());
+        Map<String, String> env = new HashMap<>(ctx.env());
         env.put("LABRUN_HOME", tmp.resolve("home").toString());
-        java.nio.file.Path project = tmp.resolve("project");
-        java.io.PrintWriter sink = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        Path project = tmp.resolve("project");
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
         String[][] commands = {
           {"project", "init", project.toString()},
           {"experiment", "submit", "-p", project.toString(), "-c", "local", "warmup.py", "1"},
@@ -59,16 +72,18 @@ public final class InternalCommand {
         };
         for (String[] args : commands) {
           if (args[1].equals("submit")) {
-            java.nio.file.Files.writeString(project.resolve("warmup.py"), "import labrun\nlabrun.log_metric('x', 1)\nprint('ok')\n");
+            Files.writeString(
+                project.resolve("warmup.py"),
+                "import labrun\nlabrun.log_metric('x', 1)\nprint('ok')\n");
           }
-          try (io.labrun.cli.CliContext c = new io.labrun.cli.CliContext(env, tmp, java.io.InputStream.nullInputStream(), false)) {
-            io.labrun.cli.Main.run(c, sink, sink, args);
+          try (CliContext c = new CliContext(env, tmp, InputStream.nullInputStream(), false)) {
+            Main.run(c, sink, sink, args);
           }
         }
-        io.labrun.ssh.SshWarmup.run(java.nio.file.Files.createDirectories(tmp.resolve("ssh")));
+        SshWarmup.run(Files.createDirectories(tmp.resolve("ssh")));
         return 0;
       } finally {
-        io.labrun.core.home.Folders.delete(tmp);
+        Folders.delete(tmp);
       }
     }
   }

@@ -3,8 +3,8 @@ package io.labrun.cli.run;
 import java.io.PrintWriter;
 
 /**
- * The line under a cut {@code history list} table: how many runs more and how to see them, the
- * same whether the runs come from this machine's history or from a labrun server.
+ * The line under a cut {@code history list} table: how many runs more and how to see them, the same
+ * whether the runs come from this machine's history or from a labrun server.
  */
 public final class MoreRuns {
   /** The largest {@code -n}. */
@@ -13,13 +13,19 @@ public final class MoreRuns {
   private MoreRuns() {}
 
   /**
-   * Says how many runs follow {@code lastShown}; {@code more} was counted up to {@code counted}
-   * (at that many, there may be more still). Nothing when none follow.
+   * Says how many runs follow {@code lastShown}; {@code more} was counted up to {@code counted} (at
+   * that many, there may be more still). Nothing when none follow.
    */
   public static void say(PrintWriter err, int more, int counted, int limit, String lastShown) {
     if (more > 0) {
-      err.println("labrun: " + (more == counted ? counted + " or" : Integer.toString(more)) + " more run(s); use -n "
-          + Math.min(MAX_LIMIT, limit + more) + " to see them, or --after " + lastShown + " for the next page");
+      err.println(
+          "labrun: "
+              + (more == counted ? counted + " or" : Integer.toString(more))
+              + " more run(s); use -n "
+              + Math.min(MAX_LIMIT, limit + more)
+              + " to see them, or --after "
+              + lastShown
+              + " for the next page");
     }
   }
 }

@@ -6,6 +6,7 @@ import io.labrun.core.run.Run;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** How runs look in command output: {@link RunView}, the one view the API and the UI show too. */
@@ -16,12 +17,18 @@ public final class RunOutput {
     return RunView.row(run, now);
   }
 
-  /** {@link RunView#info} with its attributes (this machine ran it), metrics by name as users query them ({@code metrics.NAME.last}). */
+  /**
+   * {@link RunView#info} with its attributes (this machine ran it), metrics by name as users query
+   * them ({@code metrics.NAME.last}).
+   */
   static Map<String, Object> info(Run run, RunStore store, Instant now) {
     return shown(RunView.info(run, store, now, true));
   }
 
-  /** A run's record as the command line shows it: metrics by name ({@code metrics.NAME.last}), from this machine or a server alike. */
+  /**
+   * A run's record as the command line shows it: metrics by name ({@code metrics.NAME.last}), from
+   * this machine or a server alike.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> shown(Map<String, Object> info) {
     Map<String, Object> m = new LinkedHashMap<>(info);
@@ -40,6 +47,6 @@ public final class RunOutput {
       v /= 1024;
       i++;
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
   }
 }

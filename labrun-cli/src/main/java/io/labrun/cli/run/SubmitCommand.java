@@ -1,26 +1,28 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.history.RunView;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.cli.remote.Remote;
+import io.labrun.cli.remote.RemoteSubmit;
+import io.labrun.core.config.Durations;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
-import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.plan.RunPlan;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
-import io.labrun.core.project.Project;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
+import io.labrun.core.history.RunView;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.plan.RunPlan;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.plan.SubmitRequest;
-import io.labrun.core.launch.Submitter;
+import io.labrun.core.project.Project;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run SCRIPT with ARGS on the run configuration's compute target, showing its output live.",
       "The project is snapshotted; files the script writes under ./outputs are kept with the run.",
-      "Ctrl-C stops watching, not the run: follow it again with 'labrun experiment logs -r RUN --follow'."
+      "Ctrl-C stops watching, not the run: follow it again with 'labrun experiment logs -r RUN"
+          + " --follow'."
     })
 public final class SubmitCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -48,24 +51,49 @@ public final class SubmitCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
   @Mixin OutputOptions output;
 
-  @Option(names = {"-c", "--run-configuration"}, paramLabel = "RUNCONFIG", description = "Run configuration (aml_config/<name>.runconfig), e.g. local or docker.")
+  @Option(
+      names = {"-c", "--run-configuration"},
+      paramLabel = "RUNCONFIG",
+      description = "Run configuration (aml_config/<name>.runconfig), e.g. local or docker.")
   String runConfiguration;
 
-  @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Run on this compute target (aml_config/<name>.compute) instead of the run configuration's;"
-      + " without -c, with the run configuration of the same name.")
+  @Option(
+      names = {"-t", "--target"},
+      paramLabel = "TARGET",
+      description =
+          "Run on this compute target (aml_config/<name>.compute) instead of the run"
+              + " configuration's; without -c, with the run configuration of the same name.")
   String target;
 
-  @Option(names = {"-d", "--detach"}, description = "Print the run id and return at once; the run goes on.")
+  @Option(
+      names = {"-d", "--detach"},
+      description = "Print the run id and return at once; the run goes on.")
   boolean detach;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop the run after this long (e.g. 90s, 30m, 2h); it ends Failed with reason timeout. Default: the run configuration's Timeout.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Stop the run after this long (e.g. 90s, 30m, 2h); it ends Failed with reason timeout."
+              + " Default: the run configuration's Timeout.")
   String timeout;
 
-  @Option(names = "--retries", paramLabel = "N", description = "Try the run again up to N times when it was killed from outside (lost, SIGKILL, out of memory, target unreachable), never for its own failure or a timeout. Default: the run configuration's Retries, else 0.")
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      description =
+          "Try the run again up to N times when it was killed from outside (lost, SIGKILL, out of"
+              + " memory, target unreachable), never for its own failure or a timeout. Default: the"
+              + " run configuration's Retries, else 0.")
   Integer retries;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT",
-      description = "The script, relative to the current folder or the project. Default: the run configuration's 'script' (2018 format), with its 'arguments'.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SCRIPT",
+      description =
+          "The script, relative to the current folder or the project. Default: the run"
+              + " configuration's 'script' (2018 format), with its 'arguments'.")
   String script;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the script.")
@@ -82,20 +110,35 @@ public final class SubmitCommand implements Callable<Integer> {
     if (script == null) {
       script = defaultScript(ctx.wiring().configs(p));
     }
-    var remote = io.labrun.cli.remote.Remote.of(ctx);
+    var remote = Remote.of(ctx);
     if (remote.isPresent()) {
       if (target != null) {
-        throw LabrunException.badInput("-t is not supported through a server yet; name the target in the run configuration, or 'labrun logout' to run here");
+        throw LabrunException.badInput(
+            "-t is not supported through a server yet; name the target in the run configuration, or"
+                + " 'labrun logout' to run here");
       }
       if (timeout != null) {
-        throw io.labrun.core.error.LabrunException.badInput("--timeout is not supported through a server yet; submit without it, or 'labrun logout' to run here");
+        throw LabrunException.badInput(
+            "--timeout is not supported through a server yet; submit without it, or 'labrun logout'"
+                + " to run here");
       }
-      return io.labrun.cli.remote.RemoteSubmit.submit(ctx, remote.get(), p, runConfiguration, projectRelative(ctx, p, script).replace('\\', '/'), args, detach, output);
+      return RemoteSubmit.submit(
+          ctx,
+          remote.get(),
+          p,
+          runConfiguration,
+          projectRelative(ctx, p, script).replace('\\', '/'),
+          args,
+          detach,
+          output);
     }
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     Duration perRun = timeout == null ? null : Durations.require(timeout, "--timeout");
-    SubmitRequest request = new SubmitRequest(p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun).onTarget(target);
+    SubmitRequest request =
+        new SubmitRequest(
+                p, runConfiguration, projectRelative(ctx, p, script), args, Map.of(), null, perRun)
+            .onTarget(target);
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {
       ctx.requireOwnProcess(); // the script gets labrun's own stdin, stdout and stderr
@@ -107,50 +150,94 @@ public final class SubmitCommand implements Callable<Integer> {
     Submitter submitter = ctx.wiring().submitter(configs, events);
     if (detach) {
       if (retries != null && retries > 0) {
-        throw LabrunException.badInput("--retries needs labrun watching the run to try it again; drop --detach, or run it as a sweep with --detach");
+        throw LabrunException.badInput(
+            "--retries needs labrun watching the run to try it again; drop --detach, or run it as a"
+                + " sweep with --detach");
       }
       Run run = submitter.submit(request, events).run();
       if (rc.retriesOrDefault() > 0) {
-        ctx.warn("a detached run is not retried (Retries: " + rc.retriesOrDefault() + " in aml_config/" + rc.name() + ".runconfig)");
+        ctx.warn(
+            "a detached run is not retried (Retries: "
+                + rc.retriesOrDefault()
+                + " in aml_config/"
+                + rc.name()
+                + ".runconfig)");
       }
       ctx.out().println(run.id());
       ctx.out().flush();
       return 0;
     }
     RetryPolicy policy = RetryPolicy.of(retries != null ? retries : rc.retriesOrDefault());
-    RunAttempts.Outcome outcome = ctx.wiring().runAttempts(submitter).run(submitter.queue(request), policy, new SubmitWatch(ctx, events, policy));
+    RunAttempts.Outcome outcome =
+        ctx.wiring()
+            .runAttempts(submitter)
+            .run(submitter.queue(request), policy, new SubmitWatch(ctx, events, policy));
     if (outcome.error() != null) {
       throw outcome.error();
     }
     return summarize(outcome.run());
   }
 
-  /** The 2018 format's {@code script}, relative to the project, for a submit that names no script. */
+  /**
+   * The 2018 format's {@code script}, relative to the project, for a submit that names no script.
+   */
   private String defaultScript(ProjectConfigs configs) {
     String fromFile = configs.runConfiguration(runConfiguration).value().scriptPath();
     if (fromFile == null) {
-      throw LabrunException.badInput("no script given, and aml_config/" + runConfiguration + ".runconfig names none; usage: labrun experiment submit -c "
-          + runConfiguration + " SCRIPT [ARGS...]");
+      throw LabrunException.badInput(
+          "no script given, and aml_config/"
+              + runConfiguration
+              + ".runconfig names none; usage: labrun experiment submit -c "
+              + runConfiguration
+              + " SCRIPT [ARGS...]");
     }
     return ctx.project(project.dir()).root().resolve(fromFile).toString();
   }
 
-  private int untracked(Project p, ProjectConfigs configs, SubmitRequest request, TerminalEvents events) {
+  private int untracked(
+      Project p, ProjectConfigs configs, SubmitRequest request, TerminalEvents events) {
     RunPlanner.Resolved r = new RunPlanner(configs, events).resolve(request);
-    RunPlan plan = new RunPlan(null, p, r.configuration(), r.target(), r.scriptArguments(), r.configuration().environment(), r.conda(), r.spark(),
-        ctx.paths().runState("untracked"), p.root(), request.timeout());
+    RunPlan plan =
+        new RunPlan(
+            null,
+            p,
+            r.configuration(),
+            r.target(),
+            r.scriptArguments(),
+            r.configuration().environment(),
+            r.conda(),
+            r.spark(),
+            ctx.paths().runState("untracked"),
+            p.root(),
+            request.timeout());
     return ctx.wiring().targets().forSpec(r.target()).runUntracked(plan);
   }
 
   private int summarize(Run run) {
     RunStore store = ctx.wiring().store();
     if (output.json()) {
-      new Output(ctx.out(), output).record(RunOutput.info(run, store, ctx.wiring().clock().instant()));
+      new Output(ctx.out(), output)
+          .record(RunOutput.info(run, store, ctx.wiring().clock().instant()));
     } else {
       var err = ctx.err();
-      err.println("Run " + run.id() + " " + run.status().display() + " in " + RunView.duration(run.duration(ctx.wiring().clock().instant()))
-          + (run.statusDetail() == null ? "" : " (" + run.statusDetail() + ")"));
-      store.metricSummaries(run.id()).forEach((name, s) -> err.println("  metric   " + name + " = " + s.last().text() + (s.count() > 1 ? "  (" + s.count() + " points)" : "")));
+      err.println(
+          "Run "
+              + run.id()
+              + " "
+              + run.status().display()
+              + " in "
+              + RunView.duration(run.duration(ctx.wiring().clock().instant()))
+              + (run.statusDetail() == null ? "" : " (" + run.statusDetail() + ")"));
+      store
+          .metricSummaries(run.id())
+          .forEach(
+              (name, s) ->
+                  err.println(
+                      "  metric   "
+                          + name
+                          + " = "
+                          + s.last().text()
+                          + (s.count() > 1 ? "  (" + s.count() + " points)" : "")));
       for (Artifact a : store.artifacts(run.id())) {
         err.println("  artifact " + a.path() + " (" + RunOutput.size(a.size()) + ")");
       }
@@ -159,13 +246,17 @@ public final class SubmitCommand implements Callable<Integer> {
     return run.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
   }
 
-  /** {@code -c}, or with only {@code -t TARGET} the run configuration named as the target, as the original's attach wrote one per target. */
+  /**
+   * {@code -c}, or with only {@code -t TARGET} the run configuration named as the target, as the
+   * original's attach wrote one per target.
+   */
   private String runConfigurationName() {
     if (runConfiguration != null) {
       return runConfiguration;
     }
     if (target == null) {
-      throw LabrunException.badInput("say where to run: -c RUNCONFIG (a file in aml_config/, e.g. -c local), or -t TARGET");
+      throw LabrunException.badInput(
+          "say where to run: -c RUNCONFIG (a file in aml_config/, e.g. -c local), or -t TARGET");
     }
     return target;
   }
@@ -174,7 +265,8 @@ public final class SubmitCommand implements Callable<Integer> {
   static String projectRelative(CliContext ctx, Project p, String typed) {
     String given = RunPlanner.withSlashes(ctx.cwd(), typed);
     Path fromCwd = ctx.cwd().resolve(given).normalize();
-    if (fromCwd.startsWith(p.root()) && (Files.exists(fromCwd) || !Files.exists(p.root().resolve(given)))) {
+    if (fromCwd.startsWith(p.root())
+        && (Files.exists(fromCwd) || !Files.exists(p.root().resolve(given)))) {
       return p.root().relativize(fromCwd).toString();
     }
     return given;

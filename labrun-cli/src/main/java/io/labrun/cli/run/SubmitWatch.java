@@ -1,20 +1,20 @@
 package io.labrun.cli.run;
 
 import io.labrun.cli.CliContext;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
 import io.labrun.core.follow.RunFollower;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.ExitRecord;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How {@code experiment submit} watches its run's attempts: prints each attempt's id when it starts,
- * streams its output live, says when it is tried again. Ctrl-C stops watching, not the run (and no
- * further attempt is made).
+ * How {@code experiment submit} watches its run's attempts: prints each attempt's id when it
+ * starts, streams its output live, says when it is tried again. Ctrl-C stops watching, not the run
+ * (and no further attempt is made).
  */
 final class SubmitWatch implements RunAttempts.Watch {
   private final CliContext ctx;
@@ -35,18 +35,33 @@ final class SubmitWatch implements RunAttempts.Watch {
   @Override
   public void changed(Run run) {
     if (run.status() == RunStatus.RUNNING) {
-      ctx.err().println("RunId: " + run.id() + (run.attempt() > 1 ? " (attempt " + run.attempt() + " of " + policy.maxAttempts() + ")" : ""));
+      ctx.err()
+          .println(
+              "RunId: "
+                  + run.id()
+                  + (run.attempt() > 1
+                      ? " (attempt " + run.attempt() + " of " + policy.maxAttempts() + ")"
+                      : ""));
       ctx.err().flush();
     }
   }
 
   @Override
   public Optional<ExitRecord> await(Run run, Execution execution) {
-    try (var stopped = ctx.interrupts().onStop(() -> {
-      ctx.err().println();
-      ctx.err().println("labrun: stopped watching; run " + run.id() + " goes on. Follow it with: labrun experiment logs -r " + run.id() + " --follow");
-      ctx.err().flush();
-    })) {
+    try (var stopped =
+        ctx.interrupts()
+            .onStop(
+                () -> {
+                  ctx.err().println();
+                  ctx.err()
+                      .println(
+                          "labrun: stopped watching; run "
+                              + run.id()
+                              + " goes on. Follow it with: labrun experiment logs -r "
+                              + run.id()
+                              + " --follow");
+                  ctx.err().flush();
+                })) {
       return new RunFollower(execution, 0).follow(events, () -> false);
     }
   }
@@ -58,8 +73,21 @@ final class SubmitWatch implements RunAttempts.Watch {
 
   @Override
   public boolean pause(Duration delay, Run failed, int nextAttempt) {
-    ctx.err().println("labrun: run " + failed.id() + " " + failed.status().display() + " (" + failed.statusDetail() + "), which was not the script's doing; trying again in "
-        + delay.toMillis() / 1000.0 + " s (attempt " + nextAttempt + " of " + policy.maxAttempts() + ")");
+    ctx.err()
+        .println(
+            "labrun: run "
+                + failed.id()
+                + " "
+                + failed.status().display()
+                + " ("
+                + failed.statusDetail()
+                + "), which was not the script's doing; trying again in "
+                + delay.toMillis() / 1000.0
+                + " s (attempt "
+                + nextAttempt
+                + " of "
+                + policy.maxAttempts()
+                + ")");
     ctx.err().flush();
     try {
       Thread.sleep(delay.toMillis());

@@ -3,8 +3,8 @@ package io.labrun.cli.run;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
-import io.labrun.core.launch.Execution;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.sweep.SweepRuns;
@@ -24,7 +24,10 @@ final class SweepCancel {
     RunStore store = ctx.wiring().store();
     List<Run> runs = SweepRuns.all(store, sweepId);
     if (runs.isEmpty()) {
-      throw LabrunException.notFound("no sweep '" + sweepId + "' in the history; its id is printed when it starts (see 'labrun history list')");
+      throw LabrunException.notFound(
+          "no sweep '"
+              + sweepId
+              + "' in the history; its id is printed when it starts (see 'labrun history list')");
     }
     ctx.wiring().sweeps().markCanceled(sweepId);
     Cancellation cancellation = ctx.wiring().cancellation();
@@ -41,10 +44,13 @@ final class SweepCancel {
           notStarted++;
         } else if (run.status() == RunStatus.RUNNING) {
           Run current = run;
-          ctx.wiring().reattach(current).ifPresent(e -> {
-            Cancellation.stop(e);
-            stopping.put(current, e);
-          });
+          ctx.wiring()
+              .reattach(current)
+              .ifPresent(
+                  e -> {
+                    Cancellation.stop(e);
+                    stopping.put(current, e);
+                  });
         } else {
           run = store.find(run.id()).orElse(run);
           continue;
@@ -53,8 +59,20 @@ final class SweepCancel {
       }
     }
     long deadline = System.nanoTime() + Cancellation.WAIT.toNanos();
-    stopping.forEach((run, execution) -> Cancellation.awaitEnd(ctx.wiring().finisher(), run, execution, deadline));
-    ctx.out().println("Sweep " + sweepId + " canceled: " + stopping.size() + " runs stopped, " + notStarted + " not started, " + ended + " had ended already.");
+    stopping.forEach(
+        (run, execution) ->
+            Cancellation.awaitEnd(ctx.wiring().finisher(), run, execution, deadline));
+    ctx.out()
+        .println(
+            "Sweep "
+                + sweepId
+                + " canceled: "
+                + stopping.size()
+                + " runs stopped, "
+                + notStarted
+                + " not started, "
+                + ended
+                + " had ended already.");
     ctx.out().flush();
     return 0;
   }

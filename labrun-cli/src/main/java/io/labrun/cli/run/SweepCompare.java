@@ -20,21 +20,34 @@ import java.util.Optional;
 final class SweepCompare {
   private SweepCompare() {}
 
-  static void print(CliContext ctx, OutputOptions output, String sweepId, String primaryMetric, String goal) {
+  static void print(
+      CliContext ctx, OutputOptions output, String sweepId, String primaryMetric, String goal) {
     RunStore store = ctx.wiring().store();
     List<Run> all = SweepRuns.all(store, sweepId);
     if (all.isEmpty()) {
-      throw LabrunException.notFound("no sweep '" + sweepId + "' in the history; its id is printed when it starts (see 'labrun history list')");
+      throw LabrunException.notFound(
+          "no sweep '"
+              + sweepId
+              + "' in the history; its id is printed when it starts (see 'labrun history list')");
     }
     List<Run> latest = new ArrayList<>();
     for (Run r : SweepRuns.latestAttempts(all).values()) {
       latest.add(ctx.wiring().reconciler().reconcile(r).orElse(r));
     }
     Optional<Sweep> sweep = ctx.wiring().sweeps().read(sweepId);
-    List<String> params = sweep.filter(s -> !s.points().isEmpty()).map(s -> List.copyOf(s.points().get(0).params().keySet())).orElse(List.of());
-    String metric = primaryMetric != null ? primaryMetric : sweep.map(Sweep::rankingMetric).orElse(null);
-    Goal g = goal != null || primaryMetric != null ? Goal.parse(goal) : sweep.map(Sweep::rankingGoal).orElse(Goal.MAX);
-    SweepTable table = SweepTable.of(store, latest, params, metric, g, ctx.wiring().clock().instant());
+    List<String> params =
+        sweep
+            .filter(s -> !s.points().isEmpty())
+            .map(s -> List.copyOf(s.points().get(0).params().keySet()))
+            .orElse(List.of());
+    String metric =
+        primaryMetric != null ? primaryMetric : sweep.map(Sweep::rankingMetric).orElse(null);
+    Goal g =
+        goal != null || primaryMetric != null
+            ? Goal.parse(goal)
+            : sweep.map(Sweep::rankingGoal).orElse(Goal.MAX);
+    SweepTable table =
+        SweepTable.of(store, latest, params, metric, g, ctx.wiring().clock().instant());
     new Output(ctx.out(), output).rows(table.rows(), table.columns());
   }
 }

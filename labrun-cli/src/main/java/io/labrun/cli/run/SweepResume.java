@@ -34,28 +34,54 @@ public final class SweepResume implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     SweepFiles files = ctx.wiring().sweeps();
-    Sweep sweep = files.read(sweepId).orElseThrow(() -> LabrunException.notFound("no sweep '" + sweepId + "' on this machine"));
-    SweepDriver.Listener log = new SweepDriver.Listener() {
-      @Override
-      public void note(String message) {
-        ctx.err().println(Instant.now() + " " + message);
-        ctx.err().flush();
-      }
-    };
+    Sweep sweep =
+        files
+            .read(sweepId)
+            .orElseThrow(
+                () -> LabrunException.notFound("no sweep '" + sweepId + "' on this machine"));
+    SweepDriver.Listener log =
+        new SweepDriver.Listener() {
+          @Override
+          public void note(String message) {
+            ctx.err().println(Instant.now() + " " + message);
+            ctx.err().flush();
+          }
+        };
     try (SweepFiles.Lock lock = files.lock(sweepId)) {
-      log.note("driving sweep " + sweepId + " on (labrun process " + ProcessHandle.current().pid() + ")");
-      SweepRuns.claimQueued(ctx.wiring().store(), sweepId, ProcessHandle.current().pid(), ctx.wiring().host());
+      log.note(
+          "driving sweep "
+              + sweepId
+              + " on (labrun process "
+              + ProcessHandle.current().pid()
+              + ")");
+      SweepRuns.claimQueued(
+          ctx.wiring().store(), sweepId, ProcessHandle.current().pid(), ctx.wiring().host());
       for (Run r : SweepRuns.all(ctx.wiring().store(), sweepId)) {
         ctx.wiring().reconciler().reconcile(r);
       }
-      var submitter = ctx.wiring().submitter(ctx.wiring().configs(new Project(sweep.projectRoot())), new SweepCommand.OnceEvents(ctx));
-      try (SweepDriver driver = new SweepDriver(sweep, ctx.wiring().runAttempts(submitter), ctx.wiring().store(), files, ctx.paths(), log,
-          ctx.wiring().clock())) {
+      var submitter =
+          ctx.wiring()
+              .submitter(
+                  ctx.wiring().configs(new Project(sweep.projectRoot())),
+                  new SweepCommand.OnceEvents(ctx));
+      try (SweepDriver driver =
+          new SweepDriver(
+              sweep,
+              ctx.wiring().runAttempts(submitter),
+              ctx.wiring().store(),
+              files,
+              ctx.paths(),
+              log,
+              ctx.wiring().clock())) {
         driver.start();
         while (!driver.awaitDone(Duration.ofMinutes(1))) {
           // the runs go on; nothing to show
         }
-        log.note("sweep " + sweepId + " ended" + (driver.stopReason() == null ? "" : " early: " + driver.stopReason()));
+        log.note(
+            "sweep "
+                + sweepId
+                + " ended"
+                + (driver.stopReason() == null ? "" : " early: " + driver.stopReason()));
       }
     }
     return 0;

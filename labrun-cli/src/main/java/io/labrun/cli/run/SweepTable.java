@@ -1,8 +1,8 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.history.RunView;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
+import io.labrun.core.history.RunView;
 import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.sweep.Goal;
@@ -25,8 +25,16 @@ final class SweepTable {
 
   private SweepTable() {}
 
-  /** @param params parameter names in sweep order; params found only on runs are added after them */
-  static SweepTable of(RunStore store, List<Run> latest, List<String> params, String primaryMetric, Goal goal, Instant now) {
+  /**
+   * @param params parameter names in sweep order; params found only on runs are added after them
+   */
+  static SweepTable of(
+      RunStore store,
+      List<Run> latest,
+      List<String> params,
+      String primaryMetric,
+      Goal goal,
+      Instant now) {
     SweepTable t = new SweepTable();
     Set<String> paramNames = new LinkedHashSet<>(params);
     Set<String> metricNames = new LinkedHashSet<>();
@@ -39,21 +47,28 @@ final class SweepTable {
       Map<String, String> p = Redaction.named(store.params(r.id()));
       Map<String, MetricSummary> m = store.metricSummaries(r.id());
       paramNames.addAll(p.keySet());
-      m.forEach((name, s) -> {
-        if (s.last() != null && s.last().isScalar()) {
-          metricNames.add(name);
-        }
-      });
+      m.forEach(
+          (name, s) -> {
+            if (s.last() != null && s.last().isScalar()) {
+              metricNames.add(name);
+            }
+          });
       entries.add(new Entry(i, r, p, m));
     }
     if (primaryMetric != null) {
-      entries.sort(Comparator.comparing((Entry e) -> e.value(primaryMetric) == null)
-          .thenComparing((a, b) -> a.value(primaryMetric) == null ? 0 : goal.compare(a.value(primaryMetric), b.value(primaryMetric)))
-          .thenComparingInt(Entry::index));
+      entries.sort(
+          Comparator.comparing((Entry e) -> e.value(primaryMetric) == null)
+              .thenComparing(
+                  (a, b) ->
+                      a.value(primaryMetric) == null
+                          ? 0
+                          : goal.compare(a.value(primaryMetric), b.value(primaryMetric)))
+              .thenComparingInt(Entry::index));
     }
     t.columns.addAll(List.of("run_id", "status", "attempt"));
     paramNames.forEach(t.columns::add);
-    List<String> metricColumns = metricNames.stream().map(n -> paramNames.contains(n) ? "metric " + n : n).toList();
+    List<String> metricColumns =
+        metricNames.stream().map(n -> paramNames.contains(n) ? "metric " + n : n).toList();
     t.columns.addAll(metricColumns);
     t.columns.add("duration");
     for (Entry e : entries) {
@@ -81,10 +96,13 @@ final class SweepTable {
     return columns;
   }
 
-  private record Entry(int index, Run run, Map<String, String> params, Map<String, MetricSummary> metrics) {
+  private record Entry(
+      int index, Run run, Map<String, String> params, Map<String, MetricSummary> metrics) {
     Double value(String metric) {
       MetricSummary s = metrics.get(metric);
-      return s == null || s.last() == null || !s.last().isScalar() || s.last().value().isNaN() ? null : s.last().value();
+      return s == null || s.last() == null || !s.last().isScalar() || s.last().value().isNaN()
+          ? null
+          : s.last().value();
     }
   }
 }

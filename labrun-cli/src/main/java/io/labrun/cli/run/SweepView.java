@@ -7,17 +7,20 @@ import io.labrun.core.sweep.SweepDriver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Shows a sweep while it goes, on labrun's stderr. On a terminal: one line per run (status,
- * elapsed time, last metric), redrawn in place with ANSI codes; past {@value #MAX_LINES} runs only
- * the runs going and the last ones ended, under a count of each state. Elsewhere (a log, a pipe):
- * a plain line each time a run changes state, and nothing redrawn.
+ * Shows a sweep while it goes, on labrun's stderr. On a terminal: one line per run (status, elapsed
+ * time, last metric), redrawn in place with ANSI codes; past {@value #MAX_LINES} runs only the runs
+ * going and the last ones ended, under a count of each state. Elsewhere (a log, a pipe): a plain
+ * line each time a run changes state, and nothing redrawn.
  */
 final class SweepView implements SweepDriver.Listener {
   static final int MAX_LINES = 20;
@@ -27,7 +30,7 @@ final class SweepView implements SweepDriver.Listener {
   private final Supplier<List<SweepDriver.PointView>> views;
   private final int total;
   private final Set<String> notesShown = new HashSet<>();
-  private final java.util.Map<Integer, RunStatus> shownStatus = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, RunStatus> shownStatus = new ConcurrentHashMap<>();
   private int drawnLines;
   private boolean paused;
 
@@ -125,20 +128,29 @@ final class SweepView implements SweepDriver.Listener {
     tick();
   }
 
-  /** What the live picture shows: every run, or for a big sweep a summary and the interesting runs. */
+  /**
+   * What the live picture shows: every run, or for a big sweep a summary and the interesting runs.
+   */
   List<String> lines(List<SweepDriver.PointView> all, Instant now) {
     if (all.size() <= MAX_LINES) {
       return all.stream().map(v -> line(v, now)).toList();
     }
-    Map<RunStatus, Long> counts = new java.util.EnumMap<>(RunStatus.class);
+    Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
     all.forEach(v -> counts.merge(v.run().status(), 1L, Long::sum));
     List<String> out = new ArrayList<>();
     StringBuilder summary = new StringBuilder(all.size() + " runs:");
     counts.forEach((s, n) -> summary.append(' ').append(n).append(' ').append(s.display()));
     out.add(summary.toString());
-    List<SweepDriver.PointView> going = all.stream().filter(v -> !v.run().status().isFinal() && v.run().status() != RunStatus.QUEUED).toList();
-    List<SweepDriver.PointView> ended = all.stream().filter(v -> v.run().status().isFinal() && v.run().ended() != null)
-        .sorted(java.util.Comparator.comparing((SweepDriver.PointView v) -> v.run().ended()).reversed()).limit(5).toList();
+    List<SweepDriver.PointView> going =
+        all.stream()
+            .filter(v -> !v.run().status().isFinal() && v.run().status() != RunStatus.QUEUED)
+            .toList();
+    List<SweepDriver.PointView> ended =
+        all.stream()
+            .filter(v -> v.run().status().isFinal() && v.run().ended() != null)
+            .sorted(Comparator.comparing((SweepDriver.PointView v) -> v.run().ended()).reversed())
+            .limit(5)
+            .toList();
     going.stream().limit(MAX_LINES - 7L).forEach(v -> out.add(line(v, now)));
     ended.forEach(v -> out.add(line(v, now)));
     return out;
@@ -148,13 +160,33 @@ final class SweepView implements SweepDriver.Listener {
     Run r = v.run();
     String elapsed = r.started() == null ? "" : RunView.duration(r.duration(now));
     StringBuilder params = new StringBuilder();
-    v.point().params().forEach((k, val) -> params.append(params.length() == 0 ? "" : " ").append(k).append('=').append(val));
+    v.point()
+        .params()
+        .forEach(
+            (k, val) ->
+                params.append(params.length() == 0 ? "" : " ").append(k).append('=').append(val));
     String width = Integer.toString(total);
-    String detail = r.status().isFinal() && r.status() != RunStatus.COMPLETED && r.statusDetail() != null ? "  (" + shorten(r.statusDetail()) + ")" : "";
-    // As "[%Nd/%s] %-9s %7s  %s%s%s%s  %s", without String.format: this runs for every change of every run.
-    return "[" + padLeft(Integer.toString(v.point().index() + 1), width.length()) + "/" + width + "] " + padRight(r.status().display(), 9) + " "
-        + padLeft(elapsed, 7) + "  " + params + (v.lastMetric() == null ? "" : "  " + v.lastMetric())
-        + (r.attempt() > 1 ? "  attempt " + r.attempt() : "") + detail + "  " + r.id();
+    String detail =
+        r.status().isFinal() && r.status() != RunStatus.COMPLETED && r.statusDetail() != null
+            ? "  (" + shorten(r.statusDetail()) + ")"
+            : "";
+    // As "[%Nd/%s] %-9s %7s  %s%s%s%s  %s", without String.format: this runs for every change of
+    // every run.
+    return "["
+        + padLeft(Integer.toString(v.point().index() + 1), width.length())
+        + "/"
+        + width
+        + "] "
+        + padRight(r.status().display(), 9)
+        + " "
+        + padLeft(elapsed, 7)
+        + "  "
+        + params
+        + (v.lastMetric() == null ? "" : "  " + v.lastMetric())
+        + (r.attempt() > 1 ? "  attempt " + r.attempt() : "")
+        + detail
+        + "  "
+        + r.id();
   }
 
   private static String padLeft(String s, int width) {

@@ -7,9 +7,9 @@ import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.launch.Submitter;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepDriver;
 import io.labrun.core.sweep.SweepFiles;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Drives a sweep in this process while the user watches it, then prints its results. Ctrl-C: on a
  * terminal, asks whether to cancel the sweep's runs (y) or let go of it (N); elsewhere lets go at
- * once. Letting go hands the sweep over to a background labrun process ({@link SweepHandover}),
- * as does the end of this process for any other reason (SIGTERM, a second Ctrl-C).
+ * once. Letting go hands the sweep over to a background labrun process ({@link SweepHandover}), as
+ * does the end of this process for any other reason (SIGTERM, a second Ctrl-C).
  */
 final class SweepWatch {
   static final int INTERRUPTED = 130;
@@ -56,11 +57,22 @@ final class SweepWatch {
     RunStore store = ctx.wiring().store();
     SweepFiles files = ctx.wiring().sweeps();
     AtomicReference<SweepDriver> driverRef = new AtomicReference<>();
-    SweepView view = new SweepView(ctx.err(), ctx.interactive(), sweep.points().size(), () -> driverRef.get().views());
+    SweepView view =
+        new SweepView(
+            ctx.err(), ctx.interactive(), sweep.points().size(), () -> driverRef.get().views());
     try (SweepFiles.Lock lock = files.lock(sweep.id());
-        SweepDriver driver = new SweepDriver(sweep, ctx.wiring().runAttempts(submitter), store, files, ctx.paths(), view, ctx.wiring().clock())) {
+        SweepDriver driver =
+            new SweepDriver(
+                sweep,
+                ctx.wiring().runAttempts(submitter),
+                store,
+                files,
+                ctx.paths(),
+                view,
+                ctx.wiring().clock())) {
       driverRef.set(driver);
-      Interrupts.Taken stopped = ctx.interrupts().onStop(() -> letGo(driver, lock, Duration.ofSeconds(5)));
+      Interrupts.Taken stopped =
+          ctx.interrupts().onStop(() -> letGo(driver, lock, Duration.ofSeconds(5)));
       ctrlC = ctx.interrupts().take(() -> pressed.set(true));
       try {
         driver.start();
@@ -86,12 +98,13 @@ final class SweepWatch {
       return false;
     }
     view.pause();
-    ctrlC.close(); // a second Ctrl-C while asking stops labrun at once; the shutdown hook hands over
+    ctrlC
+        .close(); // a second Ctrl-C while asking stops labrun at once; the shutdown hook hands over
     ctx.err().print("\nCancel the runs of sweep " + sweep.id() + " that have not ended? [y/N] ");
     ctx.err().flush();
     String answer = readLine();
     ctrlC = ctx.interrupts().take(() -> pressed.set(true));
-    if (answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
+    if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
       return false;
     }
     canceledByUser = true;
@@ -104,7 +117,8 @@ final class SweepWatch {
 
   private String readLine() {
     try {
-      return new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8)).readLine();
+      return new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8))
+          .readLine();
     } catch (IOException e) {
       return null;
     }
@@ -126,26 +140,46 @@ final class SweepWatch {
     } else {
       lock.close();
       long pid = SweepHandover.start(ctx.wiring(), id);
-      ctx.err().println("\nlabrun: stopped watching sweep " + id + "; it goes on in labrun process " + pid + ". See it with 'labrun history compare --sweep "
-          + id + "'; cancel it with 'labrun experiment cancel --sweep " + id + "'");
+      ctx.err()
+          .println(
+              "\nlabrun: stopped watching sweep "
+                  + id
+                  + "; it goes on in labrun process "
+                  + pid
+                  + ". See it with 'labrun history compare --sweep "
+                  + id
+                  + "'; cancel it with 'labrun experiment cancel --sweep "
+                  + id
+                  + "'");
     }
     ctx.err().flush();
   }
 
   private int report(RunStore store, SweepDriver driver) {
-    List<Run> latest = new ArrayList<>(SweepRuns.latestAttempts(SweepRuns.all(store, sweep.id())).values());
-    SweepTable table = SweepTable.of(store, latest, List.copyOf(sweep.points().get(0).params().keySet()), sweep.rankingMetric(),
-        sweep.rankingGoal(), ctx.wiring().clock().instant());
+    List<Run> latest =
+        new ArrayList<>(SweepRuns.latestAttempts(SweepRuns.all(store, sweep.id())).values());
+    SweepTable table =
+        SweepTable.of(
+            store,
+            latest,
+            List.copyOf(sweep.points().get(0).params().keySet()),
+            sweep.rankingMetric(),
+            sweep.rankingGoal(),
+            ctx.wiring().clock().instant());
     new Output(ctx.out(), output).rows(table.rows(), table.columns());
     Map<RunStatus, Integer> counts = new EnumMap<>(RunStatus.class);
     boolean allWell = true;
     for (Run r : latest) {
       counts.merge(r.status(), 1, Integer::sum);
-      boolean notStarted = r.status() == RunStatus.CANCELED && r.statusDetail() != null && r.statusDetail().startsWith("not started");
+      boolean notStarted =
+          r.status() == RunStatus.CANCELED
+              && r.statusDetail() != null
+              && r.statusDetail().startsWith("not started");
       allWell &= r.status() == RunStatus.COMPLETED || notStarted;
     }
     StringBuilder line = new StringBuilder("Sweep " + sweep.id() + ": " + latest.size() + " runs,");
-    counts.forEach((s, n) -> line.append(' ').append(n).append(' ').append(s.display()).append(','));
+    counts.forEach(
+        (s, n) -> line.append(' ').append(n).append(' ').append(s.display()).append(','));
     line.setLength(line.length() - 1);
     if (driver.stopReason() != null) {
       line.append("; stopped early: ").append(driver.stopReason());

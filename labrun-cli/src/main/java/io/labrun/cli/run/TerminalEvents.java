@@ -1,14 +1,15 @@
 package io.labrun.cli.run;
 
-import io.labrun.core.run.Run;
+import io.labrun.cli.CliContext;
 import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import java.io.PrintWriter;
 
 /**
- * Shows a run live on the terminal: the script's stdout on labrun's stdout and its stderr on
- * stderr (so redirections keep them apart), labrun's own lines on stderr. On a terminal, a long
- * step's latest line (a build's output) is shown in place on one line; elsewhere it is left out.
+ * Shows a run live on the terminal: the script's stdout on labrun's stdout and its stderr on stderr
+ * (so redirections keep them apart), labrun's own lines on stderr. On a terminal, a long step's
+ * latest line (a build's output) is shown in place on one line; elsewhere it is left out.
  */
 final class TerminalEvents implements RunEvents {
   private final PrintWriter out;
@@ -22,7 +23,9 @@ final class TerminalEvents implements RunEvents {
     this(out, err, showStatus, false, 0);
   }
 
-  /** {@code live}: stderr is a terminal {@code width} columns wide, where a line can be rewritten. */
+  /**
+   * {@code live}: stderr is a terminal {@code width} columns wide, where a line can be rewritten.
+   */
   TerminalEvents(PrintWriter out, PrintWriter err, boolean showStatus, boolean live, int width) {
     this.out = out;
     this.err = err;
@@ -83,7 +86,7 @@ final class TerminalEvents implements RunEvents {
   }
 
   /** Events for a command's own progress: live on a terminal (COLUMNS wide, when set). */
-  static TerminalEvents of(io.labrun.cli.CliContext ctx) {
+  static TerminalEvents of(CliContext ctx) {
     int columns = 0;
     try {
       columns = Integer.parseInt(ctx.env().getOrDefault("COLUMNS", "0"));

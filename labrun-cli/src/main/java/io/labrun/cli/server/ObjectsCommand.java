@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code labrun server objects ...}: the object store of a server, run on the server host. */
-@Command(name = "objects", mixinStandardHelpOptions = true, description = "Manage where a server keeps snapshot files and artifacts.",
+@Command(
+    name = "objects",
+    mixinStandardHelpOptions = true,
+    description = "Manage where a server keeps snapshot files and artifacts.",
     subcommands = {ObjectsCommand.Migrate.class})
 public final class ObjectsCommand {
 
@@ -25,16 +28,28 @@ public final class ObjectsCommand {
    * where it stopped: objects already there are skipped, a large one half sent continues from its
    * last part. The folder is left as it was; start the server with the new {@code --objects}.
    */
-  @Command(name = "migrate", mixinStandardHelpOptions = true, description = {
-      "Copy every object of the folder store (default: the data folder's objects/) to another store, checking each.",
-      "Interrupted, run it again: it resumes. The folder is left as it was."})
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Copy every object of the folder store (default: the data folder's objects/) to another"
+            + " store, checking each.",
+        "Interrupted, run it again: it resumes. The folder is left as it was."
+      })
   public static final class Migrate implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--to", required = true, paramLabel = "WHERE", description = "Where to copy the objects: s3://BUCKET/PREFIX or a folder.")
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "WHERE",
+        description = "Where to copy the objects: s3://BUCKET/PREFIX or a folder.")
     String to;
 
-    @Option(names = "--from", paramLabel = "FOLDER", description = "The folder store to copy (default: the data folder's objects/).")
+    @Option(
+        names = "--from",
+        paramLabel = "FOLDER",
+        description = "The folder store to copy (default: the data folder's objects/).")
     Path from;
 
     public Migrate(CliContext ctx) {
@@ -45,7 +60,8 @@ public final class ObjectsCommand {
     public Integer call() {
       Path folder = from == null ? ctx.paths().objects() : ctx.cwd().resolve(from);
       if (!Files.isDirectory(folder)) {
-        throw LabrunException.badInput("there is no object folder at " + folder + "; give the folder to copy with --from");
+        throw LabrunException.badInput(
+            "there is no object folder at " + folder + "; give the folder to copy with --from");
       }
       FileObjectStore source = new FileObjectStore(folder);
       ObjectStore target = ctx.wiring().useObjects(to);
@@ -61,24 +77,56 @@ public final class ObjectsCommand {
           }
           Path file = source.file(id);
           if (!ObjectIds.of(file).equals(id)) {
-            throw new LabrunException(ExitCode.STORE, "object " + id + " in " + folder + " does not hash to its name (damaged on disk);"
-                + " nothing was copied for it: restore it from a backup or remove it, then run the migration again");
+            throw new LabrunException(
+                ExitCode.STORE,
+                "object "
+                    + id
+                    + " in "
+                    + folder
+                    + " does not hash to its name (damaged on disk); nothing was copied for it:"
+                    + " restore it from a backup or remove it, then run the migration again");
           }
           long size = Files.size(file);
           target.put(file);
           if (target.size(id) != size) {
-            throw new LabrunException(ExitCode.STORE, "object " + id + " arrived with " + target.size(id) + " bytes instead of " + size
-                + "; run the migration again");
+            throw new LabrunException(
+                ExitCode.STORE,
+                "object "
+                    + id
+                    + " arrived with "
+                    + target.size(id)
+                    + " bytes instead of "
+                    + size
+                    + "; run the migration again");
           }
           copied++;
           bytes += size;
         }
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "the migration stopped after " + copied + " objects (" + e.getMessage()
-            + "); run the same command again to resume", e);
+        throw new LabrunException(
+            ExitCode.STORE,
+            "the migration stopped after "
+                + copied
+                + " objects ("
+                + e.getMessage()
+                + "); run the same command again to resume",
+            e);
       }
-      ctx.out().println("Copied " + copied + " objects (" + bytes + " bytes) from " + folder + " to " + target + "; " + present
-          + " were there already. Start the server with --objects " + to.strip() + ".");
+      ctx.out()
+          .println(
+              "Copied "
+                  + copied
+                  + " objects ("
+                  + bytes
+                  + " bytes) from "
+                  + folder
+                  + " to "
+                  + target
+                  + "; "
+                  + present
+                  + " were there already. Start the server with --objects "
+                  + to.strip()
+                  + ".");
       ctx.out().flush();
       return 0;
     }

@@ -7,6 +7,7 @@ import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.secret.ServerPasswords;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -15,27 +16,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code labrun server secret ...}: the passwords the server logs in to password targets with,
- * run on the server host. A password a client stored with {@code computetarget attach} is
- * encrypted with that client's own key, which the server does not have; the operator gives it to
- * the server once per login, and it is kept encrypted with the server's key.
+ * {@code labrun server secret ...}: the passwords the server logs in to password targets with, run
+ * on the server host. A password a client stored with {@code computetarget attach} is encrypted
+ * with that client's own key, which the server does not have; the operator gives it to the server
+ * once per login, and it is kept encrypted with the server's key.
  */
 @Command(
     name = "secret",
     mixinStandardHelpOptions = true,
-    description = "Passwords of compute targets' logins (USER@HOST[:PORT]) for runs the server executes, kept encrypted with the server's key.",
-    subcommands = {SecretCommand.Set.class, SecretCommand.Remove.class, SecretCommand.ListLogins.class})
+    description =
+        "Passwords of compute targets' logins (USER@HOST[:PORT]) for runs the server executes, kept"
+            + " encrypted with the server's key.",
+    subcommands = {
+      SecretCommand.Set.class,
+      SecretCommand.Remove.class,
+      SecretCommand.ListLogins.class
+    })
 public final class SecretCommand {
 
   /** {@code server secret set LOGIN --password-stdin}. */
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Store the password of a login, read from standard input.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Store the password of a login, read from standard input.")
   public static final class Set implements Runnable {
     private final CliContext ctx;
 
-    @Parameters(paramLabel = "LOGIN", description = "USER@HOST or USER@HOST:PORT, as the target's .compute file names them.")
+    @Parameters(
+        paramLabel = "LOGIN",
+        description = "USER@HOST or USER@HOST:PORT, as the target's .compute file names them.")
     String login;
 
-    @Option(names = "--password-stdin", required = true, description = "Read the password from the first line of standard input.")
+    @Option(
+        names = "--password-stdin",
+        required = true,
+        description = "Read the password from the first line of standard input.")
     boolean passwordStdin;
 
     public Set(CliContext ctx) {
@@ -49,23 +64,29 @@ public final class SecretCommand {
       try {
         password = ComputeTargetCommand.Attach.passwordFromStdin(ctx);
       } catch (IOException e) {
-        throw LabrunException.badInput("cannot read the password from standard input: " + e.getMessage());
+        throw LabrunException.badInput(
+            "cannot read the password from standard input: " + e.getMessage());
       }
       try {
         if (password.length == 0) {
-          throw LabrunException.badInput("the password is empty; give it on the first line of standard input");
+          throw LabrunException.badInput(
+              "the password is empty; give it on the first line of standard input");
         }
         ctx.wiring().useServerPasswords().set(canonical, password);
       } finally {
-        java.util.Arrays.fill(password, '\0');
+        Arrays.fill(password, '\0');
       }
-      ctx.out().println("Stored the password for " + canonical + " (encrypted with this server's key).");
+      ctx.out()
+          .println("Stored the password for " + canonical + " (encrypted with this server's key).");
       ctx.out().flush();
     }
   }
 
   /** {@code server secret remove LOGIN}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Forget the password of a login.")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Forget the password of a login.")
   public static final class Remove implements Runnable {
     private final CliContext ctx;
 
@@ -79,7 +100,10 @@ public final class SecretCommand {
     @Override
     public void run() {
       if (!ctx.wiring().useServerPasswords().remove(login)) {
-        throw LabrunException.notFound("no password is stored for " + ServerPasswords.login(login) + "; 'labrun server secret list' shows them");
+        throw LabrunException.notFound(
+            "no password is stored for "
+                + ServerPasswords.login(login)
+                + "; 'labrun server secret list' shows them");
       }
       ctx.out().println("Removed the password for " + ServerPasswords.login(login) + ".");
       ctx.out().flush();
@@ -87,7 +111,10 @@ public final class SecretCommand {
   }
 
   /** {@code server secret list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the logins that have a password (never the passwords).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the logins that have a password (never the passwords).")
   public static final class ListLogins implements Runnable {
     private final CliContext ctx;
     @Mixin OutputOptions output;
@@ -98,7 +125,10 @@ public final class SecretCommand {
 
     @Override
     public void run() {
-      List<Map<String, Object>> rows = ctx.wiring().useServerPasswords().logins().stream().map(l -> Output.fields("login", (Object) l)).toList();
+      List<Map<String, Object>> rows =
+          ctx.wiring().useServerPasswords().logins().stream()
+              .map(l -> Output.fields("login", (Object) l))
+              .toList();
       new Output(ctx.out(), output).rows(rows, List.of("login"));
     }
   }

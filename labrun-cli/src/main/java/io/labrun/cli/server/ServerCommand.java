@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Serve run history over a REST API (/api/v1/), live logs (Server-Sent Events) and a web UI.",
-      "It also runs submitted projects on their targets. Every API call needs a token: 'labrun server token create --name NAME'."
+      "It also runs submitted projects on their targets. Every API call needs a token: 'labrun"
+          + " server token create --name NAME'."
     },
     subcommands = {TokenCommand.class, SecretCommand.class, GcCommand.class, ObjectsCommand.class})
 public final class ServerCommand implements Callable<Integer> {
@@ -30,17 +31,32 @@ public final class ServerCommand implements Callable<Integer> {
   @Mixin StoreOption store;
   @Mixin ObjectsOption objects;
 
-  @Option(names = "--port", defaultValue = "8470", description = "TCP port (default ${DEFAULT-VALUE}; 0 for any free port).")
+  @Option(
+      names = "--port",
+      defaultValue = "8470",
+      description = "TCP port (default ${DEFAULT-VALUE}; 0 for any free port).")
   int port;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}:"
-      + " this machine only). 0.0.0.0 listens on every interface: put a TLS proxy in front.")
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on (default ${DEFAULT-VALUE}: this machine only). 0.0.0.0 listens on"
+              + " every interface: put a TLS proxy in front.")
   String bind;
 
-  @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "A project whose aml_config/ targets the server shows.")
+  @Option(
+      names = {"-p", "--project"},
+      paramLabel = "DIR",
+      description = "A project whose aml_config/ targets the server shows.")
   Path project;
 
-  @Option(names = "--runs-per-target", defaultValue = "2", paramLabel = "N", description = "Submitted runs executing at once per target (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs-per-target",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Submitted runs executing at once per target (default ${DEFAULT-VALUE}).")
   int runsPerTarget;
 
   public ServerCommand(CliContext ctx) {
@@ -61,16 +77,30 @@ public final class ServerCommand implements Callable<Integer> {
     ServerSetup setup = ServerSetup.of(ctx.wiring(), p);
     SqlRunStore history = (SqlRunStore) setup.store();
     ObjectStore kept = setup.objects();
-    ServerConfig config = new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
+    ServerConfig config =
+        new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
     CountDownLatch stopped = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
       Thread hook = new Thread(stopped::countDown);
       Runtime.getRuntime().addShutdownHook(hook);
       if (!isLoopback(bind)) {
-        ctx.warn("listening on " + bind + ": anyone who can reach it may try tokens; serve it through TLS (a reverse proxy)");
+        ctx.warn(
+            "listening on "
+                + bind
+                + ": anyone who can reach it may try tokens; serve it through TLS (a reverse"
+                + " proxy)");
       }
-      ctx.out().println("labrun server listening on http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port()
-          + "/ (history: " + history.toString().replaceFirst("^SqlRunStore\\[(.*)]$", "$1") + ", objects: " + objectsName(kept) + ")");
+      ctx.out()
+          .println(
+              "labrun server listening on http://"
+                  + (bind.contains(":") ? "[" + bind + "]" : bind)
+                  + ":"
+                  + server.port()
+                  + "/ (history: "
+                  + history.toString().replaceFirst("^SqlRunStore\\[(.*)]$", "$1")
+                  + ", objects: "
+                  + objectsName(kept)
+                  + ")");
       ctx.out().flush();
       try {
         stopped.await();

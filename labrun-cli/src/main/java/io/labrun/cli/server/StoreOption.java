@@ -12,11 +12,17 @@ import picocli.CommandLine.Option;
  * {@code --store URL}: the run history a server (and its token commands) use. Without it, the
  * embedded SQLite history in the data folder; with {@code jdbc:postgresql://HOST[:PORT]/DB}, a
  * team's PostgreSQL. The user and password come from the URL's {@code user}/{@code password}
- * parameters or from {@code LABRUN_STORE_USER}/{@code LABRUN_STORE_PASSWORD}, and are never printed.
+ * parameters or from {@code LABRUN_STORE_USER}/{@code LABRUN_STORE_PASSWORD}, and are never
+ * printed.
  */
 public final class StoreOption {
-  @Option(names = "--store", paramLabel = "URL", description = "History database: jdbc:postgresql://HOST[:PORT]/DB (user and password from"
-      + " LABRUN_STORE_USER/LABRUN_STORE_PASSWORD or the URL), or jdbc:sqlite:FILE. Default: the embedded SQLite history.")
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "History database: jdbc:postgresql://HOST[:PORT]/DB (user and password from"
+              + " LABRUN_STORE_USER/LABRUN_STORE_PASSWORD or the URL), or jdbc:sqlite:FILE."
+              + " Default: the embedded SQLite history.")
   String url;
 
   /** Opens the history this option names, through the context's wiring. */
@@ -33,7 +39,8 @@ public final class StoreOption {
       return url;
     }
     if (!url.startsWith("jdbc:postgresql://")) {
-      throw LabrunException.badInput("--store must be jdbc:postgresql://HOST[:PORT]/DB or jdbc:sqlite:FILE");
+      throw LabrunException.badInput(
+          "--store must be jdbc:postgresql://HOST[:PORT]/DB or jdbc:sqlite:FILE");
     }
     url = withParam(url, "user", env.get("LABRUN_STORE_USER"));
     return withParam(url, "password", env.get("LABRUN_STORE_PASSWORD"));
@@ -43,6 +50,10 @@ public final class StoreOption {
     if (value == null || value.isEmpty() || url.matches("(?s).*[?&]" + name + "=.*")) {
       return url;
     }
-    return url + (url.contains("?") ? "&" : "?") + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return url
+        + (url.contains("?") ? "&" : "?")
+        + name
+        + "="
+        + URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The compute-target contract on a {@code cluster} target that submits from this machine to the
  * real standalone Spark master of {@code scripts/test-env/spark.sh}, through the real {@code
- * spark-submit}: the contract's scripts run as Python drivers, the way Spark's PythonRunner runs any
- * PySpark driver.
+ * spark-submit}: the contract's scripts run as Python drivers, the way Spark's PythonRunner runs
+ * any PySpark driver.
  */
 class ClusterTargetContractIT extends ComputeTargetContract {
   static SparkCluster spark;
@@ -33,7 +33,9 @@ class ClusterTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected String target(Path project) throws Exception {
-    Files.writeString(project.resolve("aml_config/spark.compute"), "type: cluster\nsparkMaster: \"" + spark.master + "\"\n");
+    Files.writeString(
+        project.resolve("aml_config/spark.compute"),
+        "type: cluster\nsparkMaster: \"" + spark.master + "\"\n");
     return "spark";
   }
 
@@ -54,7 +56,9 @@ class ClusterTargetContractIT extends ComputeTargetContract {
   @Test
   @Override
   void stdoutAndStderrStayApartAndTheRunCompletes() throws Exception {
-    write("streams.py", "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
+    write(
+        "streams.py",
+        "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "contract", "streams.py");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("out one\nerr one\nout two\n");

@@ -1,6 +1,5 @@
 package io.labrun.cli.contract;
 
-import io.labrun.core.supervisor.StateFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,21 +7,25 @@ import io.labrun.cli.Cli;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.store.SqlRunStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every compute target must do, checked the same way for each through the {@code labrun}
- * command: run a script with its output streams apart, record its exit code, give it its
- * arguments and environment, cancel it, keep its {@code ./outputs} and its metrics, and let a
- * detached run be followed. A target's test extends this and says how to configure it.
+ * command: run a script with its output streams apart, record its exit code, give it its arguments
+ * and environment, cancel it, keep its {@code ./outputs} and its metrics, and let a detached run be
+ * followed. A target's test extends this and says how to configure it.
  */
 public abstract class ComputeTargetContract {
   @TempDir protected Path tmp;
@@ -49,14 +52,17 @@ public abstract class ComputeTargetContract {
     project = tmp.resolve("proj");
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
     String target = target(project);
-    Files.writeString(project.resolve("aml_config/contract.runconfig"), """
+    Files.writeString(
+        project.resolve("aml_config/contract.runconfig"),
+        """
         ArgumentVector: ["$file", "first arg"]
         Target: %s
         EnvironmentVariables:
           GREETING: "hello world"
           DB_PASSWORD: "hunter2"
         %s
-        """.formatted(target, runConfigurationExtra()));
+        """
+            .formatted(target, runConfigurationExtra()));
   }
 
   private Cli.Result submit(String... scriptAndArgs) {
@@ -71,7 +77,9 @@ public abstract class ComputeTargetContract {
 
   @Test
   void stdoutAndStderrStayApartAndTheRunCompletes() throws Exception {
-    write("streams.py", "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
+    write(
+        "streams.py",
+        "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
     Cli.Result r = submit("streams.py");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("out one\nout two\n").doesNotContain("err one");
@@ -92,7 +100,9 @@ public abstract class ComputeTargetContract {
 
   @Test
   void theScriptGetsItsArgumentsAndEnvironment() throws Exception {
-    write("env.py", """
+    write(
+        "env.py",
+        """
         import os, sys
         print("args", sys.argv[1:])
         for name in ["GREETING", "LABRUN_RUN_ID", "AZUREML_RUN_ID", "LABRUN_EXPERIMENT"]:
@@ -102,13 +112,20 @@ public abstract class ComputeTargetContract {
     Cli.Result r = submit("env.py", "a b", "--flag");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = lastRunId();
-    assertThat(r.out()).contains("args ['first arg', 'a b', '--flag']").contains("GREETING hello world")
-        .contains("LABRUN_RUN_ID " + id).contains("AZUREML_RUN_ID " + id).contains("LABRUN_EXPERIMENT proj").contains("cwd-is-project True");
+    assertThat(r.out())
+        .contains("args ['first arg', 'a b', '--flag']")
+        .contains("GREETING hello world")
+        .contains("LABRUN_RUN_ID " + id)
+        .contains("AZUREML_RUN_ID " + id)
+        .contains("LABRUN_EXPERIMENT proj")
+        .contains("cwd-is-project True");
   }
 
   @Test
   void theRunsRecordsAreTheUsersAloneAndKeepNoSecretOnceTheScriptStarted() throws Exception {
-    write("secret.py", """
+    write(
+        "secret.py",
+        """
         import os, sys
         print("secret", "ok" if os.environ["DB_PASSWORD"] == "hunter2" and sys.argv[-1] == "postgres://me:hunter2@db/x" else "wrong")
         """);
@@ -117,29 +134,47 @@ public abstract class ComputeTargetContract {
     assertThat(r.out()).contains("secret ok");
     Path data = tmp.resolve("labrun/data");
     Path state = data.resolve("runs").resolve(lastRunId());
-    assertThat(Files.getPosixFilePermissions(data)).as("the data folder").isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    assertThat(Files.getPosixFilePermissions(state)).as("the run's folder").isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    assertThat(Files.getPosixFilePermissions(data.resolve("labrun.db"))).as("the history").isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    // Targets that run elsewhere keep their launch record on the host, in a folder removed once the run is collected.
+    assertThat(Files.getPosixFilePermissions(data))
+        .as("the data folder")
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(state))
+        .as("the run's folder")
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(data.resolve("labrun.db")))
+        .as("the history")
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    // Targets that run elsewhere keep their launch record on the host, in a folder removed once the
+    // run is collected.
     Path launch = state.resolve(StateFolder.LAUNCH);
     if (Files.exists(launch)) {
-      assertThat(Files.getPosixFilePermissions(launch)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(launch))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(Files.readString(launch)).doesNotContain("hunter2");
     }
-    // Spark targets keep what they submitted (the master, its UI) for later: its arguments redacted.
+    // Spark targets keep what they submitted (the master, its UI) for later: its arguments
+    // redacted.
     Path submission = state.resolve("spark-submit.json");
     if (Files.exists(submission)) {
-      assertThat(Files.getPosixFilePermissions(submission)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      assertThat(Files.readString(submission)).doesNotContain("hunter2").contains("postgres://me:***@db/x");
+      assertThat(Files.getPosixFilePermissions(submission))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.readString(submission))
+          .doesNotContain("hunter2")
+          .contains("postgres://me:***@db/x");
     }
-    try (java.util.stream.Stream<Path> all = Files.walk(state)) {
-      assertThat(all.filter(Files::isRegularFile).filter(f -> !f.startsWith(state.resolve("work"))).map(f -> {
-        try {
-          return f + ": " + Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      })).as("no record of the run holds the secret").noneMatch(text -> text.contains("hunter2\""));
+    try (Stream<Path> all = Files.walk(state)) {
+      assertThat(
+              all.filter(Files::isRegularFile)
+                  .filter(f -> !f.startsWith(state.resolve("work")))
+                  .map(
+                      f -> {
+                        try {
+                          return f + ": " + Files.readString(f, StandardCharsets.ISO_8859_1);
+                        } catch (IOException e) {
+                          throw new UncheckedIOException(e);
+                        }
+                      }))
+          .as("no record of the run holds the secret")
+          .noneMatch(text -> text.contains("hunter2\""));
     }
   }
 
@@ -149,7 +184,9 @@ public abstract class ComputeTargetContract {
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "contract", "--detach", "slow.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
-    await().atMost(Duration.ofSeconds(60)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("started"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("started"));
     assertThat(cli.in(project, "experiment", "status", "-r", id).out()).contains("Running");
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
     assertThat(c.code()).as(c.toString()).isZero();
@@ -160,7 +197,9 @@ public abstract class ComputeTargetContract {
 
   @Test
   void outputsBecomeArtifacts() throws Exception {
-    write("out.py", """
+    write(
+        "out.py",
+        """
         import os
         os.makedirs("outputs/sub", exist_ok=True)
         open("outputs/model.txt", "w").write("the model")
@@ -180,7 +219,10 @@ public abstract class ComputeTargetContract {
   @Test
   void outputsExistsWhenTheScriptStarts() throws Exception {
     // As the original's samples did: save into ./outputs without creating it first.
-    write("save.py", "print('outputs before', __import__('os').path.isdir('outputs'))\nopen('./outputs/lin.txt', 'w').write('fit')\n");
+    write(
+        "save.py",
+        "print('outputs before', __import__('os').path.isdir('outputs'))\n"
+            + "open('./outputs/lin.txt', 'w').write('fit')\n");
     Cli.Result r = submit("save.py");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("outputs before True");
@@ -190,7 +232,9 @@ public abstract class ComputeTargetContract {
 
   @Test
   void metricsParamsAndListsAreRecorded() throws Exception {
-    write("metrics.py", """
+    write(
+        "metrics.py",
+        """
         from azureml.logging import get_azureml_logger
         import labrun
         logger = get_azureml_logger()
@@ -206,15 +250,19 @@ public abstract class ComputeTargetContract {
     try (RunStore store = store()) {
       assertThat(store.metric(id, "loss")).hasSize(3);
       assertThat(store.metricSummaries(id).get("Accuracy").last().value()).isEqualTo(0.93);
-      assertThat(store.metricSummaries(id).get("Precision").last().json().replace(" ", "")).isEqualTo("[0.5,0.75]");
+      assertThat(store.metricSummaries(id).get("Precision").last().json().replace(" ", ""))
+          .isEqualTo("[0.5,0.75]");
       assertThat(store.params(id)).containsEntry("solver", "lbfgs");
     }
   }
 
   @Test
   void aDetachedRunCanBeFollowedToItsEnd() throws Exception {
-    write("steps.py", "import time\nfor i in range(3):\n    print('step', i, flush=True)\n    time.sleep(0.3)\n");
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "contract", "--detach", "steps.py");
+    write(
+        "steps.py",
+        "import time\nfor i in range(3):\n    print('step', i, flush=True)\n    time.sleep(0.3)\n");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "contract", "--detach", "steps.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
     Cli.Result f = cli.in(project, "experiment", "logs", "-r", id, "--follow");
@@ -226,7 +274,8 @@ public abstract class ComputeTargetContract {
   @Test
   void aTimeoutStopsTheRun() throws Exception {
     write("forever.py", "import time\nprint('going', flush=True)\ntime.sleep(600)\n");
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "contract", "--timeout", "2s", "forever.py");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "contract", "--timeout", "2s", "forever.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("timeout");
     assertThat(run(lastRunId()).status()).isEqualTo(RunStatus.FAILED);
@@ -237,7 +286,10 @@ public abstract class ComputeTargetContract {
   }
 
   protected String lastRunId() {
-    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id")
+        .out()
+        .strip()
+        .replace("\"", "");
   }
 
   protected Run run(String id) {

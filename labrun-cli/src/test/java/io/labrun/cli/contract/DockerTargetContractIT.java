@@ -7,7 +7,10 @@ import io.labrun.cli.DockerTestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The compute-target contract on the {@code docker} target, against the real engine of {@code DOCKER_HOST}. */
+/**
+ * The compute-target contract on the {@code docker} target, against the real engine of {@code
+ * DOCKER_HOST}.
+ */
 class DockerTargetContractIT extends ComputeTargetContract {
   @Override
   protected Cli newCli(Path home) {
@@ -16,7 +19,9 @@ class DockerTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected String target(Path project) throws Exception {
-    Files.writeString(project.resolve("aml_config/docker.compute"), "type: docker\nbaseDockerImage: " + DockerTestEngine.BASE_IMAGE + "\n");
+    Files.writeString(
+        project.resolve("aml_config/docker.compute"),
+        "type: docker\nbaseDockerImage: " + DockerTestEngine.BASE_IMAGE + "\n");
     return "docker";
   }
 
@@ -27,6 +32,8 @@ class DockerTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected void assertNothingLeft(String runId) {
-    assertThat(DockerTestEngine.containersOf(runId)).as("the canceled run's container is removed").isEmpty();
+    assertThat(DockerTestEngine.containersOf(runId))
+        .as("the canceled run's container is removed")
+        .isEmpty();
   }
 }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compute-target contract on a {@code cluster} target with an address: the test OpenSSH
- * server is the head node, where {@code spark-submit} submits the contract's scripts as Python
- * drivers to the real standalone master.
+ * The compute-target contract on a {@code cluster} target with an address: the test OpenSSH server
+ * is the head node, where {@code spark-submit} submits the contract's scripts as Python drivers to
+ * the real standalone master.
  */
 class HeadNodeTargetContractIT extends ComputeTargetContract {
   static final TestSshd SSHD = TestSshd.get();
@@ -46,16 +46,24 @@ class HeadNodeTargetContractIT extends ComputeTargetContract {
   @Override
   protected void assertNothingLeft(String runId) {
     Path runDir = Path.of("/home", SSHD.keyUser, ".labrun/runs", runId);
-    await("the canceled run's folder on the head node is removed").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(runDir));
-    await("no process of the run is left on the head node").atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses()
-        .noneMatch(p -> p.info().commandLine().orElse("").contains(runId)));
+    await("the canceled run's folder on the head node is removed")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(runDir));
+    await("no process of the run is left on the head node")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(p -> p.info().commandLine().orElse("").contains(runId)));
   }
 
   /** As on every Spark target: Spark's PythonRunner merges the driver's stderr into its stdout. */
   @Test
   @Override
   void stdoutAndStderrStayApartAndTheRunCompletes() throws Exception {
-    write("streams.py", "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
+    write(
+        "streams.py",
+        "import sys\nprint('out one')\nprint('err one', file=sys.stderr)\nprint('out two')\n");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "contract", "streams.py");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("out one\nerr one\nout two\n");

@@ -24,8 +24,24 @@ class RemoteDockerTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected String target(Path project) {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", "gpu1", "--type", "remotedocker", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key", "--base-docker-image", DockerTestEngine.BASE_IMAGE);
+    Cli.Result r =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            "gpu1",
+            "--type",
+            "remotedocker",
+            "--address",
+            SSHD.host + ":" + SSHD.port,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            SSHD.key.toString(),
+            "--accept-new-host-key",
+            "--base-docker-image",
+            DockerTestEngine.BASE_IMAGE);
     assertThat(r.code()).as(r.toString()).isZero();
     return "gpu1";
   }
@@ -37,8 +53,12 @@ class RemoteDockerTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected void assertNothingLeft(String runId) {
-    assertThat(DockerTestEngine.containersOf(runId)).as("the canceled run's container is removed").isEmpty();
+    assertThat(DockerTestEngine.containersOf(runId))
+        .as("the canceled run's container is removed")
+        .isEmpty();
     Path runDir = Path.of("/home", SSHD.keyUser, ".labrun/runs", runId);
-    await("the canceled run's folder on the host is removed").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(runDir));
+    await("the canceled run's folder on the host is removed")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(runDir));
   }
 }

@@ -32,16 +32,22 @@ class SlurmTargetContractIT extends ComputeTargetContract {
 
   @Override
   protected String target(Path project) throws Exception {
-    List<String> attach = new ArrayList<>(List.of("computetarget", "attach", "--name", "hpc", "--type", "slurm"));
+    List<String> attach =
+        new ArrayList<>(List.of("computetarget", "attach", "--name", "hpc", "--type", "slurm"));
     attach.addAll(attachOptions());
     Cli.Result r = cli.in(project, attach.toArray(String[]::new));
     assertThat(r.code()).as(r.toString()).isZero();
-    Files.writeString(project.resolve("aml_config/hpc.compute"), "partition: " + SLURM.partition + "\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        project.resolve("aml_config/hpc.compute"),
+        "partition: " + SLURM.partition + "\n",
+        StandardOpenOption.APPEND);
     return "hpc";
   }
 
   @Override
   protected void assertNothingLeft(String runId) {
-    await("Slurm has no job of the canceled run left").atMost(Duration.ofSeconds(30)).until(() -> SLURM.jobsOf(runId).isEmpty());
+    await("Slurm has no job of the canceled run left")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> SLURM.jobsOf(runId).isEmpty());
   }
 }

@@ -28,8 +28,11 @@ class YarnTargetContractIT extends ClusterTargetContractIT {
 
   @Override
   protected String target(Path project) throws Exception {
-    Files.writeString(project.resolve("aml_config/spark.compute"), "type: cluster\nsparkMaster: yarn\nyarnDeployMode: client\n");
-    Files.writeString(project.resolve("aml_config/spark_dependencies.yml"), YarnCluster.SPARK_DEPENDENCIES);
+    Files.writeString(
+        project.resolve("aml_config/spark.compute"),
+        "type: cluster\nsparkMaster: yarn\nyarnDeployMode: client\n");
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"), YarnCluster.SPARK_DEPENDENCIES);
     return "spark";
   }
 }

@@ -3,11 +3,17 @@ package io.labrun.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labrun.cli.DockerTestEngine;
+import io.labrun.core.home.Folders;
+import io.labrun.core.secret.SecretBox;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real bin/labrun handing commands to the resident labrun process, against the same commands
  * run with {@code LABRUN_DAEMON=0}: same output and exit codes, each command with its own
  * environment, folder and stdin, Ctrl-C detaching, a daemon killed under a command, a rebuilt
- * labrun getting a daemon of its own. Each test class run has its own socket folder
- * ({@code XDG_RUNTIME_DIR}) and stops its daemons at the end.
+ * labrun getting a daemon of its own. Each test class run has its own socket folder ({@code
+ * XDG_RUNTIME_DIR}) and stops its daemons at the end.
  */
 class DaemonIT {
   private static final Path LABRUN = Path.of("..", "bin", "labrun").toAbsolutePath().normalize();
@@ -41,7 +47,9 @@ class DaemonIT {
   @BeforeAll
   static void folders() throws IOException {
     assertThat(LABRUN).isExecutable();
-    assertThat(LABRUN.resolveSibling("../labrun-cli/target/labrun.jar").normalize()).as("the jar, built by `package`").exists();
+    assertThat(LABRUN.resolveSibling("../labrun-cli/target/labrun.jar").normalize())
+        .as("the jar, built by `package`")
+        .exists();
     runtimeDir = Files.createDirectories(shared.resolve("run"));
   }
 
@@ -70,7 +78,8 @@ class DaemonIT {
     return env;
   }
 
-  static Result labrun(Path cwd, Map<String, String> env, String stdin, String... args) throws Exception {
+  static Result labrun(Path cwd, Map<String, String> env, String stdin, String... args)
+      throws Exception {
     Process p = start(cwd, env, stdin, args);
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -78,7 +87,8 @@ class DaemonIT {
     return new Result(code, out.get(), err.get());
   }
 
-  static Process start(Path cwd, Map<String, String> env, String stdin, String... args) throws IOException {
+  static Process start(Path cwd, Map<String, String> env, String stdin, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(LABRUN.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
@@ -92,11 +102,11 @@ class DaemonIT {
     return p;
   }
 
-  private static String read(java.io.InputStream in) {
+  private static String read(InputStream in) {
     try (in) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -110,9 +120,15 @@ class DaemonIT {
     Result init = labrun(parent, env(home), null, "project", "init", name);
     assertThat(init.code()).as(init.toString()).isZero();
     Path p = parent.resolve(name);
-    Files.writeString(p.resolve("hello.py"), "import sys\nprint('hello', sys.argv[1:])\nprint('to stderr', file=sys.stderr)\n");
+    Files.writeString(
+        p.resolve("hello.py"),
+        "import sys\nprint('hello', sys.argv[1:])\nprint('to stderr', file=sys.stderr)\n");
     Files.writeString(p.resolve("fail.py"), "import sys\nprint('failing')\nsys.exit(3)\n");
-    Files.writeString(p.resolve("env.py"), "import os\nprint('MINE=%s THEIRS=%s' % (os.environ.get('MINE'), os.environ.get('DAEMON_ONLY')))\n");
+    Files.writeString(
+        p.resolve("env.py"),
+        "import os\n"
+            + "print('MINE=%s THEIRS=%s' % (os.environ.get('MINE'),"
+            + " os.environ.get('DAEMON_ONLY')))\n");
     return p;
   }
 
@@ -130,21 +146,26 @@ class DaemonIT {
     Path proj = project(home, tmp, "same");
     Map<String, String> env = env(home);
 
-    Result viaDaemon = labrun(proj, env, null, "experiment", "submit", "-c", "local", "hello.py", "a b");
-    Result alone = labrun(proj, direct(env), null, "experiment", "submit", "-c", "local", "hello.py", "a b");
+    Result viaDaemon =
+        labrun(proj, env, null, "experiment", "submit", "-c", "local", "hello.py", "a b");
+    Result alone =
+        labrun(proj, direct(env), null, "experiment", "submit", "-c", "local", "hello.py", "a b");
     assertThat(viaDaemon.code()).as(viaDaemon.toString()).isZero();
     assertThat(alone.code()).as(alone.toString()).isZero();
     assertThat(viaDaemon.out()).isEqualTo(alone.out()).isEqualTo("hello ['a b']\n");
     assertThat(viaDaemon.err()).contains("to stderr").contains("RunId: ").contains("Completed");
 
-    Result failedViaDaemon = labrun(proj, env, null, "experiment", "submit", "-c", "local", "fail.py");
-    Result failedAlone = labrun(proj, direct(env), null, "experiment", "submit", "-c", "local", "fail.py");
+    Result failedViaDaemon =
+        labrun(proj, env, null, "experiment", "submit", "-c", "local", "fail.py");
+    Result failedAlone =
+        labrun(proj, direct(env), null, "experiment", "submit", "-c", "local", "fail.py");
     assertThat(failedViaDaemon.code()).isEqualTo(failedAlone.code()).isEqualTo(1);
     assertThat(failedViaDaemon.out()).isEqualTo(failedAlone.out()).isEqualTo("failing\n");
 
     Files.writeString(proj.resolve("aml_config/bad.runconfig"), "{ \"Target\": ");
     Result badViaDaemon = labrun(proj, env, null, "experiment", "submit", "-c", "bad", "hello.py");
-    Result badAlone = labrun(proj, direct(env), null, "experiment", "submit", "-c", "bad", "hello.py");
+    Result badAlone =
+        labrun(proj, direct(env), null, "experiment", "submit", "-c", "bad", "hello.py");
     assertThat(badViaDaemon).isEqualTo(badAlone);
     assertThat(badViaDaemon.code()).isEqualTo(2);
     assertThat(badViaDaemon.err().lines()).singleElement().asString().startsWith("labrun: ");
@@ -156,7 +177,8 @@ class DaemonIT {
   }
 
   @Test
-  void concurrentCommandsSeeOnlyTheirOwnHomeFolderAndEnvironment(@TempDir Path tmp) throws Exception {
+  void concurrentCommandsSeeOnlyTheirOwnHomeFolderAndEnvironment(@TempDir Path tmp)
+      throws Exception {
     Path homeA = tmp.resolve("homeA");
     Path homeB = tmp.resolve("homeB");
     Path projA = project(homeA, Files.createDirectories(tmp.resolve("a")), "pa");
@@ -167,13 +189,18 @@ class DaemonIT {
     envB.put("MINE", "from-b");
     List<CompletableFuture<Result>> runs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      runs.add(CompletableFuture.supplyAsync(() -> call(projA, envA, "experiment", "submit", "-c", "local", "env.py")));
-      runs.add(CompletableFuture.supplyAsync(() -> call(projB, envB, "experiment", "submit", "-c", "local", "env.py")));
+      runs.add(
+          CompletableFuture.supplyAsync(
+              () -> call(projA, envA, "experiment", "submit", "-c", "local", "env.py")));
+      runs.add(
+          CompletableFuture.supplyAsync(
+              () -> call(projB, envB, "experiment", "submit", "-c", "local", "env.py")));
     }
     for (int i = 0; i < runs.size(); i++) {
       Result r = runs.get(i).get();
       assertThat(r.code()).as(r.toString()).isZero();
-      assertThat(r.out()).isEqualTo("MINE=" + (i % 2 == 0 ? "from-a" : "from-b") + " THEIRS=None\n");
+      assertThat(r.out())
+          .isEqualTo("MINE=" + (i % 2 == 0 ? "from-a" : "from-b") + " THEIRS=None\n");
     }
     Result listA = labrun(projA, envA, null, "history", "list", "-o", "json");
     Result listB = labrun(projB, envB, null, "history", "list", "-o", "json");
@@ -206,7 +233,16 @@ class DaemonIT {
     first.put("LABRUN_HOME", home.toString());
     first.put("DAEMON_ONLY", "leaked");
     first.put("MINE", "first");
-    Result r1 = labrun(proj, first, null, "experiment", "submit", "-c", "local", "env.py"); // starts the daemon with DAEMON_ONLY
+    Result r1 =
+        labrun(
+            proj,
+            first,
+            null,
+            "experiment",
+            "submit",
+            "-c",
+            "local",
+            "env.py"); // starts the daemon with DAEMON_ONLY
     assertThat(r1.out()).isEqualTo("MINE=first THEIRS=leaked\n");
     Map<String, String> second = baseEnv(runtime);
     second.put("LABRUN_HOME", home.toString());
@@ -223,44 +259,71 @@ class DaemonIT {
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "stdin");
     Map<String, String> env = env(home);
-    String[] attach = {"computetarget", "attach", "--name", "box", "--type", "remote", "--address", "127.0.0.1:2222", "--username", "someone",
-        "--password-stdin", "--no-connect"};
+    String[] attach = {
+      "computetarget",
+      "attach",
+      "--name",
+      "box",
+      "--type",
+      "remote",
+      "--address",
+      "127.0.0.1:2222",
+      "--username",
+      "someone",
+      "--password-stdin",
+      "--no-connect"
+    };
     Result empty = labrun(proj, env, "", attach);
     assertThat(empty.code()).as(empty.toString()).isEqualTo(2);
-    assertThat(empty.err()).isEqualTo("labrun: the password is empty; give it on standard input with --password-stdin\n");
+    assertThat(empty.err())
+        .isEqualTo(
+            "labrun: the password is empty; give it on standard input with --password-stdin\n");
 
     Result given = labrun(proj, env, "s3cret pass\nnext line\n", attach);
     assertThat(given.code()).as(given.toString()).isZero();
     String compute = Files.readString(proj.resolve("aml_config/box.compute"));
     Matcher sealed = Pattern.compile("password: \"?(enc:v1:[^\"\\s]+)").matcher(compute);
     assertThat(sealed.find()).as(compute).isTrue();
-    char[] clear = new io.labrun.core.secret.SecretBox(home.resolve("config/secret.key")).decrypt(sealed.group(1), "password");
+    char[] clear =
+        new SecretBox(home.resolve("config/secret.key")).decrypt(sealed.group(1), "password");
     assertThat(new String(clear)).isEqualTo("s3cret pass");
   }
 
   @Test
-  void ctrlCDetachesAndTheRunGoesOnToItsRecordedEnd(@TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
+  void ctrlCDetachesAndTheRunGoesOnToItsRecordedEnd(@TempDir(cleanup = CleanupMode.NEVER) Path tmp)
+      throws Exception {
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "ctrlc");
     Path started = tmp.resolve("started");
     Path done = tmp.resolve("done");
-    Files.writeString(proj.resolve("slow.py"), "import time\nopen(%s, 'w').close()\ntime.sleep(2)\nopen(%s, 'w').close()\n"
-        .formatted(pyString(started), pyString(done)));
+    Files.writeString(
+        proj.resolve("slow.py"),
+        "import time\nopen(%s, 'w').close()\ntime.sleep(2)\nopen(%s, 'w').close()\n"
+            .formatted(pyString(started), pyString(done)));
     Map<String, String> env = env(home);
     Process p = start(proj, env, null, "experiment", "submit", "-c", "local", "slow.py");
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     CompletableFuture.runAsync(() -> read(p.getInputStream()));
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
-    ProcessHandle client = p.toHandle().descendants().filter(h -> h.info().commandLine().orElse("").contains("labrun_client.py")).findFirst().orElseThrow();
-    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor()).isZero();
+    ProcessHandle client =
+        p.toHandle()
+            .descendants()
+            .filter(h -> h.info().commandLine().orElse("").contains("labrun_client.py"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor())
+        .isZero();
     assertThat(p.waitFor()).isEqualTo(130);
     assertThat(err.get()).contains("labrun: stopped watching; run ").contains(" goes on.");
     assertThat(done).as("Ctrl-C stopped the watching, not the run").doesNotExist();
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(done));
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      Result list = labrun(proj, env, null, "history", "list", "-o", "json");
-      assertThat(list.out()).contains("slow.py").contains("\"Completed\"");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Result list = labrun(proj, env, null, "history", "list", "-o", "json");
+              assertThat(list.out()).contains("slow.py").contains("\"Completed\"");
+            });
     deleteOnceQuiet(tmp);
   }
 
@@ -269,23 +332,30 @@ class DaemonIT {
    * detached run's end may still be finishing (its Python files, its history) when the end shows.
    */
   static void deleteOnceQuiet(Path dir) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      try {
-        io.labrun.core.home.Folders.delete(dir);
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try {
+                Folders.delete(dir);
+                return true;
+              } catch (IOException e) {
+                return false;
+              }
+            });
   }
 
   @Test
-  void aDaemonKilledUnderACommandGivesOneLineAndTheNextCommandStartsANewOne(@TempDir Path tmp) throws Exception {
+  void aDaemonKilledUnderACommandGivesOneLineAndTheNextCommandStartsANewOne(@TempDir Path tmp)
+      throws Exception {
     Path runtime = Files.createDirectories(shared.resolve("run-kill"));
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "killed");
     Path started = tmp.resolve("started");
-    Files.writeString(proj.resolve("slow.py"), "import time\nopen(%s, 'w').close()\ntime.sleep(5)\n".formatted(pyString(started)));
+    Files.writeString(
+        proj.resolve("slow.py"),
+        "import time\nopen(%s, 'w').close()\ntime.sleep(5)\n".formatted(pyString(started)));
     Map<String, String> env = baseEnv(runtime);
     env.put("LABRUN_HOME", home.toString());
     long before = daemonPidAfterStart(env, proj);
@@ -296,7 +366,10 @@ class DaemonIT {
     ProcessHandle.of(before).orElseThrow().destroyForcibly();
     assertThat(p.waitFor()).isEqualTo(70);
     List<String> daemonLines = err.get().lines().filter(l -> l.contains("daemon")).toList();
-    assertThat(daemonLines).singleElement().asString().startsWith("labrun: the labrun daemon stopped before the command ended");
+    assertThat(daemonLines)
+        .singleElement()
+        .asString()
+        .startsWith("labrun: the labrun daemon stopped before the command ended");
     assertThat(err.get()).doesNotContain("Traceback").doesNotContain("Exception");
     Result again = labrun(proj, env, null, "history", "list");
     assertThat(again.code()).as(again.toString()).isZero();
@@ -317,18 +390,22 @@ class DaemonIT {
     env.put("LABRUN_HOME", tmp.resolve("home").toString());
     env.put("LABRUN_JAR", jar.toString());
     long first = daemonPidAfterStart(env, tmp);
-    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000)); // "rebuilt"
+    Files.setLastModifiedTime(
+        jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000)); // "rebuilt"
     long second = daemonPidAfterStart(env, tmp);
     assertThat(second).isNotEqualTo(first);
     try (Stream<Path> files = Files.list(runtime.resolve("labrun"))) {
       assertThat(files.filter(f -> f.toString().endsWith(".sock")).count()).isEqualTo(2);
     }
-    assertThat(Files.getPosixFilePermissions(runtime.resolve("labrun"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(runtime.resolve("labrun")))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
 
     Result stop = labrun(tmp, env, null, "daemon", "stop");
     assertThat(stop.code()).as(stop.toString()).isZero();
     assertThat(stop.out()).contains("stopping (pid " + second + ")");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(second).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ProcessHandle.of(second).map(h -> !h.isAlive()).orElse(true));
     Result status = labrun(tmp, env, null, "daemon", "status");
     assertThat(status.code()).isEqualTo(3);
     assertThat(status.out()).isEqualTo("labrun daemon: not running\n");
@@ -336,17 +413,24 @@ class DaemonIT {
   }
 
   @Test
-  void daemonStopTakesNoFurtherCommandAndStatusSpeaksJsonWithReadableDurations(@TempDir Path tmp) throws Exception {
+  void daemonStopTakesNoFurtherCommandAndStatusSpeaksJsonWithReadableDurations(@TempDir Path tmp)
+      throws Exception {
     Map<String, String> env = baseEnv(Files.createDirectories(shared.resolve("run-stop")));
     env.put("LABRUN_HOME", tmp.resolve("home").toString());
     long pid = daemonPidAfterStart(env, tmp);
     Result text = labrun(tmp, env, null, "daemon", "status");
-    assertThat(text.out()).as(text.toString()).containsPattern("up \\d+\\.\\ds, 0 other command\\(s\\) running, idle timeout 10m00s\n")
+    assertThat(text.out())
+        .as(text.toString())
+        .containsPattern("up \\d+\\.\\ds, 0 other command\\(s\\) running, idle timeout 10m00s\n")
         .doesNotContain("PT");
     Result json = labrun(tmp, env, null, "daemon", "status", "-o", "json");
     assertThat(json.code()).as(json.toString()).isZero();
-    assertThat(json.out()).contains("\"running\" : true").contains("\"pid\" : " + pid).contains("\"idle_timeout\" : \"10m00s\"")
-        .contains("\"idle_timeout_seconds\" : 600").containsPattern("\"up\" : \"\\d+\\.\\ds\"");
+    assertThat(json.out())
+        .contains("\"running\" : true")
+        .contains("\"pid\" : " + pid)
+        .contains("\"idle_timeout\" : \"10m00s\"")
+        .contains("\"idle_timeout_seconds\" : 600")
+        .containsPattern("\"up\" : \"\\d+\\.\\ds\"");
 
     Result stop = labrun(tmp, env, null, "daemon", "stop");
     assertThat(stop.out()).as(stop.toString()).contains("stopping (pid " + pid + ")");
@@ -354,25 +438,40 @@ class DaemonIT {
     Result next = labrun(tmp, env, null, "daemon", "status", "-o", "json");
     assertThat(next.code()).as(next.toString()).isEqualTo(3);
     assertThat(next.out()).isEqualTo("{\n  \"running\" : false\n}\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
   @Test
-  void aDockerRunsContainerIsRemovedAfterTheDaemonsCommandHasAnswered(@TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
+  void aDockerRunsContainerIsRemovedAfterTheDaemonsCommandHasAnswered(
+      @TempDir(cleanup = CleanupMode.NEVER) Path tmp) throws Exception {
     Path home = tmp.resolve("home");
     Path proj = project(home, tmp, "dock");
-    Files.writeString(proj.resolve("aml_config/docker.compute"), "type: docker\nbaseDockerImage: " + io.labrun.cli.DockerTestEngine.BASE_IMAGE + "\n");
-    Files.writeString(proj.resolve("aml_config/docker.runconfig"), "Target: docker\nPrepareEnvironment: true\n");
+    Files.writeString(
+        proj.resolve("aml_config/docker.compute"),
+        "type: docker\nbaseDockerImage: " + DockerTestEngine.BASE_IMAGE + "\n");
+    Files.writeString(
+        proj.resolve("aml_config/docker.runconfig"), "Target: docker\nPrepareEnvironment: true\n");
     Map<String, String> env = env(home);
-    env.put("DOCKER_HOST", io.labrun.cli.DockerTestEngine.host());
+    env.put("DOCKER_HOST", DockerTestEngine.host());
     env.put("LABRUN_DOCKER_NETWORK", "none");
     Result r = labrun(proj, env, null, "experiment", "submit", "-c", "docker", "hello.py", "x");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("hello ['x']\n");
     assertThat(r.err()).contains("Completed");
-    String runId = r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7).strip();
+    String runId =
+        r.err()
+            .lines()
+            .filter(l -> l.startsWith("RunId: "))
+            .findFirst()
+            .orElseThrow()
+            .substring(7)
+            .strip();
     // removed by the daemon once the command has answered, not left behind
-    await().atMost(Duration.ofSeconds(60)).until(() -> io.labrun.cli.DockerTestEngine.containersOf(runId).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> DockerTestEngine.containersOf(runId).isEmpty());
     deleteOnceQuiet(tmp);
   }
 

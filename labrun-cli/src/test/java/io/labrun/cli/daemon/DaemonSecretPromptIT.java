@@ -21,8 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonSecretPromptIT {
   static final TestSshd SSHD = TestSshd.get();
-  /** Runs a command on a pseudo-terminal, types TYPE_AT_PROMPT after "Enter passphrase", prints all it saw. */
-  static final String ON_A_TERMINAL = """
+
+  /**
+   * Runs a command on a pseudo-terminal, types TYPE_AT_PROMPT after "Enter passphrase", prints all
+   * it saw.
+   */
+  static final String ON_A_TERMINAL =
+      """
       import os, pty, select, sys
       answer = os.environ.pop("TYPE_AT_PROMPT")
       pid, fd = pty.fork()
@@ -69,21 +74,50 @@ class DaemonSecretPromptIT {
     Path proj = tmp.resolve("pp");
     Files.writeString(proj.resolve("hello.py"), "import sys\nprint('hello', sys.argv[1:])\n");
     try (AutoCloseable authorized = SSHD.authorize(tmp.resolve("pp_key.pub"), tmp)) {
-      // attached in a labrun of its own with the passphrase in a file: the daemon keeps no connection
+      // attached in a labrun of its own with the passphrase in a file: the daemon keeps no
+      // connection
       Path passFile = tmp.resolve("passphrase");
       Files.writeString(passFile, secret + "\n");
       Files.setPosixFilePermissions(passFile, PosixFilePermissions.fromString("rw-------"));
       Map<String, String> attachEnv = DaemonIT.direct(env);
       attachEnv.put("LABRUN_SSH_KEY_PASSPHRASE_FILE", passFile.toString());
-      DaemonIT.Result attached = DaemonIT.labrun(proj, attachEnv, null, "computetarget", "attach", "--name", "pp", "--type", "remote",
-          "--address", SSHD.host + ":" + SSHD.port, "--username", SSHD.keyUser, "--ssh-key", key.toString(), "--accept-new-host-key");
+      DaemonIT.Result attached =
+          DaemonIT.labrun(
+              proj,
+              attachEnv,
+              null,
+              "computetarget",
+              "attach",
+              "--name",
+              "pp",
+              "--type",
+              "remote",
+              "--address",
+              SSHD.host + ":" + SSHD.port,
+              "--username",
+              SSHD.keyUser,
+              "--ssh-key",
+              key.toString(),
+              "--accept-new-host-key");
       assertThat(attached.code()).as(attached.toString()).isZero();
 
       Path driver = tmp.resolve("on_a_terminal.py");
       Files.writeString(driver, ON_A_TERMINAL);
       Path labrun = Path.of("..", "bin", "labrun").toAbsolutePath().normalize();
-      ProcessBuilder pb = new ProcessBuilder(List.of("python3", driver.toString(), labrun.toString(), "experiment", "submit", "-c", "pp", "hello.py", "x"))
-          .directory(proj.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  List.of(
+                      "python3",
+                      driver.toString(),
+                      labrun.toString(),
+                      "experiment",
+                      "submit",
+                      "-c",
+                      "pp",
+                      "hello.py",
+                      "x"))
+              .directory(proj.toFile())
+              .redirectErrorStream(true);
       pb.environment().clear();
       pb.environment().putAll(env);
       pb.environment().put("TYPE_AT_PROMPT", secret);
@@ -92,9 +126,14 @@ class DaemonSecretPromptIT {
       String seen = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(seen).isZero();
-      assertThat(seen).contains("Enter passphrase for key " + key).contains("hello ['x']").contains("Completed");
+      assertThat(seen)
+          .contains("Enter passphrase for key " + key)
+          .contains("hello ['x']")
+          .contains("Completed");
       assertThat(seen).as("the passphrase is not echoed").doesNotContain(secret);
-      assertThat(DaemonIT.labrun(proj, env, null, "daemon", "status").code()).as("the submit ran in the daemon").isZero();
+      assertThat(DaemonIT.labrun(proj, env, null, "daemon", "status").code())
+          .as("the submit ran in the daemon")
+          .isZero();
     }
   }
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.labrun.cli.Cli;
 import io.labrun.cli.server.RunningServer;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
 import io.labrun.store.SqlRunStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,14 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every {@code history} command, {@code experiment status} and {@code experiment cancel} through a
- * real labrun server on loopback, on one kind of history (the subclasses: SQLite, PostgreSQL):
- * the answers are the server's (the client's own history stays empty), downloads are checked
- * against their hashes, and the store changes (promote, delete) land in the server's history.
+ * real labrun server on loopback, on one kind of history (the subclasses: SQLite, PostgreSQL): the
+ * answers are the server's (the client's own history stays empty), downloads are checked against
+ * their hashes, and the store changes (promote, delete) land in the server's history.
  */
 abstract class RemoteHistoryContract {
   // Removed by hand after the test: the server's runs may still be tidying their folders for a
   // moment after it stopped, which JUnit's own clean-up takes for a failure.
-  @TempDir(cleanup = CleanupMode.NEVER) Path tmp;
+  @TempDir(cleanup = CleanupMode.NEVER)
+  Path tmp;
 
   /** The history the server uses, as {@code --store} takes it. */
   abstract String storeUrl() throws Exception;
@@ -42,12 +45,17 @@ abstract class RemoteHistoryContract {
   /** The same history, opened directly (to check what the server wrote). */
   abstract SqlRunStore openStore(String storeUrl);
 
-  /** More arguments of {@code labrun server}: where it keeps objects (by default its data folder). */
+  /**
+   * More arguments of {@code labrun server}: where it keeps objects (by default its data folder).
+   */
   List<String> serverArgs() {
     return List.of();
   }
 
-  /** Checks, once the server stopped, where the runs' objects went; {@code serverHome} is the server's LABRUN_HOME. */
+  /**
+   * Checks, once the server stopped, where the runs' objects went; {@code serverHome} is the
+   * server's LABRUN_HOME.
+   */
   void checkObjects(Path serverHome) throws Exception {}
 
   @AfterEach
@@ -60,16 +68,27 @@ abstract class RemoteHistoryContract {
     String store = storeUrl();
     Cli serverSide = withStoreCredentials(new Cli(tmp.resolve("server-host")));
     Files.createDirectories(tmp.resolve("server-host"));
-    String token = serverSide.in(tmp, "server", "token", "create", "--name", "alice", "--role", "admin", "--store", store).out().strip();
+    String token =
+        serverSide
+            .in(
+                tmp, "server", "token", "create", "--name", "alice", "--role", "admin", "--store",
+                store)
+            .out()
+            .strip();
     Path gates = Files.createDirectories(tmp.resolve("gates"));
     List<String> args = new ArrayList<>(List.of("--store", store));
     args.addAll(serverArgs());
     try (RunningServer server = new RunningServer(serverSide, tmp, args.toArray(String[]::new))) {
-      Cli client = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", token);
+      Cli client =
+          new Cli(tmp.resolve("laptop"))
+              .env("LABRUN_SERVER", server.url())
+              .env("LABRUN_TOKEN", token);
       Path work = Files.createDirectories(tmp.resolve("laptop/work"));
       assertThat(client.in(work, "project", "init", "iris").code()).isZero();
       Path project = work.resolve("iris");
-      Files.writeString(project.resolve("train.py"), """
+      Files.writeString(
+          project.resolve("train.py"),
+          """
           import os, sys, time
           import labrun
           if len(sys.argv) > 2:
@@ -88,26 +107,79 @@ abstract class RemoteHistoryContract {
       Files.writeString(tool, "#!/bin/sh\necho tool\n");
       Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-      String a = runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.3"));
-      String b = runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.5"));
+      String a =
+          runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.3"));
+      String b =
+          runId(client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.5"));
 
       // list: the local command's filters, answered by the server.
-      assertThat(client.in(project, "history", "list", "--status", "Completed", "-o", "json", "--query", "[].run_id").out())
+      assertThat(
+              client
+                  .in(
+                      project,
+                      "history",
+                      "list",
+                      "--status",
+                      "Completed",
+                      "-o",
+                      "json",
+                      "--query",
+                      "[].run_id")
+                  .out())
           .contains(a, b);
-      assertThat(client.in(project, "history", "list", "--status", "Failed", "-o", "json").out().strip()).isEqualTo("[ ]");
-      assertThat(client.in(project, "history", "list", "--script", "nope.py", "-o", "json").out().strip()).isEqualTo("[ ]");
-      assertThat(client.in(project, "history", "list", "--target", "local", "-c", "local", "--since", "2020-01-01", "-o", "json").out()).contains(a, b);
-      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").out()).contains(b).doesNotContain(a);
-      assertThat(client.in(project, "history", "list", "-n", "1", "--after", b, "-o", "json").out()).contains(a).doesNotContain(b);
+      assertThat(
+              client
+                  .in(project, "history", "list", "--status", "Failed", "-o", "json")
+                  .out()
+                  .strip())
+          .isEqualTo("[ ]");
+      assertThat(
+              client
+                  .in(project, "history", "list", "--script", "nope.py", "-o", "json")
+                  .out()
+                  .strip())
+          .isEqualTo("[ ]");
+      assertThat(
+              client
+                  .in(
+                      project,
+                      "history",
+                      "list",
+                      "--target",
+                      "local",
+                      "-c",
+                      "local",
+                      "--since",
+                      "2020-01-01",
+                      "-o",
+                      "json")
+                  .out())
+          .contains(a, b);
+      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").out())
+          .contains(b)
+          .doesNotContain(a);
+      assertThat(client.in(project, "history", "list", "-n", "1", "--after", b, "-o", "json").out())
+          .contains(a)
+          .doesNotContain(b);
       // a cut table says how many more and how to see them, as from this machine's history
       Cli.Result cut = client.in(project, "history", "list", "-n", "1");
       assertThat(cut.out()).as(cut.toString()).contains(b).doesNotContain(a);
-      assertThat(cut.err()).isEqualTo("labrun: 1 more run(s); use -n 2 to see them, or --after " + b + " for the next page\n");
-      assertThat(client.in(project, "history", "list", "-n", "2").err()).as("nothing cut").isEmpty();
-      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").err()).as("json is for scripts: no note").isEmpty();
+      assertThat(cut.err())
+          .isEqualTo(
+              "labrun: 1 more run(s); use -n 2 to see them, or --after "
+                  + b
+                  + " for the next page\n");
+      assertThat(client.in(project, "history", "list", "-n", "2").err())
+          .as("nothing cut")
+          .isEmpty();
+      assertThat(client.in(project, "history", "list", "-n", "1", "-o", "json").err())
+          .as("json is for scripts: no note")
+          .isEmpty();
 
       // info: a list metric is the JSON array the script logged, as from this machine's history.
-      Cli.Result curve = client.in(project, "history", "info", "-r", a, "-o", "json", "--query", "metrics.curve.last");
+      Cli.Result curve =
+          client.in(
+              project, "history", "info", "-r", a, "-o", "json", "--query", "metrics.curve.last");
       assertThat(curve.out().replaceAll("\\s", "")).as(curve.toString()).isEqualTo("[0.5,0.75]");
 
       // download: streamed, paths kept, one folder of them, an unknown artifact.
@@ -117,61 +189,131 @@ abstract class RemoteHistoryContract {
       assertThat(Files.readString(all.resolve("outputs/model.txt"))).isEqualTo("model 0.3");
       assertThat(Files.readString(all.resolve("outputs/plots/a.txt"))).isEqualTo("plot");
       Path plots = tmp.resolve("dl/plots");
-      assertThat(client.in(project, "history", "download", "-r", a, "--artifact", "outputs/plots", "-d", plots.toString()).code()).isZero();
+      assertThat(
+              client
+                  .in(
+                      project,
+                      "history",
+                      "download",
+                      "-r",
+                      a,
+                      "--artifact",
+                      "outputs/plots",
+                      "-d",
+                      plots.toString())
+                  .code())
+          .isZero();
       assertThat(plots.resolve("outputs/plots/a.txt")).exists();
       assertThat(plots.resolve("outputs/model.txt")).doesNotExist();
-      Cli.Result missing = client.in(project, "history", "download", "-r", a, "--artifact", "outputs/none", "-d", plots.toString());
+      Cli.Result missing =
+          client.in(
+              project,
+              "history",
+              "download",
+              "-r",
+              a,
+              "--artifact",
+              "outputs/none",
+              "-d",
+              plots.toString());
       assertThat(missing.code()).isEqualTo(3);
-      assertThat(missing.err()).contains("has no artifact 'outputs/none'").contains("outputs/model.txt");
+      assertThat(missing.err())
+          .contains("has no artifact 'outputs/none'")
+          .contains("outputs/model.txt");
 
       // restore: the project as snapshotted, modes kept; never into a folder with files.
       Path restored = tmp.resolve("restored");
       Cli.Result re = client.in(work, "history", "restore", "-r", a, "-d", restored.toString());
       assertThat(re.code()).as(re.toString()).isZero();
-      assertThat(Files.readString(restored.resolve("train.py"))).isEqualTo(Files.readString(project.resolve("train.py")));
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored.resolve("tool.sh")))).isEqualTo("rwxr-xr-x");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restored.resolve("train.py")))).isEqualTo("rw-r--r--");
+      assertThat(Files.readString(restored.resolve("train.py")))
+          .isEqualTo(Files.readString(project.resolve("train.py")));
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(restored.resolve("tool.sh"))))
+          .isEqualTo("rwxr-xr-x");
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(restored.resolve("train.py"))))
+          .isEqualTo("rw-r--r--");
       assertThat(restored.resolve("aml_config/local.runconfig")).exists();
-      assertThat(client.in(work, "history", "restore", "-r", a, "-d", restored.toString()).code()).isEqualTo(2);
+      assertThat(client.in(work, "history", "restore", "-r", a, "-d", restored.toString()).code())
+          .isEqualTo(2);
 
       // compare: params, arguments and metrics side by side, differences marked.
       Cli.Result cmp = client.in(project, "history", "compare", a, b);
       assertThat(cmp.code()).as(cmp.toString()).isZero();
-      assertThat(cmp.out()).containsPattern("\\* param lr +0\\.3 +0\\.5").containsPattern("\\* metric loss +0\\.15 +0\\.25")
+      assertThat(cmp.out())
+          .containsPattern("\\* param lr +0\\.3 +0\\.5")
+          .containsPattern("\\* metric loss +0\\.15 +0\\.25")
           .containsPattern("  script +train\\.py +train\\.py");
 
       // promote: recorded in the server's history.
-      Cli.Result promoted = client.in(project, "history", "promote", "-r", a, "-ap", "outputs/model.txt", "-n", "best");
-      assertThat(promoted.out()).isEqualTo("Promoted outputs/model.txt of run " + a + " as asset 'best'.\n");
-      assertThat(client.in(project, "history", "promote", "-r", a, "-ap", "outputs/nope", "-n", "x").code()).isEqualTo(3);
+      Cli.Result promoted =
+          client.in(
+              project, "history", "promote", "-r", a, "-ap", "outputs/model.txt", "-n", "best");
+      assertThat(promoted.out())
+          .isEqualTo("Promoted outputs/model.txt of run " + a + " as asset 'best'.\n");
+      assertThat(
+              client
+                  .in(project, "history", "promote", "-r", a, "-ap", "outputs/nope", "-n", "x")
+                  .code())
+          .isEqualTo(3);
 
       // A running run: not deleted; canceled, then deleted.
       Path started = gates.resolve("started");
-      String c = client.in(project, "experiment", "submit", "-c", "local", "--detach", "train.py", "0.9", started.toString()).out().strip();
+      String c =
+          client
+              .in(
+                  project,
+                  "experiment",
+                  "submit",
+                  "-c",
+                  "local",
+                  "--detach",
+                  "train.py",
+                  "0.9",
+                  started.toString())
+              .out()
+              .strip();
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
-      assertThat(client.in(project, "experiment", "status", "-r", c, "-o", "json").out()).contains("\"status\" : \"Running\"");
+      assertThat(client.in(project, "experiment", "status", "-r", c, "-o", "json").out())
+          .contains("\"status\" : \"Running\"");
       Cli.Result busy = client.in(project, "history", "delete", "-r", c);
       assertThat(busy.code()).isEqualTo(2);
       assertThat(busy.err()).contains("cancel it first").hasLineCount(1);
       Cli.Result cancel = client.in(project, "experiment", "cancel", "-r", c);
       assertThat(cancel.code()).as(cancel.toString()).isZero();
       assertThat(cancel.out()).isEqualTo("Run " + c + " Canceled.\n");
-      assertThat(client.in(project, "experiment", "cancel", "-r", c).out()).isEqualTo("Run " + c + " has already ended: Canceled.\n");
-      assertThat(client.in(project, "history", "delete", "-r", c, b).out()).isEqualTo("Deleted run " + c + ".\nDeleted run " + b + ".\n");
+      assertThat(client.in(project, "experiment", "cancel", "-r", c).out())
+          .isEqualTo("Run " + c + " has already ended: Canceled.\n");
+      assertThat(client.in(project, "history", "delete", "-r", c, b).out())
+          .isEqualTo("Deleted run " + c + ".\nDeleted run " + b + ".\n");
       assertThat(client.in(project, "history", "info", "-r", b).code()).isEqualTo(3);
 
       // The API under these commands wants a token.
-      HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + a))
-          .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> anonymous =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + a))
+                      .DELETE()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(new Cli(tmp.resolve("laptop")).in(project, "history", "list", "-o", "json").out().strip())
-          .as("the client's own history").isEqualTo("[ ]");
+      assertThat(
+              new Cli(tmp.resolve("laptop"))
+                  .in(project, "history", "list", "-o", "json")
+                  .out()
+                  .strip())
+          .as("the client's own history")
+          .isEqualTo("[ ]");
     }
     checkObjects(tmp.resolve("server-host/labrun"));
     try (SqlRunStore history = openStore(store)) {
       assertThat(history.assets()).isEqualTo(Map.of("best", a(history) + ":outputs/model.txt"));
-      assertThat(history.list(new io.labrun.core.run.RunQuery(null, null, null, null, null, null, null, null, null, 10)))
-          .extracting(io.labrun.core.run.Run::id).containsExactly(a(history));
+      assertThat(
+              history.list(new RunQuery(null, null, null, null, null, null, null, null, null, 10)))
+          .extracting(Run::id)
+          .containsExactly(a(history));
     }
   }
 
@@ -181,6 +323,12 @@ abstract class RemoteHistoryContract {
 
   private static String runId(Cli.Result submit) {
     assertThat(submit.code()).as(submit.toString()).isZero();
-    return submit.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().split(" ")[1];
+    return submit
+        .err()
+        .lines()
+        .filter(l -> l.startsWith("RunId: "))
+        .findFirst()
+        .orElseThrow()
+        .split(" ")[1];
   }
 }

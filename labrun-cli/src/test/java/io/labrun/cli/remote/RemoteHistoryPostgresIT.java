@@ -9,8 +9,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * {@link RemoteHistoryContract} on a server whose history is the test environment's real
- * PostgreSQL (a schema of its own, dropped after); fails, never skips, without one.
+ * {@link RemoteHistoryContract} on a server whose history is the test environment's real PostgreSQL
+ * (a schema of its own, dropped after); fails, never skips, without one.
  */
 class RemoteHistoryPostgresIT extends RemoteHistoryContract {
   private String schema;
@@ -18,7 +18,8 @@ class RemoteHistoryPostgresIT extends RemoteHistoryContract {
   @Override
   String storeUrl() throws Exception {
     schema = "labrun_cli_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = DriverManager.getConnection(admin()); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(admin());
+        Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     }
     return url() + "?currentSchema=" + schema;
@@ -37,7 +38,8 @@ class RemoteHistoryPostgresIT extends RemoteHistoryContract {
   @AfterEach
   void dropSchema() throws Exception {
     if (schema != null) {
-      try (Connection c = DriverManager.getConnection(admin()); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(admin());
+          Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
@@ -45,8 +47,12 @@ class RemoteHistoryPostgresIT extends RemoteHistoryContract {
 
   private static String url() {
     String url = System.getenv("LABRUN_TEST_PG_URL");
-    if (url == null || !url.startsWith("jdbc:postgresql:") || System.getenv("LABRUN_TEST_PG_PASSWORD") == null) {
-      throw new IllegalStateException("no PostgreSQL for the tests: run them with scripts/test.sh (or eval \"$(scripts/test-env/postgres.sh)\")");
+    if (url == null
+        || !url.startsWith("jdbc:postgresql:")
+        || System.getenv("LABRUN_TEST_PG_PASSWORD") == null) {
+      throw new IllegalStateException(
+          "no PostgreSQL for the tests: run them with scripts/test.sh (or eval"
+              + " \"$(scripts/test-env/postgres.sh)\")");
     }
     return url;
   }

@@ -21,7 +21,8 @@ class RemoteHistoryPostgresS3IT extends RemoteHistoryPostgresIT {
   @Override
   Cli withStoreCredentials(Cli cli) {
     Cli c = super.withStoreCredentials(cli);
-    for (String name : List.of("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
+    for (String name :
+        List.of("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
       c = c.env(name, need(name));
     }
     return c;
@@ -34,14 +35,17 @@ class RemoteHistoryPostgresS3IT extends RemoteHistoryPostgresIT {
 
   @Override
   void checkObjects(Path serverHome) throws Exception {
-    Path inBucket = Path.of(need("LABRUN_TEST_S3_DATA"), need("LABRUN_TEST_S3_BUCKET"), prefix, "objects");
+    Path inBucket =
+        Path.of(need("LABRUN_TEST_S3_DATA"), need("LABRUN_TEST_S3_BUCKET"), prefix, "objects");
     try (Stream<Path> objects = Files.list(inBucket)) {
       assertThat(objects.count()).as("objects in the bucket").isGreaterThanOrEqualTo(5);
     }
     Path onDisk = serverHome.resolve("data/objects");
     if (Files.isDirectory(onDisk)) {
       try (Stream<Path> files = Files.walk(onDisk)) {
-        assertThat(files.filter(Files::isRegularFile).toList()).as("objects on the server's disk").isEmpty();
+        assertThat(files.filter(Files::isRegularFile).toList())
+            .as("objects on the server's disk")
+            .isEmpty();
       }
     }
   }
@@ -49,7 +53,8 @@ class RemoteHistoryPostgresS3IT extends RemoteHistoryPostgresIT {
   private static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
+      throw new IllegalStateException(
+          name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
     }
     return v;
   }

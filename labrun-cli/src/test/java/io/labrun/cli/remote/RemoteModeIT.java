@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteModeIT {
   // Removed by hand after the test: the server's runs may still be tidying their folders for a
   // moment after it stopped, which JUnit's own clean-up takes for a failure.
-  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER) Path tmp;
+  @TempDir(cleanup = CleanupMode.NEVER)
+  Path tmp;
 
   @org.junit.jupiter.api.AfterEach
   void removeTemp() {
@@ -35,7 +37,9 @@ class RemoteModeIT {
       Path work = Files.createDirectories(tmp.resolve("laptop/work"));
       assertThat(client.in(work, "project", "init", "iris").code()).isZero();
       Path project = work.resolve("iris");
-      Files.writeString(project.resolve("train.py"), """
+      Files.writeString(
+          project.resolve("train.py"),
+          """
           import sys
           from azureml.logging import get_azureml_logger
           logger = get_azureml_logger()
@@ -52,20 +56,38 @@ class RemoteModeIT {
       assertThat(login.code()).as(login.toString()).isZero();
       assertThat(login.out() + login.err()).doesNotContain(token);
       Path saved = tmp.resolve("laptop/labrun/config/server.json");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+          .isEqualTo("rw-------");
 
-      Cli.Result submit = client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.3");
+      Cli.Result submit =
+          client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.3");
       assertThat(submit.code()).as(submit.toString()).isZero();
       assertThat(submit.out()).contains("training with 0.3");
-      assertThat(submit.err()).contains("RunId: iris_").contains("to stderr").contains("Completed").contains("metric   loss = 0.1")
+      assertThat(submit.err())
+          .contains("RunId: iris_")
+          .contains("to stderr")
+          .contains("Completed")
+          .contains("metric   loss = 0.1")
           .contains("artifact outputs/model.txt");
-      String runId = submit.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().split(" ")[1];
-      assertThat(submit.err()).containsPattern("\\(queued on http://127.0.0.1:\\d+; \\d+ of \\d+ files uploaded\\)");
+      String runId =
+          submit
+              .err()
+              .lines()
+              .filter(l -> l.startsWith("RunId: "))
+              .findFirst()
+              .orElseThrow()
+              .split(" ")[1];
+      assertThat(submit.err())
+          .containsPattern("\\(queued on http://127.0.0.1:\\d+; \\d+ of \\d+ files uploaded\\)");
 
-      Cli.Result again = client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.4");
+      Cli.Result again =
+          client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.4");
       assertThat(again.err()).as("nothing changed: nothing uploaded").contains("; 0 of ");
-      Files.writeString(project.resolve("train.py"), Files.readString(project.resolve("train.py")) + "# edited\n");
-      Cli.Result edited = client.in(project, "experiment", "submit", "-c", "local", "--detach", "train.py", "0.5");
+      Files.writeString(
+          project.resolve("train.py"),
+          Files.readString(project.resolve("train.py")) + "# edited\n");
+      Cli.Result edited =
+          client.in(project, "experiment", "submit", "-c", "local", "--detach", "train.py", "0.5");
       assertThat(edited.code()).isZero();
       assertThat(edited.out().strip()).startsWith("iris_");
 
@@ -73,7 +95,8 @@ class RemoteModeIT {
       assertThat(list.code()).as(list.toString()).isZero();
       assertThat(list.out()).contains(runId, "\"script_name\" : \"train.py\"", "\"status\"");
       Cli.Result info = client.in(project, "history", "info", "-r", runId, "-o", "json");
-      assertThat(info.out()).contains("\"loss\"", "\"count\" : 10", "outputs/model.txt", "\"arguments\"");
+      assertThat(info.out())
+          .contains("\"loss\"", "\"count\" : 10", "outputs/model.txt", "\"arguments\"");
       Cli.Result logs = client.in(project, "experiment", "logs", "-r", runId);
       assertThat(logs.out()).isEqualTo("training with 0.3\n");
       assertThat(logs.err()).isEqualTo("to stderr\n");
@@ -82,14 +105,24 @@ class RemoteModeIT {
       assertThat(follow.err()).endsWith("Run " + runId + " Completed\n");
       assertThat(client.in(project, "history", "info", "-r", "iris_nope").code()).isEqualTo(3);
 
-      Cli.Result wrongToken = client.env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", "lrt_wrong").in(project, "history", "list");
+      Cli.Result wrongToken =
+          client
+              .env("LABRUN_SERVER", server.url())
+              .env("LABRUN_TOKEN", "lrt_wrong")
+              .in(project, "history", "list");
       assertThat(wrongToken.code()).isEqualTo(6);
       assertThat(wrongToken.err().lines()).hasSize(1);
       assertThat(wrongToken.err()).contains("refused the token");
 
-      Cli.Result down = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", "http://127.0.0.1:1").env("LABRUN_TOKEN", token).in(project, "history", "list");
+      Cli.Result down =
+          new Cli(tmp.resolve("laptop"))
+              .env("LABRUN_SERVER", "http://127.0.0.1:1")
+              .env("LABRUN_TOKEN", token)
+              .in(project, "history", "list");
       assertThat(down.code()).isEqualTo(6);
-      assertThat(down.err()).startsWith("labrun: cannot reach the labrun server http://127.0.0.1:1").doesNotContain(token);
+      assertThat(down.err())
+          .startsWith("labrun: cannot reach the labrun server http://127.0.0.1:1")
+          .doesNotContain(token);
       assertThat(down.err().lines()).hasSize(1);
 
       Cli local = new Cli(tmp.resolve("laptop"));

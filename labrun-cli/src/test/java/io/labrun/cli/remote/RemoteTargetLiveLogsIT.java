@@ -19,23 +19,27 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run the server executes on a {@code remote} target (the real OpenSSH server of the test
- * environment) streams its output live to the server's event stream: lines arrive while the
- * script still waits for a file only the test writes, then every line once, then the end.
+ * environment) streams its output live to the server's event stream: lines arrive while the script
+ * still waits for a file only the test writes, then every line once, then the end.
  */
 class RemoteTargetLiveLogsIT {
   private static final TestSshd SSHD = TestSshd.get();
   private static final Pattern TEXT = Pattern.compile("\"text\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-  @TempDir(cleanup = CleanupMode.NEVER) Path tmp;
+
+  @TempDir(cleanup = CleanupMode.NEVER)
+  Path tmp;
 
   @AfterEach
   void removeTemp() {
@@ -51,11 +55,16 @@ class RemoteTargetLiveLogsIT {
     Path gates = Files.createTempDirectory("labrun-gates");
     Files.setPosixFilePermissions(gates, PosixFilePermissions.fromString("rwxrwxrwx"));
     try (RunningServer server = new RunningServer(serverSide, tmp)) {
-      Cli client = new Cli(tmp.resolve("laptop")).env("LABRUN_SERVER", server.url()).env("LABRUN_TOKEN", token);
+      Cli client =
+          new Cli(tmp.resolve("laptop"))
+              .env("LABRUN_SERVER", server.url())
+              .env("LABRUN_TOKEN", token);
       Path work = Files.createDirectories(tmp.resolve("laptop/work"));
       assertThat(client.in(work, "project", "init", "iris").code()).isZero();
       Path project = work.resolve("iris");
-      Files.writeString(project.resolve("train.py"), """
+      Files.writeString(
+          project.resolve("train.py"),
+          """
           import os, sys, time
           gates = sys.argv[1]
           for i in range(5):
@@ -68,35 +77,86 @@ class RemoteTargetLiveLogsIT {
           for i in range(5):
               print("after", i, flush=True)
           """);
-      Cli.Result attach = client.in(project, "computetarget", "attach", "--name", "gpu", "--type", "remote", "--address", SSHD.host + ":" + SSHD.port,
-          "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--host-key-fingerprint", SSHD.fingerprint());
+      Cli.Result attach =
+          client.in(
+              project,
+              "computetarget",
+              "attach",
+              "--name",
+              "gpu",
+              "--type",
+              "remote",
+              "--address",
+              SSHD.host + ":" + SSHD.port,
+              "--username",
+              SSHD.keyUser,
+              "--ssh-key",
+              SSHD.key.toString(),
+              "--host-key-fingerprint",
+              SSHD.fingerprint());
       assertThat(attach.code()).as(attach.toString()).isZero();
-      Cli.Result submitted = client.in(project, "experiment", "submit", "-c", "gpu", "--detach", "train.py", gates.toString());
+      Cli.Result submitted =
+          client.in(
+              project,
+              "experiment",
+              "submit",
+              "-c",
+              "gpu",
+              "--detach",
+              "train.py",
+              gates.toString());
       assertThat(submitted.code()).as(submitted.toString()).isZero();
       String run = submitted.out().strip();
       await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(gates.resolve("started")));
 
-      HttpResponse<InputStream> events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + run + "/events"))
-          .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> events =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(server.url() + "/api/v1/runs/" + run + "/events"))
+                      .header("Authorization", "Bearer " + token)
+                      .header("Accept", "text/event-stream")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
       assertThat(events.statusCode()).isEqualTo(200);
       List<String> lines = new ArrayList<>();
       // No line at all, or no end, would block the read for good: fail after a minute instead.
-      String ended = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> read(events, lines, gates));
+      String ended =
+          Assertions.assertTimeoutPreemptively(
+              Duration.ofSeconds(60), () -> read(events, lines, gates));
       assertThat(ended).as("the stream ended with 'end'").contains("Completed");
-      assertThat(lines).containsExactly("before 0", "before 1", "before 2", "before 3", "before 4", "after 0", "after 1", "after 2", "after 3", "after 4");
-      assertThat(client.in(project, "experiment", "logs", "-r", run).out()).startsWith("before 0\n").endsWith("after 4\n");
+      assertThat(lines)
+          .containsExactly(
+              "before 0",
+              "before 1",
+              "before 2",
+              "before 3",
+              "before 4",
+              "after 0",
+              "after 1",
+              "after 2",
+              "after 3",
+              "after 4");
+      assertThat(client.in(project, "experiment", "logs", "-r", run).out())
+          .startsWith("before 0\n")
+          .endsWith("after 4\n");
     } finally {
       try (var walk = Files.walk(gates)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
         }
       }
     }
   }
 
-  /** Reads log events into {@code lines} until the end event, whose data it returns; lets the script go on once it has printed its first lines. */
-  private static String read(HttpResponse<InputStream> events, List<String> lines, Path gates) throws Exception {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+  /**
+   * Reads log events into {@code lines} until the end event, whose data it returns; lets the script
+   * go on once it has printed its first lines.
+   */
+  private static String read(HttpResponse<InputStream> events, List<String> lines, Path gates)
+      throws Exception {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
       String event = null;
       String line;
       while ((line = in.readLine()) != null) {
@@ -109,7 +169,8 @@ class RemoteTargetLiveLogsIT {
           }
           if (lines.contains("before 4") && !Files.exists(gates.resolve("go"))) {
             // Every line so far came while the script still waits: live, not collected at the end.
-            assertThat(lines).containsExactly("before 0", "before 1", "before 2", "before 3", "before 4");
+            assertThat(lines)
+                .containsExactly("before 0", "before 1", "before 2", "before 3", "before 4");
             Files.createFile(gates.resolve("go"));
           }
         } else if (line.startsWith("data:") && "end".equals(event)) {

@@ -15,15 +15,19 @@ final class ServerTemp {
   private ServerTemp() {}
 
   static void remove(Path tmp) {
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-      if (Files.exists(tmp)) {
-        try (var walk = Files.walk(tmp)) {
-          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-      return !Files.exists(tmp);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              if (Files.exists(tmp)) {
+                try (var walk = Files.walk(tmp)) {
+                  for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                  }
+                }
+              }
+              return !Files.exists(tmp);
+            });
   }
 }

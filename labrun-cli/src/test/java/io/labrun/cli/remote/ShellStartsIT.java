@@ -44,15 +44,24 @@ class ShellStartsIT {
 
   @Test
   void remoteDocker() throws Exception {
-    init(DockerTestEngine.cli(tmp), List.of("--type", "remotedocker", "--base-docker-image", DockerTestEngine.BASE_IMAGE));
+    init(
+        DockerTestEngine.cli(tmp),
+        List.of("--type", "remotedocker", "--base-docker-image", DockerTestEngine.BASE_IMAGE));
     check();
   }
 
   @Test
   void clusterHeadNode() throws Exception {
     SparkCluster spark = SparkCluster.require();
-    init(spark.cli(tmp), List.of("--type", "cluster", "--spark-submit-location", spark.sparkHome.resolve("bin/spark-submit").toString(),
-        "--spark-master", spark.master));
+    init(
+        spark.cli(tmp),
+        List.of(
+            "--type",
+            "cluster",
+            "--spark-submit-location",
+            spark.sparkHome.resolve("bin/spark-submit").toString(),
+            "--spark-master",
+            spark.master));
     check();
   }
 
@@ -60,44 +69,111 @@ class ShellStartsIT {
     cli = c;
     project = tmp.resolve("proj");
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
-    List<String> attach = new ArrayList<>(List.of("computetarget", "attach", "--name", "slow", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.slowUser(), "--ssh-key", SSHD.key.toString(), "--accept-new-host-key"));
+    List<String> attach =
+        new ArrayList<>(
+            List.of(
+                "computetarget",
+                "attach",
+                "--name",
+                "slow",
+                "--address",
+                SSHD.host + ":" + SSHD.port,
+                "--username",
+                SSHD.slowUser(),
+                "--ssh-key",
+                SSHD.key.toString(),
+                "--accept-new-host-key"));
     attach.addAll(type);
     Cli.Result r = cli.in(project, attach.toArray(String[]::new));
     assertThat(r.code()).as(r.toString()).isZero();
     Files.writeString(project.resolve("hi.py"), "import sys\nprint('hi', sys.argv[1:])\n");
-    Files.writeString(project.resolve("wait.py"), "import time\nprint('waiting', flush=True)\ntime.sleep(300)\n");
-    Cli.Result first = cli.in(project, "experiment", "submit", "-c", "slow", "hi.py"); // the environment, labrun's files on the host
+    Files.writeString(
+        project.resolve("wait.py"), "import time\nprint('waiting', flush=True)\ntime.sleep(300)\n");
+    Cli.Result first =
+        cli.in(
+            project,
+            "experiment",
+            "submit",
+            "-c",
+            "slow",
+            "hi.py"); // the environment, labrun's files on the host
     assertThat(first.code()).as(first.toString()).isZero();
   }
 
   private void check() throws Exception {
-    SshConnectionPool.shared().idleTimeout(Duration.ZERO); // each command on a new connection, as a labrun process of its own has
-    assertThat(starts(() -> ok("experiment", "submit", "-c", "slow", "hi.py", "fresh"))).as("a submit on a new connection").isLessThanOrEqualTo(1);
+    SshConnectionPool.shared()
+        .idleTimeout(
+            Duration.ZERO); // each command on a new connection, as a labrun process of its own has
+    assertThat(starts(() -> ok("experiment", "submit", "-c", "slow", "hi.py", "fresh")))
+        .as("a submit on a new connection")
+        .isLessThanOrEqualTo(1);
 
-    SshConnectionPool.shared().idleTimeout(Duration.ofMinutes(5)); // the resident labrun's and the server's case
+    SshConnectionPool.shared()
+        .idleTimeout(Duration.ofMinutes(5)); // the resident labrun's and the server's case
     ok("experiment", "submit", "-c", "slow", "hi.py", "warming");
-    assertThat(starts(() -> ok("experiment", "submit", "-c", "slow", "hi.py", "kept"))).as("a submit on a kept connection").isZero();
+    assertThat(starts(() -> ok("experiment", "submit", "-c", "slow", "hi.py", "kept")))
+        .as("a submit on a kept connection")
+        .isZero();
 
     String[] id = new String[1];
-    assertThat(starts(() -> id[0] = ok("experiment", "submit", "-c", "slow", "--detach", "wait.py").out().strip())).isZero();
-    await().atMost(Duration.ofSeconds(180)).until(() -> cli.in(project, "experiment", "logs", "-r", id[0]).out().contains("waiting"));
-    assertThat(starts(() -> {
-      for (int i = 0; i < 3; i++) {
-        assertThat(ok("experiment", "status", "-r", id[0]).out()).contains("Running");
-      }
-    })).as("status polls").isZero();
+    assertThat(
+            starts(
+                () ->
+                    id[0] =
+                        ok("experiment", "submit", "-c", "slow", "--detach", "wait.py")
+                            .out()
+                            .strip()))
+        .isZero();
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(() -> cli.in(project, "experiment", "logs", "-r", id[0]).out().contains("waiting"));
+    assertThat(
+            starts(
+                () -> {
+                  for (int i = 0; i < 3; i++) {
+                    assertThat(ok("experiment", "status", "-r", id[0]).out()).contains("Running");
+                  }
+                }))
+        .as("status polls")
+        .isZero();
 
     SshConnectionPool.shared().idleTimeout(Duration.ZERO);
-    assertThat(starts(() -> ok("experiment", "status", "-r", id[0]))).as("a status poll on a new connection").isZero();
-    assertThat(starts(() -> ok("experiment", "cancel", "-r", id[0]))).as("a cancel on a new connection").isLessThanOrEqualTo(1);
-    assertThat(starts(() -> await().atMost(Duration.ofSeconds(120))
-        .until(() -> ok("experiment", "status", "-r", id[0]).out().contains("Canceled")))).as("polls until the end of the run, its collection").isZero();
+    assertThat(starts(() -> ok("experiment", "status", "-r", id[0])))
+        .as("a status poll on a new connection")
+        .isZero();
+    assertThat(starts(() -> ok("experiment", "cancel", "-r", id[0])))
+        .as("a cancel on a new connection")
+        .isLessThanOrEqualTo(1);
+    assertThat(
+            starts(
+                () ->
+                    await()
+                        .atMost(Duration.ofSeconds(120))
+                        .until(
+                            () ->
+                                ok("experiment", "status", "-r", id[0])
+                                    .out()
+                                    .contains("Canceled"))))
+        .as("polls until the end of the run, its collection")
+        .isZero();
 
-    long sweep = starts(() -> {
-      Cli.Result r = ok("experiment", "sweep", "-c", "slow", "hi.py", "--positional", "--grid", "n=1..5", "--parallel", "5");
-      assertThat(r.err() + r.out()).contains("5 runs, 5 Completed");
-    });
+    long sweep =
+        starts(
+            () -> {
+              Cli.Result r =
+                  ok(
+                      "experiment",
+                      "sweep",
+                      "-c",
+                      "slow",
+                      "hi.py",
+                      "--positional",
+                      "--grid",
+                      "n=1..5",
+                      "--parallel",
+                      "5");
+              assertThat(r.err() + r.out()).contains("5 runs, 5 Completed");
+            });
     assertThat(sweep).as("a sweep of 5 runs on a new connection").isLessThanOrEqualTo(1);
   }
 

@@ -27,7 +27,8 @@ class ObjectsMigrateIT {
     String prefix = "migrate-" + UUID.randomUUID().toString().substring(0, 8);
     Path inBucket = Path.of(need("LABRUN_TEST_S3_DATA"), bucket, prefix, "objects");
     Cli cli = new Cli(tmp).env("LABRUN_S3_PART_MB", "5");
-    for (String name : List.of("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
+    for (String name :
+        List.of("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")) {
       cli = cli.env(name, need(name));
     }
     FileObjectStore first = new FileObjectStore(tmp.resolve("first"));
@@ -49,7 +50,10 @@ class ObjectsMigrateIT {
     // ... run again over the whole store: only the rest is copied.
     Cli.Result rest = cli.in(tmp, "server", "objects", "migrate", "--to", to);
     assertThat(rest.code()).as(rest.toString()).isZero();
-    assertThat(rest.out()).contains("Copied 1 objects").contains("2 were there already").contains("--objects " + to);
+    assertThat(rest.out())
+        .contains("Copied 1 objects")
+        .contains("2 were there already")
+        .contains("--objects " + to);
     assertThat(inBucket.resolve(a)).hasContent("train.py");
     assertThat(inBucket.resolve(c)).hasContent("outputs/metrics.json");
     assertThat(Files.mismatch(inBucket.resolve(big), first.file(big))).isEqualTo(-1);
@@ -70,7 +74,8 @@ class ObjectsMigrateIT {
   private static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
+      throw new IllegalStateException(
+          name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
     }
     return v;
   }

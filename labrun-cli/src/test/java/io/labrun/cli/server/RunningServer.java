@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code labrun server ...} running in a thread of the test, as a user starts it; closing stops it. */
+/**
+ * {@code labrun server ...} running in a thread of the test, as a user starts it; closing stops it.
+ */
 public final class RunningServer implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?)/ ");
   private final Thread thread;
@@ -29,16 +31,25 @@ public final class RunningServer implements AutoCloseable {
     all[1] = "--port";
     all[2] = "0";
     System.arraycopy(args, 0, all, 3, args.length);
-    thread = new Thread(() -> {
-      try (CliContext ctx = new CliContext(cli.environment(), cwd, new ByteArrayInputStream(new byte[0]), false)) {
-        exit.set(Main.run(ctx, new PrintWriter(out, true), new PrintWriter(err, true), all));
-      }
-    }, "labrun-server-under-test");
+    thread =
+        new Thread(
+            () -> {
+              try (CliContext ctx =
+                  new CliContext(
+                      cli.environment(), cwd, new ByteArrayInputStream(new byte[0]), false)) {
+                exit.set(
+                    Main.run(ctx, new PrintWriter(out, true), new PrintWriter(err, true), all));
+              }
+            },
+            "labrun-server-under-test");
     thread.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> LISTENING.matcher(out.toString()).find() || exit.get() >= 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> LISTENING.matcher(out.toString()).find() || exit.get() >= 0);
     Matcher m = LISTENING.matcher(out.toString());
     if (!m.find()) {
-      throw new IllegalStateException("labrun server did not start: exit " + exit.get() + "\n" + out + err);
+      throw new IllegalStateException(
+          "labrun server did not start: exit " + exit.get() + "\n" + out + err);
     }
     url = m.group(1);
   }

@@ -30,20 +30,28 @@ class ServerCommandTest {
     assertThat(token).matches("lrt_[A-Za-z0-9_-]{43}");
     assertThat(created.err()).contains("shown only now");
     assertThat(created.err()).contains("role submit");
-    assertThat(cli.in(tmp, "server", "token", "create", "--name", "dash", "--role", "read").code()).isZero();
-    assertThat(cli.in(tmp, "server", "token", "create", "--name", "ops", "--role", "ADMIN").code()).isZero();
+    assertThat(cli.in(tmp, "server", "token", "create", "--name", "dash", "--role", "read").code())
+        .isZero();
+    assertThat(cli.in(tmp, "server", "token", "create", "--name", "ops", "--role", "ADMIN").code())
+        .isZero();
     Cli.Result badRole = cli.in(tmp, "server", "token", "create", "--name", "x", "--role", "root");
     assertThat(badRole.code()).isEqualTo(2);
     assertThat(badRole.err()).isEqualTo("labrun: role 'root' is not one of read, submit, admin\n");
     Cli.Result list = cli.in(tmp, "server", "token", "list", "-o", "json");
     assertThat(list.out()).contains("\"alice\"").doesNotContain(token, token.substring(4, 20));
-    assertThat(list.out().replaceAll("\\s", "")).contains("\"name\":\"alice\",\"role\":\"submit\"")
-        .contains("\"name\":\"dash\",\"role\":\"read\"").contains("\"name\":\"ops\",\"role\":\"admin\"");
+    assertThat(list.out().replaceAll("\\s", ""))
+        .contains("\"name\":\"alice\",\"role\":\"submit\"")
+        .contains("\"name\":\"dash\",\"role\":\"read\"")
+        .contains("\"name\":\"ops\",\"role\":\"admin\"");
     Cli.Result again = cli.in(tmp, "server", "token", "create", "--name", "alice");
     assertThat(again.code()).isEqualTo(2);
-    assertThat(again.err()).isEqualTo("labrun: a token named 'alice' exists already; revoke it first or choose another name\n");
+    assertThat(again.err())
+        .isEqualTo(
+            "labrun: a token named 'alice' exists already; revoke it first or choose another"
+                + " name\n");
     assertThat(cli.in(tmp, "server", "token", "create", "--name", "no spaces").code()).isEqualTo(2);
-    assertThat(cli.in(tmp, "server", "token", "revoke", "alice").out()).isEqualTo("Revoked token 'alice'.\n");
+    assertThat(cli.in(tmp, "server", "token", "revoke", "alice").out())
+        .isEqualTo("Revoked token 'alice'.\n");
     Cli.Result gone = cli.in(tmp, "server", "token", "revoke", "alice");
     assertThat(gone.code()).isEqualTo(3);
     assertThat(gone.err().lines()).hasSize(1);

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What only a batch system does to a run, against the real Slurm of scripts/test-env/slurm.sh:
- * a job waiting in the queue, preemption by a job of a higher partition, and a run that ended
- * while no labrun watched it.
+ * What only a batch system does to a run, against the real Slurm of scripts/test-env/slurm.sh: a
+ * job waiting in the queue, preemption by a job of a higher partition, and a run that ended while
+ * no labrun watched it.
  */
 class SlurmRunIT {
   static final TestSlurm SLURM = TestSlurm.get();
@@ -41,7 +41,10 @@ class SlurmRunIT {
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
   }
 
-  /** A slurm target {@code name} whose file has {@code keys} beyond its type, and its run configuration. */
+  /**
+   * A slurm target {@code name} whose file has {@code keys} beyond its type, and its run
+   * configuration.
+   */
   private void target(String name, String keys) throws Exception {
     Cli.Result r = cli.in(project, "computetarget", "attach", "--name", name, "--type", "slurm");
     assertThat(r.code()).as(r.toString()).isZero();
@@ -51,18 +54,31 @@ class SlurmRunIT {
   @Test
   void aPreemptedRunIsLostAndTriedAgainAsANewJob() throws Exception {
     // the whole node for the run, in the partition any job of the default one preempts
-    target("scavenger", "partition: " + SLURM.preemptiblePartition + "\ncpusPerTask: " + SLURM.cpus + "\n");
-    Files.writeString(project.resolve("long.py"), """
+    target(
+        "scavenger",
+        "partition: " + SLURM.preemptiblePartition + "\ncpusPerTask: " + SLURM.cpus + "\n");
+    Files.writeString(
+        project.resolve("long.py"),
+        """
         import os, time
         print("job", os.environ["SLURM_JOB_ID"], flush=True)
         if not os.path.exists("../../preempted-once"):
             open("../../preempted-once", "w").close()
             time.sleep(300)
         print("finished")
-        """.replace("../../preempted-once", tmp.resolve("preempted-once").toString()));
-    Cli.Running running = cli.start(project, "", "experiment", "submit", "-c", "scavenger", "--retries", "1", "long.py");
-    await("the first attempt runs").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(tmp.resolve("preempted-once")));
-    SLURM.sbatch("--partition=" + SLURM.partition, "--cpus-per-task=" + SLURM.cpus, "--output=/dev/null", "--wrap=sleep 1");
+        """
+            .replace("../../preempted-once", tmp.resolve("preempted-once").toString()));
+    Cli.Running running =
+        cli.start(
+            project, "", "experiment", "submit", "-c", "scavenger", "--retries", "1", "long.py");
+    await("the first attempt runs")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(tmp.resolve("preempted-once")));
+    SLURM.sbatch(
+        "--partition=" + SLURM.partition,
+        "--cpus-per-task=" + SLURM.cpus,
+        "--output=/dev/null",
+        "--wrap=sleep 1");
     Cli.Result r = running.await(Duration.ofSeconds(120));
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("finished");
@@ -71,7 +87,9 @@ class SlurmRunIT {
     assertThat(runs.get(0).statusDetail()).startsWith("lost: Slurm preempted job ");
     assertThat(runs.get(0).attributes()).containsEntry("slurm_state", "PREEMPTED");
     assertThat(runs.get(1).attributes()).containsEntry("retry_of", runs.get(0).id());
-    assertThat(runs.get(1).attributes().get("slurm_job_id")).as("a new job").isNotEqualTo(runs.get(0).attributes().get("slurm_job_id"));
+    assertThat(runs.get(1).attributes().get("slurm_job_id"))
+        .as("a new job")
+        .isNotEqualTo(runs.get(0).attributes().get("slurm_job_id"));
   }
 
   @Test
@@ -96,7 +114,9 @@ class SlurmRunIT {
   @Test
   void aRunThatEndedWhileNoLabrunWatchedIsFoundByItsJobAndRecorded() throws Exception {
     target("hpc", "partition: " + SLURM.partition + "\n");
-    Files.writeString(project.resolve("work.py"), """
+    Files.writeString(
+        project.resolve("work.py"),
+        """
         import os, time, labrun
         time.sleep(2)
         labrun.log_metric("loss", 0.25)
@@ -106,7 +126,9 @@ class SlurmRunIT {
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "--detach", "work.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
-    await("the job ends with nobody watching").atMost(Duration.ofSeconds(60)).until(() -> SLURM.jobsOf(id).isEmpty());
+    await("the job ends with nobody watching")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> SLURM.jobsOf(id).isEmpty());
     assertThat(run(id).status()).as("nothing recorded it yet").isEqualTo(RunStatus.RUNNING);
     Cli.Result s = cli.in(project, "experiment", "status", "-r", id);
     assertThat(s.out()).as(s.toString()).contains("Completed");
@@ -116,18 +138,33 @@ class SlurmRunIT {
     Cli.Result logs = cli.in(project, "experiment", "logs", "-r", id);
     assertThat(logs.out()).contains("done");
     Path dl = tmp.resolve("dl");
-    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code()).isZero();
+    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code())
+        .isZero();
     assertThat(dl.resolve("outputs/model.txt")).hasContent("weights");
   }
 
   @Test
   void aTimeoutIsTheJobsTimeLimitTooAndSlurmsOwnLimitEndsTheRunAsATimeout() throws Exception {
     target("hpc", "partition: " + SLURM.partition + "\n");
-    Files.writeString(project.resolve("forever.py"), "import time\nprint('going', flush=True)\ntime.sleep(600)\n");
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "--detach", "--timeout", "90s", "forever.py");
+    Files.writeString(
+        project.resolve("forever.py"),
+        "import time\nprint('going', flush=True)\ntime.sleep(600)\n");
+    Cli.Result r =
+        cli.in(
+            project,
+            "experiment",
+            "submit",
+            "-c",
+            "hpc",
+            "--detach",
+            "--timeout",
+            "90s",
+            "forever.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String job = run(r.out().strip()).attributes().get("slurm_job_id");
-    assertThat(SLURM.timeLimit(job)).as("90 s and a minute of grace, in whole minutes").isEqualTo("00:03:00");
+    assertThat(SLURM.timeLimit(job))
+        .as("90 s and a minute of grace, in whole minutes")
+        .isEqualTo("00:03:00");
     assertThat(cli.in(project, "experiment", "cancel", "-r", r.out().strip()).code()).isZero();
 
     // Slurm's own limit (1 minute), with no labrun timeout: the job is ended from outside
@@ -149,16 +186,38 @@ class SlurmRunIT {
 
   @Test
   void overSshTheVenvIsBuiltOnceInTheLoginNodesHome() throws Exception {
-    Cli.Result r = cli.in(project, "computetarget", "attach", "--name", "login", "--type", "slurm", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key");
+    Cli.Result r =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            "login",
+            "--type",
+            "slurm",
+            "--address",
+            SSHD.host + ":" + SSHD.port,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            SSHD.key.toString(),
+            "--accept-new-host-key");
     assertThat(r.code()).as(r.toString()).isZero();
-    Files.writeString(project.resolve("aml_config/login.compute"), "partition: " + SLURM.partition + "\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        project.resolve("aml_config/login.compute"),
+        "partition: " + SLURM.partition + "\n",
+        StandardOpenOption.APPEND);
     environmentRuns("login", "/home/" + SSHD.keyUser + "/.labrun/envs/");
   }
 
-  /** Two runs with PrepareEnvironment: true on target {@code name}: the first builds the venv under {@code envs}, the second reuses it. */
+  /**
+   * Two runs with PrepareEnvironment: true on target {@code name}: the first builds the venv under
+   * {@code envs}, the second reuses it.
+   */
   private void environmentRuns(String name, String envs) throws Exception {
-    Files.writeString(project.resolve("aml_config/" + name + ".runconfig"), """
+    Files.writeString(
+        project.resolve("aml_config/" + name + ".runconfig"),
+        """
         ArgumentVector: ["$file"]
         Target: %s
         CondaDependenciesFile: aml_config/conda_dependencies.yml
@@ -166,8 +225,14 @@ class SlurmRunIT {
         EnvironmentVariables:
           PIP_NO_INDEX: "1"
           PIP_FIND_LINKS: "%s"
-        """.formatted(name, tmp)); // pip options are part of the environment's id: this test's own, whatever earlier runs left on the login node
-    Files.writeString(project.resolve("aml_config/conda_dependencies.yml"), "name: project_environment\ndependencies: []\n");
+        """
+            .formatted(
+                name,
+                tmp)); // pip options are part of the environment's id: this test's own, whatever
+    // earlier runs left on the login node
+    Files.writeString(
+        project.resolve("aml_config/conda_dependencies.yml"),
+        "name: project_environment\ndependencies: []\n");
     Files.writeString(project.resolve("which.py"), "import sys\nprint('prefix', sys.prefix)\n");
     Cli.Result first = cli.in(project, "experiment", "submit", "-c", name, "which.py");
     assertThat(first.code()).as(first.toString()).isZero();
@@ -181,13 +246,34 @@ class SlurmRunIT {
 
   @Test
   void overSshWorkFolderHoldsTheRunsFolderAndIsEmptiedOnceTheRunIsCollected() throws Exception {
-    Cli.Result a = cli.in(project, "computetarget", "attach", "--name", "login", "--type", "slurm", "--address", SSHD.host + ":" + SSHD.port,
-        "--username", SSHD.keyUser, "--ssh-key", SSHD.key.toString(), "--accept-new-host-key");
+    Cli.Result a =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            "login",
+            "--type",
+            "slurm",
+            "--address",
+            SSHD.host + ":" + SSHD.port,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            SSHD.key.toString(),
+            "--accept-new-host-key");
     assertThat(a.code()).as(a.toString()).isZero();
     String scratch = "scratch-" + tmp.getFileName();
-    Files.writeString(project.resolve("aml_config/login.compute"), "partition: " + SLURM.partition + "\nworkFolder: ~/" + scratch + "\n",
+    Files.writeString(
+        project.resolve("aml_config/login.compute"),
+        "partition: " + SLURM.partition + "\nworkFolder: ~/" + scratch + "\n",
         StandardOpenOption.APPEND);
-    Files.writeString(project.resolve("where.py"), "import os, time\nprint('cwd', os.getcwd(), flush=True)\ntime.sleep(3)\nopen('outputs/m.txt', 'w').write('m')\n");
+    Files.writeString(
+        project.resolve("where.py"),
+        "import os, time\n"
+            + "print('cwd', os.getcwd(), flush=True)\n"
+            + "time.sleep(3)\n"
+            + "open('outputs/m.txt', 'w').write('m')\n");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "login", "--detach", "where.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
@@ -199,10 +285,16 @@ class SlurmRunIT {
     assertThat(f.out()).contains("cwd " + home.resolve(scratch).resolve(id).resolve("work"));
     assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
     Path dl = tmp.resolve("dl");
-    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code()).isZero();
+    assertThat(cli.in(project, "history", "download", "-r", id, "-d", dl.toString()).code())
+        .isZero();
     assertThat(dl.resolve("outputs/m.txt")).hasContent("m");
-    await("the run's folders on the login node are removed").atMost(Duration.ofSeconds(30))
-        .until(() -> !Files.exists(home.resolve(scratch).resolve(id)) && !Files.exists(home.resolve(".labrun/runs").resolve(id), LinkOption.NOFOLLOW_LINKS));
+    await("the run's folders on the login node are removed")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !Files.exists(home.resolve(scratch).resolve(id))
+                    && !Files.exists(
+                        home.resolve(".labrun/runs").resolve(id), LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test
@@ -211,17 +303,27 @@ class SlurmRunIT {
     Files.writeString(project.resolve("hello.py"), "print('never runs')\n");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "hello.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err().strip()).startsWith("labrun: workFolder in aml_config/hpc.compute is for a slurm target with an address").doesNotContain("\n");
-    assertThat(cli.in(project, "history", "list", "-o", "json").out().replaceAll("\\s", "")).as("no run recorded").isEqualTo("[]");
+    assertThat(r.err().strip())
+        .startsWith(
+            "labrun: workFolder in aml_config/hpc.compute is for a slurm target with an address")
+        .doesNotContain("\n");
+    assertThat(cli.in(project, "history", "list", "-o", "json").out().replaceAll("\\s", ""))
+        .as("no run recorded")
+        .isEqualTo("[]");
   }
 
   private String lastRunId() {
-    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id").out().strip().replace("\"", "");
+    return cli.in(project, "history", "list", "-n", "1", "-o", "json", "--query", "[0].run_id")
+        .out()
+        .strip()
+        .replace("\"", "");
   }
 
   private List<Run> runs() {
     try (RunStore store = store()) {
-      return store.list(RunQuery.all()).stream().sorted(Comparator.comparing(Run::created)).toList();
+      return store.list(RunQuery.all()).stream()
+          .sorted(Comparator.comparing(Run::created))
+          .toList();
     }
   }
 

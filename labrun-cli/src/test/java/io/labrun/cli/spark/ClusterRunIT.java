@@ -40,14 +40,26 @@ class ClusterRunIT {
     cli = spark.cli(tmp);
     project = tmp.resolve("proj");
     assertThat(cli.in(tmp, "project", "init", "proj").code()).isZero();
-    Cli.Result a = cli.in(project, "computetarget", "attach", "--name", "spark", "--type", "cluster", "--spark-master", spark.master);
+    Cli.Result a =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            "spark",
+            "--type",
+            "cluster",
+            "--spark-master",
+            spark.master);
     assertThat(a.code()).as(a.toString()).isZero();
     write("sparkgw.py", spark.gatewayModule());
   }
 
   @Test
   void aPythonDriverGetsItsSparkDependenciesRunsAJobAndIsRecorded() throws Exception {
-    write("aml_config/spark_dependencies.yml", """
+    write(
+        "aml_config/spark_dependencies.yml",
+        """
         configuration:
           "spark.app.name": "labrun-it-driver"
           "spark.labrun.greeting": "hello from labrun"
@@ -58,9 +70,12 @@ class ClusterRunIT {
           - group: "info.picocli"
             artifact: "picocli"
             version: "4.7.7"
-        """.formatted(tmp.resolve("ivy")));
+        """
+            .formatted(tmp.resolve("ivy")));
     write("helpers.py", "def double(x):\n    return 2 * x\n");
-    write("driver.py", """
+    write(
+        "driver.py",
+        """
         import os, sys
         import labrun
         from azureml.logging import get_azureml_logger
@@ -88,29 +103,57 @@ class ClusterRunIT {
         with open("outputs/result.txt", "w") as f:
             f.write(str(total))
         """);
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "spark", "driver.py", "one", "two words");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "spark", "driver.py", "one", "two words");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = runId(r);
-    assertThat(r.out()).contains("CONF spark.app.name labrun-it-driver").contains("CONF spark.labrun.greeting hello from labrun")
-        .contains("CONF spark.labrun.runId " + id).contains("CONF spark.master " + spark.master)
-        .contains("ARGS ['one', 'two words']").contains("RUN " + id).contains("SUM 5050")
-        .contains("driver stderr line"); // Spark's PythonRunner merges the driver's stderr into its stdout
-    // --packages and --repositories: spark-submit resolved the package (from ~/.m2, offline) through our repository list
+    assertThat(r.out())
+        .contains("CONF spark.app.name labrun-it-driver")
+        .contains("CONF spark.labrun.greeting hello from labrun")
+        .contains("CONF spark.labrun.runId " + id)
+        .contains("CONF spark.master " + spark.master)
+        .contains("ARGS ['one', 'two words']")
+        .contains("RUN " + id)
+        .contains("SUM 5050")
+        .contains("driver stderr line"); // Spark's PythonRunner merges the driver's stderr into its
+    // stdout
+    // --packages and --repositories: spark-submit resolved the package (from ~/.m2, offline)
+    // through our repository list
     // and put the jar on the driver's spark.jars.
-    assertThat(r.err()).contains("file:///nonexistent-labrun-repo added as a remote repository").contains("found info.picocli#picocli;4.7.7");
+    assertThat(r.err())
+        .contains("file:///nonexistent-labrun-repo added as a remote repository")
+        .contains("found info.picocli#picocli;4.7.7");
     assertThat(r.out()).containsPattern("JARS .*info\\.picocli_picocli-4\\.7\\.7\\.jar");
-    assertThat(r.out()).as("the project's modules go to the executors").containsPattern("CONF spark.submit.pyFiles \\S*/" + id + "/py-files.zip");
-    assertThat(r.out()).as("the job ran on the worker's executor").containsPattern("EXECUTORS \\d+");
-    assertThat(r.err()).contains("Completed").contains("sum = 5050").contains("doubled = 10100").contains("outputs/result.txt");
+    assertThat(r.out())
+        .as("the project's modules go to the executors")
+        .containsPattern("CONF spark.submit.pyFiles \\S*/" + id + "/py-files.zip");
+    assertThat(r.out())
+        .as("the job ran on the worker's executor")
+        .containsPattern("EXECUTORS \\d+");
+    assertThat(r.err())
+        .contains("Completed")
+        .contains("sum = 5050")
+        .contains("doubled = 10100")
+        .contains("outputs/result.txt");
     String appId = SparkCluster.appId(r.out());
     Run run = run(id);
-    assertThat(run.attributes()).containsEntry("spark_app_id", appId).containsEntry("spark_master", spark.master)
-        .containsEntry("spark_master_ui", spark.ui).containsEntry("spark_state", "FINISHED");
+    assertThat(run.attributes())
+        .containsEntry("spark_app_id", appId)
+        .containsEntry("spark_master", spark.master)
+        .containsEntry("spark_master_ui", spark.ui)
+        .containsEntry("spark_state", "FINISHED");
     Cli.Result info = cli.in(project, "history", "info", "-r", id, "-o", "json");
-    assertThat(info.out()).contains("\"spark_app_id\" : \"" + appId + "\"").contains("\"spark_master_ui\" : \"" + spark.ui + "\"");
-    assertThat(spark.app(appId)).as("the master knows the application").hasValueSatisfying(app -> {
-      assertThat(app).containsEntry("listed", "completedapps").containsEntry("name", "labrun-it-driver");
-    });
+    assertThat(info.out())
+        .contains("\"spark_app_id\" : \"" + appId + "\"")
+        .contains("\"spark_master_ui\" : \"" + spark.ui + "\"");
+    assertThat(spark.app(appId))
+        .as("the master knows the application")
+        .hasValueSatisfying(
+            app -> {
+              assertThat(app)
+                  .containsEntry("listed", "completedapps")
+                  .containsEntry("name", "labrun-it-driver");
+            });
   }
 
   @Test
@@ -119,7 +162,9 @@ class ClusterRunIT {
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "spark", "--detach", "wait.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
-    await().atMost(Duration.ofSeconds(180)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
     String logs = cli.in(project, "experiment", "logs", "-r", id).out();
     String appId = SparkCluster.appId(logs);
     Matcher pids = Pattern.compile("PIDS (\\d+) (\\d+)").matcher(logs);
@@ -131,10 +176,17 @@ class ClusterRunIT {
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
     assertThat(c.code()).as(c.toString()).isZero();
     assertThat(c.out()).contains("Canceled");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(spark.app(appId)).as("the master lists the application as completed").hasValueSatisfying(app ->
-            assertThat(app).containsEntry("listed", "completedapps")));
-    await().atMost(Duration.ofSeconds(15)).until(() -> SparkCluster.gone(python) && SparkCluster.gone(sparkSubmit));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(spark.app(appId))
+                    .as("the master lists the application as completed")
+                    .hasValueSatisfying(
+                        app -> assertThat(app).containsEntry("listed", "completedapps")));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> SparkCluster.gone(python) && SparkCluster.gone(sparkSubmit));
     Run run = run(id);
     assertThat(run.status()).isEqualTo(RunStatus.CANCELED);
     assertThat(run.attributes()).containsEntry("spark_app_id", appId);
@@ -145,25 +197,46 @@ class ClusterRunIT {
     Files.createDirectories(project.resolve("lib"));
     Files.copy(spark.wordCountJar, project.resolve("lib/wordcount.jar"));
     write("data/words.txt", "the cat and the hat\nThe end\n");
-    write("aml_config/wordcount.runconfig", """
+    write(
+        "aml_config/wordcount.runconfig",
+        """
         ArgumentVector: ["--class", "io.labrun.testenv.WordCount", "$file", "data/words.txt"]
         Target: spark
         Framework: PySpark
         """);
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "wordcount", "lib/wordcount.jar", "2");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "wordcount", "lib/wordcount.jar", "2");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("COUNT the 3\n").contains("COUNT cat 1\n").contains("COUNT hat 1\n").contains("SQL_SUM 500500").contains("WORDCOUNT_OK");
-    assertThat(r.out()).as("tasks ran on the worker's executor, not in the driver").containsPattern("EXECUTORS \\d+\n").doesNotContain("EXECUTORS driver");
+    assertThat(r.out())
+        .contains("COUNT the 3\n")
+        .contains("COUNT cat 1\n")
+        .contains("COUNT hat 1\n")
+        .contains("SQL_SUM 500500")
+        .contains("WORDCOUNT_OK");
+    assertThat(r.out())
+        .as("tasks ran on the worker's executor, not in the driver")
+        .containsPattern("EXECUTORS \\d+\n")
+        .doesNotContain("EXECUTORS driver");
     Run run = run(runId(r));
     assertThat(run.arguments()).containsExactly("data/words.txt", "2");
     String appId = run.attributes().get("spark_app_id");
     assertThat(appId).startsWith("app-");
-    assertThat(spark.app(appId)).hasValueSatisfying(app -> assertThat(app).containsEntry("listed", "completedapps")
-        .containsEntry("name", "labrun-wordcount").containsEntry("state", "FINISHED"));
+    assertThat(spark.app(appId))
+        .hasValueSatisfying(
+            app ->
+                assertThat(app)
+                    .containsEntry("listed", "completedapps")
+                    .containsEntry("name", "labrun-wordcount")
+                    .containsEntry("state", "FINISHED"));
   }
 
   private static String runId(Cli.Result r) {
-    return r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
+    return r.err()
+        .lines()
+        .filter(l -> l.startsWith("RunId: "))
+        .findFirst()
+        .orElseThrow()
+        .substring(7);
   }
 
   private void write(String name, String content) throws Exception {

@@ -7,6 +7,7 @@ import io.labrun.cli.Cli;
 import io.labrun.cli.DockerTestEngine;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * executors.
  */
 class DockerPySparkIT {
-  static final String DRIVER = """
+  static final String DRIVER =
+      """
       import os, sys
       import labrun
       from sparkgw import Gateway
@@ -55,61 +57,93 @@ class DockerPySparkIT {
     spark = SparkCluster.require();
     image = System.getenv("LABRUN_TEST_PYSPARK_IMAGE");
     if (image == null || image.isBlank()) {
-      fail("LABRUN_TEST_PYSPARK_IMAGE is not set: run the tests with scripts/test.sh, or eval \"$(scripts/test-env/pyspark-image.sh)\" first");
+      fail(
+          "LABRUN_TEST_PYSPARK_IMAGE is not set: run the tests with scripts/test.sh, or eval"
+              + " \"$(scripts/test-env/pyspark-image.sh)\" first");
     }
     DockerTestEngine.host();
-    assertThat(DockerTestEngine.docker("image", "inspect", image).code()).as("the engine has " + image).isZero();
+    assertThat(DockerTestEngine.docker("image", "inspect", image).code())
+        .as("the engine has " + image)
+        .isZero();
   }
 
   @BeforeEach
   void project() throws Exception {
     assertThat(new Cli(tmp).in(tmp, "project", "init", "proj").code()).isZero();
     project = tmp.resolve("proj");
-    Files.writeString(project.resolve("aml_config/spark_dependencies.yml"), "configuration:\n  \"spark.labrun.greeting\": \"hi from docker\"\n");
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        "configuration:\n  \"spark.labrun.greeting\": \"hi from docker\"\n");
     Files.writeString(project.resolve("sparkgw.py"), spark.gatewayModule());
     Files.writeString(project.resolve("driver.py"), DRIVER);
   }
 
   private void target(String name, String extra) throws Exception {
-    Files.writeString(project.resolve("aml_config/" + name + ".compute"),
-        "type: docker\nbaseDockerImage: " + image + "\nsparkSubmitLocation: spark-submit\n" + extra);
-    Files.writeString(project.resolve("aml_config/" + name + ".runconfig"),
-        "ArgumentVector: [\"$file\"]\nTarget: " + name + "\nFramework: PySpark\nPrepareEnvironment: true\n");
+    Files.writeString(
+        project.resolve("aml_config/" + name + ".compute"),
+        "type: docker\nbaseDockerImage: "
+            + image
+            + "\nsparkSubmitLocation: spark-submit\n"
+            + extra);
+    Files.writeString(
+        project.resolve("aml_config/" + name + ".runconfig"),
+        "ArgumentVector: [\"$file\"]\nTarget: "
+            + name
+            + "\nFramework: PySpark\nPrepareEnvironment: true\n");
   }
 
   @Test
   void aPySparkRunInDockerUsesTheImagesSparkSubmitAndItsLocalSpark() throws Exception {
     target("sparkdocker", "");
     Cli cli = DockerTestEngine.cli(tmp); // network none: Spark in local mode inside the container
-    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "sparkdocker", "driver.py", "a", "--b");
+    Cli.Result r =
+        cli.in(project, "experiment", "submit", "-c", "sparkdocker", "driver.py", "a", "--b");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("GREETING hi from docker").contains("MASTER local[*]").contains("SUM 500500")
+    assertThat(r.out())
+        .contains("GREETING hi from docker")
+        .contains("MASTER local[*]")
+        .contains("SUM 500500")
         .contains("ARGS ['a', '--b']");
-    assertThat(executors(r)).as("local mode: the job ran in the driver, no executor registered").isEmpty();
-    assertThat(r.err()).contains("Completed").contains("total = 500500").contains("outputs/sum.txt");
+    assertThat(executors(r))
+        .as("local mode: the job ran in the driver, no executor registered")
+        .isEmpty();
+    assertThat(r.err())
+        .contains("Completed")
+        .contains("total = 500500")
+        .contains("outputs/sum.txt");
     Run run = onlyRun();
     assertThat(run.arguments()).containsExactly("a", "--b");
     assertThat(DockerTestEngine.containersOf(run.id())).as("the container is removed").isEmpty();
   }
 
   @Test
-  void onTheHostNetworkTheContainersDriverRunsItsJobOnTheStandaloneClustersExecutors() throws Exception {
+  void onTheHostNetworkTheContainersDriverRunsItsJobOnTheStandaloneClustersExecutors()
+      throws Exception {
     target("sparkcluster", "sparkMaster: \"" + spark.master + "\"\n");
     Cli cli = DockerTestEngine.cli(tmp).env("LABRUN_DOCKER_NETWORK", "host");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "sparkcluster", "driver.py");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("MASTER " + spark.master).contains("SUM 500500");
-    assertThat(executors(r)).as("executors of the cluster's worker, not the driver").isNotBlank().doesNotContain("driver");
+    assertThat(executors(r))
+        .as("executors of the cluster's worker, not the driver")
+        .isNotBlank()
+        .doesNotContain("driver");
     assertThat(r.err()).contains("Completed").contains("total = 500500");
   }
 
   private static String executors(Cli.Result r) {
-    return r.out().lines().filter(l -> l.startsWith("EXECUTORS")).findFirst().orElseThrow().substring(9).strip();
+    return r.out()
+        .lines()
+        .filter(l -> l.startsWith("EXECUTORS"))
+        .findFirst()
+        .orElseThrow()
+        .substring(9)
+        .strip();
   }
 
   private Run onlyRun() throws Exception {
     try (RunStore store = SqlRunStore.open("jdbc:sqlite:" + tmp.resolve("labrun/data/labrun.db"))) {
-      var runs = store.list(io.labrun.core.run.RunQuery.all());
+      var runs = store.list(RunQuery.all());
       assertThat(runs).hasSize(1);
       return runs.get(0);
     }

@@ -5,10 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.labrun.cli.Cli;
 import io.labrun.core.history.RunStore;
-import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.ssh.TestSshd;
 import io.labrun.store.SqlRunStore;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs on a {@code cluster} target whose master is the real YARN of the test environment
- * ({@code scripts/test-env/yarn.sh}), submitted from this machine: in cluster deploy mode (the
- * default, as the original's files had it) the driver runs in YARN's ApplicationMaster container and
- * labrun streams its output from the NodeManager; in client mode it runs here. The ResourceManager's
- * REST API is the witness of what YARN did.
+ * Runs on a {@code cluster} target whose master is the real YARN of the test environment ({@code
+ * scripts/test-env/yarn.sh}), submitted from this machine: in cluster deploy mode (the default, as
+ * the original's files had it) the driver runs in YARN's ApplicationMaster container and labrun
+ * streams its output from the NodeManager; in client mode it runs here. The ResourceManager's REST
+ * API is the witness of what YARN did.
  */
 class YarnRunIT {
   static YarnCluster yarn;
@@ -34,30 +38,50 @@ class YarnRunIT {
   }
 
   @Test
-  void inClusterModeTheDriverRunsInYarnAndItsOutputStreamsHereAndTheApplicationIsRecorded() throws Exception {
+  void inClusterModeTheDriverRunsInYarnAndItsOutputStreamsHereAndTheApplicationIsRecorded()
+      throws Exception {
     Cli cli = yarn.cli(tmp);
     Path project = yarn.project(cli, tmp, "");
     Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = runId(r);
-    assertThat(r.out()).contains("driver says hello\n").contains("SUM 5050\n").contains("driver done\n")
-        .contains("driver stderr line\n") // Spark's PythonRunner merges the driver's stderr into its stdout
-        .as("the driver ran in YARN's container, not under labrun's supervisor").contains("RUN none\n");
-    assertThat(r.err()).contains("Completed").as("./outputs of the driver in YARN, handed back").contains("outputs/result.txt");
+    assertThat(r.out())
+        .contains("driver says hello\n")
+        .contains("SUM 5050\n")
+        .contains("driver done\n")
+        .contains(
+            "driver stderr line\n") // Spark's PythonRunner merges the driver's stderr into its
+        // stdout
+        .as("the driver ran in YARN's container, not under labrun's supervisor")
+        .contains("RUN none\n");
+    assertThat(r.err())
+        .contains("Completed")
+        .as("./outputs of the driver in YARN, handed back")
+        .contains("outputs/result.txt");
     Run run = run(id);
     String appId = run.attributes().get("spark_app_id");
     assertThat(appId).startsWith("application_");
-    assertThat(r.out()).as("the driver's own SparkContext is YARN's application").contains("APP " + appId + "\n");
-    assertThat(run.attributes()).containsEntry("spark_master", "yarn").containsEntry("spark_state", "FINISHED")
-        .containsEntry("yarn_tracking_url", "http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
+    assertThat(r.out())
+        .as("the driver's own SparkContext is YARN's application")
+        .contains("APP " + appId + "\n");
+    assertThat(run.attributes())
+        .containsEntry("spark_master", "yarn")
+        .containsEntry("spark_state", "FINISHED")
+        .containsEntry(
+            "yarn_tracking_url", "http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
     Cli.Result info = cli.in(project, "history", "info", "-r", id);
-    assertThat(cli.in(project, "history", "info", "-r", id, "-o", "json").out()).contains("outputs/result.txt");
-    assertThat(info.out()).contains("spark_app_id=" + appId).contains("yarn_tracking_url=http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
+    assertThat(cli.in(project, "history", "info", "-r", id, "-o", "json").out())
+        .contains("outputs/result.txt");
+    assertThat(info.out())
+        .contains("spark_app_id=" + appId)
+        .contains("yarn_tracking_url=http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
     Map<?, ?> app = yarn.app(appId);
     assertThat(app.get("state")).isEqualTo("FINISHED");
     assertThat(app.get("finalStatus")).isEqualTo("SUCCEEDED");
-    assertThat(app.get("applicationTags")).as("the run's tag").isEqualTo("labrun-" + id.toLowerCase());
+    assertThat(app.get("applicationTags"))
+        .as("the run's tag")
+        .isEqualTo("labrun-" + id.toLowerCase());
     assertThat(app.get("name")).isEqualTo("driver.py (labrun " + id + ")");
   }
 
@@ -65,25 +89,34 @@ class YarnRunIT {
   void hdiYarnDeployModeClientOfA2018RunConfigurationRunsTheDriverHere() throws Exception {
     Cli cli = yarn.cli(tmp);
     Path project = yarn.project(cli, tmp, "yarnDeployMode: cluster\n");
-    Files.writeString(project.resolve("aml_config/hdiclient.runconfig"), """
+    Files.writeString(
+        project.resolve("aml_config/hdiclient.runconfig"),
+        """
         script: driver.py
         target: hdi
         framework: PySpark
         hdi:
           yarnDeployMode: client
         """);
-    Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER + "import os\nprint('DRIVER_PID', os.getpid())\n");
+    Files.writeString(
+        project.resolve("driver.py"),
+        YarnCluster.DRIVER + "import os\nprint('DRIVER_PID', os.getpid())\n");
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdiclient");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = runId(r);
-    assertThat(r.out()).contains("driver says hello\n").contains("SUM 5050\n").contains("driver done\n")
-        .as("the driver ran here, under labrun's supervisor").contains("RUN " + id + "\n");
+    assertThat(r.out())
+        .contains("driver says hello\n")
+        .contains("SUM 5050\n")
+        .contains("driver done\n")
+        .as("the driver ran here, under labrun's supervisor")
+        .contains("RUN " + id + "\n");
     Run run = run(id);
     String appId = run.attributes().get("spark_app_id");
     assertThat(r.out()).contains("APP " + appId + "\n");
     Map<?, ?> app = yarn.app(appId);
     assertThat(app.get("finalStatus")).isEqualTo("SUCCEEDED");
-    assertThat(Files.readString(Path.of(run.attributes().get("state_dir"), "spark-submit.json"))).contains("\"deploy_mode\":\"client\"");
+    assertThat(Files.readString(Path.of(run.attributes().get("state_dir"), "spark-submit.json")))
+        .contains("\"deploy_mode\":\"client\"");
   }
 
   @Test
@@ -94,14 +127,20 @@ class YarnRunIT {
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdi", "--detach", "wait.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
-    await().atMost(Duration.ofSeconds(300)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
+    await()
+        .atMost(Duration.ofSeconds(300))
+        .until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
     String appId = YarnCluster.appId(cli.in(project, "experiment", "logs", "-r", id).out());
-    assertThat(yarn.app(appId).get("state")).as("running on YARN before the cancel").isEqualTo("RUNNING");
+    assertThat(yarn.app(appId).get("state"))
+        .as("running on YARN before the cancel")
+        .isEqualTo("RUNNING");
 
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
     assertThat(c.code()).as(c.toString()).isZero();
     assertThat(c.out()).contains("Canceled");
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(yarn.app(appId).get("state")).isEqualTo("KILLED"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(yarn.app(appId).get("state")).isEqualTo("KILLED"));
     assertThat(run(id).status()).isEqualTo(RunStatus.CANCELED);
     await().atMost(Duration.ofSeconds(30)).until(() -> SparkCluster.processesOf(id) == 0);
   }
@@ -110,27 +149,46 @@ class YarnRunIT {
   void aRunWhoseSupervisorDiedEndsAsItsYarnApplicationEnded() throws Exception {
     Cli cli = yarn.cli(tmp);
     Path project = yarn.project(cli, tmp, "");
-    Files.writeString(project.resolve("slow.py"), YarnCluster.DRIVER.replace("spark.stop()", """
-        print("ready", flush=True)
-        import time
-        time.sleep(25)
-        spark.stop()"""));
+    Files.writeString(
+        project.resolve("slow.py"),
+        YarnCluster.DRIVER.replace(
+            "spark.stop()",
+            """
+            print("ready", flush=True)
+            import time
+            time.sleep(25)
+            spark.stop()\
+            """));
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdi", "--detach", "slow.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
-    await().atMost(Duration.ofSeconds(300)).until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
+    await()
+        .atMost(Duration.ofSeconds(300))
+        .until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("ready"));
     Run running = run(id);
     String appId = YarnCluster.appId(cli.in(project, "experiment", "logs", "-r", id).out());
-    // labrun's side of the run dies: the supervisor and the driver program it runs, no record written.
-    for (String pid : new String[] {running.attributes().get("supervisor_pid"), running.attributes().get("pid")}) {
+    // labrun's side of the run dies: the supervisor and the driver program it runs, no record
+    // written.
+    for (String pid :
+        new String[] {
+          running.attributes().get("supervisor_pid"), running.attributes().get("pid")
+        }) {
       ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
     }
-    await().atMost(Duration.ofSeconds(15)).until(() -> SparkCluster.gone(Long.parseLong(running.attributes().get("supervisor_pid"))));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> SparkCluster.gone(Long.parseLong(running.attributes().get("supervisor_pid"))));
     Cli.Result during = cli.in(project, "experiment", "status", "-r", id);
-    assertThat(during.out()).as("YARN still runs the application: the run is not lost").contains("Running");
+    assertThat(during.out())
+        .as("YARN still runs the application: the run is not lost")
+        .contains("Running");
 
-    await().atMost(Duration.ofSeconds(180)).untilAsserted(() ->
-        assertThat(cli.in(project, "experiment", "status", "-r", id).out()).contains("Completed"));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .untilAsserted(
+            () ->
+                assertThat(cli.in(project, "experiment", "status", "-r", id).out())
+                    .contains("Completed"));
     assertThat(yarn.app(appId).get("finalStatus")).isEqualTo("SUCCEEDED");
     assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
   }
@@ -145,11 +203,19 @@ class YarnRunIT {
     Run run = run(runId(r));
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     String appId = run.attributes().get("spark_app_id");
-    assertThat(run.statusDetail()).isEqualTo("exit code 1: labrun: YARN application " + appId
-        + " ended FAILED: java.lang.IllegalStateException: User did not initialize spark context!");
-    assertThat(r.out()).as("the driver's output, from its container").contains("no SparkContext here");
+    assertThat(run.statusDetail())
+        .isEqualTo(
+            "exit code 1: labrun: YARN application "
+                + appId
+                + " ended FAILED: java.lang.IllegalStateException: User did not initialize spark"
+                + " context!");
+    assertThat(r.out())
+        .as("the driver's output, from its container")
+        .contains("no SparkContext here");
     assertThat(yarn.app(appId).get("state")).isEqualTo("FAILED");
-    assertThat(yarn.attempts(appId)).as("spark.yarn.maxAppAttempts: 1 from spark_dependencies.yml reached YARN").hasSize(1);
+    assertThat(yarn.attempts(appId))
+        .as("spark.yarn.maxAppAttempts: 1 from spark_dependencies.yml reached YARN")
+        .hasSize(1);
   }
 
   @Test
@@ -157,14 +223,18 @@ class YarnRunIT {
     Cli cli = yarn.cli(tmp);
     Path project = yarn.project(cli, tmp, "");
     Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER);
-    Files.writeString(project.resolve("aml_config/spark_dependencies.yml"), YarnCluster.SPARK_DEPENDENCIES + "  \"spark.yarn.queue\": \"nosuch\"\n");
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        YarnCluster.SPARK_DEPENDENCIES + "  \"spark.yarn.queue\": \"nosuch\"\n");
     Cli.Result q = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
     assertThat(q.code()).as(q.toString()).isEqualTo(1);
     Run queued = run(runId(q));
     assertThat(queued.status()).isEqualTo(RunStatus.FAILED);
     assertThat(queued.statusDetail()).contains("unknown queue: nosuch");
 
-    Files.writeString(project.resolve("aml_config/spark_dependencies.yml"), YarnCluster.SPARK_DEPENDENCIES + "  \"spark.driver.memory\": \"4g\"\n");
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        YarnCluster.SPARK_DEPENDENCIES + "  \"spark.driver.memory\": \"4g\"\n");
     Cli.Result m = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
     assertThat(m.code()).as(m.toString()).isEqualTo(1);
     Run big = run(runId(m));
@@ -179,20 +249,33 @@ class YarnRunIT {
     Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(4);
-    assertThat(r.err().strip()).isEqualTo("labrun: sparkMaster of aml_config/hdi.compute is yarn but neither HADOOP_CONF_DIR nor YARN_CONF_DIR"
-        + " names a folder with a yarn-site.xml; export HADOOP_CONF_DIR=/etc/hadoop/conf (the cluster's client configuration)");
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "labrun: sparkMaster of aml_config/hdi.compute is yarn but neither HADOOP_CONF_DIR nor"
+                + " YARN_CONF_DIR names a folder with a yarn-site.xml; export"
+                + " HADOOP_CONF_DIR=/etc/hadoop/conf (the cluster's client configuration)");
 
     Path conf = Files.createDirectories(tmp.resolve("deadconf"));
     int closed;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
     }
-    Files.writeString(conf.resolve("yarn-site.xml"), "<configuration><property><name>yarn.resourcemanager.webapp.address</name><value>127.0.0.1:"
-        + closed + "</value></property></configuration>\n");
-    Cli.Result dead = cli.env("HADOOP_CONF_DIR", conf.toString()).in(project, "experiment", "submit", "-c", "hdi", "driver.py");
+    Files.writeString(
+        conf.resolve("yarn-site.xml"),
+        "<configuration><property><name>yarn.resourcemanager.webapp.address</name><value>127.0.0.1:"
+            + closed
+            + "</value></property></configuration>\n");
+    Cli.Result dead =
+        cli.env("HADOOP_CONF_DIR", conf.toString())
+            .in(project, "experiment", "submit", "-c", "hdi", "driver.py");
     assertThat(dead.code()).as(dead.toString()).isEqualTo(5);
-    assertThat(dead.err().strip()).startsWith("labrun: the YARN ResourceManager http://127.0.0.1:" + closed + " does not answer (")
-        .endsWith("); start it, or fix yarn.resourcemanager.webapp.address in " + conf.resolve("yarn-site.xml")).doesNotContain("\n");
+    assertThat(dead.err().strip())
+        .startsWith(
+            "labrun: the YARN ResourceManager http://127.0.0.1:" + closed + " does not answer (")
+        .endsWith(
+            "); start it, or fix yarn.resourcemanager.webapp.address in "
+                + conf.resolve("yarn-site.xml"))
+        .doesNotContain("\n");
     try (RunStore store = store()) {
       assertThat(store.list(RunQuery.all())).extracting(Run::status).containsOnly(RunStatus.FAILED);
     }
@@ -206,24 +289,37 @@ class YarnRunIT {
     Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "head", "driver.py");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("driver says hello\n").contains("SUM 5050\n").contains("driver done\n");
+    assertThat(r.out())
+        .contains("driver says hello\n")
+        .contains("SUM 5050\n")
+        .contains("driver done\n");
     Run run = run(runId(r));
     String appId = run.attributes().get("spark_app_id");
     assertThat(r.out()).contains("APP " + appId + "\n");
-    assertThat(run.attributes()).containsEntry("yarn_tracking_url", "http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
+    assertThat(run.attributes())
+        .containsEntry(
+            "yarn_tracking_url", "http://localhost:" + port(yarn.rm) + "/proxy/" + appId + "/");
     Map<?, ?> app = yarn.app(appId);
     assertThat(app.get("finalStatus")).isEqualTo("SUCCEEDED");
-    assertThat(app.get("user")).as("submitted by the head node's user").isEqualTo(io.labrun.ssh.TestSshd.get().keyUser);
-    assertThat(cli.in(project, "history", "info", "-r", run.id(), "-o", "json").out()).as("./outputs of the driver in YARN, through the head node")
+    assertThat(app.get("user"))
+        .as("submitted by the head node's user")
+        .isEqualTo(TestSshd.get().keyUser);
+    assertThat(cli.in(project, "history", "info", "-r", run.id(), "-o", "json").out())
+        .as("./outputs of the driver in YARN, through the head node")
         .contains("outputs/result.txt");
   }
 
   private static int port(String url) {
-    return java.net.URI.create(url).getPort();
+    return URI.create(url).getPort();
   }
 
   private static String runId(Cli.Result r) {
-    return r.err().lines().filter(l -> l.startsWith("RunId: ")).findFirst().orElseThrow().substring(7);
+    return r.err()
+        .lines()
+        .filter(l -> l.startsWith("RunId: "))
+        .findFirst()
+        .orElseThrow()
+        .substring(7);
   }
 
   private RunStore store() {

@@ -25,9 +25,16 @@ class DockerTargetFixture extends TargetFixture {
   DockerTargetFixture(Path home) {
     super(home, RUN_CONFIGURATION, DockerTestEngine.cli(home));
     try {
-      Files.writeString(project.resolve("aml_config/docker.compute"), "type: docker\nbaseDockerImage: " + DockerTestEngine.BASE_IMAGE
-          + "\nnativeSharedDirectory: " + home.resolve("share") + "\n");
-      Files.writeString(project.resolve("aml_config/docker.runconfig"), "Target: docker\nPrepareEnvironment: true\n");
+      Files.writeString(
+          project.resolve("aml_config/docker.compute"),
+          "type: docker\nbaseDockerImage: "
+              + DockerTestEngine.BASE_IMAGE
+              + "\nnativeSharedDirectory: "
+              + home.resolve("share")
+              + "\n");
+      Files.writeString(
+          project.resolve("aml_config/docker.runconfig"),
+          "Target: docker\nPrepareEnvironment: true\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -42,8 +49,13 @@ class DockerTargetFixture extends TargetFixture {
   @Override
   void assertStopped(Run run, Path pidFile) {
     assertThat(pidFile).as("the script had started").exists();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(DockerTestEngine.containersOf(run.id())).as("containers of run " + run.id()).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(DockerTestEngine.containersOf(run.id()))
+                    .as("containers of run " + run.id())
+                    .isEmpty());
   }
 
   /** Removes the containers of every run of the project a failed test left behind. */

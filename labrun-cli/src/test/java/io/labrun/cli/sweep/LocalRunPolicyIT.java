@@ -20,7 +20,8 @@ class LocalRunPolicyIT extends RunPolicyContract {
   }
 
   /** The first time, waits to lose its supervisor; the second time, just works. */
-  static final String LOSES_ITS_SUPERVISOR = """
+  static final String LOSES_ITS_SUPERVISOR =
+      """
       import os, time
       share = os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"]
       if not os.path.exists(os.path.join(share, "pid-first")):
@@ -35,11 +36,16 @@ class LocalRunPolicyIT extends RunPolicyContract {
   @Test
   void aRunWhoseSupervisorVanishesIsLostAndTriedAgainWithItsLeftoversStopped() throws Exception {
     t.script("lose.py", LOSES_ITS_SUPERVISOR);
-    Cli.Running running = t.cli.start(t.project, "", t.withRunConfiguration("submit", "--retries", "1", "lose.py"));
+    Cli.Running running =
+        t.cli.start(t.project, "", t.withRunConfiguration("submit", "--retries", "1", "lose.py"));
     Path supervisorFile = t.shared().resolve("supervisor");
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-first")) && Files.size(supervisorFile) > 0);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> Files.exists(t.shared().resolve("pid-first")) && Files.size(supervisorFile) > 0);
     long supervisor = Long.parseLong(Files.readString(supervisorFile).strip());
-    ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly); // as if its machine or container went away
+    ProcessHandle.of(supervisor)
+        .ifPresent(ProcessHandle::destroyForcibly); // as if its machine or container went away
     Cli.Result r = running.await(Duration.ofSeconds(60));
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("second time");
@@ -48,6 +54,8 @@ class LocalRunPolicyIT extends RunPolicyContract {
     assertThat(runs.get(0).statusDetail()).startsWith("lost: ");
     assertThat(runs.get(1).attributes()).containsEntry("retry_of", runs.get(0).id());
     long first = Long.parseLong(Files.readString(t.shared().resolve("pid-first")).strip());
-    await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(first).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ProcessHandle.of(first).map(h -> !h.isAlive()).orElse(true));
   }
 }

@@ -8,6 +8,7 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,9 @@ abstract class RunPolicyContract {
     t = fixture(tmp);
   }
 
-  /** The project on the target under test; a target with its own way to share files overrides it. */
+  /**
+   * The project on the target under test; a target with its own way to share files overrides it.
+   */
   TargetFixture fixture(Path home) {
     return new TargetFixture(home, runConfiguration());
   }
@@ -42,7 +45,8 @@ abstract class RunPolicyContract {
   }
 
   /** Killed by SIGKILL the first time it runs (per argument), as the out-of-memory killer would. */
-  static final String CRASH_ONCE = """
+  static final String CRASH_ONCE =
+      """
       import os, sys
       marker = os.path.join(os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"], "crashed-" + "-".join(sys.argv[1:]))
       if not os.path.exists(marker):
@@ -56,7 +60,8 @@ abstract class RunPolicyContract {
    * Writes its pid where the test can see it, then sleeps far longer than any test waits, or as
    * many seconds as the shared folder's {@code sleep} file says.
    */
-  static final String SLEEPER = """
+  static final String SLEEPER =
+      """
       import os, sys, time
       share = os.environ["AZUREML_NATIVE_SHARE_DIRECTORY"]
       with open(os.path.join(share, "pid-" + "-".join(sys.argv[1:])), "w") as f:
@@ -82,7 +87,9 @@ abstract class RunPolicyContract {
     assertThat(runs.get(1).attempt()).isEqualTo(2);
     assertThat(runs.get(1).attributes()).containsEntry("retry_of", runs.get(0).id());
     Cli.Result info = t.cli.in(t.project, "history", "info", "-r", runs.get(1).id(), "-o", "json");
-    assertThat(info.out()).contains("\"retry_of\" : \"" + runs.get(0).id() + "\"").contains("\"attempt\" : 2");
+    assertThat(info.out())
+        .contains("\"retry_of\" : \"" + runs.get(0).id() + "\"")
+        .contains("\"attempt\" : 2");
   }
 
   @Test
@@ -92,12 +99,22 @@ abstract class RunPolicyContract {
     assertThat(r.code()).as(r.toString()).isZero();
     List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
     assertThat(runs).hasSize(4);
-    assertThat(runs).filteredOn(run -> run.attempt() == 1).hasSize(2).allSatisfy(run -> assertThat(run.statusDetail()).startsWith("killed by signal 9"));
-    assertThat(runs).filteredOn(run -> run.attempt() == 2).hasSize(2).allSatisfy(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-      assertThat(runs).extracting(Run::id).contains(run.attributes().get("retry_of"));
-    });
-    assertThat(r.out()).as("the results show each point's last attempt").contains("Completed  2").doesNotContain("Failed");
+    assertThat(runs)
+        .filteredOn(run -> run.attempt() == 1)
+        .hasSize(2)
+        .allSatisfy(run -> assertThat(run.statusDetail()).startsWith("killed by signal 9"));
+    assertThat(runs)
+        .filteredOn(run -> run.attempt() == 2)
+        .hasSize(2)
+        .allSatisfy(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+              assertThat(runs).extracting(Run::id).contains(run.attributes().get("retry_of"));
+            });
+    assertThat(r.out())
+        .as("the results show each point's last attempt")
+        .contains("Completed  2")
+        .doesNotContain("Failed");
   }
 
   @Test
@@ -106,16 +123,20 @@ abstract class RunPolicyContract {
     Cli.Result r = t.submit("--retries", "3", "fail.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("exit code 1").doesNotContain("trying again");
-    assertThat(t.allRuns()).singleElement().satisfies(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(run.exitCode()).isEqualTo(1);
-    });
+    assertThat(t.allRuns())
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+              assertThat(run.exitCode()).isEqualTo(1);
+            });
   }
 
   @Test
   void aRunPastItsTimeoutEndsFailedWithItsProcessGoneAndIsNotRetried() throws Exception {
     t.script("sleep.py", SLEEPER);
-    Cli.Result r = t.sweep("sleep.py", "--positional", "--grid", "x=1", "--timeout", "2s", "--retries", "2");
+    Cli.Result r =
+        t.sweep("sleep.py", "--positional", "--grid", "x=1", "--timeout", "2s", "--retries", "2");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     Run run = t.runs(TargetFixture.sweepId(r.err())).get(0);
     assertThat(t.runs(run.sweepId())).as("a timeout is not retried").hasSize(1);
@@ -128,7 +149,10 @@ abstract class RunPolicyContract {
   @Test
   void theRunConfigurationsTimeoutAppliesToAPlainSubmit() throws Exception {
     t.script("sleep.py", SLEEPER);
-    Files.writeString(t.project.resolve("aml_config/" + runConfiguration() + ".runconfig"), "\nTimeout: 2s\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        t.project.resolve("aml_config/" + runConfiguration() + ".runconfig"),
+        "\nTimeout: 2s\n",
+        StandardOpenOption.APPEND);
     Cli.Result r = t.submit("sleep.py", "rc");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("Failed").contains("(timeout)");
@@ -139,30 +163,56 @@ abstract class RunPolicyContract {
   void ctrlCNotOnATerminalLetsGoAndTheSweepGoesOnInTheBackground() throws Exception {
     t.script("sleep.py", SLEEPER);
     Files.writeString(t.shared().resolve("sleep"), "1");
-    Cli.Running running = t.cli.start(t.project, "", t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
-    // Running, and its script has got as far as writing its pid (Running alone says the supervisor started).
+    Cli.Running running =
+        t.cli.start(
+            t.project,
+            "",
+            t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
+    // Running, and its script has got as far as writing its pid (Running alone says the supervisor
+    // started).
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")));
     running.pressCtrlC();
     Cli.Result r = running.await(Duration.ofSeconds(90));
     assertThat(r.code()).as(r.toString()).isEqualTo(130);
     String sweepId = TargetFixture.sweepId(r.err());
-    assertThat(r.err()).contains("stopped watching sweep " + sweepId).contains("labrun experiment cancel --sweep " + sweepId);
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
-        assertThat(t.runs(sweepId)).hasSize(3).extracting(Run::status).containsOnly(RunStatus.COMPLETED));
+    assertThat(r.err())
+        .contains("stopped watching sweep " + sweepId)
+        .contains("labrun experiment cancel --sweep " + sweepId);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(t.runs(sweepId))
+                    .hasSize(3)
+                    .extracting(Run::status)
+                    .containsOnly(RunStatus.COMPLETED));
   }
 
   @Test
   void cancelSweepStopsItsRunsGoingAndCancelsTheOthers() throws Exception {
     t.script("sleep.py", SLEEPER);
-    Cli.Result r = t.sweep("sleep.py", "--grid", "x=1..4", "--positional", "--parallel", "2", "--detach");
+    Cli.Result r =
+        t.sweep("sleep.py", "--grid", "x=1..4", "--positional", "--parallel", "2", "--detach");
     assertThat(r.code()).as(r.toString()).isZero();
     String sweepId = r.out().strip();
-    await().atMost(Duration.ofSeconds(60)).until(() -> t.runs(sweepId).stream().filter(run -> run.status() == RunStatus.RUNNING).count() == 2);
-    // Both scripts have got as far as writing their pids (Running alone says their supervisors started).
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")) && Files.exists(t.shared().resolve("pid-2")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                t.runs(sweepId).stream().filter(run -> run.status() == RunStatus.RUNNING).count()
+                    == 2);
+    // Both scripts have got as far as writing their pids (Running alone says their supervisors
+    // started).
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Files.exists(t.shared().resolve("pid-1"))
+                    && Files.exists(t.shared().resolve("pid-2")));
     Cli.Result c = t.cli.in(t.project, "experiment", "cancel", "--sweep", sweepId);
     assertThat(c.code()).as(c.toString()).isZero();
-    // The other two are canceled by this command or, if a slot freed meanwhile, by the sweep's driver.
+    // The other two are canceled by this command or, if a slot freed meanwhile, by the sweep's
+    // driver.
     assertThat(c.out()).contains("2 runs stopped");
     assertThat(t.runs(sweepId)).extracting(Run::status).containsOnly(RunStatus.CANCELED);
     t.assertStopped(t.runs(sweepId).get(0), t.shared().resolve("pid-1"));
@@ -174,13 +224,21 @@ abstract class RunPolicyContract {
   void ctrlCOnATerminalOffersToCancelTheRuns() throws Exception {
     t.script("sleep.py", SLEEPER);
     t.cli.interactive(true);
-    Cli.Running running = t.cli.start(t.project, "y\n", t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
-    // Running, and its script has got as far as writing its pid (Running alone says the supervisor started).
+    Cli.Running running =
+        t.cli.start(
+            t.project,
+            "y\n",
+            t.withRunConfiguration("sweep", "sleep.py", "--grid", "x=1..3", "--positional"));
+    // Running, and its script has got as far as writing its pid (Running alone says the supervisor
+    // started).
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(t.shared().resolve("pid-1")));
     running.pressCtrlC();
     Cli.Result r = running.await(Duration.ofSeconds(60));
     assertThat(r.code()).as(r.toString()).isEqualTo(130);
-    assertThat(r.err()).contains("Cancel the runs of sweep").contains("\033[").as("live lines redrawn in place");
+    assertThat(r.err())
+        .contains("Cancel the runs of sweep")
+        .contains("\033[")
+        .as("live lines redrawn in place");
     List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
     assertThat(runs).extracting(Run::status).containsOnly(RunStatus.CANCELED);
     t.assertStopped(runs.get(0), t.shared().resolve("pid-1"));

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sweeps with real scripts on one compute target: grids and parallelism limits, random draws,
- * positional parameters, early stop and the results table. A target's test extends this and
- * names its run configuration.
+ * positional parameters, early stop and the results table. A target's test extends this and names
+ * its run configuration.
  */
 abstract class SweepContract {
   @TempDir Path tmp;
@@ -31,16 +31,19 @@ abstract class SweepContract {
     t = fixture(tmp);
   }
 
-  /** The project on the target under test; a target with its own way to share files overrides it. */
+  /**
+   * The project on the target under test; a target with its own way to share files overrides it.
+   */
   TargetFixture fixture(Path home) {
     return new TargetFixture(home, runConfiguration());
   }
 
   /**
-   * Each run counts itself in and out of a shared counter under a file lock, remembering the
-   * most runs ever in at once: the limit is proved by the scripts, not by timing.
+   * Each run counts itself in and out of a shared counter under a file lock, remembering the most
+   * runs ever in at once: the limit is proved by the scripts, not by timing.
    */
-  static final String COUNTED = """
+  static final String COUNTED =
+      """
       import argparse, fcntl, json, os, time
       import labrun
       p = argparse.ArgumentParser()
@@ -67,35 +70,54 @@ abstract class SweepContract {
   @Test
   void aGridRunsEveryCombinationWithAtMostKAtOnce() {
     t.script("train.py", COUNTED);
-    Cli.Result r = t.sweep("train.py", "--grid", "reg=10,5", "--grid", "solver=lbfgs,saga", "--parallel", "2");
+    Cli.Result r =
+        t.sweep("train.py", "--grid", "reg=10,5", "--grid", "solver=lbfgs,saga", "--parallel", "2");
     assertThat(r.code()).as(r.toString()).isZero();
     String sweepId = TargetFixture.sweepId(r.err());
     List<Run> runs = t.runs(sweepId);
-    assertThat(runs).hasSize(4).allSatisfy(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-      assertThat(run.sweepId()).isEqualTo(sweepId);
-      assertThat(run.attempt()).isEqualTo(1);
-    });
-    assertThat(runs).extracting(Run::arguments).containsExactly(
-        List.of("--reg", "10", "--solver", "lbfgs"), List.of("--reg", "10", "--solver", "saga"),
-        List.of("--reg", "5", "--solver", "lbfgs"), List.of("--reg", "5", "--solver", "saga"));
+    assertThat(runs)
+        .hasSize(4)
+        .allSatisfy(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+              assertThat(run.sweepId()).isEqualTo(sweepId);
+              assertThat(run.attempt()).isEqualTo(1);
+            });
+    assertThat(runs)
+        .extracting(Run::arguments)
+        .containsExactly(
+            List.of("--reg", "10", "--solver", "lbfgs"), List.of("--reg", "10", "--solver", "saga"),
+            List.of("--reg", "5", "--solver", "lbfgs"), List.of("--reg", "5", "--solver", "saga"));
     try (RunStore store = t.store()) {
-      assertThat(runs).extracting(run -> store.params(run.id())).containsExactly(
-          Map.of("reg", "10", "solver", "lbfgs"), Map.of("reg", "10", "solver", "saga"),
-          Map.of("reg", "5", "solver", "lbfgs"), Map.of("reg", "5", "solver", "saga"));
+      assertThat(runs)
+          .extracting(run -> store.params(run.id()))
+          .containsExactly(
+              Map.of("reg", "10", "solver", "lbfgs"), Map.of("reg", "10", "solver", "saga"),
+              Map.of("reg", "5", "solver", "lbfgs"), Map.of("reg", "5", "solver", "saga"));
     }
-    assertThat(runs).extracting(Run::snapshotId).as("one snapshot for the whole sweep").containsOnly(runs.get(0).snapshotId());
+    assertThat(runs)
+        .extracting(Run::snapshotId)
+        .as("one snapshot for the whole sweep")
+        .containsOnly(runs.get(0).snapshotId());
     String counter = t.read(t.shared().resolve("count.json")).replace(" ", "");
-    assertThat(counter).as("never more than 2 at once, and 2 did run at once").isEqualTo("{\"now\":0,\"max\":2}");
+    assertThat(counter)
+        .as("never more than 2 at once, and 2 did run at once")
+        .isEqualTo("{\"now\":0,\"max\":2}");
     assertThat(r.out()).contains("run_id").contains("reg").contains("solver").contains("accuracy");
-    Cli.Result list = t.cli.in(t.project, "history", "list", "--sweep", sweepId, "-o", "json", "--query", "[].run_id");
+    Cli.Result list =
+        t.cli.in(
+            t.project, "history", "list", "--sweep", sweepId, "-o", "json", "--query", "[].run_id");
     assertThat(list.code()).as(list.toString()).isZero();
     runs.forEach(run -> assertThat(list.out()).contains(run.id()));
     assertThat(list.out().split("iris_", -1)).as("exactly the sweep's runs").hasSize(5);
   }
 
-  /** Prints what its project file holds, then (odd points only) changes the file, adds one and makes outputs. */
-  static final String MESSY = """
+  /**
+   * Prints what its project file holds, then (odd points only) changes the file, adds one and makes
+   * outputs.
+   */
+  static final String MESSY =
+      """
       import os, sys
       print("data:", open("data.txt").read().strip(), "extra:", os.path.exists("extra.txt"))
       os.makedirs("outputs", exist_ok=True)
@@ -112,18 +134,24 @@ abstract class SweepContract {
     Cli.Result r = t.sweep("messy.py", "--grid", "i=1..6", "--positional", "--parallel", "1");
     assertThat(r.code()).as(r.toString()).isZero();
     List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
-    assertThat(runs).hasSize(6).allSatisfy(run -> {
-      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-      Cli.Result logs = t.cli.in(t.project, "experiment", "logs", "-r", run.id());
-      assertThat(logs.out()).as(run.arguments().toString()).isEqualTo("data: as submitted extra: False\n");
-      try (RunStore store = t.store()) {
-        assertThat(store.artifacts(run.id())).as("each run's own outputs").hasSize(1);
-      }
-    });
+    assertThat(runs)
+        .hasSize(6)
+        .allSatisfy(
+            run -> {
+              assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+              Cli.Result logs = t.cli.in(t.project, "experiment", "logs", "-r", run.id());
+              assertThat(logs.out())
+                  .as(run.arguments().toString())
+                  .isEqualTo("data: as submitted extra: False\n");
+              try (RunStore store = t.store()) {
+                assertThat(store.artifacts(run.id())).as("each run's own outputs").hasSize(1);
+              }
+            });
     assertThat(t.read(t.project.resolve("data.txt"))).isEqualTo("as submitted\n");
   }
 
-  static final String ECHO = """
+  static final String ECHO =
+      """
       import sys
       import labrun
       print("argv", sys.argv[1:])
@@ -133,8 +161,21 @@ abstract class SweepContract {
   @Test
   void randomDrawsAreReproducibleWithASeed() {
     t.script("echo.py", ECHO);
-    String[] args = {"echo.py", "--random", "3", "--seed", "42", "--grid", "lr=0.001..0.1", "--grid", "epochs=1..10", "--grid", "solver=lbfgs,saga",
-        "--parallel", "3"};
+    String[] args = {
+      "echo.py",
+      "--random",
+      "3",
+      "--seed",
+      "42",
+      "--grid",
+      "lr=0.001..0.1",
+      "--grid",
+      "epochs=1..10",
+      "--grid",
+      "solver=lbfgs,saga",
+      "--parallel",
+      "3"
+    };
     Cli.Result first = t.sweep(args);
     Cli.Result second = t.sweep(args);
     assertThat(first.code()).as(first.toString()).isZero();
@@ -142,28 +183,45 @@ abstract class SweepContract {
     List<Map<String, String>> a = params(TargetFixture.sweepId(first.err()));
     List<Map<String, String>> b = params(TargetFixture.sweepId(second.err()));
     assertThat(a).hasSize(3).isEqualTo(b);
-    assertThat(a).allSatisfy(p -> {
-      assertThat(Double.parseDouble(p.get("lr"))).isBetween(0.001, 0.1);
-      assertThat(Integer.parseInt(p.get("epochs"))).isBetween(1, 10);
-      assertThat(p.get("solver")).isIn("lbfgs", "saga");
-    });
+    assertThat(a)
+        .allSatisfy(
+            p -> {
+              assertThat(Double.parseDouble(p.get("lr"))).isBetween(0.001, 0.1);
+              assertThat(Integer.parseInt(p.get("epochs"))).isBetween(1, 10);
+              assertThat(p.get("solver")).isIn("lbfgs", "saga");
+            });
   }
 
   @Test
   void positionalParametersReachTheScriptLikeTheOriginalSamples() {
     t.script("echo.py", ECHO);
-    Cli.Result r = t.sweep("echo.py", "--positional", "--grid", "reg=7,3", "--grid", "solver=saga", "--", "--verbose");
+    Cli.Result r =
+        t.sweep(
+            "echo.py",
+            "--positional",
+            "--grid",
+            "reg=7,3",
+            "--grid",
+            "solver=saga",
+            "--",
+            "--verbose");
     assertThat(r.code()).as(r.toString()).isZero();
     List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
-    assertThat(runs).extracting(Run::arguments).containsExactly(List.of("7", "saga", "--verbose"), List.of("3", "saga", "--verbose"));
-    assertThat(params(TargetFixture.sweepId(r.err()))).containsExactly(Map.of("reg", "7", "solver", "saga"), Map.of("reg", "3", "solver", "saga"));
+    assertThat(runs)
+        .extracting(Run::arguments)
+        .containsExactly(List.of("7", "saga", "--verbose"), List.of("3", "saga", "--verbose"));
+    assertThat(params(TargetFixture.sweepId(r.err())))
+        .containsExactly(
+            Map.of("reg", "7", "solver", "saga"), Map.of("reg", "3", "solver", "saga"));
     Cli.Result logs = t.cli.in(t.project, "experiment", "logs", "-r", runs.get(0).id());
     assertThat(logs.out()).contains("argv ['7', 'saga', '--verbose']");
   }
 
   @Test
   void anEarlyStopCancelsTheRunsNotStartedAndLetsTheRunsGoingFinish() {
-    t.script("stop.py", """
+    t.script(
+        "stop.py",
+        """
         import os, sys, time
         import labrun
         x = int(sys.argv[2])
@@ -179,28 +237,74 @@ abstract class SweepContract {
         if x == 2:
             open(os.path.join(share, "2-done"), "w").close()
         """);
-    Cli.Result r = t.sweep("stop.py", "--grid", "x=1..6", "--parallel", "2", "--stop-when", "accuracy >= 0.99");
+    Cli.Result r =
+        t.sweep(
+            "stop.py", "--grid", "x=1..6", "--parallel", "2", "--stop-when", "accuracy >= 0.99");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.err()).contains("stopped early: 'accuracy >= 0.99' met by run");
     List<Run> runs = t.runs(TargetFixture.sweepId(r.err()));
-    assertThat(runs).extracting(Run::status).containsExactly(RunStatus.COMPLETED, RunStatus.COMPLETED,
-        RunStatus.CANCELED, RunStatus.CANCELED, RunStatus.CANCELED, RunStatus.CANCELED);
-    assertThat(runs.subList(2, 6)).allSatisfy(run -> assertThat(run.statusDetail()).startsWith("not started: 'accuracy >= 0.99' met by run " + runs.get(1).id()));
-    assertThat(t.read(t.shared().resolve("ran.txt")).lines().sorted().toList()).as("only runs 1 and 2 ever started").containsExactly("1", "2");
+    assertThat(runs)
+        .extracting(Run::status)
+        .containsExactly(
+            RunStatus.COMPLETED,
+            RunStatus.COMPLETED,
+            RunStatus.CANCELED,
+            RunStatus.CANCELED,
+            RunStatus.CANCELED,
+            RunStatus.CANCELED);
+    assertThat(runs.subList(2, 6))
+        .allSatisfy(
+            run ->
+                assertThat(run.statusDetail())
+                    .startsWith("not started: 'accuracy >= 0.99' met by run " + runs.get(1).id()));
+    assertThat(t.read(t.shared().resolve("ran.txt")).lines().sorted().toList())
+        .as("only runs 1 and 2 ever started")
+        .containsExactly("1", "2");
   }
 
   @Test
   void historyCompareOrdersTheSweepByItsPrimaryMetric() {
     t.script("echo.py", ECHO);
-    Cli.Result r = t.sweep("echo.py", "--positional", "--grid", "reg=1,3,2", "--primary-metric", "accuracy", "--parallel", "3");
+    Cli.Result r =
+        t.sweep(
+            "echo.py",
+            "--positional",
+            "--grid",
+            "reg=1,3,2",
+            "--primary-metric",
+            "accuracy",
+            "--parallel",
+            "3");
     assertThat(r.code()).as(r.toString()).isZero();
     String sweepId = TargetFixture.sweepId(r.err());
-    assertThat(regColumn(r.out())).as("the sweep's own table, best first").containsExactly("3", "2", "1");
+    assertThat(regColumn(r.out()))
+        .as("the sweep's own table, best first")
+        .containsExactly("3", "2", "1");
     Cli.Result max = t.cli.in(t.project, "history", "compare", "--sweep", sweepId);
     assertThat(regColumn(max.out())).as(max.toString()).containsExactly("3", "2", "1");
-    Cli.Result min = t.cli.in(t.project, "history", "compare", "--sweep", sweepId, "--primary-metric", "accuracy", "--goal", "min");
+    Cli.Result min =
+        t.cli.in(
+            t.project,
+            "history",
+            "compare",
+            "--sweep",
+            sweepId,
+            "--primary-metric",
+            "accuracy",
+            "--goal",
+            "min");
     assertThat(regColumn(min.out())).as(min.toString()).containsExactly("1", "2", "3");
-    Cli.Result json = t.cli.in(t.project, "history", "compare", "--sweep", sweepId, "-o", "json", "--query", "[0].accuracy");
+    Cli.Result json =
+        t.cli.in(
+            t.project,
+            "history",
+            "compare",
+            "--sweep",
+            sweepId,
+            "-o",
+            "json",
+            "--query",
+            "[0].accuracy");
     assertThat(json.out().strip()).isEqualTo("0.3");
   }
 

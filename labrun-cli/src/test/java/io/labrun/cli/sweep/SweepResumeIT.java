@@ -34,22 +34,40 @@ class SweepResumeIT {
     ran = tmp.resolve("ran");
     Files.createDirectories(ran);
     // each run leaves a file named after its point and run id: a point that ran twice shows two
-    Files.writeString(project.resolve("point.py"), """
+    Files.writeString(
+        project.resolve("point.py"),
+        """
         import os, sys, time
         open(os.path.join(%s, sys.argv[2] + "-" + os.environ["LABRUN_RUN_ID"]), "w").close()
         time.sleep(1.5)
-        """.formatted("'" + ran + "'"));
+        """
+            .formatted("'" + ran + "'"));
   }
 
   /** Starts the sweep in a labrun process of its own and kills it once two points have run. */
   private String sweepKilledAfterTwoPoints() throws Exception {
     Path log = tmp.resolve("sweep.log");
-    Process labrun = CliProcess.start(project, cli.environment(), log, "experiment", "sweep", "-c", "local", "point.py",
-        "--grid", "x=1.." + POINTS);
+    Process labrun =
+        CliProcess.start(
+            project,
+            cli.environment(),
+            log,
+            "experiment",
+            "sweep",
+            "-c",
+            "local",
+            "point.py",
+            "--grid",
+            "x=1.." + POINTS);
     await().atMost(Duration.ofSeconds(120)).until(() -> count() >= 2);
     labrun.destroyForcibly().waitFor();
     String out = Files.readString(log);
-    String id = out.lines().filter(l -> l.startsWith("Sweep ")).findFirst().orElseThrow(() -> new AssertionError(out)).split("[ :]")[1];
+    String id =
+        out.lines()
+            .filter(l -> l.startsWith("Sweep "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(out))
+            .split("[ :]")[1];
     assertThat(count()).as("killed before every point ran").isLessThan(POINTS);
     return id;
   }
@@ -66,9 +84,13 @@ class SweepResumeIT {
     }
   }
 
-  /** The statuses of the sweep's runs; a failed listing fails the test (an empty answer would look like "all ended"). */
+  /**
+   * The statuses of the sweep's runs; a failed listing fails the test (an empty answer would look
+   * like "all ended").
+   */
   private String statuses(String sweep) {
-    Cli.Result r = cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].status");
+    Cli.Result r =
+        cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].status");
     assertThat(r.code()).as(r.toString()).isZero();
     return r.out();
   }
@@ -78,15 +100,35 @@ class SweepResumeIT {
     String sweep = sweepKilledAfterTwoPoints();
     Cli.Result list = cli.in(project, "history", "list", "--sweep", sweep);
     assertThat(list.code()).as(list.toString()).isZero();
-    await().atMost(Duration.ofSeconds(120)).until(() -> !statuses(sweep).contains("Queued") && !statuses(sweep).contains("Running")
-        && !statuses(sweep).contains("Preparing"));
-    assertThat(points()).as("each point ran once; the sweep's runs: %s", runs(sweep)).containsExactly("1", "2", "3", "4", "5", "6");
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                !statuses(sweep).contains("Queued")
+                    && !statuses(sweep).contains("Running")
+                    && !statuses(sweep).contains("Preparing"));
+    assertThat(points())
+        .as("each point ran once; the sweep's runs: %s", runs(sweep))
+        .containsExactly("1", "2", "3", "4", "5", "6");
     assertThat(statuses(sweep)).doesNotContain("Lost").doesNotContain("Failed");
   }
 
-  /** Each run of the sweep with its status and how it ended, to say what happened when a point is missing. */
+  /**
+   * Each run of the sweep with its status and how it ended, to say what happened when a point is
+   * missing.
+   */
   private String runs(String sweep) {
-    return cli.in(project, "history", "list", "--sweep", sweep, "-o", "json", "--query", "[].[run_id, status, status_detail]").out();
+    return cli.in(
+            project,
+            "history",
+            "list",
+            "--sweep",
+            sweep,
+            "-o",
+            "json",
+            "--query",
+            "[].[run_id, status, status_detail]")
+        .out();
   }
 
   @Test

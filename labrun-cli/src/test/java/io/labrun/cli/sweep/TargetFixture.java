@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.labrun.cli.Cli;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
 import io.labrun.core.sweep.SweepRuns;
 import io.labrun.store.SqlRunStore;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,14 +71,17 @@ class TargetFixture {
    */
   void assertStopped(Run run, Path pidFile) throws Exception {
     long pid = Long.parseLong(Files.readString(pidFile).strip());
-    await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
   /** Stops whatever a failed test left running (the scripts that wrote a pid file). */
   void stopLeftovers() throws IOException {
     try (var files = Files.list(shared())) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("pid-")).toList()) {
-        ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(Long.parseLong(Files.readString(f).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
       }
     }
   }
@@ -127,8 +133,8 @@ class TargetFixture {
   /** Every run of the project, oldest first. */
   List<Run> allRuns() {
     try (RunStore store = store()) {
-      List<Run> runs = new java.util.ArrayList<>(store.list(io.labrun.core.run.RunQuery.all().withLimit(1000)));
-      runs.sort(java.util.Comparator.comparing(Run::created).thenComparing(Run::id));
+      List<Run> runs = new ArrayList<>(store.list(RunQuery.all().withLimit(1000)));
+      runs.sort(Comparator.comparing(Run::created).thenComparing(Run::id));
       return runs;
     }
   }

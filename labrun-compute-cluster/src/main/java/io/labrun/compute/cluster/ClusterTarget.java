@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,8 +35,10 @@ public final class ClusterTarget implements ComputeTarget {
   private final Map<String, String> env;
 
   /**
-   * @param local the local target the driver runs under (same spec: its interpreter and shared folder)
-   * @param env labrun's environment, where {@code SPARK_HOME}, {@code SPARK_MASTER} and {@code PATH} come from
+   * @param local the local target the driver runs under (same spec: its interpreter and shared
+   *     folder)
+   * @param env labrun's environment, where {@code SPARK_HOME}, {@code SPARK_MASTER} and {@code
+   *     PATH} come from
    */
   public ClusterTarget(ComputeTargetSpec spec, CommandTarget local, Map<String, String> env) {
     this.spec = spec;
@@ -68,13 +71,21 @@ public final class ClusterTarget implements ComputeTarget {
     try {
       submission.write(plan.stateDir());
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot write the run's Spark submission in " + plan.stateDir() + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot write the run's Spark submission in " + plan.stateDir() + ": " + e.getMessage(),
+          e);
     }
     Map<String, String> extraEnv = new LinkedHashMap<>();
     if (spec.pythonLocation() != null && !spec.pythonLocation().isBlank()) {
       extraEnv.put("PYSPARK_DRIVER_PYTHON", spec.pythonLocation());
     }
-    Execution driver = local.launch(plan, DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)), extraEnv, Map.of());
+    Execution driver =
+        local.launch(
+            plan,
+            DriverCommand.of(plan.stateDir().resolve(SparkSubmission.FILE_NAME)),
+            extraEnv,
+            Map.of());
     return new SparkExecution(driver, plan.stateDir(), RunFolder.local(plan.stateDir()));
   }
 
@@ -100,20 +111,33 @@ public final class ClusterTarget implements ComputeTarget {
 
   SparkSubmission submission(RunPlan plan, SparkInstall install, Optional<SparkMaster> master) {
     String url = master.map(SparkMaster::url).orElse(null);
-    return submission(plan, install.sparkHome().toString(), install.sparkSubmit().toString(), url,
-        master.flatMap(m -> m.webUi(env)).orElse(null), plan.workDir().toString(), YarnDeployMode.of(plan, spec, url));
+    return submission(
+        plan,
+        install.sparkHome().toString(),
+        install.sparkSubmit().toString(),
+        url,
+        master.flatMap(m -> m.webUi(env)).orElse(null),
+        plan.workDir().toString(),
+        YarnDeployMode.of(plan, spec, url));
   }
 
   /**
    * The submission of a run: {@code spark_dependencies.yml} as Spark properties, repositories and
    * packages, options the argument vector puts before {@code $file}, labrun's run id label and an
-   * application name. The same for every {@code cluster} target, wherever {@code spark-submit} runs.
-   * A YARN application also carries the run's tag (see {@link #yarnTag}) among {@code spark.yarn.tags}.
+   * application name. The same for every {@code cluster} target, wherever {@code spark-submit}
+   * runs. A YARN application also carries the run's tag (see {@link #yarnTag}) among {@code
+   * spark.yarn.tags}.
    *
    * @param cwd the run's working folder where the driver runs (a path there)
    * @param deployMode the YARN deploy mode ({@link YarnDeployMode}), null for other masters
    */
-  static SparkSubmission submission(RunPlan plan, String sparkHome, String sparkSubmit, String master, String masterUi, String cwd,
+  static SparkSubmission submission(
+      RunPlan plan,
+      String sparkHome,
+      String sparkSubmit,
+      String master,
+      String masterUi,
+      String cwd,
       String deployMode) {
     List<String> args = plan.scriptArguments();
     String script = plan.run().script();
@@ -122,13 +146,32 @@ public final class ClusterTarget implements ComputeTarget {
     Map<String, String> conf = new LinkedHashMap<>(plan.spark().configuration());
     conf.put(SparkSubmission.RUN_ID_PROPERTY, plan.runId());
     if (deployMode != null) {
-      conf.merge(SparkSubmission.YARN_TAGS_PROPERTY, yarnTag(plan.runId()), (mine, tag) -> mine + "," + tag);
+      conf.merge(
+          SparkSubmission.YARN_TAGS_PROPERTY,
+          yarnTag(plan.runId()),
+          (mine, tag) -> mine + "," + tag);
     }
-    boolean named = conf.containsKey("spark.app.name") || options.contains("--name") || options.stream().anyMatch(o -> o.startsWith("--name="));
-    return new SparkSubmission(plan.runId(), sparkHome, sparkSubmit, master, masterUi, cwd, options, conf, plan.spark().repositories(),
-        plan.spark().packages().stream().map(p -> p.coordinate()).toList(), List.of(), script.endsWith(".py"),
-        script, args.subList(Math.min(at + 1, args.size()), args.size()),
-        named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")", deployMode);
+    boolean named =
+        conf.containsKey("spark.app.name")
+            || options.contains("--name")
+            || options.stream().anyMatch(o -> o.startsWith("--name="));
+    return new SparkSubmission(
+        plan.runId(),
+        sparkHome,
+        sparkSubmit,
+        master,
+        masterUi,
+        cwd,
+        options,
+        conf,
+        plan.spark().repositories(),
+        plan.spark().packages().stream().map(p -> p.coordinate()).toList(),
+        List.of(),
+        script.endsWith(".py"),
+        script,
+        args.subList(Math.min(at + 1, args.size()), args.size()),
+        named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")",
+        deployMode);
   }
 
   /**
@@ -137,8 +180,7 @@ public final class ClusterTarget implements ComputeTarget {
    * random part, which is kept).
    */
   static String yarnTag(String runId) {
-    String tag = "labrun-" + runId.toLowerCase(java.util.Locale.ROOT);
+    String tag = "labrun-" + runId.toLowerCase(Locale.ROOT);
     return tag.length() <= 100 ? tag : "labrun-" + tag.substring(tag.length() - 93);
   }
-
 }

@@ -12,8 +12,8 @@ import io.labrun.ssh.HostSessions;
 import java.util.List;
 
 /**
- * The {@code cluster} target: Spark from this machine, its driver run as a local run, or from a head
- * node over SSH when the file names an address, its driver run as a remote run there.
+ * The {@code cluster} target: Spark from this machine, its driver run as a local run, or from a
+ * head node over SSH when the file names an address, its driver run as a remote run there.
  */
 public final class ClusterTargetProvider implements ComputeTargetProvider {
   @Override
@@ -24,7 +24,11 @@ public final class ClusterTargetProvider implements ComputeTargetProvider {
   /** {@code yarnDeployMode}: where the driver runs on YARN (see {@link YarnDeployMode}). */
   @Override
   public List<TargetKey> keys() {
-    return List.of(new TargetKey(YarnDeployMode.KEY, TargetKey.Kind.TEXT, value -> YarnDeployMode.problem(YarnDeployMode.KEY, value)));
+    return List.of(
+        new TargetKey(
+            YarnDeployMode.KEY,
+            TargetKey.Kind.TEXT,
+            value -> YarnDeployMode.problem(YarnDeployMode.KEY, value)));
   }
 
   @Override
@@ -32,16 +36,28 @@ public final class ClusterTargetProvider implements ComputeTargetProvider {
     if (spec.address() == null || spec.address().isBlank()) {
       return new ClusterTarget(spec, driverTarget(TargetType.LOCAL, spec, context), context.env());
     }
-    return new HeadNodeTarget(spec, driverTarget(TargetType.REMOTE, spec, context), HostSessions.of(context).session(spec), context.env(),
+    return new HeadNodeTarget(
+        spec,
+        driverTarget(TargetType.REMOTE, spec, context),
+        HostSessions.of(context).session(spec),
+        context.env(),
         context.dataDir().resolve("envs").resolve("logs"));
   }
 
-  /** The target of {@code kind} the driver runs under, with this cluster's spec (its interpreter, its host). */
-  private static CommandTarget driverTarget(TargetType kind, ComputeTargetSpec spec, TargetContext context) {
+  /**
+   * The target of {@code kind} the driver runs under, with this cluster's spec (its interpreter,
+   * its host).
+   */
+  private static CommandTarget driverTarget(
+      TargetType kind, ComputeTargetSpec spec, TargetContext context) {
     if (context.target(kind, spec) instanceof CommandTarget t) {
       return t;
     }
-    throw LabrunException.badInput("compute target '" + spec.name() + "' needs a " + kind.configName()
-        + " target that runs a Spark driver, which this labrun lacks");
+    throw LabrunException.badInput(
+        "compute target '"
+            + spec.name()
+            + "' needs a "
+            + kind.configName()
+            + " target that runs a Spark driver, which this labrun lacks");
   }
 }

@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,7 +53,7 @@ final class DriverClasses {
   }
 
   /** Class names a class file refers to: its Class constants and the classes in its descriptors. */
-  static java.util.Set<String> references(byte[] classFile) throws IOException {
+  static Set<String> references(byte[] classFile) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
     if (in.readInt() != 0xCAFEBABE) {
       throw new IOException("not a class file");
@@ -76,7 +78,7 @@ final class DriverClasses {
         default -> throw new IOException("unknown constant pool tag " + tag);
       }
     }
-    java.util.Set<String> refs = new java.util.TreeSet<>();
+    Set<String> refs = new TreeSet<>();
     for (int i = 1; i < count; i++) {
       if (classNames[i] != 0 && utf8[classNames[i]] != null) {
         refs.add(utf8[classNames[i]].replaceAll("^\\[+L|;$", ""));

@@ -34,15 +34,17 @@ final class HeadNodeFolder implements RunFolder {
     if (RunFolder.collected(stateDir)) {
       return RunFolder.local(stateDir).tail(name, max);
     }
-    return host.call((ssh, cache, lib) -> {
-      long start = Math.max(0, ssh.files().size(runDir + "/" + name) - max);
-      return new Tail(ssh.files().read(runDir + "/" + name, start, max), start > 0);
-    });
+    return host.call(
+        (ssh, cache, lib) -> {
+          long start = Math.max(0, ssh.files().size(runDir + "/" + name) - max);
+          return new Tail(ssh.files().read(runDir + "/" + name, start, max), start > 0);
+        });
   }
 
   @Override
   public void keep(String name) throws IOException {
-    Optional<byte[]> content = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + name));
+    Optional<byte[]> content =
+        host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + name));
     if (content.isPresent()) {
       Files.write(stateDir.resolve(name), content.get());
     }

@@ -13,30 +13,33 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The project's Python files as one zip for {@code --py-files}: Spark puts it on the {@code
- * PYTHONPATH} of the driver and of every executor, so modules of the project import on the
- * cluster as they do here. The driver itself runs in the run's working folder and sees every file.
+ * PYTHONPATH} of the driver and of every executor, so modules of the project import on the cluster
+ * as they do here. The driver itself runs in the run's working folder and sees every file.
  */
 final class PyFiles {
   private PyFiles() {}
 
   /**
-   * Zips the {@code .py} files under {@code workDir} (not {@code outputs/}); false, and no zip, when
-   * the script is the only one: Spark ships the script itself, and shipping a zip costs the driver
-   * Hadoop's file system start-up.
+   * Zips the {@code .py} files under {@code workDir} (not {@code outputs/}); false, and no zip,
+   * when the script is the only one: Spark ships the script itself, and shipping a zip costs the
+   * driver Hadoop's file system start-up.
    */
   static boolean zip(Path workDir, String script, Path zip) {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(workDir)) {
-      files = walk.filter(p -> p.toString().endsWith(".py") && Files.isRegularFile(p))
-          .filter(p -> !workDir.relativize(p).startsWith(StateFolder.OUTPUTS))
-          .sorted().toList();
+      files =
+          walk.filter(p -> p.toString().endsWith(".py") && Files.isRegularFile(p))
+              .filter(p -> !workDir.relativize(p).startsWith(StateFolder.OUTPUTS))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       return false; // the driver still sees the working folder; executors then miss project modules
     }
     if (files.isEmpty() || files.size() == 1 && files.get(0).equals(workDir.resolve(script))) {
       return false;
     }
-    try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(zip);
+        ZipOutputStream z = new ZipOutputStream(out)) {
       for (Path f : files) {
         ZipEntry e = new ZipEntry(workDir.relativize(f).toString().replace('\\', '/'));
         e.setLastModifiedTime(FileTime.fromMillis(0));

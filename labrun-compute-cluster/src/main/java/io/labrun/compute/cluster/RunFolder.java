@@ -1,7 +1,7 @@
 package io.labrun.compute.cluster;
 
 import io.labrun.core.supervisor.StateFolder;
-import io.labrun.core.supervisor.ExitRecords;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -23,7 +23,9 @@ interface RunFolder {
   /** The last {@code max} bytes of a file (none when it does not exist). */
   Tail tail(String name, int max) throws IOException;
 
-  /** Copies a file of the run to the local state folder once the run is over (nothing to do here). */
+  /**
+   * Copies a file of the run to the local state folder once the run is over (nothing to do here).
+   */
   default void keep(String name) throws IOException {}
 
   /** The state folder on this machine. */
@@ -46,14 +48,17 @@ interface RunFolder {
           f.seek(start);
           f.readFully(buf);
           return new Tail(buf, start > 0);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
           return new Tail(new byte[0], false);
         }
       }
     };
   }
 
-  /** True once the run's results are in the local state folder (its exit record is written there last). */
+  /**
+   * True once the run's results are in the local state folder (its exit record is written there
+   * last).
+   */
   static boolean collected(Path stateDir) {
     return Files.isRegularFile(stateDir.resolve(StateFolder.EXIT));
   }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -19,17 +20,16 @@ import org.apache.spark.launcher.SparkLauncher;
  * {@link SparkSubmission} with Spark's launcher library ({@code SparkLauncher}), so that the
  * driver's output goes straight to the supervisor (it inherits this process's stdout and stderr),
  * and it records the application's id and launcher state in {@code STATE/spark.json} as they
- * change. It exits with {@code spark-submit}'s exit code, or 1 when {@code spark-submit} said 0
- * but the application ended failed or killed. On SIGTERM (a cancel) it asks the application to
- * stop through the launcher and kills {@code spark-submit} if it has not stopped within a few
- * seconds.
+ * change. It exits with {@code spark-submit}'s exit code, or 1 when {@code spark-submit} said 0 but
+ * the application ended failed or killed. On SIGTERM (a cancel) it asks the application to stop
+ * through the launcher and kills {@code spark-submit} if it has not stopped within a few seconds.
  *
  * <p>On YARN it also reads the application's report from the ResourceManager (its tracking URL goes
  * into {@code spark.json}); in cluster deploy mode, where the driver runs in YARN's
  * ApplicationMaster container, it copies that container's output here as it grows (see {@link
- * YarnLogs}), and a cancel kills the application through the ResourceManager, since stopping
- * {@code spark-submit} alone would leave it running. A YARN application that did not succeed ends
- * with a {@code labrun:} line naming YARN's final state and diagnostics.
+ * YarnLogs}), and a cancel kills the application through the ResourceManager, since stopping {@code
+ * spark-submit} alone would leave it running. A YARN application that did not succeed ends with a
+ * {@code labrun:} line naming YARN's final state and diagnostics.
  *
  * <p>Usage: {@code java -cp ... io.labrun.compute.cluster.SparkDriver STATE/spark-submit.json}.
  */
@@ -75,25 +75,29 @@ public final class SparkDriver {
   private int run(SparkSubmission s) throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
     ScheduledExecutorService poller = followYarn(s);
-    handle = launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null).startApplication(new SparkAppHandle.Listener() {
-      @Override
-      public void stateChanged(SparkAppHandle h) {
-        record(h);
-        if (h.getState().isFinal()) {
-          finalState.countDown();
-        }
-      }
+    handle =
+        launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null)
+            .startApplication(
+                new SparkAppHandle.Listener() {
+                  @Override
+                  public void stateChanged(SparkAppHandle h) {
+                    record(h);
+                    if (h.getState().isFinal()) {
+                      finalState.countDown();
+                    }
+                  }
 
-      @Override
-      public void infoChanged(SparkAppHandle h) {
-        record(h);
-      }
-    });
+                  @Override
+                  public void infoChanged(SparkAppHandle h) {
+                    record(h);
+                  }
+                });
     Optional<Process> child = childProcess(handle);
     int exit;
     if (child.isPresent()) {
       exit = child.get().waitFor();
-      finalState.await(10, TimeUnit.SECONDS); // the launcher marks the handle final once the child is gone
+      finalState.await(
+          10, TimeUnit.SECONDS); // the launcher marks the handle final once the child is gone
     } else {
       finalState.await();
       exit = handle.getState() == SparkAppHandle.State.FINISHED ? 0 : 1;
@@ -106,12 +110,22 @@ public final class SparkDriver {
       if (wrapped(s)) {
         fetchOutputs(Path.of(s.cwd()));
       }
-      yarnLogs.lastReport().filter(YarnApp::isFinal).flatMap(SparkStates::yarnFailure).ifPresent(System.err::println);
+      yarnLogs
+          .lastReport()
+          .filter(YarnApp::isFinal)
+          .flatMap(SparkStates::yarnFailure)
+          .ifPresent(System.err::println);
     }
     record(handle);
     RunStatus status = SparkStates.runStatus(state);
-    if (exit == 0 && handle.getAppId() != null && (status == RunStatus.FAILED || status == RunStatus.CANCELED)) {
-      System.err.println("labrun: spark-submit exited 0 but the Spark application " + handle.getAppId() + " ended " + state);
+    if (exit == 0
+        && handle.getAppId() != null
+        && (status == RunStatus.FAILED || status == RunStatus.CANCELED)) {
+      System.err.println(
+          "labrun: spark-submit exited 0 but the Spark application "
+              + handle.getAppId()
+              + " ended "
+              + state);
       return 1;
     }
     return exit;
@@ -130,48 +144,70 @@ public final class SparkDriver {
     if (yarn == null) {
       return null;
     }
-    yarnLogs = new YarnLogs(yarn, () -> handle == null ? null : handle.getAppId(), s.inYarnContainer(), System.out, System.err);
-    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "labrun-yarn-follow");
-      t.setDaemon(true);
-      return t;
-    });
-    poller.scheduleWithFixedDelay(() -> {
-      String before = trackingUrl();
-      yarnLogs.copyNew();
-      if (handle != null && !java.util.Objects.equals(before, trackingUrl())) {
-        record(handle);
-      }
-    }, YARN_POLL_MS, YARN_POLL_MS, TimeUnit.MILLISECONDS);
+    yarnLogs =
+        new YarnLogs(
+            yarn,
+            () -> handle == null ? null : handle.getAppId(),
+            s.inYarnContainer(),
+            System.out,
+            System.err);
+    ScheduledExecutorService poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "labrun-yarn-follow");
+              t.setDaemon(true);
+              return t;
+            });
+    poller.scheduleWithFixedDelay(
+        () -> {
+          String before = trackingUrl();
+          yarnLogs.copyNew();
+          if (handle != null && !Objects.equals(before, trackingUrl())) {
+            record(handle);
+          }
+        },
+        YARN_POLL_MS,
+        YARN_POLL_MS,
+        TimeUnit.MILLISECONDS);
     return poller;
   }
 
-  /** Whether the driver runs in YARN through {@link YarnDriverWrapper} (a Python driver in cluster mode). */
+  /**
+   * Whether the driver runs in YARN through {@link YarnDriverWrapper} (a Python driver in cluster
+   * mode).
+   */
   private static boolean wrapped(SparkSubmission s) {
     return s.inYarnContainer() && s.appResource().endsWith(".py");
   }
 
   private void fetchOutputs(Path workDir) {
-    yarnLogs.file(YarnDriverWrapper.ZIP).ifPresent(zip -> {
-      try {
-        YarnDriverWrapper.unpack(zip, workDir);
-      } catch (IOException e) {
-        System.err.println("labrun: could not unpack the driver's ./outputs from YARN: " + e.getMessage());
-      }
-    });
+    yarnLogs
+        .file(YarnDriverWrapper.ZIP)
+        .ifPresent(
+            zip -> {
+              try {
+                YarnDriverWrapper.unpack(zip, workDir);
+              } catch (IOException e) {
+                System.err.println(
+                    "labrun: could not unpack the driver's ./outputs from YARN: " + e.getMessage());
+              }
+            });
   }
 
   private String trackingUrl() {
     return yarnLogs == null ? null : yarnLogs.lastReport().map(YarnApp::trackingUrl).orElse(null);
   }
 
-  /** @param wrapper the {@link YarnDriverWrapper} the driver runs in YARN through, null else */
+  /**
+   * @param wrapper the {@link YarnDriverWrapper} the driver runs in YARN through, null else
+   */
   static SparkLauncher launcher(SparkSubmission s, Path wrapper) {
-    SparkLauncher l = new SparkLauncher()
-        .setSparkHome(s.sparkHome())
-        .directory(new File(s.cwd()))
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    SparkLauncher l =
+        new SparkLauncher()
+            .setSparkHome(s.sparkHome())
+            .directory(new File(s.cwd()))
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     if (s.master() != null) {
       l.setMaster(s.master());
     }
@@ -179,13 +215,19 @@ public final class SparkDriver {
       l.setDeployMode(s.deployMode());
     }
     addOptions(l, s.sparkOptions());
-    s.conf().forEach((k, v) -> {
-      if (k.startsWith("spark.")) {
-        l.setConf(k, v);
-      } else {
-        System.err.println("labrun: ignoring Spark property '" + k + "' from the Spark dependencies file: Spark properties start with 'spark.'");
-      }
-    });
+    s.conf()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("spark.")) {
+                l.setConf(k, v);
+              } else {
+                System.err.println(
+                    "labrun: ignoring Spark property '"
+                        + k
+                        + "' from the Spark dependencies file: Spark properties start with"
+                        + " 'spark.'");
+              }
+            });
     if (!s.repositories().isEmpty()) {
       l.addSparkArg("--repositories", String.join(",", s.repositories()));
     }
@@ -197,7 +239,8 @@ public final class SparkDriver {
       l.setAppName(s.appName());
     }
     if (wrapped(s)) {
-      // The driver runs in YARN: the wrapper runs the script there and hands ./outputs back (see YarnDriverWrapper).
+      // The driver runs in YARN: the wrapper runs the script there and hands ./outputs back (see
+      // YarnDriverWrapper).
       l.addFile(Path.of(s.cwd()).resolve(s.appResource()).toString());
       l.setAppResource(wrapper.toString());
       l.addAppArgs(Path.of(s.appResource()).getFileName().toString());
@@ -208,7 +251,10 @@ public final class SparkDriver {
     return l;
   }
 
-  /** spark-submit options as a user writes them: {@code --name value}, {@code --name=value} or a switch. */
+  /**
+   * spark-submit options as a user writes them: {@code --name value}, {@code --name=value} or a
+   * switch.
+   */
   private static void addOptions(SparkLauncher l, List<String> options) {
     for (int i = 0; i < options.size(); i++) {
       String opt = options.get(i);
@@ -221,7 +267,8 @@ public final class SparkDriver {
         l.addSparkArg(opt);
       } catch (IllegalArgumentException needsValue) {
         if (i + 1 >= options.size()) {
-          throw new IllegalArgumentException("spark-submit option " + opt + " needs a value in ArgumentVector");
+          throw new IllegalArgumentException(
+              "spark-submit option " + opt + " needs a value in ArgumentVector");
         }
         l.addSparkArg(opt, options.get(++i));
       }
@@ -230,7 +277,12 @@ public final class SparkDriver {
 
   private void record(SparkAppHandle h) {
     try {
-      new SparkApp(h.getAppId(), h.getState().name(), System.currentTimeMillis(), yarn == null ? null : yarn.base(), trackingUrl())
+      new SparkApp(
+              h.getAppId(),
+              h.getState().name(),
+              System.currentTimeMillis(),
+              yarn == null ? null : yarn.base(),
+              trackingUrl())
           .write(stateDir);
     } catch (IOException e) {
       System.err.println("labrun: cannot record the Spark application's state: " + e.getMessage());
@@ -250,7 +302,8 @@ public final class SparkDriver {
       try {
         yarn.kill(h.getAppId());
       } catch (IOException e) {
-        System.err.println("labrun: could not kill YARN application " + h.getAppId() + ": " + e.getMessage());
+        System.err.println(
+            "labrun: could not kill YARN application " + h.getAppId() + ": " + e.getMessage());
       }
     }
     if (h.getState() != SparkAppHandle.State.UNKNOWN) {
@@ -266,8 +319,8 @@ public final class SparkDriver {
   }
 
   /**
-   * The {@code spark-submit} process behind a handle, for its exit code, which the launcher API does
-   * not give. Read reflectively from the launcher's handle; without it the run's exit code is
+   * The {@code spark-submit} process behind a handle, for its exit code, which the launcher API
+   * does not give. Read reflectively from the launcher's handle; without it the run's exit code is
    * derived from the application's final state.
    */
   static Optional<Process> childProcess(SparkAppHandle h) {

@@ -1,8 +1,8 @@
 package io.labrun.compute.cluster;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,11 +12,11 @@ import java.util.Optional;
 
 /**
  * A run submitted to Spark from this machine: the supervised {@link SparkDriver} seen through the
- * local target's execution (output, exit, cancel, collection), plus what Spark adds. Its
- * attributes carry the master, the master's web UI and, once the cluster gave one, the
- * application id and state, on YARN the application's tracking URL. A failed submission's exit
- * record says why in Spark's words (see {@link SparkFailure}) instead of the last lines of stderr,
- * which for Spark are log noise.
+ * local target's execution (output, exit, cancel, collection), plus what Spark adds. Its attributes
+ * carry the master, the master's web UI and, once the cluster gave one, the application id and
+ * state, on YARN the application's tracking URL. A failed submission's exit record says why in
+ * Spark's words (see {@link SparkFailure}) instead of the last lines of stderr, which for Spark are
+ * log noise.
  *
  * <p>On YARN the application outlives its driver's supervisor in cluster deploy mode: when the
  * supervisor is gone (the machine rebooted, it was killed), the run is not lost while the
@@ -48,21 +48,25 @@ final class SparkExecution implements Execution {
   @Override
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>(driver.attributes());
-    SparkSubmission.in(stateDir).ifPresent(s -> {
-      a.put(MASTER, s.master() == null ? "(spark-submit's default)" : s.master());
-      if (s.masterUi() != null) {
-        a.put(MASTER_UI, s.masterUi());
-      }
-    });
-    app().ifPresent(app -> {
-      if (app.appId() != null) {
-        a.put(APP_ID, app.appId());
-      }
-      a.put(STATE, app.state());
-      if (app.trackingUrl() != null) {
-        a.put(TRACKING_URL, app.trackingUrl());
-      }
-    });
+    SparkSubmission.in(stateDir)
+        .ifPresent(
+            s -> {
+              a.put(MASTER, s.master() == null ? "(spark-submit's default)" : s.master());
+              if (s.masterUi() != null) {
+                a.put(MASTER_UI, s.masterUi());
+              }
+            });
+    app()
+        .ifPresent(
+            app -> {
+              if (app.appId() != null) {
+                a.put(APP_ID, app.appId());
+              }
+              a.put(STATE, app.state());
+              if (app.trackingUrl() != null) {
+                a.put(TRACKING_URL, app.trackingUrl());
+              }
+            });
     return a;
   }
 
@@ -102,9 +106,22 @@ final class SparkExecution implements Execution {
     if (x.lost() || x.canceled() || x.timedOut() || x.error() != null || x.exitCode() == 0) {
       return exit;
     }
-    Optional<String> reason = SparkFailure.reason(folder.tail(StateFolder.OUTPUT_LOG, SparkFailure.TAIL_BYTES));
-    explained = reason.map(r -> new ExitRecord(x.exitCode(), x.signal(), x.ended(), false, false, false,
-        "exit code " + x.exitCode() + ": " + r, x.droppedOutputBytes())).orElse(x);
+    Optional<String> reason =
+        SparkFailure.reason(folder.tail(StateFolder.OUTPUT_LOG, SparkFailure.TAIL_BYTES));
+    explained =
+        reason
+            .map(
+                r ->
+                    new ExitRecord(
+                        x.exitCode(),
+                        x.signal(),
+                        x.ended(),
+                        false,
+                        false,
+                        false,
+                        "exit code " + x.exitCode() + ": " + r,
+                        x.droppedOutputBytes()))
+            .orElse(x);
     return Optional.of(explained);
   }
 
@@ -123,7 +140,11 @@ final class SparkExecution implements Execution {
     driver.cancel();
     Optional<YarnApp> onYarn = yarnApp();
     if (onYarn.isPresent() && !onYarn.get().isFinal()) {
-      app().map(SparkApp::resourceManager).map(YarnResourceManager::new).orElseThrow().kill(onYarn.get().id());
+      app()
+          .map(SparkApp::resourceManager)
+          .map(YarnResourceManager::new)
+          .orElseThrow()
+          .kill(onYarn.get().id());
     }
   }
 
@@ -139,7 +160,9 @@ final class SparkExecution implements Execution {
     }
     YarnResourceManager rm = new YarnResourceManager(app.get().resourceManager());
     try {
-      return app.get().appId() != null ? rm.app(app.get().appId()) : rm.appTagged(ClusterTarget.yarnTag(submission.get().runId()));
+      return app.get().appId() != null
+          ? rm.app(app.get().appId())
+          : rm.appTagged(ClusterTarget.yarnTag(submission.get().runId()));
     } catch (IOException e) {
       return Optional.empty();
     }

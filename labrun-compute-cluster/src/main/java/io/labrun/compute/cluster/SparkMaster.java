@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * A Spark master URL as {@code spark-submit --master} takes it ({@code spark://h:7077[,h2:7077]},
  * {@code yarn}, {@code k8s://https://h:6443}, {@code local[*]}), and what labrun can tell from it
- * before submitting: where to check that the master answers, and where a standalone master's web
- * UI is.
+ * before submitting: where to check that the master answers, and where a standalone master's web UI
+ * is.
  */
 record SparkMaster(String url) {
   static final int STANDALONE_PORT = 7077;
@@ -59,7 +59,10 @@ record SparkMaster(String url) {
       String rest = url.substring("k8s://".length());
       URI uri = URI.create(rest.contains("://") ? rest : "https://" + rest);
       if (uri.getHost() != null) {
-        out.add(new Endpoint(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443));
+        out.add(
+            new Endpoint(
+                uri.getHost(),
+                uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443));
       }
     }
     return out;
@@ -71,21 +74,25 @@ record SparkMaster(String url) {
       return new Endpoint(hostPort, defaultPort);
     }
     try {
-      return new Endpoint(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      return new Endpoint(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     } catch (NumberFormatException e) {
-      throw LabrunException.badInput("Spark master " + hostPort + " has a port that is not a number");
+      throw LabrunException.badInput(
+          "Spark master " + hostPort + " has a port that is not a number");
     }
   }
 
   /**
    * The standalone master's web UI (its {@code /json/} API too): the first master host on {@code
-   * SPARK_MASTER_WEBUI_PORT}, the variable Spark's own start script reads, else Spark's default 8080.
+   * SPARK_MASTER_WEBUI_PORT}, the variable Spark's own start script reads, else Spark's default
+   * 8080.
    */
   Optional<String> webUi(Map<String, String> env) {
     if (!isStandalone() || endpoints().isEmpty()) {
       return Optional.empty();
     }
-    String port = env.getOrDefault("SPARK_MASTER_WEBUI_PORT", Integer.toString(STANDALONE_UI_PORT)).strip();
+    String port =
+        env.getOrDefault("SPARK_MASTER_WEBUI_PORT", Integer.toString(STANDALONE_UI_PORT)).strip();
     return Optional.of("http://" + endpoints().get(0).host() + ":" + port);
   }
 
@@ -104,10 +111,18 @@ record SparkMaster(String url) {
         s.connect(new InetSocketAddress(e.host(), e.port()), (int) timeout.toMillis());
         return;
       } catch (IOException ex) {
-        failures.add(e + ": " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+        failures.add(
+            e + ": " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
       }
     }
-    throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Spark master " + url + " is unreachable (" + String.join("; ", failures)
-        + "); start it, or fix sparkMaster in aml_config/" + targetName + ".compute");
+    throw new LabrunException(
+        ExitCode.TARGET_UNAVAILABLE,
+        "Spark master "
+            + url
+            + " is unreachable ("
+            + String.join("; ", failures)
+            + "); start it, or fix sparkMaster in aml_config/"
+            + targetName
+            + ".compute");
   }
 }

@@ -9,15 +9,16 @@ import java.util.regex.Pattern;
 import org.apache.spark.launcher.SparkAppHandle;
 
 /**
- * The one place where Spark's application states become labrun's run states. The launcher
- * reports them; labrun keeps its own (the supervisor's exit record decides how a run ended) and
- * uses this mapping to notice an application that failed or was killed while {@code
- * spark-submit} still exited 0, and to show what the application is doing. YARN's states of an
- * application too: they decide how a run ended when its driver's supervisor is gone (see {@link
- * SparkExecution#poll}).
+ * The one place where Spark's application states become labrun's run states. The launcher reports
+ * them; labrun keeps its own (the supervisor's exit record decides how a run ended) and uses this
+ * mapping to notice an application that failed or was killed while {@code spark-submit} still
+ * exited 0, and to show what the application is doing. YARN's states of an application too: they
+ * decide how a run ended when its driver's supervisor is gone (see {@link SparkExecution#poll}).
  */
 final class SparkStates {
-  private static final Pattern EXCEPTION_LINE = Pattern.compile("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): .+");
+  private static final Pattern EXCEPTION_LINE =
+      Pattern.compile("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): .+");
+
   private SparkStates() {}
 
   static RunStatus runStatus(SparkAppHandle.State state) {
@@ -40,23 +41,35 @@ final class SparkStates {
   static RunStatus runStatus(YarnApp app) {
     return switch (app.state() == null ? "" : app.state()) {
       case "NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED" -> RunStatus.QUEUED;
-      case "FINISHED" -> switch (app.finalStatus() == null ? "" : app.finalStatus()) {
-        case "SUCCEEDED" -> RunStatus.COMPLETED;
-        case "KILLED" -> RunStatus.CANCELED;
-        default -> RunStatus.FAILED;
-      };
+      case "FINISHED" ->
+          switch (app.finalStatus() == null ? "" : app.finalStatus()) {
+            case "SUCCEEDED" -> RunStatus.COMPLETED;
+            case "KILLED" -> RunStatus.CANCELED;
+            default -> RunStatus.FAILED;
+          };
       case "FAILED" -> RunStatus.FAILED;
       case "KILLED" -> RunStatus.CANCELED;
       default -> RunStatus.RUNNING;
     };
   }
 
-  /** How a run ended, from its ended YARN application: YARN's diagnostics as the failure's reason. */
+  /**
+   * How a run ended, from its ended YARN application: YARN's diagnostics as the failure's reason.
+   */
   static ExitRecord exitRecord(YarnApp app, Instant at) {
     return switch (runStatus(app)) {
       case COMPLETED -> new ExitRecord(0, null, at, false, false, false, null, 0);
       case CANCELED -> new ExitRecord(-1, null, at, true, false, false, null, 0);
-      default -> new ExitRecord(1, null, at, false, false, false, yarnFailure(app).orElse("YARN application " + app.id() + " " + app.state()), 0);
+      default ->
+          new ExitRecord(
+              1,
+              null,
+              at,
+              false,
+              false,
+              false,
+              yarnFailure(app).orElse("YARN application " + app.id() + " " + app.state()),
+              0);
     };
   }
 
@@ -74,7 +87,11 @@ final class SparkStates {
       return Optional.of("labrun: YARN application " + app.id() + " ended " + ended);
     }
     List<String> lines = why.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    String line = lines.stream().filter(l -> EXCEPTION_LINE.matcher(l).matches()).reduce((a, b) -> b).orElse(lines.get(0));
+    String line =
+        lines.stream()
+            .filter(l -> EXCEPTION_LINE.matcher(l).matches())
+            .reduce((a, b) -> b)
+            .orElse(lines.get(0));
     return Optional.of("labrun: YARN application " + app.id() + " ended " + ended + ": " + line);
   }
 

@@ -1,12 +1,14 @@
 package io.labrun.compute.cluster;
 
 import io.labrun.core.home.Folders;
-import io.labrun.core.run.Redaction;
 import io.labrun.core.json.Json;
+import io.labrun.core.run.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import java.util.Optional;
  * ClusterTarget} when it launches the run, read by {@link SparkDriver} (which submits it under the
  * run's supervisor) and by labrun later to know the master the run went to.
  *
- * @param sparkOptions spark-submit options the run configuration put before {@code $file}, as
- *     given (e.g. {@code --class Main})
+ * @param sparkOptions spark-submit options the run configuration put before {@code $file}, as given
+ *     (e.g. {@code --class Main})
  * @param shipPyFiles whether the driver zips the working folder's {@code .py} files for {@code
  *     --py-files} before submitting (see {@link PyFiles})
  * @param conf Spark properties ({@code spark_dependencies.yml} configuration, labrun's own)
@@ -58,7 +60,7 @@ record SparkSubmission(
 
   SparkSubmission {
     sparkOptions = List.copyOf(sparkOptions);
-    conf = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(conf));
+    conf = Collections.unmodifiableMap(new LinkedHashMap<>(conf));
     repositories = List.copyOf(repositories);
     packages = List.copyOf(packages);
     pyFiles = List.copyOf(pyFiles);
@@ -73,10 +75,25 @@ record SparkSubmission(
     if (!shipPyFiles || !PyFiles.zip(Path.of(cwd), appResource, zip)) {
       return this;
     }
-    List<String> py = new java.util.ArrayList<>(pyFiles);
+    List<String> py = new ArrayList<>(pyFiles);
     py.add(zip.toString());
-    return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, sparkOptions, conf, repositories, packages, py, false,
-        appResource, appArgs, appName, deployMode);
+    return new SparkSubmission(
+        runId,
+        sparkHome,
+        sparkSubmit,
+        master,
+        masterUi,
+        cwd,
+        sparkOptions,
+        conf,
+        repositories,
+        packages,
+        py,
+        false,
+        appResource,
+        appArgs,
+        appName,
+        deployMode);
   }
 
   void write(Path stateDir) throws IOException {
@@ -89,8 +106,23 @@ record SparkSubmission(
    * labrun reads later (the master, its UI, the run id) as it was.
    */
   SparkSubmission shown() {
-    return new SparkSubmission(runId, sparkHome, sparkSubmit, master, masterUi, cwd, Redaction.arguments(sparkOptions),
-        Redaction.named(conf), repositories, packages, pyFiles, shipPyFiles, appResource, Redaction.arguments(appArgs), appName, deployMode);
+    return new SparkSubmission(
+        runId,
+        sparkHome,
+        sparkSubmit,
+        master,
+        masterUi,
+        cwd,
+        Redaction.arguments(sparkOptions),
+        Redaction.named(conf),
+        repositories,
+        packages,
+        pyFiles,
+        shipPyFiles,
+        appResource,
+        Redaction.arguments(appArgs),
+        appName,
+        deployMode);
   }
 
   String toJson() {
@@ -116,9 +148,22 @@ record SparkSubmission(
 
   static SparkSubmission read(Path file) throws IOException {
     Map<String, Object> m = Json.parseObject(Files.readString(file));
-    return new SparkSubmission(str(m, "run_id"), str(m, "spark_home"), str(m, "spark_submit"), str(m, "master"), str(m, "master_ui"),
-        str(m, "cwd"), list(m, "spark_options"), map(m, "conf"), list(m, "repositories"), list(m, "packages"), list(m, "py_files"),
-        Boolean.TRUE.equals(m.get("ship_py_files")), str(m, "app_resource"), list(m, "app_args"), str(m, "app_name"),
+    return new SparkSubmission(
+        str(m, "run_id"),
+        str(m, "spark_home"),
+        str(m, "spark_submit"),
+        str(m, "master"),
+        str(m, "master_ui"),
+        str(m, "cwd"),
+        list(m, "spark_options"),
+        map(m, "conf"),
+        list(m, "repositories"),
+        list(m, "packages"),
+        list(m, "py_files"),
+        Boolean.TRUE.equals(m.get("ship_py_files")),
+        str(m, "app_resource"),
+        list(m, "app_args"),
+        str(m, "app_name"),
         str(m, "deploy_mode"));
   }
 

@@ -16,17 +16,25 @@ import java.util.Optional;
 final class YarnDeployMode {
   /** The {@code .compute} key, as the original's HDInsight targets wrote it. */
   static final String KEY = "yarnDeployMode";
+
   static final String DEFAULT = "cluster";
 
   private YarnDeployMode() {}
 
-  /** The run's {@code --deploy-mode}, or null when the master is not YARN (spark-submit's default). */
+  /**
+   * The run's {@code --deploy-mode}, or null when the master is not YARN (spark-submit's default).
+   */
   static String of(RunPlan plan, ComputeTargetSpec spec, String master) {
-    return of(master, plan.configuration().yarnDeployMode(), "aml_config/" + plan.configuration().name() + ".runconfig",
-        spec.otherKeys().get(KEY), "aml_config/" + spec.name() + ".compute");
+    return of(
+        master,
+        plan.configuration().yarnDeployMode(),
+        "aml_config/" + plan.configuration().name() + ".runconfig",
+        spec.otherKeys().get(KEY),
+        "aml_config/" + spec.name() + ".compute");
   }
 
-  static String of(String master, String fromRun, String runFile, Object fromTarget, String computeFile) {
+  static String of(
+      String master, String fromRun, String runFile, Object fromTarget, String computeFile) {
     if (master == null || !SparkMaster.isYarn(master)) {
       return null;
     }
@@ -40,16 +48,23 @@ final class YarnDeployMode {
   }
 
   private static String checked(String value, String where) {
-    problem(KEY, value).ifPresent(p -> {
-      throw LabrunException.badInput(where + " must be cluster or client, got '" + value + "'");
-    });
+    problem(KEY, value)
+        .ifPresent(
+            p -> {
+              throw LabrunException.badInput(
+                  where + " must be cluster or client, got '" + value + "'");
+            });
     return value.strip().toLowerCase(Locale.ROOT);
   }
 
-  /** What is wrong with a value of {@code key}, as the project format reports it when it reads the file. */
+  /**
+   * What is wrong with a value of {@code key}, as the project format reports it when it reads the
+   * file.
+   */
   static Optional<String> problem(String key, String value) {
     String mode = value.strip().toLowerCase(Locale.ROOT);
-    return mode.equals("client") || mode.equals("cluster") ? Optional.empty()
+    return mode.equals("client") || mode.equals("cluster")
+        ? Optional.empty()
         : Optional.of("'" + key + "' must be cluster or client, got \"" + value + "\"");
   }
 }

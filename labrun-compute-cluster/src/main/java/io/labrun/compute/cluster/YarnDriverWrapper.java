@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -19,7 +20,8 @@ import java.util.zip.ZipInputStream;
 final class YarnDriverWrapper {
   static final String FILE_NAME = "labrun_yarn_driver.py";
   static final String ZIP = "labrun-outputs.zip";
-  static final String SOURCE = """
+  static final String SOURCE =
+      """
       # labrun's wrapper of a Spark driver in YARN's ApplicationMaster container (cluster deploy mode):
       # runs the project's script, then zips ./outputs into the container's log folder for labrun.
       import os, runpy, sys, zipfile
@@ -36,7 +38,8 @@ final class YarnDriverWrapper {
                   for root, _, files in os.walk("outputs"):
                       for f in files:
                           z.write(os.path.join(root, f))
-      """.formatted(ZIP);
+      """
+          .formatted(ZIP);
 
   private YarnDriverWrapper() {}
 
@@ -58,7 +61,7 @@ final class YarnDriverWrapper {
           continue;
         }
         Files.createDirectories(to.getParent());
-        Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         n++;
       }
     }

@@ -3,6 +3,7 @@ package io.labrun.compute.cluster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * driver printed just before it ended may then be missing here.
  */
 final class YarnLogs {
-  private static final Pattern CONTAINER = Pattern.compile("/node/containerlogs/(container_[0-9_e]+)/");
+  private static final Pattern CONTAINER =
+      Pattern.compile("/node/containerlogs/(container_[0-9_e]+)/");
   private static final Pattern LENGTH = Pattern.compile("LogLength:(\\d+)\n");
   private static final byte[] CONTENTS = "LogContents:\n".getBytes(StandardCharsets.US_ASCII);
   private final YarnResourceManager rm;
@@ -38,7 +40,12 @@ final class YarnLogs {
    * @param appId the application's id once YARN gave one, else null
    * @param copy whether to copy the driver's output (cluster deploy mode), or only read the report
    */
-  YarnLogs(YarnResourceManager rm, Supplier<String> appId, boolean copy, PrintStream out, PrintStream err) {
+  YarnLogs(
+      YarnResourceManager rm,
+      Supplier<String> appId,
+      boolean copy,
+      PrintStream out,
+      PrintStream err) {
     this.rm = rm;
     this.appId = appId;
     this.copy = copy;
@@ -84,20 +91,33 @@ final class YarnLogs {
     }
   }
 
-  /** A file of the ApplicationMaster container's log folder, as the NodeManager serves it; empty when it cannot. */
+  /**
+   * A file of the ApplicationMaster container's log folder, as the NodeManager serves it; empty
+   * when it cannot.
+   */
   Optional<byte[]> file(String name) {
     if (container == null) {
       return Optional.empty();
     }
     try {
-      return Optional.of(contents(rm.fetchBytes("http://" + nodeManager + "/ws/v1/node/containerlogs/" + container + "/" + name)));
+      return Optional.of(
+          contents(
+              rm.fetchBytes(
+                  "http://"
+                      + nodeManager
+                      + "/ws/v1/node/containerlogs/"
+                      + container
+                      + "/"
+                      + name)));
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
   private void copy(String file, PrintStream to) throws IOException {
-    byte[] answer = rm.fetchBytes("http://" + nodeManager + "/ws/v1/node/containerlogs/" + container + "/" + file);
+    byte[] answer =
+        rm.fetchBytes(
+            "http://" + nodeManager + "/ws/v1/node/containerlogs/" + container + "/" + file);
     byte[] contents = contents(answer);
     String key = container + "/" + file;
     long done = copied.getOrDefault(key, 0L);
@@ -119,8 +139,11 @@ final class YarnLogs {
     }
     Matcher length = LENGTH.matcher(new String(answer, 0, start, StandardCharsets.ISO_8859_1));
     int from = start + CONTENTS.length;
-    int n = length.find() ? (int) Math.min(Long.parseLong(length.group(1)), answer.length - from) : answer.length - from;
-    return java.util.Arrays.copyOfRange(answer, from, from + n);
+    int n =
+        length.find()
+            ? (int) Math.min(Long.parseLong(length.group(1)), answer.length - from)
+            : answer.length - from;
+    return Arrays.copyOfRange(answer, from, from + n);
   }
 
   private static int indexOf(byte[] data, byte[] what) {

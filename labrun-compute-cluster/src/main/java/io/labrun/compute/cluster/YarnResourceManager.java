@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +36,12 @@ final class YarnResourceManager {
   static final String DEFAULT_WEB_PORT = "8088";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** @param base the REST base, e.g. {@code http://rm:8088} */
+  /**
+   * @param base the REST base, e.g. {@code http://rm:8088}
+   */
   YarnResourceManager(String base) {
     this.base = base.replaceAll("/+$", "");
   }
@@ -47,11 +52,13 @@ final class YarnResourceManager {
 
   /**
    * The ResourceManager of the Hadoop configuration in {@code env}; empty when neither {@code
-   * HADOOP_CONF_DIR} nor {@code YARN_CONF_DIR} names a folder with a {@code yarn-site.xml} that says
-   * where the ResourceManager is.
+   * HADOOP_CONF_DIR} nor {@code YARN_CONF_DIR} names a folder with a {@code yarn-site.xml} that
+   * says where the ResourceManager is.
    */
   static Optional<YarnResourceManager> of(Map<String, String> env) {
-    return confDir(env).flatMap(YarnResourceManager::webAddress).map(a -> new YarnResourceManager("http://" + a));
+    return confDir(env)
+        .flatMap(YarnResourceManager::webAddress)
+        .map(a -> new YarnResourceManager("http://" + a));
   }
 
   /**
@@ -59,14 +66,29 @@ final class YarnResourceManager {
    * retry an unreachable ResourceManager for many minutes.
    */
   static YarnResourceManager answering(Map<String, String> env, String targetName) {
-    YarnResourceManager rm = of(env).orElseThrow(() -> new LabrunException(ExitCode.ENVIRONMENT, "sparkMaster of aml_config/" + targetName
-        + ".compute is yarn but neither HADOOP_CONF_DIR nor YARN_CONF_DIR names a folder with a yarn-site.xml;"
-        + " export HADOOP_CONF_DIR=/etc/hadoop/conf (the cluster's client configuration)"));
+    YarnResourceManager rm =
+        of(env)
+            .orElseThrow(
+                () ->
+                    new LabrunException(
+                        ExitCode.ENVIRONMENT,
+                        "sparkMaster of aml_config/"
+                            + targetName
+                            + ".compute is yarn but neither HADOOP_CONF_DIR nor YARN_CONF_DIR names"
+                            + " a folder with a yarn-site.xml; export"
+                            + " HADOOP_CONF_DIR=/etc/hadoop/conf (the cluster's client"
+                            + " configuration)"));
     try {
       rm.probe();
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the YARN ResourceManager " + rm.base + " does not answer (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-          + "); start it, or fix yarn.resourcemanager.webapp.address in " + confDir(env).orElseThrow().resolve("yarn-site.xml"));
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "the YARN ResourceManager "
+              + rm.base
+              + " does not answer ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "); start it, or fix yarn.resourcemanager.webapp.address in "
+              + confDir(env).orElseThrow().resolve("yarn-site.xml"));
     }
     return rm;
   }
@@ -82,7 +104,10 @@ final class YarnResourceManager {
     return Optional.empty();
   }
 
-  /** {@code yarn.resourcemanager.webapp.address}, else the ResourceManager's host on YARN's default web port. */
+  /**
+   * {@code yarn.resourcemanager.webapp.address}, else the ResourceManager's host on YARN's default
+   * web port.
+   */
   static Optional<String> webAddress(Path confDir) {
     Map<String, String> site = siteProperties(confDir.resolve("yarn-site.xml"));
     String web = site.get("yarn.resourcemanager.webapp.address");
@@ -90,12 +115,14 @@ final class YarnResourceManager {
       return Optional.of(web.strip());
     }
     String host = site.get("yarn.resourcemanager.hostname");
-    return host == null || host.isBlank() ? Optional.empty() : Optional.of(host.strip() + ":" + DEFAULT_WEB_PORT);
+    return host == null || host.isBlank()
+        ? Optional.empty()
+        : Optional.of(host.strip() + ":" + DEFAULT_WEB_PORT);
   }
 
   /** The name/value pairs of a Hadoop {@code *-site.xml}; empty when it cannot be read. */
   static Map<String, String> siteProperties(Path file) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     try {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -119,7 +146,10 @@ final class YarnResourceManager {
     get("/ws/v1/cluster/info");
   }
 
-  /** The application's report ({@code state}, {@code finalStatus}, {@code diagnostics}, {@code trackingUrl}, {@code amContainerLogs}...). */
+  /**
+   * The application's report ({@code state}, {@code finalStatus}, {@code diagnostics}, {@code
+   * trackingUrl}, {@code amContainerLogs}...).
+   */
   Optional<YarnApp> app(String appId) throws IOException {
     try {
       Object app = Json.parseObject(get("/ws/v1/cluster/apps/" + appId)).get("app");
@@ -131,23 +161,36 @@ final class YarnResourceManager {
 
   /** The newest application carrying {@code tag} (YARN keeps tags in lower case). */
   Optional<YarnApp> appTagged(String tag) throws IOException {
-    Object apps = Json.parseObject(get("/ws/v1/cluster/apps?applicationTags=" + URLEncoder.encode(tag, StandardCharsets.UTF_8))).get("apps");
+    Object apps =
+        Json.parseObject(
+                get(
+                    "/ws/v1/cluster/apps?applicationTags="
+                        + URLEncoder.encode(tag, StandardCharsets.UTF_8)))
+            .get("apps");
     if (!(apps instanceof Map<?, ?> m) || !(m.get("app") instanceof List<?> list)) {
       return Optional.empty();
     }
-    return list.stream().filter(Map.class::isInstance).map(a -> YarnApp.of((Map<?, ?>) a))
-        .max(java.util.Comparator.comparingLong(YarnApp::startedTime));
+    return list.stream()
+        .filter(Map.class::isInstance)
+        .map(a -> YarnApp.of((Map<?, ?>) a))
+        .max(Comparator.comparingLong(YarnApp::startedTime));
   }
 
-  /** Asks the ResourceManager to kill the application ({@code PUT .../state {"state":"KILLED"}}). */
+  /**
+   * Asks the ResourceManager to kill the application ({@code PUT .../state {"state":"KILLED"}}).
+   */
   void kill(String appId) throws IOException {
-    send(HttpRequest.newBuilder(URI.create(base + "/ws/v1/cluster/apps/" + appId + "/state"))
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":\"KILLED\"}")).header("Content-Type", "application/json"));
+    send(
+        HttpRequest.newBuilder(URI.create(base + "/ws/v1/cluster/apps/" + appId + "/state"))
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":\"KILLED\"}"))
+            .header("Content-Type", "application/json"));
   }
 
   /** A resource from an address the ResourceManager gave (a NodeManager's REST API), as bytes. */
   byte[] fetchBytes(String url) throws IOException {
-    HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(URI.create(url)).GET(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        exchange(
+            HttpRequest.newBuilder(URI.create(url)).GET(), HttpResponse.BodyHandlers.ofByteArray());
     return r.body();
   }
 
@@ -156,10 +199,13 @@ final class YarnResourceManager {
   }
 
   private String send(HttpRequest.Builder request) throws IOException {
-    return exchange(request.header("Accept", "application/json"), HttpResponse.BodyHandlers.ofString()).body();
+    return exchange(
+            request.header("Accept", "application/json"), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
-  private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws IOException {
+  private <T> HttpResponse<T> exchange(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws IOException {
     HttpResponse<T> r;
     try {
       r = http.send(request.timeout(TIMEOUT).build(), body);

@@ -23,7 +23,11 @@ class ClusterTargetKitIT extends ComputeTargetKit {
   @Override
   protected ComputeTargetSpec spec() {
     String master = System.getenv("LABRUN_TEST_SPARK_MASTER");
-    assertThat(master).as("LABRUN_TEST_SPARK_MASTER: source /tmp/w/env.sh (scripts/test.sh starts the Spark master)").isNotBlank();
+    assertThat(master)
+        .as(
+            "LABRUN_TEST_SPARK_MASTER: source /tmp/w/env.sh (scripts/test.sh starts the Spark"
+                + " master)")
+        .isNotBlank();
     return ComputeTargetSpec.of("spark", TargetType.CLUSTER).withSparkMaster(master);
   }
 
@@ -54,7 +58,10 @@ class ClusterTargetKitIT extends ComputeTargetKit {
     assertThat(exit.exitCode()).isEqualTo(128 + signal);
   }
 
-  /** The cancel's TERM ends spark-submit's JVM (128 + 15), which takes its Python driver with it: no KILL is needed. */
+  /**
+   * The cancel's TERM ends spark-submit's JVM (128 + 15), which takes its Python driver with it: no
+   * KILL is needed.
+   */
   @Override
   protected void assertKilledAfterTerm(KitRun run, ExitRecord exit) {
     assertThat(exit.signal()).as("%s", exit).isNull();
@@ -68,7 +75,11 @@ class ClusterTargetKitIT extends ComputeTargetKit {
 
   @Override
   protected void assertNothingLeft(KitRun run) {
-    await("no process of the canceled run is left").atMost(Duration.ofSeconds(15))
-        .until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(run.id())));
+    await("no process of the canceled run is left")
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(p -> p.info().commandLine().orElse("").contains(run.id())));
   }
 }

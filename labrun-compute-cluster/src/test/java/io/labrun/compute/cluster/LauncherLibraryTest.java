@@ -19,9 +19,17 @@ class LauncherLibraryTest {
 
   @Test
   void sparkTypesStayInsideTheDriverAndTheStateMapping() {
-    noClasses().that().resideInAPackage("io.labrun.compute.cluster")
-        .and().haveNameNotMatching(".*\\.(SparkDriver|SparkStates|DriverCommand)(\\$.*)?")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
-        .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.labrun.compute.cluster"));
+    noClasses()
+        .that()
+        .resideInAPackage("io.labrun.compute.cluster")
+        .and()
+        .haveNameNotMatching(".*\\.(SparkDriver|SparkStates|DriverCommand)(\\$.*)?")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.spark..")
+        .check(
+            new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.labrun.compute.cluster"));
   }
 }

@@ -15,40 +15,69 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkFailureTest {
   @Test
   void sparkSubmitRefusingTheSubmission() {
-    assertThat(SparkFailure.reason(records(
-        "e", "WARNING: Using incubator modules: jdk.incubator.vector",
-        "e", "Exception in thread \"main\" org.apache.spark.SparkException: Cluster deploy mode is currently not supported for python applications on standalone clusters.",
-        "e", "\tat org.apache.spark.deploy.SparkSubmit.error(SparkSubmit.scala:1068)")))
-        .contains("org.apache.spark.SparkException: Cluster deploy mode is currently not supported for python applications on standalone clusters.");
-    assertThat(SparkFailure.reason(records("e", "Error: Missing application resource.", "e", "Usage: spark-submit [options] <app jar | python file | R file> [app arguments]")))
+    assertThat(
+            SparkFailure.reason(
+                records(
+                    "e", "WARNING: Using incubator modules: jdk.incubator.vector",
+                    "e",
+                        "Exception in thread \"main\" org.apache.spark.SparkException: Cluster"
+                            + " deploy mode is currently not supported for python applications on"
+                            + " standalone clusters.",
+                    "e", "\tat org.apache.spark.deploy.SparkSubmit.error(SparkSubmit.scala:1068)")))
+        .contains(
+            "org.apache.spark.SparkException: Cluster deploy mode is currently not supported for"
+                + " python applications on standalone clusters.");
+    assertThat(
+            SparkFailure.reason(
+                records(
+                    "e",
+                    "Error: Missing application resource.",
+                    "e",
+                    "Usage: spark-submit [options] <app jar | python file | R file> [app"
+                        + " arguments]")))
         .contains("Error: Missing application resource.");
   }
 
   @Test
   void aPythonDriversTracebackOnSparksStdoutBeatsSparksWrapper() {
-    assertThat(SparkFailure.reason(records(
-        "o", "Traceback (most recent call last):",
-        "o", "  File \"train.py\", line 3, in <module>",
-        "o", "ValueError: could not convert string to float: 'x'",
-        "e", "Exception in thread \"main\" org.apache.spark.SparkUserAppException: User application exited with 1",
-        "e", "26/11/26 18:58:19 INFO ShutdownHookManager: Shutdown hook called")))
+    assertThat(
+            SparkFailure.reason(
+                records(
+                    "o", "Traceback (most recent call last):",
+                    "o", "  File \"train.py\", line 3, in <module>",
+                    "o", "ValueError: could not convert string to float: 'x'",
+                    "e",
+                        "Exception in thread \"main\" org.apache.spark.SparkUserAppException: User"
+                            + " application exited with 1",
+                    "e", "26/11/26 18:58:19 INFO ShutdownHookManager: Shutdown hook called")))
         .contains("ValueError: could not convert string to float: 'x'");
   }
 
   @Test
   void logLinesAndStackFramesAreNotReasons() {
-    assertThat(SparkFailure.reason(records(
-        "e", "26/11/26 18:58:19 ERROR SparkContext: Error initializing SparkContext.",
-        "e", "\tat java.base/java.lang.Thread.run(Thread.java:840)",
-        "o", "an Error happened somewhere",
-        "e", "Exception in thread \"main\" org.apache.spark.SparkUserAppException: User application exited with 3"))).isEmpty();
+    assertThat(
+            SparkFailure.reason(
+                records(
+                    "e", "26/11/26 18:58:19 ERROR SparkContext: Error initializing SparkContext.",
+                    "e", "\tat java.base/java.lang.Thread.run(Thread.java:840)",
+                    "o", "an Error happened somewhere",
+                    "e",
+                        "Exception in thread \"main\" org.apache.spark.SparkUserAppException: User"
+                            + " application exited with 3")))
+        .isEmpty();
   }
 
   @Test
   void readsTheStoredLog(@TempDir Path tmp) throws Exception {
     Path log = tmp.resolve("output.log");
-    Files.writeString(log, "1\to\tstarting\n2\te\tjava.lang.IllegalArgumentException: Executor memory must be a positive number\n3\ts\tnote\n");
-    assertThat(SparkFailure.reason(log)).contains("java.lang.IllegalArgumentException: Executor memory must be a positive number");
+    Files.writeString(
+        log,
+        "1\to\tstarting\n"
+            + "2\te\tjava.lang.IllegalArgumentException: Executor memory must be a positive"
+            + " number\n"
+            + "3\ts\tnote\n");
+    assertThat(SparkFailure.reason(log))
+        .contains("java.lang.IllegalArgumentException: Executor memory must be a positive number");
     assertThat(SparkFailure.reason(tmp.resolve("missing.log"))).isEmpty();
   }
 

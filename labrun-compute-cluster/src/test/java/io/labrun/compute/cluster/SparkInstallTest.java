@@ -21,7 +21,8 @@ class SparkInstallTest {
   @Test
   void sparkHomeFromTheEnvironment() throws Exception {
     Path home = installation("spark-4");
-    SparkInstall i = SparkInstall.find(cluster, Map.of("SPARK_HOME", home.toString(), "PATH", "/nonexistent"));
+    SparkInstall i =
+        SparkInstall.find(cluster, Map.of("SPARK_HOME", home.toString(), "PATH", "/nonexistent"));
     assertThat(i.sparkHome()).isEqualTo(home);
     assertThat(i.sparkSubmit()).isEqualTo(home.resolve("bin/spark-submit"));
   }
@@ -31,8 +32,13 @@ class SparkInstallTest {
     Path home = installation("spark-4");
     Path other = installation("other");
     Files.createDirectories(tmp.resolve("usr/bin"));
-    Path link = Files.createSymbolicLink(tmp.resolve("usr/bin/spark-submit"), home.resolve("bin/spark-submit"));
-    SparkInstall i = SparkInstall.find(cluster.withPython(null, link.toString(), null), Map.of("SPARK_HOME", other.toString()));
+    Path link =
+        Files.createSymbolicLink(
+            tmp.resolve("usr/bin/spark-submit"), home.resolve("bin/spark-submit"));
+    SparkInstall i =
+        SparkInstall.find(
+            cluster.withPython(null, link.toString(), null),
+            Map.of("SPARK_HOME", other.toString()));
     assertThat(i.sparkHome()).isEqualTo(home.toRealPath());
     assertThat(i.sparkSubmit()).isEqualTo(link);
   }
@@ -47,17 +53,27 @@ class SparkInstallTest {
   @Test
   void missingSparkSubmitSaysWhatToSet() {
     assertThatThrownBy(() -> SparkInstall.find(cluster, Map.of("PATH", tmp.toString())))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
-        .hasMessage("'spark-submit' not found on PATH and SPARK_HOME is not set; set SPARK_HOME, or sparkSubmitLocation in aml_config/spark.compute"
-            + " to the spark-submit of a Spark installation");
-    assertThatThrownBy(() -> SparkInstall.find(cluster.withPython(null, "/opt/none/bin/spark-submit", null), Map.of()))
-        .hasMessageStartingWith("spark-submit not found at /opt/none/bin/spark-submit; fix sparkSubmitLocation in aml_config/spark.compute");
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.ENVIRONMENT))
+        .hasMessage(
+            "'spark-submit' not found on PATH and SPARK_HOME is not set; set SPARK_HOME, or"
+                + " sparkSubmitLocation in aml_config/spark.compute to the spark-submit of a Spark"
+                + " installation");
+    assertThatThrownBy(
+            () ->
+                SparkInstall.find(
+                    cluster.withPython(null, "/opt/none/bin/spark-submit", null), Map.of()))
+        .hasMessageStartingWith(
+            "spark-submit not found at /opt/none/bin/spark-submit; fix sparkSubmitLocation in"
+                + " aml_config/spark.compute");
   }
 
   @Test
   void defaultMasterFromSparkDefaults() throws Exception {
     Path home = installation("spark-4");
-    Files.writeString(home.resolve("conf/spark-defaults.conf"), "# comment\nspark.master     spark://head:7077\nspark.executor.memory 2g\n");
+    Files.writeString(
+        home.resolve("conf/spark-defaults.conf"),
+        "# comment\nspark.master     spark://head:7077\nspark.executor.memory 2g\n");
     SparkInstall i = SparkInstall.find(cluster, Map.of("SPARK_HOME", home.toString()));
     assertThat(i.defaultMaster(Map.of())).contains("spark://head:7077");
     assertThat(i.defaultMaster(Map.of("SPARK_CONF_DIR", tmp.toString()))).isEmpty();

@@ -14,9 +14,24 @@ class SparkSubmissionTest {
 
   @Test
   void theKeptSubmissionHidesSecretsAndKeepsWhatLabrunReadsLater() throws Exception {
-    SparkSubmission s = new SparkSubmission("run1", "/spark", "spark-submit", "spark://h:7077", "http://h:8080", "/work",
-        List.of("--conf", "x=https://u:pw1@repo/m"), Map.of("spark.db.password", "pw2", "spark.app.name", "n"), List.of(), List.of(), List.of(),
-        false, "train.py", List.of("--api-token", "pw3", "postgres://me:pw4@db/x", "0.5"), null, null);
+    SparkSubmission s =
+        new SparkSubmission(
+            "run1",
+            "/spark",
+            "spark-submit",
+            "spark://h:7077",
+            "http://h:8080",
+            "/work",
+            List.of("--conf", "x=https://u:pw1@repo/m"),
+            Map.of("spark.db.password", "pw2", "spark.app.name", "n"),
+            List.of(),
+            List.of(),
+            List.of(),
+            false,
+            "train.py",
+            List.of("--api-token", "pw3", "postgres://me:pw4@db/x", "0.5"),
+            null,
+            null);
     s.shown().write(state);
 
     String kept = Files.readString(state.resolve(SparkSubmission.FILE_NAME));
@@ -25,14 +40,33 @@ class SparkSubmissionTest {
     assertThat(back.master()).isEqualTo("spark://h:7077");
     assertThat(back.masterUi()).isEqualTo("http://h:8080");
     assertThat(back.runId()).isEqualTo("run1");
-    assertThat(back.appArgs()).containsExactly("--api-token", "***", "postgres://me:***@db/x", "0.5");
-    assertThat(back.conf()).containsEntry("spark.db.password", "***").containsEntry("spark.app.name", "n");
+    assertThat(back.appArgs())
+        .containsExactly("--api-token", "***", "postgres://me:***@db/x", "0.5");
+    assertThat(back.conf())
+        .containsEntry("spark.db.password", "***")
+        .containsEntry("spark.app.name", "n");
   }
 
   @Test
   void aSubmissionWithoutSecretsIsKeptAsItIs() {
-    SparkSubmission s = new SparkSubmission("run1", "/spark", "spark-submit", null, null, "/work", List.of(), Map.of("spark.app.name", "n"),
-        List.of(), List.of(), List.of(), true, "train.py", List.of("0.5"), "app", "client");
+    SparkSubmission s =
+        new SparkSubmission(
+            "run1",
+            "/spark",
+            "spark-submit",
+            null,
+            null,
+            "/work",
+            List.of(),
+            Map.of("spark.app.name", "n"),
+            List.of(),
+            List.of(),
+            List.of(),
+            true,
+            "train.py",
+            List.of("0.5"),
+            "app",
+            "client");
     assertThat(s.shown()).isEqualTo(s);
   }
 }

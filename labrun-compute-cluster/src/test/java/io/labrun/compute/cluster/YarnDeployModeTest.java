@@ -20,17 +20,25 @@ class YarnDeployModeTest {
 
   @Test
   void theClusterModuleDeclaresTheKeySoThatTheFormatChecksItWhenItReadsTheFile() {
-    var key = new ClusterTargetProvider().keys().stream().filter(k -> k.name().equals("yarnDeployMode")).findFirst().orElseThrow();
+    var key =
+        new ClusterTargetProvider()
+            .keys().stream()
+                .filter(k -> k.name().equals("yarnDeployMode"))
+                .findFirst()
+                .orElseThrow();
     assertThat(key.check().apply("Client")).isEmpty();
     assertThat(key.check().apply("cluster")).isEmpty();
-    assertThat(key.check().apply("sometimes")).contains("'yarnDeployMode' must be cluster or client, got \"sometimes\"");
+    assertThat(key.check().apply("sometimes"))
+        .contains("'yarnDeployMode' must be cluster or client, got \"sometimes\"");
   }
 
   @Test
   void anotherValueIsOneLineSayingWhere() {
-    assertThatThrownBy(() -> YarnDeployMode.of("yarn", null, "r", "sometimes", "aml_config/hdi.compute"))
+    assertThatThrownBy(
+            () -> YarnDeployMode.of("yarn", null, "r", "sometimes", "aml_config/hdi.compute"))
         .isInstanceOf(LabrunException.class)
-        .hasMessage("yarnDeployMode in aml_config/hdi.compute must be cluster or client, got 'sometimes'")
+        .hasMessage(
+            "yarnDeployMode in aml_config/hdi.compute must be cluster or client, got 'sometimes'")
         .satisfies(e -> assertThat(((LabrunException) e).exitCode()).isEqualTo(ExitCode.BAD_INPUT));
   }
 }

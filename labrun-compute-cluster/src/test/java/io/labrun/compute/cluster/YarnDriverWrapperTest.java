@@ -18,7 +18,9 @@ class YarnDriverWrapperTest {
   void theWrapperRunsTheScriptAndLeavesItsOutputsInTheLogFolderEvenWhenItFails() throws Exception {
     Path container = Files.createDirectories(tmp.resolve("container"));
     Path logs = Files.createDirectories(tmp.resolve("logs"));
-    Files.writeString(container.resolve("train.py"), """
+    Files.writeString(
+        container.resolve("train.py"),
+        """
         import sys
         import helper
         print("ARGS", sys.argv)
@@ -31,8 +33,10 @@ class YarnDriverWrapperTest {
         """);
     Files.writeString(container.resolve("helper.py"), "");
     Path wrapper = YarnDriverWrapper.write(tmp);
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py", "0.5").directory(container.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py", "0.5")
+            .directory(container.toFile())
+            .redirectErrorStream(true);
     pb.environment().put("LOG_DIRS", logs + ",/elsewhere");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -40,7 +44,9 @@ class YarnDriverWrapperTest {
     assertThat(out).contains("ARGS ['train.py', '0.5']");
 
     Path work = tmp.resolve("work");
-    assertThat(YarnDriverWrapper.unpack(Files.readAllBytes(logs.resolve(YarnDriverWrapper.ZIP)), work)).isEqualTo(2);
+    assertThat(
+            YarnDriverWrapper.unpack(Files.readAllBytes(logs.resolve(YarnDriverWrapper.ZIP)), work))
+        .isEqualTo(2);
     assertThat(work.resolve("outputs/model.txt")).hasContent("weights");
     assertThat(work.resolve("outputs/plots/loss.txt")).hasContent("0.1");
   }
@@ -49,7 +55,10 @@ class YarnDriverWrapperTest {
   void onlyEntriesUnderOutputsAreUnpacked() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      for (String name : new String[] {"outputs/ok.txt", "../escape.txt", "outputs/../../escape2.txt", "other.txt"}) {
+      for (String name :
+          new String[] {
+            "outputs/ok.txt", "../escape.txt", "outputs/../../escape2.txt", "other.txt"
+          }) {
         z.putNextEntry(new ZipEntry(name));
         z.write(name.getBytes(StandardCharsets.UTF_8));
         z.closeEntry();

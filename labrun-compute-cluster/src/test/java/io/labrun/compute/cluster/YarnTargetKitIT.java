@@ -16,13 +16,31 @@ import java.util.Map;
 class YarnTargetKitIT extends ClusterTargetKitIT {
   @Override
   protected ComputeTargetSpec spec() {
-    return new ComputeTargetSpec("yarn", TargetType.CLUSTER, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        "yarn", Map.of(YarnDeployMode.KEY, "client"));
+    return new ComputeTargetSpec(
+        "yarn",
+        TargetType.CLUSTER,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "yarn",
+        Map.of(YarnDeployMode.KEY, "client"));
   }
 
   @Override
   protected Map<String, String> environment() {
-    assertThat(System.getenv("HADOOP_CONF_DIR")).as("HADOOP_CONF_DIR: source /tmp/w/env.sh (scripts/test.sh starts YARN)").isNotBlank();
+    assertThat(System.getenv("HADOOP_CONF_DIR"))
+        .as("HADOOP_CONF_DIR: source /tmp/w/env.sh (scripts/test.sh starts YARN)")
+        .isNotBlank();
     return super.environment();
   }
 }

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * A connection to a Docker Engine ({@code DOCKER_HOST}, else the default socket), opened on first
- * use, and the one place where the engine's failures become one-line {@link LabrunException}s:
- * an engine that does not answer, a full disk, anything else it refuses.
+ * use, and the one place where the engine's failures become one-line {@link LabrunException}s: an
+ * engine that does not answer, a full disk, anything else it refuses.
  */
 public final class DockerEngine implements AutoCloseable {
   public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -36,14 +36,21 @@ public final class DockerEngine implements AutoCloseable {
 
   synchronized DockerClient client() {
     if (client == null) {
-      DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host)
-          .withDockerTlsVerify("1".equals(env.get("DOCKER_TLS_VERIFY")));
+      DefaultDockerClientConfig.Builder b =
+          DefaultDockerClientConfig.createDefaultConfigBuilder()
+              .withDockerHost(host)
+              .withDockerTlsVerify("1".equals(env.get("DOCKER_TLS_VERIFY")));
       if (env.get("DOCKER_CERT_PATH") != null) {
         b.withDockerCertPath(env.get("DOCKER_CERT_PATH"));
       }
       DefaultDockerClientConfig config = b.build();
-      ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
-          .maxConnections(16).connectionTimeout(Duration.ofSeconds(10)).build();
+      ApacheDockerHttpClient http =
+          new ApacheDockerHttpClient.Builder()
+              .dockerHost(config.getDockerHost())
+              .sslConfig(config.getSSLConfig())
+              .maxConnections(16)
+              .connectionTimeout(Duration.ofSeconds(10))
+              .build();
       client = DockerClientImpl.getInstance(config, http);
     }
     return client;
@@ -61,10 +68,12 @@ public final class DockerEngine implements AutoCloseable {
   }
 
   void run(String doing, Runnable call) {
-    call(doing, () -> {
-      call.run();
-      return null;
-    });
+    call(
+        doing,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   /** The error a user sees for a failed engine call. */
@@ -77,14 +86,26 @@ public final class DockerEngine implements AutoCloseable {
         io = io.getCause();
       }
       message = io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
-      return new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot reach the Docker engine at " + host + " (" + message
-          + "); start Docker, or set DOCKER_HOST to a running engine", e);
+      return new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "cannot reach the Docker engine at "
+              + host
+              + " ("
+              + message
+              + "); start Docker, or set DOCKER_HOST to a running engine",
+          e);
     }
     if (lower.contains("no space left on device")) {
-      return new LabrunException(ExitCode.ENVIRONMENT, "the Docker engine ran out of disk space while " + doing
-          + "; free some with 'labrun experiment clean' (labrun's images) or 'docker system prune'", e);
+      return new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "the Docker engine ran out of disk space while "
+              + doing
+              + "; free some with 'labrun experiment clean' (labrun's images) or 'docker system"
+              + " prune'",
+          e);
     }
-    return new LabrunException(ExitCode.ENVIRONMENT, "Docker failed while " + doing + ": " + message, e);
+    return new LabrunException(
+        ExitCode.ENVIRONMENT, "Docker failed while " + doing + ": " + message, e);
   }
 
   static boolean unreachable(Throwable e) {

@@ -1,24 +1,33 @@
 package io.labrun.compute.docker;
 
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.WaitResponse;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import io.labrun.core.launch.Execution;
+import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
-import io.labrun.core.retry.RetryPolicy;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A run in a container, seen through its mounted state folder. The container is asked about only
@@ -42,10 +51,16 @@ final class DockerExecution implements Execution {
   private final boolean shared;
   private long lastInspect;
   private ExitRecord explained;
-  private java.util.concurrent.CountDownLatch ended;
-  private java.io.Closeable waiting;
+  private CountDownLatch ended;
+  private Closeable waiting;
 
-  private DockerExecution(DockerRuntime runtime, String containerId, String environment, Path state, Path work, boolean shared) {
+  private DockerExecution(
+      DockerRuntime runtime,
+      String containerId,
+      String environment,
+      Path state,
+      Path work,
+      boolean shared) {
     this.runtime = runtime;
     this.containerId = containerId;
     this.environment = environment;
@@ -55,14 +70,16 @@ final class DockerExecution implements Execution {
   }
 
   /** Waits until the supervisor has started the script (or recorded why it could not). */
-  static DockerExecution started(DockerRuntime runtime, String id, String env, Path state, Path work, boolean shared) {
+  static DockerExecution started(
+      DockerRuntime runtime, String id, String env, Path state, Path work, boolean shared) {
     DockerExecution e = new DockerExecution(runtime, id, env, state, work, shared);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     long pause = 2;
     long lastLook = System.nanoTime();
     try {
       while (System.nanoTime() < deadline) {
-        if (StateFolder.has(state, StateFolder.SUPERVISOR) || StateFolder.has(state, StateFolder.EXIT)) {
+        if (StateFolder.has(state, StateFolder.SUPERVISOR)
+            || StateFolder.has(state, StateFolder.EXIT)) {
           return e;
         }
         // The files are the news; the engine is asked (a round trip, and work for it) only now and
@@ -73,13 +90,19 @@ final class DockerExecution implements Execution {
           continue;
         }
         lastLook = System.nanoTime();
-        InspectContainerResponse.ContainerState s = e.inspect().map(InspectContainerResponse::getState).orElse(null);
+        InspectContainerResponse.ContainerState s =
+            e.inspect().map(InspectContainerResponse::getState).orElse(null);
         if (s == null || !Boolean.TRUE.equals(s.getRunning())) {
-          if (Files.exists(state.resolve(StateFolder.SUPERVISOR)) || Files.exists(state.resolve(StateFolder.EXIT))) {
+          if (Files.exists(state.resolve(StateFolder.SUPERVISOR))
+              || Files.exists(state.resolve(StateFolder.EXIT))) {
             return e;
           }
-          throw new LabrunException(ExitCode.ENVIRONMENT, "the run's container stopped before its supervisor started the script"
-              + (s == null ? "" : " (exit code " + s.getExitCodeLong() + ")") + ": " + e.logTail());
+          throw new LabrunException(
+              ExitCode.ENVIRONMENT,
+              "the run's container stopped before its supervisor started the script"
+                  + (s == null ? "" : " (exit code " + s.getExitCodeLong() + ")")
+                  + ": "
+                  + e.logTail());
         }
         Thread.sleep(pause);
         pause = Math.min(pause * 2, 50);
@@ -87,10 +110,16 @@ final class DockerExecution implements Execution {
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
-    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + e.logTail());
+    throw new LabrunException(
+        ExitCode.ENVIRONMENT,
+        "the run's supervisor did not start the script within "
+            + START_TIMEOUT.toSeconds()
+            + " s: "
+            + e.logTail());
   }
 
-  static DockerExecution reattached(DockerRuntime runtime, String id, String env, Path state, Path work, boolean shared) {
+  static DockerExecution reattached(
+      DockerRuntime runtime, String id, String env, Path state, Path work, boolean shared) {
     return new DockerExecution(runtime, id, env, state, work, shared);
   }
 
@@ -98,7 +127,11 @@ final class DockerExecution implements Execution {
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>();
     a.put(CONTAINER_ID, containerId);
-    a.put(CONTAINER_NAME, state.getFileName() == null ? "" : DockerTarget.containerName(state.getFileName().toString()));
+    a.put(
+        CONTAINER_NAME,
+        state.getFileName() == null
+            ? ""
+            : DockerTarget.containerName(state.getFileName().toString()));
     if (environment != null) {
       a.put(ENVIRONMENT, environment);
     }
@@ -132,16 +165,20 @@ final class DockerExecution implements Execution {
       return Optional.of(explained(exit.get()));
     }
     if (c.isEmpty()) {
-      return Optional.of(ExitRecord.lost(Instant.now(), "the run's container " + (containerId == null ? "" : shortId() + " ")
-          + "is gone without recording how the script ended"));
+      return Optional.of(
+          ExitRecord.lost(
+              Instant.now(),
+              "the run's container "
+                  + (containerId == null ? "" : shortId() + " ")
+                  + "is gone without recording how the script ended"));
     }
     return Optional.of(fromContainer(c.get()));
   }
 
   /**
-   * The supervisor's record, with the reason the engine knows for a script killed with SIGKILL:
-   * the out-of-memory killer. The engine tells only once the container has ended, which it does as
-   * soon as the supervisor has written its record.
+   * The supervisor's record, with the reason the engine knows for a script killed with SIGKILL: the
+   * out-of-memory killer. The engine tells only once the container has ended, which it does as soon
+   * as the supervisor has written its record.
    */
   private ExitRecord explained(ExitRecord exit) {
     if (explained != null) {
@@ -151,23 +188,42 @@ final class DockerExecution implements Execution {
       return exit;
     }
     Optional<InspectContainerResponse> c = inspectOnceEnded();
-    explained = c.filter(i -> Boolean.TRUE.equals(i.getState().getOOMKilled()))
-        .map(i -> new ExitRecord(exit.exitCode(), exit.signal(), exit.ended(), false, false, false,
-            "killed by signal " + exit.signal() + ": " + outOfMemory(i), exit.droppedOutputBytes()))
-        .orElse(exit);
+    explained =
+        c.filter(i -> Boolean.TRUE.equals(i.getState().getOOMKilled()))
+            .map(
+                i ->
+                    new ExitRecord(
+                        exit.exitCode(),
+                        exit.signal(),
+                        exit.ended(),
+                        false,
+                        false,
+                        false,
+                        "killed by signal " + exit.signal() + ": " + outOfMemory(i),
+                        exit.droppedOutputBytes()))
+            .orElse(exit);
     return explained;
   }
 
   private static boolean killedFromOutside(ExitRecord exit) {
-    return exit.signal() != null && exit.signal() == RetryPolicy.SIGKILL && !exit.canceled() && !exit.timedOut() && exit.error() == null;
+    return exit.signal() != null
+        && exit.signal() == RetryPolicy.SIGKILL
+        && !exit.canceled()
+        && !exit.timedOut()
+        && exit.error() == null;
   }
 
-  /** The container once it has stopped, waiting a little for its supervisor to finish; as it is after that. */
+  /**
+   * The container once it has stopped, waiting a little for its supervisor to finish; as it is
+   * after that.
+   */
   private Optional<InspectContainerResponse> inspectOnceEnded() {
     long deadline = System.nanoTime() + ENDING_TIMEOUT.toNanos();
     Optional<InspectContainerResponse> c = inspect();
     try {
-      while (c.isPresent() && Boolean.TRUE.equals(c.get().getState().getRunning()) && System.nanoTime() < deadline) {
+      while (c.isPresent()
+          && Boolean.TRUE.equals(c.get().getState().getRunning())
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
         c = inspect();
       }
@@ -179,64 +235,85 @@ final class DockerExecution implements Execution {
 
   private static String outOfMemory(InspectContainerResponse c) {
     Long limit = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
-    return "out of memory" + (limit == null || limit <= 0 ? " (OOMKilled)" : " (the container's memoryLimit is " + (limit >> 20) + " MiB)");
+    return "out of memory"
+        + (limit == null || limit <= 0
+            ? " (OOMKilled)"
+            : " (the container's memoryLimit is " + (limit >> 20) + " MiB)");
   }
 
   /**
-   * How a run ended whose supervisor was killed with its container (OOM, docker kill, a reboot).
-   * A SIGKILL is worded as {@link ExitRecord#describe()} words one, so it is retried.
+   * How a run ended whose supervisor was killed with its container (OOM, docker kill, a reboot). A
+   * SIGKILL is worded as {@link ExitRecord#describe()} words one, so it is retried.
    */
   static ExitRecord fromContainer(InspectContainerResponse c) {
     InspectContainerResponse.ContainerState s = c.getState();
     long code = s.getExitCodeLong() == null ? -1 : s.getExitCodeLong();
     Integer signal = code > 128 ? (int) (code - 128) : null;
     Instant ended = parseTime(s.getFinishedAt());
-    String why = Boolean.TRUE.equals(s.getOOMKilled())
-        ? outOfMemory(c) + ", exit code " + code
-        : "the run's container ended (exit code " + code + ") without its supervisor recording how the script ended";
-    return new ExitRecord((int) code, signal, ended, false, false, false, signal == null ? why : "killed by signal " + signal + ": " + why, 0);
+    String why =
+        Boolean.TRUE.equals(s.getOOMKilled())
+            ? outOfMemory(c) + ", exit code " + code
+            : "the run's container ended (exit code "
+                + code
+                + ") without its supervisor recording how the script ended";
+    return new ExitRecord(
+        (int) code,
+        signal,
+        ended,
+        false,
+        false,
+        false,
+        signal == null ? why : "killed by signal " + signal + ": " + why,
+        0);
   }
 
   private static Instant parseTime(String t) {
     try {
       Instant i = t == null ? null : Instant.parse(t);
       return i == null || i.getEpochSecond() <= 0 ? Instant.now() : i;
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Instant.now();
     }
   }
 
-  /** Waits until new output may be there, or at once when the container ends (the engine says so). */
+  /**
+   * Waits until new output may be there, or at once when the container ends (the engine says so).
+   */
   @Override
   public void awaitChange(Duration max) throws InterruptedException {
     if (containerId != null && ended == null) {
-      ended = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch latch = ended;
+      ended = new CountDownLatch(1);
+      CountDownLatch latch = ended;
       try {
-        waiting = runtime.engine().client().waitContainerCmd(containerId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
-            com.github.dockerjava.api.model.WaitResponse>() {
-          @Override
-          public void onNext(com.github.dockerjava.api.model.WaitResponse r) {
-            latch.countDown();
-          }
+        waiting =
+            runtime
+                .engine()
+                .client()
+                .waitContainerCmd(containerId)
+                .exec(
+                    new ResultCallback.Adapter<WaitResponse>() {
+                      @Override
+                      public void onNext(WaitResponse r) {
+                        latch.countDown();
+                      }
 
-          @Override
-          public void onError(Throwable t) {
-            latch.countDown();
-          }
+                      @Override
+                      public void onError(Throwable t) {
+                        latch.countDown();
+                      }
 
-          @Override
-          public void onComplete() {
-            latch.countDown();
-          }
-        });
+                      @Override
+                      public void onComplete() {
+                        latch.countDown();
+                      }
+                    });
       } catch (RuntimeException e) {
         latch.countDown(); // no engine to ask: plain waiting below
       }
     }
     if (ended == null || ended.getCount() == 0) {
       Thread.sleep(max.toMillis());
-    } else if (ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    } else if (ended.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
       lastInspect = 0; // it ended: ask the engine at once if the state folder does not say how
     }
   }
@@ -248,10 +325,14 @@ final class DockerExecution implements Execution {
     }
     DockerEngine engine = runtime.engine();
     try {
-      // TERM to the supervisor (the container's pid 1): it stops the script's process group and records it.
-      engine.run("canceling the run", () -> engine.client().killContainerCmd(containerId).withSignal("TERM").exec());
+      // TERM to the supervisor (the container's pid 1): it stops the script's process group and
+      // records it.
+      engine.run(
+          "canceling the run",
+          () -> engine.client().killContainerCmd(containerId).withSignal("TERM").exec());
     } catch (LabrunException e) {
-      if (!(e.getCause() instanceof NotFoundException || e.getCause() instanceof ConflictException)) {
+      if (!(e.getCause() instanceof NotFoundException
+          || e.getCause() instanceof ConflictException)) {
         throw e; // a container that is gone or no longer running needs no signal
       }
     }
@@ -268,11 +349,19 @@ final class DockerExecution implements Execution {
       throw new IOException("the run's container is gone, so its ./outputs cannot be copied out");
     }
     if (StateFolder.reportsNoOutputs(state)) {
-      return new Collected(outputs, metrics); // the supervisor saw no ./outputs: no archive to ask the engine for
+      return new Collected(
+          outputs, metrics); // the supervisor saw no ./outputs: no archive to ask the engine for
     }
     DockerEngine engine = runtime.engine();
-    try (InputStream tar = engine.call("copying ./outputs out of the run's container",
-        () -> engine.client().copyArchiveFromContainerCmd(containerId, DockerTarget.WORK + "/" + StateFolder.OUTPUTS).exec())) {
+    try (InputStream tar =
+        engine.call(
+            "copying ./outputs out of the run's container",
+            () ->
+                engine
+                    .client()
+                    .copyArchiveFromContainerCmd(
+                        containerId, DockerTarget.WORK + "/" + StateFolder.OUTPUTS)
+                    .exec())) {
       Files.createDirectories(scratch);
       ContainerArchives.extract(tar, scratch);
     } catch (LabrunException e) {
@@ -293,7 +382,7 @@ final class DockerExecution implements Execution {
       if (containerId != null) {
         remove(runtime.engine(), containerId);
       }
-      io.labrun.core.home.Folders.delete(work);
+      Folders.delete(work);
       return;
     }
     // The run is recorded: its container and folder go after the command has answered, with an
@@ -301,28 +390,39 @@ final class DockerExecution implements Execution {
     // behind is found by its labels and removed by 'labrun experiment clean'.
     String id = containerId;
     Map<String, String> env = runtime.env();
-    runtime.tidy(() -> {
-      if (id != null) {
-        try (DockerEngine engine = new DockerEngine(env)) {
-          remove(engine, id);
-        } catch (RuntimeException e) {
-          // left for 'labrun experiment clean'
-        }
-      }
-      try {
-        io.labrun.core.home.Folders.delete(work);
-      } catch (IOException e) {
-        // left for 'labrun experiment clean'
-      }
-    });
+    runtime.tidy(
+        () -> {
+          if (id != null) {
+            try (DockerEngine engine = new DockerEngine(env)) {
+              remove(engine, id);
+            } catch (RuntimeException e) {
+              // left for 'labrun experiment clean'
+            }
+          }
+          try {
+            Folders.delete(work);
+          } catch (IOException e) {
+            // left for 'labrun experiment clean'
+          }
+        });
   }
 
   /** Removes a container, whatever its state; one that is gone already is fine. */
   static void remove(DockerEngine engine, String id) {
     try {
-      engine.run("removing container " + id, () -> engine.client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+      engine.run(
+          "removing container " + id,
+          () ->
+              engine
+                  .client()
+                  .removeContainerCmd(id)
+                  .withForce(true)
+                  .withRemoveVolumes(true)
+                  .exec());
     } catch (LabrunException e) {
-      if (!(e.getCause() instanceof NotFoundException || e.getCause() instanceof ConflictException || e.getCause() instanceof NotModifiedException)) {
+      if (!(e.getCause() instanceof NotFoundException
+          || e.getCause() instanceof ConflictException
+          || e.getCause() instanceof NotModifiedException)) {
         throw e;
       }
     }
@@ -334,7 +434,10 @@ final class DockerExecution implements Execution {
     }
     DockerEngine engine = runtime.engine();
     try {
-      return Optional.of(engine.call("looking at the run's container", () -> engine.client().inspectContainerCmd(containerId).exec()));
+      return Optional.of(
+          engine.call(
+              "looking at the run's container",
+              () -> engine.client().inspectContainerCmd(containerId).exec()));
     } catch (LabrunException e) {
       if (e.getCause() instanceof NotFoundException) {
         return Optional.empty();
@@ -347,13 +450,21 @@ final class DockerExecution implements Execution {
   private String logTail() {
     StringBuilder text = new StringBuilder();
     try {
-      runtime.engine().client().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(5)
-          .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-            @Override
-            public void onNext(com.github.dockerjava.api.model.Frame f) {
-              text.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-          }).awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+      runtime
+          .engine()
+          .client()
+          .logContainerCmd(containerId)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withTail(5)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame f) {
+                  text.append(new String(f.getPayload(), StandardCharsets.UTF_8));
+                }
+              })
+          .awaitCompletion(5, TimeUnit.SECONDS);
     } catch (RuntimeException e) {
       return "(its output cannot be read: " + DockerEngine.message(e) + ")";
     } catch (InterruptedException e) {

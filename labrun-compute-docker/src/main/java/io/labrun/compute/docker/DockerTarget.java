@@ -1,7 +1,5 @@
 package io.labrun.compute.docker;
 
-import io.labrun.core.environment.ImageLabels;
-import io.labrun.core.supervisor.StateFolder;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
@@ -12,6 +10,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.Framework;
 import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.ImageLabels;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
@@ -20,8 +19,9 @@ import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
-import io.labrun.core.supervisor.LaunchSpec;
 import io.labrun.core.run.RunEvents;
+import io.labrun.core.supervisor.LaunchSpec;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * run's environment image, under labrun's supervisor. The supervisor's state folder and labrun's
  * Python folder are mounted from this machine, so output, metrics and the exit record are read as
  * for a local run; the snapshot goes in by copy (or by a mount with {@code sharedVolumes: true})
- * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id, and
- * holds to the target's {@code memoryLimit}, if it has one.
+ * and {@code ./outputs} comes out by copy. Every container is labelled with its run's id, and holds
+ * to the target's {@code memoryLimit}, if it has one.
  */
 public final class DockerTarget implements ComputeTarget {
   static final String LIB = "/labrun/lib";
@@ -61,7 +62,8 @@ public final class DockerTarget implements ComputeTarget {
     MemoryLimit.of(spec); // a limit that is no size stops the run before its environment is built
     PreparedEnvironment env = environment(EnvironmentRequest.of(plan), events);
     if (!env.cached()) {
-      events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
+      events.progress(
+          "environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
     }
     prepared.put(plan.runId(), env);
   }
@@ -71,12 +73,19 @@ public final class DockerTarget implements ComputeTarget {
     return environment(request, events);
   }
 
-  /** The run's image: the base image as it is when the run configuration says so, else one built from the conda file. */
+  /**
+   * The run's image: the base image as it is when the run configuration says so, else one built
+   * from the conda file.
+   */
   private PreparedEnvironment environment(EnvironmentRequest request, RunEvents events) {
-    return request.configuration().interpreterAsIs() ? images.asIs(spec, events) : images.prepare(spec, request, events);
+    return request.configuration().interpreterAsIs()
+        ? images.asIs(spec, events)
+        : images.prepare(spec, request, events);
   }
 
-  /** The interpreter in the container: the environment's, or the run configuration's own as it is. */
+  /**
+   * The interpreter in the container: the environment's, or the run configuration's own as it is.
+   */
   private String python(RunPlan plan) {
     return plan.configuration().interpreterAsIs() ? spec.python() : ImageRecipe.PYTHON;
   }
@@ -92,16 +101,21 @@ public final class DockerTarget implements ComputeTarget {
       Files.createDirectories(state.resolve(StateFolder.METRICS));
       LaunchSpec.write(state, launchJson(plan));
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot write the run's launch file in " + state + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot write the run's launch file in " + state + ": " + e.getMessage(),
+          e);
     }
     DockerEngine engine = runtime.engine();
     String image = env.reference();
-    String id = engine.call("creating the run's container", () -> container(plan, image).exec().getId());
+    String id =
+        engine.call("creating the run's container", () -> container(plan, image).exec().getId());
     boolean started = false;
     try {
       start(engine, id);
       started = true;
-      return DockerExecution.started(runtime, id, env.id(), state, plan.workDir(), spec.sharesVolumes());
+      return DockerExecution.started(
+          runtime, id, env.id(), state, plan.workDir(), spec.sharesVolumes());
     } finally {
       if (!started) {
         DockerExecution.remove(engine, id);
@@ -111,12 +125,20 @@ public final class DockerTarget implements ComputeTarget {
 
   private void start(DockerEngine engine, String id) {
     try {
-      engine.run("starting the run's container", () -> engine.client().startContainerCmd(id).exec());
+      engine.run(
+          "starting the run's container", () -> engine.client().startContainerCmd(id).exec());
     } catch (LabrunException e) {
       String m = DockerEngine.message(e.getCause() == null ? e : e.getCause());
       if (spec.wantsGpu() && m.contains("could not select device driver")) {
-        throw new LabrunException(ExitCode.ENVIRONMENT, "nvidiaDocker: true in aml_config/" + spec.name() + ".compute, but this Docker engine has no GPU support ("
-            + m + "); install the NVIDIA Container Toolkit and restart Docker, or set nvidiaDocker: false", e.getCause());
+        throw new LabrunException(
+            ExitCode.ENVIRONMENT,
+            "nvidiaDocker: true in aml_config/"
+                + spec.name()
+                + ".compute, but this Docker engine has no GPU support ("
+                + m
+                + "); install the NVIDIA Container Toolkit and restart Docker, or set nvidiaDocker:"
+                + " false",
+            e.getCause());
       }
       throw e;
     }
@@ -134,22 +156,34 @@ public final class DockerTarget implements ComputeTarget {
       // (quicker than the engine's archive upload, which must mount the container's file system).
       binds.add(new Bind(plan.workDir().toString(), new Volume(SNAPSHOT), AccessMode.ro));
     }
-    sharedDirectory(plan).ifPresent(dir -> binds.add(new Bind(dir.toString(), new Volume(SHARE), AccessMode.rw)));
+    sharedDirectory(plan)
+        .ifPresent(dir -> binds.add(new Bind(dir.toString(), new Volume(SHARE), AccessMode.rw)));
     HostConfig host = HostConfig.newHostConfig().withBinds(binds);
     if (runtime.network() != null) {
       host.withNetworkMode(runtime.network());
     }
-    MemoryLimit.of(spec).ifPresent(limit -> host.withMemory(limit.bytes()).withMemorySwap(limit.bytes()));
+    MemoryLimit.of(spec)
+        .ifPresent(limit -> host.withMemory(limit.bytes()).withMemorySwap(limit.bytes()));
     if (spec.wantsGpu()) {
-      host.withDeviceRequests(List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
+      host.withDeviceRequests(
+          List.of(new DeviceRequest().withCount(-1).withCapabilities(List.of(List.of("gpu")))));
     }
     Map<String, String> labels = new LinkedHashMap<>(runtime.owner().labels());
     labels.put(ImageLabels.LABEL_RUN, plan.runId());
     labels.put("io.labrun.state", plan.stateDir().toString());
-    return runtime.engine().client().createContainerCmd(image).withName(containerName(plan.runId())).withLabels(labels)
+    return runtime
+        .engine()
+        .client()
+        .createContainerCmd(image)
+        .withName(containerName(plan.runId()))
+        .withLabels(labels)
         // -S -E: the supervisor needs the standard library only (as the local zygote runs it)
-        .withCmd(python(plan), "-S", "-E", LIB + "/labrun_supervisor.py", STATE).withWorkingDir(WORK)
-        .withTty(false).withStdinOpen(false).withAttachStdin(false).withHostConfig(host);
+        .withCmd(python(plan), "-S", "-E", LIB + "/labrun_supervisor.py", STATE)
+        .withWorkingDir(WORK)
+        .withTty(false)
+        .withStdinOpen(false)
+        .withAttachStdin(false)
+        .withHostConfig(host);
   }
 
   static String containerName(String runId) {
@@ -182,27 +216,43 @@ public final class DockerTarget implements ComputeTarget {
     }
     // No parent pid and no finalizer: the CLI cannot be called back from inside the container;
     // the next labrun command that looks at the run records its end (see the Reconciler).
-    return new LaunchSpec(argv, WORK, env, runtime.logLimitBytes(), plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()),
-        runtime.killGraceSeconds(), 0, null);
+    return new LaunchSpec(
+        argv,
+        WORK,
+        env,
+        runtime.logLimitBytes(),
+        plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds()),
+        runtime.killGraceSeconds(),
+        0,
+        null);
   }
 
   /** The project's folder under {@code nativeSharedDirectory} on this machine, created. */
-  private java.util.Optional<Path> sharedDirectory(RunPlan plan) {
+  private Optional<Path> sharedDirectory(RunPlan plan) {
     String configured = spec.nativeSharedDirectory();
     if (configured == null || configured.isBlank()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    Path base = configured.startsWith("~/") || configured.equals("~")
-        ? Path.of(runtime.env().getOrDefault("HOME", System.getProperty("user.home"))).resolve(configured.substring(Math.min(2, configured.length())))
-        : plan.project().root().resolve(configured);
+    Path base =
+        configured.startsWith("~/") || configured.equals("~")
+            ? Path.of(runtime.env().getOrDefault("HOME", System.getProperty("user.home")))
+                .resolve(configured.substring(Math.min(2, configured.length())))
+            : plan.project().root().resolve(configured);
     Path dir = base.resolve(plan.project().name());
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot create the shared folder " + dir + " (nativeSharedDirectory in aml_config/"
-          + spec.name() + ".compute): " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "cannot create the shared folder "
+              + dir
+              + " (nativeSharedDirectory in aml_config/"
+              + spec.name()
+              + ".compute): "
+              + e.getMessage(),
+          e);
     }
-    return java.util.Optional.of(dir);
+    return Optional.of(dir);
   }
 
   @Override
@@ -210,11 +260,25 @@ public final class DockerTarget implements ComputeTarget {
     String id = run.attributes().get(DockerExecution.CONTAINER_ID);
     if (id == null) {
       DockerEngine engine = runtime.engine();
-      List<Container> found = engine.call("looking for the container of run " + run.id(), () -> engine.client().listContainersCmd()
-          .withShowAll(true).withLabelFilter(Map.of(ImageLabels.LABEL_RUN, run.id())).exec());
+      List<Container> found =
+          engine.call(
+              "looking for the container of run " + run.id(),
+              () ->
+                  engine
+                      .client()
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(Map.of(ImageLabels.LABEL_RUN, run.id()))
+                      .exec());
       id = found.isEmpty() ? null : found.get(0).getId();
     }
     boolean shared = "true".equals(run.attributes().get(DockerExecution.SHARED));
-    return DockerExecution.reattached(runtime, id, run.attributes().get(DockerExecution.ENVIRONMENT), stateDir, stateDir.resolve("work"), shared);
+    return DockerExecution.reattached(
+        runtime,
+        id,
+        run.attributes().get(DockerExecution.ENVIRONMENT),
+        stateDir,
+        stateDir.resolve("work"),
+        shared);
   }
 }

@@ -19,10 +19,24 @@ public final class DockerTargetProvider implements ComputeTargetProvider {
     return new DockerTarget(spec, runtime(context));
   }
 
-  /** The Docker engine of {@code DOCKER_HOST} (or the default socket) for this assembly, connected on first use. */
+  /**
+   * The Docker engine of {@code DOCKER_HOST} (or the default socket) for this assembly, connected
+   * on first use.
+   */
   public static DockerRuntime runtime(TargetContext context) {
-    return context.shared(DockerRuntime.class, c -> new DockerRuntime(c.shared(DockerEngine.class, e -> new DockerEngine(e.env())),
-        c.python().pythonPath(), c.dataDir().resolve("envs"), c.paths().shared(), c.env(), c.logLimitBytes(), 10, c.resident(), owner(c)));
+    return context.shared(
+        DockerRuntime.class,
+        c ->
+            new DockerRuntime(
+                c.shared(DockerEngine.class, e -> new DockerEngine(e.env())),
+                c.python().pythonPath(),
+                c.dataDir().resolve("envs"),
+                c.paths().shared(),
+                c.env(),
+                c.logLimitBytes(),
+                10,
+                c.resident(),
+                owner(c)));
   }
 
   /** What {@code labrun experiment clean} removes from the engine. */
@@ -32,6 +46,7 @@ public final class DockerTargetProvider implements ComputeTargetProvider {
 
   /** This user and this labrun home, as labels on what labrun makes on a Docker engine. */
   private static Owner owner(TargetContext context) {
-    return new Owner(System.getProperty("user.name"), context.dataDir().toAbsolutePath().toString());
+    return new Owner(
+        System.getProperty("user.name"), context.dataDir().toAbsolutePath().toString());
   }
 }

@@ -15,15 +15,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One image build through the engine's API (the classic builder), its output going line by line
- * to a log file and to whoever watches: each {@code Step n/m} as a line of progress, every other
- * line as a transient one. A failure is one line naming the failing step and the error, after
- * the tail of the log; a failure labrun's build script explains ({@code LABRUN-ERROR:}) is that
- * explanation.
+ * One image build through the engine's API (the classic builder), its output going line by line to
+ * a log file and to whoever watches: each {@code Step n/m} as a line of progress, every other line
+ * as a transient one. A failure is one line naming the failing step and the error, after the tail
+ * of the log; a failure labrun's build script explains ({@code LABRUN-ERROR:}) is that explanation.
  */
 final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
   static final String LABRUN_ERROR = "LABRUN-ERROR: ";
@@ -41,16 +43,31 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
     this.logFile = logFile;
     this.events = events;
     try {
-      this.log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.log =
+          Files.newBufferedWriter(
+              logFile,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot write the build log " + logFile + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot write the build log " + logFile + ": " + e.getMessage(), e);
     }
   }
 
-  void run(DockerEngine engine, Path context, String tag, Map<String, String> labels, String network) {
+  void run(
+      DockerEngine engine, Path context, String tag, Map<String, String> labels, String network) {
     try (InputStream in = Files.newInputStream(context)) {
-      BuildImageCmd cmd = engine.client().buildImageCmd().withTarInputStream(in).withTags(Set.of(tag)).withLabels(labels)
-          .withPull(false).withRemove(true).withForcerm(true);
+      BuildImageCmd cmd =
+          engine
+              .client()
+              .buildImageCmd()
+              .withTarInputStream(in)
+              .withTags(Set.of(tag))
+              .withLabels(labels)
+              .withPull(false)
+              .withRemove(true)
+              .withForcerm(true);
       if (network != null) {
         cmd.withNetworkMode(network);
       }
@@ -59,9 +76,11 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
       Thread.currentThread().interrupt();
       throw new LabrunException(ExitCode.ENVIRONMENT, "interrupted while building " + tag, e);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot read the build folder " + context + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot read the build folder " + context + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (DockerEngine.unreachable(e) || DockerEngine.message(e).toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
+      if (DockerEngine.unreachable(e)
+          || DockerEngine.message(e).toLowerCase(Locale.ROOT).contains("no space left")) {
         closeLog();
         throw engine.translate("building " + tag, e);
       }
@@ -91,7 +110,10 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
     }
     if (item.isErrorIndicated()) {
       flushPartial();
-      error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null ? item.getErrorDetail().getMessage() : item.getError();
+      error =
+          item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+              ? item.getErrorDetail().getMessage()
+              : item.getError();
       line("ERROR: " + error);
     }
   }
@@ -129,22 +151,45 @@ final class ImageBuild extends ResultCallback.Adapter<BuildResponseItem> {
   }
 
   private LabrunException failure(String tag) {
-    if (error.toLowerCase(java.util.Locale.ROOT).contains("no space left on device")) {
-      return new LabrunException(ExitCode.ENVIRONMENT, "the Docker engine ran out of disk space while building " + tag
-          + "; free some with 'labrun experiment clean' or 'docker system prune' (build log: " + logFile + ")");
+    if (error.toLowerCase(Locale.ROOT).contains("no space left on device")) {
+      return new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "the Docker engine ran out of disk space while building "
+              + tag
+              + "; free some with 'labrun experiment clean' or 'docker system prune' (build log: "
+              + logFile
+              + ")");
     }
     if (explained != null) {
-      return new LabrunException(ExitCode.ENVIRONMENT, "cannot build " + tag + stepNumber() + ": " + explained + " (build log: " + logFile + ")");
+      return new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "cannot build "
+              + tag
+              + stepNumber()
+              + ": "
+              + explained
+              + " (build log: "
+              + logFile
+              + ")");
     }
     events.progress("the build of " + tag + " failed; the last lines of its log:");
     tail.forEach(l -> events.progress("  | " + l));
-    return new LabrunException(ExitCode.ENVIRONMENT, "building " + tag + " failed" + (step == null ? "" : " at " + shorten(step, 120))
-        + ": " + error + " (build log: " + logFile + ")");
+    return new LabrunException(
+        ExitCode.ENVIRONMENT,
+        "building "
+            + tag
+            + " failed"
+            + (step == null ? "" : " at " + shorten(step, 120))
+            + ": "
+            + error
+            + " (build log: "
+            + logFile
+            + ")");
   }
 
   /** " (step 3/8)" for the step that failed, or nothing. */
   private String stepNumber() {
-    java.util.regex.Matcher m = step == null ? null : java.util.regex.Pattern.compile("^Step (\\d+/\\d+)").matcher(step);
+    Matcher m = step == null ? null : Pattern.compile("^Step (\\d+/\\d+)").matcher(step);
     return m != null && m.find() ? " (step " + m.group(1) + ")" : "";
   }
 

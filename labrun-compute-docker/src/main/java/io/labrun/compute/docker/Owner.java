@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Whose labrun made an image or a container: the user and the labrun data folder, written as
- * labels on everything labrun creates on an engine, so that {@code experiment clean} removes what
- * this user's labrun made and nothing of another user's or another labrun home's (an engine is
- * often shared).
+ * Whose labrun made an image or a container: the user and the labrun data folder, written as labels
+ * on everything labrun creates on an engine, so that {@code experiment clean} removes what this
+ * user's labrun made and nothing of another user's or another labrun home's (an engine is often
+ * shared).
  */
 public record Owner(String user, String home) {
   public static final String LABEL_USER = "io.labrun.user";

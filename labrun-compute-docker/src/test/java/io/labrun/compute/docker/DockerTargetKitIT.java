@@ -17,7 +17,8 @@ import java.util.Map;
 class DockerTargetKitIT extends ComputeTargetKit {
   @Override
   protected ComputeTargetSpec spec() {
-    return ComputeTargetSpec.of("docker", TargetType.DOCKER).withBaseDockerImage(TestEngine.BASE_IMAGE);
+    return ComputeTargetSpec.of("docker", TargetType.DOCKER)
+        .withBaseDockerImage(TestEngine.BASE_IMAGE);
   }
 
   @Override
@@ -32,6 +33,8 @@ class DockerTargetKitIT extends ComputeTargetKit {
 
   @Override
   protected void assertNothingLeft(KitRun run) throws Exception {
-    assertThat(TestEngine.containersOf(run.id())).as("the canceled run's container is removed").isEmpty();
+    assertThat(TestEngine.containersOf(run.id()))
+        .as("the canceled run's container is removed")
+        .isEmpty();
   }
 }

@@ -1,14 +1,15 @@
 package io.labrun.compute.local;
 
-import io.labrun.core.environment.Executables;
 import io.labrun.core.environment.CleanReport;
 import io.labrun.core.environment.EnvironmentLock;
 import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.EnvironmentSpec;
+import io.labrun.core.environment.Executables;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import io.labrun.core.run.RunEvents;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,11 +28,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Cached venvs for a {@code local} target that opts in ({@code labrunLocalVenv: true}): one folder per
- * environment id under labrun's data folder, made with the target's interpreter and pip by {@code
- * labrun_env.py} (the same builder as images without conda), complete once it holds its marker
- * file. The base of the id is the interpreter itself (its real path, size and time), so upgrading
- * it makes a new environment.
+ * Cached venvs for a {@code local} target that opts in ({@code labrunLocalVenv: true}): one folder
+ * per environment id under labrun's data folder, made with the target's interpreter and pip by
+ * {@code labrun_env.py} (the same builder as images without conda), complete once it holds its
+ * marker file. The base of the id is the interpreter itself (its real path, size and time), so
+ * upgrading it makes a new environment.
  */
 public final class LocalEnvironments {
   private static final String READY = ".labrun-ready";
@@ -44,27 +46,44 @@ public final class LocalEnvironments {
     this.baseEnvironment = baseEnvironment;
   }
 
-  /** The environment of {@code request} for interpreter {@code python}, built when missing and allowed. */
+  /**
+   * The environment of {@code request} for interpreter {@code python}, built when missing and
+   * allowed.
+   */
   public PreparedEnvironment prepare(String python, EnvironmentRequest request, RunEvents events) {
     long t0 = System.nanoTime();
     // Found on the caller's PATH: the id and the build must name the same interpreter, and a
     // resident labrun's own PATH is not the user's.
-    Path exe = Executables.find(python, baseEnvironment).orElseThrow(() -> new LabrunException(ExitCode.ENVIRONMENT,
-        "'" + python + "' not found; set pythonLocation in the target's .compute file to an installed Python 3"));
+    Path exe =
+        Executables.find(python, baseEnvironment)
+            .orElseThrow(
+                () ->
+                    new LabrunException(
+                        ExitCode.ENVIRONMENT,
+                        "'"
+                            + python
+                            + "' not found; set pythonLocation in the target's .compute file to an"
+                            + " installed Python 3"));
     EnvironmentSpec spec = spec(exe, request);
     Path dir = root.resolve(spec.id());
     if (Files.exists(dir.resolve(READY))) {
       return new PreparedEnvironment(spec.id(), dir.toString(), true, since(t0));
     }
     if (!request.mayBuild()) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, request.missingMessage(spec.id(), "the venv " + dir + " of environment"));
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          request.missingMessage(spec.id(), "the venv " + dir + " of environment"));
     }
     try (EnvironmentLock lock = EnvironmentLock.acquire(root.resolve("locks"), spec.id(), events)) {
       if (Files.exists(dir.resolve(READY))) {
         return new PreparedEnvironment(spec.id(), dir.toString(), true, since(t0));
       }
-      Path log = request.buildLog() != null ? request.buildLog() : root.resolve("logs").resolve(spec.id() + ".log");
-      events.progress("building environment " + spec.id() + " (a venv of " + exe + ", log: " + log + ")");
+      Path log =
+          request.buildLog() != null
+              ? request.buildLog()
+              : root.resolve("logs").resolve(spec.id() + ".log");
+      events.progress(
+          "building environment " + spec.id() + " (a venv of " + exe + ", log: " + log + ")");
       build(exe.toString(), spec, dir, log, events);
       return new PreparedEnvironment(spec.id(), dir.toString(), false, since(t0));
     }
@@ -82,9 +101,14 @@ public final class LocalEnvironments {
       BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
       base = "local-python " + real + " " + a.size() + " " + a.lastModifiedTime().toMillis();
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot read the interpreter " + exe + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT, "cannot read the interpreter " + exe + ": " + e.getMessage(), e);
     }
-    return EnvironmentSpec.of(base, request.conda(), request.project().root(), List.of(request.variables(), baseEnvironment));
+    return EnvironmentSpec.of(
+        base,
+        request.conda(),
+        request.project().root(),
+        List.of(request.variables(), baseEnvironment));
   }
 
   private void build(String python, EnvironmentSpec spec, Path dir, Path log, RunEvents events) {
@@ -93,19 +117,26 @@ public final class LocalEnvironments {
     int code;
     try {
       if (Files.exists(dir)) {
-        io.labrun.core.home.Folders.delete(dir); // a build that was interrupted
+        Folders.delete(dir); // a build that was interrupted
       }
       Files.createDirectories(root.resolve("tmp"));
       Files.createDirectories(log.toAbsolutePath().getParent());
       Path specFile = Files.createTempFile(root.resolve("tmp"), spec.id() + "-", ".json");
-      Files.writeString(specFile, ImageRecipe.venvSpec(spec, dir.toString(), spec.pipInstallList(p -> p.source().toString())));
-      ProcessBuilder pb = new ProcessBuilder(python, envScript.toString(), specFile.toString()).redirectErrorStream(true);
+      Files.writeString(
+          specFile,
+          ImageRecipe.venvSpec(
+              spec, dir.toString(), spec.pipInstallList(p -> p.source().toString())));
+      ProcessBuilder pb =
+          new ProcessBuilder(python, envScript.toString(), specFile.toString())
+              .redirectErrorStream(true);
       pb.environment().clear();
       pb.environment().putAll(baseEnvironment);
       pb.environment().putAll(spec.pipOptions());
       Process p = pb.start();
       p.getOutputStream().close();
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      try (BufferedReader in =
+              new BufferedReader(
+                  new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
           BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
         for (String line; (line = in.readLine()) != null; ) {
           out.write(line);
@@ -128,17 +159,32 @@ public final class LocalEnvironments {
         return;
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot build environment " + spec.id() + " with " + python + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "cannot build environment " + spec.id() + " with " + python + ": " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LabrunException(ExitCode.ENVIRONMENT, "interrupted while building environment " + spec.id(), e);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT, "interrupted while building environment " + spec.id(), e);
     }
     if (explained != null) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot build environment " + spec.id() + ": " + explained + " (build log: " + log + ")");
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "cannot build environment " + spec.id() + ": " + explained + " (build log: " + log + ")");
     }
-    events.progress("the build of environment " + spec.id() + " failed; the last lines of its log:");
+    events.progress(
+        "the build of environment " + spec.id() + " failed; the last lines of its log:");
     tail.forEach(l -> events.progress("  | " + l));
-    throw new LabrunException(ExitCode.ENVIRONMENT, "building environment " + spec.id() + " failed (exit code " + code + "; build log: " + log + ")");
+    throw new LabrunException(
+        ExitCode.ENVIRONMENT,
+        "building environment "
+            + spec.id()
+            + " failed (exit code "
+            + code
+            + "; build log: "
+            + log
+            + ")");
   }
 
   /** Removes every cached venv when {@code allowed} (no run may be using one). */
@@ -156,12 +202,15 @@ public final class LocalEnvironments {
           continue;
         }
         long size = sizeOf(d);
-        io.labrun.core.home.Folders.delete(d);
+        Folders.delete(d);
         freed += size;
         removed.add("local environment " + d);
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot clean the local environments in " + root + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot clean the local environments in " + root + ": " + e.getMessage(),
+          e);
     }
     return new CleanReport(removed, kept, freed);
   }
@@ -172,7 +221,7 @@ public final class LocalEnvironments {
     }
   }
 
-  private static java.time.Duration since(long t0) {
-    return java.time.Duration.ofNanos(System.nanoTime() - t0);
+  private static Duration since(long t0) {
+    return Duration.ofNanos(System.nanoTime() - t0);
   }
 }

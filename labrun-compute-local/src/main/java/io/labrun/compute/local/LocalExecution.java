@@ -3,9 +3,10 @@ package io.labrun.compute.local;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.home.Folders;
 import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.snapshot.WorkFolders;
+import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.supervisor.SupervisorState;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A run on this machine, seen through its supervisor's state folder. Holds the supervisor's
- * process when this JVM started it (to notice its end at once); otherwise finds it by pid.
+ * A run on this machine, seen through its supervisor's state folder. Holds the supervisor's process
+ * when this JVM started it (to notice its end at once); otherwise finds it by pid.
  */
 final class LocalExecution implements Execution {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -30,7 +31,13 @@ final class LocalExecution implements Execution {
   private final WorkFolders workFolders;
   private SupervisorState supervisorState;
 
-  private LocalExecution(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders, SupervisorProcess supervisor, SupervisorState supervisorState) {
+  private LocalExecution(
+      ComputeTargetSpec spec,
+      Path state,
+      Path work,
+      WorkFolders workFolders,
+      SupervisorProcess supervisor,
+      SupervisorState supervisorState) {
     this.spec = spec;
     this.workFolders = workFolders;
     this.state = state;
@@ -39,8 +46,16 @@ final class LocalExecution implements Execution {
     this.supervisorState = supervisorState;
   }
 
-  /** Waits until the supervisor has started the script (or failed to), so the run's pids are known. */
-  static LocalExecution started(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders, SupervisorProcess supervisor) throws IOException {
+  /**
+   * Waits until the supervisor has started the script (or failed to), so the run's pids are known.
+   */
+  static LocalExecution started(
+      ComputeTargetSpec spec,
+      Path state,
+      Path work,
+      WorkFolders workFolders,
+      SupervisorProcess supervisor)
+      throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     long pause = 1;
     while (System.nanoTime() < deadline) {
@@ -53,8 +68,12 @@ final class LocalExecution implements Execution {
         if (s.isPresent() || StateFolder.has(state, StateFolder.EXIT)) {
           return new LocalExecution(spec, state, work, workFolders, supervisor, s.orElse(null));
         }
-        throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor stopped before starting the script (exit code " + supervisor.exitValue() + "): "
-            + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
+        throw new LabrunException(
+            ExitCode.ENVIRONMENT,
+            "the run's supervisor stopped before starting the script (exit code "
+                + supervisor.exitValue()
+                + "): "
+                + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
       }
       try {
         supervisor.awaitStarted(Duration.ofMillis(pause));
@@ -65,14 +84,22 @@ final class LocalExecution implements Execution {
       pause = Math.min(pause * 2, 20);
     }
     supervisor.handle().ifPresent(ProcessHandle::destroy);
-    throw new LabrunException(ExitCode.ENVIRONMENT, "the run's supervisor did not start the script within " + START_TIMEOUT.toSeconds() + " s: " + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
+    throw new LabrunException(
+        ExitCode.ENVIRONMENT,
+        "the run's supervisor did not start the script within "
+            + START_TIMEOUT.toSeconds()
+            + " s: "
+            + tail(state.resolve(StateFolder.SUPERVISOR_LOG)));
   }
 
-  static LocalExecution reattached(ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders) {
+  static LocalExecution reattached(
+      ComputeTargetSpec spec, Path state, Path work, WorkFolders workFolders) {
     try {
-      return new LocalExecution(spec, state, work, workFolders, null, readState(state).orElse(null));
+      return new LocalExecution(
+          spec, state, work, workFolders, null, readState(state).orElse(null));
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot read the run's state in " + state + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot read the run's state in " + state + ": " + e.getMessage(), e);
     }
   }
 
@@ -105,8 +132,12 @@ final class LocalExecution implements Execution {
     if (exit.isPresent()) {
       return exit;
     }
-    return Optional.of(ExitRecord.lost(Instant.now(), "the supervisor of the run"
-        + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")") + " is gone without recording how the script ended"));
+    return Optional.of(
+        ExitRecord.lost(
+            Instant.now(),
+            "the supervisor of the run"
+                + (supervisorState == null ? "" : " (pid " + supervisorState.pid() + ")")
+                + " is gone without recording how the script ended"));
   }
 
   @Override
@@ -125,13 +156,16 @@ final class LocalExecution implements Execution {
     }
     Optional<ProcessHandle> sup = supervisorHandle();
     if (sup.isPresent()) {
-      sup.get().destroy(); // SIGTERM: the supervisor stops the script's process group and records it
+      sup.get()
+          .destroy(); // SIGTERM: the supervisor stops the script's process group and records it
       return;
     }
     if (supervisorState != null) {
       // The supervisor is gone but the script may not be: stop its whole process group ourselves.
-      new ProcessBuilder("kill", "-KILL", "--", "-" + supervisorState.childPgid()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      new ProcessBuilder("kill", "-KILL", "--", "-" + supervisorState.childPgid())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
     }
   }
 
@@ -143,16 +177,16 @@ final class LocalExecution implements Execution {
   @Override
   public void cleanUp() throws IOException {
     if (workFolders != null) {
-      workFolders.release(work); // kept for the next run of its snapshot if the run left it as written
+      workFolders.release(
+          work); // kept for the next run of its snapshot if the run left it as written
     } else {
-      io.labrun.core.home.Folders.delete(work);
+      Folders.delete(work);
     }
   }
 
   private Optional<ExitRecord> readExit() throws IOException {
     return StateFolder.readExit(state);
   }
-
 
   private boolean supervisorAlive() throws IOException {
     if (supervisor != null) {
@@ -172,15 +206,22 @@ final class LocalExecution implements Execution {
     if (supervisorState == null) {
       return Optional.empty();
     }
-    return ProcessHandle.of(supervisorState.pid()).filter(ProcessHandle::isAlive).filter(h -> h.info().startInstant()
-        .map(t -> Math.abs(t.toEpochMilli() - supervisorState.started().toEpochMilli()) < 60_000)
-        .orElse(true));
+    return ProcessHandle.of(supervisorState.pid())
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            h ->
+                h.info()
+                    .startInstant()
+                    .map(
+                        t ->
+                            Math.abs(t.toEpochMilli() - supervisorState.started().toEpochMilli())
+                                < 60_000)
+                    .orElse(true));
   }
 
   private static Optional<SupervisorState> readState(Path state) throws IOException {
     return StateFolder.readState(state);
   }
-
 
   private static String tail(Path file) {
     try {

@@ -39,9 +39,28 @@ public record LocalRuntime(
 
   public static final long DEFAULT_LOG_LIMIT = 256L * 1024 * 1024;
 
-  public LocalRuntime(Path pythonDir, Path supervisorScript, String supervisorPython, Map<String, String> baseEnvironment,
-      List<String> finalizeCommand, Path sharedRoot, long logLimitBytes, int killGraceSeconds, LocalEnvironments environments) {
-    this(pythonDir, supervisorScript, supervisorPython, baseEnvironment, finalizeCommand, sharedRoot, logLimitBytes, killGraceSeconds, environments,
-        new Supervisors(), ProcessHandle.current().pid(), null);
+  public LocalRuntime(
+      Path pythonDir,
+      Path supervisorScript,
+      String supervisorPython,
+      Map<String, String> baseEnvironment,
+      List<String> finalizeCommand,
+      Path sharedRoot,
+      long logLimitBytes,
+      int killGraceSeconds,
+      LocalEnvironments environments) {
+    this(
+        pythonDir,
+        supervisorScript,
+        supervisorPython,
+        baseEnvironment,
+        finalizeCommand,
+        sharedRoot,
+        logLimitBytes,
+        killGraceSeconds,
+        environments,
+        new Supervisors(),
+        ProcessHandle.current().pid(),
+        null);
   }
 }

@@ -27,16 +27,31 @@ public final class LocalTargetProvider implements ComputeTargetProvider {
 
   /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
   public static LocalEnvironments environments(TargetContext context) {
-    return new LocalEnvironments(context.dataDir().resolve("envs").resolve("venvs"), context.python().pythonPath().resolve("labrun_env.py"),
+    return new LocalEnvironments(
+        context.dataDir().resolve("envs").resolve("venvs"),
+        context.python().pythonPath().resolve("labrun_env.py"),
         context.env());
   }
 
   private static LocalRuntime newRuntime(TargetContext c) {
     PythonRuntime.Installed py = c.python();
-    String supervisorPython = c.env().containsKey("LABRUN_SUPERVISOR_PYTHON") ? c.env().get("LABRUN_SUPERVISOR_PYTHON")
-        : SupervisorPython.resolve("python3", c.env(), c.dataDir().resolve("lib"));
+    String supervisorPython =
+        c.env().containsKey("LABRUN_SUPERVISOR_PYTHON")
+            ? c.env().get("LABRUN_SUPERVISOR_PYTHON")
+            : SupervisorPython.resolve("python3", c.env(), c.dataDir().resolve("lib"));
     // A resident labrun keeps its supervisor zygotes between commands (one per environment).
-    return new LocalRuntime(py.pythonPath(), py.supervisor(), supervisorPython, c.env(), c.finalizeCommand(), c.paths().shared(),
-        c.logLimitBytes(), 10, environments(c), c.keptWarm(Supervisors.class, Supervisors::new), c.ownerPid(), c.workFolders());
+    return new LocalRuntime(
+        py.pythonPath(),
+        py.supervisor(),
+        supervisorPython,
+        c.env(),
+        c.finalizeCommand(),
+        c.paths().shared(),
+        c.logLimitBytes(),
+        10,
+        environments(c),
+        c.keptWarm(Supervisors.class, Supervisors::new),
+        c.ownerPid(),
+        c.workFolders());
   }
 }

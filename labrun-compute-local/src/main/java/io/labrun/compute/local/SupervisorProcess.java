@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A run's supervisor as the JVM that started it sees it: a child process of its own, or a child
- * of the {@link SupervisorZygote}, whose start and end are reported at once. Either way the JVM
- * learns of its end without polling.
+ * A run's supervisor as the JVM that started it sees it: a child process of its own, or a child of
+ * the {@link SupervisorZygote}, whose start and end are reported at once. Either way the JVM learns
+ * of its end without polling.
  */
 interface SupervisorProcess {
   boolean isAlive();
@@ -54,10 +54,20 @@ interface SupervisorProcess {
    * A supervisor forked by the zygote: its end comes as {@code exit}. Should the zygote die first
    * (it never should), the process table is asked instead.
    */
-  record Forked(long pid, CompletableFuture<Void> ready, CompletableFuture<Integer> exit, SupervisorZygote zygote) implements SupervisorProcess {
+  record Forked(
+      long pid,
+      CompletableFuture<Void> ready,
+      CompletableFuture<Integer> exit,
+      SupervisorZygote zygote)
+      implements SupervisorProcess {
     @Override
     public void awaitStarted(Duration max) throws InterruptedException {
-      zygote.await(max, () -> ready.isDone() || exit.isDone()); // if not yet, the caller looks at the state folder and asks again
+      zygote.await(
+          max,
+          () ->
+              ready.isDone()
+                  || exit
+                      .isDone()); // if not yet, the caller looks at the state folder and asks again
     }
 
     @Override
@@ -71,7 +81,10 @@ interface SupervisorProcess {
     @Override
     public void waitFor(Duration max) throws InterruptedException {
       if (zygote.alive()) {
-        zygote.await(max, exit::isDone); // if still going, or the zygote went away meanwhile, the caller looks again
+        zygote.await(
+            max,
+            exit::isDone); // if still going, or the zygote went away meanwhile, the caller looks
+        // again
       } else if (isAlive()) {
         Thread.sleep(Math.min(max.toMillis(), 50));
       }

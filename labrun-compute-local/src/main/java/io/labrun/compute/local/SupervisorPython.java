@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,10 +26,17 @@ public final class SupervisorPython {
     Path cache = cacheDir.resolve("supervisor-python.txt");
     String key;
     try {
-      key = found + "\t" + Files.getLastModifiedTime(found).toMillis() + "\t" + env.getOrDefault("PATH", "");
+      key =
+          found
+              + "\t"
+              + Files.getLastModifiedTime(found).toMillis()
+              + "\t"
+              + env.getOrDefault("PATH", "");
       if (Files.isRegularFile(cache)) {
         String[] lines = Files.readString(cache).split("\n", 2);
-        if (lines.length == 2 && lines[0].equals(key) && Files.isExecutable(Path.of(lines[1].strip()))) {
+        if (lines.length == 2
+            && lines[0].equals(key)
+            && Files.isExecutable(Path.of(lines[1].strip()))) {
           return lines[1].strip();
         }
       }
@@ -36,18 +44,23 @@ public final class SupervisorPython {
       return found.toString();
     }
     try {
-      ProcessBuilder pb = new ProcessBuilder(found.toString(), "-c", "import sys; print(sys.executable)").redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(found.toString(), "-c", "import sys; print(sys.executable)")
+              .redirectErrorStream(true);
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();
       String real = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || real.isEmpty() || !Files.isExecutable(Path.of(real))) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)
+          || p.exitValue() != 0
+          || real.isEmpty()
+          || !Files.isExecutable(Path.of(real))) {
         return found.toString();
       }
       Files.createDirectories(cacheDir);
       Path tmp = Files.createTempFile(cacheDir, "supervisor-python", ".tmp");
       Files.writeString(tmp, key + "\n" + real + "\n");
-      Files.move(tmp, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return real;
     } catch (IOException e) {
       return found.toString();

@@ -8,24 +8,24 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
- * {@code labrun_zygote.py}: one Python process, started once per labrun process, that
- * starts each run's supervisor by forking itself. A Python start-up costs about as much CPU as a
- * short script itself; forking an interpreter that is up already costs a millisecond. The forked
- * supervisor is exactly the one {@code labrun_supervisor.py STATE_DIR} would be (its own session,
- * detached), so a run outlives this process as before. The zygote reports each supervisor's end,
- * so waiting for a run costs no polling either. It ends with this JVM (end of its stdin).
+ * {@code labrun_zygote.py}: one Python process, started once per labrun process, that starts each
+ * run's supervisor by forking itself. A Python start-up costs about as much CPU as a short script
+ * itself; forking an interpreter that is up already costs a millisecond. The forked supervisor is
+ * exactly the one {@code labrun_supervisor.py STATE_DIR} would be (its own session, detached), so a
+ * run outlives this process as before. The zygote reports each supervisor's end, so waiting for a
+ * run costs no polling either. It ends with this JVM (end of its stdin).
  */
 final class SupervisorZygote implements AutoCloseable {
   private static final long START_WAIT_SECONDS = 30;
@@ -35,6 +35,7 @@ final class SupervisorZygote implements AutoCloseable {
   private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Void>> readies = new ConcurrentHashMap<>();
   private volatile boolean alive = true;
+
   /** Notified after each report and when the zygote ends, for {@link #await}. */
   private final Object reports = new Object();
 
@@ -51,10 +52,19 @@ final class SupervisorZygote implements AutoCloseable {
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid"); // like a supervisor: the terminal's Ctrl-C is not for it
     }
-    // -S -E: no site-packages and no PYTHON* variables for the supervisor itself (its scripts get them)
-    cmd.addAll(List.of(runtime.supervisorPython(), "-S", "-E", runtime.supervisorScript().resolveSibling("labrun_zygote.py").toString()));
+    // -S -E: no site-packages and no PYTHON* variables for the supervisor itself (its scripts get
+    // them)
+    cmd.addAll(
+        List.of(
+            runtime.supervisorPython(),
+            "-S",
+            "-E",
+            runtime.supervisorScript().resolveSibling("labrun_zygote.py").toString()));
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(runtime.baseEnvironment());
     return new SupervisorZygote(pb.start());
@@ -68,7 +78,8 @@ final class SupervisorZygote implements AutoCloseable {
   SupervisorProcess spawn(Path state) throws IOException {
     String key = state.toString();
     if (key.contains("\n")) {
-      throw new IOException("a state folder name with a newline cannot be sent to the zygote: " + key);
+      throw new IOException(
+          "a state folder name with a newline cannot be sent to the zygote: " + key);
     }
     CompletableFuture<Long> started = new CompletableFuture<>();
     starting.put(key, started);
@@ -80,7 +91,10 @@ final class SupervisorZygote implements AutoCloseable {
       long pid = started.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
       return new SupervisorProcess.Forked(pid, readyOf(pid), exitOf(pid), this);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("the supervisor zygote did not start a supervisor: " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+      throw new IOException(
+          "the supervisor zygote did not start a supervisor: "
+              + (e.getCause() == null ? e : e.getCause()).getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting a supervisor", e);
@@ -117,8 +131,8 @@ final class SupervisorZygote implements AutoCloseable {
 
   /**
    * One line from the zygote: {@code started PID STATE}, {@code ready PID} (from the supervisor,
-   * once its script runs; it may come before {@code started}), {@code exited PID CODE}, {@code failed
-   * STATE<tab>WHY}.
+   * once its script runs; it may come before {@code started}), {@code exited PID CODE}, {@code
+   * failed STATE<tab>WHY}.
    */
   private void report(String line) {
     String[] f = line.split(" ", 3);
@@ -143,7 +157,9 @@ final class SupervisorZygote implements AutoCloseable {
   }
 
   private void readReports() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         try {
           report(line);
@@ -158,7 +174,9 @@ final class SupervisorZygote implements AutoCloseable {
       // the zygote is gone: see below
     } finally {
       alive = false;
-      starting.values().forEach(s -> s.completeExceptionally(new IOException("the supervisor zygote ended")));
+      starting
+          .values()
+          .forEach(s -> s.completeExceptionally(new IOException("the supervisor zygote ended")));
       synchronized (reports) {
         reports.notifyAll();
       }

@@ -49,7 +49,9 @@ public final class Supervisors implements AutoCloseable {
     if (zygoteFailed || "0".equals(runtime.baseEnvironment().get("LABRUN_SUPERVISOR_ZYGOTE"))) {
       return null;
     }
-    Key key = new Key(runtime.supervisorPython(), runtime.supervisorScript(), runtime.baseEnvironment(), dir);
+    Key key =
+        new Key(
+            runtime.supervisorPython(), runtime.supervisorScript(), runtime.baseEnvironment(), dir);
     SupervisorZygote zygote = zygotes.get(key);
     if (zygote == null || !zygote.alive()) {
       try {
@@ -71,16 +73,18 @@ public final class Supervisors implements AutoCloseable {
   private static Process direct(LocalRuntime runtime, Path state, Path workDir) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid"); // its own session from the first instruction: Ctrl-C never reaches it
+      cmd.add(
+          "/usr/bin/setsid"); // its own session from the first instruction: Ctrl-C never reaches it
     }
     cmd.add(runtime.supervisorPython());
     cmd.add(runtime.supervisorScript().toString());
     cmd.add(state.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(state.resolve(StateFolder.SUPERVISOR_LOG).toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(state.resolve(StateFolder.SUPERVISOR_LOG).toFile())
+            .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(runtime.baseEnvironment());
     return pb.start();

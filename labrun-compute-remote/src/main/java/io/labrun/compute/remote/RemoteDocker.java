@@ -1,5 +1,6 @@
 package io.labrun.compute.remote;
 
+import io.labrun.core.environment.CleanReport;
 import io.labrun.core.environment.ImageLabels;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,12 +33,17 @@ final class RemoteDocker {
     this.where = ssh.settings().where();
   }
 
-  /** The user's uid:gid on the host, once Docker is found usable there (one clear line otherwise). */
+  /**
+   * The user's uid:gid on the host, once Docker is found usable there (one clear line otherwise).
+   */
   String checkAndUser() throws IOException {
     return check(null).user();
   }
 
-  /** What one look at the host's engine found: the user's uid:gid, and the base image's id when it has it. */
+  /**
+   * What one look at the host's engine found: the user's uid:gid, and the base image's id when it
+   * has it.
+   */
   record Engine(String user, Optional<String> baseImageId) {}
 
   /**
@@ -45,50 +52,92 @@ final class RemoteDocker {
    * The image name is an argument of the script, never part of it.
    */
   Engine check(String image) throws IOException {
-    String script = "id -u; id -g; docker version --format '{{.Server.Version}}' || exit $?"
-        + (image == null ? "" : "; docker image inspect --format '{{.Id}}' \"$1\" 2>/dev/null || true");
+    String script =
+        "id -u; id -g; docker version --format '{{.Server.Version}}' || exit $?"
+            + (image == null
+                ? ""
+                : "; docker image inspect --format '{{.Id}}' \"$1\" 2>/dev/null || true");
     List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sh"));
     if (image != null) {
       argv.add(image);
     }
     SshConnection.Result r = ssh.run(argv, null, QUICK);
     List<String> out = r.out().lines().toList();
-    Optional<LabrunException> problem = problem(r.exitCode(), r.err(), out.size() >= 3, ssh.settings().user(), where);
+    Optional<LabrunException> problem =
+        problem(r.exitCode(), r.err(), out.size() >= 3, ssh.settings().user(), where);
     if (problem.isPresent()) {
       throw problem.get();
     }
-    Optional<String> id = out.size() > 3 ? Optional.of(out.get(3).strip()).filter(l -> l.startsWith("sha256:")) : Optional.empty();
+    Optional<String> id =
+        out.size() > 3
+            ? Optional.of(out.get(3).strip()).filter(l -> l.startsWith("sha256:"))
+            : Optional.empty();
     return new Engine(out.get(0).strip() + ":" + out.get(1).strip(), id);
   }
 
   /** What a failed {@code docker version} on a host means, in one line; empty when it worked. */
-  static Optional<LabrunException> problem(int exitCode, String stderr, boolean answered, String user, String where) {
+  static Optional<LabrunException> problem(
+      int exitCode, String stderr, boolean answered, String user, String where) {
     String err = stderr.strip();
     if (exitCode == 127 || err.contains("docker: not found") || err.contains("command not found")) {
-      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, "Docker is not installed on " + where + " (no 'docker' command for "
-          + user + "); install Docker there, or use a remote target to run with the host's Python"));
+      return Optional.of(
+          new LabrunException(
+              ExitCode.TARGET_UNAVAILABLE,
+              "Docker is not installed on "
+                  + where
+                  + " (no 'docker' command for "
+                  + user
+                  + "); install Docker there, or use a remote target to run with the host's"
+                  + " Python"));
     }
-    if (err.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
-      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, user + " may not use Docker on " + where
-          + " (permission denied on its socket); add the user to the docker group there (sudo usermod -aG docker " + user + ")"));
+    if (err.toLowerCase(Locale.ROOT).contains("permission denied")) {
+      return Optional.of(
+          new LabrunException(
+              ExitCode.TARGET_UNAVAILABLE,
+              user
+                  + " may not use Docker on "
+                  + where
+                  + " (permission denied on its socket); add the user to the docker group there"
+                  + " (sudo usermod -aG docker "
+                  + user
+                  + ")"));
     }
     if (exitCode != 0 || !answered) {
-      return Optional.of(new LabrunException(ExitCode.TARGET_UNAVAILABLE, "the Docker engine on " + where + " does not answer ("
-          + (err.isEmpty() ? "exit code " + exitCode : lastLine(err)) + "); start Docker there"));
+      return Optional.of(
+          new LabrunException(
+              ExitCode.TARGET_UNAVAILABLE,
+              "the Docker engine on "
+                  + where
+                  + " does not answer ("
+                  + (err.isEmpty() ? "exit code " + exitCode : lastLine(err))
+                  + "); start Docker there"));
     }
     return Optional.empty();
   }
 
   /** The image's id, or empty when the engine does not have it. */
   Optional<String> imageId(String image) throws IOException {
-    SshConnection.Result r = ssh.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", image), null, QUICK);
+    SshConnection.Result r =
+        ssh.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", image), null, QUICK);
     return r.exitCode() == 0 ? Optional.of(r.out().strip()) : Optional.empty();
   }
 
   /** A label of an image, or empty when the image or the label is missing. */
   Optional<String> imageLabel(String image, String label) throws IOException {
-    SshConnection.Result r = ssh.run(List.of("docker", "image", "inspect", "--format", "{{index .Config.Labels \"" + label + "\"}}", image), null, QUICK);
-    return r.exitCode() == 0 ? Optional.of(r.out().strip()).filter(s -> !s.isEmpty() && !s.equals("<no value>")) : Optional.empty();
+    SshConnection.Result r =
+        ssh.run(
+            List.of(
+                "docker",
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Config.Labels \"" + label + "\"}}",
+                image),
+            null,
+            QUICK);
+    return r.exitCode() == 0
+        ? Optional.of(r.out().strip()).filter(s -> !s.isEmpty() && !s.equals("<no value>"))
+        : Optional.empty();
   }
 
   /** Pulls an image the engine lacks; a clear line when it cannot. */
@@ -96,11 +145,20 @@ final class RemoteDocker {
     events.progress("pulling the base image " + image + " on " + where);
     SshConnection.Result r = ssh.run(List.of("docker", "pull", "--quiet", image), null, LONG);
     if (r.exitCode() != 0) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "the base image " + image + " (baseDockerImage in aml_config/" + targetName
-          + ".compute) is not on the Docker engine of " + where + " and cannot be pulled: " + lastLine(r.err())
-          + "; load or build it there, or name an image the engine has");
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "the base image "
+              + image
+              + " (baseDockerImage in aml_config/"
+              + targetName
+              + ".compute) is not on the Docker engine of "
+              + where
+              + " and cannot be pulled: "
+              + lastLine(r.err())
+              + "; load or build it there, or name an image the engine has");
     }
-    return imageId(image).orElseThrow(() -> new IOException("the pulled image " + image + " is not there"));
+    return imageId(image)
+        .orElseThrow(() -> new IOException("the pulled image " + image + " is not there"));
   }
 
   /**
@@ -108,11 +166,19 @@ final class RemoteDocker {
    * host first (a context on stdin is not recognized as a tar by every Docker CLI); the output goes
    * to {@code log}.
    */
-  void build(Path context, String dir, String tag, List<String> labels, String network, Path log) throws IOException {
+  void build(Path context, String dir, String tag, List<String> labels, String network, Path log)
+      throws IOException {
     try (InputStream in = Files.newInputStream(context)) {
-      SshConnection.Result r = ssh.run(List.of("sh", "-c", "rm -rf \"$1\" && mkdir -p \"$1\" && tar -xf - -C \"$1\"", "sh", dir), in, LONG);
+      SshConnection.Result r =
+          ssh.run(
+              List.of(
+                  "sh", "-c", "rm -rf \"$1\" && mkdir -p \"$1\" && tar -xf - -C \"$1\"", "sh", dir),
+              in,
+              LONG);
       if (r.exitCode() != 0) {
-        throw new LabrunException(ExitCode.ENVIRONMENT, "cannot unpack the build folder on " + where + ": " + lastLine(r.err()));
+        throw new LabrunException(
+            ExitCode.ENVIRONMENT,
+            "cannot unpack the build folder on " + where + ": " + lastLine(r.err()));
       }
     }
     List<String> argv = new ArrayList<>(List.of("docker", "build", "--tag", tag));
@@ -133,8 +199,17 @@ final class RemoteDocker {
     }
     if (code != 0) {
       String tail = Files.readString(log).strip();
-      throw new LabrunException(ExitCode.ENVIRONMENT, "building the environment image " + tag + " on " + where + " failed: " + lastLine(tail)
-          + " (build log: " + log + ")");
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "building the environment image "
+              + tag
+              + " on "
+              + where
+              + " failed: "
+              + lastLine(tail)
+              + " (build log: "
+              + log
+              + ")");
     }
   }
 
@@ -148,29 +223,55 @@ final class RemoteDocker {
     if (r.exitCode() != 0) {
       String m = lastLine(r.err());
       if (m.contains("could not select device driver")) {
-        throw new LabrunException(ExitCode.ENVIRONMENT, "nvidiaDocker: true, but the Docker engine of " + where + " has no GPU support (" + m
-            + "); install the NVIDIA Container Toolkit there, or set nvidiaDocker: false");
+        throw new LabrunException(
+            ExitCode.ENVIRONMENT,
+            "nvidiaDocker: true, but the Docker engine of "
+                + where
+                + " has no GPU support ("
+                + m
+                + "); install the NVIDIA Container Toolkit there, or set nvidiaDocker: false");
       }
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot start the run's container on " + where + ": " + m);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT, "cannot start the run's container on " + where + ": " + m);
     }
     return r.out().strip();
   }
 
   /** Removes labrun's stopped run containers and its environment images not in use. */
-  io.labrun.core.environment.CleanReport clean() throws IOException {
+  CleanReport clean() throws IOException {
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     long freed = 0;
     String label = "label=" + ImageLabels.LABEL_MANAGED + "=true";
-    SshConnection.Result stopped = ssh.run(List.of("docker", "ps", "--all", "--quiet", "--filter", label, "--filter", "status=exited"), null, QUICK);
+    SshConnection.Result stopped =
+        ssh.run(
+            List.of(
+                "docker", "ps", "--all", "--quiet", "--filter", label, "--filter", "status=exited"),
+            null,
+            QUICK);
     for (String id : stopped.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
       if (ssh.run(List.of("docker", "rm", id), null, QUICK).exitCode() == 0) {
         removed.add("stopped container " + id + " on " + where);
       }
     }
-    SshConnection.Result images = ssh.run(List.of("docker", "image", "ls", "--quiet", "--no-trunc", "--filter", label), null, QUICK);
-    for (String id : images.out().lines().map(String::strip).filter(l -> !l.isEmpty()).distinct().toList()) {
-      SshConnection.Result info = ssh.run(List.of("docker", "image", "inspect", "--format", "{{.Size}} {{join .RepoTags \",\"}}", id), null, QUICK);
+    SshConnection.Result images =
+        ssh.run(
+            List.of("docker", "image", "ls", "--quiet", "--no-trunc", "--filter", label),
+            null,
+            QUICK);
+    for (String id :
+        images.out().lines().map(String::strip).filter(l -> !l.isEmpty()).distinct().toList()) {
+      SshConnection.Result info =
+          ssh.run(
+              List.of(
+                  "docker",
+                  "image",
+                  "inspect",
+                  "--format",
+                  "{{.Size}} {{join .RepoTags \",\"}}",
+                  id),
+              null,
+              QUICK);
       String[] sizeAndTags = info.out().strip().split(" ", 2);
       String name = sizeAndTags.length > 1 && !sizeAndTags[1].isEmpty() ? sizeAndTags[1] : id;
       SshConnection.Result rm = ssh.run(List.of("docker", "image", "rm", id), null, QUICK);
@@ -181,7 +282,7 @@ final class RemoteDocker {
         kept.add("image " + name + " on " + where + ": " + lastLine(rm.err()));
       }
     }
-    return new io.labrun.core.environment.CleanReport(removed, kept, freed);
+    return new CleanReport(removed, kept, freed);
   }
 
   private static long parseLong(String s) {

@@ -1,16 +1,19 @@
 package io.labrun.compute.remote;
 
-import io.labrun.ssh.HostSession;
-import io.labrun.core.supervisor.StateFolder;
+import io.labrun.core.home.Folders;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.ExitRecords;
+import io.labrun.core.supervisor.StateFolder;
 import io.labrun.ssh.HostCache;
+import io.labrun.ssh.HostSession;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +34,12 @@ final class RemoteExecution implements Execution {
   private final Supervision supervision;
   private long lastAliveCheck = System.nanoTime();
 
-  RemoteExecution(HostSession host, String runDir, Path stateDir, HostCache.SyncReport sync, Supervision supervision) {
+  RemoteExecution(
+      HostSession host,
+      String runDir,
+      Path stateDir,
+      HostCache.SyncReport sync,
+      Supervision supervision) {
     this.supervision = supervision;
     this.host = host;
     this.runDir = runDir;
@@ -58,7 +66,10 @@ final class RemoteExecution implements Execution {
     if (collected()) {
       buf = readLocal(stateDir.resolve(StateFolder.OUTPUT_LOG), offset, max);
     } else {
-      buf = host.call((ssh, cache, lib) -> ssh.files().read(runDir + "/" + StateFolder.OUTPUT_LOG, offset, max));
+      buf =
+          host.call(
+              (ssh, cache, lib) ->
+                  ssh.files().read(runDir + "/" + StateFolder.OUTPUT_LOG, offset, max));
     }
     int end = buf.length;
     while (end > 0 && buf[end - 1] != '\n') {
@@ -86,12 +97,19 @@ final class RemoteExecution implements Execution {
       return Optional.empty();
     }
     exit = remoteExit(); // it may have written the record just before ending
-    return exit.isPresent() ? exit : Optional.of(ExitRecord.lost(Instant.now(), "the supervisor of the run on " + host.settings().where()
-        + " is gone without recording how the script ended (the host restarted?)"));
+    return exit.isPresent()
+        ? exit
+        : Optional.of(
+            ExitRecord.lost(
+                Instant.now(),
+                "the supervisor of the run on "
+                    + host.settings().where()
+                    + " is gone without recording how the script ended (the host restarted?)"));
   }
 
   private Optional<ExitRecord> remoteExit() throws IOException {
-    Optional<byte[]> json = host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + StateFolder.EXIT));
+    Optional<byte[]> json =
+        host.call((ssh, cache, lib) -> ssh.files().readAll(runDir + "/" + StateFolder.EXIT));
     return json.map(b -> ExitRecords.parse(new String(b, StandardCharsets.UTF_8)));
   }
 
@@ -100,10 +118,11 @@ final class RemoteExecution implements Execution {
     if (collected()) {
       return;
     }
-    host.call((ssh, cache, lib) -> {
-      supervision.cancel(ssh, cache, lib);
-      return null;
-    });
+    host.call(
+        (ssh, cache, lib) -> {
+          supervision.cancel(ssh, cache, lib);
+          return null;
+        });
   }
 
   /**
@@ -115,20 +134,28 @@ final class RemoteExecution implements Execution {
     Path outputs = scratch.resolve(StateFolder.OUTPUTS);
     Path metrics = scratch.resolve(StateFolder.METRICS);
     if (!collected()) {
-      host.call((ssh, cache, lib) -> {
-        var f = ssh.files();
-        io.labrun.core.home.Folders.delete(scratch);
-        f.download(runDir + "/work/" + StateFolder.OUTPUTS, outputs);
-        f.download(runDir + "/" + StateFolder.METRICS, metrics);
-        Files.createDirectories(stateDir);
-        byte[] exit = f.readAll(runDir + "/" + StateFolder.EXIT).orElseThrow(() -> new IOException("the run has no exit record yet"));
-        Files.write(stateDir.resolve(StateFolder.OUTPUT_LOG), f.readAll(runDir + "/" + StateFolder.OUTPUT_LOG).orElse(new byte[0]));
-        Path tmp = stateDir.resolve(StateFolder.EXIT + ".tmp");
-        Files.write(tmp, exit);
-        Files.move(tmp, stateDir.resolve(StateFolder.EXIT), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return null;
-      });
+      host.call(
+          (ssh, cache, lib) -> {
+            var f = ssh.files();
+            Folders.delete(scratch);
+            f.download(runDir + "/work/" + StateFolder.OUTPUTS, outputs);
+            f.download(runDir + "/" + StateFolder.METRICS, metrics);
+            Files.createDirectories(stateDir);
+            byte[] exit =
+                f.readAll(runDir + "/" + StateFolder.EXIT)
+                    .orElseThrow(() -> new IOException("the run has no exit record yet"));
+            Files.write(
+                stateDir.resolve(StateFolder.OUTPUT_LOG),
+                f.readAll(runDir + "/" + StateFolder.OUTPUT_LOG).orElse(new byte[0]));
+            Path tmp = stateDir.resolve(StateFolder.EXIT + ".tmp");
+            Files.write(tmp, exit);
+            Files.move(
+                tmp,
+                stateDir.resolve(StateFolder.EXIT),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+            return null;
+          });
     }
     return new Collected(outputs, metrics);
   }
@@ -139,10 +166,11 @@ final class RemoteExecution implements Execution {
     if (!collected()) {
       return;
     }
-    host.call((ssh, cache, lib) -> {
-      supervision.remove(ssh, cache, lib);
-      return null;
-    });
+    host.call(
+        (ssh, cache, lib) -> {
+          supervision.remove(ssh, cache, lib);
+          return null;
+        });
   }
 
   private boolean collected() {
@@ -159,9 +187,8 @@ final class RemoteExecution implements Execution {
       f.seek(offset);
       f.readFully(buf);
       return buf;
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return new byte[0];
     }
   }
-
 }

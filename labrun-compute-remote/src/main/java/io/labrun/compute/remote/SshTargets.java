@@ -28,8 +28,16 @@ public final class SshTargets {
    * @param environments where environment locks and build logs go ({@code remotedocker})
    * @param env labrun's environment: {@code PIP_*} options and {@code LABRUN_DOCKER_NETWORK}
    */
-  public record Settings(ObjectStore objects, Supplier<Path> pythonDir, Path environments, Map<String, String> env, long logLimitBytes) {
-    /** The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's default. */
+  public record Settings(
+      ObjectStore objects,
+      Supplier<Path> pythonDir,
+      Path environments,
+      Map<String, String> env,
+      long logLimitBytes) {
+    /**
+     * The network mode of containers and builds: {@code LABRUN_DOCKER_NETWORK}, else the engine's
+     * default.
+     */
     public String network() {
       String n = env.get("LABRUN_DOCKER_NETWORK");
       return n == null || n.isBlank() ? null : n.trim();
@@ -50,7 +58,8 @@ public final class SshTargets {
    */
   public ComputeTarget forSpec(ComputeTargetSpec spec) {
     if (spec.address() == null || spec.address().isBlank()) {
-      throw LabrunException.badInput("aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
+      throw LabrunException.badInput(
+          "aml_config/" + spec.name() + ".compute has no address: the host to reach over SSH");
     }
     HostSession host = hosts.session(spec);
     host.prefetch(); // connect while the project is snapshotted
@@ -67,18 +76,28 @@ public final class SshTargets {
    */
   public CleanReport clean(ComputeTargetSpec spec) {
     try {
-      return hosts.session(spec).call((ssh, cache, lib) -> {
-        String where = ssh.settings().where();
-        CleanReport report = CleanReport.empty();
-        if (spec.type().equals(TargetType.REMOTE_DOCKER)) {
-          report = report.plus(new RemoteDocker(ssh).clean());
-        }
-        var r = cache.helper(lib, List.of("gc"), null);
-        HostCache.check(r, "clean labrun's cache");
-        String[] freed = r.out().strip().split(" ");
-        return report.plus(new CleanReport(List.of("labrun's object cache and " + freed[1] + " finished run folders on " + where),
-            List.of(), Long.parseLong(freed[0])));
-      });
+      return hosts
+          .session(spec)
+          .call(
+              (ssh, cache, lib) -> {
+                String where = ssh.settings().where();
+                CleanReport report = CleanReport.empty();
+                if (spec.type().equals(TargetType.REMOTE_DOCKER)) {
+                  report = report.plus(new RemoteDocker(ssh).clean());
+                }
+                var r = cache.helper(lib, List.of("gc"), null);
+                HostCache.check(r, "clean labrun's cache");
+                String[] freed = r.out().strip().split(" ");
+                return report.plus(
+                    new CleanReport(
+                        List.of(
+                            "labrun's object cache and "
+                                + freed[1]
+                                + " finished run folders on "
+                                + where),
+                        List.of(),
+                        Long.parseLong(freed[0])));
+              });
     } catch (IOException e) {
       throw HostSession.unreachable(e);
     }

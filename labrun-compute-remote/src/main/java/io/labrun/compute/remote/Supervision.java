@@ -47,13 +47,21 @@ interface Supervision {
     return new Supervision() {
       @Override
       public boolean alive(SshConnection ssh, HostCache cache, String lib) throws IOException {
-        SshConnection.Result r = ssh.run(List.of("docker", "inspect", "--format", "{{.State.Running}}", name), null, Duration.ofMinutes(1));
-        return r.exitCode() == 0 && r.out().strip().equals("true"); // a container that is gone is not alive
+        SshConnection.Result r =
+            ssh.run(
+                List.of("docker", "inspect", "--format", "{{.State.Running}}", name),
+                null,
+                Duration.ofMinutes(1));
+        return r.exitCode() == 0
+            && r.out().strip().equals("true"); // a container that is gone is not alive
       }
 
       @Override
       public void cancel(SshConnection ssh, HostCache cache, String lib) throws IOException {
-        ssh.run(List.of("docker", "kill", "--signal", "TERM", name), null, Duration.ofMinutes(1)); // fails only if it has ended
+        ssh.run(
+            List.of("docker", "kill", "--signal", "TERM", name),
+            null,
+            Duration.ofMinutes(1)); // fails only if it has ended
       }
 
       @Override
@@ -70,7 +78,8 @@ interface Supervision {
    * argument of the script, never part of it.
    */
   private static void removeInBackground(SshConnection ssh, String runDir) throws IOException {
-    List<String> rm = List.of("sh", "-c", "nohup rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", runDir);
+    List<String> rm =
+        List.of("sh", "-c", "nohup rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", runDir);
     HostCache.check(ssh.run(rm, null, Duration.ofMinutes(1)), "remove the run's folder");
   }
 }

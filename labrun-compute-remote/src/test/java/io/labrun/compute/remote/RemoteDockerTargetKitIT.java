@@ -24,8 +24,11 @@ class RemoteDockerTargetKitIT extends ComputeTargetKit {
 
   @Override
   protected ComputeTargetSpec spec() {
-    return ComputeTargetSpec.of("gpu1", TargetType.REMOTE_DOCKER).withConnection(SSHD.host, SSHD.port, SSHD.keyUser)
-        .withSshKeyFile(SSHD.key.toString()).withHostKeyFingerprint(SSHD.fingerprint()).withBaseDockerImage(TestEngine.BASE_IMAGE);
+    return ComputeTargetSpec.of("gpu1", TargetType.REMOTE_DOCKER)
+        .withConnection(SSHD.host, SSHD.port, SSHD.keyUser)
+        .withSshKeyFile(SSHD.key.toString())
+        .withHostKeyFingerprint(SSHD.fingerprint())
+        .withBaseDockerImage(TestEngine.BASE_IMAGE);
   }
 
   @Override
@@ -40,8 +43,12 @@ class RemoteDockerTargetKitIT extends ComputeTargetKit {
 
   @Override
   protected void assertNothingLeft(KitRun run) throws Exception {
-    assertThat(TestEngine.containersOf(run.id())).as("the canceled run's container is removed").isEmpty();
+    assertThat(TestEngine.containersOf(run.id()))
+        .as("the canceled run's container is removed")
+        .isEmpty();
     Path runDir = Path.of("/home", SSHD.keyUser, ".labrun/runs", run.id());
-    await("the canceled run's folder on the host is removed").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(runDir));
+    await("the canceled run's folder on the host is removed")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(runDir));
   }
 }

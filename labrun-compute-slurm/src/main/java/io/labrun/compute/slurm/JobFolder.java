@@ -47,7 +47,8 @@ interface JobFolder {
 
       @Override
       public Execution.Collected collect(Path scratch) {
-        return new Execution.Collected(work.resolve(StateFolder.OUTPUTS), state.resolve(StateFolder.METRICS));
+        return new Execution.Collected(
+            work.resolve(StateFolder.OUTPUTS), state.resolve(StateFolder.METRICS));
       }
 
       @Override

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * What Slurm says about one batch job, from {@code scontrol show job --oneliner ID}: its state
  * ({@code JobState}, e.g. {@code PENDING}, {@code RUNNING}, {@code PREEMPTED}) and the reason it
- * gives ({@code Reason}, e.g. {@code Priority}, {@code Resources}; {@code None} when it gives none).
- * No {@code sacct} database is needed: the controller keeps an ended job for {@code MinJobAge}
- * (300 s by default), after which the state folder alone tells how the run ended.
+ * gives ({@code Reason}, e.g. {@code Priority}, {@code Resources}; {@code None} when it gives
+ * none). No {@code sacct} database is needed: the controller keeps an ended job for {@code
+ * MinJobAge} (300 s by default), after which the state folder alone tells how the run ended.
  */
 record JobInfo(String id, String state, String reason, String exitCode) {
   private static final Pattern FIELD = Pattern.compile("(?:^|\\s)([A-Za-z:/]+)=(\\S*)");
@@ -28,14 +28,30 @@ record JobInfo(String id, String state, String reason, String exitCode) {
       return Optional.empty();
     }
     String reason = f.get("Reason");
-    return Optional.of(new JobInfo(f.get("JobId"), state, reason == null || reason.equals("None") ? null : reason, f.get("ExitCode")));
+    return Optional.of(
+        new JobInfo(
+            f.get("JobId"),
+            state,
+            reason == null || reason.equals("None") ? null : reason,
+            f.get("ExitCode")));
   }
 
   /** Still to run or running: the run goes on. */
   boolean going() {
     return switch (state) {
-      case "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING",
-          "STAGE_OUT", "STOPPED" -> true;
+      case "PENDING",
+          "CONFIGURING",
+          "RUNNING",
+          "COMPLETING",
+          "SUSPENDED",
+          "REQUEUED",
+          "REQUEUE_HOLD",
+          "REQUEUE_FED",
+          "RESIZING",
+          "SIGNALING",
+          "STAGE_OUT",
+          "STOPPED" ->
+          true;
       default -> false;
     };
   }

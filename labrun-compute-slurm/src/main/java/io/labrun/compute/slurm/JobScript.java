@@ -13,7 +13,10 @@ import java.util.List;
  * ({@link #submitArguments}), so no path is ever parsed out of a comment.
  */
 final class JobScript {
-  /** What Slurm's limit adds to labrun's own timeout: the supervisor stops the script first and records it. */
+  /**
+   * What Slurm's limit adds to labrun's own timeout: the supervisor stops the script first and
+   * records it.
+   */
   static final Duration TIME_GRACE = Duration.ofMinutes(1);
 
   private JobScript() {}
@@ -24,10 +27,13 @@ final class JobScript {
    * @param supervisor labrun's {@code labrun_supervisor.py} on the shared file system
    * @param state the run's state folder there
    */
-  static String text(SlurmSettings s, Duration timeout, String python, String supervisor, String state) {
+  static String text(
+      SlurmSettings s, Duration timeout, String python, String supervisor, String state) {
     List<String> lines = new ArrayList<>();
     lines.add("#!/bin/sh");
-    lines.add("# A labrun run (docs/user-guide.md, \"Slurm clusters\"): written by labrun, submitted with sbatch.");
+    lines.add(
+        "# A labrun run (docs/user-guide.md, \"Slurm clusters\"): written by labrun, submitted with"
+            + " sbatch.");
     option(lines, "--partition", s.partition());
     option(lines, "--account", s.account());
     option(lines, "--qos", s.qos());
@@ -49,10 +55,19 @@ final class JobScript {
    * folder, and is never requeued by Slurm: a retry is labrun's, as a new attempt of the run.
    */
   static List<String> submitArguments(String runId, String state, String work, String script) {
-    return List.of("sbatch", "--parsable", "--job-name=labrun-" + runId, "--output=" + state + "/slurm-%j.out", "--chdir=" + work, "--no-requeue", script);
+    return List.of(
+        "sbatch",
+        "--parsable",
+        "--job-name=labrun-" + runId,
+        "--output=" + state + "/slurm-%j.out",
+        "--chdir=" + work,
+        "--no-requeue",
+        script);
   }
 
-  /** Slurm's {@code --time} in whole minutes for labrun's {@code timeout}, with {@link #TIME_GRACE}. */
+  /**
+   * Slurm's {@code --time} in whole minutes for labrun's {@code timeout}, with {@link #TIME_GRACE}.
+   */
   static String limit(Duration timeout) {
     long seconds = timeout.plus(TIME_GRACE).toSeconds();
     return Long.toString((seconds + 59) / 60);

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Slurm's commands on this machine, found on the user's {@code PATH} and run with the user's environment (which {@code sbatch} hands on to jobs). */
+/**
+ * Slurm's commands on this machine, found on the user's {@code PATH} and run with the user's
+ * environment (which {@code sbatch} hands on to jobs).
+ */
 final class LocalCommands implements SlurmCommands {
   private final Map<String, String> env;
 
@@ -20,7 +23,8 @@ final class LocalCommands implements SlurmCommands {
 
   @Override
   public Result run(List<String> argv) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(env);
     Process p;
@@ -29,11 +33,15 @@ final class LocalCommands implements SlurmCommands {
     } catch (IOException e) {
       return new Result(127, "", argv.get(0) + ": " + e.getMessage());
     }
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     byte[] out = readAll(p.getInputStream());
     try {
       int code = p.waitFor();
-      return new Result(code, new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8));
+      return new Result(
+          code,
+          new String(out, StandardCharsets.UTF_8),
+          new String(err.join(), StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       p.destroy();
       Thread.currentThread().interrupt();
@@ -42,7 +50,8 @@ final class LocalCommands implements SlurmCommands {
   }
 
   private static byte[] readAll(InputStream in) {
-    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+    try (in;
+        ByteArrayOutputStream b = new ByteArrayOutputStream()) {
       in.transferTo(b);
       return b.toByteArray();
     } catch (IOException e) {

@@ -20,12 +20,18 @@ final class Slurm {
   String submit(List<String> sbatch) throws IOException {
     SlurmCommands.Result r = commands.run(sbatch);
     if (r.exitCode() == 127) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "sbatch is not on the PATH on " + commands.where()
-          + "; labrun's slurm target needs Slurm's commands there");
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "sbatch is not on the PATH on "
+              + commands.where()
+              + "; labrun's slurm target needs Slurm's commands there");
     }
     if (r.exitCode() != 0) {
-      throw new LabrunException(ExitCode.BAD_INPUT, "Slurm refused the run's job: " + r.problem()
-          + " (check partition, account, qos and the resources in the target's .compute file)");
+      throw new LabrunException(
+          ExitCode.BAD_INPUT,
+          "Slurm refused the run's job: "
+              + r.problem()
+              + " (check partition, account, qos and the resources in the target's .compute file)");
     }
     return jobId(r.out());
   }
@@ -39,19 +45,24 @@ final class Slurm {
     String last = lines[lines.length - 1].strip();
     String id = last.contains(";") ? last.substring(0, last.indexOf(';')) : last;
     if (!JOB_ID.matcher(id).matches()) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "sbatch answered no job id: \"" + last + "\"");
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE, "sbatch answered no job id: \"" + last + "\"");
     }
     return id;
   }
 
-  /** The job as the controller knows it; empty once it has forgotten it (ended before {@code MinJobAge}). */
+  /**
+   * The job as the controller knows it; empty once it has forgotten it (ended before {@code
+   * MinJobAge}).
+   */
   Optional<JobInfo> show(String jobId) throws IOException {
     SlurmCommands.Result r = commands.run(List.of("scontrol", "show", "job", "--oneliner", jobId));
     if (r.exitCode() != 0) {
       if (r.err().contains("Invalid job id")) {
         return Optional.empty();
       }
-      throw new IOException("scontrol show job " + jobId + " failed on " + commands.where() + ": " + r.problem());
+      throw new IOException(
+          "scontrol show job " + jobId + " failed on " + commands.where() + ": " + r.problem());
     }
     for (String line : r.out().split("\n")) {
       Optional<JobInfo> job = JobInfo.parse(line);
@@ -62,11 +73,17 @@ final class Slurm {
     return Optional.empty();
   }
 
-  /** {@code scancel}: Slurm signals the job's processes (the supervisor records the cancel) or drops it from the queue. */
+  /**
+   * {@code scancel}: Slurm signals the job's processes (the supervisor records the cancel) or drops
+   * it from the queue.
+   */
   void cancel(String jobId) throws IOException {
     SlurmCommands.Result r = commands.run(List.of("scancel", jobId));
-    if (r.exitCode() != 0 && !r.err().contains("Invalid job id") && !r.err().contains("already completing or completed")) {
-      throw new IOException("scancel " + jobId + " failed on " + commands.where() + ": " + r.problem());
+    if (r.exitCode() != 0
+        && !r.err().contains("Invalid job id")
+        && !r.err().contains("already completing or completed")) {
+      throw new IOException(
+          "scancel " + jobId + " failed on " + commands.where() + ": " + r.problem());
     }
   }
 

@@ -10,14 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A run that is one Slurm batch job: its output, metrics and exit record come from its state
- * folder on the shared file system, as on every target; whether it is still queued or going, and
- * how it ended when its supervisor could not say, come from Slurm ({@link SlurmStates}).
+ * A run that is one Slurm batch job: its output, metrics and exit record come from its state folder
+ * on the shared file system, as on every target; whether it is still queued or going, and how it
+ * ended when its supervisor could not say, come from Slurm ({@link SlurmStates}).
  */
 final class SlurmExecution implements Execution {
   static final String JOB_ID = "slurm_job_id";
+
   /** How often Slurm's controller is asked while the state folder says nothing new. */
   private static final long LOOK_NANOS = 2_000_000_000L;
+
   private final Slurm slurm;
   private final String jobId;
   private final JobFolder folder;
@@ -26,7 +28,9 @@ final class SlurmExecution implements Execution {
   private final JobInfo submitted;
   private JobInfo lastSeen;
 
-  /** @param submitted the job as Slurm showed it right after the submit; null when reattached */
+  /**
+   * @param submitted the job as Slurm showed it right after the submit; null when reattached
+   */
   SlurmExecution(Slurm slurm, String jobId, JobFolder folder, Clock clock, JobInfo submitted) {
     this.slurm = slurm;
     this.jobId = jobId;
@@ -41,10 +45,14 @@ final class SlurmExecution implements Execution {
     Map<String, String> a = new LinkedHashMap<>(folder.attributes());
     a.put(JOB_ID, jobId);
     if (submitted != null && submitted.pending() && submitted.reason() != null) {
-      a.put("slurm_pending_reason", submitted.reason()); // why it waited in the queue when it was submitted
+      a.put(
+          "slurm_pending_reason",
+          submitted.reason()); // why it waited in the queue when it was submitted
     }
     if (lastSeen != null) {
-      a.put("slurm_state", lastSeen.state()); // Slurm's word on the end, when labrun had to ask for it
+      a.put(
+          "slurm_state",
+          lastSeen.state()); // Slurm's word on the end, when labrun had to ask for it
     }
     return a;
   }

@@ -1,8 +1,8 @@
 package io.labrun.compute.slurm;
 
+import io.labrun.core.config.ComputeTargetSpec;
 import java.time.Duration;
 import java.util.List;
-import io.labrun.core.config.ComputeTargetSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -46,25 +46,43 @@ record SlurmSettings(
   public static final String TIME = "time";
   public static final String WORK_FOLDER = "workFolder";
   public static final String SBATCH_OPTIONS = "sbatchOptions";
+
   /** The string-valued keys (the counts and the option list are read as such). */
-  public static final List<String> TEXT_KEYS = List.of(PARTITION, ACCOUNT, QOS, GPUS, MEMORY, TIME, WORK_FOLDER);
+  public static final List<String> TEXT_KEYS =
+      List.of(PARTITION, ACCOUNT, QOS, GPUS, MEMORY, TIME, WORK_FOLDER);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.,+-]+");
   private static final Pattern GRES = Pattern.compile("([A-Za-z0-9_.-]+:)?[0-9]+");
   private static final Pattern MEM = Pattern.compile("[0-9]+[KMGT]?", Pattern.CASE_INSENSITIVE);
   // Slurm's --time forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S
-  private static final Pattern TIME_FORM = Pattern.compile("(?:(\\d+)-)?(\\d+)(?::(\\d+))?(?::(\\d+))?");
+  private static final Pattern TIME_FORM =
+      Pattern.compile("(?:(\\d+)-)?(\\d+)(?::(\\d+))?(?::(\\d+))?");
 
   public SlurmSettings {
     sbatchOptions = sbatchOptions == null ? List.of() : List.copyOf(sbatchOptions);
   }
 
-  /** The settings of {@code spec}'s file (its other keys hold the values as YAML gave them: text, numbers, lists). */
+  /**
+   * The settings of {@code spec}'s file (its other keys hold the values as YAML gave them: text,
+   * numbers, lists).
+   */
   public static SlurmSettings of(ComputeTargetSpec spec) {
     Map<String, Object> k = spec.otherKeys();
-    List<String> options = k.get(SBATCH_OPTIONS) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
-    return new SlurmSettings(text(k, PARTITION), text(k, ACCOUNT), text(k, QOS), count(k, NODES), count(k, CPUS_PER_TASK),
-        text(k, GPUS), text(k, MEMORY), text(k, TIME), text(k, WORK_FOLDER), options);
+    List<String> options =
+        k.get(SBATCH_OPTIONS) instanceof List<?> l
+            ? l.stream().map(String::valueOf).toList()
+            : null;
+    return new SlurmSettings(
+        text(k, PARTITION),
+        text(k, ACCOUNT),
+        text(k, QOS),
+        count(k, NODES),
+        count(k, CPUS_PER_TASK),
+        text(k, GPUS),
+        text(k, MEMORY),
+        text(k, TIME),
+        text(k, WORK_FOLDER),
+        options);
   }
 
   private static String text(Map<String, Object> keys, String key) {
@@ -83,20 +101,53 @@ record SlurmSettings(
    */
   public static Optional<String> problem(String key, String value) {
     return switch (key) {
-      case PARTITION, ACCOUNT, QOS -> NAME.matcher(value).matches() ? Optional.empty()
-          : Optional.of("'" + key + "' must be a Slurm name (letters, digits, _ . , + -), got \"" + value + "\"");
-      case GPUS -> GRES.matcher(value).matches() ? Optional.empty()
-          : Optional.of("'gpus' must be a count (2) or TYPE:COUNT (a100:2), got \"" + value + "\"");
-      case MEMORY -> MEM.matcher(value).matches() ? Optional.empty()
-          : Optional.of("'memory' must be Slurm's --mem: megabytes (4000) or a number with K, M, G or T (16G), got \"" + value + "\"");
-      case TIME -> duration(value).isPresent() ? Optional.empty()
-          : Optional.of("'time' must be Slurm's --time: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, DAYS-HOURS, DAYS-HOURS:MINUTES"
-              + " or DAYS-HOURS:MINUTES:SECONDS (e.g. 30, 2:00:00, 1-12), got \"" + value + "\"");
-      case WORK_FOLDER -> value.startsWith("/") || value.startsWith("~/") ? Optional.empty()
-          : Optional.of("'workFolder' must be an absolute path or start with ~/ (a folder on the cluster's shared file system), got \"" + value + "\"");
-      case SBATCH_OPTIONS -> value.startsWith("-") && value.chars().noneMatch(c -> c == '\n' || c == '\r')
-          ? Optional.empty()
-          : Optional.of("each line of 'sbatchOptions' must be one sbatch option starting with '-' (e.g. --constraint=v100), got \"" + value + "\"");
+      case PARTITION, ACCOUNT, QOS ->
+          NAME.matcher(value).matches()
+              ? Optional.empty()
+              : Optional.of(
+                  "'"
+                      + key
+                      + "' must be a Slurm name (letters, digits, _ . , + -), got \""
+                      + value
+                      + "\"");
+      case GPUS ->
+          GRES.matcher(value).matches()
+              ? Optional.empty()
+              : Optional.of(
+                  "'gpus' must be a count (2) or TYPE:COUNT (a100:2), got \"" + value + "\"");
+      case MEMORY ->
+          MEM.matcher(value).matches()
+              ? Optional.empty()
+              : Optional.of(
+                  "'memory' must be Slurm's --mem: megabytes (4000) or a number with K, M, G or T"
+                      + " (16G), got \""
+                      + value
+                      + "\"");
+      case TIME ->
+          duration(value).isPresent()
+              ? Optional.empty()
+              : Optional.of(
+                  "'time' must be Slurm's --time: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS,"
+                      + " DAYS-HOURS, DAYS-HOURS:MINUTES or DAYS-HOURS:MINUTES:SECONDS (e.g. 30,"
+                      + " 2:00:00, 1-12), got \""
+                      + value
+                      + "\"");
+      case WORK_FOLDER ->
+          value.startsWith("/") || value.startsWith("~/")
+              ? Optional.empty()
+              : Optional.of(
+                  "'workFolder' must be an absolute path or start with ~/ (a folder on the"
+                      + " cluster's shared file system), got \""
+                      + value
+                      + "\"");
+      case SBATCH_OPTIONS ->
+          value.startsWith("-") && value.chars().noneMatch(c -> c == '\n' || c == '\r')
+              ? Optional.empty()
+              : Optional.of(
+                  "each line of 'sbatchOptions' must be one sbatch option starting with '-' (e.g."
+                      + " --constraint=v100), got \""
+                      + value
+                      + "\"");
       default -> Optional.empty();
     };
   }
@@ -113,7 +164,11 @@ record SlurmSettings(
     Long c = m.group(4) == null ? null : Long.parseLong(m.group(4));
     Duration d;
     if (m.group(1) != null) { // D-H, D-H:M, D-H:M:S
-      d = Duration.ofDays(days).plusHours(a).plusMinutes(b == null ? 0 : b).plusSeconds(c == null ? 0 : c);
+      d =
+          Duration.ofDays(days)
+              .plusHours(a)
+              .plusMinutes(b == null ? 0 : b)
+              .plusSeconds(c == null ? 0 : c);
     } else if (c != null) { // H:M:S
       d = Duration.ofHours(a).plusMinutes(b).plusSeconds(c);
     } else if (b != null) { // M:S

@@ -29,9 +29,9 @@ interface SlurmSide {
   Placed place(RunPlan plan, String launchJson, BiFunction<String, String, String> script);
 
   /**
-   * The environment of {@code request} made from {@code python} where the compute nodes see it
-   * (a venv, or a conda environment on a login node that has conda), built once per environment
-   * id under a lock, when missing and allowed.
+   * The environment of {@code request} made from {@code python} where the compute nodes see it (a
+   * venv, or a conda environment on a login node that has conda), built once per environment id
+   * under a lock, when missing and allowed.
    */
   PreparedEnvironment environment(String python, EnvironmentRequest request, RunEvents events);
 

@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code slurm} compute target (labrun's own; the original had none): each run is one batch
- * job that runs labrun's supervisor on a compute node, in the run's folder on the cluster's shared
- * file system, so its output, metrics, {@code ./outputs} and exit record work as on every target.
- * The job id is recorded with the run ({@code slurm_job_id}); a later labrun finds the job by it.
+ * The {@code slurm} compute target (labrun's own; the original had none): each run is one batch job
+ * that runs labrun's supervisor on a compute node, in the run's folder on the cluster's shared file
+ * system, so its output, metrics, {@code ./outputs} and exit record work as on every target. The
+ * job id is recorded with the run ({@code slurm_job_id}); a later labrun finds the job by it.
  */
 public final class SlurmTarget implements ComputeTarget {
   private final ComputeTargetSpec spec;
@@ -33,7 +33,11 @@ public final class SlurmTarget implements ComputeTarget {
   private final Slurm slurm;
   private final long logLimitBytes;
   private final Clock clock;
-  /** The environment's Python of each run prepared with one (PrepareEnvironment: true), until it is launched. */
+
+  /**
+   * The environment's Python of each run prepared with one (PrepareEnvironment: true), until it is
+   * launched.
+   */
   private final Map<String, String> pythons = new ConcurrentHashMap<>();
 
   SlurmTarget(ComputeTargetSpec spec, SlurmSide side, long logLimitBytes, Clock clock) {
@@ -52,18 +56,25 @@ public final class SlurmTarget implements ComputeTarget {
   @Override
   public void prepare(RunPlan plan, RunEvents events) {
     if (plan.configuration().frameworkOrDefault() == Framework.PYSPARK) {
-      throw LabrunException.badInput("a slurm target runs Python scripts; for PySpark use a cluster target (Framework: PySpark needs Target: a cluster)");
+      throw LabrunException.badInput(
+          "a slurm target runs Python scripts; for PySpark use a cluster target (Framework: PySpark"
+              + " needs Target: a cluster)");
     }
     if (plan.configuration().prepares()) {
-      PreparedEnvironment env = side.environment(spec.python(), EnvironmentRequest.of(plan), events);
+      PreparedEnvironment env =
+          side.environment(spec.python(), EnvironmentRequest.of(plan), events);
       if (!env.cached()) {
-        events.progress("environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
+        events.progress(
+            "environment " + env.id() + " built in " + env.took().toMillis() / 1000.0 + " s");
       }
       pythons.put(plan.runId(), side.interpreter(env));
     }
   }
 
-  /** The run configuration's environment where the compute nodes see it ({@code labrun experiment prepare}). */
+  /**
+   * The run configuration's environment where the compute nodes see it ({@code labrun experiment
+   * prepare}).
+   */
   @Override
   public PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
     return side.environment(spec.python(), request, events);
@@ -74,25 +85,44 @@ public final class SlurmTarget implements ComputeTarget {
     SlurmSettings settings = SlurmSettings.of(spec);
     String python = pythons.getOrDefault(plan.runId(), spec.python());
     pythons.remove(plan.runId());
-    SlurmSide.Placed placed = side.place(plan, launchSpec(plan, python).toJson(),
-        (lib, state) -> JobScript.text(settings, plan.timeout(), python, lib + "/labrun_supervisor.py", state));
+    SlurmSide.Placed placed =
+        side.place(
+            plan,
+            launchSpec(plan, python).toJson(),
+            (lib, state) ->
+                JobScript.text(
+                    settings, plan.timeout(), python, lib + "/labrun_supervisor.py", state));
     String jobId;
     JobInfo seen;
     try {
-      jobId = slurm.submit(JobScript.submitArguments(plan.runId(), placed.state(), placed.work(), placed.script()));
+      jobId =
+          slurm.submit(
+              JobScript.submitArguments(
+                  plan.runId(), placed.state(), placed.work(), placed.script()));
       seen = slurm.show(jobId).orElse(null);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot submit the run's job on " + slurm.where() + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "cannot submit the run's job on " + slurm.where() + ": " + e.getMessage(),
+          e);
     }
     return new SlurmExecution(slurm, jobId, side.folder(plan.run(), plan.stateDir()), clock, seen);
   }
 
   @Override
   public Execution reattach(Run run, Path stateDir) {
-    return new SlurmExecution(slurm, run.attributes().get(SlurmExecution.JOB_ID), side.folder(run, stateDir), clock, null);
+    return new SlurmExecution(
+        slurm,
+        run.attributes().get(SlurmExecution.JOB_ID),
+        side.folder(run, stateDir),
+        clock,
+        null);
   }
 
-  /** What the supervisor on the compute node runs: the node's Python with the script and its arguments. */
+  /**
+   * What the supervisor on the compute node runs: the node's Python with the script and its
+   * arguments.
+   */
   private LaunchSpec launchSpec(RunPlan plan, String python) {
     List<String> command = new ArrayList<>();
     command.add(python);
@@ -102,7 +132,9 @@ public final class SlurmTarget implements ComputeTarget {
     env.put("AZUREML_RUN_ID", plan.runId());
     env.put("LABRUN_EXPERIMENT", plan.project().name());
     Long timeout = plan.timeout() == null ? null : Math.max(1, plan.timeout().toSeconds());
-    // no parent to watch and no finalizer: a compute node cannot call this labrun back; the next command records the end
-    return new LaunchSpec(command, null, env, logLimitBytes, timeout, LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
+    // no parent to watch and no finalizer: a compute node cannot call this labrun back; the next
+    // command records the end
+    return new LaunchSpec(
+        command, null, env, logLimitBytes, timeout, LaunchSpec.DEFAULT_KILL_GRACE_SECONDS, 0, null);
   }
 }

@@ -1,7 +1,5 @@
 package io.labrun.compute.slurm;
 
-import io.labrun.ssh.HostSession;
-import io.labrun.ssh.HostSessions;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
@@ -9,6 +7,8 @@ import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
 import io.labrun.core.launch.TargetContext;
 import io.labrun.core.launch.TargetKey;
+import io.labrun.ssh.HostSession;
+import io.labrun.ssh.HostSessions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,17 +31,38 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
   public List<TargetKey> keys() {
     List<TargetKey> keys = new ArrayList<>();
     for (String text : SlurmSettings.TEXT_KEYS) {
-      keys.add(new TargetKey(text, TargetKey.Kind.TEXT, value -> SlurmSettings.problem(text, value)));
+      keys.add(
+          new TargetKey(text, TargetKey.Kind.TEXT, value -> SlurmSettings.problem(text, value)));
     }
     keys.add(new TargetKey(SlurmSettings.NODES, TargetKey.Kind.COUNT));
     keys.add(new TargetKey(SlurmSettings.CPUS_PER_TASK, TargetKey.Kind.COUNT));
-    keys.add(new TargetKey(SlurmSettings.SBATCH_OPTIONS, TargetKey.Kind.TEXT_LIST, value -> SlurmSettings.problem(SlurmSettings.SBATCH_OPTIONS, value)));
+    keys.add(
+        new TargetKey(
+            SlurmSettings.SBATCH_OPTIONS,
+            TargetKey.Kind.TEXT_LIST,
+            value -> SlurmSettings.problem(SlurmSettings.SBATCH_OPTIONS, value)));
     return keys;
   }
 
   /** A local target with this target's Python that builds venvs ({@code labrunLocalVenv: true}). */
   private static ComputeTargetSpec venvOf(ComputeTargetSpec spec) {
-    return new ComputeTargetSpec(spec.name(), TargetType.LOCAL, null, null, null, null, null, null, null, null, null, null, null, spec.python(), null, null,
+    return new ComputeTargetSpec(
+        spec.name(),
+        TargetType.LOCAL,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        spec.python(),
+        null,
+        null,
         Map.of(ComputeTargetSpec.LOCAL_VENV, true));
   }
 
@@ -50,17 +71,33 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
     SlurmSide side;
     if (spec.address() == null || spec.address().isBlank()) {
       if (SlurmSettings.of(spec).workFolder() != null) {
-        throw LabrunException.badInput("workFolder in aml_config/" + spec.name() + ".compute is for a slurm target with an address (its login node);"
-            + " without one, runs live in labrun's data folder: drop workFolder and set LABRUN_HOME to a folder on the shared file system");
+        throw LabrunException.badInput(
+            "workFolder in aml_config/"
+                + spec.name()
+                + ".compute is for a slurm target with an address (its login node); without one,"
+                + " runs live in labrun's data folder: drop workFolder and set LABRUN_HOME to a"
+                + " folder on the shared file system");
       }
-      // venvs are the local target's (found by its type), in labrun's data folder on the shared file system
-      side = new ThisMachine(context.env(), () -> context.python().pythonPath(), () -> context.target(TargetType.LOCAL, venvOf(spec)));
+      // venvs are the local target's (found by its type), in labrun's data folder on the shared
+      // file system
+      side =
+          new ThisMachine(
+              context.env(),
+              () -> context.python().pythonPath(),
+              () -> context.target(TargetType.LOCAL, venvOf(spec)));
     } else {
       HostSession host = HostSessions.of(context).session(spec);
       host.prefetch(); // connect while the project is snapshotted
-      // the remote target on the same login (found by its type) reads, collects and removes run folders there
-      side = new LoginNode(host, context.target(TargetType.REMOTE, spec), context.objects(), context.env(),
-          context.dataDir().resolve("envs").resolve("logs"), SlurmSettings.of(spec).workFolder());
+      // the remote target on the same login (found by its type) reads, collects and removes run
+      // folders there
+      side =
+          new LoginNode(
+              host,
+              context.target(TargetType.REMOTE, spec),
+              context.objects(),
+              context.env(),
+              context.dataDir().resolve("envs").resolve("logs"),
+              SlurmSettings.of(spec).workFolder());
     }
     return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
   }

@@ -41,7 +41,8 @@ final class ThisMachine implements SlurmSide {
   }
 
   @Override
-  public PreparedEnvironment environment(String python, EnvironmentRequest request, RunEvents events) {
+  public PreparedEnvironment environment(
+      String python, EnvironmentRequest request, RunEvents events) {
     return venvs.get().prepareEnvironment(request, events);
   }
 
@@ -67,9 +68,11 @@ final class ThisMachine implements SlurmSide {
     try {
       Files.createDirectories(state.resolve(StateFolder.METRICS));
       LaunchSpec.write(state, launchJson);
-      Files.writeString(job, script.apply(pythonDir.get().toAbsolutePath().toString(), state.toString()));
+      Files.writeString(
+          job, script.apply(pythonDir.get().toAbsolutePath().toString(), state.toString()));
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot write the run's job in " + state + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot write the run's job in " + state + ": " + e.getMessage(), e);
     }
     return new Placed(state.toString(), plan.workDir().toAbsolutePath().toString(), job.toString());
   }

@@ -18,14 +18,18 @@ class SlurmLoginNodeKitIT extends SlurmTargetKitIT {
 
   @Override
   protected ComputeTargetSpec spec() {
-    return ComputeTargetSpec.of("hpc", SlurmTargetProvider.SLURM).withConnection(SSHD.host, SSHD.port, SSHD.keyUser)
-        .withSshKeyFile(SSHD.key.toString()).withHostKeyFingerprint(SSHD.fingerprint());
+    return ComputeTargetSpec.of("hpc", SlurmTargetProvider.SLURM)
+        .withConnection(SSHD.host, SSHD.port, SSHD.keyUser)
+        .withSshKeyFile(SSHD.key.toString())
+        .withHostKeyFingerprint(SSHD.fingerprint());
   }
 
   @Override
   protected void assertNothingLeft(KitRun run) throws Exception {
     super.assertNothingLeft(run);
     Path runDir = Path.of("/home", SSHD.keyUser, ".labrun/runs", run.id());
-    await("the canceled run's folder on the login node is removed").atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(runDir));
+    await("the canceled run's folder on the login node is removed")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(runDir));
   }
 }

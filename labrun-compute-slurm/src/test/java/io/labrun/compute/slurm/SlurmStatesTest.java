@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class SlurmStatesTest {
   private static final Instant NOW = Instant.parse("2026-12-07T01:00:00Z");
-  private static final ExitRecord EXIT_3 = new ExitRecord(3, null, NOW, false, false, false, null, 0);
-  private static final ExitRecord CANCELED = new ExitRecord(143, 15, NOW, true, false, false, null, 0);
+  private static final ExitRecord EXIT_3 =
+      new ExitRecord(3, null, NOW, false, false, false, null, 0);
+  private static final ExitRecord CANCELED =
+      new ExitRecord(143, 15, NOW, true, false, false, null, 0);
 
   private static Optional<JobInfo> job(String state, String reason) {
     return Optional.of(new JobInfo("42", state, reason, "0:0"));
@@ -33,19 +35,27 @@ class SlurmStatesTest {
   void theSupervisorsRecordSaysHowTheScriptEnded() {
     assertThat(ended("FAILED", Optional.of(EXIT_3))).isEqualTo(EXIT_3);
     assertThat(ended("COMPLETED", Optional.of(EXIT_3))).isEqualTo(EXIT_3);
-    assertThat(ended("RUNNING", Optional.of(EXIT_3))).as("the job's own end comes a moment later").isEqualTo(EXIT_3);
+    assertThat(ended("RUNNING", Optional.of(EXIT_3)))
+        .as("the job's own end comes a moment later")
+        .isEqualTo(EXIT_3);
     ExitRecord aborted = new ExitRecord(134, 6, NOW, false, false, false, null, 0);
-    assertThat(ended("FAILED", Optional.of(aborted))).as("a signal the script sent itself").isEqualTo(aborted);
+    assertThat(ended("FAILED", Optional.of(aborted)))
+        .as("a signal the script sent itself")
+        .isEqualTo(aborted);
   }
 
   @Test
   void aCancelIsTheUsersWhenSlurmSaysCancelled() {
     assertThat(ended("CANCELLED", Optional.of(CANCELED)).status()).isEqualTo(RunStatus.CANCELED);
     ExitRecord killedByScancel = new ExitRecord(143, 15, NOW, false, false, false, null, 0);
-    assertThat(ended("CANCELLED", Optional.of(killedByScancel)).status()).as("scancel's SIGTERM reached the script first").isEqualTo(RunStatus.CANCELED);
+    assertThat(ended("CANCELLED", Optional.of(killedByScancel)).status())
+        .as("scancel's SIGTERM reached the script first")
+        .isEqualTo(RunStatus.CANCELED);
     ExitRecord beforeItStarted = ended("CANCELLED", Optional.empty());
     assertThat(beforeItStarted.status()).isEqualTo(RunStatus.CANCELED);
-    assertThat(SlurmStates.ended(job("COMPLETING", null), Optional.of(CANCELED), NOW)).as("wait for Slurm's word on whose SIGTERM it was").isEmpty();
+    assertThat(SlurmStates.ended(job("COMPLETING", null), Optional.of(CANCELED), NOW))
+        .as("wait for Slurm's word on whose SIGTERM it was")
+        .isEmpty();
   }
 
   @Test
@@ -54,9 +64,13 @@ class SlurmStatesTest {
       ExitRecord e = ended(state, Optional.of(CANCELED));
       assertThat(e.status()).as(state).isEqualTo(RunStatus.LOST);
       assertThat(RetryPolicy.retryable(e)).as(state).isTrue();
-      assertThat(ended(state, Optional.empty()).status()).as(state + " before the supervisor wrote anything").isEqualTo(RunStatus.LOST);
+      assertThat(ended(state, Optional.empty()).status())
+          .as(state + " before the supervisor wrote anything")
+          .isEqualTo(RunStatus.LOST);
     }
-    assertThat(ended("PREEMPTED", Optional.empty()).describe()).contains("preempted").contains("42");
+    assertThat(ended("PREEMPTED", Optional.empty()).describe())
+        .contains("preempted")
+        .contains("42");
   }
 
   @Test
@@ -85,6 +99,7 @@ class SlurmStatesTest {
   @Test
   void aJobSlurmForgotIsWhatItsFolderSays() {
     assertThat(SlurmStates.ended(Optional.empty(), Optional.of(EXIT_3), NOW)).contains(EXIT_3);
-    assertThat(SlurmStates.ended(Optional.empty(), Optional.empty(), NOW).orElseThrow().status()).isEqualTo(RunStatus.LOST);
+    assertThat(SlurmStates.ended(Optional.empty(), Optional.empty(), NOW).orElseThrow().status())
+        .isEqualTo(RunStatus.LOST);
   }
 }

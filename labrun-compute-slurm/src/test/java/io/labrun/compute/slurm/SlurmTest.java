@@ -11,12 +11,15 @@ class SlurmTest {
   void sbatchParsableGivesTheJobIdWithOrWithoutACluster() {
     assertThat(Slurm.jobId("42\n")).isEqualTo("42");
     assertThat(Slurm.jobId("42;hpc\n")).isEqualTo("42");
-    assertThat(Slurm.jobId("Welcome to the cluster\n1234\n")).as("after a login script's lines").isEqualTo("1234");
+    assertThat(Slurm.jobId("Welcome to the cluster\n1234\n"))
+        .as("after a login script's lines")
+        .isEqualTo("1234");
   }
 
   @Test
   void anAnswerWithoutAJobIdIsAnError() {
-    assertThatThrownBy(() -> Slurm.jobId("sbatch: error: Batch job submission failed")).isInstanceOf(LabrunException.class)
+    assertThatThrownBy(() -> Slurm.jobId("sbatch: error: Batch job submission failed"))
+        .isInstanceOf(LabrunException.class)
         .hasMessageContaining("no job id");
   }
 }

@@ -8,16 +8,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one-node Slurm of {@code scripts/test-env/slurm.sh} on this machine: its partitions, and
- * what the tests ask it directly (which jobs a run has, a job's state, a job of their own).
+ * The one-node Slurm of {@code scripts/test-env/slurm.sh} on this machine: its partitions, and what
+ * the tests ask it directly (which jobs a run has, a job's state, a job of their own).
  */
 public final class TestSlurm {
   /** The default partition. */
   public final String partition;
+
   /** A partition whose jobs any job of {@link #partition} needing their CPUs preempts. */
   public final String preemptiblePartition;
+
   /** The node's CPUs: a job asking for all of them has the node to itself. */
   public final int cpus;
+
   private final LocalCommands commands = new LocalCommands(System.getenv());
 
   private TestSlurm() {
@@ -33,19 +36,27 @@ public final class TestSlurm {
   private static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
-      throw new AssertionError(name + " is not set: the Slurm tests need the test cluster; run them with scripts/test.sh"
-          + " (or eval \"$(scripts/test-env/slurm.sh)\" first)");
+      throw new AssertionError(
+          name
+              + " is not set: the Slurm tests need the test cluster; run them with scripts/test.sh"
+              + " (or eval \"$(scripts/test-env/slurm.sh)\" first)");
     }
     return v;
   }
 
-  /** The ids of the jobs Slurm still queues or runs for run {@code runId} (found by the name labrun gives them). */
+  /**
+   * The ids of the jobs Slurm still queues or runs for run {@code runId} (found by the name labrun
+   * gives them).
+   */
   public List<String> jobsOf(String runId) throws IOException {
     String out = run("squeue", "--noheader", "--name=labrun-" + runId, "--format=%i");
     return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
-  /** Slurm's state of job {@code id} ({@code RUNNING}, {@code PREEMPTED}...), empty once it has forgotten it. */
+  /**
+   * Slurm's state of job {@code id} ({@code RUNNING}, {@code PREEMPTED}...), empty once it has
+   * forgotten it.
+   */
   public Optional<String> state(String id) throws IOException {
     return new Slurm(commands).show(id).map(JobInfo::state);
   }

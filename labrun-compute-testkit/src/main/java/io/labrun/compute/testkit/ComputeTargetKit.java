@@ -70,10 +70,24 @@ public abstract class ComputeTargetKit {
     return plain;
   }
 
-  /** {@code plain} with {@code PrepareEnvironment: true}: for targets whose runs need an environment built (an image). */
+  /**
+   * {@code plain} with {@code PrepareEnvironment: true}: for targets whose runs need an environment
+   * built (an image).
+   */
   protected static RunConfiguration preparing(RunConfiguration plain) {
-    return new RunConfiguration(plain.name(), null, plain.arguments(), plain.target(), plain.environment(), plain.framework(), null, null, true,
-        true, Map.of(), RunConfiguration.Form.YAML);
+    return new RunConfiguration(
+        plain.name(),
+        null,
+        plain.arguments(),
+        plain.target(),
+        plain.environment(),
+        plain.framework(),
+        null,
+        null,
+        true,
+        true,
+        Map.of(),
+        RunConfiguration.Form.YAML);
   }
 
   /** Checks that nothing of a canceled run is left on the target once it was cleaned up. */
@@ -101,7 +115,9 @@ public abstract class ComputeTargetKit {
    * TERM, and the supervisor's SIGKILL after the grace period ended it.
    */
   protected void assertKilledAfterTerm(KitRun run, ExitRecord exit) {
-    assertThat(run.text(LogRecord.Stream.STDOUT)).as(run.describe()).contains("got TERM, carrying on");
+    assertThat(run.text(LogRecord.Stream.STDOUT))
+        .as(run.describe())
+        .contains("got TERM, carrying on");
     assertThat(exit.signal()).as("killed once TERM was ignored: %s", exit).isEqualTo(9);
   }
 
@@ -125,7 +141,8 @@ public abstract class ComputeTargetKit {
 
   /** A new assembly, as a new labrun process would make it. */
   private KitContext newContext() {
-    KitContext c = new KitContext(tmp.resolve("labrun"), environment(), objects, snapshots, offered());
+    KitContext c =
+        new KitContext(tmp.resolve("labrun"), environment(), objects, snapshots, offered());
     contexts.add(c);
     return c;
   }
@@ -144,56 +161,105 @@ public abstract class ComputeTargetKit {
     Files.writeString(project().root().resolve(script), source);
     Snapshot snapshot = snapshots.take(project());
     ComputeTarget target = target(context);
-    RunConfiguration rc = configuration(RunConfiguration.forTarget("kit", spec().name(), Framework.PYTHON));
+    RunConfiguration rc =
+        configuration(RunConfiguration.forTarget("kit", spec().name(), Framework.PYTHON));
     Instant now = Instant.now();
     String id = RunIds.next(project().name(), now);
     List<String> argv = new ArrayList<>(List.of(script));
     argv.addAll(List.of(args));
-    Run run = new Run(id, project().name(), rc.name(), spec().name(), spec().type().configName(), script, List.of(args), Map.of(), "kit", "localhost",
-        null, null, snapshot.id(), now, now, null, RunStatus.RUNNING, null, null, null, 1, Map.of("project_root", project().root().toString()));
+    Run run =
+        new Run(
+            id,
+            project().name(),
+            rc.name(),
+            spec().name(),
+            spec().type().configName(),
+            script,
+            List.of(args),
+            Map.of(),
+            "kit",
+            "localhost",
+            null,
+            null,
+            snapshot.id(),
+            now,
+            now,
+            null,
+            RunStatus.RUNNING,
+            null,
+            null,
+            null,
+            1,
+            Map.of("project_root", project().root().toString()));
     Path state = Folders.createPrivate(context.paths().runState(id));
     Path work = state.resolve("work");
     if (target.needsLocalWorkDir()) {
       snapshots.materialize(snapshot, work);
     }
-    RunPlan plan = new RunPlan(run, project(), rc, spec(), argv, Map.of("KIT_GREETING", "hello kit"), CondaDependencies.empty(),
-        SparkDependencies.empty(), state, work, null);
+    RunPlan plan =
+        new RunPlan(
+            run,
+            project(),
+            rc,
+            spec(),
+            argv,
+            Map.of("KIT_GREETING", "hello kit"),
+            CondaDependencies.empty(),
+            SparkDependencies.empty(),
+            state,
+            work,
+            null);
     target.prepare(plan, new RunEvents() {});
     return new KitRun(plan, target.launch(plan));
   }
 
   /** Follows {@code run} to its end and returns its exit record. */
   protected ExitRecord awaitEnd(KitRun run) {
-    await("the end of " + run.id()).atMost(patience()).pollInterval(Duration.ofMillis(100)).until(run::follow);
+    await("the end of " + run.id())
+        .atMost(patience())
+        .pollInterval(Duration.ofMillis(100))
+        .until(run::follow);
     return run.exit();
   }
 
   /** Follows {@code run} until its output holds {@code text}. */
   protected void awaitOutput(KitRun run, String text) {
-    await("'" + text + "' in the output of " + run.id()).atMost(patience()).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          boolean ended = run.follow();
-          assertThat(ended).as("the run ended before writing '%s'\n%s", text, run.describe()).isFalse();
-          return run.text(LogRecord.Stream.STDOUT).contains(text);
-        });
+    await("'" + text + "' in the output of " + run.id())
+        .atMost(patience())
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              boolean ended = run.follow();
+              assertThat(ended)
+                  .as("the run ended before writing '%s'\n%s", text, run.describe())
+                  .isFalse();
+              return run.text(LogRecord.Stream.STDOUT).contains(text);
+            });
   }
 
   @Test
   void outputComesAsRecordsStreamsApartAndExitZeroCompletes() throws Exception {
-    KitRun run = launch("streams.py", """
-        import os, sys
-        print('out one')
-        print('err one', file=sys.stderr)
-        print('args', sys.argv[1:], os.environ.get('KIT_GREETING'))
-        """, "a b", "--flag");
+    KitRun run =
+        launch(
+            "streams.py",
+            """
+            import os, sys
+            print('out one')
+            print('err one', file=sys.stderr)
+            print('args', sys.argv[1:], os.environ.get('KIT_GREETING'))
+            """,
+            "a b",
+            "--flag");
     ExitRecord exit = awaitEnd(run);
     assertThat(exit.status()).as(run.describe()).isEqualTo(RunStatus.COMPLETED);
     assertThat(exit.exitCode()).isZero();
     if (keepsStreamsApart()) {
-      assertThat(run.text(LogRecord.Stream.STDOUT)).isEqualTo("out one\nargs ['a b', '--flag'] hello kit\n");
+      assertThat(run.text(LogRecord.Stream.STDOUT))
+          .isEqualTo("out one\nargs ['a b', '--flag'] hello kit\n");
       assertThat(run.text(LogRecord.Stream.STDERR)).isEqualTo("err one\n");
     } else {
-      assertThat(run.text(LogRecord.Stream.STDOUT)).contains("out one\nerr one\nargs ['a b', '--flag'] hello kit\n");
+      assertThat(run.text(LogRecord.Stream.STDOUT))
+          .contains("out one\nerr one\nargs ['a b', '--flag'] hello kit\n");
     }
   }
 
@@ -204,12 +270,18 @@ public abstract class ComputeTargetKit {
     assertThat(exit.exitCode()).as(run.describe()).isEqualTo(3);
     assertThat(exit.signal()).isNull();
     assertThat(exit.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(run.text(keepsStreamsApart() ? LogRecord.Stream.STDERR : LogRecord.Stream.STDOUT)).contains("bad data");
+    assertThat(run.text(keepsStreamsApart() ? LogRecord.Stream.STDERR : LogRecord.Stream.STDOUT))
+        .contains("bad data");
   }
 
   @Test
   void deathByASignalIsRecordedAsThatSignal() throws Exception {
-    KitRun run = launch("killed.py", "import os, signal\nprint('dying', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n");
+    KitRun run =
+        launch(
+            "killed.py",
+            "import os, signal\n"
+                + "print('dying', flush=True)\n"
+                + "os.kill(os.getpid(), signal.SIGKILL)\n");
     ExitRecord exit = awaitEnd(run);
     assertDiedBySignal(exit, 9);
     assertThat(exit.canceled()).as(run.describe()).isFalse();
@@ -218,35 +290,45 @@ public abstract class ComputeTargetKit {
 
   @Test
   void cancelSendsTermThenKillAndTheRunEndsCanceled() throws Exception {
-    KitRun run = launch("stubborn.py", """
-        import signal, sys, time
-        def on_term(signum, frame):
-            print('got TERM, carrying on', flush=True)
-        signal.signal(signal.SIGTERM, on_term)
-        print('started', flush=True)
-        while True:
-            time.sleep(1)
-        """);
+    KitRun run =
+        launch(
+            "stubborn.py",
+            """
+            import signal, sys, time
+            def on_term(signum, frame):
+                print('got TERM, carrying on', flush=True)
+            signal.signal(signal.SIGTERM, on_term)
+            print('started', flush=True)
+            while True:
+                time.sleep(1)
+            """);
     awaitOutput(run, "started");
     run.execution().cancel();
     ExitRecord exit = awaitEnd(run);
     assertThat(exit.canceled()).as(run.describe()).isTrue();
     assertThat(exit.status()).isEqualTo(RunStatus.CANCELED);
     assertKilledAfterTerm(run, exit);
-    run.execution().collect(tmp.resolve("scratch")); // as the run's finisher does: collect what is there, then free the target
+    run.execution()
+        .collect(
+            tmp.resolve(
+                "scratch")); // as the run's finisher does: collect what is there, then free the
+    // target
     run.execution().cleanUp();
     assertNothingLeft(run);
   }
 
   @Test
   void outputsAreCollected() throws Exception {
-    KitRun run = launch("save.py", """
-        import os
-        print('outputs before', os.path.isdir('outputs'))
-        os.makedirs('outputs/sub', exist_ok=True)
-        open('outputs/model.txt', 'w').write('the model')
-        open('outputs/sub/weights.bin', 'wb').write(bytes(range(256)) * 4)
-        """);
+    KitRun run =
+        launch(
+            "save.py",
+            """
+            import os
+            print('outputs before', os.path.isdir('outputs'))
+            os.makedirs('outputs/sub', exist_ok=True)
+            open('outputs/model.txt', 'w').write('the model')
+            open('outputs/sub/weights.bin', 'wb').write(bytes(range(256)) * 4)
+            """);
     assertThat(awaitEnd(run).status()).as(run.describe()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.text(LogRecord.Stream.STDOUT)).contains("outputs before True");
     Execution.Collected collected = run.execution().collect(tmp.resolve("scratch"));
@@ -256,30 +338,40 @@ public abstract class ComputeTargetKit {
 
   @Test
   void metricsFromTheLoggingApiArePresentAfterCollect() throws Exception {
-    KitRun run = launch("metrics.py", """
-        import labrun
-        for step in range(3):
-            labrun.log_metric('loss', 1.0 / (step + 1), step=step)
-        labrun.log_param('solver', 'lbfgs')
-        """);
+    KitRun run =
+        launch(
+            "metrics.py",
+            """
+            import labrun
+            for step in range(3):
+                labrun.log_metric('loss', 1.0 / (step + 1), step=step)
+            labrun.log_param('solver', 'lbfgs')
+            """);
     assertThat(awaitEnd(run).status()).as(run.describe()).isEqualTo(RunStatus.COMPLETED);
     Execution.Collected collected = run.execution().collect(tmp.resolve("scratch"));
     MetricsParser.Batch metrics = MetricsParser.read(collected.metrics());
-    assertThat(metrics.points()).filteredOn(p -> p.name().equals("loss")).extracting(MetricPoint::value).containsExactly(1.0, 0.5, 1.0 / 3);
+    assertThat(metrics.points())
+        .filteredOn(p -> p.name().equals("loss"))
+        .extracting(MetricPoint::value)
+        .containsExactly(1.0, 0.5, 1.0 / 3);
     assertThat(metrics.params()).containsEntry("solver", "lbfgs");
   }
 
   @Test
   void aNewTargetFindsTheRunFromItsAttributesAfterTheLauncherDied() throws Exception {
-    KitRun first = launch("long.py", """
-        import sys, time
-        print('before', flush=True)
-        time.sleep(3)
-        print('after', flush=True)
-        sys.exit(5)
-        """);
+    KitRun first =
+        launch(
+            "long.py",
+            """
+            import sys, time
+            print('before', flush=True)
+            time.sleep(3)
+            print('after', flush=True)
+            sys.exit(5)
+            """);
     awaitOutput(first, "before");
-    context.close(); // what the launching labrun held is gone: its connections, its supervisor zygotes
+    context
+        .close(); // what the launching labrun held is gone: its connections, its supervisor zygotes
     KitContext later = newContext();
     Execution found = target(later).reattach(first.recorded(), first.plan().stateDir());
     KitRun again = new KitRun(first.plan(), found);

@@ -28,7 +28,12 @@ final class KitContext extends AssemblyContext {
   private PythonRuntime.Installed python;
   private WorkFolders workFolders;
 
-  KitContext(Path home, Map<String, String> env, ObjectStore objects, Snapshotter snapshots, Map<Class<?>, Object> offered) {
+  KitContext(
+      Path home,
+      Map<String, String> env,
+      ObjectStore objects,
+      Snapshotter snapshots,
+      Map<Class<?>, Object> offered) {
     super(offered);
     this.paths = new LabrunPaths(home.resolve("data"), home.resolve("config"));
     this.env = Map.copyOf(env);

@@ -41,7 +41,8 @@ public record KitRun(RunPlan plan, Execution execution, List<LogRecord> records)
   /** Reads what is new in the run's output; returns whether the run has ended. */
   boolean follow() {
     try {
-      boolean ended = execution.poll().isPresent(); // the end first: output read after it is complete
+      boolean ended =
+          execution.poll().isPresent(); // the end first: output read after it is complete
       long offset = records.isEmpty() ? 0 : records.get(records.size() - 1).nextOffset();
       while (true) {
         byte[] chunk = execution.readOutput(offset, 1 << 20);
@@ -72,12 +73,16 @@ public record KitRun(RunPlan plan, Execution execution, List<LogRecord> records)
 
   /** The lines of one stream, in order (partial chunks joined). */
   public String text(LogRecord.Stream stream) {
-    return records.stream().filter(r -> r.stream() == stream).map(r -> r.text() + (r.endsLine() ? "\n" : ""))
+    return records.stream()
+        .filter(r -> r.stream() == stream)
+        .map(r -> r.text() + (r.endsLine() ? "\n" : ""))
         .collect(Collectors.joining());
   }
 
   /** Every record, as one line each, for a failing assertion's message. */
   public String describe() {
-    return records.stream().map(r -> r.stream() + ": " + r.text()).collect(Collectors.joining("\n", "output of " + id() + ":\n", ""));
+    return records.stream()
+        .map(r -> r.stream() + ": " + r.text())
+        .collect(Collectors.joining("\n", "output of " + id() + ":\n", ""));
   }
 }

@@ -20,17 +20,26 @@ public final class TestEngine {
 
   private TestEngine() {}
 
-  /** labrun's environment for the engine: its {@code DOCKER_HOST}, containers and builds without a network. */
+  /**
+   * labrun's environment for the engine: its {@code DOCKER_HOST}, containers and builds without a
+   * network.
+   */
   public static Map<String, String> environment() {
     Map<String, String> env = new HashMap<>(System.getenv());
-    assertThat(env.get("DOCKER_HOST")).as("DOCKER_HOST: source /tmp/w/env.sh (scripts/test.sh starts the test engine)").isNotBlank();
+    assertThat(env.get("DOCKER_HOST"))
+        .as("DOCKER_HOST: source /tmp/w/env.sh (scripts/test.sh starts the test engine)")
+        .isNotBlank();
     env.put("LABRUN_DOCKER_NETWORK", "none");
     return env;
   }
 
   /** The containers of the engine labelled with {@code runId}, stopped ones too. */
   public static List<String> containersOf(String runId) throws IOException, InterruptedException {
-    Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + ImageLabels.LABEL_RUN + "=" + runId).redirectErrorStream(true).start();
+    Process ps =
+        new ProcessBuilder(
+                "docker", "ps", "-aq", "--filter", "label=" + ImageLabels.LABEL_RUN + "=" + runId)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(ps.waitFor()).as(out).isZero();
     return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));

@@ -1,5 +1,6 @@
 package io.labrun.core.config;
 
+import io.labrun.core.error.LabrunException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -8,12 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them on a command line or in a run configuration: {@code 90s},
- * {@code 30m}, {@code 2h}, {@code 1h30m}, {@code 1d}, a bare number of seconds ({@code 90}) or ISO
- * 8601 ({@code PT5M}). Zero and negative durations are not durations here.
+ * Durations as people write them on a command line or in a run configuration: {@code 90s}, {@code
+ * 30m}, {@code 2h}, {@code 1h30m}, {@code 1d}, a bare number of seconds ({@code 90}) or ISO 8601
+ * ({@code PT5M}). Zero and negative durations are not durations here.
  */
 public final class Durations {
-  private static final Pattern UNITS = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+  private static final Pattern UNITS =
+      Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
   private static final long[] SECONDS = {86_400, 3_600, 60, 1};
 
   private Durations() {}
@@ -49,8 +51,14 @@ public final class Durations {
 
   /** Like {@link #parse(String)}, with a one-line error naming {@code what} (an option or key). */
   public static Duration require(String text, String what) {
-    return parse(text).orElseThrow(() -> io.labrun.core.error.LabrunException.badInput(
-        what + " must be a duration such as 90s, 30m, 2h or 1h30m, got '" + text + "'"));
+    return parse(text)
+        .orElseThrow(
+            () ->
+                LabrunException.badInput(
+                    what
+                        + " must be a duration such as 90s, 30m, 2h or 1h30m, got '"
+                        + text
+                        + "'"));
   }
 
   /** The shortest of the forms above that reads back as {@code d}: {@code 1h30m}, {@code 90s}. */

@@ -27,13 +27,14 @@ public final class MemorySize {
     if (!m.matches() || m.group(1).length() > 15) {
       return Optional.empty();
     }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
     long n = Long.parseLong(m.group(1));
     long bytes = n > (Long.MAX_VALUE >> shift) ? -1 : n << shift;
     return bytes < MINIMUM ? Optional.empty() : Optional.of(bytes);

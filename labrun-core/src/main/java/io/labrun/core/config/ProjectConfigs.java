@@ -30,13 +30,16 @@ public interface ProjectConfigs {
   void writeRunConfiguration(RunConfiguration config);
 
   /**
-   * Sets and removes keys of an existing {@code <name>.compute}. Each value is checked as a read
-   * of the file checks it, and so is the whole result; the file is then replaced atomically with
-   * every other key, comment and its layout kept, or left untouched when anything is wrong.
+   * Sets and removes keys of an existing {@code <name>.compute}. Each value is checked as a read of
+   * the file checks it, and so is the whole result; the file is then replaced atomically with every
+   * other key, comment and its layout kept, or left untouched when anything is wrong.
    */
   Loaded<ComputeTargetSpec> changeComputeTarget(String name, KeyChanges changes);
 
-  /** As {@link #changeComputeTarget} for {@code <name>.runconfig}, which keeps its form (JSON stays JSON). */
+  /**
+   * As {@link #changeComputeTarget} for {@code <name>.runconfig}, which keeps its form (JSON stays
+   * JSON).
+   */
   Loaded<RunConfiguration> changeRunConfiguration(String name, KeyChanges changes);
 
   /** Removes {@code <name>.compute}; run configurations that point at it are left alone. */

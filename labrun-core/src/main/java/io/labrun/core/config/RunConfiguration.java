@@ -1,10 +1,13 @@
 package io.labrun.core.config;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A run configuration as written in {@code aml_config/<name>.runconfig}: which target, which
@@ -20,8 +23,8 @@ import java.util.Objects;
  * {@code argumentVector}, {@code history.enabled} to {@code trackedRun}...) plus what it adds:
  * {@code script} (run when submit names none), {@code userManagedDependencies} and {@code
  * interpreterPath} (the interpreter, as is or prepared from the conda file), {@code docker} (the
- * run goes into a container: Docker moved from the compute target to the run configuration),
- * {@code sparkDependencies} (Spark packages and properties written in the file itself) and {@code
+ * run goes into a container: Docker moved from the compute target to the run configuration), {@code
+ * sparkDependencies} (Spark packages and properties written in the file itself) and {@code
  * yarnDeployMode}. These are null in the 2017 format.
  */
 public record RunConfiguration(
@@ -37,7 +40,7 @@ public record RunConfiguration(
     Boolean trackedRun,
     Map<String, Object> otherKeys,
     Form form,
-    java.time.Duration timeout,
+    Duration timeout,
     Integer retries,
     String script,
     Boolean userManagedDependencies,
@@ -53,11 +56,31 @@ public record RunConfiguration(
    * Top-level blocks of the 2018 format (and of Azure ML SDK v1 files) for Azure ML's cloud compute
    * and data stores, which labrun has no counterpart of.
    */
-  public static final java.util.Set<String> CLOUD_BLOCKS = java.util.Set.of("batchai", "containerInstance", "dataReferences", "data", "outputData",
-      "amlcompute", "kubernetescompute", "tensorflow", "mpi", "pytorch", "paralleltask", "communicator", "nodeCount", "priority",
-      "sourceDirectoryDataStore", "maxRunDurationSeconds", "credentialPassthrough", "databricks");
+  public static final Set<String> CLOUD_BLOCKS =
+      Set.of(
+          "batchai",
+          "containerInstance",
+          "dataReferences",
+          "data",
+          "outputData",
+          "amlcompute",
+          "kubernetescompute",
+          "tensorflow",
+          "mpi",
+          "pytorch",
+          "paralleltask",
+          "communicator",
+          "nodeCount",
+          "priority",
+          "sourceDirectoryDataStore",
+          "maxRunDurationSeconds",
+          "credentialPassthrough",
+          "databricks");
 
-  /** Whether an operating system takes {@code name} as an environment variable's: not empty, no {@code =} or NUL. */
+  /**
+   * Whether an operating system takes {@code name} as an environment variable's: not empty, no
+   * {@code =} or NUL.
+   */
   public static boolean isVariableName(String name) {
     return !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0;
   }
@@ -69,39 +92,118 @@ public record RunConfiguration(
   public enum Form {
     YAML,
     LEGACY_JSON,
-    /** The 2018 run-configuration format (the Azure ML SDK v1 {@code .runconfig} files are in it too). */
+    /**
+     * The 2018 run-configuration format (the Azure ML SDK v1 {@code .runconfig} files are in it
+     * too).
+     */
     YAML_2018
   }
 
   public RunConfiguration {
     Objects.requireNonNull(name, "name");
     argumentVector = argumentVector == null ? null : List.copyOf(argumentVector);
-    environmentVariables = environmentVariables == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
-    otherKeys = otherKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
+    environmentVariables =
+        environmentVariables == null
+            ? null
+            : Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
+    otherKeys =
+        otherKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
     form = form == null ? Form.YAML : form;
   }
 
   /** A 2017 configuration with the labrun run policy keys. */
-  public RunConfiguration(String name, String description, List<String> argumentVector, String target, Map<String, String> environmentVariables,
-      Framework framework, String condaDependenciesFile, String sparkDependenciesFile, Boolean prepareEnvironment, Boolean trackedRun,
-      Map<String, Object> otherKeys, Form form, java.time.Duration timeout, Integer retries) {
-    this(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile, sparkDependenciesFile,
-        prepareEnvironment, trackedRun, otherKeys, form, timeout, retries, null, null, null, null, null, null);
+  public RunConfiguration(
+      String name,
+      String description,
+      List<String> argumentVector,
+      String target,
+      Map<String, String> environmentVariables,
+      Framework framework,
+      String condaDependenciesFile,
+      String sparkDependenciesFile,
+      Boolean prepareEnvironment,
+      Boolean trackedRun,
+      Map<String, Object> otherKeys,
+      Form form,
+      Duration timeout,
+      Integer retries) {
+    this(
+        name,
+        description,
+        argumentVector,
+        target,
+        environmentVariables,
+        framework,
+        condaDependenciesFile,
+        sparkDependenciesFile,
+        prepareEnvironment,
+        trackedRun,
+        otherKeys,
+        form,
+        timeout,
+        retries,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A configuration without the labrun run policy keys ({@code Timeout}, {@code Retries}). */
-  public RunConfiguration(String name, String description, List<String> argumentVector, String target, Map<String, String> environmentVariables,
-      Framework framework, String condaDependenciesFile, String sparkDependenciesFile, Boolean prepareEnvironment, Boolean trackedRun,
-      Map<String, Object> otherKeys, Form form) {
-    this(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile, sparkDependenciesFile,
-        prepareEnvironment, trackedRun, otherKeys, form, null, null);
+  public RunConfiguration(
+      String name,
+      String description,
+      List<String> argumentVector,
+      String target,
+      Map<String, String> environmentVariables,
+      Framework framework,
+      String condaDependenciesFile,
+      String sparkDependenciesFile,
+      Boolean prepareEnvironment,
+      Boolean trackedRun,
+      Map<String, Object> otherKeys,
+      Form form) {
+    this(
+        name,
+        description,
+        argumentVector,
+        target,
+        environmentVariables,
+        framework,
+        condaDependenciesFile,
+        sparkDependenciesFile,
+        prepareEnvironment,
+        trackedRun,
+        otherKeys,
+        form,
+        null,
+        null);
   }
 
   /** This configuration with another run policy: null leaves a key unset. */
-  public RunConfiguration withPolicy(java.time.Duration newTimeout, Integer newRetries) {
-    return new RunConfiguration(name, description, argumentVector, target, environmentVariables, framework, condaDependenciesFile,
-        sparkDependenciesFile, prepareEnvironment, trackedRun, otherKeys, form, newTimeout, newRetries, script, userManagedDependencies,
-        interpreterPath, docker, sparkDependencies, yarnDeployMode);
+  public RunConfiguration withPolicy(Duration newTimeout, Integer newRetries) {
+    return new RunConfiguration(
+        name,
+        description,
+        argumentVector,
+        target,
+        environmentVariables,
+        framework,
+        condaDependenciesFile,
+        sparkDependenciesFile,
+        prepareEnvironment,
+        trackedRun,
+        otherKeys,
+        form,
+        newTimeout,
+        newRetries,
+        script,
+        userManagedDependencies,
+        interpreterPath,
+        docker,
+        sparkDependencies,
+        yarnDeployMode);
   }
 
   /**
@@ -115,11 +217,21 @@ public record RunConfiguration(
     env.putAll(environment());
     Map<String, Object> others = new LinkedHashMap<>(existing.otherKeys);
     others.putAll(otherKeys);
-    return new RunConfiguration(name, or(description, existing.description), or(argumentVector, existing.argumentVector),
-        or(target, existing.target), existing.environmentVariables == null && env.isEmpty() ? null : env,
-        or(framework, existing.framework), or(condaDependenciesFile, existing.condaDependenciesFile),
-        or(sparkDependenciesFile, existing.sparkDependenciesFile), or(prepareEnvironment, existing.prepareEnvironment),
-        or(trackedRun, existing.trackedRun), others, existing.form, or(timeout, existing.timeout), or(retries, existing.retries));
+    return new RunConfiguration(
+        name,
+        or(description, existing.description),
+        or(argumentVector, existing.argumentVector),
+        or(target, existing.target),
+        existing.environmentVariables == null && env.isEmpty() ? null : env,
+        or(framework, existing.framework),
+        or(condaDependenciesFile, existing.condaDependenciesFile),
+        or(sparkDependenciesFile, existing.sparkDependenciesFile),
+        or(prepareEnvironment, existing.prepareEnvironment),
+        or(trackedRun, existing.trackedRun),
+        others,
+        existing.form,
+        or(timeout, existing.timeout),
+        or(retries, existing.retries));
   }
 
   private static <T> T or(T given, T kept) {
@@ -133,7 +245,19 @@ public record RunConfiguration(
 
   /** A new YAML run configuration for a target, as {@code computetarget attach} writes it. */
   public static RunConfiguration forTarget(String name, String target, Framework framework) {
-    return new RunConfiguration(name, null, List.of(FILE_PLACEHOLDER), target, Map.of(), framework, null, null, false, true, Map.of(), Form.YAML);
+    return new RunConfiguration(
+        name,
+        null,
+        List.of(FILE_PLACEHOLDER),
+        target,
+        Map.of(),
+        framework,
+        null,
+        null,
+        false,
+        true,
+        Map.of(),
+        Form.YAML);
   }
 
   public List<String> arguments() {
@@ -149,11 +273,15 @@ public record RunConfiguration(
   }
 
   public String condaFile() {
-    return condaDependenciesFile == null || condaDependenciesFile.isBlank() ? DEFAULT_CONDA_FILE : condaDependenciesFile;
+    return condaDependenciesFile == null || condaDependenciesFile.isBlank()
+        ? DEFAULT_CONDA_FILE
+        : condaDependenciesFile;
   }
 
   public String sparkFile() {
-    return sparkDependenciesFile == null || sparkDependenciesFile.isBlank() ? DEFAULT_SPARK_FILE : sparkDependenciesFile;
+    return sparkDependenciesFile == null || sparkDependenciesFile.isBlank()
+        ? DEFAULT_SPARK_FILE
+        : sparkDependenciesFile;
   }
 
   public boolean prepares() {
@@ -174,7 +302,7 @@ public record RunConfiguration(
     if (form == Form.YAML_2018) {
       return expand2018(script, submitArgs);
     }
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     boolean placed = false;
     for (String a : arguments()) {
       if (FILE_PLACEHOLDER.equals(a)) {
@@ -196,14 +324,18 @@ public record RunConfiguration(
    * another script, or gives arguments, replaces both (there is no {@code $file}).
    */
   private List<String> expand2018(String runScript, List<String> submitArgs) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     out.add(runScript);
-    boolean fileArguments = submitArgs.isEmpty() && argumentVector != null && runScript.equals(scriptPath());
+    boolean fileArguments =
+        submitArgs.isEmpty() && argumentVector != null && runScript.equals(scriptPath());
     out.addAll(fileArguments ? argumentVector : submitArgs);
     return out;
   }
 
-  /** The 2018 {@code script} with {@code /} separators (a Windows author's {@code .\train.py} too), or null. */
+  /**
+   * The 2018 {@code script} with {@code /} separators (a Windows author's {@code .\train.py} too),
+   * or null.
+   */
   public String scriptPath() {
     if (script == null || script.isBlank()) {
       return null;
@@ -213,8 +345,8 @@ public record RunConfiguration(
   }
 
   /**
-   * The compute target as this configuration runs on it. A 2018 configuration carries what the
-   * 2017 format kept in the {@code .compute} file: {@code environment.docker.enabled: true} runs a
+   * The compute target as this configuration runs on it. A 2018 configuration carries what the 2017
+   * format kept in the {@code .compute} file: {@code environment.docker.enabled: true} runs a
    * {@code local} target's scripts in a local container ({@code remote}: on the host's Docker) from
    * {@code baseImage}, with its {@code sharedVolumes} and {@code gpuSupport}; {@code
    * interpreterPath} and {@code userManagedDependencies} are the target's Python. A 2017
@@ -226,35 +358,56 @@ public record RunConfiguration(
     }
     ComputeTargetSpec t = target;
     if (docker != null && docker.isEnabled()) {
-      TargetType type = t.type().equals(TargetType.LOCAL) ? TargetType.DOCKER
-          : t.type().equals(TargetType.REMOTE) ? TargetType.REMOTE_DOCKER : t.type();
+      TargetType type =
+          t.type().equals(TargetType.LOCAL)
+              ? TargetType.DOCKER
+              : t.type().equals(TargetType.REMOTE) ? TargetType.REMOTE_DOCKER : t.type();
       if (type.usesDocker()) {
-        String image = docker.baseImage() == null || docker.baseImage().isBlank() ? t.baseDockerImage() : docker.baseImage().strip();
-        t = t.withType(type).withBaseDockerImage(image).withDockerOptions(docker.sharedVolumes() != null ? docker.sharedVolumes() : t.sharedVolumes(),
-            docker.gpuSupport() != null ? docker.gpuSupport() : t.nvidiaDocker());
+        String image =
+            docker.baseImage() == null || docker.baseImage().isBlank()
+                ? t.baseDockerImage()
+                : docker.baseImage().strip();
+        t =
+            t.withType(type)
+                .withBaseDockerImage(image)
+                .withDockerOptions(
+                    docker.sharedVolumes() != null ? docker.sharedVolumes() : t.sharedVolumes(),
+                    docker.gpuSupport() != null ? docker.gpuSupport() : t.nvidiaDocker());
       }
     }
-    String python = interpreterPath == null || interpreterPath.isBlank() ? t.pythonLocation() : interpreterPath.strip();
-    return t.withPython(python, t.sparkSubmitLocation(), userManagedDependencies != null ? userManagedDependencies : t.userManagedEnvironment());
+    String python =
+        interpreterPath == null || interpreterPath.isBlank()
+            ? t.pythonLocation()
+            : interpreterPath.strip();
+    return t.withPython(
+        python,
+        t.sparkSubmitLocation(),
+        userManagedDependencies != null ? userManagedDependencies : t.userManagedEnvironment());
   }
 
   /**
    * Whether runs on this machine's Python use a venv built from the conda file: the 2018 format
-   * says so with {@code userManagedDependencies: false} ({@code true}: the interpreter as it is).
-   * A 2017 configuration never does: its local target ran the interpreter as it is whatever
-   * {@code PrepareEnvironment} said (labrun's own {@code labrunLocalVenv} in the {@code .compute}
-   * asks for a venv there).
+   * says so with {@code userManagedDependencies: false} ({@code true}: the interpreter as it is). A
+   * 2017 configuration never does: its local target ran the interpreter as it is whatever {@code
+   * PrepareEnvironment} said (labrun's own {@code labrunLocalVenv} in the {@code .compute} asks for
+   * a venv there).
    */
   public boolean buildsLocalVenv() {
     return Boolean.FALSE.equals(userManagedDependencies);
   }
 
-  /** The blocks of this file for Azure ML's cloud compute (kept in {@code otherKeys}, without effect here). */
+  /**
+   * The blocks of this file for Azure ML's cloud compute (kept in {@code otherKeys}, without effect
+   * here).
+   */
   public List<String> cloudBlocks() {
     return otherKeys.keySet().stream().filter(CLOUD_BLOCKS::contains).toList();
   }
 
-  /** 2018 {@code userManagedDependencies: true}: the interpreter runs as it is, nothing is installed. */
+  /**
+   * 2018 {@code userManagedDependencies: true}: the interpreter runs as it is, nothing is
+   * installed.
+   */
   public boolean interpreterAsIs() {
     return Boolean.TRUE.equals(userManagedDependencies);
   }

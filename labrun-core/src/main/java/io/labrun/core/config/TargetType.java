@@ -7,21 +7,23 @@ import java.util.Objects;
 
 /**
  * A kind of compute target, as {@code .compute} files name it, with every spelling accepted when
- * reading and what the rest of labrun asks of it. The five the original defined are constants
- * here (the 2018 format's {@code environment.docker.enabled} and the templates refer to them); a
- * target module declares any other kind itself, through its {@code ComputeTargetProvider}, and
- * {@code io.labrun.core.launch.TargetTypes} knows them all. Two types are the same when their
- * names are.
+ * reading and what the rest of labrun asks of it. The five the original defined are constants here
+ * (the 2018 format's {@code environment.docker.enabled} and the templates refer to them); a target
+ * module declares any other kind itself, through its {@code ComputeTargetProvider}, and {@code
+ * io.labrun.core.launch.TargetTypes} knows them all. Two types are the same when their names are.
  */
 public final class TargetType {
   public static final TargetType LOCAL = new TargetType("local", List.of(), false, false);
-  public static final TargetType DOCKER = new TargetType("docker", List.of("localdocker"), true, false);
-  public static final TargetType REMOTE_DOCKER = new TargetType("remotedocker", List.of(), true, true);
+  public static final TargetType DOCKER =
+      new TargetType("docker", List.of("localdocker"), true, false);
+  public static final TargetType REMOTE_DOCKER =
+      new TargetType("remotedocker", List.of(), true, true);
   public static final TargetType REMOTE = new TargetType("remote", List.of(), false, true);
   public static final TargetType CLUSTER = new TargetType("cluster", List.of(), false, true);
 
   /** The original's kinds, in the order its messages listed them. */
-  public static final List<TargetType> ORIGINAL = List.of(LOCAL, DOCKER, REMOTE_DOCKER, REMOTE, CLUSTER);
+  public static final List<TargetType> ORIGINAL =
+      List.of(LOCAL, DOCKER, REMOTE_DOCKER, REMOTE, CLUSTER);
 
   private final String name;
   private final List<String> aliases;

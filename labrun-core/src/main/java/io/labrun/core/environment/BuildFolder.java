@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes an {@link ImageRecipe} as the tar stream a Docker build takes as its context (POSIX
- * ustar; a name over 100 bytes, or a file of 8 GiB or more, gets a pax header, as GNU tar writes).
- * The same folder for the engine here and for one on a host over SSH.
+ * Writes an {@link ImageRecipe} as the tar stream a Docker build takes as its context (POSIX ustar;
+ * a name over 100 bytes, or a file of 8 GiB or more, gets a pax header, as GNU tar writes). The
+ * same folder for the engine here and for one on a host over SSH.
  */
 public final class BuildFolder {
   private static final int BLOCK = 512;
@@ -67,8 +67,11 @@ public final class BuildFolder {
     pad(out, size);
   }
 
-  /** A regular file's header, after a pax header when its name or size does not fit ustar's fields. */
-  private static void header(OutputStream out, String name, long size, int mode, long mtime) throws IOException {
+  /**
+   * A regular file's header, after a pax header when its name or size does not fit ustar's fields.
+   */
+  private static void header(OutputStream out, String name, long size, int mode, long mtime)
+      throws IOException {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     StringBuilder pax = new StringBuilder();
     if (nameBytes.length > 100) {
@@ -83,7 +86,13 @@ public final class BuildFolder {
       out.write(records);
       pad(out, records.length);
     }
-    out.write(block(nameBytes.length > 100 ? shortName(name) : name, size > MAX_USTAR_SIZE ? 0 : size, mode, mtime, '0'));
+    out.write(
+        block(
+            nameBytes.length > 100 ? shortName(name) : name,
+            size > MAX_USTAR_SIZE ? 0 : size,
+            mode,
+            mtime,
+            '0'));
   }
 
   /** A pax record: its own length in decimal, counting the digits of that length too. */
@@ -127,7 +136,11 @@ public final class BuildFolder {
   }
 
   private static void octal(byte[] h, int at, int width, long value) {
-    put(h, at, width, String.format("%0" + (width - 1) + "o\0", value).getBytes(StandardCharsets.US_ASCII));
+    put(
+        h,
+        at,
+        width,
+        String.format("%0" + (width - 1) + "o\0", value).getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void put(byte[] h, int at, int width, byte[] bytes) {

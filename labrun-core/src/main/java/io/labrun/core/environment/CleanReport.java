@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code labrun experiment clean} removed (one line each), what it left and why, and the
- * space it freed.
+ * What {@code labrun experiment clean} removed (one line each), what it left and why, and the space
+ * it freed.
  */
 public record CleanReport(List<String> removed, List<String> kept, long bytesFreed) {
   public CleanReport {

@@ -14,12 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One builder per environment: a lock file per environment id in labrun's data folder, held while
- * the environment is looked up and built, so two runs that need the same missing environment
- * build it once and the second finds it built. Works across processes (an OS file lock) and
- * across threads of one process (a lock per id, since a JVM may hold a file lock only once).
+ * the environment is looked up and built, so two runs that need the same missing environment build
+ * it once and the second finds it built. Works across processes (an OS file lock) and across
+ * threads of one process (a lock per id, since a JVM may hold a file lock only once).
  */
 public final class EnvironmentLock implements AutoCloseable {
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
   private final ReentrantLock threadLock;
   private final FileChannel channel;
   private final FileLock fileLock;
@@ -33,7 +34,8 @@ public final class EnvironmentLock implements AutoCloseable {
   /** Takes the lock of environment {@code id}, saying so on {@code events} when it has to wait. */
   public static EnvironmentLock acquire(Path lockDir, String id, RunEvents events) {
     Path file = lockDir.resolve(id + ".lock");
-    ReentrantLock mine = IN_PROCESS.computeIfAbsent(file.toAbsolutePath(), f -> new ReentrantLock());
+    ReentrantLock mine =
+        IN_PROCESS.computeIfAbsent(file.toAbsolutePath(), f -> new ReentrantLock());
     if (mine.isHeldByCurrentThread()) {
       throw new IllegalStateException("environment lock " + id + " taken twice by one thread");
     }
@@ -61,7 +63,10 @@ public final class EnvironmentLock implements AutoCloseable {
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new LabrunException(ExitCode.STORE, "cannot lock " + file + " to build environment " + id + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot lock " + file + " to build environment " + id + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -8,20 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * What an environment is made of, normalized so that equal environments have equal ids: the base
- * (a Docker image by id or digest, or a local interpreter), the Python version, the conda channels
- * (in order: it is a priority), the conda and pip specs (sorted, deduplicated, whitespace and case
- * normalized; comments never reach here), the content of local packages and the pip options. The
- * id is the SHA-256 of {@link #canonicalText()}; a built environment is found by it.
+ * What an environment is made of, normalized so that equal environments have equal ids: the base (a
+ * Docker image by id or digest, or a local interpreter), the Python version, the conda channels (in
+ * order: it is a priority), the conda and pip specs (sorted, deduplicated, whitespace and case
+ * normalized; comments never reach here), the content of local packages and the pip options. The id
+ * is the SHA-256 of {@link #canonicalText()}; a built environment is found by it.
  */
 public record EnvironmentSpec(
     String base,
@@ -37,23 +40,34 @@ public record EnvironmentSpec(
 
   /** The variables that change what pip installs, taken from the run's or labrun's environment. */
   public static final List<String> PIP_VARIABLES =
-      List.of("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_TRUSTED_HOST", "PIP_PRE");
+      List.of(
+          "PIP_INDEX_URL",
+          "PIP_EXTRA_INDEX_URL",
+          "PIP_FIND_LINKS",
+          "PIP_NO_INDEX",
+          "PIP_TRUSTED_HOST",
+          "PIP_PRE");
 
   public EnvironmentSpec {
     channels = List.copyOf(channels);
     condaPackages = List.copyOf(condaPackages);
     pipPackages = List.copyOf(pipPackages);
-    localPackages = localPackages.stream().sorted(Comparator.comparing(LocalPackage::contextPath)).toList();
-    pipOptions = java.util.Collections.unmodifiableMap(new TreeMap<>(pipOptions));
+    localPackages =
+        localPackages.stream().sorted(Comparator.comparing(LocalPackage::contextPath)).toList();
+    pipOptions = Collections.unmodifiableMap(new TreeMap<>(pipOptions));
   }
 
   /**
    * The spec of a conda file on a base. {@code variables} are looked up in order (the run
    * configuration's first, then labrun's own) for {@link #PIP_VARIABLES}.
    */
-  public static EnvironmentSpec of(String base, CondaDependencies conda, Path projectRoot, List<Map<String, String>> variables) {
+  public static EnvironmentSpec of(
+      String base, CondaDependencies conda, Path projectRoot, List<Map<String, String>> variables) {
     Set<String> condaSpecs = new TreeSet<>();
-    conda.condaPackages().stream().map(PipRequirements::normalizeCondaSpec).filter(s -> !s.isEmpty()).forEach(condaSpecs::add);
+    conda.condaPackages().stream()
+        .map(PipRequirements::normalizeCondaSpec)
+        .filter(s -> !s.isEmpty())
+        .forEach(condaSpecs::add);
     Set<String> pipSpecs = new TreeSet<>();
     List<LocalPackage> local = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
@@ -77,26 +91,47 @@ public record EnvironmentSpec(
         }
       }
     }
-    String python = condaSpecs.stream().filter(c -> c.startsWith("python=") || c.startsWith("python "))
-        .map(c -> c.substring(6).replaceFirst("^=+", "").replaceFirst("=.*$", "").trim()).findFirst().orElse(null);
-    return new EnvironmentSpec(base, python, conda.channels().stream().map(String::trim).toList(),
-        List.copyOf(condaSpecs), List.copyOf(pipSpecs), local, options);
+    String python =
+        condaSpecs.stream()
+            .filter(c -> c.startsWith("python=") || c.startsWith("python "))
+            .map(c -> c.substring(6).replaceFirst("^=+", "").replaceFirst("=.*$", "").trim())
+            .findFirst()
+            .orElse(null);
+    return new EnvironmentSpec(
+        base,
+        python,
+        conda.channels().stream().map(String::trim).toList(),
+        List.copyOf(condaSpecs),
+        List.copyOf(pipSpecs),
+        local,
+        options);
   }
 
   private static LocalPackage localPackage(String entry, Path projectRoot, Set<String> seen) {
     Path p = projectRoot.resolve(entry.trim()).normalize();
     if (!Files.exists(p)) {
-      throw LabrunException.badInput("the pip: entry '" + entry.trim() + "' of the conda dependencies names no file or folder in the project ("
-          + p + "); fix the path, relative to " + projectRoot);
+      throw LabrunException.badInput(
+          "the pip: entry '"
+              + entry.trim()
+              + "' of the conda dependencies names no file or folder in the project ("
+              + p
+              + "); fix the path, relative to "
+              + projectRoot);
     }
     try {
       LocalPackage pkg = LocalPackage.of(entry, projectRoot);
       if (!seen.add(pkg.contextPath())) {
-        throw LabrunException.badInput("two pip: entries of the conda dependencies have the name " + p.getFileName() + "; rename one");
+        throw LabrunException.badInput(
+            "two pip: entries of the conda dependencies have the name "
+                + p.getFileName()
+                + "; rename one");
       }
       return pkg;
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.ENVIRONMENT, "cannot read " + p + " (pip: entry '" + entry.trim() + "'): " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.ENVIRONMENT,
+          "cannot read " + p + " (pip: entry '" + entry.trim() + "'): " + e.getMessage(),
+          e);
     }
   }
 
@@ -104,10 +139,13 @@ public record EnvironmentSpec(
    * The pip requirements a venv build installs: the pip list, the local packages (at the path
    * {@code where} gives), then the conda specs as pip requirements.
    */
-  public List<String> pipInstallList(java.util.function.Function<LocalPackage, String> where) {
+  public List<String> pipInstallList(Function<LocalPackage, String> where) {
     List<String> all = new ArrayList<>(pipPackages);
     localPackages.forEach(p -> all.add(where.apply(p)));
-    condaPackages.stream().map(PipRequirements::fromConda).flatMap(java.util.Optional::stream).forEach(all::add);
+    condaPackages.stream()
+        .map(PipRequirements::fromConda)
+        .flatMap(Optional::stream)
+        .forEach(all::add);
     return all;
   }
 
@@ -119,14 +157,23 @@ public record EnvironmentSpec(
     channels.forEach(c -> b.append("channel: ").append(c).append('\n'));
     condaPackages.forEach(c -> b.append("conda: ").append(c).append('\n'));
     pipPackages.forEach(p -> b.append("pip: ").append(p).append('\n'));
-    localPackages.forEach(p -> b.append("pip-local: ").append(p.contextPath()).append(" sha256=").append(p.sha256()).append('\n'));
-    pipOptions.forEach((k, v) -> b.append("pip-option: ").append(k).append('=').append(v).append('\n'));
+    localPackages.forEach(
+        p ->
+            b.append("pip-local: ")
+                .append(p.contextPath())
+                .append(" sha256=")
+                .append(p.sha256())
+                .append('\n'));
+    pipOptions.forEach(
+        (k, v) -> b.append("pip-option: ").append(k).append('=').append(v).append('\n'));
     return b.toString();
   }
 
   /** The full SHA-256 of the canonical text, hex. */
   public String hash() {
-    return HexFormat.of().formatHex(LocalPackage.newDigest().digest(canonicalText().getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(
+            LocalPackage.newDigest().digest(canonicalText().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The short id users see and image tags carry: the first 16 hex digits of the hash. */

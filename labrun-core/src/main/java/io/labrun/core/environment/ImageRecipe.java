@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The build folder of an environment image: a Dockerfile {@code FROM} the base image by id, and a
@@ -34,10 +35,12 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     Map<String, String> texts = new LinkedHashMap<>();
     Map<String, Path> copies = new LinkedHashMap<>();
     Map<String, String> pipOptions = new LinkedHashMap<>(spec.pipOptions());
-    findLinksFolder(pipOptions).ifPresent(dir -> {
-      copies.put(DIR + "/find-links", dir);
-      pipOptions.put("PIP_FIND_LINKS", IN_IMAGE + "/find-links");
-    });
+    findLinksFolder(pipOptions)
+        .ifPresent(
+            dir -> {
+              copies.put(DIR + "/find-links", dir);
+              pipOptions.put("PIP_FIND_LINKS", IN_IMAGE + "/find-links");
+            });
     spec.localPackages().forEach(p -> copies.put(DIR + "/" + p.contextPath(), p.source()));
     copies.put(DIR + "/labrun_env.py", envScript);
     texts.put("Dockerfile", dockerfile(spec, baseImageId));
@@ -47,7 +50,10 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     return new ImageRecipe(texts, copies);
   }
 
-  /** What {@code labrun_env.py} reads: the prefix, the Python pin, the requirements and their conda origin. */
+  /**
+   * What {@code labrun_env.py} reads: the prefix, the Python pin, the requirements and their conda
+   * origin.
+   */
   public static String venvSpec(EnvironmentSpec spec, String prefix, List<String> requirements) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("prefix", prefix);
@@ -55,7 +61,8 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     m.put("requirements", requirements);
     Map<String, Object> conda = new LinkedHashMap<>();
     for (String c : spec.condaPackages()) {
-      PipRequirements.fromConda(c).ifPresent(pip -> conda.put(PipRequirements.condaName(c).replace('_', '-'), c));
+      PipRequirements.fromConda(c)
+          .ifPresent(pip -> conda.put(PipRequirements.condaName(c).replace('_', '-'), c));
     }
     m.put("conda", conda);
     return Json.write(m);
@@ -75,18 +82,40 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
   }
 
   static String dockerfile(EnvironmentSpec spec, String baseImageId) {
-    return "# labrun environment " + spec.id() + " (" + EnvironmentSpec.RECIPE + ")\n"
-        + "FROM " + baseImageId + "\n"
-        + "COPY " + DIR + " " + IN_IMAGE + "\n"
-        + "RUN [\"/bin/sh\", \"" + IN_IMAGE + "/build.sh\"]\n"
+    return "# labrun environment "
+        + spec.id()
+        + " ("
+        + EnvironmentSpec.RECIPE
+        + ")\n"
+        + "FROM "
+        + baseImageId
+        + "\n"
+        + "COPY "
+        + DIR
+        + " "
+        + IN_IMAGE
+        + "\n"
+        + "RUN [\"/bin/sh\", \""
+        + IN_IMAGE
+        + "/build.sh\"]\n"
         // $PATH: the base image's own (e.g. a Spark image's spark-submit stays found)
-        + "ENV PATH=" + PREFIX + "/bin:$PATH\n";
+        + "ENV PATH="
+        + PREFIX
+        + "/bin:$PATH\n";
   }
 
   static String buildScript(EnvironmentSpec spec, Map<String, String> pipOptions) {
-    StringBuilder b = new StringBuilder("#!/bin/sh\n# Made by labrun: builds environment " + spec.id() + " in " + PREFIX + ".\nset -e\n");
-    pipOptions.forEach((k, v) -> b.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
-    b.append("""
+    StringBuilder b =
+        new StringBuilder(
+            "#!/bin/sh\n# Made by labrun: builds environment "
+                + spec.id()
+                + " in "
+                + PREFIX
+                + ".\nset -e\n");
+    pipOptions.forEach(
+        (k, v) -> b.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
+    b.append(
+        """
         mkdir -p /labrun/lib /labrun/state /labrun/work
         for tool in micromamba mamba conda; do
           if command -v "$tool" >/dev/null 2>&1; then
@@ -110,7 +139,8 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
         fi
         python3 %2$s/labrun_env.py %2$s/env.json
         rm -rf %2$s
-        """.formatted(PREFIX, IN_IMAGE));
+        """
+            .formatted(PREFIX, IN_IMAGE));
     return b.toString();
   }
 
@@ -118,8 +148,11 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     return environmentYaml(spec, p -> IN_IMAGE + "/" + p.contextPath());
   }
 
-  /** The conda environment file of {@code spec}, local packages named by {@code where} they are at build time. */
-  public static String environmentYaml(EnvironmentSpec spec, java.util.function.Function<LocalPackage, String> where) {
+  /**
+   * The conda environment file of {@code spec}, local packages named by {@code where} they are at
+   * build time.
+   */
+  public static String environmentYaml(EnvironmentSpec spec, Function<LocalPackage, String> where) {
     StringBuilder b = new StringBuilder("name: labrun-" + spec.id() + "\n");
     if (!spec.channels().isEmpty()) {
       b.append("channels:\n");
@@ -127,8 +160,11 @@ public record ImageRecipe(Map<String, String> texts, Map<String, Path> copies) {
     }
     b.append("dependencies:\n");
     List<String> conda = new ArrayList<>(spec.condaPackages());
-    List<String> pip = spec.pipInstallList(where).subList(0, spec.pipPackages().size() + spec.localPackages().size());
-    if (!pip.isEmpty() && conda.stream().noneMatch(c -> PipRequirements.condaName(c).equals("pip"))) {
+    List<String> pip =
+        spec.pipInstallList(where)
+            .subList(0, spec.pipPackages().size() + spec.localPackages().size());
+    if (!pip.isEmpty()
+        && conda.stream().noneMatch(c -> PipRequirements.condaName(c).equals("pip"))) {
       conda.add("pip");
     }
     conda.forEach(c -> b.append("  - ").append(yamlQuote(c)).append('\n'));

@@ -61,11 +61,16 @@ public record LocalPackage(String entry, Path source, String contextPath, String
     MessageDigest sha = newDigest();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).toString().contains("__pycache__")).sorted().toList();
+      files =
+          walk.filter(Files::isRegularFile)
+              .filter(f -> !dir.relativize(f).toString().contains("__pycache__"))
+              .sorted()
+              .toList();
     }
     try {
       for (Path f : files) {
-        sha.update(dir.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+        sha.update(
+            dir.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(digest(f).getBytes(StandardCharsets.US_ASCII));
       }

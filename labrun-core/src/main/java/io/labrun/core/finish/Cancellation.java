@@ -15,14 +15,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Ending a run on request, the one way every caller does it (the CLI's {@code experiment cancel},
- * a sweep's cancel, the server's queue, a sweep that stops early): a run not started yet ends
+ * Ending a run on request, the one way every caller does it (the CLI's {@code experiment cancel}, a
+ * sweep's cancel, the server's queue, a sweep that stops early): a run not started yet ends
  * Canceled by a compare-and-set on its state, so a driver starting it meanwhile wins or loses
  * cleanly; a running one has its execution stopped and its end recorded by {@link RunFinisher}.
  */
 public final class Cancellation {
   /** The detail of a run canceled on request. */
   public static final String DETAIL = "canceled";
+
   /** How long a canceled execution may take to stop (TERM, then KILL after the target's grace). */
   public static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -34,7 +35,10 @@ public final class Cancellation {
     this.clock = clock;
   }
 
-  /** Ends a Queued or Preparing run Canceled; empty when it is neither (any more: it started meanwhile). */
+  /**
+   * Ends a Queued or Preparing run Canceled; empty when it is neither (any more: it started
+   * meanwhile).
+   */
   public Optional<Run> notStarted(Run run) {
     return notStarted(run, DETAIL);
   }
@@ -53,7 +57,8 @@ public final class Cancellation {
     try {
       execution.cancel();
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot cancel a run: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE, "cannot cancel a run: " + e.getMessage(), e);
     }
   }
 
@@ -61,11 +66,22 @@ public final class Cancellation {
    * Waits until {@code deadlineNanos} ({@link System#nanoTime}) for a stopped run's execution to
    * end, and records its end; fails in one line when it did not stop in time.
    */
-  public static Run awaitEnd(RunFinisher finisher, Run run, Execution execution, long deadlineNanos) {
-    Optional<ExitRecord> exit = new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> System.nanoTime() > deadlineNanos);
+  public static Run awaitEnd(
+      RunFinisher finisher, Run run, Execution execution, long deadlineNanos) {
+    Optional<ExitRecord> exit =
+        new RunFollower(execution, Long.MAX_VALUE)
+            .follow(RunEvents.NONE, () -> System.nanoTime() > deadlineNanos);
     if (exit.isEmpty()) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "run " + run.id() + (run.sweepId() == null ? "" : " of sweep " + run.sweepId())
-          + " did not stop within " + WAIT.toSeconds() + " s of being canceled; check it with 'labrun experiment status -r " + run.id() + "'");
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "run "
+              + run.id()
+              + (run.sweepId() == null ? "" : " of sweep " + run.sweepId())
+              + " did not stop within "
+              + WAIT.toSeconds()
+              + " s of being canceled; check it with 'labrun experiment status -r "
+              + run.id()
+              + "'");
     }
     return finisher.finish(run.id(), execution, exit.get());
   }

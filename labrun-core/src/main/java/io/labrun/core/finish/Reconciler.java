@@ -1,13 +1,14 @@
 package io.labrun.core.finish;
 
-import io.labrun.core.launch.ComputeTarget;
-import io.labrun.core.launch.Submitter;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.launch.ComputeTarget;
+import io.labrun.core.launch.Execution;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.ExitRecord;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +19,8 @@ import java.util.function.Function;
 
 /**
  * Brings history up to date with reality before a command shows it: a run recorded as going whose
- * process has ended gets its end recorded; one whose process vanished without a trace becomes
- * Lost. This is how no run stays Running forever, whatever happened to the CLI that started it.
+ * process has ended gets its end recorded; one whose process vanished without a trace becomes Lost.
+ * This is how no run stays Running forever, whatever happened to the CLI that started it.
  */
 public final class Reconciler {
   private final RunStore store;
@@ -31,8 +32,13 @@ public final class Reconciler {
   private final Consumer<String> orphanedSweeps;
   private final Set<String> adopted = ConcurrentHashMap.newKeySet();
 
-
-  public Reconciler(RunStore store, RunFinisher finisher, LabrunPaths paths, Function<Run, Optional<ComputeTarget>> targetOf, Clock clock, String localHost) {
+  public Reconciler(
+      RunStore store,
+      RunFinisher finisher,
+      LabrunPaths paths,
+      Function<Run, Optional<ComputeTarget>> targetOf,
+      Clock clock,
+      String localHost) {
     this(store, finisher, paths, targetOf, clock, localHost, null);
   }
 
@@ -41,8 +47,14 @@ public final class Reconciler {
    *     that takes over its Queued runs (and records itself as their submitter); null leaves such
    *     runs to become Lost
    */
-  public Reconciler(RunStore store, RunFinisher finisher, LabrunPaths paths, Function<Run, Optional<ComputeTarget>> targetOf, Clock clock,
-      String localHost, Consumer<String> orphanedSweeps) {
+  public Reconciler(
+      RunStore store,
+      RunFinisher finisher,
+      LabrunPaths paths,
+      Function<Run, Optional<ComputeTarget>> targetOf,
+      Clock clock,
+      String localHost,
+      Consumer<String> orphanedSweeps) {
     this.orphanedSweeps = orphanedSweeps;
     this.localHost = localHost;
     this.store = store;
@@ -76,7 +88,7 @@ public final class Reconciler {
         return Optional.empty();
       }
       return Optional.of(finisher.finish(run.id(), execution, exit.get()));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.empty(); // unreachable right now (host down): try again next time
     }
   }
@@ -99,11 +111,16 @@ public final class Reconciler {
       }
       return Optional.empty();
     }
-    Run lost = run.withExit(null, "lost: labrun stopped before the run started").withStatus(RunStatus.LOST, clock.instant());
+    Run lost =
+        run.withExit(null, "lost: labrun stopped before the run started")
+            .withStatus(RunStatus.LOST, clock.instant());
     return store.update(lost, run.status()) ? Optional.of(lost) : Optional.empty();
   }
 
-  /** Whether the process on this host that was to start the run is gone (runs of other hosts are theirs to judge). */
+  /**
+   * Whether the process on this host that was to start the run is gone (runs of other hosts are
+   * theirs to judge).
+   */
   private boolean submitterGone(Run run) {
     String pid = run.attributes().get(Submitter.SUBMITTER_PID);
     String host = run.attributes().get(Submitter.SUBMITTER_HOST);

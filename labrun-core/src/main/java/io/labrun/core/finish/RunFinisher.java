@@ -1,22 +1,22 @@
 package io.labrun.core.finish;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
-import io.labrun.core.supervisor.MetricsParser;
-import io.labrun.core.supervisor.OutputLogParser;
-import io.labrun.core.supervisor.Uploads;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.run.LogRecord;
 import io.labrun.core.run.MetricPoint;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.supervisor.MetricsParser;
+import io.labrun.core.supervisor.OutputLogParser;
+import io.labrun.core.supervisor.StateFolder;
+import io.labrun.core.supervisor.Uploads;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +59,27 @@ public final class RunFinisher {
     Path stateDir = paths.runState(runId);
     try {
       Files.createDirectories(stateDir);
-      try (FileChannel ch = FileChannel.open(stateDir.resolve("finish.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(
+                  stateDir.resolve("finish.lock"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
-        Run current = store.find(runId).orElseThrow(() -> LabrunException.notFound("run " + runId + " is not in the history"));
+        Run current =
+            store
+                .find(runId)
+                .orElseThrow(
+                    () -> LabrunException.notFound("run " + runId + " is not in the history"));
         if (current.status().isFinal() && current.status() != RunStatus.LOST) {
           return current;
         }
         return record(current, execution, exit, stateDir);
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot record the end of run " + runId + " in " + stateDir + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot record the end of run " + runId + " in " + stateDir + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -85,17 +97,29 @@ public final class RunFinisher {
         detail = detail + "; could not collect the run's outputs and metrics: " + e.getMessage();
       }
     }
-    if (status == RunStatus.FAILED && exit.exitCode() != 0 && !exit.timedOut() && exit.error() == null) {
+    if (status == RunStatus.FAILED
+        && exit.exitCode() != 0
+        && !exit.timedOut()
+        && exit.error() == null) {
       String tail = stderrTail(stateDir.resolve(StateFolder.OUTPUT_LOG));
       if (!tail.isEmpty()) {
         detail = detail + "; stderr: " + tail;
       }
     }
     if (exit.droppedOutputBytes() > 0) {
-      detail = detail + "; " + exit.droppedOutputBytes() + " bytes of output were not stored (log limit)";
+      detail =
+          detail
+              + "; "
+              + exit.droppedOutputBytes()
+              + " bytes of output were not stored (log limit)";
     }
     Instant ended = exit.ended() != null ? exit.ended() : clock.instant();
-    Run done = withLatestAttributes(current.withExit(exit.lost() ? null : exit.exitCode(), detail).withStatus(status, ended), execution);
+    Run done =
+        withLatestAttributes(
+            current
+                .withExit(exit.lost() ? null : exit.exitCode(), detail)
+                .withStatus(status, ended),
+            execution);
     if (!store.update(done, current.status())) {
       return store.find(current.id()).orElse(done);
     }
@@ -110,7 +134,7 @@ public final class RunFinisher {
   /** Facts the target learned while the run went on (a Spark application id) are kept with it. */
   private static Run withLatestAttributes(Run run, Execution execution) {
     try {
-      for (java.util.Map.Entry<String, String> a : execution.attributes().entrySet()) {
+      for (Map.Entry<String, String> a : execution.attributes().entrySet()) {
         if (!a.getValue().equals(run.attributes().get(a.getKey()))) {
           run = run.withAttribute(a.getKey(), a.getValue());
         }
@@ -144,7 +168,8 @@ public final class RunFinisher {
    */
   private List<Artifact> storeArtifacts(Execution.Collected collected) throws IOException {
     Map<String, Path> files = new TreeMap<>();
-    Folders.files(collected.outputs()).forEach((path, file) -> files.put(StateFolder.OUTPUTS + "/" + path, file));
+    Folders.files(collected.outputs())
+        .forEach((path, file) -> files.put(StateFolder.OUTPUTS + "/" + path, file));
     files.putAll(Uploads.read(collected.metrics()));
     List<Artifact> artifacts = new ArrayList<>();
     for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -171,7 +196,7 @@ public final class RunFinisher {
         }
         from++;
       }
-      byte[] whole = java.util.Arrays.copyOfRange(buf, Math.min(from, buf.length), buf.length);
+      byte[] whole = Arrays.copyOfRange(buf, Math.min(from, buf.length), buf.length);
       Deque<String> lines = new ArrayDeque<>();
       for (LogRecord r : OutputLogParser.parse(whole, start + from)) {
         if (r.stream() == LogRecord.Stream.STDERR && !r.text().isBlank()) {

@@ -16,26 +16,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Garbage collection of the object store once runs are deleted: an object no run uses (not a
- * run's snapshot manifest, not a file such a manifest names, not an artifact) is removed, unless it
- * was stored or touched within {@code grace}. A submission holds collection off while it asks which
- * objects are missing (those present are touched), uploads and records its run ({@link #using}),
- * so an object uploaded for a submit in progress is never collected; the grace covers a client that
+ * Garbage collection of the object store once runs are deleted: an object no run uses (not a run's
+ * snapshot manifest, not a file such a manifest names, not an artifact) is removed, unless it was
+ * stored or touched within {@code grace}. A submission holds collection off while it asks which
+ * objects are missing (those present are touched), uploads and records its run ({@link #using}), so
+ * an object uploaded for a submit in progress is never collected; the grace covers a client that
  * has asked but not yet submitted. One collection at a time, in the background: after runs are
  * deleted, and every {@link #EVERY} (what a crashed server or {@code labrun server gc} left).
  */
 public final class UnusedObjects implements AutoCloseable {
   /** How often a server collects by itself. */
   public static final Duration EVERY = Duration.ofHours(6);
-  /** How long an object no run uses is kept after it was stored or named (a submission in progress). */
+
+  /**
+   * How long an object no run uses is kept after it was stored or named (a submission in progress).
+   */
   public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
+
   private final RunStore store;
   private final ObjectStore objects;
   private final Clock clock;
   private final Duration grace;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicBoolean pending = new AtomicBoolean();
-  private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r));
+  private final ScheduledExecutorService collector =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r));
 
   public UnusedObjects(RunStore store, ObjectStore objects, Clock clock, Duration grace) {
     this.store = store;
@@ -48,7 +53,8 @@ public final class UnusedObjects implements AutoCloseable {
    * {@code labrun server gc}: one collection now, from outside any server. Objects stored or named
    * within {@code grace} are kept, which is what keeps a running server's submissions safe.
    */
-  public static int collectNow(RunStore store, ObjectStore objects, Clock clock, Duration grace) throws IOException {
+  public static int collectNow(RunStore store, ObjectStore objects, Clock clock, Duration grace)
+      throws IOException {
     try (UnusedObjects once = new UnusedObjects(store, objects, clock, grace)) {
       return once.collect();
     }
@@ -56,7 +62,8 @@ public final class UnusedObjects implements AutoCloseable {
 
   /** Collects every {@link #EVERY} from now on. */
   public void collectRegularly() {
-    collector.scheduleWithFixedDelay(this::collectSoon, EVERY.toMinutes(), EVERY.toMinutes(), TimeUnit.MINUTES);
+    collector.scheduleWithFixedDelay(
+        this::collectSoon, EVERY.toMinutes(), EVERY.toMinutes(), TimeUnit.MINUTES);
   }
 
   /** Some work of a submission: naming, uploading or recording objects. */
@@ -77,14 +84,15 @@ public final class UnusedObjects implements AutoCloseable {
   /** Asks for a collection soon; requests made while one waits are served by it. */
   public void collectSoon() {
     if (pending.compareAndSet(false, true)) {
-      collector.execute(() -> {
-        pending.set(false);
-        try {
-          collect();
-        } catch (IOException | RuntimeException e) {
-          System.err.println("labrun: removing unused objects failed: " + e.getMessage());
-        }
-      });
+      collector.execute(
+          () -> {
+            pending.set(false);
+            try {
+              collect();
+            } catch (IOException | RuntimeException e) {
+              System.err.println("labrun: removing unused objects failed: " + e.getMessage());
+            }
+          });
     }
   }
 
@@ -97,7 +105,9 @@ public final class UnusedObjects implements AutoCloseable {
       for (String snapshotId : used.snapshots()) {
         keep.add(snapshotId);
         try {
-          Snapshot.load(objects, snapshotId).entries().stream().map(SnapshotEntry::sha256).forEach(keep::add);
+          Snapshot.load(objects, snapshotId).entries().stream()
+              .map(SnapshotEntry::sha256)
+              .forEach(keep::add);
         } catch (RuntimeException gone) {
           // a manifest that is not there (or not a manifest) names nothing to keep
         }

@@ -3,10 +3,10 @@ package io.labrun.core.follow;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
-import io.labrun.core.supervisor.OutputLogParser;
 import io.labrun.core.run.LogRecord;
 import io.labrun.core.run.RunEvents;
+import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.supervisor.OutputLogParser;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -51,13 +51,14 @@ public final class RunFollower {
         sent += records.size();
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "cannot read the run's output: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE, "cannot read the run's output: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Follows until the run ends (returns its exit record, after the last output) or {@code
-   * stop} says to let go (returns empty; the run goes on).
+   * Follows until the run ends (returns its exit record, after the last output) or {@code stop}
+   * says to let go (returns empty; the run goes on).
    */
   public Optional<ExitRecord> follow(RunEvents events, BooleanSupplier stop) {
     Duration wait = Duration.ofMillis(5);
@@ -73,11 +74,15 @@ public final class RunFollower {
           return exit;
         }
         execution.awaitChange(wait);
-        wait = wait.multipliedBy(2).compareTo(Duration.ofMillis(100)) > 0 ? Duration.ofMillis(100) : wait.multipliedBy(2);
+        wait =
+            wait.multipliedBy(2).compareTo(Duration.ofMillis(100)) > 0
+                ? Duration.ofMillis(100)
+                : wait.multipliedBy(2);
       }
       return Optional.empty();
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.TARGET_UNAVAILABLE, "lost contact with the run: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE, "lost contact with the run: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

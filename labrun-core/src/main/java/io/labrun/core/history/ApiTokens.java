@@ -32,9 +32,14 @@ public interface ApiTokens {
    * people's runs, deleting runs, naming assets, the original of a snapshot's configuration files).
    */
   enum Role {
-    READ, SUBMIT, ADMIN;
+    READ,
+    SUBMIT,
+    ADMIN;
 
-    /** The role a token made without {@code --role} gets: enough to work with runs, not to manage other people's. */
+    /**
+     * The role a token made without {@code --role} gets: enough to work with runs, not to manage
+     * other people's.
+     */
     public static final Role DEFAULT = SUBMIT;
 
     public boolean allows(Role needed) {
@@ -46,7 +51,9 @@ public interface ApiTokens {
     }
 
     public static Optional<Role> parse(String text) {
-      return Arrays.stream(values()).filter(r -> r.configName().equalsIgnoreCase(text == null ? "" : text.strip())).findFirst();
+      return Arrays.stream(values())
+          .filter(r -> r.configName().equalsIgnoreCase(text == null ? "" : text.strip()))
+          .findFirst();
     }
   }
 }

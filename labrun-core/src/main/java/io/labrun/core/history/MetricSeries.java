@@ -11,8 +11,9 @@ import java.util.List;
 public record MetricSeries(String name, long count, boolean downsampled, List<Bucket> points) {
   /**
    * Points of a stretch of steps ending at {@code step}: {@code last} is the value at that step,
-   * {@code min} and {@code max} the range over the bucket (all three equal for a single point).
-   * A list or dict value has null numbers and its JSON text in {@code json}.
+   * {@code min} and {@code max} the range over the bucket (all three equal for a single point). A
+   * list or dict value has null numbers and its JSON text in {@code json}.
    */
-  public record Bucket(long step, Instant time, Double last, Double min, Double max, long count, String json) {}
+  public record Bucket(
+      long step, Instant time, Double last, Double min, Double max, long count, String json) {}
 }

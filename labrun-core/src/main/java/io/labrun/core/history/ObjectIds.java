@@ -29,7 +29,9 @@ public final class ObjectIds {
   }
 
   public static boolean isValid(String id) {
-    return id != null && id.length() == 64 && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    return id != null
+        && id.length() == 64
+        && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
 
   public static String hex(MessageDigest digest) {

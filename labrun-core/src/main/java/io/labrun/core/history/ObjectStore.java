@@ -3,6 +3,8 @@ package io.labrun.core.history;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Predicate;
 
 /**
  * Port: content-addressed storage of files (snapshot contents, manifests, artifacts), keyed by the
@@ -54,5 +56,5 @@ public interface ObjectStore {
    * Garbage collection: removes every object that {@code inUse} does not name and that nobody
    * stored or touched since {@code since}; returns how many were removed.
    */
-  int removeUnused(java.util.function.Predicate<String> inUse, java.time.Instant since) throws IOException;
+  int removeUnused(Predicate<String> inUse, Instant since) throws IOException;
 }

@@ -12,19 +12,32 @@ import java.util.Map;
 public interface RunBrowser {
   RunPage page(RunTableQuery query);
 
-  /** The metric {@code name} of a run in at most {@code maxPoints} points (buckets when there are more). */
+  /**
+   * The metric {@code name} of a run in at most {@code maxPoints} points (buckets when there are
+   * more).
+   */
   MetricSeries series(String runId, String name, int maxPoints);
 
   List<Experiment> experiments();
 
-  /** Every sweep (runs that share a sweep id), newest first, with how many of its runs are in each state. */
+  /**
+   * Every sweep (runs that share a sweep id), newest first, with how many of its runs are in each
+   * state.
+   */
   List<SweepSummary> sweeps();
 
   /** An experiment (a project's name) and its runs. */
   record Experiment(String name, long runs, Instant lastRun) {}
 
-  /** A sweep as the history knows it: its runs by state, when its first and last runs were created. */
-  record SweepSummary(String id, String experiment, Map<RunStatus, Long> statuses, Instant firstRun, Instant lastRun) {
+  /**
+   * A sweep as the history knows it: its runs by state, when its first and last runs were created.
+   */
+  record SweepSummary(
+      String id,
+      String experiment,
+      Map<RunStatus, Long> statuses,
+      Instant firstRun,
+      Instant lastRun) {
     public long runs() {
       return statuses.values().stream().mapToLong(Long::longValue).sum();
     }

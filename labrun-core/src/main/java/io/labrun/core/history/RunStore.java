@@ -1,12 +1,14 @@
 package io.labrun.core.history;
 
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.MetricPoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Port: run history. Implementations must be safe for several labrun processes at once (the
@@ -57,7 +59,7 @@ public interface RunStore extends AutoCloseable {
   ObjectsInUse objectsInUse();
 
   /** What {@link #objectsInUse()} found; a snapshot's files are named by its manifest. */
-  record ObjectsInUse(java.util.Set<String> snapshots, java.util.Set<String> artifacts) {}
+  record ObjectsInUse(Set<String> snapshots, Set<String> artifacts) {}
 
   /** Names an artifact of a run as an asset (the original's {@code history promote}). */
   void promote(String runId, String artifactPath, String assetName);
@@ -67,13 +69,15 @@ public interface RunStore extends AutoCloseable {
 
   /** The assets promoted from one run: asset name to the artifact's path, by name. */
   default Map<String, String> assetsOf(String runId) {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     String prefix = runId + ":";
-    assets().forEach((name, where) -> {
-      if (where.startsWith(prefix)) {
-        out.put(name, where.substring(prefix.length()));
-      }
-    });
+    assets()
+        .forEach(
+            (name, where) -> {
+              if (where.startsWith(prefix)) {
+                out.put(name, where.substring(prefix.length()));
+              }
+            });
     return out;
   }
 

@@ -6,13 +6,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One page of the runs table a person browses: the filters of {@link RunQuery} (its own cursor
- * and limit are not used), conditions on the last value of metrics ({@code accuracy > 0.9}), an
- * order by a column or a metric, and an opaque keyset cursor from the previous page.
+ * One page of the runs table a person browses: the filters of {@link RunQuery} (its own cursor and
+ * limit are not used), conditions on the last value of metrics ({@code accuracy > 0.9}), an order
+ * by a column or a metric, and an opaque keyset cursor from the previous page.
  *
  * @param metricColumns metrics whose last value should come with each run of the page
  */
-public record RunTableQuery(RunQuery filter, List<MetricCondition> conditions, Sort sort, List<String> metricColumns, String cursor, int limit) {
+public record RunTableQuery(
+    RunQuery filter,
+    List<MetricCondition> conditions,
+    Sort sort,
+    List<String> metricColumns,
+    String cursor,
+    int limit) {
   public RunTableQuery {
     filter = filter == null ? RunQuery.all() : filter;
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
@@ -22,7 +28,17 @@ public record RunTableQuery(RunQuery filter, List<MetricCondition> conditions, S
 
   /** The columns a page can be ordered by, besides metrics. */
   public enum Column {
-    CREATED, STARTED, ENDED, DURATION, STATUS, SCRIPT, TARGET, RUN_CONFIGURATION, EXPERIMENT, EXIT_CODE, RUN_ID;
+    CREATED,
+    STARTED,
+    ENDED,
+    DURATION,
+    STATUS,
+    SCRIPT,
+    TARGET,
+    RUN_CONFIGURATION,
+    EXPERIMENT,
+    EXIT_CODE,
+    RUN_ID;
 
     /** {@code created}, {@code run_configuration}...: the names the API and the CLI use. */
     public String key() {
@@ -39,7 +55,10 @@ public record RunTableQuery(RunQuery filter, List<MetricCondition> conditions, S
     }
   }
 
-  /** Order by a column or, when {@code metric} is set, by that metric's last value. Missing values go last. */
+  /**
+   * Order by a column or, when {@code metric} is set, by that metric's last value. Missing values
+   * go last.
+   */
   public record Sort(Column column, String metric, boolean descending) {
     public static final Sort NEWEST_FIRST = new Sort(Column.CREATED, null, true);
 
@@ -54,7 +73,12 @@ public record RunTableQuery(RunQuery filter, List<MetricCondition> conditions, S
   public record MetricCondition(String metric, Op op, double value) {
     /** Comparison operators, with the symbols users type. */
     public enum Op {
-      LT("<"), LE("<="), GT(">"), GE(">="), EQ("="), NE("!=");
+      LT("<"),
+      LE("<="),
+      GT(">"),
+      GE(">="),
+      EQ("="),
+      NE("!=");
 
       private final String symbol;
 

@@ -15,10 +15,10 @@ import java.util.Map;
 
 /**
  * The one view of a run, served alike by the CLI's {@code -o json} (and its tables), the REST API
- * and the web UI: the original's field names in snake_case ({@code run_id}, {@code status},
- * {@code script_name}, {@code created_utc}...), one duration format, fields without a value left
- * out, and everything redacted by {@link Redaction} (through {@link ShownRun}). A run's attributes
- * (process ids, folders of the machine that ran it) are shown only by a view on that machine.
+ * and the web UI: the original's field names in snake_case ({@code run_id}, {@code status}, {@code
+ * script_name}, {@code created_utc}...), one duration format, fields without a value left out, and
+ * everything redacted by {@link Redaction} (through {@link ShownRun}). A run's attributes (process
+ * ids, folders of the machine that ran it) are shown only by a view on that machine.
  */
 public final class RunView {
   private RunView() {}
@@ -58,57 +58,78 @@ public final class RunView {
   }
 
   /**
-   * Everything recorded about a run ({@code history info}, {@code GET /api/v1/runs/ID}); metrics
-   * as a list of summaries ({@link #metricsByName} gives the command line's map).
+   * Everything recorded about a run ({@code history info}, {@code GET /api/v1/runs/ID}); metrics as
+   * a list of summaries ({@link #metricsByName} gives the command line's map).
    *
-   * @param withAttributes whether the run's attributes are shown: by a view on the machine that ran it, not by a server
+   * @param withAttributes whether the run's attributes are shown: by a view on the machine that ran
+   *     it, not by a server
    */
-  public static Map<String, Object> info(Run run, RunStore store, Instant now, boolean withAttributes) {
+  public static Map<String, Object> info(
+      Run run, RunStore store, Instant now, boolean withAttributes) {
     ShownRun shown = ShownRun.of(run, store);
     Run r = shown.run();
     Map<String, Object> row = row(r, now);
-    Map<String, Object> m = fields(
-        "run_id", r.id(),
-        "name", r.experiment(),
-        "experiment", r.experiment(),
-        "user_id", r.user(),
-        "submitted_by", r.submittedBy(),
-        "host", r.host(),
-        "status", row.get("status"),
-        "status_detail", r.statusDetail(),
-        "exit_code", r.exitCode(),
-        "run_configuration", r.runConfiguration(),
-        "target", r.target(),
-        "target_type", r.targetType(),
-        "script_name", r.script(),
-        "arguments", r.arguments(),
-        "created_utc", row.get("created_utc"),
-        "start_time_utc", row.get("start_time_utc"),
-        "end_time_utc", row.get("end_time_utc"),
-        "duration", row.get("duration"),
-        "duration_ms", row.get("duration_ms"),
-        "git_commit", r.gitCommit(),
-        "git_dirty", r.gitDirty(),
-        "snapshot_id", r.snapshotId(),
-        "sweep_id", r.sweepId(),
-        "attempt", r.attempt(),
-        "retry_of", r.attributes().get(SubmitRequest.RETRY_OF),
-        "environment_variables", new LinkedHashMap<>(r.environment()),
-        "params", new LinkedHashMap<>(shown.params()),
-        "tags", new LinkedHashMap<>(shown.tags()),
-        "attributes", withAttributes ? new LinkedHashMap<>(r.attributes()) : null);
+    Map<String, Object> m =
+        fields(
+            "run_id", r.id(),
+            "name", r.experiment(),
+            "experiment", r.experiment(),
+            "user_id", r.user(),
+            "submitted_by", r.submittedBy(),
+            "host", r.host(),
+            "status", row.get("status"),
+            "status_detail", r.statusDetail(),
+            "exit_code", r.exitCode(),
+            "run_configuration", r.runConfiguration(),
+            "target", r.target(),
+            "target_type", r.targetType(),
+            "script_name", r.script(),
+            "arguments", r.arguments(),
+            "created_utc", row.get("created_utc"),
+            "start_time_utc", row.get("start_time_utc"),
+            "end_time_utc", row.get("end_time_utc"),
+            "duration", row.get("duration"),
+            "duration_ms", row.get("duration_ms"),
+            "git_commit", r.gitCommit(),
+            "git_dirty", r.gitDirty(),
+            "snapshot_id", r.snapshotId(),
+            "sweep_id", r.sweepId(),
+            "attempt", r.attempt(),
+            "retry_of", r.attributes().get(SubmitRequest.RETRY_OF),
+            "environment_variables", new LinkedHashMap<>(r.environment()),
+            "params", new LinkedHashMap<>(shown.params()),
+            "tags", new LinkedHashMap<>(shown.tags()),
+            "attributes", withAttributes ? new LinkedHashMap<>(r.attributes()) : null);
     m.put("metrics", metrics(store.metricSummaries(r.id())));
     m.put("attachments", artifacts(store.artifacts(r.id())));
     m.put("assets", new LinkedHashMap<>(store.assetsOf(r.id())));
     return m;
   }
 
-  /** Metric summaries in the order logged: name, count, last value (a list or dict as its JSON text, {@code scalar} false), min, max. */
+  /**
+   * Metric summaries in the order logged: name, count, last value (a list or dict as its JSON text,
+   * {@code scalar} false), min, max.
+   */
   public static List<Map<String, Object>> metrics(Map<String, MetricSummary> summaries) {
     List<Map<String, Object>> out = new ArrayList<>();
-    summaries.forEach((name, s) -> out.add(fields(
-        "name", name, "count", s.count(), "last", s.last().isScalar() ? s.last().value() : s.last().json(),
-        "scalar", s.last().isScalar(), "last_step", s.last().step(), "min", s.min(), "max", s.max())));
+    summaries.forEach(
+        (name, s) ->
+            out.add(
+                fields(
+                    "name",
+                    name,
+                    "count",
+                    s.count(),
+                    "last",
+                    s.last().isScalar() ? s.last().value() : s.last().json(),
+                    "scalar",
+                    s.last().isScalar(),
+                    "last_step",
+                    s.last().step(),
+                    "min",
+                    s.min(),
+                    "max",
+                    s.max())));
     return out;
   }
 
@@ -134,7 +155,9 @@ public final class RunView {
   }
 
   public static List<Map<String, Object>> artifacts(List<Artifact> artifacts) {
-    return artifacts.stream().map(a -> fields("path", a.path(), "size", a.size(), "sha256", a.sha256())).toList();
+    return artifacts.stream()
+        .map(a -> fields("path", a.path(), "size", a.size(), "sha256", a.sha256()))
+        .toList();
   }
 
   /** An ordered map of the pairs whose value is not null. */
@@ -165,7 +188,9 @@ public final class RunView {
       return tenths / 10 + "." + tenths % 10 + "s";
     }
     long s = ms / 1000;
-    return s < 3600 ? s / 60 + "m" + twoDigits(s % 60) + "s" : s / 3600 + "h" + twoDigits((s % 3600) / 60) + "m" + twoDigits(s % 60) + "s";
+    return s < 3600
+        ? s / 60 + "m" + twoDigits(s % 60) + "s"
+        : s / 3600 + "h" + twoDigits((s % 3600) / 60) + "m" + twoDigits(s % 60) + "s";
   }
 
   private static String twoDigits(long n) {

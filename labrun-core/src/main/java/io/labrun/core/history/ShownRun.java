@@ -12,7 +12,9 @@ import java.util.Map;
 public record ShownRun(Run run, Map<String, String> params, Map<String, String> tags) {
 
   public static ShownRun of(Run run, RunStore store) {
-    return new ShownRun(Redaction.run(run), Redaction.named(store.params(run.id())), Redaction.named(store.tags(run.id())));
+    return new ShownRun(
+        Redaction.run(run),
+        Redaction.named(store.params(run.id())),
+        Redaction.named(store.tags(run.id())));
   }
-
 }

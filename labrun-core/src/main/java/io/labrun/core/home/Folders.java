@@ -22,8 +22,10 @@ import java.util.TreeMap;
  * state); links are not followed.
  */
 public final class Folders {
-  private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private Folders() {}
 
@@ -40,9 +42,13 @@ public final class Folders {
     return dir;
   }
 
-  /** Makes an existing file readable by its owner alone (0600), whatever the umask; nothing to do when it is absent. */
+  /**
+   * Makes an existing file readable by its owner alone (0600), whatever the umask; nothing to do
+   * when it is absent.
+   */
   public static void makePrivate(Path file) throws IOException {
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        && Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
       Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
     }
   }
@@ -52,7 +58,12 @@ public final class Folders {
    * is written: for records that hold secrets (a run's launch record).
    */
   public static void writePrivate(Path file, String text) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (OutputStream out =
+        Files.newOutputStream(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       makePrivate(file);
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -67,15 +78,17 @@ public final class Folders {
     if (!Files.isDirectory(dir)) {
       return files;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
-          files.put(dir.relativize(file).toString().replace('\\', '/'), file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              files.put(dir.relativize(file).toString().replace('\\', '/'), file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return files;
   }
 
@@ -84,19 +97,22 @@ public final class Folders {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-        Files.deleteIfExists(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+            Files.deleteIfExists(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** The bytes a folder's files take, 0 when it is gone; what cannot be read is not counted. */
@@ -106,18 +122,20 @@ public final class Folders {
     }
     long[] total = {0};
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          total[0] += attrs.size();
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              total[0] += attrs.size();
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       // count what could be read
     }

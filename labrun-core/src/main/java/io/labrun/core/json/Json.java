@@ -303,7 +303,8 @@ public final class Json {
       if (!Double.isFinite(d)) {
         throw new IllegalArgumentException("JSON has no " + d);
       }
-      out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
+      out.append(
+          d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
     } else if (value instanceof Number n) {
       out.append(n);
     } else if (value instanceof Map<?, ?> map) {
@@ -348,8 +349,12 @@ public final class Json {
         case '\f' -> out.append("\\f");
         default -> {
           boolean pairedSurrogate =
-              Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
-                  || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+              Character.isHighSurrogate(c)
+                      && i + 1 < s.length()
+                      && Character.isLowSurrogate(s.charAt(i + 1))
+                  || Character.isLowSurrogate(c)
+                      && i > 0
+                      && Character.isHighSurrogate(s.charAt(i - 1));
           if (c < 0x20 || Character.isSurrogate(c) && !pairedSurrogate) {
             out.append(String.format("\\u%04x", (int) c));
           } else {

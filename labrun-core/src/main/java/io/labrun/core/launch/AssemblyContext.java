@@ -43,7 +43,9 @@ public abstract class AssemblyContext implements TargetContext, AutoCloseable {
     return kind.cast(part);
   }
 
-  /** One per assembly; an assembly that outlives its commands (a resident labrun) keeps it longer. */
+  /**
+   * One per assembly; an assembly that outlives its commands (a resident labrun) keeps it longer.
+   */
   @Override
   public <T extends AutoCloseable> T keptWarm(Class<T> kind, Supplier<T> make) {
     return shared(kind, c -> make.get());

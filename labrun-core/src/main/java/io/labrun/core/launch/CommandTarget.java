@@ -14,5 +14,9 @@ public interface CommandTarget extends ComputeTarget {
    * Starts {@code command} as the run's script, with the run's environment plus {@code extraEnv},
    * and {@code runFiles} (by name) in the run's state folder where the supervisor runs.
    */
-  Execution launch(RunPlan plan, List<String> command, Map<String, String> extraEnv, Map<String, byte[]> runFiles);
+  Execution launch(
+      RunPlan plan,
+      List<String> command,
+      Map<String, String> extraEnv,
+      Map<String, byte[]> runFiles);
 }

@@ -1,8 +1,12 @@
 package io.labrun.core.launch;
 
+import io.labrun.core.environment.EnvironmentRequest;
+import io.labrun.core.environment.PreparedEnvironment;
+import io.labrun.core.error.LabrunException;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
+import java.nio.file.Path;
 
 /**
  * Port: a kind of place runs execute (local Python, Docker, a host over SSH, a Spark cluster). One
@@ -17,9 +21,11 @@ public interface ComputeTarget {
    * Builds or finds the environment runs of a configuration need ({@code labrun experiment
    * prepare}); a target that runs in an existing interpreter has none.
    */
-  default io.labrun.core.environment.PreparedEnvironment prepareEnvironment(io.labrun.core.environment.EnvironmentRequest request, RunEvents events) {
-    throw io.labrun.core.error.LabrunException.badInput("run configuration '" + request.configuration().name()
-        + "' runs on a target that labrun prepares no environment for");
+  default PreparedEnvironment prepareEnvironment(EnvironmentRequest request, RunEvents events) {
+    throw LabrunException.badInput(
+        "run configuration '"
+            + request.configuration().name()
+            + "' runs on a target that labrun prepares no environment for");
   }
 
   /**
@@ -39,10 +45,12 @@ public interface ComputeTarget {
    * to this process's terminal. Returns the script's exit code.
    */
   default int runUntracked(RunPlan plan) {
-    throw io.labrun.core.error.LabrunException.badInput("TrackedRun: false is supported on local targets only; set TrackedRun: true in aml_config/"
-        + plan.configuration().name() + ".runconfig");
+    throw LabrunException.badInput(
+        "TrackedRun: false is supported on local targets only; set TrackedRun: true in aml_config/"
+            + plan.configuration().name()
+            + ".runconfig");
   }
 
   /** Finds a run started earlier from the attributes recorded with it. */
-  Execution reattach(Run run, java.nio.file.Path runDir);
+  Execution reattach(Run run, Path runDir);
 }

@@ -3,6 +3,7 @@ package io.labrun.core.launch;
 import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +29,7 @@ public interface Execution {
    * Waits up to {@code max} for something to happen (new output, the end); returns early when the
    * target can tell. The default just sleeps.
    */
-  default void awaitChange(java.time.Duration max) throws InterruptedException {
+  default void awaitChange(Duration max) throws InterruptedException {
     Thread.sleep(max.toMillis());
   }
 
@@ -41,7 +42,9 @@ public interface Execution {
     return true;
   }
 
-  /** Asks the run to stop: TERM to its process group, KILL after a grace period. Returns at once. */
+  /**
+   * Asks the run to stop: TERM to its process group, KILL after a grace period. Returns at once.
+   */
   void cancel() throws IOException;
 
   /**

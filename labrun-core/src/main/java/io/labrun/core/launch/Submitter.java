@@ -1,42 +1,43 @@
 package io.labrun.core.launch;
 
-import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.follow.RunFollower;
-import io.labrun.core.plan.GitInfo;
-import io.labrun.core.plan.RunPlanner;
-import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.plan.RunPlan;
+import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.config.Durations;
+import io.labrun.core.plan.GitInfo;
+import io.labrun.core.plan.RunPlan;
+import io.labrun.core.plan.RunPlanner;
+import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.project.Project;
+import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunIds;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.Redaction;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.snapshot.WorkFolders;
-import io.labrun.core.run.RunEvents;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The submit use case: resolve the request, snapshot the project, record the run (Queued), then
- * start it: materialize its working folder, prepare the environment and launch it on its target.
- * A sweep records all its runs first ({@link #queue}) and starts them as slots free up. Returns as soon as the run is
- * going; following its output and recording its end are {@link RunFollower} and {@link
- * RunFinisher}'s work. A failure at any step leaves the run recorded as Failed, never stuck.
+ * start it: materialize its working folder, prepare the environment and launch it on its target. A
+ * sweep records all its runs first ({@link #queue}) and starts them as slots free up. Returns as
+ * soon as the run is going; following its output and recording its end are {@link RunFollower} and
+ * {@link RunFinisher}'s work. A failure at any step leaves the run recorded as Failed, never stuck.
  */
 public final class Submitter {
   /** Attributes every run gets at submit: who is preparing it, so a dead preparer is noticed. */
@@ -62,14 +63,33 @@ public final class Submitter {
 
   // Runs recorded here get increasing creation times, a millisecond apart at least: history (which
   // keeps milliseconds) lists a sweep's runs in the order they were recorded.
-  private final java.util.concurrent.atomic.AtomicReference<Instant> lastCreated = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
+  private final AtomicReference<Instant> lastCreated = new AtomicReference<>(Instant.EPOCH);
 
-  public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host) {
+  public Submitter(
+      RunPlanner planner,
+      RunStore store,
+      Snapshotter snapshots,
+      ComputeTargets targets,
+      LabrunPaths paths,
+      Clock clock,
+      String user,
+      String host) {
     this(planner, store, snapshots, targets, paths, clock, user, host, null);
   }
 
-  /** As above, with {@code environment} for the tools it calls ({@code git}); null for this process's. */
-  public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host,
+  /**
+   * As above, with {@code environment} for the tools it calls ({@code git}); null for this
+   * process's.
+   */
+  public Submitter(
+      RunPlanner planner,
+      RunStore store,
+      Snapshotter snapshots,
+      ComputeTargets targets,
+      LabrunPaths paths,
+      Clock clock,
+      String user,
+      String host,
       Map<String, String> environment) {
     this(planner, store, snapshots, targets, paths, clock, user, host, environment, null);
   }
@@ -78,8 +98,17 @@ public final class Submitter {
    * As above, with the {@code workFolders} that write runs' working folders (and hand on those of
    * ended runs; null: written from the snapshot every time).
    */
-  public Submitter(RunPlanner planner, RunStore store, Snapshotter snapshots, ComputeTargets targets, LabrunPaths paths, Clock clock, String user, String host,
-      Map<String, String> environment, WorkFolders workFolders) {
+  public Submitter(
+      RunPlanner planner,
+      RunStore store,
+      Snapshotter snapshots,
+      ComputeTargets targets,
+      LabrunPaths paths,
+      Clock clock,
+      String user,
+      String host,
+      Map<String, String> environment,
+      WorkFolders workFolders) {
     this.environment = environment;
     this.workFolders = workFolders;
     this.planner = planner;
@@ -102,7 +131,8 @@ public final class Submitter {
   public record Source(Snapshot snapshot, GitInfo git) {}
 
   /** A run recorded as Queued, with its request resolved against the project's files. */
-  public record Pending(Run run, SubmitRequest request, RunPlanner.Resolved resolved, Snapshot snapshot) {}
+  public record Pending(
+      Run run, SubmitRequest request, RunPlanner.Resolved resolved, Snapshot snapshot) {}
 
   public Submission submit(SubmitRequest request, RunEvents events) {
     Pending pending = queue(request);
@@ -125,7 +155,10 @@ public final class Submitter {
     return new Source(snapshot(run.snapshotId()), new GitInfo(run.gitCommit(), run.gitDirty()));
   }
 
-  /** Checks a request against the project's files without recording anything; throws what submit would. */
+  /**
+   * Checks a request against the project's files without recording anything; throws what submit
+   * would.
+   */
   public void check(SubmitRequest request) {
     resolveTracked(request);
   }
@@ -135,7 +168,9 @@ public final class Submitter {
     return record(request, resolveTracked(request), source);
   }
 
-  /** A run recorded Queued earlier (maybe by another labrun process), resolved again to start it. */
+  /**
+   * A run recorded Queued earlier (maybe by another labrun process), resolved again to start it.
+   */
   public Pending pending(Run queued, SubmitRequest request) {
     return new Pending(queued, request, resolveTracked(request), snapshot(queued.snapshotId()));
   }
@@ -152,21 +187,34 @@ public final class Submitter {
 
   /** Resolves the request's files (the same for every run of a sweep) and expands its arguments. */
   private RunPlanner.Resolved resolveTracked(SubmitRequest request) {
-    List<Object> key = List.of(request.project().root(), request.runConfiguration(), String.valueOf(request.script()), String.valueOf(request.target()));
+    List<Object> key =
+        List.of(
+            request.project().root(),
+            request.runConfiguration(),
+            String.valueOf(request.script()),
+            String.valueOf(request.target()));
     Remembered<List<Object>, RunPlanner.Resolved> last = lastResolved;
     RunPlanner.Resolved files;
     if (last != null && last.key().equals(key)) {
       files = last.value();
     } else {
       files = planner.resolve(request);
-      targets.forSpec(files.target()); // a target that cannot be made (no address) is refused before a run is recorded
+      targets.forSpec(
+          files.target()); // a target that cannot be made (no address) is refused before a run is
+      // recorded
       lastResolved = new Remembered<>(key, files);
     }
     if (!files.configuration().tracked()) {
       throw new IllegalArgumentException("untracked runs are started by UntrackedRun");
     }
-    return new RunPlanner.Resolved(files.project(), files.configuration(), files.target(), files.script(),
-        files.configuration().expandArguments(files.script(), request.arguments()), files.conda(), files.spark());
+    return new RunPlanner.Resolved(
+        files.project(),
+        files.configuration(),
+        files.target(),
+        files.script(),
+        files.configuration().expandArguments(files.script(), request.arguments()),
+        files.conda(),
+        files.spark());
   }
 
   /**
@@ -176,7 +224,13 @@ public final class Submitter {
    */
   public Run enqueue(SubmitRequest request, Snapshot snapshot, Map<String, String> attributes) {
     RunPlanner.Resolved r = resolveTracked(request);
-    return record(request, r, new Source(snapshot, GitInfo.of(r.project().root(), environment)), false, attributes).run();
+    return record(
+            request,
+            r,
+            new Source(snapshot, GitInfo.of(r.project().root(), environment)),
+            false,
+            attributes)
+        .run();
   }
 
   /**
@@ -184,8 +238,10 @@ public final class Submitter {
    * longer Queued (canceled meanwhile) is not started: the submission then has no execution.
    */
   public Submission start(Run queued, SubmitRequest request, Snapshot snapshot, RunEvents events) {
-    Run owned = queued.withAttribute(SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()))
-        .withAttribute(SUBMITTER_HOST, host);
+    Run owned =
+        queued
+            .withAttribute(SUBMITTER_PID, Long.toString(ProcessHandle.current().pid()))
+            .withAttribute(SUBMITTER_HOST, host);
     if (!store.update(owned, RunStatus.QUEUED)) {
       return new Submission(store.find(queued.id()).orElse(queued), null, null);
     }
@@ -196,11 +252,18 @@ public final class Submitter {
     return record(request, r, source, true, Map.of());
   }
 
-  private Pending record(SubmitRequest request, RunPlanner.Resolved r, Source source, boolean owned, Map<String, String> extra) {
-    Instant created = lastCreated.updateAndGet(previous -> {
-      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-      return now.isAfter(previous) ? now : previous.plusMillis(1);
-    });
+  private Pending record(
+      SubmitRequest request,
+      RunPlanner.Resolved r,
+      Source source,
+      boolean owned,
+      Map<String, String> extra) {
+    Instant created =
+        lastCreated.updateAndGet(
+            previous -> {
+              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+              return now.isAfter(previous) ? now : previous.plusMillis(1);
+            });
     String runId = RunIds.next(r.project().name(), created);
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("project_root", r.project().root().toString());
@@ -216,10 +279,31 @@ public final class Submitter {
     if (timeout != null) {
       attributes.put("timeout", Durations.format(timeout));
     }
-    Run run = new Run(runId, r.project().name(), r.configuration().name(), r.target().name(), r.target().type().configName(),
-        r.script(), r.scriptArguments().subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()), Redaction.named(r.configuration().environment()), user, host,
-        source.git().commit(), source.git().dirty(), source.snapshot().id(), created, null, null, RunStatus.QUEUED, null, null,
-        request.sweepId(), request.attempt(), attributes);
+    Run run =
+        new Run(
+            runId,
+            r.project().name(),
+            r.configuration().name(),
+            r.target().name(),
+            r.target().type().configName(),
+            r.script(),
+            r.scriptArguments()
+                .subList(r.scriptArguments().indexOf(r.script()) + 1, r.scriptArguments().size()),
+            Redaction.named(r.configuration().environment()),
+            user,
+            host,
+            source.git().commit(),
+            source.git().dirty(),
+            source.snapshot().id(),
+            created,
+            null,
+            null,
+            RunStatus.QUEUED,
+            null,
+            null,
+            request.sweepId(),
+            request.attempt(),
+            attributes);
     store.create(run);
     if (!request.params().isEmpty()) {
       store.putParams(runId, request.params());
@@ -242,7 +326,9 @@ public final class Submitter {
       target = targets.forSpec(pending.resolved().target());
     } catch (RuntimeException e) {
       // every run recorded and then not started ends Failed with the reason, never Queued for good
-      fail(run, e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e);
+      fail(
+          run,
+          e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e);
       throw e;
     }
     Run preparing = run.withStatus(RunStatus.PREPARING, clock.instant());
@@ -252,7 +338,8 @@ public final class Submitter {
     return prepareAndLaunch(pending, target, preparing, events);
   }
 
-  private Submission prepareAndLaunch(Pending pending, ComputeTarget target, Run preparing, RunEvents events) {
+  private Submission prepareAndLaunch(
+      Pending pending, ComputeTarget target, Run preparing, RunEvents events) {
     RunPlanner.Resolved r = pending.resolved();
     Run run = preparing;
     String runId = run.id();
@@ -269,8 +356,19 @@ public final class Submitter {
         }
       }
       Map<String, String> env = new LinkedHashMap<>(r.configuration().environment());
-      RunPlan plan = new RunPlan(run, r.project(), r.configuration(), r.target(), r.scriptArguments(), env, r.conda(), r.spark(),
-          stateDir, workDir, timeout(pending.request(), r));
+      RunPlan plan =
+          new RunPlan(
+              run,
+              r.project(),
+              r.configuration(),
+              r.target(),
+              r.scriptArguments(),
+              env,
+              r.conda(),
+              r.spark(),
+              stateDir,
+              workDir,
+              timeout(pending.request(), r));
       target.prepare(plan, events);
       Execution execution = target.launch(plan);
       Run running = run.withStatus(RunStatus.RUNNING, clock.instant());
@@ -283,14 +381,35 @@ public final class Submitter {
         return new Submission(store.find(runId).orElse(running), plan, execution);
       }
       events.status(running);
-      return new Submission(running, new RunPlan(running, plan.project(), plan.configuration(), plan.target(), plan.scriptArguments(),
-          plan.environment(), plan.conda(), plan.spark(), plan.stateDir(), plan.workDir(), plan.timeout()), execution);
+      return new Submission(
+          running,
+          new RunPlan(
+              running,
+              plan.project(),
+              plan.configuration(),
+              plan.target(),
+              plan.scriptArguments(),
+              plan.environment(),
+              plan.conda(),
+              plan.spark(),
+              plan.stateDir(),
+              plan.workDir(),
+              plan.timeout()),
+          execution);
     } catch (LabrunException e) {
       fail(run, e.getMessage());
       throw e;
     } catch (IOException e) {
       fail(run, "could not prepare the run's working folder: " + e.getMessage());
-      throw new LabrunException(ExitCode.STORE, "could not prepare the working folder of run " + runId + " in " + stateDir + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "could not prepare the working folder of run "
+              + runId
+              + " in "
+              + stateDir
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       fail(run, "labrun failed to start the run: " + e);
       throw e;
@@ -300,7 +419,9 @@ public final class Submitter {
   private void fail(Run run, String why) {
     Run current = store.find(run.id()).orElse(run);
     if (!current.status().isFinal()) {
-      store.update(current.withExit(null, why).withStatus(RunStatus.FAILED, clock.instant()), current.status());
+      store.update(
+          current.withExit(null, why).withStatus(RunStatus.FAILED, clock.instant()),
+          current.status());
     }
   }
 }

@@ -54,8 +54,8 @@ public interface TargetContext {
   boolean resident();
 
   /**
-   * What the assembly offers beyond this interface, by kind (for example a way to ask the person
-   * at the terminal about a host key); empty when it offers none, e.g. nobody can be asked.
+   * What the assembly offers beyond this interface, by kind (for example a way to ask the person at
+   * the terminal about a host key); empty when it offers none, e.g. nobody can be asked.
    */
   <T> Optional<T> offered(Class<T> kind);
 

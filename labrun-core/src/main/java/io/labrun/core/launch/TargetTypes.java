@@ -47,7 +47,8 @@ public final class TargetTypes {
 
   private static TargetTypes load() {
     List<ComputeTargetProvider> found = new ArrayList<>();
-    ServiceLoader.load(ComputeTargetProvider.class, ComputeTargetProvider.class.getClassLoader()).forEach(found::add);
+    ServiceLoader.load(ComputeTargetProvider.class, ComputeTargetProvider.class.getClassLoader())
+        .forEach(found::add);
     return of(found);
   }
 
@@ -68,7 +69,11 @@ public final class TargetTypes {
 
   /** The keys target modules declare for their {@code .compute} files. */
   public List<TargetKey> keys() {
-    return providers.values().stream().distinct().flatMap(p -> p.keys().stream()).distinct().toList();
+    return providers.values().stream()
+        .distinct()
+        .flatMap(p -> p.keys().stream())
+        .distinct()
+        .toList();
   }
 
   /** The targets of the assembly {@code context}, each made by the provider of its type. */
@@ -76,7 +81,9 @@ public final class TargetTypes {
     return spec -> create(spec.type(), spec, context);
   }
 
-  /** The target the provider of {@code kind} makes for {@code spec}, whatever the spec's own type. */
+  /**
+   * The target the provider of {@code kind} makes for {@code spec}, whatever the spec's own type.
+   */
   public ComputeTarget create(TargetType kind, ComputeTargetSpec spec, TargetContext context) {
     return provider(kind, spec).create(spec, context);
   }
@@ -84,8 +91,16 @@ public final class TargetTypes {
   private ComputeTargetProvider provider(TargetType kind, ComputeTargetSpec spec) {
     ComputeTargetProvider p = providers.get(kind.configName());
     if (p == null) {
-      String what = kind.equals(spec.type()) ? "is of type " + kind.configName() : "runs through a " + kind.configName() + " target";
-      throw LabrunException.badInput("compute target '" + spec.name() + "' " + what + ", which this labrun cannot run yet; use a local, docker or cluster target");
+      String what =
+          kind.equals(spec.type())
+              ? "is of type " + kind.configName()
+              : "runs through a " + kind.configName() + " target";
+      throw LabrunException.badInput(
+          "compute target '"
+              + spec.name()
+              + "' "
+              + what
+              + ", which this labrun cannot run yet; use a local, docker or cluster target");
     }
     return p;
   }

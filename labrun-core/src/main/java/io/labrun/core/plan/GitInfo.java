@@ -10,12 +10,16 @@ import java.util.concurrent.TimeUnit;
 public record GitInfo(String commit, Boolean dirty) {
   static final GitInfo NONE = new GitInfo(null, null);
 
-  /** Asks {@code git} (if the project is in a repository and git is installed); never fails a run. */
+  /**
+   * Asks {@code git} (if the project is in a repository and git is installed); never fails a run.
+   */
   public static GitInfo of(Path projectRoot) {
     return of(projectRoot, null);
   }
 
-  /** As above, {@code git} running with {@code env} (the command's), or this process's when null. */
+  /**
+   * As above, {@code git} running with {@code env} (the command's), or this process's when null.
+   */
   public static GitInfo of(Path projectRoot, Map<String, String> env) {
     if (!insideRepository(projectRoot)) {
       return NONE;
@@ -24,7 +28,8 @@ public record GitInfo(String commit, Boolean dirty) {
     if (head == null || head.isBlank()) {
       return NONE;
     }
-    String status = git(env, projectRoot, "status", "--porcelain", "--untracked-files=no", "--", ".");
+    String status =
+        git(env, projectRoot, "status", "--porcelain", "--untracked-files=no", "--", ".");
     return new GitInfo(head.strip(), status == null ? null : !status.isBlank());
   }
 
@@ -44,7 +49,10 @@ public record GitInfo(String commit, Boolean dirty) {
     cmd[2] = dir.toString();
     System.arraycopy(args, 0, cmd, 3, args.length);
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
       if (env != null) {
         pb.environment().clear();
         pb.environment().putAll(env);

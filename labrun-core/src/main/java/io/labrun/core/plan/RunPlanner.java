@@ -16,11 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Resolves a submit request against the project's files: the run configuration, its compute
- * target (as the configuration changes it: {@link RunConfiguration#effectiveTarget}), the dependency
- * files it names, and the script (the 2018 format's {@code script} when the request names none),
- * which must be a file inside the project.
- * Every problem is a one-line {@link LabrunException} before anything is recorded.
+ * Resolves a submit request against the project's files: the run configuration, its compute target
+ * (as the configuration changes it: {@link RunConfiguration#effectiveTarget}), the dependency files
+ * it names, and the script (the 2018 format's {@code script} when the request names none), which
+ * must be a file inside the project. Every problem is a one-line {@link LabrunException} before
+ * anything is recorded.
  */
 public final class RunPlanner {
   private static final String BUILT_IN_LOCAL = "local";
@@ -47,32 +47,56 @@ public final class RunPlanner {
     RunConfiguration rc = warnAndGet(configs.runConfiguration(request.runConfiguration()));
     String targetName = request.target() != null ? request.target() : rc.target();
     if (targetName == null || targetName.isBlank()) {
-      throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig has no 'Target'; set it to one of: " + String.join(", ", configs.computeTargetNames())
-          + " (or give one with -t TARGET)");
+      throw LabrunException.badInput(
+          "aml_config/"
+              + rc.name()
+              + ".runconfig has no 'Target'; set it to one of: "
+              + String.join(", ", configs.computeTargetNames())
+              + " (or give one with -t TARGET)");
     }
     ComputeTargetSpec target = warnAndGet(target(configs, rc, targetName));
-    String script = scriptPath(project, request.script() == null || request.script().isBlank() ? rc.scriptPath() : request.script());
+    String script =
+        scriptPath(
+            project,
+            request.script() == null || request.script().isBlank()
+                ? rc.scriptPath()
+                : request.script());
     requireCondaFile(project, rc, target);
-    // A local target installs nothing, as in the original, and its conda file is not even read; only
-    // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a venv.
-    CondaDependencies conda = target.type().equals(TargetType.LOCAL) && !target.localVenv() && !rc.buildsLocalVenv()
-        ? CondaDependencies.empty()
-        : warnAndGet(configs.condaDependencies(rc.condaFile()));
-    SparkDependencies spark = rc.frameworkOrDefault() != Framework.PYSPARK ? SparkDependencies.empty()
-        // the 2018 format writes the Spark packages in the run configuration itself
-        : rc.sparkDependencies() != null ? rc.sparkDependencies() : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
-    return new Resolved(project, rc, target, script, rc.expandArguments(script, request.arguments()), conda, spark);
+    // A local target installs nothing, as in the original, and its conda file is not even read;
+    // only
+    // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a
+    // venv.
+    CondaDependencies conda =
+        target.type().equals(TargetType.LOCAL) && !target.localVenv() && !rc.buildsLocalVenv()
+            ? CondaDependencies.empty()
+            : warnAndGet(configs.condaDependencies(rc.condaFile()));
+    SparkDependencies spark =
+        rc.frameworkOrDefault() != Framework.PYSPARK
+            ? SparkDependencies.empty()
+            // the 2018 format writes the Spark packages in the run configuration itself
+            : rc.sparkDependencies() != null
+                ? rc.sparkDependencies()
+                : warnAndGet(configs.sparkDependencies(rc.sparkFile()));
+    return new Resolved(
+        project, rc, target, script, rc.expandArguments(script, request.arguments()), conda, spark);
   }
 
   /**
    * The compute target {@code name} as runs of {@code rc} use it: its {@code .compute} file as the
-   * configuration changes it ({@link RunConfiguration#effectiveTarget}). A 2018-format configuration
-   * may name {@code local} without a {@code local.compute}: that format had the target built in
-   * (this machine's Python, {@code interpreterPath}).
+   * configuration changes it ({@link RunConfiguration#effectiveTarget}). A 2018-format
+   * configuration may name {@code local} without a {@code local.compute}: that format had the
+   * target built in (this machine's Python, {@code interpreterPath}).
    */
-  public static Loaded<ComputeTargetSpec> target(ProjectConfigs configs, RunConfiguration rc, String name) {
-    boolean builtIn = rc.form() == RunConfiguration.Form.YAML_2018 && BUILT_IN_LOCAL.equals(name) && !configs.computeTargetNames().contains(name);
-    Loaded<ComputeTargetSpec> file = builtIn ? Loaded.clean(ComputeTargetSpec.of(name, TargetType.LOCAL)) : configs.computeTarget(name);
+  public static Loaded<ComputeTargetSpec> target(
+      ProjectConfigs configs, RunConfiguration rc, String name) {
+    boolean builtIn =
+        rc.form() == RunConfiguration.Form.YAML_2018
+            && BUILT_IN_LOCAL.equals(name)
+            && !configs.computeTargetNames().contains(name);
+    Loaded<ComputeTargetSpec> file =
+        builtIn
+            ? Loaded.clean(ComputeTargetSpec.of(name, TargetType.LOCAL))
+            : configs.computeTarget(name);
     return new Loaded<>(rc.effectiveTarget(file.value()), file.warnings());
   }
 
@@ -81,14 +105,22 @@ public final class RunPlanner {
    * target that builds one (a Docker image) needs its conda dependencies file: without it the
    * "environment" would be the base image as is, which is not what the file asked for.
    */
-  public static void requireCondaFile(Project project, RunConfiguration rc, ComputeTargetSpec target) {
-    if (!rc.prepares() || !target.type().usesDocker() || Boolean.TRUE.equals(rc.userManagedDependencies())
+  public static void requireCondaFile(
+      Project project, RunConfiguration rc, ComputeTargetSpec target) {
+    if (!rc.prepares()
+        || !target.type().usesDocker()
+        || Boolean.TRUE.equals(rc.userManagedDependencies())
         || Boolean.TRUE.equals(target.userManagedEnvironment())) {
       return;
     }
     if (!Files.exists(project.file(rc.condaFile(), "CondaDependenciesFile"))) {
-      throw LabrunException.badInput("aml_config/" + rc.name() + ".runconfig says PrepareEnvironment: true, but its CondaDependenciesFile "
-          + rc.condaFile() + " does not exist; create it (labrun project init writes one) or set PrepareEnvironment: false");
+      throw LabrunException.badInput(
+          "aml_config/"
+              + rc.name()
+              + ".runconfig says PrepareEnvironment: true, but its CondaDependenciesFile "
+              + rc.condaFile()
+              + " does not exist; create it (labrun project init writes one) or set"
+              + " PrepareEnvironment: false");
     }
   }
 
@@ -112,14 +144,22 @@ public final class RunPlanner {
   /** The script as a path relative to the project root, with {@code /} separators. */
   static String scriptPath(Project project, String given) {
     if (given == null || given.isBlank()) {
-      throw LabrunException.badInput("no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...] (or name it as 'script:' in a 2018-format .runconfig)");
+      throw LabrunException.badInput(
+          "no script given; usage: labrun experiment submit -c RUNCONFIG SCRIPT [ARGS...] (or name"
+              + " it as 'script:' in a 2018-format .runconfig)");
     }
     Path p = project.file(withSlashes(project.root(), given), "script");
     if (Files.isDirectory(p)) {
-      throw LabrunException.badInput("script " + given + " is a folder, not a file; give the script to run, e.g. " + given.replaceAll("/+$", "") + "/train.py");
+      throw LabrunException.badInput(
+          "script "
+              + given
+              + " is a folder, not a file; give the script to run, e.g. "
+              + given.replaceAll("/+$", "")
+              + "/train.py");
     }
     if (!Files.isRegularFile(p)) {
-      throw LabrunException.badInput("script " + given + " not found in the project " + project.root());
+      throw LabrunException.badInput(
+          "script " + given + " not found in the project " + project.root());
     }
     return project.root().relativize(p).toString().replace('\\', '/');
   }

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param timeout null for the run configuration's {@code Timeout} (or none)
  * @param attempt 1 for a first run, n for its n-th try (see {@code RetryPolicy})
  * @param retryOf the id of the first attempt when this is a retry, else null
- * @param target the compute target to run on instead of the run configuration's ({@code submit -t}), or null
+ * @param target the compute target to run on instead of the run configuration's ({@code submit
+ *     -t}), or null
  */
 public record SubmitRequest(
     Project project,
@@ -37,12 +38,19 @@ public record SubmitRequest(
     }
   }
 
-  public SubmitRequest(Project project, String runConfiguration, String script, List<String> arguments, Map<String, String> params, String sweepId,
+  public SubmitRequest(
+      Project project,
+      String runConfiguration,
+      String script,
+      List<String> arguments,
+      Map<String, String> params,
+      String sweepId,
       Duration timeout) {
     this(project, runConfiguration, script, arguments, params, sweepId, timeout, 1, null, null);
   }
 
-  public static SubmitRequest of(Project project, String runConfiguration, String script, List<String> arguments) {
+  public static SubmitRequest of(
+      Project project, String runConfiguration, String script, List<String> arguments) {
     return new SubmitRequest(project, runConfiguration, script, arguments, Map.of(), null, null);
   }
 
@@ -53,11 +61,34 @@ public record SubmitRequest(
 
   /** This request as try {@code n} of the run {@code firstRunId} (null for the first try). */
   public SubmitRequest attempt(int n, String firstRunId) {
-    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, n, firstRunId, target);
+    return new SubmitRequest(
+        project,
+        runConfiguration,
+        script,
+        arguments,
+        params,
+        sweepId,
+        timeout,
+        n,
+        firstRunId,
+        target);
   }
 
-  /** This request on compute target {@code name} instead of the run configuration's ({@code submit -t}); null keeps the configuration's. */
+  /**
+   * This request on compute target {@code name} instead of the run configuration's ({@code submit
+   * -t}); null keeps the configuration's.
+   */
   public SubmitRequest onTarget(String name) {
-    return new SubmitRequest(project, runConfiguration, script, arguments, params, sweepId, timeout, attempt, retryOf, name);
+    return new SubmitRequest(
+        project,
+        runConfiguration,
+        script,
+        arguments,
+        params,
+        sweepId,
+        timeout,
+        attempt,
+        retryOf,
+        name);
   }
 }

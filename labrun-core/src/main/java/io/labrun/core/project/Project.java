@@ -28,14 +28,20 @@ public record Project(Path root) {
 
   /**
    * The file {@code given} names (relative to the root), which must lie inside the project once
-   * {@code ..} and symbolic links are resolved: runs only see the project's files, and labrun
-   * reads no other file on a project's word. It need not exist; a missing file is returned as
-   * named. {@code what} names it in the error ("script", "CondaDependenciesFile").
+   * {@code ..} and symbolic links are resolved: runs only see the project's files, and labrun reads
+   * no other file on a project's word. It need not exist; a missing file is returned as named.
+   * {@code what} names it in the error ("script", "CondaDependenciesFile").
    */
   public Path file(String given, String what) {
     Path named = root.resolve(given).normalize();
     if (!named.startsWith(root) || !realPath(named).startsWith(realPath(root))) {
-      throw LabrunException.badInput(what + " " + given + " is outside the project " + root + "; runs only see the project's files");
+      throw LabrunException.badInput(
+          what
+              + " "
+              + given
+              + " is outside the project "
+              + root
+              + "; runs only see the project's files");
     }
     return named;
   }
@@ -74,12 +80,20 @@ public record Project(Path root) {
         throw LabrunException.badInput("project folder " + explicit + " does not exist");
       }
       if (!Files.isDirectory(explicit.resolve(CONFIG_DIR))) {
-        throw LabrunException.badInput(explicit + " is not a labrun project (no aml_config/ folder); run 'labrun project init " + explicit + "' first");
+        throw LabrunException.badInput(
+            explicit
+                + " is not a labrun project (no aml_config/ folder); run 'labrun project init "
+                + explicit
+                + "' first");
       }
       return new Project(explicit);
     }
-    return find(cwd).orElseThrow(() -> LabrunException.badInput(
-        "no labrun project here: no aml_config/ folder in " + cwd.toAbsolutePath().normalize()
-            + " or above; run 'labrun project init' or pass --project DIR"));
+    return find(cwd)
+        .orElseThrow(
+            () ->
+                LabrunException.badInput(
+                    "no labrun project here: no aml_config/ folder in "
+                        + cwd.toAbsolutePath().normalize()
+                        + " or above; run 'labrun project init' or pass --project DIR"));
   }
 }

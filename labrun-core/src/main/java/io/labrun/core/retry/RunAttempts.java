@@ -1,15 +1,15 @@
 package io.labrun.core.retry;
 
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
 import io.labrun.core.finish.RunFinisher;
-import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.history.RunStore;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +32,12 @@ public final class RunAttempts {
   private final Function<Run, Optional<Execution>> reattach;
   private final Clock clock;
 
-  public RunAttempts(Submitter submitter, RunFinisher finisher, RunStore store, Function<Run, Optional<Execution>> reattach, Clock clock) {
+  public RunAttempts(
+      Submitter submitter,
+      RunFinisher finisher,
+      RunStore store,
+      Function<Run, Optional<Execution>> reattach,
+      Clock clock) {
     this.submitter = submitter;
     this.finisher = finisher;
     this.store = store;
@@ -56,7 +61,10 @@ public final class RunAttempts {
     /** False once no further attempt may start (the sweep stopped, was canceled, or let go). */
     boolean mayStart();
 
-    /** Waits {@code delay} before the next attempt of {@code failed}; false when told to stop meanwhile. */
+    /**
+     * Waits {@code delay} before the next attempt of {@code failed}; false when told to stop
+     * meanwhile.
+     */
     boolean pause(Duration delay, Run failed, int nextAttempt);
 
     /**
@@ -125,11 +133,17 @@ public final class RunAttempts {
       run = store.find(run.id()).orElse(run);
     }
     return switch (run.status()) {
-      // not started yet: start it, unless meanwhile told to start nothing (whoever said so cancels it)
-      case QUEUED -> watch.mayStart() ? startAndWait(submitter.pending(run, request), watch) : new Step(run, false, null, true);
+      // not started yet: start it, unless meanwhile told to start nothing (whoever said so cancels
+      // it)
+      case QUEUED ->
+          watch.mayStart()
+              ? startAndWait(submitter.pending(run, request), watch)
+              : new Step(run, false, null, true);
       case RUNNING -> {
         Optional<Execution> execution = reattach.apply(run);
-        yield execution.isPresent() ? await(run, execution.get(), watch) : new Step(run, false, null, true);
+        yield execution.isPresent()
+            ? await(run, execution.get(), watch)
+            : new Step(run, false, null, true);
       }
       default -> Step.ended(run, RetryPolicy.retryable(run));
     };
@@ -176,7 +190,8 @@ public final class RunAttempts {
     watch.changed(done);
     boolean retryable = RetryPolicy.retryable(end) && done.status() != RunStatus.COMPLETED;
     if (retryable && end.lost()) {
-      stopLeftovers(execution); // a lost run's script may live on: it must not run next to its retry
+      stopLeftovers(
+          execution); // a lost run's script may live on: it must not run next to its retry
     }
     return Step.ended(done, retryable);
   }

@@ -12,7 +12,9 @@ public record MetricPoint(String name, long step, Instant time, Double value, St
     return value != null;
   }
 
-  /** The value as plain data for JSON output: the number, or the list or dict itself (not its text). */
+  /**
+   * The value as plain data for JSON output: the number, or the list or dict itself (not its text).
+   */
   public Object plain() {
     return value != null ? value : Json.parse(json);
   }

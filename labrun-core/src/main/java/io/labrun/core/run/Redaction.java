@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * labrun's one rule for what is never shown: the value of anything named like a secret ({@link
- * SecretNames}) and the password inside a URL ({@code postgres://user:PASSWORD@host/db} is shown
- * as {@code postgres://user:***@host/db}). Every view of a run goes through here: the CLI's {@code
+ * SecretNames}) and the password inside a URL ({@code postgres://user:PASSWORD@host/db} is shown as
+ * {@code postgres://user:***@host/db}). Every view of a run goes through here: the CLI's {@code
  * history info} (text and JSON), the REST API, the web UI, and the run's launch record once the
  * supervisor has read it. What is stored (history, snapshots) stays as it was given.
  */
@@ -18,10 +18,14 @@ public final class Redaction {
   public static final String REDACTED = SecretNames.REDACTED;
 
   // scheme://user:password@ ; the password runs up to the last '@' before the host part.
-  private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)([^/\\s]*)(@)");
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)([^/\\s]*)(@)");
   // A "key: value" or "key = value" line of a configuration file (YAML, JSON, properties).
-  private static final Pattern SETTING = Pattern.compile("^(\\s*(?:-\\s+)?[\"']?)([A-Za-z0-9_.\\-]+)([\"']?\\s*[:=]\\s*)(.*?)(,?\\s*)$");
-  private static final Pattern OPTION = Pattern.compile("^(--?)([A-Za-z0-9_.\\-]+)(=)(.*)$", Pattern.DOTALL);
+  private static final Pattern SETTING =
+      Pattern.compile(
+          "^(\\s*(?:-\\s+)?[\"']?)([A-Za-z0-9_.\\-]+)([\"']?\\s*[:=]\\s*)(.*?)(,?\\s*)$");
+  private static final Pattern OPTION =
+      Pattern.compile("^(--?)([A-Za-z0-9_.\\-]+)(=)(.*)$", Pattern.DOTALL);
 
   private Redaction() {}
 
@@ -39,7 +43,10 @@ public final class Redaction {
     return b.toString();
   }
 
-  /** Named values (environment variables, params, tags): secret-looking names hidden, URL passwords in the others. */
+  /**
+   * Named values (environment variables, params, tags): secret-looking names hidden, URL passwords
+   * in the others.
+   */
   public static Map<String, String> named(Map<String, String> values) {
     Map<String, String> out = new LinkedHashMap<>();
     values.forEach((k, v) -> out.put(k, SecretNames.looksSecret(k) ? REDACTED : value(v)));
@@ -62,16 +69,39 @@ public final class Redaction {
       } else {
         out.add(value(a));
       }
-      hideNext = a.startsWith("-") && a.indexOf('=') < 0 && SecretNames.looksSecret(a.replaceFirst("^-+", ""));
+      hideNext =
+          a.startsWith("-")
+              && a.indexOf('=') < 0
+              && SecretNames.looksSecret(a.replaceFirst("^-+", ""));
     }
     return out;
   }
 
   /** A run as any view shows it: its arguments and environment redacted. */
   public static Run run(Run r) {
-    return new Run(r.id(), r.experiment(), r.runConfiguration(), r.target(), r.targetType(), r.script(), arguments(r.arguments()),
-        named(r.environment()), r.user(), r.host(), r.gitCommit(), r.gitDirty(), r.snapshotId(), r.created(), r.started(), r.ended(),
-        r.status(), r.exitCode(), value(r.statusDetail()), r.sweepId(), r.attempt(), named(r.attributes()));
+    return new Run(
+        r.id(),
+        r.experiment(),
+        r.runConfiguration(),
+        r.target(),
+        r.targetType(),
+        r.script(),
+        arguments(r.arguments()),
+        named(r.environment()),
+        r.user(),
+        r.host(),
+        r.gitCommit(),
+        r.gitDirty(),
+        r.snapshotId(),
+        r.created(),
+        r.started(),
+        r.ended(),
+        r.status(),
+        r.exitCode(),
+        value(r.statusDetail()),
+        r.sweepId(),
+        r.attempt(),
+        named(r.attributes()));
   }
 
   /**
@@ -89,7 +119,12 @@ public final class Redaction {
         String v = m.group(4);
         boolean quoted = v.length() > 1 && (v.charAt(0) == '"' || v.charAt(0) == '\'');
         String hidden = quoted ? v.charAt(0) + REDACTED + v.charAt(0) : REDACTED;
-        b.append(m.group(1)).append(m.group(2)).append(m.group(3)).append(hidden).append(m.group(5)).append(end);
+        b.append(m.group(1))
+            .append(m.group(2))
+            .append(m.group(3))
+            .append(hidden)
+            .append(m.group(5))
+            .append(end);
       } else {
         b.append(value(body)).append(end);
       }

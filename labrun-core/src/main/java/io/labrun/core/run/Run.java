@@ -1,5 +1,6 @@
 package io.labrun.core.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,28 +38,40 @@ public record Run(
     int attempt,
     Map<String, String> attributes) {
 
-  /** Attribute of a run submitted through a team server: the name of the API token that submitted it. */
+  /**
+   * Attribute of a run submitted through a team server: the name of the API token that submitted
+   * it.
+   */
   public static final String SUBMITTED_BY = "queued_by";
 
   public Run {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
     arguments = arguments == null ? List.of() : List.copyOf(arguments);
-    environment = environment == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
-    attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    environment =
+        environment == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    attributes =
+        attributes == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
-  /** The name of the API token that submitted the run through a team server; null for a run submitted on its machine. */
+  /**
+   * The name of the API token that submitted the run through a team server; null for a run
+   * submitted on its machine.
+   */
   public String submittedBy() {
     return attributes.get(SUBMITTED_BY);
   }
 
   /** Wall-clock duration, up to now for a run still going; null before it started. */
-  public java.time.Duration duration(Instant now) {
+  public Duration duration(Instant now) {
     if (started == null) {
       return null;
     }
-    return java.time.Duration.between(started, ended != null ? ended : now);
+    return Duration.between(started, ended != null ? ended : now);
   }
 
   public Run withStatus(RunStatus next, Instant at) {
@@ -77,20 +90,108 @@ public record Run(
         s = at;
       }
     }
-    return new Run(id, experiment, runConfiguration, target, targetType, script, arguments, environment, user, host, gitCommit, gitDirty, snapshotId, created, s, e, next, exitCode, statusDetail, sweepId, attempt, attributes);
+    return new Run(
+        id,
+        experiment,
+        runConfiguration,
+        target,
+        targetType,
+        script,
+        arguments,
+        environment,
+        user,
+        host,
+        gitCommit,
+        gitDirty,
+        snapshotId,
+        created,
+        s,
+        e,
+        next,
+        exitCode,
+        statusDetail,
+        sweepId,
+        attempt,
+        attributes);
   }
 
   public Run withExit(Integer exitCode, String statusDetail) {
-    return new Run(id, experiment, runConfiguration, target, targetType, script, arguments, environment, user, host, gitCommit, gitDirty, snapshotId, created, started, ended, status, exitCode, statusDetail, sweepId, attempt, attributes);
+    return new Run(
+        id,
+        experiment,
+        runConfiguration,
+        target,
+        targetType,
+        script,
+        arguments,
+        environment,
+        user,
+        host,
+        gitCommit,
+        gitDirty,
+        snapshotId,
+        created,
+        started,
+        ended,
+        status,
+        exitCode,
+        statusDetail,
+        sweepId,
+        attempt,
+        attributes);
   }
 
   public Run withSnapshot(String snapshotId) {
-    return new Run(id, experiment, runConfiguration, target, targetType, script, arguments, environment, user, host, gitCommit, gitDirty, snapshotId, created, started, ended, status, exitCode, statusDetail, sweepId, attempt, attributes);
+    return new Run(
+        id,
+        experiment,
+        runConfiguration,
+        target,
+        targetType,
+        script,
+        arguments,
+        environment,
+        user,
+        host,
+        gitCommit,
+        gitDirty,
+        snapshotId,
+        created,
+        started,
+        ended,
+        status,
+        exitCode,
+        statusDetail,
+        sweepId,
+        attempt,
+        attributes);
   }
 
   public Run withAttribute(String key, String value) {
     Map<String, String> a = new LinkedHashMap<>(attributes);
     a.put(key, value);
-    return new Run(id, experiment, runConfiguration, target, targetType, script, arguments, environment, user, host, gitCommit, gitDirty, snapshotId, created, started, ended, status, exitCode, statusDetail, sweepId, attempt, a);
+    return new Run(
+        id,
+        experiment,
+        runConfiguration,
+        target,
+        targetType,
+        script,
+        arguments,
+        environment,
+        user,
+        host,
+        gitCommit,
+        gitDirty,
+        snapshotId,
+        created,
+        started,
+        ended,
+        status,
+        exitCode,
+        statusDetail,
+        sweepId,
+        attempt,
+        a);
   }
 }

@@ -11,7 +11,8 @@ import java.util.HexFormat;
  * sortable by creation time: {@code iris_20261126T181505123_9f3a1c}.
  */
 public final class RunIds {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private RunIds() {}

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class SecretNames {
   public static final String REDACTED = "***";
-  private static final Pattern SECRET = Pattern.compile("(?i).*(pass(wd|word)?|secret|token|api_?key|private_?key|credential|auth|session|cookie|signature).*");
+  private static final Pattern SECRET =
+      Pattern.compile(
+          "(?i).*(pass(wd|word)?|secret|token|api_?key|private_?key|credential|auth|session|cookie|signature).*");
 
   private SecretNames() {}
 

@@ -4,6 +4,8 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.home.Folders;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Set;
 import javax.crypto.Cipher;
@@ -26,7 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretBox {
   public static final String PREFIX = "enc:v1:";
   private static final byte[] AAD = "labrun-secret".getBytes(StandardCharsets.US_ASCII);
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Path keyFile;
 
@@ -54,7 +58,8 @@ public final class SecretBox {
       byte[] iv = new byte[12];
       RANDOM.nextBytes(iv);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key(true), "AES"), new GCMParameterSpec(128, iv));
+      c.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(key(true), "AES"), new GCMParameterSpec(128, iv));
       c.updateAAD(AAD);
       byte[] sealed = c.doFinal(plain);
       byte[] out = new byte[iv.length + sealed.length];
@@ -64,18 +69,24 @@ public final class SecretBox {
     } catch (GeneralSecurityException e) {
       throw new LabrunException(ExitCode.INTERNAL, "cannot encrypt: " + e.getMessage(), e);
     } finally {
-      java.util.Arrays.fill(plain, (byte) 0);
+      Arrays.fill(plain, (byte) 0);
     }
   }
 
   /** Decrypts a value written by {@link #encrypt}; {@code what} names it in error messages. */
   public char[] decrypt(String sealedText, String what) {
     if (isWorkbenchReference(sealedText)) {
-      throw LabrunException.badInput(what + " is an AzureMlSecret reference to Azure ML Workbench's credential store, which labrun cannot read;"
-          + " attach the target again with 'labrun computetarget attach ... --password-stdin'");
+      throw LabrunException.badInput(
+          what
+              + " is an AzureMlSecret reference to Azure ML Workbench's credential store, which"
+              + " labrun cannot read; attach the target again with 'labrun computetarget attach ..."
+              + " --password-stdin'");
     }
     if (!isEncrypted(sealedText)) {
-      throw LabrunException.badInput(what + " is not encrypted by labrun; store it again with 'labrun computetarget attach ... --password-stdin'");
+      throw LabrunException.badInput(
+          what
+              + " is not encrypted by labrun; store it again with 'labrun computetarget attach ..."
+              + " --password-stdin'");
     }
     byte[] key = key(false);
     try {
@@ -84,15 +95,23 @@ public final class SecretBox {
         throw new GeneralSecurityException("too short");
       }
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, all, 0, 12));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(128, all, 0, 12));
       c.updateAAD(AAD);
       byte[] plain = c.doFinal(all, 12, all.length - 12);
-      char[] out = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(plain)).array();
-      java.util.Arrays.fill(plain, (byte) 0);
-      return java.util.Arrays.copyOf(out, countChars(out));
+      char[] out = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(plain)).array();
+      Arrays.fill(plain, (byte) 0);
+      return Arrays.copyOf(out, countChars(out));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw LabrunException.badInput("cannot decrypt " + what + ": it was encrypted with another key than " + keyFile
-          + " (another user or machine); store it again with 'labrun computetarget attach ... --password-stdin'");
+      throw LabrunException.badInput(
+          "cannot decrypt "
+              + what
+              + ": it was encrypted with another key than "
+              + keyFile
+              + " (another user or machine); store it again with 'labrun computetarget attach ..."
+              + " --password-stdin'");
     }
   }
 
@@ -105,7 +124,7 @@ public final class SecretBox {
   }
 
   private static byte[] toBytes(char[] clear) {
-    java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(clear));
+    ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(clear));
     byte[] out = new byte[b.remaining()];
     b.get(out);
     return out;
@@ -115,13 +134,18 @@ public final class SecretBox {
     try {
       if (!Files.exists(keyFile)) {
         if (!create) {
-          throw LabrunException.badInput("cannot decrypt the stored password: the key file " + keyFile
-              + " is missing; store the password again with 'labrun computetarget attach ... --password-stdin'");
+          throw LabrunException.badInput(
+              "cannot decrypt the stored password: the key file "
+                  + keyFile
+                  + " is missing; store the password again with 'labrun computetarget attach ..."
+                  + " --password-stdin'");
         }
         Folders.createPrivate(keyFile.getParent());
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
-        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp =
+            keyFile.resolveSibling(
+                keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh) + "\n");
@@ -135,15 +159,20 @@ public final class SecretBox {
       }
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
       if (!OWNER_ONLY.containsAll(perms)) {
-        throw LabrunException.badInput("the key file " + keyFile + " can be read by others; run 'chmod 600 " + keyFile + "'");
+        throw LabrunException.badInput(
+            "the key file " + keyFile + " can be read by others; run 'chmod 600 " + keyFile + "'");
       }
       byte[] key = Base64.getDecoder().decode(Files.readString(keyFile).trim());
       if (key.length != 32) {
-        throw LabrunException.badInput("the key file " + keyFile + " is damaged; remove it and store your target passwords again");
+        throw LabrunException.badInput(
+            "the key file "
+                + keyFile
+                + " is damaged; remove it and store your target passwords again");
       }
       return key;
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot use the key file " + keyFile + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot use the key file " + keyFile + ": " + e.getMessage(), e);
     }
   }
 }

@@ -34,10 +34,13 @@ public final class SshKeyPair {
   public static SshKeyPair generate(String comment) {
     try {
       KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      byte[] x509 = kp.getPublic().getEncoded(); // SubjectPublicKeyInfo: the raw key is the last 32 bytes
+      byte[] x509 =
+          kp.getPublic().getEncoded(); // SubjectPublicKeyInfo: the raw key is the last 32 bytes
       byte[] pkcs8 = kp.getPrivate().getEncoded(); // PKCS#8: the 32-byte seed is last
-      return new SshKeyPair(Arrays.copyOfRange(x509, x509.length - 32, x509.length),
-          Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length), comment);
+      return new SshKeyPair(
+          Arrays.copyOfRange(x509, x509.length - 32, x509.length),
+          Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length),
+          comment);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this Java has no Ed25519", e);
     }
@@ -62,15 +65,24 @@ public final class SshKeyPair {
     }
     Buf outer = new Buf();
     outer.raw("openssh-key-v1\0".getBytes(StandardCharsets.US_ASCII));
-    outer.str("none").str("none").bytes(new byte[0]).u32(1).bytes(publicBlob()).bytes(inner.toByteArray());
-    String b64 = Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(outer.toByteArray());
+    outer
+        .str("none")
+        .str("none")
+        .bytes(new byte[0])
+        .u32(1)
+        .bytes(publicBlob())
+        .bytes(inner.toByteArray());
+    String b64 =
+        Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(outer.toByteArray());
     return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + b64 + "\n-----END OPENSSH PRIVATE KEY-----\n";
   }
 
   /** Writes {@code file} (mode 0600) and {@code file.pub}; refuses to overwrite a key. */
   public void write(Path file) throws IOException {
     Folders.createPrivate(file.getParent());
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, privateKeyPem());
     Files.writeString(file.resolveSibling(file.getFileName() + ".pub"), publicKeyLine() + "\n");
   }

@@ -7,7 +7,11 @@ package io.labrun.core.snapshot;
  * unless escaped, {@code \#} and {@code \!} are literal.
  */
 final class IgnorePattern {
-  private enum Kind { LITERAL, SUFFIX, GLOB }
+  private enum Kind {
+    LITERAL,
+    SUFFIX,
+    GLOB
+  }
 
   private final String source;
   private final String glob;
@@ -17,7 +21,8 @@ final class IgnorePattern {
   private final Kind kind;
   private final String literal;
 
-  private IgnorePattern(String source, String glob, boolean negated, boolean directoryOnly, boolean anchored) {
+  private IgnorePattern(
+      String source, String glob, boolean negated, boolean directoryOnly, boolean anchored) {
     this.source = source;
     this.glob = glob;
     this.negated = negated;
@@ -27,7 +32,10 @@ final class IgnorePattern {
     if (!hasGlobSpecial(glob, 0)) {
       kind = Kind.LITERAL;
       literal = glob;
-    } else if (!anchored && glob.charAt(0) == '*' && glob.length() > 1 && !hasGlobSpecial(glob, 1)) {
+    } else if (!anchored
+        && glob.charAt(0) == '*'
+        && glob.length() > 1
+        && !hasGlobSpecial(glob, 1)) {
       kind = Kind.SUFFIX;
       literal = glob.substring(1);
     } else {

@@ -33,7 +33,9 @@ public final class IgnoreRules {
       String relative;
       if (base.isEmpty()) {
         relative = path;
-      } else if (path.length() > base.length() && path.startsWith(base) && path.charAt(base.length()) == '/') {
+      } else if (path.length() > base.length()
+          && path.startsWith(base)
+          && path.charAt(base.length()) == '/') {
         relative = path.substring(base.length() + 1);
       } else {
         return null;
@@ -90,7 +92,10 @@ public final class IgnoreRules {
     if (name.equals(".git")) {
       return true;
     }
-    if (directory && (name.equals("__pycache__") || name.equals(".ipynb_checkpoints") || path.equals("outputs"))) {
+    if (directory
+        && (name.equals("__pycache__")
+            || name.equals(".ipynb_checkpoints")
+            || path.equals("outputs"))) {
       return true;
     }
     if (amlignore != null) {

@@ -35,7 +35,12 @@ final class Manifest {
     out.ascii(HEADER).add('\n');
     StringBuilder escaped = new StringBuilder();
     for (SnapshotEntry e : entries) {
-      out.ascii(e.sha256()).add(' ').ascii(Long.toString(e.size())).add(' ').ascii(e.executable() ? "755" : "644").add(' ');
+      out.ascii(e.sha256())
+          .add(' ')
+          .ascii(Long.toString(e.size()))
+          .add(' ')
+          .ascii(e.executable() ? "755" : "644")
+          .add(' ');
       String path = e.path();
       if (isPlainAscii(path)) {
         out.ascii(path);
@@ -122,7 +127,10 @@ final class Manifest {
     int nl = text.indexOf('\n');
     if (nl < 0 || !text.substring(0, nl).equals(HEADER)) {
       String first = nl < 0 ? text : text.substring(0, nl);
-      throw new IllegalArgumentException("not a labrun snapshot manifest of a known version (first line: '" + abbreviate(first) + "')");
+      throw new IllegalArgumentException(
+          "not a labrun snapshot manifest of a known version (first line: '"
+              + abbreviate(first)
+              + "')");
     }
     List<SnapshotEntry> entries = new ArrayList<>();
     int lineNo = 1;
@@ -142,11 +150,13 @@ final class Manifest {
     int s2 = s1 < 0 ? -1 : text.indexOf(' ', s1 + 1);
     int s3 = s2 < 0 ? -1 : text.indexOf(' ', s2 + 1);
     if (s3 < 0 || s3 >= end) {
-      throw new IllegalArgumentException("manifest line " + lineNo + " is not '<sha256> <size> <mode> <path>'");
+      throw new IllegalArgumentException(
+          "manifest line " + lineNo + " is not '<sha256> <size> <mode> <path>'");
     }
     String mode = text.substring(s2 + 1, s3);
     if (!mode.equals("644") && !mode.equals("755")) {
-      throw new IllegalArgumentException("manifest line " + lineNo + " has mode '" + mode + "', expected 644 or 755");
+      throw new IllegalArgumentException(
+          "manifest line " + lineNo + " has mode '" + mode + "', expected 644 or 755");
     }
     try {
       long size = Long.parseLong(text, s1 + 1, s2, 10);
@@ -167,7 +177,9 @@ final class Manifest {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20 || c == 0x7f) {
-            out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            out.append("\\x")
+                .append(Character.forDigit(c >> 4, 16))
+                .append(Character.forDigit(c & 0xf, 16));
           } else {
             out.append(c);
           }
@@ -199,7 +211,8 @@ final class Manifest {
           out.append((char) Integer.parseInt(text, i + 1, i + 3, 16));
           i += 2;
         }
-        default -> throw new IllegalArgumentException("path has an unknown escape \\" + text.charAt(i));
+        default ->
+            throw new IllegalArgumentException("path has an unknown escape \\" + text.charAt(i));
       }
     }
     return out.toString();

@@ -14,8 +14,10 @@ import java.util.Set;
 
 /** Writes a snapshot's files into a folder; see {@link Snapshotter#materialize}. */
 final class Materializer {
-  private static final Set<PosixFilePermission> REGULAR = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> REGULAR =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> EXECUTABLE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final ObjectStore store;
   private final Path cacheDir;
@@ -34,7 +36,8 @@ final class Materializer {
     for (SnapshotEntry e : snapshot.entries()) {
       Path target = base.resolve(e.path());
       if (!target.normalize().startsWith(base) || target.normalize().equals(base)) {
-        throw new IllegalStateException("snapshot path escapes its folder: " + e.path()); // SnapshotEntry forbids it
+        throw new IllegalStateException(
+            "snapshot path escapes its folder: " + e.path()); // SnapshotEntry forbids it
       }
       try {
         Path parent = target.getParent();
@@ -63,9 +66,18 @@ final class Materializer {
     } catch (IOException ex) {
       if (!store.contains(e.sha256())) {
         dropStatCaches();
-        throw new LabrunException(ExitCode.STORE, "the object store has lost the content of " + e.path() + " (object " + e.sha256()
-            + ") in snapshot " + snapshot.id() + ", so that snapshot cannot be written out in full. The snapshot caches are dropped:"
-            + " the next snapshot of the project reads and stores all of its files again", ex);
+        throw new LabrunException(
+            ExitCode.STORE,
+            "the object store has lost the content of "
+                + e.path()
+                + " (object "
+                + e.sha256()
+                + ") in snapshot "
+                + snapshot.id()
+                + ", so that snapshot cannot be written out in full. The snapshot caches are"
+                + " dropped: the next snapshot of the project reads and stores all of its files"
+                + " again",
+            ex);
       }
       throw cannotWrite(base, e.path(), ex);
     }
@@ -76,20 +88,25 @@ final class Materializer {
       if (Files.isDirectory(base)) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(base)) {
           if (s.iterator().hasNext()) {
-            throw LabrunException.badInput(base + " is not empty; a snapshot is written into a new or empty folder");
+            throw LabrunException.badInput(
+                base + " is not empty; a snapshot is written into a new or empty folder");
           }
         }
       } else if (Files.exists(base)) {
-        throw LabrunException.badInput(base + " is a file; a snapshot is written into a new or empty folder");
+        throw LabrunException.badInput(
+            base + " is a file; a snapshot is written into a new or empty folder");
       } else {
         Files.createDirectories(base);
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "could not create " + base + ": " + ProjectWalk.describe(e), e);
+      throw new LabrunException(
+          ExitCode.STORE, "could not create " + base + ": " + ProjectWalk.describe(e), e);
     }
   }
 
-  /** The caches list objects the store promised to hold; after it broke that promise, trust none. */
+  /**
+   * The caches list objects the store promised to hold; after it broke that promise, trust none.
+   */
   private void dropStatCaches() {
     try (DirectoryStream<Path> caches = Files.newDirectoryStream(cacheDir, "*.statcache")) {
       for (Path c : caches) {
@@ -101,6 +118,9 @@ final class Materializer {
   }
 
   private static LabrunException cannotWrite(Path base, String path, IOException e) {
-    return new LabrunException(ExitCode.STORE, "could not write " + path + " into " + base + ": " + ProjectWalk.describe(e), e);
+    return new LabrunException(
+        ExitCode.STORE,
+        "could not write " + path + " into " + base + ": " + ProjectWalk.describe(e),
+        e);
   }
 }

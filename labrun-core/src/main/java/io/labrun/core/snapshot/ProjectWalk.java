@@ -21,32 +21,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Lists the files of a project that a snapshot takes, applying {@link IgnoreRules} on the way down
- * (an ignored folder is never entered) and reading nested {@code .gitignore} files as it meets them.
+ * (an ignored folder is never entered) and reading nested {@code .gitignore} files as it meets
+ * them.
  *
  * <p>One {@code lstat} per entry. It does not use {@code Files.walkFileTree}: the attributes that
  * gives are {@code BasicFileAttributes} without the permission bits, and {@code chmod +x} changes
  * neither size nor time, so the executable bit needs the mode on every walk; reading {@code
  * PosixFileAttributes} straight away gets it from the same {@code lstat}. Folders are listed in
- * parallel (one fork-join task per folder): with the metadata cached, the walk is CPU-bound in
- * the JDK's per-file work, and on a network file system it is latency-bound; both gain.
+ * parallel (one fork-join task per folder): with the metadata cached, the walk is CPU-bound in the
+ * JDK's per-file work, and on a network file system it is latency-bound; both gain.
  *
  * <p>Symbolic links: a link whose target, fully resolved, is a regular file inside the project is
- * taken as a regular file with the target's content and executable bit (targets such as Docker or
- * a remote host get plain files, and identical content is stored once anyway). Links to folders
- * are not followed (no cycles, no file twice), links leading outside the project are not followed
- * (a snapshot holds the project, not what it points at; shared data belongs in {@code
+ * taken as a regular file with the target's content and executable bit (targets such as Docker or a
+ * remote host get plain files, and identical content is stored once anyway). Links to folders are
+ * not followed (no cycles, no file twice), links leading outside the project are not followed (a
+ * snapshot holds the project, not what it points at; shared data belongs in {@code
  * nativeSharedDirectory}), and dangling links are left out. Each such link, and each socket, pipe
  * or device, is reported as skipped so the caller can warn.
  */
 final class ProjectWalk {
   /** A file to snapshot: where it sits and what {@code lstat} (or {@code stat} for a link) said. */
-  record Found(String path, Path file, long size, long mtimeNanos, String fileKey, boolean executable) {}
+  record Found(
+      String path, Path file, long size, long mtimeNanos, String fileKey, boolean executable) {}
 
   record Result(List<Found> files, List<SnapshotReport.Skipped> skipped) {}
 
   /** Shared by all walks; its threads are daemons and end when idle. */
   private static final class Pool {
-    static final ForkJoinPool INSTANCE = new ForkJoinPool(Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors())));
+    static final ForkJoinPool INSTANCE =
+        new ForkJoinPool(Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors())));
   }
 
   private final Path realRoot;
@@ -116,7 +119,8 @@ final class ProjectWalk {
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
         for (Path child : stream) {
           children.add(child);
-          if (child.getFileName().toString().equals(IgnoreRules.GITIGNORE) && Files.isRegularFile(child)) {
+          if (child.getFileName().toString().equals(IgnoreRules.GITIGNORE)
+              && Files.isRegularFile(child)) {
             rules = rules.withGitignore(rel, readText(child));
           }
         }
@@ -146,7 +150,8 @@ final class ProjectWalk {
         } else if (attrs.isSymbolicLink()) {
           link(path, child);
         } else {
-          skipped.add(new SnapshotReport.Skipped(path, "not a regular file (a socket, pipe or device)"));
+          skipped.add(
+              new SnapshotReport.Skipped(path, "not a regular file (a socket, pipe or device)"));
         }
       }
     }
@@ -156,31 +161,56 @@ final class ProjectWalk {
       try {
         target = link.toRealPath();
       } catch (IOException e) {
-        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", which does not resolve (missing, or a loop)"));
+        skipped.add(
+            new SnapshotReport.Skipped(
+                path,
+                "symbolic link to "
+                    + linkText(link)
+                    + ", which does not resolve (missing, or a loop)"));
         return;
       }
       if (!target.startsWith(realRoot)) {
-        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to " + linkText(link) + ", outside the project"));
+        skipped.add(
+            new SnapshotReport.Skipped(
+                path, "symbolic link to " + linkText(link) + ", outside the project"));
         return;
       }
       BasicFileAttributes attrs = readAttributes(target, path);
       if (attrs.isRegularFile()) {
         files.add(found(path, target, attrs));
       } else if (attrs.isDirectory()) {
-        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to the folder " + linkText(link) + "; links to folders are not followed"));
+        skipped.add(
+            new SnapshotReport.Skipped(
+                path,
+                "symbolic link to the folder "
+                    + linkText(link)
+                    + "; links to folders are not followed"));
       } else {
-        skipped.add(new SnapshotReport.Skipped(path, "symbolic link to something that is not a regular file"));
+        skipped.add(
+            new SnapshotReport.Skipped(
+                path, "symbolic link to something that is not a regular file"));
       }
     }
   }
 
   private Found found(String path, Path file, BasicFileAttributes attrs) {
-    boolean executable = posix && ((PosixFileAttributes) attrs).permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+    boolean executable =
+        posix
+            && ((PosixFileAttributes) attrs)
+                .permissions()
+                .contains(PosixFilePermission.OWNER_EXECUTE);
     Object key = attrs.fileKey();
-    return new Found(path, file, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS), key == null ? null : key.toString(), executable);
+    return new Found(
+        path,
+        file,
+        attrs.size(),
+        attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+        key == null ? null : key.toString(),
+        executable);
   }
 
-  private BasicFileAttributes readAttributes(Path file, String path, LinkOption... options) throws IOException {
+  private BasicFileAttributes readAttributes(Path file, String path, LinkOption... options)
+      throws IOException {
     try {
       return posix
           ? Files.readAttributes(file, PosixFileAttributes.class, options)
@@ -201,8 +231,14 @@ final class ProjectWalk {
     String name = child.getFileName().toString();
     if (name.indexOf('\uFFFD') >= 0 && !dir.resolve(name).equals(child)) {
       String encoding = System.getProperty("sun.jnu.encoding", "the platform's file name encoding");
-      throw LabrunException.badInput("cannot snapshot '" + path + "': its name is not valid " + encoding
-          + ", so it could not be recreated exactly; rename it, or leave it out with a pattern in " + IgnoreRules.AMLIGNORE);
+      throw LabrunException.badInput(
+          "cannot snapshot '"
+              + path
+              + "': its name is not valid "
+              + encoding
+              + ", so it could not be recreated exactly; rename it, or leave it out with a pattern"
+              + " in "
+              + IgnoreRules.AMLIGNORE);
     }
   }
 
@@ -219,8 +255,13 @@ final class ProjectWalk {
   }
 
   static LabrunException cannotRead(String what, IOException e) {
-    return LabrunException.badInput("cannot read " + what + " in the project (" + describe(e)
-        + "); fix its permissions, or leave it out with a pattern in " + IgnoreRules.AMLIGNORE);
+    return LabrunException.badInput(
+        "cannot read "
+            + what
+            + " in the project ("
+            + describe(e)
+            + "); fix its permissions, or leave it out with a pattern in "
+            + IgnoreRules.AMLIGNORE);
   }
 
   static String describe(IOException e) {

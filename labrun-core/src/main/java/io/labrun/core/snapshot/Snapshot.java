@@ -30,7 +30,8 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
     if (id == null) {
       id = actual;
     } else if (!actual.equals(id)) {
-      throw new IllegalArgumentException("snapshot id " + id + " is not the hash of its manifest (" + actual + ")");
+      throw new IllegalArgumentException(
+          "snapshot id " + id + " is not the hash of its manifest (" + actual + ")");
     }
   }
 
@@ -55,15 +56,25 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
         bytes = in.readAllBytes();
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "could not read snapshot " + id + " from the object store: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "could not read snapshot " + id + " from the object store: " + e.getMessage(),
+          e);
     }
     if (!Manifest.idOf(bytes).equals(id)) {
-      throw new LabrunException(ExitCode.STORE, "the object store holds a damaged manifest for snapshot " + id + " (its content does not hash to its id)");
+      throw new LabrunException(
+          ExitCode.STORE,
+          "the object store holds a damaged manifest for snapshot "
+              + id
+              + " (its content does not hash to its id)");
     }
     try {
       return new Snapshot(id, Manifest.parse(bytes));
     } catch (IllegalArgumentException e) {
-      throw new LabrunException(ExitCode.STORE, "object " + id + " is not a readable snapshot manifest: " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "object " + id + " is not a readable snapshot manifest: " + e.getMessage(),
+          e);
     }
   }
 
@@ -112,7 +123,12 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
     int i = 0;
     int j = 0;
     while (i < mine.size() || j < theirs.size()) {
-      int c = i == mine.size() ? 1 : j == theirs.size() ? -1 : Manifest.PATH_ORDER.compare(mine.get(i).path(), theirs.get(j).path());
+      int c =
+          i == mine.size()
+              ? 1
+              : j == theirs.size()
+                  ? -1
+                  : Manifest.PATH_ORDER.compare(mine.get(i).path(), theirs.get(j).path());
       if (c < 0) {
         removed.add(mine.get(i++).path());
       } else if (c > 0) {
@@ -130,15 +146,19 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
 
   /**
    * Strictly sorted, and no path is both a file and the folder of another file. The paths that
-   * start with a file's path follow it directly; only if there are any ("a" then "a-b", "a/b")
-   * a binary search looks for "a/".
+   * start with a file's path follow it directly; only if there are any ("a" then "a-b", "a/b") a
+   * binary search looks for "a/".
    */
   private static void checkSortedAndConsistent(List<SnapshotEntry> entries) {
     int n = entries.size();
     for (int i = 1; i < n; i++) {
       if (Manifest.PATH_ORDER.compare(entries.get(i - 1).path(), entries.get(i).path()) >= 0) {
-        throw new IllegalArgumentException("snapshot entries must be sorted by path without duplicates: '"
-            + entries.get(i - 1).path() + "' then '" + entries.get(i).path() + "'");
+        throw new IllegalArgumentException(
+            "snapshot entries must be sorted by path without duplicates: '"
+                + entries.get(i - 1).path()
+                + "' then '"
+                + entries.get(i).path()
+                + "'");
       }
     }
     for (int i = 0; i + 1 < n; i++) {
@@ -158,7 +178,8 @@ public record Snapshot(String id, List<SnapshotEntry> entries) {
         }
       }
       if (lo < n && entries.get(lo).path().startsWith(folder)) {
-        throw new IllegalArgumentException("'" + file + "' is both a file and the folder of '" + entries.get(lo).path() + "'");
+        throw new IllegalArgumentException(
+            "'" + file + "' is both a file and the folder of '" + entries.get(lo).path() + "'");
       }
     }
   }

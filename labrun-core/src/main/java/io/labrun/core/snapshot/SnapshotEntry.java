@@ -52,15 +52,22 @@ public record SnapshotEntry(String path, String sha256, long size, boolean execu
       char c = i < n ? path.charAt(i) : '/';
       if (c == '/') {
         int len = i - segmentStart;
-        if (len == 0 || (path.charAt(segmentStart) == '.' && (len == 1 || (len == 2 && path.charAt(segmentStart + 1) == '.')))) {
-          throw new IllegalArgumentException("snapshot paths are relative, '/'-separated, without empty, '.' or '..' segments: " + path);
+        if (len == 0
+            || (path.charAt(segmentStart) == '.'
+                && (len == 1 || (len == 2 && path.charAt(segmentStart + 1) == '.')))) {
+          throw new IllegalArgumentException(
+              "snapshot paths are relative, '/'-separated, without empty, '.' or '..' segments: "
+                  + path);
         }
         segmentStart = i + 1;
       } else if (c == 0) {
         throw new IllegalArgumentException("NUL in snapshot path: " + path);
       } else if (Character.isSurrogate(c)) {
-        // An unpaired surrogate cannot be written as UTF-8, so the manifest could not round-trip it.
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(path.charAt(i + 1))) {
+        // An unpaired surrogate cannot be written as UTF-8, so the manifest could not round-trip
+        // it.
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(path.charAt(i + 1))) {
           i++;
         } else {
           throw new IllegalArgumentException("unpaired surrogate in snapshot path: " + path);

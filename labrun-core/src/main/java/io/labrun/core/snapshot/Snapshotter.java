@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,9 @@ public final class Snapshotter {
   private final Path cacheDir;
   private final Options options;
 
-  /** @param cacheDir where the stat caches live, one file per project; best next to the store */
+  /**
+   * @param cacheDir where the stat caches live, one file per project; best next to the store
+   */
   public Snapshotter(ObjectStore store, Path cacheDir) {
     this(store, cacheDir, Options.defaults());
   }
@@ -112,7 +115,8 @@ public final class Snapshotter {
     StatCache cache = StatCache.load(cacheFile);
     boolean canaryStored = !cache.isEmpty() && contains(cache.snapshotId());
     boolean verify = options.verifyStoredObjects() || (!cache.isEmpty() && !canaryStored);
-    Map<String, StatCache.Entry> nextCache = new HashMap<>(Math.max(16, walk.files().size() * 4 / 3 + 1));
+    Map<String, StatCache.Entry> nextCache =
+        new HashMap<>(Math.max(16, walk.files().size() * 4 / 3 + 1));
     List<SnapshotEntry> entries = new ArrayList<>(walk.files().size());
     int hashed = 0;
     long bytesHashed = 0;
@@ -121,7 +125,9 @@ public final class Snapshotter {
       String sha;
       long size = f.size();
       boolean stable = true;
-      if (known != null && known.sameFile(f.size(), f.mtimeNanos(), f.fileKey()) && (!verify || contains(known.sha256()))) {
+      if (known != null
+          && known.sameFile(f.size(), f.mtimeNanos(), f.fileKey())
+          && (!verify || contains(known.sha256()))) {
         sha = known.sha256();
       } else {
         Stored stored = put(f);
@@ -143,11 +149,16 @@ public final class Snapshotter {
     if (!(canaryStored && snapshot.id().equals(cache.snapshotId()))) {
       storeManifest(snapshot);
     }
-    if (hashed > 0 || nextCache.size() != cache.size() || !snapshot.id().equals(cache.snapshotId())) {
+    if (hashed > 0
+        || nextCache.size() != cache.size()
+        || !snapshot.id().equals(cache.snapshotId())) {
       try {
         new StatCache(snapshot.id(), nextCache).save(cacheFile);
       } catch (IOException e) {
-        throw new LabrunException(ExitCode.STORE, "could not write the snapshot cache " + cacheFile + ": " + ProjectWalk.describe(e), e);
+        throw new LabrunException(
+            ExitCode.STORE,
+            "could not write the snapshot cache " + cacheFile + ": " + ProjectWalk.describe(e),
+            e);
       }
     }
     return new SnapshotReport(snapshot, entries.size(), hashed, bytesHashed, walk.skipped());
@@ -181,14 +192,18 @@ public final class Snapshotter {
     try {
       sha = store.put(f.file());
     } catch (IOException e) {
-      boolean aboutTheFile = e instanceof FileSystemException fse && f.file().toString().equals(fse.getFile());
+      boolean aboutTheFile =
+          e instanceof FileSystemException fse && f.file().toString().equals(fse.getFile());
       if (aboutTheFile && e instanceof NoSuchFileException) {
         return null;
       }
       if (aboutTheFile) {
         throw ProjectWalk.cannotRead(f.path(), e);
       }
-      throw new LabrunException(ExitCode.STORE, "could not store " + f.path() + " in the object store: " + ProjectWalk.describe(e), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "could not store " + f.path() + " in the object store: " + ProjectWalk.describe(e),
+          e);
     }
     // A file written while it was read: the store has some version of it; its size is the
     // stored object's, and it is not cached, so the next snapshot reads it again.
@@ -196,16 +211,23 @@ public final class Snapshotter {
     try {
       BasicFileAttributes after = Files.readAttributes(f.file(), BasicFileAttributes.class);
       Object key = after.fileKey();
-      stable = after.size() == f.size()
-          && after.lastModifiedTime().to(TimeUnit.NANOSECONDS) == f.mtimeNanos()
-          && Objects.equals(key == null ? null : key.toString(), f.fileKey());
+      stable =
+          after.size() == f.size()
+              && after.lastModifiedTime().to(TimeUnit.NANOSECONDS) == f.mtimeNanos()
+              && Objects.equals(key == null ? null : key.toString(), f.fileKey());
     } catch (IOException e) {
       stable = false;
     }
     try {
       return new Stored(sha, stable ? f.size() : store.size(sha), stable);
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "could not read the size of object " + sha + " from the object store: " + ProjectWalk.describe(e), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "could not read the size of object "
+              + sha
+              + " from the object store: "
+              + ProjectWalk.describe(e),
+          e);
     }
   }
 
@@ -214,11 +236,19 @@ public final class Snapshotter {
       if (!store.contains(snapshot.id())) {
         String id = store.put(snapshot.manifest());
         if (!id.equals(snapshot.id())) {
-          throw new LabrunException(ExitCode.STORE, "the object store returned " + id + " for snapshot manifest " + snapshot.id());
+          throw new LabrunException(
+              ExitCode.STORE,
+              "the object store returned " + id + " for snapshot manifest " + snapshot.id());
         }
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "could not store the manifest of snapshot " + snapshot.id() + ": " + ProjectWalk.describe(e), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "could not store the manifest of snapshot "
+              + snapshot.id()
+              + ": "
+              + ProjectWalk.describe(e),
+          e);
     }
   }
 
@@ -237,14 +267,25 @@ public final class Snapshotter {
     if (total <= options.maxBytes()) {
       return;
     }
-    String largest = files.stream()
-        .sorted(Comparator.comparingLong(ProjectWalk.Found::size).reversed().thenComparing(ProjectWalk.Found::path))
-        .limit(5)
-        .map(f -> f.path() + " (" + humanSize(f.size()) + ")")
-        .collect(Collectors.joining(", "));
-    throw LabrunException.badInput("the project is " + humanSize(total) + ", over the snapshot limit of " + humanSize(options.maxBytes())
-        + "; largest files: " + largest + ". Leave large data out with patterns in " + IgnoreRules.AMLIGNORE
-        + " (and read it from the nativeSharedDirectory), or raise the limit");
+    String largest =
+        files.stream()
+            .sorted(
+                Comparator.comparingLong(ProjectWalk.Found::size)
+                    .reversed()
+                    .thenComparing(ProjectWalk.Found::path))
+            .limit(5)
+            .map(f -> f.path() + " (" + humanSize(f.size()) + ")")
+            .collect(Collectors.joining(", "));
+    throw LabrunException.badInput(
+        "the project is "
+            + humanSize(total)
+            + ", over the snapshot limit of "
+            + humanSize(options.maxBytes())
+            + "; largest files: "
+            + largest
+            + ". Leave large data out with patterns in "
+            + IgnoreRules.AMLIGNORE
+            + " (and read it from the nativeSharedDirectory), or raise the limit");
   }
 
   static String humanSize(long bytes) {
@@ -258,7 +299,7 @@ public final class Snapshotter {
       v /= 1024;
       u++;
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   private static long epochNanos(Instant t) {

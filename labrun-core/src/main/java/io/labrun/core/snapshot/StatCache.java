@@ -21,12 +21,12 @@ import java.util.zip.CRC32;
  * content, which the object store holds. A file whose size, time and key are unchanged is taken at
  * its word and not read again, as Git's index does.
  *
- * <p>One binary file per project, named by a hash of the project folder, replaced atomically
- * (temp file + rename) and closed by a CRC-32: a torn or damaged cache reads as empty, which costs
- * one full re-hash, never a wrong snapshot. It also names the snapshot it was written with, the
- * canary the {@link Snapshotter} uses to notice a store that lost objects or is another store. The
- * file is read in one go and decoded with bulk {@code String} constructors, as it is on the path
- * of every submit, often in a JVM that has not warmed up.
+ * <p>One binary file per project, named by a hash of the project folder, replaced atomically (temp
+ * file + rename) and closed by a CRC-32: a torn or damaged cache reads as empty, which costs one
+ * full re-hash, never a wrong snapshot. It also names the snapshot it was written with, the canary
+ * the {@link Snapshotter} uses to notice a store that lost objects or is another store. The file is
+ * read in one go and decoded with bulk {@code String} constructors, as it is on the path of every
+ * submit, often in a JVM that has not warmed up.
  *
  * <pre>
  * int magic "LRSC", int version, 64 bytes snapshot id (ASCII, or 64 spaces), int count,
@@ -43,7 +43,9 @@ final class StatCache {
   /** What was known about one file. */
   record Entry(long size, long mtimeNanos, String fileKey, String sha256) {
     boolean sameFile(long size, long mtimeNanos, String fileKey) {
-      return this.size == size && this.mtimeNanos == mtimeNanos && Objects.equals(this.fileKey, fileKey);
+      return this.size == size
+          && this.mtimeNanos == mtimeNanos
+          && Objects.equals(this.fileKey, fileKey);
     }
   }
 
@@ -61,7 +63,9 @@ final class StatCache {
 
   /** The cache file for the project in {@code projectRoot}. */
   static Path fileFor(Path cacheDir, Path projectRoot) {
-    String key = Manifest.sha256Hex(projectRoot.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+    String key =
+        Manifest.sha256Hex(
+            projectRoot.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
     return cacheDir.resolve(key.substring(0, 32) + ".statcache");
   }
 
@@ -96,7 +100,9 @@ final class StatCache {
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 4);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    if (in.getInt(bytes.length - 4) != (int) crc.getValue() || in.getInt() != MAGIC || in.getInt() != VERSION) {
+    if (in.getInt(bytes.length - 4) != (int) crc.getValue()
+        || in.getInt() != MAGIC
+        || in.getInt() != VERSION) {
       return empty();
     }
     try {
@@ -126,7 +132,8 @@ final class StatCache {
     DataOutputStream out = new DataOutputStream(buffer);
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
-    out.write((snapshotId.isEmpty() ? NO_SNAPSHOT : snapshotId).getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        (snapshotId.isEmpty() ? NO_SNAPSHOT : snapshotId).getBytes(StandardCharsets.US_ASCII));
     out.writeInt(entries.size());
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       Entry v = e.getValue();

@@ -1,8 +1,8 @@
 package io.labrun.core.snapshot;
 
 /**
- * Git's {@code wildmatch()} with {@code WM_PATHNAME}, the matcher behind {@code .gitignore}:
- * {@code *} and {@code ?} never match {@code /}; {@code **} as a whole segment ({@code **}{@code /},
+ * Git's {@code wildmatch()} with {@code WM_PATHNAME}, the matcher behind {@code .gitignore}: {@code
+ * *} and {@code ?} never match {@code /}; {@code **} as a whole segment ({@code **}{@code /},
  * {@code /**}, {@code /**}{@code /}) matches any number of folders; {@code [a-z]}, {@code [!x]},
  * {@code [^x]} and POSIX classes such as {@code [[:digit:]]}; a backslash takes the next character
  * literally. Ported from git's {@code wildmatch.c}, including its early exits, so a pattern costs
@@ -44,49 +44,56 @@ final class Wildmatch {
             return NOMATCH;
           }
           continue;
-        case '[': {
-          int end = matchClass(p, pi, tc);
-          if (end < 0) {
-            return end == -1 ? ABORT_ALL : NOMATCH;
-          }
-          pi = end;
-          continue;
-        }
-        case '*': {
-          boolean matchSlash = false;
-          if (pi + 1 < plen && p.charAt(pi + 1) == '*') {
-            int before = pi - 1;
-            while (pi + 1 < plen && p.charAt(pi + 1) == '*') {
-              pi++;
+        case '[':
+          {
+            int end = matchClass(p, pi, tc);
+            if (end < 0) {
+              return end == -1 ? ABORT_ALL : NOMATCH;
             }
-            int after = pi + 1;
-            boolean wholeSegment = (before < 0 || p.charAt(before) == '/')
-                && (after == plen || p.charAt(after) == '/' || (p.charAt(after) == '\\' && after + 1 < plen && p.charAt(after + 1) == '/'));
-            if (wholeSegment) {
-              // "a/**/b" also matches "a/b": try "**/" as matching nothing first.
-              if (after < plen && p.charAt(after) == '/' && match(p, after + 1, t, ti) == MATCH) {
-                return MATCH;
-              }
-              matchSlash = true;
-            }
-          }
-          int next = pi + 1;
-          if (next == plen) {
-            // A trailing "**" matches everything, a trailing "*" only within this segment.
-            return !matchSlash && t.indexOf('/', ti) >= 0 ? NOMATCH : MATCH;
-          }
-          if (!matchSlash && p.charAt(next) == '/') {
-            // One "*" then "/" matches up to the next folder separator.
-            int slash = t.indexOf('/', ti);
-            if (slash < 0) {
-              return NOMATCH;
-            }
-            ti = slash;
-            pi = next;
+            pi = end;
             continue;
           }
-          return matchStar(p, next, t, ti, matchSlash);
-        }
+        case '*':
+          {
+            boolean matchSlash = false;
+            if (pi + 1 < plen && p.charAt(pi + 1) == '*') {
+              int before = pi - 1;
+              while (pi + 1 < plen && p.charAt(pi + 1) == '*') {
+                pi++;
+              }
+              int after = pi + 1;
+              boolean wholeSegment =
+                  (before < 0 || p.charAt(before) == '/')
+                      && (after == plen
+                          || p.charAt(after) == '/'
+                          || (p.charAt(after) == '\\'
+                              && after + 1 < plen
+                              && p.charAt(after + 1) == '/'));
+              if (wholeSegment) {
+                // "a/**/b" also matches "a/b": try "**/" as matching nothing first.
+                if (after < plen && p.charAt(after) == '/' && match(p, after + 1, t, ti) == MATCH) {
+                  return MATCH;
+                }
+                matchSlash = true;
+              }
+            }
+            int next = pi + 1;
+            if (next == plen) {
+              // A trailing "**" matches everything, a trailing "*" only within this segment.
+              return !matchSlash && t.indexOf('/', ti) >= 0 ? NOMATCH : MATCH;
+            }
+            if (!matchSlash && p.charAt(next) == '/') {
+              // One "*" then "/" matches up to the next folder separator.
+              int slash = t.indexOf('/', ti);
+              if (slash < 0) {
+                return NOMATCH;
+              }
+              ti = slash;
+              pi = next;
+              continue;
+            }
+            return matchStar(p, next, t, ti, matchSlash);
+          }
         default:
           if (tc != pc) {
             return NOMATCH;

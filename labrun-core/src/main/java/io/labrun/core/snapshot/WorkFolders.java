@@ -1,7 +1,7 @@
 package io.labrun.core.snapshot;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.home.Folders;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -43,24 +43,29 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WorkFolders implements AutoCloseable {
   /** Spares kept at most (of all snapshots): one per parallel slot is all a sweep needs. */
   public static final int MAX_SPARES = 8;
+
   /** Folders remembered at most: more than runs go at once, however many slots a sweep has. */
   static final int REMEMBERED = 256;
+
   /** How long a spare waits for a run of its snapshot before it is deleted. */
   public static final Duration KEEP = Duration.ofMinutes(1);
 
   private final Snapshotter snapshots;
   private final Path spareRoot;
   private final long keepNanos;
+
   /**
    * What each folder this object wrote looked like then, by its path; the latest {@link
    * #REMEMBERED} only (a target that deletes its runs' folders itself never releases them here).
    */
-  private final Map<Path, Written> written = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Path, Written> eldest) {
-      return size() > REMEMBERED;
-    }
-  };
+  private final Map<Path, Written> written =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Written> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
+
   private final Map<String, Deque<Spare>> spares = new HashMap<>();
   private final AtomicLong spareNames = new AtomicLong();
   private Path ownFolder;
@@ -70,8 +75,8 @@ public final class WorkFolders implements AutoCloseable {
 
   /**
    * @param snapshots writes a snapshot's files
-   * @param spareRoot where spare folders are kept; on the same file system as the runs' folders,
-   *     so that handing one on is a rename
+   * @param spareRoot where spare folders are kept; on the same file system as the runs' folders, so
+   *     that handing one on is a rename
    */
   public WorkFolders(Snapshotter snapshots, Path spareRoot) {
     this(snapshots, spareRoot, KEEP);
@@ -249,9 +254,9 @@ public final class WorkFolders implements AutoCloseable {
   }
 
   /**
-   * What a folder holds: for every file, link and folder below it, its relative path, inode,
-   * change time, size and type; and the top folder's mode. The top folder's own times are not
-   * kept: moving it, or removing the {@code outputs/} in it, changes them.
+   * What a folder holds: for every file, link and folder below it, its relative path, inode, change
+   * time, size and type; and the top folder's mode. The top folder's own times are not kept: moving
+   * it, or removing the {@code outputs/} in it, changes them.
    */
   record Tree(Object rootMode, Map<String, Node> nodes) {
     /** One entry; {@code attributes} are its {@link #ATTRIBUTES}, read with one {@code lstat}. */

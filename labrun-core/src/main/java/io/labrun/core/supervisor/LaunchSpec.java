@@ -1,7 +1,7 @@
 package io.labrun.core.supervisor;
 
-import io.labrun.core.json.Json;
 import io.labrun.core.home.Folders;
+import io.labrun.core.json.Json;
 import io.labrun.core.run.Redaction;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,12 +29,13 @@ public record LaunchSpec(
     long parentPid,
     List<String> finalizeArgv) {
 
-
   /**
    * The field with the environment and argv as {@link Redaction} shows them, present only when they
-   * differ: the supervisor rewrites the file with them in place of the real ones once it has read it.
+   * differ: the supervisor rewrites the file with them in place of the real ones once it has read
+   * it.
    */
   public static final String SHOWN = "shown";
+
   public static final long DEFAULT_LOG_LIMIT_BYTES = 64L << 20;
   public static final long DEFAULT_KILL_GRACE_SECONDS = 10;
 
@@ -45,37 +46,49 @@ public record LaunchSpec(
     argv = List.copyOf(argv);
     env = env == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
     finalizeArgv = finalizeArgv == null ? null : List.copyOf(finalizeArgv);
-    if (logLimitBytes <= 0 || killGraceSeconds < 0 || timeoutSeconds != null && timeoutSeconds <= 0) {
-      throw new IllegalArgumentException("log limit and timeout must be positive, the kill grace not negative");
+    if (logLimitBytes <= 0
+        || killGraceSeconds < 0
+        || timeoutSeconds != null && timeoutSeconds <= 0) {
+      throw new IllegalArgumentException(
+          "log limit and timeout must be positive, the kill grace not negative");
     }
   }
 
   /** A launch with the default limits, no timeout and no finalizer. */
-  public static LaunchSpec of(List<String> argv, String cwd, Map<String, String> env, long parentPid) {
-    return new LaunchSpec(argv, cwd, env, DEFAULT_LOG_LIMIT_BYTES, null, DEFAULT_KILL_GRACE_SECONDS, parentPid, null);
+  public static LaunchSpec of(
+      List<String> argv, String cwd, Map<String, String> env, long parentPid) {
+    return new LaunchSpec(
+        argv, cwd, env, DEFAULT_LOG_LIMIT_BYTES, null, DEFAULT_KILL_GRACE_SECONDS, parentPid, null);
   }
 
   public LaunchSpec withTimeoutSeconds(Long v) {
-    return new LaunchSpec(argv, cwd, env, logLimitBytes, v, killGraceSeconds, parentPid, finalizeArgv);
+    return new LaunchSpec(
+        argv, cwd, env, logLimitBytes, v, killGraceSeconds, parentPid, finalizeArgv);
   }
 
   public LaunchSpec withLogLimitBytes(long v) {
-    return new LaunchSpec(argv, cwd, env, v, timeoutSeconds, killGraceSeconds, parentPid, finalizeArgv);
+    return new LaunchSpec(
+        argv, cwd, env, v, timeoutSeconds, killGraceSeconds, parentPid, finalizeArgv);
   }
 
   public LaunchSpec withKillGraceSeconds(long v) {
-    return new LaunchSpec(argv, cwd, env, logLimitBytes, timeoutSeconds, v, parentPid, finalizeArgv);
+    return new LaunchSpec(
+        argv, cwd, env, logLimitBytes, timeoutSeconds, v, parentPid, finalizeArgv);
   }
 
   public LaunchSpec withFinalizeArgv(List<String> v) {
-    return new LaunchSpec(argv, cwd, env, logLimitBytes, timeoutSeconds, killGraceSeconds, parentPid, v);
+    return new LaunchSpec(
+        argv, cwd, env, logLimitBytes, timeoutSeconds, killGraceSeconds, parentPid, v);
   }
 
   public String toJson() {
     return toJson(Map.of());
   }
 
-  /** The record with {@code extra} fields a target adds for its supervisor (e.g. Docker's {@code copy_from}). */
+  /**
+   * The record with {@code extra} fields a target adds for its supervisor (e.g. Docker's {@code
+   * copy_from}).
+   */
   public String toJson(Map<String, ?> extra) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("argv", argv);
@@ -90,7 +103,8 @@ public record LaunchSpec(
     Map<String, String> shownEnv = Redaction.named(env);
     List<String> shownArgv = Redaction.arguments(argv);
     if (!shownEnv.equals(env) || !shownArgv.equals(argv)) {
-      // What the file keeps once the supervisor has read it: the secrets are needed only to start the script.
+      // What the file keeps once the supervisor has read it: the secrets are needed only to start
+      // the script.
       m.put(SHOWN, Map.of("env", shownEnv, "argv", shownArgv));
     }
     return Json.write(m);

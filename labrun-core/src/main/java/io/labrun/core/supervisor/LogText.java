@@ -12,14 +12,15 @@ public final class LogText {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      String e = switch (c) {
-        case '\\' -> "\\\\";
-        case '\t' -> "\\t";
-        case '\r' -> "\\r";
-        case '\n' -> "\\n";
-        case '\0' -> "\\0";
-        default -> null;
-      };
+      String e =
+          switch (c) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\r' -> "\\r";
+            case '\n' -> "\\n";
+            case '\0' -> "\\0";
+            default -> null;
+          };
       if (e != null && out == null) {
         out = new StringBuilder(text.length() + 8).append(text, 0, i);
       }

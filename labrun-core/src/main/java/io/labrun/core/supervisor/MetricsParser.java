@@ -24,27 +24,34 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the metrics files scripts write ({@code STATE/metrics/metrics-*.log}, one per process).
- * Two kinds of record follow each other there. Text lines {@code <kind>\t<epoch_ms>\t<step>\t<name>\t<value>\n},
- * kind {@code m} metric, {@code p} param, {@code t} tag: metric values that are numbers, {@code NaN},
- * {@code Infinity}, {@code -Infinity} or booleans (1 and 0) are scalars; strings, lists and dicts
- * keep their JSON text; lines that are not records (empty ones too) are skipped. And binary scalar
- * points, the common case, written without formatting a number: byte {@code 0x01}, step (int64),
- * value (float64), epoch nanoseconds (int64), name length (uint16), name (UTF-8), byte {@code 0x0A},
- * all little-endian. A file is read up to a NUL byte where a record would start (the zero-filled
- * room the writer has not used yet); a record not completely there (a line without its newline, a
- * point without its closing {@code 0x0A}) is left for the next read, so a live follower can call
- * {@link #read(Path, Map)} again with the offsets it got back.
+ * Reads the metrics files scripts write ({@code STATE/metrics/metrics-*.log}, one per process). Two
+ * kinds of record follow each other there. Text lines {@code
+ * <kind>\t<epoch_ms>\t<step>\t<name>\t<value>\n}, kind {@code m} metric, {@code p} param, {@code t}
+ * tag: metric values that are numbers, {@code NaN}, {@code Infinity}, {@code -Infinity} or booleans
+ * (1 and 0) are scalars; strings, lists and dicts keep their JSON text; lines that are not records
+ * (empty ones too) are skipped. And binary scalar points, the common case, written without
+ * formatting a number: byte {@code 0x01}, step (int64), value (float64), epoch nanoseconds (int64),
+ * name length (uint16), name (UTF-8), byte {@code 0x0A}, all little-endian. A file is read up to a
+ * NUL byte where a record would start (the zero-filled room the writer has not used yet); a record
+ * not completely there (a line without its newline, a point without its closing {@code 0x0A}) is
+ * left for the next read, so a live follower can call {@link #read(Path, Map)} again with the
+ * offsets it got back.
  */
 public final class MetricsParser {
   private static final int BLOCK = 64 * 1024;
+
   /** The first byte of a binary point. */
   static final byte POINT = 1;
+
   /** A binary point's bytes before its name: kind, step, value, time, name length. */
   static final int POINT_HEAD = 1 + 8 + 8 + 8 + 2;
-  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final VarHandle SHORT =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DOUBLE =
+      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
   private MetricsParser() {}
 
@@ -52,7 +59,11 @@ public final class MetricsParser {
    * What one read found: the new points in time order, the params and tags set (last write wins),
    * and for every file the offset the next read starts from.
    */
-  public record Batch(List<MetricPoint> points, Map<String, String> params, Map<String, String> tags, Map<String, Long> offsets) {
+  public record Batch(
+      List<MetricPoint> points,
+      Map<String, String> params,
+      Map<String, String> tags,
+      Map<String, Long> offsets) {
     public boolean isEmpty() {
       return points.isEmpty() && params.isEmpty() && tags.isEmpty();
     }
@@ -129,12 +140,14 @@ public final class MetricsParser {
     private final List<MetricPoint> points = new ArrayList<>();
     private final Map<String, Timed> params = new LinkedHashMap<>();
     private final Map<String, Timed> tags = new LinkedHashMap<>();
+
     /** Whether the last {@link #parse} stopped where the writer has not written yet. */
     boolean ended;
 
     /**
      * Parses the whole records of {@code b[from, to)}; returns how many bytes they took. A record
-     * cut by {@code to} is left for a longer read; {@link #ended} tells that the rest is not written.
+     * cut by {@code to} is left for a longer read; {@link #ended} tells that the rest is not
+     * written.
      */
     int parse(byte[] b, int from, int to) {
       ended = false;
@@ -165,7 +178,9 @@ public final class MetricsParser {
       }
       Instant time = Instant.ofEpochMilli(Math.floorDiv((long) LONG.get(b, s + 17), 1_000_000L));
       String name = new String(b, s + POINT_HEAD, nameLength, StandardCharsets.UTF_8);
-      points.add(new MetricPoint(name, (long) LONG.get(b, s + 1), time, (double) DOUBLE.get(b, s + 9), null));
+      points.add(
+          new MetricPoint(
+              name, (long) LONG.get(b, s + 1), time, (double) DOUBLE.get(b, s + 9), null));
       return end;
     }
 
@@ -219,14 +234,15 @@ public final class MetricsParser {
       if (value.isEmpty()) {
         return;
       }
-      Double scalar = switch (value) {
-        case "NaN" -> Double.NaN;
-        case "Infinity" -> Double.POSITIVE_INFINITY;
-        case "-Infinity" -> Double.NEGATIVE_INFINITY;
-        case "true" -> 1.0;
-        case "false" -> 0.0;
-        default -> null;
-      };
+      Double scalar =
+          switch (value) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            case "true" -> 1.0;
+            case "false" -> 0.0;
+            default -> null;
+          };
       char c = value.charAt(0);
       if (scalar == null && (c == '-' || c >= '0' && c <= '9')) {
         if (!isJsonNumber(value)) {
@@ -262,7 +278,10 @@ public final class MetricsParser {
     Batch batch(Map<String, Long> offsets) {
       points.sort(Comparator.comparing(MetricPoint::time)); // stable: per file, steps stay in order
       return new Batch(
-          Collections.unmodifiableList(points), values(params), values(tags), Collections.unmodifiableMap(new TreeMap<>(offsets)));
+          Collections.unmodifiableList(points),
+          values(params),
+          values(tags),
+          Collections.unmodifiableMap(new TreeMap<>(offsets)));
     }
 
     private static Map<String, String> values(Map<String, Timed> map) {

@@ -80,17 +80,33 @@ public final class OutputLogParser {
     Stream stream;
     boolean endsLine;
     switch (b[tab1 + 1]) {
-      case 'o' -> { stream = Stream.STDOUT; endsLine = true; }
-      case 'O' -> { stream = Stream.STDOUT; endsLine = false; }
-      case 'e' -> { stream = Stream.STDERR; endsLine = true; }
-      case 'E' -> { stream = Stream.STDERR; endsLine = false; }
-      case 's' -> { stream = Stream.SYSTEM; endsLine = true; }
+      case 'o' -> {
+        stream = Stream.STDOUT;
+        endsLine = true;
+      }
+      case 'O' -> {
+        stream = Stream.STDOUT;
+        endsLine = false;
+      }
+      case 'e' -> {
+        stream = Stream.STDERR;
+        endsLine = true;
+      }
+      case 'E' -> {
+        stream = Stream.STDERR;
+        endsLine = false;
+      }
+      case 's' -> {
+        stream = Stream.SYSTEM;
+        endsLine = true;
+      }
       default -> {
         return null;
       }
     }
     String text = new String(b, tab1 + 3, end - tab1 - 3, StandardCharsets.UTF_8);
-    return new LogRecord(Instant.ofEpochMilli(ms), stream, LogText.unescape(text), endsLine, offset, nextOffset);
+    return new LogRecord(
+        Instant.ofEpochMilli(ms), stream, LogText.unescape(text), endsLine, offset, nextOffset);
   }
 
   static int indexOf(byte[] b, byte c, int from, int to) {

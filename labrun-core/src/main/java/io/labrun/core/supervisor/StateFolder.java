@@ -1,6 +1,7 @@
 package io.labrun.core.supervisor;
 
 import io.labrun.core.json.Json;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -10,24 +11,31 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Reads a supervisor's state folder on this machine (a local run's, or a container's mounted
- * one): whole output records from an offset, the exit record, the supervisor's pids.
+ * Reads a supervisor's state folder on this machine (a local run's, or a container's mounted one):
+ * whole output records from an offset, the exit record, the supervisor's pids.
  */
 public final class StateFolder {
   /** What the target writes before the supervisor starts: the command, folder and environment. */
   public static final String LAUNCH = "launch.json";
+
   /** The supervisor's pids, once the script has started. */
   public static final String SUPERVISOR = "supervisor.json";
+
   /** The supervisor's own stdout and stderr (not the script's). */
   public static final String SUPERVISOR_LOG = "supervisor.log";
+
   /** The script's output records. */
   public static final String OUTPUT_LOG = "output.log";
+
   /** How the script ended, written last. */
   public static final String EXIT = "exit.json";
+
   /** The folder the logging libraries write metric records into. */
   public static final String METRICS = "metrics";
+
   /** The folder of {@link #METRICS} where files the script uploaded by name are kept. */
   public static final String UPLOADS = "uploads";
+
   /** The folder of the run's working folder that is collected as its outputs. */
   public static final String OUTPUTS = "outputs";
 
@@ -52,7 +60,7 @@ public final class StateFolder {
         end--; // only whole records
       }
       return end == buf.length ? buf : Arrays.copyOf(buf, end);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return new byte[0];
     }
   }
@@ -63,10 +71,13 @@ public final class StateFolder {
 
   /**
    * True when the exit record says the script's working folder had no {@code ./outputs}, or an
-   * empty one, when it ended (supervisors that predate the field say nothing: false), so there is nothing to copy out.
+   * empty one, when it ended (supervisors that predate the field say nothing: false), so there is
+   * nothing to copy out.
    */
   public static boolean reportsNoOutputs(Path state) throws IOException {
-    return read(state.resolve(EXIT)).map(text -> Boolean.FALSE.equals(Json.parseObject(text).get("outputs"))).orElse(false);
+    return read(state.resolve(EXIT))
+        .map(text -> Boolean.FALSE.equals(Json.parseObject(text).get("outputs")))
+        .orElse(false);
   }
 
   public static Optional<SupervisorState> readState(Path state) throws IOException {
@@ -79,8 +90,8 @@ public final class StateFolder {
   }
 
   /**
-   * A record the supervisor writes whole, once; empty while it is not there. Runs are waited for
-   * by asking many times, so "not there yet" is told without an exception.
+   * A record the supervisor writes whole, once; empty while it is not there. Runs are waited for by
+   * asking many times, so "not there yet" is told without an exception.
    */
   private static Optional<String> read(Path file) throws IOException {
     if (!file.toFile().exists()) {

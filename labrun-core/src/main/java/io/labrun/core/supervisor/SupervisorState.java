@@ -11,7 +11,9 @@ public record SupervisorState(long pid, long childPid, long childPgid, Instant s
   public static SupervisorState parse(String json) {
     Fields f = Fields.parse(StateFolder.SUPERVISOR, json);
     return new SupervisorState(
-        f.longValue("pid"), f.longValue("child_pid"), f.longValue("child_pgid"),
+        f.longValue("pid"),
+        f.longValue("child_pid"),
+        f.longValue("child_pgid"),
         Instant.ofEpochMilli(f.longValue("started_ms")));
   }
 }

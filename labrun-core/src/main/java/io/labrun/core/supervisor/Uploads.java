@@ -14,7 +14,9 @@ public final class Uploads {
 
   private Uploads() {}
 
-  /** Artifact name ({@code /}-separated) to file, sorted by name; empty when nothing was uploaded. */
+  /**
+   * Artifact name ({@code /}-separated) to file, sorted by name; empty when nothing was uploaded.
+   */
   public static Map<String, Path> read(Path metricsDir) throws IOException {
     return Folders.files(metricsDir.resolve(StateFolder.UPLOADS));
   }

@@ -15,12 +15,13 @@ public enum ArgumentStyle {
 
   public List<String> arguments(Map<String, String> params, List<String> extra) {
     List<String> out = new ArrayList<>();
-    params.forEach((name, value) -> {
-      if (this == NAMED) {
-        out.add("--" + name);
-      }
-      out.add(value);
-    });
+    params.forEach(
+        (name, value) -> {
+          if (this == NAMED) {
+            out.add("--" + name);
+          }
+          out.add(value);
+        });
     out.addAll(extra);
     return out;
   }

@@ -1,11 +1,12 @@
 package io.labrun.core.sweep;
 
 import io.labrun.core.history.RunStore.MetricSummary;
-import io.labrun.core.supervisor.MetricsParser;
 import io.labrun.core.run.MetricPoint;
+import io.labrun.core.supervisor.MetricsParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +34,9 @@ final class LiveMetrics {
     this.nextRead = System.nanoTime();
   }
 
-  /** A new {@code name=value} when one was logged since the last call; reads at most every so often. */
+  /**
+   * A new {@code name=value} when one was logged since the last call; reads at most every so often.
+   */
   Optional<String> poll() {
     long now = System.nanoTime();
     if (now - nextRead < 0) {
@@ -70,7 +73,9 @@ final class LiveMetrics {
     }
     return summaries.values().stream()
         .filter(s -> s.last() != null && s.last().isScalar())
-        .max(Comparator.comparing((MetricSummary s) -> s.last().time() == null ? java.time.Instant.EPOCH : s.last().time()))
+        .max(
+            Comparator.comparing(
+                (MetricSummary s) -> s.last().time() == null ? Instant.EPOCH : s.last().time()))
         .map(s -> s.name() + "=" + s.last().text());
   }
 }

@@ -13,13 +13,14 @@ import java.util.regex.Pattern;
  * One swept parameter, as given on the command line: {@code reg=10,5,2.5} (a list of values),
  * {@code epochs=1..10} (whole numbers, both ends included) or {@code lr=0.001..0.1} (real numbers).
  * A real range is drawn log-uniformly when both ends are positive and the upper is more than ten
- * times the lower (it spans more than a decade, as learning rates and regularization strengths
- * do), uniformly otherwise.
+ * times the lower (it spans more than a decade, as learning rates and regularization strengths do),
+ * uniformly otherwise.
  */
 public sealed interface Parameter {
   Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
   Pattern INTEGER = Pattern.compile("[+-]?\\d{1,15}");
   Pattern RANGE = Pattern.compile("(.+?)\\.\\.(.+)");
+
   /** A grid of a whole-number range larger than this is surely a mistake. */
   int MAX_GRID_VALUES = 10_000;
 
@@ -53,8 +54,16 @@ public sealed interface Parameter {
     @Override
     public List<String> gridValues() {
       if (high - low >= MAX_GRID_VALUES) {
-        throw LabrunException.badInput("--grid " + name + "=" + low + ".." + high + " has more than " + MAX_GRID_VALUES
-            + " values; draw some with --random N instead");
+        throw LabrunException.badInput(
+            "--grid "
+                + name
+                + "="
+                + low
+                + ".."
+                + high
+                + " has more than "
+                + MAX_GRID_VALUES
+                + " values; draw some with --random N instead");
       }
       List<String> out = new ArrayList<>();
       for (long v = low; v <= high; v++) {
@@ -78,14 +87,29 @@ public sealed interface Parameter {
 
     @Override
     public List<String> gridValues() {
-      throw LabrunException.badInput(name + "=" + text(low) + ".." + text(high) + " is a range of real numbers: a grid needs values"
-          + " (" + name + "=" + text(low) + "," + text(high) + ") or whole-number ends; or draw from it with --random N");
+      throw LabrunException.badInput(
+          name
+              + "="
+              + text(low)
+              + ".."
+              + text(high)
+              + " is a range of real numbers: a grid needs values"
+              + " ("
+              + name
+              + "="
+              + text(low)
+              + ","
+              + text(high)
+              + ") or whole-number ends; or draw from it with --random N");
     }
 
     @Override
     public String draw(Random random) {
       double u = random.nextDouble();
-      double v = logScale() ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
+      double v =
+          logScale()
+              ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)))
+              : low + u * (high - low);
       return text(Math.min(high, Math.max(low, v)));
     }
 
@@ -99,12 +123,16 @@ public sealed interface Parameter {
   static Parameter parse(String spec) {
     int eq = spec.indexOf('=');
     if (eq <= 0) {
-      throw LabrunException.badInput("parameter '" + spec + "' must be NAME=VALUES, e.g. reg=10,5,2.5 or lr=0.001..0.1");
+      throw LabrunException.badInput(
+          "parameter '" + spec + "' must be NAME=VALUES, e.g. reg=10,5,2.5 or lr=0.001..0.1");
     }
     String name = spec.substring(0, eq).strip();
     String values = spec.substring(eq + 1).strip();
     if (!NAME.matcher(name).matches()) {
-      throw LabrunException.badInput("parameter name '" + name + "' must start with a letter or _ and hold only letters, digits, _, . and -");
+      throw LabrunException.badInput(
+          "parameter name '"
+              + name
+              + "' must start with a letter or _ and hold only letters, digits, _, . and -");
     }
     Matcher range = RANGE.matcher(values);
     if (range.matches() && !values.contains(",")) {
@@ -113,7 +141,12 @@ public sealed interface Parameter {
     List<String> list = new ArrayList<>();
     for (String v : values.split(",", -1)) {
       if (v.isBlank()) {
-        throw LabrunException.badInput("parameter " + name + " has an empty value in '" + values + "'; separate values with single commas");
+        throw LabrunException.badInput(
+            "parameter "
+                + name
+                + " has an empty value in '"
+                + values
+                + "'; separate values with single commas");
       }
       list.add(v.strip());
     }
@@ -125,14 +158,22 @@ public sealed interface Parameter {
       long low = Long.parseLong(from);
       long high = Long.parseLong(to);
       if (low > high) {
-        throw LabrunException.badInput("range " + name + "=" + from + ".." + to + " goes down; write the lower end first");
+        throw LabrunException.badInput(
+            "range " + name + "=" + from + ".." + to + " goes down; write the lower end first");
       }
       return new IntRange(name, low, high);
     }
     double low = number(name, from);
     double high = number(name, to);
     if (!(low < high)) {
-      throw LabrunException.badInput("range " + name + "=" + from + ".." + to + " is empty or goes down; write the lower end first");
+      throw LabrunException.badInput(
+          "range "
+              + name
+              + "="
+              + from
+              + ".."
+              + to
+              + " is empty or goes down; write the lower end first");
     }
     return new RealRange(name, low, high);
   }
@@ -146,6 +187,11 @@ public sealed interface Parameter {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw LabrunException.badInput("range of " + name + ": '" + text + "' is not a number; a range is LOW..HIGH, e.g. 0.001..0.1 or 1..10");
+    throw LabrunException.badInput(
+        "range of "
+            + name
+            + ": '"
+            + text
+            + "' is not a number; a range is LOW..HIGH, e.g. 0.001..0.1 or 1..10");
   }
 }

@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * The parameters of a sweep, in the order the user gave them, and the points drawn from them: the
- * full grid (every combination, the first parameter varying slowest, like nested loops), or
- * {@code n} independent random draws that a seed makes reproducible ({@link Random}'s algorithm
- * is specified, so a seed gives the same draws on every JVM).
+ * full grid (every combination, the first parameter varying slowest, like nested loops), or {@code
+ * n} independent random draws that a seed makes reproducible ({@link Random}'s algorithm is
+ * specified, so a seed gives the same draws on every JVM).
  */
 public record ParameterSpace(List<Parameter> parameters) {
   /** More runs than this in one sweep is surely a mistake. */
@@ -22,19 +22,26 @@ public record ParameterSpace(List<Parameter> parameters) {
   public ParameterSpace {
     parameters = List.copyOf(parameters);
     if (parameters.isEmpty()) {
-      throw LabrunException.badInput("a sweep needs at least one parameter, e.g. --grid reg=10,5,2.5");
+      throw LabrunException.badInput(
+          "a sweep needs at least one parameter, e.g. --grid reg=10,5,2.5");
     }
     Set<String> seen = new HashSet<>();
     for (Parameter p : parameters) {
       if (!seen.add(p.name())) {
-        throw LabrunException.badInput("parameter " + p.name() + " is given twice; give all its values in one --grid " + p.name() + "=...");
+        throw LabrunException.badInput(
+            "parameter "
+                + p.name()
+                + " is given twice; give all its values in one --grid "
+                + p.name()
+                + "=...");
       }
     }
   }
 
   /** Parses each {@code NAME=VALUES} spec (see {@link Parameter}). */
   public static ParameterSpace parse(List<String> specs) {
-    return new ParameterSpace(specs == null ? List.of() : specs.stream().map(Parameter::parse).toList());
+    return new ParameterSpace(
+        specs == null ? List.of() : specs.stream().map(Parameter::parse).toList());
   }
 
   public List<String> names() {
@@ -48,7 +55,10 @@ public record ParameterSpace(List<Parameter> parameters) {
     for (List<String> v : values) {
       size *= v.size();
       if (size > MAX_POINTS) {
-        throw LabrunException.badInput("the grid has more than " + MAX_POINTS + " combinations; draw some of them with --random N");
+        throw LabrunException.badInput(
+            "the grid has more than "
+                + MAX_POINTS
+                + " combinations; draw some of them with --random N");
       }
     }
     List<Map<String, String>> points = new ArrayList<>();

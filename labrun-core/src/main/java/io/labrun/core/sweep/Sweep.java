@@ -1,22 +1,23 @@
 package io.labrun.core.sweep;
 
-import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.config.Durations;
-import io.labrun.core.project.Project;
-import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.json.Json;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.project.Project;
+import io.labrun.core.retry.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A sweep as recorded when it starts: what to run, with which policy, and its points, each with
- * the id of its first run (recorded Queued at once). Any labrun process can drive the sweep on
- * from this and the run history: the one that started it, or the one it hands over to when its
- * user lets go.
+ * A sweep as recorded when it starts: what to run, with which policy, and its points, each with the
+ * id of its first run (recorded Queued at once). Any labrun process can drive the sweep on from
+ * this and the run history: the one that started it, or the one it hands over to when its user lets
+ * go.
  *
  * @param timeout null for the run configuration's {@code Timeout}
  * @param stopWhen null for none
@@ -40,7 +41,7 @@ public record Sweep(
   /** One combination of parameter values and the first run recorded for it. */
   public record Point(int index, String firstRunId, Map<String, String> params) {
     public Point {
-      params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+      params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
   }
 
@@ -58,12 +59,32 @@ public record Sweep(
 
   /** The request of a point's first attempt. */
   public SubmitRequest request(Map<String, String> params) {
-    return new SubmitRequest(new Project(projectRoot), runConfiguration, script, style.arguments(params, extraArguments), params, id, timeout);
+    return new SubmitRequest(
+        new Project(projectRoot),
+        runConfiguration,
+        script,
+        style.arguments(params, extraArguments),
+        params,
+        id,
+        timeout);
   }
 
   /** The same sweep with its first runs recorded. */
   public Sweep withPoints(List<Point> recorded) {
-    return new Sweep(id, projectRoot, runConfiguration, script, extraArguments, style, parallel, timeout, retries, stopWhen, primaryMetric, goal, recorded);
+    return new Sweep(
+        id,
+        projectRoot,
+        runConfiguration,
+        script,
+        extraArguments,
+        style,
+        parallel,
+        timeout,
+        retries,
+        stopWhen,
+        primaryMetric,
+        goal,
+        recorded);
   }
 
   /** The primary metric for ordering results: the one given, else the stop condition's. */
@@ -110,10 +131,19 @@ public record Sweep(
     }
     String timeout = (String) m.get("timeout");
     String stop = (String) m.get("stop_when");
-    return new Sweep((String) m.get("id"), Path.of((String) m.get("project_root")), (String) m.get("run_configuration"),
-        (String) m.get("script"), ((List<Object>) m.get("extra_arguments")).stream().map(String.class::cast).toList(),
-        ArgumentStyle.valueOf((String) m.get("style")), ((Long) m.get("parallel")).intValue(),
-        timeout == null ? null : Durations.parse(timeout).orElseThrow(), ((Long) m.get("retries")).intValue(),
-        stop == null ? null : StopCondition.parse(stop), (String) m.get("primary_metric"), Goal.valueOf((String) m.get("goal")), points);
+    return new Sweep(
+        (String) m.get("id"),
+        Path.of((String) m.get("project_root")),
+        (String) m.get("run_configuration"),
+        (String) m.get("script"),
+        ((List<Object>) m.get("extra_arguments")).stream().map(String.class::cast).toList(),
+        ArgumentStyle.valueOf((String) m.get("style")),
+        ((Long) m.get("parallel")).intValue(),
+        timeout == null ? null : Durations.parse(timeout).orElseThrow(),
+        ((Long) m.get("retries")).intValue(),
+        stop == null ? null : StopCondition.parse(stop),
+        (String) m.get("primary_metric"),
+        Goal.valueOf((String) m.get("goal")),
+        points);
   }
 }

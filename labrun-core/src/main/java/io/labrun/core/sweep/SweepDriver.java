@@ -1,18 +1,18 @@
 package io.labrun.core.sweep;
 
-import io.labrun.core.supervisor.StateFolder;
 import io.labrun.core.finish.Cancellation;
-import io.labrun.core.retry.RetryPolicy;
-import io.labrun.core.retry.RunAttempts;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
-import io.labrun.core.follow.RunFollower;
+import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.retry.RetryPolicy;
+import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
+import io.labrun.core.run.RunStatus;
+import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a sweep's points with at most {@code parallel} of them going at once: one thread per slot,
- * each taking the next point in order through {@link RunAttempts} (start, wait, record, retry).
- * A run that ended cleanly is recorded on a recorder thread while its slot starts the next one,
+ * each taking the next point in order through {@link RunAttempts} (start, wait, record, retry). A
+ * run that ended cleanly is recorded on a recorder thread while its slot starts the next one,
  * unless the sweep has a stop condition (which must see each run's metrics before the next starts).
  * Each run is independent: one failing does not stop the others. The sweep ends when every point
  * has ended; it can also be stopped early (its stop condition was met: runs not yet started are
@@ -51,7 +51,12 @@ public final class SweepDriver implements AutoCloseable {
   /** A point and its latest attempt, with the last metric value it logged ({@code name=value}). */
   public record PointView(Sweep.Point point, Run run, String lastMetric) {}
 
-  private enum Mode { DRIVING, STOPPING, CANCELING, LETTING_GO }
+  private enum Mode {
+    DRIVING,
+    STOPPING,
+    CANCELING,
+    LETTING_GO
+  }
 
   private final Sweep sweep;
   private final RunAttempts attempts;
@@ -61,8 +66,10 @@ public final class SweepDriver implements AutoCloseable {
   private final Listener listener;
   private final Clock clock;
   private final ExecutorService slots;
+
   /** Records clean ends off the slots' threads; null when the sweep has a stop condition. */
   private final ExecutorService recorder;
+
   private final CountDownLatch wake = new CountDownLatch(1);
   private final Map<Integer, PointView> views = new ConcurrentHashMap<>();
   private final Map<String, Execution> going = new ConcurrentHashMap<>();
@@ -70,7 +77,14 @@ public final class SweepDriver implements AutoCloseable {
   private volatile Mode mode = Mode.DRIVING;
   private volatile String stopReason;
 
-  public SweepDriver(Sweep sweep, RunAttempts attempts, RunStore store, SweepFiles files, LabrunPaths paths, Listener listener, Clock clock) {
+  public SweepDriver(
+      Sweep sweep,
+      RunAttempts attempts,
+      RunStore store,
+      SweepFiles files,
+      LabrunPaths paths,
+      Listener listener,
+      Clock clock) {
     this.clock = clock;
     this.sweep = sweep;
     this.attempts = attempts;
@@ -78,16 +92,24 @@ public final class SweepDriver implements AutoCloseable {
     this.files = files;
     this.paths = paths;
     this.listener = listener;
-    this.slots = Executors.newFixedThreadPool(sweep.parallel(), r -> {
-      Thread t = new Thread(r, "sweep-slot-" + slotNames.incrementAndGet());
-      t.setDaemon(true); // a slot never keeps the JVM alive: the runs themselves are detached
-      return t;
-    });
-    this.recorder = sweep.stopWhen() != null ? null : Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sweep-recorder");
-      t.setDaemon(true);
-      return t;
-    });
+    this.slots =
+        Executors.newFixedThreadPool(
+            sweep.parallel(),
+            r -> {
+              Thread t = new Thread(r, "sweep-slot-" + slotNames.incrementAndGet());
+              t.setDaemon(
+                  true); // a slot never keeps the JVM alive: the runs themselves are detached
+              return t;
+            });
+    this.recorder =
+        sweep.stopWhen() != null
+            ? null
+            : Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "sweep-recorder");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /** Starts driving every point whose run has not ended for good, in point order. */
@@ -99,7 +121,8 @@ public final class SweepDriver implements AutoCloseable {
         continue; // deleted from the history meanwhile
       }
       views.put(p.index(), new PointView(p, run, null));
-      if (!run.status().isFinal() || RetryPolicy.retryable(run) && run.attempt() < sweep.retryPolicy().maxAttempts()) {
+      if (!run.status().isFinal()
+          || RetryPolicy.retryable(run) && run.attempt() < sweep.retryPolicy().maxAttempts()) {
         slots.execute(() -> drive(p, run));
       }
     }
@@ -116,7 +139,8 @@ public final class SweepDriver implements AutoCloseable {
       return true;
     }
     recorder.shutdown(); // the slots are done: nothing more comes
-    return recorder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    return recorder.awaitTermination(
+        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** The latest state of every point, in point order. */
@@ -146,7 +170,8 @@ public final class SweepDriver implements AutoCloseable {
       stopReason = reason;
     }
     wake.countDown();
-    listener.note("stopping the sweep: " + reason + "; runs not started yet are canceled, runs going finish");
+    listener.note(
+        "stopping the sweep: " + reason + "; runs not started yet are canceled, runs going finish");
     cancelQueued("not started: " + reason);
   }
 
@@ -162,8 +187,8 @@ public final class SweepDriver implements AutoCloseable {
   }
 
   /**
-   * Lets go: starts nothing more; runs going go on unwatched. Returns once every slot has let go
-   * (a run being started is started first), or after {@code max}.
+   * Lets go: starts nothing more; runs going go on unwatched. Returns once every slot has let go (a
+   * run being started is started first), or after {@code max}.
    */
   public void letGo(Duration max) throws InterruptedException {
     mode = Mode.LETTING_GO;
@@ -175,7 +200,10 @@ public final class SweepDriver implements AutoCloseable {
   public boolean unfinished() {
     for (PointView v : views.values()) {
       Run r = v.run();
-      if (!r.status().isFinal() || mode == Mode.LETTING_GO && RetryPolicy.retryable(r) && r.attempt() < sweep.retryPolicy().maxAttempts()) {
+      if (!r.status().isFinal()
+          || mode == Mode.LETTING_GO
+              && RetryPolicy.retryable(r)
+              && r.attempt() < sweep.retryPolicy().maxAttempts()) {
         return true;
       }
     }
@@ -195,19 +223,25 @@ public final class SweepDriver implements AutoCloseable {
       return;
     }
     if (mode == Mode.DRIVING && files.canceled(sweep.id())) {
-      mode = Mode.CANCELING; // 'experiment cancel --sweep' from another process: it cancels the runs
+      mode =
+          Mode.CANCELING; // 'experiment cancel --sweep' from another process: it cancels the runs
       wake.countDown();
     }
     try {
       if (mode != Mode.DRIVING && latest.status() == RunStatus.QUEUED) {
-        cancelQueued(latest, mode == Mode.CANCELING ? Cancellation.DETAIL : "not started: " + stopReason);
+        cancelQueued(
+            latest, mode == Mode.CANCELING ? Cancellation.DETAIL : "not started: " + stopReason);
         return;
       }
       SubmitRequest request = sweep.request(p.params());
-      request = request.attempt(latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
-      RunAttempts.Outcome outcome = attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
+      request =
+          request.attempt(
+              latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
+      RunAttempts.Outcome outcome =
+          attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
       if (outcome.error() != null) {
-        listener.note("run " + outcome.run().id() + " could not start: " + outcome.error().getMessage());
+        listener.note(
+            "run " + outcome.run().id() + " could not start: " + outcome.error().getMessage());
       }
     } catch (RuntimeException e) {
       // One run's trouble is not the sweep's: record it and go on with the next point.
@@ -230,19 +264,25 @@ public final class SweepDriver implements AutoCloseable {
   }
 
   private void cancelQueued(Run run, String detail) {
-    new Cancellation(store, clock).notStarted(run, detail).ifPresent(canceled -> update(pointOf(run), canceled));
+    new Cancellation(store, clock)
+        .notStarted(run, detail)
+        .ifPresent(canceled -> update(pointOf(run), canceled));
   }
 
   private Sweep.Point pointOf(Run run) {
     String first = SweepRuns.firstId(run);
-    return sweep.points().stream().filter(p -> p.firstRunId().equals(first)).findFirst().orElseThrow();
+    return sweep.points().stream()
+        .filter(p -> p.firstRunId().equals(first))
+        .findFirst()
+        .orElseThrow();
   }
 
   private void update(Sweep.Point p, Run run) {
     PointView old = views.get(p.index());
     String metric = old != null && old.run().id().equals(run.id()) ? old.lastMetric() : null;
     if (run.status().isFinal()) {
-      metric = LiveMetrics.lastOf(store.metricSummaries(run.id()), sweep.rankingMetric()).orElse(metric);
+      metric =
+          LiveMetrics.lastOf(store.metricSummaries(run.id()), sweep.rankingMetric()).orElse(metric);
     }
     PointView v = new PointView(p, run, metric);
     views.put(p.index(), v);
@@ -278,7 +318,9 @@ public final class SweepDriver implements AutoCloseable {
     @Override
     public void changed(Run run) {
       update(point, run);
-      if (run.status() == RunStatus.COMPLETED && sweep.stopWhen() != null && sweep.stopWhen().metBy(store.metricSummaries(run.id()))) {
+      if (run.status() == RunStatus.COMPLETED
+          && sweep.stopWhen() != null
+          && sweep.stopWhen().metBy(store.metricSummaries(run.id()))) {
         stop("'" + sweep.stopWhen() + "' met by run " + run.id());
       }
     }
@@ -290,14 +332,23 @@ public final class SweepDriver implements AutoCloseable {
         if (mode == Mode.CANCELING) {
           cancel(execution);
         }
-        LiveMetrics live = new LiveMetrics(paths.runState(run.id()).resolve(StateFolder.METRICS), sweep.rankingMetric(), LIVE_METRICS_EVERY);
-        return new RunFollower(execution, Long.MAX_VALUE).follow(RunEvents.NONE, () -> {
-          live.poll().ifPresent(m -> {
-            views.put(point.index(), new PointView(point, run, m));
-            listener.changed(views.get(point.index()));
-          });
-          return mode == Mode.LETTING_GO;
-        });
+        LiveMetrics live =
+            new LiveMetrics(
+                paths.runState(run.id()).resolve(StateFolder.METRICS),
+                sweep.rankingMetric(),
+                LIVE_METRICS_EVERY);
+        return new RunFollower(execution, Long.MAX_VALUE)
+            .follow(
+                RunEvents.NONE,
+                () -> {
+                  live.poll()
+                      .ifPresent(
+                          m -> {
+                            views.put(point.index(), new PointView(point, run, m));
+                            listener.changed(views.get(point.index()));
+                          });
+                  return mode == Mode.LETTING_GO;
+                });
       } finally {
         going.remove(run.id());
       }
@@ -308,13 +359,15 @@ public final class SweepDriver implements AutoCloseable {
       if (recorder == null) {
         return null;
       }
-      return task -> recorder.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          noteTrouble(point, e);
-        }
-      });
+      return task ->
+          recorder.execute(
+              () -> {
+                try {
+                  task.run();
+                } catch (RuntimeException e) {
+                  noteTrouble(point, e);
+                }
+              });
     }
 
     @Override
@@ -325,8 +378,20 @@ public final class SweepDriver implements AutoCloseable {
     @Override
     public boolean pause(Duration delay, Run failed, int nextAttempt) {
       if (failed.status().isFinal()) {
-        listener.note("run " + failed.id() + " " + failed.status().display() + " (" + failed.statusDetail() + "); trying again in "
-            + delay.toMillis() / 1000.0 + " s (attempt " + nextAttempt + " of " + sweep.retryPolicy().maxAttempts() + ")");
+        listener.note(
+            "run "
+                + failed.id()
+                + " "
+                + failed.status().display()
+                + " ("
+                + failed.statusDetail()
+                + "); trying again in "
+                + delay.toMillis() / 1000.0
+                + " s (attempt "
+                + nextAttempt
+                + " of "
+                + sweep.retryPolicy().maxAttempts()
+                + ")");
       }
       try {
         return !wake.await(delay.toMillis(), TimeUnit.MILLISECONDS) && mayStart();

@@ -37,7 +37,8 @@ public final class SweepFiles {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot write the sweep file " + file + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot write the sweep file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -49,7 +50,8 @@ public final class SweepFiles {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot read the sweep file " + file + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot read the sweep file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -58,7 +60,10 @@ public final class SweepFiles {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(id + ".canceled"), "");
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot mark sweep " + id + " canceled in " + dir + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE,
+          "cannot mark sweep " + id + " canceled in " + dir + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -70,7 +75,9 @@ public final class SweepFiles {
   public Lock lock(String id) {
     try {
       Files.createDirectories(dir);
-      FileChannel ch = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel ch =
+          FileChannel.open(
+              dir.resolve(id + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         return new Lock(ch, ch.lock());
       } catch (IOException | RuntimeException e) {
@@ -78,7 +85,8 @@ public final class SweepFiles {
         throw e;
       }
     } catch (IOException e) {
-      throw new LabrunException(ExitCode.STORE, "cannot lock sweep " + id + " in " + dir + ": " + e.getMessage(), e);
+      throw new LabrunException(
+          ExitCode.STORE, "cannot lock sweep " + id + " in " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.labrun.core.sweep;
 
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.RunIds;
-import io.labrun.core.launch.Submitter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Records a new sweep before any of its runs starts: one snapshot of the project for all of them
  * (they run the same code), every run Queued with its params and the sweep id, and the sweep file.
- * From then on {@code history list --sweep ID} shows every run of it, and any driver can start them.
+ * From then on {@code history list --sweep ID} shows every run of it, and any driver can start
+ * them.
  */
 public final class SweepRecorder {
   private SweepRecorder() {}
@@ -22,7 +23,8 @@ public final class SweepRecorder {
   }
 
   /** Records {@code plan} (a sweep without points) with one Queued run per point. */
-  public static Sweep record(Sweep plan, List<Map<String, String>> points, Submitter submitter, SweepFiles files) {
+  public static Sweep record(
+      Sweep plan, List<Map<String, String>> points, Submitter submitter, SweepFiles files) {
     Submitter.Source source = submitter.source(new Project(plan.projectRoot()));
     List<Sweep.Point> recorded = new ArrayList<>();
     for (Map<String, String> params : points) {

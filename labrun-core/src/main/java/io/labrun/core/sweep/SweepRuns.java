@@ -1,18 +1,20 @@
 package io.labrun.core.sweep;
 
 import io.labrun.core.history.RunStore;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
 import io.labrun.core.launch.Submitter;
-import io.labrun.core.run.RunQuery;
 import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The runs of a sweep as the history has them, grouped by point: a first attempt and its retries. */
+/**
+ * The runs of a sweep as the history has them, grouped by point: a first attempt and its retries.
+ */
 public final class SweepRuns {
   private static final int ALL = 1_000_000;
 
@@ -20,7 +22,8 @@ public final class SweepRuns {
 
   /** Every run recorded with this sweep id, oldest first. */
   public static List<Run> all(RunStore store, String sweepId) {
-    List<Run> runs = new ArrayList<>(store.list(RunQuery.all().withSweepId(sweepId).withLimit(ALL)));
+    List<Run> runs =
+        new ArrayList<>(store.list(RunQuery.all().withSweepId(sweepId).withLimit(ALL)));
     runs.sort(Comparator.comparing(Run::created).thenComparing(Run::id));
     return runs;
   }
@@ -46,7 +49,10 @@ public final class SweepRuns {
   public static void claimQueued(RunStore store, String sweepId, long pid, String host) {
     for (Run r : SweepRuns.all(store, sweepId)) {
       if (r.status() == RunStatus.QUEUED) {
-        store.update(r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid)).withAttribute(Submitter.SUBMITTER_HOST, host), RunStatus.QUEUED);
+        store.update(
+            r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid))
+                .withAttribute(Submitter.SUBMITTER_HOST, host),
+            RunStatus.QUEUED);
       }
     }
   }

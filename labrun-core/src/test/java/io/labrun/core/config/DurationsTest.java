@@ -22,17 +22,27 @@ class DurationsTest {
 
   @Test
   void notDurations() {
-    for (String bad : new String[] {"", "soon", "0", "0s", "-5s", "5 m", "1m1h", "PT-1S", "99999999999999999999s", "1.5h"}) {
+    for (String bad :
+        new String[] {
+          "", "soon", "0", "0s", "-5s", "5 m", "1m1h", "PT-1S", "99999999999999999999s", "1.5h"
+        }) {
       assertThat(Durations.parse(bad)).as(bad).isEmpty();
     }
     assertThat(Durations.parse(null)).isEmpty();
-    assertThatThrownBy(() -> Durations.require("soon", "--timeout")).isInstanceOf(LabrunException.class)
+    assertThatThrownBy(() -> Durations.require("soon", "--timeout"))
+        .isInstanceOf(LabrunException.class)
         .hasMessage("--timeout must be a duration such as 90s, 30m, 2h or 1h30m, got 'soon'");
   }
 
   @Test
   void formatIsShortAndReadsBack() {
-    for (Duration d : new Duration[] {Duration.ofSeconds(2), Duration.ofMinutes(90), Duration.ofSeconds(86_400 + 61), Duration.ofMillis(1500)}) {
+    for (Duration d :
+        new Duration[] {
+          Duration.ofSeconds(2),
+          Duration.ofMinutes(90),
+          Duration.ofSeconds(86_400 + 61),
+          Duration.ofMillis(1500)
+        }) {
       assertThat(Durations.parse(Durations.format(d))).contains(d);
     }
     assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");

@@ -30,14 +30,18 @@ class BuildFolderTest {
     Path tar = BuildFolder.tar(new ImageRecipe(texts, copies), tmp.resolve("tmp"));
 
     Path out = Files.createDirectories(tmp.resolve("out"));
-    Process p = new ProcessBuilder("tar", "-xf", tar.toString(), "-C", out.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("tar", "-xf", tar.toString(), "-C", out.toString())
+            .redirectErrorStream(true)
+            .start();
     String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(said).isZero();
     assertThat(said).isEmpty();
     assertThat(out.resolve("Dockerfile")).hasContent("FROM sha256:abc\n");
     assertThat(Files.isExecutable(out.resolve("labrun-build/build.sh"))).isTrue();
     assertThat(Files.isExecutable(out.resolve("Dockerfile"))).isFalse();
-    assertThat(Files.size(out.resolve("labrun-build/find-links/deep/pkg-1.0-py3-none-any.whl"))).isEqualTo(1000);
+    assertThat(Files.size(out.resolve("labrun-build/find-links/deep/pkg-1.0-py3-none-any.whl")))
+        .isEqualTo(1000);
     assertThat(out.resolve(longName)).hasBinaryContent("wheel ü".getBytes(StandardCharsets.UTF_8));
     try (var all = Files.walk(out)) {
       assertThat(all.filter(Files::isRegularFile).count()).isEqualTo(4);

@@ -20,27 +20,34 @@ class EnvironmentLockTest {
   @Test
   void aSecondTakerWaitsAndSaysSo() throws Exception {
     List<String> said = new CopyOnWriteArrayList<>();
-    RunEvents events = new RunEvents() {
-      @Override
-      public void progress(String message) {
-        said.add(message);
-      }
-    };
+    RunEvents events =
+        new RunEvents() {
+          @Override
+          public void progress(String message) {
+            said.add(message);
+          }
+        };
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
-      try (EnvironmentLock l = EnvironmentLock.acquire(dir, "abc", events)) {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    CompletableFuture<Void> first =
+        CompletableFuture.runAsync(
+            () -> {
+              try (EnvironmentLock l = EnvironmentLock.acquire(dir, "abc", events)) {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     await().atMost(Duration.ofSeconds(10)).until(() -> dir.resolve("abc.lock").toFile().exists());
-    CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
-      try (EnvironmentLock l = EnvironmentLock.acquire(dir, "abc", events)) {
-        return System.nanoTime();
-      }
-    });
-    await().atMost(Duration.ofSeconds(10)).until(() -> said.stream().anyMatch(s -> s.contains("waiting")));
+    CompletableFuture<Long> second =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (EnvironmentLock l = EnvironmentLock.acquire(dir, "abc", events)) {
+                return System.nanoTime();
+              }
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> said.stream().anyMatch(s -> s.contains("waiting")));
     assertThat(second).isNotDone();
     try (EnvironmentLock other = EnvironmentLock.acquire(dir, "def", RunEvents.NONE)) {
       assertThat(other).as("another environment is not held up").isNotNull();

@@ -18,8 +18,10 @@ class FoldersTest {
     Files.writeString(tmp.resolve("d/a.txt"), "a");
     Files.createDirectories(tmp.resolve("d/empty"));
     Files.createSymbolicLink(tmp.resolve("d/link"), tmp.resolve("d/a.txt"));
-    assertThat(Folders.files(tmp.resolve("d"))).containsExactly(
-        Map.entry("a.txt", tmp.resolve("d/a.txt")), Map.entry("sub dir/b.txt", dir.resolve("b.txt")));
+    assertThat(Folders.files(tmp.resolve("d")))
+        .containsExactly(
+            Map.entry("a.txt", tmp.resolve("d/a.txt")),
+            Map.entry("sub dir/b.txt", dir.resolve("b.txt")));
     assertThat(Folders.files(tmp.resolve("absent"))).isEmpty();
   }
 }

@@ -14,13 +14,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JsonTest {
   @Test
   void readsEveryKindOfValue() {
-    Object v = Json.parse(" {\"a\": [1, -2.5, 3e2, true, false, null, \"x\"], \"b\": {}, \"c\": []}\n");
-    assertThat(v).isEqualTo(map("a", Arrays.asList(1L, -2.5, 300.0, true, false, null, "x"), "b", Map.of(), "c", List.of()));
+    Object v =
+        Json.parse(" {\"a\": [1, -2.5, 3e2, true, false, null, \"x\"], \"b\": {}, \"c\": []}\n");
+    assertThat(v)
+        .isEqualTo(
+            map(
+                "a",
+                Arrays.asList(1L, -2.5, 300.0, true, false, null, "x"),
+                "b",
+                Map.of(),
+                "c",
+                List.of()));
   }
 
   @Test
   void keepsKeyOrder() {
-    assertThat(Json.parseObject("{\"z\":1,\"a\":2,\"m\":3}").keySet()).containsExactly("z", "a", "m");
+    assertThat(Json.parseObject("{\"z\":1,\"a\":2,\"m\":3}").keySet())
+        .containsExactly("z", "a", "m");
   }
 
   @Test
@@ -36,24 +46,53 @@ class JsonTest {
 
   @Test
   void stringEscapes() {
-    assertThat(Json.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9\\u20AC\"")).isEqualTo("q\" b\\ s/ \b\f\n\r\t é€");
+    assertThat(Json.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9\\u20AC\""))
+        .isEqualTo("q\" b\\ s/ \b\f\n\r\t é€");
     assertThat(Json.parse("\"\\ud83d\\ude00\"")).isEqualTo("😀");
     assertThat(Json.parse("\"raw 😀 é\"")).isEqualTo("raw 😀 é");
     assertThat(Json.parse("\"lone \\udcff\"")).isEqualTo("lone \udcff");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", " ", "{", "[1,]", "{\"a\":1,}", "{a:1}", "{\"a\" 1}", "[1 2]", "01", "1.", ".5", "-", "1e", "+1",
-      "NaN", "Infinity", "tru", "nul", "\"abc", "\"a\\x\"", "\"\\u12g4\"", "\"tab\there\"", "1 2",
-      "{\"a\":1,\"a\":2}", "'single'", "[1]x"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "{",
+        "[1,]",
+        "{\"a\":1,}",
+        "{a:1}",
+        "{\"a\" 1}",
+        "[1 2]",
+        "01",
+        "1.",
+        ".5",
+        "-",
+        "1e",
+        "+1",
+        "NaN",
+        "Infinity",
+        "tru",
+        "nul",
+        "\"abc",
+        "\"a\\x\"",
+        "\"\\u12g4\"",
+        "\"tab\there\"",
+        "1 2",
+        "{\"a\":1,\"a\":2}",
+        "'single'",
+        "[1]x"
+      })
   void rejectsWhatIsNotStrictJson(String text) {
-    assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(Json.SyntaxException.class).hasMessageContaining("offset");
+    assertThatThrownBy(() -> Json.parse(text))
+        .isInstanceOf(Json.SyntaxException.class)
+        .hasMessageContaining("offset");
   }
 
   @Test
   void rejectsDeepNesting() {
-    assertThatThrownBy(() -> Json.parse("[".repeat(10000))).isInstanceOf(Json.SyntaxException.class);
+    assertThatThrownBy(() -> Json.parse("[".repeat(10000)))
+        .isInstanceOf(Json.SyntaxException.class);
   }
 
   @Test
@@ -63,13 +102,25 @@ class JsonTest {
 
   @Test
   void writesCompactly() {
-    Map<String, Object> m = map("s", "a\"b\\c\n\t\u0001é😀", "n", null, "l", List.of(1, 2L, 2.5, true), "e", Map.of());
-    assertThat(Json.write(m)).isEqualTo("{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001é😀\",\"n\":null,\"l\":[1,2,2.5,true],\"e\":{}}");
+    Map<String, Object> m =
+        map("s", "a\"b\\c\n\t\u0001é😀", "n", null, "l", List.of(1, 2L, 2.5, true), "e", Map.of());
+    assertThat(Json.write(m))
+        .isEqualTo(
+            "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001é😀\",\"n\":null,\"l\":[1,2,2.5,true],\"e\":{}}");
   }
 
   @Test
   void roundTrips() {
-    Map<String, Object> m = map("argv", List.of("python3", "train.py", "tab\there", "ünïcødé 😀"), "x", map("y", List.of()), "n", -12L, "d", 0.1);
+    Map<String, Object> m =
+        map(
+            "argv",
+            List.of("python3", "train.py", "tab\there", "ünïcødé 😀"),
+            "x",
+            map("y", List.of()),
+            "n",
+            -12L,
+            "d",
+            0.1);
     assertThat(Json.parse(Json.write(m))).isEqualTo(m);
   }
 

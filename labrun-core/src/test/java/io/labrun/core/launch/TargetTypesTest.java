@@ -49,7 +49,8 @@ class TargetTypesTest {
   void theOriginalKindsAreKnownWithoutAnyModule() {
     TargetTypes none = TargetTypes.of(List.of());
     assertThat(none.parse(" LocalDocker ")).containsSame(TargetType.DOCKER);
-    assertThat(none.allSpellings()).isEqualTo("local, docker, localdocker, remotedocker, remote, cluster");
+    assertThat(none.allSpellings())
+        .isEqualTo("local, docker, localdocker, remotedocker, remote, cluster");
     assertThat(none.parse("batch")).isEmpty();
   }
 
@@ -66,8 +67,12 @@ class TargetTypesTest {
   @Test
   void aKindWithoutItsModuleIsOneClearError() {
     TargetTypes none = TargetTypes.of(List.of());
-    assertThatThrownBy(() -> none.targets(null).forSpec(ComputeTargetSpec.of("gpu", TargetType.REMOTE)))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
-        .hasMessage("compute target 'gpu' is of type remote, which this labrun cannot run yet; use a local, docker or cluster target");
+    assertThatThrownBy(
+            () -> none.targets(null).forSpec(ComputeTargetSpec.of("gpu", TargetType.REMOTE)))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .hasMessage(
+            "compute target 'gpu' is of type remote, which this labrun cannot run yet; use a local,"
+                + " docker or cluster target");
   }
 }

@@ -11,13 +11,37 @@ class RunTest {
   static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   static Run queued() {
-    return new Run("r1", "proj", "local", "local", "local", "x.py", null, null, "me", "host", null, null, null, T0,
-        null, null, RunStatus.QUEUED, null, null, null, 1, null);
+    return new Run(
+        "r1",
+        "proj",
+        "local",
+        "local",
+        "local",
+        "x.py",
+        null,
+        null,
+        "me",
+        "host",
+        null,
+        null,
+        null,
+        T0,
+        null,
+        null,
+        RunStatus.QUEUED,
+        null,
+        null,
+        null,
+        1,
+        null);
   }
 
   @Test
   void runningThenEndedKeepsBothTimes() {
-    Run done = queued().withStatus(RunStatus.RUNNING, T0.plusSeconds(1)).withStatus(RunStatus.COMPLETED, T0.plusSeconds(4));
+    Run done =
+        queued()
+            .withStatus(RunStatus.RUNNING, T0.plusSeconds(1))
+            .withStatus(RunStatus.COMPLETED, T0.plusSeconds(4));
     assertThat(done.started()).isEqualTo(T0.plusSeconds(1));
     assertThat(done.ended()).isEqualTo(T0.plusSeconds(4));
     assertThat(done.duration(T0.plusSeconds(99))).isEqualTo(Duration.ofSeconds(3));
@@ -35,6 +59,7 @@ class RunTest {
   @Test
   void aFinalRunCannotMoveOn() {
     Run done = queued().withStatus(RunStatus.RUNNING, T0).withStatus(RunStatus.COMPLETED, T0);
-    assertThatThrownBy(() -> done.withStatus(RunStatus.RUNNING, T0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> done.withStatus(RunStatus.RUNNING, T0))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -34,8 +34,10 @@ class LinksAndNamesTest {
     SnapshotReport r = p.snapshotter().takeReport(p.project);
 
     SnapshotEntry real = r.snapshot().entry("scripts/train.py").orElseThrow();
-    assertThat(r.snapshot().entry("train.py")).contains(new SnapshotEntry("train.py", real.sha256(), real.size(), true));
-    assertThat(r.snapshot().entry("chain.py")).hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(real.sha256()));
+    assertThat(r.snapshot().entry("train.py"))
+        .contains(new SnapshotEntry("train.py", real.sha256(), real.size(), true));
+    assertThat(r.snapshot().entry("chain.py"))
+        .hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(real.sha256()));
     assertThat(r.skipped()).isEmpty();
 
     Path out = tmp.resolve("out");
@@ -55,7 +57,8 @@ class LinksAndNamesTest {
     SnapshotReport r = snapshotter.takeReport(p.project);
 
     assertThat(r.filesHashed()).isEqualTo(2);
-    assertThat(r.snapshot().entry("link.txt").orElseThrow().sha256()).isEqualTo(r.snapshot().entry("real.txt").orElseThrow().sha256());
+    assertThat(r.snapshot().entry("link.txt").orElseThrow().sha256())
+        .isEqualTo(r.snapshot().entry("real.txt").orElseThrow().sha256());
   }
 
   @Test
@@ -72,8 +75,11 @@ class LinksAndNamesTest {
 
     SnapshotReport r = p.snapshotter().takeReport(p.project);
 
-    assertThat(r.snapshot().entries()).extracting(SnapshotEntry::path).containsExactly("aml_config/local.compute", "src/lib.py");
-    assertThat(r.skipped()).extracting(SnapshotReport.Skipped::path)
+    assertThat(r.snapshot().entries())
+        .extracting(SnapshotEntry::path)
+        .containsExactly("aml_config/local.compute", "src/lib.py");
+    assertThat(r.skipped())
+        .extracting(SnapshotReport.Skipped::path)
         .containsExactlyInAnyOrder("absolute", "relative", "data", "src-alias", "loop", "dangling");
     assertThat(reason(r, "absolute")).contains("outside the project");
     assertThat(reason(r, "relative")).contains("../secret.txt", "outside the project");
@@ -103,7 +109,8 @@ class LinksAndNamesTest {
   @Test
   void pipesAreSkippedNotReadForever() throws Exception {
     assertThat(Path.of("/usr/bin/mkfifo")).as("coreutils mkfifo").exists();
-    Process mkfifo = new ProcessBuilder("/usr/bin/mkfifo", p.root.resolve("pipe").toString()).start();
+    Process mkfifo =
+        new ProcessBuilder("/usr/bin/mkfifo", p.root.resolve("pipe").toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
 
     SnapshotReport r = p.snapshotter().takeReport(p.project);
@@ -113,9 +120,20 @@ class LinksAndNamesTest {
 
   @Test
   void spacesUnicodeAndControlCharactersInNamesRoundTrip() throws Exception {
-    assertThat(System.getProperty("sun.jnu.encoding")).as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8").isEqualToIgnoringCase("UTF-8");
-    List<String> names = List.of("my data/file with spaces.csv", "caf\u00e9/na\u00efve.txt", "\u65e5\u672c\u8a9e/\u30c7\u30fc\u30bf.csv",
-        "emoji \uD83D\uDE00.txt", "new\nline.txt", "back\\slash.txt", "tab\t.txt", " leading space", "trailing space ");
+    assertThat(System.getProperty("sun.jnu.encoding"))
+        .as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8")
+        .isEqualToIgnoringCase("UTF-8");
+    List<String> names =
+        List.of(
+            "my data/file with spaces.csv",
+            "caf\u00e9/na\u00efve.txt",
+            "\u65e5\u672c\u8a9e/\u30c7\u30fc\u30bf.csv",
+            "emoji \uD83D\uDE00.txt",
+            "new\nline.txt",
+            "back\\slash.txt",
+            "tab\t.txt",
+            " leading space",
+            "trailing space ");
     for (String n : names) {
       p.write(n, "content of " + n);
     }
@@ -133,24 +151,36 @@ class LinksAndNamesTest {
 
   @Test
   void aNameThatIsNotUtf8IsRefusedUnlessIgnored() throws Exception {
-    assertThat(System.getProperty("sun.jnu.encoding")).as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8").isEqualToIgnoringCase("UTF-8");
+    assertThat(System.getProperty("sun.jnu.encoding"))
+        .as("file names need a UTF-8 locale: scripts/test.sh sets LANG=C.UTF-8")
+        .isEqualToIgnoringCase("UTF-8");
     assertThat(Path.of("/bin/sh")).exists();
     // Java cannot spell this name (Latin-1 "café"), so the shell makes it.
     Files.createDirectories(p.root.resolve("data"));
-    Process touch = new ProcessBuilder("/bin/sh", "-c", "touch \"$(printf 'data/caf\\351.txt')\"").directory(p.root.toFile()).start();
+    Process touch =
+        new ProcessBuilder("/bin/sh", "-c", "touch \"$(printf 'data/caf\\351.txt')\"")
+            .directory(p.root.toFile())
+            .start();
     assertThat(touch.waitFor()).isZero();
 
     assertThatThrownBy(() -> p.snapshotter().take(p.project))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
         .hasMessageContaining("data/caf\uFFFD.txt")
         .hasMessageContaining("not valid UTF-8")
         .hasMessageContaining(".amlignore");
 
     p.write(".amlignore", "data/caf*.txt\n");
-    assertThat(p.snapshotter().take(p.project).entries()).extracting(SnapshotEntry::path).containsExactly(".amlignore", "aml_config/local.compute");
+    assertThat(p.snapshotter().take(p.project).entries())
+        .extracting(SnapshotEntry::path)
+        .containsExactly(".amlignore", "aml_config/local.compute");
   }
 
   private static String reason(SnapshotReport r, String path) {
-    return r.skipped().stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow().reason();
+    return r.skipped().stream()
+        .filter(s -> s.path().equals(path))
+        .findFirst()
+        .orElseThrow()
+        .reason();
   }
 }

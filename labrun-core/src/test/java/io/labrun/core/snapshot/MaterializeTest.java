@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,9 +51,12 @@ class MaterializeTest {
     for (SnapshotEntry e : s.entries()) {
       Path copy = out.resolve(e.path());
       assertThat(copy).hasSameBinaryContentAs(p.root.resolve(e.path()));
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo(e.executable() ? "rwxr-xr-x" : "rw-r--r--");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+          .isEqualTo(e.executable() ? "rwxr-xr-x" : "rw-r--r--");
     }
-    assertThat(filesUnder(out)).containsExactlyInAnyOrderElementsOf(s.entries().stream().map(SnapshotEntry::path).toList());
+    assertThat(filesUnder(out))
+        .containsExactlyInAnyOrderElementsOf(
+            s.entries().stream().map(SnapshotEntry::path).toList());
     assertThat(out.resolve("debug.log")).doesNotExist();
     assertThat(out.resolve("empty")).as("empty folders are not part of a snapshot").doesNotExist();
   }
@@ -80,7 +84,8 @@ class MaterializeTest {
     try (var in = p.store.open(sha)) {
       assertThat(in.readAllBytes()).containsExactly(7);
     }
-    assertThat(Files.getPosixFilePermissions(out.resolve("one.bin"))).contains(PosixFilePermission.OWNER_WRITE);
+    assertThat(Files.getPosixFilePermissions(out.resolve("one.bin")))
+        .contains(PosixFilePermission.OWNER_WRITE);
   }
 
   @Test
@@ -92,9 +97,11 @@ class MaterializeTest {
     assertThat(empty.resolve("run.sh")).exists();
 
     assertThatThrownBy(() -> snapshotter.materialize(s, empty))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
         .hasMessageContaining("is not empty");
-    assertThatThrownBy(() -> snapshotter.materialize(s, empty.resolve("run.sh"))).hasMessageContaining("is a file");
+    assertThatThrownBy(() -> snapshotter.materialize(s, empty.resolve("run.sh")))
+        .hasMessageContaining("is a file");
   }
 
   @Test
@@ -105,7 +112,8 @@ class MaterializeTest {
     p.store.delete(sha);
 
     assertThatThrownBy(() -> snapshotter.materialize(s, tmp.resolve("work")))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
         .hasMessageContaining("lost the content of run.sh")
         .hasMessageContaining(s.id());
     try (Stream<Path> caches = Files.list(p.cacheDir)) {
@@ -120,14 +128,17 @@ class MaterializeTest {
 
   @Test
   void anEmptySnapshotMakesAnEmptyFolder() throws Exception {
-    Snapshot empty = Snapshot.of(java.util.List.of());
+    Snapshot empty = Snapshot.of(List.of());
     p.snapshotter().materialize(empty, tmp.resolve("nothing"));
     assertThat(tmp.resolve("nothing")).isEmptyDirectory();
   }
 
-  private static java.util.List<String> filesUnder(Path dir) throws Exception {
+  private static List<String> filesUnder(Path dir) throws Exception {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/')).toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> dir.relativize(f).toString().replace('\\', '/'))
+          .toList();
     }
   }
 }

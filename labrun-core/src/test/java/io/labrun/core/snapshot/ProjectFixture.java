@@ -14,7 +14,8 @@ import java.time.Instant;
 /**
  * A project folder, a {@link TempDirObjectStore} and a stat-cache folder under one temp folder.
  * Files are written with a modification time in the past ({@link #AGE}), as files a user saved a
- * while ago: files modified within seconds of a snapshot are deliberately not trusted from the cache.
+ * while ago: files modified within seconds of a snapshot are deliberately not trusted from the
+ * cache.
  */
 final class ProjectFixture {
   static final Duration AGE = Duration.ofHours(1);

@@ -28,18 +28,27 @@ class SnapshotTest {
 
   @Test
   void theManifestIsSortedCanonicalTextAndTheIdItsHash() {
-    Snapshot s = Snapshot.of(List.of(
-        new SnapshotEntry("train.py", A, 120, true),
-        new SnapshotEntry("aml_config/local.compute", B, 7, false),
-        new SnapshotEntry("data/my file.csv", C, 0, false)));
+    Snapshot s =
+        Snapshot.of(
+            List.of(
+                new SnapshotEntry("train.py", A, 120, true),
+                new SnapshotEntry("aml_config/local.compute", B, 7, false),
+                new SnapshotEntry("data/my file.csv", C, 0, false)));
 
     String manifest = new String(s.manifest(), StandardCharsets.UTF_8);
-    assertThat(manifest).isEqualTo("labrun-snapshot 1\n"
-        + B + " 7 644 aml_config/local.compute\n"
-        + C + " 0 644 data/my file.csv\n"
-        + A + " 120 755 train.py\n");
+    assertThat(manifest)
+        .isEqualTo(
+            "labrun-snapshot 1\n"
+                + B
+                + " 7 644 aml_config/local.compute\n"
+                + C
+                + " 0 644 data/my file.csv\n"
+                + A
+                + " 120 755 train.py\n");
     assertThat(s.id()).isEqualTo(Manifest.sha256Hex(s.manifest()));
-    assertThat(s.entries()).extracting(SnapshotEntry::path).containsExactly("aml_config/local.compute", "data/my file.csv", "train.py");
+    assertThat(s.entries())
+        .extracting(SnapshotEntry::path)
+        .containsExactly("aml_config/local.compute", "data/my file.csv", "train.py");
     assertThat(s.totalSize()).isEqualTo(127);
   }
 
@@ -48,24 +57,51 @@ class SnapshotTest {
     SnapshotEntry x = file("x", A);
     SnapshotEntry y = file("y/z", B);
     assertThat(Snapshot.of(List.of(x, y)).id()).isEqualTo(Snapshot.of(List.of(y, x)).id());
-    assertThat(Snapshot.of(List.of(x)).id()).isNotEqualTo(Snapshot.of(List.of(new SnapshotEntry("x", A, 3, true))).id());
+    assertThat(Snapshot.of(List.of(x)).id())
+        .isNotEqualTo(Snapshot.of(List.of(new SnapshotEntry("x", A, 3, true))).id());
   }
 
   @Test
   void pathsSortInCodePointOrderLikeCSort() {
     // '-' (2D) < '/' (2F) < 'b' (62) < U+FFFD < U+1F600 (a surrogate pair in UTF-16)
-    Snapshot s = Snapshot.of(List.of(file("a\uD83D\uDE00", A), file("a\uFFFD", A), file("ab", A), file("a/b", A), file("a-b", A)));
-    assertThat(s.entries()).extracting(SnapshotEntry::path)
+    Snapshot s =
+        Snapshot.of(
+            List.of(
+                file("a\uD83D\uDE00", A),
+                file("a\uFFFD", A),
+                file("ab", A),
+                file("a/b", A),
+                file("a-b", A)));
+    assertThat(s.entries())
+        .extracting(SnapshotEntry::path)
         .containsExactly("a-b", "a/b", "ab", "a\uFFFD", "a\uD83D\uDE00");
   }
 
   @Test
   void oddNamesRoundTripThroughTheManifest() {
-    List<String> names = List.of("with space", "tab\there", "new\nline", "back\\slash", "cr\rx", "bell\u0007", "del\u007f",
-        "caf\u00e9.txt", "\u65e5\u672c\u8a9e/\u30c7\u30fc\u30bf.csv", "emoji \uD83D\uDE00", " leading and trailing ");
+    List<String> names =
+        List.of(
+            "with space",
+            "tab\there",
+            "new\nline",
+            "back\\slash",
+            "cr\rx",
+            "bell\u0007",
+            "del\u007f",
+            "caf\u00e9.txt",
+            "\u65e5\u672c\u8a9e/\u30c7\u30fc\u30bf.csv",
+            "emoji \uD83D\uDE00",
+            " leading and trailing ");
     Snapshot s = Snapshot.of(names.stream().map(n -> file(n, A)).toList());
     String text = new String(s.manifest(), StandardCharsets.UTF_8);
-    assertThat(text).contains(" new\\nline\n", " tab\\there\n", " back\\\\slash\n", " bell\\x07\n", " del\\x7f\n", " cr\\rx\n");
+    assertThat(text)
+        .contains(
+            " new\\nline\n",
+            " tab\\there\n",
+            " back\\\\slash\n",
+            " bell\\x07\n",
+            " del\\x7f\n",
+            " cr\\rx\n");
     assertThat(text.lines().count()).isEqualTo(names.size() + 1);
     assertThat(new Snapshot(s.id(), Manifest.parse(s.manifest()))).isEqualTo(s);
   }
@@ -73,17 +109,36 @@ class SnapshotTest {
   @Test
   void theConstructorChecksTheIdAndTheOrder() {
     Snapshot s = Snapshot.of(List.of(file("a", A), file("b", B)));
-    assertThatThrownBy(() -> new Snapshot(C, s.entries())).hasMessageContaining("not the hash of its manifest");
-    assertThatThrownBy(() -> new Snapshot(s.id(), List.of(file("b", B), file("a", A)))).hasMessageContaining("sorted");
-    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a", B)))).hasMessageContaining("without duplicates");
-    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a/b", B)))).hasMessageContaining("both a file and the folder");
-    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a-b", B), file("a.c", B), file("a/c", C))))
+    assertThatThrownBy(() -> new Snapshot(C, s.entries()))
+        .hasMessageContaining("not the hash of its manifest");
+    assertThatThrownBy(() -> new Snapshot(s.id(), List.of(file("b", B), file("a", A))))
+        .hasMessageContaining("sorted");
+    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a", B))))
+        .hasMessageContaining("without duplicates");
+    assertThatThrownBy(() -> Snapshot.of(List.of(file("a", A), file("a/b", B))))
+        .hasMessageContaining("both a file and the folder");
+    assertThatThrownBy(
+            () ->
+                Snapshot.of(List.of(file("a", A), file("a-b", B), file("a.c", B), file("a/c", C))))
         .hasMessageContaining("'a' is both a file and the folder of 'a/c'");
-    assertThat(Snapshot.of(List.of(file("a", A), file("a-b", B), file("ab/c", C))).entries()).hasSize(3);
+    assertThat(Snapshot.of(List.of(file("a", A), file("a-b", B), file("ab/c", C))).entries())
+        .hasSize(3);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/abs", "dir/", "a//b", "./a", "a/./b", "a/../b", "..", "nul\u0000", "lone\uD800"})
+  @ValueSource(
+      strings = {
+        "",
+        "/abs",
+        "dir/",
+        "a//b",
+        "./a",
+        "a/./b",
+        "a/../b",
+        "..",
+        "nul\u0000",
+        "lone\uD800"
+      })
   void entriesRefusePathsThatCouldEscapeOrNotRoundTrip(String path) {
     assertThatThrownBy(() -> file(path, A)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -97,8 +152,15 @@ class SnapshotTest {
 
   @Test
   void diffListsAddedRemovedAndChangedPaths() {
-    Snapshot before = Snapshot.of(List.of(file("same", A), file("gone", A), file("edited", A), file("chmod", A)));
-    Snapshot after = Snapshot.of(List.of(file("same", A), file("new", B), file("edited", B), new SnapshotEntry("chmod", A, 3, true)));
+    Snapshot before =
+        Snapshot.of(List.of(file("same", A), file("gone", A), file("edited", A), file("chmod", A)));
+    Snapshot after =
+        Snapshot.of(
+            List.of(
+                file("same", A),
+                file("new", B),
+                file("edited", B),
+                new SnapshotEntry("chmod", A, 3, true)));
 
     SnapshotDiff d = before.diff(after);
     assertThat(d.added()).containsExactly("new");
@@ -130,16 +192,22 @@ class SnapshotTest {
   void loadSaysWhatIsWrong() throws Exception {
     TempDirObjectStore store = new TempDirObjectStore(tmp.resolve("store"));
     assertThatThrownBy(() -> Snapshot.load(store, "nope"))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT));
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT));
     assertThatThrownBy(() -> Snapshot.load(store, A))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
 
     String notAManifest = store.put("hello\n".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> Snapshot.load(store, notAManifest))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.STORE))
         .hasMessageContaining("not a readable snapshot manifest");
 
-    String unsorted = store.put(("labrun-snapshot 1\n" + A + " 1 644 b\n" + A + " 1 644 a\n").getBytes(StandardCharsets.UTF_8));
+    String unsorted =
+        store.put(
+            ("labrun-snapshot 1\n" + A + " 1 644 b\n" + A + " 1 644 a\n")
+                .getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> Snapshot.load(store, unsorted)).hasMessageContaining("sorted");
 
     Snapshot s = Snapshot.of(List.of(file("a", A)));
@@ -152,11 +220,21 @@ class SnapshotTest {
 
   @Test
   void manifestParsingNamesTheBadLine() {
-    assertThatThrownBy(() -> Manifest.parse(("labrun-snapshot 1\n" + A + " 1 600 a\n").getBytes(StandardCharsets.UTF_8)))
-        .hasMessageContaining("line 2").hasMessageContaining("mode '600'");
-    assertThatThrownBy(() -> Manifest.parse(("labrun-snapshot 1\n" + A + " 1 644 a").getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                Manifest.parse(
+                    ("labrun-snapshot 1\n" + A + " 1 600 a\n").getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("mode '600'");
+    assertThatThrownBy(
+            () ->
+                Manifest.parse(
+                    ("labrun-snapshot 1\n" + A + " 1 644 a").getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("no line end");
-    assertThatThrownBy(() -> Manifest.parse(("labrun-snapshot 1\n" + A + " x 644 a\n").getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                Manifest.parse(
+                    ("labrun-snapshot 1\n" + A + " x 644 a\n").getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("line 2");
     assertThatThrownBy(() -> Manifest.parse("labrun-snapshot 2\n".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("known version");

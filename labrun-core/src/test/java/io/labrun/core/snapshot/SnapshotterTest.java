@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.project.Project;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,11 +45,23 @@ class SnapshotterTest {
   void takesEveryFileTheRulesDoNotIgnore() {
     SnapshotReport r = p.snapshotter().takeReport(p.project);
 
-    assertThat(r.snapshot().entries()).extracting(SnapshotEntry::path).containsExactly(
-        ".amlignore", ".gitignore", "aml_config/local.compute", "data/iris.csv", "src/.gitignore", "src/keep.tmp", "src/lib.py", "train.py");
-    assertThat(r.snapshot().entry("train.py")).hasValueSatisfying(e -> assertThat(e.executable()).isTrue());
-    assertThat(r.snapshot().entry("src/lib.py")).hasValueSatisfying(e -> assertThat(e.executable()).isFalse());
-    assertThat(r.snapshot().entry("data/iris.csv")).hasValueSatisfying(e -> assertThat(e.size()).isEqualTo(8));
+    assertThat(r.snapshot().entries())
+        .extracting(SnapshotEntry::path)
+        .containsExactly(
+            ".amlignore",
+            ".gitignore",
+            "aml_config/local.compute",
+            "data/iris.csv",
+            "src/.gitignore",
+            "src/keep.tmp",
+            "src/lib.py",
+            "train.py");
+    assertThat(r.snapshot().entry("train.py"))
+        .hasValueSatisfying(e -> assertThat(e.executable()).isTrue());
+    assertThat(r.snapshot().entry("src/lib.py"))
+        .hasValueSatisfying(e -> assertThat(e.executable()).isFalse());
+    assertThat(r.snapshot().entry("data/iris.csv"))
+        .hasValueSatisfying(e -> assertThat(e.size()).isEqualTo(8));
     assertThat(r.filesScanned()).isEqualTo(8);
     assertThat(r.filesHashed()).isEqualTo(8);
     assertThat(r.skipped()).isEmpty();
@@ -69,7 +82,8 @@ class SnapshotterTest {
 
     Snapshot s = p.snapshotter().take(p.project);
 
-    assertThat(s.entry("copy1.txt").orElseThrow().sha256()).isEqualTo(s.entry("deep/copy2.txt").orElseThrow().sha256());
+    assertThat(s.entry("copy1.txt").orElseThrow().sha256())
+        .isEqualTo(s.entry("deep/copy2.txt").orElseThrow().sha256());
     // 8 files with 8 different contents + 1 shared content + the manifest
     assertThat(p.store.ids()).hasSize(before + 8 + 1 + 1);
   }
@@ -82,7 +96,8 @@ class SnapshotterTest {
     int contains = p.store.containsCalls();
 
     SnapshotReport again = snapshotter.takeReport(p.project);
-    SnapshotReport fresh = p.snapshotter().takeReport(p.project); // a new process: the cache is on disk
+    SnapshotReport fresh =
+        p.snapshotter().takeReport(p.project); // a new process: the cache is on disk
 
     assertThat(again.snapshot()).isEqualTo(first);
     assertThat(fresh.snapshot()).isEqualTo(first);
@@ -150,7 +165,8 @@ class SnapshotterTest {
     SnapshotReport r = snapshotter.takeReport(p.project);
 
     assertThat(r.filesHashed()).isEqualTo(1);
-    assertThat(r.snapshot().entry("src/lib.py").orElseThrow().sha256()).isEqualTo(Manifest.sha256Hex("z = 9\n".getBytes()));
+    assertThat(r.snapshot().entry("src/lib.py").orElseThrow().sha256())
+        .isEqualTo(Manifest.sha256Hex("z = 9\n".getBytes()));
   }
 
   @Test
@@ -169,7 +185,8 @@ class SnapshotterTest {
     SnapshotReport r = snapshotter.takeReport(p.project);
 
     assertThat(r.filesHashed()).isEqualTo(1);
-    assertThat(r.snapshot().entry("src/lib.py").orElseThrow().sha256()).isEqualTo(Manifest.sha256Hex("y = 5\n".getBytes()));
+    assertThat(r.snapshot().entry("src/lib.py").orElseThrow().sha256())
+        .isEqualTo(Manifest.sha256Hex("y = 5\n".getBytes()));
   }
 
   @Test
@@ -210,7 +227,9 @@ class SnapshotterTest {
     Snapshotter trusting = p.snapshotter();
     assertThat(trusting.takeReport(p.project).filesHashed()).isZero();
 
-    Snapshotter verifying = new Snapshotter(p.store, p.cacheDir, Snapshotter.Options.defaults().withVerifyStoredObjects(true));
+    Snapshotter verifying =
+        new Snapshotter(
+            p.store, p.cacheDir, Snapshotter.Options.defaults().withVerifyStoredObjects(true));
     assertThat(verifying.takeReport(p.project).filesHashed()).isEqualTo(1);
     assertThat(p.store.contains(first.entry("data/iris.csv").orElseThrow().sha256())).isTrue();
   }
@@ -249,23 +268,27 @@ class SnapshotterTest {
   void aSizeLimitNamesTheLargestFiles() {
     p.write("data/huge.csv", new byte[3000]);
     p.write("data/large.csv", new byte[2000]);
-    Snapshotter limited = new Snapshotter(p.store, p.cacheDir, Snapshotter.Options.defaults().withMaxBytes(4096));
+    Snapshotter limited =
+        new Snapshotter(p.store, p.cacheDir, Snapshotter.Options.defaults().withMaxBytes(4096));
 
     assertThatThrownBy(() -> limited.take(p.project))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
         .hasMessageContaining("over the snapshot limit of 4.0 KiB")
         .hasMessageContaining("largest files: data/huge.csv (2.9 KiB), data/large.csv (2.0 KiB)")
         .hasMessageContaining(".amlignore");
     assertThat(p.store.filesPut()).isZero();
 
-    Snapshotter roomy = new Snapshotter(p.store, p.cacheDir, Snapshotter.Options.defaults().withMaxBytes(1 << 20));
+    Snapshotter roomy =
+        new Snapshotter(p.store, p.cacheDir, Snapshotter.Options.defaults().withMaxBytes(1 << 20));
     assertThat(roomy.take(p.project).entries()).hasSize(10);
   }
 
   @Test
   void aMissingProjectFolderIsNotFound() throws Exception {
     Path gone = tmp.resolve("gone");
-    assertThatThrownBy(() -> p.snapshotter().take(new io.labrun.core.project.Project(gone)))
-        .isInstanceOfSatisfying(LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
+    assertThatThrownBy(() -> p.snapshotter().take(new Project(gone)))
+        .isInstanceOfSatisfying(
+            LabrunException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_FOUND));
   }
 }

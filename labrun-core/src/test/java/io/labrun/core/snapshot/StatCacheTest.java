@@ -18,10 +18,11 @@ class StatCacheTest {
   @Test
   void savesAndLoadsEveryField() throws Exception {
     Path file = tmp.resolve("c/x.statcache");
-    Map<String, StatCache.Entry> entries = Map.of(
-        "a.py", new StatCache.Entry(12, 1_795_717_451_463_527_578L, "(dev=fe00,ino=42)", SHA),
-        "caf\u00e9/\u65e5\u672c.csv", new StatCache.Entry(0, -5, null, SHA),
-        "new\nline", new StatCache.Entry(Long.MAX_VALUE, 0, "", SHA));
+    Map<String, StatCache.Entry> entries =
+        Map.of(
+            "a.py", new StatCache.Entry(12, 1_795_717_451_463_527_578L, "(dev=fe00,ino=42)", SHA),
+            "caf\u00e9/\u65e5\u672c.csv", new StatCache.Entry(0, -5, null, SHA),
+            "new\nline", new StatCache.Entry(Long.MAX_VALUE, 0, "", SHA));
     new StatCache(ID, entries).save(file);
 
     StatCache loaded = StatCache.load(file);
@@ -29,7 +30,8 @@ class StatCacheTest {
     assertThat(loaded.snapshotId()).isEqualTo(ID);
     assertThat(loaded.size()).isEqualTo(3);
     assertThat(loaded.get("a.py")).isEqualTo(entries.get("a.py"));
-    assertThat(loaded.get("caf\u00e9/\u65e5\u672c.csv")).isEqualTo(entries.get("caf\u00e9/\u65e5\u672c.csv"));
+    assertThat(loaded.get("caf\u00e9/\u65e5\u672c.csv"))
+        .isEqualTo(entries.get("caf\u00e9/\u65e5\u672c.csv"));
     assertThat(loaded.get("new\nline").fileKey()).isNull(); // "" and null both mean: no file key
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file);
@@ -66,7 +68,9 @@ class StatCacheTest {
   @Test
   void eachProjectHasItsOwnFile() {
     Path dir = tmp.resolve("cache");
-    assertThat(StatCache.fileFor(dir, Path.of("/a/project"))).isNotEqualTo(StatCache.fileFor(dir, Path.of("/b/project")));
-    assertThat(StatCache.fileFor(dir, Path.of("/a/project/../project"))).isEqualTo(StatCache.fileFor(dir, Path.of("/a/project")));
+    assertThat(StatCache.fileFor(dir, Path.of("/a/project")))
+        .isNotEqualTo(StatCache.fileFor(dir, Path.of("/b/project")));
+    assertThat(StatCache.fileFor(dir, Path.of("/a/project/../project")))
+        .isEqualTo(StatCache.fileFor(dir, Path.of("/a/project")));
   }
 }

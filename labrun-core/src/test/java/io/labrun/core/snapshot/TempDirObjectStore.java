@@ -11,24 +11,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A correct, thread-safe {@link ObjectStore} in a folder, for tests of any module (it ships in the
- * core test-jar). Objects live at {@code <dir>/<first 2 hex>/<other 62 hex>}, are written to a
- * temp file while being hashed and renamed into place, and are made read-only, as a real store's
- * should be. Counters let a test prove what a component did or did not do: how many files were
- * stored ({@link #filesPut()}), how many {@code contains} calls were made; {@link #delete} and
- * {@link #clear} simulate a store that lost objects.
+ * core test-jar). Objects live at {@code <dir>/<first 2 hex>/<other 62 hex>}, are written to a temp
+ * file while being hashed and renamed into place, and are made read-only, as a real store's should
+ * be. Counters let a test prove what a component did or did not do: how many files were stored
+ * ({@link #filesPut()}), how many {@code contains} calls were made; {@link #delete} and {@link
+ * #clear} simulate a store that lost objects.
  */
 public final class TempDirObjectStore implements ObjectStore {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -99,11 +102,11 @@ public final class TempDirObjectStore implements ObjectStore {
 
   @Override
   public void touch(String sha256) throws IOException {
-    Files.setLastModifiedTime(existing(sha256), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    Files.setLastModifiedTime(existing(sha256), FileTime.from(Instant.now()));
   }
 
   @Override
-  public int removeUnused(java.util.function.Predicate<String> inUse, java.time.Instant since) throws IOException {
+  public int removeUnused(Predicate<String> inUse, Instant since) throws IOException {
     int removed = 0;
     for (String id : ids()) {
       if (!inUse.test(id) && Files.getLastModifiedTime(existing(id)).toInstant().isBefore(since)) {
@@ -132,7 +135,8 @@ public final class TempDirObjectStore implements ObjectStore {
   public Set<String> ids() {
     Set<String> ids = new TreeSet<>();
     try (Stream<Path> files = Files.walk(dir)) {
-      files.filter(Files::isRegularFile)
+      files
+          .filter(Files::isRegularFile)
           .filter(p -> !p.startsWith(tmp))
           .forEach(p -> ids.add(p.getParent().getFileName().toString() + p.getFileName()));
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The test store other modules rely on must itself be right. */
 class TempDirObjectStoreTest {
-  private static final String HELLO_SHA = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  private static final String HELLO_SHA =
+      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
   @TempDir Path tmp;
 
@@ -45,7 +47,8 @@ class TempDirObjectStoreTest {
     TempDirObjectStore store = new TempDirObjectStore(tmp.resolve("s"));
     String id = store.put("hello".getBytes(StandardCharsets.UTF_8));
     Path object = store.dir().resolve(id.substring(0, 2)).resolve(id.substring(2));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(object))).isEqualTo("r--r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(object)))
+        .isEqualTo("r--r--r--");
 
     Path target = tmp.resolve("out/deep/copy.txt");
     store.copyTo(id, target);
@@ -60,15 +63,17 @@ class TempDirObjectStoreTest {
     store.delete(id);
     assertThat(store.contains(id)).isFalse();
     assertThatThrownBy(() -> store.open(id)).isInstanceOf(NoSuchFileException.class);
-    assertThatThrownBy(() -> store.copyTo(id, tmp.resolve("x"))).isInstanceOf(NoSuchFileException.class);
-    assertThatThrownBy(() -> store.contains("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.copyTo(id, tmp.resolve("x")))
+        .isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> store.contains("../../etc/passwd"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void concurrentPutsOfTheSameContentAgree() throws Exception {
     TempDirObjectStore store = new TempDirObjectStore(tmp.resolve("s"));
     byte[] data = new byte[1 << 20];
-    new java.util.Random(1).nextBytes(data);
+    new Random(1).nextBytes(data);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<String>> ids = new ArrayList<>();

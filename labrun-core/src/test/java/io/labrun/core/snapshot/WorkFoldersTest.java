@@ -2,9 +2,16 @@ package io.labrun.core.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Working folders handed from one run to the next: only a folder its run left exactly as written
- * is handed on, and the next run always finds its snapshot's files, whole and unchanged.
+ * Working folders handed from one run to the next: only a folder its run left exactly as written is
+ * handed on, and the next run always finds its snapshot's files, whole and unchanged.
  */
 class WorkFoldersTest {
   @TempDir Path tmp;
@@ -42,8 +49,10 @@ class WorkFoldersTest {
   void aFolderItsRunLeftAsWrittenIsHandedOnWithItsOutputsGone() throws Exception {
     Path first = runs.resolve("r1/work");
     folders.materialize(snapshot, first);
-    Object key = Files.readAttributes(first.resolve("train.py"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-    Files.writeString(Files.createDirectories(first.resolve("outputs")).resolve("model.pkl"), "weights");
+    Object key =
+        Files.readAttributes(first.resolve("train.py"), BasicFileAttributes.class).fileKey();
+    Files.writeString(
+        Files.createDirectories(first.resolve("outputs")).resolve("model.pkl"), "weights");
     Files.readString(first.resolve("data/iris.csv")); // reading changes nothing
 
     folders.release(first);
@@ -51,8 +60,12 @@ class WorkFoldersTest {
     folders.materialize(snapshot, second);
 
     assertThat(first).doesNotExist();
-    assertThat(Files.readAttributes(second.resolve("train.py"), java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(key);
-    assertThat(tree(second)).containsExactly("aml_config", "aml_config/local.compute", "data", "data/iris.csv", "train.py");
+    assertThat(
+            Files.readAttributes(second.resolve("train.py"), BasicFileAttributes.class).fileKey())
+        .isEqualTo(key);
+    assertThat(tree(second))
+        .containsExactly(
+            "aml_config", "aml_config/local.compute", "data", "data/iris.csv", "train.py");
     assertThat(folders.describe()).isEqualTo("1 written, 1 handed on");
   }
 
@@ -75,17 +88,18 @@ class WorkFoldersTest {
 
   @Test
   void extraDeletedOrReplacedFilesAndModeChangesAreNotHandedOn() throws Exception {
-    java.util.List<java.util.function.Consumer<Path>> changes = java.util.List.of(
-        w -> write(w.resolve("data/new.txt"), "x"),
-        w -> write(w.resolve("__pycache__/m.pyc"), "x"),
-        w -> delete(w.resolve("data/iris.csv")),
-        w -> {
-          delete(w.resolve("train.py"));
-          write(w.resolve("train.py"), "print('hi')\n");
-        },
-        w -> chmod(w.resolve("train.py"), "rw-r--r--"),
-        w -> chmod(w, "rwx------"),
-        w -> rewrite(w.resolve("aml_config/local.compute"))); // the same bytes written again
+    List<Consumer<Path>> changes =
+        List.of(
+            w -> write(w.resolve("data/new.txt"), "x"),
+            w -> write(w.resolve("__pycache__/m.pyc"), "x"),
+            w -> delete(w.resolve("data/iris.csv")),
+            w -> {
+              delete(w.resolve("train.py"));
+              write(w.resolve("train.py"), "print('hi')\n");
+            },
+            w -> chmod(w.resolve("train.py"), "rw-r--r--"),
+            w -> chmod(w, "rwx------"),
+            w -> rewrite(w.resolve("aml_config/local.compute"))); // the same bytes written again
     int i = 0;
     for (var change : changes) {
       Path w = runs.resolve("r" + i++ + "/work");
@@ -97,7 +111,9 @@ class WorkFoldersTest {
     Path last = runs.resolve("last/work");
     folders.materialize(snapshot, last);
     assertThat(folders.describe()).isEqualTo((changes.size() + 1) + " written, 0 handed on");
-    assertThat(tree(last)).containsExactly("aml_config", "aml_config/local.compute", "data", "data/iris.csv", "train.py");
+    assertThat(tree(last))
+        .containsExactly(
+            "aml_config", "aml_config/local.compute", "data", "data/iris.csv", "train.py");
     assertThat(last.resolve("train.py")).hasContent("print('hi')");
     assertThat(Files.isExecutable(last.resolve("train.py"))).isTrue();
   }
@@ -161,7 +177,7 @@ class WorkFoldersTest {
   @Test
   void aSpareNobodyTookInTimeIsDeleted() throws Exception {
     folders.close();
-    folders = new WorkFolders(p.snapshotter(), tmp.resolve("spares"), java.time.Duration.ZERO);
+    folders = new WorkFolders(p.snapshotter(), tmp.resolve("spares"), Duration.ZERO);
     Path first = runs.resolve("r1/work");
     folders.materialize(snapshot, first);
     folders.release(first);
@@ -190,9 +206,9 @@ class WorkFoldersTest {
     }
   }
 
-  private java.util.List<Path> spares() throws Exception {
+  private List<Path> spares() throws Exception {
     if (!Files.isDirectory(tmp.resolve("spares"))) {
-      return java.util.List.of();
+      return List.of();
     }
     try (Stream<Path> s = Files.list(tmp.resolve("spares"))) {
       return s.toList();
@@ -200,8 +216,8 @@ class WorkFoldersTest {
   }
 
   /** The spare folders now kept (below this object's own folder). */
-  private java.util.List<Path> spareFolders() throws Exception {
-    java.util.List<Path> out = new java.util.ArrayList<>();
+  private List<Path> spareFolders() throws Exception {
+    List<Path> out = new ArrayList<>();
     for (Path own : spares()) {
       try (Stream<Path> s = Files.list(own)) {
         out.addAll(s.toList());
@@ -210,9 +226,12 @@ class WorkFoldersTest {
     return out;
   }
 
-  private static java.util.List<String> tree(Path root) throws Exception {
+  private static List<String> tree(Path root) throws Exception {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(f -> !f.equals(root)).map(f -> root.relativize(f).toString()).sorted().toList();
+      return s.filter(f -> !f.equals(root))
+          .map(f -> root.relativize(f).toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -220,32 +239,32 @@ class WorkFoldersTest {
     try {
       Files.createDirectories(f.getParent());
       Files.writeString(f, s);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private static void rewrite(Path f) {
     try {
       Files.writeString(f, Files.readString(f));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private static void delete(Path f) {
     try {
       Files.delete(f);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private static void chmod(Path f, String mode) {
     try {
       Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

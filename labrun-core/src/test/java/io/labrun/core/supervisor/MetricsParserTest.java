@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +34,16 @@ class MetricsParserTest {
   /** A binary point as the Python writer makes it. */
   private static byte[] point(String name, long step, double value, long epochNanos) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(MetricsParser.POINT_HEAD + n.length + 1).order(ByteOrder.LITTLE_ENDIAN)
-        .put(MetricsParser.POINT).putLong(step).putDouble(value).putLong(epochNanos).putShort((short) n.length)
-        .put(n).put((byte) '\n').array();
+    return ByteBuffer.allocate(MetricsParser.POINT_HEAD + n.length + 1)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put(MetricsParser.POINT)
+        .putLong(step)
+        .putDouble(value)
+        .putLong(epochNanos)
+        .putShort((short) n.length)
+        .put(n)
+        .put((byte) '\n')
+        .array();
   }
 
   private static byte[] concat(byte[]... parts) {
@@ -52,23 +60,28 @@ class MetricsParserTest {
 
   @Test
   void binaryPointsBetweenTextRecords() throws Exception {
-    Files.write(dir.resolve("metrics-1.log"), concat(
-        point("loss", 0, 0.5, 1_000_400_000L),
-        text("m\t1001\t0\tcurve\t[1,2]\np\t1001\t0\tlr\t0.1\n"),
-        point("loss", 1, Double.NaN, 1_002_999_999L),
-        text("\n\n\n"), // the newlines that fill the end of a chunk
-        point("tab\there é 😀", -5, Double.NEGATIVE_INFINITY, 1_003_000_000L),
-        point("acc", Long.MAX_VALUE, 1e300, 1_004_000_000L),
-        new byte[4096]));
+    Files.write(
+        dir.resolve("metrics-1.log"),
+        concat(
+            point("loss", 0, 0.5, 1_000_400_000L),
+            text("m\t1001\t0\tcurve\t[1,2]\np\t1001\t0\tlr\t0.1\n"),
+            point("loss", 1, Double.NaN, 1_002_999_999L),
+            text("\n\n\n"), // the newlines that fill the end of a chunk
+            point("tab\there é 😀", -5, Double.NEGATIVE_INFINITY, 1_003_000_000L),
+            point("acc", Long.MAX_VALUE, 1e300, 1_004_000_000L),
+            new byte[4096]));
     MetricsParser.Batch b = MetricsParser.read(dir);
-    assertThat(b.points()).containsExactly(
-        new MetricPoint("loss", 0, Instant.ofEpochMilli(1000), 0.5, null),
-        new MetricPoint("curve", 0, Instant.ofEpochMilli(1001), null, "[1,2]"),
-        new MetricPoint("loss", 1, Instant.ofEpochMilli(1002), Double.NaN, null),
-        new MetricPoint("tab\there é 😀", -5, Instant.ofEpochMilli(1003), Double.NEGATIVE_INFINITY, null),
-        new MetricPoint("acc", Long.MAX_VALUE, Instant.ofEpochMilli(1004), 1e300, null));
+    assertThat(b.points())
+        .containsExactly(
+            new MetricPoint("loss", 0, Instant.ofEpochMilli(1000), 0.5, null),
+            new MetricPoint("curve", 0, Instant.ofEpochMilli(1001), null, "[1,2]"),
+            new MetricPoint("loss", 1, Instant.ofEpochMilli(1002), Double.NaN, null),
+            new MetricPoint(
+                "tab\there é 😀", -5, Instant.ofEpochMilli(1003), Double.NEGATIVE_INFINITY, null),
+            new MetricPoint("acc", Long.MAX_VALUE, Instant.ofEpochMilli(1004), 1e300, null));
     assertThat(b.params()).isEqualTo(Map.of("lr", "0.1"));
-    assertThat(b.offsets()).containsEntry("metrics-1.log", (long) Files.size(dir.resolve("metrics-1.log")) - 4096);
+    assertThat(b.offsets())
+        .containsEntry("metrics-1.log", (long) Files.size(dir.resolve("metrics-1.log")) - 4096);
   }
 
   @Test
@@ -76,7 +89,8 @@ class MetricsParserTest {
     byte[] first = point("a", 0, 1.0, 1_000_000L);
     byte[] second = point("a", 1, 2.0, 2_000_000L);
     byte[] copying = Arrays.copyOf(second, second.length);
-    copying[copying.length - 1] = 0; // its closing byte not there yet, the zeros of the chunk after it
+    copying[copying.length - 1] =
+        0; // its closing byte not there yet, the zeros of the chunk after it
     Files.write(dir.resolve("metrics-1.log"), concat(first, copying, new byte[100]));
     MetricsParser.Batch b = MetricsParser.read(dir);
     assertThat(b.points()).extracting(MetricPoint::value).containsExactly(1.0);
@@ -94,9 +108,12 @@ class MetricsParserTest {
     Files.write(dir.resolve("metrics-1.log"), concat(p, Arrays.copyOf(p, 10)));
     MetricsParser.Batch b = MetricsParser.read(dir);
     assertThat(b.points()).hasSize(1);
-    Files.write(dir.resolve("metrics-1.log"), Arrays.copyOfRange(p, 10, p.length), StandardOpenOption.APPEND);
-    assertThat(MetricsParser.read(dir, b.offsets()).points()).containsExactly(
-        new MetricPoint("loss", 3, Instant.ofEpochMilli(5), 0.25, null));
+    Files.write(
+        dir.resolve("metrics-1.log"),
+        Arrays.copyOfRange(p, 10, p.length),
+        StandardOpenOption.APPEND);
+    assertThat(MetricsParser.read(dir, b.offsets()).points())
+        .containsExactly(new MetricPoint("loss", 3, Instant.ofEpochMilli(5), 0.25, null));
   }
 
   @Test
@@ -122,7 +139,12 @@ class MetricsParserTest {
 
   @Test
   void parsesBinaryBytesFetchedFromElsewhere() {
-    byte[] bytes = concat(point("a", 0, 1.5, 1_000_000L), text("m\t2\t1\ta\t2\n"), point("a", 2, 2.5, 3_000_000L), new byte[2]);
+    byte[] bytes =
+        concat(
+            point("a", 0, 1.5, 1_000_000L),
+            text("m\t2\t1\ta\t2\n"),
+            point("a", 2, 2.5, 3_000_000L),
+            new byte[2]);
     MetricsParser.Batch b = MetricsParser.parse("metrics-9.log", bytes, 500);
     assertThat(b.points()).extracting(MetricPoint::value).containsExactly(1.5, 2.0, 2.5);
     assertThat(b.offsets()).isEqualTo(Map.of("metrics-9.log", 500L + bytes.length - 2));
@@ -130,7 +152,9 @@ class MetricsParserTest {
 
   @Test
   void scalarsAndJsonValues() throws Exception {
-    write("metrics-1.log", """
+    write(
+        "metrics-1.log",
+        """
         m\t1000\t0\tloss\t0.5
         m\t1001\t1\tloss\t-2.5e-3
         m\t1002\t0\tacc\t7
@@ -143,28 +167,39 @@ class MetricsParserTest {
         m\t1009\t0\tl\t[1,2.5,NaN]
         m\t1010\t0\td\t{"k":[1]}
         m\t1011\t0\tnone\tnull
-        """, 4096);
+        """,
+        4096);
     MetricsParser.Batch b = MetricsParser.read(dir);
-    assertThat(b.points()).containsExactly(
-        new MetricPoint("loss", 0, Instant.ofEpochMilli(1000), 0.5, null),
-        new MetricPoint("loss", 1, Instant.ofEpochMilli(1001), -0.0025, null),
-        new MetricPoint("acc", 0, Instant.ofEpochMilli(1002), 7.0, null),
-        new MetricPoint("n", 0, Instant.ofEpochMilli(1003), Double.NaN, null),
-        new MetricPoint("p", 0, Instant.ofEpochMilli(1004), Double.POSITIVE_INFINITY, null),
-        new MetricPoint("q", 0, Instant.ofEpochMilli(1005), Double.NEGATIVE_INFINITY, null),
-        new MetricPoint("ok", 0, Instant.ofEpochMilli(1006), 1.0, null),
-        new MetricPoint("ok", 0, Instant.ofEpochMilli(1007), 0.0, null),
-        new MetricPoint("s", 0, Instant.ofEpochMilli(1008), null, "\"text\""),
-        new MetricPoint("l", 0, Instant.ofEpochMilli(1009), null, "[1,2.5,NaN]"),
-        new MetricPoint("d", 0, Instant.ofEpochMilli(1010), null, "{\"k\":[1]}"),
-        new MetricPoint("none", 0, Instant.ofEpochMilli(1011), null, "null"));
+    assertThat(b.points())
+        .containsExactly(
+            new MetricPoint("loss", 0, Instant.ofEpochMilli(1000), 0.5, null),
+            new MetricPoint("loss", 1, Instant.ofEpochMilli(1001), -0.0025, null),
+            new MetricPoint("acc", 0, Instant.ofEpochMilli(1002), 7.0, null),
+            new MetricPoint("n", 0, Instant.ofEpochMilli(1003), Double.NaN, null),
+            new MetricPoint("p", 0, Instant.ofEpochMilli(1004), Double.POSITIVE_INFINITY, null),
+            new MetricPoint("q", 0, Instant.ofEpochMilli(1005), Double.NEGATIVE_INFINITY, null),
+            new MetricPoint("ok", 0, Instant.ofEpochMilli(1006), 1.0, null),
+            new MetricPoint("ok", 0, Instant.ofEpochMilli(1007), 0.0, null),
+            new MetricPoint("s", 0, Instant.ofEpochMilli(1008), null, "\"text\""),
+            new MetricPoint("l", 0, Instant.ofEpochMilli(1009), null, "[1,2.5,NaN]"),
+            new MetricPoint("d", 0, Instant.ofEpochMilli(1010), null, "{\"k\":[1]}"),
+            new MetricPoint("none", 0, Instant.ofEpochMilli(1011), null, "null"));
     assertThat(b.offsets()).containsOnlyKeys("metrics-1.log");
   }
 
   @Test
   void paramsAndTagsLastWriteWins() throws Exception {
-    write("metrics-1.log", "p\t100\t0\tlr\t0.1\np\t300\t0\tlr\t0.3\nt\t100\t0\tmodel\t\"a\\tb\"\np\t100\t0\topt\t\"adam\"\n", 0);
-    write("metrics-2.log", "p\t200\t0\tlr\t0.2\nt\t200\t0\tmodel\t\"c\"\np\t100\t0\tlayers\t[1,2]\n", 0);
+    write(
+        "metrics-1.log",
+        "p\t100\t0\tlr\t0.1\n"
+            + "p\t300\t0\tlr\t0.3\n"
+            + "t\t100\t0\tmodel\t\"a\\tb\"\n"
+            + "p\t100\t0\topt\t\"adam\"\n",
+        0);
+    write(
+        "metrics-2.log",
+        "p\t200\t0\tlr\t0.2\nt\t200\t0\tmodel\t\"c\"\np\t100\t0\tlayers\t[1,2]\n",
+        0);
     MetricsParser.Batch b = MetricsParser.read(dir);
     assertThat(b.points()).isEmpty();
     assertThat(b.params()).isEqualTo(Map.of("lr", "0.3", "opt", "adam", "layers", "[1,2]"));
@@ -193,8 +228,9 @@ class MetricsParserTest {
     append("metrics-1.log", "\t2\n");
     write("metrics-2.log", "m\t3\t0\tb\t3\n", 10);
     MetricsParser.Batch second = MetricsParser.read(dir, first.offsets());
-    assertThat(second.points()).extracting(MetricPoint::name, MetricPoint::step).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("a", 1L), org.assertj.core.groups.Tuple.tuple("b", 0L));
+    assertThat(second.points())
+        .extracting(MetricPoint::name, MetricPoint::step)
+        .containsExactly(Tuple.tuple("a", 1L), Tuple.tuple("b", 0L));
     MetricsParser.Batch third = MetricsParser.read(dir, second.offsets());
     assertThat(third.isEmpty()).isTrue();
     assertThat(third.offsets()).isEqualTo(second.offsets());
@@ -204,7 +240,9 @@ class MetricsParserTest {
   void pointsComeInTimeOrderAcrossFiles() throws Exception {
     write("metrics-1.log", "m\t10\t0\ta\t1\nm\t30\t1\ta\t1\n", 0);
     write("metrics-2.log", "m\t20\t0\tb\t1\n", 0);
-    assertThat(MetricsParser.read(dir).points()).extracting(MetricPoint::name).containsExactly("a", "b", "a");
+    assertThat(MetricsParser.read(dir).points())
+        .extracting(MetricPoint::name)
+        .containsExactly("a", "b", "a");
   }
 
   @Test
@@ -220,7 +258,13 @@ class MetricsParserTest {
   void manyPointsAcrossBlocks() throws Exception {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 20_000; i++) {
-      sb.append("m\t").append(1000 + i).append('\t').append(i).append("\tloss\t").append(i * 0.5).append('\n');
+      sb.append("m\t")
+          .append(1000 + i)
+          .append('\t')
+          .append(i)
+          .append("\tloss\t")
+          .append(i * 0.5)
+          .append('\n');
     }
     write("metrics-7.log", sb.toString(), 1 << 16);
     MetricsParser.Batch b = MetricsParser.read(dir);
@@ -231,8 +275,14 @@ class MetricsParserTest {
 
   @Test
   void skipsMalformedLinesAndUnknownKinds() throws Exception {
-    write("metrics-1.log", "junk\nm\tx\t0\ta\t1\nm\t1\t0\ta\n" + "m\t1\t0\ta\t1x\nm\t1\t0\ta\t01\nm\t1\t0\ta\t\nz\t1\t0\ta\t1\nm\t1\t0\tgood\t2\n", 0);
-    assertThat(MetricsParser.read(dir).points()).extracting(MetricPoint::name).containsExactly("good");
+    write(
+        "metrics-1.log",
+        "junk\nm\tx\t0\ta\t1\nm\t1\t0\ta\n"
+            + "m\t1\t0\ta\t1x\nm\t1\t0\ta\t01\nm\t1\t0\ta\t\nz\t1\t0\ta\t1\nm\t1\t0\tgood\t2\n",
+        0);
+    assertThat(MetricsParser.read(dir).points())
+        .extracting(MetricPoint::name)
+        .containsExactly("good");
   }
 
   @Test

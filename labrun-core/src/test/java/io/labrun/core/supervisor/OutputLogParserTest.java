@@ -19,12 +19,29 @@ class OutputLogParserTest {
 
   @Test
   void parsesTagsTimesAndOffsets() {
-    String log = "1000\to\thello\n1001\te\toops\n1002\tO\t10%\n1003\tE\tpart\n1004\ts\tcanceled\n1005\to\t\n";
+    String log =
+        "1000\to\thello\n"
+            + "1001\te\toops\n"
+            + "1002\tO\t10%\n"
+            + "1003\tE\tpart\n"
+            + "1004\ts\tcanceled\n"
+            + "1005\to\t\n";
     List<LogRecord> rs = OutputLogParser.parse(bytes(log), 0);
-    assertThat(rs).extracting(LogRecord::stream).containsExactly(
-        Stream.STDOUT, Stream.STDERR, Stream.STDOUT, Stream.STDERR, Stream.SYSTEM, Stream.STDOUT);
-    assertThat(rs).extracting(LogRecord::endsLine).containsExactly(true, true, false, false, true, true);
-    assertThat(rs).extracting(LogRecord::text).containsExactly("hello", "oops", "10%", "part", "canceled", "");
+    assertThat(rs)
+        .extracting(LogRecord::stream)
+        .containsExactly(
+            Stream.STDOUT,
+            Stream.STDERR,
+            Stream.STDOUT,
+            Stream.STDERR,
+            Stream.SYSTEM,
+            Stream.STDOUT);
+    assertThat(rs)
+        .extracting(LogRecord::endsLine)
+        .containsExactly(true, true, false, false, true, true);
+    assertThat(rs)
+        .extracting(LogRecord::text)
+        .containsExactly("hello", "oops", "10%", "part", "canceled", "");
     assertThat(rs.get(0).time()).isEqualTo(Instant.ofEpochMilli(1000));
     assertThat(rs.get(0).offset()).isZero();
     assertThat(rs.get(0).nextOffset()).isEqualTo(13);
@@ -69,7 +86,10 @@ class OutputLogParserTest {
 
   @Test
   void skipsLinesThatAreNotRecords() {
-    List<LogRecord> rs = OutputLogParser.parse(bytes("garbage\nx\to\tbad time\n1\tz\tbad tag\n1\too\tlong tag\n1\to\n2\to\tgood\n"), 0);
+    List<LogRecord> rs =
+        OutputLogParser.parse(
+            bytes("garbage\nx\to\tbad time\n1\tz\tbad tag\n1\too\tlong tag\n1\to\n2\to\tgood\n"),
+            0);
     assertThat(rs).extracting(LogRecord::text).containsExactly("good");
     assertThat(rs.get(0).offset()).isEqualTo(51);
   }
@@ -80,8 +100,12 @@ class OutputLogParserTest {
     Files.write(file, bytes("1\to\tone\n2\to\ttwo\n3\to\tthr"));
     List<LogRecord> all = OutputLogParser.read(file, 0, 1 << 20);
     assertThat(all).extracting(LogRecord::text).containsExactly("one", "two");
-    assertThat(OutputLogParser.read(file, all.get(0).nextOffset(), 1 << 20)).extracting(LogRecord::text).containsExactly("two");
+    assertThat(OutputLogParser.read(file, all.get(0).nextOffset(), 1 << 20))
+        .extracting(LogRecord::text)
+        .containsExactly("two");
     assertThat(OutputLogParser.read(file, all.get(1).nextOffset(), 1 << 20)).isEmpty();
-    assertThat(OutputLogParser.read(file, 0, 12)).extracting(LogRecord::text).containsExactly("one");
+    assertThat(OutputLogParser.read(file, 0, 12))
+        .extracting(LogRecord::text)
+        .containsExactly("one");
   }
 }

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 class PythonPackageTest {
   @Test
   void pythonUnitTestsPass() throws Exception {
-    Path repo = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
-    ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", "python/tests", "-t", "python", "-v")
-        .directory(repo.toFile())
-        .redirectErrorStream(true);
+    Path repo =
+        Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "python3", "-m", "unittest", "discover", "-s", "python/tests", "-t", "python", "-v")
+            .directory(repo.toFile())
+            .redirectErrorStream(true);
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
     pb.environment().remove("LABRUN_METRICS_DIR");
     Process p = pb.start();
@@ -30,6 +33,9 @@ class PythonPackageTest {
     }
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(ended && p.exitValue() == 0).as("python3 -m unittest failed:%n%s", text).isTrue();
-    System.out.println(text.lines().filter(l -> l.startsWith("Ran ") || l.contains("us per call")).reduce("", (a, b) -> a + b.strip() + "\n"));
+    System.out.println(
+        text.lines()
+            .filter(l -> l.startsWith("Ran ") || l.contains("us per call"))
+            .reduce("", (a, b) -> a + b.strip() + "\n"));
   }
 }

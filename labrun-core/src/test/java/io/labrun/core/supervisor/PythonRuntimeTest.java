@@ -19,18 +19,28 @@ class PythonRuntimeTest {
   @TempDir Path tmp;
 
   static Path sourceFolder() {
-    return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolveSibling("python");
+    return Path.of(System.getProperty("basedir", "."))
+        .toAbsolutePath()
+        .normalize()
+        .resolveSibling("python");
   }
 
   @Test
   void shipsEveryFileOfThePythonFolder() throws Exception {
     Path src = sourceFolder();
     try (Stream<Path> files = Files.walk(src)) {
-      List<String> shipped = files.filter(Files::isRegularFile)
-          .map(p -> src.relativize(p).toString().replace('\\', '/'))
-          .filter(p -> !p.startsWith("tests/") && !p.contains("__pycache__/") && !p.endsWith(".pyc"))
-          .sorted().collect(Collectors.toList());
-      assertThat(shipped).as("PythonRuntime.FILES must list every file of python/").containsExactlyInAnyOrderElementsOf(PythonRuntime.FILES);
+      List<String> shipped =
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> src.relativize(p).toString().replace('\\', '/'))
+              .filter(
+                  p ->
+                      !p.startsWith("tests/") && !p.contains("__pycache__/") && !p.endsWith(".pyc"))
+              .sorted()
+              .collect(Collectors.toList());
+      assertThat(shipped)
+          .as("PythonRuntime.FILES must list every file of python/")
+          .containsExactlyInAnyOrderElementsOf(PythonRuntime.FILES);
     }
   }
 
@@ -56,7 +66,8 @@ class PythonRuntimeTest {
     try {
       List<Future<PythonRuntime.Installed>> results = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        results.add(pool.submit((Callable<PythonRuntime.Installed>) () -> PythonRuntime.extract(tmp)));
+        results.add(
+            pool.submit((Callable<PythonRuntime.Installed>) () -> PythonRuntime.extract(tmp)));
       }
       PythonRuntime.Installed first = results.get(0).get();
       for (Future<PythonRuntime.Installed> r : results) {

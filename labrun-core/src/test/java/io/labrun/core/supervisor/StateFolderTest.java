@@ -11,8 +11,12 @@ class StateFolderTest {
   @TempDir Path state;
 
   private void exit(String extra) throws Exception {
-    Files.writeString(state.resolve("exit.json"), "{\"exit_code\": 0, \"signal\": null, \"ended_ms\": 1764150000000, \"canceled\": false,"
-        + " \"timed_out\": false, \"error\": null, \"dropped_output_bytes\": 0" + extra + "}");
+    Files.writeString(
+        state.resolve("exit.json"),
+        "{\"exit_code\": 0, \"signal\": null, \"ended_ms\": 1764150000000, \"canceled\": false,"
+            + " \"timed_out\": false, \"error\": null, \"dropped_output_bytes\": 0"
+            + extra
+            + "}");
   }
 
   @Test

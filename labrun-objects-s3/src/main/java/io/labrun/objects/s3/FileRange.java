@@ -9,8 +9,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 
-/** A stretch of a file, read in blocks: the body of one upload part, and its MD5 for S3's Content-MD5 check. */
+/**
+ * A stretch of a file, read in blocks: the body of one upload part, and its MD5 for S3's
+ * Content-MD5 check.
+ */
 final class FileRange extends InputStream {
   private static final int BLOCK = 1 << 16;
   private final FileChannel channel;
@@ -45,7 +49,7 @@ final class FileRange extends InputStream {
 
   /** The ETag S3 gives a part (or a plain object): the quoted hex MD5 of its bytes. */
   static String etagOf(String base64Md5) {
-    return "\"" + java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(base64Md5)) + "\"";
+    return "\"" + HexFormat.of().formatHex(Base64.getDecoder().decode(base64Md5)) + "\"";
   }
 
   @Override
@@ -61,7 +65,8 @@ final class FileRange extends InputStream {
     }
     int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
     if (n < 0) {
-      throw new IOException("the file ended " + (end - position) + " bytes early: it changed while being uploaded");
+      throw new IOException(
+          "the file ended " + (end - position) + " bytes early: it changed while being uploaded");
     }
     position += n;
     return n;

@@ -1,13 +1,17 @@
 package io.labrun.objects.s3;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -41,7 +45,14 @@ final class MultipartUpload {
   private final long partBytes;
   private final ExecutorService pool;
 
-  MultipartUpload(S3Client s3, String bucket, String key, Path file, long size, long partBytes, ExecutorService pool) {
+  MultipartUpload(
+      S3Client s3,
+      String bucket,
+      String key,
+      Path file,
+      long size,
+      long partBytes,
+      ExecutorService pool) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
@@ -51,12 +62,17 @@ final class MultipartUpload {
     this.pool = pool;
   }
 
-  /** Uploads the parts S3 does not hold yet, then completes the object; returns how many parts were sent. */
+  /**
+   * Uploads the parts S3 does not hold yet, then completes the object; returns how many parts were
+   * sent.
+   */
   int run() throws IOException {
     String uploadId = unfinished().orElse(null);
     Map<Integer, Part> held = uploadId == null ? Map.of() : heldParts(uploadId);
     if (held == null) {
-      uploadId = null; // its parts cannot be listed (a part cut off mid-write, on some servers): start over
+      uploadId =
+          null; // its parts cannot be listed (a part cut off mid-write, on some servers): start
+      // over
     }
     if (uploadId == null) {
       uploadId = start();
@@ -76,58 +92,86 @@ final class MultipartUpload {
       done.add(await(f, futures));
     }
     done.sort(Comparator.comparing(CompletedPart::partNumber));
-    s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(id)
-        .multipartUpload(CompletedMultipartUpload.builder().parts(done).build()).build());
+    s3.completeMultipartUpload(
+        CompleteMultipartUploadRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .uploadId(id)
+            .multipartUpload(CompletedMultipartUpload.builder().parts(done).build())
+            .build());
     synchronized (sent) {
       return sent[0];
     }
   }
 
   /** Keeps a part S3 already holds with the right content; sends it otherwise. */
-  private CompletedPart part(String uploadId, int number, Part held, int[] sent) throws IOException {
+  private CompletedPart part(String uploadId, int number, Part held, int[] sent)
+      throws IOException {
     long offset = (number - 1) * partBytes;
     long length = Math.min(partBytes, size - offset);
     String md5 = FileRange.md5(file, offset, length);
-    if (held != null && held.size() == length && FileRange.etagOf(md5).equalsIgnoreCase(quoted(held.eTag()))) {
+    if (held != null
+        && held.size() == length
+        && FileRange.etagOf(md5).equalsIgnoreCase(quoted(held.eTag()))) {
       return CompletedPart.builder().partNumber(number).eTag(held.eTag()).build();
     }
-    String etag = s3.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-        .contentLength(length).contentMD5(md5).build(),
-        RequestBody.fromContentProvider(() -> open(offset, length), length, "application/octet-stream")).eTag();
+    String etag =
+        s3.uploadPart(
+                UploadPartRequest.builder()
+                    .bucket(bucket)
+                    .key(key)
+                    .uploadId(uploadId)
+                    .partNumber(number)
+                    .contentLength(length)
+                    .contentMD5(md5)
+                    .build(),
+                RequestBody.fromContentProvider(
+                    () -> open(offset, length), length, "application/octet-stream"))
+            .eTag();
     synchronized (sent) {
       sent[0]++;
     }
     return CompletedPart.builder().partNumber(number).eTag(etag).build();
   }
 
-  private java.io.InputStream open(long offset, long length) {
+  private InputStream open(long offset, long length) {
     try {
       return FileRange.open(file, offset, length);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
   /** The newest unfinished upload of this key, if any. */
-  private java.util.Optional<String> unfinished() {
-    return s3.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(key).build())
-        .uploads().stream()
+  private Optional<String> unfinished() {
+    return s3
+        .listMultipartUploadsPaginator(
+            ListMultipartUploadsRequest.builder().bucket(bucket).prefix(key).build())
+        .uploads()
+        .stream()
         .filter(u -> u.key().equals(key))
-        .max(Comparator.comparing(u -> u.initiated() == null ? java.time.Instant.EPOCH : u.initiated()))
+        .max(Comparator.comparing(u -> u.initiated() == null ? Instant.EPOCH : u.initiated()))
         .map(software.amazon.awssdk.services.s3.model.MultipartUpload::uploadId);
   }
 
   private String start() {
-    return s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
-        .contentType("application/octet-stream").build()).uploadId();
+    return s3.createMultipartUpload(
+            CreateMultipartUploadRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType("application/octet-stream")
+                .build())
+        .uploadId();
   }
 
   /** The parts S3 holds for the upload; null when it will not list them. */
   private Map<Integer, Part> heldParts(String uploadId) {
     Map<Integer, Part> held = new HashMap<>();
     try {
-      s3.listPartsPaginator(ListPartsRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build())
-          .parts().forEach(p -> held.put(p.partNumber(), p));
+      s3.listPartsPaginator(
+              ListPartsRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build())
+          .parts()
+          .forEach(p -> held.put(p.partNumber(), p));
     } catch (S3Exception e) {
       return null;
     }
@@ -138,13 +182,15 @@ final class MultipartUpload {
     return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
   }
 
-  private static CompletedPart await(Future<CompletedPart> f, List<Future<CompletedPart>> all) throws IOException {
+  private static CompletedPart await(Future<CompletedPart> f, List<Future<CompletedPart>> all)
+      throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
       all.forEach(x -> x.cancel(true));
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("the upload was interrupted; storing the file again resumes it");
+      throw new InterruptedIOException(
+          "the upload was interrupted; storing the file again resumes it");
     } catch (ExecutionException e) {
       all.forEach(x -> x.cancel(true));
       Throwable cause = e.getCause();

@@ -30,12 +30,13 @@ final class S3Connection {
   private S3Connection() {}
 
   static S3Client client(S3Settings s) {
-    var builder = S3Client.builder()
-        .region(region(s.env()))
-        .credentialsProvider(credentials(s.env()))
-        .forcePathStyle(s.pathStyle())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    var builder =
+        S3Client.builder()
+            .region(region(s.env()))
+            .credentialsProvider(credentials(s.env()))
+            .forcePathStyle(s.pathStyle())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     s.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
@@ -49,20 +50,40 @@ final class S3Connection {
     }
   }
 
-  /** The one line for a failed S3 call: wrong credentials, no bucket, no service, or what S3 said. */
+  /**
+   * The one line for a failed S3 call: wrong credentials, no bucket, no service, or what S3 said.
+   */
   static LabrunException failure(SdkException e, S3Settings s, String doing) {
     String where = s.location() + s.endpoint().map(u -> " at " + u).orElse("");
     String msg;
     if (e instanceof S3Exception s3 && (s3.statusCode() == 401 || s3.statusCode() == 403)) {
-      msg = "S3 refused labrun's credentials for " + where + " (" + code(s3) + "); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-          + " (or AWS_PROFILE) and that they may use the bucket";
+      msg =
+          "S3 refused labrun's credentials for "
+              + where
+              + " ("
+              + code(s3)
+              + "); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+              + " (or AWS_PROFILE) and that they may use the bucket";
     } else if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
-      msg = "the S3 bucket '" + s.location().bucket() + "' does not exist" + s.endpoint().map(u -> " at " + u).orElse("")
-          + "; create it, or give another s3://BUCKET/PREFIX";
-    } else if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
-      msg = "no AWS credentials for " + where + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE";
+      msg =
+          "the S3 bucket '"
+              + s.location().bucket()
+              + "' does not exist"
+              + s.endpoint().map(u -> " at " + u).orElse("")
+              + "; create it, or give another s3://BUCKET/PREFIX";
+    } else if (e instanceof SdkClientException
+        && String.valueOf(e.getMessage()).contains("credentials")) {
+      msg =
+          "no AWS credentials for "
+              + where
+              + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE";
     } else if (e instanceof SdkClientException) {
-      msg = "cannot reach S3 for " + where + " (" + firstLine(e) + "); check AWS_ENDPOINT_URL and that the service is up";
+      msg =
+          "cannot reach S3 for "
+              + where
+              + " ("
+              + firstLine(e)
+              + "); check AWS_ENDPOINT_URL and that the service is up";
     } else {
       msg = "S3 could not " + doing + " " + where + ": " + firstLine(e);
     }
@@ -84,8 +105,10 @@ final class S3Connection {
   }
 
   private static Region region(Map<String, String> env) {
-    Optional<String> given = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
-        .filter(r -> !r.isBlank());
+    Optional<String> given =
+        Optional.ofNullable(env.get("AWS_REGION"))
+            .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
+            .filter(r -> !r.isBlank());
     if (given.isPresent()) {
       return Region.of(given.get().strip());
     }
@@ -101,8 +124,10 @@ final class S3Connection {
     String secret = env.get("AWS_SECRET_ACCESS_KEY");
     if (id != null && !id.isBlank() && secret != null && !secret.isBlank()) {
       String token = env.get("AWS_SESSION_TOKEN");
-      return StaticCredentialsProvider.create(token == null || token.isBlank()
-          ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token));
+      return StaticCredentialsProvider.create(
+          token == null || token.isBlank()
+              ? AwsBasicCredentials.create(id, secret)
+              : AwsSessionCredentials.create(id, secret, token));
     }
     var chain = DefaultCredentialsProvider.builder();
     String profile = env.get("AWS_PROFILE");

@@ -1,6 +1,7 @@
 package io.labrun.objects.s3;
 
 import io.labrun.core.error.LabrunException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -14,15 +15,21 @@ public record S3Location(String bucket, String prefix) {
   public static S3Location parse(String url) {
     String u = url == null ? "" : url.strip();
     if (!u.startsWith("s3://")) {
-      throw LabrunException.badInput("'" + u + "' is not an S3 location; write s3://BUCKET/PREFIX (the prefix may be empty)");
+      throw LabrunException.badInput(
+          "'" + u + "' is not an S3 location; write s3://BUCKET/PREFIX (the prefix may be empty)");
     }
     String rest = u.substring("s3://".length());
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
     if (!BUCKET.matcher(bucket).matches()) {
-      throw LabrunException.badInput("'" + bucket + "' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-'); write s3://BUCKET/PREFIX");
+      throw LabrunException.badInput(
+          "'"
+              + bucket
+              + "' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-'); write"
+              + " s3://BUCKET/PREFIX");
     }
-    String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/{2,}", "/").replaceFirst("^/", "");
+    String prefix =
+        slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/{2,}", "/").replaceFirst("^/", "");
     if (!prefix.isEmpty() && !prefix.endsWith("/")) {
       prefix += "/";
     }
@@ -31,7 +38,7 @@ public record S3Location(String bucket, String prefix) {
 
   /** True for a value meant as an S3 location (as opposed to a folder), well written or not. */
   public static boolean isS3(String value) {
-    return value != null && value.strip().toLowerCase(java.util.Locale.ROOT).startsWith("s3:");
+    return value != null && value.strip().toLowerCase(Locale.ROOT).startsWith("s3:");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.labrun.objects.s3;
 
 import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,13 +37,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * PREFIX/objects/abc...}. An object is uploaded only when its key is absent (a HEAD first), so
  * content any run or user stored before costs nothing again; S3 checks every upload against its
  * Content-MD5, and files larger than a part go up as a resumable, parallel {@link MultipartUpload}.
- * Nothing is held whole in memory: uploads read the file, downloads stream the response. A touch
- * is a marker key {@code PREFIX/touched/abc...} whose time garbage collection reads ({@link
+ * Nothing is held whole in memory: uploads read the file, downloads stream the response. A touch is
+ * a marker key {@code PREFIX/touched/abc...} whose time garbage collection reads ({@link
  * UnusedKeys}), since S3 cannot change an object's time in place.
  */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   /** An unfinished multipart upload this old is abandoned: no uploader resumes it any more. */
-  static final java.time.Duration ABANDONED = java.time.Duration.ofDays(1);
+  static final Duration ABANDONED = Duration.ofDays(1);
+
   private final S3Client s3;
   private final S3Settings settings;
   private final String bucket;
@@ -51,14 +54,19 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     this.s3 = s3;
     this.settings = settings;
     this.bucket = settings.location().bucket();
-    this.parts = Executors.newFixedThreadPool(settings.parallel(), r -> {
-      Thread t = new Thread(r, "labrun-s3-part");
-      t.setDaemon(true);
-      return t;
-    });
+    this.parts =
+        Executors.newFixedThreadPool(
+            settings.parallel(),
+            r -> {
+              Thread t = new Thread(r, "labrun-s3-part");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Connects and checks the bucket: wrong credentials or a missing bucket fail here, in one line. */
+  /**
+   * Connects and checks the bucket: wrong credentials or a missing bucket fail here, in one line.
+   */
   public static S3ObjectStore open(S3Settings settings) {
     S3Client s3 = S3Connection.client(settings);
     try {
@@ -96,7 +104,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         new MultipartUpload(s3, bucket, key(sha), file, size, settings.partBytes(), parts).run();
       } else {
         String md5 = FileRange.md5(file, 0, size);
-        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key(sha)).contentLength(size).contentMD5(md5).build(),
+        s3.putObject(
+            PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key(sha))
+                .contentLength(size)
+                .contentMD5(md5)
+                .build(),
             RequestBody.fromFile(file));
       }
     } catch (SdkException e) {
@@ -112,8 +126,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
       return sha;
     }
     try {
-      s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key(sha)).contentLength((long) bytes.length)
-          .contentMD5(FileRange.md5(bytes)).build(), RequestBody.fromBytes(bytes));
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(key(sha))
+              .contentLength((long) bytes.length)
+              .contentMD5(FileRange.md5(bytes))
+              .build(),
+          RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw failure(e, "store an object");
     }
@@ -145,7 +165,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
   }
 
-  /** Downloads into a temporary file next to {@code target}, checks it hashes to its id, then renames it into place. */
+  /**
+   * Downloads into a temporary file next to {@code target}, checks it hashes to its id, then
+   * renames it into place.
+   */
   @Override
   public void copyTo(String sha256, Path target) throws IOException {
     Path folder = target.toAbsolutePath().getParent();
@@ -153,20 +176,28 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     Path temp = Files.createTempFile(folder, "." + target.getFileName() + ".tmp-", "");
     try {
       MessageDigest digest = ObjectIds.newDigest();
-      try (InputStream in = open(sha256); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+      try (InputStream in = open(sha256);
+          OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
         in.transferTo(out);
       }
       String actual = ObjectIds.hex(digest);
       if (!actual.equals(sha256)) {
-        throw new IOException("object " + sha256 + " in " + settings.location() + " holds content that hashes to " + actual
-            + "; the bucket's copy is damaged: store the file again");
+        throw new IOException(
+            "object "
+                + sha256
+                + " in "
+                + settings.location()
+                + " holds content that hashes to "
+                + actual
+                + "; the bucket's copy is damaged: store the file again");
       }
       PosixFileAttributeView posix = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
       if (posix != null) {
         posix.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -190,7 +221,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
       throw missing(sha256);
     }
     try {
-      s3.putObject(PutObjectRequest.builder().bucket(bucket).key(UnusedKeys.markKey(settings.location(), sha256)).build(), RequestBody.empty());
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(UnusedKeys.markKey(settings.location(), sha256))
+              .build(),
+          RequestBody.empty());
     } catch (SdkException e) {
       throw failure(e, "mark " + sha256 + " as used");
     }
@@ -208,7 +244,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
   }
 
-  /** Aborts multipart uploads started before {@code before} (a killed uploader's, never resumed); returns how many. */
+  /**
+   * Aborts multipart uploads started before {@code before} (a killed uploader's, never resumed);
+   * returns how many.
+   */
   public int abortUploadsStartedBefore(Instant before) throws IOException {
     try {
       return new UnusedKeys(s3, settings.location()).abortUploadsStartedBefore(before);
@@ -251,7 +290,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   private NoSuchFileException missing(String sha256) {
-    return new NoSuchFileException(key(sha256), null, "object " + sha256 + " is not in " + settings.location());
+    return new NoSuchFileException(
+        key(sha256), null, "object " + sha256 + " is not in " + settings.location());
   }
 
   private IOException failure(SdkException e, String doing) {
@@ -259,10 +299,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * A download that, closed before its end (a client that went away), aborts the connection
-   * instead of reading the rest of a large object only to reuse it.
+   * A download that, closed before its end (a client that went away), aborts the connection instead
+   * of reading the rest of a large object only to reuse it.
    */
-  private static final class AbortingStream extends java.io.FilterInputStream {
+  private static final class AbortingStream extends FilterInputStream {
     private final ResponseInputStream<GetObjectResponse> response;
     private long left;
 

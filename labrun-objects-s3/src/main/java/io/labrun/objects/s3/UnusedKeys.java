@@ -52,7 +52,10 @@ final class UnusedKeys {
     for (S3Object o : list(objectFolder)) {
       String sha = o.key().substring(objectFolder.length());
       Instant touched = marks.getOrDefault(sha, Instant.EPOCH);
-      if (ObjectIds.isValid(sha) && !inUse.test(sha) && o.lastModified().isBefore(since) && touched.isBefore(since)) {
+      if (ObjectIds.isValid(sha)
+          && !inUse.test(sha)
+          && o.lastModified().isBefore(since)
+          && touched.isBefore(since)) {
         delete(o.key());
         removed++;
       }
@@ -62,10 +65,20 @@ final class UnusedKeys {
 
   int abortUploadsStartedBefore(Instant before) {
     int aborted = 0;
-    for (MultipartUpload u : s3.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder().bucket(location.bucket())
-        .prefix(location.prefix() + "objects/").build()).uploads()) {
+    for (MultipartUpload u :
+        s3.listMultipartUploadsPaginator(
+                ListMultipartUploadsRequest.builder()
+                    .bucket(location.bucket())
+                    .prefix(location.prefix() + "objects/")
+                    .build())
+            .uploads()) {
       if (u.initiated() != null && u.initiated().isBefore(before)) {
-        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()).build());
+        s3.abortMultipartUpload(
+            AbortMultipartUploadRequest.builder()
+                .bucket(location.bucket())
+                .key(u.key())
+                .uploadId(u.uploadId())
+                .build());
         aborted++;
       }
     }
@@ -73,7 +86,9 @@ final class UnusedKeys {
   }
 
   private Iterable<S3Object> list(String folder) {
-    return s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(folder).build()).contents();
+    return s3.listObjectsV2Paginator(
+            ListObjectsV2Request.builder().bucket(location.bucket()).prefix(folder).build())
+        .contents();
   }
 
   private void delete(String key) {

@@ -77,7 +77,9 @@ class S3ObjectStoreIT {
     store.copyTo(sha, back);
     assertThat(Files.mismatch(big, back)).isEqualTo(-1);
     try (InputStream in = store.open(sha, (17L << 20) + 3)) {
-      byte[] expected = Arrays.copyOfRange(Files.readAllBytes(big), (int) ((17L << 20) + 3), (int) Files.size(big));
+      byte[] expected =
+          Arrays.copyOfRange(
+              Files.readAllBytes(big), (int) ((17L << 20) + 3), (int) Files.size(big));
       assertThat(in.readAllBytes()).isEqualTo(expected);
     }
   }
@@ -91,7 +93,8 @@ class S3ObjectStoreIT {
       store.put(file);
       long first = proxy.sentBytes();
       assertThat(first).isGreaterThan(Files.size(file));
-      try (S3ObjectStore other = S3ObjectStore.open(settings)) { // another user's labrun, same bucket
+      try (S3ObjectStore other =
+          S3ObjectStore.open(settings)) { // another user's labrun, same bucket
         other.put(file);
         other.put(Files.readAllBytes(file));
       }
@@ -105,18 +108,32 @@ class S3ObjectStoreIT {
     Path file = randomFile("killed.bin", 64L << 20, 3);
     String sha = ObjectIds.of(file);
     String url = S3TestBucket.freshUrl("resume");
-    S3Settings settings = S3Settings.of(S3Location.parse(url), S3TestBucket.env()).withPartBytes(PART);
+    S3Settings settings =
+        S3Settings.of(S3Location.parse(url), S3TestBucket.env()).withPartBytes(PART);
     int held;
     try (TcpRelay slow = new TcpRelay(S3TestBucket.endpoint(), 6L << 20);
         S3Client s3 = S3Connection.client(settings)) {
       String key = UnusedKeys.objectKey(settings.location(), sha);
-      Process uploader = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), UploadMain.class.getName(), url, slow.endpoint().toString(), String.valueOf(PART),
-          file.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("uploader.log").toFile()).start();
+      Process uploader =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  UploadMain.class.getName(),
+                  url,
+                  slow.endpoint().toString(),
+                  String.valueOf(PART),
+                  file.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("uploader.log").toFile())
+              .start();
       try {
         // Killed once 24 of its 64 MiB reached S3 (counted by the relay: S3Proxy will not list the
         // parts of an upload while a part is being written).
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> slow.sentBytes() >= (24L << 20));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> slow.sentBytes() >= (24L << 20));
       } finally {
         uploader.destroyForcibly().waitFor();
       }
@@ -130,7 +147,9 @@ class S3ObjectStoreIT {
       store = S3ObjectStore.open(S3Settings.of(settings.location(), env).withPartBytes(PART));
       assertThat(store.put(file)).isEqualTo(sha);
       long left = Files.size(file) - held * PART;
-      assertThat(proxy.sentBytes()).as("bytes sent to finish the upload").isLessThan(left + (1L << 20));
+      assertThat(proxy.sentBytes())
+          .as("bytes sent to finish the upload")
+          .isLessThan(left + (1L << 20));
       Path back = tmp.resolve("back.bin");
       store.copyTo(sha, back);
       assertThat(Files.mismatch(file, back)).isEqualTo(-1);
@@ -150,7 +169,8 @@ class S3ObjectStoreIT {
     assertThat(store.contains(used)).isTrue();
     assertThat(store.contains(unused)).isFalse();
     assertThat(store.contains(touched)).isTrue();
-    assertThat(store.removeUnused(Set.of(used)::contains, Instant.now().plusSeconds(60))).isEqualTo(1);
+    assertThat(store.removeUnused(Set.of(used)::contains, Instant.now().plusSeconds(60)))
+        .isEqualTo(1);
     assertThat(store.contains(touched)).isFalse();
   }
 
@@ -160,11 +180,21 @@ class S3ObjectStoreIT {
     store = S3ObjectStore.open(settings);
     try (S3Client s3 = S3Connection.client(settings)) {
       String key = UnusedKeys.objectKey(settings.location(), ObjectIds.of(new byte[] {7}));
-      s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(settings.location().bucket()).key(key).build());
+      s3.createMultipartUpload(
+          CreateMultipartUploadRequest.builder()
+              .bucket(settings.location().bucket())
+              .key(key)
+              .build());
       assertThat(store.abortUploadsStartedBefore(Instant.now().minus(Duration.ofDays(1)))).isZero();
       assertThat(store.abortUploadsStartedBefore(Instant.now().plusSeconds(60))).isEqualTo(1);
-      assertThat(s3.listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(settings.location().bucket())
-          .prefix(settings.location().prefix()).build()).uploads()).isEmpty();
+      assertThat(
+              s3.listMultipartUploads(
+                      ListMultipartUploadsRequest.builder()
+                          .bucket(settings.location().bucket())
+                          .prefix(settings.location().prefix())
+                          .build())
+                  .uploads())
+          .isEmpty();
     }
   }
 
@@ -172,26 +202,59 @@ class S3ObjectStoreIT {
   void wrongCredentialsAndAMissingBucketFailAtOpenInOneLine() {
     Map<String, String> env = new HashMap<>(S3TestBucket.env());
     env.put("AWS_SECRET_ACCESS_KEY", "not-the-secret");
-    assertThatThrownBy(() -> S3ObjectStore.open(S3Settings.of(S3Location.parse(S3TestBucket.freshUrl("creds")), env)))
-        .isInstanceOfSatisfying(LabrunException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
-          assertThat(e.getMessage()).doesNotContain("\n").contains("refused labrun's credentials").contains("AWS_SECRET_ACCESS_KEY")
-              .doesNotContain("not-the-secret");
-        });
-    assertThatThrownBy(() -> S3ObjectStore.open(S3Settings.of(S3Location.parse("s3://labrun-no-such-bucket/x"), S3TestBucket.env())))
-        .isInstanceOfSatisfying(LabrunException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
-          assertThat(e.getMessage()).doesNotContain("\n").contains("bucket 'labrun-no-such-bucket' does not exist");
-        });
+    assertThatThrownBy(
+            () ->
+                S3ObjectStore.open(
+                    S3Settings.of(S3Location.parse(S3TestBucket.freshUrl("creds")), env)))
+        .isInstanceOfSatisfying(
+            LabrunException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
+              assertThat(e.getMessage())
+                  .doesNotContain("\n")
+                  .contains("refused labrun's credentials")
+                  .contains("AWS_SECRET_ACCESS_KEY")
+                  .doesNotContain("not-the-secret");
+            });
+    assertThatThrownBy(
+            () ->
+                S3ObjectStore.open(
+                    S3Settings.of(
+                        S3Location.parse("s3://labrun-no-such-bucket/x"), S3TestBucket.env())))
+        .isInstanceOfSatisfying(
+            LabrunException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.STORE);
+              assertThat(e.getMessage())
+                  .doesNotContain("\n")
+                  .contains("bucket 'labrun-no-such-bucket' does not exist");
+            });
   }
 
-  /** How many parts S3 holds for the key's unfinished upload; -1 while a part being written makes S3Proxy refuse the list. */
+  /**
+   * How many parts S3 holds for the key's unfinished upload; -1 while a part being written makes
+   * S3Proxy refuse the list.
+   */
   private static int partsHeld(S3Client s3, S3Settings settings, String key) {
     String bucket = settings.location().bucket();
     try {
-      return s3.listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(key).build()).uploads().stream()
-          .mapToInt(u -> s3.listParts(ListPartsRequest.builder().bucket(bucket).key(key).uploadId(u.uploadId()).build()).parts().size())
-          .max().orElse(0);
+      return s3
+          .listMultipartUploads(
+              ListMultipartUploadsRequest.builder().bucket(bucket).prefix(key).build())
+          .uploads()
+          .stream()
+          .mapToInt(
+              u ->
+                  s3.listParts(
+                          ListPartsRequest.builder()
+                              .bucket(bucket)
+                              .key(key)
+                              .uploadId(u.uploadId())
+                              .build())
+                      .parts()
+                      .size())
+          .max()
+          .orElse(0);
     } catch (S3Exception e) {
       return -1;
     }

@@ -16,10 +16,18 @@ public final class S3TestBucket {
   /** The environment to give labrun: the test server's variables. */
   public static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    for (String name : new String[] {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "LABRUN_TEST_S3_BUCKET"}) {
+    for (String name :
+        new String[] {
+          "AWS_ENDPOINT_URL",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "AWS_REGION",
+          "LABRUN_TEST_S3_BUCKET"
+        }) {
       String v = System.getenv(name);
       if (v == null || v.isBlank()) {
-        throw new IllegalStateException(name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
+        throw new IllegalStateException(
+            name + " is not set: start the test S3 server with eval \"$(scripts/test-env/s3.sh)\"");
       }
       env.put(name, v);
     }
@@ -36,10 +44,19 @@ public final class S3TestBucket {
 
   /** {@code s3://BUCKET/NAME-RANDOM/}: a fresh prefix per test. */
   public static String freshUrl(String name) {
-    return "s3://" + bucket() + "/" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    return "s3://"
+        + bucket()
+        + "/"
+        + name
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8)
+        + "/";
   }
 
-  /** Settings for a fresh prefix, through {@code endpoint} (a proxy in front of the server) when given. */
+  /**
+   * Settings for a fresh prefix, through {@code endpoint} (a proxy in front of the server) when
+   * given.
+   */
   public static S3Settings settings(String name, URI endpoint, long partBytes) {
     Map<String, String> env = env();
     if (endpoint != null) {

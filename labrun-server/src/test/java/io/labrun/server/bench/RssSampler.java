@@ -7,7 +7,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Samples a process's resident memory (VmRSS) every 250 ms; reads its peak (VmHWM) and CPU time from /proc. */
+/**
+ * Samples a process's resident memory (VmRSS) every 250 ms; reads its peak (VmHWM) and CPU time
+ * from /proc.
+ */
 final class RssSampler implements AutoCloseable {
   private final long pid;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -15,7 +18,8 @@ final class RssSampler implements AutoCloseable {
 
   RssSampler(long pid) {
     this.pid = pid;
-    timer.scheduleAtFixedRate(() -> maxKib = Math.max(maxKib, field("VmRSS:")), 0, 250, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(
+        () -> maxKib = Math.max(maxKib, field("VmRSS:")), 0, 250, TimeUnit.MILLISECONDS);
   }
 
   long maxSampledKib() {
@@ -28,8 +32,10 @@ final class RssSampler implements AutoCloseable {
 
   double cpuSeconds() {
     try {
-      String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks of 10 ms
+      String[] f =
+          Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12]))
+          / 100.0; // utime + stime, in clock ticks of 10 ms
     } catch (IOException | RuntimeException e) {
       return -1;
     }

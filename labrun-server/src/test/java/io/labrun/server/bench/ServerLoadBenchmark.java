@@ -30,10 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
  * flags), {@code RUNS} runs submitted through it with the CLI, each printing {@code LINES} lines
  * and logging {@code POINTS} metric points per second for {@code SECONDS}, and {@code CLIENTS}
  * Server-Sent-Events clients following their logs from the first byte to the end. Every client
- * checks that it got each line exactly once, in order; the server's resident memory is sampled
- * from /proc. Not a test: docs/benchmarks.md has the command and the results.
+ * checks that it got each line exactly once, in order; the server's resident memory is sampled from
+ * /proc. Not a test: docs/benchmarks.md has the command and the results.
  *
- * <p>Arguments: path of bin/labrun, RUNS (10), CLIENTS (100), SECONDS (60), LINES (100), POINTS (1000).
+ * <p>Arguments: path of bin/labrun, RUNS (10), CLIENTS (100), SECONDS (60), LINES (100), POINTS
+ * (1000).
  */
 public final class ServerLoadBenchmark {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -54,8 +55,16 @@ public final class ServerLoadBenchmark {
     env.put("LABRUN_HOME", work.resolve("home").toString());
     String token = run(labrun, env, work, "server", "token", "create", "--name", "bench").strip();
 
-    ProcessBuilder pb = new ProcessBuilder(labrun.toString(), "server", "--port", "0", "--runs-per-target", Integer.toString(runs))
-        .directory(work.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                labrun.toString(),
+                "server",
+                "--port",
+                "0",
+                "--runs-per-target",
+                Integer.toString(runs))
+            .directory(work.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
     Process server = pb.start();
     BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream()));
@@ -63,11 +72,17 @@ public final class ServerLoadBenchmark {
     String url = listening.replaceAll(".*listening on (http://\\S+?)/ .*", "$1");
     long pid = server.pid();
     RssSampler rss = new RssSampler(pid);
-    System.out.printf("server pid %d at %s: %s%n", pid, url, Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').strip());
+    System.out.printf(
+        "server pid %d at %s: %s%n",
+        pid,
+        url,
+        Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').strip());
     try {
       run(labrun, env, work, "project", "init", "proj");
       Path project = work.resolve("proj");
-      Files.writeString(project.resolve("bench.py"), """
+      Files.writeString(
+          project.resolve("bench.py"),
+          """
           import sys, time, labrun
           seconds, lines, points = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
           start = time.time(); i = 0; p = 0
@@ -88,10 +103,24 @@ public final class ServerLoadBenchmark {
       List<String> ids = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int r = 0; r < runs; r++) {
-        ids.add(run(labrun, remote, project, "experiment", "submit", "-c", "local", "--detach", "bench.py",
-            Integer.toString(seconds), Integer.toString(lines), Integer.toString(points)).strip());
+        ids.add(
+            run(
+                    labrun,
+                    remote,
+                    project,
+                    "experiment",
+                    "submit",
+                    "-c",
+                    "local",
+                    "--detach",
+                    "bench.py",
+                    Integer.toString(seconds),
+                    Integer.toString(lines),
+                    Integer.toString(points))
+                .strip());
       }
-      System.out.printf("%d runs submitted through the CLI in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "%d runs submitted through the CLI in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
 
       HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
       ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -100,10 +129,12 @@ public final class ServerLoadBenchmark {
       List<Future<Follower>> followers = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         Follower f = new Follower(http, url, token, ids.get(c % runs), latencies, events);
-        followers.add(pool.submit(() -> {
-          f.follow();
-          return f;
-        }));
+        followers.add(
+            pool.submit(
+                () -> {
+                  f.follow();
+                  return f;
+                }));
       }
       long lost = 0;
       long dup = 0;
@@ -116,21 +147,29 @@ public final class ServerLoadBenchmark {
         got += f.lines;
         reconnects += f.connections - 1;
         if (f.expected < 0 || f.lines != f.expected) {
-          System.out.printf("follower of %s: %d lines, expected %d%n", f.runId, f.lines, f.expected);
+          System.out.printf(
+              "follower of %s: %d lines, expected %d%n", f.runId, f.lines, f.expected);
         }
       }
       pool.shutdownNow();
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf("%d clients got %,d lines in %,d events over %.0f s: lost %d, duplicated %d, reconnections %d%n",
+      System.out.printf(
+          "%d clients got %,d lines in %,d events over %.0f s: lost %d, duplicated %d,"
+              + " reconnections %d%n",
           clients, got, events.get(), elapsed, lost, dup, reconnects);
-      System.out.printf("live line latency (supervisor's record time to client, lines written after the client connected): p50 %d ms, p99 %d ms, max %d ms%n",
+      System.out.printf(
+          "live line latency (supervisor's record time to client, lines written after the client"
+              + " connected): p50 %d ms, p99 %d ms, max %d ms%n",
           lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat[lat.length - 1]);
       for (String id : ids) {
         JsonNode info = JSON.readTree(get(http, url + "/api/v1/runs/" + id, token));
-        System.out.printf("  %s %s, %s points of loss%n", id, info.get("status").asString(), info.get("metrics").get(0).get("count"));
+        System.out.printf(
+            "  %s %s, %s points of loss%n",
+            id, info.get("status").asString(), info.get("metrics").get(0).get("count"));
       }
-      System.out.printf("server resident memory: peak %d MiB (VmHWM), highest sample %d MiB; CPU %.1f s%n",
+      System.out.printf(
+          "server resident memory: peak %d MiB (VmHWM), highest sample %d MiB; CPU %.1f s%n",
           rss.peakKib() / 1024, rss.maxSampledKib() / 1024, rss.cpuSeconds());
     } finally {
       rss.close();
@@ -143,11 +182,15 @@ public final class ServerLoadBenchmark {
     return args.length > i ? Integer.parseInt(args[i]) : fallback;
   }
 
-  static String run(Path labrun, Map<String, String> env, Path cwd, String... args) throws Exception {
+  static String run(Path labrun, Map<String, String> env, Path cwd, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(labrun.toString());
     cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -158,11 +201,18 @@ public final class ServerLoadBenchmark {
   }
 
   static String get(HttpClient http, String url, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
-  /** One SSE client: follows a run from its first byte to 'end', checking "line N" comes once, in order. */
+  /**
+   * One SSE client: follows a run from its first byte to 'end', checking "line N" comes once, in
+   * order.
+   */
   static final class Follower {
     final HttpClient http;
     final String url;
@@ -178,7 +228,13 @@ public final class ServerLoadBenchmark {
     int connections;
     long connectedMs;
 
-    Follower(HttpClient http, String url, String token, String runId, ConcurrentLinkedQueue<Long> latencies, AtomicLong events) {
+    Follower(
+        HttpClient http,
+        String url,
+        String token,
+        String runId,
+        ConcurrentLinkedQueue<Long> latencies,
+        AtomicLong events) {
       this.http = http;
       this.url = url;
       this.token = token;
@@ -192,13 +248,18 @@ public final class ServerLoadBenchmark {
       connectedMs = System.currentTimeMillis();
       while (true) {
         connections++;
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + runId + "/events"))
-            .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").timeout(Duration.ofMinutes(30));
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + runId + "/events"))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofMinutes(30));
         if (lastId != null) {
           b.header("Last-Event-ID", lastId);
         }
-        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        HttpResponse<InputStream> r =
+            http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
           String event = null;
           String id = null;
           String data = null;
@@ -217,7 +278,9 @@ public final class ServerLoadBenchmark {
                 for (JsonNode rec : JSON.readTree(data)) {
                   check(rec.get("text").asString());
                   long written = rec.get("time_ms").asLong();
-                  if (written >= connectedMs) { // live lines only: older ones are the catch-up from the first byte
+                  if (written
+                      >= connectedMs) { // live lines only: older ones are the catch-up from the
+                    // first byte
                     latencies.add(now - written);
                   }
                 }

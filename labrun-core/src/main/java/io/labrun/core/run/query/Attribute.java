@@ -24,7 +24,10 @@ public enum Attribute {
 
   /** Text is compared as text; times and durations become milliseconds. */
   public enum Kind {
-    TEXT, NUMBER, TIME, DURATION
+    TEXT,
+    NUMBER,
+    TIME,
+    DURATION
   }
 
   private final Kind kind;

@@ -1,9 +1,9 @@
 package io.labrun.core.run.query;
 
+import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.query.Expr.Between;
 import io.labrun.core.run.query.Expr.Op;
 import io.labrun.core.run.query.Token.Type;
-import io.labrun.core.run.RunStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * statuses one of the run states. A value of the wrong kind is a syntax error at its column.
  */
 final class ComparedValues {
-  private static final Map<String, Long> UNITS = Map.of("", 1_000L, "ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
+  private static final Map<String, Long> UNITS =
+      Map.of("", 1_000L, "ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
 
   private ComparedValues() {}
 
@@ -31,7 +33,13 @@ final class ComparedValues {
       return pattern(field, op, t);
     }
     if (t.is(Type.REGEX)) {
-      throw Syntax.at(t, "a /regular expression/ goes with ~ or !~, like " + field.text() + " ~ /" + t.text() + "/");
+      throw Syntax.at(
+          t,
+          "a /regular expression/ goes with ~ or !~, like "
+              + field.text()
+              + " ~ /"
+              + t.text()
+              + "/");
     }
     if (field instanceof Field.Metric) {
       return number(field, t);
@@ -56,14 +64,23 @@ final class ComparedValues {
   }
 
   private static Value pattern(Field field, Op op, Token t) {
-    boolean text = field instanceof Field.Param || field instanceof Field.Tag
-        || field instanceof Field.Attr a && a.attribute().kind() == Attribute.Kind.TEXT && a.attribute() != Attribute.STATUS;
+    boolean text =
+        field instanceof Field.Param
+            || field instanceof Field.Tag
+            || field instanceof Field.Attr a
+                && a.attribute().kind() == Attribute.Kind.TEXT
+                && a.attribute() != Attribute.STATUS;
     if (!text) {
-      throw Syntax.at(t, op.symbol() + " matches text; " + field.text() + " takes =, !=, <, <=, >, >=, in or between");
+      throw Syntax.at(
+          t,
+          op.symbol()
+              + " matches text; "
+              + field.text()
+              + " takes =, !=, <, <=, >, >=, in or between");
     }
     if (t.is(Type.REGEX)) {
       try {
-        java.util.regex.Pattern.compile(t.text());
+        Pattern.compile(t.text());
       } catch (PatternSyntaxException e) {
         throw Syntax.at(t, "/" + t.text() + "/ is not a regular expression: " + e.getDescription());
       }
@@ -72,7 +89,12 @@ final class ComparedValues {
     if (t.is(Type.STRING)) {
       return new Value.Pattern(t.text(), false);
     }
-    throw Syntax.at(t, "expected a \"glob*\" or a /regular expression/ after " + op.symbol() + ", found " + t.shown());
+    throw Syntax.at(
+        t,
+        "expected a \"glob*\" or a /regular expression/ after "
+            + op.symbol()
+            + ", found "
+            + t.shown());
   }
 
   private static Value attribute(Attribute a, Op op, Token t) {
@@ -93,7 +115,12 @@ final class ComparedValues {
 
   private static Value text(Field field, Token t) {
     if (!t.is(Type.STRING)) {
-      throw Syntax.at(t, "expected a value for " + field.text() + " (a number or \"text\" in quotes), found " + t.shown());
+      throw Syntax.at(
+          t,
+          "expected a value for "
+              + field.text()
+              + " (a number or \"text\" in quotes), found "
+              + t.shown());
     }
     return new Value.Text(t.text());
   }
@@ -108,7 +135,14 @@ final class ComparedValues {
 
   private static void noUnit(Token t, Field field) {
     if (!t.unit().isEmpty()) {
-      throw Syntax.at(t, "'" + t.unit() + "' after a number only goes with duration (60s, 5m, 2h, 1d); write " + t.text() + " for " + field.text());
+      throw Syntax.at(
+          t,
+          "'"
+              + t.unit()
+              + "' after a number only goes with duration (60s, 5m, 2h, 1d); write "
+              + t.text()
+              + " for "
+              + field.text());
     }
   }
 
@@ -116,21 +150,42 @@ final class ComparedValues {
     if (!t.is(Type.STRING) && !t.is(Type.WORD)) {
       throw Syntax.at(t, "expected a status in quotes, found " + t.shown());
     }
-    return RunStatus.parse(t.text()).map(s -> (Value) new Value.Text(s.name())).orElseThrow(() -> Syntax.at(t, "'" + t.text()
-        + "' is not a status; use one of " + Arrays.stream(RunStatus.values()).map(RunStatus::display).collect(Collectors.joining(", "))));
+    return RunStatus.parse(t.text())
+        .map(s -> (Value) new Value.Text(s.name()))
+        .orElseThrow(
+            () ->
+                Syntax.at(
+                    t,
+                    "'"
+                        + t.text()
+                        + "' is not a status; use one of "
+                        + Arrays.stream(RunStatus.values())
+                            .map(RunStatus::display)
+                            .collect(Collectors.joining(", "))));
   }
 
-  /** A date ({@code "2026-12-01"}, midnight UTC) or a time ({@code "2026-12-01T10:00:00Z"}; UTC unless an offset is given). */
+  /**
+   * A date ({@code "2026-12-01"}, midnight UTC) or a time ({@code "2026-12-01T10:00:00Z"}; UTC
+   * unless an offset is given).
+   */
   private static Value time(Attribute a, Token t) {
     if (t.is(Type.STRING)) {
       String s = t.text().strip();
       try {
-        return new Value.Num(s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() : instant(s).toEpochMilli());
+        return new Value.Num(
+            s.length() == 10
+                ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
+                : instant(s).toEpochMilli());
       } catch (DateTimeParseException e) {
         // said below
       }
     }
-    throw Syntax.at(t, a.key() + " is compared with a date or time in quotes, like \"2026-12-01\" or \"2026-12-01T10:00:00Z\", found " + t.shown());
+    throw Syntax.at(
+        t,
+        a.key()
+            + " is compared with a date or time in quotes, like \"2026-12-01\" or"
+            + " \"2026-12-01T10:00:00Z\", found "
+            + t.shown());
   }
 
   private static Instant instant(String s) {
@@ -146,7 +201,11 @@ final class ComparedValues {
   private static Value duration(Token t) {
     Long unit = t.is(Type.NUMBER) ? UNITS.get(t.unit()) : null;
     if (unit == null) {
-      throw Syntax.at(t, "duration is compared with a number of seconds or a time with its unit (500ms, 60s, 5m, 2h, 1d), found " + t.shown());
+      throw Syntax.at(
+          t,
+          "duration is compared with a number of seconds or a time with its unit (500ms, 60s, 5m,"
+              + " 2h, 1d), found "
+              + t.shown());
     }
     return new Value.Num(Double.parseDouble(t.text()) * unit);
   }

@@ -2,7 +2,9 @@ package io.labrun.core.run.query;
 
 import java.util.List;
 
-/** A filter's condition, as parsed: a tree of {@code and}, {@code or}, {@code not} and comparisons. */
+/**
+ * A filter's condition, as parsed: a tree of {@code and}, {@code or}, {@code not} and comparisons.
+ */
 public sealed interface Expr {
   record And(List<Expr> parts) implements Expr {
     public And {
@@ -34,7 +36,14 @@ public sealed interface Expr {
 
   /** Comparison operators, with the symbols users type. */
   enum Op {
-    EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), MATCH("~"), NOT_MATCH("!~");
+    EQ("="),
+    NE("!="),
+    LT("<"),
+    LE("<="),
+    GT(">"),
+    GE(">="),
+    MATCH("~"),
+    NOT_MATCH("!~");
 
     private final String symbol;
 

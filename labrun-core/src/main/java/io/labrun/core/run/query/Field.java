@@ -22,7 +22,9 @@ public sealed interface Field {
 
   /** Which value of a metric: the last one logged (highest step), the lowest or the highest. */
   enum Aggregate {
-    LAST, MIN, MAX;
+    LAST,
+    MIN,
+    MAX;
 
     String key() {
       return name().toLowerCase(Locale.ROOT);

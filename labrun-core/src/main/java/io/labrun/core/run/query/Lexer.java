@@ -4,7 +4,10 @@ import io.labrun.core.run.query.Token.Type;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cuts a filter into {@link Token}s; a character that starts no token is a syntax error at its column. */
+/**
+ * Cuts a filter into {@link Token}s; a character that starts no token is a syntax error at its
+ * column.
+ */
 final class Lexer {
   private final String text;
   private int pos;
@@ -36,7 +39,10 @@ final class Lexer {
     if (Character.isLetter(c) || c == '_') {
       return word(start);
     }
-    if (Character.isDigit(c) || (c == '-' || c == '.') && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1))) {
+    if (Character.isDigit(c)
+        || (c == '-' || c == '.')
+            && pos + 1 < text.length()
+            && Character.isDigit(text.charAt(pos + 1))) {
       return number(start);
     }
     if (c == '"' || c == '\'') {
@@ -51,19 +57,32 @@ final class Lexer {
       case ')' -> new Token(Type.CLOSE, ")", start + 1, "");
       case ',' -> new Token(Type.COMMA, ",", start + 1, "");
       case '=', '<', '>', '!', '~' -> operator(c, start);
-      default -> throw Syntax.at(start + 1, "unexpected '" + c + "'; compare a field with a value, like metrics.acc > 0.5");
+      default ->
+          throw Syntax.at(
+              start + 1,
+              "unexpected '" + c + "'; compare a field with a value, like metrics.acc > 0.5");
     };
   }
 
-  /** A field or keyword; {@code metrics.`my metric`} and {@code params."a b"} quote a name with other characters. */
+  /**
+   * A field or keyword; {@code metrics.`my metric`} and {@code params."a b"} quote a name with
+   * other characters.
+   */
   private Token word(int start) {
     StringBuilder w = new StringBuilder();
     while (pos < text.length()) {
       char c = text.charAt(pos);
-      if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ':') {
+      if (Character.isLetterOrDigit(c)
+          || c == '_'
+          || c == '-'
+          || c == '.'
+          || c == '/'
+          || c == ':') {
         w.append(c);
         pos++;
-      } else if ((c == '`' || c == '"' || c == '\'') && w.length() > 0 && w.charAt(w.length() - 1) == '.') {
+      } else if ((c == '`' || c == '"' || c == '\'')
+          && w.length() > 0
+          && w.charAt(w.length() - 1) == '.') {
         w.append(quoted(c));
       } else {
         break;
@@ -74,10 +93,13 @@ final class Lexer {
 
   private Token number(int start) {
     pos++;
-    while (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+    while (pos < text.length()
+        && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
       pos++;
     }
-    if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E') && exponentFollows()) {
+    if (pos < text.length()
+        && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')
+        && exponentFollows()) {
       pos += 2;
       while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
         pos++;
@@ -102,7 +124,10 @@ final class Lexer {
       return false;
     }
     char n = text.charAt(pos + 1);
-    return Character.isDigit(n) || (n == '-' || n == '+') && pos + 2 < text.length() && Character.isDigit(text.charAt(pos + 2));
+    return Character.isDigit(n)
+        || (n == '-' || n == '+')
+            && pos + 2 < text.length()
+            && Character.isDigit(text.charAt(pos + 2));
   }
 
   /** Text between quotes; a backslash keeps the next character as it is. */
@@ -148,15 +173,17 @@ final class Lexer {
     boolean eq = pos < text.length() && text.charAt(pos) == '=';
     boolean tilde = pos < text.length() && text.charAt(pos) == '~';
     boolean gt = pos < text.length() && text.charAt(pos) == '>';
-    String op = switch (c) {
-      case '=' -> eq ? "==" : "=";
-      case '<' -> eq ? "<=" : gt ? "<>" : "<";
-      case '>' -> eq ? ">=" : ">";
-      case '!' -> eq ? "!=" : tilde ? "!~" : null;
-      default -> "~";
-    };
+    String op =
+        switch (c) {
+          case '=' -> eq ? "==" : "=";
+          case '<' -> eq ? "<=" : gt ? "<>" : "<";
+          case '>' -> eq ? ">=" : ">";
+          case '!' -> eq ? "!=" : tilde ? "!~" : null;
+          default -> "~";
+        };
     if (op == null) {
-      throw Syntax.at(start + 1, "'!' alone means nothing; write != (not equal), !~ (does not match) or not");
+      throw Syntax.at(
+          start + 1, "'!' alone means nothing; write != (not equal), !~ (does not match) or not");
     }
     pos += op.length() - 1;
     String normal = op.equals("==") ? "=" : op.equals("<>") ? "!=" : op;

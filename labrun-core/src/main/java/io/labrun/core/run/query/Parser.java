@@ -1,7 +1,6 @@
 package io.labrun.core.run.query;
 
 import io.labrun.core.run.query.Expr.And;
-import io.labrun.core.run.query.Expr.Between;
 import io.labrun.core.run.query.Expr.Compare;
 import io.labrun.core.run.query.Expr.In;
 import io.labrun.core.run.query.Expr.Not;
@@ -27,7 +26,8 @@ import java.util.Set;
  * </pre>
  */
 final class Parser {
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "between", "order", "by", "asc", "desc");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "not", "in", "between", "order", "by", "asc", "desc");
 
   private final List<Token> tokens;
   private int pos;
@@ -51,7 +51,8 @@ final class Parser {
     }
     Token end = peek();
     if (!end.is(Type.END)) {
-      throw Syntax.at(end, "expected and, or, order by or the end of the filter, found " + end.shown());
+      throw Syntax.at(
+          end, "expected and, or, order by or the end of the filter, found " + end.shown());
     }
     return new RunFilter(where, order);
   }
@@ -105,7 +106,8 @@ final class Parser {
       negated = true;
       t = peek();
       if (!t.isWord("in") && !t.isWord("between")) {
-        throw Syntax.at(t, "expected in or between after " + field.text() + " not, found " + t.shown());
+        throw Syntax.at(
+            t, "expected in or between after " + field.text() + " not, found " + t.shown());
       }
     }
     Expr e;
@@ -119,10 +121,19 @@ final class Parser {
       e = ComparedValues.between(field, low, next());
     } else if (t.is(Type.OP)) {
       Token symbol = next();
-      Op op = Arrays.stream(Op.values()).filter(o -> o.symbol().equals(symbol.text())).findFirst().orElseThrow();
+      Op op =
+          Arrays.stream(Op.values())
+              .filter(o -> o.symbol().equals(symbol.text()))
+              .findFirst()
+              .orElseThrow();
       e = new Compare(field, op, ComparedValues.of(field, op, next()));
     } else {
-      throw Syntax.at(t, "expected an operator after " + field.text() + " (=, !=, <, <=, >, >=, ~, !~, in, between), found " + t.shown());
+      throw Syntax.at(
+          t,
+          "expected an operator after "
+              + field.text()
+              + " (=, !=, <, <=, >, >=, ~, !~, in, between), found "
+              + t.shown());
     }
     return negated ? new Not(e) : e;
   }
@@ -144,13 +155,17 @@ final class Parser {
       Token inner = next();
       Field f = FieldNames.of(inner);
       if (!(f instanceof Field.Metric m)) {
-        throw Syntax.at(inner, t.text() + "(...) takes a metric, like " + t.text() + "(metrics.loss)");
+        throw Syntax.at(
+            inner, t.text() + "(...) takes a metric, like " + t.text() + "(metrics.loss)");
       }
       expect(Type.CLOSE, "a ) after " + inner.text());
       return new Field.Metric(m.name(), Field.Aggregate.parse(t.text()).orElseThrow());
     }
     if (t.is(Type.WORD) && KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))) {
-      throw Syntax.at(t, "expected a field (metrics.NAME, params.NAME, tags.NAME, status, created...), found " + t.shown());
+      throw Syntax.at(
+          t,
+          "expected a field (metrics.NAME, params.NAME, tags.NAME, status, created...), found "
+              + t.shown());
     }
     return FieldNames.of(t);
   }

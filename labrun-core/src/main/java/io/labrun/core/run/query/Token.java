@@ -6,7 +6,15 @@ package io.labrun.core.run.query;
  */
 record Token(Type type, String text, int column, String unit) {
   enum Type {
-    WORD, NUMBER, STRING, REGEX, OP, OPEN, CLOSE, COMMA, END
+    WORD,
+    NUMBER,
+    STRING,
+    REGEX,
+    OP,
+    OPEN,
+    CLOSE,
+    COMMA,
+    END
   }
 
   boolean is(Type t) {

@@ -1,5 +1,6 @@
 package io.labrun.core.snapshot.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.labrun.core.project.Project;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotReport;
@@ -47,7 +48,10 @@ public final class SnapshotBenchmark {
       takeOnce(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
       return;
     }
-    Path base = args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("labrun-snapshot-bench");
+    Path base =
+        args.length > 0
+            ? Files.createDirectories(Path.of(args[0]))
+            : Files.createTempDirectory("labrun-snapshot-bench");
     try {
       run(base);
     } finally {
@@ -58,14 +62,23 @@ public final class SnapshotBenchmark {
   }
 
   private static void run(Path base) throws Exception {
-    System.out.printf(Locale.ROOT, "%d CPUs, %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadAverage());
+    System.out.printf(
+        Locale.ROOT,
+        "%d CPUs, %s, load average %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        loadAverage());
     Path root = base.resolve("project");
     Path storeDir = base.resolve("store");
     Path cacheDir = base.resolve("cache");
     long t0 = System.nanoTime();
     List<Path> files = writeProject(root);
-    System.out.printf(Locale.ROOT, "wrote %,d files, %,d bytes of random data in %.1f s%n", files.size(), TOTAL_BYTES, seconds(t0));
+    System.out.printf(
+        Locale.ROOT,
+        "wrote %,d files, %,d bytes of random data in %.1f s%n",
+        files.size(),
+        TOTAL_BYTES,
+        seconds(t0));
     // Files modified within 2 s of a snapshot are not trusted from the stat cache; a real project
     // was saved before "submit" was typed, so let the racy margin pass.
     Thread.sleep(2_500);
@@ -105,7 +118,10 @@ public final class SnapshotBenchmark {
     }
     start = System.nanoTime();
     SnapshotReport one = snapshotter.takeReport(project);
-    print("one file changed (" + root.relativize(changed) + ", " + Files.size(changed) + " B)", millis(start), one);
+    print(
+        "one file changed (" + root.relativize(changed) + ", " + Files.size(changed) + " B)",
+        millis(start),
+        one);
     start = System.nanoTime();
     SnapshotReport after = snapshotter.takeReport(project);
     print("next, unchanged (changed file re-read: within racy margin)", millis(start), after);
@@ -130,18 +146,31 @@ public final class SnapshotBenchmark {
     start = System.nanoTime();
     snapshotter.materialize(after.snapshot(), out);
     syncDisks();
-    System.out.printf(Locale.ROOT, "%-62s %9.1f ms%n", "materialize " + after.snapshot().entries().size() + " files, then sync", millis(start));
+    System.out.printf(
+        Locale.ROOT,
+        "%-62s %9.1f ms%n",
+        "materialize " + after.snapshot().entries().size() + " files, then sync",
+        millis(start));
     if (Files.isExecutable(Path.of("/bin/cp"))) {
       start = System.nanoTime();
-      Process cp = new ProcessBuilder("/bin/cp", "-r", root.toString(), base.resolve("cp-baseline").toString()).inheritIO().start();
+      Process cp =
+          new ProcessBuilder(
+                  "/bin/cp", "-r", root.toString(), base.resolve("cp-baseline").toString())
+              .inheritIO()
+              .start();
       check(cp.waitFor() == 0, "cp failed");
       syncDisks();
-      System.out.printf(Locale.ROOT, "%-62s %9.1f ms%n", "baseline: cp -r of the project folder, then sync", millis(start));
+      System.out.printf(
+          Locale.ROOT,
+          "%-62s %9.1f ms%n",
+          "baseline: cp -r of the project folder, then sync",
+          millis(start));
     }
   }
 
   private static double processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String loadAverage() {
@@ -163,8 +192,18 @@ public final class SnapshotBenchmark {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < FRESH_JVMS; i++) {
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SnapshotBenchmark.class.getName(),
-          "--take-once", root.toString(), storeDir.toString(), cacheDir.toString()).redirectErrorStream(true).start();
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SnapshotBenchmark.class.getName(),
+                  "--take-once",
+                  root.toString(),
+                  storeDir.toString(),
+                  cacheDir.toString())
+              .redirectErrorStream(true)
+              .start();
       String line = new String(child.getInputStream().readAllBytes()).trim();
       check(child.waitFor() == 0, "child failed: " + line);
       String[] parts = line.split(" ");
@@ -176,7 +215,8 @@ public final class SnapshotBenchmark {
 
   private static void takeOnce(Path root, Path storeDir, Path cacheDir) {
     long start = System.nanoTime();
-    SnapshotReport r = new Snapshotter(new TempDirObjectStore(storeDir), cacheDir).takeReport(new Project(root));
+    SnapshotReport r =
+        new Snapshotter(new TempDirObjectStore(storeDir), cacheDir).takeReport(new Project(root));
     System.out.println(String.format(Locale.ROOT, "%.2f", millis(start)) + " " + r.filesHashed());
   }
 
@@ -201,11 +241,20 @@ public final class SnapshotBenchmark {
     sizes[FILES - 1] += TOTAL_BYTES - assigned;
 
     Files.createDirectories(root.resolve("aml_config"));
-    Files.writeString(root.resolve(".gitignore"), "*.tmp\n__pycache__/\n/logs/\n*.pyc\n.DS_Store\n");
+    Files.writeString(
+        root.resolve(".gitignore"), "*.tmp\n__pycache__/\n/logs/\n*.pyc\n.DS_Store\n");
     List<Path> files = new ArrayList<>(FILES);
     ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < FILES; i++) {
-      Path file = root.resolve(String.format(Locale.ROOT, "src/g%02d/h%02d/f%05d.%s", i % 50, (i / 50) % 20, i, i % 3 == 0 ? "py" : "bin"));
+      Path file =
+          root.resolve(
+              String.format(
+                  Locale.ROOT,
+                  "src/g%02d/h%02d/f%05d.%s",
+                  i % 50,
+                  (i / 50) % 20,
+                  i,
+                  i % 3 == 0 ? "py" : "bin"));
       Files.createDirectories(file.getParent());
       try (OutputStream out = Files.newOutputStream(file)) {
         for (long left = sizes[i]; left > 0; ) {
@@ -234,8 +283,15 @@ public final class SnapshotBenchmark {
 
   private static void print(String what, double ms, SnapshotReport r) {
     Snapshot s = r.snapshot();
-    System.out.printf(Locale.ROOT, "%-62s %9.1f ms   %,d files, %,d bytes; read %,d files (%,d bytes)%n",
-        what, ms, s.entries().size(), s.totalSize(), r.filesHashed(), r.bytesHashed());
+    System.out.printf(
+        Locale.ROOT,
+        "%-62s %9.1f ms   %,d files, %,d bytes; read %,d files (%,d bytes)%n",
+        what,
+        ms,
+        s.entries().size(),
+        s.totalSize(),
+        r.filesHashed(),
+        r.bytesHashed());
   }
 
   private static void summary(String what, List<Double> ms, int hashed) {
@@ -243,8 +299,15 @@ public final class SnapshotBenchmark {
     Collections.sort(sorted);
     double median = sorted.get(sorted.size() / 2);
     double p95 = sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
-    System.out.printf(Locale.ROOT, "%-62s median %6.1f ms, p95 %6.1f ms, min %6.1f ms, max %6.1f ms; files read in all: %d%n",
-        what, median, p95, sorted.get(0), sorted.get(sorted.size() - 1), hashed);
+    System.out.printf(
+        Locale.ROOT,
+        "%-62s median %6.1f ms, p95 %6.1f ms, min %6.1f ms, max %6.1f ms; files read in all: %d%n",
+        what,
+        median,
+        p95,
+        sorted.get(0),
+        sorted.get(sorted.size() - 1),
+        hashed);
   }
 
   private static double millis(long startNanos) {
@@ -265,18 +328,21 @@ public final class SnapshotBenchmark {
     if (!Files.exists(dir)) {
       return;
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }
