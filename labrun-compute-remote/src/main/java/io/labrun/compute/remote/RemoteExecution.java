@@ -7,9 +7,7 @@ import io.labrun.core.supervisor.ExitRecords;
 import io.labrun.core.supervisor.StateFolder;
 import io.labrun.ssh.HostCache;
 import io.labrun.ssh.HostSession;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +62,7 @@ final class RemoteExecution implements Execution {
   public byte[] readOutput(long offset, int max) throws IOException {
     byte[] buf;
     if (collected()) {
-      buf = readLocal(stateDir.resolve(StateFolder.OUTPUT_LOG), offset, max);
+      buf = StateFolder.readOutput(stateDir, offset, max);
     } else {
       buf =
           host.call(
@@ -175,20 +173,5 @@ final class RemoteExecution implements Execution {
 
   private boolean collected() {
     return Files.isRegularFile(stateDir.resolve(StateFolder.EXIT));
-  }
-
-  private static byte[] readLocal(Path log, long offset, int max) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-      long size = f.length();
-      if (offset >= size) {
-        return new byte[0];
-      }
-      byte[] buf = new byte[(int) Math.min(max, size - offset)];
-      f.seek(offset);
-      f.readFully(buf);
-      return buf;
-    } catch (FileNotFoundException e) {
-      return new byte[0];
-    }
   }
 }
