@@ -5,18 +5,12 @@
 // writes fixture.signal once it has seen it Running; the test then ends it), and a brushed range of
 // the primary metric keeping exactly the runs in it.
 import fs from 'node:fs';
-import { base, token, fixture, shots, check, launch } from './browser.mjs';
+import { base, fixture, shots, check, launch, signedIn } from './browser.mjs';
 
 const browser = await launch();
 const pageErrors = [];
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.setDefaultTimeout(20_000);
-  await page.goto(base, { waitUntil: 'load' });
-  await page.fill('#login input[name=token]', token);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#runs');
+  const page = await signedIn(browser, pageErrors, { width: 1280, height: 1000 });
 
   await page.click('nav a[href="#/sweeps"]');
   const row = `#sweeps tr[data-sweep="${fixture.sweep}"]`;

@@ -27,6 +27,20 @@ export async function get(path) {
   return (await check(await fetch(`/api/v1${path}`, { headers: headers() }))).json();
 }
 
+// A JSON request that changes something (POST, PATCH...); answers the server's JSON.
+export async function send(method, path, body) {
+  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return (await check(await fetch(`/api/v1${path}`, init))).json();
+}
+
+// The first maxBytes of a file, as text (a Range request: a large file is never fetched whole).
+export async function head(path, maxBytes) {
+  const res = await check(await fetch(`/api/v1${path}`, { headers: headers({ Range: `bytes=0-${maxBytes - 1}` }) }));
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return new TextDecoder().decode(bytes.subarray(0, maxBytes));
+}
+
 export async function blob(path) {
   return (await check(await fetch(`/api/v1${path}`, { headers: headers() }))).blob();
 }

@@ -1,7 +1,8 @@
 // One run: status, arguments, params, environment, timings; the live log tail; one chart per
 // metric (by step or by time, lists too); artifacts to download; the snapshot's files.
 import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
-import { get, blob, enc, follow } from './api.js';
+import { get, send, blob, enc, follow } from './api.js';
+import { preview, previewKind } from './preview.js';
 import { metricChart, listChart, chartBox, appendPoints, valueBox } from './chart.js';
 
 const MAX_LINES = 5000;
@@ -37,6 +38,35 @@ function images(base, attachments) {
   })));
 }
 
+// A text, CSV or JSON artifact opens in place; its start is fetched when first opened.
+function previewer(url, a) {
+  if (!previewKind(a.path)) return null;
+  const box = h('div', { class: 'preview' }, h('p', { class: 'muted' }, 'Loading…'));
+  const details = h('details', { ontoggle: () => {
+    if (!details.open || details.dataset.loaded) return;
+    details.dataset.loaded = '1';
+    preview(box, url, a.path, a.size).catch((e) => clear(box).append(h('p', { class: 'error' }, e.message)));
+  } }, h('summary', {}, 'preview'), box);
+  return details;
+}
+
+// Cancel, for a run that has not ended: asks first; the server says whether this token may.
+function cancelButton(base, run, onStatus) {
+  const problem = h('span', { class: 'error', id: 'cancel-error' });
+  const button = h('button', { type: 'button', id: 'cancel', disabled: isFinal(run.status), onclick: async () => {
+    if (!window.confirm(`Cancel run ${run.run_id}?`)) return;
+    button.disabled = true;
+    problem.textContent = '';
+    try {
+      onStatus(await send('POST', `${base}/cancel`));
+    } catch (e) {
+      problem.textContent = e.message;
+      button.disabled = false;
+    }
+  } }, 'Cancel run');
+  return { button, problem, ended() { button.disabled = true; } };
+}
+
 export async function runPage(app, id) {
   const run = await get(`/runs/${encodeURIComponent(id)}`);
   const base = `/runs/${encodeURIComponent(id)}`;
@@ -47,9 +77,15 @@ export async function runPage(app, id) {
   const byTime = h('input', { type: 'checkbox', id: 'by-time' });
   const files = h('div', { id: 'files' });
   const viewer = h('pre', { class: 'viewer', id: 'viewer', hidden: true });
+  const showStatus = (r) => {
+    clear(badge).append(statusBadge(r.status));
+    detail.textContent = r.status_detail || '';
+    if (isFinal(r.status)) cancel.ended();
+  };
+  const cancel = cancelButton(base, run, showStatus);
 
   clear(app).append(
-    h('h1', {}, run.run_id, ' ', badge), h('p', {}, detail),
+    h('h1', {}, run.run_id, ' ', badge, ' ', cancel.button, ' ', cancel.problem), h('p', {}, detail),
     h('div', { class: 'grid' },
       h('section', {}, h('h2', {}, 'Run'), table({
         experiment: run.experiment, script: run.script_name, arguments: (run.arguments || []).join(' '),
@@ -64,8 +100,8 @@ export async function runPage(app, id) {
     images(base, run.attachments || []),
     h('section', { class: 'grid' },
       h('div', {}, h('h2', {}, 'Artifacts'), (run.attachments || []).length ? h('ul', { id: 'artifacts' }, run.attachments.map((a) =>
-        h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); download(`${base}/artifacts/${enc(a.path)}`, a.path.split('/').pop()); } }, a.path),
-          h('span', { class: 'muted' }, ` ${a.size} B`)))) : h('p', { class: 'muted' }, 'none')),
+        h('li', { dataset: { path: a.path } }, h('a', { href: '#', onclick: (e) => { e.preventDefault(); download(`${base}/artifacts/${enc(a.path)}`, a.path.split('/').pop()); } }, a.path),
+          h('span', { class: 'muted' }, ` ${a.size} B`), previewer(`${base}/artifacts/${enc(a.path)}`, a)))) : h('p', { class: 'muted' }, 'none')),
       h('div', {}, h('h2', {}, 'Snapshot'), files)),
     viewer);
 
@@ -182,8 +218,8 @@ export async function runPage(app, id) {
   if (tail.complete) return metricStream;
   const logStream = follow(`${base}/events`, (event, data) => {
     if (event === 'log') add(data);
-    else if (event === 'status') { clear(badge).append(statusBadge(data.status)); detail.textContent = data.status_detail || ''; }
-    else if (event === 'end') { clear(badge).append(statusBadge(data.status)); ended(); }
+    else if (event === 'status') showStatus(data);
+    else if (event === 'end') { clear(badge).append(statusBadge(data.status)); cancel.ended(); ended(); }
   }, { offset: tail.next_offset });
   return { stop() { logStream.stop(); if (metricStream) metricStream.stop(); } };
 }

@@ -132,7 +132,8 @@ final class RunsApi {
     for (String w : ctx.queryParams("where")) {
       conditions.add(condition(w));
     }
-    List<String> columns = new ArrayList<>(list(ctx.queryParam("columns")));
+    PageColumns chosen = PageColumns.parse(ctx.queryParam("columns"));
+    List<String> columns = new ArrayList<>(chosen.metrics());
     // An order by in the filter wins over 'sort' (the UI sends its column sort with every page).
     Sort sort =
         filter.runFilter().order().isEmpty() ? sort(ctx.queryParam("sort")) : Sort.NEWEST_FIRST;
@@ -178,6 +179,7 @@ final class RunsApi {
     for (Run r : page.runs()) {
       Map<String, Object> row = RunView.row(r, now);
       row.put("metrics", page.metrics().getOrDefault(r.id(), Map.of()));
+      chosen.addNamed(row, r.id(), s.store());
       rows.add(row);
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.store.FileObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,33 @@ final class Fixtures {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
   private Fixtures() {}
+
+  /** The same run in another experiment and sweep (null: in none). */
+  static Run placed(Run run, String experiment, String sweepId) {
+    return new Run(
+        run.id(),
+        experiment,
+        run.runConfiguration(),
+        run.target(),
+        run.targetType(),
+        run.script(),
+        run.arguments(),
+        run.environment(),
+        run.user(),
+        run.host(),
+        run.gitCommit(),
+        run.gitDirty(),
+        run.snapshotId(),
+        run.created(),
+        run.started(),
+        run.ended(),
+        run.status(),
+        run.exitCode(),
+        run.statusDetail(),
+        sweepId,
+        run.attempt(),
+        run.attributes());
+  }
 
   static Run run(String id, long minutes, String target, String script, RunStatus status) {
     Run r =
@@ -110,6 +138,16 @@ final class Fixtures {
       uploaded.add(m.asString());
     }
     return snap;
+  }
+
+  /** {@link #upload} with a client's objects and cache under {@code client}. */
+  static Snapshot upload(Http http, Path client, Path project) throws IOException {
+    return upload(
+        http,
+        new FileObjectStore(client.resolve("objects")),
+        client.resolve("cache"),
+        project,
+        new ArrayList<>());
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.labrun.core.project.Project;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.format.ProjectTemplate;
-import io.labrun.store.FileObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,13 +58,7 @@ class LiveMetricsIT {
   }
 
   private String start(TestServer srv, String name) throws Exception {
-    Snapshot snap =
-        Fixtures.upload(
-            srv.http,
-            new FileObjectStore(tmp.resolve("client/objects")),
-            tmp.resolve("client/cache"),
-            project,
-            new ArrayList<>());
+    Snapshot snap = Fixtures.upload(srv.http, tmp.resolve("client"), project);
     String run =
         Fixtures.submit(
             srv.http,

@@ -43,30 +43,7 @@ class SweepUiIT {
         RunStatus status =
             i == 198 ? RunStatus.FAILED : i == 199 ? RunStatus.RUNNING : RunStatus.COMPLETED;
         Run run = Fixtures.run(String.format("iris_%03d", i), i, "local", "train.py", status);
-        run =
-            new Run(
-                run.id(),
-                run.experiment(),
-                run.runConfiguration(),
-                run.target(),
-                run.targetType(),
-                run.script(),
-                run.arguments(),
-                run.environment(),
-                run.user(),
-                run.host(),
-                run.gitCommit(),
-                run.gitDirty(),
-                run.snapshotId(),
-                run.created(),
-                run.started(),
-                run.ended(),
-                run.status(),
-                run.exitCode(),
-                run.statusDetail(),
-                SWEEP,
-                run.attempt(),
-                run.attributes());
+        run = Fixtures.placed(run, run.experiment(), SWEEP);
         srv.store.create(run);
         srv.store.putParams(
             run.id(),
