@@ -4,17 +4,24 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
 import io.labrun.core.finish.RunRemoval;
+import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.history.RunView;
-import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
+import io.labrun.core.launch.Submitter;
+import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunEvents;
+import io.labrun.core.run.RunQuery;
 import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +30,9 @@ import java.util.function.Consumer;
  * {@link RunRemoval}).
  */
 public final class LocalRuns implements Runs {
+  /** The largest {@code history list -n}. */
+  public static final int LARGEST_PAGE = 10_000;
+
   private final Assembly assembly;
 
   public LocalRuns(Assembly assembly) {
@@ -42,6 +52,56 @@ public final class LocalRuns implements Runs {
                             + id
                             + "' in the history; list runs with 'labrun history list'"));
     return assembly.reconciler().reconcile(run).orElse(run);
+  }
+
+  /**
+   * Started on its target here; attached, each attempt is followed to its end and one killed from
+   * outside is tried again as the submission's policy says.
+   */
+  @Override
+  public String submit(Submission submission, SubmitWatch watch) {
+    var request = submission.request();
+    Submitter submitter = assembly.submitter(assembly.configs(request.project()), watch.events());
+    if (submission.detach()) {
+      return submitter.submit(request, watch.events()).run().id();
+    }
+    RunAttempts.Outcome outcome =
+        assembly.runAttempts(submitter).run(submitter.queue(request), submission.policy(), watch);
+    if (outcome.error() != null) {
+      throw outcome.error();
+    }
+    return outcome.run().id();
+  }
+
+  /** Read from the run's state folder through its target; a followed run is finished here. */
+  @Override
+  public Optional<Ended> logs(String runId, boolean follow, RunEvents events) {
+    Run run = find(runId);
+    Execution execution = reattach(run, "");
+    RunFollower follower = new RunFollower(execution, 0);
+    if (!follow || run.status().isFinal()) {
+      follower.drain(events);
+      return Optional.empty();
+    }
+    Optional<ExitRecord> exit = follower.follow(events, () -> false);
+    return exit.map(
+        e -> {
+          Run done = assembly.finisher().finish(run.id(), execution, e);
+          return new Ended(done.id(), done.status().display(), done.statusDetail());
+        });
+  }
+
+  /** Each run brought up to date first, as {@link #find} does one. */
+  @Override
+  public List<Map<String, Object>> list(RunQuery query, String filter) {
+    assembly.reconciler().reconcileAll();
+    Instant now = assembly.clock().instant();
+    return assembly.store().list(query).stream().map(r -> RunView.row(r, now)).toList();
+  }
+
+  @Override
+  public int largestPage() {
+    return LARGEST_PAGE;
   }
 
   @Override
@@ -66,19 +126,7 @@ public final class LocalRuns implements Runs {
       return new Canceled(run.id(), "Canceled", true, false);
     }
     Run current = find(runId);
-    ComputeTarget target =
-        assembly
-            .targetOf(current)
-            .orElseThrow(
-                () ->
-                    new LabrunException(
-                        ExitCode.TARGET_UNAVAILABLE,
-                        "cannot reach the target of run "
-                            + current.id()
-                            + " ("
-                            + current.target()
-                            + ") to cancel it"));
-    Execution execution = target.reattach(current, assembly.paths().runState(current.id()));
+    Execution execution = reattach(current, " to cancel it");
     Cancellation.stop(execution);
     Run done =
         Cancellation.awaitEnd(
@@ -87,6 +135,22 @@ public final class LocalRuns implements Runs {
             execution,
             System.nanoTime() + Cancellation.WAIT.toNanos());
     return new Canceled(done.id(), done.status().display(), false, false);
+  }
+
+  /** The run's execution on its target; unreachable says so ({@code why}: what it was for). */
+  private Execution reattach(Run run, String why) {
+    return assembly
+        .reattach(run)
+        .orElseThrow(
+            () ->
+                new LabrunException(
+                    ExitCode.TARGET_UNAVAILABLE,
+                    "cannot reach the target of run "
+                        + run.id()
+                        + " ("
+                        + run.target()
+                        + ")"
+                        + why));
   }
 
   @Override

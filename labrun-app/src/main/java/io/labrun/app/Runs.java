@@ -1,17 +1,45 @@
 package io.labrun.app;
 
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.retry.RetryPolicy;
+import io.labrun.core.retry.RunAttempts;
+import io.labrun.core.run.RunEvents;
+import io.labrun.core.run.RunQuery;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Operations on recorded runs, as the command line asks for them: {@link LocalRuns} on this
- * machine's history and targets, or the CLI's {@code ServerRuns} through a labrun server. The
- * command line picks one when it starts ({@code CliContext.runs()}); no command asks which. Runs
- * are shown as {@link io.labrun.core.history.RunView} shows them everywhere.
+ * machine's history and targets, or {@link io.labrun.app.remote.ServerRuns} through a labrun
+ * server. The command line picks one when it starts ({@code CliContext.runs()}); no command asks
+ * which. Runs are shown as {@link io.labrun.core.history.RunView} shows them everywhere.
  */
 public interface Runs {
+  /**
+   * Submits a tracked run. Detached, it returns once the run is started (here) or queued (on a
+   * server); otherwise {@code watch} is told each attempt and shown the run's output until it ends.
+   * Returns the run's id (of its last attempt).
+   */
+  String submit(Submission submission, SubmitWatch watch);
+
+  /**
+   * Shows the run's output so far to {@code events}; with {@code follow}, until the run ends, and
+   * then how it ended (empty when not followed: not asked, or it had ended already here).
+   */
+  Optional<Ended> logs(String runId, boolean follow, RunEvents events);
+
+  /**
+   * The runs {@code query} selects, newest first, each as {@code RunView.row} shows it ({@code
+   * filter}: the query's run filter as the user wrote it, for a server to parse).
+   */
+  List<Map<String, Object>> list(RunQuery query, String filter);
+
+  /** The most runs one {@link #list} answers with (a server's pages are smaller). */
+  int largestPage();
+
   /** Everything recorded about a run ({@code RunView.info}: metrics as a list of summaries). */
   Map<String, Object> info(String runId);
 
@@ -38,6 +66,37 @@ public interface Runs {
 
   /** Writes the run's snapshot into {@code dir} (new or empty), each file with its mode. */
   Restored restore(String runId, Path dir);
+
+  /**
+   * What to submit: the request ({@code submit}'s options, the script relative to the project), how
+   * often a run killed from outside is tried again, and whether to return at once.
+   */
+  record Submission(SubmitRequest request, RetryPolicy policy, boolean detach) {}
+
+  /**
+   * How a submit is watched: {@link RunAttempts.Watch} for a run on this machine's targets, and
+   * what a run queued on a server needs too.
+   */
+  interface SubmitWatch extends RunAttempts.Watch {
+    /** The run was queued elsewhere ({@code where}: on which server, what was uploaded). */
+    void queued(String runId, String where);
+
+    /** While the run's output is followed: stopping the command stops the watching, not the run. */
+    Watching watching(String runId);
+  }
+
+  /** The span of {@link SubmitWatch#watching}. */
+  interface Watching extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** How a followed run ended: its status, and why when known ({@code statusDetail}, or null). */
+  record Ended(String runId, String status, String statusDetail) {
+    public boolean completed() {
+      return "Completed".equals(status);
+    }
+  }
 
   /** A restored snapshot: the run's id and how many files were written. */
   record Restored(String runId, int files) {}

@@ -4,9 +4,9 @@ import io.labrun.app.Assembly;
 import io.labrun.app.LocalRuns;
 import io.labrun.app.Runs;
 import io.labrun.app.Settings;
+import io.labrun.app.remote.ServerRuns;
 import io.labrun.cli.daemon.Resident;
 import io.labrun.cli.remote.Remote;
-import io.labrun.cli.remote.ServerRuns;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
 import java.io.Console;
@@ -213,7 +213,10 @@ public final class CliContext implements AutoCloseable {
    */
   public Runs runs() {
     if (runs == null) {
-      runs = Remote.of(this).<Runs>map(ServerRuns::new).orElseGet(() -> new LocalRuns(wiring()));
+      runs =
+          Remote.of(this)
+              .<Runs>map(server -> new ServerRuns(server, this::wiring))
+              .orElseGet(() -> new LocalRuns(wiring()));
     }
     return runs;
   }

@@ -1,5 +1,7 @@
 package io.labrun.cli.remote;
 
+import io.labrun.app.remote.Server;
+import io.labrun.app.remote.ServerRuns;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.LabrunException;
 import java.io.BufferedReader;
@@ -51,9 +53,9 @@ public final class LoginCommand implements Runnable {
           "no token on stdin; pipe it in: printf '%s' \"$TOKEN\" | labrun login --server "
               + server);
     }
-    Remote remote = new Remote(Remote.checkedUrl(server), token.strip());
-    new ServerClient(remote).get("/api/v1/runs?limit=1");
-    remote.save(ctx);
+    Server remote = new Server(Server.checkedUrl(server), token.strip());
+    new ServerRuns(remote, ctx::wiring).check();
+    Remote.save(ctx, remote);
     ctx.out()
         .println(
             "Logged in to "

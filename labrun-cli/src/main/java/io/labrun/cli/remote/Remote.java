@@ -1,5 +1,6 @@
 package io.labrun.cli.remote;
 
+import io.labrun.app.remote.Server;
 import io.labrun.cli.CliContext;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -20,23 +21,21 @@ import tools.jackson.databind.json.JsonMapper;
  * The labrun server this CLI works through, if any: {@code LABRUN_SERVER} and {@code LABRUN_TOKEN},
  * or what {@code labrun login} saved in {@code CONFIG/server.json} (mode 0600). With one, every
  * {@code history} command, {@code experiment submit/logs/status/cancel} go to the server (sweeps
- * stay on this machine).
+ * stay on this machine): {@code CliContext.runs()} picks {@code ServerRuns} for it.
  */
-public record Remote(String url, String token) {
+public final class Remote {
   static final String FILE = "server.json";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  public Remote {
-    url = url.replaceAll("/+$", "");
-  }
+  private Remote() {}
 
   /** The server to use, from the environment first, then from the saved login. */
-  public static Optional<Remote> of(CliContext ctx) {
+  public static Optional<Server> of(CliContext ctx) {
     String url = ctx.env().get("LABRUN_SERVER");
     if (url != null && !url.isBlank()) {
       String token = ctx.env().get("LABRUN_TOKEN");
       if (token == null || token.isBlank()) {
-        Optional<Remote> saved = saved(ctx).filter(r -> r.url().equals(url.replaceAll("/+$", "")));
+        Optional<Server> saved = saved(ctx).filter(r -> r.url().equals(url.replaceAll("/+$", "")));
         if (saved.isEmpty()) {
           throw LabrunException.badInput(
               "LABRUN_SERVER is set but LABRUN_TOKEN is not; set it, or run 'labrun login --server "
@@ -45,7 +44,7 @@ public record Remote(String url, String token) {
         }
         return saved;
       }
-      return Optional.of(new Remote(checkedUrl(url), token.strip()));
+      return Optional.of(new Server(Server.checkedUrl(url), token.strip()));
     }
     return saved(ctx);
   }
@@ -67,14 +66,14 @@ public record Remote(String url, String token) {
             });
   }
 
-  static Optional<Remote> saved(CliContext ctx) {
+  static Optional<Server> saved(CliContext ctx) {
     Path file = ctx.paths().configDir().resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
     try {
       JsonNode j = JSON.readTree(Files.readString(file));
-      return Optional.of(new Remote(j.get("server").asString(), j.get("token").asString()));
+      return Optional.of(new Server(j.get("server").asString(), j.get("token").asString()));
     } catch (IOException | RuntimeException e) {
       throw new LabrunException(
           ExitCode.BAD_INPUT,
@@ -83,7 +82,7 @@ public record Remote(String url, String token) {
   }
 
   /** Saves the login, readable by this user only. */
-  void save(CliContext ctx) {
+  static void save(CliContext ctx, Server server) {
     Path dir = ctx.paths().configDir();
     Path file = dir.resolve(FILE);
     try {
@@ -95,8 +94,8 @@ public record Remote(String url, String token) {
               ".tmp",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Map<String, String> m = new LinkedHashMap<>();
-      m.put("server", url);
-      m.put("token", token);
+      m.put("server", server.url());
+      m.put("token", server.token());
       Files.writeString(tmp, JSON.writeValueAsString(m));
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -116,14 +115,5 @@ public record Remote(String url, String token) {
       throw new LabrunException(
           ExitCode.STORE, "cannot remove the saved login: " + e.getMessage(), e);
     }
-  }
-
-  static String checkedUrl(String url) {
-    String u = url.strip();
-    if (!u.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-      throw LabrunException.badInput(
-          "'" + url + "' is not a server URL; give one like http://HOST:8470");
-    }
-    return u;
   }
 }

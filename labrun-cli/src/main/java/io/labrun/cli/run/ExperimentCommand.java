@@ -5,15 +5,8 @@ import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.cli.remote.Remote;
-import io.labrun.cli.remote.RemoteLogs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.follow.RunFollower;
-import io.labrun.core.launch.ComputeTarget;
-import io.labrun.core.launch.Execution;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
-import io.labrun.core.supervisor.ExitRecord;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -100,44 +93,21 @@ public final class ExperimentCommand {
 
     @Override
     public Integer call() {
-      var remote = Remote.of(ctx);
-      if (remote.isPresent()) {
-        return RemoteLogs.logs(ctx, remote.get(), runId, follow);
-      }
-      Run run = RunLookup.find(ctx, runId);
-      ComputeTarget target =
-          ctx.wiring()
-              .targetOf(run)
-              .orElseThrow(
-                  () ->
-                      new LabrunException(
-                          ExitCode.TARGET_UNAVAILABLE,
-                          "cannot reach the target of run "
-                              + run.id()
-                              + " ("
-                              + run.target()
-                              + ")"));
-      Execution execution = target.reattach(run, ctx.paths().runState(run.id()));
       TerminalEvents events = new TerminalEvents(ctx.out(), ctx.err(), false);
-      RunFollower follower = new RunFollower(execution, 0);
-      if (!follow || run.status().isFinal()) {
-        follower.drain(events);
+      Optional<Runs.Ended> ended = ctx.runs().logs(runId, follow, events);
+      if (ended.isEmpty()) {
         return 0;
       }
-      Optional<ExitRecord> exit = follower.follow(events, () -> false);
-      if (exit.isPresent()) {
-        Run done = ctx.wiring().finisher().finish(run.id(), execution, exit.get());
-        ctx.err()
-            .println(
-                "Run "
-                    + done.id()
-                    + " "
-                    + done.status().display()
-                    + (done.statusDetail() == null ? "" : " (" + done.statusDetail() + ")"));
-        ctx.err().flush();
-        return done.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
-      }
-      return 0;
+      Runs.Ended done = ended.get();
+      ctx.err()
+          .println(
+              "Run "
+                  + done.runId()
+                  + " "
+                  + done.status()
+                  + (done.statusDetail() == null ? "" : " (" + done.statusDetail() + ")"));
+      ctx.err().flush();
+      return done.completed() ? 0 : ExitCode.RUN_FAILED.code();
     }
   }
 

@@ -6,12 +6,10 @@ import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.cli.remote.Remote;
-import io.labrun.cli.remote.RemoteHistory;
 import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
-import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.run.query.RunFilter;
@@ -26,7 +24,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +57,8 @@ public final class HistoryCommand {
       description = "List runs, newest first (or in the order of --filter).")
   public static final class ListRuns implements Runnable {
     private static final int MAX_LIMIT = MoreRuns.MAX_LIMIT;
+    private static final List<String> COLUMNS =
+        List.of("run_id", "status", "script_name", "target", "created_utc", "duration");
     private final CliContext ctx;
     @Mixin OutputOptions output;
     @Mixin ProjectOptions project;
@@ -149,12 +148,7 @@ public final class HistoryCommand {
                   "labrun: not in a project: the runs of all projects (-p DIR for one project's)");
         }
       }
-      var remote = Remote.of(ctx);
-      if (remote.isPresent()) {
-        RemoteHistory.list(ctx, remote.get(), output, remoteFilters(experiment));
-        return;
-      }
-      ctx.wiring().reconciler().reconcileAll();
+      // a time ago (10m) is taken on this machine's clock, through a server too
       Instant now = Instant.now();
       RunQuery q =
           new RunQuery(
@@ -169,14 +163,10 @@ public final class HistoryCommand {
               after,
               limit,
               runFilter);
-      List<Run> runs = ctx.wiring().store().list(q);
-      List<Map<String, Object>> rows = runs.stream().map(r -> RunOutput.row(r, now)).toList();
-      new Output(ctx.out(), output)
-          .rows(
-              rows,
-              List.of("run_id", "status", "script_name", "target", "created_utc", "duration"));
-      if (!output.json() && runs.size() == limit) {
-        sayHowManyMore(q, runs.get(runs.size() - 1).id());
+      List<Map<String, Object>> rows = ctx.runs().list(q, filter);
+      new Output(ctx.out(), output).rows(rows, COLUMNS);
+      if (!output.json() && rows.size() == limit) {
+        sayHowManyMore(q, (String) rows.get(rows.size() - 1).get("run_id"));
       }
     }
 
@@ -185,26 +175,9 @@ public final class HistoryCommand {
      * --after).
      */
     private void sayHowManyMore(RunQuery q, String lastShown) {
-      int more = ctx.wiring().store().list(q.withCursor(lastShown).withLimit(MAX_LIMIT)).size();
-      MoreRuns.say(ctx.err(), more, MAX_LIMIT, limit, lastShown);
-    }
-
-    private Map<String, String> remoteFilters(String experiment) {
-      Map<String, String> f = new LinkedHashMap<>();
-      f.put("experiment", experiment);
-      f.put("status", statuses == null ? null : String.join(",", statuses));
-      f.put("run_configuration", runConfiguration);
-      f.put("target", target);
-      f.put("script", script);
-      f.put("sweep", sweep);
-      // a time ago (10m) is taken on this machine's clock, as for a local history
-      Instant now = Instant.now();
-      f.put("since", since == null ? null : Times.parse(since, "--since", now).toString());
-      f.put("until", until == null ? null : Times.parse(until, "--until", now).toString());
-      f.put("filter", filter);
-      f.put("limit", Integer.toString(limit));
-      f.put("after", after);
-      return f;
+      int counted = ctx.runs().largestPage();
+      int more = ctx.runs().list(q.withCursor(lastShown).withLimit(counted), filter).size();
+      MoreRuns.say(ctx.err(), more, counted, limit, lastShown);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.LocalRuns;
 import java.io.PrintWriter;
 
 /**
@@ -8,7 +9,7 @@ import java.io.PrintWriter;
  */
 public final class MoreRuns {
   /** The largest {@code -n}. */
-  public static final int MAX_LIMIT = 10_000;
+  public static final int MAX_LIMIT = LocalRuns.LARGEST_PAGE;
 
   private MoreRuns() {}
 

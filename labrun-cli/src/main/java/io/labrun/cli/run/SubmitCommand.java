@@ -1,27 +1,21 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
-import io.labrun.cli.remote.Remote;
-import io.labrun.cli.remote.RemoteSubmit;
 import io.labrun.core.config.Durations;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.history.Artifact;
-import io.labrun.core.history.RunStore;
-import io.labrun.core.history.RunView;
-import io.labrun.core.launch.Submitter;
 import io.labrun.core.plan.RunPlan;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.project.Project;
 import io.labrun.core.retry.RetryPolicy;
-import io.labrun.core.retry.RunAttempts;
-import io.labrun.core.run.Run;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,28 +104,6 @@ public final class SubmitCommand implements Callable<Integer> {
     if (script == null) {
       script = defaultScript(ctx.wiring().configs(p));
     }
-    var remote = Remote.of(ctx);
-    if (remote.isPresent()) {
-      if (target != null) {
-        throw LabrunException.badInput(
-            "-t is not supported through a server yet; name the target in the run configuration, or"
-                + " 'labrun logout' to run here");
-      }
-      if (timeout != null) {
-        throw LabrunException.badInput(
-            "--timeout is not supported through a server yet; submit without it, or 'labrun logout'"
-                + " to run here");
-      }
-      return RemoteSubmit.submit(
-          ctx,
-          remote.get(),
-          p,
-          runConfiguration,
-          projectRelative(ctx, p, script).replace('\\', '/'),
-          args,
-          detach,
-          output);
-    }
     ProjectConfigs configs = ctx.wiring().configs(p);
     TerminalEvents events = TerminalEvents.of(ctx);
     Duration perRun = timeout == null ? null : Durations.require(timeout, "--timeout");
@@ -141,20 +113,24 @@ public final class SubmitCommand implements Callable<Integer> {
             .onTarget(target);
     RunConfiguration rc = configs.runConfiguration(runConfiguration).value();
     if (!rc.tracked()) {
+      // not recorded in any history, so never through a server: here, with labrun's own terminal
       ctx.requireOwnProcess(); // the script gets labrun's own stdin, stdout and stderr
       return untracked(p, configs, request, events);
     }
     if (retries != null && (retries < 0 || retries > 100)) {
       throw LabrunException.badInput("--retries must be from 0 to 100, got " + retries);
     }
-    Submitter submitter = ctx.wiring().submitter(configs, events);
+    if (detach && retries != null && retries > 0) {
+      throw LabrunException.badInput(
+          "--retries needs labrun watching the run to try it again; drop --detach, or run it as a"
+              + " sweep with --detach");
+    }
+    RetryPolicy policy = RetryPolicy.of(retries != null ? retries : rc.retriesOrDefault());
+    String runId =
+        ctx.runs()
+            .submit(
+                new Runs.Submission(request, policy, detach), new SubmitWatch(ctx, events, policy));
     if (detach) {
-      if (retries != null && retries > 0) {
-        throw LabrunException.badInput(
-            "--retries needs labrun watching the run to try it again; drop --detach, or run it as a"
-                + " sweep with --detach");
-      }
-      Run run = submitter.submit(request, events).run();
       if (rc.retriesOrDefault() > 0) {
         ctx.warn(
             "a detached run is not retried (Retries: "
@@ -163,19 +139,11 @@ public final class SubmitCommand implements Callable<Integer> {
                 + rc.name()
                 + ".runconfig)");
       }
-      ctx.out().println(run.id());
+      ctx.out().println(runId);
       ctx.out().flush();
       return 0;
     }
-    RetryPolicy policy = RetryPolicy.of(retries != null ? retries : rc.retriesOrDefault());
-    RunAttempts.Outcome outcome =
-        ctx.wiring()
-            .runAttempts(submitter)
-            .run(submitter.queue(request), policy, new SubmitWatch(ctx, events, policy));
-    if (outcome.error() != null) {
-      throw outcome.error();
-    }
-    return summarize(outcome.run());
+    return summarize(ctx.runs().info(runId));
   }
 
   /**
@@ -213,37 +181,56 @@ public final class SubmitCommand implements Callable<Integer> {
     return ctx.wiring().targets().forSpec(r.target()).runUntracked(plan);
   }
 
-  private int summarize(Run run) {
-    RunStore store = ctx.wiring().store();
+  /**
+   * The ended run ({@code Runs.info}): its record with {@code -o json}, else a summary on stderr.
+   */
+  private int summarize(Map<String, Object> info) {
     if (output.json()) {
-      new Output(ctx.out(), output)
-          .record(RunOutput.info(run, store, ctx.wiring().clock().instant()));
+      new Output(ctx.out(), output).record(RunOutput.shown(info));
     } else {
       var err = ctx.err();
       err.println(
           "Run "
-              + run.id()
+              + info.get("run_id")
               + " "
-              + run.status().display()
+              + info.get("status")
               + " in "
-              + RunView.duration(run.duration(ctx.wiring().clock().instant()))
-              + (run.statusDetail() == null ? "" : " (" + run.statusDetail() + ")"));
-      store
-          .metricSummaries(run.id())
-          .forEach(
-              (name, s) ->
-                  err.println(
-                      "  metric   "
-                          + name
-                          + " = "
-                          + s.last().text()
-                          + (s.count() > 1 ? "  (" + s.count() + " points)" : "")));
-      for (Artifact a : store.artifacts(run.id())) {
-        err.println("  artifact " + a.path() + " (" + RunOutput.size(a.size()) + ")");
+              + info.get("duration")
+              + (info.get("status_detail") == null ? "" : " (" + info.get("status_detail") + ")"));
+      if (info.get("metrics") instanceof List<?> metrics) {
+        for (Object m : metrics) {
+          Map<?, ?> summary = (Map<?, ?>) m;
+          err.println("  metric   " + summary.get("name") + " = " + metric(summary));
+        }
+      }
+      if (info.get("attachments") instanceof List<?> artifacts) {
+        for (Object a : artifacts) {
+          Map<?, ?> artifact = (Map<?, ?>) a;
+          err.println(
+              "  artifact "
+                  + artifact.get("path")
+                  + " ("
+                  + RunOutput.size(((Number) artifact.get("size")).longValue())
+                  + ")");
+        }
       }
       err.flush();
     }
-    return run.status() == RunStatus.COMPLETED ? 0 : ExitCode.RUN_FAILED.code();
+    return RunStatus.COMPLETED.display().equals(info.get("status"))
+        ? 0
+        : ExitCode.RUN_FAILED.code();
+  }
+
+  /**
+   * A metric's last value as text (a list or dict as the JSON it was logged as), and how many
+   * points it has when more than one.
+   */
+  private static String metric(Map<?, ?> summary) {
+    Object last = summary.get("last");
+    String text =
+        last instanceof Number n ? MetricPoint.text(n.doubleValue()) : String.valueOf(last);
+    long count = ((Number) summary.get("count")).longValue();
+    return text + (count > 1 ? "  (" + count + " points)" : "");
   }
 
   /**

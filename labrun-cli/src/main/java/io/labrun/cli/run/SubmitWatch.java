@@ -1,10 +1,10 @@
 package io.labrun.cli.run;
 
+import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.core.follow.RunFollower;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.retry.RetryPolicy;
-import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.supervisor.ExitRecord;
@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How {@code experiment submit} watches its run's attempts: prints each attempt's id when it
- * starts, streams its output live, says when it is tried again. Ctrl-C stops watching, not the run
- * (and no further attempt is made).
+ * How {@code experiment submit} watches its run's attempts: prints each attempt's id when it starts
+ * (or is queued on a server), streams its output live, says when it is tried again. Ctrl-C stops
+ * watching, not the run (and no further attempt is made).
  */
-final class SubmitWatch implements RunAttempts.Watch {
+final class SubmitWatch implements Runs.SubmitWatch {
   private final CliContext ctx;
   private final TerminalEvents events;
   private final RetryPolicy policy;
@@ -47,21 +47,32 @@ final class SubmitWatch implements RunAttempts.Watch {
   }
 
   @Override
-  public Optional<ExitRecord> await(Run run, Execution execution) {
-    try (var stopped =
-        ctx.interrupts()
+  public void queued(String runId, String where) {
+    ctx.err().println("RunId: " + runId + " (" + where + ")");
+    ctx.err().flush();
+  }
+
+  @Override
+  public Runs.Watching watching(String runId) {
+    return ctx.interrupts()
             .onStop(
                 () -> {
                   ctx.err().println();
                   ctx.err()
                       .println(
                           "labrun: stopped watching; run "
-                              + run.id()
+                              + runId
                               + " goes on. Follow it with: labrun experiment logs -r "
-                              + run.id()
+                              + runId
                               + " --follow");
                   ctx.err().flush();
-                })) {
+                })
+        ::close;
+  }
+
+  @Override
+  public Optional<ExitRecord> await(Run run, Execution execution) {
+    try (var stopped = watching(run.id())) {
       return new RunFollower(execution, 0).follow(events, () -> false);
     }
   }

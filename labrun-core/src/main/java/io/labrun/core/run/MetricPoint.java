@@ -21,10 +21,11 @@ public record MetricPoint(String name, long step, Instant time, Double value, St
 
   /** The value as display text: the number, or the JSON of a list or dict. */
   public String text() {
-    if (value == null) {
-      return json;
-    }
-    double v = value;
+    return value == null ? json : text(value);
+  }
+
+  /** A number as display text: a whole number without its {@code .0}. */
+  public static String text(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -1,54 +1,49 @@
-package io.labrun.cli.remote;
+package io.labrun.app.remote;
 
-import io.labrun.cli.CliContext;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.RunEvents;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A run's output through a server: the stored log page by page, or live over Server-Sent Events,
  * reconnecting with {@code Last-Event-ID} so that a dropped connection loses and repeats nothing.
- * The script's stdout goes to stdout, its stderr and labrun's notes to stderr, as locally.
+ * Each record goes to the same {@link RunEvents} as a run's output on this machine.
  */
-public final class RemoteLogs {
-  private RemoteLogs() {}
+final class ServerLogs {
+  private ServerLogs() {}
 
-  public static int logs(CliContext ctx, Remote remote, String runId, boolean follow) {
-    ServerClient client = new ServerClient(remote);
-    if (follow) {
-      String status = follow(ctx, client, runId);
-      ctx.err().println("Run " + runId + " " + status);
-      ctx.err().flush();
-      return "Completed".equals(status) ? 0 : ExitCode.RUN_FAILED.code();
-    }
+  /** The stored output, page by page, to its current end. */
+  static void pages(ServerClient client, String runId, RunEvents events) {
     long offset = 0;
     while (true) {
-      JsonNode page = client.get("/api/v1/runs/" + enc(runId) + "/logs?offset=" + offset);
-      page.get("records").forEach(r -> print(ctx, r));
+      JsonNode page = client.get(ServerClient.runPath(runId, "logs") + "?offset=" + offset);
+      page.get("records").forEach(r -> events.log(record(r)));
       long next = page.get("next_offset").asLong();
       if (next == offset) {
-        return 0;
+        return;
       }
       offset = next;
     }
   }
 
-  /** Prints the run's output from the start until it ends; returns its final status. */
-  static String follow(CliContext ctx, ServerClient client, String runId) {
+  /** Shows the run's output from the start until it ends; returns its final status. */
+  static String follow(ServerClient client, String runId, RunEvents events) {
     String lastId = null;
     int failures = 0;
     while (true) {
       try {
         HttpResponse<InputStream> r =
-            client.events("/api/v1/runs/" + enc(runId) + "/events?offset=0", lastId);
+            client.events(ServerClient.runPath(runId, "events") + "?offset=0", lastId);
         try (BufferedReader in =
             new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
           String event = null;
@@ -60,7 +55,7 @@ public final class RemoteLogs {
               if (event != null && data.length() > 0) {
                 JsonNode d = ServerClient.JSON.readTree(data.toString());
                 if (event.equals("log")) {
-                  d.forEach(rec -> print(ctx, rec));
+                  d.forEach(rec -> events.log(record(rec)));
                   lastId = id;
                   failures = 0;
                 } else if (event.equals("end")) {
@@ -101,20 +96,14 @@ public final class RemoteLogs {
     }
   }
 
-  static void print(CliContext ctx, JsonNode r) {
-    String stream = r.get("stream").asString();
-    PrintWriter w = stream.equals("stdout") ? ctx.out() : ctx.err();
-    String text =
-        stream.equals("system") ? "[labrun] " + r.get("text").asString() : r.get("text").asString();
-    if (r.get("ends_line").asBoolean()) {
-      w.println(text);
-    } else {
-      w.print(text);
-    }
-    w.flush();
-  }
-
-  static String enc(String runId) {
-    return URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20");
+  /** A record of the API ({@code Views.record} on the server) as the core's {@link LogRecord}. */
+  private static LogRecord record(JsonNode r) {
+    return new LogRecord(
+        Instant.ofEpochMilli(r.path("time_ms").asLong()),
+        LogRecord.Stream.valueOf(r.get("stream").asString().toUpperCase(Locale.ROOT)),
+        r.get("text").asString(),
+        r.get("ends_line").asBoolean(),
+        r.path("offset").asLong(),
+        r.path("next_offset").asLong());
   }
 }

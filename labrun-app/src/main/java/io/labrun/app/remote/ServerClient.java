@@ -1,4 +1,4 @@
-package io.labrun.cli.remote;
+package io.labrun.app.remote;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
@@ -22,6 +22,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,16 +34,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ServerClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private final Remote remote;
+  private final Server server;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  ServerClient(Remote remote) {
-    this.remote = remote;
+  ServerClient(Server server) {
+    this.server = server;
   }
 
-  Remote remote() {
-    return remote;
+  Server server() {
+    return server;
   }
 
   JsonNode get(String path) {
@@ -137,7 +138,7 @@ final class ServerClient {
           "cannot download "
               + target
               + " from "
-              + remote.url()
+              + server.url()
               + " ("
               + e.getMessage()
               + "); run the same command again to resume",
@@ -207,7 +208,7 @@ final class ServerClient {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + remote.url());
+      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + server.url());
     }
   }
 
@@ -227,13 +228,26 @@ final class ServerClient {
     return b.toString();
   }
 
+  /** {@code path} with query parameters by name (null values are left out). */
+  static String query(String path, Map<String, String> params) {
+    StringBuilder q = new StringBuilder(path);
+    char sep = '?';
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      if (e.getValue() != null) {
+        q.append(sep).append(e.getKey()).append('=').append(segment(e.getValue()));
+        sep = '&';
+      }
+    }
+    return q.toString();
+  }
+
   private static String segment(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(remote.url() + path))
-        .header("Authorization", "Bearer " + remote.token());
+    return HttpRequest.newBuilder(URI.create(server.url() + path))
+        .header("Authorization", "Bearer " + server.token());
   }
 
   private HttpResponse<String> send(HttpRequest r) {
@@ -247,7 +261,7 @@ final class ServerClient {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + remote.url());
+      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + server.url());
     }
   }
 
@@ -265,7 +279,7 @@ final class ServerClient {
       // every answer of a labrun server carries {"error": ...}: this is some other web server
       return new LabrunException(
           ExitCode.STORE,
-          remote.url()
+          server.url()
               + " is not a labrun server (it answered HTTP "
               + status
               + " without labrun's error record); check the URL, e.g. http://HOST:8470");
@@ -275,22 +289,22 @@ final class ServerClient {
           new LabrunException(
               ExitCode.STORE,
               "the server "
-                  + remote.url()
+                  + server.url()
                   + " refused the token ("
                   + message
                   + "); log in again with 'labrun login --server "
-                  + remote.url()
+                  + server.url()
                   + "'");
       case 403 ->
           new LabrunException(
               ExitCode.STORE,
-              "the server " + remote.url() + " does not let this token do that: " + message);
+              "the server " + server.url() + " does not let this token do that: " + message);
       case 404 -> LabrunException.notFound(message);
       case 400, 409, 413 -> LabrunException.badInput(message);
       default ->
           new LabrunException(
               ExitCode.STORE,
-              "the server " + remote.url() + " answered " + status + ": " + message);
+              "the server " + server.url() + " answered " + status + ": " + message);
     };
   }
 
@@ -304,7 +318,7 @@ final class ServerClient {
     return new LabrunException(
         ExitCode.STORE,
         "cannot reach the labrun server "
-            + remote.url()
+            + server.url()
             + " ("
             + why
             + "); check that it runs and the URL is right",

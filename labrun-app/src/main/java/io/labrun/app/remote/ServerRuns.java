@@ -1,12 +1,17 @@
-package io.labrun.cli.remote;
+package io.labrun.app.remote;
 
+import io.labrun.app.Assembly;
 import io.labrun.app.Downloads;
 import io.labrun.app.Runs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.plan.SubmitRequest;
+import io.labrun.core.run.RunEvents;
+import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +20,120 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@link Runs} through a labrun server: the REST API, which shows runs as {@code RunView} does
- * here.
+ * here. A submitted project is snapshotted on this machine ({@code local}: its objects and
+ * snapshotter, assembled only when a run is submitted) and sent to the server, which runs it.
  */
 public final class ServerRuns implements Runs {
   private final ServerClient client;
+  private final Supplier<Assembly> local;
 
-  public ServerRuns(Remote remote) {
-    this.client = new ServerClient(remote);
+  public ServerRuns(Server server, Supplier<Assembly> local) {
+    this.client = new ServerClient(server);
+    this.local = local;
+  }
+
+  /** Asks the server for one run: a wrong URL or a refused token says so in one line. */
+  public void check() {
+    client.get("/api/v1/runs?limit=1");
+  }
+
+  /**
+   * Snapshots the project here, uploads only the objects the server lacks and queues the run there;
+   * the server runs it on the project's target (and decides about retries).
+   */
+  @Override
+  public String submit(Submission submission, SubmitWatch watch) {
+    SubmitRequest request = submission.request();
+    if (request.target() != null) {
+      throw LabrunException.badInput(
+          "-t is not supported through a server yet; name the target in the run configuration, or"
+              + " 'labrun logout' to run here");
+    }
+    if (request.timeout() != null) {
+      throw LabrunException.badInput(
+          "--timeout is not supported through a server yet; submit without it, or 'labrun logout'"
+              + " to run here");
+    }
+    Assembly here = local.get();
+    Snapshot snapshot = here.snapshotter().take(request.project());
+    int uploaded = SnapshotUpload.upload(client, here.objects(), snapshot);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("experiment", request.project().name());
+    body.put("snapshot_id", snapshot.id());
+    body.put("run_configuration", request.runConfiguration());
+    body.put("script", request.script().replace('\\', '/'));
+    body.put("arguments", request.arguments());
+    String runId = client.post("/api/v1/runs", body).get("run_id").asString();
+    if (submission.detach()) {
+      return runId;
+    }
+    watch.queued(
+        runId,
+        "queued on "
+            + client.server().url()
+            + "; "
+            + uploaded
+            + " of "
+            + (snapshot.entries().size() + 1)
+            + " files uploaded");
+    try (var watching = watch.watching(runId)) {
+      ServerLogs.follow(client, runId, watch.events());
+    }
+    return runId;
+  }
+
+  /** The stored output page by page, or followed live over Server-Sent Events to the run's end. */
+  @Override
+  public Optional<Ended> logs(String runId, boolean follow, RunEvents events) {
+    if (!follow) {
+      ServerLogs.pages(client, runId, events);
+      return Optional.empty();
+    }
+    return Optional.of(new Ended(runId, ServerLogs.follow(client, runId, events), null));
+  }
+
+  /** The server's list, with the query's filters as its parameters; rows as {@code RunView.row}. */
+  @Override
+  public List<Map<String, Object>> list(RunQuery query, String filter) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("experiment", query.experiment());
+    p.put(
+        "status",
+        query.statuses() == null
+            ? null
+            : query.statuses().stream().map(RunStatus::display).collect(Collectors.joining(",")));
+    p.put("run_configuration", query.runConfiguration());
+    p.put("target", query.target());
+    p.put("script", query.script());
+    p.put("sweep", query.sweepId());
+    p.put("since", query.createdAfter() == null ? null : query.createdAfter().toString());
+    p.put("until", query.createdBefore() == null ? null : query.createdBefore().toString());
+    p.put("filter", filter);
+    p.put("limit", Integer.toString(query.limit()));
+    p.put("after", query.cursor());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (JsonNode r : client.get(ServerClient.query("/api/v1/runs", p)).get("runs")) {
+      Map<String, Object> row =
+          ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {});
+      row.remove("metrics"); // the UI's metric columns; RunView.row has none
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /** The server's largest page ({@code limit} of {@code GET /api/v1/runs}). */
+  @Override
+  public int largestPage() {
+    return 1000;
   }
 
   @Override
