@@ -6,6 +6,8 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.history.ApiTokens.Role;
+import io.labrun.core.history.ObjectIds;
+import io.labrun.core.history.ObjectStore.ContentMismatch;
 import io.labrun.core.history.RunView;
 import io.labrun.core.launch.Submitter;
 import io.labrun.core.plan.SubmitRequest;
@@ -14,6 +16,7 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -102,62 +103,97 @@ final class SubmitApi {
   }
 
   /**
-   * Streams the body to a temporary file, hashing as it goes; stores it only if it is what its name
-   * says.
+   * Stores an uploaded file if it is what its name says: sent on as it arrives to a store that
+   * streams uploads (S3, no size limit), else through a temporary file of at most {@link
+   * ServerConfig#maxObjectBytes} bytes, hashed on the way.
    */
   private void upload(Context ctx) throws IOException {
     String sha = ctx.pathParam("sha256");
     if (!isSha256(sha)) {
       throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
     }
+    boolean streamed = s.objects().streamsUploads();
     long declared = ctx.req().getContentLengthLong();
-    if (declared > config.maxObjectBytes()) {
-      throw new ApiError(
-          413,
-          "the file is "
-              + declared
-              + " bytes; this server takes at most "
-              + config.maxObjectBytes()
-              + " per file");
+    if (!streamed && declared > config.maxObjectBytes()) {
+      throw tooLarge("the file is " + declared + " bytes");
     }
     if (s.objects().contains(sha)) {
       ctx.status(200).json(Map.of("sha256", sha, "stored", false));
       return;
     }
+    try (InputStream in = new CheckedBody(ctx.bodyInputStream(), Auth.caller(ctx), streamed)) {
+      if (streamed) {
+        s.objects().put(in, sha);
+      } else {
+        spoolAndPut(in, sha);
+      }
+    } catch (ContentMismatch e) {
+      throw ApiError.badRequest(
+          "the uploaded content hashes to " + e.actual() + ", not " + sha + "; upload it again");
+    }
+    ctx.status(201).json(Map.of("sha256", sha, "stored", true));
+  }
+
+  private void spoolAndPut(InputStream in, String sha) throws IOException {
     Path tmpDir = Files.createDirectories(s.paths().dataDir().resolve("server").resolve("uploads"));
     Path tmp = Files.createTempFile(tmpDir, "upload-", ".part");
     try {
-      MessageDigest digest = sha256();
-      long total = 0;
-      try (InputStream in = ctx.bodyInputStream();
-          OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        Auth.Caller caller = Auth.caller(ctx);
-        while ((n = in.read(buf)) > 0) {
-          if (!auth.stillValid(caller)) {
-            throw new ApiError(401, "the token was revoked during the upload");
-          }
-          total += n;
-          if (total > config.maxObjectBytes()) {
-            throw new ApiError(
-                413,
-                "the file is larger than this server takes ("
-                    + config.maxObjectBytes()
-                    + " bytes per file)");
-          }
-          out.write(buf, 0, n);
-        }
+      MessageDigest digest = ObjectIds.newDigest();
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+        in.transferTo(out);
       }
-      String actual = HexFormat.of().formatHex(digest.digest());
+      String actual = ObjectIds.hex(digest);
       if (!actual.equals(sha)) {
-        throw ApiError.badRequest(
-            "the uploaded content hashes to " + actual + ", not " + sha + "; upload it again");
+        throw new ContentMismatch(sha, actual);
       }
       s.objects().put(tmp, sha);
-      ctx.status(201).json(Map.of("sha256", sha, "stored", true));
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  private ApiError tooLarge(String what) {
+    return new ApiError(
+        413,
+        what
+            + "; this server keeps uploads on its disk and takes at most "
+            + config.maxObjectBytes()
+            + " bytes per file (labrun server --max-upload-mb), or store objects in S3"
+            + " (--objects s3://...), which takes any size");
+  }
+
+  /**
+   * An upload's body that stops when the caller's token is revoked meanwhile and, spooled to disk,
+   * when it passes the size limit.
+   */
+  private final class CheckedBody extends FilterInputStream {
+    private final Auth.Caller caller;
+    private final boolean unbounded;
+    private long total;
+
+    CheckedBody(InputStream in, Auth.Caller caller, boolean unbounded) {
+      super(in);
+      this.caller = caller;
+      this.unbounded = unbounded;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (!auth.stillValid(caller)) {
+        throw new ApiError(401, "the token was revoked during the upload");
+      }
+      int n = super.read(b, off, len);
+      total += Math.max(n, 0);
+      if (!unbounded && total > config.maxObjectBytes()) {
+        throw tooLarge("the file is larger than that");
+      }
+      return n;
     }
   }
 
@@ -274,13 +310,5 @@ final class SubmitApi {
     return s != null
         && s.length() == 64
         && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

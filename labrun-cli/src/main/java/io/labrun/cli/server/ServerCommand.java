@@ -59,6 +59,16 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Submitted runs executing at once per target (default ${DEFAULT-VALUE}).")
   int runsPerTarget;
 
+  @Option(
+      names = "--max-upload-mb",
+      defaultValue = "1024",
+      paramLabel = "MB",
+      description =
+          "The largest file a client may upload when objects are kept in a folder (default"
+              + " ${DEFAULT-VALUE}): an upload is written to the server's disk first. With"
+              + " --objects s3://... uploads pass straight through to S3 and any size is taken.")
+  long maxUploadMb;
+
   public ServerCommand(CliContext ctx) {
     this.ctx = ctx;
   }
@@ -71,6 +81,9 @@ public final class ServerCommand implements Callable<Integer> {
     if (runsPerTarget < 1) {
       throw LabrunException.badInput("--runs-per-target must be at least 1, got " + runsPerTarget);
     }
+    if (maxUploadMb < 1) {
+      throw LabrunException.badInput("--max-upload-mb must be at least 1, got " + maxUploadMb);
+    }
     Project p = project == null ? null : ctx.project(project);
     store.open(ctx);
     objects.open(ctx);
@@ -78,7 +91,7 @@ public final class ServerCommand implements Callable<Integer> {
     SqlRunStore history = (SqlRunStore) setup.store();
     ObjectStore kept = setup.objects();
     ServerConfig config =
-        new ServerConfig(bind, port, runsPerTarget, ServerConfig.defaults().maxObjectBytes());
+        new ServerConfig(bind, port, runsPerTarget, Math.multiplyExact(maxUploadMb, 1L << 20));
     CountDownLatch stopped = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
       Thread hook = new Thread(stopped::countDown);

@@ -24,6 +24,37 @@ public interface ObjectStore {
     return put(file);
   }
 
+  /**
+   * Whether {@link #put(InputStream, String)} sends content on as it arrives (an S3 multipart
+   * upload): the server then writes an upload to no temporary file, so no disk bounds its size.
+   */
+  default boolean streamsUploads() {
+    return false;
+  }
+
+  /**
+   * Stores what {@code in} yields as the object {@code sha256}, provided it hashes to that; stores
+   * nothing otherwise ({@link ContentMismatch}). Only stores that {@link #streamsUploads} take
+   * streams; the others are given a file ({@link #put(Path, String)}).
+   */
+  default void put(InputStream in, String sha256) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " stores files only");
+  }
+
+  /** Content that does not hash to the id it was sent as: nothing was stored. */
+  final class ContentMismatch extends IOException {
+    private final String actual;
+
+    public ContentMismatch(String expected, String actual) {
+      super("the content hashes to " + actual + ", not " + expected);
+      this.actual = actual;
+    }
+
+    public String actual() {
+      return actual;
+    }
+  }
+
   /** Stores bytes and returns their hash. */
   String put(byte[] bytes) throws IOException;
 

@@ -44,7 +44,14 @@ final class FileRange extends InputStream {
   }
 
   static String md5(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(newMd5().digest(bytes));
+    return md5(bytes, bytes.length);
+  }
+
+  /** The base64 MD5 of the first {@code length} bytes of {@code bytes}. */
+  static String md5(byte[] bytes, int length) {
+    MessageDigest md5 = newMd5();
+    md5.update(bytes, 0, length);
+    return Base64.getEncoder().encodeToString(md5.digest());
   }
 
   /** The ETag S3 gives a part (or a plain object): the quoted hex MD5 of its bytes. */

@@ -155,6 +155,10 @@ final class MultipartUpload {
   }
 
   private String start() {
+    return start(s3, bucket, key);
+  }
+
+  static String start(S3Client s3, String bucket, String key) {
     return s3.createMultipartUpload(
             CreateMultipartUploadRequest.builder()
                 .bucket(bucket)
@@ -182,7 +186,8 @@ final class MultipartUpload {
     return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
   }
 
-  private static CompletedPart await(Future<CompletedPart> f, List<Future<CompletedPart>> all)
+  /** The part {@code f} sent; cancels all the others if it failed. */
+  static CompletedPart await(Future<CompletedPart> f, List<Future<CompletedPart>> all)
       throws IOException {
     try {
       return f.get();

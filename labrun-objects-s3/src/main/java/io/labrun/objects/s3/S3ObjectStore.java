@@ -49,6 +49,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final S3Settings settings;
   private final String bucket;
   private final ExecutorService parts;
+  private final PartBuffers buffers;
 
   S3ObjectStore(S3Client s3, S3Settings settings) {
     this.s3 = s3;
@@ -62,6 +63,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.buffers = new PartBuffers(settings.parallel(), settings.partBytes());
   }
 
   /**
@@ -117,6 +119,25 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
       throw failure(e, "store " + file);
     }
     return sha;
+  }
+
+  @Override
+  public boolean streamsUploads() {
+    return true;
+  }
+
+  /**
+   * Sends the stream on to S3 as it arrives ({@link StreamedUpload}); the caller asked {@link
+   * #contains} first (the server answers an upload of a present object without reading it).
+   */
+  @Override
+  public void put(InputStream in, String sha256) throws IOException {
+    String key = key(sha256);
+    try {
+      new StreamedUpload(s3, bucket, key, sha256, buffers, parts).run(in);
+    } catch (SdkException e) {
+      throw failure(e, "store " + sha256 + " in");
+    }
   }
 
   @Override

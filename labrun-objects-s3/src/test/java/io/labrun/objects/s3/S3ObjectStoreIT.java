@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectIds;
+import io.labrun.core.history.ObjectStore.ContentMismatch;
 import io.labrun.core.history.TcpRelay;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +83,45 @@ class S3ObjectStoreIT {
           Arrays.copyOfRange(
               Files.readAllBytes(big), (int) ((17L << 20) + 3), (int) Files.size(big));
       assertThat(in.readAllBytes()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aStreamGoesUpAsItArrivesAndOnlyUnderTheIdItHashesTo() throws IOException {
+    S3Settings settings = S3TestBucket.settings("stream", null, PART);
+    store = S3ObjectStore.open(settings);
+    assertThat(store.streamsUploads()).isTrue();
+    byte[] bytes = new byte[(int) (2 * PART + 3)];
+    new Random(4).nextBytes(bytes);
+    String sha = ObjectIds.of(bytes);
+    store.put(new ByteArrayInputStream(bytes), sha); // three parts, the last of 3 bytes
+    Path back = tmp.resolve("streamed.bin");
+    store.copyTo(sha, back);
+    assertThat(Files.readAllBytes(back)).isEqualTo(bytes);
+    byte[] small = "one part".getBytes(StandardCharsets.UTF_8);
+    store.put(new ByteArrayInputStream(small), ObjectIds.of(small));
+    try (InputStream in = store.open(ObjectIds.of(small))) {
+      assertThat(in.readAllBytes()).isEqualTo(small);
+    }
+
+    // Content sent under another id: refused, nothing stored, no unfinished upload left.
+    String claimed = ObjectIds.of(new byte[] {1});
+    assertThatThrownBy(() -> store.put(new ByteArrayInputStream(bytes), claimed))
+        .isInstanceOf(ContentMismatch.class)
+        .hasMessage("the content hashes to " + sha + ", not " + claimed);
+    assertThatThrownBy(() -> store.put(new ByteArrayInputStream(small), claimed))
+        .isInstanceOf(ContentMismatch.class);
+    assertThat(store.contains(claimed)).isFalse();
+    try (S3Client s3 = S3Connection.client(settings)) {
+      String key = UnusedKeys.objectKey(settings.location(), claimed);
+      assertThat(
+              s3.listMultipartUploads(
+                      ListMultipartUploadsRequest.builder()
+                          .bucket(settings.location().bucket())
+                          .prefix(key)
+                          .build())
+                  .uploads())
+          .isEmpty();
     }
   }
 

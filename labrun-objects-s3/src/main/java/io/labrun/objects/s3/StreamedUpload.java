@@ -1,0 +1,190 @@
+package io.labrun.objects.s3;
+
+import io.labrun.core.history.ObjectIds;
+import io.labrun.core.history.ObjectStore.ContentMismatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+/**
+ * Content arriving as a stream (a client's upload to the server) sent on to S3 as it comes, with no
+ * temporary file: read a part at a time into a {@link PartBuffers} buffer and hashed on the way,
+ * each full part sent while the next one is read (several at once, each with its Content-MD5), and
+ * the object completed only once the whole stream hashed to the id it is stored under. Content that
+ * hashes otherwise, or a stream that breaks off, aborts the upload: S3 never shows an object under
+ * a wrong id. Content shorter than one part goes up in one PUT.
+ */
+final class StreamedUpload {
+  private final S3Client s3;
+  private final String bucket;
+  private final String key;
+  private final String sha256;
+  private final PartBuffers buffers;
+  private final ExecutorService pool;
+
+  StreamedUpload(
+      S3Client s3,
+      String bucket,
+      String key,
+      String sha256,
+      PartBuffers buffers,
+      ExecutorService pool) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.key = key;
+    this.sha256 = sha256;
+    this.buffers = buffers;
+    this.pool = pool;
+  }
+
+  void run(InputStream in) throws IOException {
+    MessageDigest digest = ObjectIds.newDigest();
+    byte[] first = buffers.take();
+    int length;
+    try {
+      length = fill(in, first, digest);
+      if (length < first.length) {
+        check(digest);
+        putWhole(first, length);
+        return;
+      }
+    } catch (IOException | RuntimeException e) {
+      buffers.give(first);
+      throw e;
+    }
+    inParts(in, first, digest);
+  }
+
+  private void putWhole(byte[] bytes, int length) {
+    try {
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .contentLength((long) length)
+              .contentMD5(FileRange.md5(bytes, length))
+              .build(),
+          RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)));
+    } finally {
+      buffers.give(bytes);
+    }
+  }
+
+  /** {@code first} is a full part already read (and hashed); the rest follows from {@code in}. */
+  private void inParts(InputStream in, byte[] first, MessageDigest digest) throws IOException {
+    String uploadId = MultipartUpload.start(s3, bucket, key);
+    List<Future<CompletedPart>> sent = new ArrayList<>();
+    try {
+      byte[] buffer = first;
+      int length = buffer.length;
+      for (int number = 1; length > 0; number++) {
+        sent.add(send(uploadId, number, buffer, length));
+        buffer = buffers.take();
+        try {
+          length = fill(in, buffer, digest);
+        } catch (IOException | RuntimeException e) {
+          buffers.give(buffer);
+          throw e;
+        }
+        if (length == 0) {
+          buffers.give(buffer);
+        }
+      }
+      List<CompletedPart> parts = new ArrayList<>();
+      for (Future<CompletedPart> f : sent) {
+        parts.add(MultipartUpload.await(f, List.of()));
+      }
+      check(digest);
+      s3.completeMultipartUpload(
+          CompleteMultipartUploadRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .uploadId(uploadId)
+              .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
+              .build());
+    } catch (IOException | RuntimeException e) {
+      settle(sent);
+      abort(uploadId);
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for the parts still being sent: each gives its buffer back when it ends (a part canceled
+   * before it started never would).
+   */
+  private static void settle(List<Future<CompletedPart>> sent) {
+    for (Future<CompletedPart> f : sent) {
+      try {
+        f.get();
+      } catch (ExecutionException failed) {
+        // the upload is being aborted anyway
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Sends one part from its buffer, which goes back to the pool once S3 has it (or refused it). */
+  private Future<CompletedPart> send(String uploadId, int number, byte[] buffer, int length) {
+    return pool.submit(
+        () -> {
+          try {
+            String etag =
+                s3.uploadPart(
+                        UploadPartRequest.builder()
+                            .bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(number)
+                            .contentLength((long) length)
+                            .contentMD5(FileRange.md5(buffer, length))
+                            .build(),
+                        RequestBody.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)))
+                    .eTag();
+            return CompletedPart.builder().partNumber(number).eTag(etag).build();
+          } finally {
+            buffers.give(buffer);
+          }
+        });
+  }
+
+  /** Reads until {@code buffer} is full or the stream ends; returns how many bytes it holds. */
+  private static int fill(InputStream in, byte[] buffer, MessageDigest digest) throws IOException {
+    int n = in.readNBytes(buffer, 0, buffer.length);
+    digest.update(buffer, 0, n);
+    return n;
+  }
+
+  private void check(MessageDigest digest) throws ContentMismatch {
+    String actual = ObjectIds.hex(digest);
+    if (!actual.equals(sha256)) {
+      throw new ContentMismatch(sha256, actual);
+    }
+  }
+
+  private void abort(String uploadId) {
+    try {
+      s3.abortMultipartUpload(
+          AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
+    } catch (SdkException e) {
+      // left for garbage collection, which aborts uploads nobody finished within a day
+    }
+  }
+}
