@@ -1,12 +1,7 @@
 package io.labrun.app;
 
-import io.labrun.compute.docker.DockerCleaner;
 import io.labrun.compute.docker.DockerRuntime;
 import io.labrun.compute.docker.DockerTargetProvider;
-import io.labrun.compute.local.LocalEnvironments;
-import io.labrun.compute.local.LocalTargetProvider;
-import io.labrun.compute.remote.RemoteTargetProvider;
-import io.labrun.compute.remote.SshTargets;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
@@ -27,6 +22,7 @@ import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargets;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
+import io.labrun.core.launch.TargetCleaner;
 import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.project.Project;
@@ -122,8 +118,10 @@ public final class Assembly implements RunPipeline, AutoCloseable {
    */
   @Override
   public String cannotLogIn(ComputeTargetSpec target) {
-    boolean ssh = target.type() == TargetType.REMOTE || target.type() == TargetType.REMOTE_DOCKER;
-    return ssh && passwords() instanceof ServerPasswords server ? server.missing(target) : null;
+    return TargetTypes.installed()
+        .provider(target.type())
+        .map(p -> p.cannotLogIn(target, passwords()))
+        .orElse(null);
   }
 
   public RunStore store() {
@@ -340,11 +338,6 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     }
   }
 
-  /** The SSH targets (their connections: one per host for this assembly, closed with it). */
-  public SshTargets sshTargets() {
-    return RemoteTargetProvider.sshTargets(targetContext());
-  }
-
   /** This command's connections to hosts over SSH, and how it logs in to them. */
   public HostSessions hostSessions() {
     return HostSessions.of(targetContext());
@@ -372,13 +365,14 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return DockerTargetProvider.runtime(targetContext());
   }
 
-  public DockerCleaner dockerCleaner() {
-    return DockerTargetProvider.cleaner(targetContext());
-  }
-
-  /** The cached venvs of local targets ({@code labrunLocalVenv: true}). */
-  public LocalEnvironments localEnvironments() {
-    return LocalTargetProvider.environments(targetContext());
+  /**
+   * What {@code experiment clean} asks of each target module in this build, in the order of the
+   * kinds they serve.
+   */
+  public List<TargetCleaner> cleaners() {
+    return TargetTypes.installed().providers().stream()
+        .map(p -> p.cleaner(targetContext()))
+        .toList();
   }
 
   /** How a detached supervisor calls labrun back to record a run's end. */

@@ -4,12 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import io.labrun.core.config.TargetType;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * The adapters around the core stand alone: no compute module uses another (a target built on
  * another kind gets it through the core's {@code TargetContext}), and the store, the object store,
  * the server, the SSH library and the compute modules use none of one another, except that compute
- * modules may use the SSH library (a library for reaching hosts, not an adapter of a port); and no
- * two classes share a simple name. Checked here because this module's class path holds every
- * module.
+ * modules may use the SSH library (a library for reaching hosts, not an adapter of a port); no
+ * class outside the target modules and the project format names one kind of target; and no two
+ * classes share a simple name. Checked here because this module's class path holds every module.
  */
 class ModuleArchitectureTest {
   private static final ImportOption MAIN_CODE_ONLY =
@@ -75,6 +78,33 @@ class ModuleArchitectureTest {
           .because("only the assembly (labrun-cli) connects adapters")
           .check(ALL);
     }
+  }
+
+  /** The kinds of target the original defined, as constants of {@link TargetType}. */
+  private static final List<String> KINDS =
+      List.of("LOCAL", "DOCKER", "REMOTE_DOCKER", "REMOTE", "CLUSTER");
+
+  @Test
+  void onlyTargetModulesAndTheProjectFormatNameAKindOfTarget() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "io.labrun.compute..", "io.labrun.format..", "io.labrun.core.config..")
+        .should()
+        .accessFieldWhere(
+            new DescribedPredicate<JavaFieldAccess>("TargetType." + String.join("/", KINDS)) {
+              @Override
+              public boolean test(JavaFieldAccess access) {
+                return access.getTargetOwner().isEquivalentTo(TargetType.class)
+                    && KINDS.contains(access.getName());
+              }
+            })
+        .because(
+            "a new target is one module: what a command does for a kind (clean, log in, attach,"
+                + " show) is asked of the kind or its provider, never decided by comparing it with"
+                + " one; only the format that reads the original's files and the types themselves"
+                + " (core.config) name them")
+        .check(ALL);
   }
 
   @Test

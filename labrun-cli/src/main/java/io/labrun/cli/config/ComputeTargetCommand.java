@@ -7,7 +7,6 @@ import io.labrun.cli.ProjectOptions;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
 import io.labrun.core.config.ComputeTargetSpec;
-import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
@@ -217,7 +216,9 @@ public final class ComputeTargetCommand {
                   hp == null ? null : hp.host(), hp == null ? null : hp.port(), username)
               .withBaseDockerImage(baseDockerImage)
               .withPython(
-                  pythonLocation, sparkSubmitLocation, t == TargetType.REMOTE ? Boolean.TRUE : null)
+                  pythonLocation,
+                  sparkSubmitLocation,
+                  t.isUserManagedWhenAttached() ? Boolean.TRUE : null)
               .withSparkMaster(sparkMaster);
       String publicKeyLine = null;
       Path generatedKey = null;
@@ -289,9 +290,7 @@ public final class ComputeTargetCommand {
       }
       boolean wroteRunConfig = false;
       if (!configs.runConfigurationNames().contains(name)) {
-        RunConfiguration rc =
-            RunConfiguration.forTarget(
-                name, name, t == TargetType.CLUSTER ? Framework.PYSPARK : Framework.PYTHON);
+        RunConfiguration rc = RunConfiguration.forTarget(name, name, t.framework());
         if (t.usesDocker()) {
           rc =
               new RunConfiguration(
@@ -372,14 +371,13 @@ public final class ComputeTargetCommand {
     }
 
     private void validateFor(TargetType t, HostPort hp) {
-      if ((t == TargetType.REMOTE_DOCKER || t == TargetType.REMOTE) && hp == null) {
+      if (t.needsAddress() && hp == null) {
         throw LabrunException.badInput(
             "--address is required for a "
                 + t.configName()
                 + " target (the host to reach over SSH)");
       }
-      if ((t == TargetType.LOCAL || t == TargetType.DOCKER)
-          && (hp != null || username != null || credentials != null)) {
+      if (!t.isRemote() && (hp != null || username != null || credentials != null)) {
         throw LabrunException.badInput(
             "a "
                 + t.configName()

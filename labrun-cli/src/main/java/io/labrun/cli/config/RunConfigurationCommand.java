@@ -11,8 +11,9 @@ import io.labrun.core.config.Framework;
 import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
-import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.project.Project;
 import java.util.ArrayList;
@@ -274,15 +275,16 @@ public final class RunConfigurationCommand {
         m.put("other_keys", new LinkedHashMap<>(c.otherKeys()));
       }
       m.put("plan", RunConfigurationView.plan(c, configs));
-      localTargetNote(configs, c).ifPresent(note -> m.put("note", note));
+      inertEnvironmentNote(configs, c).ifPresent(note -> m.put("note", note));
       new Output(ctx.out(), output).record(m);
     }
 
     /**
-     * Said here once rather than on every run: on a local target the environment keys are inert, as
-     * in the original.
+     * Said here once rather than on every run: on a target that runs its interpreter as it is
+     * whatever is asked (the original's local one) the environment keys are inert.
      */
-    private static Optional<String> localTargetNote(ProjectConfigs configs, RunConfiguration c) {
+    private static Optional<String> inertEnvironmentNote(
+        ProjectConfigs configs, RunConfiguration c) {
       if (c.target() == null) {
         return Optional.empty();
       }
@@ -292,13 +294,15 @@ public final class RunConfigurationCommand {
       } catch (LabrunException e) {
         return Optional.empty(); // its own show says what is wrong with it
       }
-      if (target.type() != TargetType.LOCAL || target.localVenv() || c.buildsLocalVenv()) {
+      if (TargetTypes.installed().environment(target, c) != EnvironmentUse.AS_IS_WHATEVER_ASKED) {
         return Optional.empty();
       }
       String prepare =
           c.form() == RunConfiguration.Form.YAML_2018 ? "prepareEnvironment" : "PrepareEnvironment";
       return Optional.of(
-          "on the local target '"
+          "on the "
+              + target.type().configName()
+              + " target '"
               + target.name()
               + "' "
               + prepare

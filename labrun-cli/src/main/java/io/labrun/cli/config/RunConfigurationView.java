@@ -10,8 +10,10 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.SparkDependencies;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.environment.ImageRecipe;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.run.Redaction;
 import java.util.ArrayList;
@@ -27,6 +29,9 @@ import java.util.function.Consumer;
  * resolves them, without running anything.
  */
 final class RunConfigurationView {
+  /** The {@code .compute} key of the kinds a configuration's {@code yarnDeployMode} is for. */
+  private static final String YARN_DEPLOY_MODE = "yarnDeployMode";
+
   private RunConfigurationView() {}
 
   static Map<String, Object> settings(RunConfiguration c) {
@@ -109,10 +114,8 @@ final class RunConfigurationView {
     ComputeTargetSpec t = RunPlanner.target(configs, c, c.target()).value();
     boolean spark = c.frameworkOrDefault() == Framework.PYSPARK;
     boolean docker = t.type().usesDocker();
-    boolean built =
-        docker
-            ? !c.interpreterAsIs()
-            : t.type() == TargetType.LOCAL && !spark && (c.buildsLocalVenv() || t.localVenv());
+    EnvironmentUse use = TargetTypes.installed().environment(t, c);
+    boolean built = use.isBuilt();
     CondaDependencies conda = built ? configs.condaDependencies(c.condaFile()).value() : null;
     SparkDependencies sparkDeps =
         !spark
@@ -133,7 +136,7 @@ final class RunConfigurationView {
                 built
                     ? "prepared by labrun from "
                         + c.condaFile()
-                        + (c.prepares() || t.localVenv()
+                        + (use == EnvironmentUse.BUILT_WITH_THE_RUN
                             ? " as part of the run"
                             : " by 'labrun experiment prepare'")
                     : "used as it is, nothing installed",
@@ -141,12 +144,20 @@ final class RunConfigurationView {
             "pip_packages", conda == null ? null : conda.pipPackages(),
             "spark_packages", sparkDeps == null ? null : coordinates(sparkDeps),
             "yarn_deploy_mode",
-                c.yarnDeployMode() == null
-                    ? null
-                    : c.yarnDeployMode()
-                        + (t.type() == TargetType.CLUSTER ? "" : " (for cluster targets)"));
+                c.yarnDeployMode() == null ? null : c.yarnDeployMode() + yarnNote(t.type()));
     m.values().removeIf(Objects::isNull);
     return m;
+  }
+
+  /** Said when {@code kind} is not one whose targets read {@code yarnDeployMode}. */
+  private static String yarnNote(TargetType kind) {
+    List<TargetType> readers = TargetTypes.installed().kindsReading(YARN_DEPLOY_MODE);
+    if (readers.contains(kind)) {
+      return "";
+    }
+    return " (for "
+        + String.join(" and ", readers.stream().map(TargetType::configName).toList())
+        + " targets)";
   }
 
   private static String interpreter(

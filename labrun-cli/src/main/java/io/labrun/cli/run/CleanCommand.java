@@ -3,21 +3,20 @@ package io.labrun.cli.run;
 import io.labrun.cli.CliContext;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
-import io.labrun.core.config.TargetType;
 import io.labrun.core.environment.CleanReport;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
+import io.labrun.core.launch.CleanRequest;
+import io.labrun.core.launch.TargetCleaner;
 import io.labrun.core.run.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -61,24 +60,18 @@ public final class CleanCommand implements Callable<Integer> {
   public Integer call() {
     RunStore store = ctx.wiring().store();
     ctx.wiring().reconciler().reconcileAll();
-    CleanReport report = CleanReport.empty();
-    if (!noDocker) {
-      try {
-        report =
-            report.plus(
-                ctx.wiring()
-                    .dockerCleaner()
-                    .clean(id -> store.find(id).map(r -> r.status().isFinal()).orElse(true), all));
-      } catch (LabrunException e) {
-        if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
-          throw e;
-        }
-        ctx.warn(e.getMessage() + " (Docker images were not cleaned)");
-      }
+    CleanRequest request =
+        new CleanRequest(
+            projectTargets(),
+            id -> store.find(id).map(r -> r.status().isFinal()).orElse(true),
+            store.unfinished().isEmpty(),
+            !noDocker,
+            all,
+            ctx::warn);
+    CleanReport report = workFolders(store);
+    for (TargetCleaner cleaner : ctx.wiring().cleaners()) {
+      report = report.plus(cleaner.clean(request));
     }
-    report = report.plus(workFolders(store));
-    report = report.plus(remoteHosts());
-    report = report.plus(ctx.wiring().localEnvironments().clean(store.unfinished().isEmpty()));
     report.removed().forEach(r -> ctx.out().println("removed " + r));
     report.kept().forEach(k -> ctx.out().println("kept " + k));
     ctx.out()
@@ -94,40 +87,23 @@ public final class CleanCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * labrun's caches, finished run folders and (remotedocker) images on the SSH hosts of this
-   * project's targets.
-   */
-  private CleanReport remoteHosts() {
+  /** This project's compute targets, whose modules may have left something on their hosts. */
+  private List<ComputeTargetSpec> projectTargets() {
     ProjectConfigs configs;
     try {
       configs = ctx.wiring().configs(ctx.project(null));
     } catch (LabrunException e) {
-      return CleanReport.empty(); // not in a project: no hosts to visit
+      return List.of(); // not in a project: no hosts to visit
     }
-    CleanReport report = CleanReport.empty();
-    Set<String> hosts = new HashSet<>();
+    List<ComputeTargetSpec> targets = new ArrayList<>();
     for (String name : configs.computeTargetNames()) {
-      ComputeTargetSpec spec;
       try {
-        spec = configs.computeTarget(name).value();
+        targets.add(configs.computeTarget(name).value());
       } catch (LabrunException e) {
-        continue; // a broken file is reported when it is used
-      }
-      boolean ssh = spec.type() == TargetType.REMOTE || spec.type() == TargetType.REMOTE_DOCKER;
-      if (!ssh
-          || spec.address() == null
-          || !hosts.add(
-              spec.type() + " " + spec.username() + "@" + spec.address() + ":" + spec.port())) {
-        continue;
-      }
-      try {
-        report = report.plus(ctx.wiring().sshTargets().clean(spec));
-      } catch (LabrunException e) {
-        ctx.warn(e.getMessage() + " (" + spec.address() + " was not cleaned)");
+        // a broken file is reported when it is used
       }
     }
-    return report;
+    return targets;
   }
 
   /**

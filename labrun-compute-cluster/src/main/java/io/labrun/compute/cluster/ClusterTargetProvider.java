@@ -1,7 +1,10 @@
 package io.labrun.compute.cluster;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.CommandTarget;
 import io.labrun.core.launch.ComputeTarget;
@@ -29,6 +32,18 @@ public final class ClusterTargetProvider implements ComputeTargetProvider {
             YarnDeployMode.KEY,
             TargetKey.Kind.TEXT,
             value -> YarnDeployMode.problem(YarnDeployMode.KEY, value)));
+  }
+
+  /**
+   * A head node builds a PySpark run's environment there when the configuration asks for it ({@code
+   * PrepareEnvironment: true}); otherwise the driver runs the target's Python as it is.
+   */
+  @Override
+  public EnvironmentUse environment(ComputeTargetSpec spec, RunConfiguration c) {
+    boolean headNode = spec.address() != null && !spec.address().isBlank();
+    return headNode && c.frameworkOrDefault() == Framework.PYSPARK && c.prepares()
+        ? EnvironmentUse.BUILT_WITH_THE_RUN
+        : EnvironmentUse.AS_IS;
   }
 
   @Override

@@ -2,8 +2,12 @@ package io.labrun.compute.docker;
 
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.CleanReport;
+import io.labrun.core.error.ExitCode;
+import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
+import io.labrun.core.launch.TargetCleaner;
 import io.labrun.core.launch.TargetContext;
 import java.util.List;
 
@@ -39,9 +43,27 @@ public final class DockerTargetProvider implements ComputeTargetProvider {
                 owner(c)));
   }
 
-  /** What {@code labrun experiment clean} removes from the engine. */
-  public static DockerCleaner cleaner(TargetContext context) {
-    return new DockerCleaner(runtime(context).engine(), owner(context));
+  /**
+   * {@code experiment clean}: what labrun made on this machine's engine, unless told to leave it
+   * alone; an engine that does not answer is a warning.
+   */
+  @Override
+  public TargetCleaner cleaner(TargetContext context) {
+    return request -> {
+      if (!request.dockerEngine()) {
+        return CleanReport.empty();
+      }
+      try {
+        return new DockerCleaner(runtime(context).engine(), owner(context))
+            .clean(request.runIsOver(), request.everyOwner());
+      } catch (LabrunException e) {
+        if (e.exitCode() != ExitCode.TARGET_UNAVAILABLE) {
+          throw e;
+        }
+        request.warn().accept(e.getMessage() + " (Docker images were not cleaned)");
+        return CleanReport.empty();
+      }
+    };
   }
 
   /** This user and this labrun home, as labels on what labrun makes on a Docker engine. */

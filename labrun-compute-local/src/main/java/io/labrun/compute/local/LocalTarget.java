@@ -112,7 +112,7 @@ public final class LocalTarget implements CommandTarget {
   }
 
   private boolean usesVenv(RunConfiguration configuration) {
-    return spec.localVenv() || configuration.buildsLocalVenv();
+    return !spec.installsNothing(configuration);
   }
 
   @Override

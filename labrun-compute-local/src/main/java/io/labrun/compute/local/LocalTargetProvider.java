@@ -1,9 +1,13 @@
 package io.labrun.compute.local;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
+import io.labrun.core.launch.TargetCleaner;
 import io.labrun.core.launch.TargetContext;
 import io.labrun.core.supervisor.PythonRuntime;
 import java.util.List;
@@ -18,6 +22,26 @@ public final class LocalTargetProvider implements ComputeTargetProvider {
   @Override
   public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
     return new LocalTarget(spec, runtime(context));
+  }
+
+  /** {@code experiment clean}: the cached venvs, when no run may be using one. */
+  @Override
+  public TargetCleaner cleaner(TargetContext context) {
+    return request -> environments(context).clean(request.nothingUnfinished());
+  }
+
+  /**
+   * This machine's Python as it is, whatever the configuration asks, as in the original; a venv
+   * built from the conda file for Python runs when the target or a 2018 configuration asks for one.
+   */
+  @Override
+  public EnvironmentUse environment(ComputeTargetSpec spec, RunConfiguration c) {
+    if (spec.installsNothing(c)) {
+      return EnvironmentUse.AS_IS_WHATEVER_ASKED;
+    }
+    return c.frameworkOrDefault() == Framework.PYTHON
+        ? EnvironmentUse.built(c.prepares() || spec.localVenv())
+        : EnvironmentUse.AS_IS;
   }
 
   /** The local runtime of this assembly, made on first use. */

@@ -1,7 +1,10 @@
 package io.labrun.compute.slurm;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargetProvider;
@@ -42,6 +45,17 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
             TargetKey.Kind.TEXT_LIST,
             value -> SlurmSettings.problem(SlurmSettings.SBATCH_OPTIONS, value)));
     return keys;
+  }
+
+  /**
+   * The compute node runs {@code pythonLocation} as it is, unless the configuration says {@code
+   * PrepareEnvironment: true}: then the conda file's environment is made where the nodes see it.
+   */
+  @Override
+  public EnvironmentUse environment(ComputeTargetSpec spec, RunConfiguration c) {
+    return c.frameworkOrDefault() == Framework.PYTHON && c.prepares()
+        ? EnvironmentUse.BUILT_WITH_THE_RUN
+        : EnvironmentUse.AS_IS;
   }
 
   /** A local target with this target's Python that builds venvs ({@code labrunLocalVenv: true}). */

@@ -70,6 +70,15 @@ public record ComputeTargetSpec(
     return type.equals(TargetType.LOCAL) && Boolean.TRUE.equals(otherKeys.get(LOCAL_VENV));
   }
 
+  /**
+   * Whether runs of {@code rc} here install nothing and read no conda file: the original's {@code
+   * local} target runs its interpreter as it is; only labrun's own {@value #LOCAL_VENV} and the
+   * 2018 format's {@code userManagedDependencies: false} ask it for a venv.
+   */
+  public boolean installsNothing(RunConfiguration rc) {
+    return type.equals(TargetType.LOCAL) && !localVenv() && !rc.buildsLocalVenv();
+  }
+
   public boolean sharesVolumes() {
     return Boolean.TRUE.equals(sharedVolumes);
   }

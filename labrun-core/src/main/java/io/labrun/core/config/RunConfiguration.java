@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -342,6 +343,17 @@ public record RunConfiguration(
     }
     String s = script.strip().replace('\\', '/');
     return s.startsWith("./") ? s.substring(2) : s;
+  }
+
+  /**
+   * The target the 2018 format had built in under {@code name}, if it is that one: {@code local},
+   * this machine's Python ({@code interpreterPath}), with no {@code local.compute}. Asked only when
+   * the project has no file of that name.
+   */
+  public Optional<ComputeTargetSpec> builtInTarget(String name) {
+    return form == Form.YAML_2018 && TargetType.LOCAL.configName().equals(name)
+        ? Optional.of(ComputeTargetSpec.of(name, TargetType.LOCAL))
+        : Optional.empty();
   }
 
   /**

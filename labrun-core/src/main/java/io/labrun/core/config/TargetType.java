@@ -11,15 +11,21 @@ import java.util.Objects;
  * (the 2018 format's {@code environment.docker.enabled} and the templates refer to them); a target
  * module declares any other kind itself, through its {@code ComputeTargetProvider}, and {@code
  * io.labrun.core.launch.TargetTypes} knows them all. Two types are the same when their names are.
+ * What commands need to know of a kind (does it use Docker, leave this machine, need a host; what
+ * {@code computetarget attach} writes for it) is asked of it here, never decided by comparing it
+ * with one of the constants: only the project format and this package name them.
  */
 public final class TargetType {
   public static final TargetType LOCAL = new TargetType("local", List.of(), false, false);
   public static final TargetType DOCKER =
       new TargetType("docker", List.of("localdocker"), true, false);
   public static final TargetType REMOTE_DOCKER =
-      new TargetType("remotedocker", List.of(), true, true);
-  public static final TargetType REMOTE = new TargetType("remote", List.of(), false, true);
-  public static final TargetType CLUSTER = new TargetType("cluster", List.of(), false, true);
+      new TargetType("remotedocker", List.of(), true, true).needingAddress();
+  // the original's attach wrote userManagedEnvironment: true for a remote host's own Python
+  public static final TargetType REMOTE =
+      new TargetType("remote", List.of(), false, true).needingAddress().userManagedWhenAttached();
+  public static final TargetType CLUSTER =
+      new TargetType("cluster", List.of(), false, true).running(Framework.PYSPARK);
 
   /** The original's kinds, in the order its messages listed them. */
   public static final List<TargetType> ORIGINAL =
@@ -29,6 +35,9 @@ public final class TargetType {
   private final List<String> aliases;
   private final boolean usesDocker;
   private final boolean remote;
+  private final boolean needsAddress;
+  private final Framework framework;
+  private final boolean userManagedWhenAttached;
 
   /**
    * @param name the spelling labrun writes (lower case)
@@ -37,10 +46,44 @@ public final class TargetType {
    * @param remote whether runs leave this machine (an address, a cluster)
    */
   public TargetType(String name, List<String> aliases, boolean usesDocker, boolean remote) {
+    this(name, aliases, usesDocker, remote, false, Framework.PYTHON, false);
+  }
+
+  private TargetType(
+      String name,
+      List<String> aliases,
+      boolean usesDocker,
+      boolean remote,
+      boolean needsAddress,
+      Framework framework,
+      boolean userManagedWhenAttached) {
     this.name = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
     this.aliases = aliases.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
     this.usesDocker = usesDocker;
     this.remote = remote;
+    this.needsAddress = needsAddress;
+    this.framework = Objects.requireNonNull(framework, "framework");
+    this.userManagedWhenAttached = userManagedWhenAttached;
+  }
+
+  /** This kind, whose targets always name a host ({@code computetarget attach} asks for one). */
+  public TargetType needingAddress() {
+    return new TargetType(
+        name, aliases, usesDocker, remote, true, framework, userManagedWhenAttached);
+  }
+
+  /** This kind, whose run configurations {@code computetarget attach} writes for {@code f}. */
+  public TargetType running(Framework f) {
+    return new TargetType(
+        name, aliases, usesDocker, remote, needsAddress, f, userManagedWhenAttached);
+  }
+
+  /**
+   * This kind, whose {@code .compute} files {@code computetarget attach} writes with {@code
+   * userManagedEnvironment: true} (the target's Python as it is).
+   */
+  public TargetType userManagedWhenAttached() {
+    return new TargetType(name, aliases, usesDocker, remote, needsAddress, framework, true);
   }
 
   /** The spelling labrun writes. */
@@ -67,6 +110,25 @@ public final class TargetType {
 
   public boolean isRemote() {
     return remote;
+  }
+
+  /**
+   * Whether a target of this kind must name its host ({@code address}); one that does not run
+   * remotely never has one, and the other remote kinds may (a cluster's head node, a Slurm login
+   * node) or may not.
+   */
+  public boolean needsAddress() {
+    return needsAddress;
+  }
+
+  /** The framework of the run configuration {@code computetarget attach} writes beside a target. */
+  public Framework framework() {
+    return framework;
+  }
+
+  /** Whether {@code computetarget attach} writes {@code userManagedEnvironment: true}. */
+  public boolean isUserManagedWhenAttached() {
+    return userManagedWhenAttached;
   }
 
   @Override

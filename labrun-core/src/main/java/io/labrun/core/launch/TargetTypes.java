@@ -1,12 +1,15 @@
 package io.labrun.core.launch;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.error.LabrunException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -65,6 +68,38 @@ public final class TargetTypes {
   /** Every kind known, the original's first. */
   public List<TargetType> all() {
     return types;
+  }
+
+  /** The module that serves {@code kind}, if it is on the class path. */
+  public Optional<ComputeTargetProvider> provider(TargetType kind) {
+    return Optional.ofNullable(providers.get(kind.configName()));
+  }
+
+  /** Every module on the class path, once each, in the order of the kinds they serve. */
+  public List<ComputeTargetProvider> providers() {
+    return types.stream()
+        .map(t -> providers.get(t.configName()))
+        .filter(Objects::nonNull)
+        .distinct()
+        .toList();
+  }
+
+  /** How runs of {@code c} on {@code spec} get their Python, as the module of its kind says. */
+  public EnvironmentUse environment(ComputeTargetSpec spec, RunConfiguration c) {
+    return provider(spec.type())
+        .map(p -> p.environment(spec, c))
+        .orElseGet(() -> EnvironmentUse.byDefault(spec.type(), c));
+  }
+
+  /** The kinds whose modules read the {@code .compute} key {@code name}, in the order known. */
+  public List<TargetType> kindsReading(String name) {
+    return types.stream()
+        .filter(
+            t ->
+                provider(t).stream()
+                    .flatMap(p -> p.keys().stream())
+                    .anyMatch(k -> k.name().equals(name)))
+        .toList();
   }
 
   /** The keys target modules declare for their {@code .compute} files. */

@@ -7,13 +7,13 @@ import io.labrun.core.config.Loaded;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.SparkDependencies;
-import io.labrun.core.config.TargetType;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.RunEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Resolves a submit request against the project's files: the run configuration, its compute target
@@ -23,7 +23,6 @@ import java.util.List;
  * anything is recorded.
  */
 public final class RunPlanner {
-  private static final String BUILT_IN_LOCAL = "local";
   private final ProjectConfigs configs;
   private final RunEvents events;
 
@@ -62,12 +61,8 @@ public final class RunPlanner {
                 ? rc.scriptPath()
                 : request.script());
     requireCondaFile(project, rc, target);
-    // A local target installs nothing, as in the original, and its conda file is not even read;
-    // only
-    // labrun's own labrunLocalVenv and the 2018 format's userManagedDependencies: false ask for a
-    // venv.
     CondaDependencies conda =
-        target.type().equals(TargetType.LOCAL) && !target.localVenv() && !rc.buildsLocalVenv()
+        target.installsNothing(rc)
             ? CondaDependencies.empty()
             : warnAndGet(configs.condaDependencies(rc.condaFile()));
     SparkDependencies spark =
@@ -89,14 +84,10 @@ public final class RunPlanner {
    */
   public static Loaded<ComputeTargetSpec> target(
       ProjectConfigs configs, RunConfiguration rc, String name) {
-    boolean builtIn =
-        rc.form() == RunConfiguration.Form.YAML_2018
-            && BUILT_IN_LOCAL.equals(name)
-            && !configs.computeTargetNames().contains(name);
+    Optional<ComputeTargetSpec> builtIn =
+        configs.computeTargetNames().contains(name) ? Optional.empty() : rc.builtInTarget(name);
     Loaded<ComputeTargetSpec> file =
-        builtIn
-            ? Loaded.clean(ComputeTargetSpec.of(name, TargetType.LOCAL))
-            : configs.computeTarget(name);
+        builtIn.map(Loaded::clean).orElseGet(() -> configs.computeTarget(name));
     return new Loaded<>(rc.effectiveTarget(file.value()), file.warnings());
   }
 
