@@ -290,24 +290,10 @@ public final class ComputeTargetCommand {
       }
       boolean wroteRunConfig = false;
       if (!configs.runConfigurationNames().contains(name)) {
-        RunConfiguration rc = RunConfiguration.forTarget(name, name, t.framework());
-        if (t.usesDocker()) {
-          rc =
-              new RunConfiguration(
-                  rc.name(),
-                  rc.description(),
-                  rc.argumentVector(),
-                  rc.target(),
-                  rc.environmentVariables(),
-                  rc.framework(),
-                  rc.condaDependenciesFile(),
-                  rc.sparkDependenciesFile(),
-                  true,
-                  rc.trackedRun(),
-                  rc.otherKeys(),
-                  rc.form());
-        }
-        configs.writeRunConfiguration(rc);
+        // a kind that builds an image prepares it with the run, as the original's attach wrote
+        configs.writeRunConfiguration(
+            RunConfiguration.forTarget(name, name, t.framework())
+                .withPrepareEnvironment(t.usesDocker()));
         wroteRunConfig = true;
       }
       if (checked != null) {

@@ -207,6 +207,31 @@ public record RunConfiguration(
         yarnDeployMode);
   }
 
+  /** This configuration with {@code PrepareEnvironment} set to {@code prepare}. */
+  public RunConfiguration withPrepareEnvironment(boolean prepare) {
+    return new RunConfiguration(
+        name,
+        description,
+        argumentVector,
+        target,
+        environmentVariables,
+        framework,
+        condaDependenciesFile,
+        sparkDependenciesFile,
+        prepare,
+        trackedRun,
+        otherKeys,
+        form,
+        timeout,
+        retries,
+        script,
+        userManagedDependencies,
+        interpreterPath,
+        docker,
+        sparkDependencies,
+        yarnDeployMode);
+  }
+
   /**
    * This configuration's settings over {@code existing}'s, for {@code runconfiguration create
    * --force}: what this one sets wins, everything else of the file stays (its description, run

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.config.ComputeTargetSpec;
+import io.labrun.core.config.Framework;
+import io.labrun.core.config.RunConfiguration;
 import io.labrun.core.config.TargetType;
+import io.labrun.core.environment.EnvironmentUse;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.plan.RunPlan;
@@ -74,5 +77,50 @@ class TargetTypesTest {
         .hasMessage(
             "compute target 'gpu' is of type remote, which this labrun cannot run yet; use a local,"
                 + " docker or cluster target");
+  }
+
+  @Test
+  void eachModuleIsAskedOnceInTheOrderOfItsKinds() {
+    ComputeTargetProvider twoKinds =
+        new ComputeTargetProvider() {
+          @Override
+          public List<TargetType> types() {
+            return List.of(TargetType.REMOTE, TargetType.REMOTE_DOCKER);
+          }
+
+          @Override
+          public ComputeTarget create(ComputeTargetSpec spec, TargetContext context) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    BatchProvider batch = new BatchProvider();
+    TargetTypes types = TargetTypes.of(List.of(batch, twoKinds));
+    assertThat(types.providers()).containsExactly(twoKinds, batch);
+    assertThat(types.provider(TargetType.REMOTE_DOCKER)).containsSame(twoKinds);
+    assertThat(types.provider(TargetType.LOCAL)).isEmpty();
+    assertThat(types.kindsReading("queue")).containsExactly(BATCH);
+  }
+
+  @Test
+  void aKindWithoutItsModuleGetsTheDefaultEnvironment() {
+    TargetTypes none = TargetTypes.of(List.of());
+    RunConfiguration prepares =
+        new RunConfiguration(
+            "docker", null, null, "docker", null, null, null, null, true, null, null, null);
+    assertThat(none.environment(ComputeTargetSpec.of("docker", TargetType.DOCKER), prepares))
+        .isEqualTo(EnvironmentUse.BUILT_WITH_THE_RUN);
+    assertThat(none.environment(ComputeTargetSpec.of("gpu", TargetType.REMOTE), prepares))
+        .isEqualTo(EnvironmentUse.AS_IS);
+  }
+
+  @Test
+  void attachAsksOfTheKindWhatItNeedsAndWrites() {
+    assertThat(TargetType.REMOTE.needsAddress()).isTrue();
+    assertThat(TargetType.REMOTE.isUserManagedWhenAttached()).isTrue();
+    assertThat(TargetType.REMOTE_DOCKER.isUserManagedWhenAttached()).isFalse();
+    assertThat(TargetType.CLUSTER.needsAddress()).isFalse();
+    assertThat(TargetType.CLUSTER.framework()).isEqualTo(Framework.PYSPARK);
+    assertThat(BATCH.framework()).isEqualTo(Framework.PYTHON);
+    assertThat(BATCH.needingAddress()).isEqualTo(BATCH).matches(TargetType::needsAddress);
   }
 }
