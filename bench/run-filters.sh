@@ -2,8 +2,8 @@
 # Run filters at scale (results and reading in docs/benchmarks.md, "Run filters over 100,000 runs"):
 #   bench/run-filters.sh [RUNS REPS [DIR]]  # default 100000 50; DIR keeps the history (else a temp folder, deleted)
 # Fills an SQLite history (schema made by labrun itself) with RUNS finished runs, each with 5 params,
-# 10 metrics (their metric_last rows: what filters read) and 3 tags, in one sqlite3 transaction;
-# then, for each filter below, times
+# 10 metrics (their metric_last rows: what filters read) and 3 tags, in one sqlite3 transaction
+# (bench/fill-runs.sh); then, for each filter below, times
 #   cli:  `labrun history list --all-projects --filter F -n 50 -o json` (a JVM start each, LABRUN_DAEMON=0),
 #   rest: GET /api/v1/runs?filter=F&limit=50 against `labrun server` (REPS times after 10 warm-ups, curl's total),
 #   sql:  the SQL labrun runs for it (the same text, values inline) in the sqlite3 CLI, REPS times (.timer).
@@ -26,37 +26,7 @@ rm -rf "$work/home"
 "$labrun" history list --all-projects -n 1 >/dev/null 2>&1   # makes the history and its schema
 db="$LABRUN_HOME/data/labrun.db"
 t0=$(date +%s.%N)
-sqlite3 "$db" <<SQL
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $runs - 1)
-INSERT INTO runs (id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host,
-                  created_ms, started_ms, ended_ms, status, exit_code, sweep_id, attempt, attributes)
-SELECT printf('run_%06d', i), 'exp' || (i % 20), 'local', CASE i % 4 WHEN 0 THEN 'local' WHEN 1 THEN 'docker' WHEN 2 THEN 'gpu-vm' ELSE 'spark' END,
-       'local', CASE i % 3 WHEN 0 THEN 'train.py' WHEN 1 THEN 'eval.py' ELSE 'prep.py' END, '[]', '{}',
-       CASE i % 3 WHEN 0 THEN 'alice' WHEN 1 THEN 'bob' ELSE 'carol' END, 'host',
-       1767225600000 + i * 60000, 1767225600000 + i * 60000 + 1000, 1767225600000 + i * 60000 + 1000 + (i * 7919 % 3600) * 1000,
-       CASE WHEN i % 10 = 0 THEN 'FAILED' ELSE 'COMPLETED' END, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
-       CASE WHEN i % 10 = 1 THEN 'sweep-' || (i / 2000) END, 1, '{}'
-FROM n;
-CREATE TEMP TABLE k(k INTEGER);
-INSERT INTO k VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);
-INSERT INTO params (run_id, name, value, num)
-SELECT id, 'reg', v, CAST(v AS REAL) FROM (SELECT id, CASE rowid % 6 WHEN 0 THEN '0.01' WHEN 1 THEN '0.1' WHEN 2 THEN '1' WHEN 3 THEN '10' WHEN 4 THEN '100' ELSE '1000' END v FROM runs);
-INSERT INTO params (run_id, name, value, num) SELECT id, 'lr', printf('%.5f', ((rowid * 7919) % 1000 + 1) / 10000.0), ((rowid * 7919) % 1000 + 1) / 10000.0 FROM runs;
-INSERT INTO params (run_id, name, value, num) SELECT id, 'batch_size', CAST(16 << (rowid % 5) AS TEXT), 16 << (rowid % 5) FROM runs;
-INSERT INTO params (run_id, name, value, num) SELECT id, 'layers', CAST(1 + rowid % 8 AS TEXT), 1 + rowid % 8 FROM runs;
-INSERT INTO params (run_id, name, value, num) SELECT id, 'optimizer', CASE rowid % 3 WHEN 0 THEN 'adam' WHEN 1 THEN 'sgd' ELSE 'rmsprop' END, NULL FROM runs;
-INSERT INTO tags (run_id, name, value, num) SELECT id, 'team', CASE rowid % 4 WHEN 0 THEN 'vision' WHEN 1 THEN 'nlp' WHEN 2 THEN 'speech' ELSE 'vision-3d' END, NULL FROM runs;
-INSERT INTO tags (run_id, name, value, num) SELECT id, 'dataset', 'v' || (rowid % 5), NULL FROM runs;
-INSERT INTO tags (run_id, name, value, num) SELECT id, 'owner', user_name, NULL FROM runs;
-INSERT INTO metric_last (run_id, name, step, time_ms, value, json, n, lo, hi)
-SELECT id, name, 99, ended_ms, v, NULL, 100, v * 0.5, MIN(1.0, v * 1.5)
-FROM (SELECT r.id, r.ended_ms, CASE k.k WHEN 0 THEN 'accuracy' WHEN 1 THEN 'loss' WHEN 2 THEN 'f1' WHEN 3 THEN 'precision' WHEN 4 THEN 'recall'
-             WHEN 5 THEN 'auc' WHEN 6 THEN 'val_loss' WHEN 7 THEN 'val_accuracy' WHEN 8 THEN 'epoch_time' ELSE 'lr_final' END AS name,
-             ((r.rowid * 7919 + k.k * 104729) % 10007) / 10007.0 AS v
-      FROM runs r CROSS JOIN k);
-COMMIT;
-SQL
+"$root/bench/fill-runs.sh" "$db" "$runs"
 t1=$(date +%s.%N)
 printf 'fill: %d runs, %d params, %d tags, %d metric summaries in %.1f s; database %s MB\n' "$runs" $((runs * 5)) $((runs * 3)) $((runs * 10)) \
   "$(echo "$t1 - $t0" | bc)" "$(( $(stat -c %s "$db") / 1048576 ))"

@@ -38,6 +38,7 @@ try {
   const said = await page.textContent('#artifacts li[data-path="outputs/train.log"] .preview p');
   check(said.includes(String(fixture.bigSize)), `the large log's preview says it is cut: ${said}`);
   check(await page.$$eval('#artifacts script, #artifacts img', (es) => es.length) === 0, 'an artifact became HTML elements');
+  check(!(await page.textContent('main')).includes('null'), 'the page shows the word null where nothing was meant');
   check(await page.evaluate(() => window.__xss) === undefined, 'script in an artifact ran');
   await page.screenshot({ path: `${shots}/run-previews.png`, fullPage: true });
 

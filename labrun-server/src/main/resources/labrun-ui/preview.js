@@ -49,5 +49,6 @@ export async function preview(box, url, path, size) {
   else if (kind === 'json' && !cut) {
     try { body = h('pre', { class: 'viewer' }, JSON.stringify(JSON.parse(text), null, 2)); } catch (e) { body = h('pre', { class: 'viewer' }, text); }
   } else body = h('pre', { class: 'viewer' }, text);
-  clear(box).append(body, cut ? h('p', { class: 'muted small' }, `the first ${PREVIEW_BYTES / 1024} KiB of ${size} bytes; download it for the rest`) : null);
+  clear(box).append(body);
+  if (cut) box.append(h('p', { class: 'muted small' }, `the first ${PREVIEW_BYTES / 1024} KiB of ${size} bytes; download it for the rest`));
 }

@@ -97,7 +97,7 @@ export async function runPage(app, id) {
         h('h2', {}, 'Environment'), table(run.environment_variables, 'env'))),
     h('section', {}, h('h2', {}, 'Metrics ', h('label', { class: 'small' }, byTime, ' by time')), charts),
     h('section', {}, h('h2', {}, 'Output'), log),
-    images(base, run.attachments || []),
+    images(base, run.attachments || []) || '',
     h('section', { class: 'grid' },
       h('div', {}, h('h2', {}, 'Artifacts'), (run.attachments || []).length ? h('ul', { id: 'artifacts' }, run.attachments.map((a) =>
         h('li', { dataset: { path: a.path } }, h('a', { href: '#', onclick: (e) => { e.preventDefault(); download(`${base}/artifacts/${enc(a.path)}`, a.path.split('/').pop()); } }, a.path),

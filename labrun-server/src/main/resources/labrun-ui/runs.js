@@ -35,6 +35,19 @@ export const chosen = {
 };
 const NAMED = /^(metrics|params|tags)\.(.+)$/;
 
+// The experiments of the form's list, asked at most every 30 s: over a large history counting their
+// runs costs the server more than a page of runs, and filtering or sorting does not change them.
+let asked = null;
+async function experimentList() {
+  if (!asked || Date.now() - asked.at > 30_000) asked = { at: Date.now(), list: get('/experiments') };
+  try {
+    return await asked.list;
+  } catch (e) {
+    asked = null;
+    throw e;
+  }
+}
+
 function go(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
@@ -73,7 +86,7 @@ export async function runsPage(app, params) {
   let problem = null;
   const [page, experiments] = await Promise.all([
     get(`/runs?${q}`).catch((e) => { problem = e.message; return { runs: [], next_cursor: null }; }),
-    get('/experiments')]);
+    experimentList()]);
   const selected = new Set();
 
   const form = h('form', { class: 'filters', id: 'filters', onsubmit: (e) => {
