@@ -18,6 +18,14 @@
 # /run/labrun-test/docker.sock if that socket exists, so that both can use the
 # Docker engine of scripts/test-env/docker.sh (see README-infra.md for the
 # order). Sessions get DOCKER_HOST=unix:///run/labrun-test/docker.sock.
+#
+# Beside it, a second sshd (127.0.0.1:<free port, 2232 first>, the same host
+# key, sshd_config-external-sftp made from the first's) for one user,
+# labrunslowsftp, set up as labrunslow is (its own start count,
+# ~/.labrun-test-shell-starts), whose SFTP subsystem is the separate program
+# Debian's own sshd_config names (Subsystem sftp /usr/lib/openssh/sftp-server):
+# sshd starts it through the user's shell, so every SFTP channel reads
+# ~/.bashrc there too. The first server's users and configuration are as above.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,14 +46,25 @@ KEY_USER=labrunkey
 PW_USER=labrunpw
 SLOW_USER=labrunslow
 DOCKER_GROUP=labrun-docker
+EXT_USER=labrunslowsftp
+EXT_CONF=$STATE/sshd_config-external-sftp
+EXT_PIDFILE=$STATE/sshd-external-sftp.pid
+EXT_LOGFILE=$STATE/sshd-external-sftp.log
+EXT_KNOWN_HOSTS=$STATE/known_hosts-external-sftp
+SFTP_SERVER=/usr/lib/openssh/sftp-server
 
 sshd_running() {
   pid_alive "$PIDFILE" && tr '\0' ' ' <"/proc/$(head -n1 "$PIDFILE")/cmdline" 2>/dev/null | grep -qF -- "$CONF"
 }
 
+ext_running() {
+  pid_alive "$EXT_PIDFILE" && tr '\0' ' ' <"/proc/$(head -n1 "$EXT_PIDFILE")/cmdline" 2>/dev/null | grep -qF -- "$EXT_CONF"
+}
+
 if [[ ${1:-} == stop ]]; then
   with_lock sshd
   stop_pidfile "$PIDFILE" sshd
+  stop_pidfile "$EXT_PIDFILE" "sshd (external sftp-server)"
   exit 0
 fi
 [[ $# -eq 0 ]] || die "usage: $0 [stop]"
@@ -83,6 +102,7 @@ ensure_user() {
 ensure_user "$KEY_USER"
 ensure_user "$PW_USER"
 ensure_user "$SLOW_USER"
+ensure_user "$EXT_USER"
 
 if [[ -S $DOCKER_SOCK ]]; then
   sock_group=$(stat -c %G "$DOCKER_SOCK")
@@ -91,7 +111,7 @@ if [[ -S $DOCKER_SOCK ]]; then
     chgrp "$DOCKER_GROUP" "$DOCKER_SOCK"
     chmod g+rw "$DOCKER_SOCK"
   else
-    for u in "$KEY_USER" "$PW_USER" "$SLOW_USER"; do
+    for u in "$KEY_USER" "$PW_USER" "$SLOW_USER" "$EXT_USER"; do
       if ! id -nG "$u" | tr ' ' '\n' | grep -qxF "$sock_group"; then
         log "adding test user $u to group $sock_group (owner of $DOCKER_SOCK)"
         usermod -aG "$sock_group" "$u"
@@ -113,9 +133,12 @@ grep -qxF "$(cat "$CLIENTKEY.pub")" "$key_home/.ssh/authorized_keys" \
 chown "$KEY_USER:$KEY_USER" "$key_home/.ssh/authorized_keys"
 chmod 600 "$key_home/.ssh/authorized_keys"
 
-slow_home=$(getent passwd "$SLOW_USER" | cut -d: -f6)
-install -d -m 700 -o "$SLOW_USER" -g "$SLOW_USER" "$slow_home/.ssh"
-install -m 600 -o "$SLOW_USER" -g "$SLOW_USER" "$key_home/.ssh/authorized_keys" "$slow_home/.ssh/authorized_keys"
+# slow_login USER: the key user's key, a ~/.bashrc that sleeps 200 ms and counts its starts
+slow_login() {
+local u=$1 home
+home=$(getent passwd "$u" | cut -d: -f6)
+install -d -m 700 -o "$u" -g "$u" "$home/.ssh"
+install -m 600 -o "$u" -g "$u" "$key_home/.ssh/authorized_keys" "$home/.ssh/authorized_keys"
 {
   cat <<'BASHRC'
 # labrun test user (scripts/test-env/sshd.sh): a login that costs 200 ms, before the interactive
@@ -128,10 +151,15 @@ unset started parent
 sleep 0.2
 BASHRC
   cat /etc/skel/.bashrc
-} >"$slow_home/.bashrc"
-chown "$SLOW_USER:$SLOW_USER" "$slow_home/.bashrc"
-touch "$slow_home/.labrun-test-shell-starts"
-chown "$SLOW_USER:$SLOW_USER" "$slow_home/.labrun-test-shell-starts"
+} >"$home/.bashrc"
+chown "$u:$u" "$home/.bashrc"
+touch "$home/.labrun-test-shell-starts"
+chown "$u:$u" "$home/.labrun-test-shell-starts"
+}
+slow_login "$SLOW_USER"
+slow_login "$EXT_USER"
+slow_home=$(getent passwd "$SLOW_USER" | cut -d: -f6)
+ext_home=$(getent passwd "$EXT_USER" | cut -d: -f6)
 
 if [[ ! -s $PWFILE ]]; then
   log "setting a new random password for $PW_USER"
@@ -259,6 +287,42 @@ fi
 ((started)) && log "sshd pid $(cat "$PIDFILE"): RSS $(rss_kb "$(cat "$PIDFILE")") KiB"
 log "verified key and password logins on 127.0.0.1:$PORT"
 
+# ---- the second server: an external sftp-server ------------------------------
+[[ -x $SFTP_SERVER ]] || die "$SFTP_SERVER missing (Debian's openssh-sftp-server, which openssh-server depends on)"
+if ext_running; then
+  EXT_PORT=$(cat "$STATE/port-external-sftp")
+  log "external-sftp sshd already running (pid $(cat "$EXT_PIDFILE"), port $EXT_PORT)"
+else
+  prev=$(cat "$STATE/port-external-sftp" 2>/dev/null || true)
+  EXT_PORT=$(pick_port ${prev:+"$prev"} 2232 2233 2234 2235 2236 2237 2238 2239)
+  sed -e "s|^Port .*|Port $EXT_PORT|" -e "s|^PidFile .*|PidFile $EXT_PIDFILE|" \
+    -e "s|^AllowUsers .*|AllowUsers $EXT_USER|" -e "s|^Subsystem sftp .*|Subsystem sftp $SFTP_SERVER|" \
+    -e "s|^# labrun test sshd .*|# labrun test sshd with an external sftp-server (scripts/test-env/sshd.sh) -- regenerated on each start|" \
+    "$CONF" >"$EXT_CONF"
+  grep -qx "Subsystem sftp $SFTP_SERVER" "$EXT_CONF" || die "could not make $EXT_CONF from $CONF"
+  /usr/sbin/sshd -t -f "$EXT_CONF" 2>>"$EXT_LOGFILE" || die_with_log "$EXT_LOGFILE" "sshd -t rejected $EXT_CONF"
+  echo "$EXT_PORT" >"$STATE/port-external-sftp"
+  log "starting sshd with an external sftp-server on 127.0.0.1:$EXT_PORT"
+  /usr/sbin/sshd -f "$EXT_CONF" -E "$EXT_LOGFILE" 9>&- || die_with_log "$EXT_LOGFILE" "sshd (external sftp-server) failed to start"
+  for ((i = 0; i < 100; i++)); do
+    ext_running && tcp_open "$EXT_PORT" && break
+    sleep 0.1
+  done
+  { ext_running && tcp_open "$EXT_PORT"; } || die_with_log "$EXT_LOGFILE" "sshd did not come up on 127.0.0.1:$EXT_PORT"
+fi
+printf '[127.0.0.1]:%s %s\n' "$EXT_PORT" "$(cut -d' ' -f1,2 "$HOSTKEY.pub")" >"$EXT_KNOWN_HOSTS"
+EXT_OPTS=(-o UserKnownHostsFile="$EXT_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes
+  -o ConnectTimeout=10 -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityAgent=none -i "$CLIENTKEY")
+ext_ssh() { ssh -p "$EXT_PORT" "${EXT_OPTS[@]}" "$EXT_USER@127.0.0.1" "$@"; }
+ext_starts() { wc -l <"$ext_home/.labrun-test-shell-starts"; }
+starts=$(ext_starts)
+ext_ssh true </dev/null || die_with_log "$EXT_LOGFILE" "key login as $EXT_USER on port $EXT_PORT failed"
+(( $(ext_starts) == starts + 1 )) || die_with_log "$EXT_LOGFILE" "$EXT_USER's ~/.bashrc was not read for an ssh command"
+starts=$(ext_starts)
+echo pwd | sftp -q -b - -P "$EXT_PORT" "${EXT_OPTS[@]}" "$EXT_USER@127.0.0.1" >/dev/null || die_with_log "$EXT_LOGFILE" "sftp as $EXT_USER on port $EXT_PORT failed"
+(( $(ext_starts) == starts + 1 )) || die_with_log "$EXT_LOGFILE" "an SFTP session of $EXT_USER did not start its shell: not an external sftp-server"
+log "verified $EXT_USER on 127.0.0.1:$EXT_PORT: its shell starts for a command and for an SFTP session"
+
 cat <<EOF
 export LABRUN_TEST_SSH_HOST=127.0.0.1
 export LABRUN_TEST_SSH_PORT=$PORT
@@ -270,4 +334,8 @@ export LABRUN_TEST_SSH_SLOW_STARTS=$slow_home/.labrun-test-shell-starts
 export LABRUN_TEST_SSH_PW_FILE=$PWFILE
 export LABRUN_TEST_SSH_HOST_KEY_PUB=$HOSTKEY.pub
 export LABRUN_TEST_SSH_KNOWN_HOSTS=$KNOWN_HOSTS
+export LABRUN_TEST_SSH_EXTSFTP_PORT=$EXT_PORT
+export LABRUN_TEST_SSH_EXTSFTP_USER=$EXT_USER
+export LABRUN_TEST_SSH_EXTSFTP_STARTS=$ext_home/.labrun-test-shell-starts
+export LABRUN_TEST_SSH_EXTSFTP_KNOWN_HOSTS=$EXT_KNOWN_HOSTS
 EOF
