@@ -64,8 +64,10 @@ public final class HostCache {
   }
 
   /**
-   * Makes sure {@code files} (labrun's Python side, by relative path) plus the helper are in {@code
-   * lib/<hash>/} on the host, uploading them the first time; returns that folder.
+   * The folder {@code lib/<hash>/} on the host for {@code files} (labrun's Python side, by relative
+   * path) plus the helper, relative to the home folder. They are made sure of (uploaded the first
+   * time) before the connection's first command, as only commands use them: a connection that only
+   * reads a run's files does not look.
    */
   public synchronized String lib(Map<String, byte[]> files) throws IOException {
     if (lib != null) {
@@ -75,9 +77,9 @@ public final class HostCache {
     try (InputStream in = HostCache.class.getResourceAsStream(HELPER)) {
       all.put(HELPER, in.readAllBytes());
     }
-    String dir = folder("lib", all);
-    lib = dir;
-    return dir;
+    lib = ROOT + "/lib/" + hash(all);
+    ssh.beforeCommands(() -> folder("lib", all));
+    return lib;
   }
 
   /**
@@ -87,8 +89,11 @@ public final class HostCache {
   public String folder(String kind, Map<String, byte[]> files) throws IOException {
     Map<String, byte[]> all = new TreeMap<>(files);
     String dir = ROOT + "/" + kind + "/" + hash(all);
+    if ("complete".equals(ssh.fact(dir))) {
+      return dir; // a reused connection need not look again
+    }
     RemoteFiles f = ssh.files();
-    if (!"complete".equals(ssh.fact(dir)) && !f.exists(dir + "/complete")) {
+    if (!f.exists(dir + "/complete")) {
       Set<String> made = new LinkedHashSet<>();
       for (Map.Entry<String, byte[]> e : all.entrySet()) {
         String path = dir + "/" + e.getKey();
@@ -100,7 +105,7 @@ public final class HostCache {
       }
       f.write(dir + "/complete", new byte[0]); // last: a folder with this file is whole
     }
-    ssh.fact(dir, "complete"); // a reused connection need not look again
+    ssh.fact(dir, "complete");
     return dir;
   }
 

@@ -117,6 +117,7 @@ public final class HostSession implements AutoCloseable {
       } catch (HostCache.HelperFailed e) {
         throw e; // the host answered: trying again would not help
       } catch (IOException e) {
+        SshTrace.done("connection dropped: " + e.getMessage(), SshTrace.start());
         last = e;
         drop();
       }
@@ -125,12 +126,14 @@ public final class HostSession implements AutoCloseable {
   }
 
   /**
-   * Connects (checking the host key, logging in) if not connected yet; fails as a LabrunException.
+   * Connects (checking the host key, logging in) if not connected yet, for commands: the host's
+   * runner is started and labrun's files there made sure of; fails as a LabrunException.
    */
   public SshConnection open() {
     lock.lock();
     try {
       ensureOpen(true);
+      connection.startRunner();
       return connection;
     } catch (IOException e) {
       drop();

@@ -1,40 +1,41 @@
 package io.labrun.ssh;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
-import org.apache.sshd.sftp.common.SftpConstants;
-import org.apache.sshd.sftp.common.SftpException;
 
 /**
- * Files on a host, over one SFTP channel of a {@link SshConnection}. Paths are as SFTP takes them:
- * relative ones start in the user's home. A file that does not exist reads as empty, not as an
- * error: the supervisor's files appear as a run goes.
+ * Files on a host, over a {@link SshConnection}. Paths are as SFTP takes them: relative ones start
+ * in the user's home. A file that does not exist reads as empty, not as an error: the supervisor's
+ * files appear as a run goes.
+ *
+ * <p>They go over the channel of labrun's runner ({@link RunnerFiles}, each transfer checked by
+ * size and SHA-256), started for them if need be, on a connection that uses one ({@link
+ * SshConnection#useRunner}); else, and while another thread's command holds the runner, over one
+ * SFTP channel opened on first use ({@link SftpFiles}). Why not SFTP first: where sshd's SFTP
+ * server is a program of its own (OpenSSH's default {@code sftp-server}, Debian's, Red Hat's), sshd
+ * starts it through the user's login shell, as it starts the runner, so a connection that read a
+ * file over SFTP and then ran a command (a status check that finds the run ended and removes its
+ * folder, a cancel after the status check that precedes it) started that shell twice. Only with
+ * sshd's own {@code internal-sftp} would SFTP have been free for a connection that only reads.
  */
 public final class RemoteFiles implements AutoCloseable {
   private static final long MAX_OFFSET = 1L << 62;
-  private final SftpClient sftp;
+  private final SshConnection ssh;
+  private final ClientSession session;
   private final String where;
+  private SftpFiles sftp;
 
-  RemoteFiles(ClientSession session, String where) throws IOException {
-    this.sftp = SftpClientFactory.instance().createSftpClient(session);
+  RemoteFiles(SshConnection ssh, ClientSession session, String where) {
+    this.ssh = ssh;
+    this.session = session;
     this.where = where;
   }
 
   /** The user's home folder on the host, absolute. */
   public String home() throws IOException {
-    return sftp.canonicalPath(".");
+    return either(RunnerFiles::home, SftpFiles::home);
   }
 
   /**
@@ -42,43 +43,20 @@ public final class RemoteFiles implements AutoCloseable {
    */
   public byte[] read(String path, long offset, int max) throws IOException {
     if (offset >= MAX_OFFSET) {
-      return new byte
-          [0]; // past any file; SFTP servers reject such offsets (a reader wanting only the end)
+      return new byte[0]; // past any file (a reader wanting only what comes next); SFTP servers and
+      // the runner's seek reject such offsets
     }
-    try (SftpClient.CloseableHandle h = sftp.open(path, SftpClient.OpenMode.Read)) {
-      byte[] buf = new byte[max];
-      int n = 0;
-      while (n < max) {
-        int r = sftp.read(h, offset + n, buf, n, max - n);
-        if (r <= 0) {
-          break;
-        }
-        n += r;
-      }
-      return n == max ? buf : Arrays.copyOf(buf, n);
-    } catch (SftpException e) {
-      if (missing(e)) {
-        return new byte[0];
-      }
-      throw e;
-    }
+    return either(r -> r.read(path, offset, max), s -> s.read(path, offset, max));
   }
 
   /** The whole file, or empty when it does not exist. */
   public Optional<byte[]> readAll(String path) throws IOException {
-    try (InputStream in = sftp.read(path)) {
-      return Optional.of(in.readAllBytes());
-    } catch (SftpException e) {
-      if (missing(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return either(r -> r.readAll(path), s -> s.readAll(path));
   }
 
   /** Writes a file whole: into a temporary name first, then renamed over {@code path}. */
   public void write(String path, byte[] content) throws IOException {
-    write(path, content, false);
+    both(r -> r.write(path, content, false), s -> s.write(path, content));
   }
 
   /**
@@ -86,75 +64,28 @@ public final class RemoteFiles implements AutoCloseable {
    * hold secrets.
    */
   public void writePrivate(String path, byte[] content) throws IOException {
-    write(path, content, true);
+    both(r -> r.write(path, content, true), s -> s.writePrivate(path, content));
   }
 
   /** Makes a folder readable by its owner alone (0700). */
   public void makePrivate(String folder) throws IOException {
-    sftp.setStat(folder, new SftpClient.Attributes().perms(0700));
-  }
-
-  private void write(String path, byte[] content, boolean ownerOnly) throws IOException {
-    String tmp = path + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    try (OutputStream out = sftp.write(tmp)) {
-      if (ownerOnly) {
-        sftp.setStat(tmp, new SftpClient.Attributes().perms(0600));
-      }
-      out.write(content);
-    }
-    OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-    if (posix != null && posix.isSupported()) {
-      posix.posixRename(tmp, path); // atomic replace
-    } else {
-      if (exists(path)) {
-        sftp.remove(path);
-      }
-      sftp.rename(tmp, path);
-    }
+    both(r -> r.makePrivate(folder), s -> s.makePrivate(folder));
   }
 
   /** Creates a folder and its missing parents. */
   public void mkdirs(String path) throws IOException {
-    List<String> missing = new ArrayList<>();
-    String p = path;
-    while (!p.isEmpty() && !p.equals("/") && !exists(p)) {
-      missing.add(0, p);
-      int slash = p.lastIndexOf('/');
-      p = slash <= 0 ? (slash == 0 ? "/" : "") : p.substring(0, slash);
-    }
-    for (String m : missing) {
-      try {
-        sftp.mkdir(m);
-      } catch (SftpException e) {
-        if (!exists(m)) {
-          throw e;
-        }
-      }
-    }
+    both(r -> r.mkdirs(path), s -> s.mkdirs(path));
   }
 
   /** The size of a file in bytes, 0 when it does not exist. */
   public long size(String path) throws IOException {
-    try {
-      return sftp.stat(path).getSize();
-    } catch (SftpException e) {
-      if (missing(e)) {
-        return 0;
-      }
-      throw e;
-    }
+    return either(
+        r -> r.stat(path).map(a -> ((Number) a.get("size")).longValue()).orElse(0L),
+        s -> s.size(path));
   }
 
   public boolean exists(String path) throws IOException {
-    try {
-      sftp.stat(path);
-      return true;
-    } catch (SftpException e) {
-      if (missing(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return either(r -> r.stat(path).isPresent(), s -> s.exists(path));
   }
 
   /**
@@ -162,41 +93,58 @@ public final class RemoteFiles implements AutoCloseable {
    * followed). Returns the number of files copied; 0 when the folder does not exist.
    */
   public int download(String remoteDir, Path local) throws IOException {
-    if (!exists(remoteDir)) {
-      return 0;
-    }
-    Iterable<SftpClient.DirEntry> entries = sftp.readDir(remoteDir);
-    Files.createDirectories(local);
-    int count = 0;
-    for (SftpClient.DirEntry e : entries) {
-      String name = e.getFilename();
-      if (name.equals(".") || name.equals("..") || name.contains("/")) {
-        continue;
-      }
-      SftpClient.Attributes a = e.getAttributes();
-      if (a.isDirectory()) {
-        count += download(remoteDir + "/" + name, local.resolve(name));
-      } else if (a.isRegularFile()) {
-        try (InputStream in = sftp.read(remoteDir + "/" + name)) {
-          Files.copy(in, local.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-        count++;
-      }
-    }
-    return count;
+    return either(r -> r.download(remoteDir, local), s -> s.download(remoteDir, local));
   }
 
-  private static boolean missing(SftpException e) {
-    return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE
-        || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH;
+  private interface Use<F, T> {
+    T on(F files) throws IOException;
+  }
+
+  private interface Act<F> {
+    void on(F files) throws IOException;
+  }
+
+  /** {@link #either} for what answers nothing. */
+  private void both(Act<RunnerFiles> viaRunner, Act<SftpFiles> viaSftp) throws IOException {
+    either(
+        r -> {
+          viaRunner.on(r);
+          return r;
+        },
+        s -> {
+          viaSftp.on(s);
+          return s;
+        });
+  }
+
+  /** Does it with the runner when there is one and it is free, else over SFTP. */
+  private <T> T either(Use<RunnerFiles, T> viaRunner, Use<SftpFiles, T> viaSftp)
+      throws IOException {
+    RemoteRunner runner = ssh.runnerForFiles();
+    if (runner != null && runner.hold()) {
+      try {
+        return viaRunner.on(new RunnerFiles(runner, where));
+      } finally {
+        runner.release();
+      }
+    }
+    return viaSftp.on(sftp());
+  }
+
+  private synchronized SftpFiles sftp() throws IOException {
+    if (sftp == null) {
+      long t = SshTrace.start();
+      sftp = new SftpFiles(session, where);
+      SshTrace.done("sftp channel opened", t);
+    }
+    return sftp;
   }
 
   @Override
-  public void close() {
-    try {
+  public synchronized void close() {
+    if (sftp != null) {
       sftp.close();
-    } catch (IOException ignored) {
-      // the connection is going away
+      sftp = null;
     }
   }
 

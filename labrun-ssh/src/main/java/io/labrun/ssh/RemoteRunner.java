@@ -26,11 +26,13 @@ import org.apache.sshd.client.session.ClientSession;
  * host's login shell (and the {@code ~/.bashrc} it reads, which may take a good part of a second
  * with pyenv or conda) starts once per connection instead of once per command. Its source travels
  * in the exec request itself ({@code python3 -c SOURCE}): nothing on the host to verify. Commands
- * go to it as argument vectors, which no shell reads; the protocol is in the script.
+ * go to it as argument vectors, which no shell reads. It also reads and writes files itself ({@link
+ * RunnerFiles}), so that a host whose SFTP server is a program of its own, which sshd starts
+ * through the same login shell, is not asked for one. The protocol is in the script.
  */
 final class RemoteRunner implements AutoCloseable {
   static final String SOURCE = load();
-  private static final byte[] READY = "LABRUN-RUNNER 1\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] READY = "LABRUN-RUNNER 2\n".getBytes(StandardCharsets.US_ASCII);
   private static final int CHUNK = 32 * 1024;
 
   private final ChannelExec channel;
@@ -88,15 +90,50 @@ final class RemoteRunner implements AutoCloseable {
       Duration timeout,
       String where)
       throws IOException {
+    Map<String, Object> end = exchange('X', Map.of("argv", argv), stdin, out, err, timeout, where);
+    return end == null ? null : code(end);
+  }
+
+  /** The exit code in an end frame's fields (a file operation's: 0, 1 failed, 2 no such file). */
+  static int code(Map<String, Object> end) {
+    return ((Number) end.get("code")).intValue();
+  }
+
+  /**
+   * Whether this thread may use the runner, and keeps it for this thread until {@link #release}
+   * (several exchanges in a row, a folder copied file by file): false when another thread has it.
+   */
+  boolean hold() {
+    return busy.tryLock();
+  }
+
+  void release() {
+    busy.unlock();
+  }
+
+  /**
+   * Sends one request ({@code X} a command, {@code F} a file operation) with {@code stdin} after it
+   * as {@code I} frames, relays the answer's {@code O}/{@code E} frames to {@code out}/{@code err};
+   * returns the fields of its end frame, or null when another thread holds the runner.
+   */
+  Map<String, Object> exchange(
+      char kind,
+      Map<String, Object> request,
+      InputStream stdin,
+      OutputStream out,
+      OutputStream err,
+      Duration timeout,
+      String where)
+      throws IOException {
     if (!busy.tryLock()) {
       return null;
     }
     try {
-      CompletableFuture<Integer> done = fromHost.begin(out, err);
+      CompletableFuture<Map<String, Object>> done = fromHost.begin(out, err);
       long id;
       synchronized (writing) {
         id = ++command;
-        send('X', Json.write(Map.of("argv", argv)).getBytes(StandardCharsets.UTF_8), 0, -1);
+        send(kind, Json.write(request).getBytes(StandardCharsets.UTF_8), 0, -1);
       }
       if (stdin == null) {
         sendStdin(id, new byte[0], 0);
@@ -182,11 +219,11 @@ final class RemoteRunner implements AutoCloseable {
     final CompletableFuture<Boolean> ready = new CompletableFuture<>();
     volatile boolean ended;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    private CompletableFuture<Integer> done;
+    private CompletableFuture<Map<String, Object>> done;
     private OutputStream out;
     private OutputStream err;
 
-    synchronized CompletableFuture<Integer> begin(OutputStream out, OutputStream err) {
+    synchronized CompletableFuture<Map<String, Object>> begin(OutputStream out, OutputStream err) {
       this.out = out;
       this.err = err;
       done = new CompletableFuture<>();
@@ -258,9 +295,7 @@ final class RemoteRunner implements AutoCloseable {
         case 'Z' -> {
           out.flush();
           err.flush();
-          Object code =
-              Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8)).get("code");
-          done.complete(((Number) code).intValue());
+          done.complete(Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8)));
         }
         default -> throw new IOException("unexpected frame from labrun's runner: " + kind);
       }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 public final class SshConnection implements AutoCloseable {
   private static final AttributeRepository.AttributeKey<HostKeyCheck> CHECK =
       new AttributeRepository.AttributeKey<>();
+  private static final Duration RUNNER_START_TIMEOUT = Duration.ofMinutes(1);
   private static SshClient client;
 
   private final SshSettings settings;
@@ -58,6 +60,7 @@ public final class SshConnection implements AutoCloseable {
   private String runnerPython;
   private RemoteRunner runner;
   private boolean runnerFailed;
+  private final List<Setup> setups = new ArrayList<>();
 
   private SshConnection(
       SshSettings settings, ClientSession session, PublicKey hostKey, String keyHost, int keyPort) {
@@ -253,6 +256,7 @@ public final class SshConnection implements AutoCloseable {
       List<String> argv, InputStream stdin, OutputStream out, OutputStream err, Duration timeout)
       throws IOException {
     RemoteRunner r = runner(timeout);
+    runSetups();
     if (r != null) {
       long t = SshTrace.start();
       Integer code = r.run(argv, stdin, out, err, timeout, settings.where());
@@ -273,6 +277,54 @@ public final class SshConnection implements AutoCloseable {
     if (runnerPython == null) {
       runnerPython = python;
     }
+  }
+
+  /**
+   * Starts labrun's runner now, when this connection uses one (see {@link #useRunner}), and does
+   * what must precede its first command ({@link #beforeCommands}).
+   */
+  public void startRunner() throws IOException {
+    runner(RUNNER_START_TIMEOUT);
+    runSetups();
+  }
+
+  /** Something to do on the host before this connection's first command. */
+  public interface Setup {
+    void run() throws IOException;
+  }
+
+  /**
+   * Has {@code setup} done before the first command of this connection (before the next one, if
+   * commands have run), once: files that only commands use are checked then, over the runner's
+   * channel, and not by a connection that only reads files.
+   */
+  public synchronized void beforeCommands(Setup setup) {
+    setups.add(setup);
+  }
+
+  private void runSetups() throws IOException {
+    List<Setup> todo;
+    synchronized (this) {
+      todo = List.copyOf(setups);
+      setups.clear();
+    }
+    for (int i = 0; i < todo.size(); i++) {
+      try {
+        todo.get(i).run();
+      } catch (IOException | RuntimeException e) {
+        synchronized (this) {
+          setups.addAll(0, todo.subList(i, todo.size())); // done again before the next command
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The runner, started if need be; null when this connection has none (see {@link #useRunner}).
+   */
+  RemoteRunner runnerForFiles() throws IOException {
+    return runner(RUNNER_START_TIMEOUT);
   }
 
   private synchronized RemoteRunner runner(Duration timeout) throws IOException {
@@ -299,6 +351,7 @@ public final class SshConnection implements AutoCloseable {
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    runSetups();
     int code = exec(commandLine, stdin, out, err, timeout);
     return new Result(code, out.toByteArray(), err.toByteArray());
   }
@@ -334,10 +387,10 @@ public final class SshConnection implements AutoCloseable {
     return command.length() > 34 ? "..." + command.substring(command.length() - 31) : command;
   }
 
-  /** Files on the host, over one SFTP channel opened on first use. */
-  public synchronized RemoteFiles files() throws IOException {
+  /** Files on the host: over the runner's channel while it is up, else SFTP (see there). */
+  public synchronized RemoteFiles files() {
     if (files == null) {
-      files = new RemoteFiles(session, settings.where());
+      files = new RemoteFiles(this, session, settings.where());
     }
     return files;
   }

@@ -23,10 +23,14 @@ public final class TestSshd {
   public final String passwordUser;
   public final Path passwordFile;
   public final Path hostKeyPub;
+  private final String slowUserVar;
+  private final String startsVar;
 
-  private TestSshd() {
+  private TestSshd(String portVar, String slowUserVar, String startsVar) {
+    this.slowUserVar = slowUserVar;
+    this.startsVar = startsVar;
     host = need("LABRUN_TEST_SSH_HOST");
-    port = Integer.parseInt(need("LABRUN_TEST_SSH_PORT"));
+    port = Integer.parseInt(need(portVar));
     keyUser = need("LABRUN_TEST_SSH_KEY_USER");
     key = Path.of(need("LABRUN_TEST_SSH_KEY"));
     passwordUser = need("LABRUN_TEST_SSH_PW_USER");
@@ -35,7 +39,22 @@ public final class TestSshd {
   }
 
   public static TestSshd get() {
-    return new TestSshd();
+    return new TestSshd(
+        "LABRUN_TEST_SSH_PORT", "LABRUN_TEST_SSH_SLOW_USER", "LABRUN_TEST_SSH_SLOW_STARTS");
+  }
+
+  /**
+   * The second server of {@code scripts/test-env/sshd.sh}, whose SFTP subsystem is OpenSSH's
+   * separate {@code sftp-server} (Debian's default), which sshd starts through the user's shell:
+   * its one user, {@link #slowUser()}, is set up as the first server's slow user is (same key, a
+   * {@code ~/.bashrc} that sleeps 200 ms and counts its starts, {@link #shellStarts()}). Same host
+   * key.
+   */
+  public static TestSshd externalSftp() {
+    return new TestSshd(
+        "LABRUN_TEST_SSH_EXTSFTP_PORT",
+        "LABRUN_TEST_SSH_EXTSFTP_USER",
+        "LABRUN_TEST_SSH_EXTSFTP_STARTS");
   }
 
   private static String need(String name) {
@@ -54,7 +73,7 @@ public final class TestSshd {
    * lines cost, see {@code scripts/test-env/sshd.sh}); it logs in with {@link #key}.
    */
   public String slowUser() {
-    return need("LABRUN_TEST_SSH_SLOW_USER");
+    return need(slowUserVar);
   }
 
   /**
@@ -64,7 +83,7 @@ public final class TestSshd {
    * counted.
    */
   public long shellStarts() throws IOException {
-    try (var lines = Files.lines(Path.of(need("LABRUN_TEST_SSH_SLOW_STARTS")))) {
+    try (var lines = Files.lines(Path.of(need(startsVar)))) {
       return lines
           .filter(l -> l.split(" ", 4).length > 2 && l.split(" ", 4)[2].equals("sshd"))
           .count();
@@ -122,6 +141,22 @@ public final class TestSshd {
         home.resolve("user"),
         home.resolve("known_hosts"),
         policy,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(20));
+  }
+
+  /** Settings for the slow user (see {@link #slowUser()}), the host key pinned. */
+  public SshSettings slowSettings(Path home) {
+    return new SshSettings(
+        "test",
+        host,
+        port,
+        slowUser(),
+        key,
+        null,
+        home.resolve("user"),
+        home.resolve("known_hosts"),
+        HostKeyPolicy.strict(fingerprint()),
         Duration.ofSeconds(10),
         Duration.ofSeconds(20));
   }

@@ -21,11 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * How often the host's login shell starts, with the {@code ~/.bashrc} it reads (200 ms for the
  * test's slow user, as pyenv or conda init lines cost), for what users do on the SSH targets: a
  * submit starts it at most once (on a new connection; never on a connection kept from the last
- * command), a status poll and the end of a run never, a cancel at most once, and a sweep of five
- * runs at most once in all. Counted by the slow user's {@code ~/.bashrc} itself.
+ * command), a status poll at most once (on a new connection, for the runner that reads its files;
+ * never on a kept one), the end of a run never, a cancel at most once, and a sweep of five runs at
+ * most once in all. Counted by the slow user's {@code ~/.bashrc} itself. The same again on the test
+ * server whose SFTP subsystem is OpenSSH's separate {@code sftp-server} (Debian's default), which
+ * sshd starts through that shell too: files go through labrun's runner, so no connection starts the
+ * shell twice (once for SFTP, once for the runner).
  */
 class ShellStartsIT {
-  static final TestSshd SSHD = TestSshd.get();
+  TestSshd sshd = TestSshd.get();
   @TempDir Path tmp;
   Path project;
   Cli cli;
@@ -38,20 +42,50 @@ class ShellStartsIT {
 
   @Test
   void remote() throws Exception {
-    init(new Cli(tmp), List.of("--type", "remote"));
-    check();
+    onRemote();
   }
 
   @Test
   void remoteDocker() throws Exception {
+    onRemoteDocker();
+  }
+
+  @Test
+  void clusterHeadNode() throws Exception {
+    onClusterHeadNode();
+  }
+
+  @Test
+  void remoteWithExternalSftpServer() throws Exception {
+    sshd = TestSshd.externalSftp();
+    onRemote();
+  }
+
+  @Test
+  void remoteDockerWithExternalSftpServer() throws Exception {
+    sshd = TestSshd.externalSftp();
+    onRemoteDocker();
+  }
+
+  @Test
+  void clusterHeadNodeWithExternalSftpServer() throws Exception {
+    sshd = TestSshd.externalSftp();
+    onClusterHeadNode();
+  }
+
+  private void onRemote() throws Exception {
+    init(new Cli(tmp), List.of("--type", "remote"));
+    check();
+  }
+
+  private void onRemoteDocker() throws Exception {
     init(
         DockerTestEngine.cli(tmp),
         List.of("--type", "remotedocker", "--base-docker-image", DockerTestEngine.BASE_IMAGE));
     check();
   }
 
-  @Test
-  void clusterHeadNode() throws Exception {
+  private void onClusterHeadNode() throws Exception {
     SparkCluster spark = SparkCluster.require();
     init(
         spark.cli(tmp),
@@ -77,11 +111,11 @@ class ShellStartsIT {
                 "--name",
                 "slow",
                 "--address",
-                SSHD.host + ":" + SSHD.port,
+                sshd.host + ":" + sshd.port,
                 "--username",
-                SSHD.slowUser(),
+                sshd.slowUser(),
                 "--ssh-key",
-                SSHD.key.toString(),
+                sshd.key.toString(),
                 "--accept-new-host-key"));
     attach.addAll(type);
     Cli.Result r = cli.in(project, attach.toArray(String[]::new));
@@ -139,8 +173,8 @@ class ShellStartsIT {
 
     SshConnectionPool.shared().idleTimeout(Duration.ZERO);
     assertThat(starts(() -> ok("experiment", "status", "-r", id[0])))
-        .as("a status poll on a new connection")
-        .isZero();
+        .as("a status poll on a new connection: its files are read through the runner")
+        .isLessThanOrEqualTo(1);
     assertThat(starts(() -> ok("experiment", "cancel", "-r", id[0])))
         .as("a cancel on a new connection")
         .isLessThanOrEqualTo(1);
@@ -156,6 +190,24 @@ class ShellStartsIT {
                                     .contains("Canceled"))))
         .as("polls until the end of the run, its collection")
         .isZero();
+
+    String ends =
+        ok("experiment", "submit", "-c", "slow", "--detach", "hi.py", "ends").out().strip();
+    long[] most = {0};
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> {
+              String[] status = new String[1];
+              most[0] =
+                  Math.max(
+                      most[0],
+                      starts(() -> status[0] = ok("experiment", "status", "-r", ends).out()));
+              return status[0].contains("Completed");
+            });
+    assertThat(most[0])
+        .as("each status poll on a new connection, the one that collects the ended run too")
+        .isLessThanOrEqualTo(1);
 
     long sweep =
         starts(
@@ -189,9 +241,9 @@ class ShellStartsIT {
   }
 
   /** How many times the slow user's shell started during {@code step}. */
-  private static long starts(Step step) throws Exception {
-    long before = SSHD.shellStarts();
+  private long starts(Step step) throws Exception {
+    long before = sshd.shellStarts();
     step.run();
-    return SSHD.shellStarts() - before;
+    return sshd.shellStarts() - before;
   }
 }
