@@ -7,7 +7,6 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.config.TargetType;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.finish.Cancellation;
 import io.labrun.core.finish.Reconciler;
 import io.labrun.core.finish.RunFinisher;
 import io.labrun.core.finish.RunRemoval;
@@ -20,13 +19,11 @@ import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.ComputeTargets;
-import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
 import io.labrun.core.launch.TargetCleaner;
 import io.labrun.core.launch.TargetTypes;
 import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.project.Project;
-import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.secret.SecretBox;
@@ -59,7 +56,7 @@ import java.util.Optional;
  * assemble themselves here, from {@link Settings}, so they cannot drift apart. Everything is opened
  * on first use, so a command pays only for what it touches.
  */
-public final class Assembly implements RunPipeline, AutoCloseable {
+public final class Assembly implements LocalRuns.Parts, AutoCloseable {
   private final Settings ctx;
   private final Clock clock = Clock.systemUTC();
   private RunStore store;
@@ -255,24 +252,9 @@ public final class Assembly implements RunPipeline, AutoCloseable {
     return new RunRemoval(store(), ctx.paths(), unused);
   }
 
-  /** Ending runs on request. */
-  public Cancellation cancellation() {
-    return new Cancellation(store(), clock);
-  }
-
-  /** Attempts of runs (retries included) through this wiring's pipeline. */
-  public RunAttempts runAttempts(Submitter submitter) {
-    return new RunAttempts(submitter, finisher(), store(), this::reattach, clock);
-  }
-
   /** Where this machine keeps its sweeps. */
   public SweepFiles sweeps() {
     return new SweepFiles(dataDir().resolve("sweeps"));
-  }
-
-  /** A recorded run's execution, found again on its target. */
-  public Optional<Execution> reattach(Run run) {
-    return targetOf(run).map(t -> t.reattach(run, ctx.paths().runState(run.id())));
   }
 
   @Override

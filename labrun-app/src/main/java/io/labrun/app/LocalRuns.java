@@ -1,5 +1,6 @@
 package io.labrun.app;
 
+import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
@@ -7,42 +8,111 @@ import io.labrun.core.finish.RunRemoval;
 import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
+import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
+import io.labrun.core.project.Project;
 import io.labrun.core.retry.RunAttempts;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunQuery;
+import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
+import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@link Runs} on this machine's history and targets: each run brought up to date first (the
- * Reconciler), then shown, stopped or deleted by the core ({@link RunView}, {@link Cancellation},
- * {@link RunRemoval}).
+ * {@link Runs} on a history and the targets of this machine: the CLI's without a server, and the
+ * server's own, which its REST handlers call. Each run is brought up to date first ({@link
+ * Parts#current}), then shown, stopped or deleted by the core ({@link RunView}, {@link
+ * Cancellation}, {@link RunRemoval}).
  */
 public final class LocalRuns implements Runs {
   /** The largest {@code history list -n}. */
   public static final int LARGEST_PAGE = 10_000;
 
-  private final Assembly assembly;
+  private final Parts parts;
+  private final boolean showAttributes;
 
+  /** The runs of the command line's {@link Assembly}: their attributes are shown (it ran them). */
   public LocalRuns(Assembly assembly) {
-    this.assembly = assembly;
+    this(assembly, true);
+  }
+
+  /**
+   * {@code showAttributes}: whether a run's attributes (process ids, folders on this machine) are
+   * shown; a server never shows them.
+   */
+  public LocalRuns(Parts parts, boolean showAttributes) {
+    this.parts = parts;
+    this.showAttributes = showAttributes;
+  }
+
+  /**
+   * What {@link LocalRuns} works on: the run pipeline with its history, objects and folders. {@link
+   * Assembly} is one; a server adds how it keeps runs up to date and collects unused objects.
+   */
+  public interface Parts extends RunPipeline {
+    RunStore store();
+
+    ObjectStore objects();
+
+    LabrunPaths paths();
+
+    Clock clock();
+
+    ProjectConfigs configs(Project project);
+
+    Snapshotter snapshotter();
+
+    RunRemoval runRemoval();
+
+    /** Where the sweeps of this history are kept. */
+    SweepFiles sweeps();
+
+    /** A run brought up to date: by the Reconciler, unless something else keeps it so. */
+    default Run current(Run run) {
+      return reconciler().reconcile(run).orElse(run);
+    }
+
+    /** Collects the objects only deleted runs used: now, before a command ends. */
+    default void collectUnused(RunRemoval removal) throws IOException {
+      removal.collectNow();
+    }
+
+    default Cancellation cancellation() {
+      return new Cancellation(store(), clock());
+    }
+
+    /** A recorded run's execution, found again on its target. */
+    default Optional<Execution> reattach(Run run) {
+      return targetOf(run).map(t -> t.reattach(run, paths().runState(run.id())));
+    }
+
+    /** Attempts of runs (retries included) through this pipeline. */
+    default RunAttempts runAttempts(Submitter submitter) {
+      return new RunAttempts(submitter, finisher(), store(), this::reattach, clock());
+    }
   }
 
   /** A recorded run by id, after bringing its state up to date; not found says how to list them. */
   public Run find(String id) {
     Run run =
-        assembly
+        parts
             .store()
             .find(id)
             .orElseThrow(
@@ -51,7 +121,7 @@ public final class LocalRuns implements Runs {
                         "no run '"
                             + id
                             + "' in the history; list runs with 'labrun history list'"));
-    return assembly.reconciler().reconcile(run).orElse(run);
+    return parts.current(run);
   }
 
   /**
@@ -61,12 +131,12 @@ public final class LocalRuns implements Runs {
   @Override
   public String submit(Submission submission, SubmitWatch watch) {
     var request = submission.request();
-    Submitter submitter = assembly.submitter(assembly.configs(request.project()), watch.events());
+    Submitter submitter = parts.submitter(parts.configs(request.project()), watch.events());
     if (submission.detach()) {
       return submitter.submit(request, watch.events()).run().id();
     }
     RunAttempts.Outcome outcome =
-        assembly.runAttempts(submitter).run(submitter.queue(request), submission.policy(), watch);
+        parts.runAttempts(submitter).run(submitter.queue(request), submission.policy(), watch);
     if (outcome.error() != null) {
       throw outcome.error();
     }
@@ -86,7 +156,7 @@ public final class LocalRuns implements Runs {
     Optional<ExitRecord> exit = follower.follow(events, () -> false);
     return exit.map(
         e -> {
-          Run done = assembly.finisher().finish(run.id(), execution, e);
+          Run done = parts.finisher().finish(run.id(), execution, e);
           return new Ended(done.id(), done.status().display(), done.statusDetail());
         });
   }
@@ -94,9 +164,9 @@ public final class LocalRuns implements Runs {
   /** Each run brought up to date first, as {@link #find} does one. */
   @Override
   public List<Map<String, Object>> list(RunQuery query, String filter) {
-    assembly.reconciler().reconcileAll();
-    Instant now = assembly.clock().instant();
-    return assembly.store().list(query).stream().map(r -> RunView.row(r, now)).toList();
+    parts.reconciler().reconcileAll();
+    Instant now = parts.clock().instant();
+    return parts.store().list(query).stream().map(r -> RunView.row(r, now)).toList();
   }
 
   @Override
@@ -108,12 +178,12 @@ public final class LocalRuns implements Runs {
   public Map<String, Object> info(String runId) {
     // this machine ran it: its attributes (process ids, folders, a Spark application's id) are
     // shown too
-    return RunView.info(find(runId), assembly.store(), assembly.clock().instant(), true);
+    return RunView.info(find(runId), parts.store(), parts.clock().instant(), showAttributes);
   }
 
   @Override
   public Map<String, Object> status(String runId) {
-    return RunView.status(find(runId), assembly.clock().instant());
+    return RunView.status(find(runId), parts.clock().instant());
   }
 
   @Override
@@ -122,7 +192,7 @@ public final class LocalRuns implements Runs {
     if (run.status().isFinal()) {
       return new Canceled(run.id(), run.status().display(), false, true);
     }
-    if (assembly.cancellation().notStarted(run).isPresent()) {
+    if (parts.cancellation().notStarted(run).isPresent()) {
       return new Canceled(run.id(), "Canceled", true, false);
     }
     Run current = find(runId);
@@ -130,16 +200,13 @@ public final class LocalRuns implements Runs {
     Cancellation.stop(execution);
     Run done =
         Cancellation.awaitEnd(
-            assembly.finisher(),
-            current,
-            execution,
-            System.nanoTime() + Cancellation.WAIT.toNanos());
+            parts.finisher(), current, execution, System.nanoTime() + Cancellation.WAIT.toNanos());
     return new Canceled(done.id(), done.status().display(), false, false);
   }
 
   /** The run's execution on its target; unreachable says so ({@code why}: what it was for). */
   private Execution reattach(Run run, String why) {
-    return assembly
+    return parts
         .reattach(run)
         .orElseThrow(
             () ->
@@ -154,19 +221,63 @@ public final class LocalRuns implements Runs {
   }
 
   @Override
+  public SweepCanceled cancelSweep(String sweepId) {
+    List<Run> runs = SweepRuns.all(parts.store(), sweepId);
+    if (runs.isEmpty()) {
+      throw LabrunException.notFound(
+          "no sweep '"
+              + sweepId
+              + "' in the history; its id is printed when it starts (see 'labrun history list')");
+    }
+    parts.sweeps().markCanceled(sweepId);
+    Cancellation cancellation = parts.cancellation();
+    Map<Run, Execution> stopping = new LinkedHashMap<>();
+    int notStarted = 0;
+    int ended = 0;
+    for (Run listed : runs) {
+      Run run = parts.current(listed);
+      // A run may move on while we look (its driver starts it): look again until it is settled.
+      while (true) {
+        if (run.status().isFinal()) {
+          ended++;
+        } else if (cancellation.notStarted(run).isPresent()) {
+          notStarted++;
+        } else if (run.status() == RunStatus.RUNNING) {
+          Run current = run;
+          parts
+              .reattach(current)
+              .ifPresent(
+                  e -> {
+                    Cancellation.stop(e);
+                    stopping.put(current, e);
+                  });
+        } else {
+          run = parts.store().find(run.id()).orElse(run);
+          continue;
+        }
+        break;
+      }
+    }
+    long deadline = System.nanoTime() + Cancellation.WAIT.toNanos();
+    stopping.forEach(
+        (run, execution) -> Cancellation.awaitEnd(parts.finisher(), run, execution, deadline));
+    return new SweepCanceled(sweepId, stopping.size(), notStarted, ended);
+  }
+
+  @Override
   public String promote(String runId, String artifactPath, String name) {
     Run run = find(runId);
-    Assets.promote(assembly.store(), run.id(), artifactPath, name);
+    Assets.promote(parts.store(), run.id(), artifactPath, name);
     return run.id();
   }
 
   @Override
   public void download(String runId, String artifact, Path dir, Consumer<Path> written) {
     Run run = find(runId);
-    for (Artifact a : Downloads.chosen(run.id(), assembly.store().artifacts(run.id()), artifact)) {
+    for (Artifact a : Downloads.chosen(run.id(), parts.store().artifacts(run.id()), artifact)) {
       Path target = Downloads.inside(dir, a.path(), run.id());
       try {
-        assembly.objects().copyTo(a.sha256(), target);
+        parts.objects().copyTo(a.sha256(), target);
       } catch (IOException e) {
         throw new LabrunException(
             ExitCode.STORE, "cannot write " + target + ": " + e.getMessage(), e);
@@ -181,14 +292,14 @@ public final class LocalRuns implements Runs {
     if (run.snapshotId() == null) {
       throw LabrunException.notFound("run " + run.id() + " has no snapshot");
     }
-    Snapshot snapshot = Snapshot.load(assembly.objects(), run.snapshotId());
-    assembly.snapshotter().materialize(snapshot, dir);
+    Snapshot snapshot = Snapshot.load(parts.objects(), run.snapshotId());
+    parts.snapshotter().materialize(snapshot, dir);
     return new Restored(run.id(), snapshot.entries().size());
   }
 
   @Override
   public void delete(List<String> runIds, Consumer<String> deleted) {
-    RunRemoval removal = assembly.runRemoval();
+    RunRemoval removal = parts.runRemoval();
     try {
       for (String id : runIds) {
         Run run = find(id);
@@ -199,7 +310,7 @@ public final class LocalRuns implements Runs {
       // what the deleted runs alone used goes too, as on a server (objects named within the grace
       // stay)
       try {
-        removal.collectNow();
+        parts.collectUnused(removal);
       } catch (IOException e) {
         throw new LabrunException(
             ExitCode.STORE,

@@ -46,8 +46,18 @@ public interface Runs {
   /** A run's state ({@code RunView.status}). */
   Map<String, Object> status(String runId);
 
-  /** Cancels a run and waits for its end (up to {@code Cancellation.WAIT}). */
+  /**
+   * Cancels a run: one not started ends Canceled at once; a running one is stopped (TERM, then KILL
+   * after its target's grace) and its end waited for, up to {@code Cancellation.WAIT}, then
+   * reported; one that has not stopped by then fails in one line ({@code TARGET_UNAVAILABLE}).
+   */
   Canceled cancel(String runId);
+
+  /**
+   * Cancels a sweep: marks it canceled (whoever drives it starts and retries nothing more), ends
+   * its runs not started and stops those going, waiting for their ends as {@link #cancel} does.
+   */
+  SweepCanceled cancelSweep(String sweepId);
 
   /**
    * Deletes ended runs in turn, telling {@code deleted} each; the first that cannot be stops with
@@ -100,6 +110,9 @@ public interface Runs {
 
   /** A restored snapshot: the run's id and how many files were written. */
   record Restored(String runId, int files) {}
+
+  /** How a sweep's cancel went: how many of its runs were stopped, had not started, had ended. */
+  record SweepCanceled(String sweepId, int stopped, int notStarted, int ended) {}
 
   /**
    * How a cancel ended: the run's id and status, and whether it had not started or had already

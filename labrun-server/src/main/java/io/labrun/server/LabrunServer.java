@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.ParsedEndpoint;
+import io.labrun.app.LocalRuns;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
@@ -65,9 +66,13 @@ public final class LabrunServer implements AutoCloseable {
     UnusedObjects unused =
         new UnusedObjects(
             setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
+    // the operations on runs the CLI calls too, on this server's history and targets
+    LocalRuns local = new LocalRuns(new ServerParts(setup, unused), false);
     RunQueue queue =
-        setup.pipeline() == null ? null : new RunQueue(setup, config.runsPerTarget(), workspaces);
-    RunsApi runs = new RunsApi(setup, unused);
+        setup.pipeline() == null
+            ? null
+            : new RunQueue(setup, config.runsPerTarget(), workspaces, local);
+    RunsApi runs = new RunsApi(setup, local);
     FilesApi files = new FilesApi(setup, runs, auth);
     LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
     SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused, auth);
@@ -130,7 +135,7 @@ public final class LabrunServer implements AutoCloseable {
                   Role.READ,
                   ctx -> ctx.contentType("application/json").result(openapi));
               runs.routes(api);
-              new SweepsApi(setup).routes(api);
+              new SweepsApi(setup, local).routes(api);
               files.routes(api);
               logs.routes(api);
               submit.routes(api);

@@ -1,7 +1,8 @@
 package io.labrun.server;
 
+import io.labrun.app.LocalRuns;
+import io.labrun.app.Runs;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.finish.Cancellation;
 import io.labrun.core.follow.RunFollower;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
@@ -14,9 +15,9 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,7 @@ final class RunQueue implements AutoCloseable {
   private final ServerSetup s;
   private final int perTarget;
   private final Workspaces workspaces;
+  private final LocalRuns runs;
   private final List<Run> waiting = new ArrayList<>();
   private final Map<String, Integer> active = new HashMap<>();
 
@@ -54,7 +56,8 @@ final class RunQueue implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "labrun-reconcile"));
   private volatile boolean closing;
 
-  RunQueue(ServerSetup setup, int perTarget, Workspaces workspaces) {
+  RunQueue(ServerSetup setup, int perTarget, Workspaces workspaces, LocalRuns runs) {
+    this.runs = runs;
     this.s = setup;
     this.perTarget = perTarget;
     this.workspaces = workspaces;
@@ -90,41 +93,23 @@ final class RunQueue implements AutoCloseable {
   }
 
   /**
-   * Cancels a queued run at once; asks a running one to stop (its end is recorded when it comes).
+   * Cancels a run as the command line does ({@link LocalRuns#cancel}: one not started ends at once,
+   * a running one is stopped and its end waited for, up to {@code Cancellation.WAIT}); a run that
+   * was waiting here leaves the queue. Returns the run's state ({@code RunView.status}) and how the
+   * cancel went ({@code before_start}, {@code already_ended}).
    */
-  Run cancel(Run run) {
-    String id = run.id();
-    if (run.status() == RunStatus.QUEUED) {
-      // Preparing is this queue's own worker at work: it is stopped as a started run.
-      Optional<Run> canceled = new Cancellation(s.store(), s.clock()).notStarted(run);
-      if (canceled.isPresent()) {
-        synchronized (this) {
-          waiting.removeIf(w -> w.id().equals(id));
-        }
-        workspaces.tidy(Set.of(String.valueOf(run.snapshotId())));
-        return canceled.get();
+  Map<String, Object> cancel(Run run) {
+    Runs.Canceled c = runs.cancel(run.id());
+    if (c.beforeStart()) {
+      synchronized (this) {
+        waiting.removeIf(w -> w.id().equals(run.id()));
       }
-      run = s.store().find(run.id()).orElse(run);
+      workspaces.tidy(Set.of(String.valueOf(run.snapshotId())));
     }
-    if (!run.status().isFinal()) {
-      Run current = run;
-      ComputeTarget target =
-          s.pipeline()
-              .targetOf(run)
-              .orElseThrow(
-                  () ->
-                      new ApiError(
-                          503,
-                          "the target of run "
-                              + current.id()
-                              + " cannot be reached from this server"));
-      try {
-        target.reattach(run, s.paths().runState(run.id())).cancel();
-      } catch (IOException e) {
-        throw new ApiError(503, "could not cancel run " + run.id() + ": " + e.getMessage());
-      }
-    }
-    return run;
+    Map<String, Object> answer = new LinkedHashMap<>(runs.status(run.id()));
+    answer.put("before_start", c.beforeStart());
+    answer.put("already_ended", c.alreadyEnded());
+    return answer;
   }
 
   synchronized int waitingCount() {

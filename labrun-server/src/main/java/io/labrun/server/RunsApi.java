@@ -3,12 +3,11 @@ package io.labrun.server;
 import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
+import io.labrun.app.LocalRuns;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.finish.RunRemoval;
-import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunTableQuery;
@@ -42,19 +41,16 @@ final class RunsApi {
       Pattern.compile("^\\s*(.+?)\\s*(<=|>=|!=|=|<|>)\\s*(\\S+)\\s*$");
 
   private final ServerSetup s;
-  private final RunRemoval removal;
+  private final LocalRuns runs;
 
-  RunsApi(ServerSetup setup, UnusedObjects unused) {
+  RunsApi(ServerSetup setup, LocalRuns runs) {
     this.s = setup;
-    this.removal = new RunRemoval(setup.store(), setup.paths(), unused);
+    this.runs = runs;
   }
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/runs", Role.READ, this::list);
-    r.get(
-        "/api/v1/runs/{id}",
-        Role.READ,
-        ctx -> ctx.json(RunView.info(run(ctx), s.store(), s.clock().instant(), false)));
+    r.get("/api/v1/runs/{id}", Role.READ, ctx -> ctx.json(runs.info(ctx.pathParam("id"))));
     r.get(
         "/api/v1/runs/{id}/params",
         Role.READ,
@@ -91,19 +87,21 @@ final class RunsApi {
     r.delete("/api/v1/runs/{id}", Role.ADMIN, this::delete);
   }
 
-  /** {@code history delete}: a finished run leaves the history, with its state folder (its log). */
+  /**
+   * {@code history delete}: a finished run leaves the history, with its state folder (its log); its
+   * snapshot and artifacts are collected soon, unless other runs use them.
+   */
   private void delete(Context ctx) {
-    Run run = run(ctx);
+    String id = ctx.pathParam("id");
     try {
-      removal.delete(run);
+      runs.delete(List.of(id), deleted -> {});
     } catch (LabrunException e) {
       if (e.exitCode() == ExitCode.BAD_INPUT) {
         throw new ApiError(409, e.getMessage()); // a run not ended yet: its state forbids it
       }
       throw e;
     }
-    removal.collectSoon(); // its snapshot and artifacts, unless other runs use them
-    ctx.json(Map.of("run_id", run.id(), "deleted", true));
+    ctx.json(Map.of("run_id", id, "deleted", true));
   }
 
   /** The run named by the path, or 404. */

@@ -275,8 +275,7 @@ final class SubmitApi {
     }
     Run found = runs.run(ctx);
     Auth.requireOwnerOrAdmin(ctx, found, "cancel it");
-    Run run = queue.cancel(found);
-    ctx.status(202).json(RunView.status(run, s.clock().instant()));
+    ctx.json(queue.cancel(found));
   }
 
   @SuppressWarnings("unchecked")

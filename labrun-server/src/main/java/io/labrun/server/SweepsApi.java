@@ -1,6 +1,8 @@
 package io.labrun.server;
 
 import io.javalin.http.Context;
+import io.labrun.app.LocalRuns;
+import io.labrun.app.Runs;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.RunBrowser.SweepSummary;
 import io.labrun.core.history.RunPage;
@@ -15,6 +17,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.sweep.Goal;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRuns;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,15 +40,40 @@ final class SweepsApi {
 
   private final ServerSetup s;
   private final SweepFiles files;
+  private final LocalRuns runs;
 
-  SweepsApi(ServerSetup setup) {
+  SweepsApi(ServerSetup setup, LocalRuns runs) {
     this.s = setup;
     this.files = new SweepFiles(setup.paths().dataDir().resolve("sweeps"));
+    this.runs = runs;
   }
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/sweeps", Role.READ, this::list);
     r.get("/api/v1/sweeps/{id}", Role.READ, this::one);
+    r.post("/api/v1/sweeps/{id}/cancel", Role.SUBMIT, this::cancel);
+  }
+
+  /**
+   * {@code experiment cancel --sweep} through the server: as on the command line ({@link
+   * LocalRuns#cancelSweep}); by the submitter of its runs or an admin.
+   */
+  private void cancel(Context ctx) {
+    String id = ctx.pathParam("id");
+    for (Run r : SweepRuns.all(s.store(), id)) {
+      Auth.requireOwnerOrAdmin(ctx, r, "cancel its sweep");
+    }
+    Runs.SweepCanceled c = runs.cancelSweep(id);
+    ctx.json(
+        RunView.fields(
+            "sweep_id",
+            c.sweepId(),
+            "stopped",
+            c.stopped(),
+            "not_started",
+            c.notStarted(),
+            "ended",
+            c.ended()));
   }
 
   private void list(Context ctx) {

@@ -220,7 +220,7 @@ abstract class ServerApiContract {
     Http.Response missing = http.get("/api/v1/runs/nope");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().get("error").asString())
-        .isEqualTo("run nope is not in the run history");
+        .isEqualTo("no run 'nope' in the history; list runs with 'labrun history list'");
   }
 
   @Test

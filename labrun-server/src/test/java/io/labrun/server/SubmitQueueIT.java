@@ -96,7 +96,11 @@ class SubmitQueueIT {
       assertThat(status(srv.http, runs.get(1))).isEqualTo("Queued");
       assertThat(status(srv.http, runs.get(2))).isEqualTo("Queued");
       Http.Response canceled = srv.http.post("/api/v1/runs/" + runs.get(2) + "/cancel", "");
+      assertThat(canceled.status()).isEqualTo(200);
       assertThat(canceled.json().get("status").asString()).isEqualTo("Canceled");
+      assertThat(canceled.json().get("before_start").asBoolean()).isTrue();
+      Http.Response twice = srv.http.post("/api/v1/runs/" + runs.get(2) + "/cancel", "");
+      assertThat(twice.json().get("already_ended").asBoolean()).isTrue();
     }
     // A new server on the same history: the running run is followed again, the queued one waits its
     // turn.

@@ -241,7 +241,7 @@ final class ServerClient {
     return q.toString();
   }
 
-  private static String segment(String s) {
+  static String segment(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 

@@ -5,7 +5,6 @@ import io.labrun.app.Downloads;
 import io.labrun.app.Runs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
-import io.labrun.core.finish.Cancellation;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.run.RunEvents;
@@ -148,49 +147,26 @@ public final class ServerRuns implements Runs {
     return info(runId);
   }
 
-  /**
-   * Asks the server to cancel the run and waits (up to {@link Cancellation#WAIT}) for it to end, as
-   * on this machine.
-   */
+  /** The server cancels as {@code LocalRuns} does, waiting for the run's end, and reports it. */
   @Override
   public Canceled cancel(String runId) {
-    JsonNode run = client.get(ServerClient.runPath(runId));
-    String id = run.get("run_id").asString();
-    if (isFinal(run.get("status").asString())) {
-      return new Canceled(id, run.get("status").asString(), false, true);
-    }
-    boolean queued = run.get("status").asString().equals("Queued");
-    JsonNode status = client.post(ServerClient.runPath(runId, "cancel"), Map.of());
-    long deadline = System.nanoTime() + Cancellation.WAIT.toNanos();
-    // The server records the end when the run's supervisor has stopped it; ask until then.
-    while (!isFinal(status.get("status").asString())) {
-      if (System.nanoTime() > deadline) {
-        throw new LabrunException(
-            ExitCode.TARGET_UNAVAILABLE,
-            "run "
-                + id
-                + " did not stop within "
-                + Cancellation.WAIT.toSeconds()
-                + " s of being canceled; check it with 'labrun experiment status -r "
-                + id
-                + "'");
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LabrunException(
-            ExitCode.TARGET_UNAVAILABLE,
-            "stopped waiting for run "
-                + id
-                + " to end; check it with 'labrun experiment status -r "
-                + id
-                + "'");
-      }
-      status = client.get(ServerClient.runPath(runId));
-    }
-    String ended = status.get("status").asString();
-    return new Canceled(id, ended, queued && ended.equals(RunStatus.CANCELED.display()), false);
+    JsonNode c = client.post(ServerClient.runPath(runId, "cancel"), Map.of());
+    return new Canceled(
+        c.get("run_id").asString(),
+        c.get("status").asString(),
+        c.path("before_start").asBoolean(),
+        c.path("already_ended").asBoolean());
+  }
+
+  @Override
+  public SweepCanceled cancelSweep(String sweepId) {
+    JsonNode c =
+        client.post("/api/v1/sweeps/" + ServerClient.segment(sweepId) + "/cancel", Map.of());
+    return new SweepCanceled(
+        c.get("sweep_id").asString(),
+        c.get("stopped").asInt(),
+        c.get("not_started").asInt(),
+        c.get("ended").asInt());
   }
 
   @Override
@@ -252,9 +228,5 @@ public final class ServerRuns implements Runs {
       client.delete(ServerClient.runPath(id));
       deleted.accept(id);
     }
-  }
-
-  private static boolean isFinal(String status) {
-    return RunStatus.parse(status).map(RunStatus::isFinal).orElse(false);
   }
 }

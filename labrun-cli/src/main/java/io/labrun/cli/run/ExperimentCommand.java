@@ -4,7 +4,6 @@ import io.labrun.app.Runs;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
-import io.labrun.cli.remote.Remote;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import java.util.Map;
@@ -144,8 +143,20 @@ public final class ExperimentCommand {
             "give either -r RUN or --sweep SWEEP (see 'labrun experiment cancel --help')");
       }
       if (sweepId != null) {
-        Remote.requireLocal(ctx, "experiment cancel --sweep");
-        return SweepCancel.cancel(ctx, sweepId);
+        Runs.SweepCanceled c = ctx.runs().cancelSweep(sweepId);
+        ctx.out()
+            .println(
+                "Sweep "
+                    + c.sweepId()
+                    + " canceled: "
+                    + c.stopped()
+                    + " runs stopped, "
+                    + c.notStarted()
+                    + " not started, "
+                    + c.ended()
+                    + " had ended already.");
+        ctx.out().flush();
+        return 0;
       }
       Runs.Canceled c = ctx.runs().cancel(runId);
       ctx.out()

@@ -42,6 +42,12 @@ import java.util.TreeMap;
  * already final.
  */
 public final class RunFinisher {
+  private static final Object[] IN_PROCESS = new Object[64];
+
+  static {
+    Arrays.setAll(IN_PROCESS, i -> new Object());
+  }
+
   private static final int STDERR_TAIL_LINES = 5;
   private final RunStore store;
   private final ObjectStore objects;
@@ -56,6 +62,14 @@ public final class RunFinisher {
   }
 
   public Run finish(String runId, Execution execution, ExitRecord exit) {
+    // The file lock keeps processes apart; threads of one process (a server's queue and its cancel,
+    // a resident labrun's commands) wait here first, as a second lock in one JVM would throw.
+    synchronized (IN_PROCESS[Math.floorMod(runId.hashCode(), IN_PROCESS.length)]) {
+      return finishLocked(runId, execution, exit);
+    }
+  }
+
+  private Run finishLocked(String runId, Execution execution, ExitRecord exit) {
     Path stateDir = paths.runState(runId);
     try {
       Files.createDirectories(stateDir);
