@@ -399,6 +399,7 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
     }
   }
 
+  @Override
   public String user() {
     return ctx.user();
   }

@@ -9,6 +9,7 @@ import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunEdit;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
 import io.labrun.core.home.LabrunPaths;
@@ -80,6 +81,11 @@ public final class LocalRuns implements Runs {
     Snapshotter snapshotter();
 
     RunRemoval runRemoval();
+
+    /** Who edits runs here ({@code history tag|note}): this machine's user. */
+    default String user() {
+      return System.getProperty("user.name");
+    }
 
     /** Where the sweeps of this history are kept. */
     SweepFiles sweeps();
@@ -179,6 +185,19 @@ public final class LocalRuns implements Runs {
     // this machine ran it: its attributes (process ids, folders, a Spark application's id) are
     // shown too
     return RunView.info(find(runId), parts.store(), parts.clock().instant(), showAttributes);
+  }
+
+  /** Signed by this machine's user. */
+  @Override
+  public Map<String, Object> edit(String runId, RunEdit edit) {
+    return edit(runId, edit, parts.user());
+  }
+
+  /** The edit signed by {@code by} (a server: the name of the caller's token). */
+  public Map<String, Object> edit(String runId, RunEdit edit, String by) {
+    Run run = find(runId);
+    edit.applyTo(parts.store(), run.id(), by, parts.clock().instant());
+    return info(run.id());
   }
 
   @Override

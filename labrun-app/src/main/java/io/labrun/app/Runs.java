@@ -1,5 +1,6 @@
 package io.labrun.app;
 
+import io.labrun.core.history.RunEdit;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
@@ -64,6 +65,12 @@ public interface Runs {
    * its message.
    */
   void delete(List<String> runIds, Consumer<String> deleted);
+
+  /**
+   * Sets or removes tags of a run and sets its note ({@code history tag}, {@code history note});
+   * returns the run as {@link #info} shows it.
+   */
+  Map<String, Object> edit(String runId, RunEdit edit);
 
   /** Names an artifact of a run as an asset; returns the run's id. */
   String promote(String runId, String artifactPath, String name);

@@ -40,6 +40,10 @@ final class ApiRoutes {
     routes.put(path, handler, listed("PUT", path, role));
   }
 
+  void patch(String path, Role role, Handler handler) {
+    routes.patch(path, handler, listed("PATCH", path, role));
+  }
+
   void delete(String path, Role role, Handler handler) {
     routes.delete(path, handler, listed("DELETE", path, role));
   }

@@ -136,6 +136,8 @@ public final class LabrunServer implements AutoCloseable {
                   ctx -> ctx.contentType("application/json").result(openapi));
               runs.routes(api);
               new SweepsApi(setup, local).routes(api);
+              new RunEditsApi(runs, local).routes(api);
+              new CompareApi(setup, runs).routes(api);
               files.routes(api);
               logs.routes(api);
               submit.routes(api);

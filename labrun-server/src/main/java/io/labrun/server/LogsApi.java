@@ -30,6 +30,7 @@ final class LogsApi {
 
   void routes(ApiRoutes r) {
     r.get("/api/v1/runs/{id}/logs", Role.READ, this::logs);
+    r.get("/api/v1/runs/{id}/logs/search", Role.READ, this::search);
     for (String stream :
         new String[] {"/api/v1/runs/{id}/events", "/api/v1/runs/{id}/metric-events"}) {
       // Checked before the stream starts, so an unknown run is a plain 404 and not an empty stream.
@@ -74,6 +75,38 @@ final class LogsApi {
     // Complete: the run is final and nothing is left past this page.
     body.put("complete", run.status().isFinal() && next >= log.size());
     body.put("records", records.stream().map(Views::record).toList());
+    ctx.json(body);
+  }
+
+  /** The records that contain {@code q} (or match it, with {@code regex=true}), bounded. */
+  private void search(Context ctx) throws IOException {
+    Run run = runs.run(ctx);
+    LogSearch search =
+        new LogSearch(
+            ctx.queryParam("q"),
+            "true".equals(ctx.queryParam("regex")),
+            !"false".equals(ctx.queryParam("ignore_case")));
+    long offset = RunsApi.longParam(ctx, "offset", 0);
+    int limit = RunsApi.intParam(ctx, "limit", 100, 1, 1000);
+    LogSearch.Found found = search.search(new RunLog(s.paths(), run.id()), offset, limit);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("run_id", run.id());
+    body.put("offset", offset);
+    body.put("next_offset", found.nextOffset());
+    // Complete: nothing is left to search (for a running run, until it writes more).
+    body.put("complete", found.reachedEnd());
+    body.put("timed_out", found.timedOut());
+    body.put(
+        "matches",
+        found.hits().stream()
+            .map(
+                h -> {
+                  Map<String, Object> m = Views.record(h.record());
+                  m.put("match_start", h.start());
+                  m.put("match_end", h.end());
+                  return m;
+                })
+            .toList());
     ctx.json(body);
   }
 

@@ -208,6 +208,10 @@ abstract class SecurityApiContract {
                   .POST(HttpRequest.BodyPublishers.ofString("{\"hashes\": []}"))
                   .build();
           case "PUT" -> b.PUT(HttpRequest.BodyPublishers.ofString("x")).build();
+          case "PATCH" ->
+              b.header("Content-Type", "application/json")
+                  .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"note\": \"x\"}"))
+                  .build();
           case "DELETE" -> b.DELETE().build();
           default -> b.GET().build();
         };

@@ -28,7 +28,8 @@ final class Migrations {
           "V2__tokens.sql",
           "V3__metric_rollups.sql",
           "V4__token_roles.sql",
-          "V5__run_filters.sql");
+          "V5__run_filters.sql",
+          "V6__run_notes.sql");
 
   private Migrations() {}
 

@@ -2,6 +2,7 @@ package io.labrun.store;
 
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
+import io.labrun.core.history.RunStore.Note;
 import io.labrun.core.home.Folders;
 import io.labrun.core.json.Json;
 import io.labrun.core.run.MetricPoint;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +54,18 @@ final class RunJournal {
       return;
     }
     append(runId, Map.of("tags", tags));
+  }
+
+  void untag(String runId, Set<String> names) {
+    append(runId, Map.of("untag", List.copyOf(names)));
+  }
+
+  void note(String runId, Note note) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("text", note.text());
+    m.put("by", note.by());
+    m.put("time_ms", note.at().toEpochMilli());
+    append(runId, Map.of("note", m));
   }
 
   void artifacts(String runId, List<Artifact> artifacts) {
@@ -129,6 +143,7 @@ final class RunJournal {
     Map<String, String> tags = new LinkedHashMap<>();
     Map<String, Artifact> artifacts = new LinkedHashMap<>();
     List<MetricPoint> metrics = new ArrayList<>();
+    Note note = null;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       Map<String, Object> change;
       try {
@@ -141,6 +156,16 @@ final class RunJournal {
       }
       strings(change.get("params")).forEach(params::put);
       strings(change.get("tags")).forEach(tags::put);
+      if (change.get("untag") instanceof List<?> names) {
+        names.forEach(tags::remove);
+      }
+      if (change.get("note") instanceof Map<?, ?> m) {
+        note =
+            new Note(
+                (String) m.get("text"),
+                (String) m.get("by"),
+                Instant.ofEpochMilli(((Number) m.get("time_ms")).longValue()));
+      }
       if (change.get("artifacts") instanceof List<?> list) {
         for (Object o : list) {
           Map<String, Object> a = (Map<String, Object>) o;
@@ -165,6 +190,9 @@ final class RunJournal {
     into.putParams(run.id(), params);
     into.putTags(run.id(), tags);
     into.addArtifacts(run.id(), new ArrayList<>(artifacts.values()));
+    if (note != null) {
+      into.putNote(run.id(), note);
+    }
     into.appendMetrics(run.id(), metrics);
     return true;
   }

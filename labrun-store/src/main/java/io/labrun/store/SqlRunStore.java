@@ -189,7 +189,8 @@ public final class SqlRunStore implements RunStore, RunBrowser {
     db.transaction(
         "delete run " + runId,
         c -> {
-          for (String table : List.of("assets", "metrics", "params", "tags", "artifacts")) {
+          for (String table :
+              List.of("assets", "metrics", "params", "tags", "artifacts", "run_notes")) {
             execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
           }
           MetricRollups.delete(c, runId);
@@ -244,6 +245,40 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public Map<String, String> tags(String runId) {
     return named("tags", runId);
+  }
+
+  @Override
+  public void removeTags(String runId, Set<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    db.transaction(
+        "remove tags of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          for (String name : names) {
+            execute(c, "DELETE FROM tags WHERE run_id = ? AND name = ?", runId, name);
+          }
+          return null;
+        });
+    keep(j -> j.untag(runId, names));
+  }
+
+  @Override
+  public Optional<Note> note(String runId) {
+    return db.run("read the note of run " + runId, c -> RunNotes.read(c, runId));
+  }
+
+  @Override
+  public void putNote(String runId, Note note) {
+    db.transaction(
+        "write the note of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          RunNotes.write(c, runId, note);
+          return null;
+        });
+    keep(j -> j.note(runId, note));
   }
 
   @Override

@@ -369,6 +369,7 @@ abstract class RunFilterContract {
 
   /** Takes a history back to schema version 4, as an older labrun left it. */
   static void undoVersion5(Statement s) throws Exception {
+    s.execute("DROP TABLE run_notes"); // version 6
     for (String index :
         List.of(
             "params_by_name_num",

@@ -14,10 +14,12 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunStore.MetricSummary;
+import io.labrun.core.history.RunStore.Note;
 import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every {@link SqlRunStore} database must show. A database gets its own subclass that
@@ -344,6 +347,31 @@ abstract class RunStoreContract {
         .containsExactly(Map.entry("alpha", "0.1"), Map.entry("epochs", "10"));
     assertThat(store.tags("r1")).containsExactly(Map.entry("best", "yes"));
     assertThat(store.tags("r2")).isEmpty();
+  }
+
+  @Test
+  void tagsAreRemovedAndTheNoteReplacedAndAReplayOfTheRecordKeepsBoth(@TempDir Path runs)
+      throws Exception {
+    store.keepRecordsIn(runs);
+    store.create(queued("r1", 0));
+    store.putTags("r1", Map.of("team", "vision", "stale", "x"));
+    store.removeTags("r1", Set.of("stale", "never-there"));
+    store.putNote("r1", new Note("first", "alice", T0));
+    store.putNote("r1", new Note("second", "bob", T0.plusSeconds(5)));
+    assertThat(store.tags("r1")).containsExactly(Map.entry("team", "vision"));
+    assertThat(store.note("r1")).contains(new Note("second", "bob", T0.plusSeconds(5)));
+    assertNotFound(() -> store.putNote("ghost", new Note("x", null, T0)));
+
+    try (SqlRunStore rebuilt = SqlRunStore.open(newDatabaseUrl())) {
+      assertThat(RunJournal.replay(runs, rebuilt)).isEqualTo(1);
+      assertThat(rebuilt.tags("r1")).containsExactly(Map.entry("team", "vision"));
+      assertThat(rebuilt.note("r1")).contains(new Note("second", "bob", T0.plusSeconds(5)));
+    }
+    store.putNote("r1", new Note("", "bob", T0));
+    assertThat(store.note("r1")).isEmpty();
+    store.delete("r1");
+    store.create(queued("r1", 0));
+    assertThat(store.note("r1")).isEmpty();
   }
 
   @Test

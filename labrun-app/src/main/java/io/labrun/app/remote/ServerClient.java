@@ -60,6 +60,16 @@ final class ServerClient {
                 .build()));
   }
 
+  JsonNode patch(String path, Object body) {
+    return json(
+        send(
+            request(path)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .timeout(Duration.ofMinutes(2))
+                .build()));
+  }
+
   /** Uploads {@code size} bytes from {@code body} (opened as the request goes out). */
   void put(String path, Supplier<InputStream> body, long size) {
     HttpRequest r =

@@ -6,6 +6,7 @@ import io.labrun.app.Runs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunEdit;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunQuery;
@@ -139,6 +140,17 @@ public final class ServerRuns implements Runs {
   public Map<String, Object> info(String runId) {
     return ServerClient.JSON.convertValue(
         client.get(ServerClient.runPath(runId)),
+        new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  @Override
+  public Map<String, Object> edit(String runId, RunEdit edit) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("tags", edit.tags());
+    body.put("untag", edit.untag());
+    body.put("note", edit.note());
+    return ServerClient.JSON.convertValue(
+        client.patch(ServerClient.runPath(runId), body),
         new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 

@@ -45,6 +45,8 @@ import picocli.CommandLine.Parameters;
       HistoryCommand.Restore.class,
       HistoryCommand.Compare.class,
       HistoryCommand.Promote.class,
+      TagCommand.class,
+      NoteCommand.class,
       HistoryCommand.Delete.class,
       RebuildCommand.class
     })

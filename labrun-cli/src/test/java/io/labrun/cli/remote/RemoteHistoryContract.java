@@ -259,6 +259,22 @@ abstract class RemoteHistoryContract {
                   .code())
           .isEqualTo(3);
 
+      // tag and note: written into the server's history, shown by info, found by a filter.
+      assertThat(client.in(project, "history", "tag", "-r", a, "stage=best", "--remove", "x").out())
+          .contains("stage=best");
+      assertThat(client.in(project, "history", "note", "-r", a, "kept for the paper").out())
+          .isEqualTo("Wrote the note of run " + a + ".\n");
+      assertThat(client.in(project, "history", "info", "-r", a, "-o", "json").out())
+          .contains("\"text\" : \"kept for the paper\"");
+      assertThat(
+              client
+                  .in(project, "history", "list", "--filter", "tags.stage = \"best\"", "-o", "json")
+                  .out())
+          .contains(a);
+      Cli.Result notATag = client.in(project, "history", "tag", "-r", a, "stage");
+      assertThat(notATag.code()).isEqualTo(2);
+      assertThat(notATag.err()).contains("NAME=VALUE").hasLineCount(1);
+
       // A running run: not deleted; canceled, then deleted.
       Path started = gates.resolve("started");
       String c =

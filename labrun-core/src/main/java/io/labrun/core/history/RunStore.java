@@ -4,6 +4,7 @@ import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,15 @@ public interface RunStore extends AutoCloseable {
 
   Map<String, String> tags(String runId);
 
+  /** Removes the named tags of a run; a name the run has no tag by is no error. */
+  void removeTags(String runId, Set<String> names);
+
+  /** The run's note, if it has one. */
+  Optional<Note> note(String runId);
+
+  /** Sets the run's note, or removes it when {@code note.text()} is empty. */
+  void putNote(String runId, Note note);
+
   void addArtifacts(String runId, List<Artifact> artifacts);
 
   List<Artifact> artifacts(String runId);
@@ -83,6 +93,9 @@ public interface RunStore extends AutoCloseable {
 
   @Override
   void close();
+
+  /** A note on a run: its text, who wrote it last (a user or token name; may be null) and when. */
+  record Note(String text, String by, Instant at) {}
 
   /** Count, last value and range of one metric of a run. */
   record MetricSummary(String name, long count, MetricPoint last, Double min, Double max) {}

@@ -23,6 +23,11 @@ import java.util.Map;
 public final class RunView {
   private RunView() {}
 
+  /** A run's note: its text, who wrote it last and when. */
+  public static Map<String, Object> note(RunStore.Note n) {
+    return fields("text", n.text(), "edited_by", n.by(), "edited_utc", time(n.at()));
+  }
+
   /** A run as a line of a list. */
   public static Map<String, Object> row(Run run, Instant now) {
     Run r = Redaction.run(run);
@@ -100,6 +105,7 @@ public final class RunView {
             "params", new LinkedHashMap<>(shown.params()),
             "tags", new LinkedHashMap<>(shown.tags()),
             "attributes", withAttributes ? new LinkedHashMap<>(r.attributes()) : null);
+    m.put("note", store.note(r.id()).map(RunView::note).orElse(null));
     m.put("metrics", metrics(store.metricSummaries(r.id())));
     m.put("attachments", artifacts(store.artifacts(r.id())));
     m.put("assets", new LinkedHashMap<>(store.assetsOf(r.id())));
