@@ -261,7 +261,7 @@ public final class LocalRuns implements Runs {
           ended++;
         } else if (cancellation.notStarted(run).isPresent()) {
           notStarted++;
-        } else if (run.status() == RunStatus.RUNNING) {
+        } else if (run.status() == RunStatus.RUNNING || run.queuedAtTarget()) {
           Run current = run;
           parts
               .reattach(current)

@@ -1,16 +1,13 @@
 package io.labrun.server;
 
 import io.labrun.core.launch.Execution;
-import io.labrun.core.supervisor.ExitRecord;
+import io.labrun.core.launch.ForwardingExecution;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * A run on another host, seen with its output copied into the server's state folder as it is read:
@@ -19,12 +16,11 @@ import java.util.Optional;
  * bytes), and the live-log streams ({@link LogStreams}) serve it as they do a local run's.
  * Collecting the run later copies the whole log over it, the same bytes.
  */
-final class MirroredOutput implements Execution {
-  private final Execution run;
+final class MirroredOutput extends ForwardingExecution {
   private final Path log;
 
   MirroredOutput(Execution run, Path log) {
-    this.run = run;
+    super(run);
     this.log = log;
   }
 
@@ -54,7 +50,7 @@ final class MirroredOutput implements Execution {
 
   @Override
   public byte[] readOutput(long offset, int max) throws IOException {
-    byte[] records = run.readOutput(offset, max);
+    byte[] records = execution.readOutput(offset, max);
     if (records.length > 0) {
       Files.createDirectories(log.getParent());
       try (FileChannel ch =
@@ -66,40 +62,5 @@ final class MirroredOutput implements Execution {
       }
     }
     return records;
-  }
-
-  @Override
-  public Map<String, String> attributes() {
-    return run.attributes();
-  }
-
-  @Override
-  public Optional<ExitRecord> poll() throws IOException {
-    return run.poll();
-  }
-
-  @Override
-  public void awaitChange(Duration max) throws InterruptedException {
-    run.awaitChange(max);
-  }
-
-  @Override
-  public boolean writesLocalOutput() {
-    return run.writesLocalOutput();
-  }
-
-  @Override
-  public void cancel() throws IOException {
-    run.cancel();
-  }
-
-  @Override
-  public Collected collect(Path scratch) throws IOException {
-    return run.collect(scratch);
-  }
-
-  @Override
-  public void cleanUp() throws IOException {
-    run.cleanUp();
   }
 }

@@ -4,6 +4,7 @@ import io.labrun.app.LocalRuns;
 import io.labrun.app.Runs;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.follow.RunFollower;
+import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
@@ -68,12 +69,12 @@ final class RunQueue implements AutoCloseable {
       if (!r.attributes().containsKey(QUEUED_BY)) {
         continue;
       }
-      if (r.status() == RunStatus.QUEUED) {
+      if (r.status() == RunStatus.QUEUED && !r.queuedAtTarget()) {
         synchronized (this) {
           waiting.add(r);
         }
       } else if (s.pipeline().reconciler().reconcile(r).isEmpty()
-          && r.status() == RunStatus.RUNNING) {
+          && (r.status() == RunStatus.RUNNING || r.queuedAtTarget())) {
         adopt(r);
       }
     }
@@ -197,12 +198,13 @@ final class RunQueue implements AutoCloseable {
     try {
       // A run on another host: its output is copied here as it comes, for the live-log streams.
       // Otherwise its supervisor writes the log here itself and following only waits for the end.
-      Execution watched = execution;
+      // a run waiting in its target's queue is recorded Running when the target starts it
+      Execution watched = new TargetQueue(s.store(), s.clock()).watching(run, execution, r -> {});
       long from = Long.MAX_VALUE;
       if (!execution.writesLocalOutput()) {
         MirroredOutput mirrored =
             new MirroredOutput(
-                execution, s.paths().runState(run.id()).resolve(StateFolder.OUTPUT_LOG));
+                watched, s.paths().runState(run.id()).resolve(StateFolder.OUTPUT_LOG));
         watched = mirrored;
         from = mirrored.copied();
       }
@@ -228,7 +230,7 @@ final class RunQueue implements AutoCloseable {
         // A run a worker follows is settled by it; reattaching to one that has just been launched
         // could find its supervisor's state file not written yet.
         if (!followed.contains(r.id())
-            && !(r.status() == RunStatus.QUEUED && r.attributes().containsKey(QUEUED_BY))) {
+            && !(r.notLaunched() && r.attributes().containsKey(QUEUED_BY))) {
           reconciler.reconcile(r);
         }
       }

@@ -20,6 +20,7 @@ final class SubmitWatch implements Runs.SubmitWatch {
   private final CliContext ctx;
   private final TerminalEvents events;
   private final RetryPolicy policy;
+  private String announced;
 
   SubmitWatch(CliContext ctx, TerminalEvents events, RetryPolicy policy) {
     this.ctx = ctx;
@@ -34,7 +35,19 @@ final class SubmitWatch implements Runs.SubmitWatch {
 
   @Override
   public void changed(Run run) {
-    if (run.status() == RunStatus.RUNNING) {
+    if (run.queuedAtTarget()) {
+      announce(run);
+      ctx.err().println("labrun: run " + run.id() + " " + run.statusDetail());
+      ctx.err().flush();
+    } else if (run.status() == RunStatus.RUNNING) {
+      announce(run);
+    }
+  }
+
+  /** Prints an attempt's id once, when it is handed to its target. */
+  private void announce(Run run) {
+    if (!run.id().equals(announced)) {
+      announced = run.id();
       ctx.err()
           .println(
               "RunId: "

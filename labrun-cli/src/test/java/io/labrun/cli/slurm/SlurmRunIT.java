@@ -16,6 +16,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +103,8 @@ class SlurmRunIT {
     String id = r.out().strip();
     assertThat(SLURM.jobsOf(id)).hasSize(1);
     Run queued = run(id);
-    assertThat(queued.attributes()).containsEntry("slurm_pending_reason", "BeginTime");
+    assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(queued.statusDetail()).isEqualTo("waiting in the target's queue: BeginTime");
     String job = queued.attributes().get("slurm_job_id");
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
     assertThat(c.code()).as(c.toString()).isZero();
@@ -109,6 +112,104 @@ class SlurmRunIT {
     assertThat(run(id).status()).isEqualTo(RunStatus.CANCELED);
     assertThat(SLURM.jobsOf(id)).isEmpty();
     assertThat(SLURM.state(job)).contains("CANCELLED");
+  }
+
+  @Test
+  void aPendingJobIsQueuedWithSlurmsReasonAndRunningOnlyOnceSlurmStartsIt() throws Exception {
+    target("held", "partition: " + SLURM.partition + "\nsbatchOptions:\n  - --hold\n");
+    Files.writeString(project.resolve("hello.py"), "print('started', flush=True)\n");
+    Cli.Running running = cli.start(project, "", "experiment", "submit", "-c", "held", "hello.py");
+    await("the run's job is submitted, held")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> runs().size() == 1 && runs().get(0).attributes().containsKey("slurm_job_id"));
+    Run held = runs().get(0);
+    assertThat(held.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(held.started()).isNull();
+    assertThat(held.statusDetail()).isEqualTo("waiting in the target's queue: JobHeldUser");
+    Cli.Result status = cli.in(project, "experiment", "status", "-r", held.id());
+    assertThat(status.out()).as(status.toString()).contains("Queued").contains("JobHeldUser");
+    Cli.Result info = cli.in(project, "history", "info", "-r", held.id());
+    assertThat(info.out()).as(info.toString()).contains("JobHeldUser");
+    assertThat(run(held.id()).status()).as("still held").isEqualTo(RunStatus.QUEUED);
+
+    Instant released = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    SLURM.release(held.attributes().get("slurm_job_id"));
+    Cli.Result r = running.await(Duration.ofSeconds(120));
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("started");
+    assertThat(r.err())
+        .contains("RunId: " + held.id())
+        .contains("run " + held.id() + " waiting in the target's queue: JobHeldUser");
+    Run done = run(held.id());
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(done.started()).as("started when Slurm started it").isAfterOrEqualTo(released);
+  }
+
+  @Test
+  void aDetachedPendingRunBecomesRunningWhenAnyLabrunCommandSeesItsJobStarted() throws Exception {
+    target("held", "partition: " + SLURM.partition + "\nsbatchOptions:\n  - --hold\n");
+    Path go = tmp.resolve("go");
+    Files.writeString(
+        project.resolve("wait.py"),
+        """
+        import os, time
+        print("started", flush=True)
+        while not os.path.exists("%s"):
+            time.sleep(0.1)
+        print("went on")
+        """
+            .formatted(go));
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "held", "--detach", "wait.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String id = r.out().strip();
+    Run held = run(id);
+    assertThat(held.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(cli.in(project, "experiment", "status", "-r", id).out()).contains("JobHeldUser");
+
+    SLURM.release(held.attributes().get("slurm_job_id"));
+    await("the released job is seen running")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> cli.in(project, "experiment", "status", "-r", id).out().contains("Running"));
+    Run running = run(id);
+    assertThat(running.started()).isNotNull();
+    assertThat(running.statusDetail()).isNull();
+    Files.writeString(go, "");
+    Cli.Result f = cli.in(project, "experiment", "logs", "-r", id, "--follow");
+    assertThat(f.code()).as(f.toString()).isZero();
+    assertThat(f.out()).contains("started").contains("went on");
+    assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void slurmRefusesToRequeueARunsJobAndTheRunGoesOnAsItWas() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    Path go = tmp.resolve("go");
+    Files.writeString(
+        project.resolve("wait.py"),
+        """
+        import os, time
+        print("started", os.environ["SLURM_RESTART_COUNT"] if "SLURM_RESTART_COUNT" in os.environ else 0, flush=True)
+        while not os.path.exists("%s"):
+            time.sleep(0.1)
+        print("went on")
+        """
+            .formatted(go));
+    Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hpc", "--detach", "wait.py");
+    assertThat(r.code()).as(r.toString()).isZero();
+    String id = r.out().strip();
+    String job = run(id).attributes().get("slurm_job_id");
+    await("the job runs")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> SLURM.state(job).orElse("").equals("RUNNING"));
+    assertThat(SLURM.requeue(job))
+        .as("labrun submits --no-requeue: not even an administrator requeues it")
+        .hasValueSatisfying(why -> assertThat(why).contains("disabled"));
+    assertThat(SLURM.state(job)).contains("RUNNING");
+    Files.writeString(go, "");
+    Cli.Result f = cli.in(project, "experiment", "logs", "-r", id, "--follow");
+    assertThat(f.code()).as(f.toString()).isZero();
+    assertThat(f.out()).contains("started 0").contains("went on");
+    assertThat(runs()).extracting(Run::status).containsExactly(RunStatus.COMPLETED);
   }
 
   @Test
@@ -129,7 +230,11 @@ class SlurmRunIT {
     await("the job ends with nobody watching")
         .atMost(Duration.ofSeconds(60))
         .until(() -> SLURM.jobsOf(id).isEmpty());
-    assertThat(run(id).status()).as("nothing recorded it yet").isEqualTo(RunStatus.RUNNING);
+    assertThat(run(id).status())
+        .as(
+            "nothing recorded its end yet (Queued when Slurm had not started the job as it was"
+                + " submitted)")
+        .isIn(RunStatus.QUEUED, RunStatus.RUNNING);
     Cli.Result s = cli.in(project, "experiment", "status", "-r", id);
     assertThat(s.out()).as(s.toString()).contains("Completed");
     try (RunStore store = store()) {

@@ -25,8 +25,12 @@ final class SlurmExecution implements Execution {
   private final JobFolder folder;
   private final Clock clock;
   private long lastLook;
-  private final JobInfo submitted;
+
+  /** The job as Slurm last showed it: at the submit, then at each look. */
   private JobInfo lastSeen;
+
+  /** Whether Slurm's answer ended the run (its word on the end is then kept as slurm_state). */
+  private boolean endedBySlurm;
 
   /**
    * @param submitted the job as Slurm showed it right after the submit; null when reattached
@@ -36,7 +40,7 @@ final class SlurmExecution implements Execution {
     this.jobId = jobId;
     this.folder = folder;
     this.clock = clock;
-    this.submitted = submitted;
+    this.lastSeen = submitted;
     this.lastLook = System.nanoTime();
   }
 
@@ -44,12 +48,7 @@ final class SlurmExecution implements Execution {
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>(folder.attributes());
     a.put(JOB_ID, jobId);
-    if (submitted != null && submitted.pending() && submitted.reason() != null) {
-      a.put(
-          "slurm_pending_reason",
-          submitted.reason()); // why it waited in the queue when it was submitted
-    }
-    if (lastSeen != null) {
+    if (endedBySlurm) {
       a.put(
           "slurm_state",
           lastSeen.state()); // Slurm's word on the end, when labrun had to ask for it
@@ -79,7 +78,26 @@ final class SlurmExecution implements Execution {
     lastLook = System.nanoTime();
     Optional<JobInfo> job = slurm.show(jobId);
     job.ifPresent(j -> lastSeen = j);
-    return SlurmStates.ended(job, supervisor, clock.instant());
+    Optional<ExitRecord> ended = SlurmStates.ended(job, supervisor, clock.instant());
+    endedBySlurm = ended.isPresent() && job.isPresent();
+    return ended;
+  }
+
+  /**
+   * Slurm's reason while the job waits in its queue ({@code Priority}, {@code Resources}, {@code
+   * JobHeldUser}...), from the submit or the last look {@link #poll} made (at most every 2 s);
+   * empty once Slurm started it.
+   */
+  @Override
+  public Optional<String> queued() throws IOException {
+    if (lastSeen == null) { // reattached: nothing seen yet
+      lastLook = System.nanoTime();
+      lastSeen = slurm.show(jobId).orElse(null);
+    }
+    if (lastSeen == null || !lastSeen.pending()) {
+      return Optional.empty();
+    }
+    return Optional.of(lastSeen.reason() == null ? lastSeen.state() : lastSeen.reason());
   }
 
   @Override

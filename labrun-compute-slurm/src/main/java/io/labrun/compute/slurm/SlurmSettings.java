@@ -142,7 +142,7 @@ record SlurmSettings(
                       + "\"");
       case SBATCH_OPTIONS ->
           value.startsWith("-") && value.chars().noneMatch(c -> c == '\n' || c == '\r')
-              ? Optional.empty()
+              ? requeue(value)
               : Optional.of(
                   "each line of 'sbatchOptions' must be one sbatch option starting with '-' (e.g."
                       + " --constraint=v100), got \""
@@ -150,6 +150,19 @@ record SlurmSettings(
                       + "\"");
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * labrun submits every job {@code --no-requeue}: a requeued job would run the script again in the
+   * same run folder, over the record of its first run. A retry is a new attempt ({@code
+   * --retries}).
+   */
+  private static Optional<String> requeue(String option) {
+    return option.strip().equals("--requeue")
+        ? Optional.of(
+            "'sbatchOptions' cannot hold --requeue: labrun's jobs are never requeued by Slurm;"
+                + " a preempted or failed job is tried again as a new run with --retries N")
+        : Optional.empty();
   }
 
   /** A Slurm {@code --time} value as a duration; empty when it is not one of Slurm's forms. */

@@ -77,6 +77,7 @@ class SlurmComputeFileTest {
           slurm-cpus-zero      | 2:14: 'cpusPerTask' must be a whole number from 1 to 2147483647, got 0
           slurm-memory-words   | 2:9: 'memory' must be Slurm's --mem: megabytes (4000) or a number with K, M, G or T (16G), got "16 GB"
           slurm-option-without-dash | 4:5: each line of 'sbatchOptions' must be one sbatch option starting with '-' (e.g. --constraint=v100), got "constraint=v100"
+          slurm-requeue        | 3:5: 'sbatchOptions' cannot hold --requeue: labrun's jobs are never requeued by Slurm; a preempted or failed job is tried again as a new run with --retries N
           slurm-time-words     | 3:7: 'time' must be Slurm's --time: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS, DAYS-HOURS, DAYS-HOURS:MINUTES or DAYS-HOURS:MINUTES:SECONDS (e.g. 30, 2:00:00, 1-12), got "2 hours"
           """)
   void aWrongValueIsOneLineAtItsPosition(String file, String expected) throws Exception {

@@ -71,6 +71,20 @@ public final class TestSlurm {
     return m.group(1);
   }
 
+  /** Releases held job {@code id} ({@code scontrol release}): Slurm may start it now. */
+  public void release(String id) throws IOException {
+    run("scontrol", "release", id);
+  }
+
+  /**
+   * Asks Slurm to requeue job {@code id} ({@code scontrol requeue}, as an administrator would);
+   * returns Slurm's refusal, empty when it requeued the job.
+   */
+  public Optional<String> requeue(String id) throws IOException {
+    SlurmCommands.Result r = commands.run(List.of("scontrol", "requeue", id));
+    return r.exitCode() == 0 ? Optional.empty() : Optional.of(r.problem());
+  }
+
   /** Submits {@code sbatch --parsable ARGS}; returns the job id. */
   public String sbatch(String... args) throws IOException {
     String[] argv = new String[args.length + 2];

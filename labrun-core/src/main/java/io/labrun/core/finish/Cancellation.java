@@ -45,8 +45,8 @@ public final class Cancellation {
 
   /** The same, with {@code detail} saying why (a sweep that stopped early says so). */
   public Optional<Run> notStarted(Run run, String detail) {
-    if (run.status() != RunStatus.QUEUED && run.status() != RunStatus.PREPARING) {
-      return Optional.empty();
+    if (!run.notLaunched()) {
+      return Optional.empty(); // started, ended, or waiting in its target's queue: stop it there
     }
     Run canceled = run.withExit(null, detail).withStatus(RunStatus.CANCELED, clock.instant());
     return store.update(canceled, run.status()) ? Optional.of(canceled) : Optional.empty();

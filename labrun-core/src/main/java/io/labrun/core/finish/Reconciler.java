@@ -1,5 +1,6 @@
 package io.labrun.core.finish;
 
+import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.launch.ComputeTarget;
@@ -74,7 +75,7 @@ public final class Reconciler {
     if (run.status().isFinal()) {
       return Optional.empty();
     }
-    if (run.status() == RunStatus.QUEUED || run.status() == RunStatus.PREPARING) {
+    if (run.notLaunched()) {
       return reconcileNotStarted(run);
     }
     Optional<ComputeTarget> target = targetOf.apply(run);
@@ -85,7 +86,7 @@ public final class Reconciler {
       Execution execution = target.get().reattach(run, paths.runState(run.id()));
       Optional<ExitRecord> exit = execution.poll();
       if (exit.isEmpty()) {
-        return Optional.empty();
+        return new TargetQueue(store, clock).look(run, execution);
       }
       return Optional.of(finisher.finish(run.id(), execution, exit.get()));
     } catch (IOException | RuntimeException e) {

@@ -128,11 +128,12 @@ public final class RunFinisher {
               + " bytes of output were not stored (log limit)";
     }
     Instant ended = exit.ended() != null ? exit.ended() : clock.instant();
+    // a run that started and ended at its target between two looks was never recorded Running
+    Run from =
+        current.status().canMoveTo(status) ? current : current.withStatus(RunStatus.RUNNING, ended);
     Run done =
         withLatestAttributes(
-            current
-                .withExit(exit.lost() ? null : exit.exitCode(), detail)
-                .withStatus(status, ended),
+            from.withExit(exit.lost() ? null : exit.exitCode(), detail).withStatus(status, ended),
             execution);
     if (!store.update(done, current.status())) {
       return store.find(current.id()).orElse(done);

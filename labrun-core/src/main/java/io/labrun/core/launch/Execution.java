@@ -26,6 +26,16 @@ public interface Execution {
   Optional<ExitRecord> poll() throws IOException;
 
   /**
+   * While the target holds the launched run in its own queue (a Slurm job PENDING; a YARN
+   * application ACCEPTED or an image being pulled could say the same): why it waits, in the
+   * target's words. Empty once the script has started. Asked after {@link #poll} found the run
+   * going, so it may answer from what that poll learned. The default: runs start when launched.
+   */
+  default Optional<String> queued() throws IOException {
+    return Optional.empty();
+  }
+
+  /**
    * Waits up to {@code max} for something to happen (new output, the end); returns early when the
    * target can tell. The default just sleeps.
    */

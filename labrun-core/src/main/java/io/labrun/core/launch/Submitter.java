@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -371,7 +372,13 @@ public final class Submitter {
               timeout(pending.request(), r));
       target.prepare(plan, events);
       Execution execution = target.launch(plan);
-      Run running = run.withStatus(RunStatus.RUNNING, clock.instant());
+      // a target that holds the run in its own queue (a Slurm job PENDING) keeps it Queued; it
+      // becomes Running when the target starts it (follow.TargetQueue records that)
+      Optional<String> queued = execution.queued();
+      Run running =
+          queued.isPresent()
+              ? run.withStatus(RunStatus.QUEUED, clock.instant()).waitingAtTarget(queued.get())
+              : run.withStatus(RunStatus.RUNNING, clock.instant());
       for (Map.Entry<String, String> a : execution.attributes().entrySet()) {
         running = running.withAttribute(a.getKey(), a.getValue());
       }

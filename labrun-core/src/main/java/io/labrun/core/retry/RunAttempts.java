@@ -2,6 +2,7 @@ package io.labrun.core.retry;
 
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.RunFinisher;
+import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.launch.Submitter;
@@ -136,17 +137,21 @@ public final class RunAttempts {
       // not started yet: start it, unless meanwhile told to start nothing (whoever said so cancels
       // it)
       case QUEUED ->
-          watch.mayStart()
-              ? startAndWait(submitter.pending(run, request), watch)
-              : new Step(run, false, null, true);
-      case RUNNING -> {
-        Optional<Execution> execution = reattach.apply(run);
-        yield execution.isPresent()
-            ? await(run, execution.get(), watch)
-            : new Step(run, false, null, true);
-      }
+          run.queuedAtTarget()
+              ? awaitReattached(run, watch)
+              : watch.mayStart()
+                  ? startAndWait(submitter.pending(run, request), watch)
+                  : new Step(run, false, null, true);
+      case RUNNING -> awaitReattached(run, watch);
       default -> Step.ended(run, RetryPolicy.retryable(run));
     };
+  }
+
+  private Step awaitReattached(Run run, Watch watch) {
+    Optional<Execution> execution = reattach.apply(run);
+    return execution.isPresent()
+        ? await(run, execution.get(), watch)
+        : new Step(run, false, null, true);
   }
 
   private Step startAndWait(Submitter.Pending pending, Watch watch) {
@@ -168,7 +173,8 @@ public final class RunAttempts {
   private Step await(Run run, Execution execution, Watch watch) {
     Optional<ExitRecord> exit;
     try {
-      exit = watch.await(run, execution);
+      exit =
+          watch.await(run, new TargetQueue(store, clock).watching(run, execution, watch::changed));
     } catch (LabrunException e) {
       if (!RetryPolicy.retryable(e)) {
         throw e;

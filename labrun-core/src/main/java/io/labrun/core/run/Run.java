@@ -44,6 +44,12 @@ public record Run(
    */
   public static final String SUBMITTED_BY = "queued_by";
 
+  /**
+   * Attribute of a run labrun handed to a target that holds it in its own queue before the script
+   * starts (a Slurm job PENDING): why it waited there, in the target's words.
+   */
+  public static final String QUEUED_AT_TARGET = "queued_at_target";
+
   public Run {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
@@ -64,6 +70,25 @@ public record Run(
    */
   public String submittedBy() {
     return attributes.get(SUBMITTED_BY);
+  }
+
+  /**
+   * Queued, but in its target's queue rather than labrun's: launched (it has an execution to follow
+   * and cancel) and not started yet.
+   */
+  public boolean queuedAtTarget() {
+    return status == RunStatus.QUEUED && attributes.containsKey(QUEUED_AT_TARGET);
+  }
+
+  /** This run held in its target's queue, for {@code why} (the target's words). */
+  public Run waitingAtTarget(String why) {
+    return withAttribute(QUEUED_AT_TARGET, why)
+        .withExit(null, "waiting in the target's queue: " + why);
+  }
+
+  /** Not started by labrun yet: Queued in labrun (not at its target) or Preparing. */
+  public boolean notLaunched() {
+    return (status == RunStatus.QUEUED && !queuedAtTarget()) || status == RunStatus.PREPARING;
   }
 
   /** Wall-clock duration, up to now for a run still going; null before it started. */

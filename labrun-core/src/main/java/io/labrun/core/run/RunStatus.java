@@ -28,7 +28,9 @@ public enum RunStatus {
   public Set<RunStatus> next() {
     return switch (this) {
       case QUEUED -> EnumSet.of(PREPARING, RUNNING, FAILED, CANCELED, LOST);
-      case PREPARING -> EnumSet.of(RUNNING, FAILED, CANCELED, LOST);
+      // Preparing -> Queued: handed to a target that holds it in its own queue (a batch system's
+      // pending job) until the script starts
+      case PREPARING -> EnumSet.of(QUEUED, RUNNING, FAILED, CANCELED, LOST);
       case RUNNING -> EnumSet.of(COMPLETED, FAILED, CANCELED, LOST);
       // A run thought lost can still be found finished when its target is reachable again.
       case LOST -> EnumSet.of(COMPLETED, FAILED, CANCELED);

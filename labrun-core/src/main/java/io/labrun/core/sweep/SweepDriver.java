@@ -228,7 +228,7 @@ public final class SweepDriver implements AutoCloseable {
       wake.countDown();
     }
     try {
-      if (mode != Mode.DRIVING && latest.status() == RunStatus.QUEUED) {
+      if (mode != Mode.DRIVING && latest.notLaunched()) {
         cancelQueued(
             latest, mode == Mode.CANCELING ? Cancellation.DETAIL : "not started: " + stopReason);
         return;
@@ -257,7 +257,14 @@ public final class SweepDriver implements AutoCloseable {
   private void cancelQueued(String detail) {
     for (PointView v : views.values()) {
       Run current = store.find(v.run().id()).orElse(v.run());
-      if (current.status() == RunStatus.QUEUED) {
+      if (current.queuedAtTarget()) {
+        // launched but still waiting in its target's queue (a pending Slurm job): not started
+        // either, so it is stopped there; its end is recorded as the target reports it
+        Execution e = going.get(current.id());
+        if (e != null) {
+          cancel(e);
+        }
+      } else if (current.status() == RunStatus.QUEUED) {
         cancelQueued(current, detail);
       }
     }

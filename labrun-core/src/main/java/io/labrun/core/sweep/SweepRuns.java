@@ -48,7 +48,7 @@ public final class SweepRuns {
    */
   public static void claimQueued(RunStore store, String sweepId, long pid, String host) {
     for (Run r : SweepRuns.all(store, sweepId)) {
-      if (r.status() == RunStatus.QUEUED) {
+      if (r.status() == RunStatus.QUEUED && !r.queuedAtTarget()) {
         store.update(
             r.withAttribute(Submitter.SUBMITTER_PID, Long.toString(pid))
                 .withAttribute(Submitter.SUBMITTER_HOST, host),

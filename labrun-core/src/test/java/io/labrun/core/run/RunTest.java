@@ -62,4 +62,21 @@ class RunTest {
     assertThatThrownBy(() -> done.withStatus(RunStatus.RUNNING, T0))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void aRunHandedToATargetThatQueuesItIsQueuedThereWithItsReasonUntilItStarts() {
+    Run preparing = queued().withStatus(RunStatus.PREPARING, T0);
+    assertThat(preparing.notLaunched()).isTrue();
+    Run waiting =
+        preparing.withStatus(RunStatus.QUEUED, T0.plusSeconds(1)).waitingAtTarget("Priority");
+    assertThat(waiting.queuedAtTarget()).isTrue();
+    assertThat(waiting.notLaunched()).as("launched: stopped at its target").isFalse();
+    assertThat(waiting.statusDetail()).isEqualTo("waiting in the target's queue: Priority");
+    assertThat(waiting.started()).isNull();
+    Run running = waiting.withExit(null, null).withStatus(RunStatus.RUNNING, T0.plusSeconds(9));
+    assertThat(running.queuedAtTarget()).isFalse();
+    assertThat(running.started()).isEqualTo(T0.plusSeconds(9));
+    assertThat(queued().notLaunched()).as("queued in labrun").isTrue();
+    assertThat(queued().queuedAtTarget()).isFalse();
+  }
 }
