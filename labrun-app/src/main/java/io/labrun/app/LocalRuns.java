@@ -6,6 +6,7 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.Cancellation;
 import io.labrun.core.finish.RunRemoval;
 import io.labrun.core.follow.RunFollower;
+import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.history.ObjectStore;
@@ -153,7 +154,9 @@ public final class LocalRuns implements Runs {
   @Override
   public Optional<Ended> logs(String runId, boolean follow, RunEvents events) {
     Run run = find(runId);
-    Execution execution = reattach(run, "");
+    // a run waiting in its target's queue is recorded Running when its target starts it
+    Execution execution =
+        new TargetQueue(parts.store(), parts.clock()).watching(run, reattach(run, ""), r -> {});
     RunFollower follower = new RunFollower(execution, 0);
     if (!follow || run.status().isFinal()) {
       follower.drain(events);
