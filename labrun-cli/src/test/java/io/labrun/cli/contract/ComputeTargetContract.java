@@ -43,6 +43,11 @@ public abstract class ComputeTargetContract {
     return "";
   }
 
+  /** How long a script may take to start printing (a cluster's application start, under load). */
+  protected Duration patience() {
+    return Duration.ofSeconds(60);
+  }
+
   /** Checks that nothing of a canceled run is left going on the target. */
   protected void assertNothingLeft(String runId) {}
 
@@ -185,7 +190,7 @@ public abstract class ComputeTargetContract {
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(patience())
         .until(() -> cli.in(project, "experiment", "logs", "-r", id).out().contains("started"));
     assertThat(cli.in(project, "experiment", "status", "-r", id).out()).contains("Running");
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);

@@ -9,9 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The compute-target contract on a {@code cluster} target whose master is the real YARN of {@code
  * scripts/test-env/yarn.sh}, in client deploy mode: the contract's scripts run as Python drivers
- * through the real {@code spark-submit --master yarn}, under the run's supervisor. (In cluster
- * deploy mode Spark requires every driver to start a SparkContext, which the contract's plain
- * scripts do not; {@code YarnRunIT} covers that mode.)
+ * through the real {@code spark-submit --master yarn}, under the run's supervisor. {@link
+ * YarnClusterModeContractIT}: the same in cluster deploy mode.
  */
 class YarnTargetContractIT extends ClusterTargetContractIT {
   static YarnCluster yarn;
@@ -19,6 +18,11 @@ class YarnTargetContractIT extends ClusterTargetContractIT {
   @BeforeAll
   static void yarn() {
     yarn = YarnCluster.require();
+  }
+
+  /** The {@code yarnDeployMode} of the target. */
+  protected String deployMode() {
+    return "client";
   }
 
   @Override
@@ -30,7 +34,7 @@ class YarnTargetContractIT extends ClusterTargetContractIT {
   protected String target(Path project) throws Exception {
     Files.writeString(
         project.resolve("aml_config/spark.compute"),
-        "type: cluster\nsparkMaster: yarn\nyarnDeployMode: client\n");
+        "type: cluster\nsparkMaster: yarn\nyarnDeployMode: " + deployMode() + "\n");
     Files.writeString(
         project.resolve("aml_config/spark_dependencies.yml"), YarnCluster.SPARK_DEPENDENCIES);
     return "spark";

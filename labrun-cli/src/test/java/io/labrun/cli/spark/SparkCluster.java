@@ -208,7 +208,7 @@ public final class SparkCluster {
   /**
    * The Py4J client of the test environment ({@code py4j_driver.py}), for drivers without pyspark.
    */
-  String gatewayModule() throws IOException {
+  public String gatewayModule() throws IOException {
     return Files.readString(sparkHome.resolve("labrun/python/py4j_driver.py"));
   }
 }

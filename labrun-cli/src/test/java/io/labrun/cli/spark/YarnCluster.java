@@ -61,6 +61,19 @@ public final class YarnCluster {
       print("driver done", flush=True)
       """;
 
+  /**
+   * {@code script} starting a SparkSession (through {@code sparkgw.py}) before its first statement,
+   * on its first line: a driver in cluster deploy mode must start one.
+   */
+  public static String withSparkContext(String script) {
+    return "import os as _os, sparkgw as _sg; _gw ="
+        + " _sg.Gateway(_os.environ['PYSPARK_GATEWAY_PORT'],"
+        + " _os.environ['PYSPARK_GATEWAY_SECRET']);"
+        + " _gw.static('org.apache.spark.sql.SparkSession',"
+        + " 'builder').config(_gw.new('org.apache.spark.SparkConf', True)).getOrCreate(); "
+        + script;
+  }
+
   public final SparkCluster spark;
   public final Path confDir;
   public final String rm;

@@ -13,6 +13,7 @@ import io.labrun.core.run.RunEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,7 +172,19 @@ public final class ClusterTarget implements ComputeTarget {
         script,
         args.subList(Math.min(at + 1, args.size()), args.size()),
         named ? null : Path.of(script).getFileName() + " (labrun " + plan.runId() + ")",
-        deployMode);
+        deployMode,
+        driverEnvironment(plan));
+  }
+
+  /**
+   * The names of the variables a run's script gets from labrun's supervisor (see LocalTarget and
+   * RemoteTarget), which a driver in a YARN container must be given: the supervisor's own (metrics
+   * folder, Python path) are not among them, the container has its own.
+   */
+  private static List<String> driverEnvironment(RunPlan plan) {
+    List<String> names = new ArrayList<>(plan.environment().keySet());
+    names.addAll(List.of("LABRUN_RUN_ID", "AZUREML_RUN_ID", "LABRUN_EXPERIMENT"));
+    return names.stream().distinct().toList();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.labrun.core.run.RunStatus;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,7 @@ public final class SparkDriver {
   private volatile boolean done;
   private YarnResourceManager yarn;
   private YarnLogs yarnLogs;
+  private volatile Path bundle;
 
   private SparkDriver(Path stateDir) {
     this.stateDir = stateDir;
@@ -75,13 +77,20 @@ public final class SparkDriver {
   private int run(SparkSubmission s) throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
     ScheduledExecutorService poller = followYarn(s);
+    if (wrapped(s)) {
+      bundle = DriverBundle.write(s, System.getenv(), stateDir);
+    }
     handle =
-        launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null)
+        launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null, bundle)
             .startApplication(
                 new SparkAppHandle.Listener() {
                   @Override
                   public void stateChanged(SparkAppHandle h) {
                     record(h);
+                    if (h.getState() != SparkAppHandle.State.UNKNOWN
+                        && h.getState() != SparkAppHandle.State.CONNECTED) {
+                      removeBundle(); // YARN has it: spark-submit uploads it before it submits
+                    }
                     if (h.getState().isFinal()) {
                       finalState.countDown();
                     }
@@ -102,6 +111,7 @@ public final class SparkDriver {
       finalState.await();
       exit = handle.getState() == SparkAppHandle.State.FINISHED ? 0 : 1;
     }
+    removeBundle();
     SparkAppHandle.State state = handle.getState();
     if (poller != null) {
       poller.shutdownNow();
@@ -115,6 +125,10 @@ public final class SparkDriver {
           .filter(YarnApp::isFinal)
           .flatMap(SparkStates::yarnFailure)
           .ifPresent(System.err::println);
+      if (s.inYarnContainer()) {
+        // spark-submit says 1 for any failed application; the driver's own code is in YARN's words
+        exit = yarnLogs.lastReport().flatMap(SparkStates::driverExitCode).orElse(exit);
+      }
     }
     record(handle);
     RunStatus status = SparkStates.runStatus(state);
@@ -180,13 +194,31 @@ public final class SparkDriver {
     return s.inYarnContainer() && s.appResource().endsWith(".py");
   }
 
+  /** Removes the run's {@link DriverBundle} (it holds the run's secrets) once YARN has it. */
+  private void removeBundle() {
+    Path b = bundle;
+    if (b != null) {
+      try {
+        Files.deleteIfExists(b);
+      } catch (IOException e) {
+        System.err.println("labrun: could not remove " + b + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Unpacks what the wrapper left in the driver's log folder: {@code ./outputs} into the working
+   * folder, the metrics files into the run's metrics folder (the supervisor's {@code
+   * LABRUN_METRICS_DIR}), where labrun collects them as for any run.
+   */
   private void fetchOutputs(Path workDir) {
+    String metrics = System.getenv("LABRUN_METRICS_DIR");
     yarnLogs
         .file(YarnDriverWrapper.ZIP)
         .ifPresent(
             zip -> {
               try {
-                YarnDriverWrapper.unpack(zip, workDir);
+                YarnDriverWrapper.unpack(zip, workDir, metrics == null ? null : Path.of(metrics));
               } catch (IOException e) {
                 System.err.println(
                     "labrun: could not unpack the driver's ./outputs from YARN: " + e.getMessage());
@@ -200,8 +232,9 @@ public final class SparkDriver {
 
   /**
    * @param wrapper the {@link YarnDriverWrapper} the driver runs in YARN through, null else
+   * @param bundle the run's {@link DriverBundle} the wrapper unpacks, null else
    */
-  static SparkLauncher launcher(SparkSubmission s, Path wrapper) {
+  static SparkLauncher launcher(SparkSubmission s, Path wrapper, Path bundle) {
     SparkLauncher l =
         new SparkLauncher()
             .setSparkHome(s.sparkHome())
@@ -239,11 +272,11 @@ public final class SparkDriver {
       l.setAppName(s.appName());
     }
     if (wrapped(s)) {
-      // The driver runs in YARN: the wrapper runs the script there and hands ./outputs back (see
-      // YarnDriverWrapper).
-      l.addFile(Path.of(s.cwd()).resolve(s.appResource()).toString());
+      // The driver runs in YARN: the wrapper unpacks the run's bundle there, runs the script and
+      // hands ./outputs and the metrics back (see YarnDriverWrapper).
+      l.addFile(bundle.toString());
       l.setAppResource(wrapper.toString());
-      l.addAppArgs(Path.of(s.appResource()).getFileName().toString());
+      l.addAppArgs(s.appResource());
     } else {
       l.setAppResource(s.appResource());
     }

@@ -5,6 +5,7 @@ import io.labrun.core.supervisor.ExitRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.launcher.SparkAppHandle;
 
@@ -18,6 +19,10 @@ import org.apache.spark.launcher.SparkAppHandle;
 final class SparkStates {
   private static final Pattern EXCEPTION_LINE =
       Pattern.compile("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): .+");
+
+  /** How Spark's ApplicationMaster reports a driver (its user class) that exited non-zero. */
+  private static final Pattern USER_EXIT =
+      Pattern.compile("User application exited with status (\\d+)");
 
   private SparkStates() {}
 
@@ -62,7 +67,7 @@ final class SparkStates {
       case CANCELED -> new ExitRecord(-1, null, at, true, false, false, null, 0);
       default ->
           new ExitRecord(
-              1,
+              driverExitCode(app).orElse(1),
               null,
               at,
               false,
@@ -71,6 +76,18 @@ final class SparkStates {
               yarnFailure(app).orElse("YARN application " + app.id() + " " + app.state()),
               0);
     };
+  }
+
+  /**
+   * The exit code of a driver that ran in YARN's ApplicationMaster container (cluster deploy mode)
+   * and exited non-zero, as Spark reports it in the application's diagnostics.
+   */
+  static Optional<Integer> driverExitCode(YarnApp app) {
+    if (app.reason() == null) {
+      return Optional.empty();
+    }
+    Matcher m = USER_EXIT.matcher(app.reason());
+    return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 
   /**

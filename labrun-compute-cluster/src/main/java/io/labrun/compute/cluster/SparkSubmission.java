@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param deployMode {@code client} or {@code cluster} for {@code --deploy-mode} (YARN masters);
  *     null for spark-submit's default
  * @param masterUi the standalone master's web UI, null when not known
+ * @param driverEnvironment names of the run's variables (its run configuration's and labrun's) that
+ *     a driver in a YARN container gets, with the values {@link SparkDriver} has, through {@link
+ *     DriverBundle}; no value is kept here
  */
 record SparkSubmission(
     String runId,
@@ -47,7 +50,8 @@ record SparkSubmission(
     String appResource,
     List<String> appArgs,
     String appName,
-    String deployMode) {
+    String deployMode,
+    List<String> driverEnvironment) {
 
   static final String FILE_NAME = "spark-submit.json";
   static final String RUN_ID_PROPERTY = "spark.labrun.runId";
@@ -65,6 +69,7 @@ record SparkSubmission(
     packages = List.copyOf(packages);
     pyFiles = List.copyOf(pyFiles);
     appArgs = List.copyOf(appArgs);
+    driverEnvironment = List.copyOf(driverEnvironment);
   }
 
   /**
@@ -93,7 +98,8 @@ record SparkSubmission(
         appResource,
         appArgs,
         appName,
-        deployMode);
+        deployMode,
+        driverEnvironment);
   }
 
   void write(Path stateDir) throws IOException {
@@ -122,7 +128,8 @@ record SparkSubmission(
         appResource,
         Redaction.arguments(appArgs),
         appName,
-        deployMode);
+        deployMode,
+        driverEnvironment);
   }
 
   String toJson() {
@@ -143,6 +150,7 @@ record SparkSubmission(
     m.put("app_args", appArgs);
     m.put("app_name", appName);
     m.put("deploy_mode", deployMode);
+    m.put("driver_environment", driverEnvironment);
     return Json.write(m) + "\n";
   }
 
@@ -164,7 +172,8 @@ record SparkSubmission(
         str(m, "app_resource"),
         list(m, "app_args"),
         str(m, "app_name"),
-        str(m, "deploy_mode"));
+        str(m, "deploy_mode"),
+        list(m, "driver_environment"));
   }
 
   /** The submission recorded in a run's state folder, if it went through spark-submit. */

@@ -40,7 +40,8 @@ class SparkFilesTest {
             "app.jar",
             List.of("in put", "--flag"),
             null,
-            "cluster");
+            "cluster",
+            List.of("GREETING", "LABRUN_RUN_ID"));
     s.write(tmp);
     assertThat(SparkSubmission.in(tmp)).contains(s);
     assertThat(SparkSubmission.in(tmp.resolve("nothing"))).isEmpty();

@@ -31,7 +31,8 @@ class SparkSubmissionTest {
             "train.py",
             List.of("--api-token", "pw3", "postgres://me:pw4@db/x", "0.5"),
             null,
-            null);
+            null,
+            List.of("DB_PASSWORD"));
     s.shown().write(state);
 
     String kept = Files.readString(state.resolve(SparkSubmission.FILE_NAME));
@@ -66,7 +67,8 @@ class SparkSubmissionTest {
             "train.py",
             List.of("0.5"),
             "app",
-            "client");
+            "client",
+            List.of());
     assertThat(s.shown()).isEqualTo(s);
   }
 }

@@ -1,11 +1,16 @@
 package io.labrun.compute.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.labrun.core.run.MetricPoint;
+import io.labrun.core.supervisor.MetricsParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -15,40 +20,85 @@ class YarnDriverWrapperTest {
   @TempDir Path tmp;
 
   @Test
-  void theWrapperRunsTheScriptAndLeavesItsOutputsInTheLogFolderEvenWhenItFails() throws Exception {
-    Path container = Files.createDirectories(tmp.resolve("container"));
-    Path logs = Files.createDirectories(tmp.resolve("logs"));
+  void
+      theWrapperRunsTheScriptInTheRunsFolderWithItsVariablesAndLeavesOutputsAndMetricsEvenWhenItFails()
+          throws Exception {
+    Path work = tmp.resolve("work");
+    Files.createDirectories(work.resolve("data"));
+    Files.writeString(work.resolve("data/iris.csv"), "5.1,3.5");
+    Files.writeString(work.resolve("helper.py"), "NAME = 'helper'\n");
     Files.writeString(
-        container.resolve("train.py"),
+        work.resolve("train.py"),
         """
-        import sys
-        import helper
-        print("ARGS", sys.argv)
+        import os, sys
+        import helper, labrun
+        print("ARGS", sys.argv, helper.NAME, open("data/iris.csv").read())
+        print("ENV", os.environ.get("GREETING"), os.environ.get("NOT_THE_RUNS"))
+        labrun.log_metric("loss", 0.25)
         with open("outputs/model.txt", "w") as f:
             f.write("weights")
-        import os
         os.makedirs("outputs/plots")
         open("outputs/plots/loss.txt", "w").write("0.1")
         sys.exit(3)
         """);
-    Files.writeString(container.resolve("helper.py"), "");
+    SparkSubmission s = submission(work, List.of("GREETING", "NOT_SET"));
+    Map<String, String> env =
+        Map.of(
+            "GREETING", "hello world",
+            "NOT_THE_RUNS", "x",
+            "PYTHONPATH", "/nowhere:" + Path.of("../python").toAbsolutePath().normalize());
+    Path bundle = DriverBundle.write(s, env, Files.createDirectories(tmp.resolve("state")));
+
+    // The container: YARN localizes the wrapper and the bundle into its working folder.
+    Path container = Files.createDirectories(tmp.resolve("container"));
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Files.copy(bundle, container.resolve(DriverBundle.FILE_NAME));
     Path wrapper = YarnDriverWrapper.write(tmp);
     ProcessBuilder pb =
         new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py", "0.5")
             .directory(container.toFile())
             .redirectErrorStream(true);
     pb.environment().put("LOG_DIRS", logs + ",/elsewhere");
+    pb.environment().remove("PYTHONPATH");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isEqualTo(3);
-    assertThat(out).contains("ARGS ['train.py', '0.5']");
+    assertThat(out)
+        .contains("ARGS ['train.py', '0.5'] helper 5.1,3.5")
+        .contains("ENV hello world None");
 
-    Path work = tmp.resolve("work");
+    Path back = tmp.resolve("back/work");
+    Path metrics = tmp.resolve("back/metrics");
     assertThat(
-            YarnDriverWrapper.unpack(Files.readAllBytes(logs.resolve(YarnDriverWrapper.ZIP)), work))
-        .isEqualTo(2);
-    assertThat(work.resolve("outputs/model.txt")).hasContent("weights");
-    assertThat(work.resolve("outputs/plots/loss.txt")).hasContent("0.1");
+            YarnDriverWrapper.unpack(
+                Files.readAllBytes(logs.resolve(YarnDriverWrapper.ZIP)), back, metrics))
+        .isEqualTo(3);
+    assertThat(back.resolve("outputs/model.txt")).hasContent("weights");
+    assertThat(back.resolve("outputs/plots/loss.txt")).hasContent("0.1");
+    assertThat(MetricsParser.read(metrics).points())
+        .extracting(MetricPoint::name, MetricPoint::value)
+        .containsExactly(tuple("loss", 0.25));
+  }
+
+  private static SparkSubmission submission(Path work, List<String> driverEnvironment) {
+    return new SparkSubmission(
+        "run1",
+        "/spark",
+        "spark-submit",
+        "yarn",
+        null,
+        work.toString(),
+        List.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        true,
+        "train.py",
+        List.of("0.5"),
+        null,
+        "cluster",
+        driverEnvironment);
   }
 
   @Test
@@ -65,7 +115,7 @@ class YarnDriverWrapperTest {
       }
     }
     Path work = Files.createDirectories(tmp.resolve("w/work"));
-    assertThat(YarnDriverWrapper.unpack(bytes.toByteArray(), work)).isEqualTo(1);
+    assertThat(YarnDriverWrapper.unpack(bytes.toByteArray(), work, null)).isEqualTo(1);
     assertThat(work.resolve("outputs/ok.txt")).exists();
     assertThat(tmp.resolve("w/escape.txt")).doesNotExist();
     assertThat(tmp.resolve("escape2.txt")).doesNotExist();

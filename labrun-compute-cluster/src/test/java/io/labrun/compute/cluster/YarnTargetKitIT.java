@@ -9,9 +9,8 @@ import java.util.Map;
 /**
  * The compute-target contract at the port on a {@code cluster} target whose master is the real YARN
  * of {@code scripts/test-env/yarn.sh}, in client deploy mode ({@code yarnDeployMode: client}): the
- * kit's scripts run as Python drivers through the real {@code spark-submit --master yarn}. (In
- * cluster mode Spark requires every driver to start a SparkContext, which the kit's plain scripts
- * do not; labrun-cli's YarnRunIT covers that mode.)
+ * kit's scripts run as Python drivers through the real {@code spark-submit --master yarn}. {@link
+ * YarnClusterModeKitIT}: the same in cluster deploy mode.
  */
 class YarnTargetKitIT extends ClusterTargetKitIT {
   @Override
@@ -33,7 +32,12 @@ class YarnTargetKitIT extends ClusterTargetKitIT {
         null,
         null,
         "yarn",
-        Map.of(YarnDeployMode.KEY, "client"));
+        Map.of(YarnDeployMode.KEY, deployMode()));
+  }
+
+  /** The target's {@code yarnDeployMode}. */
+  protected String deployMode() {
+    return "client";
   }
 
   @Override

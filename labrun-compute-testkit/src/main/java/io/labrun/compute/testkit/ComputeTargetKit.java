@@ -90,6 +90,11 @@ public abstract class ComputeTargetKit {
         RunConfiguration.Form.YAML);
   }
 
+  /** The run's {@code spark_dependencies.yml}: none unless a target needs some. */
+  protected SparkDependencies sparkDependencies() {
+    return SparkDependencies.empty();
+  }
+
   /** Checks that nothing of a canceled run is left on the target once it was cleaned up. */
   protected void assertNothingLeft(KitRun run) throws Exception {}
 
@@ -205,7 +210,7 @@ public abstract class ComputeTargetKit {
             argv,
             Map.of("KIT_GREETING", "hello kit"),
             CondaDependencies.empty(),
-            SparkDependencies.empty(),
+            sparkDependencies(),
             state,
             work,
             null);
