@@ -48,7 +48,8 @@ public final class YarnCluster {
       from sparkgw import Gateway
       print("driver says hello", flush=True)
       print("driver stderr line", file=sys.stderr, flush=True)
-      print("RUN", os.environ.get("LABRUN_RUN_ID", "none"), flush=True)  # set where labrun's supervisor runs the driver
+      print("RUN", os.environ.get("LABRUN_RUN_ID", "none"), flush=True)  # the run's variables, wherever the driver runs
+      print("CONTAINER", os.environ.get("CONTAINER_ID", "none"), flush=True)  # set by YARN in its containers
       gw = Gateway(os.environ["PYSPARK_GATEWAY_PORT"], os.environ["PYSPARK_GATEWAY_SECRET"])
       spark = gw.static("org.apache.spark.sql.SparkSession", "builder").config(gw.new("org.apache.spark.SparkConf", True)).getOrCreate()
       print("APP", spark.sparkContext().applicationId(), flush=True)

@@ -54,7 +54,9 @@ class YarnRunIT {
             "driver stderr line\n") // Spark's PythonRunner merges the driver's stderr into its
         // stdout
         .as("the driver ran in YARN's container, not under labrun's supervisor")
-        .contains("RUN none\n");
+        .containsPattern("CONTAINER container_[0-9_e]+\n")
+        .as("the run's variables reached it there")
+        .contains("RUN " + id + "\n");
     assertThat(r.err())
         .contains("Completed")
         .as("./outputs of the driver in YARN, handed back")
@@ -109,6 +111,7 @@ class YarnRunIT {
         .contains("SUM 5050\n")
         .contains("driver done\n")
         .as("the driver ran here, under labrun's supervisor")
+        .contains("CONTAINER none\n")
         .contains("RUN " + id + "\n");
     Run run = run(id);
     String appId = run.attributes().get("spark_app_id");
