@@ -21,13 +21,13 @@ export function launch() {
   return chromium.launch({ executablePath: process.env.LABRUN_TEST_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS, timeout: 60_000 });
 }
 
-// A new page signed in with the token, on the runs table; its uncaught errors go to pageErrors.
-export async function signedIn(browser, pageErrors, viewport = { width: 1280, height: 900 }) {
+// A new page signed in with the token (or another), on the runs table; its uncaught errors go to pageErrors.
+export async function signedIn(browser, pageErrors, viewport = { width: 1280, height: 900 }, as = token) {
   const page = await (await browser.newContext({ viewport })).newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.setDefaultTimeout(20_000);
   await page.goto(base, { waitUntil: 'load' });
-  await page.fill('#login input[name=token]', token);
+  await page.fill('#login input[name=token]', as);
   await page.click('#login button[type=submit]');
   await page.waitForSelector('#runs');
   return page;

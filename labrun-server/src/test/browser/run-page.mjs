@@ -42,6 +42,58 @@ try {
   check(await page.evaluate(() => window.__xss) === undefined, 'script in an artifact ran');
   await page.screenshot({ path: `${shots}/run-previews.png`, fullPage: true });
 
+  // Tags: one set (its value holding HTML), one removed; a note written (line breaks kept), kept after a reload.
+  check(await page.textContent('#tags tr[data-tag="team"] td') === 'vision', 'the tag team=vision is not shown');
+  await page.fill('#tag-form input[name=name]', 'stage');
+  await page.fill('#tag-form input[name=value]', fixture.xss);
+  await page.click('#tag-form button[type=submit]');
+  await page.waitForSelector('#tags tr[data-tag="stage"]');
+  check(await page.textContent('#tags tr[data-tag="stage"] td') === fixture.xss, 'a tag holding HTML is not shown as its text');
+  await page.click('#tags tr[data-tag="team"] button.untag');
+  await page.waitForFunction(() => !document.querySelector('#tags tr[data-tag="team"]'));
+  await page.click('#edit-note');
+  await page.fill('#note-input', `first line\n${fixture.xss}`);
+  await page.click('#save-note');
+  await page.waitForSelector('#note-text');
+  await page.reload();
+  await page.waitForSelector('#note-text');
+  const written = await page.$eval('#note-text', (n) => n.innerText);
+  check(written === `first line\n${fixture.xss}`, `the note after a reload: ${JSON.stringify(written)}`);
+  check((await page.textContent('#note-by')).includes('edited by tester-'), `who wrote the note: ${await page.textContent('#note-by')}`);
+  check(await page.$('#tags tr[data-tag="stage"]') !== null && await page.$('#tags tr[data-tag="team"]') === null, 'tag edits not kept');
+
+  // Search the output on the server: plain text (any case), then a regular expression.
+  const search = async (q, regex) => {
+    await page.fill('#log-search input[name=q]', q);
+    if (regex !== await page.isChecked('#log-search input[name=regex]')) await page.click('#log-search input[name=regex]');
+    await page.click('#log-search button[type=submit]');
+    await page.waitForSelector('#log-matches p.more');
+    return page.$$eval('#log-matches .line', (ls) => ls.map((l) => [l.textContent, l.querySelector('mark').textContent]));
+  };
+  const loss = await search('loss', false);
+  check(JSON.stringify(loss.map((l) => l[0])) === JSON.stringify(fixture.lossLines), `lines with 'loss': ${JSON.stringify(loss)}`);
+  check(loss.every((l) => l[1].toLowerCase() === 'loss'), `the match is marked: ${JSON.stringify(loss)}`);
+  const epochs = await search('epoch \\d+ loss', true);
+  check(epochs.length === 3 && epochs[0][1] === 'epoch 7 loss', `regular expression matches: ${JSON.stringify(epochs)}`);
+  check(await page.$$eval('#tags script, #tags img, #note script, #note img, #log-matches script, #log-matches img', (es) => es.length) === 0,
+    'a tag, note or log line became HTML elements');
+  check(await page.evaluate(() => window.__xss) === undefined, 'script in a tag, note or log line ran');
+  await page.screenshot({ path: `${shots}/run-edits.png`, fullPage: true });
+
+  // A read-only token: the server refuses its edits and its cancel, and the page says so.
+  const readerPage = await signedIn(browser, pageErrors, { width: 1280, height: 900 }, fixture.reader);
+  await readerPage.goto(`${base}/#/run/${encodeURIComponent(fixture.done)}`);
+  await readerPage.waitForSelector('#tag-form');
+  await readerPage.fill('#tag-form input[name=name]', 'sneaky');
+  await readerPage.click('#tag-form button[type=submit]');
+  await readerPage.waitForFunction(() => document.getElementById('tags-error')?.textContent !== '');
+  await readerPage.goto(`${base}/#/run/${encodeURIComponent(fixture.running)}`);
+  await readerPage.waitForFunction(() => document.getElementById('status')?.textContent === 'Running');
+  readerPage.once('dialog', (d) => d.accept());
+  await readerPage.click('#cancel');
+  await readerPage.waitForFunction(() => document.getElementById('cancel-error')?.textContent !== '');
+  check(await readerPage.textContent('#status') === 'Running' && !(await readerPage.isDisabled('#cancel')), 'a refused cancel changed the page');
+
   // Cancel a running run: dismissed first (nothing happens), then accepted.
   await page.goto(`${base}/#/run/${encodeURIComponent(fixture.running)}`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Running');

@@ -125,8 +125,8 @@ try {
   await page.click('#compare');
   await page.waitForSelector('#compare-table');
   const differing = await page.$$eval('#compare-table tr.differs th', (ths) => ths.map((t) => t.textContent));
-  check(differing.includes('param lr'), `'param lr' not highlighted: ${differing}`);
-  check(!differing.includes('param solver'), `'param solver' is equal but highlighted`);
+  check(differing.includes('params.lr'), `'params.lr' not highlighted: ${differing}`);
+  check(!differing.includes('params.solver'), `'params.solver' is equal but highlighted`);
   await page.waitForSelector('.chart[data-metric="loss"] canvas');
   const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (s) => s.map((e) => e.textContent.trim()));
   check(JSON.stringify(legend) === JSON.stringify(fixture.labels), `loss chart's legend ${legend}, expected ${fixture.labels}`);

@@ -53,16 +53,20 @@ export function appendPoints(u, container, points, byTime) {
   container.dataset.points = String(cols[0].length);
 }
 
-// Several runs' series of one metric on one chart (x aligned with uPlot.join).
-// The legend shows short labels (see shortLabels) without live values, so it stays a line or two.
-export function overlayChart(container, title, runs, byTime) {
-  const tables = runs.map((r) => { const c = columnsOf(r.series, byTime); return [c.xs, c.last]; });
+// Several runs' series of one metric on one chart (x aligned with uPlot.join), each series's
+// points [x, last, min, max] with x a step or seconds since its run started (xLabel says which).
+// The legend shows the runs' short labels (the server's) without live values, so it stays short.
+export function overlayChart(container, title, runs, xLabel) {
+  const tables = runs.map((r) => {
+    const pts = r.points.filter((p) => p[0] !== null && typeof p[1] === 'number');
+    return [pts.map((p) => p[0]), pts.map((p) => p[1])];
+  });
   const data = uPlot.join(tables);
   const opts = {
     title, ...size(container),
     legend: { live: false },
-    scales: { x: { time: byTime } },
-    series: [{ label: byTime ? 'time' : 'step' },
+    scales: { x: { time: false } },
+    series: [{ label: xLabel },
       ...runs.map((r, i) => ({ label: r.label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
     axes: [{}, { size: 60 }],
   };
@@ -110,16 +114,6 @@ export function barChart(container, title, rows) {
     return h('div', { class: 'bar-row', dataset: { run: r.run } }, h('span', { class: 'label', title: r.run }, r.label), h('span', { class: 'track' }, bar),
       h('span', { class: 'num' }, fmt(r.value)));
   }));
-}
-
-// Short, unique names for runs in a legend: the last part of their ids when those differ
-// (iris_20261126T192256821_8c8d14 -> 8c8d14), else the ids without their common beginning.
-export function shortLabels(ids) {
-  const tails = ids.map((id) => id.split(/[_-]/).pop());
-  if (new Set(tails).size === ids.length && tails.every(Boolean)) return tails;
-  let common = 0;
-  while (ids.every((id) => id.length > common && id[common] === ids[0][common])) common++;
-  return ids.map((id) => id.slice(common) || id);
 }
 
 export function chartBox(name) {

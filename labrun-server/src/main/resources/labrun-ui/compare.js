@@ -1,51 +1,73 @@
-// Two or more runs side by side: their params (rows that differ highlighted) and their metrics
-// overlaid on one chart per metric.
+// Runs side by side, from the server's comparison (GET /compare: up to 500 runs, named or found by a
+// filter): every attribute, param, metric (last value) and tag, rows that differ highlighted, a
+// toggle to show only those; each metric of all runs overlaid on one chart, by step or by seconds
+// since each run started (GET /compare/metrics/NAME, downsampled on the server), or one bar per run
+// for a metric each run logged once.
 import { h, clear, fmt, statusBadge } from './dom.js';
 import { get } from './api.js';
-import { overlayChart, barChart, chartBox, shortLabels } from './chart.js';
+import { overlayChart, barChart, chartBox } from './chart.js';
+
+const MAX_POINTS = 300;
 
 export async function comparePage(app, params) {
   const ids = (params.get('runs') || '').split(',').map((s) => decodeURIComponent(s.trim())).filter(Boolean);
-  if (ids.length < 2) {
-    clear(app).append(h('h1', {}, 'Compare'), h('p', { class: 'muted' }, 'Pick two or more runs in the runs table and press "Compare selected".'));
+  const filter = params.get('filter');
+  if (ids.length < 2 && !filter) {
+    clear(app).append(h('h1', {}, 'Compare'), h('p', { class: 'muted' },
+      'Pick two or more runs in the runs table and press "Compare selected", or "Compare all matching" under a filter.'));
     return null;
   }
-  const runs = await Promise.all(ids.map((id) => get(`/runs/${encodeURIComponent(id)}`)));
-  const rows = [
-    ['status', (r) => r.status], ['script', (r) => r.script_name], ['arguments', (r) => (r.arguments || []).join(' ')],
-    ['target', (r) => r.target], ['duration', (r) => r.duration],
-  ];
-  const paramNames = [...new Set(runs.flatMap((r) => Object.keys(r.params || {})))].sort();
-  for (const p of paramNames) rows.push([`param ${p}`, (r) => (r.params || {})[p]]);
-  const metricNames = [...new Set(runs.flatMap((r) => (r.metrics || []).map((m) => m.name)))].sort();
-  for (const m of metricNames) rows.push([`metric ${m} (last)`, (r) => { const x = (r.metrics || []).find((y) => y.name === m); return x ? x.last : null; }]);
+  const which = new URLSearchParams(filter ? { filter, limit: params.get('limit') || '500' } : { runs: ids.join(',') });
+  const c = await get(`/compare?${which}`);
+  const runs = c.runs;
+  const onlyDiffers = params.get('differs') === '1';
+  const byTime = params.get('x') === 'time';
+  const toggle = (key, on) => {
+    const q = new URLSearchParams(params);
+    if (on) q.set(key, key === 'x' ? 'time' : '1'); else q.delete(key);
+    location.hash = `#/compare?${q}`;
+  };
 
-  const labels = shortLabels(runs.map((r) => r.run_id));
-  const table = h('table', { class: 'compare', id: 'compare-table' },
-    h('thead', {}, h('tr', {}, h('th', {}), runs.map((r, i) => h('th', {}, h('a', { href: `#/run/${encodeURIComponent(r.run_id)}` }, r.run_id),
-      labels[i] !== r.run_id ? h('span', { class: 'muted small' }, ` (${labels[i]})`) : null)))),
-    h('tbody', {}, rows.map(([label, f]) => {
-      const values = runs.map((r) => fmt(f(r)));
-      const differs = new Set(values).size > 1;
-      return h('tr', { class: differs ? 'differs' : '' }, h('th', {}, label),
-        values.map((v, i) => h('td', {}, label === 'status' ? statusBadge(runs[i].status) : v)));
-    })));
+  const shown = c.fields.filter((f) => !onlyDiffers || f.differs);
+  const cell = (f, r) => (f.field === 'status' ? statusBadge(r.status) : fmt(f.values[r.run_id]));
+  const table = h('div', { class: 'wide' }, h('table', { class: 'compare', id: 'compare-table' },
+    h('thead', {}, h('tr', {}, h('th', {}), runs.map((r) => h('th', { dataset: { run: r.run_id } },
+      h('a', { href: `#/run/${encodeURIComponent(r.run_id)}` }, r.run_id),
+      r.label && r.label !== r.run_id ? h('div', { class: 'muted small' }, r.label) : null)))),
+    h('tbody', {}, shown.map((f) => h('tr', { class: f.differs ? 'differs' : '', dataset: { field: f.field } },
+      h('th', {}, f.field), runs.map((r) => h('td', {}, cell(f, r))))))));
 
-  const charts = h('div', { class: 'charts', id: 'charts' });
-  clear(app).append(h('h1', {}, `Compare ${runs.length} runs`), table, h('h2', {}, 'Metrics'), charts);
-  for (const m of metricNames) {
-    const scalar = runs.some((r) => (r.metrics || []).some((x) => x.name === m && x.scalar));
-    if (!scalar) continue;
+  const same = c.fields.length - c.fields.filter((f) => f.differs).length;
+  const charts = h('div', { class: 'charts overlays', id: 'charts' });
+  clear(app).append(
+    h('h1', {}, `Compare ${runs.length} runs`),
+    h('div', { class: 'toolbar' },
+      h('label', {}, h('input', { type: 'checkbox', id: 'only-differs', checked: onlyDiffers, onchange: (e) => toggle('differs', e.target.checked) }),
+        ' only what differs'),
+      h('span', { class: 'muted' }, onlyDiffers ? ` (${same} field${same === 1 ? '' : 's'} where all runs agree hidden)` : '')),
+    table,
+    h('h2', {}, 'Metrics ', h('label', { class: 'small' },
+      h('input', { type: 'checkbox', id: 'by-time', checked: byTime, onchange: (e) => toggle('x', e.target.checked) }), ' by time (seconds since each run started)')),
+    charts);
+
+  const labels = new Map(runs.map((r) => [r.run_id, r.label || r.run_id]));
+  const metrics = c.fields.filter((f) => f.field.startsWith('metrics.')).map((f) => f.field.slice('metrics.'.length));
+  const ask = new URLSearchParams(filter ? { filter, limit: String(runs.length) } : { runs: runs.map((r) => r.run_id).join(',') });
+  ask.set('max_points', String(MAX_POINTS));
+  ask.set('x', byTime ? 'time' : 'step');
+  if (!metrics.length) charts.append(h('p', { class: 'muted' }, 'No metrics logged.'));
+  await Promise.all(metrics.map(async (m) => {
     const box = chartBox(m);
     charts.append(box);
-    const summaries = runs.map((r) => (r.metrics || []).find((x) => x.name === m));
-    if (summaries.every((x) => !x || x.count === 1)) {
-      barChart(box, m, runs.map((r, i) => ({ run: r.run_id, label: labels[i], value: summaries[i] ? summaries[i].last : null })));
-      continue;
+    const overlay = await get(`/compare/metrics/${encodeURIComponent(m)}?${ask}`);
+    const series = overlay.series.filter((s) => s.points.some((p) => typeof p[1] === 'number'));
+    if (!series.length) { box.remove(); return; }
+    if (series.every((s) => s.count === 1)) {
+      const values = new Map(series.map((s) => [s.run_id, s.points[0][1]]));
+      barChart(box, m, runs.map((r) => ({ run: r.run_id, label: labels.get(r.run_id), value: values.has(r.run_id) ? values.get(r.run_id) : null })));
+      return;
     }
-    const series = await Promise.all(runs.map(async (r, i) => ({ label: labels[i],
-      series: (r.metrics || []).some((x) => x.name === m) ? await get(`/runs/${encodeURIComponent(r.run_id)}/metrics/${encodeURIComponent(m)}?max_points=1000`) : { points: [] } })));
-    overlayChart(box, m, series, false);
-  }
+    overlayChart(box, m, series.map((s) => ({ label: labels.get(s.run_id), points: s.points })), byTime ? 'seconds since start' : 'step');
+  }));
   return null;
 }

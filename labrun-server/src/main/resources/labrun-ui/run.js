@@ -3,6 +3,8 @@
 import { h, clear, fmt, statusBadge, isFinal } from './dom.js';
 import { get, send, blob, enc, follow } from './api.js';
 import { preview, previewKind } from './preview.js';
+import { tagsEditor, noteEditor } from './edits.js';
+import { logSearch } from './logsearch.js';
 import { metricChart, listChart, chartBox, appendPoints, valueBox } from './chart.js';
 
 const MAX_LINES = 5000;
@@ -83,6 +85,7 @@ export async function runPage(app, id) {
     if (isFinal(r.status)) cancel.ended();
   };
   const cancel = cancelButton(base, run, showStatus);
+  const search = logSearch(base);
 
   clear(app).append(
     h('h1', {}, run.run_id, ' ', badge, ' ', cancel.button, ' ', cancel.problem), h('p', {}, detail),
@@ -93,10 +96,11 @@ export async function runPage(app, id) {
         user: run.user_id, ...(run.submitted_by ? { submitted_by: run.submitted_by } : {}), host: run.host, git: run.git_commit ? `${run.git_commit}${run.git_dirty ? ' (dirty)' : ''}` : '',
         created: run.created_utc, started: run.start_time_utc, ended: run.end_time_utc, duration: run.duration, exit_code: run.exit_code,
       }, 'run-info')),
-      h('section', {}, h('h2', {}, 'Params'), table(run.params, 'params'), h('h2', {}, 'Tags'), table(run.tags),
+      h('section', {}, h('h2', {}, 'Params'), table(run.params, 'params'), h('h2', {}, 'Tags'), tagsEditor(base, run),
+        h('h2', {}, 'Note'), noteEditor(base, run),
         h('h2', {}, 'Environment'), table(run.environment_variables, 'env'))),
     h('section', {}, h('h2', {}, 'Metrics ', h('label', { class: 'small' }, byTime, ' by time')), charts),
-    h('section', {}, h('h2', {}, 'Output'), log),
+    h('section', {}, h('h2', {}, 'Output ', search.form), search.results, log),
     images(base, run.attachments || []) || '',
     h('section', { class: 'grid' },
       h('div', {}, h('h2', {}, 'Artifacts'), (run.attachments || []).length ? h('ul', { id: 'artifacts' }, run.attachments.map((a) =>

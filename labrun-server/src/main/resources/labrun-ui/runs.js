@@ -140,6 +140,10 @@ export async function runsPage(app, params) {
   const compare = h('button', { id: 'compare', disabled: true, onclick: () => {
     location.hash = `#/compare?runs=${[...selected].map(encodeURIComponent).join(',')}`;
   } }, 'Compare selected');
+  const everything = asFilter(state, filter);
+  const compareAll = h('button', { id: 'compare-all', disabled: page.runs.length < 2 || !everything, title: 'the first 500 runs these filters find (filter first)', onclick: () => {
+    location.hash = `#/compare?${new URLSearchParams({ filter: everything, limit: '500' })}`;
+  } }, 'Compare all matching');
 
   const width = 2 + attributes.length + named.length;
   const rows = page.runs.map((r) => h('tr', { dataset: { run: r.run_id, status: r.status } },
@@ -160,7 +164,7 @@ export async function runsPage(app, params) {
   const chooser = columnChooser(saved, page.runs[0]);
   clear(app).append(
     h('h1', {}, 'Runs'), form,
-    h('div', { class: 'toolbar' }, compare, ' ', h('button', { type: 'button', id: 'columns-button', onclick: () => { chooser.hidden = !chooser.hidden; } }, 'Columns…')),
+    h('div', { class: 'toolbar' }, compare, ' ', compareAll, ' ', h('button', { type: 'button', id: 'columns-button', onclick: () => { chooser.hidden = !chooser.hidden; } }, 'Columns…')),
     chooser,
     h('table', { class: 'runs', id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}), header('run_id', 'Run', true),
@@ -168,6 +172,17 @@ export async function runsPage(app, params) {
       h('tbody', {}, rows.length ? grouped(rows, page.runs, state.group, width) : h('tr', {}, h('td', { colspan: width, class: 'muted' }, 'No runs match.')))),
     pager);
   return watchStatuses(rows, q);
+}
+
+// The form's filters as one filter of the query language (what GET /compare takes), its order by last.
+function asFilter(state, filter) {
+  const order = (filter.match(ORDER_BY) || [''])[0].trim();
+  const parts = [];
+  const rest = filter.replace(ORDER_BY, '').trim();
+  if (rest) parts.push(`(${rest})`);
+  if (state.status) parts.push(`status = ${JSON.stringify(state.status)}`);
+  for (const k of ['experiment', 'target', 'script']) if (state[k]) parts.push(`${k} = ${JSON.stringify(state[k])}`);
+  return `${parts.join(' and ')} ${order}`.trim();
 }
 
 // The page's rows under one heading per experiment or sweep, in the order they first come; a

@@ -138,7 +138,15 @@ class BrowserUiIT {
               Map.entry(
                   "compare",
                   List.of("iris_01", "iris_02", "iris_03", "iris_04", "iris_05", "iris_06")),
-              Map.entry("labels", List.of("01", "02", "03", "04", "05", "06")),
+              Map.entry(
+                  "labels",
+                  List.of(
+                      "s_01 lr=0.02",
+                      "s_02 lr=0.03",
+                      "s_03 lr=0.04",
+                      "s_04 lr=0.05",
+                      "s_05 lr=0.06",
+                      "s_06 lr=0.07")),
               Map.entry("secret", "sk-live-123"),
               Map.entry("configSecret", "ui-secret-456"),
               Map.entry("submitter", "alice-laptop")));

@@ -3,6 +3,7 @@ package io.labrun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
@@ -11,6 +12,8 @@ import io.labrun.format.ProjectTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,15 @@ class RunPageUiIT {
       }
       Files.writeString(outputs.resolve("train.log"), big);
       Fixtures.finish(srv.store, srv.objects, srv.paths, done, outputs, "");
+      srv.store.putTags(done.id(), Map.of("team", "vision"));
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        lines.add("epoch " + i + (i % 100 == 7 ? " loss " + i : " ok"));
+      }
+      lines.add(SCRIPT + " LOSS spike");
+      Fixtures.log(srv.paths, done.id(), lines);
+      String reader = ApiTokenText.generate();
+      srv.store.tokens().add("reader", ApiTokenText.sha256(reader), Instant.now(), Role.READ);
 
       Snapshot snap = Fixtures.upload(srv.http, tmp.resolve("client"), project);
       String running = Fixtures.submit(srv.http, snap, "train.py");
@@ -89,10 +101,22 @@ class RunPageUiIT {
               "json",
               "{\n  \"best\": {\n    \"reg\": 10,",
               "bigSize",
-              big.length()));
+              big.length(),
+              "reader",
+              reader,
+              "lossLines",
+              List.of(
+                  "epoch 7 loss 7",
+                  "epoch 107 loss 107",
+                  "epoch 207 loss 207",
+                  SCRIPT + " LOSS spike"),
+              "xss",
+              SCRIPT));
       assertThat(srv.http.get("/api/v1/runs/" + running).json().get("status").asString())
           .isEqualTo("Canceled");
       assertThat(BrowserScript.SHOTS.resolve("run-previews.png")).isNotEmptyFile();
+      assertThat(srv.store.tags(done.id())).containsExactly(Map.entry("stage", SCRIPT));
+      assertThat(srv.store.note(done.id()).orElseThrow().text()).isEqualTo("first line\n" + SCRIPT);
     }
   }
 }
