@@ -39,7 +39,7 @@ async function timed(page, act) {
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((s.length * p) / 100) - 1)]; };
 const browser = await chromium.launch({ executablePath: process.env.LABRUN_TEST_CHROMIUM || '/usr/bin/chromium', headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-const results = { load: [], filter: [], sort: [], next: [] };
+const results = { load: [], filter: [], sort: [], next: [], compare: [] };
 const requests = {};
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -65,10 +65,17 @@ try {
       (requests[what] ||= []).push(ms);
     }
   }
-  const rows = await page.$$eval('#runs tbody tr[data-run]', (rs) => rs.length);
-  console.log(`runs page in ${browser.version()}, ${reps} rounds after one warm-up; the last page showed ${rows} rows`);
+  // Compare of 50 runs: navigation start to every metric's chart drawn (10 overlays of 50 series).
+  const compared = process.env.LABRUN_BENCH_COMPARE.split(',');
+  for (let i = 0; i <= reps; i++) {
+    await page.goto(`${base}/?compare=${i}#/compare?runs=${compared.join(',')}`, { waitUntil: 'commit' });
+    await page.waitForFunction((n) => document.querySelectorAll('#charts .chart canvas, #charts .chart.bars').length === n, 10, { polling: 'raf' });
+    const t = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+    if (i > 0) results.compare.push(t);
+  }
+  console.log(`runs and compare pages in ${browser.version()}, ${reps} rounds after one warm-up each`);
   console.log('what                                                           |   p50 ms |   p95 ms |   max ms');
-  const names = { load: 'load #/runs to first 50 rows drawn', filter: `filter "${FILTER}"`, sort: 'click metric header (sort by accuracy desc)', next: 'next page (Older →)' };
+  const names = { load: 'load #/runs to first 50 rows drawn', filter: `filter "${FILTER}"`, sort: 'click metric header (sort by accuracy desc)', next: 'next page (Older →)', compare: 'load #/compare of 50 runs to its 10 charts drawn' };
   for (const [k, xs] of Object.entries(results)) {
     console.log(`${names[k].padEnd(62)} | ${pct(xs, 50).toFixed(0).padStart(8)} | ${pct(xs, 95).toFixed(0).padStart(8)} | ${Math.max(...xs).toFixed(0).padStart(8)}`);
   }

@@ -29,13 +29,26 @@ if [[ ! -s "$work/home/data/labrun.db" ]] || [[ -z $keep ]]; then
   echo "fill: $runs runs in $(( $(date +%s) - t0 )) s"
 fi
 
+# Points for the 50 newest runs (100 per metric, 10 metrics), which the compare page overlays: the fill
+# writes only each metric's last value.
+sqlite3 "$LABRUN_HOME/data/labrun.db" <<SQL
+BEGIN;
+DELETE FROM metrics WHERE run_id IN (SELECT id FROM runs ORDER BY created_ms DESC LIMIT 50);
+WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 99)
+INSERT INTO metrics (run_id, name, step, time_ms, value, json)
+SELECT m.run_id, m.name, s.i, m.time_ms - (99 - s.i) * 1000, m.value * (0.5 + s.i / 198.0), NULL
+FROM (SELECT * FROM metric_last WHERE run_id IN (SELECT id FROM runs ORDER BY created_ms DESC LIMIT 50)) m CROSS JOIN s;
+COMMIT;
+SQL
+compare=$(sqlite3 "$LABRUN_HOME/data/labrun.db" "SELECT group_concat(id, ',') FROM (SELECT id FROM runs ORDER BY created_ms DESC LIMIT 50)")
+
 port=$(( 20000 + RANDOM % 20000 ))
 token=$("$labrun" server token create --name "bench-$RANDOM" --role read)
 "$labrun" server --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
 
-LABRUN_UI_URL="http://127.0.0.1:$port" LABRUN_UI_TOKEN="$token" LABRUN_BENCH_REPS="$reps" \
+LABRUN_UI_URL="http://127.0.0.1:$port" LABRUN_UI_TOKEN="$token" LABRUN_BENCH_REPS="$reps" LABRUN_BENCH_COMPARE="$compare" \
   LABRUN_TEST_PLAYWRIGHT_DIR="${LABRUN_TEST_PLAYWRIGHT_DIR:-$root/scripts/test-env/browser}" \
   node "$root/bench/ui-timings.mjs"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
