@@ -2,10 +2,13 @@
 # A large artifact through `labrun server --objects s3://...` against the same S3 server reached
 # directly, side by side, with the server's RSS sampled every 200 ms:
 #   up:   a SIZE_MiB file uploaded as the CLI uploads a missing file (PUT /api/v1/objects/SHA: the
-#         server hashes it to a temporary file, then sends it to S3 in parallel parts), against one
-#         streamed `curl --aws-sigv4 -T` PUT of the same file straight to S3;
-#   down: `history download` of a SIZE_MiB artifact through the server, against `curl` GET of its
-#         object straight from S3.
+#         server hashes it as it arrives and sends it on to S3 in parallel parts), against the AWS
+#         SDK's own S3TransferManager (bench/transfer-manager: the Java multipart S3AsyncClient,
+#         16 MiB parts; seconds inside its JVM, its start not counted) and one streamed
+#         `curl --aws-sigv4 -T` PUT of the same file straight to S3;
+#   down: `history download` of a SIZE_MiB artifact through the server (a CLI JVM, its start
+#         counted), against S3TransferManager.downloadFile and `curl` GET of its object straight
+#         from S3.
 # Needs the test S3 server (scripts/test-env/s3.sh). Results: docs/benchmarks.md.
 #   bench/s3-transfer.sh [SIZE_MiB]     # default 1024
 set -euo pipefail
@@ -16,6 +19,9 @@ size_mib="${1:-1024}"
 env_line=$(scripts/test-env/s3.sh) || die "could not start the test S3 server"
 eval "$env_line"
 [[ -f labrun-cli/target/labrun.jar ]] || ./mvnw -q -B -DskipTests package
+tm_dir=bench/transfer-manager
+[[ -f $tm_dir/target/cp.txt ]] || ./mvnw -q -B -f $tm_dir/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+tm() { java -cp "$tm_dir/target/classes:$(cat $tm_dir/target/cp.txt)" TransferManagerBench "$@" 2>"$work/tm.err" || die "S3TransferManager $1 failed: $(grep -v SLF4J "$work/tm.err" | head -3)"; }
 labrun="$root/bin/labrun"
 
 work=$(mktemp -d)
@@ -70,7 +76,8 @@ t1=$(date +%s%N)
 [[ $code == 201 ]] || die "upload through the server answered $code: $(cat "$work/put.out")"
 up_labrun=$(secs "$t0" "$t1")
 # The run that makes the artifact (not timed): its data.bin is on the server already, so nothing is uploaded.
-(cd "$work/big" && "$labrun" experiment submit -c local train.py write >"$work/submit.out" 2>"$work/submit.err")
+(cd "$work/big" && "$labrun" experiment submit -c local train.py write >"$work/submit.out" 2>"$work/submit.err") \
+  || die "the run that makes the artifact failed: $(tail -3 "$work/submit.err")"
 run=$(sed -n 's/^RunId: \([^ ]*\).*/\1/p' "$work/submit.err")
 [[ -n $run ]] || die "submit failed: $(cat "$work/submit.err")"
 
@@ -78,6 +85,8 @@ t0=$(date +%s%N)
 s3curl -T "$work/big/data.bin" "$s3url/$prefix/direct.bin" >/dev/null
 t1=$(date +%s%N)
 up_direct=$(secs "$t0" "$t1")
+
+up_tm=$(tm up "$LABRUN_TEST_S3_BUCKET" "$prefix/tm.bin" "$work/big/data.bin")
 
 t0=$(date +%s%N)
 "$labrun" history download -r "$run" -d "$work/dl" >/dev/null
@@ -91,10 +100,14 @@ s3curl -o "$work/direct.bin" "$s3url/$prefix/direct.bin"
 t1=$(date +%s%N)
 down_direct=$(secs "$t0" "$t1")
 rm -f "$work/direct.bin"
+down_tm=$(tm down "$LABRUN_TEST_S3_BUCKET" "$prefix/tm.bin" "$work/tm.bin")
+cmp -s "$work/tm.bin" "$work/big/data.bin" || die "the transfer manager's download differs"
+rm -f "$work/tm.bin"
 
 kill "$sampler_pid" 2>/dev/null || true
 sampler_pid=
 max_rss=$(sort -n "$work/rss.kb" | tail -1)
-echo "up   (PUT /api/v1/objects vs curl PUT):       labrun server ${up_labrun} s ($(rate "$up_labrun") MiB/s) | curl PUT direct ${up_direct} s ($(rate "$up_direct") MiB/s)"
-echo "down (history download vs curl GET):          labrun server ${down_labrun} s ($(rate "$down_labrun") MiB/s) | curl GET direct ${down_direct} s ($(rate "$down_direct") MiB/s)"
-echo "server RSS: max $((max_rss / 1024)) MiB over $(wc -l <"$work/rss.kb") samples"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "up   (PUT /api/v1/objects): labrun server ${up_labrun} s ($(rate "$up_labrun") MiB/s) | S3TransferManager direct ${up_tm} s ($(rate "$up_tm") MiB/s) | curl PUT direct ${up_direct} s ($(rate "$up_direct") MiB/s) | labrun/TM $(ratio "$up_tm" "$up_labrun")x"
+echo "down (history download):    labrun server ${down_labrun} s ($(rate "$down_labrun") MiB/s) | S3TransferManager direct ${down_tm} s ($(rate "$down_tm") MiB/s) | curl GET direct ${down_direct} s ($(rate "$down_direct") MiB/s) | labrun/TM $(ratio "$down_tm" "$down_labrun")x"
+echo "server RSS: max $((max_rss / 1024)) MiB over $(wc -l <"$work/rss.kb") samples; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

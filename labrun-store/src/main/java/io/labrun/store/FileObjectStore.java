@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
 public final class FileObjectStore implements ObjectStore {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final String TEMP_PREFIX = ".tmp-";
+  private static final String SERVERS = ".servers";
 
   private final Path root;
 
@@ -175,9 +177,40 @@ public final class FileObjectStore implements ObjectStore {
     Files.setLastModifiedTime(existing(sha256), FileTime.from(Instant.now()));
   }
 
+  /** A file {@code .servers/ID} beside the objects, its time that of the server's last word. */
   @Override
-  public int removeUnused(Predicate<String> inUse, Instant since) throws IOException {
-    int removed = 0;
+  public void serverRunning(String server) throws IOException {
+    Path record = Files.createDirectories(root.resolve(SERVERS)).resolve(server);
+    if (!Files.exists(record)) {
+      Files.createFile(record);
+    }
+    Files.setLastModifiedTime(record, FileTime.from(Instant.now()));
+  }
+
+  @Override
+  public void serverStopped(String server) throws IOException {
+    Files.deleteIfExists(root.resolve(SERVERS).resolve(server));
+  }
+
+  @Override
+  public Optional<Instant> serverSeen() throws IOException {
+    Path folder = root.resolve(SERVERS);
+    if (!Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    Instant latest = null;
+    try (DirectoryStream<Path> records = Files.newDirectoryStream(folder)) {
+      for (Path r : records) {
+        Instant t = Files.getLastModifiedTime(r).toInstant();
+        latest = latest == null || t.isAfter(latest) ? t : latest;
+      }
+    }
+    return Optional.ofNullable(latest);
+  }
+
+  @Override
+  public Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException {
+    Removed removed = Removed.NOTHING;
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, "[0-9a-f][0-9a-f]")) {
       for (Path folder : folders) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
@@ -186,8 +219,10 @@ public final class FileObjectStore implements ObjectStore {
             if (SHA256.matcher(sha).matches()
                 && !inUse.test(sha)
                 && Files.getLastModifiedTime(f).toInstant().isBefore(since)) {
-              Files.deleteIfExists(f);
-              removed++;
+              long size = Files.size(f);
+              if (Files.deleteIfExists(f)) {
+                removed = removed.plus(size);
+              }
             }
           }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,20 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void aRunningServerIsRecordedBesideTheObjectsUntilItStops() throws IOException {
+    assertThat(objects.serverSeen()).isEmpty();
+    Instant before = Instant.now().minusSeconds(2); // file times may be coarser than the clock
+    objects.serverRunning("server-1");
+    objects.serverRunning("server-1");
+    assertThat(objects.serverSeen()).hasValueSatisfying(t -> assertThat(t).isAfter(before));
+    assertThat(objects.ids()).isEmpty();
+    assertThat(objects.removeUnused(id -> false, Instant.now().plusSeconds(60)))
+        .isEqualTo(ObjectStore.Removed.NOTHING);
+    objects.serverStopped("server-1");
+    assertThat(objects.serverSeen()).isEmpty();
+  }
+
+  @Test
   void removeUnusedSparesObjectsInUseAndObjectsStoredOrTouchedSince() throws IOException {
     String used = objects.put("used".getBytes(StandardCharsets.UTF_8));
     String unused = objects.put("unused".getBytes(StandardCharsets.UTF_8));
@@ -62,7 +77,8 @@ class FileObjectStoreTest {
         root.resolve(fresh.substring(0, 2)).resolve(fresh.substring(2)),
         FileTime.from(hourAgo.plusSeconds(60)));
 
-    assertThat(objects.removeUnused(used::equals, hourAgo)).isEqualTo(1);
+    assertThat(objects.removeUnused(used::equals, hourAgo))
+        .isEqualTo(new ObjectStore.Removed(1, "unused".length()));
 
     assertThat(objects.contains(unused)).isFalse();
     assertThat(objects.contains(used)).isTrue();

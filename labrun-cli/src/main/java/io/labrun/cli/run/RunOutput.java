@@ -36,7 +36,7 @@ public final class RunOutput {
     return m;
   }
 
-  static String size(long bytes) {
+  public static String size(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }

@@ -1,11 +1,13 @@
 package io.labrun.cli.server;
 
 import io.labrun.cli.CliContext;
+import io.labrun.cli.run.RunOutput;
 import io.labrun.core.config.Durations;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.ObjectStore.Removed;
 import io.labrun.store.SqlRunStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -50,7 +52,7 @@ public final class GcCommand implements Callable<Integer> {
     Duration keep = Durations.require(grace, "--grace");
     SqlRunStore history = store.open(ctx);
     ObjectStore kept = objects.open(ctx);
-    int removed;
+    Removed removed;
     try {
       removed = UnusedObjects.collectNow(history, kept, ctx.wiring().clock(), keep);
     } catch (IOException e) {
@@ -60,9 +62,11 @@ public final class GcCommand implements Callable<Integer> {
     ctx.out()
         .println(
             "Removed "
-                + removed
-                + (removed == 1 ? " object" : " objects")
-                + " that no run uses (kept those stored or named in the last "
+                + removed.objects()
+                + (removed.objects() == 1 ? " object" : " objects")
+                + " ("
+                + RunOutput.size(removed.bytes())
+                + ") that no run uses (kept those stored or named in the last "
                 + Durations.format(keep)
                 + ").");
     ctx.out().flush();

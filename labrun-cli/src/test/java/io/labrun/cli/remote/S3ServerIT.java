@@ -125,6 +125,14 @@ class S3ServerIT {
         Cli.Result deleted = client.in(project, "history", "delete", "-r", big);
         assertThat(deleted.code()).as(deleted.toString()).isZero();
         assertThat(client.in(project, "history", "info", "-r", small).code()).isZero();
+
+        // gc from outside does not sweep beside the running server, whatever its grace.
+        Cli.Result beside =
+            serverSide.in(tmp, "server", "gc", "--objects", objects, "--grace", "2s");
+        assertThat(beside.code()).as(beside.toString()).isEqualTo(2);
+        assertThat(beside.err().strip())
+            .startsWith("labrun: a labrun server uses these objects (it said so ")
+            .doesNotContain("\n");
       }
       Instant done = Instant.now();
       await()
@@ -132,7 +140,9 @@ class S3ServerIT {
           .until(() -> Instant.now().isAfter(done.plusSeconds(3)));
       Cli.Result gc = serverSide.in(tmp, "server", "gc", "--objects", objects, "--grace", "2s");
       assertThat(gc.code()).as(gc.toString()).isZero();
-      assertThat(gc.out()).matches("(?s)Removed [1-9]\\d* objects? that no run uses .*");
+      // the 40 MiB artifact and the big run's small files
+      assertThat(gc.out())
+          .matches("(?s)Removed [1-9]\\d* objects? \\(40\\.\\d MB\\) that no run uses .*");
       try (Stream<Path> kept = Files.list(inBucket)) {
         List<String> ids = kept.map(p -> p.getFileName().toString()).toList();
         assertThat(ids)

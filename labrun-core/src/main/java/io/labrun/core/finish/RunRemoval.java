@@ -2,6 +2,7 @@ package io.labrun.core.finish;
 
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.Folders;
 import io.labrun.core.home.LabrunPaths;
@@ -63,8 +64,8 @@ public final class RunRemoval {
     unused.collectSoon();
   }
 
-  /** Collects now; returns how many objects were removed. */
-  public int collectNow() throws IOException {
+  /** Collects now; says how many objects were removed and their bytes. */
+  public ObjectStore.Removed collectNow() throws IOException {
     return unused.collect();
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -85,7 +86,32 @@ public interface ObjectStore {
 
   /**
    * Garbage collection: removes every object that {@code inUse} does not name and that nobody
-   * stored or touched since {@code since}; returns how many were removed.
+   * stored or touched since {@code since}; says how many were removed and their bytes.
    */
-  int removeUnused(Predicate<String> inUse, Instant since) throws IOException;
+  Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException;
+
+  /**
+   * Records that the server {@code server} (an id of its own) uses this store and collects its
+   * unused objects: written when it starts and again every minute while it runs, so that {@code
+   * labrun server gc} from outside does not sweep beside it. Stores no server shares record
+   * nothing.
+   */
+  default void serverRunning(String server) throws IOException {}
+
+  /** The server {@code server} stopped: its record goes. */
+  default void serverStopped(String server) throws IOException {}
+
+  /** When a server using this store last recorded that it runs; empty when none runs. */
+  default Optional<Instant> serverSeen() throws IOException {
+    return Optional.empty();
+  }
+
+  /** What a garbage collection removed: objects and the bytes they held. */
+  record Removed(int objects, long bytes) {
+    public static final Removed NOTHING = new Removed(0, 0);
+
+    public Removed plus(long size) {
+      return new Removed(objects + 1, bytes + size);
+    }
+  }
 }

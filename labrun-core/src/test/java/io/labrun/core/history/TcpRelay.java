@@ -1,5 +1,7 @@
 package io.labrun.core.history;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +25,8 @@ public final class TcpRelay implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong cutAfter = new AtomicLong(-1);
+  private final AtomicLong requests = new AtomicLong();
+  private static final byte[] REQUEST_LINE_END = " HTTP/1.1\r\n".getBytes(US_ASCII);
 
   public TcpRelay(URI upstream, long bytesPerSecond) throws IOException {
     this.upstream = upstream;
@@ -60,6 +64,15 @@ public final class TcpRelay implements AutoCloseable {
     return sent.get();
   }
 
+  /**
+   * HTTP requests sent to the server so far: request lines seen (each ends in {@code " HTTP/1.1"}
+   * and a line break; a body holding those 11 bytes would count too, which random test data does
+   * not).
+   */
+  public long requests() {
+    return requests.get();
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
@@ -80,6 +93,7 @@ public final class TcpRelay implements AutoCloseable {
               byte[] buf = new byte[64 * 1024];
               long start = System.nanoTime();
               long total = 0;
+              int matched = 0;
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n;
@@ -92,6 +106,9 @@ public final class TcpRelay implements AutoCloseable {
                   }
                   out.write(buf, 0, n);
                   (count ? sent : received).addAndGet(n);
+                  if (count) {
+                    matched = countRequestLines(buf, n, matched);
+                  }
                   throttle(start, total);
                 }
               } catch (IOException | InterruptedException e) {
@@ -104,6 +121,22 @@ public final class TcpRelay implements AutoCloseable {
             "tcp-relay-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Counts request line ends in {@code buf}; returns how much of one the block ended with. */
+  private int countRequestLines(byte[] buf, int n, int matched) {
+    for (int i = 0; i < n; i++) {
+      if (buf[i] == REQUEST_LINE_END[matched]) {
+        matched++;
+        if (matched == REQUEST_LINE_END.length) {
+          requests.incrementAndGet();
+          matched = 0;
+        }
+      } else {
+        matched = buf[i] == REQUEST_LINE_END[0] ? 1 : 0;
+      }
+    }
+    return matched;
   }
 
   /**

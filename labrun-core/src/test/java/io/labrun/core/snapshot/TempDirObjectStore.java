@@ -106,12 +106,13 @@ public final class TempDirObjectStore implements ObjectStore {
   }
 
   @Override
-  public int removeUnused(Predicate<String> inUse, Instant since) throws IOException {
-    int removed = 0;
+  public Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException {
+    Removed removed = Removed.NOTHING;
     for (String id : ids()) {
       if (!inUse.test(id) && Files.getLastModifiedTime(existing(id)).toInstant().isBefore(since)) {
+        long size = Files.size(existing(id));
         delete(id);
-        removed++;
+        removed = removed.plus(size);
       }
     }
     return removed;

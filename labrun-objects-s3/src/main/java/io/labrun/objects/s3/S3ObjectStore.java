@@ -17,6 +17,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -50,6 +51,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final String bucket;
   private final ExecutorService parts;
   private final PartBuffers buffers;
+  private final KnownObjects known = new KnownObjects();
 
   S3ObjectStore(S3Client s3, S3Settings settings) {
     this.s3 = s3;
@@ -86,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public boolean contains(String sha256) {
-    return head(sha256) != null;
+    return known.has(sha256) || head(sha256) != null;
   }
 
   @Override
@@ -118,6 +120,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure(e, "store " + file);
     }
+    known.written(sha);
     return sha;
   }
 
@@ -138,6 +141,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure(e, "store " + sha256 + " in");
     }
+    known.written(sha256);
   }
 
   @Override
@@ -158,6 +162,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure(e, "store an object");
     }
+    known.written(sha);
     return sha;
   }
 
@@ -241,6 +246,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     if (!contains(sha256)) {
       throw missing(sha256);
     }
+    // The marker is written each time, even for a known id: its time is what the grace counts from.
     try {
       s3.putObject(
           PutObjectRequest.builder()
@@ -251,17 +257,54 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure(e, "mark " + sha256 + " as used");
     }
+    known.written(sha256);
   }
 
   /** Also aborts the multipart uploads nobody resumed within a day of {@code since}. */
   @Override
-  public int removeUnused(Predicate<String> inUse, Instant since) throws IOException {
+  public Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException {
     try {
       UnusedKeys keys = new UnusedKeys(s3, settings.location());
       keys.abortUploadsStartedBefore(since.minus(ABANDONED));
       return keys.remove(inUse, since);
     } catch (SdkException e) {
       throw failure(e, "remove unused objects from");
+    } finally {
+      known.forget();
+    }
+  }
+
+  /** An empty key {@code PREFIX/servers/ID}, its LastModified that of the server's last word. */
+  @Override
+  public void serverRunning(String server) throws IOException {
+    try {
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(UnusedKeys.serverKey(settings.location(), server))
+              .build(),
+          RequestBody.empty());
+    } catch (SdkException e) {
+      throw failure(e, "record a running server in");
+    }
+  }
+
+  @Override
+  public void serverStopped(String server) throws IOException {
+    try {
+      new UnusedKeys(s3, settings.location())
+          .delete(UnusedKeys.serverKey(settings.location(), server));
+    } catch (SdkException e) {
+      throw failure(e, "remove a stopped server's record from");
+    }
+  }
+
+  @Override
+  public Optional<Instant> serverSeen() throws IOException {
+    try {
+      return new UnusedKeys(s3, settings.location()).serverSeen();
+    } catch (SdkException e) {
+      throw failure(e, "list the servers recorded in");
     }
   }
 

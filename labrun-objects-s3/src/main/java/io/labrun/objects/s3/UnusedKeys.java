@@ -1,9 +1,11 @@
 package io.labrun.objects.s3;
 
 import io.labrun.core.history.ObjectIds;
+import io.labrun.core.history.ObjectStore.Removed;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -37,7 +39,20 @@ final class UnusedKeys {
     return location.prefix() + "touched/" + sha256;
   }
 
-  int remove(Predicate<String> inUse, Instant since) {
+  static String serverKey(S3Location location, String server) {
+    return location.prefix() + "servers/" + server;
+  }
+
+  /** The newest record of a running server. */
+  Optional<Instant> serverSeen() {
+    Instant latest = null;
+    for (S3Object r : list(location.prefix() + "servers/")) {
+      latest = latest == null || r.lastModified().isAfter(latest) ? r.lastModified() : latest;
+    }
+    return Optional.ofNullable(latest);
+  }
+
+  Removed remove(Predicate<String> inUse, Instant since) {
     Map<String, Instant> marks = new HashMap<>();
     String markFolder = location.prefix() + "touched/";
     for (S3Object m : list(markFolder)) {
@@ -47,7 +62,7 @@ final class UnusedKeys {
         delete(m.key());
       }
     }
-    int removed = 0;
+    Removed removed = Removed.NOTHING;
     String objectFolder = location.prefix() + "objects/";
     for (S3Object o : list(objectFolder)) {
       String sha = o.key().substring(objectFolder.length());
@@ -57,7 +72,7 @@ final class UnusedKeys {
           && o.lastModified().isBefore(since)
           && touched.isBefore(since)) {
         delete(o.key());
-        removed++;
+        removed = removed.plus(o.size());
       }
     }
     return removed;
@@ -91,7 +106,7 @@ final class UnusedKeys {
         .contents();
   }
 
-  private void delete(String key) {
+  void delete(String key) {
     s3.deleteObject(DeleteObjectRequest.builder().bucket(location.bucket()).key(key).build());
   }
 }

@@ -8,6 +8,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore.ContentMismatch;
+import io.labrun.core.history.ObjectStore.Removed;
 import io.labrun.core.history.TcpRelay;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,8 +19,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -145,6 +148,46 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void aSubmissionAsksOneRequestPerFileAndNoneForWhatItJustWrote() throws IOException {
+    try (TcpRelay relay = new TcpRelay(S3TestBucket.endpoint(), 0)) {
+      S3Settings direct = S3TestBucket.settings("requests", null, PART);
+      Map<String, String> env = new HashMap<>(S3TestBucket.env());
+      env.put("AWS_ENDPOINT_URL", relay.endpoint().toString());
+      store = S3ObjectStore.open(S3Settings.of(direct.location(), env).withPartBytes(PART));
+      try (S3ObjectStore other = S3ObjectStore.open(direct)) {
+        for (int i = 0; i < 10; i++) {
+          other.put(("stored before, by another server " + i).getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        ids.add(
+            ObjectIds.of(
+                ("stored before, by another server " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      // As the server answers POST /objects/missing: a touch (HEAD, marker PUT) per file.
+      long before = relay.requests();
+      for (String id : ids) {
+        store.touch(id);
+      }
+      assertThat(relay.requests() - before).as("requests to ask about 10 files").isEqualTo(20);
+      // Then POST /runs checks every file is there: known, just marked, no request.
+      before = relay.requests();
+      assertThat(ids).allMatch(store::contains);
+      assertThat(relay.requests() - before).as("requests to check them at submit").isZero();
+      // The same files asked about again (a resubmit): the marker only.
+      before = relay.requests();
+      for (String id : ids) {
+        store.touch(id);
+      }
+      assertThat(relay.requests() - before).as("requests to ask again").isEqualTo(10);
+      // An object this store's collection removed is not known any more.
+      store.removeUnused(id -> !id.equals(ids.get(0)), Instant.now().plusSeconds(60));
+      assertThat(store.contains(ids.get(0))).isFalse();
+    }
+  }
+
+  @Test
   void anUploadKilledHalfWayIsResumedFromTheLastPart() throws Exception {
     Path file = randomFile("killed.bin", 64L << 20, 3);
     String sha = ObjectIds.of(file);
@@ -206,12 +249,12 @@ class S3ObjectStoreIT {
     Instant since = Instant.now().plusSeconds(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(since.plusSeconds(1)));
     store.touch(touched); // named by a submission after the grace began
-    assertThat(store.removeUnused(used::equals, since)).isEqualTo(1);
+    assertThat(store.removeUnused(used::equals, since)).isEqualTo(new Removed(1, 6));
     assertThat(store.contains(used)).isTrue();
     assertThat(store.contains(unused)).isFalse();
     assertThat(store.contains(touched)).isTrue();
     assertThat(store.removeUnused(Set.of(used)::contains, Instant.now().plusSeconds(60)))
-        .isEqualTo(1);
+        .isEqualTo(new Removed(1, 7));
     assertThat(store.contains(touched)).isFalse();
   }
 
