@@ -219,7 +219,7 @@ function columnChooser(saved, sample) {
   const suggestions = h('datalist', { id: 'column-names' });
   if (sample) {
     get(`/runs/${encodeURIComponent(sample.run_id)}`).then((info) => {
-      const names = [...(info.metrics || []).map((m) => `metrics.${m.name}`),
+      const names = [...Object.keys(info.metrics || {}).map((m) => `metrics.${m}`),
         ...Object.keys(info.params || {}).map((p) => `params.${p}`), ...Object.keys(info.tags || {}).map((t) => `tags.${t}`)];
       suggestions.append(...names.filter((n) => !saved.named.includes(n)).map((n) => h('option', { value: n })));
     }).catch(() => { /* no suggestions: names can still be typed */ });

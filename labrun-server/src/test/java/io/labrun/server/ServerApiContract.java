@@ -233,6 +233,11 @@ abstract class ServerApiContract {
     assertThat(summaries)
         .extracting(m -> m.get("name").asString() + "=" + m.get("count").asLong())
         .containsExactly("loss=1000000", "lr=10");
+    // the run's record has them by name, as 'labrun history info -o json' shows them
+    JsonNode byName = http.get("/api/v1/runs/iris_m").json().get("metrics");
+    assertThat(byName.get("loss").get("count").asLong()).isEqualTo(1_000_000);
+    assertThat(byName.get("lr").get("count").asLong()).isEqualTo(10);
+    assertThat(byName.get("lr").get("last").asDouble()).isEqualTo(1.0);
     JsonNode loss = http.get("/api/v1/runs/iris_m/metrics/loss?max_points=1000").json();
     assertThat(loss.get("downsampled").asBoolean()).isTrue();
     assertThat(loss.get("count").asLong()).isEqualTo(1_000_000);

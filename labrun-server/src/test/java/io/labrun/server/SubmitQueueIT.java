@@ -117,7 +117,7 @@ class SubmitQueueIT {
       JsonNode info = srv.http.get("/api/v1/runs/" + runs.get(1)).json();
       assertThat(info.get("attachments").get(0).get("path").asString())
           .isEqualTo("outputs/model.txt");
-      assertThat(info.get("metrics").get(0).get("count").asInt()).isEqualTo(50);
+      assertThat(info.get("metrics").get("loss").get("count").asInt()).isEqualTo(50);
       assertThat(info.get("snapshot_id").asString()).isEqualTo(snap.id());
       assertThat(info.get("submitted_by").asString()).startsWith("tester-");
       JsonNode log = srv.http.get("/api/v1/runs/" + runs.get(1) + "/logs").json();

@@ -3,7 +3,6 @@ package io.labrun.cli.run;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
-import io.labrun.core.run.MetricPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,15 +36,8 @@ public final class CompareTable {
   @SuppressWarnings("unchecked")
   static Column column(Map<String, Object> info) {
     Map<String, String> metrics = new LinkedHashMap<>();
-    for (Map<String, Object> m : (List<Map<String, Object>>) info.get("metrics")) {
-      Object last = m.get("last");
-      // a number as the history writes it (2 not 2.0), a list or dict as its JSON text
-      metrics.put(
-          (String) m.get("name"),
-          last instanceof Number n
-              ? new MetricPoint((String) m.get("name"), 0, null, n.doubleValue(), null).text()
-              : String.valueOf(last));
-    }
+    ((Map<String, Map<String, Object>>) info.get("metrics"))
+        .forEach((name, summary) -> metrics.put(name, RunOutput.lastValue(summary.get("last"))));
     Map<String, String> params = new LinkedHashMap<>();
     ((Map<String, Object>) info.getOrDefault("params", Map.of()))
         .forEach((k, v) -> params.put(k, String.valueOf(v)));

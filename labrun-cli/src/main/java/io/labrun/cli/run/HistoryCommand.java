@@ -205,7 +205,7 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      new Output(ctx.out(), output).record(RunOutput.shown(ctx.runs().info(runId)));
+      new Output(ctx.out(), output).record(ctx.runs().info(runId));
     }
   }
 

@@ -2,10 +2,10 @@ package io.labrun.cli.run;
 
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
+import io.labrun.core.json.Json;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,23 +17,17 @@ public final class RunOutput {
     return RunView.row(run, now);
   }
 
-  /**
-   * {@link RunView#info} with its attributes (this machine ran it), metrics by name as users query
-   * them ({@code metrics.NAME.last}).
-   */
+  /** {@link RunView#info} with its attributes (this machine ran it). */
   static Map<String, Object> info(Run run, RunStore store, Instant now) {
-    return shown(RunView.info(run, store, now, true));
+    return RunView.info(run, store, now, true);
   }
 
   /**
-   * A run's record as the command line shows it: metrics by name ({@code metrics.NAME.last}), from
-   * this machine or a server alike.
+   * A metric's last value as text: a number as the history writes it (2, not 2.0), a list or dict
+   * as JSON.
    */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> shown(Map<String, Object> info) {
-    Map<String, Object> m = new LinkedHashMap<>(info);
-    m.put("metrics", RunView.metricsByName((List<Map<String, Object>>) info.get("metrics")));
-    return m;
+  static String lastValue(Object last) {
+    return last instanceof Number n ? MetricPoint.text(n.doubleValue()) : Json.write(last);
   }
 
   public static String size(long bytes) {

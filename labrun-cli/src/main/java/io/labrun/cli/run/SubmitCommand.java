@@ -15,7 +15,6 @@ import io.labrun.core.plan.RunPlanner;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.project.Project;
 import io.labrun.core.retry.RetryPolicy;
-import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +185,7 @@ public final class SubmitCommand implements Callable<Integer> {
    */
   private int summarize(Map<String, Object> info) {
     if (output.json()) {
-      new Output(ctx.out(), output).record(RunOutput.shown(info));
+      new Output(ctx.out(), output).record(info);
     } else {
       var err = ctx.err();
       err.println(
@@ -197,11 +196,10 @@ public final class SubmitCommand implements Callable<Integer> {
               + " in "
               + info.get("duration")
               + (info.get("status_detail") == null ? "" : " (" + info.get("status_detail") + ")"));
-      if (info.get("metrics") instanceof List<?> metrics) {
-        for (Object m : metrics) {
-          Map<?, ?> summary = (Map<?, ?>) m;
-          err.println("  metric   " + summary.get("name") + " = " + metric(summary));
-        }
+      if (info.get("metrics") instanceof Map<?, ?> metrics) {
+        metrics.forEach(
+            (name, summary) ->
+                err.println("  metric   " + name + " = " + metric((Map<?, ?>) summary)));
       }
       if (info.get("attachments") instanceof List<?> artifacts) {
         for (Object a : artifacts) {
@@ -221,14 +219,9 @@ public final class SubmitCommand implements Callable<Integer> {
         : ExitCode.RUN_FAILED.code();
   }
 
-  /**
-   * A metric's last value as text (a list or dict as the JSON it was logged as), and how many
-   * points it has when more than one.
-   */
+  /** A metric's last value as text, and how many points it has when more than one. */
   private static String metric(Map<?, ?> summary) {
-    Object last = summary.get("last");
-    String text =
-        last instanceof Number n ? MetricPoint.text(n.doubleValue()) : String.valueOf(last);
+    String text = RunOutput.lastValue(summary.get("last"));
     long count = ((Number) summary.get("count")).longValue();
     return text + (count > 1 ? "  (" + count + " points)" : "");
   }

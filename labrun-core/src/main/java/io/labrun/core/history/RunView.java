@@ -1,7 +1,6 @@
 package io.labrun.core.history;
 
 import io.labrun.core.history.RunStore.MetricSummary;
-import io.labrun.core.json.Json;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
@@ -63,8 +62,8 @@ public final class RunView {
   }
 
   /**
-   * Everything recorded about a run ({@code history info}, {@code GET /api/v1/runs/ID}); metrics as
-   * a list of summaries ({@link #metricsByName} gives the command line's map).
+   * Everything recorded about a run ({@code history info}, {@code GET /api/v1/runs/ID}); metrics by
+   * name ({@link #metricsByName}).
    *
    * @param withAttributes whether the run's attributes are shown: by a view on the machine that ran
    *     it, not by a server
@@ -106,7 +105,7 @@ public final class RunView {
             "tags", new LinkedHashMap<>(shown.tags()),
             "attributes", withAttributes ? new LinkedHashMap<>(r.attributes()) : null);
     m.put("note", store.note(r.id()).map(RunView::note).orElse(null));
-    m.put("metrics", metrics(store.metricSummaries(r.id())));
+    m.put("metrics", metricsByName(store.metricSummaries(r.id())));
     m.put("attachments", artifacts(store.artifacts(r.id())));
     m.put("assets", new LinkedHashMap<>(store.assetsOf(r.id())));
     return m;
@@ -140,23 +139,18 @@ public final class RunView {
   }
 
   /**
-   * The command line's {@code metrics}: summaries by name ({@code metrics.accuracy.last}), a list
-   * or dict as the JSON value the script logged, from {@link #metrics}' list (this machine's, or a
-   * server's as it sent it).
+   * A run's {@code metrics}, the same in {@code history info -o json}, the API and the UI:
+   * summaries by name in the order logged ({@code metrics.accuracy.last}): last value (a list or
+   * dict as the JSON value the script logged), count, min, max.
    */
-  public static Map<String, Object> metricsByName(List<Map<String, Object>> summaries) {
+  public static Map<String, Object> metricsByName(Map<String, MetricSummary> summaries) {
     Map<String, Object> byName = new LinkedHashMap<>();
-    for (Map<String, Object> s : summaries) {
-      Object last = s.get("last");
-      boolean scalar = !Boolean.FALSE.equals(s.get("scalar"));
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("last", scalar || !(last instanceof String text) ? last : Json.parse(text));
-      one.put("count", s.get("count"));
-      one.put("min", s.get("min"));
-      one.put("max", s.get("max"));
-      one.values().removeIf(v -> v == null);
-      byName.put((String) s.get("name"), one);
-    }
+    summaries.forEach(
+        (name, s) ->
+            byName.put(
+                name,
+                fields(
+                    "last", s.last().plain(), "count", s.count(), "min", s.min(), "max", s.max())));
     return byName;
   }
 

@@ -166,7 +166,7 @@ public final class ServerLoadBenchmark {
         JsonNode info = JSON.readTree(get(http, url + "/api/v1/runs/" + id, token));
         System.out.printf(
             "  %s %s, %s points of loss%n",
-            id, info.get("status").asString(), info.get("metrics").get(0).get("count"));
+            id, info.get("status").asString(), info.get("metrics").get("loss").get("count"));
       }
       System.out.printf(
           "server resident memory: peak %d MiB (VmHWM), highest sample %d MiB; CPU %.1f s%n",
