@@ -5,16 +5,18 @@
 #     (when the test Docker engine is up) `-c rdocker` against `ssh HOST docker run --rm IMAGE python3 noop.py`;
 #     and the same submits made one after the other in ONE JVM (bench/InJvmSubmits.java, the CLI daemon's
 #     and the server's case: later submits reuse the kept SSH connection); for the clean test user, then
-#     for the slow-login one (LABRUN_TEST_SSH_SLOW_USER, whose ~/.bashrc sleeps 200 ms);
+#     for the slow-login one (LABRUN_TEST_SSH_SLOW_USER, whose ~/.bashrc sleeps 200 ms), and that login on
+#     the second test server, whose SFTP is a separate sftp-server (LABRUN_TEST_SSH_EXTSFTP_*);
 #  2. a 10,000-file, 1 GiB project: the bytes of file content the first and an unchanged second
 #     submit send, and the unchanged submit's time against the small project's.
 #   bench/ssh-submit.sh [RUNS] [FILES] [MIB]   # FILES=0: part 1 only; needs: a built jar (./mvnw -q -DskipTests package), root
+#   USERS=clean bench/ssh-submit.sh 10 0       # the clean user's warm submits only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/test-env/lib.sh"
 need_pkgs hyperfine
 runs="${1:-20}"; files="${2:-10000}"; mib="${3:-1024}"
-[[ -n ${LABRUN_TEST_SSH_PORT:-} ]] || eval "$("$root/scripts/test-env/sshd.sh")"
+[[ -n ${LABRUN_TEST_SSH_EXTSFTP_PORT:-} ]] || eval "$("$root/scripts/test-env/sshd.sh")"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 export LABRUN_HOME="$work/home"
 labrun="$root/bin/labrun"
@@ -51,9 +53,10 @@ in_jvm() {  # in_jvm TARGET BASELINE...: RUNS+1 submits in one JVM, each after o
   LABRUN_LAUNCHER="$labrun" java -XX:+UseSerialGC -cp "${LABRUN_JAR:-$root/labrun-cli/target/labrun.jar}" "$root/bench/InJvmSubmits.java" \
     "$((runs + 1))" "$work/small" "$@"
 }
-warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets logging in as USER, against bare ssh
-  local user=$1 r="remote$2" d="rdocker$2" user_ssh="${ssh_cmd/$host/$1@$LABRUN_TEST_SSH_HOST}"
-  (cd "$work/small" && "$labrun" computetarget attach --name "$r" --force --type remote --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+warm() {  # warm USER SUFFIX [PORT KNOWN_HOSTS]: warm submits on remote and remotedocker targets logging in as USER, against bare ssh
+  local user=$1 r="remote$2" d="rdocker$2" port=${3:-$LABRUN_TEST_SSH_PORT} known=${4:-$LABRUN_TEST_SSH_KNOWN_HOSTS}
+  local user_ssh="ssh -i $LABRUN_TEST_SSH_KEY -p $port -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile=$known $user@$LABRUN_TEST_SSH_HOST"
+  (cd "$work/small" && "$labrun" computetarget attach --name "$r" --force --type remote --address "$LABRUN_TEST_SSH_HOST:$port" \
     --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --accept-new-host-key >/dev/null)
   echo pass | $user_ssh 'cat > noop.py'
   "$labrun" experiment submit -c "$r" noop.py >/dev/null 2>&1   # ~/.labrun/lib on the host
@@ -65,7 +68,7 @@ warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets lo
   in_jvm "$r" noop.py $user_ssh python3 noop.py
   [[ -S /run/labrun-test/docker.sock ]] || return 0
   local image=labrun-test/python:bookworm
-  (cd "$work/small" && "$labrun" computetarget attach --name "$d" --force --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$LABRUN_TEST_SSH_PORT" \
+  (cd "$work/small" && "$labrun" computetarget attach --name "$d" --force --type remotedocker --address "$LABRUN_TEST_SSH_HOST:$port" \
     --username "$user" --ssh-key "$LABRUN_TEST_SSH_KEY" --base-docker-image "$image" >/dev/null)
   printf 'ArgumentVector: ["$file"]\nTarget: %s\nPrepareEnvironment: true\n' "$d" > "$work/small/aml_config/$d.runconfig"
   local env_image
@@ -79,10 +82,18 @@ warm() {  # warm USER SUFFIX: warm submits on remote and remotedocker targets lo
   in_jvm "$d" noop.py $user_ssh docker run --rm --network none -v "/home/$user/noop.py:/noop.py" "$env_image" python3 /noop.py
 }
 export LABRUN_DOCKER_NETWORK=none
-warm "$LABRUN_TEST_SSH_KEY_USER" 1
-# The user whose ~/.bashrc sleeps 200 ms before its interactive guard (pyenv, conda init lines):
-# every exec request pays it, bare ssh once.
-[[ -z ${LABRUN_TEST_SSH_SLOW_USER:-} ]] || warm "$LABRUN_TEST_SSH_SLOW_USER" "-slow"
+# USERS (default "clean slow extsftp"): the clean test user; the slow-login one
+# (LABRUN_TEST_SSH_SLOW_USER, whose ~/.bashrc sleeps 200 ms before its interactive guard, as pyenv
+# and conda init lines do: every exec request pays it, bare ssh once); the same login on the second
+# test server, whose SFTP is Debian's separate sftp-server, started through that ~/.bashrc too.
+for u in ${USERS:-clean slow extsftp}; do
+  case $u in
+    clean) warm "$LABRUN_TEST_SSH_KEY_USER" 1 ;;
+    slow) warm "$LABRUN_TEST_SSH_SLOW_USER" "-slow" ;;
+    extsftp) warm "$LABRUN_TEST_SSH_EXTSFTP_USER" "-extsftp" "$LABRUN_TEST_SSH_EXTSFTP_PORT" "$LABRUN_TEST_SSH_EXTSFTP_KNOWN_HOSTS" ;;
+    *) die "unknown USERS entry '$u' (clean, slow, extsftp)" ;;
+  esac
+done
 [[ $files -gt 0 ]] || exit 0   # FILES=0: the warm submits only
 attach "$work/big"
 log "writing $files files, $mib MiB in all"
