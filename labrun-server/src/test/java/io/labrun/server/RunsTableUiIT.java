@@ -24,10 +24,14 @@ class RunsTableUiIT {
 
   @TempDir Path tmp;
 
+  /** The history the server reads (PostgresRunsTableUiIT: a new PostgreSQL schema). */
+  String newStoreUrl() throws Exception {
+    return TestDatabases.sqlite(tmp.resolve("db"));
+  }
+
   @Test
   void columnChooserAndGroupingWorkInChromium() throws Exception {
-    try (TestServer srv =
-        new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp.resolve("db")))) {
+    try (TestServer srv = new TestServer(tmp.resolve("home"), newStoreUrl())) {
       List<String> runs = new ArrayList<>();
       for (int i = 0; i < 9; i++) {
         String experiment = i < 6 ? "iris" : "mnist";
