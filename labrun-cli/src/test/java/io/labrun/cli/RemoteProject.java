@@ -10,14 +10,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A project with a {@code remote} target on the test OpenSSH server, driven through the CLI. */
-final class RemoteProject {
+/**
+ * A project with targets on the test OpenSSH server ({@code remote}, or any kind with an address),
+ * driven through the CLI; its labrun home is in {@code tmp}.
+ */
+public final class RemoteProject {
   static final TestSshd SSHD = TestSshd.get();
   final Path tmp;
-  final Path project;
-  final Cli cli;
+  public final Path project;
+  public final Cli cli;
 
-  RemoteProject(Path tmp) {
+  public RemoteProject(Path tmp) {
     this.tmp = tmp;
     this.cli = new Cli(tmp);
     this.project = tmp.resolve("proj");
@@ -27,6 +30,11 @@ final class RemoteProject {
 
   /** Attaches the key user as target {@code name} of type remote, trusting the host key. */
   RemoteProject attachKeyUser(String name) {
+    return attachKeyUser(name, "remote");
+  }
+
+  /** Attaches the key user as target {@code name} of {@code type}, trusting the host key. */
+  public RemoteProject attachKeyUser(String name, String type) {
     Cli.Result r =
         cli.in(
             project,
@@ -35,7 +43,7 @@ final class RemoteProject {
             "--name",
             name,
             "--type",
-            "remote",
+            type,
             "--address",
             SSHD.host + ":" + SSHD.port,
             "--username",
@@ -82,11 +90,11 @@ final class RemoteProject {
   }
 
   /** The run's folder on the host (the test host is this machine, and the tests run as root). */
-  Path remoteRunDir(String runId) {
+  public Path remoteRunDir(String runId) {
     return Path.of("/home", SSHD.keyUser, ".labrun/runs", runId);
   }
 
-  RunStore store() {
+  public RunStore store() {
     return SqlRunStore.open("jdbc:sqlite:" + tmp.resolve("labrun/data/labrun.db"));
   }
 }

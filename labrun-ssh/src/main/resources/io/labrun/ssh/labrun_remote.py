@@ -19,8 +19,11 @@ Commands:
   env ID SPEC [CONDA_YML]       builds the environment ~/.labrun/envs/ID once (a lock per id; kept
                                when ready): with micromamba/mamba/conda and CONDA_YML when the
                                host has one, else a venv with labrun_env.py SPEC
-  gc                           removes the object cache and every finished run folder; prints the
-                               bytes freed and the number of run folders removed
+  runs                         prints the names of the run folders, one a line
+  gc                           stdin: the ids of runs whose end labrun's history records, one a
+                               line; removes the object cache and the folders of runs that are
+                               over (see gc()); prints the bytes freed and the number of run
+                               folders removed
 """
 import fcntl
 import hashlib
@@ -28,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
@@ -189,6 +193,8 @@ def start(run):
                          start_new_session=True, close_fds=True)
     with open(os.path.join(run, "supervisor.pid"), "w") as f:
         f.write("%d\n" % p.pid)
+    with open(os.path.join(run, "supervisor.host"), "w") as f:  # after the pid: gc judges by both
+        f.write(socket.gethostname() + "\n")
     sys.stdout.write("%d\n" % p.pid)
 
 
@@ -241,26 +247,52 @@ def tree_size(path):
     return total
 
 
-def gc():
-    """Empties the object cache and removes the folders of runs that are over; prints what it freed."""
+def runs():
+    if os.path.isdir(RUNS):
+        sys.stdout.write("".join(name + "\n" for name in sorted(os.listdir(RUNS))))
+
+
+def gc(recorded_over):
+    """Empties the object cache and removes the folders of runs that are over; prints what it freed.
+
+    A folder goes when labrun's history records its run's end (RECORDED_OVER) and no supervisor of
+    it runs here, or when `start` started its supervisor on this machine and it died without an
+    exit record (a run nobody can collect). Every other folder stays: a run that goes on (a Slurm
+    job pending or on a compute node, a container, a supervisor on another login node sharing this
+    home), or one another labrun home on this login has still to collect.
+    """
     freed = tree_size(OBJECTS)
     shutil.rmtree(OBJECTS, ignore_errors=True)
     removed = 0
     if os.path.isdir(RUNS):
         for name in os.listdir(RUNS):
             run = os.path.join(RUNS, name)
-            over = os.path.exists(os.path.join(run, "exit.json"))
-            started = os.path.exists(os.path.join(run, "supervisor.pid")) or os.path.exists(os.path.join(run, "supervisor.json"))
-            if over or (started and not supervisor_pid(run) and not in_container(run)):
+            over = name in recorded_over and supervisor_pid(run) is None
+            if over or abandoned_here(run):
                 freed += tree_size(run)
-                shutil.rmtree(run, ignore_errors=True)
+                remove_run(run)
                 removed += 1
     sys.stdout.write("%d %d\n" % (freed, removed))
 
 
-def in_container(run):
-    """A run of a container (remotedocker) has no supervisor.pid; its supervisor.json pid is not ours to check."""
-    return not os.path.exists(os.path.join(run, "supervisor.pid"))
+def abandoned_here(run):
+    """Whether `start` started RUN's supervisor on this machine and it died without an exit record."""
+    try:
+        with open(os.path.join(run, "supervisor.host")) as f:
+            host = f.read().strip()
+    except OSError:
+        return False  # not started here by `start` (or by a labrun before supervisor.host)
+    ended = os.path.exists(os.path.join(run, "exit.json"))
+    return host == socket.gethostname() and not ended and supervisor_pid(run) is None
+
+
+def remove_run(run):
+    """Removes a run folder; one that is a link (a Slurm workFolder) goes with what it points to."""
+    if os.path.islink(run):
+        shutil.rmtree(os.path.realpath(run), ignore_errors=True)
+        os.unlink(run)
+    else:
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def env(env_id, spec, conda_yml=None):
@@ -314,8 +346,10 @@ def main(argv):
         clean([run_dir(a) for a in args])
     elif cmd == "env":
         sys.exit(env(*args))
+    elif cmd == "runs":
+        runs()
     elif cmd == "gc":
-        gc()
+        gc({line.strip() for line in sys.stdin if line.strip()})
     else:
         raise SystemExit("labrun_remote: unknown command %r" % cmd)
 

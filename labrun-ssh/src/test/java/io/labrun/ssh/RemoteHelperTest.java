@@ -161,6 +161,56 @@ class RemoteHelperTest {
     assertThat(exec(new byte[0], "clean", ".labrun/runs/../..").err).contains("not a run folder");
   }
 
+  @Test
+  void gcRemovesOnlyFoldersOfRunsThatAreOver() throws Exception {
+    Path runs = Files.createDirectories(home.resolve(".labrun/runs"));
+    String here = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    String dead = "999999999\n";
+    folder(runs.resolve("ended"), Map.of("exit.json", "{}"));
+    Path scratch = home.resolve("scratch/linked");
+    folder(scratch, Map.of("exit.json", "{}"));
+    Files.createSymbolicLink(runs.resolve("linked"), scratch); // a Slurm workFolder
+    folder(runs.resolve("diedHere"), Map.of("supervisor.pid", dead, "supervisor.host", here));
+    // the history says it goes on (a job requeued, an end not yet collected)
+    folder(runs.resolve("goesOn"), Map.of("exit.json", "{}"));
+    // another labrun home on this login has still to collect it
+    folder(
+        runs.resolve("otherHome"),
+        Map.of("exit.json", "{}", "supervisor.pid", dead, "supervisor.host", here));
+    folder(runs.resolve("pending"), Map.of("launch.json", "{}", "job.sh", "exit 0\n"));
+    folder(runs.resolve("onANode"), Map.of("launch.json", "{}", "supervisor.json", "{}"));
+    folder(
+        runs.resolve("otherLogin"),
+        Map.of("supervisor.pid", dead, "supervisor.host", "login2.elsewhere"));
+    folder(runs.resolve("beforeHosts"), Map.of("supervisor.pid", dead));
+    assertThat(run(new byte[0], "runs").lines()).hasSize(9).contains("linked", "pending");
+
+    String out = run("ended\nlinked\nunknown\n".getBytes(StandardCharsets.UTF_8), "gc");
+
+    assertThat(out.strip()).endsWith(" 3");
+    try (var left = Files.list(runs)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "goesOn", "otherHome", "pending", "onANode", "otherLogin", "beforeHosts");
+    }
+    assertThat(scratch).doesNotExist();
+  }
+
+  @Test
+  void startWritesTheMachineItsSupervisorRunsOn() throws Exception {
+    Path run = Files.createDirectories(home.resolve(".labrun/runs/r2"));
+    run(new byte[0], "start", ".labrun/runs/r2");
+    assertThat(run.resolve("supervisor.host"))
+        .hasContent(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+  }
+
+  private static void folder(Path dir, Map<String, String> files) throws IOException {
+    Files.createDirectories(dir.resolve("work"));
+    for (var f : files.entrySet()) {
+      Files.writeString(dir.resolve(f.getKey()), f.getValue());
+    }
+  }
+
   private String run(byte[] stdin, String... args) throws Exception {
     Result r = exec(stdin, args);
     assertThat(r.code).as(r.err).isZero();

@@ -63,7 +63,8 @@ public final class CleanCommand implements Callable<Integer> {
     CleanRequest request =
         new CleanRequest(
             projectTargets(),
-            id -> store.find(id).map(r -> r.status().isFinal()).orElse(true),
+            id -> ended(store, id, true),
+            id -> ended(store, id, false),
             store.unfinished().isEmpty(),
             !noDocker,
             all,
@@ -85,6 +86,13 @@ public final class CleanCommand implements Callable<Integer> {
                 + " kept).");
     ctx.out().flush();
     return 0;
+  }
+
+  /**
+   * Whether the history records the end of run {@code id}; {@code unknown} when it has no such run.
+   */
+  private static boolean ended(RunStore store, String id, boolean unknown) {
+    return store.find(id).map(r -> r.status().isFinal()).orElse(unknown);
   }
 
   /** This project's compute targets, whose modules may have left something on their hosts. */

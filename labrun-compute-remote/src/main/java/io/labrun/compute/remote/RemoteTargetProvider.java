@@ -57,7 +57,7 @@ public final class RemoteTargetProvider implements ComputeTargetProvider {
         continue;
       }
       try {
-        report = report.plus(targets.clean(spec));
+        report = report.plus(targets.clean(spec, request.endRecorded()));
       } catch (LabrunException e) {
         request.warn().accept(e.getMessage() + " (" + spec.address() + " was not cleaned)");
       }

@@ -9,11 +9,15 @@ import io.labrun.core.launch.ComputeTarget;
 import io.labrun.ssh.HostCache;
 import io.labrun.ssh.HostSession;
 import io.labrun.ssh.HostSessions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Makes the SSH compute targets ({@code remote}, {@code remotedocker}) on the connections of one
@@ -72,9 +76,12 @@ public final class SshTargets {
   /**
    * Frees what labrun keeps on the host of {@code spec} ({@code labrun experiment clean}): its
    * object cache and the folders of runs that are over, and for {@code remotedocker} its stopped
-   * run containers and environment images (found by their labrun label; images in use are kept).
+   * run containers and environment images (found by their labrun label; images in use are kept). A
+   * run folder goes only when {@code endRecorded} says the history records its run's end, or when
+   * its supervisor, started on that host, died without an exit record: a Slurm job pending or
+   * running, a run of another labrun home or login node on the same login keep theirs.
    */
-  public CleanReport clean(ComputeTargetSpec spec) {
+  public CleanReport clean(ComputeTargetSpec spec, Predicate<String> endRecorded) {
     try {
       return hosts
           .session(spec)
@@ -85,7 +92,15 @@ public final class SshTargets {
                 if (spec.type().equals(TargetType.REMOTE_DOCKER)) {
                   report = report.plus(new RemoteDocker(ssh).clean());
                 }
-                var r = cache.helper(lib, List.of("gc"), null);
+                var folders = cache.helper(lib, List.of("runs"), null);
+                HostCache.check(folders, "list labrun's run folders");
+                String over =
+                    folders.out().lines().filter(endRecorded).collect(Collectors.joining("\n"));
+                var r =
+                    cache.helper(
+                        lib,
+                        List.of("gc"),
+                        new ByteArrayInputStream(over.getBytes(StandardCharsets.UTF_8)));
                 HostCache.check(r, "clean labrun's cache");
                 String[] freed = r.out().strip().split(" ");
                 return report.plus(

@@ -12,6 +12,8 @@ import java.util.function.Predicate;
  *     its own kinds
  * @param runIsOver whether the run of an id may lose what it left (its end is recorded, or it is no
  *     longer in the history)
+ * @param endRecorded whether the history records the end of the run of an id: a folder another
+ *     labrun home may still collect is not one of those, nor one a target on the same host keeps
  * @param nothingUnfinished whether no run at all is unfinished (so no run can be using a cached
  *     environment)
  * @param dockerEngine whether this machine's Docker engine may be cleaned ({@code --no-docker} says
@@ -23,6 +25,7 @@ import java.util.function.Predicate;
 public record CleanRequest(
     List<ComputeTargetSpec> targets,
     Predicate<String> runIsOver,
+    Predicate<String> endRecorded,
     boolean nothingUnfinished,
     boolean dockerEngine,
     boolean everyOwner,
