@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run filters at scale (results and reading in docs/benchmarks.md, "Run filters over 100,000 runs"):
-#   bench/run-filters.sh [RUNS REPS [DIR]]  # default 100000 50; DIR keeps the history (else a temp folder, deleted)
+#   bench/run-filters.sh [RUNS REPS [DIR]]  # default 100000 50; DIR keeps the history (else a temp folder, deleted),
+#                                           # and a history of RUNS runs found there is used again
 # Fills an SQLite history (schema made by labrun itself) with RUNS finished runs, each with 5 params,
 # 10 metrics (their metric_last rows: what filters read) and 3 tags, in one sqlite3 transaction
 # (bench/fill-runs.sh); then, for each filter below, times
@@ -22,17 +23,23 @@ export LABRUN_HOME="$work/home" LABRUN_DAEMON=0
 labrun="$root/bin/labrun"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $(sqlite3 --version | cut -d' ' -f1)"
 
+db="$LABRUN_HOME/data/labrun.db"
+if [[ -n $keep && -f $db && $(sqlite3 "$db" 'SELECT COUNT(*) FROM runs') == "$runs" ]]; then
+  "$labrun" history list --all-projects -n 1 >/dev/null 2>&1   # brings its schema up to date
+  echo "fill: kept the history of $runs runs in $work (delete it to fill again)"
+else
 rm -rf "$work/home"
 "$labrun" history list --all-projects -n 1 >/dev/null 2>&1   # makes the history and its schema
-db="$LABRUN_HOME/data/labrun.db"
 t0=$(date +%s.%N)
 "$root/bench/fill-runs.sh" "$db" "$runs"
 t1=$(date +%s.%N)
 printf 'fill: %d runs, %d params, %d tags, %d metric summaries in %.1f s; database %s MB\n' "$runs" $((runs * 5)) $((runs * 3)) $((runs * 10)) \
   "$(echo "$t1 - $t0" | bc)" "$(( $(stat -c %s "$db") / 1048576 ))"
+fi
 
 # The filters, and the SQL labrun's store makes of each (FilterSql, SortedRuns), values inline: newest
-# first, common conditions are probes (EXISTS); in an order by, sets (IN) the database can start from.
+# first, common conditions are probes (EXISTS); in an order by of a metric, param or tag, the runs
+# that have it are read in the order of its index (an inner join) while common conditions are probed.
 cols="id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host, git_commit, git_dirty, snapshot_id, created_ms, started_ms, ended_ms, status, exit_code, status_detail, sweep_id, attempt, attributes"
 filters=(
   'metrics.accuracy > 0.9 and params.reg in (100, 1000) order by metrics.accuracy desc'
@@ -41,14 +48,14 @@ filters=(
   'params.optimizer = "adam" and metrics.f1 between 0.4 and 0.5 order by params.lr desc'
 )
 sqls=(
-  "SELECT $cols, o0.value AS k0 FROM runs LEFT JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE (runs.id IN (SELECT run_id FROM metric_last WHERE name = 'accuracy' AND value > 0.9) AND runs.id IN (SELECT run_id FROM params WHERE name = 'reg' AND num IN (100.0, 1000.0))) ORDER BY o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
+  "SELECT $cols, o0.value AS k0 FROM runs JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE o0.value IS NOT NULL AND (EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'accuracy' AND +x.value > 0.9) AND EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND +x.num IN (100.0, 1000.0))) ORDER BY o0.value DESC, o0.run_id DESC LIMIT 51"
   "SELECT $cols, created_ms AS k0 FROM runs WHERE (EXISTS (SELECT 1 FROM tags x WHERE x.run_id = runs.id AND x.name = 'team' AND (+x.value IS NOT NULL AND +x.value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
   "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND +x.num >= 1.0)) OR EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'loss' AND +x.lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
-  "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs LEFT JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE (runs.id IN (SELECT run_id FROM params WHERE name = 'optimizer' AND value = 'adam') AND runs.id IN (SELECT run_id FROM metric_last WHERE name = 'f1' AND value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC NULLS LAST, o0.value DESC NULLS LAST, runs.id DESC LIMIT 51"
+  "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE o0.num IS NOT NULL AND (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'optimizer' AND +x.value = 'adam') AND EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'f1' AND +x.value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC, o0.value DESC NULLS LAST, o0.run_id DESC LIMIT 51"
 )
 
 port=$(( 20000 + RANDOM % 20000 ))
-token=$("$labrun" server token create --name bench --role read)
+token=$("$labrun" server token create --name "bench-$$" --role read)
 "$labrun" server --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done

@@ -134,6 +134,7 @@ final class FilterSql {
         + table
         + " x WHERE x.run_id = runs.id AND x.name = ? AND "
         + condition(e, dialect.unindexed("x." + number), dialect.unindexed("x.value"), false)
+        + dialect.probeEnd()
         + ")";
   }
 

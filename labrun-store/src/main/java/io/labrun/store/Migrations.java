@@ -29,7 +29,8 @@ final class Migrations {
           "V3__metric_rollups.sql",
           "V4__token_roles.sql",
           "V5__run_filters.sql",
-          "V6__run_notes.sql");
+          "V6__run_notes.sql",
+          "V7__sorted_filters.sql");
 
   private Migrations() {}
 

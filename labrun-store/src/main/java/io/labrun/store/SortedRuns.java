@@ -3,6 +3,7 @@ package io.labrun.store;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.query.Attribute;
+import io.labrun.core.run.query.Expr;
 import io.labrun.core.run.query.Field;
 import io.labrun.core.run.query.Order;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Runs in the order of a filter's {@code order by}, a page at a time by keyset on (keys..., id):
@@ -27,6 +29,11 @@ final class SortedRuns {
 
   /** The joins (and their parameters) that the keys read, and the keys, most significant first. */
   record Plan(List<String> joins, List<Object> joinArgs, List<Key> keys) {
+    /** The alias of the table the first key is read from ("o0"), or null for a column of runs. */
+    String leadingAlias() {
+      return keys.get(0).sql().startsWith("o0.") ? "o0" : null;
+    }
+
     /** Names the order, so that a cursor of one order is not used with another. */
     String signature() {
       return String.join(
@@ -86,6 +93,12 @@ final class SortedRuns {
   /**
    * Up to {@code limit} runs matching {@code q}'s filters (and {@code more}, with {@code
    * moreArgs}), after the row with key values {@code after} and id {@code afterId} when given.
+   *
+   * <p>When the order starts with a metric, param or tag, the runs that have a value for it come
+   * first, read in the order of that field's (name, value, run_id) index while the filter's common
+   * conditions are probed run by run, so a page costs about {@code limit} divided by the share of
+   * runs that match, never a sort of every match. The runs without a value come after them, from
+   * the general query.
    */
   static List<Row> rows(
       Connection c,
@@ -98,27 +111,105 @@ final class SortedRuns {
       String afterId,
       int limit)
       throws SQLException {
+    String lead = plan.leadingAlias();
+    if (lead == null) {
+      return query(c, d, q, plan, more, moreArgs, after, afterId, limit, Part.ALL, e -> true);
+    }
+    List<Row> out = new ArrayList<>();
+    boolean inValued = afterId == null || after.get(0) != null;
+    if (inValued) {
+      out.addAll(
+          query(
+              c,
+              d,
+              q,
+              plan,
+              more,
+              moreArgs,
+              after,
+              afterId,
+              limit,
+              Part.VALUED,
+              RunListing.rare(c, d, q)));
+    }
+    if (out.size() < limit) {
+      out.addAll(
+          query(
+              c,
+              d,
+              q,
+              plan,
+              more,
+              moreArgs,
+              inValued ? null : after,
+              inValued ? null : afterId,
+              limit - out.size(),
+              Part.UNVALUED,
+              e -> true));
+    }
+    return out;
+  }
+
+  /** Which runs a query reads: all, or those with or without a value for the first key. */
+  private enum Part {
+    ALL,
+    VALUED,
+    UNVALUED
+  }
+
+  private static List<Row> query(
+      Connection c,
+      Dialect d,
+      RunQuery q,
+      Plan plan,
+      List<String> more,
+      List<Object> moreArgs,
+      List<Object> after,
+      String afterId,
+      int limit,
+      Part part,
+      Predicate<Expr> asSet)
+      throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>(plan.joinArgs());
-    // Every match is read to be sorted: the database may start from any condition's set.
-    RunListing.filters(d, q, where, args, e -> true);
+    List<String> joins = new ArrayList<>(plan.joins());
+    List<Key> keys = new ArrayList<>(plan.keys());
+    String id = "runs.id";
+    Key first = keys.get(0);
+    if (part == Part.VALUED) {
+      // An inner join read from the field's index: its run_id is the id the index holds.
+      joins.set(0, joins.get(0).replaceFirst("^LEFT JOIN ", "JOIN "));
+      where.add(first.sql() + " IS NOT NULL");
+      // A param's or tag's text is there whenever its number is: no key of this table is NULL
+      // here, so the order is the index's own (PostgreSQL sorts NULLs first when descending).
+      for (int i = 0; i < keys.size(); i++) {
+        Key k = keys.get(i);
+        if (k.sql().startsWith(plan.leadingAlias() + ".")) {
+          keys.set(i, new Key(k.sql(), false, k.descending()));
+        }
+      }
+      id = plan.leadingAlias() + ".run_id";
+    } else if (part == Part.UNVALUED) {
+      where.add(first.sql() + " IS NULL");
+    }
+    RunListing.filters(d, q, where, args, asSet);
     where.addAll(more);
     args.addAll(moreArgs);
     if (afterId != null) {
-      where.add(after(plan.keys(), after, afterId, args));
+      where.add(after(keys, after, id, afterId, args));
     }
     List<String> select = new ArrayList<>();
     List<String> orderBy = new ArrayList<>();
-    for (int i = 0; i < plan.keys().size(); i++) {
-      Key k = plan.keys().get(i);
+    for (int i = 0; i < keys.size(); i++) {
+      Key k = keys.get(i);
       select.add(k.sql() + " AS k" + i);
       orderBy.add(
           k.sql() + (k.descending() ? " DESC" : " ASC") + (k.nullable() ? " NULLS LAST" : ""));
     }
-    orderBy.add("runs.id" + (plan.keys().get(0).descending() ? " DESC" : " ASC"));
+    orderBy.add(id + (first.descending() ? " DESC" : " ASC"));
     String sql =
         RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + " FROM runs")
-            + (plan.joins().isEmpty() ? "" : " " + String.join(" ", plan.joins()))
+            + (joins.isEmpty() ? "" : " " + String.join(" ", joins))
             + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
             + " ORDER BY "
             + String.join(", ", orderBy)
@@ -129,11 +220,11 @@ final class SortedRuns {
       RunRows.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          List<Object> keys = new ArrayList<>();
-          for (int i = 0; i < plan.keys().size(); i++) {
-            keys.add(rs.getObject("k" + i));
+          List<Object> values = new ArrayList<>();
+          for (int i = 0; i < keys.size(); i++) {
+            values.add(rs.getObject("k" + i));
           }
-          out.add(new Row(RunRows.read(rs), keys));
+          out.add(new Row(RunRows.read(rs), values));
         }
       }
     }
@@ -176,14 +267,15 @@ final class SortedRuns {
    * greater on the next, and so on, with the id last. NULL sorts last, so after a NULL only NULLs
    * come. The first key's bound alone comes first, so an index on it limits the range read.
    */
-  private static String after(List<Key> keys, List<Object> values, String id, List<Object> args) {
+  private static String after(
+      List<Key> keys, List<Object> values, String idColumn, String id, List<Object> args) {
     List<String> any = new ArrayList<>();
     List<Object> anyArgs = new ArrayList<>();
     List<String> equal = new ArrayList<>();
     List<Object> equalArgs = new ArrayList<>();
     for (int i = 0; i <= keys.size(); i++) {
       boolean idKey = i == keys.size();
-      Key k = idKey ? new Key("runs.id", false, keys.get(0).descending()) : keys.get(i);
+      Key k = idKey ? new Key(idColumn, false, keys.get(0).descending()) : keys.get(i);
       Object v = idKey ? id : values.get(i);
       if (v != null) {
         String greater =

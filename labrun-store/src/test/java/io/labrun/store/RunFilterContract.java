@@ -325,6 +325,15 @@ abstract class RunFilterContract {
     ordered(
         "tags.team ~ \"*\" order by tags.team desc",
         nullsLast(s -> s.tags.get("team"), true).thenComparing(id.reversed()));
+    // Inside an or, a condition is probed run by run while the order's index is walked.
+    ordered(
+        "(params.reg >= 0 or id = \"no-such-run\") order by metrics.acc desc",
+        nullsLast(Seeded::last, true).thenComparing(id.reversed()));
+    ordered(
+        "(metrics.acc >= 0 or id = \"no-such-run\") order by params.reg desc",
+        nullsLast(s -> s.num("reg"), true)
+            .thenComparing(nullsLast(s -> s.params.get("reg"), true))
+            .thenComparing(id.reversed()));
     ordered(
         "status = \"Completed\" or status = \"Failed\" order by created asc",
         nullsLast(s -> s.run.created(), false).thenComparing(id));
@@ -372,9 +381,9 @@ abstract class RunFilterContract {
     s.execute("DROP TABLE run_notes"); // version 6
     for (String index :
         List.of(
-            "params_by_name_num",
+            "params_by_name_num_value", // version 7
             "params_by_name_value",
-            "tags_by_name_num",
+            "tags_by_name_num_value", // version 7
             "tags_by_name_value",
             "metric_last_by_name_lo",
             "metric_last_by_name_hi",
