@@ -123,10 +123,22 @@ class YarnRunIT {
   }
 
   @Test
-  void cancelKillsTheApplicationOnYarnAfterItsOutputWasSeenLive() throws Exception {
+  void theProjectsSparkYarnSettingsReachYarnAndCancelKillsTheApplicationAfterItsOutputWasSeenLive()
+      throws Exception {
     Cli cli = yarn.cli(tmp);
     Path project = yarn.project(cli, tmp, "");
     Files.writeString(project.resolve("wait.py"), SparkCluster.WAITING_DRIVER);
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        YarnCluster.SPARK_DEPENDENCIES
+            + """
+              "spark.yarn.queue": "default"
+              "spark.yarn.tags": "nightly"
+              "spark.yarn.applicationType": "SPARK-LABRUN"
+              "spark.driver.memory": "512m"
+              "spark.driver.cores": 1
+              "spark.executor.memory": "512m"
+            """);
     Cli.Result r = cli.in(project, "experiment", "submit", "-c", "hdi", "--detach", "wait.py");
     assertThat(r.code()).as(r.toString()).isZero();
     String id = r.out().strip();
@@ -137,6 +149,24 @@ class YarnRunIT {
     assertThat(yarn.app(appId).get("state"))
         .as("running on YARN before the cancel")
         .isEqualTo("RUNNING");
+    Map<?, ?> app = yarn.app(appId);
+    assertThat(app.get("queue")).isEqualTo("root.default");
+    assertThat(app.get("applicationType")).isEqualTo("SPARK-LABRUN");
+    assertThat(app.get("applicationTags").toString().split(","))
+        .as("the project's tag and the run's")
+        .containsExactlyInAnyOrder("nightly", "labrun-" + id.toLowerCase());
+    // The driver's container (the ApplicationMaster in cluster mode) and the one executor, each
+    // 512 MB plus Spark's 384 MB overhead. (Cores are not checked: the test YARN's
+    // CapacityScheduler
+    // counts memory only and gives every container one vcore, whatever Spark asks.)
+    await("YARN's allocation of the driver and its executor")
+        .atMost(Duration.ofSeconds(180))
+        .untilAsserted(
+            () -> {
+              Map<?, ?> now = yarn.app(appId);
+              assertThat(((Number) now.get("runningContainers")).intValue()).isEqualTo(2);
+              assertThat(((Number) now.get("allocatedMB")).intValue()).isEqualTo(2 * (512 + 384));
+            });
 
     Cli.Result c = cli.in(project, "experiment", "cancel", "-r", id);
     assertThat(c.code()).as(c.toString()).isZero();
