@@ -23,10 +23,14 @@ class CompareUiIT {
 
   @TempDir Path tmp;
 
+  /** The history the server reads (PostgresCompareUiIT: a new PostgreSQL schema). */
+  String newStoreUrl() throws Exception {
+    return TestDatabases.sqlite(tmp.resolve("db"));
+  }
+
   @Test
   void compareOfSixtyRunsWorksInChromium() throws Exception {
-    try (TestServer srv =
-        new TestServer(tmp.resolve("home"), TestDatabases.sqlite(tmp.resolve("db")))) {
+    try (TestServer srv = new TestServer(tmp.resolve("home"), newStoreUrl())) {
       List<String> runs = new ArrayList<>();
       for (int i = 0; i < RUNS + 5; i++) {
         Run r =

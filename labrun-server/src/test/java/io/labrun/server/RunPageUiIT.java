@@ -31,6 +31,11 @@ class RunPageUiIT {
 
   @TempDir Path tmp;
 
+  /** The history the server reads (PostgresRunPageUiIT: a new PostgreSQL schema). */
+  String newStoreUrl() throws Exception {
+    return TestDatabases.sqlite(tmp.resolve("db"));
+  }
+
   @Test
   void artifactPreviewsAndCancelWorkInChromium() throws Exception {
     Path project = Files.createDirectories(tmp.resolve("client/iris"));
@@ -47,9 +52,7 @@ class RunPageUiIT {
         """);
     try (TestServer srv =
         TestServer.withLocalPipeline(
-            tmp.resolve("server"),
-            TestDatabases.sqlite(tmp.resolve("db")),
-            ServerConfig.defaults())) {
+            tmp.resolve("server"), newStoreUrl(), ServerConfig.defaults())) {
       Run done = Fixtures.run("iris_done", 1, "local", "train.py", RunStatus.RUNNING);
       srv.store.create(done);
       Path outputs = Files.createDirectories(tmp.resolve("outputs"));
