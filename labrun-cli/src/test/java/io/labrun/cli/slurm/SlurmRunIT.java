@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,6 +179,72 @@ class SlurmRunIT {
     assertThat(f.code()).as(f.toString()).isZero();
     assertThat(f.out()).contains("started").contains("went on");
     assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aSweepsPendingJobsAreQueuedRunsAndCancelingTheSweepTakesThemOffTheQueue() throws Exception {
+    target("held", "partition: " + SLURM.partition + "\nsbatchOptions:\n  - --hold\n");
+    Files.writeString(project.resolve("point.py"), "print('never runs')\n");
+    Cli.Running sweep = heldSweep("point.py");
+    List<Run> waiting = runs().stream().filter(Run::queuedAtTarget).toList();
+    assertThat(waiting)
+        .allSatisfy(
+            w ->
+                assertThat(w.statusDetail())
+                    .isEqualTo("waiting in the target's queue: JobHeldUser"));
+    Cli.Result c = cli.in(project, "experiment", "cancel", "--sweep", waiting.get(0).sweepId());
+    assertThat(c.code()).as(c.toString()).isZero();
+    sweep.await(Duration.ofSeconds(120));
+    assertThat(runs()).hasSize(3).extracting(Run::status).containsOnly(RunStatus.CANCELED);
+    for (Run w : waiting) {
+      assertThat(SLURM.jobsOf(w.id())).as("off Slurm's queue").isEmpty();
+      assertThat(SLURM.state(w.attributes().get("slurm_job_id"))).contains("CANCELLED");
+    }
+  }
+
+  @Test
+  void stopWhenCancelsThePointsStillWaitingInSlurmsQueue() throws Exception {
+    target("held", "partition: " + SLURM.partition + "\nsbatchOptions:\n  - --hold\n");
+    Files.writeString(
+        project.resolve("score.py"), "import labrun\nlabrun.log_metric('accuracy', 1.0)\n");
+    Cli.Running sweep = heldSweep("score.py", "--stop-when", "accuracy >= 0.99");
+    List<Run> waiting = runs().stream().filter(Run::queuedAtTarget).toList();
+    SLURM.release(waiting.get(0).attributes().get("slurm_job_id"));
+    Cli.Result r = sweep.await(Duration.ofSeconds(120));
+    assertThat(r.code()).as("every run Completed or not started: " + r).isZero();
+    List<Run> runs = runs();
+    assertThat(runs)
+        .extracting(Run::status)
+        .containsExactly(RunStatus.COMPLETED, RunStatus.CANCELED, RunStatus.CANCELED);
+    String reason = "not started: 'accuracy >= 0.99' met by run " + runs.get(0).id();
+    assertThat(runs.get(1).statusDetail()).as("its job still held").isEqualTo(reason);
+    assertThat(runs.get(2).statusDetail()).as("never submitted").isEqualTo(reason);
+    assertThat(SLURM.jobsOf(waiting.get(1).id())).as("off Slurm's queue").isEmpty();
+  }
+
+  /**
+   * A 3-point sweep of {@code script} on target {@code held} at most 2 at once, once its first two
+   * points' jobs wait, held, in Slurm's queue.
+   */
+  private Cli.Running heldSweep(String script, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "experiment",
+                "sweep",
+                "-c",
+                "held",
+                script,
+                "--grid",
+                "i=1..3",
+                "--parallel",
+                "2"));
+    args.addAll(List.of(more));
+    Cli.Running sweep = cli.start(project, "", args.toArray(String[]::new));
+    await("two points' jobs are submitted, held")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> runs().stream().filter(Run::queuedAtTarget).count() == 2);
+    return sweep;
   }
 
   @Test

@@ -52,6 +52,22 @@ public final class Cancellation {
     return store.update(canceled, run.status()) ? Optional.of(canceled) : Optional.empty();
   }
 
+  /**
+   * Ends a run still waiting in its target's queue Canceled with {@code detail}, then takes it off
+   * that queue; empty when it no longer waits there (started meanwhile: it goes on).
+   */
+  public Optional<Run> atTarget(Run run, Execution execution, String detail) {
+    if (!run.queuedAtTarget()) {
+      return Optional.empty();
+    }
+    Run canceled = run.withExit(null, detail).withStatus(RunStatus.CANCELED, clock.instant());
+    if (!store.update(canceled, RunStatus.QUEUED)) {
+      return Optional.empty();
+    }
+    stop(execution);
+    return Optional.of(canceled);
+  }
+
   /** Asks a started run's execution to stop (TERM to its processes, KILL after a grace). */
   public static void stop(Execution execution) {
     try {

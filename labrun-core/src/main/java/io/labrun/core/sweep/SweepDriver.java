@@ -259,10 +259,12 @@ public final class SweepDriver implements AutoCloseable {
       Run current = store.find(v.run().id()).orElse(v.run());
       if (current.queuedAtTarget()) {
         // launched but still waiting in its target's queue (a pending Slurm job): not started
-        // either, so it is stopped there; its end is recorded as the target reports it
+        // either, so it is recorded so and taken off that queue
         Execution e = going.get(current.id());
         if (e != null) {
-          cancel(e);
+          new Cancellation(store, clock)
+              .atTarget(current, e, detail)
+              .ifPresent(canceled -> update(pointOf(current), canceled));
         }
       } else if (current.status() == RunStatus.QUEUED) {
         cancelQueued(current, detail);
