@@ -2,9 +2,9 @@ package io.labrun.objects.s3;
 
 import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore.ContentMismatch;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ final class StreamedUpload {
               .contentLength((long) length)
               .contentMD5(FileRange.md5(bytes, length))
               .build(),
-          RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length)));
+          body(bytes, length));
     } finally {
       buffers.give(bytes);
     }
@@ -156,13 +156,19 @@ final class StreamedUpload {
                             .contentLength((long) length)
                             .contentMD5(FileRange.md5(buffer, length))
                             .build(),
-                        RequestBody.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)))
+                        body(buffer, length))
                     .eTag();
             return CompletedPart.builder().partNumber(number).eTag(etag).build();
           } finally {
             buffers.give(buffer);
           }
         });
+  }
+
+  /** The buffer's bytes as a request body, not copied (fromByteBuffer would copy each part). */
+  private static RequestBody body(byte[] buffer, int length) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(buffer, 0, length), length, "application/octet-stream");
   }
 
   /** Reads until {@code buffer} is full or the stream ends; returns how many bytes it holds. */
