@@ -63,6 +63,11 @@ public final class ServerRuns implements Runs {
           "--timeout is not supported through a server yet; submit without it, or 'labrun logout'"
               + " to run here");
     }
+    if (submission.policy().maxAttempts() > 1) {
+      throw LabrunException.badInput(
+          "retries are not supported through a server yet (--retries, or Retries: in the run"
+              + " configuration); submit without them, or 'labrun logout' to run here");
+    }
     Assembly here = local.get();
     Snapshot snapshot = here.snapshotter().take(request.project());
     int uploaded = SnapshotUpload.upload(client, here.objects(), snapshot);

@@ -105,6 +105,28 @@ class RemoteModeIT {
       assertThat(follow.err()).endsWith("Run " + runId + " Completed\n");
       assertThat(client.in(project, "history", "info", "-r", "iris_nope").code()).isEqualTo(3);
 
+      int before = runsOnTheServer(client, project);
+      for (String[] unsupported :
+          new String[][] {{"--retries", "2"}, {"--timeout", "10m"}, {"-t", "local"}}) {
+        Cli.Result refused =
+            client.in(
+                project,
+                "experiment",
+                "submit",
+                "-c",
+                "local",
+                unsupported[0],
+                unsupported[1],
+                "train.py",
+                "0.6");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err().lines()).as(refused.toString()).hasSize(1);
+        assertThat(refused.err()).contains("not supported through a server yet");
+      }
+      assertThat(runsOnTheServer(client, project))
+          .as("a refused submit queues nothing on the server")
+          .isEqualTo(before);
+
       Cli.Result wrongToken =
           client
               .env("LABRUN_SERVER", server.url())
@@ -129,5 +151,10 @@ class RemoteModeIT {
       assertThat(local.in(project, "logout").out()).isEqualTo("Logged out.\n");
       assertThat(local.in(project, "history", "list", "-o", "json").out().strip()).isEqualTo("[ ]");
     }
+  }
+
+  private static int runsOnTheServer(Cli client, Path project) {
+    String list = client.in(project, "history", "list", "-o", "json").out();
+    return list.split("\"run_id\"", -1).length - 1;
   }
 }
