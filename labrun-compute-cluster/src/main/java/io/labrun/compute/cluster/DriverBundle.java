@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +87,6 @@ final class DriverBundle {
               .sorted()
               .toList();
     }
-    for (Path f : files) {
-      ZipEntry e = new ZipEntry(prefix + dir.relativize(f).toString().replace('\\', '/'));
-      e.setLastModifiedTime(FileTime.fromMillis(0));
-      z.putNextEntry(e);
-      Files.copy(f, z);
-      z.closeEntry();
-    }
+    PyFiles.putAll(z, dir, prefix, files);
   }
 }

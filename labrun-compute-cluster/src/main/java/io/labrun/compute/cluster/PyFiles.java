@@ -40,16 +40,25 @@ final class PyFiles {
     }
     try (OutputStream out = Files.newOutputStream(zip);
         ZipOutputStream z = new ZipOutputStream(out)) {
-      for (Path f : files) {
-        ZipEntry e = new ZipEntry(workDir.relativize(f).toString().replace('\\', '/'));
-        e.setLastModifiedTime(FileTime.fromMillis(0));
-        z.putNextEntry(e);
-        Files.copy(f, z);
-        z.closeEntry();
-      }
+      putAll(z, workDir, "", files);
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Writes {@code files}, each under {@code dir}, as entries named {@code prefix} plus its path
+   * below {@code dir}, all with the same time: the same files make the same zip.
+   */
+  static void putAll(ZipOutputStream z, Path dir, String prefix, List<Path> files)
+      throws IOException {
+    for (Path f : files) {
+      ZipEntry e = new ZipEntry(prefix + dir.relativize(f).toString().replace('\\', '/'));
+      e.setLastModifiedTime(FileTime.fromMillis(0));
+      z.putNextEntry(e);
+      Files.copy(f, z);
+      z.closeEntry();
     }
   }
 }
