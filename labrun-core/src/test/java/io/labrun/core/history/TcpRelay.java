@@ -104,11 +104,13 @@ public final class TcpRelay implements AutoCloseable {
                     out.write(buf, 0, (int) (n - (total - cut)));
                     break; // the answer stops here, as if the network dropped
                   }
-                  out.write(buf, 0, n);
+                  // Counted before they are passed on: once the other side has them it may
+                  // answer, and a test reading the counts after that answer must see them.
                   (count ? sent : received).addAndGet(n);
                   if (count) {
                     matched = countRequestLines(buf, n, matched);
                   }
+                  out.write(buf, 0, n);
                   throttle(start, total);
                 }
               } catch (IOException | InterruptedException e) {
