@@ -67,8 +67,16 @@ final class LogStreams implements AutoCloseable {
   void follow(SseClient client, Run run, long offset, boolean resumed, Auth.Caller caller) {
     client.keepAlive();
     Follower f = new Follower(client, offset, resumed, caller);
-    Feed feed = feeds.computeIfAbsent(run.id(), id -> new Feed(id, new RunLog(paths, id)));
-    feed.followers.add(f);
+    // Joined under the map's lock for this run, as the ticker drops a feed without followers: a
+    // follower added to a feed just dropped would never be ticked, and would wait forever.
+    Feed feed =
+        feeds.compute(
+            run.id(),
+            (id, known) -> {
+              Feed joined = known != null ? known : new Feed(id, new RunLog(paths, id));
+              joined.followers.add(f);
+              return joined;
+            });
     client.onClose(
         () -> {
           f.closed = true;
@@ -87,7 +95,8 @@ final class LogStreams implements AutoCloseable {
     for (Feed feed : feeds.values()) {
       try {
         if (feed.followers.isEmpty()) {
-          feeds.remove(feed.runId, feed);
+          feeds.computeIfPresent(
+              feed.runId, (id, known) -> known.followers.isEmpty() ? null : known);
           continue;
         }
         if (now - feed.statusReadMs >= STATUS_EVERY_MS || feed.run == null) {
@@ -135,6 +144,7 @@ final class LogStreams implements AutoCloseable {
     // Read after the status (feed.run was read earlier): a final run's log is complete at this
     // size.
     long size = feed.log.size();
+    boolean torn = false; // what is left from f.offset is not one whole record
     while (f.offset < size && !f.closed) {
       List<LogRecord> records = feed.log.read(f.offset, BATCH_BYTES);
       if (f.skipFirst && !records.isEmpty() && records.get(0).offset() == f.offset) {
@@ -143,6 +153,7 @@ final class LogStreams implements AutoCloseable {
       }
       f.skipFirst = false;
       if (records.isEmpty()) {
+        torn = true;
         break;
       }
       List<Map<String, Object>> batch = new ArrayList<>(records.size());
@@ -158,7 +169,9 @@ final class LogStreams implements AutoCloseable {
       f.sentStatus = run.status();
       f.lastSendMs = System.currentTimeMillis();
     }
-    if (run != null && run.status().isFinal() && f.offset >= size) {
+    // A final run's log is complete: a torn last record (a supervisor killed mid-write) never will
+    // be, and must not keep the stream open.
+    if (run != null && run.status().isFinal() && (f.offset >= size || torn)) {
       f.client.sendEvent(
           "end",
           json.apply(

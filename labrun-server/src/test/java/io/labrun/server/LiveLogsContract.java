@@ -142,6 +142,27 @@ abstract class LiveLogsContract {
   }
 
   @Test
+  void aRunWhoseLogEndsInATornRecordStillEnds() throws Exception {
+    // A supervisor killed in the middle of a write leaves half a record that no one will finish.
+    srv.store.create(run("iris_torn", 0, "local", "train.py", RunStatus.FAILED));
+    Path log = Fixtures.log(srv.paths, "iris_torn", List.of("a", "b"));
+    append(log, "1700000000000\to\thalf a li");
+    try (SseReader sse = new SseReader(srv.http, "/api/v1/runs/iris_torn/events?offset=0", null)) {
+      List<String> kinds = new ArrayList<>();
+      List<String> texts = new ArrayList<>();
+      SseReader.Event e;
+      while ((e = sse.next(30)) != SseReader.CLOSED) {
+        kinds.add(e.event());
+        if (e.event().equals("log")) {
+          Http.JSON.readTree(e.data()).forEach(r -> texts.add(r.get("text").asString()));
+        }
+      }
+      assertThat(texts).containsExactly("a", "b");
+      assertThat(kinds).containsExactly("log", "status", "end");
+    }
+  }
+
+  @Test
   void streamsNeedATokenAndAKnownRun() throws Exception {
     srv.store.create(run("iris_x", 0, "local", "train.py", RunStatus.RUNNING));
     try (SseReader anon = new SseReader(srv.anonymous(), "/api/v1/runs/iris_x/events", null)) {
