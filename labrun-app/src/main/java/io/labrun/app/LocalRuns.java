@@ -10,7 +10,9 @@ import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunEdit;
+import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
 import io.labrun.core.home.LabrunPaths;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +74,9 @@ public final class LocalRuns implements Runs {
   public interface Parts extends RunPipeline {
     RunStore store();
 
+    /** The history as a person browses it: the runs table's pages. */
+    RunBrowser browser();
+
     ObjectStore objects();
 
     LabrunPaths paths();
@@ -94,6 +100,11 @@ public final class LocalRuns implements Runs {
     /** A run brought up to date: by the Reconciler, unless something else keeps it so. */
     default Run current(Run run) {
       return reconciler().reconcile(run).orElse(run);
+    }
+
+    /** Every run not ended brought up to date before a listing: by the Reconciler. */
+    default void currentAll() {
+      reconciler().reconcileAll();
     }
 
     /** Collects the objects only deleted runs used: now, before a command ends. */
@@ -173,9 +184,31 @@ public final class LocalRuns implements Runs {
   /** Each run brought up to date first, as {@link #find} does one. */
   @Override
   public List<Map<String, Object>> list(RunQuery query, String filter) {
-    parts.reconciler().reconcileAll();
+    parts.currentAll();
     Instant now = parts.clock().instant();
     return parts.store().list(query).stream().map(r -> RunView.row(r, now)).toList();
+  }
+
+  /**
+   * Each run brought up to date first, as {@link #list} does; {@code after} pages as {@link #list}
+   * does, the rest through the history's {@link RunBrowser}.
+   */
+  @Override
+  public RunsPage page(RunsPage.Query query) {
+    parts.currentAll();
+    RunPage page =
+        query.pagesAfter()
+            ? new RunPage(parts.store().list(query.listed()), Map.of(), null)
+            : parts.browser().page(query.table());
+    Instant now = parts.clock().instant();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Run r : page.runs()) {
+      Map<String, Object> row = RunView.row(r, now);
+      row.put("metrics", page.metrics().getOrDefault(r.id(), Map.of()));
+      query.columns().addNamed(row, r.id(), parts.store());
+      rows.add(row);
+    }
+    return new RunsPage(rows, page.nextCursor());
   }
 
   @Override

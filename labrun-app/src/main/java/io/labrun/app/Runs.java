@@ -38,6 +38,12 @@ public interface Runs {
    */
   List<Map<String, Object>> list(RunQuery query, String filter);
 
+  /**
+   * One page of the runs table a person browses (the web UI's): the runs the query selects, in its
+   * order, with the metrics, params and tags it asks for.
+   */
+  RunsPage page(RunsPage.Query query);
+
   /** The most runs one {@link #list} answers with (a server's pages are smaller). */
   int largestPage();
 

@@ -4,13 +4,12 @@ import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
 import io.labrun.app.LocalRuns;
+import io.labrun.app.RunsPage;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ApiTokens.Role;
-import io.labrun.core.history.RunPage;
-import io.labrun.core.history.RunTableQuery;
 import io.labrun.core.history.RunTableQuery.Column;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
@@ -19,8 +18,6 @@ import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
-import io.labrun.core.run.query.Field;
-import io.labrun.core.run.query.Order;
 import io.labrun.core.run.query.RunFilter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -112,6 +109,7 @@ final class RunsApi {
         .orElseThrow(() -> ApiError.notFound("run " + id + " is not in the run history"));
   }
 
+  /** The runs table's page ({@link RunsPage}), read from the query's parameters. */
   private void list(Context ctx) {
     RunQuery filter =
         new RunQuery(
@@ -130,58 +128,19 @@ final class RunsApi {
     for (String w : ctx.queryParams("where")) {
       conditions.add(condition(w));
     }
-    PageColumns chosen = PageColumns.parse(ctx.queryParam("columns"));
-    List<String> columns = new ArrayList<>(chosen.metrics());
-    // An order by in the filter wins over 'sort' (the UI sends its column sort with every page).
-    Sort sort =
-        filter.runFilter().order().isEmpty() ? sort(ctx.queryParam("sort")) : Sort.NEWEST_FIRST;
-    if (sort.metric() != null && !columns.contains(sort.metric())) {
-      columns.add(sort.metric());
-    }
-    for (Order o : filter.runFilter().order()) {
-      if (o.field() instanceof Field.Metric m
-          && m.aggregate() == Field.Aggregate.LAST
-          && !columns.contains(m.name())) {
-        columns.add(m.name());
-      }
-    }
-    conditions.forEach(
-        c -> {
-          if (!columns.contains(c.metric())) {
-            columns.add(c.metric());
-          }
-        });
-    int limit = intParam(ctx, "limit", 50, 1, 1000);
-    RunPage page;
-    String after = ctx.queryParam("after");
-    if (after != null) {
-      // The CLI's paging: the runs after this one, newest first (as 'labrun history list --after').
-      if (!sort.equals(Sort.NEWEST_FIRST)
-          || !conditions.isEmpty()
-          || ctx.queryParam("cursor") != null) {
-        throw ApiError.badRequest(
-            "'after' pages newest first without metric conditions or cursor; use 'cursor'"
-                + " otherwise");
-      }
-      List<Run> runs = s.store().list(filter.withCursor(after).withLimit(limit));
-      page = new RunPage(runs, Map.of(), null);
-    } else {
-      page =
-          s.browser()
-              .page(
-                  new RunTableQuery(
-                      filter, conditions, sort, columns, ctx.queryParam("cursor"), limit));
-    }
-    Instant now = s.clock().instant();
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (Run r : page.runs()) {
-      Map<String, Object> row = RunView.row(r, now);
-      row.put("metrics", page.metrics().getOrDefault(r.id(), Map.of()));
-      chosen.addNamed(row, r.id(), s.store());
-      rows.add(row);
-    }
+    RunsPage page =
+        runs.page(
+            new RunsPage.Query(
+                filter,
+                ctx.queryParam("filter"),
+                conditions,
+                sort(ctx.queryParam("sort")),
+                RunsPage.Columns.parse(ctx.queryParam("columns")),
+                ctx.queryParam("after"),
+                ctx.queryParam("cursor"),
+                intParam(ctx, "limit", 50, 1, 1000)));
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("runs", rows);
+    body.put("runs", page.rows());
     body.put("next_cursor", page.nextCursor());
     ctx.json(body);
   }

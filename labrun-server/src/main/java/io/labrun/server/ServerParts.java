@@ -8,6 +8,7 @@ import io.labrun.core.finish.RunFinisher;
 import io.labrun.core.finish.RunRemoval;
 import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.launch.ComputeTarget;
@@ -31,6 +32,11 @@ record ServerParts(ServerSetup setup, UnusedObjects unused) implements LocalRuns
   @Override
   public RunStore store() {
     return setup.store();
+  }
+
+  @Override
+  public RunBrowser browser() {
+    return setup.browser();
   }
 
   @Override
@@ -72,6 +78,9 @@ record ServerParts(ServerSetup setup, UnusedObjects unused) implements LocalRuns
   public Run current(Run run) {
     return run;
   }
+
+  @Override
+  public void currentAll() {}
 
   @Override
   public void collectUnused(RunRemoval removal) {

@@ -2,9 +2,19 @@ package io.labrun.server;
 
 import static io.labrun.server.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labrun.app.Runs;
+import io.labrun.app.RunsPage;
+import io.labrun.app.remote.Server;
+import io.labrun.app.remote.ServerRuns;
+import io.labrun.core.error.LabrunException;
+import io.labrun.core.history.RunTableQuery.MetricCondition;
+import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.snapshot.Snapshot;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,11 +24,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /** The REST API over HTTP, against one kind of history database (a subclass says which). */
@@ -197,6 +209,68 @@ abstract class ServerApiContract {
         .isEqualTo(
             "filter, column 22: expected a , or the ) that ends the list, found the end of the"
                 + " filter");
+  }
+
+  /**
+   * The command line reads the runs table through {@link ServerRuns#page}: the same rows, columns
+   * and cursors as the UI's request, and the server's refusal as one line.
+   */
+  @Test
+  void theCommandLineReadsTheUisPageThroughRuns() {
+    for (int i = 0; i < 6; i++) {
+      Run r = run(String.format("iris_%02d", i), i, "local", "train.py", RunStatus.COMPLETED);
+      srv.store.create(r);
+      srv.store.putParams(r.id(), Map.of("reg", Integer.toString(i), "api_key", "k" + i));
+      srv.store.putTags(r.id(), Map.of("team", i % 2 == 0 ? "even" : "odd"));
+      Fixtures.points(srv.store, r.id(), "accuracy", 2, i / 10.0);
+      Fixtures.points(srv.store, r.id(), "loss", 2, 1 - i / 10.0);
+    }
+    Runs runs =
+        new ServerRuns(new Server("http://127.0.0.1:" + srv.server.port(), srv.token), null);
+    String url =
+        "/api/v1/runs?limit=2&sort=-metric:accuracy&columns="
+            + enc("loss,params.reg,params.api_key,tags.team")
+            + "&where="
+            + enc("accuracy >= 0.2")
+            + "&filter="
+            + enc("params.reg != 5");
+    List<Object> throughRuns = new ArrayList<>();
+    List<Object> byHand = new ArrayList<>();
+    String cursor = null;
+    do {
+      RunsPage page =
+          runs.page(
+              new RunsPage.Query(
+                  RunQuery.all().withRunFilter(RunFilter.parse("params.reg != 5")),
+                  "params.reg != 5",
+                  List.of(new MetricCondition("accuracy", MetricCondition.Op.GE, 0.2)),
+                  new Sort(null, "accuracy", true),
+                  RunsPage.Columns.parse("loss,params.reg,params.api_key,tags.team"),
+                  null,
+                  cursor,
+                  2));
+      throughRuns.addAll(page.rows());
+      JsonNode json = http.get(url + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      byHand.addAll(Http.JSON.convertValue(json.get("runs"), new TypeReference<List<Object>>() {}));
+      cursor = page.nextCursor();
+      assertThat(cursor)
+          .isEqualTo(json.get("next_cursor").isNull() ? null : json.get("next_cursor").asString());
+    } while (cursor != null);
+    assertThat(throughRuns).isEqualTo(byHand).hasSize(3);
+    assertThat(throughRuns)
+        .extracting(r -> (Object) ((Map<?, ?>) r).get("run_id"))
+        .containsExactly("iris_04", "iris_03", "iris_02");
+    Map<?, ?> first = (Map<?, ?>) throughRuns.get(0);
+    assertThat(first.get("params")).isEqualTo(Map.of("reg", "4", "api_key", "***"));
+    assertThat(first.get("tags")).isEqualTo(Map.of("team", "even"));
+    assertThat(((Map<?, ?>) first.get("metrics")).keySet()).isEqualTo(Set.of("accuracy", "loss"));
+
+    assertThatThrownBy(
+            () ->
+                runs.page(
+                    new RunsPage.Query(RunQuery.all(), null, null, null, null, "iris_03", "x", 2)))
+        .isInstanceOf(LabrunException.class)
+        .hasMessageContaining("'after' pages newest first without metric conditions or cursor");
   }
 
   @Test

@@ -3,10 +3,13 @@ package io.labrun.app.remote;
 import io.labrun.app.Assembly;
 import io.labrun.app.Downloads;
 import io.labrun.app.Runs;
+import io.labrun.app.RunsPage;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
 import io.labrun.core.history.RunEdit;
+import io.labrun.core.history.RunTableQuery.MetricCondition;
+import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunQuery;
@@ -106,33 +109,64 @@ public final class ServerRuns implements Runs {
     return Optional.of(new Ended(runId, ServerLogs.follow(client, runId, events), null));
   }
 
-  /** The server's list, with the query's filters as its parameters; rows as {@code RunView.row}. */
+  /** The server's page in {@code after} paging; rows as {@code RunView.row} (no metric columns). */
   @Override
   public List<Map<String, Object>> list(RunQuery query, String filter) {
+    RunsPage page =
+        page(
+            new RunsPage.Query(
+                query, filter, null, null, null, query.cursor(), null, query.limit()));
+    for (Map<String, Object> row : page.rows()) {
+      row.remove("metrics"); // the UI's metric columns; RunView.row has none
+    }
+    return page.rows();
+  }
+
+  /** {@code GET /api/v1/runs}, with the query as its parameters. */
+  @Override
+  public RunsPage page(RunsPage.Query query) {
+    RunQuery f = query.filter();
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("experiment", query.experiment());
+    p.put("experiment", f.experiment());
     p.put(
         "status",
-        query.statuses() == null
+        f.statuses() == null
             ? null
-            : query.statuses().stream().map(RunStatus::display).collect(Collectors.joining(",")));
-    p.put("run_configuration", query.runConfiguration());
-    p.put("target", query.target());
-    p.put("script", query.script());
-    p.put("sweep", query.sweepId());
-    p.put("since", query.createdAfter() == null ? null : query.createdAfter().toString());
-    p.put("until", query.createdBefore() == null ? null : query.createdBefore().toString());
-    p.put("filter", filter);
+            : f.statuses().stream().map(RunStatus::display).collect(Collectors.joining(",")));
+    p.put("run_configuration", f.runConfiguration());
+    p.put("target", f.target());
+    p.put("script", f.script());
+    p.put("sweep", f.sweepId());
+    p.put("since", f.createdAfter() == null ? null : f.createdAfter().toString());
+    p.put("until", f.createdBefore() == null ? null : f.createdBefore().toString());
+    p.put("filter", query.filterText());
+    p.put("sort", sortText(query.sort()));
+    p.put("columns", query.columns().text());
     p.put("limit", Integer.toString(query.limit()));
-    p.put("after", query.cursor());
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (JsonNode r : client.get(ServerClient.query("/api/v1/runs", p)).get("runs")) {
-      Map<String, Object> row =
-          ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {});
-      row.remove("metrics"); // the UI's metric columns; RunView.row has none
-      rows.add(row);
+    p.put("after", query.after());
+    p.put("cursor", query.cursor());
+    StringBuilder path = new StringBuilder(ServerClient.query("/api/v1/runs", p));
+    for (MetricCondition c : query.where()) {
+      path.append("&where=")
+          .append(ServerClient.segment(c.metric() + " " + c.op().symbol() + " " + c.value()));
     }
-    return rows;
+    JsonNode body = client.get(path.toString());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (JsonNode r : body.get("runs")) {
+      rows.add(
+          ServerClient.JSON.convertValue(r, new TypeReference<LinkedHashMap<String, Object>>() {}));
+    }
+    JsonNode next = body.path("next_cursor");
+    return new RunsPage(rows, next.isString() ? next.asString() : null);
+  }
+
+  /** As the server reads {@code sort}: a column or {@code metric:NAME}, {@code -} descending. */
+  private static String sortText(Sort sort) {
+    if (sort.equals(Sort.NEWEST_FIRST)) {
+      return null; // the server's default
+    }
+    return (sort.descending() ? "-" : "")
+        + (sort.metric() != null ? "metric:" + sort.metric() : sort.column().key());
   }
 
   /** The server's largest page ({@code limit} of {@code GET /api/v1/runs}). */
