@@ -73,9 +73,8 @@ final class RunListing {
       }
     }
     int limit = q.limit() > 0 ? q.limit() : DEFAULT_LIMIT;
-    return SortedRuns.rows(c, d, q, plan, List.of(), List.of(), after, q.cursor(), limit).stream()
-        .map(SortedRuns.Row::run)
-        .toList();
+    var window = new SortedRuns.Window(q, List.of(), List.of(), after, q.cursor(), limit);
+    return SortedRuns.rows(c, d, plan, window).stream().map(SortedRuns.Row::run).toList();
   }
 
   /** The conditions of the query's filters (not its cursor) on table {@code runs}. */

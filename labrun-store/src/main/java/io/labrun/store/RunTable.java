@@ -84,13 +84,14 @@ final class RunTable {
         SortedRuns.rows(
             c,
             d,
-            q.filter(),
             plan,
-            more,
-            moreArgs,
-            cursor == null ? null : cursor.values(),
-            cursor == null ? null : cursor.id(),
-            limit + 1);
+            new SortedRuns.Window(
+                q.filter(),
+                more,
+                moreArgs,
+                cursor == null ? null : cursor.values(),
+                cursor == null ? null : cursor.id(),
+                limit + 1));
     String next = null;
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);

@@ -91,8 +91,25 @@ final class SortedRuns {
   }
 
   /**
-   * Up to {@code limit} runs matching {@code q}'s filters (and {@code more}, with {@code
-   * moreArgs}), after the row with key values {@code after} and id {@code afterId} when given.
+   * What one read of sorted runs asks for: up to {@code limit} runs matching {@code query}'s
+   * filters (and {@code more}, with {@code moreArgs}), after the row with key values {@code after}
+   * and id {@code afterId} when given.
+   */
+  record Window(
+      RunQuery query,
+      List<String> more,
+      List<Object> moreArgs,
+      List<Object> after,
+      String afterId,
+      int limit) {
+    /** The same runs from another place, at most {@code n}. */
+    Window from(List<Object> values, String id, int n) {
+      return new Window(query, more, moreArgs, values, id, n);
+    }
+  }
+
+  /**
+   * The runs of {@code w} in the order of {@code plan}.
    *
    * <p>When the order starts with a metric, param or tag, the runs that have a value for it come
    * first, read in the order of that field's (name, value, run_id) index while the filter's common
@@ -100,52 +117,20 @@ final class SortedRuns {
    * runs that match, never a sort of every match. The runs without a value come after them, from
    * the general query.
    */
-  static List<Row> rows(
-      Connection c,
-      Dialect d,
-      RunQuery q,
-      Plan plan,
-      List<String> more,
-      List<Object> moreArgs,
-      List<Object> after,
-      String afterId,
-      int limit)
-      throws SQLException {
-    String lead = plan.leadingAlias();
-    if (lead == null) {
-      return query(c, d, q, plan, more, moreArgs, after, afterId, limit, Part.ALL, e -> true);
+  static List<Row> rows(Connection c, Dialect d, Plan plan, Window w) throws SQLException {
+    if (plan.leadingAlias() == null) {
+      return query(c, d, plan, w, Part.ALL, e -> true);
     }
     List<Row> out = new ArrayList<>();
-    boolean inValued = afterId == null || after.get(0) != null;
+    boolean inValued = w.afterId() == null || w.after().get(0) != null;
     if (inValued) {
-      out.addAll(
-          query(
-              c,
-              d,
-              q,
-              plan,
-              more,
-              moreArgs,
-              after,
-              afterId,
-              limit,
-              Part.VALUED,
-              RunListing.rare(c, d, q)));
+      out.addAll(query(c, d, plan, w, Part.VALUED, RunListing.rare(c, d, w.query())));
     }
-    if (out.size() < limit) {
-      out.addAll(
-          query(
-              c,
-              d,
-              q,
-              plan,
-              more,
-              moreArgs,
-              inValued ? null : after,
-              inValued ? null : afterId,
-              limit - out.size(),
-              Part.UNVALUED,
-              e -> true));
+    if (out.size() < w.limit()) {
+      int n = w.limit() - out.size();
+      // after the valued runs, the unvalued ones from their start; else from where the cursor is
+      Window rest = inValued ? w.from(null, null, n) : w.from(w.after(), w.afterId(), n);
+      out.addAll(query(c, d, plan, rest, Part.UNVALUED, e -> true));
     }
     return out;
   }
@@ -158,17 +143,7 @@ final class SortedRuns {
   }
 
   private static List<Row> query(
-      Connection c,
-      Dialect d,
-      RunQuery q,
-      Plan plan,
-      List<String> more,
-      List<Object> moreArgs,
-      List<Object> after,
-      String afterId,
-      int limit,
-      Part part,
-      Predicate<Expr> asSet)
+      Connection c, Dialect d, Plan plan, Window w, Part part, Predicate<Expr> asSet)
       throws SQLException {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>(plan.joinArgs());
@@ -192,11 +167,11 @@ final class SortedRuns {
     } else if (part == Part.UNVALUED) {
       where.add(first.sql() + " IS NULL");
     }
-    RunListing.filters(d, q, where, args, asSet);
-    where.addAll(more);
-    args.addAll(moreArgs);
-    if (afterId != null) {
-      where.add(after(keys, after, id, afterId, args));
+    RunListing.filters(d, w.query(), where, args, asSet);
+    where.addAll(w.more());
+    args.addAll(w.moreArgs());
+    if (w.afterId() != null) {
+      where.add(after(keys, w.after(), id, w.afterId(), args));
     }
     List<String> select = new ArrayList<>();
     List<String> orderBy = new ArrayList<>();
@@ -214,7 +189,7 @@ final class SortedRuns {
             + " ORDER BY "
             + String.join(", ", orderBy)
             + " LIMIT ?";
-    args.add(limit);
+    args.add(w.limit());
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       RunRows.bind(ps, args);

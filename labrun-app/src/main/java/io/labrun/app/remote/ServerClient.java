@@ -217,8 +217,7 @@ final class ServerClient {
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + server.url());
+      throw interrupted();
     }
   }
 
@@ -251,6 +250,12 @@ final class ServerClient {
     return q.toString();
   }
 
+  /** A wait cut short: the thread keeps its interrupt, and the command fails in one line. */
+  private LabrunException interrupted() {
+    Thread.currentThread().interrupt();
+    return new LabrunException(ExitCode.STORE, "interrupted while talking to " + server.url());
+  }
+
   static String segment(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -270,8 +275,7 @@ final class ServerClient {
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabrunException(ExitCode.STORE, "interrupted while talking to " + server.url());
+      throw interrupted();
     }
   }
 

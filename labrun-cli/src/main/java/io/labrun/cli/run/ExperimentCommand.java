@@ -35,12 +35,7 @@ public final class ExperimentCommand {
     private final CliContext ctx;
     @Mixin OutputOptions output;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     public Status(CliContext ctx) {
       this.ctx = ctx;
@@ -48,7 +43,7 @@ public final class ExperimentCommand {
 
     @Override
     public void run() {
-      Map<String, Object> s = ctx.runs().status(runId);
+      Map<String, Object> s = ctx.runs().status(run.id());
       new Output(ctx.out(), output)
           .record(
               Output.fields(
@@ -73,12 +68,7 @@ public final class ExperimentCommand {
   public static final class Logs implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     @Option(
         names = {"-f", "--follow"},
@@ -93,7 +83,7 @@ public final class ExperimentCommand {
     @Override
     public Integer call() {
       TerminalEvents events = new TerminalEvents(ctx.out(), ctx.err(), false);
-      Optional<Runs.Ended> ended = ctx.runs().logs(runId, follow, events);
+      Optional<Runs.Ended> ended = ctx.runs().logs(run.id(), follow, events);
       if (ended.isEmpty()) {
         return 0;
       }

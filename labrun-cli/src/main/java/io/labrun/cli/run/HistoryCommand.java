@@ -192,12 +192,7 @@ public final class HistoryCommand {
     private final CliContext ctx;
     @Mixin OutputOptions output;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     public Info(CliContext ctx) {
       this.ctx = ctx;
@@ -205,7 +200,7 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      new Output(ctx.out(), output).record(ctx.runs().info(runId));
+      new Output(ctx.out(), output).record(ctx.runs().info(run.id()));
     }
   }
 
@@ -217,12 +212,7 @@ public final class HistoryCommand {
   public static final class Download implements Runnable {
     private final CliContext ctx;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     @Option(
         names = {"-a", "--artifact"},
@@ -244,7 +234,7 @@ public final class HistoryCommand {
     @Override
     public void run() {
       Path dir = ctx.resolve(directory.toString());
-      ctx.runs().download(runId, artifact, dir, ctx.out()::println);
+      ctx.runs().download(run.id(), artifact, dir, ctx.out()::println);
       ctx.out().flush();
     }
   }
@@ -257,12 +247,7 @@ public final class HistoryCommand {
   public static final class Restore implements Runnable {
     private final CliContext ctx;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     @Option(
         names = {"-d", "--directory"},
@@ -279,7 +264,7 @@ public final class HistoryCommand {
     public void run() {
       Path dir = ctx.resolve(directory.toString());
       requireEmpty(dir);
-      Runs.Restored restored = ctx.runs().restore(runId, dir);
+      Runs.Restored restored = ctx.runs().restore(run.id(), dir);
       ctx.out()
           .println(
               "Restored "
@@ -382,12 +367,7 @@ public final class HistoryCommand {
   public static final class Promote implements Runnable {
     private final CliContext ctx;
 
-    @Option(
-        names = {"-r", "--run"},
-        required = true,
-        paramLabel = "RUN",
-        description = "Run id.")
-    String runId;
+    @Mixin RunOption run;
 
     @Option(
         names = {"-ap", "--artifact-path"},
@@ -408,7 +388,7 @@ public final class HistoryCommand {
 
     @Override
     public void run() {
-      String id = ctx.runs().promote(runId, artifactPath, name);
+      String id = ctx.runs().promote(run.id(), artifactPath, name);
       ctx.out().println("Promoted " + artifactPath + " of run " + id + " as asset '" + name + "'.");
       ctx.out().flush();
     }

@@ -5,6 +5,7 @@ import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.RunEdit;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,12 +20,7 @@ import picocli.CommandLine.Parameters;
 public final class NoteCommand implements Runnable {
   private final CliContext ctx;
 
-  @Option(
-      names = {"-r", "--run"},
-      required = true,
-      paramLabel = "RUN",
-      description = "Run id.")
-  String runId;
+  @Mixin RunOption run;
 
   @Parameters(paramLabel = "TEXT", arity = "0..1", description = "The note.")
   String text;
@@ -46,7 +42,8 @@ public final class NoteCommand implements Runnable {
     if (!clear && text.isBlank()) {
       throw LabrunException.badInput("the note is empty; to remove a note use --clear");
     }
-    Map<String, Object> info = ctx.runs().edit(runId, new RunEdit(null, null, clear ? "" : text));
+    Map<String, Object> info =
+        ctx.runs().edit(run.id(), new RunEdit(null, null, clear ? "" : text));
     ctx.out()
         .println(
             (clear ? "Removed the note of run " : "Wrote the note of run ")

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,12 +24,7 @@ import picocli.CommandLine.Parameters;
 public final class TagCommand implements Runnable {
   private final CliContext ctx;
 
-  @Option(
-      names = {"-r", "--run"},
-      required = true,
-      paramLabel = "RUN",
-      description = "Run id.")
-  String runId;
+  @Mixin RunOption run;
 
   @Parameters(paramLabel = "NAME=VALUE", arity = "0..*", description = "Tags to set.")
   List<String> tags = List.of();
@@ -52,7 +48,7 @@ public final class TagCommand implements Runnable {
       set.put(t.substring(0, eq), t.substring(eq + 1));
     }
     Map<String, Object> info =
-        ctx.runs().edit(runId, new RunEdit(set, new LinkedHashSet<>(remove), null));
+        ctx.runs().edit(run.id(), new RunEdit(set, new LinkedHashSet<>(remove), null));
     StringJoiner now = new StringJoiner(", ");
     ((Map<?, ?>) info.getOrDefault("tags", Map.of())).forEach((k, v) -> now.add(k + "=" + v));
     ctx.out()
