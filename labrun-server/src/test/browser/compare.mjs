@@ -3,7 +3,7 @@
 // Filters the runs table, compares every run the filter finds (more than a page), checks the table has a
 // column per run, that "only what differs" hides the fields all runs agree on and keeps the others, that
 // the loss chart overlays every run (legend: one short label per run) by step and then by time, and that a
-// metric logged once per run is one bar per run. Exits non-zero with the reason on the first failure.
+// metric logged once per run is one bar per run, both metrics' overlays asked in one request. Exits non-zero with the reason on the first failure.
 import { base, fixture, shots, check, launch, signedIn } from './browser.mjs';
 
 const browser = await launch();
@@ -26,6 +26,9 @@ try {
     `the loss chart's legend has one short label per run: ${JSON.stringify(legend)}`);
   const bars = await page.$$eval('.chart.bars[data-metric="f1"] .bar-row', (rs) => rs.length);
   check(bars === fixture.runs.length, `f1, logged once per run, is one bar per run: ${bars}`);
+  const asked = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+    .filter((p) => p.startsWith('/api/v1/compare/metrics')));
+  check(asked.length === 1, `the overlays of both metrics are asked in one request: ${JSON.stringify(asked)}`);
   await page.screenshot({ path: `${shots}/compare-many.png`, fullPage: true });
 
   // A toggle draws the page again: the old table is marked, to wait for the new one.

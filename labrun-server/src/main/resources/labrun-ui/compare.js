@@ -1,13 +1,14 @@
 // Runs side by side, from the server's comparison (GET /compare: up to 500 runs, named or found by a
 // filter): every attribute, param, metric (last value) and tag, rows that differ highlighted, a
 // toggle to show only those; each metric of all runs overlaid on one chart, by step or by seconds
-// since each run started (GET /compare/metrics/NAME, downsampled on the server), or one bar per run
+// since each run started (GET /compare/metrics?name=..., downsampled on the server), or one bar per run
 // for a metric each run logged once.
 import { h, clear, fmt, statusBadge } from './dom.js';
 import { get } from './api.js';
 import { overlayChart, barChart, chartBox } from './chart.js';
 
 const MAX_POINTS = 300;
+const METRICS_PER_REQUEST = 20;
 
 export async function comparePage(app, params) {
   const ids = (params.get('runs') || '').split(',').map((s) => decodeURIComponent(s.trim())).filter(Boolean);
@@ -56,11 +57,21 @@ export async function comparePage(app, params) {
   ask.set('max_points', String(MAX_POINTS));
   ask.set('x', byTime ? 'time' : 'step');
   if (!metrics.length) charts.append(h('p', { class: 'muted' }, 'No metrics logged.'));
-  await Promise.all(metrics.map(async (m) => {
-    const box = chartBox(m);
-    charts.append(box);
-    const overlay = await get(`/compare/metrics/${encodeURIComponent(m)}?${ask}`);
-    const series = overlay.series.filter((s) => s.points.some((p) => typeof p[1] === 'number'));
+  const boxes = new Map(metrics.map((m) => [m, chartBox(m)]));
+  charts.append(...boxes.values());
+  // The metrics' overlays in a few requests (the server reads each metric of all runs at once).
+  const chunks = [];
+  for (let i = 0; i < metrics.length; i += METRICS_PER_REQUEST) chunks.push(metrics.slice(i, i + METRICS_PER_REQUEST));
+  await Promise.all(chunks.map(async (names) => {
+    const q = new URLSearchParams(ask);
+    names.forEach((m) => q.append('name', m));
+    const answer = await get(`/compare/metrics?${q}`);
+    for (const overlay of answer.metrics) draw(boxes.get(overlay.name), overlay.name, overlay.series);
+  }));
+  return null;
+
+  function draw(box, m, all) {
+    const series = all.filter((s) => s.points.some((p) => typeof p[1] === 'number'));
     if (!series.length) { box.remove(); return; }
     if (series.every((s) => s.count === 1)) {
       const values = new Map(series.map((s) => [s.run_id, s.points[0][1]]));
@@ -68,6 +79,5 @@ export async function comparePage(app, params) {
       return;
     }
     overlayChart(box, m, series.map((s) => ({ label: labels.get(s.run_id), points: s.points })), byTime ? 'seconds since start' : 'step');
-  }));
-  return null;
+  }
 }

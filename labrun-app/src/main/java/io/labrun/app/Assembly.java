@@ -151,6 +151,7 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
   /**
    * The history's runs as the server browses them (through the core's port, not the store's class).
    */
+  @Override
   public RunBrowser browser() {
     return sqlStore();
   }

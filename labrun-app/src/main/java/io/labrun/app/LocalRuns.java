@@ -11,6 +11,7 @@ import io.labrun.core.history.Artifact;
 import io.labrun.core.history.Assets;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunBrowser;
+import io.labrun.core.history.RunComparison;
 import io.labrun.core.history.RunEdit;
 import io.labrun.core.history.RunPage;
 import io.labrun.core.history.RunStore;
@@ -24,6 +25,7 @@ import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.supervisor.ExitRecord;
@@ -35,9 +37,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +53,9 @@ import java.util.function.Consumer;
 public final class LocalRuns implements Runs {
   /** The largest {@code history list -n}. */
   public static final int LARGEST_PAGE = 10_000;
+
+  /** The most runs compared at once. */
+  public static final int MOST_COMPARED = 500;
 
   private final Parts parts;
   private final boolean showAttributes;
@@ -74,7 +81,7 @@ public final class LocalRuns implements Runs {
   public interface Parts extends RunPipeline {
     RunStore store();
 
-    /** The history as a person browses it: the runs table's pages. */
+    /** The history as a person browses it: the runs table's pages, metrics downsampled. */
     RunBrowser browser();
 
     ObjectStore objects();
@@ -234,6 +241,46 @@ public final class LocalRuns implements Runs {
     Run run = find(runId);
     edit.applyTo(parts.store(), run.id(), by, parts.clock().instant());
     return info(run.id());
+  }
+
+  /**
+   * The runs to compare: those named, each once and in that order, or the first {@code limit} that
+   * {@code filter} finds (null: runs named); at most {@link #MOST_COMPARED}.
+   */
+  public List<Run> compared(List<String> runIds, RunFilter filter, int limit) {
+    if (runIds.isEmpty() == (filter == null)) {
+      throw LabrunException.badInput(
+          "name the runs to compare: runs=ID,ID,... or filter=... (a run filter), one of them");
+    }
+    if (filter != null) {
+      return parts
+          .store()
+          .list(RunQuery.all().withRunFilter(filter).withLimit(Math.min(limit, MOST_COMPARED)));
+    }
+    Set<String> unique = new LinkedHashSet<>(runIds);
+    if (unique.size() > MOST_COMPARED) {
+      throw LabrunException.badInput(
+          "at most " + MOST_COMPARED + " runs can be compared at once, got " + unique.size());
+    }
+    return unique.stream().map(this::find).toList();
+  }
+
+  /** Runs side by side, field by field: all fields, or only those in which the runs differ. */
+  public RunComparison.Compared compare(List<Run> runs, boolean onlyDifferences) {
+    return RunComparison.of(runs, parts.store(), parts.clock().instant(), onlyDifferences);
+  }
+
+  /**
+   * Each metric of {@code names} of the runs, to overlay on a chart per metric: by step, or by
+   * seconds since each run started; at most {@code maxPoints} points per run, downsampled in the
+   * database. A metric is one read for all the runs.
+   */
+  public List<RunComparison.Overlay> overlays(
+      List<Run> runs, List<String> names, boolean byTime, int maxPoints) {
+    return names.stream()
+        .distinct()
+        .map(n -> RunComparison.overlay(runs, parts.browser(), n, byTime, maxPoints))
+        .toList();
   }
 
   @Override

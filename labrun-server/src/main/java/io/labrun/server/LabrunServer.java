@@ -137,7 +137,7 @@ public final class LabrunServer implements AutoCloseable {
               runs.routes(api);
               new SweepsApi(setup, local).routes(api);
               new RunEditsApi(runs, local).routes(api);
-              new CompareApi(setup, runs).routes(api);
+              new CompareApi(local).routes(api);
               files.routes(api);
               logs.routes(api);
               submit.routes(api);

@@ -5,6 +5,7 @@ import static io.labrun.server.ServerApiContract.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.history.ApiTokens.Role;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import java.net.http.HttpRequest;
@@ -183,6 +184,100 @@ abstract class RunEditsCompareContract {
         .isEqualTo(400);
     assertThat(http.get("/api/v1/compare").status()).isEqualTo(400);
     assertThat(http.get("/api/v1/compare?runs=sweep_00,nope").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theMetricsOfManyRunsOverlayInOneRequestEachRunAsItsOwnChartShowsIt() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Run r = run("cmp_" + i, i, "local", "train.py", RunStatus.COMPLETED);
+      srv.store.create(r);
+      Fixtures.points(srv.store, r.id(), "loss", 500, 1.0 + i);
+      ids.add(r.id());
+    }
+    Fixtures.points(srv.store, "cmp_0", "acc", 10, 0.9); // few points: every one
+    Fixtures.points(srv.store, "cmp_1", "acc", 1000, 0.8); // many: buckets of the rollup
+    List<MetricPoint> lists = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      lists.add(new MetricPoint("acc", i, Fixtures.T0.plusMillis(i), null, "[" + i + ", 1]"));
+    }
+    srv.store.appendMetrics("cmp_2", lists); // many lists, no scalar to sum up: the first 100
+    Fixtures.points(srv.store, "cmp_4", "acc", 1000, 0.7); // cmp_3 has no acc
+    srv.store.appendMetrics(
+        "cmp_4", List.of(new MetricPoint("acc", 5000, Fixtures.T0.plusSeconds(5), 0.1, null)));
+
+    JsonNode both =
+        http.get(
+                "/api/v1/compare/metrics?max_points=100&name=loss&name=acc&runs="
+                    + String.join(",", ids))
+            .json();
+    assertThat(both.get("x").asString()).isEqualTo("step");
+    assertThat(both.get("metrics"))
+        .extracting(m -> m.get("name").asString())
+        .containsExactly("loss", "acc");
+    JsonNode loss = both.get("metrics").get(0).get("series");
+    assertThat(loss).extracting(r -> r.get("run_id").asString()).containsExactlyElementsOf(ids);
+    JsonNode acc = both.get("metrics").get(1).get("series");
+    assertThat(acc)
+        .extracting(r -> r.get("run_id").asString())
+        .containsExactly("cmp_0", "cmp_1", "cmp_2", "cmp_4");
+    JsonNode few = acc.get(0);
+    assertThat(few.get("count").asLong()).isEqualTo(10);
+    assertThat(few.get("downsampled").asBoolean()).isFalse();
+    assertThat(few.get("points"))
+        .extracting(p -> p.get(0).asLong())
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(few.get("points").get(9).get(1).asDouble())
+        .isEqualTo(0.9 * 9 / 9); // Fixtures.points
+    JsonNode many = acc.get(1);
+    assertThat(many.get("count").asLong()).isEqualTo(1000);
+    assertThat(many.get("downsampled").asBoolean()).isTrue();
+    assertThat(many.get("points").size()).isEqualTo(16); // 1000 steps in buckets of 64
+    JsonNode lastBucket = many.get("points").get(15);
+    assertThat(lastBucket.get(0).asLong()).isEqualTo(999);
+    assertThat(lastBucket.get(1).asDouble()).isEqualTo(0.8 * 999 / 999);
+    assertThat(many.get("points").get(0).get(2).asDouble()).isEqualTo(0.0);
+    JsonNode listed = acc.get(2);
+    assertThat(listed.get("downsampled").asBoolean()).isFalse();
+    assertThat(listed.get("points").size()).isEqualTo(100);
+    assertThat(listed.get("points").get(0).get(1).isNull()).isTrue();
+    assertThat(acc.get(3).get("count").asLong()).isEqualTo(1001);
+    assertThat(acc.get(3).get("points").get(acc.get(3).get("points").size() - 1).get(0).asLong())
+        .isEqualTo(5000);
+
+    // each run's series is the one its own chart shows (GET /runs/ID/metrics/NAME)
+    for (JsonNode metric : both.get("metrics")) {
+      for (JsonNode series : metric.get("series")) {
+        JsonNode own =
+            http.get(
+                    "/api/v1/runs/"
+                        + series.get("run_id").asString()
+                        + "/metrics/"
+                        + metric.get("name").asString()
+                        + "?max_points=100")
+                .json();
+        assertThat(series.get("count").asLong()).isEqualTo(own.get("count").asLong());
+        assertThat(series.get("downsampled").asBoolean())
+            .isEqualTo(own.get("downsampled").asBoolean());
+        List<String> expected = new ArrayList<>();
+        own.get("points")
+            .forEach(
+                p -> expected.add(p.get(0) + " " + p.get(2) + " " + p.get(3) + " " + p.get(4)));
+        List<String> got = new ArrayList<>();
+        series
+            .get("points")
+            .forEach(p -> got.add(p.get(0) + " " + p.get(1) + " " + p.get(2) + " " + p.get(3)));
+        assertThat(got).isEqualTo(expected);
+      }
+    }
+    JsonNode one =
+        http.get("/api/v1/compare/metrics/acc?max_points=100&runs=" + String.join(",", ids)).json();
+    assertThat(one.get("series")).isEqualTo(acc);
+    assertThat(http.get("/api/v1/compare/metrics?runs=cmp_0").status()).isEqualTo(400);
+    assertThat(
+            http.get("/api/v1/compare/metrics?name=acc&runs=" + String.join(",", ids) + ",nope")
+                .status())
+        .isEqualTo(404);
   }
 
   private static Http.Response patch(Http client, String path, String json) {

@@ -10,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -136,55 +138,146 @@ final class MetricRollups {
    * finest rollup that needs at most {@value #ROWS_PER_POINT} rows per point, merged in order.
    */
   static MetricSeries series(Connection c, String runId, String name, int max) throws SQLException {
-    Map<Integer, long[]> levels = new HashMap<>(); // size -> {rows, points}
+    MetricSeries s = series(c, List.of(runId), name, max).get(runId);
+    return s != null ? s : new MetricSeries(name, 0, false, List.of());
+  }
+
+  /**
+   * The metric of each of {@code runIds} as {@link #series(Connection, String, String, int)} gives
+   * it, by run id in the order asked, runs without it left out. Read for all the runs at once: a
+   * few queries whatever their number (a run whose points are mostly lists or dicts, too many to
+   * show all and too few scalars to need a rollup, is read on its own).
+   */
+  static Map<String, MetricSeries> series(Connection c, List<String> runIds, String name, int max)
+      throws SQLException {
+    List<String> ids = List.copyOf(new LinkedHashSet<>(runIds));
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Long> all = new HashMap<>(); // run -> points logged
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT size, COUNT(*), SUM(n) FROM metric_rollup WHERE run_id = ? AND name = ? GROUP"
-                + " BY size")) {
-      ps.setString(1, runId);
-      ps.setString(2, name);
+            "SELECT run_id, n FROM metric_last WHERE name = ? AND run_id IN ("
+                + marks(ids)
+                + ")")) {
+      bind(ps, name, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          levels.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
+          all.put(rs.getString(1), rs.getLong(2));
         }
       }
     }
-    long scalars = levels.isEmpty() ? 0 : levels.values().iterator().next()[1];
-    if (scalars <= max) {
-      return raw(c, runId, name, max);
+    List<String> few =
+        ids.stream().filter(id -> all.containsKey(id) && all.get(id) <= max).toList();
+    List<String> many =
+        ids.stream().filter(id -> all.containsKey(id) && all.get(id) > max).toList();
+    Map<String, MetricSeries> found = new HashMap<>(raw(c, few, name));
+    Map<String, Map<Integer, long[]>> levels =
+        levels(c, many, name); // run -> size -> {rows, points}
+    Map<Integer, List<String>> bySize = new HashMap<>();
+    for (String id : many) {
+      Map<Integer, long[]> l = levels.getOrDefault(id, Map.of());
+      long scalars = l.isEmpty() ? 0 : l.values().iterator().next()[1];
+      if (scalars <= max) {
+        found.put(id, raw(c, id, name, max));
+        continue;
+      }
+      int size = SIZES[SIZES.length - 1];
+      for (int s : SIZES) {
+        if (l.containsKey(s) && l.get(s)[0] <= (long) max * ROWS_PER_POINT) {
+          size = s;
+          break;
+        }
+      }
+      bySize.computeIfAbsent(size, k -> new ArrayList<>()).add(id);
     }
-    int size = SIZES[SIZES.length - 1];
-    for (int s : SIZES) {
-      if (levels.containsKey(s) && levels.get(s)[0] <= (long) max * ROWS_PER_POINT) {
-        size = s;
-        break;
+    for (Map.Entry<Integer, List<String>> e : bySize.entrySet()) {
+      found.putAll(merged(c, e.getValue(), name, e.getKey(), max, levels));
+    }
+    Map<String, MetricSeries> out = new LinkedHashMap<>();
+    for (String id : ids) {
+      if (found.containsKey(id)) {
+        out.put(id, found.get(id));
       }
     }
-    long rows = levels.get(size)[0];
-    int group = (int) Math.max(1, (rows + max - 1) / max);
-    List<Bucket> out = new ArrayList<>();
+    return out;
+  }
+
+  /** Per run, per rollup size: how many rows, and how many scalar points they sum up. */
+  private static Map<String, Map<Integer, long[]>> levels(
+      Connection c, List<String> runIds, String name) throws SQLException {
+    Map<String, Map<Integer, long[]>> out = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return out;
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT n, lo, hi, last_step, last_time_ms, last_value FROM metric_rollup"
-                + " WHERE run_id = ? AND name = ? AND size = ? ORDER BY bucket")) {
-      ps.setString(1, runId);
-      ps.setString(2, name);
-      ps.setInt(3, size);
+            "SELECT run_id, size, COUNT(*), SUM(n) FROM metric_rollup WHERE name = ? AND run_id IN"
+                + " ("
+                + marks(runIds)
+                + ") GROUP BY run_id, size")) {
+      bind(ps, name, runIds);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+              .put(rs.getInt(2), new long[] {rs.getLong(3), rs.getLong(4)});
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The runs' rollup rows of one size, consecutive rows merged into at most {@code max} points. */
+  private static Map<String, MetricSeries> merged(
+      Connection c,
+      List<String> runIds,
+      String name,
+      int size,
+      int max,
+      Map<String, Map<Integer, long[]>> levels)
+      throws SQLException {
+    Map<String, List<Bucket>> points = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT run_id, n, lo, hi, last_step, last_time_ms, last_value FROM metric_rollup"
+                + " WHERE name = ? AND size = ? AND run_id IN ("
+                + marks(runIds)
+                + ") ORDER BY run_id, bucket")) {
+      ps.setString(1, name);
+      ps.setInt(2, size);
+      for (int i = 0; i < runIds.size(); i++) {
+        ps.setString(i + 3, runIds.get(i));
+      }
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
+        String run = null;
+        List<Bucket> out = null;
+        int group = 1;
         Merge m = null;
         int inGroup = 0;
         while (rs.next()) {
+          String id = rs.getString(1);
+          if (!id.equals(run)) {
+            if (m != null) {
+              out.add(m.bucket());
+            }
+            run = id;
+            out = points.computeIfAbsent(id, k -> new ArrayList<>());
+            long rows = levels.get(id).get(size)[0];
+            group = (int) Math.max(1, (rows + max - 1) / max);
+            m = null;
+            inGroup = 0;
+          }
           if (m == null) {
             m = new Merge();
           }
           m.add(
-              rs.getLong(1),
-              rs.getDouble(2),
+              rs.getLong(2),
               rs.getDouble(3),
-              rs.getLong(4),
+              rs.getDouble(4),
+              rs.getLong(5),
               RunRows.instant(rs, "last_time_ms"),
-              rs.getDouble(6));
+              rs.getDouble(7));
           if (++inGroup == group) {
             out.add(m.bucket());
             m = null;
@@ -196,7 +289,56 @@ final class MetricRollups {
         }
       }
     }
-    return new MetricSeries(name, scalars, true, out);
+    Map<String, MetricSeries> out = new HashMap<>();
+    for (Map.Entry<String, List<Bucket>> e : points.entrySet()) {
+      long scalars = levels.get(e.getKey()).get(size)[1];
+      out.put(e.getKey(), new MetricSeries(name, scalars, true, e.getValue()));
+    }
+    return out;
+  }
+
+  /** Every point of the runs' metric, each run having at most as many as it may show. */
+  private static Map<String, MetricSeries> raw(Connection c, List<String> runIds, String name)
+      throws SQLException {
+    Map<String, List<Bucket>> points = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return Map.of();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT run_id, name, step, time_ms, value, json FROM metrics WHERE name = ? AND"
+                + " run_id IN ("
+                + marks(runIds)
+                + ") ORDER BY run_id, step, seq")) {
+      bind(ps, name, runIds);
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          points.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(bucket(rs));
+        }
+      }
+    }
+    Map<String, MetricSeries> out = new HashMap<>();
+    points.forEach((id, p) -> out.put(id, new MetricSeries(name, p.size(), false, p)));
+    return out;
+  }
+
+  private static String marks(List<String> runIds) {
+    return String.join(", ", Collections.nCopies(runIds.size(), "?"));
+  }
+
+  private static void bind(PreparedStatement ps, String name, List<String> runIds)
+      throws SQLException {
+    ps.setString(1, name);
+    for (int i = 0; i < runIds.size(); i++) {
+      ps.setString(i + 2, runIds.get(i));
+    }
+  }
+
+  private static Bucket bucket(ResultSet rs) throws SQLException {
+    MetricPoint p = MetricRows.read(rs);
+    Double v = p.value();
+    return new Bucket(p.step(), p.time(), v, v, v, 1, p.isScalar() ? null : p.json());
   }
 
   /** Every point, up to {@code max} of them; list and dict values keep their JSON. */
@@ -210,9 +352,7 @@ final class MetricRollups {
       ps.setInt(3, max);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          MetricPoint p = MetricRows.read(rs);
-          Double v = p.value();
-          out.add(new Bucket(p.step(), p.time(), v, v, v, 1, p.isScalar() ? null : p.json()));
+          out.add(bucket(rs));
           count++;
         }
       }

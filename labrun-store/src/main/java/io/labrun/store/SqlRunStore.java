@@ -405,6 +405,13 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   }
 
   @Override
+  public Map<String, MetricSeries> series(List<String> runIds, String name, int maxPoints) {
+    return db.run(
+        "read metric " + name + " of " + runIds.size() + " runs",
+        c -> MetricRollups.series(c, runIds, name, maxPoints));
+  }
+
+  @Override
   public List<Experiment> experiments() {
     return db.run(
         "list experiments",

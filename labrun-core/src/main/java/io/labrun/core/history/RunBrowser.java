@@ -18,6 +18,13 @@ public interface RunBrowser {
    */
   MetricSeries series(String runId, String name, int maxPoints);
 
+  /**
+   * The metric {@code name} of each of {@code runIds} as {@link #series(String, String, int)} gives
+   * it, by run id in the order asked; runs without the metric are left out. One read for all the
+   * runs, not one per run (compare overlays the runs' series).
+   */
+  Map<String, MetricSeries> series(List<String> runIds, String name, int maxPoints);
+
   List<Experiment> experiments();
 
   /**

@@ -89,6 +89,52 @@ public final class RunComparison {
   }
 
   /**
+   * One metric of many runs, to draw on one chart: each run's series with x the step or the seconds
+   * since the run started ({@code byTime}).
+   */
+  public record Overlay(String name, boolean byTime, List<RunSeries> series) {}
+
+  /**
+   * A run's series on an {@link Overlay}: {@code count} points logged, {@code downsampled} when the
+   * points are buckets.
+   */
+  public record RunSeries(String runId, long count, boolean downsampled, List<Point> points) {}
+
+  /**
+   * A point or bucket: at {@code x} (a step, or seconds; null for a point logged without a time),
+   * the last value and the range.
+   */
+  public record Point(Number x, Double last, Double min, Double max) {}
+
+  /**
+   * The metric {@code name} of {@code runs} in at most {@code maxPoints} points each, read for all
+   * of them at once ({@link RunBrowser#series(List, String, int)}); runs without it are left out.
+   */
+  public static Overlay overlay(
+      List<Run> runs, RunBrowser browser, String name, boolean byTime, int maxPoints) {
+    Map<String, MetricSeries> all =
+        browser.series(runs.stream().map(Run::id).toList(), name, maxPoints);
+    List<RunSeries> out = new ArrayList<>();
+    for (Run run : runs) {
+      MetricSeries m = all.get(run.id());
+      if (m == null || m.count() == 0) {
+        continue;
+      }
+      Instant start = run.started() != null ? run.started() : run.created();
+      List<Point> points = new ArrayList<>(m.points().size());
+      for (MetricSeries.Bucket b : m.points()) {
+        Number x =
+            !byTime
+                ? (Number) b.step()
+                : b.time() == null ? null : (b.time().toEpochMilli() - start.toEpochMilli()) / 1e3;
+        points.add(new Point(x, b.last(), b.min(), b.max()));
+      }
+      out.add(new RunSeries(run.id(), m.count(), m.downsampled(), points));
+    }
+    return new Overlay(name, byTime, out);
+  }
+
+  /**
    * A short label for each run, for chart legends: the shortest end of its id that no other
    * compared run's id ends with (at least 4 characters), then up to two params in which the runs
    * differ.
