@@ -35,5 +35,8 @@ FROM (SELECT r.id, r.ended_ms, CASE k.k WHEN 0 THEN 'accuracy' WHEN 1 THEN 'loss
              WHEN 5 THEN 'auc' WHEN 6 THEN 'val_loss' WHEN 7 THEN 'val_accuracy' WHEN 8 THEN 'epoch_time' ELSE 'lr_final' END AS name,
              ((r.rowid * 7919 + k.k * 104729) % 10007) / 10007.0 AS v
       FROM runs r CROSS JOIN k);
+-- what SqlRunStore keeps with every run it records (migration V8)
+DELETE FROM experiment_runs;
+INSERT INTO experiment_runs (name, runs) SELECT experiment, COUNT(*) FROM runs WHERE experiment IS NOT NULL GROUP BY experiment;
 COMMIT;
 SQL

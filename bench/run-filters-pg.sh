@@ -65,6 +65,9 @@ SELECT id, name, 99, ended_ms, v, NULL, 100, v * 0.5, LEAST(1.0, v * 1.5)
 FROM (SELECT r.id, r.ended_ms, (ARRAY['accuracy', 'loss', 'f1', 'precision', 'recall', 'auc', 'val_loss', 'val_accuracy', 'epoch_time', 'lr_final'])[k + 1] AS name,
              ((r.r * 7919 + k * 104729) % 10007) / 10007.0 AS v
       FROM r CROSS JOIN generate_series(0, 9) k) x;
+-- what SqlRunStore keeps with every run it records (migration V8)
+DELETE FROM experiment_runs;
+INSERT INTO experiment_runs (name, runs) SELECT experiment, COUNT(*) FROM runs WHERE experiment IS NOT NULL GROUP BY experiment;
 COMMIT;
 ANALYZE runs; ANALYZE params; ANALYZE tags; ANALYZE metric_last;
 SQL

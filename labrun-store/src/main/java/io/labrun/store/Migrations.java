@@ -30,7 +30,8 @@ final class Migrations {
           "V4__token_roles.sql",
           "V5__run_filters.sql",
           "V6__run_notes.sql",
-          "V7__sorted_filters.sql");
+          "V7__sorted_filters.sql",
+          "V8__attribute_order_experiment_counts.sql");
 
   private Migrations() {}
 

@@ -41,6 +41,8 @@ final class RunTable {
     List<Row> rows;
     if (sort.metric() != null) {
       rows = byMetric(c, d, q, sort, cursor, limit + 1);
+    } else if (nullable(sort.column())) {
+      rows = byNullable(c, d, q, sort, cursor, limit + 1);
     } else {
       rows =
           select(
@@ -53,7 +55,8 @@ final class RunTable {
               null,
               cursor,
               limit + 1,
-              false);
+              false,
+              null);
     }
     String next = null;
     if (rows.size() > limit) {
@@ -133,7 +136,17 @@ final class RunTable {
     if (cursor == null || cursor.value() != null) {
       rows.addAll(
           select(
-              c, d, q, "ms.value", sort.descending(), false, sort.metric(), cursor, want, false));
+              c,
+              d,
+              q,
+              "ms.value",
+              sort.descending(),
+              false,
+              sort.metric(),
+              cursor,
+              want,
+              false,
+              null));
     }
     if (rows.size() < want) {
       Cursor nulls = cursor != null && cursor.value() == null ? cursor : null;
@@ -148,7 +161,33 @@ final class RunTable {
               sort.metric(),
               nulls,
               want - rows.size(),
-              true));
+              true,
+              null));
+    }
+    return rows;
+  }
+
+  /**
+   * Ordered by a column a run may lack (duration, ended, exit code...): the runs that have a value,
+   * in the order of the column's index where there is one (runs_by_duration, runs_by_target...),
+   * then the others by id. Without NULLS LAST in the first read, PostgreSQL can walk an index
+   * backwards too (it keeps NULLs first there), instead of sorting every run.
+   */
+  private static List<Row> byNullable(
+      Connection c, Dialect d, RunTableQuery q, Sort sort, Cursor cursor, int want)
+      throws SQLException {
+    String key = expression(sort.column());
+    boolean desc = sort.descending();
+    List<Row> rows = new ArrayList<>();
+    if (cursor == null || cursor.value() != null) {
+      rows.addAll(
+          select(c, d, q, key, desc, false, null, cursor, want, false, key + " IS NOT NULL"));
+    }
+    if (rows.size() < want) {
+      Cursor nulls = cursor != null && cursor.value() == null ? cursor : null;
+      rows.addAll(
+          select(
+              c, d, q, key, desc, true, null, nulls, want - rows.size(), false, key + " IS NULL"));
     }
     return rows;
   }
@@ -157,7 +196,8 @@ final class RunTable {
    * One ordered range of runs. {@code metric} names the sort metric, read through alias {@code ms};
    * {@code missing} selects the runs that have no value for it instead. The join order is chosen
    * here (CROSS JOIN keeps SQLite to it; PostgreSQL plans on its own): from the sort metric's
-   * index, from a rare metric condition's index, or from the runs in the page's order.
+   * index, from a rare metric condition's index, or from the runs in the page's order. {@code
+   * only}, when not null, is one more condition.
    */
   private static List<Row> select(
       Connection c,
@@ -169,7 +209,8 @@ final class RunTable {
       String metric,
       Cursor cursor,
       int limit,
-      boolean missing)
+      boolean missing,
+      String only)
       throws SQLException {
     List<String> from = new ArrayList<>();
     List<String> where = new ArrayList<>();
@@ -204,6 +245,9 @@ final class RunTable {
           "NOT EXISTS (SELECT 1 FROM metric_last mn WHERE mn.run_id = runs.id AND mn.name = ? AND"
               + " mn.value IS NOT NULL)");
       args.add(metric);
+    }
+    if (only != null) {
+      where.add(only);
     }
     RunListing.filters(d, q.filter(), where, args, RunListing.rare(c, d, q.filter()));
     String lt = desc ? "<" : ">";

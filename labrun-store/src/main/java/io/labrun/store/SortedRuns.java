@@ -111,14 +111,14 @@ final class SortedRuns {
   /**
    * The runs of {@code w} in the order of {@code plan}.
    *
-   * <p>When the order starts with a metric, param or tag, the runs that have a value for it come
-   * first, read in the order of that field's (name, value, run_id) index while the filter's common
-   * conditions are probed run by run, so a page costs about {@code limit} divided by the share of
-   * runs that match, never a sort of every match. The runs without a value come after them, from
-   * the general query.
+   * <p>When the order starts with a metric, param or tag, or an attribute a run may lack, the runs
+   * that have a value for it come first, read in the order of that field's index ((name, value,
+   * run_id), or the attribute's) while the filter's common conditions are probed run by run, so a
+   * page costs about {@code limit} divided by the share of runs that match, never a sort of every
+   * match. The runs without a value come after them, from the general query.
    */
   static List<Row> rows(Connection c, Dialect d, Plan plan, Window w) throws SQLException {
-    if (plan.leadingAlias() == null) {
+    if (plan.leadingAlias() == null && !plan.keys().get(0).nullable()) {
       return query(c, d, plan, w, Part.ALL, e -> true);
     }
     List<Row> out = new ArrayList<>();
@@ -151,7 +151,13 @@ final class SortedRuns {
     List<Key> keys = new ArrayList<>(plan.keys());
     String id = "runs.id";
     Key first = keys.get(0);
-    if (part == Part.VALUED) {
+    if (part == Part.VALUED && plan.leadingAlias() == null) {
+      // An attribute that a run may lack (duration, ended, exit_code...): those that have it in
+      // the order of its index (migrations V1, V8), which no NULLS LAST keeps the database from
+      // using (PostgreSQL keeps NULLs first when it reads an index backwards).
+      where.add(first.sql() + " IS NOT NULL");
+      keys.set(0, new Key(first.sql(), false, first.descending()));
+    } else if (part == Part.VALUED) {
       // An inner join read from the field's index: its run_id is the id the index holds.
       joins.set(0, joins.get(0).replaceFirst("^LEFT JOIN ", "JOIN "));
       where.add(first.sql() + " IS NOT NULL");

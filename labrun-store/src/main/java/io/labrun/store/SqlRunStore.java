@@ -50,6 +50,14 @@ public final class SqlRunStore implements RunStore, RunBrowser {
           .map(Enum::name)
           .toArray(String[]::new);
 
+  /**
+   * One more run of an experiment (table {@code experiment_runs}, migration V8): an atomic upsert,
+   * so runs recorded at once by several processes are all counted.
+   */
+  private static final String COUNT_RUN =
+      "INSERT INTO experiment_runs (name, runs) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET"
+          + " runs = experiment_runs.runs + 1";
+
   private final Database db;
   private final String upsertParam;
   private final String upsertTag;
@@ -91,13 +99,17 @@ public final class SqlRunStore implements RunStore, RunBrowser {
 
   @Override
   public void create(Run run) {
-    db.run(
+    db.transaction(
         "record run " + run.id(),
         c -> {
           try (PreparedStatement ps = c.prepareStatement(RunRows.INSERT)) {
             RunRows.bindInsert(ps, run);
-            return ps.executeUpdate();
+            ps.executeUpdate();
           }
+          if (run.experiment() != null) {
+            execute(c, COUNT_RUN, run.experiment());
+          }
+          return null;
         });
     keep(j -> j.run(run));
   }
@@ -194,7 +206,22 @@ public final class SqlRunStore implements RunStore, RunBrowser {
             execute(c, "DELETE FROM " + table + " WHERE run_id = ?", runId);
           }
           MetricRollups.delete(c, runId);
-          return execute(c, "DELETE FROM runs WHERE id = ?", runId);
+          String experiment = null;
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT experiment FROM runs WHERE id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              experiment = rs.next() ? rs.getString(1) : null;
+            }
+          }
+          // Counted down only by the transaction whose delete removed the run: of two deleting
+          // it at once, the second deletes nothing (PostgreSQL: once the first has committed).
+          int deleted = execute(c, "DELETE FROM runs WHERE id = ?", runId);
+          if (deleted == 1 && experiment != null) {
+            execute(c, "UPDATE experiment_runs SET runs = runs - 1 WHERE name = ?", experiment);
+            execute(c, "DELETE FROM experiment_runs WHERE name = ? AND runs <= 0", experiment);
+          }
+          return deleted;
         });
   }
 
@@ -419,8 +446,9 @@ public final class SqlRunStore implements RunStore, RunBrowser {
           List<Experiment> out = new ArrayList<>();
           try (PreparedStatement ps =
                   c.prepareStatement(
-                      "SELECT experiment, COUNT(*), MAX(created_ms) FROM runs WHERE experiment IS"
-                          + " NOT NULL GROUP BY experiment ORDER BY MAX(created_ms) DESC");
+                      "SELECT name, runs, (SELECT MAX(r.created_ms) FROM runs r WHERE"
+                          + " r.experiment = e.name) AS last FROM experiment_runs e WHERE runs > 0"
+                          + " ORDER BY last DESC, name");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               out.add(

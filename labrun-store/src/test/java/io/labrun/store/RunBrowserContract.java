@@ -32,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +110,12 @@ abstract class RunBrowserContract {
         new Sort(Column.ENDED, null, true),
         r -> r.ended() == null ? null : r.ended().toEpochMilli());
     check(all, new Sort(Column.EXIT_CODE, null, false), Run::exitCode);
+    for (boolean desc : new boolean[] {true, false}) {
+      check(
+          all,
+          new Sort(Column.DURATION, null, desc),
+          r -> r.ended() == null ? null : r.ended().toEpochMilli() - r.started().toEpochMilli());
+    }
     Map<String, Double> acc = new HashMap<>();
     for (int i = 0; i < 23; i++) {
       if (i % 3 != 1) {
@@ -279,6 +288,57 @@ abstract class RunBrowserContract {
     assertThat(store.experiments())
         .extracting(e -> e.name() + ":" + e.runs())
         .containsExactly("mnist:1", "iris:2");
+    assertThat(store.experiments().get(0).lastRun()).isEqualTo(T0.plusSeconds(5 * 60));
+    store.delete("b1");
+    store.delete("b1"); // no longer there: counted down once
+    store.delete("a1");
+    assertThat(store.experiments())
+        .extracting(e -> e.name() + ":" + e.runs())
+        .containsExactly("iris:1");
+    store.create(TestRuns.with(queued("b2", 1), "mnist", "local", "local", "t.py", null));
+    assertThat(store.experiments())
+        .extracting(e -> e.name() + ":" + e.runs() + ":" + e.lastRun())
+        .containsExactly("iris:1:" + T0.plusSeconds(3 * 60), "mnist:1:" + T0.plusSeconds(60));
+  }
+
+  @Test
+  void experimentsCountEveryRunRecordedOrDeletedAtOnce() throws Exception {
+    int threads = 4;
+    int each = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < first + each; i++) {
+                    store.create(queued("c" + i, i));
+                    if (i % 4 == 0) {
+                      store.delete("c" + i);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      done.clear();
+      // one run deleted by every thread at once: counted down once
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> store.delete("c1")));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    long left = threads * each - threads * each / 4 - 1;
+    assertThat(store.experiments())
+        .extracting(e -> e.name() + ":" + e.runs())
+        .containsExactly("iris:" + left);
   }
 
   @Test
@@ -347,6 +407,9 @@ abstract class RunBrowserContract {
     assertThat(dialect).isNotNull();
     try (SqlRunStore upgraded = SqlRunStore.open(url)) {
       assertThat(upgraded.schemaVersion()).isEqualTo(Migrations.latest());
+      assertThat(upgraded.experiments())
+          .extracting(e -> e.name() + ":" + e.runs())
+          .containsExactly("iris:1");
       MetricSeries s = upgraded.series("r1", "loss", 100);
       assertThat(s.downsampled()).isTrue();
       assertThat(s.points().get(s.points().size() - 1).last()).isEqualTo(1.0);

@@ -322,6 +322,10 @@ abstract class RunFilterContract {
             .thenComparing(id));
     ordered(
         "order by duration desc", nullsLast(Seeded::duration, true).thenComparing(id.reversed()));
+    ordered("order by duration", nullsLast(Seeded::duration, false).thenComparing(id));
+    ordered(
+        "status = \"Completed\" order by duration desc",
+        nullsLast(Seeded::duration, true).thenComparing(id.reversed()));
     ordered(
         "tags.team ~ \"*\" order by tags.team desc",
         nullsLast(s -> s.tags.get("team"), true).thenComparing(id.reversed()));
@@ -378,6 +382,8 @@ abstract class RunFilterContract {
 
   /** Takes a history back to schema version 4, as an older labrun left it. */
   static void undoVersion5(Statement s) throws Exception {
+    s.execute("DROP TABLE experiment_runs"); // version 8
+    s.execute("DROP INDEX runs_by_duration"); // version 8
     s.execute("DROP TABLE run_notes"); // version 6
     for (String index :
         List.of(
