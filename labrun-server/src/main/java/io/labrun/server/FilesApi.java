@@ -3,9 +3,10 @@ package io.labrun.server;
 import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
+import io.labrun.app.LocalRuns;
+import io.labrun.app.RunRecords;
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.Artifact;
-import io.labrun.core.history.Assets;
 import io.labrun.core.history.RunView;
 import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
@@ -38,11 +39,15 @@ final class FilesApi {
   private static final String CONFIG_FOLDER = "aml_config/";
   private final ServerSetup s;
   private final RunsApi runs;
+  private final LocalRuns local;
+  private final RunRecords records;
   private final Auth auth;
 
-  FilesApi(ServerSetup setup, RunsApi runs, Auth auth) {
+  FilesApi(ServerSetup setup, RunsApi runs, LocalRuns local, RunRecords records, Auth auth) {
     this.s = setup;
     this.runs = runs;
+    this.local = local;
+    this.records = records;
     this.auth = auth;
   }
 
@@ -52,7 +57,7 @@ final class FilesApi {
         Role.READ,
         ctx ->
             ctx.json(
-                Map.of("artifacts", RunView.artifacts(s.store().artifacts(runs.run(ctx).id())))));
+                Map.of("artifacts", RunView.artifacts(records.artifacts(ctx.pathParam("id"))))));
     r.get("/api/v1/runs/{id}/artifacts/<path>", Role.READ, this::artifact);
     r.get("/api/v1/runs/{id}/snapshot", Role.READ, this::snapshotFiles);
     r.get("/api/v1/runs/{id}/snapshot/<path>", Role.READ, this::snapshotFile);
@@ -61,7 +66,7 @@ final class FilesApi {
 
   /** {@code history promote}: names an artifact of the run as an asset. */
   private void promote(Context ctx) {
-    Run run = runs.run(ctx);
+    String runId = runs.run(ctx).id();
     Map<String, Object> body = SubmitApi.body(ctx);
     String path = checked(SubmitApi.text(body, "artifact_path"));
     String name = SubmitApi.text(body, "name").strip();
@@ -69,23 +74,19 @@ final class FilesApi {
       throw ApiError.badRequest(
           "an asset name is at most 200 characters, without control characters");
     }
-    Assets.promote(s.store(), run.id(), path, name);
-    ctx.status(201).json(fields("run_id", run.id(), "artifact_path", path, "name", name));
+    String id = local.promote(runId, path, name);
+    ctx.status(201).json(fields("run_id", id, "artifact_path", path, "name", name));
   }
 
   private void artifact(Context ctx) throws IOException {
-    Run run = runs.run(ctx);
+    String runId = runs.run(ctx).id();
     String path = checked(ctx.pathParam("path"));
-    Artifact a =
-        s.store().artifacts(run.id()).stream()
-            .filter(x -> x.path().equals(path))
-            .findFirst()
-            .orElseThrow(() -> ApiError.notFound("run " + run.id() + " has no artifact " + path));
+    Artifact a = records.artifact(runId, path);
     stream(ctx, a.sha256(), a.size(), path);
   }
 
   private void snapshotFiles(Context ctx) {
-    Snapshot snapshot = snapshot(runs.run(ctx));
+    Snapshot snapshot = records.snapshot(ctx.pathParam("id"));
     List<Map<String, Object>> files =
         snapshot.entries().stream()
             .map(
@@ -107,7 +108,8 @@ final class FilesApi {
     Run run = runs.run(ctx);
     String path = checked(ctx.pathParam("path"));
     SnapshotEntry e =
-        snapshot(run)
+        records
+            .snapshot(run.id())
             .entry(path)
             .orElseThrow(
                 () ->
@@ -138,13 +140,6 @@ final class FilesApi {
     }
     attachment(ctx, path, text.length);
     ctx.result(text);
-  }
-
-  private Snapshot snapshot(Run run) {
-    if (run.snapshotId() == null) {
-      throw ApiError.notFound("run " + run.id() + " has no snapshot");
-    }
-    return Snapshot.load(s.objects(), run.snapshotId());
   }
 
   /**

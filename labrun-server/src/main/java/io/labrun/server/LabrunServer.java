@@ -7,6 +7,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.ParsedEndpoint;
 import io.labrun.app.LocalRuns;
+import io.labrun.app.RunRecords;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
@@ -67,13 +68,15 @@ public final class LabrunServer implements AutoCloseable {
         new UnusedObjects(
             setup.store(), setup.objects(), setup.clock(), config.unusedObjectGrace());
     // the operations on runs the CLI calls too, on this server's history and targets
-    LocalRuns local = new LocalRuns(new ServerParts(setup, unused), false);
+    ServerParts parts = new ServerParts(setup, unused);
+    LocalRuns local = new LocalRuns(parts, false);
+    RunRecords records = new RunRecords(local, parts);
     RunQueue queue =
         setup.pipeline() == null
             ? null
             : new RunQueue(setup, config.runsPerTarget(), workspaces, local);
-    RunsApi runs = new RunsApi(setup, local);
-    FilesApi files = new FilesApi(setup, runs, auth);
+    RunsApi runs = new RunsApi(setup, local, records);
+    FilesApi files = new FilesApi(setup, runs, local, records, auth);
     LogsApi logs = new LogsApi(setup, runs, streams, metricStreams);
     SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused, auth);
     List<ApiRoutes.Route> table = new ArrayList<>();

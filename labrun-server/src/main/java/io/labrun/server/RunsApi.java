@@ -4,6 +4,7 @@ import static io.labrun.core.history.RunView.fields;
 
 import io.javalin.http.Context;
 import io.labrun.app.LocalRuns;
+import io.labrun.app.RunRecords;
 import io.labrun.app.RunsPage;
 import io.labrun.core.config.ComputeTargetSpec;
 import io.labrun.core.config.ProjectConfigs;
@@ -14,7 +15,6 @@ import io.labrun.core.history.RunTableQuery.Column;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.history.RunView;
-import io.labrun.core.run.Redaction;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
@@ -39,10 +39,12 @@ final class RunsApi {
 
   private final ServerSetup s;
   private final LocalRuns runs;
+  private final RunRecords records;
 
-  RunsApi(ServerSetup setup, LocalRuns runs) {
+  RunsApi(ServerSetup setup, LocalRuns runs, RunRecords records) {
     this.s = setup;
     this.runs = runs;
+    this.records = records;
   }
 
   void routes(ApiRoutes r) {
@@ -51,16 +53,12 @@ final class RunsApi {
     r.get(
         "/api/v1/runs/{id}/params",
         Role.READ,
-        ctx -> ctx.json(Redaction.named(s.store().params(run(ctx).id()))));
-    r.get(
-        "/api/v1/runs/{id}/tags",
-        Role.READ,
-        ctx -> ctx.json(Redaction.named(s.store().tags(run(ctx).id()))));
+        ctx -> ctx.json(records.params(ctx.pathParam("id"))));
+    r.get("/api/v1/runs/{id}/tags", Role.READ, ctx -> ctx.json(records.tags(ctx.pathParam("id"))));
     r.get(
         "/api/v1/runs/{id}/metrics",
         Role.READ,
-        ctx ->
-            ctx.json(Map.of("metrics", RunView.metrics(s.store().metricSummaries(run(ctx).id())))));
+        ctx -> ctx.json(Map.of("metrics", records.metrics(ctx.pathParam("id")))));
     r.get("/api/v1/runs/{id}/metrics/{name}", Role.READ, this::metric);
     r.get(
         "/api/v1/experiments",
@@ -69,7 +67,7 @@ final class RunsApi {
             ctx.json(
                 Map.of(
                     "experiments",
-                    s.browser().experiments().stream()
+                    records.experiments().stream()
                         .map(
                             e ->
                                 fields(
@@ -101,12 +99,9 @@ final class RunsApi {
     ctx.json(Map.of("run_id", id, "deleted", true));
   }
 
-  /** The run named by the path, or 404. */
+  /** The run named by the path ({@link LocalRuns#find}), or 404. */
   Run run(Context ctx) {
-    String id = ctx.pathParam("id");
-    return s.store()
-        .find(id)
-        .orElseThrow(() -> ApiError.notFound("run " + id + " is not in the run history"));
+    return runs.find(ctx.pathParam("id"));
   }
 
   /** The runs table's page ({@link RunsPage}), read from the query's parameters. */
@@ -146,9 +141,8 @@ final class RunsApi {
   }
 
   private void metric(Context ctx) {
-    Run run = run(ctx);
     int max = intParam(ctx, "max_points", 1000, 2, MAX_CHART_POINTS);
-    ctx.json(Views.series(s.browser().series(run.id(), ctx.pathParam("name"), max)));
+    ctx.json(Views.series(records.series(ctx.pathParam("id"), ctx.pathParam("name"), max)));
   }
 
   private void targets(Context ctx) {
