@@ -8,6 +8,7 @@ import io.javalin.json.JavalinJackson3;
 import io.javalin.router.ParsedEndpoint;
 import io.labrun.app.LocalRuns;
 import io.labrun.app.RunRecords;
+import io.labrun.app.SweepResults;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
@@ -138,7 +139,7 @@ public final class LabrunServer implements AutoCloseable {
                   Role.READ,
                   ctx -> ctx.contentType("application/json").result(openapi));
               runs.routes(api);
-              new SweepsApi(setup, local).routes(api);
+              new SweepsApi(new SweepResults(parts), local).routes(api);
               new RunEditsApi(runs, local).routes(api);
               new CompareApi(local).routes(api);
               files.routes(api);
