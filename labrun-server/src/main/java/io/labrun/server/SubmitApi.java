@@ -6,8 +6,8 @@ import io.labrun.core.config.ProjectConfigs;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.finish.UnusedObjects;
 import io.labrun.core.history.ApiTokens.Role;
-import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore.ContentMismatch;
+import io.labrun.core.history.ObjectStore.OffsetMismatch;
 import io.labrun.core.history.RunView;
 import io.labrun.core.launch.Submitter;
 import io.labrun.core.plan.SubmitRequest;
@@ -19,12 +19,8 @@ import io.labrun.core.snapshot.SnapshotEntry;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +40,7 @@ final class SubmitApi {
   private final RunsApi runs;
   private final UnusedObjects unused;
   private final Auth auth;
+  private final ObjectUploads uploads;
 
   SubmitApi(
       ServerSetup setup,
@@ -60,6 +57,11 @@ final class SubmitApi {
     this.queue = queue;
     this.workspaces = workspaces;
     this.runs = runs;
+    this.uploads =
+        new ObjectUploads(
+            setup.objects(),
+            setup.paths().dataDir().resolve("server").resolve("uploads"),
+            setup.clock());
   }
 
   void routes(ApiRoutes r) {
@@ -77,6 +79,7 @@ final class SubmitApi {
           "send {\"hashes\": [...]}, at most " + MAX_HASHES + " SHA-256 hashes per request");
     }
     List<String> missing = new ArrayList<>();
+    Map<String, Long> partial = new LinkedHashMap<>();
     for (Object h : hashes) {
       String sha = String.valueOf(h);
       if (!isSha256(sha)) {
@@ -84,9 +87,13 @@ final class SubmitApi {
       }
       if (!touched(sha)) { // touching fails for an object that is not there: one question
         missing.add(sha);
+        long received = uploads.received(sha);
+        if (received > 0) {
+          partial.put(sha, received);
+        }
       }
     }
-    ctx.json(Map.of("missing", missing));
+    ctx.json(Map.of("missing", missing, "partial", partial));
   }
 
   /**
@@ -104,52 +111,74 @@ final class SubmitApi {
 
   /**
    * Stores an uploaded file if it is what its name says: sent on as it arrives to a store that
-   * streams uploads (S3, no size limit), else through a temporary file of at most {@link
-   * ServerConfig#maxObjectBytes} bytes, hashed on the way.
+   * streams uploads (S3, no size limit), else through a staging file of at most {@link
+   * ServerConfig#maxObjectBytes} bytes, hashed on the way. {@code ?offset=N} continues an upload
+   * that broke off after N bytes (the client learnt N from {@code /api/v1/objects/missing}): the
+   * body is the rest; an N the server does not hold is refused (409, with what it holds).
    */
   private void upload(Context ctx) throws IOException {
     String sha = ctx.pathParam("sha256");
     if (!isSha256(sha)) {
       throw ApiError.badRequest("'" + sha + "' is not a SHA-256 (64 lowercase hex digits)");
     }
+    long offset = offset(ctx);
     boolean streamed = s.objects().streamsUploads();
     long declared = ctx.req().getContentLengthLong();
-    if (!streamed && declared > config.maxObjectBytes()) {
-      throw tooLarge("the file is " + declared + " bytes");
+    if (!streamed && offset + declared > config.maxObjectBytes()) {
+      throw tooLarge("the file is " + (offset + declared) + " bytes");
     }
     if (s.objects().contains(sha)) {
       ctx.status(200).json(Map.of("sha256", sha, "stored", false));
       return;
     }
-    try (InputStream in = new CheckedBody(ctx.bodyInputStream(), Auth.caller(ctx), streamed)) {
-      if (streamed) {
-        s.objects().put(in, sha);
-      } else {
-        spoolAndPut(in, sha);
-      }
+    try (InputStream in =
+        new CheckedBody(ctx.bodyInputStream(), Auth.caller(ctx), streamed, offset)) {
+      uploads.put(in, sha, offset);
     } catch (ContentMismatch e) {
       throw ApiError.badRequest(
           "the uploaded content hashes to " + e.actual() + ", not " + sha + "; upload it again");
+    } catch (OffsetMismatch e) {
+      throw new ApiError(
+          409,
+          "the server holds "
+              + e.received()
+              + " bytes of object "
+              + sha
+              + ", not "
+              + offset
+              + "; submit again to send the rest");
+    } catch (IOException e) {
+      if (!BrokenOff.in(e)) {
+        throw e;
+      }
+      // Not a bug of the server: the sender went away; what arrived is kept for its next attempt.
+      throw new ApiError(
+          400,
+          "the upload of object "
+              + sha
+              + " broke off ("
+              + e.getMessage()
+              + "); the server keeps "
+              + uploads.received(sha)
+              + " bytes of it: upload the rest with ?offset=N");
     }
     ctx.status(201).json(Map.of("sha256", sha, "stored", true));
   }
 
-  private void spoolAndPut(InputStream in, String sha) throws IOException {
-    Path tmpDir = Files.createDirectories(s.paths().dataDir().resolve("server").resolve("uploads"));
-    Path tmp = Files.createTempFile(tmpDir, "upload-", ".part");
-    try {
-      MessageDigest digest = ObjectIds.newDigest();
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-        in.transferTo(out);
-      }
-      String actual = ObjectIds.hex(digest);
-      if (!actual.equals(sha)) {
-        throw new ContentMismatch(sha, actual);
-      }
-      s.objects().put(tmp, sha);
-    } finally {
-      Files.deleteIfExists(tmp);
+  private static long offset(Context ctx) {
+    String given = ctx.queryParam("offset");
+    if (given == null) {
+      return 0;
     }
+    try {
+      long offset = Long.parseLong(given);
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw ApiError.badRequest("offset must be a number of bytes (0 or more), got '" + given + "'");
   }
 
   private ApiError tooLarge(String what) {
@@ -162,6 +191,22 @@ final class SubmitApi {
             + " (--objects s3://...), which takes any size");
   }
 
+  /** The upload's body broke off (its sender killed, its connection cut). */
+  private static final class BrokenOff extends IOException {
+    BrokenOff(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    static boolean in(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BrokenOff) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /**
    * An upload's body that stops when the caller's token is revoked meanwhile and, spooled to disk,
    * when it passes the size limit.
@@ -171,10 +216,11 @@ final class SubmitApi {
     private final boolean unbounded;
     private long total;
 
-    CheckedBody(InputStream in, Auth.Caller caller, boolean unbounded) {
+    CheckedBody(InputStream in, Auth.Caller caller, boolean unbounded, long before) {
       super(in);
       this.caller = caller;
       this.unbounded = unbounded;
+      this.total = before;
     }
 
     @Override
@@ -188,7 +234,12 @@ final class SubmitApi {
       if (!auth.stillValid(caller)) {
         throw new ApiError(401, "the token was revoked during the upload");
       }
-      int n = super.read(b, off, len);
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) {
+        throw new BrokenOff(e);
+      }
       total += Math.max(n, 0);
       if (!unbounded && total > config.maxObjectBytes()) {
         throw tooLarge("the file is larger than that");

@@ -163,6 +163,21 @@ class SubmitQueueIT {
       assertThat(srv.http.put("/api/v1/objects/" + "0".repeat(64), new byte[2048]).status())
           .isEqualTo(413);
       assertThat(srv.http.put("/api/v1/objects/../../etc", new byte[1]).status()).isIn(400, 404);
+      // Continuing an upload the server holds nothing of: refused, nothing stored.
+      Http.Response notHeld = srv.http.put("/api/v1/objects/" + snap.id() + "?offset=5", manifest);
+      assertThat(notHeld.status()).isEqualTo(409);
+      assertThat(notHeld.json().get("error").asString())
+          .isEqualTo(
+              "the server holds 0 bytes of object "
+                  + snap.id()
+                  + ", not 5; submit again to send the rest");
+      for (String bad : List.of("-1", "x")) {
+        Http.Response badOffset =
+            srv.http.put("/api/v1/objects/" + snap.id() + "?offset=" + bad, manifest);
+        assertThat(badOffset.status()).isEqualTo(400);
+        assertThat(badOffset.json().get("error").asString())
+            .isEqualTo("offset must be a number of bytes (0 or more), got '" + bad + "'");
+      }
       assertThat(srv.http.put("/api/v1/objects/" + snap.id(), manifest).status()).isEqualTo(201);
       Http.Response partial =
           srv.http.post(

@@ -17,7 +17,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A snapshot taken here, sent to a server: the server is asked which of its objects it lacks, and
- * only those are uploaded (unchanged files are not even read again).
+ * only those are uploaded (unchanged files are not even read again). Of an object whose upload
+ * broke off before (a submit killed half-way), only the bytes the server does not hold yet are
+ * sent.
  */
 final class SnapshotUpload {
   private static final int HASHES_PER_ASK = 5_000;
@@ -37,13 +39,12 @@ final class SnapshotUpload {
     List<String> all = new ArrayList<>(hashes);
     int sent = 0;
     for (int from = 0; from < all.size(); from += HASHES_PER_ASK) {
-      JsonNode missing =
-          client
-              .post(
-                  "/api/v1/objects/missing",
-                  Map.of("hashes", all.subList(from, Math.min(all.size(), from + HASHES_PER_ASK))))
-              .get("missing");
-      for (JsonNode m : missing) {
+      JsonNode answer =
+          client.post(
+              "/api/v1/objects/missing",
+              Map.of("hashes", all.subList(from, Math.min(all.size(), from + HASHES_PER_ASK))));
+      JsonNode partial = answer.path("partial");
+      for (JsonNode m : answer.get("missing")) {
         String sha = m.asString();
         long size;
         try {
@@ -54,16 +55,25 @@ final class SnapshotUpload {
               "cannot read object " + sha + " of the snapshot: " + e.getMessage(),
               e);
         }
-        client.put("/api/v1/objects/" + sha, () -> open(objects, sha), size);
+        // What an upload broken off before (a killed submit) left on the server is not sent again.
+        long offset = partial.path(sha).asLong(0);
+        if (offset <= 0 || offset >= size) {
+          offset = 0;
+        }
+        long start = offset;
+        client.put(
+            "/api/v1/objects/" + sha + (start == 0 ? "" : "?offset=" + start),
+            () -> open(objects, sha, start),
+            size - start);
         sent++;
       }
     }
     return sent;
   }
 
-  private static InputStream open(ObjectStore objects, String sha) {
+  private static InputStream open(ObjectStore objects, String sha, long offset) {
     try {
-      return objects.open(sha);
+      return objects.open(sha, offset);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -50,7 +50,7 @@ class RemoteHistoryPostgresS3IT extends RemoteHistoryPostgresIT {
     }
   }
 
-  private static String need(String name) {
+  static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isBlank()) {
       throw new IllegalStateException(

@@ -42,6 +42,49 @@ public interface ObjectStore {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " stores files only");
   }
 
+  /**
+   * How many bytes of {@code sha256} an upload that broke off (its sender killed, its connection
+   * cut) left here to continue from: {@link #put(InputStream, String, long)} with that offset sends
+   * only the rest. 0 when there is none, and always for stores that do not keep them.
+   */
+  default long received(String sha256) {
+    return 0;
+  }
+
+  /**
+   * Continues the upload of {@code sha256} from {@code offset}, the bytes {@link #received} said
+   * this store holds: {@code in} yields the content after them. Checked as a whole at the end, like
+   * {@link #put(InputStream, String)}; an offset this store does not hold stores nothing ({@link
+   * OffsetMismatch}). A stream that breaks off again keeps what arrived for the next attempt.
+   */
+  default void put(InputStream in, String sha256, long offset) throws IOException {
+    if (offset != 0) {
+      throw new OffsetMismatch(sha256, offset, 0);
+    }
+    put(in, sha256);
+  }
+
+  /** A continued upload whose offset is not what the store holds of it: nothing was stored. */
+  final class OffsetMismatch extends IOException {
+    private final long received;
+
+    public OffsetMismatch(String sha256, long offset, long received) {
+      super(
+          "the upload of "
+              + sha256
+              + " continues from byte "
+              + offset
+              + ", but "
+              + received
+              + " bytes of it are here");
+      this.received = received;
+    }
+
+    public long received() {
+      return received;
+    }
+  }
+
   /** Content that does not hash to the id it was sent as: nothing was stored. */
   final class ContentMismatch extends IOException {
     private final String actual;

@@ -17,7 +17,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -59,6 +63,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final ExecutorService parts;
   private final PartBuffers buffers;
   private final KnownObjects known = new KnownObjects();
+
+  /**
+   * Uploads broken off by their sender, by id: their parts wait in S3, their hash state here (so a
+   * server restarted meanwhile cannot continue them: the next upload starts over, and garbage
+   * collection aborts the parts left after a day).
+   */
+  private final Map<String, StreamedUpload.Unfinished> unfinished = new ConcurrentHashMap<>();
 
   S3ObjectStore(S3Client s3, S3Settings settings) {
     this.s3 = s3;
@@ -143,9 +154,45 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
    */
   @Override
   public void put(InputStream in, String sha256) throws IOException {
+    put(in, sha256, 0);
+  }
+
+  @Override
+  public long received(String sha256) {
+    StreamedUpload.Unfinished u = unfinished.get(sha256);
+    return u == null ? 0 : u.received();
+  }
+
+  /**
+   * Continues the upload broken off at {@code offset} (its parts in S3, its hash state here); from
+   * 0, starts over (aborting what a broken-off upload left). The caller makes sure one upload of an
+   * id runs at a time.
+   */
+  @Override
+  public void put(InputStream in, String sha256, long offset) throws IOException {
     String key = key(sha256);
+    StreamedUpload.Unfinished from = unfinished.remove(sha256);
+    if (offset != 0 && (from == null || from.received() != offset)) {
+      if (from != null) {
+        unfinished.put(sha256, from);
+      }
+      throw new OffsetMismatch(sha256, offset, from == null ? 0 : from.received());
+    }
+    StreamedUpload upload = new StreamedUpload(s3, bucket, key, sha256, buffers, parts);
     try {
-      new StreamedUpload(s3, bucket, key, sha256, buffers, parts).run(in);
+      if (from == null) {
+        upload.run(in);
+      } else if (offset == 0) {
+        StreamedUpload.abort(s3, bucket, key, from.uploadId());
+        upload.run(in);
+      } else {
+        upload.resume(in, from);
+      }
+    } catch (StreamedUpload.BrokenOff e) {
+      if (e.kept != null) {
+        unfinished.put(sha256, e.kept);
+      }
+      throw e;
     } catch (SdkException e) {
       throw failure(e, "store " + sha256 + " in");
     }
@@ -268,12 +315,19 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     known.written(sha256);
   }
 
-  /** Also aborts the multipart uploads nobody resumed within a day of {@code since}. */
+  /**
+   * Also aborts the multipart uploads nobody resumed within a day of {@code since}, and forgets the
+   * broken-off uploads no sender came back to continue in that day.
+   */
   @Override
   public Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException {
     try {
+      Instant abandoned = since.minus(ABANDONED);
+      unfinished.values().removeIf(u -> u.since().isBefore(abandoned));
+      Set<String> continued = new HashSet<>();
+      unfinished.values().forEach(u -> continued.add(u.uploadId()));
       UnusedKeys keys = new UnusedKeys(s3, settings.location());
-      keys.abortUploadsStartedBefore(since.minus(ABANDONED));
+      keys.abortUploadsStartedBefore(abandoned, continued);
       return keys.remove(inUse, since);
     } catch (SdkException e) {
       throw failure(e, "remove unused objects from");
@@ -322,7 +376,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
    */
   public int abortUploadsStartedBefore(Instant before) throws IOException {
     try {
-      return new UnusedKeys(s3, settings.location()).abortUploadsStartedBefore(before);
+      return new UnusedKeys(s3, settings.location()).abortUploadsStartedBefore(before, Set.of());
     } catch (SdkException e) {
       throw failure(e, "list the unfinished uploads of");
     }

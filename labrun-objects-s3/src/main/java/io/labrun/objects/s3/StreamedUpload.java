@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +27,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * temporary file: read a part at a time into a {@link PartBuffers} buffer and hashed on the way,
  * each full part sent while the next one is read (several at once, each with its Content-MD5), and
  * the object completed only once the whole stream hashed to the id it is stored under. Content that
- * hashes otherwise, or a stream that breaks off, aborts the upload: S3 never shows an object under
- * a wrong id. Content shorter than one part goes up in one PUT.
+ * hashes otherwise, or a failure of S3, aborts the upload: S3 never shows an object under a wrong
+ * id. A stream that breaks off (its sender killed, its connection cut) after whole parts reached S3
+ * leaves them there, with the hash of the bytes so far ({@link Unfinished}): the next upload of the
+ * same id continues after them. Content shorter than one part goes up in one PUT.
  */
 final class StreamedUpload {
   private final S3Client s3;
@@ -52,6 +55,14 @@ final class StreamedUpload {
     this.pool = pool;
   }
 
+  /**
+   * Continues {@code from} (parts already in S3 and the hash of their bytes): {@code in} yields the
+   * bytes after them.
+   */
+  void resume(InputStream in, Unfinished from) throws IOException {
+    inParts(in, null, from.digest, from.uploadId, from.parts, from.received);
+  }
+
   void run(InputStream in) throws IOException {
     MessageDigest digest = ObjectIds.newDigest();
     byte[] first = buffers.take();
@@ -67,7 +78,7 @@ final class StreamedUpload {
       buffers.give(first);
       throw e;
     }
-    inParts(in, first, digest);
+    inParts(in, first, digest, MultipartUpload.start(s3, bucket, key), List.of(), 0);
   }
 
   private void putWhole(byte[] bytes, int length) {
@@ -85,27 +96,45 @@ final class StreamedUpload {
     }
   }
 
-  /** {@code first} is a full part already read (and hashed); the rest follows from {@code in}. */
-  private void inParts(InputStream in, byte[] first, MessageDigest digest) throws IOException {
-    String uploadId = MultipartUpload.start(s3, bucket, key);
+  /**
+   * Sends the parts after {@code done} (which hold {@code received} bytes) to the upload {@code
+   * uploadId}: {@code first}, when given, is the next full part already read (and hashed), the rest
+   * follows from {@code in}.
+   */
+  private void inParts(
+      InputStream in,
+      byte[] first,
+      MessageDigest digest,
+      String uploadId,
+      List<CompletedPart> done,
+      long received)
+      throws IOException {
     List<Future<CompletedPart>> sent = new ArrayList<>();
+    long read = received;
     try {
       byte[] buffer = first;
-      int length = buffer.length;
-      for (int number = 1; length > 0; number++) {
-        sent.add(send(uploadId, number, buffer, length));
+      int length = first == null ? 0 : first.length;
+      for (int number = done.size() + 1; ; number++) {
+        if (buffer != null) {
+          sent.add(send(uploadId, number, buffer, length));
+          read += length;
+        }
         buffer = buffers.take();
         try {
           length = fill(in, buffer, digest);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+          buffers.give(buffer);
+          throw new BrokenOff(e, keep(uploadId, done, sent, digest, read));
+        } catch (RuntimeException e) {
           buffers.give(buffer);
           throw e;
         }
         if (length == 0) {
           buffers.give(buffer);
+          break;
         }
       }
-      List<CompletedPart> parts = new ArrayList<>();
+      List<CompletedPart> parts = new ArrayList<>(done);
       for (Future<CompletedPart> f : sent) {
         parts.add(MultipartUpload.await(f, List.of()));
       }
@@ -117,10 +146,68 @@ final class StreamedUpload {
               .uploadId(uploadId)
               .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
               .build());
+    } catch (BrokenOff e) {
+      if (e.kept == null) {
+        abort(uploadId);
+      }
+      throw e;
     } catch (IOException | RuntimeException e) {
       settle(sent);
       abort(uploadId);
       throw e;
+    }
+  }
+
+  /**
+   * What to continue from once the stream broke off: every part sent, if all of them reached S3
+   * (then {@code digest}, which holds only whole parts, hashed exactly their bytes); null if one
+   * did not, or none was sent.
+   */
+  private Unfinished keep(
+      String uploadId,
+      List<CompletedPart> done,
+      List<Future<CompletedPart>> sent,
+      MessageDigest digest,
+      long read) {
+    List<CompletedPart> parts = new ArrayList<>(done);
+    boolean whole = true;
+    for (Future<CompletedPart> f : sent) {
+      try {
+        parts.add(f.get());
+      } catch (ExecutionException failed) {
+        whole = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        settle(sent);
+        return null;
+      }
+    }
+    return whole && !parts.isEmpty()
+        ? new Unfinished(uploadId, List.copyOf(parts), digest, read, Instant.now())
+        : null;
+  }
+
+  /**
+   * Parts of an upload in S3 whose sender went away, and the SHA-256 state of their {@code
+   * received} bytes: what the next upload of the same id continues from.
+   */
+  record Unfinished(
+      String uploadId,
+      List<CompletedPart> parts,
+      MessageDigest digest,
+      long received,
+      Instant since) {}
+
+  /**
+   * The stream broke off; {@link #kept} is what S3 holds to continue from, null when the upload was
+   * aborted instead.
+   */
+  static final class BrokenOff extends IOException {
+    final transient Unfinished kept;
+
+    BrokenOff(IOException cause, Unfinished kept) {
+      super(cause.getMessage(), cause);
+      this.kept = kept;
     }
   }
 
@@ -186,6 +273,11 @@ final class StreamedUpload {
   }
 
   private void abort(String uploadId) {
+    abort(s3, bucket, key, uploadId);
+  }
+
+  /** Aborts a multipart upload; one that will not abort is left for garbage collection. */
+  static void abort(S3Client s3, String bucket, String key, String uploadId) {
     try {
       s3.abortMultipartUpload(
           AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());

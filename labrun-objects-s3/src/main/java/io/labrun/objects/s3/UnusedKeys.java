@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -78,7 +79,7 @@ final class UnusedKeys {
     return removed;
   }
 
-  int abortUploadsStartedBefore(Instant before) {
+  int abortUploadsStartedBefore(Instant before, Set<String> continued) {
     int aborted = 0;
     for (MultipartUpload u :
         s3.listMultipartUploadsPaginator(
@@ -87,7 +88,9 @@ final class UnusedKeys {
                     .prefix(location.prefix() + "objects/")
                     .build())
             .uploads()) {
-      if (u.initiated() != null && u.initiated().isBefore(before)) {
+      if (u.initiated() != null
+          && u.initiated().isBefore(before)
+          && !continued.contains(u.uploadId())) {
         s3.abortMultipartUpload(
             AbortMultipartUploadRequest.builder()
                 .bucket(location.bucket())
