@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labrun.cli.Cli;
+import io.labrun.cli.CliProcess;
 import io.labrun.compute.slurm.TestSlurm;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.run.Run;
@@ -21,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,8 +198,10 @@ class SlurmRunIT {
     assertThat(c.code()).as(c.toString()).isZero();
     sweep.await(Duration.ofSeconds(120));
     assertThat(runs()).hasSize(3).extracting(Run::status).containsOnly(RunStatus.CANCELED);
+    assertThat(SLURM.jobsNamed("labrun-" + waiting.get(0).sweepId()))
+        .as("the array is off Slurm's queue")
+        .isEmpty();
     for (Run w : waiting) {
-      assertThat(SLURM.jobsOf(w.id())).as("off Slurm's queue").isEmpty();
       assertThat(SLURM.state(w.attributes().get("slurm_job_id"))).contains("CANCELLED");
     }
   }
@@ -217,14 +221,148 @@ class SlurmRunIT {
         .extracting(Run::status)
         .containsExactly(RunStatus.COMPLETED, RunStatus.CANCELED, RunStatus.CANCELED);
     String reason = "not started: 'accuracy >= 0.99' met by run " + runs.get(0).id();
-    assertThat(runs.get(1).statusDetail()).as("its job still held").isEqualTo(reason);
-    assertThat(runs.get(2).statusDetail()).as("never submitted").isEqualTo(reason);
-    assertThat(SLURM.jobsOf(waiting.get(1).id())).as("off Slurm's queue").isEmpty();
+    assertThat(runs.get(1).statusDetail()).as("its element still held").isEqualTo(reason);
+    assertThat(runs.get(2).statusDetail()).as("its element still held").isEqualTo(reason);
+    assertThat(SLURM.jobsNamed("labrun-" + runs.get(0).sweepId()))
+        .as("the rest of the array is off Slurm's queue")
+        .isEmpty();
+    assertThat(SLURM.state(waiting.get(2).attributes().get("slurm_job_id"))).contains("CANCELLED");
+  }
+
+  @Test
+  void aSweepIsOneJobArrayWhoseElementsAreItsRunsAndAFailingElementFailsOnlyItsRun()
+      throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    Files.writeString(
+        project.resolve("point.py"),
+        """
+        import os, sys, labrun
+        i = int(sys.argv[-1])
+        print("point", i, "is task", os.environ["SLURM_ARRAY_TASK_ID"], "of", os.environ["SLURM_ARRAY_JOB_ID"], "in", os.path.basename(os.path.dirname(os.getcwd())), flush=True)
+        labrun.log_metric("score", i * 10)
+        open("outputs/point.txt", "w").write(str(i))
+        sys.exit(3 if i == 3 else 0)
+        """);
+    Cli.Result r =
+        cli.in(
+            project,
+            "experiment",
+            "sweep",
+            "-c",
+            "hpc",
+            "point.py",
+            "--grid",
+            "i=1..4",
+            "--parallel",
+            "2");
+    assertThat(r.code()).as("one point failed: " + r).isEqualTo(1);
+    List<Run> runs = runs();
+    assertThat(runs)
+        .extracting(Run::status)
+        .containsExactly(
+            RunStatus.COMPLETED, RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.COMPLETED);
+    assertThat(runs.get(2).statusDetail()).contains("exit code 3");
+    String array = runs.get(0).attributes().get("slurm_job_id").split("_")[0];
+    String job = SLURM.show(array);
+    assertThat(job.lines())
+        .as("one job array of 4 elements, at most 2 at once, named after the sweep")
+        .hasSize(4)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .contains("ArrayJobId=" + array + " ")
+                    .contains("ArrayTaskThrottle=2 ")
+                    .contains("JobName=labrun-" + runs.get(0).sweepId() + " "));
+    for (int i = 0; i < 4; i++) {
+      Run run = runs.get(i);
+      int point = i + 1;
+      assertThat(run.attributes()).containsEntry("slurm_job_id", array + "_" + i);
+      Cli.Result logs = cli.in(project, "experiment", "logs", "-r", run.id());
+      assertThat(logs.out())
+          .as("its own task ran its own point in its own folder")
+          .contains("point " + point + " is task " + i + " of " + array + " in " + run.id());
+      try (RunStore store = store()) {
+        assertThat(store.metric(run.id(), "score"))
+            .singleElement()
+            .satisfies(m -> assertThat(m.value()).isEqualTo(point * 10.0));
+      }
+      Path dl = tmp.resolve("dl-" + i);
+      assertThat(cli.in(project, "history", "download", "-r", run.id(), "-d", dl.toString()).code())
+          .isZero();
+      assertThat(dl.resolve("outputs/point.txt")).hasContent(Integer.toString(point));
+    }
+  }
+
+  @Test
+  void aSweepWhoseLabrunDiedIsFoundElementByElementAndDrivenOn() throws Exception {
+    target("hpc", "partition: " + SLURM.partition + "\n");
+    Path ran = Files.createDirectories(tmp.resolve("ran"));
+    Files.writeString(
+        project.resolve("slow.py"),
+        """
+        import os, sys, time
+        open(os.path.join("%s", sys.argv[-1] + "-" + os.environ["LABRUN_RUN_ID"]), "w").close()
+        time.sleep(2)
+        open("outputs/done.txt", "w").write(sys.argv[-1])
+        """
+            .formatted(ran));
+    Path log = tmp.resolve("sweep.log");
+    Process labrun =
+        CliProcess.start(
+            project,
+            cli.environment(),
+            log,
+            "experiment",
+            "sweep",
+            "-c",
+            "hpc",
+            "slow.py",
+            "--grid",
+            "i=1..4",
+            "--parallel",
+            "2");
+    await("the array's first elements run")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> listed(ran) >= 1);
+    labrun.destroyForcibly().waitFor();
+    String sweep = runs().get(0).sweepId();
+    assertThat(runs())
+        .as("every point launched with the array before labrun died")
+        .allSatisfy(run -> assertThat(run.attributes()).containsKey("slurm_job_id"))
+        .anySatisfy(run -> assertThat(run.status().isFinal()).isFalse());
+
+    Cli.Result resumed = cli.in(project, "experiment", "sweep", "--resume", sweep);
+    assertThat(resumed.code()).as(resumed.toString()).isZero();
+    List<Run> runs = runs();
+    assertThat(runs).extracting(Run::status).containsOnly(RunStatus.COMPLETED).hasSize(4);
+    String array = runs.get(0).attributes().get("slurm_job_id").split("_")[0];
+    for (int i = 0; i < 4; i++) {
+      assertThat(runs.get(i).attributes())
+          .as("followed as the element it was, not submitted again")
+          .containsEntry("slurm_job_id", array + "_" + i);
+      Path dl = tmp.resolve("dl-" + i);
+      assertThat(
+              cli.in(project, "history", "download", "-r", runs.get(i).id(), "-d", dl.toString())
+                  .code())
+          .isZero();
+      assertThat(dl.resolve("outputs/done.txt")).hasContent(Integer.toString(i + 1));
+    }
+    try (Stream<Path> files = Files.list(ran)) {
+      assertThat(files.map(f -> f.getFileName().toString().split("-")[0]).sorted())
+          .as("each point ran once")
+          .containsExactly("1", "2", "3", "4");
+    }
+  }
+
+  private static long listed(Path folder) throws Exception {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.count();
+    }
   }
 
   /**
-   * A 3-point sweep of {@code script} on target {@code held} at most 2 at once, once its first two
-   * points' jobs wait, held, in Slurm's queue.
+   * A 3-point sweep of {@code script} on target {@code held} at most 2 at once, once its job array
+   * (every point an element) waits, held, in Slurm's queue.
    */
   private Cli.Running heldSweep(String script, String... more) {
     List<String> args =
@@ -241,9 +379,9 @@ class SlurmRunIT {
                 "2"));
     args.addAll(List.of(more));
     Cli.Running sweep = cli.start(project, "", args.toArray(String[]::new));
-    await("two points' jobs are submitted, held")
+    await("the sweep's job array is submitted, held")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> runs().stream().filter(Run::queuedAtTarget).count() == 2);
+        .until(() -> runs().stream().filter(Run::queuedAtTarget).count() == 3);
     return sweep;
   }
 

@@ -34,6 +34,46 @@ final class JobScript {
     lines.add(
         "# A labrun run (docs/user-guide.md, \"Slurm clusters\"): written by labrun, submitted with"
             + " sbatch.");
+    resources(lines, s, timeout);
+    lines.add("exec " + Shell.command(List.of(python, supervisor, state)));
+    return String.join("\n", lines) + "\n";
+  }
+
+  /**
+   * The batch script of a job array whose task {@code i} is run {@code i} of {@code runs} (a
+   * sweep's points): the resources once, then each task runs its run's own {@code job.sh} (the
+   * supervisor, as for one run) in its run's working folder, with Slurm's messages about it in its
+   * state folder ({@code slurm-ARRAYID_TASK.out}).
+   */
+  static String arrayText(SlurmSettings s, Duration timeout, List<SlurmSide.Placed> runs) {
+    List<String> lines = new ArrayList<>();
+    lines.add("#!/bin/sh");
+    lines.add(
+        "# A labrun sweep (docs/user-guide.md, \"Slurm clusters\"): one run per array task, written"
+            + " by labrun, submitted with sbatch --array.");
+    resources(lines, s, timeout);
+    lines.add("case \"$SLURM_ARRAY_TASK_ID\" in");
+    for (int i = 0; i < runs.size(); i++) {
+      SlurmSide.Placed run = runs.get(i);
+      lines.add(
+          "  "
+              + i
+              + ") state="
+              + Shell.quote(run.state())
+              + " work="
+              + Shell.quote(run.work())
+              + " script="
+              + Shell.quote(run.script())
+              + " ;;");
+    }
+    lines.add("  *) echo \"labrun: no run for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 1 ;;");
+    lines.add("esac");
+    lines.add("exec >\"$state/slurm-${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID.out\" 2>&1");
+    lines.add("cd -- \"$work\" && exec sh -- \"$script\"");
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static void resources(List<String> lines, SlurmSettings s, Duration timeout) {
     option(lines, "--partition", s.partition());
     option(lines, "--account", s.account());
     option(lines, "--qos", s.qos());
@@ -45,8 +85,6 @@ final class JobScript {
     for (String extra : s.sbatchOptions()) {
       lines.add("#SBATCH " + extra);
     }
-    lines.add("exec " + Shell.command(List.of(python, supervisor, state)));
-    return String.join("\n", lines) + "\n";
   }
 
   /**
@@ -61,6 +99,25 @@ final class JobScript {
         "--job-name=labrun-" + runId,
         "--output=" + state + "/slurm-%j.out",
         "--chdir=" + work,
+        "--no-requeue",
+        script);
+  }
+
+  /**
+   * {@code sbatch}'s arguments for the job array of {@code runs} runs at {@code script}, at most
+   * {@code parallel} running at once ({@code --array=0-N%K}): named {@code name}, started in {@code
+   * folder} (each task moves to its run's working folder), Slurm's messages written by each task
+   * into its run's state folder, never requeued by Slurm.
+   */
+  static List<String> arrayArguments(
+      String name, int runs, int parallel, String folder, String script) {
+    return List.of(
+        "sbatch",
+        "--parsable",
+        "--job-name=labrun-" + name,
+        "--array=0-" + (runs - 1) + "%" + parallel,
+        "--output=/dev/null",
+        "--chdir=" + folder,
         "--no-requeue",
         script);
   }

@@ -166,6 +166,21 @@ final class LoginNode implements SlurmSide, SlurmCommands {
   }
 
   @Override
+  public String write(RunPlan plan, Placed placed, String name, String text) {
+    String file = HostCache.runDir(plan.runId()) + "/" + name;
+    try {
+      host.call(
+          (ssh, cache, lib) -> {
+            ssh.files().write(file, text.getBytes(StandardCharsets.UTF_8));
+            return null;
+          });
+    } catch (IOException e) {
+      throw HostSession.unreachable(e);
+    }
+    return placed.state() + "/" + name;
+  }
+
+  @Override
   public JobFolder folder(Run run, Path stateDir) {
     return new LoginNodeFolder(
         files.reattach(run, stateDir),

@@ -5,6 +5,7 @@ import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,12 @@ final class SlurmExecution implements Execution {
 
   /** How often Slurm's controller is asked while the state folder says nothing new. */
   private static final long LOOK_NANOS = 2_000_000_000L;
+
+  /**
+   * How long a follower waits between looks while the job waits in Slurm's queue (a sweep's array
+   * elements wait there by the hundred): nothing can happen in the state folder meanwhile.
+   */
+  private static final long WAITING_MILLIS = 500;
 
   private final Slurm slurm;
   private final String jobId;
@@ -58,7 +65,24 @@ final class SlurmExecution implements Execution {
 
   @Override
   public byte[] readOutput(long offset, int max) throws IOException {
+    if (waiting()) {
+      return new byte[0]; // not started at the last look: nothing written yet
+    }
     return folder.readOutput(offset, max);
+  }
+
+  /**
+   * True while the last look, younger than {@link #LOOK_NANOS}, saw the job waiting in Slurm's
+   * queue: its state folder is not read meanwhile (on a login node each read is a round trip).
+   */
+  private boolean waiting() {
+    return lastSeen != null && lastSeen.pending() && System.nanoTime() - lastLook < LOOK_NANOS;
+  }
+
+  /** Longer while the job waits in Slurm's queue. */
+  @Override
+  public void awaitChange(Duration max) throws InterruptedException {
+    Thread.sleep(waiting() ? Math.max(max.toMillis(), WAITING_MILLIS) : max.toMillis());
   }
 
   @Override
@@ -68,6 +92,9 @@ final class SlurmExecution implements Execution {
 
   @Override
   public Optional<ExitRecord> poll() throws IOException {
+    if (waiting()) {
+      return Optional.empty();
+    }
     Optional<ExitRecord> supervisor = folder.exit();
     if (!SlurmStates.stoppedFromOutside(supervisor)) {
       return supervisor; // the script ended by itself: nothing for Slurm to add

@@ -158,7 +158,13 @@ record SlurmSettings(
    * --retries}).
    */
   private static Optional<String> requeue(String option) {
-    return option.strip().equals("--requeue")
+    String o = option.strip();
+    if (o.startsWith("--array") || o.matches("-a(\\s.*|[0-9].*)?")) {
+      return Optional.of(
+          "'sbatchOptions' cannot hold --array: labrun makes a sweep's job array itself"
+              + " (labrun experiment sweep --parallel K is --array=0-N%K)");
+    }
+    return o.equals("--requeue")
         ? Optional.of(
             "'sbatchOptions' cannot hold --requeue: labrun's jobs are never requeued by Slurm;"
                 + " a preempted or failed job is tried again as a new run with --retries N")

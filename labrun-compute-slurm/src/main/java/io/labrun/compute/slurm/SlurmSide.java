@@ -29,6 +29,12 @@ interface SlurmSide {
   Placed place(RunPlan plan, String launchJson, BiFunction<String, String, String> script);
 
   /**
+   * Writes {@code text} as file {@code name} in the state folder of {@code plan}, placed as {@code
+   * placed}; returns its path as the compute nodes see it.
+   */
+  String write(RunPlan plan, Placed placed, String name, String text);
+
+  /**
    * The environment of {@code request} made from {@code python} where the compute nodes see it (a
    * venv, or a conda environment on a login node that has conda), built once per environment id
    * under a lock, when missing and allowed.

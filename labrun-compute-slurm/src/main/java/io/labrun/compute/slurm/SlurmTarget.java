@@ -6,6 +6,7 @@ import io.labrun.core.environment.EnvironmentRequest;
 import io.labrun.core.environment.PreparedEnvironment;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.launch.BatchLaunch;
 import io.labrun.core.launch.ComputeTarget;
 import io.labrun.core.launch.Execution;
 import io.labrun.core.plan.RunPlan;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * system, so its output, metrics, {@code ./outputs} and exit record work as on every target. The
  * job id is recorded with the run ({@code slurm_job_id}); a later labrun finds the job by it.
  */
-public final class SlurmTarget implements ComputeTarget {
+public final class SlurmTarget implements ComputeTarget, BatchLaunch {
+  /**
+   * The most runs of one job array: Slurm's default {@code MaxArraySize} (1001) allows tasks 0 to
+   * 1000.
+   */
+  static final int MAX_ARRAY_RUNS = 1000;
+
   private final ComputeTargetSpec spec;
   private final SlurmSide side;
   private final Slurm slurm;
@@ -40,10 +48,14 @@ public final class SlurmTarget implements ComputeTarget {
    */
   private final Map<String, String> pythons = new ConcurrentHashMap<>();
 
-  SlurmTarget(ComputeTargetSpec spec, SlurmSide side, long logLimitBytes, Clock clock) {
+  /**
+   * @param looks the last looks at job arrays, shared by the targets of one command
+   */
+  SlurmTarget(
+      ComputeTargetSpec spec, SlurmSide side, ArrayLooks looks, long logLimitBytes, Clock clock) {
     this.spec = spec;
     this.side = side;
-    this.slurm = new Slurm(side.commands());
+    this.slurm = new Slurm(side.commands(), looks);
     this.logLimitBytes = logLimitBytes;
     this.clock = clock;
   }
@@ -82,16 +94,7 @@ public final class SlurmTarget implements ComputeTarget {
 
   @Override
   public Execution launch(RunPlan plan) {
-    SlurmSettings settings = SlurmSettings.of(spec);
-    String python = pythons.getOrDefault(plan.runId(), spec.python());
-    pythons.remove(plan.runId());
-    SlurmSide.Placed placed =
-        side.place(
-            plan,
-            launchSpec(plan, python).toJson(),
-            (lib, state) ->
-                JobScript.text(
-                    settings, plan.timeout(), python, lib + "/labrun_supervisor.py", state));
+    SlurmSide.Placed placed = place(SlurmSettings.of(spec), plan);
     String jobId;
     JobInfo seen;
     try {
@@ -107,6 +110,81 @@ public final class SlurmTarget implements ComputeTarget {
           e);
     }
     return new SlurmExecution(slurm, jobId, side.folder(plan.run(), plan.stateDir()), clock, seen);
+  }
+
+  /** A sweep's points are one job array. */
+  @Override
+  public Optional<BatchLaunch> batchLaunch() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public int maxRuns() {
+    return MAX_ARRAY_RUNS;
+  }
+
+  /**
+   * One job array ({@code sbatch --array=0-N%K}): each run's folder is written as for a run of its
+   * own ({@code job.sh} included), and the array's script sends task {@code i} to run {@code i}'s.
+   * Each run's job id is its element's, {@code ARRAYID_i}.
+   */
+  @Override
+  public List<Execution> launch(List<RunPlan> plans, int parallel) {
+    SlurmSettings settings = SlurmSettings.of(spec);
+    List<SlurmSide.Placed> placed = new ArrayList<>();
+    for (RunPlan plan : plans) {
+      placed.add(place(settings, plan));
+    }
+    RunPlan first = plans.get(0);
+    String script =
+        side.write(
+            first,
+            placed.get(0),
+            "array.sh",
+            JobScript.arrayText(settings, first.timeout(), placed));
+    String state = placed.get(0).state();
+    String name = first.run().sweepId() != null ? first.run().sweepId() : first.runId();
+    String arrayId;
+    try {
+      arrayId =
+          slurm.submit(
+              JobScript.arrayArguments(
+                  name,
+                  plans.size(),
+                  parallel,
+                  state.substring(0, Math.max(1, state.lastIndexOf('/'))),
+                  script));
+    } catch (IOException e) {
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE,
+          "cannot submit the sweep's job array on " + slurm.where() + ": " + e.getMessage(),
+          e);
+    }
+    List<Execution> executions = new ArrayList<>();
+    for (int i = 0; i < plans.size(); i++) {
+      RunPlan plan = plans.get(i);
+      String jobId = arrayId + "_" + i;
+      JobInfo seen;
+      try {
+        seen = slurm.show(jobId).orElse(null);
+      } catch (IOException e) {
+        seen = null; // asked again at the first poll
+      }
+      executions.add(
+          new SlurmExecution(slurm, jobId, side.folder(plan.run(), plan.stateDir()), clock, seen));
+    }
+    return executions;
+  }
+
+  /** Writes the run's folder for its job: {@code launch.json}, {@code job.sh}, {@code work/}. */
+  private SlurmSide.Placed place(SlurmSettings settings, RunPlan plan) {
+    String python = pythons.getOrDefault(plan.runId(), spec.python());
+    pythons.remove(plan.runId());
+    return side.place(
+        plan,
+        launchSpec(plan, python).toJson(),
+        (lib, state) ->
+            JobScript.text(settings, plan.timeout(), python, lib + "/labrun_supervisor.py", state));
   }
 
   @Override

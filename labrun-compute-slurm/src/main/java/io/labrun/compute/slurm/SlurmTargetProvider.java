@@ -113,6 +113,11 @@ public final class SlurmTargetProvider implements ComputeTargetProvider {
               context.dataDir().resolve("envs").resolve("logs"),
               SlurmSettings.of(spec).workFolder());
     }
-    return new SlurmTarget(spec, side, context.logLimitBytes(), Clock.systemUTC());
+    return new SlurmTarget(
+        spec,
+        side,
+        context.shared(ArrayLooks.class, c -> new ArrayLooks()),
+        context.logLimitBytes(),
+        Clock.systemUTC());
   }
 }

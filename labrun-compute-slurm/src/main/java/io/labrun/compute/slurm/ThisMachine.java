@@ -78,6 +78,17 @@ final class ThisMachine implements SlurmSide {
   }
 
   @Override
+  public String write(RunPlan plan, Placed placed, String name, String text) {
+    Path file = Path.of(placed.state()).resolve(name);
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new LabrunException(ExitCode.STORE, "cannot write " + file + ": " + e.getMessage(), e);
+    }
+    return file.toString();
+  }
+
+  @Override
   public JobFolder folder(Run run, Path stateDir) {
     return JobFolder.local(stateDir, stateDir.resolve("work"));
   }

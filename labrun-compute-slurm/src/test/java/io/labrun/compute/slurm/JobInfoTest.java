@@ -49,4 +49,48 @@ class JobInfoTest {
     assertThat(JobInfo.parse("slurm_load_jobs error: Invalid job id specified")).isEmpty();
     assertThat(JobInfo.parse("")).isEmpty();
   }
+
+  // the same Slurm's records of job array 1017 (--array=0-4%2), two elements started, the rest
+  // waiting together as one record
+  static final String WAITING_ELEMENTS =
+      "JobId=1017 ArrayJobId=1017 ArrayTaskId=2-4%2 ArrayTaskThrottle=2 JobName=wrap"
+          + " JobState=PENDING Reason=JobArrayTaskLimit Dependency=(null) ExitCode=0:0";
+  static final String STARTED_ELEMENT =
+      "JobId=1019 ArrayJobId=1017 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=wrap"
+          + " JobState=RUNNING Reason=None Dependency=(null) ExitCode=0:0";
+
+  @Test
+  void anArrayElementIsNamedByItsArrayAndTaskNotByTheJobIdSlurmGaveIt() {
+    JobInfo job = JobInfo.parse(STARTED_ELEMENT).orElseThrow();
+    assertThat(job.id()).isEqualTo("1017_1");
+    assertThat(job.covers("1017_1")).isTrue();
+    assertThat(job.covers("1019")).isFalse();
+    assertThat(job.covers("1017_2")).isFalse();
+  }
+
+  @Test
+  void theRecordOfElementsWaitingTogetherCoversEachOfThem() {
+    JobInfo waiting = JobInfo.parse(WAITING_ELEMENTS).orElseThrow();
+    assertThat(waiting.id()).isEqualTo("1017_[2-4%2]");
+    assertThat(waiting.covers("1017_2")).isTrue();
+    assertThat(waiting.covers("1017_4")).isTrue();
+    assertThat(waiting.covers("1017_1")).isFalse();
+    assertThat(waiting.covers("1017_5")).isFalse();
+    assertThat(waiting.covers("1018_3")).isFalse();
+    JobInfo element = waiting.as("1017_3");
+    assertThat(element.pending()).isTrue();
+    assertThat(element.reason()).isEqualTo("JobArrayTaskLimit");
+  }
+
+  @Test
+  void taskListsWithCommasAndStepsAreRead() {
+    JobInfo waiting =
+        JobInfo.parse("JobId=7 ArrayJobId=7 ArrayTaskId=1,5-9:2,12 JobState=PENDING Reason=None")
+            .orElseThrow();
+    assertThat(waiting.covers("7_1")).isTrue();
+    assertThat(waiting.covers("7_7")).isTrue();
+    assertThat(waiting.covers("7_8")).isFalse();
+    assertThat(waiting.covers("7_12")).isTrue();
+    assertThat(waiting.covers("7_2")).isFalse();
+  }
 }

@@ -2,9 +2,14 @@ package io.labrun.compute.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobScriptTest {
   private static final SlurmSettings ALL =
@@ -78,5 +83,55 @@ class JobScriptTest {
             "--chdir=/s/work",
             "--no-requeue",
             "/s/job.sh");
+  }
+
+  @Test
+  void anArraysTaskRunsItsOwnRunsJobInItsRunsWorkingFolderAndWritesSlurmsMessagesThere(
+      @TempDir Path tmp) throws Exception {
+    List<SlurmSide.Placed> runs = new ArrayList<>();
+    for (String name : List.of("run 0", "run'1")) {
+      Path state = Files.createDirectories(tmp.resolve(name));
+      Files.createDirectories(state.resolve("work"));
+      Files.writeString(state.resolve("job.sh"), "echo \"$0 in $(pwd)\"\necho oops >&2\n");
+      runs.add(
+          new SlurmSide.Placed(
+              state.toString(), state.resolve("work").toString(), state + "/job.sh"));
+    }
+    String text = JobScript.arrayText(ALL, Duration.ofSeconds(90), runs);
+    assertThat(text).contains("#SBATCH --partition=gpu\n").contains("#SBATCH --time=3\n");
+    Path script = Files.writeString(tmp.resolve("array.sh"), text);
+    for (int task = 0; task < 2; task++) {
+      ProcessBuilder pb =
+          new ProcessBuilder("sh", script.toString())
+              .directory(tmp.toFile())
+              .redirectErrorStream(true);
+      pb.environment().put("SLURM_ARRAY_JOB_ID", "77");
+      pb.environment().put("SLURM_ARRAY_TASK_ID", Integer.toString(task));
+      Process run = pb.start();
+      assertThat(run.waitFor()).isZero();
+      Path out = Path.of(runs.get(task).state(), "slurm-77_" + task + ".out");
+      assertThat(out)
+          .hasContent(runs.get(task).script() + " in " + runs.get(task).work() + "\noops");
+    }
+    ProcessBuilder none = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true);
+    none.environment().put("SLURM_ARRAY_TASK_ID", "2");
+    Process p = none.start();
+    assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("labrun: no run for array task 2\n");
+    assertThat(p.waitFor()).isEqualTo(1);
+  }
+
+  @Test
+  void anArrayIsNamedAfterItsSweepThrottledToParallelAndNeverRequeuedBySlurm() {
+    assertThat(JobScript.arrayArguments("proj-sweep_1", 100, 2, "/runs", "/runs/r0/array.sh"))
+        .containsExactly(
+            "sbatch",
+            "--parsable",
+            "--job-name=labrun-proj-sweep_1",
+            "--array=0-99%2",
+            "--output=/dev/null",
+            "--chdir=/runs",
+            "--no-requeue",
+            "/runs/r0/array.sh");
   }
 }

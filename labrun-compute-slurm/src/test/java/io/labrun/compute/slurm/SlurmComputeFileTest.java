@@ -74,6 +74,7 @@ class SlurmComputeFileTest {
       delimiter = '|',
       textBlock =
           """
+          slurm-array          | 3:5: 'sbatchOptions' cannot hold --array: labrun makes a sweep's job array itself (labrun experiment sweep --parallel K is --array=0-N%K)
           slurm-cpus-zero      | 2:14: 'cpusPerTask' must be a whole number from 1 to 2147483647, got 0
           slurm-memory-words   | 2:9: 'memory' must be Slurm's --mem: megabytes (4000) or a number with K, M, G or T (16G), got "16 GB"
           slurm-option-without-dash | 4:5: each line of 'sbatchOptions' must be one sbatch option starting with '-' (e.g. --constraint=v100), got "constraint=v100"

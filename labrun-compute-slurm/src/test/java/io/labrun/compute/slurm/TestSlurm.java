@@ -54,6 +54,20 @@ public final class TestSlurm {
   }
 
   /**
+   * The ids of the jobs (array elements one by one, {@code ARRAYID_TASK}) Slurm still queues or
+   * runs under the name {@code name}.
+   */
+  public List<String> jobsNamed(String name) throws IOException {
+    String out = run("squeue", "--noheader", "--array", "--name=" + name, "--format=%i");
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** What {@code scontrol show job --oneliner ID} says of job (or job array) {@code id}. */
+  public String show(String id) throws IOException {
+    return run("scontrol", "show", "job", "--oneliner", id);
+  }
+
+  /**
    * Slurm's state of job {@code id} ({@code RUNNING}, {@code PREEMPTED}...), empty once it has
    * forgotten it.
    */

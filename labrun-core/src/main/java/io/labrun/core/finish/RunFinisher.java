@@ -129,6 +129,9 @@ public final class RunFinisher {
     }
     Instant ended = exit.ended() != null ? exit.ended() : clock.instant();
     // a run that started and ended at its target between two looks was never recorded Running
+    if (!current.status().canMoveTo(status) && !current.status().canMoveTo(RunStatus.RUNNING)) {
+      return current; // recorded Lost meanwhile, and this end cannot follow that
+    }
     Run from =
         current.status().canMoveTo(status) ? current : current.withStatus(RunStatus.RUNNING, ended);
     Run done =

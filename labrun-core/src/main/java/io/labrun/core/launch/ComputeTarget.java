@@ -7,6 +7,7 @@ import io.labrun.core.plan.RunPlan;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Port: a kind of place runs execute (local Python, Docker, a host over SSH, a Spark cluster). One
@@ -39,6 +40,14 @@ public interface ComputeTarget {
 
   /** Starts the run detached from this process and returns once it has started. */
   Execution launch(RunPlan plan);
+
+  /**
+   * How this target launches many runs as one submission (a sweep's points), when it can; empty
+   * (the default) when it launches one run at a time.
+   */
+  default Optional<BatchLaunch> batchLaunch() {
+    return Optional.empty();
+  }
 
   /**
    * Runs a script untracked ({@code TrackedRun: false}): no snapshot, no history, output straight

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -341,8 +342,89 @@ public final class Submitter {
 
   private Submission prepareAndLaunch(
       Pending pending, ComputeTarget target, Run preparing, RunEvents events) {
+    RunPlan plan = prepare(pending, target, preparing, events);
+    Execution execution;
+    try {
+      execution = target.launch(plan);
+    } catch (LabrunException e) {
+      fail(preparing, e.getMessage());
+      throw e;
+    } catch (RuntimeException e) {
+      fail(preparing, "labrun failed to start the run: " + e);
+      throw e;
+    }
+    return launched(plan, execution, events);
+  }
+
+  /**
+   * Starts runs recorded Queued together, as one batch on their target ({@link BatchLaunch}: a
+   * sweep's points as one Slurm job array) of which at most {@code parallel} run at once. Returns
+   * one submission per run, in order; a run canceled meanwhile has no execution, and one that could
+   * not be prepared or launched is recorded Failed with the reason and has none either. Empty when
+   * their target has no batches: each is then started on its own ({@link #start(Pending,
+   * RunEvents)}).
+   */
+  public List<Submission> startBatch(List<Pending> pendings, int parallel, RunEvents events) {
+    if (pendings.isEmpty()) {
+      return List.of();
+    }
+    ComputeTarget target;
+    try {
+      target = targets.forSpec(pendings.get(0).resolved().target());
+    } catch (RuntimeException e) {
+      return List.of(); // started one by one, each failing with the reason
+    }
+    Optional<BatchLaunch> batch = target.batchLaunch();
+    if (batch.isEmpty() || pendings.size() > batch.get().maxRuns()) {
+      return List.of();
+    }
+    Submission[] out = new Submission[pendings.size()];
+    List<Integer> prepared = new ArrayList<>();
+    List<RunPlan> plans = new ArrayList<>();
+    String failure = null;
+    for (int i = 0; i < pendings.size(); i++) {
+      Run run = pendings.get(i).run();
+      Run preparing = run.withStatus(RunStatus.PREPARING, clock.instant());
+      if (!store.update(preparing, RunStatus.QUEUED)) {
+        out[i] = new Submission(store.find(run.id()).orElse(run), null, null);
+        continue;
+      }
+      if (failure != null) {
+        out[i] = new Submission(fail(preparing, failure), null, null);
+        continue;
+      }
+      try {
+        plans.add(prepare(pendings.get(i), target, preparing, events));
+        prepared.add(i);
+      } catch (LabrunException e) {
+        failure = e.getMessage(); // the same target and environment: the others would fail alike
+        out[i] = new Submission(store.find(run.id()).orElse(preparing), null, null);
+      }
+    }
+    if (!plans.isEmpty()) {
+      List<Execution> executions = null;
+      try {
+        executions = batch.get().launch(plans, parallel);
+      } catch (RuntimeException e) {
+        String why =
+            e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e;
+        for (int k = 0; k < plans.size(); k++) {
+          out[prepared.get(k)] = new Submission(fail(plans.get(k).run(), why), null, null);
+        }
+      }
+      for (int k = 0; executions != null && k < plans.size(); k++) {
+        out[prepared.get(k)] = launched(plans.get(k), executions.get(k), events);
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
+   * Materializes the working folder of a run recorded Preparing and prepares its environment; a
+   * failure is recorded (Failed, with the reason) and thrown.
+   */
+  private RunPlan prepare(Pending pending, ComputeTarget target, Run run, RunEvents events) {
     RunPlanner.Resolved r = pending.resolved();
-    Run run = preparing;
     String runId = run.id();
     events.status(run);
     Path stateDir = paths.runState(runId);
@@ -371,38 +453,7 @@ public final class Submitter {
               workDir,
               timeout(pending.request(), r));
       target.prepare(plan, events);
-      Execution execution = target.launch(plan);
-      // a target that holds the run in its own queue (a Slurm job PENDING) keeps it Queued; it
-      // becomes Running when the target starts it (follow.TargetQueue records that)
-      Optional<String> queued = execution.queued();
-      Run running =
-          queued.isPresent()
-              ? run.withStatus(RunStatus.QUEUED, clock.instant()).waitingAtTarget(queued.get())
-              : run.withStatus(RunStatus.RUNNING, clock.instant());
-      for (Map.Entry<String, String> a : execution.attributes().entrySet()) {
-        running = running.withAttribute(a.getKey(), a.getValue());
-      }
-      if (!store.update(running, RunStatus.PREPARING)) {
-        // Canceled while we were preparing: stop what we just started.
-        execution.cancel();
-        return new Submission(store.find(runId).orElse(running), plan, execution);
-      }
-      events.status(running);
-      return new Submission(
-          running,
-          new RunPlan(
-              running,
-              plan.project(),
-              plan.configuration(),
-              plan.target(),
-              plan.scriptArguments(),
-              plan.environment(),
-              plan.conda(),
-              plan.spark(),
-              plan.stateDir(),
-              plan.workDir(),
-              plan.timeout()),
-          execution);
+      return plan;
     } catch (LabrunException e) {
       fail(run, e.getMessage());
       throw e;
@@ -423,12 +474,58 @@ public final class Submitter {
     }
   }
 
-  private void fail(Run run, String why) {
+  /**
+   * Records a launched run: Running, or Queued while its target holds it in its own queue (a Slurm
+   * job PENDING; it becomes Running when the target starts it: {@code follow.TargetQueue} records
+   * that). A run canceled while it was prepared is stopped again at once.
+   */
+  private Submission launched(RunPlan plan, Execution execution, RunEvents events) {
+    Run run = plan.run();
+    try {
+      Optional<String> queued = execution.queued();
+      Run running =
+          queued.isPresent()
+              ? run.withStatus(RunStatus.QUEUED, clock.instant()).waitingAtTarget(queued.get())
+              : run.withStatus(RunStatus.RUNNING, clock.instant());
+      for (Map.Entry<String, String> a : execution.attributes().entrySet()) {
+        running = running.withAttribute(a.getKey(), a.getValue());
+      }
+      if (!store.update(running, RunStatus.PREPARING)) {
+        // Canceled while we were preparing: stop what we just started.
+        execution.cancel();
+        return new Submission(store.find(run.id()).orElse(running), plan, execution);
+      }
+      events.status(running);
+      return new Submission(
+          running,
+          new RunPlan(
+              running,
+              plan.project(),
+              plan.configuration(),
+              plan.target(),
+              plan.scriptArguments(),
+              plan.environment(),
+              plan.conda(),
+              plan.spark(),
+              plan.stateDir(),
+              plan.workDir(),
+              plan.timeout()),
+          execution);
+    } catch (IOException e) {
+      fail(run, "labrun failed to start the run: " + e.getMessage());
+      throw new LabrunException(
+          ExitCode.TARGET_UNAVAILABLE, "cannot reach the run's target: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records the run Failed with {@code why} unless it has ended; returns it as recorded. */
+  private Run fail(Run run, String why) {
     Run current = store.find(run.id()).orElse(run);
     if (!current.status().isFinal()) {
       store.update(
           current.withExit(null, why).withStatus(RunStatus.FAILED, clock.instant()),
           current.status());
     }
+    return store.find(run.id()).orElse(current);
   }
 }

@@ -14,6 +14,8 @@ import io.labrun.core.supervisor.ExitRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -103,6 +105,33 @@ public final class RunAttempts {
     return loop(takeUp(latest, request, watch), request, policy, watch);
   }
 
+  /**
+   * Starts the first attempts of runs recorded Queued together, as one batch on their target, when
+   * it offers batches ({@link Submitter#startBatch}); empty when it does not (each is then started
+   * on its own by {@link #resume}). Each submission is then followed by {@link #follow}.
+   */
+  public List<Submitter.Submission> startBatch(
+      List<Run> queued, List<SubmitRequest> requests, int parallel, RunEvents events) {
+    List<Submitter.Pending> pendings = new ArrayList<>();
+    try {
+      for (int i = 0; i < queued.size(); i++) {
+        pendings.add(submitter.pending(queued.get(i), requests.get(i)));
+      }
+    } catch (LabrunException e) {
+      return List.of(); // started one by one, each failing with the reason
+    }
+    return submitter.startBatch(pendings, parallel, events);
+  }
+
+  /**
+   * Attempts of a run {@link #startBatch} launched: waits for it, then retries it (on its own) as
+   * the policy allows.
+   */
+  public Outcome follow(
+      Submitter.Submission launched, SubmitRequest request, RetryPolicy policy, Watch watch) {
+    return loop(afterStart(launched, watch), request, policy, watch);
+  }
+
   private Outcome loop(Step step, SubmitRequest request, RetryPolicy policy, Watch watch) {
     while (true) {
       if (step.letGo()) {
@@ -163,9 +192,13 @@ public final class RunAttempts {
       watch.changed(failed);
       return new Step(failed, RetryPolicy.retryable(e), e, false);
     }
+    return afterStart(s, watch);
+  }
+
+  private Step afterStart(Submitter.Submission s, Watch watch) {
     watch.changed(s.run());
     if (s.execution() == null || s.run().status().isFinal()) {
-      return Step.ended(s.run(), false); // canceled before or while it started
+      return Step.ended(s.run(), false); // canceled before or while it started, or not launched
     }
     return await(s.run(), s.execution(), watch);
   }

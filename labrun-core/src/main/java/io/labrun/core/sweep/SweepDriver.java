@@ -5,6 +5,7 @@ import io.labrun.core.follow.RunFollower;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.launch.Execution;
+import io.labrun.core.launch.Submitter;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.retry.RetryPolicy;
 import io.labrun.core.retry.RunAttempts;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,7 +69,7 @@ public final class SweepDriver implements AutoCloseable {
   private final LabrunPaths paths;
   private final Listener listener;
   private final Clock clock;
-  private final ExecutorService slots;
+  private final ThreadPoolExecutor slots;
 
   /** Records clean ends off the slots' threads; null when the sweep has a stop condition. */
   private final ExecutorService recorder;
@@ -93,8 +97,12 @@ public final class SweepDriver implements AutoCloseable {
     this.paths = paths;
     this.listener = listener;
     this.slots =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             sweep.parallel(),
+            sweep.parallel(),
+            0L,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "sweep-slot-" + slotNames.incrementAndGet());
               t.setDaemon(
@@ -112,9 +120,19 @@ public final class SweepDriver implements AutoCloseable {
                 });
   }
 
-  /** Starts driving every point whose run has not ended for good, in point order. */
+  /**
+   * Starts driving every point whose run has not ended for good, in point order. When the sweep's
+   * target launches batches ({@link io.labrun.core.launch.BatchLaunch}: a Slurm job array), the
+   * points not launched yet are launched first as one batch, which the target itself runs at most
+   * {@code parallel} at once; each then has a slot that follows it (and retries it on its own).
+   * Runs already launched (by this driver or one before it) are followed each by a slot of its own
+   * too, since their target starts them whether or not labrun watches.
+   */
   public void start() {
     Map<String, Run> latest = SweepRuns.latestAttempts(SweepRuns.all(store, sweep.id()));
+    List<Sweep.Point> todo = new ArrayList<>();
+    List<Run> runs = new ArrayList<>();
+    int launched = 0;
     for (Sweep.Point p : sweep.points()) {
       Run run = latest.get(p.firstRunId());
       if (run == null) {
@@ -123,10 +141,70 @@ public final class SweepDriver implements AutoCloseable {
       views.put(p.index(), new PointView(p, run, null));
       if (!run.status().isFinal()
           || RetryPolicy.retryable(run) && run.attempt() < sweep.retryPolicy().maxAttempts()) {
-        slots.execute(() -> drive(p, run));
+        todo.add(p);
+        runs.add(run);
+        launched += run.queuedAtTarget() || run.status() == RunStatus.RUNNING ? 1 : 0;
       }
     }
+    Map<String, Submitter.Submission> batch = launchTogether(todo, runs);
+    int followers = Math.max(sweep.parallel(), launched + batch.size());
+    if (followers > slots.getMaximumPoolSize()) {
+      slots.setMaximumPoolSize(followers);
+      slots.setCorePoolSize(followers);
+    }
+    for (int i = 0; i < todo.size(); i++) {
+      Sweep.Point p = todo.get(i);
+      Run run = runs.get(i);
+      Submitter.Submission s = batch.get(run.id());
+      slots.execute(() -> drive(p, run, s));
+    }
     slots.shutdown();
+  }
+
+  /**
+   * Launches the runs of {@code points} not launched yet as one batch when there are two or more
+   * and their target offers batches; by run id, what each became (empty: each starts on its own
+   * slot).
+   */
+  private Map<String, Submitter.Submission> launchTogether(
+      List<Sweep.Point> points, List<Run> runs) {
+    List<Run> queued = new ArrayList<>();
+    List<SubmitRequest> requests = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      Run run = runs.get(i);
+      if (run.status() == RunStatus.QUEUED && !run.queuedAtTarget()) {
+        queued.add(run);
+        requests.add(request(points.get(i), run));
+      }
+    }
+    if (queued.size() < 2 || mode != Mode.DRIVING || files.canceled(sweep.id())) {
+      return Map.of();
+    }
+    List<Submitter.Submission> started =
+        attempts.startBatch(queued, requests, sweep.parallel(), noting());
+    Map<String, Submitter.Submission> out = new HashMap<>();
+    for (Submitter.Submission s : started) {
+      out.put(s.run().id(), s);
+      if (s.execution() != null) {
+        going.put(s.run().id(), s.execution()); // a stop or cancel reaches it from now on
+      }
+    }
+    return out;
+  }
+
+  private SubmitRequest request(Sweep.Point p, Run latest) {
+    return sweep
+        .request(p.params())
+        .attempt(latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
+  }
+
+  private RunEvents noting() {
+    return new RunEvents() {
+      @Override
+      public void progress(String message) {
+        listener.note(message);
+      }
+    };
   }
 
   /** Waits up to {@code max} for the sweep to end (every run recorded); true when it has. */
@@ -181,8 +259,11 @@ public final class SweepDriver implements AutoCloseable {
     files.markCanceled(sweep.id());
     wake.countDown();
     cancelQueued(Cancellation.DETAIL);
-    for (Execution e : going.values()) {
-      cancel(e);
+    for (Map.Entry<String, Execution> e : going.entrySet()) {
+      // a run still waiting at its target was just taken off its queue: once is enough
+      if (!store.find(e.getKey()).map(r -> r.status().isFinal()).orElse(false)) {
+        cancel(e.getValue());
+      }
     }
   }
 
@@ -218,7 +299,11 @@ public final class SweepDriver implements AutoCloseable {
     }
   }
 
-  private void drive(Sweep.Point p, Run latest) {
+  /**
+   * Drives point {@code p} from its latest run: started on this slot, or, when {@code launched} is
+   * not null, launched with the sweep's batch and followed here.
+   */
+  private void drive(Sweep.Point p, Run latest, Submitter.Submission launched) {
     if (mode == Mode.LETTING_GO) {
       return;
     }
@@ -228,17 +313,16 @@ public final class SweepDriver implements AutoCloseable {
       wake.countDown();
     }
     try {
-      if (mode != Mode.DRIVING && latest.notLaunched()) {
+      if (mode != Mode.DRIVING && latest.notLaunched() && launched == null) {
         cancelQueued(
             latest, mode == Mode.CANCELING ? Cancellation.DETAIL : "not started: " + stopReason);
         return;
       }
-      SubmitRequest request = sweep.request(p.params());
-      request =
-          request.attempt(
-              latest.attempt(), latest.attempt() == 1 ? null : SweepRuns.firstId(latest));
+      SubmitRequest request = request(p, latest);
       RunAttempts.Outcome outcome =
-          attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
+          launched != null
+              ? attempts.follow(launched, request, sweep.retryPolicy(), new Slot(p))
+              : attempts.resume(latest, request, sweep.retryPolicy(), new Slot(p));
       if (outcome.error() != null) {
         listener.note(
             "run " + outcome.run().id() + " could not start: " + outcome.error().getMessage());
@@ -316,12 +400,7 @@ public final class SweepDriver implements AutoCloseable {
 
     @Override
     public RunEvents events() {
-      return new RunEvents() {
-        @Override
-        public void progress(String message) {
-          listener.note(message);
-        }
-      };
+      return noting();
     }
 
     @Override
