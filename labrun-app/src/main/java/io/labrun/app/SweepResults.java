@@ -94,9 +94,7 @@ public final class SweepResults {
             .orElse(metrics.isEmpty() ? null : metrics.first());
     Goal g = goal != null ? Goal.parse(goal) : def.map(Sweep::rankingGoal).orElse(Goal.MAX);
     if (ranked != null) {
-      points.sort(
-          Comparator.comparing(
-              (Map<String, Object> p) -> value(p, ranked), Comparator.nullsLast(g::compare)));
+      points.sort(Comparator.comparing(p -> value(p, ranked), g.bestFirst()));
     }
     Map<String, Object> body = summary(sw);
     body.put("primary_metric", ranked);

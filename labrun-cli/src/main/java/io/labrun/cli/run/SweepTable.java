@@ -42,8 +42,7 @@ final class SweepTable {
       metricNames.add(primaryMetric);
     }
     List<Entry> entries = new ArrayList<>();
-    for (int i = 0; i < latest.size(); i++) {
-      Run r = latest.get(i);
+    for (Run r : latest) {
       Map<String, String> p = Redaction.named(store.params(r.id()));
       Map<String, MetricSummary> m = store.metricSummaries(r.id());
       paramNames.addAll(p.keySet());
@@ -53,17 +52,11 @@ final class SweepTable {
               metricNames.add(name);
             }
           });
-      entries.add(new Entry(i, r, p, m));
+      entries.add(new Entry(r, p, m));
     }
     if (primaryMetric != null) {
-      entries.sort(
-          Comparator.comparing((Entry e) -> e.value(primaryMetric) == null)
-              .thenComparing(
-                  (a, b) ->
-                      a.value(primaryMetric) == null
-                          ? 0
-                          : goal.compare(a.value(primaryMetric), b.value(primaryMetric)))
-              .thenComparingInt(Entry::index));
+      // a stable sort: equal values stay in point order
+      entries.sort(Comparator.comparing((Entry e) -> e.value(primaryMetric), goal.bestFirst()));
     }
     t.columns.addAll(List.of("run_id", "status", "attempt"));
     paramNames.forEach(t.columns::add);
@@ -96,8 +89,7 @@ final class SweepTable {
     return columns;
   }
 
-  private record Entry(
-      int index, Run run, Map<String, String> params, Map<String, MetricSummary> metrics) {
+  private record Entry(Run run, Map<String, String> params, Map<String, MetricSummary> metrics) {
     Double value(String metric) {
       MetricSummary s = metrics.get(metric);
       return s == null || s.last() == null || !s.last().isScalar() || s.last().value().isNaN()
