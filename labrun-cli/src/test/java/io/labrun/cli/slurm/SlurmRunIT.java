@@ -294,6 +294,67 @@ class SlurmRunIT {
   }
 
   @Test
+  void overSshASweepIsOneJobArraySubmittedOnTheLoginNode() throws Exception {
+    Cli.Result a =
+        cli.in(
+            project,
+            "computetarget",
+            "attach",
+            "--name",
+            "login",
+            "--type",
+            "slurm",
+            "--address",
+            SSHD.host + ":" + SSHD.port,
+            "--username",
+            SSHD.keyUser,
+            "--ssh-key",
+            SSHD.key.toString(),
+            "--accept-new-host-key");
+    assertThat(a.code()).as(a.toString()).isZero();
+    Files.writeString(
+        project.resolve("aml_config/login.compute"),
+        "partition: " + SLURM.partition + "\n",
+        StandardOpenOption.APPEND);
+    Files.writeString(
+        project.resolve("point.py"),
+        """
+        import os, sys
+        print("point", sys.argv[-1], "by", os.environ["USER"], "task", os.environ["SLURM_ARRAY_TASK_ID"], flush=True)
+        open("outputs/point.txt", "w").write(sys.argv[-1])
+        """);
+    Cli.Result r =
+        cli.in(
+            project,
+            "experiment",
+            "sweep",
+            "-c",
+            "login",
+            "point.py",
+            "--grid",
+            "i=1..3",
+            "--parallel",
+            "2");
+    assertThat(r.code()).as(r.toString()).isZero();
+    List<Run> runs = runs();
+    assertThat(runs).extracting(Run::status).containsOnly(RunStatus.COMPLETED).hasSize(3);
+    String array = runs.get(0).attributes().get("slurm_job_id").split("_")[0];
+    assertThat(SLURM.show(array))
+        .as("submitted by the login node's user")
+        .contains("UserId=" + SSHD.keyUser + "(");
+    for (int i = 0; i < 3; i++) {
+      Run run = runs.get(i);
+      assertThat(run.attributes()).containsEntry("slurm_job_id", array + "_" + i);
+      assertThat(cli.in(project, "experiment", "logs", "-r", run.id()).out())
+          .contains("point " + (i + 1) + " by " + SSHD.keyUser + " task " + i);
+      Path dl = tmp.resolve("dl-" + i);
+      assertThat(cli.in(project, "history", "download", "-r", run.id(), "-d", dl.toString()).code())
+          .isZero();
+      assertThat(dl.resolve("outputs/point.txt")).hasContent(Integer.toString(i + 1));
+    }
+  }
+
+  @Test
   void aSweepWhoseLabrunDiedIsFoundElementByElementAndDrivenOn() throws Exception {
     target("hpc", "partition: " + SLURM.partition + "\n");
     Path ran = Files.createDirectories(tmp.resolve("ran"));
