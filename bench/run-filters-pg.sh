@@ -80,6 +80,7 @@ filters=(
   'tags.team ~ "vision*" and duration < 10m'
   'not (params.reg >= 1) or min(metrics.loss) < 0.01'
   'params.optimizer = "adam" and metrics.f1 between 0.4 and 0.5 order by params.lr desc'
+  'params.optimizer = "adam" order by duration desc'
 )
 port=$(( 20000 + RANDOM % 20000 ))
 "$labrun" server --store "$store" --port "$port" >"$work/server.log" 2>&1 &

@@ -39,19 +39,22 @@ fi
 
 # The filters, and the SQL labrun's store makes of each (FilterSql, SortedRuns), values inline: newest
 # first, common conditions are probes (EXISTS); in an order by of a metric, param or tag, the runs
-# that have it are read in the order of its index (an inner join) while common conditions are probed.
+# that have it are read in the order of its index (an inner join) while common conditions are probed;
+# in an order by duration, the runs that have one in the order of runs_by_duration (migration V8).
 cols="id, experiment, run_configuration, target, target_type, script, arguments, environment, user_name, host, git_commit, git_dirty, snapshot_id, created_ms, started_ms, ended_ms, status, exit_code, status_detail, sweep_id, attempt, attributes"
 filters=(
   'metrics.accuracy > 0.9 and params.reg in (100, 1000) order by metrics.accuracy desc'
   'tags.team ~ "vision*" and duration < 10m'
   'not (params.reg >= 1) or min(metrics.loss) < 0.01'
   'params.optimizer = "adam" and metrics.f1 between 0.4 and 0.5 order by params.lr desc'
+  'params.optimizer = "adam" order by duration desc'
 )
 sqls=(
   "SELECT $cols, o0.value AS k0 FROM runs JOIN metric_last o0 ON o0.run_id = runs.id AND o0.name = 'accuracy' WHERE o0.value IS NOT NULL AND (EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'accuracy' AND +x.value > 0.9) AND EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND +x.num IN (100.0, 1000.0))) ORDER BY o0.value DESC, o0.run_id DESC LIMIT 51"
   "SELECT $cols, created_ms AS k0 FROM runs WHERE (EXISTS (SELECT 1 FROM tags x WHERE x.run_id = runs.id AND x.name = 'team' AND (+x.value IS NOT NULL AND +x.value GLOB 'vision*')) AND ((ended_ms - started_ms) IS NOT NULL AND (ended_ms - started_ms) < 600000)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
   "SELECT $cols, created_ms AS k0 FROM runs WHERE (NOT (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'reg' AND +x.num >= 1.0)) OR EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'loss' AND +x.lo < 0.01)) ORDER BY created_ms DESC, runs.id DESC LIMIT 51"
   "SELECT $cols, o0.num AS k0, o0.value AS k1 FROM runs JOIN params o0 ON o0.run_id = runs.id AND o0.name = 'lr' WHERE o0.num IS NOT NULL AND (EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'optimizer' AND +x.value = 'adam') AND EXISTS (SELECT 1 FROM metric_last x WHERE x.run_id = runs.id AND x.name = 'f1' AND +x.value BETWEEN 0.4 AND 0.5)) ORDER BY o0.num DESC, o0.value DESC NULLS LAST, o0.run_id DESC LIMIT 51"
+  "SELECT $cols, (ended_ms - started_ms) AS k0 FROM runs WHERE (ended_ms - started_ms) IS NOT NULL AND EXISTS (SELECT 1 FROM params x WHERE x.run_id = runs.id AND x.name = 'optimizer' AND +x.value = 'adam') ORDER BY (ended_ms - started_ms) DESC, runs.id DESC LIMIT 51"
 )
 
 port=$(( 20000 + RANDOM % 20000 ))

@@ -1,4 +1,5 @@
-// Times the runs page in headless Chromium (run by bench/ui-timings.sh). Each figure is measured in the
+// Times the runs page, the compare page and a run page with a 1,000,000-point metric in headless
+// Chromium (run by bench/ui-timings.sh). Each figure is measured in the
 // page with performance.now(): from the navigation's start (or the click) to the first animation frame
 // after the table's new rows are in the document, i.e. once they can be painted.
 import { createRequire } from 'node:module';
@@ -39,7 +40,7 @@ async function timed(page, act) {
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((s.length * p) / 100) - 1)]; };
 const browser = await chromium.launch({ executablePath: process.env.LABRUN_TEST_CHROMIUM || '/usr/bin/chromium', headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-const results = { load: [], filter: [], sort: [], next: [], compare: [] };
+const results = { load: [], filter: [], sort: [], next: [], compare: [], big: [] };
 const requests = {};
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -71,14 +72,31 @@ try {
     await page.goto(`${base}/?compare=${i}#/compare?runs=${compared.join(',')}`, { waitUntil: 'commit' });
     await page.waitForFunction((n) => document.querySelectorAll('#charts .chart canvas, #charts .chart.bars').length === n, 10, { polling: 'raf' });
     const t = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
-    if (i > 0) results.compare.push(t);
+    if (i > 0) {
+      results.compare.push(t);
+      for (const [what, ms] of await page.evaluate(() => performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/api/v1/')).map((e) => [new URL(e.name).pathname, e.duration]))) {
+        (requests[what] ||= []).push(ms);
+      }
+    }
   }
-  console.log(`runs and compare pages in ${browser.version()}, ${reps} rounds after one warm-up each`);
+  // The run page of the run with a 1,000,000-point metric: navigation start to that metric's chart drawn
+  // (the server downsamples it to at most 1,000 buckets).
+  let bigPoints = 0;
+  for (let i = 0; i <= reps; i++) {
+    await page.goto(`${base}/?big=${i}#/run/${encodeURIComponent(process.env.LABRUN_BENCH_BIG)}`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.querySelector('.chart[data-metric="big"][data-points] canvas'), null, { polling: 'raf' });
+    const t = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+    bigPoints = await page.$eval('.chart[data-metric="big"]', (c) => Number(c.dataset.points));
+    if (i > 0) results.big.push(t);
+  }
+  console.log(`runs, compare and run pages in ${browser.version()}, ${reps} rounds after one warm-up each`);
   console.log('what                                                           |   p50 ms |   p95 ms |   max ms');
-  const names = { load: 'load #/runs to first 50 rows drawn', filter: `filter "${FILTER}"`, sort: 'click metric header (sort by accuracy desc)', next: 'next page (Older →)', compare: 'load #/compare of 50 runs to its 10 charts drawn' };
+  const names = { load: 'load #/runs to first 50 rows drawn', filter: `filter "${FILTER}"`, sort: 'click metric header (sort by accuracy desc)', next: 'next page (Older →)', compare: 'load #/compare of 50 runs to its 10 charts drawn', big: 'load #/run/ID to its 1,000,000-point metric drawn' };
   for (const [k, xs] of Object.entries(results)) {
     console.log(`${names[k].padEnd(62)} | ${pct(xs, 50).toFixed(0).padStart(8)} | ${pct(xs, 95).toFixed(0).padStart(8)} | ${Math.max(...xs).toFixed(0).padStart(8)}`);
   }
+  console.log(`(the 1,000,000-point metric drawn as ${bigPoints} points, each with its min-max band)`);
   console.log('\nAPI requests of those rounds (Resource Timing)      |   count |   p50 ms |   p95 ms');
   for (const [what, xs] of Object.entries(requests)) {
     console.log(`${what.padEnd(52)} | ${String(xs.length).padStart(7)} | ${pct(xs, 50).toFixed(0).padStart(8)} | ${pct(xs, 95).toFixed(0).padStart(8)}`);
