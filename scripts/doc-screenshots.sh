@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 from="$root/labrun-server/target/screenshots"
 to="$root/docs/images"
 mkdir -p "$to"
-/usr/bin/python3 - "$from" "$to" runs-columns runs-grouped run-charts run-previews run-edits compare-many sweep sweeps <<'PY'
+/usr/bin/python3 - "$from" "$to" runs-filtered runs-columns runs-grouped run-charts run-million run-previews run-edits compare-many compare-differs sweeps sweep sweep-brushed <<'PY'
 import sys
 from PIL import Image
 src, dst, names = sys.argv[1], sys.argv[2], sys.argv[3:]

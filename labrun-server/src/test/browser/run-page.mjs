@@ -1,6 +1,6 @@
 // The run page's tools in real headless Chromium (run by RunPageUiIT).
 //
-// Previews a text, a CSV, a JSON and a large log artifact in place (files holding HTML and script must
+// Draws a 1,000,000-point metric from the server's buckets; previews a text, a CSV, a JSON and a large log artifact in place (files holding HTML and script must
 // show as text and never run), then cancels a real running run: the button is disabled on a finished run,
 // a dismissed confirmation leaves the run alone, an accepted one ends it Canceled and disables the button.
 // Exits non-zero with the reason on the first failure.
@@ -11,6 +11,22 @@ const pageErrors = [];
 try {
   const page = await signedIn(browser, pageErrors);
   await page.waitForSelector('#runs tbody tr[data-run]');
+
+  // A metric of 1,000,000 points: drawn from at most 1,000 of the server's buckets, with their min-max band.
+  await page.goto(`${base}/#/run/${encodeURIComponent(fixture.million)}`);
+  await page.waitForSelector('.chart[data-metric="loss"][data-points] canvas');
+  const drawnPoints = await page.$eval('.chart[data-metric="loss"]', (c) => Number(c.dataset.points));
+  check(drawnPoints > 100 && drawnPoints <= 1000, `the 1,000,000-point metric is drawn from ${drawnPoints} points, expected 100 to 1,000 buckets`);
+  const legend = await page.$$eval('.chart[data-metric="loss"] .u-legend .u-series', (s) => s.map((e) => e.textContent.trim()));
+  check(legend.some((l) => l.startsWith('min')) && legend.some((l) => l.startsWith('max')), `the buckets' band (min, max) is not drawn: ${JSON.stringify(legend)}`);
+  const painted = await page.$eval('.chart[data-metric="loss"] canvas', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+    return n;
+  });
+  check(painted > 500, 'the 1,000,000-point chart is not painted');
+  await page.screenshot({ path: `${shots}/run-million.png`, fullPage: true });
 
   await page.goto(`${base}/#/run/${encodeURIComponent(fixture.done)}`);
   await page.waitForSelector('#artifacts');

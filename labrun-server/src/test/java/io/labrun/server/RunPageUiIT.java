@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.project.Project;
+import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
@@ -78,6 +79,20 @@ class RunPageUiIT {
       }
       lines.add(SCRIPT + " LOSS spike");
       Fixtures.log(srv.paths, done.id(), lines);
+      // a run with a 1,000,000-point metric: its chart is drawn from the server's buckets
+      Run large = Fixtures.run("iris_million", 2, "local", "train.py", RunStatus.COMPLETED);
+      srv.store.create(large);
+      List<MetricPoint> million = new ArrayList<>(1_000_000);
+      for (int i = 0; i < 1_000_000; i++) {
+        million.add(
+            new MetricPoint(
+                "loss",
+                i,
+                Fixtures.T0.plusMillis(i),
+                1.0 / (1 + i / 20_000.0) + (i % 89) / 890.0,
+                null));
+      }
+      srv.store.appendMetrics(large.id(), million);
       String reader = ApiTokenText.generate();
       srv.store.tokens().add("reader", ApiTokenText.sha256(reader), Instant.now(), Role.READ);
 
@@ -94,6 +109,8 @@ class RunPageUiIT {
           Map.of(
               "done",
               done.id(),
+              "million",
+              large.id(),
               "running",
               running,
               "note",
@@ -118,6 +135,7 @@ class RunPageUiIT {
       assertThat(srv.http.get("/api/v1/runs/" + running).json().get("status").asString())
           .isEqualTo("Canceled");
       assertThat(BrowserScript.SHOTS.resolve("run-previews.png")).isNotEmptyFile();
+      assertThat(BrowserScript.SHOTS.resolve("run-million.png")).isNotEmptyFile();
       assertThat(srv.store.tags(done.id())).containsExactly(Map.entry("stage", SCRIPT));
       assertThat(srv.store.note(done.id()).orElseThrow().text()).isEqualTo("first line\n" + SCRIPT);
     }
