@@ -194,6 +194,20 @@ final class FilterSql {
     }
   }
 
+  /** Whether the condition compares any of the run's own attributes (status, target...). */
+  static boolean namesAttribute(Expr e) {
+    if (e instanceof And and) {
+      return and.parts().stream().anyMatch(FilterSql::namesAttribute);
+    }
+    if (e instanceof Or or) {
+      return or.parts().stream().anyMatch(FilterSql::namesAttribute);
+    }
+    if (e instanceof Not not) {
+      return namesAttribute(not.inner());
+    }
+    return field(e) instanceof Field.Attr;
+  }
+
   private static Field field(Expr e) {
     if (e instanceof Compare c) {
       return c.field();

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -176,6 +177,18 @@ final class SortedRuns {
     RunListing.filters(d, w.query(), where, args, asSet);
     where.addAll(w.more());
     args.addAll(w.moreArgs());
+    String from = " FROM runs";
+    if (part == Part.VALUED
+        && plan.leadingAlias() == null
+        && d == Dialect.SQLITE
+        && INDEXES.containsKey(first.sql())
+        && lures(w)
+        && !fewMatch(c, where, args.subList(plan.joinArgs().size(), args.size()))) {
+      // SQLite has no statistics: an equality on another indexed attribute (status = ...) would
+      // make it start from that index and sort every match; there are many, so the order's own
+      // index is walked instead and the page fills after a share of it.
+      from = " FROM runs INDEXED BY " + INDEXES.get(first.sql());
+    }
     if (w.afterId() != null) {
       where.add(after(keys, w.after(), id, w.afterId(), args));
     }
@@ -189,7 +202,7 @@ final class SortedRuns {
     }
     orderBy.add(id + (first.descending() ? " DESC" : " ASC"));
     String sql =
-        RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + " FROM runs")
+        RunRows.SELECT.replaceFirst(" FROM runs$", ", " + String.join(", ", select) + from)
             + (joins.isEmpty() ? "" : " " + String.join(" ", joins))
             + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
             + " ORDER BY "
@@ -210,6 +223,47 @@ final class SortedRuns {
       }
     }
     return out;
+  }
+
+  /**
+   * The index of table runs on each attribute key that has one, by the key's SQL (migration V8).
+   */
+  private static final Map<String, String> INDEXES =
+      Map.of(FilterSql.column(Attribute.DURATION), "runs_by_duration");
+
+  /** Whether the window has a condition on an attribute, which SQLite may start from instead. */
+  private static boolean lures(Window w) {
+    RunQuery q = w.query();
+    return q.experiment() != null
+        || (q.statuses() != null && !q.statuses().isEmpty())
+        || q.runConfiguration() != null
+        || q.target() != null
+        || q.script() != null
+        || q.sweepId() != null
+        || q.createdAfter() != null
+        || q.createdBefore() != null
+        || (q.runFilter().where() != null && FilterSql.namesAttribute(q.runFilter().where()));
+  }
+
+  /**
+   * Whether fewer than {@value FilterSql#RARE} runs match {@code where}: then starting from the
+   * index SQLite picks and sorting them costs less than walking the order's index. Counting stops
+   * at that number.
+   */
+  private static boolean fewMatch(Connection c, List<String> where, List<Object> args)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM runs WHERE "
+                + String.join(" AND ", where)
+                + " LIMIT "
+                + FilterSql.RARE
+                + ") x")) {
+      RunRows.bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getLong(1) < FilterSql.RARE;
+      }
+    }
   }
 
   /** The key values of run {@code runId}, or null when it is not in the history. */
