@@ -7,6 +7,9 @@ import io.labrun.core.history.RunTableQuery.Column;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
 import io.labrun.core.run.Run;
+import io.labrun.core.run.query.Attribute;
+import io.labrun.core.run.query.Field;
+import io.labrun.core.run.query.Order;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,9 +37,18 @@ final class RunTable {
   static RunPage page(Connection c, Dialect d, RunTableQuery q) throws SQLException {
     int limit = q.limit() <= 0 ? RunListing.DEFAULT_LIMIT : Math.min(q.limit(), MAX_LIMIT);
     if (!q.filter().runFilter().order().isEmpty()) {
-      return sorted(c, d, q, limit);
+      return sorted(c, d, q, q.filter().runFilter().order(), limit);
     }
     Sort sort = q.sort();
+    if (sort.metric() == null && sort.column() == Column.DURATION) {
+      // as a filter's order by duration: a walk of runs_by_duration (SortedRuns)
+      return sorted(
+          c,
+          d,
+          q,
+          List.of(new Order(new Field.Attr(Attribute.DURATION), sort.descending())),
+          limit);
+    }
     Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), sortName(sort));
     List<Row> rows;
     if (sort.metric() != null) {
@@ -71,12 +83,12 @@ final class RunTable {
   }
 
   /**
-   * In a filter's {@code order by} ({@link SortedRuns}); the metric conditions of the query are
-   * added to the filter's own.
+   * In a filter's {@code order by}, or another {@code order} ({@link SortedRuns}); the metric
+   * conditions of the query are added to the filter's own.
    */
-  private static RunPage sorted(Connection c, Dialect d, RunTableQuery q, int limit)
-      throws SQLException {
-    SortedRuns.Plan plan = SortedRuns.plan(q.filter().runFilter().order());
+  private static RunPage sorted(
+      Connection c, Dialect d, RunTableQuery q, List<Order> order, int limit) throws SQLException {
+    SortedRuns.Plan plan = SortedRuns.plan(order);
     Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), plan.signature());
     List<String> more = new ArrayList<>();
     List<Object> moreArgs = new ArrayList<>();
