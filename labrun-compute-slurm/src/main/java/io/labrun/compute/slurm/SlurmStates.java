@@ -54,6 +54,19 @@ final class SlurmStates {
           ExitRecord.lost(
               now, "Slurm job " + j.id() + " ended without its supervisor's exit record"));
     }
+    if (j.state().equals("FAILED") && j.exitCode() != null && j.exitCode().endsWith(":9")) {
+      // Slurm killed the whole job, supervisor included, by SIGKILL: over its --mem where
+      // memory is enforced by polling (JobAcctGatherParams=OverMemoryKill, no cgroups), which
+      // Slurm reports as FAILED with signal 9 rather than OUT_OF_MEMORY
+      return Optional.of(
+          killed(
+              now,
+              "Slurm killed job "
+                  + j.id()
+                  + " (FAILED, signal 9: over its memory limit, or by an administrator; see slurm-"
+                  + j.id()
+                  + ".out in the run's folder)"));
+    }
     return Optional.of(
         new ExitRecord(
             1,
@@ -112,20 +125,24 @@ final class SlurmStates {
           Optional.of(new ExitRecord(-1, null, now, false, true, false, null, 0));
       case "OUT_OF_MEMORY" ->
           Optional.of(
-              new ExitRecord(
-                  128 + SIGKILL,
-                  SIGKILL,
-                  now,
-                  false,
-                  false,
-                  false,
-                  "killed by signal "
-                      + SIGKILL
-                      + ": Slurm job "
-                      + j.id()
-                      + " went over its memory limit (OUT_OF_MEMORY)",
-                  0));
+              killed(now, "Slurm job " + j.id() + " went over its memory limit (OUT_OF_MEMORY)"));
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * Killed by SIGKILL from outside the script, {@code why}: worded as every target words it, so
+   * that {@code RetryPolicy} tries it again.
+   */
+  private static ExitRecord killed(Instant now, String why) {
+    return new ExitRecord(
+        128 + SIGKILL,
+        SIGKILL,
+        now,
+        false,
+        false,
+        false,
+        "killed by signal " + SIGKILL + ": " + why,
+        0);
   }
 }

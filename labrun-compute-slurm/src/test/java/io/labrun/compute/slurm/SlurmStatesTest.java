@@ -90,6 +90,22 @@ class SlurmStatesTest {
   }
 
   @Test
+  void aJobSlurmKilledWithSignal9IsAKillFromOutsideAndRetried() {
+    // what Slurm 22.05 reports for a job over its --mem under jobacct_gather/linux's OverMemoryKill
+    ExitRecord e =
+        SlurmStates.ended(
+                Optional.of(new JobInfo("42", "FAILED", "JobLaunchFailure", "0:9")),
+                Optional.empty(),
+                NOW)
+            .orElseThrow();
+    assertThat(e.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(e.describe())
+        .startsWith("killed by signal 9: Slurm killed job 42 (FAILED, signal 9")
+        .contains("slurm-42.out");
+    assertThat(RetryPolicy.retryable(e)).isTrue();
+  }
+
+  @Test
   void aJobThatFailedBeforeTheSupervisorStartedSaysWhereToLook() {
     ExitRecord e = ended("FAILED", Optional.empty());
     assertThat(e.status()).isEqualTo(RunStatus.FAILED);
