@@ -61,7 +61,12 @@ public final class LabrunServer implements AutoCloseable {
     Auth auth = new Auth(setup.tokens());
     LogStreams streams =
         new LogStreams(
-            setup.store(), setup.paths(), setup.clock(), mapper::writeValueAsString, auth);
+            setup.store(),
+            setup.objects(),
+            setup.paths(),
+            setup.clock(),
+            mapper::writeValueAsString,
+            auth);
     MetricStreams metricStreams =
         new MetricStreams(setup.store(), setup.paths(), mapper::writeValueAsString, auth);
     Workspaces workspaces = new Workspaces(setup.paths(), setup.objects(), setup.store());

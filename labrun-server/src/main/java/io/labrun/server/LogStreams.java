@@ -1,6 +1,7 @@
 package io.labrun.server;
 
 import io.javalin.http.sse.SseClient;
+import io.labrun.core.history.ObjectStore;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.history.RunView;
 import io.labrun.core.home.LabrunPaths;
@@ -40,6 +41,7 @@ final class LogStreams implements AutoCloseable {
 
   private final RunStore store;
   private final LabrunPaths paths;
+  private final ObjectStore objects;
   private final Clock clock;
   private final Function<Object, String> json;
   private final Auth auth;
@@ -50,8 +52,14 @@ final class LogStreams implements AutoCloseable {
       Executors.newFixedThreadPool(4, r -> daemon(r, "labrun-sse-sender"));
 
   LogStreams(
-      RunStore store, LabrunPaths paths, Clock clock, Function<Object, String> json, Auth auth) {
+      RunStore store,
+      ObjectStore objects,
+      LabrunPaths paths,
+      Clock clock,
+      Function<Object, String> json,
+      Auth auth) {
     this.auth = auth;
+    this.objects = objects;
     this.store = store;
     this.paths = paths;
     this.clock = clock;
@@ -73,7 +81,7 @@ final class LogStreams implements AutoCloseable {
         feeds.compute(
             run.id(),
             (id, known) -> {
-              Feed joined = known != null ? known : new Feed(id, new RunLog(paths, id));
+              Feed joined = known != null ? known : new Feed(id, RunLog.of(paths, objects, run));
               joined.followers.add(f);
               return joined;
             });

@@ -59,7 +59,7 @@ final class LogsApi {
 
   private void logs(Context ctx) throws IOException {
     Run run = runs.run(ctx);
-    RunLog log = new RunLog(s.paths(), run.id());
+    RunLog log = RunLog.of(s.paths(), s.objects(), run);
     int max = RunsApi.intParam(ctx, "max_bytes", 1 << 20, 1, MAX_BYTES);
     long offset =
         ctx.queryParam("tail_bytes") != null
@@ -88,7 +88,7 @@ final class LogsApi {
             !"false".equals(ctx.queryParam("ignore_case")));
     long offset = RunsApi.longParam(ctx, "offset", 0);
     int limit = RunsApi.intParam(ctx, "limit", 100, 1, 1000);
-    LogSearch.Found found = search.search(new RunLog(s.paths(), run.id()), offset, limit);
+    LogSearch.Found found = search.search(RunLog.of(s.paths(), s.objects(), run), offset, limit);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("run_id", run.id());
     body.put("offset", offset);

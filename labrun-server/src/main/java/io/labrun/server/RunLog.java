@@ -1,7 +1,10 @@
 package io.labrun.server;
 
+import io.labrun.core.history.ObjectStore;
+import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.LogRecord;
+import io.labrun.core.run.Run;
 import io.labrun.core.supervisor.OutputLogParser;
 import io.labrun.core.supervisor.StateFolder;
 import java.io.IOException;
@@ -16,13 +19,58 @@ import java.util.List;
 /**
  * A run's stored output, {@code STATE/output.log} in the server's data folder: records only ever
  * appended, whole (see the supervisor protocol). Read from a byte offset, so a reader resumes
- * exactly after the last record it has.
+ * exactly after the last record it has. Once the run ended it is also kept with the objects ({@link
+ * #keep}), where a server on a wiped disk finds it again ({@link #of}).
  */
 final class RunLog {
   private final Path file;
 
   RunLog(LabrunPaths paths, String runId) {
     this.file = paths.runState(runId).resolve(StateFolder.OUTPUT_LOG);
+  }
+
+  /**
+   * The log of {@code run}, brought back from the objects first when this server's disk lacks it (a
+   * new server on a wiped disk, the history and objects kept elsewhere) and it was {@link #keep
+   * kept}.
+   */
+  static RunLog of(LabrunPaths paths, ObjectStore objects, Run run) {
+    RunLog log = new RunLog(paths, run.id());
+    String kept = run.attributes().get(Run.OUTPUT_LOG);
+    if (kept != null && !Files.exists(log.file)) {
+      try {
+        objects.copyTo(kept, log.file);
+      } catch (IOException e) {
+        // shown empty, as a run whose output is gone; the next reader tries again
+      }
+    }
+    return log;
+  }
+
+  /**
+   * Stores the output log of {@code done} (ended) with the objects and records its id in the run,
+   * so the history outlives this server's disk; once per run, whoever recorded the end.
+   */
+  static void keep(RunStore store, ObjectStore objects, LabrunPaths paths, Run done) {
+    Path file = new RunLog(paths, done.id()).file;
+    if (!done.status().isFinal() || done.attributes().containsKey(Run.OUTPUT_LOG)) {
+      return;
+    }
+    try {
+      if (!Files.exists(file)) {
+        return;
+      }
+      String sha = objects.put(file);
+      // read again just before: the record written is the latest one, plus the log's id
+      Run latest = store.find(done.id()).orElse(done);
+      store.update(latest.withAttribute(Run.OUTPUT_LOG, sha), latest.status());
+    } catch (IOException | RuntimeException e) {
+      System.err.println(
+          "labrun server: the output log of run "
+              + done.id()
+              + " stays on this server's disk only: "
+              + e.getMessage());
+    }
   }
 
   long size() {

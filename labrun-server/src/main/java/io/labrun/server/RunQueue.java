@@ -210,7 +210,13 @@ final class RunQueue implements AutoCloseable {
       }
       Optional<ExitRecord> exit =
           new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
-      exit.ifPresent(e -> s.pipeline().finisher().finish(run.id(), execution, e));
+      exit.ifPresent(
+          e ->
+              RunLog.keep(
+                  s.store(),
+                  s.objects(),
+                  s.paths(),
+                  s.pipeline().finisher().finish(run.id(), execution, e)));
     } finally {
       followed.remove(run.id());
     }

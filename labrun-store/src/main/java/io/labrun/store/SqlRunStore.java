@@ -339,7 +339,21 @@ public final class SqlRunStore implements RunStore, RunBrowser {
         c ->
             new ObjectsInUse(
                 strings(c, "SELECT DISTINCT snapshot_id FROM runs WHERE snapshot_id IS NOT NULL"),
-                strings(c, "SELECT DISTINCT sha256 FROM artifacts")));
+                withKeptLogs(c, strings(c, "SELECT DISTINCT sha256 FROM artifacts"))));
+  }
+
+  /** Adds the output logs a team server kept with the objects ({@link Run#OUTPUT_LOG}). */
+  private static Set<String> withKeptLogs(Connection c, Set<String> objects) throws SQLException {
+    for (String attributes :
+        strings(
+            c,
+            "SELECT attributes FROM runs WHERE attributes LIKE '%\"" + Run.OUTPUT_LOG + "\"%'")) {
+      String kept = JsonColumns.readMap(attributes).get(Run.OUTPUT_LOG);
+      if (kept != null) {
+        objects.add(kept);
+      }
+    }
+    return objects;
   }
 
   private static Set<String> strings(Connection c, String sql) throws SQLException {

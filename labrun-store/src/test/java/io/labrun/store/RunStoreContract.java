@@ -424,6 +424,14 @@ abstract class RunStoreContract {
     store.delete("r3");
     assertThat(store.objectsInUse())
         .isEqualTo(new RunStore.ObjectsInUse(Set.of("snap1"), Set.of()));
+
+    // an output log a team server kept with the objects counts until its run is deleted
+    Run r5 = queued("r5", 0).withSnapshot("s5");
+    store.create(r5);
+    assertThat(store.update(r5.withAttribute(Run.OUTPUT_LOG, "log5"), r5.status())).isTrue();
+    assertThat(store.objectsInUse().artifacts()).containsExactly("log5");
+    store.delete("r5");
+    assertThat(store.objectsInUse().artifacts()).isEmpty();
   }
 
   @Test

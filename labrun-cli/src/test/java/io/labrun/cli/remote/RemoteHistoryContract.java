@@ -58,6 +58,15 @@ abstract class RemoteHistoryContract {
    */
   void checkObjects(Path serverHome) throws Exception {}
 
+  /**
+   * Whether the history and the objects live off the server's disk (PostgreSQL and S3, as a team
+   * runs it): then the server's disk is wiped after the first server stopped, and a new server on
+   * the same history and objects must serve everything again.
+   */
+  boolean survivesAWipedServerDisk() {
+    return false;
+  }
+
   @AfterEach
   void removeTemp() {
     ServerTemp.remove(tmp);
@@ -330,6 +339,56 @@ abstract class RemoteHistoryContract {
               history.list(new RunQuery(null, null, null, null, null, null, null, null, null, 10)))
           .extracting(Run::id)
           .containsExactly(a(history));
+    }
+    if (survivesAWipedServerDisk()) {
+      newServerOnAWipedDisk(serverSide, token, args, a(store), tmp.resolve("laptop/work/iris"));
+    }
+  }
+
+  /**
+   * The server's disk wiped (its LABRUN_HOME, configuration and working folders: the whole folder
+   * it ran in), a new server started on the same history and objects: run {@code a}'s record,
+   * artifacts, snapshot and output all come back.
+   */
+  private void newServerOnAWipedDisk(
+      Cli serverSide, String token, List<String> args, String a, Path project) throws Exception {
+    ServerTemp.remove(tmp.resolve("server-host"));
+    Files.createDirectories(tmp.resolve("server-host"));
+    try (RunningServer server = new RunningServer(serverSide, tmp, args.toArray(String[]::new))) {
+      Cli client =
+          new Cli(tmp.resolve("new-laptop"))
+              .env("LABRUN_SERVER", server.url())
+              .env("LABRUN_TOKEN", token);
+      Path work = Files.createDirectories(tmp.resolve("new-laptop/work"));
+      Cli.Result info = client.in(work, "history", "info", "-r", a, "-o", "json");
+      assertThat(info.code()).as(info.toString()).isZero();
+      assertThat(info.out()).contains("\"status\" : \"Completed\"").contains("\"lr\"");
+      Path dl = tmp.resolve("after-wipe/dl");
+      Cli.Result down = client.in(work, "history", "download", "-r", a, "-d", dl.toString());
+      assertThat(down.code()).as(down.toString()).isZero();
+      assertThat(Files.readString(dl.resolve("outputs/model.txt"))).isEqualTo("model 0.3");
+      assertThat(Files.readString(dl.resolve("outputs/plots/a.txt"))).isEqualTo("plot");
+      Path restored = tmp.resolve("after-wipe/restored");
+      Cli.Result re = client.in(work, "history", "restore", "-r", a, "-d", restored.toString());
+      assertThat(re.code()).as(re.toString()).isZero();
+      assertThat(Files.readString(restored.resolve("train.py")))
+          .isEqualTo(Files.readString(project.resolve("train.py")));
+      assertThat(Files.readString(restored.resolve("tool.sh")))
+          .isEqualTo(Files.readString(project.resolve("tool.sh")));
+      Cli.Result logs = client.in(work, "experiment", "logs", "-r", a);
+      assertThat(logs.code()).as(logs.toString()).isZero();
+      assertThat(logs.out()).contains("trained 0.3");
+      // and it still runs what is submitted
+      Cli.Result again =
+          client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.7");
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("trained 0.7");
+    }
+  }
+
+  private String a(String store) {
+    try (SqlRunStore history = openStore(store)) {
+      return a(history);
     }
   }
 

@@ -34,6 +34,11 @@ class RemoteHistoryPostgresS3IT extends RemoteHistoryPostgresIT {
   }
 
   @Override
+  boolean survivesAWipedServerDisk() {
+    return true;
+  }
+
+  @Override
   void checkObjects(Path serverHome) throws Exception {
     Path inBucket =
         Path.of(need("LABRUN_TEST_S3_DATA"), need("LABRUN_TEST_S3_BUCKET"), prefix, "objects");

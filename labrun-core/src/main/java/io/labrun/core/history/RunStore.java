@@ -65,7 +65,10 @@ public interface RunStore extends AutoCloseable {
 
   List<Artifact> artifacts(String runId);
 
-  /** The objects runs refer to directly: every run's snapshot (its manifest's id) and artifacts. */
+  /**
+   * The objects runs refer to directly: every run's snapshot (its manifest's id) and artifacts, the
+   * latter with the output logs a team server kept ({@link io.labrun.core.run.Run#OUTPUT_LOG}).
+   */
   ObjectsInUse objectsInUse();
 
   /** What {@link #objectsInUse()} found; a snapshot's files are named by its manifest. */

@@ -50,6 +50,12 @@ public record Run(
    */
   public static final String QUEUED_AT_TARGET = "queued_at_target";
 
+  /**
+   * Attribute of a run a team server ran: the object id (SHA-256) of its output log, stored with
+   * the other objects once the run ended, so a server whose disk was wiped still shows it.
+   */
+  public static final String OUTPUT_LOG = "output_log";
+
   public Run {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
