@@ -45,7 +45,7 @@ class RemoteHistoryPostgresIT extends RemoteHistoryContract {
     }
   }
 
-  private static String url() {
+  static String url() {
     String url = System.getenv("LABRUN_TEST_PG_URL");
     if (url == null
         || !url.startsWith("jdbc:postgresql:")
@@ -57,15 +57,15 @@ class RemoteHistoryPostgresIT extends RemoteHistoryContract {
     return url;
   }
 
-  private static String user() {
+  static String user() {
     return System.getenv().getOrDefault("LABRUN_TEST_PG_USER", "labrun");
   }
 
-  private static String password() {
+  static String password() {
     return System.getenv("LABRUN_TEST_PG_PASSWORD");
   }
 
-  private static String admin() {
+  static String admin() {
     return url() + "?user=" + user() + "&password=" + password();
   }
 }
