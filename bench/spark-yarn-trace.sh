@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Where labrun's time goes on YARN in client mode: one bare `spark-submit --master yarn --deploy-mode
-# client noop.py` and one `labrun experiment submit` of the same driver (LABRUN_DAEMON=0
-# LABRUN_TRACE=1), every output line stamped with the wall clock as it arrives; the driver prints
-# time.time() when it starts. Prints the folder with bare.log and labrun.log.
-#   bench/spark-yarn-trace.sh    # as root; needs a built jar (./mvnw -q -DskipTests package)
+# Where labrun's time goes on YARN: one bare `spark-submit --master yarn --deploy-mode MODE noop.py`
+# and one `labrun experiment submit` of the same driver (LABRUN_TRACE=1; LABRUN_DAEMON as the caller
+# has it, default 0 here), every output line stamped with the wall clock as it arrives; the driver
+# prints time.time() when it starts. In cluster mode the driver prints in YARN's container: its
+# stdout is appended to bare.log (fetched from the NodeManager). Also writes each application's
+# report from the ResourceManager (bare.app.json, labrun.app.json: started, launched, finished).
+# Prints the folder with the files.
+#   bench/spark-yarn-trace.sh [MODE]   # client (default) or cluster; as root; needs a built jar
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$root/scripts/test-env/spark.sh")"
 eval "$("$root/scripts/test-env/yarn.sh")"
 work=$(mktemp -d)
-export LABRUN_HOME="$work/home" LABRUN_DAEMON=0
+mode="${1:-client}"
+export LABRUN_HOME="$work/home" LABRUN_DAEMON="${LABRUN_DAEMON:-0}"
 labrun="$root/bin/labrun"
 "$labrun" project init "$work/proj" >/dev/null
 cd "$work/proj"
-printf 'type: cluster\nsparkMaster: yarn\nyarnDeployMode: client\n' > aml_config/yarn-client.compute
-printf 'ArgumentVector: ["$file"]\nTarget: yarn-client\nFramework: PySpark\n' > aml_config/yarn-client.runconfig
+printf 'type: cluster\nsparkMaster: yarn\nyarnDeployMode: %s\n' "$mode" > aml_config/yarn.compute
+printf 'ArgumentVector: ["$file"]\nTarget: yarn\nFramework: PySpark\n' > aml_config/yarn.runconfig
 printf 'configuration:\n  "spark.yarn.maxAppAttempts": 1\n  "spark.executor.instances": 1\n' > aml_config/spark_dependencies.yml
 cp "$SPARK_HOME/labrun/python/py4j_driver.py" sparkgw.py
 cat > noop.py <<'PY'
@@ -30,7 +34,18 @@ PY
 stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$l"; done; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$SPARK_HOME/bin/spark-submit" --master yarn --conf spark.yarn.maxAppAttempts=1 --conf spark.executor.instances=1 \
-  --py-files sparkgw.py --deploy-mode client noop.py 2>&1 | stamp > "$work/bare.log"
-LABRUN_TRACE=1 "$labrun" experiment submit -c yarn-client noop.py 2>&1 | stamp > "$work/labrun.log"
+  --py-files sparkgw.py --deploy-mode "$mode" noop.py 2>&1 | stamp > "$work/bare.log"
+report() { # LOG NAME: the ResourceManager's report of the log's application
+  local app; app=$(grep -o 'application_[0-9]*_[0-9]*' "$1" | head -n1)
+  curl -sS -H 'Accept: application/json' "$LABRUN_TEST_YARN_RM/ws/v1/cluster/apps/$app" > "$work/$2.app.json"
+}
+report "$work/bare.log" bare
+if [[ $mode == cluster ]]; then
+  logs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["app"]["amContainerLogs"])' "$work/bare.app.json")
+  nm=${logs#http://}; nm=${nm%%/*}; container=${logs%/*}; container=${container##*/}
+  curl -sS "http://$nm/ws/v1/node/containerlogs/$container/stdout" | stamp >> "$work/bare.log"
+fi
+LABRUN_TRACE=1 "$labrun" experiment submit -c yarn noop.py 2>&1 | stamp > "$work/labrun.log"
+report "$work/labrun.log" labrun
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "$work"

@@ -11,9 +11,11 @@
 # through scripts/test-env/yarn/pom.xml; scripts/test-env/yarn/src/.../MiniYarn.java starts the
 # cluster in a JVM of its own. The default file system is the local one (no HDFS): Spark's staging
 # folder is ~/.sparkStaging on this machine, as in Spark's own YARN tests. Containers are small and
-# the NodeManager does not police their memory (vmem/pmem checks off); container logs stay on the
-# NodeManager for an hour, readable over its REST API. State, logs and the HADOOP_CONF_DIR:
-# /run/labrun-test/yarn/.
+# the NodeManager does not police their memory (vmem/pmem checks off). Container logs are aggregated
+# as on HDInsight (yarn.log-aggregation-enable): while an application runs the NodeManager serves them
+# over its REST API; once it ended they move to $STATE/app-logs (a local folder, the default file
+# system). LABRUN_TEST_YARN_LOG_AGGREGATION=0 starts a cluster that keeps them on the NodeManager for
+# an hour instead. State, logs and the HADOOP_CONF_DIR: /run/labrun-test/yarn/ (LABRUN_TEST_RUN).
 #
 # Checks after each start: the ResourceManager answers /ws/v1/cluster/info and lists a RUNNING
 # NodeManager; after a start (and with `verify`), a Java word count runs through spark-submit
@@ -34,6 +36,11 @@ CONF=$STATE/conf
 PIDFILE=$STATE/yarn.pid
 LOGFILE=$STATE/yarn.log
 NM_MEMORY_MB=${LABRUN_TEST_YARN_NM_MEMORY_MB:-6144}
+case ${LABRUN_TEST_YARN_LOG_AGGREGATION:-1} in
+  1) AGGREGATE=true ;;
+  0) AGGREGATE=false ;;
+  *) die "LABRUN_TEST_YARN_LOG_AGGREGATION must be 1 or 0" ;;
+esac
 SPARK_HOME_DEFAULT=$LABRUN_TEST_CACHE/spark-4.2.0
 
 running() { pid_alive "$PIDFILE" && tr '\0' ' ' <"/proc/$(head -n1 "$PIDFILE")/cmdline" 2>/dev/null | grep -qF io.labrun.testenv.MiniYarn; }
@@ -54,25 +61,28 @@ mkdir -p "$STATE" "$LABRUN_TEST_CACHE"
 cd "$STATE"
 
 # ---- jars and the starter class (again whenever scripts/test-env/yarn/ changes) ---------
-stamp=$(cd "$SRC" && find pom.xml log4j.properties src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-if [[ $(cat "$DIST/.labrun-stamp" 2>/dev/null || true) != "$stamp" ]]; then
-  t0=$(now_ms)
-  log "fetching Hadoop $HADOOP_VERSION's MiniYARNCluster jars from Maven Central into $DIST"
-  rm -rf "$DIST.partial"
-  mvn_cmd -q -B -ntp -f "$SRC/pom.xml" package -Dyarn.jars.dir="$DIST.partial/jars" \
-    -Dlabrun.build.dir="$LABRUN_TEST_CACHE/yarn-$HADOOP_VERSION-build" >"$STATE/mvn.log" 2>&1 \
-    || die_with_log "$STATE/mvn.log" "mvn could not gather the YARN jars"
-  [[ -f $DIST.partial/jars/hadoop-client-minicluster-$HADOOP_VERSION.jar ]] \
-    || die_with_log "$STATE/mvn.log" "hadoop-client-minicluster jar missing after mvn"
-  javac -nowarn --release 17 -cp "$DIST.partial/jars/*" -d "$DIST.partial/classes" \
-    "$SRC"/src/io/labrun/testenv/*.java >"$STATE/javac.log" 2>&1 \
-    || die_with_log "$STATE/javac.log" "could not compile MiniYarn.java"
-  cp "$SRC/log4j.properties" "$DIST.partial/"
-  echo "$stamp" >"$DIST.partial/.labrun-stamp"
-  rm -rf "$DIST"
-  mv "$DIST.partial" "$DIST"
-  log "jars ready in $(( ($(now_ms) - t0) / 1000 ))s: $(ls "$DIST/jars" | wc -l) files"
-fi
+# Only before a start: a running cluster's jars and classes are not replaced under it.
+build_dist() {
+  stamp=$(cd "$SRC" && find pom.xml log4j.properties src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  if [[ $(cat "$DIST/.labrun-stamp" 2>/dev/null || true) != "$stamp" ]]; then
+    t0=$(now_ms)
+    log "fetching Hadoop $HADOOP_VERSION's MiniYARNCluster jars from Maven Central into $DIST"
+    rm -rf "$DIST.partial"
+    mvn_cmd -q -B -ntp -f "$SRC/pom.xml" package -Dyarn.jars.dir="$DIST.partial/jars" \
+      -Dlabrun.build.dir="$LABRUN_TEST_CACHE/yarn-$HADOOP_VERSION-build" >"$STATE/mvn.log" 2>&1 \
+      || die_with_log "$STATE/mvn.log" "mvn could not gather the YARN jars"
+    [[ -f $DIST.partial/jars/hadoop-client-minicluster-$HADOOP_VERSION.jar ]] \
+      || die_with_log "$STATE/mvn.log" "hadoop-client-minicluster jar missing after mvn"
+    javac -nowarn --release 17 -cp "$DIST.partial/jars/*" -d "$DIST.partial/classes" \
+      "$SRC"/src/io/labrun/testenv/*.java >"$STATE/javac.log" 2>&1 \
+      || die_with_log "$STATE/javac.log" "could not compile MiniYarn.java"
+    cp "$SRC/log4j.properties" "$DIST.partial/"
+    echo "$stamp" >"$DIST.partial/.labrun-stamp"
+    rm -rf "$DIST"
+    mv "$DIST.partial" "$DIST"
+    log "jars ready in $(( ($(now_ms) - t0) / 1000 ))s: $(ls "$DIST/jars" | wc -l) files"
+  fi
+}
 
 # ---- start -------------------------------------------------------------------------------
 rm_json() { # PATH -> the ResourceManager's answer (empty if it does not answer)
@@ -88,6 +98,7 @@ if running && rm_started && nm_running; then
   log "already running (pid $(cat "$PIDFILE"), ResourceManager http://127.0.0.1:$(cat "$STATE/rm-web-port"))"
 else
   stop_pidfile "$PIDFILE" "YARN (MiniYARNCluster)" 2>/dev/null
+  build_dist
   t0=$(now_ms)
   RM_PORT=
   for p in $(cat "$STATE/rm-port" 2>/dev/null || true) 18032 18132 18232; do
@@ -102,10 +113,10 @@ else
   # Containers start $JAVA_HOME/bin/java: the NodeManager passes its JAVA_HOME on.
   JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
   export JAVA_HOME
-  log "starting YARN $HADOOP_VERSION: ResourceManager 127.0.0.1:$RM_PORT (web :$RM_WEB_PORT), one NodeManager (${NM_MEMORY_MB} MB)"
+  log "starting YARN $HADOOP_VERSION: ResourceManager 127.0.0.1:$RM_PORT (web :$RM_WEB_PORT), one NodeManager (${NM_MEMORY_MB} MB), log aggregation $AGGREGATE"
   # setsid: the cluster outlives the caller's process group; 9>&-: not our lock.
   setsid java -Xmx768m -Dlog4j.configuration="file:$DIST/log4j.properties" -cp "$DIST/classes:$DIST/jars/*" \
-    io.labrun.testenv.MiniYarn "$STATE" "$RM_PORT" "$RM_WEB_PORT" "$NM_MEMORY_MB" >"$LOGFILE" 2>&1 </dev/null 9>&- &
+    io.labrun.testenv.MiniYarn "$STATE" "$RM_PORT" "$RM_WEB_PORT" "$NM_MEMORY_MB" "$AGGREGATE" >"$LOGFILE" 2>&1 </dev/null 9>&- &
   echo $! >"$PIDFILE"
   for ((i = 0; i < 1200; i++)); do
     pid_alive "$PIDFILE" || die_with_log "$LOGFILE" "the YARN cluster exited while starting"
@@ -124,13 +135,19 @@ RM=http://127.0.0.1:$RM_WEB_PORT
 
 # ---- verify: a Spark job on YARN, in both deploy modes -----------------------------------
 # am_stdout APP_ID: the stdout of the application's first ApplicationMaster container, from the
-# NodeManager's REST API (its answer wraps the file in a few header lines).
+# NodeManager's REST API (its answer wraps the file in a few header lines), or, once the NodeManager
+# has aggregated it, from the aggregated logs (Hadoop's `yarn logs`, LogsCLI).
 am_stdout() {
-  local logs
+  local logs out
   logs=$(rm_json "/ws/v1/cluster/apps/$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["app"]["amContainerLogs"])') || return 1
   local nm=${logs#http://}; nm=${nm%%/*}
   local container=${logs%/*}; container=${container##*/}
-  curl -sS --max-time 10 "http://$nm/ws/v1/node/containerlogs/$container/stdout"
+  out=$(curl -sS --max-time 10 "http://$nm/ws/v1/node/containerlogs/$container/stdout" || true)
+  if [[ $out != *LogContents:* ]]; then
+    out=$(java -Dlog4j.configuration="file:$DIST/log4j.properties" -cp "$CONF:$DIST/jars/*" \
+      org.apache.hadoop.yarn.client.cli.LogsCLI -applicationId "$1" -am 1 -log_files stdout 2>/dev/null || true)
+  fi
+  printf '%s\n' "$out"
 }
 if ((started)) || [[ $mode == verify ]]; then
   SPARK_HOME=${SPARK_HOME:-$SPARK_HOME_DEFAULT}

@@ -16,8 +16,11 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  * One ResourceManager and one NodeManager of Hadoop's MiniYARNCluster on loopback, for labrun's
  * test environment (scripts/test-env/yarn.sh starts it in a JVM of its own).
  *
- * <p>Usage: {@code MiniYarn STATE_DIR RM_PORT RM_WEB_PORT NM_MEMORY_MB}. The cluster's work
- * folders live under STATE_DIR; once the NodeManager has registered, STATE_DIR/conf gets a
+ * <p>Usage: {@code MiniYarn STATE_DIR RM_PORT RM_WEB_PORT NM_MEMORY_MB [AGGREGATE]}. The cluster's
+ * work folders live under STATE_DIR; with AGGREGATE {@code true} the NodeManager aggregates each
+ * application's container logs, once it ended, into STATE_DIR/app-logs (YARN's log aggregation, as
+ * HDInsight has it, to a local folder: the default file system is the local one) and removes them
+ * from its own log folder; else (the default) they stay there for an hour. once the NodeManager has registered, STATE_DIR/conf gets a
  * HADOOP_CONF_DIR (core-site.xml: the local file system as default FS, no HDFS; yarn-site.xml:
  * the ResourceManager's addresses) and the line {@code MINIYARN_READY} is printed. Runs until
  * killed.
@@ -36,15 +39,18 @@ public final class MiniYarn {
   }
 
   private static void run(String[] args) throws Exception {
-    if (args.length != 4) {
-      throw new IllegalArgumentException("usage: MiniYarn STATE_DIR RM_PORT RM_WEB_PORT NM_MEMORY_MB");
+    if (args.length != 4 && args.length != 5) {
+      throw new IllegalArgumentException(
+          "usage: MiniYarn STATE_DIR RM_PORT RM_WEB_PORT NM_MEMORY_MB [AGGREGATE]");
     }
     Path state = Path.of(args[0]).toAbsolutePath();
     int rmPort = Integer.parseInt(args[1]);
     int rmWebPort = Integer.parseInt(args[2]);
     int nmMemoryMb = Integer.parseInt(args[3]);
+    boolean aggregate = args.length == 5 && Boolean.parseBoolean(args[4]);
 
-    YarnConfiguration conf = new YarnConfiguration(clusterConf(state, rmPort, rmWebPort, nmMemoryMb));
+    YarnConfiguration conf =
+        new YarnConfiguration(clusterConf(state, rmPort, rmWebPort, nmMemoryMb, aggregate));
     // MiniYARNCluster keeps its work folders under ./target/NAME of the working folder.
     System.setProperty("test.build.data", state.resolve("work").toString());
     MiniYARNCluster cluster = new MiniYARNCluster("labrun-test-yarn", 1, 1, 1);
@@ -60,7 +66,8 @@ public final class MiniYarn {
     new CountDownLatch(1).await();
   }
 
-  private static Configuration clusterConf(Path state, int rmPort, int rmWebPort, int nmMemoryMb) {
+  private static Configuration clusterConf(
+      Path state, int rmPort, int rmWebPort, int nmMemoryMb, boolean aggregate) {
     Configuration conf = new Configuration();
     conf.set("fs.defaultFS", "file:///");
     // Our own ports, bound to loopback only (MiniYARNCluster would otherwise pick random ones).
@@ -91,9 +98,17 @@ public final class MiniYarn {
     conf.set("yarn.scheduler.capacity.root.default.capacity", "100");
     conf.set("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
     conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 1.0f);
-    // Container logs stay on the NodeManager (no aggregation) for an hour after an application ended.
-    conf.setBoolean(YarnConfiguration.LOG_AGGREGATION_ENABLED, false);
-    conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 3600);
+    if (aggregate) {
+      // Log aggregation to a local folder: once an application ended, the NodeManager writes its
+      // containers' logs there (kept a day) and removes them from its own log folder.
+      conf.setBoolean(YarnConfiguration.LOG_AGGREGATION_ENABLED, true);
+      conf.set(YarnConfiguration.NM_REMOTE_APP_LOG_DIR, state.resolve("app-logs").toUri().toString());
+      conf.setLong(YarnConfiguration.LOG_AGGREGATION_RETAIN_SECONDS, 86400);
+    } else {
+      // Container logs stay on the NodeManager (no aggregation) for an hour after an application ended.
+      conf.setBoolean(YarnConfiguration.LOG_AGGREGATION_ENABLED, false);
+      conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 3600);
+    }
     conf.setBoolean(YarnConfiguration.TIMELINE_SERVICE_ENABLED, false);
     // Applications end quickly after their driver did (the default keeps finished AMs' state around).
     conf.setInt(YarnConfiguration.RM_MAX_COMPLETED_APPLICATIONS, 1000);
@@ -113,7 +128,7 @@ public final class MiniYarn {
         YarnConfiguration.RM_ADMIN_ADDRESS, YarnConfiguration.RM_WEBAPP_ADDRESS,
         YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB,
         YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB,
-        YarnConfiguration.LOG_AGGREGATION_ENABLED)) {
+        YarnConfiguration.LOG_AGGREGATION_ENABLED, YarnConfiguration.NM_REMOTE_APP_LOG_DIR)) {
       yarn.set(key, running.get(key));
     }
     write(yarn, dir.resolve("yarn-site.xml"));

@@ -43,6 +43,14 @@ public abstract class ComputeTargetContract {
     return "";
   }
 
+  /**
+   * More variables of the run configuration, as {@code EnvironmentVariables} lines ({@code " NAME:
+   * value\n"}), e.g. where a head node finds its cluster.
+   */
+  protected String environmentExtra() {
+    return "";
+  }
+
   /** How long a script may take to start printing (a cluster's application start, under load). */
   protected Duration patience() {
     return Duration.ofSeconds(60);
@@ -65,9 +73,9 @@ public abstract class ComputeTargetContract {
         EnvironmentVariables:
           GREETING: "hello world"
           DB_PASSWORD: "hunter2"
-        %s
+        %s%s
         """
-            .formatted(target, runConfigurationExtra()));
+            .formatted(target, environmentExtra(), runConfigurationExtra()));
   }
 
   private Cli.Result submit(String... scriptAndArgs) {

@@ -33,7 +33,7 @@ class HeadNodeTargetContractIT extends ComputeTargetContract {
   }
 
   @Override
-  protected String target(Path project) {
+  protected String target(Path project) throws Exception {
     spark.attachHeadNode(cli, project, "head");
     return "head";
   }

@@ -276,6 +276,57 @@ class YarnRunIT {
   }
 
   @Test
+  void coresAboveWhatAContainerMayHaveFailWithYarnsWords() throws Exception {
+    // The test YARN lets a container have at most 4 vcores
+    // (yarn.scheduler.maximum-allocation-vcores).
+    Cli cli = yarn.cli(tmp);
+    Path project = yarn.project(cli, tmp, "");
+    Files.writeString(project.resolve("driver.py"), YarnCluster.DRIVER);
+    String yarnSays =
+        "InvalidResourceRequestException: Invalid resource request! Cannot allocate containers as"
+            + " requested resource is greater than maximum allowed allocation. Requested resource"
+            + " type=[vcores], Requested resource=<memory:";
+
+    // The driver in cluster mode is the ApplicationMaster: the ResourceManager refuses the
+    // submission.
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        YarnCluster.SPARK_DEPENDENCIES + "  \"spark.driver.cores\": 8\n");
+    Cli.Result d = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
+    assertThat(d.code()).as(d.toString()).isEqualTo(1);
+    Run driver = run(runId(d));
+    assertThat(driver.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(driver.statusDetail())
+        .startsWith("exit code 1: org.apache.hadoop.yarn.exceptions." + yarnSays)
+        .contains("vCores:8>, maximum allowed allocation=<memory:2048, vCores:4>")
+        .doesNotContain("\n");
+
+    // An executor asks when the application runs: YARN fails the application, in its words.
+    Files.writeString(
+        project.resolve("aml_config/hdi.compute"),
+        "type: cluster\nsparkMaster: yarn\nyarnDeployMode: client\n");
+    Files.writeString(
+        project.resolve("aml_config/spark_dependencies.yml"),
+        YarnCluster.SPARK_DEPENDENCIES + "  \"spark.executor.cores\": 8\n");
+    Cli.Result e = cli.in(project, "experiment", "submit", "-c", "hdi", "driver.py");
+    assertThat(e.code()).as(e.toString()).isEqualTo(1);
+    Run executor = run(runId(e));
+    assertThat(executor.status()).isEqualTo(RunStatus.FAILED);
+    String appId = executor.attributes().get("spark_app_id");
+    assertThat(executor.statusDetail())
+        .startsWith(
+            "exit code 1: labrun: YARN application "
+                + appId
+                + " ended FAILED: Uncaught exception: org.apache.hadoop.yarn.exceptions."
+                + yarnSays)
+        .contains("vCores:8>, maximum allowed allocation=<memory:2048, vCores:4>")
+        .doesNotContain("\n");
+    assertThat(yarn.app(appId).get("finalStatus"))
+        .as("the ApplicationMaster gave up and unregistered")
+        .isEqualTo("FAILED");
+  }
+
+  @Test
   void noHadoopConfigurationOrAResourceManagerThatDoesNotAnswerIsOneLineAtOnce() throws Exception {
     Cli cli = yarn.spark.cli(tmp);
     Path project = yarn.project(cli, tmp, "");

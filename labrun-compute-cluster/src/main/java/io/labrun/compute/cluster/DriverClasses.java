@@ -44,12 +44,21 @@ final class DriverClasses {
       }
       out.put(path, bytes);
       for (String ref : references(bytes)) {
-        if (ref.startsWith("io/labrun/") && !out.containsKey(ref + ".class")) {
+        if (ours(ref) && !out.containsKey(ref + ".class")) {
           todo.add(ref);
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a class is labrun's: its own packages, and its classes in Spark's launcher package
+   * ({@code org.apache.spark.launcher.Labrun*}, see {@link
+   * org.apache.spark.launcher.LabrunSubmitStart}).
+   */
+  private static boolean ours(String name) {
+    return name.startsWith("io/labrun/") || name.startsWith("org/apache/spark/launcher/Labrun");
   }
 
   /** Class names a class file refers to: its Class constants and the classes in its descriptors. */

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.launcher.LabrunSubmitStart;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
 
@@ -80,28 +81,44 @@ public final class SparkDriver {
     if (wrapped(s)) {
       bundle = DriverBundle.write(s, System.getenv(), stateDir);
     }
-    handle =
-        launcher(s, wrapped(s) ? YarnDriverWrapper.write(stateDir) : null, bundle)
-            .startApplication(
-                new SparkAppHandle.Listener() {
-                  @Override
-                  public void stateChanged(SparkAppHandle h) {
-                    record(h);
-                    if (h.getState() != SparkAppHandle.State.UNKNOWN
-                        && h.getState() != SparkAppHandle.State.CONNECTED) {
-                      removeBundle(); // YARN has it: spark-submit uploads it before it submits
-                    }
-                    if (h.getState().isFinal()) {
-                      finalState.countDown();
-                    }
-                  }
+    SparkAppHandle.Listener listener =
+        new SparkAppHandle.Listener() {
+          @Override
+          public void stateChanged(SparkAppHandle h) {
+            record(h);
+            if (h.getState() != SparkAppHandle.State.UNKNOWN
+                && h.getState() != SparkAppHandle.State.CONNECTED) {
+              removeBundle(); // YARN has it: spark-submit uploads it before it submits
+            }
+            if (h.getState().isFinal()) {
+              finalState.countDown();
+            }
+          }
 
-                  @Override
-                  public void infoChanged(SparkAppHandle h) {
-                    record(h);
-                  }
-                });
+          @Override
+          public void infoChanged(SparkAppHandle h) {
+            record(h);
+          }
+        };
+    SparkLauncher launcher =
+        launcher(
+            s,
+            wrapped(s)
+                ? YarnDriverWrapper.write(
+                    stateDir, YarnResourceManager.aggregatesLogs(System.getenv()))
+                : null,
+            bundle);
+    handle = start(launcher, s, listener);
     Optional<Process> child = childProcess(handle);
+    if (poller != null && s.inYarnContainer()) {
+      // The launcher says the application ended before spark-submit's JVM has exited: the driver's
+      // last output and ./outputs are fetched meanwhile.
+      while (!finalState.await(200, TimeUnit.MILLISECONDS)
+          && child.map(Process::isAlive).orElse(true)) {
+        // the application runs
+      }
+      followToTheEnd(s, poller);
+    }
     int exit;
     if (child.isPresent()) {
       exit = child.get().waitFor();
@@ -114,11 +131,8 @@ public final class SparkDriver {
     removeBundle();
     SparkAppHandle.State state = handle.getState();
     if (poller != null) {
-      poller.shutdownNow();
-      poller.awaitTermination(YARN_POLL_MS * 10, TimeUnit.MILLISECONDS);
-      yarnLogs.copyNew(); // what the driver printed last, and YARN's final report
-      if (wrapped(s)) {
-        fetchOutputs(Path.of(s.cwd()));
+      if (!s.inYarnContainer()) {
+        followToTheEnd(s, poller);
       }
       yarnLogs
           .lastReport()
@@ -146,6 +160,30 @@ public final class SparkDriver {
   }
 
   /**
+   * Starts the submission: its {@code SparkSubmit} JVM directly when the installation's launcher is
+   * the one labrun carries ({@link LabrunSubmitStart}: no launcher JVM first, as {@code
+   * bin/spark-class} would start), else through its {@code bin/spark-submit}.
+   */
+  private static SparkAppHandle start(
+      SparkLauncher launcher, SparkSubmission s, SparkAppHandle.Listener listener)
+      throws IOException {
+    Optional<SparkAppHandle> direct;
+    try {
+      direct =
+          LabrunSubmitStart.start(
+              launcher,
+              s.sparkHome(),
+              new File(s.cwd()),
+              ProcessBuilder.Redirect.INHERIT,
+              ProcessBuilder.Redirect.INHERIT,
+              listener);
+    } catch (LinkageError e) {
+      direct = Optional.empty(); // a head node's launcher jar without what labrun uses
+    }
+    return direct.isPresent() ? direct.get() : launcher.startApplication(listener);
+  }
+
+  /**
    * On YARN: reads the application's report every second (and in cluster deploy mode copies its
    * driver's output). Null for other masters, or when no {@code yarn-site.xml} says where the
    * ResourceManager is (spark-submit then fails on its own, in its words).
@@ -163,6 +201,7 @@ public final class SparkDriver {
             yarn,
             () -> handle == null ? null : handle.getAppId(),
             s.inYarnContainer(),
+            wrapped(s) && YarnResourceManager.aggregatesLogs(System.getenv()),
             System.out,
             System.err);
     ScheduledExecutorService poller =
@@ -184,6 +223,20 @@ public final class SparkDriver {
         YARN_POLL_MS,
         TimeUnit.MILLISECONDS);
     return poller;
+  }
+
+  /**
+   * Stops following the application and reads its end: the driver's last output, YARN's final
+   * report, and what the wrapper left ({@code ./outputs}, metrics).
+   */
+  private void followToTheEnd(SparkSubmission s, ScheduledExecutorService poller)
+      throws InterruptedException {
+    poller.shutdownNow();
+    poller.awaitTermination(YARN_POLL_MS * 10, TimeUnit.MILLISECONDS);
+    yarnLogs.copyNew(); // what the driver printed last, and YARN's final report
+    if (wrapped(s)) {
+      fetchOutputs(Path.of(s.cwd()));
+    }
   }
 
   /**
@@ -214,7 +267,7 @@ public final class SparkDriver {
   private void fetchOutputs(Path workDir) {
     String metrics = System.getenv("LABRUN_METRICS_DIR");
     yarnLogs
-        .file(YarnDriverWrapper.ZIP)
+        .outputs()
         .ifPresent(
             zip -> {
               try {

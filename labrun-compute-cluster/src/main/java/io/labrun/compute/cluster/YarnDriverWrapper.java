@@ -19,17 +19,29 @@ import java.util.zip.ZipInputStream;
  * the container's logs) as {@value #ZIP}. {@link SparkDriver} then fetches that file from the
  * NodeManager and unpacks it into the run's working folder and metrics folder, from where labrun
  * collects them as for any run.
+ *
+ * <p>A cluster that aggregates logs ({@code yarn.log-aggregation-enable}) moves them off the
+ * NodeManager once the application ended, often before labrun could read them there (and without a
+ * log server labrun cannot read them at all). There the wrapper hands the zip over before it
+ * returns: it waits until the zip was read (the NodeManager reading it for labrun sets its access
+ * time past its modification time), at most {@link #HANDOFF_SECONDS} seconds; {@link SparkDriver}
+ * looks for it every second while the application runs, before it copies the driver's output, so
+ * that what the script printed is read too.
  */
 final class YarnDriverWrapper {
   static final String FILE_NAME = "labrun_yarn_driver.py";
   static final String ZIP = "labrun-outputs.zip";
   static final String METRICS = "metrics/";
-  static final String SOURCE =
+
+  /** How long the wrapper waits at most for labrun to read its zip, when logs are aggregated. */
+  static final int HANDOFF_SECONDS = 15;
+
+  private static final String TEMPLATE =
       """
       # labrun's wrapper of a Spark driver in YARN's ApplicationMaster container (cluster deploy mode):
       # unpacks the run's bundle, runs the project's script, then zips ./outputs and the metrics into
       # the container's log folder for labrun.
-      import json, os, runpy, shutil, sys, zipfile
+      import json, os, runpy, shutil, sys, time, zipfile
       def unpack(z, prefix, into):
           for info in z.infolist():
               if info.filename.startswith(prefix) and not info.is_dir():
@@ -55,6 +67,8 @@ final class YarnDriverWrapper {
           runpy.run_path(script, run_name="__main__")
       finally:
           if logs:
+              sys.stdout.flush()  # all the script printed is in its log before the zip is there
+              sys.stderr.flush()
               with zipfile.ZipFile(os.path.join(logs, "%s"), "w") as z:
                   for root, _, files in os.walk("outputs"):
                       for f in files:
@@ -62,21 +76,41 @@ final class YarnDriverWrapper {
                   if os.path.isdir(metrics):
                       for f in os.listdir(metrics):
                           z.write(os.path.join(metrics, f), "%s" + f)
-      """
-          .formatted(
-              DriverBundle.FILE_NAME,
-              DriverBundle.PROJECT,
-              DriverBundle.PYTHON,
-              DriverBundle.ENV,
-              ZIP,
-              METRICS);
+              handoff = time.time() + %d
+              while time.time() < handoff:  # logs aggregated: until labrun has read the zip
+                  st = os.stat(os.path.join(logs, "%s"))
+                  if st.st_atime_ns > st.st_mtime_ns:
+                      break
+                  time.sleep(0.1)
+      """;
 
   private YarnDriverWrapper() {}
 
-  /** Writes the wrapper into {@code dir} and returns its path. */
-  static Path write(Path dir) throws IOException {
+  /**
+   * The wrapper's Python source.
+   *
+   * @param handOffSeconds how long it waits at most for labrun to read its zip (0: not at all)
+   */
+  static String source(int handOffSeconds) {
+    return TEMPLATE.formatted(
+        DriverBundle.FILE_NAME,
+        DriverBundle.PROJECT,
+        DriverBundle.PYTHON,
+        DriverBundle.ENV,
+        ZIP,
+        METRICS,
+        handOffSeconds,
+        ZIP);
+  }
+
+  /**
+   * Writes the wrapper into {@code dir} and returns its path.
+   *
+   * @param handOff whether it waits for labrun to read its zip (logs are aggregated)
+   */
+  static Path write(Path dir, boolean handOff) throws IOException {
     Path file = dir.resolve(FILE_NAME);
-    Files.writeString(file, SOURCE);
+    Files.writeString(file, source(handOff ? HANDOFF_SECONDS : 0));
     return file;
   }
 

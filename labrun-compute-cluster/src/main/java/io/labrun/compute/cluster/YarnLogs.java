@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * /ws/v1/node/containerlogs/CONTAINER/FILE}) while the application runs and once more after it
  * ended, and copied to this process's stdout and stderr, where the run's supervisor records them as
  * for any driver. The NodeManager serves a container's logs while the application runs and, when
- * YARN does not aggregate logs, for {@code yarn.nodemanager.log.retain-seconds} after; a cluster
- * that aggregates them (HDInsight does) keeps them in its log store instead, so the last lines a
- * driver printed just before it ended may then be missing here.
+ * YARN does not aggregate logs, for {@code yarn.nodemanager.log.retain-seconds} after. A cluster
+ * that aggregates them (HDInsight does) moves them to its log store once the application ended;
+ * there the driver's wrapper hands its {@code ./outputs} zip over while the application still runs
+ * (see {@link YarnDriverWrapper}), and each read looks for it first, then copies the output, so
+ * that all the script printed is read before the application ends.
  */
 final class YarnLogs {
   private static final Pattern CONTAINER =
@@ -35,20 +37,26 @@ final class YarnLogs {
   private String container;
   private String nodeManager;
   private volatile YarnApp last;
+  private final boolean handOff;
+  private volatile byte[] outputs;
 
   /**
    * @param appId the application's id once YARN gave one, else null
    * @param copy whether to copy the driver's output (cluster deploy mode), or only read the report
+   * @param handOff whether the driver's wrapper hands its {@code ./outputs} zip over while the
+   *     application runs (logs are aggregated)
    */
   YarnLogs(
       YarnResourceManager rm,
       Supplier<String> appId,
       boolean copy,
+      boolean handOff,
       PrintStream out,
       PrintStream err) {
     this.rm = rm;
     this.appId = appId;
     this.copy = copy;
+    this.handOff = handOff;
     this.out = out;
     this.err = err;
   }
@@ -70,6 +78,9 @@ final class YarnLogs {
     try {
       rm.app(id).ifPresent(this::follow);
       if (copy && container != null) {
+        if (handOff && outputs == null) {
+          outputs = file(YarnDriverWrapper.ZIP).orElse(null); // its reading ends the wrapper's wait
+        }
         copy("stdout", out);
         copy("stderr", err);
       }
@@ -89,6 +100,15 @@ final class YarnLogs {
       String rest = app.amContainerLogs().substring(app.amContainerLogs().indexOf("://") + 3);
       nodeManager = rest.substring(0, rest.indexOf('/'));
     }
+  }
+
+  /**
+   * The zip of {@code ./outputs} and metrics the driver's wrapper left: the one handed over while
+   * the application ran, else read now; empty when there is none (or no more).
+   */
+  Optional<byte[]> outputs() {
+    byte[] o = outputs;
+    return o != null ? Optional.of(o) : file(YarnDriverWrapper.ZIP);
   }
 
   /**

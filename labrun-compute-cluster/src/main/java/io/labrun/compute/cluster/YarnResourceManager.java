@@ -93,6 +93,18 @@ final class YarnResourceManager {
     return rm;
   }
 
+  /**
+   * Whether the cluster of the Hadoop configuration in {@code env} aggregates container logs
+   * ({@code yarn.log-aggregation-enable} in its {@code yarn-site.xml}): the NodeManager then moves
+   * them away once an application ended.
+   */
+  static boolean aggregatesLogs(Map<String, String> env) {
+    return confDir(env)
+        .map(d -> siteProperties(d.resolve("yarn-site.xml")).get("yarn.log-aggregation-enable"))
+        .map(v -> v.strip().equalsIgnoreCase("true"))
+        .orElse(false);
+  }
+
   /** The configuration folder spark-submit would read, when it holds a {@code yarn-site.xml}. */
   static Optional<Path> confDir(Map<String, String> env) {
     for (String name : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {

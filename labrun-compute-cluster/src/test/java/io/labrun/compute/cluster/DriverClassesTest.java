@@ -23,7 +23,8 @@ class DriverClassesTest {
             "io/labrun/compute/cluster/SparkSubmission.class",
             "io/labrun/compute/cluster/PyFiles.class",
             "io/labrun/core/json/Json.class",
-            "io/labrun/core/run/RunStatus.class");
+            "io/labrun/core/run/RunStatus.class",
+            "org/apache/spark/launcher/LabrunSubmitStart.class");
     assertThat(classes)
         .doesNotContainKeys(
             "io/labrun/compute/cluster/ClusterTarget.class", "io/labrun/core/plan/RunPlan.class");

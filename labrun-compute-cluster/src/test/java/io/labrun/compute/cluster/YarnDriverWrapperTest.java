@@ -2,6 +2,7 @@ package io.labrun.compute.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.labrun.core.run.MetricPoint;
 import io.labrun.core.supervisor.MetricsParser;
@@ -9,8 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,7 @@ class YarnDriverWrapperTest {
     Path container = Files.createDirectories(tmp.resolve("container"));
     Path logs = Files.createDirectories(tmp.resolve("logs"));
     Files.copy(bundle, container.resolve(DriverBundle.FILE_NAME));
-    Path wrapper = YarnDriverWrapper.write(tmp);
+    Path wrapper = YarnDriverWrapper.write(tmp, false);
     ProcessBuilder pb =
         new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py", "0.5")
             .directory(container.toFile())
@@ -78,6 +81,48 @@ class YarnDriverWrapperTest {
     assertThat(MetricsParser.read(metrics).points())
         .extracting(MetricPoint::name, MetricPoint::value)
         .containsExactly(tuple("loss", 0.25));
+  }
+
+  @Test
+  void whereLogsAreAggregatedTheWrapperEndsOnlyOnceItsZipWasRead() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    Files.writeString(
+        work.resolve("train.py"), "open('outputs/m.txt', 'w').write('w')\nprint('last')\n");
+    Path bundle =
+        DriverBundle.write(
+            submission(work, List.of()), Map.of(), Files.createDirectories(tmp.resolve("state")));
+    Path container = Files.createDirectories(tmp.resolve("container"));
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Files.copy(bundle, container.resolve(DriverBundle.FILE_NAME));
+    Path wrapper = YarnDriverWrapper.write(tmp, true);
+    ProcessBuilder pb =
+        new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py")
+            .directory(container.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("stdout").toFile());
+    pb.environment().put("LOG_DIRS", logs.toString());
+    Process p = pb.start();
+    Path zip = logs.resolve(YarnDriverWrapper.ZIP);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(zip));
+    assertThat(p.isAlive()).as("the wrapper waits for the zip to be read").isTrue();
+    assertThat(Files.readString(tmp.resolve("stdout")))
+        .as("printed before the zip is there")
+        .isEqualTo("last\n");
+
+    // Read as the NodeManager reads it for labrun (a read before the last write does not count:
+    // the write moves the modification time past it).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        YarnDriverWrapper.unpack(
+                            Files.readAllBytes(zip), tmp.resolve("back/work"), null))
+                    .isEqualTo(1));
+    assertThat(p.waitFor(YarnDriverWrapper.HANDOFF_SECONDS - 5, TimeUnit.SECONDS))
+        .as("the read ends the wait")
+        .isTrue();
+    assertThat(p.exitValue()).isZero();
   }
 
   private static SparkSubmission submission(Path work, List<String> driverEnvironment) {
