@@ -265,8 +265,14 @@ public final class LocalRuns implements Runs {
     return unique.stream().map(this::find).toList();
   }
 
+  /** The runs named, each once and in that order ({@link #compared}), side by side. */
+  @Override
+  public RunComparison.Compared compare(List<String> runIds, boolean onlyDifferences) {
+    return compareRuns(compared(runIds, null, MOST_COMPARED), onlyDifferences);
+  }
+
   /** Runs side by side, field by field: all fields, or only those in which the runs differ. */
-  public RunComparison.Compared compare(List<Run> runs, boolean onlyDifferences) {
+  public RunComparison.Compared compareRuns(List<Run> runs, boolean onlyDifferences) {
     return RunComparison.of(runs, parts.store(), parts.clock().instant(), onlyDifferences);
   }
 

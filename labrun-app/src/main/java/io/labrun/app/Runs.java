@@ -1,5 +1,6 @@
 package io.labrun.app;
 
+import io.labrun.core.history.RunComparison;
 import io.labrun.core.history.RunEdit;
 import io.labrun.core.plan.SubmitRequest;
 import io.labrun.core.retry.RetryPolicy;
@@ -49,6 +50,13 @@ public interface Runs {
 
   /** Everything recorded about a run ({@code RunView.info}: metrics as a list of summaries). */
   Map<String, Object> info(String runId);
+
+  /**
+   * The runs named (each once, in that order) side by side, field by field ({@code RunComparison}):
+   * every field, or only those in which the runs differ. As {@code GET /api/v1/compare} answers
+   * ({@code Compared.view}).
+   */
+  RunComparison.Compared compare(List<String> runIds, boolean onlyDifferences);
 
   /** A run's state ({@code RunView.status}). */
   Map<String, Object> status(String runId);

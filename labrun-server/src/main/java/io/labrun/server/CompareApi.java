@@ -3,12 +3,9 @@ package io.labrun.server;
 import io.javalin.http.Context;
 import io.labrun.app.LocalRuns;
 import io.labrun.core.history.ApiTokens.Role;
-import io.labrun.core.history.RunComparison.Compared;
 import io.labrun.core.history.RunComparison.Overlay;
 import io.labrun.core.history.RunComparison.Point;
-import io.labrun.core.history.RunComparison.Row;
 import io.labrun.core.history.RunComparison.RunSeries;
-import io.labrun.core.history.RunView;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.query.RunFilter;
 import java.util.ArrayList;
@@ -17,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Many runs side by side ({@link LocalRuns#compare}, {@link LocalRuns#overlays}): {@code
+ * Many runs side by side ({@link LocalRuns#compareRuns}, {@link LocalRuns#overlays}): {@code
  * /api/v1/compare} gives each field (attributes, params, metrics' last values, tags) with whether
  * the runs differ in it; {@code /api/v1/compare/metrics?name=A&name=B} the named metrics of every
  * run, downsampled, by step or by time since each run started, to overlay them ({@code
@@ -44,18 +41,7 @@ final class CompareApi {
 
   private void compare(Context ctx) {
     boolean only = "true".equals(ctx.queryParam("only_differences"));
-    Compared c = local.compare(compared(ctx), only);
-    List<Map<String, Object>> fields = new ArrayList<>();
-    for (Row row : c.rows()) {
-      fields.add(
-          RunView.fields("field", row.field(), "differs", row.differs(), "values", row.values()));
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("runs", c.runs());
-    body.put("only_differences", only);
-    body.put("fields", fields);
-    body.put("same_fields", c.same());
-    ctx.json(body);
+    ctx.json(local.compareRuns(compared(ctx), only).view());
   }
 
   /** One metric: {@code {name, x, columns, series}}. */

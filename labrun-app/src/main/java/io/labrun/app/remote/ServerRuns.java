@@ -7,6 +7,8 @@ import io.labrun.app.RunsPage;
 import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.Artifact;
+import io.labrun.core.history.RunComparison.Compared;
+import io.labrun.core.history.RunComparison.Row;
 import io.labrun.core.history.RunEdit;
 import io.labrun.core.history.RunTableQuery.MetricCondition;
 import io.labrun.core.history.RunTableQuery.Sort;
@@ -180,6 +182,30 @@ public final class ServerRuns implements Runs {
     return ServerClient.JSON.convertValue(
         client.get(ServerClient.runPath(runId)),
         new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  /** {@code GET /api/v1/compare?runs=ID,...}, read back into the record it was written from. */
+  @Override
+  public Compared compare(List<String> runIds, boolean onlyDifferences) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("runs", String.join(",", runIds));
+    p.put("only_differences", Boolean.toString(onlyDifferences));
+    JsonNode body = client.get(ServerClient.query("/api/v1/compare", p));
+    TypeReference<LinkedHashMap<String, Object>> map = new TypeReference<>() {};
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (JsonNode r : body.get("runs")) {
+      runs.add(ServerClient.JSON.convertValue(r, map));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode f : body.get("fields")) {
+      rows.add(
+          new Row(
+              f.get("field").asString(),
+              f.get("differs").asBoolean(),
+              ServerClient.JSON.convertValue(f.get("values"), map)));
+    }
+    return new Compared(
+        runs, body.get("only_differences").asBoolean(), rows, body.get("same_fields").asInt());
   }
 
   @Override

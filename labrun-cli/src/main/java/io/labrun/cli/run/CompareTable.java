@@ -3,94 +3,85 @@ package io.labrun.cli.run;
 import io.labrun.cli.CliContext;
 import io.labrun.cli.output.Output;
 import io.labrun.cli.output.OutputOptions;
+import io.labrun.core.history.RunComparison.Compared;
+import io.labrun.core.history.RunComparison.Row;
+import io.labrun.core.history.RunView;
+import io.labrun.core.run.MetricPoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * {@code history compare RUN RUN...}'s table: one column per run, one row per field (status,
- * script, arguments, target, duration, each param, each metric's last value), {@code *} marking the
- * rows that differ ({@code "differs": true} in JSON). The same from this machine's history or from
- * a server.
+ * {@code history compare RUN RUN...}'s table of a comparison ({@code Runs.compare}, the same from
+ * this machine's history or from a server): one column per run, one row per field (experiment,
+ * status, run configuration, target, script, arguments, sweep, exit code, duration, each param,
+ * each metric's last value, each tag), {@code *} marking the rows that differ ({@code "differs":
+ * true} in JSON). Fields are named as people read them ({@code param lr}, not {@code params.lr}).
  */
 public final class CompareTable {
+  /** The names of the compared attributes as the table shows them; others are shown as they are. */
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "run_configuration", "run configuration",
+          "script_name", "script",
+          "sweep_id", "sweep",
+          "exit_code", "exit code",
+          "duration_ms", "duration");
+
   private CompareTable() {}
 
-  /** What is compared of one run; params and metrics (their last values) as display text. */
-  public record Column(
-      String runId,
-      String status,
-      String script,
-      List<String> arguments,
-      String target,
-      String duration,
-      Map<String, String> params,
-      Map<String, String> metrics) {}
-
-  /**
-   * A run's column, from its record as {@code Runs.info} gives it (this machine's or a server's).
-   */
-  @SuppressWarnings("unchecked")
-  static Column column(Map<String, Object> info) {
-    Map<String, String> metrics = new LinkedHashMap<>();
-    ((Map<String, Map<String, Object>>) info.get("metrics"))
-        .forEach((name, summary) -> metrics.put(name, RunOutput.lastValue(summary.get("last"))));
-    Map<String, String> params = new LinkedHashMap<>();
-    ((Map<String, Object>) info.getOrDefault("params", Map.of()))
-        .forEach((k, v) -> params.put(k, String.valueOf(v)));
-    return new Column(
-        (String) info.get("run_id"),
-        (String) info.get("status"),
-        (String) info.get("script_name"),
-        (List<String>) info.getOrDefault("arguments", List.of()),
-        (String) info.get("target"),
-        (String) info.get("duration"),
-        params,
-        metrics);
-  }
-
-  public static void print(CliContext ctx, OutputOptions output, List<Column> runs) {
-    Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-    for (Column r : runs) {
-      put(rows, "status", r, r.status());
-      put(rows, "script", r, r.script());
-      put(rows, "arguments", r, String.join(" ", r.arguments()));
-      put(rows, "target", r, r.target());
-      put(rows, "duration", r, r.duration());
-    }
-    Set<String> params = new LinkedHashSet<>();
-    Set<String> metrics = new LinkedHashSet<>();
-    for (Column r : runs) {
-      params.addAll(r.params().keySet());
-      metrics.addAll(r.metrics().keySet());
-    }
-    for (Column r : runs) {
-      params.forEach(name -> put(rows, "param " + name, r, r.params().get(name)));
-      metrics.forEach(name -> put(rows, "metric " + name, r, r.metrics().get(name)));
-    }
+  public static void print(CliContext ctx, OutputOptions output, Compared compared) {
+    List<String> runIds = new ArrayList<>();
+    compared.runs().forEach(r -> runIds.add((String) r.get("run_id")));
     List<Map<String, Object>> table = new ArrayList<>();
-    for (var e : rows.entrySet()) {
-      boolean differs = new LinkedHashSet<>(e.getValue().values()).size() > 1;
-      Map<String, Object> row = new LinkedHashMap<>();
+    for (Row row : compared.rows()) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      String field = label(row.field());
       // The table marks rows that differ in the field's text; JSON says it in a field of its own.
-      row.put("field", output.data() ? e.getKey() : (differs ? "* " : "  ") + e.getKey());
+      line.put("field", output.data() ? field : (row.differs() ? "* " : "  ") + field);
       if (output.data()) {
-        row.put("differs", differs);
+        line.put("differs", row.differs());
       }
-      row.putAll(e.getValue());
-      table.add(row);
+      for (String id : runIds) {
+        line.put(id, text(row.field(), row.values().get(id)));
+      }
+      table.add(line);
     }
     List<String> columns = new ArrayList<>();
     columns.add("field");
-    runs.forEach(r -> columns.add(r.runId()));
+    columns.addAll(runIds);
     new Output(ctx.out(), output).rows(table, columns);
   }
 
-  private static void put(
-      Map<String, Map<String, Object>> rows, String field, Column run, Object value) {
-    rows.computeIfAbsent(field, k -> new LinkedHashMap<>()).put(run.runId(), value);
+  private static String label(String field) {
+    if (field.startsWith("params.")) {
+      return "param " + field.substring("params.".length());
+    }
+    if (field.startsWith("metrics.")) {
+      return "metric " + field.substring("metrics.".length());
+    }
+    if (field.startsWith("tags.")) {
+      return "tag " + field.substring("tags.".length());
+    }
+    return LABELS.getOrDefault(field, field);
+  }
+
+  /** A value as text: a duration as every view shows it, a metric as {@code history info} does. */
+  private static String text(String field, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (field.equals("duration_ms")) {
+      return RunView.duration(Duration.ofMillis(((Number) value).longValue()));
+    }
+    if (value instanceof List<?> arguments) {
+      return String.join(" ", arguments.stream().map(String::valueOf).toList());
+    }
+    if (field.startsWith("metrics.") && value instanceof Number n) {
+      return MetricPoint.text(n.doubleValue());
+    }
+    return String.valueOf(value);
   }
 }

@@ -294,8 +294,8 @@ public final class HistoryCommand {
       name = "compare",
       mixinStandardHelpOptions = true,
       description = {
-        "Arguments, params and last metric values of runs side by side; '*' marks rows that"
-            + " differ.",
+        "Status, target, script, arguments, exit code, duration, params, last metric values and"
+            + " tags of runs side by side; '*' marks rows that differ.",
         "With --sweep: one row per run of the sweep, its params against its last metric values,"
             + " best first by --primary-metric."
       })
@@ -351,11 +351,7 @@ public final class HistoryCommand {
       if (runIds.size() < 2) {
         throw LabrunException.badInput("compare needs two or more run ids, or --sweep SWEEP");
       }
-      List<CompareTable.Column> columns = new ArrayList<>();
-      for (String id : runIds) {
-        columns.add(CompareTable.column(ctx.runs().info(id)));
-      }
-      CompareTable.print(ctx, output, columns);
+      CompareTable.print(ctx, output, ctx.runs().compare(runIds, false));
     }
   }
 

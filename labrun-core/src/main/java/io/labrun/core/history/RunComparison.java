@@ -38,9 +38,29 @@ public final class RunComparison {
   public record Row(String field, boolean differs, Map<String, Object> values) {}
 
   /**
-   * The runs' rows as lists show them, and the fields compared (all, or only those that differ).
+   * The runs' rows as lists show them, and the fields compared (all, or only those that differ:
+   * {@code onlyDifferences}; {@code same} counts the fields left out).
    */
-  public record Compared(List<Map<String, Object>> runs, List<Row> rows, int same) {}
+  public record Compared(
+      List<Map<String, Object>> runs, boolean onlyDifferences, List<Row> rows, int same) {
+    /**
+     * As {@code GET /api/v1/compare} answers: {@code runs}, {@code only_differences}, {@code
+     * fields} (each {@code field}, {@code differs}, {@code values} by run id), {@code same_fields}.
+     */
+    public Map<String, Object> view() {
+      List<Map<String, Object>> fields = new ArrayList<>();
+      for (Row row : rows) {
+        fields.add(
+            RunView.fields("field", row.field(), "differs", row.differs(), "values", row.values()));
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("runs", runs);
+      body.put("only_differences", onlyDifferences);
+      body.put("fields", fields);
+      body.put("same_fields", same);
+      return body;
+    }
+  }
 
   public static Compared of(List<Run> runs, RunStore store, Instant now, boolean onlyDifferences) {
     Map<String, Map<String, Object>> fields = new LinkedHashMap<>();
@@ -85,7 +105,7 @@ public final class RunComparison {
         same++;
       }
     }
-    return new Compared(shown, rows, same);
+    return new Compared(shown, onlyDifferences, rows, same);
   }
 
   /**
