@@ -36,6 +36,9 @@ final class SlurmExecution implements Execution {
   /** The job as Slurm last showed it: at the submit, then at each look. */
   private JobInfo lastSeen;
 
+  /** Whether the job is an element of a job array ({@code ARRAYID_TASK}). */
+  private final boolean element;
+
   /** Whether Slurm's answer ended the run (its word on the end is then kept as slurm_state). */
   private boolean endedBySlurm;
 
@@ -45,6 +48,7 @@ final class SlurmExecution implements Execution {
   SlurmExecution(Slurm slurm, String jobId, JobFolder folder, Clock clock, JobInfo submitted) {
     this.slurm = slurm;
     this.jobId = jobId;
+    this.element = jobId.contains("_");
     this.folder = folder;
     this.clock = clock;
     this.lastSeen = submitted;
@@ -72,14 +76,19 @@ final class SlurmExecution implements Execution {
   }
 
   /**
-   * True while the last look, younger than {@link #LOOK_NANOS}, saw the job waiting in Slurm's
-   * queue: its state folder is not read meanwhile (on a login node each read is a round trip).
+   * True while the last look, younger than {@link #LOOK_NANOS}, saw this element of a job array
+   * waiting in Slurm's queue: its state folder is not read meanwhile (a sweep's elements wait by
+   * the hundred, and on a login node each read is a round trip). A job of its own is read as often
+   * as ever, so that a short one's end is seen at once.
    */
   private boolean waiting() {
-    return lastSeen != null && lastSeen.pending() && System.nanoTime() - lastLook < LOOK_NANOS;
+    return element
+        && lastSeen != null
+        && lastSeen.pending()
+        && System.nanoTime() - lastLook < LOOK_NANOS;
   }
 
-  /** Longer while the job waits in Slurm's queue. */
+  /** Longer while an element of a job array waits in Slurm's queue. */
   @Override
   public void awaitChange(Duration max) throws InterruptedException {
     Thread.sleep(waiting() ? Math.max(max.toMillis(), WAITING_MILLIS) : max.toMillis());
