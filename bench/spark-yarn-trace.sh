@@ -4,7 +4,8 @@
 # has it, default 0 here), every output line stamped with the wall clock as it arrives; the driver
 # prints time.time() when it starts. In cluster mode the driver prints in YARN's container: its
 # stdout is appended to bare.log (fetched from the NodeManager). Also writes each application's
-# report from the ResourceManager (bare.app.json, labrun.app.json: started, launched, finished).
+# report from the ResourceManager (bare.app.json, labrun.app.json: started, launched, finished), and
+# the wall clock at each command's start (bare.start, labrun.start).
 # Prints the folder with the files.
 #   bench/spark-yarn-trace.sh [MODE]   # client (default) or cluster; as root; needs a built jar
 set -euo pipefail
@@ -33,6 +34,7 @@ print("noop done", time.time(), flush=True)
 PY
 stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$l"; done; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+date +'%s.%N [command start]' | cut -c1-14,21- > "$work/bare.start"
 "$SPARK_HOME/bin/spark-submit" --master yarn --conf spark.yarn.maxAppAttempts=1 --conf spark.executor.instances=1 \
   --py-files sparkgw.py --deploy-mode "$mode" noop.py 2>&1 | stamp > "$work/bare.log"
 report() { # LOG NAME: the ResourceManager's report of the log's application
@@ -45,6 +47,7 @@ if [[ $mode == cluster ]]; then
   nm=${logs#http://}; nm=${nm%%/*}; container=${logs%/*}; container=${container##*/}
   curl -sS "http://$nm/ws/v1/node/containerlogs/$container/stdout" | stamp >> "$work/bare.log"
 fi
+date +'%s.%N [command start]' | cut -c1-14,21- > "$work/labrun.start"
 LABRUN_TRACE=1 "$labrun" experiment submit -c yarn noop.py 2>&1 | stamp > "$work/labrun.log"
 report "$work/labrun.log" labrun
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
