@@ -1,7 +1,6 @@
 package io.labrun.server;
 
 import io.labrun.core.history.ObjectStore;
-import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.run.LogRecord;
 import io.labrun.core.run.Run;
@@ -20,7 +19,7 @@ import java.util.List;
  * A run's stored output, {@code STATE/output.log} in the server's data folder: records only ever
  * appended, whole (see the supervisor protocol). Read from a byte offset, so a reader resumes
  * exactly after the last record it has. Once the run ended it is also kept with the objects ({@link
- * #keep}), where a server on a wiped disk finds it again ({@link #of}).
+ * io.labrun.core.finish.KeptOutput}), where a server on a wiped disk finds it again ({@link #of}).
  */
 final class RunLog {
   private final Path file;
@@ -31,8 +30,8 @@ final class RunLog {
 
   /**
    * The log of {@code run}, brought back from the objects first when this server's disk lacks it (a
-   * new server on a wiped disk, the history and objects kept elsewhere) and it was {@link #keep
-   * kept}.
+   * new server on a wiped disk, the history and objects kept elsewhere) and it was kept ({@link
+   * io.labrun.core.finish.KeptOutput}).
    */
   static RunLog of(LabrunPaths paths, ObjectStore objects, Run run) {
     RunLog log = new RunLog(paths, run.id());
@@ -45,32 +44,6 @@ final class RunLog {
       }
     }
     return log;
-  }
-
-  /**
-   * Stores the output log of {@code done} (ended) with the objects and records its id in the run,
-   * so the history outlives this server's disk; once per run, whoever recorded the end.
-   */
-  static void keep(RunStore store, ObjectStore objects, LabrunPaths paths, Run done) {
-    Path file = new RunLog(paths, done.id()).file;
-    if (!done.status().isFinal() || done.attributes().containsKey(Run.OUTPUT_LOG)) {
-      return;
-    }
-    try {
-      if (!Files.exists(file)) {
-        return;
-      }
-      String sha = objects.put(file);
-      // read again just before: the record written is the latest one, plus the log's id
-      Run latest = store.find(done.id()).orElse(done);
-      store.update(latest.withAttribute(Run.OUTPUT_LOG, sha), latest.status());
-    } catch (IOException | RuntimeException e) {
-      System.err.println(
-          "labrun server: the output log of run "
-              + done.id()
-              + " stays on this server's disk only: "
-              + e.getMessage());
-    }
   }
 
   long size() {

@@ -3,6 +3,7 @@ package io.labrun.server;
 import io.labrun.app.LocalRuns;
 import io.labrun.app.Runs;
 import io.labrun.core.error.LabrunException;
+import io.labrun.core.finish.KeptOutput;
 import io.labrun.core.follow.RunFollower;
 import io.labrun.core.follow.TargetQueue;
 import io.labrun.core.launch.ComputeTarget;
@@ -212,7 +213,7 @@ final class RunQueue implements AutoCloseable {
           new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
       exit.ifPresent(
           e ->
-              RunLog.keep(
+              KeptOutput.keep(
                   s.store(),
                   s.objects(),
                   s.paths(),
