@@ -17,6 +17,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.supervisor.ExitRecord;
 import io.labrun.core.supervisor.StateFolder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -211,15 +212,22 @@ final class RunQueue implements AutoCloseable {
       }
       Optional<ExitRecord> exit =
           new RunFollower(watched, from).follow(RunEvents.NONE, () -> closing);
-      exit.ifPresent(
-          e ->
-              KeptOutput.keep(
-                  s.store(),
-                  s.objects(),
-                  s.paths(),
-                  s.pipeline().finisher().finish(run.id(), execution, e)));
+      exit.ifPresent(e -> keepOutput(s.pipeline().finisher().finish(run.id(), execution, e)));
     } finally {
       followed.remove(run.id());
+    }
+  }
+
+  /** Keeps an ended run's output log with the objects, so a wiped disk does not lose it. */
+  private void keepOutput(Run done) {
+    try {
+      KeptOutput.keep(s.store(), s.objects(), s.paths(), done);
+    } catch (IOException | RuntimeException e) {
+      System.err.println(
+          "labrun server: the output log of run "
+              + done.id()
+              + " stays on this server's disk only: "
+              + e.getMessage());
     }
   }
 

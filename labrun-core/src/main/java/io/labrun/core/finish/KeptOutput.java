@@ -17,26 +17,22 @@ import java.nio.file.Path;
 public final class KeptOutput {
   private KeptOutput() {}
 
-  /** Keeps the output log of {@code done} (ended); once per run, whoever recorded the end. */
-  public static void keep(RunStore store, ObjectStore objects, LabrunPaths paths, Run done) {
+  /**
+   * Keeps the output log of {@code done} (ended); once per run, whoever recorded the end. A failure
+   * is thrown to the caller, whose log says it: the log then stays on this machine's disk only.
+   */
+  public static void keep(RunStore store, ObjectStore objects, LabrunPaths paths, Run done)
+      throws IOException {
     Path file = paths.runState(done.id()).resolve(StateFolder.OUTPUT_LOG);
     if (!done.status().isFinal() || done.attributes().containsKey(Run.OUTPUT_LOG)) {
       return;
     }
-    try {
-      if (!Files.exists(file)) {
-        return;
-      }
-      String sha = objects.put(file);
-      // read again just before: the record written is the latest one, plus the log's id
-      Run latest = store.find(done.id()).orElse(done);
-      store.update(latest.withAttribute(Run.OUTPUT_LOG, sha), latest.status());
-    } catch (IOException | RuntimeException e) {
-      System.err.println(
-          "labrun server: the output log of run "
-              + done.id()
-              + " stays on this server's disk only: "
-              + e.getMessage());
+    if (!Files.exists(file)) {
+      return;
     }
+    String sha = objects.put(file);
+    // read again just before: the record written is the latest one, plus the log's id
+    Run latest = store.find(done.id()).orElse(done);
+    store.update(latest.withAttribute(Run.OUTPUT_LOG, sha), latest.status());
   }
 }

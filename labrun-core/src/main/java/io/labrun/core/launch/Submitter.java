@@ -328,9 +328,7 @@ public final class Submitter {
       target = targets.forSpec(pending.resolved().target());
     } catch (RuntimeException e) {
       // every run recorded and then not started ends Failed with the reason, never Queued for good
-      fail(
-          run,
-          e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e);
+      fail(run, startFailure(e));
       throw e;
     }
     Run preparing = run.withStatus(RunStatus.PREPARING, clock.instant());
@@ -346,11 +344,8 @@ public final class Submitter {
     Execution execution;
     try {
       execution = target.launch(plan);
-    } catch (LabrunException e) {
-      fail(preparing, e.getMessage());
-      throw e;
     } catch (RuntimeException e) {
-      fail(preparing, "labrun failed to start the run: " + e);
+      fail(preparing, startFailure(e));
       throw e;
     }
     return launched(plan, execution, events);
@@ -406,8 +401,7 @@ public final class Submitter {
       try {
         executions = batch.get().launch(plans, parallel);
       } catch (RuntimeException e) {
-        String why =
-            e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e;
+        String why = startFailure(e);
         for (int k = 0; k < plans.size(); k++) {
           out[prepared.get(k)] = new Submission(fail(plans.get(k).run(), why), null, null);
         }
@@ -454,9 +448,6 @@ public final class Submitter {
               timeout(pending.request(), r));
       target.prepare(plan, events);
       return plan;
-    } catch (LabrunException e) {
-      fail(run, e.getMessage());
-      throw e;
     } catch (IOException e) {
       fail(run, "could not prepare the run's working folder: " + e.getMessage());
       throw new LabrunException(
@@ -469,9 +460,17 @@ public final class Submitter {
               + e.getMessage(),
           e);
     } catch (RuntimeException e) {
-      fail(run, "labrun failed to start the run: " + e);
+      fail(run, startFailure(e));
       throw e;
     }
+  }
+
+  /**
+   * The reason recorded for a run that failed to start: labrun's own one-line message, or the
+   * unexpected exception named as such.
+   */
+  private static String startFailure(RuntimeException e) {
+    return e instanceof LabrunException ? e.getMessage() : "labrun failed to start the run: " + e;
   }
 
   /**
