@@ -24,6 +24,10 @@ Commands:
                                line; removes the object cache and the folders of runs that are
                                over (see gc()); prints the bytes freed and the number of run
                                folders removed
+
+The object cache has a lock (CACHE_LOCK): sync, receive and missing hold it shared from the
+question to the last file written out, gc holds it alone while it empties the cache, so a cache
+emptied by `labrun experiment clean` never takes the objects from under a submit on the same host.
 """
 import fcntl
 import hashlib
@@ -40,11 +44,25 @@ OBJECTS = os.path.join(ROOT, "objects")
 RUNS = os.path.join(ROOT, "runs")
 ENVS = os.path.join(ROOT, "envs")
 ENV_READY = ".labrun-ready"
+CACHE_LOCK = os.path.join(ROOT, "objects.lock")
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Cached objects are read-only, with this modification time. Working folders hard-link them (no
 # copy of a large project per run); a run that still changes one in place (as root, or after a
 # chmod) changes its mtime, and the next `missing` treats it as absent: it is sent again.
 STORED_MTIME = 1000000000
+
+
+def cache_lock(kind):
+    """The object cache's lock, taken (fcntl.LOCK_SH or LOCK_EX) and held while the file is open."""
+    os.makedirs(ROOT, exist_ok=True)
+    lock = open(CACHE_LOCK, "a")
+    try:
+        fcntl.flock(lock, kind | fcntl.LOCK_NB)
+    except OSError:
+        if kind == fcntl.LOCK_EX:
+            sys.stderr.write("labrun: waiting for a submit to this host to finish writing its files\n")
+        fcntl.flock(lock, kind)
+    return lock
 
 
 def object_path(sha):
@@ -261,8 +279,9 @@ def gc(recorded_over):
     job pending or on a compute node, a container, a supervisor on another login node sharing this
     home), or one another labrun home on this login has still to collect.
     """
-    freed = tree_size(OBJECTS)
-    shutil.rmtree(OBJECTS, ignore_errors=True)
+    with cache_lock(fcntl.LOCK_EX):
+        freed = tree_size(OBJECTS)
+        shutil.rmtree(OBJECTS, ignore_errors=True)
     removed = 0
     if os.path.isdir(RUNS):
         for name in os.listdir(RUNS):
@@ -328,14 +347,17 @@ def env(env_id, spec, conda_yml=None):
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "missing":
-        missing(sys.stdin)
+        with cache_lock(fcntl.LOCK_SH):
+            missing(sys.stdin)
     elif cmd == "sync":
-        missing(question())
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-        receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
+        with cache_lock(fcntl.LOCK_SH):
+            missing(question())
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
     elif cmd == "receive":
-        receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
+        with cache_lock(fcntl.LOCK_SH):
+            receive(run_dir(os.path.dirname(os.path.normpath(args[0]))) and args[0], args[1], run_dir(args[2]) if len(args) > 2 else None)
     elif cmd == "start":
         start(run_dir(args[0]))
     elif cmd == "alive":

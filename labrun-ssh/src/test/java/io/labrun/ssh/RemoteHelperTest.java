@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.SnapshotEntry;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +197,77 @@ class RemoteHelperTest {
               "goesOn", "otherHome", "pending", "onANode", "otherLogin", "beforeHosts");
     }
     assertThat(scratch).doesNotExist();
+  }
+
+  @Test
+  void cleaningTheCacheWaitsForASubmitWritingItsFilesFromIt() throws Exception {
+    byte[] content = "print('hi')\n".getBytes(StandardCharsets.UTF_8);
+    Snapshot snapshot =
+        Snapshot.of(List.of(new SnapshotEntry("train.py", sha(content), content.length, false)));
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (byte[] o : List.of(content, snapshot.manifest())) {
+      frames.writeBytes((sha(o) + " " + o.length + "\n").getBytes(StandardCharsets.US_ASCII));
+      frames.writeBytes(o);
+    }
+    frames.writeBytes("end\n".getBytes(StandardCharsets.US_ASCII));
+    run(frames.toByteArray(), "receive", ".labrun/runs/r1/work", snapshot.id());
+
+    // A second submit of the same project: the host has every object, so it writes the files out
+    // from the cache. It holds the exchange open after its answer, as a submit still sending does.
+    Process submit =
+        new ProcessBuilder(
+                "python3", helper.toString(), "sync", ".labrun/runs/r2/work", snapshot.id())
+            .directory(home.toFile())
+            .start();
+    var toSubmit = submit.getOutputStream();
+    toSubmit.write(
+        (sha(content)
+                + " "
+                + content.length
+                + "\n"
+                + snapshot.id()
+                + " "
+                + snapshot.manifest().length
+                + "\n\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    toSubmit.flush();
+    var answer =
+        new BufferedReader(
+            new InputStreamReader(submit.getInputStream(), StandardCharsets.US_ASCII));
+    assertThat(answer.readLine()).as("nothing is missing").isEmpty();
+
+    Process clean =
+        new ProcessBuilder("python3", helper.toString(), "gc")
+            .directory(home.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    awaitBlockedLock(clean); // the cleaner waits for the submit
+
+    toSubmit.write("end\n".getBytes(StandardCharsets.US_ASCII));
+    toSubmit.close();
+    assertThat(submit.waitFor())
+        .as(new String(submit.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isZero();
+    assertThat(home.resolve(".labrun/runs/r2/work/train.py")).hasBinaryContent(content);
+    assertThat(clean.waitFor()).isZero();
+    assertThat(new String(clean.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("waiting for a submit to this host");
+    assertThat(home.resolve(".labrun/objects")).doesNotExist(); // then emptied as asked
+    assertThat(home.resolve(".labrun/runs/r2/work/train.py")).hasBinaryContent(content);
+  }
+
+  /** Waits until {@code p} waits for a lock ({@code /proc/locks} shows it blocked). */
+  private static void awaitBlockedLock(Process p) throws Exception {
+    long pid = p.pid();
+    for (int i = 0; i < 600 && p.isAlive(); i++) {
+      for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+        if (line.contains("->") && line.split("\\s+")[5].equals(Long.toString(pid))) {
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("process " + pid + " never waited for the cache's lock");
   }
 
   @Test
