@@ -6,6 +6,7 @@ import io.labrun.core.history.ObjectStore.ContentMismatch;
 import io.labrun.core.history.ObjectStore.OffsetMismatch;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,13 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * ObjectUploads of objects to the server, resumable: an upload broken off (its sender killed, its
+ * Uploads of objects to the server, resumable: an upload broken off (its sender killed, its
  * connection cut) keeps what arrived, and the next upload of the same id sends only the rest
  * ({@link #received}, then {@link #put} from that offset). A store that streams uploads (S3) keeps
- * the parts itself; for the others the bytes go to a staging file {@code uploads/SHA.part} on the
- * server's disk, which a restart of the server keeps too. Either way the whole content is checked
- * against its id at the end. One upload of an id runs at a time; staging files nobody continued
- * within a day are removed.
+ * the parts itself, with what it needs to continue them saved in the bucket, so a server restarted
+ * meanwhile (or another on the same bucket) continues them too; for the others the bytes go to a
+ * staging file {@code uploads/SHA.part} on the server's disk, which a restart of the server keeps
+ * too. Either way the whole content is checked against its id at the end. One upload of an id runs
+ * at a time on a server; staging files nobody continued within a day are removed.
  */
 final class ObjectUploads {
   static final Duration ABANDONED = Duration.ofDays(1);
@@ -50,27 +52,19 @@ final class ObjectUploads {
    * upload of it still going on (a sender killed a moment ago, not yet noticed) is waited for, up
    * to 30 s, so the answer is what it left.
    */
-  long received(String sha) {
-    Busy busy = running.compute(sha, (k, b) -> b == null ? null : b.join());
-    if (busy != null) {
-      try {
-        if (busy.lock.tryLock(WAIT_FOR_OTHER.toSeconds(), TimeUnit.SECONDS)) {
-          busy.lock.unlock();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        running.compute(sha, (k, b) -> b.leave() ? null : b);
-      }
-    }
-    if (objects.streamsUploads()) {
-      return objects.received(sha);
-    }
-    try {
-      return Files.size(staged(sha));
-    } catch (IOException e) {
-      return 0;
-    }
+  long received(String sha) throws IOException {
+    return inTurn(
+        sha,
+        () -> {
+          if (objects.streamsUploads()) {
+            return objects.received(sha);
+          }
+          try {
+            return Files.size(staged(sha));
+          } catch (IOException e) {
+            return 0L;
+          }
+        });
   }
 
   /**
@@ -80,6 +74,23 @@ final class ObjectUploads {
    * of the same id (a sender that was just killed, not yet noticed) to end.
    */
   void put(InputStream in, String sha, long offset) throws IOException {
+    inTurn(
+        sha,
+        () -> {
+          if (objects.streamsUploads()) {
+            objects.put(in, sha, offset);
+          } else {
+            stageAndPut(in, sha, offset);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code action} once no other upload of {@code sha} runs on this server (waiting up to 30
+   * s; 409 if it still runs then), and holds the others off meanwhile.
+   */
+  private <T> T inTurn(String sha, Action<T> action) throws IOException {
     Busy busy = running.compute(sha, (k, b) -> (b == null ? new Busy() : b).join());
     try {
       if (!busy.lock.tryLock(WAIT_FOR_OTHER.toSeconds(), TimeUnit.SECONDS)) {
@@ -87,20 +98,20 @@ final class ObjectUploads {
             409, "another upload of object " + sha + " is still going on; try again once it ended");
       }
       try {
-        if (objects.streamsUploads()) {
-          objects.put(in, sha, offset);
-        } else {
-          stageAndPut(in, sha, offset);
-        }
+        return action.run();
       } finally {
         busy.lock.unlock();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for another upload of " + sha);
+      throw new InterruptedIOException("interrupted while waiting for another upload of " + sha);
     } finally {
       running.compute(sha, (k, b) -> b.leave() ? null : b);
     }
+  }
+
+  private interface Action<T> {
+    T run() throws IOException;
   }
 
   /** The lock of one id's uploads and how many requests use it (it goes when none does). */

@@ -72,7 +72,7 @@ final class SubmitApi {
     r.post("/api/v1/runs/{id}/cancel", Role.SUBMIT, this::cancel);
   }
 
-  private void missing(Context ctx) {
+  private void missing(Context ctx) throws IOException {
     Object given = body(ctx).get("hashes");
     if (!(given instanceof List<?> hashes) || hashes.size() > MAX_HASHES) {
       throw ApiError.badRequest(

@@ -17,11 +17,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -64,12 +60,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final PartBuffers buffers;
   private final KnownObjects known = new KnownObjects();
 
-  /**
-   * Uploads broken off by their sender, by id: their parts wait in S3, their hash state here (so a
-   * server restarted meanwhile cannot continue them: the next upload starts over, and garbage
-   * collection aborts the parts left after a day).
-   */
-  private final Map<String, StreamedUpload.Unfinished> unfinished = new ConcurrentHashMap<>();
+  /** What streamed uploads broken off (by their sender, or a server killed) left to continue. */
+  private final UploadStates states;
 
   S3ObjectStore(S3Client s3, S3Settings settings) {
     this.s3 = s3;
@@ -85,6 +77,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             });
     this.buffers =
         new PartBuffers(settings.parallel(), Math.min(settings.partBytes(), STREAMED_PART));
+    this.states = new UploadStates(s3, settings.location());
   }
 
   /**
@@ -157,42 +150,40 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     put(in, sha256, 0);
   }
 
+  /**
+   * What the bucket's state of an upload of {@code sha256} says S3 holds of it, checked against the
+   * parts S3 lists: 0 when there is nothing to continue.
+   */
   @Override
   public long received(String sha256) {
-    StreamedUpload.Unfinished u = unfinished.get(sha256);
-    return u == null ? 0 : u.received();
+    return states.continuable(sha256).map(UploadStates.Continuable::received).orElse(0L);
   }
 
   /**
-   * Continues the upload broken off at {@code offset} (its parts in S3, its hash state here); from
-   * 0, starts over (aborting what a broken-off upload left). The caller makes sure one upload of an
-   * id runs at a time.
+   * Continues the upload broken off at {@code offset} (its parts in S3, its state in the bucket,
+   * whichever server saved it); from 0, starts over (aborting what a broken-off upload left). The
+   * caller makes sure one upload of an id runs at a time on this server.
    */
   @Override
   public void put(InputStream in, String sha256, long offset) throws IOException {
     String key = key(sha256);
-    StreamedUpload.Unfinished from = unfinished.remove(sha256);
-    if (offset != 0 && (from == null || from.received() != offset)) {
-      if (from != null) {
-        unfinished.put(sha256, from);
-      }
-      throw new OffsetMismatch(sha256, offset, from == null ? 0 : from.received());
-    }
-    StreamedUpload upload = new StreamedUpload(s3, bucket, key, sha256, buffers, parts);
+    StreamedUpload upload = new StreamedUpload(s3, bucket, key, sha256, buffers, parts, states);
     try {
-      if (from == null) {
-        upload.run(in);
-      } else if (offset == 0) {
-        StreamedUpload.abort(s3, bucket, key, from.uploadId());
-        upload.run(in);
-      } else {
+      UploadStates.Continuable from = offset == 0 ? null : states.continuable(sha256).orElse(null);
+      if (offset != 0 && (from == null || from.received() != offset)) {
+        throw new OffsetMismatch(sha256, offset, from == null ? 0 : from.received());
+      }
+      if (offset != 0) {
         upload.resume(in, from);
+      } else {
+        // a new upload from the start: what a broken-off one left goes, matching its state or not
+        UploadStates.Saved left = states.saved(sha256).orElse(null);
+        if (left != null) {
+          StreamedUpload.abort(s3, bucket, key, left.uploadId());
+          states.delete(sha256);
+        }
+        upload.run(in);
       }
-    } catch (StreamedUpload.BrokenOff e) {
-      if (e.kept != null) {
-        unfinished.put(sha256, e.kept);
-      }
-      throw e;
     } catch (SdkException e) {
       throw failure(e, "store " + sha256 + " in");
     }
@@ -316,18 +307,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * Also aborts the multipart uploads nobody resumed within a day of {@code since}, and forgets the
-   * broken-off uploads no sender came back to continue in that day.
+   * Also aborts the multipart uploads nobody continued within a day of {@code since}, and removes
+   * their saved states.
    */
   @Override
   public Removed removeUnused(Predicate<String> inUse, Instant since) throws IOException {
     try {
-      Instant abandoned = since.minus(ABANDONED);
-      unfinished.values().removeIf(u -> u.since().isBefore(abandoned));
-      Set<String> continued = new HashSet<>();
-      unfinished.values().forEach(u -> continued.add(u.uploadId()));
       UnusedKeys keys = new UnusedKeys(s3, settings.location());
-      keys.abortUploadsStartedBefore(abandoned, continued);
+      keys.abandonUploads(since.minus(ABANDONED), states.all());
       return keys.remove(inUse, since);
     } catch (SdkException e) {
       throw failure(e, "remove unused objects from");
@@ -371,12 +358,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * Aborts multipart uploads started before {@code before} (a killed uploader's, never resumed);
-   * returns how many.
+   * Aborts multipart uploads started before {@code before} (a killed uploader's) and not continued
+   * since, with their saved states; returns how many.
    */
   public int abortUploadsStartedBefore(Instant before) throws IOException {
     try {
-      return new UnusedKeys(s3, settings.location()).abortUploadsStartedBefore(before, Set.of());
+      return new UnusedKeys(s3, settings.location()).abandonUploads(before, states.all());
     } catch (SdkException e) {
       throw failure(e, "list the unfinished uploads of");
     }

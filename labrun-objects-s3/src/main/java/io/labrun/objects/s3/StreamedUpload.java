@@ -1,12 +1,9 @@
 package io.labrun.objects.s3;
 
-import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore.ContentMismatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -28,9 +25,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * each full part sent while the next one is read (several at once, each with its Content-MD5), and
  * the object completed only once the whole stream hashed to the id it is stored under. Content that
  * hashes otherwise, or a failure of S3, aborts the upload: S3 never shows an object under a wrong
- * id. A stream that breaks off (its sender killed, its connection cut) after whole parts reached S3
- * leaves them there, with the hash of the bytes so far ({@link Unfinished}): the next upload of the
- * same id continues after them. Content shorter than one part goes up in one PUT.
+ * id. As whole parts reach S3, the bucket records them with the hash of their bytes ({@link
+ * SavedProgress}, {@link UploadStates}): a stream that breaks off (its sender killed, its
+ * connection cut, the server itself killed) leaves them there, and the next upload of the same id,
+ * by this server or any other on the bucket, continues after them. Content shorter than one part
+ * goes up in one PUT.
  */
 final class StreamedUpload {
   private final S3Client s3;
@@ -39,6 +38,7 @@ final class StreamedUpload {
   private final String sha256;
   private final PartBuffers buffers;
   private final ExecutorService pool;
+  private final UploadStates states;
 
   StreamedUpload(
       S3Client s3,
@@ -46,25 +46,33 @@ final class StreamedUpload {
       String key,
       String sha256,
       PartBuffers buffers,
-      ExecutorService pool) {
+      ExecutorService pool,
+      UploadStates states) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.sha256 = sha256;
     this.buffers = buffers;
     this.pool = pool;
+    this.states = states;
   }
 
   /**
    * Continues {@code from} (parts already in S3 and the hash of their bytes): {@code in} yields the
    * bytes after them.
    */
-  void resume(InputStream in, Unfinished from) throws IOException {
-    inParts(in, null, from.digest, from.uploadId, from.parts, from.received);
+  void resume(InputStream in, UploadStates.Continuable from) throws IOException {
+    inParts(
+        in,
+        null,
+        from.digest(),
+        new SavedProgress(states, sha256, from.uploadId(), from.parts(), from.received()),
+        from.parts(),
+        from.received());
   }
 
   void run(InputStream in) throws IOException {
-    MessageDigest digest = ObjectIds.newDigest();
+    Sha256 digest = new Sha256();
     byte[] first = buffers.take();
     int length;
     try {
@@ -78,7 +86,9 @@ final class StreamedUpload {
       buffers.give(first);
       throw e;
     }
-    inParts(in, first, digest, MultipartUpload.start(s3, bucket, key), List.of(), 0);
+    String uploadId = MultipartUpload.start(s3, bucket, key);
+    inParts(
+        in, first, digest, new SavedProgress(states, sha256, uploadId, List.of(), 0), List.of(), 0);
   }
 
   private void putWhole(byte[] bytes, int length) {
@@ -98,33 +108,34 @@ final class StreamedUpload {
 
   /**
    * Sends the parts after {@code done} (which hold {@code received} bytes) to the upload {@code
-   * uploadId}: {@code first}, when given, is the next full part already read (and hashed), the rest
-   * follows from {@code in}.
+   * progress} saves: {@code first}, when given, is the next full part already read (and hashed),
+   * the rest follows from {@code in}.
    */
   private void inParts(
       InputStream in,
       byte[] first,
-      MessageDigest digest,
-      String uploadId,
+      Sha256 digest,
+      SavedProgress progress,
       List<CompletedPart> done,
       long received)
       throws IOException {
+    String uploadId = progress.uploadId();
     List<Future<CompletedPart>> sent = new ArrayList<>();
-    long read = received;
     try {
       byte[] buffer = first;
       int length = first == null ? 0 : first.length;
       for (int number = done.size() + 1; ; number++) {
         if (buffer != null) {
-          sent.add(send(uploadId, number, buffer, length));
-          read += length;
+          // the hash state after a whole part is what a continued upload takes up again
+          byte[] state = length == buffer.length ? digest.state() : null;
+          sent.add(send(progress, number, buffer, length, state));
         }
         buffer = buffers.take();
         try {
           length = fill(in, buffer, digest);
         } catch (IOException e) {
           buffers.give(buffer);
-          throw new BrokenOff(e, keep(uploadId, done, sent, digest, read));
+          throw new BrokenOff(e);
         } catch (RuntimeException e) {
           buffers.give(buffer);
           throw e;
@@ -146,9 +157,11 @@ final class StreamedUpload {
               .uploadId(uploadId)
               .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
               .build());
+      states.delete(sha256);
     } catch (BrokenOff e) {
-      if (e.kept == null) {
-        abort(uploadId);
+      settle(sent);
+      if (progress.held() == 0) {
+        abort(uploadId); // nothing in S3 to continue from
       }
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -159,55 +172,12 @@ final class StreamedUpload {
   }
 
   /**
-   * What to continue from once the stream broke off: every part sent, if all of them reached S3
-   * (then {@code digest}, which holds only whole parts, hashed exactly their bytes); null if one
-   * did not, or none was sent.
-   */
-  private Unfinished keep(
-      String uploadId,
-      List<CompletedPart> done,
-      List<Future<CompletedPart>> sent,
-      MessageDigest digest,
-      long read) {
-    List<CompletedPart> parts = new ArrayList<>(done);
-    boolean whole = true;
-    for (Future<CompletedPart> f : sent) {
-      try {
-        parts.add(f.get());
-      } catch (ExecutionException failed) {
-        whole = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        settle(sent);
-        return null;
-      }
-    }
-    return whole && !parts.isEmpty()
-        ? new Unfinished(uploadId, List.copyOf(parts), digest, read, Instant.now())
-        : null;
-  }
-
-  /**
-   * Parts of an upload in S3 whose sender went away, and the SHA-256 state of their {@code
-   * received} bytes: what the next upload of the same id continues from.
-   */
-  record Unfinished(
-      String uploadId,
-      List<CompletedPart> parts,
-      MessageDigest digest,
-      long received,
-      Instant since) {}
-
-  /**
-   * The stream broke off; {@link #kept} is what S3 holds to continue from, null when the upload was
-   * aborted instead.
+   * The stream broke off: the parts that reached S3 before it, none missing, stay there for the
+   * next upload of the id ({@link UploadStates}).
    */
   static final class BrokenOff extends IOException {
-    final transient Unfinished kept;
-
-    BrokenOff(IOException cause, Unfinished kept) {
+    BrokenOff(IOException cause) {
       super(cause.getMessage(), cause);
-      this.kept = kept;
     }
   }
 
@@ -220,7 +190,7 @@ final class StreamedUpload {
       try {
         f.get();
       } catch (ExecutionException failed) {
-        // the upload is being aborted anyway
+        // not kept: the upload is aborted, or continues before this part
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -228,27 +198,34 @@ final class StreamedUpload {
     }
   }
 
-  /** Sends one part from its buffer, which goes back to the pool once S3 has it (or refused it). */
-  private Future<CompletedPart> send(String uploadId, int number, byte[] buffer, int length) {
+  /**
+   * Sends one part from its buffer, which goes back to the pool once S3 has it (or refused it); a
+   * part S3 took is told to {@code progress}.
+   */
+  private Future<CompletedPart> send(
+      SavedProgress progress, int number, byte[] buffer, int length, byte[] digestState) {
     return pool.submit(
         () -> {
+          CompletedPart part;
           try {
             String etag =
                 s3.uploadPart(
                         UploadPartRequest.builder()
                             .bucket(bucket)
                             .key(key)
-                            .uploadId(uploadId)
+                            .uploadId(progress.uploadId())
                             .partNumber(number)
                             .contentLength((long) length)
                             .contentMD5(FileRange.md5(buffer, length))
                             .build(),
                         body(buffer, length))
                     .eTag();
-            return CompletedPart.builder().partNumber(number).eTag(etag).build();
+            part = CompletedPart.builder().partNumber(number).eTag(etag).build();
           } finally {
             buffers.give(buffer);
           }
+          progress.arrived(part, length, digestState);
+          return part;
         });
   }
 
@@ -259,14 +236,14 @@ final class StreamedUpload {
   }
 
   /** Reads until {@code buffer} is full or the stream ends; returns how many bytes it holds. */
-  private static int fill(InputStream in, byte[] buffer, MessageDigest digest) throws IOException {
+  private static int fill(InputStream in, byte[] buffer, Sha256 digest) throws IOException {
     int n = in.readNBytes(buffer, 0, buffer.length);
     digest.update(buffer, 0, n);
     return n;
   }
 
-  private void check(MessageDigest digest) throws ContentMismatch {
-    String actual = ObjectIds.hex(digest);
+  private void check(Sha256 digest) throws ContentMismatch {
+    String actual = digest.hex();
     if (!actual.equals(sha256)) {
       throw new ContentMismatch(sha256, actual);
     }
@@ -274,6 +251,7 @@ final class StreamedUpload {
 
   private void abort(String uploadId) {
     abort(s3, bucket, key, uploadId);
+    states.delete(sha256);
   }
 
   /** Aborts a multipart upload; one that will not abort is left for garbage collection. */

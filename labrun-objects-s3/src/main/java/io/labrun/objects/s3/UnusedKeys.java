@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -17,11 +16,12 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The bucket's layout ({@code PREFIX/objects/ID}, {@code PREFIX/touched/ID}) and its sweep: an
- * object no run uses goes once neither it nor its touch marker is newer than the grace's start, so
- * an object a submission just uploaded or named is never taken. Markers older than that mark
- * nothing any more and go too. The caller (the server's collector) holds submissions off while it
- * sweeps, so no run can come to use an object between the listing and the delete.
+ * The bucket's layout ({@code PREFIX/objects/ID}, {@code PREFIX/touched/ID}, the saved states of
+ * unfinished uploads {@code PREFIX/uploads/ID}, never counted as objects) and its sweep: an object
+ * no run uses goes once neither it nor its touch marker is newer than the grace's start, so an
+ * object a submission just uploaded or named is never taken. Markers older than that mark nothing
+ * any more and go too. The caller (the server's collector) holds submissions off while it sweeps,
+ * so no run can come to use an object between the listing and the delete.
  */
 final class UnusedKeys {
   private final S3Client s3;
@@ -79,18 +79,25 @@ final class UnusedKeys {
     return removed;
   }
 
-  int abortUploadsStartedBefore(Instant before, Set<String> continued) {
+  /**
+   * Aborts the multipart uploads started before {@code before} whose saved state ({@code states},
+   * by id, with when each was last written) is not newer than that, and removes the states older
+   * than that: nobody continued them within the day. Returns how many uploads it aborted.
+   */
+  int abandonUploads(Instant before, Map<String, Instant> states) {
     int aborted = 0;
+    String objectFolder = location.prefix() + "objects/";
     for (MultipartUpload u :
         s3.listMultipartUploadsPaginator(
                 ListMultipartUploadsRequest.builder()
                     .bucket(location.bucket())
-                    .prefix(location.prefix() + "objects/")
+                    .prefix(objectFolder)
                     .build())
             .uploads()) {
+      Instant saved = states.get(u.key().substring(objectFolder.length()));
       if (u.initiated() != null
           && u.initiated().isBefore(before)
-          && !continued.contains(u.uploadId())) {
+          && (saved == null || saved.isBefore(before))) {
         s3.abortMultipartUpload(
             AbortMultipartUploadRequest.builder()
                 .bucket(location.bucket())
@@ -100,6 +107,12 @@ final class UnusedKeys {
         aborted++;
       }
     }
+    states.forEach(
+        (sha, saved) -> {
+          if (saved.isBefore(before)) {
+            delete(UploadStates.key(location, sha));
+          }
+        });
     return aborted;
   }
 

@@ -8,6 +8,7 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.history.ObjectIds;
 import io.labrun.core.history.ObjectStore.ContentMismatch;
+import io.labrun.core.history.ObjectStore.OffsetMismatch;
 import io.labrun.core.history.ObjectStore.Removed;
 import io.labrun.core.history.TcpRelay;
 import java.io.ByteArrayInputStream;
@@ -29,6 +30,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
@@ -238,6 +240,152 @@ class S3ObjectStoreIT {
       store.copyTo(sha, back);
       assertThat(Files.mismatch(file, back)).isEqualTo(-1);
     }
+  }
+
+  @Test
+  void aStreamBrokenOffIsContinuedByAnotherStoreFromTheStateInTheBucket() throws IOException {
+    S3Settings settings = S3TestBucket.settings("continued", null, PART);
+    byte[] bytes = new byte[(int) (5 * PART + 12_345)];
+    new Random(5).nextBytes(bytes);
+    String sha = ObjectIds.of(bytes);
+    store = S3ObjectStore.open(settings);
+    // The sender goes away after three whole parts and a bit of the fourth.
+    assertThatThrownBy(() -> store.put(breaksAfter(bytes, 3 * PART + 777), sha, 0))
+        .isInstanceOf(StreamedUpload.BrokenOff.class);
+    store.close();
+    store = null;
+
+    // A new server process (nothing in memory, its disk wiped) on the same bucket: the bucket says
+    // what S3 holds, and the rest goes up from there.
+    try (TcpRelay proxy = new TcpRelay(S3TestBucket.endpoint(), 0)) {
+      Map<String, String> env = new HashMap<>(S3TestBucket.env());
+      env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+      store = S3ObjectStore.open(S3Settings.of(settings.location(), env).withPartBytes(PART));
+      assertThat(store.received(sha)).isEqualTo(3 * PART);
+      assertThatThrownBy(() -> store.put(rest(bytes, PART), sha, PART))
+          .isInstanceOf(OffsetMismatch.class)
+          .hasMessageEndingWith((3 * PART) + " bytes of it are here");
+      long before = proxy.sentBytes();
+      store.put(rest(bytes, 3 * PART), sha, 3 * PART);
+      assertThat(proxy.sentBytes() - before)
+          .as("bytes sent to S3 to finish")
+          .isBetween(bytes.length - 3 * PART, bytes.length - 3 * PART + (256L << 10));
+    }
+    Path back = tmp.resolve("continued.bin");
+    store.copyTo(sha, back);
+    assertThat(Files.readAllBytes(back)).isEqualTo(bytes);
+    assertThat(store.received(sha)).isZero();
+    try (S3Client s3 = S3Connection.client(settings)) {
+      assertThat(keysUnder(s3, settings, "uploads/")).as("states left").isEmpty();
+      assertThat(unfinishedUploads(s3, settings)).isEmpty();
+    }
+  }
+
+  @Test
+  void aStateThatDoesNotMatchS3sPartsIsNeverContinuedAndTheUploadStartsOverCleanly()
+      throws IOException {
+    S3Settings settings = S3TestBucket.settings("mismatch", null, PART);
+    byte[] bytes = new byte[(int) (4 * PART + 5)];
+    new Random(6).nextBytes(bytes);
+    String sha = ObjectIds.of(bytes);
+    store = S3ObjectStore.open(settings);
+    assertThatThrownBy(() -> store.put(breaksAfter(bytes, 2 * PART + 1), sha, 0))
+        .isInstanceOf(StreamedUpload.BrokenOff.class);
+    assertThat(store.received(sha)).isEqualTo(2 * PART);
+    try (S3Client s3 = S3Connection.client(settings)) {
+      String stateKey = UploadStates.key(settings.location(), sha);
+      String saved =
+          s3.getObjectAsBytes(b -> b.bucket(settings.location().bucket()).key(stateKey))
+              .asUtf8String();
+      // Unreadable; claiming a part S3 does not hold; a byte count the parts do not add up to;
+      // naming other parts: none is continued.
+      for (String wrong :
+          List.of(
+              "not a state\n",
+              saved
+                  .replace("parts 2\n", "parts 3\n")
+                  .replace("received " + 2 * PART, "received " + 3 * PART),
+              saved.replace("received " + 2 * PART, "received " + (2 * PART - 64)),
+              saved.replace("etags ", "etags 0"))) {
+        assertThat(wrong).isNotEqualTo(saved);
+        s3.putObject(
+            b -> b.bucket(settings.location().bucket()).key(stateKey),
+            RequestBody.fromString(wrong));
+        try (S3ObjectStore fresh = S3ObjectStore.open(settings)) {
+          assertThat(fresh.received(sha)).as(wrong).isZero();
+          assertThatThrownBy(() -> fresh.put(rest(bytes, 2 * PART), sha, 2 * PART))
+              .isInstanceOf(OffsetMismatch.class);
+        }
+      }
+      // Started over from the first byte: the old upload and its state go, the object is right.
+      try (S3ObjectStore fresh = S3ObjectStore.open(settings)) {
+        fresh.put(new ByteArrayInputStream(bytes), sha, 0);
+        assertThat(fresh.open(sha).readAllBytes()).isEqualTo(bytes);
+      }
+      assertThat(keysUnder(s3, settings, "uploads/")).isEmpty();
+      assertThat(unfinishedUploads(s3, settings)).isEmpty();
+    }
+  }
+
+  @Test
+  void collectingAbandonedUploadsRemovesTheirStatesAndNeverCountsThemAsObjects()
+      throws IOException {
+    S3Settings settings = S3TestBucket.settings("states-gc", null, PART);
+    byte[] bytes = new byte[(int) (3 * PART)];
+    new Random(8).nextBytes(bytes);
+    String sha = ObjectIds.of(bytes);
+    store = S3ObjectStore.open(settings);
+    assertThatThrownBy(() -> store.put(breaksAfter(bytes, PART + 9), sha, 0))
+        .isInstanceOf(StreamedUpload.BrokenOff.class);
+    try (S3Client s3 = S3Connection.client(settings)) {
+      assertThat(keysUnder(s3, settings, "uploads/")).hasSize(1);
+      // Within the day: the upload and its state stay, and nothing is counted as removed.
+      assertThat(store.removeUnused(id -> false, Instant.now().plusSeconds(60)))
+          .isEqualTo(Removed.NOTHING);
+      assertThat(store.received(sha)).isEqualTo(PART);
+      // A day later: both go.
+      assertThat(store.abortUploadsStartedBefore(Instant.now().plusSeconds(60))).isEqualTo(1);
+      assertThat(keysUnder(s3, settings, "uploads/")).isEmpty();
+      assertThat(unfinishedUploads(s3, settings)).isEmpty();
+      assertThat(store.received(sha)).isZero();
+    }
+  }
+
+  /** {@code bytes} as a stream that breaks off (as a killed sender's does) after {@code n}. */
+  private static InputStream breaksAfter(byte[] bytes, long n) {
+    return new java.io.SequenceInputStream(
+        new ByteArrayInputStream(bytes, 0, (int) n),
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("the sender went away");
+          }
+        });
+  }
+
+  private static InputStream rest(byte[] bytes, long from) {
+    return new ByteArrayInputStream(bytes, (int) from, bytes.length - (int) from);
+  }
+
+  private static List<String> keysUnder(S3Client s3, S3Settings settings, String folder) {
+    return s3
+        .listObjectsV2(
+            b ->
+                b.bucket(settings.location().bucket())
+                    .prefix(settings.location().prefix() + folder))
+        .contents()
+        .stream()
+        .map(o -> o.key())
+        .toList();
+  }
+
+  private static List<?> unfinishedUploads(S3Client s3, S3Settings settings) {
+    return s3.listMultipartUploads(
+            ListMultipartUploadsRequest.builder()
+                .bucket(settings.location().bucket())
+                .prefix(settings.location().prefix())
+                .build())
+        .uploads();
   }
 
   @Test
