@@ -14,8 +14,15 @@
 # the NodeManager does not police their memory (vmem/pmem checks off). Container logs are aggregated
 # as on HDInsight (yarn.log-aggregation-enable): while an application runs the NodeManager serves them
 # over its REST API; once it ended they move to $STATE/app-logs (a local folder, the default file
-# system). LABRUN_TEST_YARN_LOG_AGGREGATION=0 starts a cluster that keeps them on the NodeManager for
-# an hour instead. State, logs and the HADOOP_CONF_DIR: /run/labrun-test/yarn/ (LABRUN_TEST_RUN).
+# system). State, logs and the HADOOP_CONF_DIR: /run/labrun-test/yarn/ (LABRUN_TEST_RUN).
+#
+# A test that needs a YARN of its own (another setting) starts one with the same script:
+#   LABRUN_TEST_YARN_LOG_AGGREGATION=0   the NodeManager keeps container logs for an hour (no aggregation)
+#   LABRUN_TEST_YARN_STATE=DIR           its state, logs and HADOOP_CONF_DIR in DIR (and its own lock)
+#   LABRUN_TEST_YARN_PORTS="RM WEB"      the ResourceManager's first port (RM..RM+3) and web port to
+#                                        try first (default 18032 18088)
+#   LABRUN_TEST_YARN_CHECK=0             no Spark word count after a start (the caller runs Spark)
+# and stops it with `LABRUN_TEST_YARN_STATE=DIR scripts/test-env/yarn.sh stop`.
 #
 # Checks after each start: the ResourceManager answers /ws/v1/cluster/info and lists a RUNNING
 # NodeManager; after a start (and with `verify`), a Java word count runs through spark-submit
@@ -31,7 +38,12 @@ SRC=$HERE/yarn
 HADOOP_VERSION=$(sed -n 's:.*<hadoop.version>\(.*\)</hadoop.version>.*:\1:p' "$SRC/pom.xml" | head -n1)
 [[ -n $HADOOP_VERSION ]] || die "no <hadoop.version> in $SRC/pom.xml"
 DIST=$LABRUN_TEST_CACHE/yarn-$HADOOP_VERSION
-STATE=$LABRUN_TEST_RUN/yarn
+STATE=${LABRUN_TEST_YARN_STATE:-$LABRUN_TEST_RUN/yarn}
+# The shared cluster's lock is "yarn"; a private one (its own state folder) locks that folder's.
+LOCK=yarn
+[[ $STATE == "$LABRUN_TEST_RUN/yarn" ]] || LOCK=yarn-$(printf '%s' "$STATE" | sha256sum | cut -c1-12)
+read -r PORT_RM PORT_WEB <<<"${LABRUN_TEST_YARN_PORTS:-18032 18088}"
+[[ $PORT_RM =~ ^[0-9]+$ && $PORT_WEB =~ ^[0-9]+$ ]] || die "LABRUN_TEST_YARN_PORTS must be two port numbers: RM WEB"
 CONF=$STATE/conf
 PIDFILE=$STATE/yarn.pid
 LOGFILE=$STATE/yarn.log
@@ -47,7 +59,7 @@ running() { pid_alive "$PIDFILE" && tr '\0' ' ' <"/proc/$(head -n1 "$PIDFILE")/c
 
 mode=${1:-}
 case $mode in
-  stop) with_lock yarn; stop_pidfile "$PIDFILE" "YARN (MiniYARNCluster)"; exit 0 ;;
+  stop) with_lock "$LOCK"; stop_pidfile "$PIDFILE" "YARN (MiniYARNCluster)"; exit 0 ;;
   ''|verify) ;;
   *) die "usage: $0 [verify|stop]" ;;
 esac
@@ -55,7 +67,7 @@ command -v java >/dev/null || die "java is not on PATH (YARN needs Java 17+)"
 command -v javac >/dev/null || die "javac is not on PATH (a JDK is needed to compile scripts/test-env/yarn/src)"
 command -v curl >/dev/null || apt_ensure curl
 
-with_lock yarn
+with_lock "$LOCK"
 mkdir -p "$STATE" "$LABRUN_TEST_CACHE"
 # The cluster must not hold on to the caller's folder (a CI clone may be removed while it runs).
 cd "$STATE"
@@ -101,12 +113,12 @@ else
   build_dist
   t0=$(now_ms)
   RM_PORT=
-  for p in $(cat "$STATE/rm-port" 2>/dev/null || true) 18032 18132 18232; do
+  for p in $(cat "$STATE/rm-port" 2>/dev/null || true) "$PORT_RM" $((PORT_RM + 100)) $((PORT_RM + 200)); do
     if four_free "$p"; then RM_PORT=$p; break; fi
   done
-  [[ -n $RM_PORT ]] || die "no four free ports at 18032, 18132 or 18232 for the ResourceManager"
+  [[ -n $RM_PORT ]] || die "no four free ports at $PORT_RM, $((PORT_RM + 100)) or $((PORT_RM + 200)) for the ResourceManager"
   prev=$(cat "$STATE/rm-web-port" 2>/dev/null || true)
-  RM_WEB_PORT=$(pick_port ${prev:+"$prev"} 18088 18188 18288)
+  RM_WEB_PORT=$(pick_port ${prev:+"$prev"} "$PORT_WEB" $((PORT_WEB + 100)) $((PORT_WEB + 200)))
   echo "$RM_PORT" >"$STATE/rm-port"
   echo "$RM_WEB_PORT" >"$STATE/rm-web-port"
   rm -rf "$STATE/work" "$CONF"
@@ -149,7 +161,7 @@ am_stdout() {
   fi
   printf '%s\n' "$out"
 }
-if ((started)) || [[ $mode == verify ]]; then
+if { ((started)) && [[ ${LABRUN_TEST_YARN_CHECK:-1} != 0 ]]; } || [[ $mode == verify ]]; then
   SPARK_HOME=${SPARK_HOME:-$SPARK_HOME_DEFAULT}
   ls "$SPARK_HOME"/jars/spark-yarn_*.jar >/dev/null 2>&1 \
     || die "no spark-yarn jar in $SPARK_HOME/jars: run scripts/test-env/spark.sh first (it builds the test SPARK_HOME)"

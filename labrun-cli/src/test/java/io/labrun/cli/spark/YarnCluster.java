@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,16 +76,100 @@ public final class YarnCluster {
         + script;
   }
 
+  private static final Path SCRIPT =
+      Path.of("..", "scripts/test-env/yarn.sh").toAbsolutePath().normalize();
+
   public final SparkCluster spark;
   public final Path confDir;
   public final String rm;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private YarnCluster(SparkCluster spark, Path confDir, String rm) {
+  /** The state folder of a YARN of a test's own, null for the shared one. */
+  private final Path ownState;
+
+  private YarnCluster(SparkCluster spark, Path confDir, String rm, Path ownState) {
     this.spark = spark;
     this.confDir = confDir;
     this.rm = rm;
+    this.ownState = ownState;
+  }
+
+  /**
+   * Starts a YARN of the caller's own, with its state in {@code state} and its own ports on
+   * 127.0.0.1, through the script that starts the shared one ({@code scripts/test-env/yarn.sh},
+   * same jars and starter), with log aggregation on or off. {@link #stop()} ends it.
+   */
+  public static YarnCluster startOwn(Path state, boolean aggregateLogs) throws Exception {
+    SparkCluster spark = SparkCluster.require();
+    Path log = state.resolve("yarn-sh.log");
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", SCRIPT.toString())
+            .redirectError(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(ownEnvironment(state, spark));
+    pb.environment().put("LABRUN_TEST_YARN_LOG_AGGREGATION", aggregateLogs ? "1" : "0");
+    pb.environment().put("LABRUN_TEST_YARN_PORTS", "28032 28088");
+    pb.environment().put("LABRUN_TEST_YARN_CHECK", "0"); // the caller's runs are the check
+    Process p = pb.start();
+    String exports = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", SCRIPT, Files.readString(log)).isZero();
+    YarnCluster y =
+        new YarnCluster(
+            spark,
+            Path.of(export(exports, "HADOOP_CONF_DIR")),
+            export(exports, "LABRUN_TEST_YARN_RM"),
+            state);
+    assertThat(((Map<?, ?>) y.get("/ws/v1/cluster/info").get("clusterInfo")).get("state"))
+        .isEqualTo("STARTED");
+    return y;
+  }
+
+  /** Stops a YARN of the test's own (see {@link #startOwn}); the shared one is left alone. */
+  public void stop() throws Exception {
+    if (ownState == null) {
+      return;
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", SCRIPT.toString(), "stop")
+            .redirectErrorStream(true)
+            .redirectOutput(ownState.resolve("yarn-sh-stop.log").toFile());
+    pb.environment().putAll(ownEnvironment(ownState, spark));
+    assertThat(pb.start().waitFor()).isZero();
+  }
+
+  private static Map<String, String> ownEnvironment(Path state, SparkCluster spark) {
+    return Map.of(
+        "LABRUN_TEST_YARN_STATE", state.toString(), "SPARK_HOME", spark.sparkHome.toString());
+  }
+
+  private static String export(String exports, String name) {
+    Matcher m = Pattern.compile("(?m)^export " + name + "=(.*)$").matcher(exports);
+    assertThat(m.find()).as(exports).isTrue();
+    return m.group(1);
+  }
+
+  /**
+   * A file of the ApplicationMaster container's log folder, as the NodeManager serves it (after the
+   * REST API's header lines); empty when it serves none (404).
+   */
+  public java.util.Optional<String> amLogFile(String appId, String file) throws Exception {
+    String logs = app(appId).get("amContainerLogs").toString();
+    Matcher m = Pattern.compile("^(http://[^/]+)/.*/(container_[0-9_e]+)/.*$").matcher(logs + "/x");
+    assertThat(m.find()).as(logs).isTrue();
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(m.group(1) + "/ws/v1/node/containerlogs/" + m.group(2) + "/" + file))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) {
+      return java.util.Optional.empty();
+    }
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    int at = r.body().indexOf("LogContents:\n");
+    return java.util.Optional.of(at < 0 ? r.body() : r.body().substring(at + 13));
   }
 
   /** The running test YARN; fails the test with what to do when it is not running. */
@@ -96,7 +181,7 @@ public final class YarnCluster {
           "the YARN test cluster is not set up (HADOOP_CONF_DIR, LABRUN_TEST_YARN_RM): run the"
               + " tests with scripts/test.sh, or eval \"$(scripts/test-env/yarn.sh)\" first");
     }
-    YarnCluster y = new YarnCluster(SparkCluster.require(), Path.of(conf), rm);
+    YarnCluster y = new YarnCluster(SparkCluster.require(), Path.of(conf), rm, null);
     assertThat(y.confDir.resolve("yarn-site.xml"))
         .as("HADOOP_CONF_DIR's yarn-site.xml")
         .isRegularFile();

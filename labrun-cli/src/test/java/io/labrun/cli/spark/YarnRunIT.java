@@ -397,7 +397,7 @@ class YarnRunIT {
     return URI.create(url).getPort();
   }
 
-  private static String runId(Cli.Result r) {
+  static String runId(Cli.Result r) {
     return r.err()
         .lines()
         .filter(l -> l.startsWith("RunId: "))

@@ -23,15 +23,29 @@ import java.util.zip.ZipInputStream;
  * <p>A cluster that aggregates logs ({@code yarn.log-aggregation-enable}) moves them off the
  * NodeManager once the application ended, often before labrun could read them there (and without a
  * log server labrun cannot read them at all). There the wrapper hands the zip over before it
- * returns: it waits until the zip was read (the NodeManager reading it for labrun sets its access
- * time past its modification time), at most {@link #HANDOFF_SECONDS} seconds; {@link SparkDriver}
- * looks for it every second while the application runs, before it copies the driver's output, so
- * that what the script printed is read too.
+ * returns: it leaves an acknowledgement file ({@value #ACK}) next to the zip and waits, at most
+ * {@link #HANDOFF_SECONDS} seconds, until someone read it. {@link YarnLogs} looks for the zip every
+ * second while the application runs; once it has it whole it copies the driver's output (so what
+ * the script printed last is read too) and then reads the acknowledgement through the NodeManager.
+ * The wrapper sees that read with inotify, on the container's own machine (the NodeManager serves
+ * the log folder from its local disk), which does not depend on access times ({@code noatime} file
+ * systems); where inotify is missing it watches the acknowledgement's access time as before. It
+ * writes why its wait ended into {@value #HANDOFF_LOG}, kept with the container's logs. The zip
+ * appears under its name only whole (written aside, then renamed).
  */
 final class YarnDriverWrapper {
   static final String FILE_NAME = "labrun_yarn_driver.py";
   static final String ZIP = "labrun-outputs.zip";
   static final String METRICS = "metrics/";
+
+  /**
+   * The file labrun reads once it has the zip, where logs are aggregated: its reading ends the
+   * wrapper's wait.
+   */
+  static final String ACK = "labrun-outputs.ack";
+
+  /** Where the wrapper says why its wait ended (in the container's logs, kept with them). */
+  static final String HANDOFF_LOG = "labrun-handoff.log";
 
   /** How long the wrapper waits at most for labrun to read its zip, when logs are aggregated. */
   static final int HANDOFF_SECONDS = 15;
@@ -41,7 +55,7 @@ final class YarnDriverWrapper {
       # labrun's wrapper of a Spark driver in YARN's ApplicationMaster container (cluster deploy mode):
       # unpacks the run's bundle, runs the project's script, then zips ./outputs and the metrics into
       # the container's log folder for labrun.
-      import json, os, runpy, shutil, sys, time, zipfile
+      import json, os, runpy, select, shutil, struct, sys, time, zipfile
       def unpack(z, prefix, into):
           for info in z.infolist():
               if info.filename.startswith(prefix) and not info.is_dir():
@@ -51,6 +65,40 @@ final class YarnDriverWrapper {
                   os.makedirs(os.path.dirname(to) or ".", exist_ok=True)
                   with z.open(info) as src, open(to, "wb") as dst:
                       shutil.copyfileobj(src, dst)
+      def watch_reads(path):
+          # inotify (Linux): a read of `path` by any process, the NodeManager's included, is an
+          # IN_CLOSE_NOWRITE event, whatever the file system does with access times (noatime).
+          import ctypes
+          libc = ctypes.CDLL(None, use_errno=True)
+          fd = libc.inotify_init1(os.O_CLOEXEC | os.O_NONBLOCK)
+          if fd < 0 or libc.inotify_add_watch(fd, os.fsencode(path), 0x10) < 0:
+              err = ctypes.get_errno()
+              if fd >= 0:
+                  os.close(fd)
+              raise OSError(err, os.strerror(err))
+          return fd
+      def wait_for_read(fd, path, seconds):
+          end = time.monotonic() + seconds
+          while time.monotonic() < end:
+              if fd is None:  # no inotify here: the access time, where the file system keeps it
+                  st = os.stat(path)
+                  if st.st_atime_ns > st.st_mtime_ns:
+                      return f"labrun read {os.path.basename(path)} (seen by its access time)"
+                  time.sleep(0.1)
+                  continue
+              if not select.select([fd], [], [], max(0, end - time.monotonic()))[0]:
+                  continue
+              try:
+                  events = os.read(fd, 4096)
+              except BlockingIOError:
+                  continue
+              at = 0
+              while at + 16 <= len(events):
+                  _, mask, _, size = struct.unpack_from("iIII", events, at)
+                  if mask & 0x10:
+                      return f"labrun read {os.path.basename(path)}"
+                  at += 16 + size
+          return f"nobody read {os.path.basename(path)} within {seconds} s: ended without the hand-off"
       script = sys.argv[1]
       sys.argv = sys.argv[1:]
       here = os.getcwd()
@@ -69,19 +117,27 @@ final class YarnDriverWrapper {
           if logs:
               sys.stdout.flush()  # all the script printed is in its log before the zip is there
               sys.stderr.flush()
-              with zipfile.ZipFile(os.path.join(logs, "%s"), "w") as z:
+              handoff, zip_file, ack = %d, os.path.join(logs, "%s"), os.path.join(logs, "%s")
+              watch, why = None, None
+              if handoff:  # logs aggregated: labrun reads the ack once it has the zip
+                  with open(ack, "w") as f:
+                      f.write(f"labrun reads this file once it has read {os.path.basename(zip_file)}\\n")
+                  try:
+                      watch = watch_reads(ack)
+                  except (OSError, AttributeError, ImportError) as e:
+                      why = f"no inotify ({e}): "
+              with zipfile.ZipFile(zip_file + ".part", "w") as z:
                   for root, _, files in os.walk("outputs"):
                       for f in files:
                           z.write(os.path.join(root, f))
                   if os.path.isdir(metrics):
                       for f in os.listdir(metrics):
                           z.write(os.path.join(metrics, f), "%s" + f)
-              handoff = time.time() + %d
-              while time.time() < handoff:  # logs aggregated: until labrun has read the zip
-                  st = os.stat(os.path.join(logs, "%s"))
-                  if st.st_atime_ns > st.st_mtime_ns:
-                      break
-                  time.sleep(0.1)
+              os.replace(zip_file + ".part", zip_file)  # whole or not there
+              if handoff:
+                  why = (why or "") + wait_for_read(watch, ack, handoff)
+                  with open(os.path.join(logs, "%s"), "a") as f:
+                      f.write(why + "\\n")
       """;
 
   private YarnDriverWrapper() {}
@@ -89,7 +145,8 @@ final class YarnDriverWrapper {
   /**
    * The wrapper's Python source.
    *
-   * @param handOffSeconds how long it waits at most for labrun to read its zip (0: not at all)
+   * @param handOffSeconds how long it waits at most for labrun to read its acknowledgement (0: not
+   *     at all)
    */
   static String source(int handOffSeconds) {
     return TEMPLATE.formatted(
@@ -97,10 +154,11 @@ final class YarnDriverWrapper {
         DriverBundle.PROJECT,
         DriverBundle.PYTHON,
         DriverBundle.ENV,
-        ZIP,
-        METRICS,
         handOffSeconds,
-        ZIP);
+        ZIP,
+        ACK,
+        METRICS,
+        HANDOFF_LOG);
   }
 
   /**
@@ -112,6 +170,15 @@ final class YarnDriverWrapper {
     Path file = dir.resolve(FILE_NAME);
     Files.writeString(file, source(handOff ? HANDOFF_SECONDS : 0));
     return file;
+  }
+
+  /**
+   * Whether {@code zip} is a whole zip as the wrapper writes it: it ends with its end-of-central-
+   * directory record (no comment), which a read cut short lacks.
+   */
+  static boolean isWhole(byte[] zip) {
+    int at = zip.length - 22;
+    return at >= 0 && zip[at] == 'P' && zip[at + 1] == 'K' && zip[at + 2] == 5 && zip[at + 3] == 6;
   }
 
   /**

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * YARN does not aggregate logs, for {@code yarn.nodemanager.log.retain-seconds} after. A cluster
  * that aggregates them (HDInsight does) moves them to its log store once the application ended;
  * there the driver's wrapper hands its {@code ./outputs} zip over while the application still runs
- * (see {@link YarnDriverWrapper}), and each read looks for it first, then copies the output, so
- * that all the script printed is read before the application ends.
+ * (see {@link YarnDriverWrapper}): each read looks for it first, then copies the output, and once
+ * it has the zip and the output it reads the wrapper's acknowledgement file, which lets the wrapper
+ * and so the application end; all the script printed is read before that.
  */
 final class YarnLogs {
   private static final Pattern CONTAINER =
@@ -39,6 +40,7 @@ final class YarnLogs {
   private volatile YarnApp last;
   private final boolean handOff;
   private volatile byte[] outputs;
+  private boolean acknowledged;
 
   /**
    * @param appId the application's id once YARN gave one, else null
@@ -79,10 +81,14 @@ final class YarnLogs {
       rm.app(id).ifPresent(this::follow);
       if (copy && container != null) {
         if (handOff && outputs == null) {
-          outputs = file(YarnDriverWrapper.ZIP).orElse(null); // its reading ends the wrapper's wait
+          outputs = file(YarnDriverWrapper.ZIP).filter(YarnDriverWrapper::isWhole).orElse(null);
         }
-        copy("stdout", out);
+        copy("stdout", out); // the wrapper flushed the script's output before the zip was there
         copy("stderr", err);
+        if (outputs != null && handOff && !acknowledged) {
+          // its reading ends the wrapper's wait, and with it the application
+          acknowledged = file(YarnDriverWrapper.ACK).isPresent();
+        }
       }
     } catch (IOException e) {
       // not readable now; the next call tries again

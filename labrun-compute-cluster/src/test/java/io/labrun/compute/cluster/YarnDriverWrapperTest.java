@@ -84,45 +84,93 @@ class YarnDriverWrapperTest {
   }
 
   @Test
-  void whereLogsAreAggregatedTheWrapperEndsOnlyOnceItsZipWasRead() throws Exception {
+  void whereLogsAreAggregatedTheWrapperEndsOnceItsAcknowledgementWasReadEvenWithoutAccessTimes()
+      throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Process p = wrapped("open('outputs/m.txt', 'w').write('w')\nprint('last')\n", logs, 60);
+    Path zip = logs.resolve(YarnDriverWrapper.ZIP);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(zip));
+    assertThat(Files.readString(tmp.resolve("stdout")))
+        .as("printed before the zip is there")
+        .isEqualTo("last\n");
+
+    // Read as the NodeManager reads them for labrun, on a file system that keeps no access times
+    // (O_NOATIME): the zip, whole, then the acknowledgement.
+    assertThat(YarnDriverWrapper.isWhole(readWithoutAccessTime(zip))).isTrue();
+    assertThat(p.isAlive()).as("reading the zip alone does not end the wait").isTrue();
+    assertThat(YarnDriverWrapper.unpack(readWithoutAccessTime(zip), tmp.resolve("back/work"), null))
+        .isEqualTo(1);
+    readWithoutAccessTime(logs.resolve(YarnDriverWrapper.ACK));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the wrapper ended").isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(logs.resolve(YarnDriverWrapper.HANDOFF_LOG))
+        .as("the read of the acknowledgement ended the wait, not the 60 s")
+        .hasContent("labrun read " + YarnDriverWrapper.ACK);
+  }
+
+  @Test
+  void anAcknowledgementNobodyReadsEndsTheWaitAfterItsSecondsAndSaysSo() throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Process p = wrapped("print('alone')\n", logs, 1);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(logs.resolve(YarnDriverWrapper.HANDOFF_LOG))
+        .hasContent(
+            "nobody read " + YarnDriverWrapper.ACK + " within 1 s: ended without the hand-off");
+    assertThat(YarnDriverWrapper.isWhole(Files.readAllBytes(logs.resolve(YarnDriverWrapper.ZIP))))
+        .isTrue();
+  }
+
+  @Test
+  void aZipCutShortIsNotWhole() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+      z.putNextEntry(new ZipEntry("outputs/m.txt"));
+      z.write("weights".getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] zip = bytes.toByteArray();
+    assertThat(YarnDriverWrapper.isWhole(zip)).isTrue();
+    assertThat(YarnDriverWrapper.isWhole(java.util.Arrays.copyOf(zip, zip.length - 1))).isFalse();
+    assertThat(YarnDriverWrapper.isWhole(new byte[0])).isFalse();
+  }
+
+  /**
+   * Runs {@code script} through a wrapper that waits up to {@code handOffSeconds} for its
+   * acknowledgement to be read, with {@code logs} as the container's log folder; its output goes to
+   * {@code tmp/stdout}.
+   */
+  private Process wrapped(String script, Path logs, int handOffSeconds) throws Exception {
     Path work = Files.createDirectories(tmp.resolve("work"));
-    Files.writeString(
-        work.resolve("train.py"), "open('outputs/m.txt', 'w').write('w')\nprint('last')\n");
+    Files.writeString(work.resolve("train.py"), script);
     Path bundle =
         DriverBundle.write(
             submission(work, List.of()), Map.of(), Files.createDirectories(tmp.resolve("state")));
     Path container = Files.createDirectories(tmp.resolve("container"));
-    Path logs = Files.createDirectories(tmp.resolve("logs"));
     Files.copy(bundle, container.resolve(DriverBundle.FILE_NAME));
-    Path wrapper = YarnDriverWrapper.write(tmp, true);
+    Path wrapper = tmp.resolve(YarnDriverWrapper.FILE_NAME);
+    Files.writeString(wrapper, YarnDriverWrapper.source(handOffSeconds));
     ProcessBuilder pb =
         new ProcessBuilder("/usr/bin/python3", wrapper.toString(), "train.py")
             .directory(container.toFile())
             .redirectErrorStream(true)
             .redirectOutput(tmp.resolve("stdout").toFile());
     pb.environment().put("LOG_DIRS", logs.toString());
-    Process p = pb.start();
-    Path zip = logs.resolve(YarnDriverWrapper.ZIP);
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(zip));
-    assertThat(p.isAlive()).as("the wrapper waits for the zip to be read").isTrue();
-    assertThat(Files.readString(tmp.resolve("stdout")))
-        .as("printed before the zip is there")
-        .isEqualTo("last\n");
+    return pb.start();
+  }
 
-    // Read as the NodeManager reads it for labrun (a read before the last write does not count:
-    // the write moves the modification time past it).
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        YarnDriverWrapper.unpack(
-                            Files.readAllBytes(zip), tmp.resolve("back/work"), null))
-                    .isEqualTo(1));
-    assertThat(p.waitFor(YarnDriverWrapper.HANDOFF_SECONDS - 5, TimeUnit.SECONDS))
-        .as("the read ends the wait")
-        .isTrue();
-    assertThat(p.exitValue()).isZero();
+  /** The file's bytes, read as on a {@code noatime} file system: its access time stays. */
+  private static byte[] readWithoutAccessTime(Path file) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "-c",
+                "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOATIME);"
+                    + " sys.stdout.buffer.write(os.read(fd, 1 << 24)); os.close(fd)",
+                file.toString())
+            .start();
+    byte[] bytes = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).as(new String(p.getErrorStream().readAllBytes())).isZero();
+    return bytes;
   }
 
   private static SparkSubmission submission(Path work, List<String> driverEnvironment) {
