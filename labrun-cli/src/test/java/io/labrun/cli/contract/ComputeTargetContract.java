@@ -51,9 +51,14 @@ public abstract class ComputeTargetContract {
     return "";
   }
 
+  /** How the target runs the contract's scripts, where it differs from most targets. */
+  protected ContractScripts scripts() {
+    return ContractScripts.AS_WRITTEN;
+  }
+
   /** How long a script may take to start printing (a cluster's application start, under load). */
   protected Duration patience() {
-    return Duration.ofSeconds(60);
+    return scripts().patience();
   }
 
   /** Checks that nothing of a canceled run is left going on the target. */
@@ -105,7 +110,9 @@ public abstract class ComputeTargetContract {
     write("boom.py", "import sys\nprint('ValueError: bad data', file=sys.stderr)\nsys.exit(3)\n");
     Cli.Result r = submit("boom.py");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
-    assertThat(r.err()).contains("Failed").contains("exit code 3").contains("ValueError: bad data");
+    assertThat(r.err()).contains("Failed").contains("exit code 3");
+    assertThat(scripts().lastStderrLineIsTheReason() ? r.err() : r.out())
+        .contains("ValueError: bad data");
     Run run = run(lastRunId());
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.exitCode()).isEqualTo(3);
@@ -295,7 +302,8 @@ public abstract class ComputeTargetContract {
   }
 
   protected void write(String name, String content) throws Exception {
-    Files.writeString(project.resolve(name), content);
+    scripts().prepare(project);
+    Files.writeString(project.resolve(name), scripts().content(name, content));
   }
 
   protected String lastRunId() {

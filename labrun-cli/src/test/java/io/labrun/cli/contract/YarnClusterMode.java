@@ -1,12 +1,9 @@
 package io.labrun.cli.contract;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.labrun.cli.Cli;
 import io.labrun.cli.spark.YarnCluster;
-import io.labrun.core.run.Run;
-import io.labrun.core.run.RunStatus;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -18,33 +15,37 @@ import java.time.Duration;
  * contract script starts one first, on its first line, so that its line numbers stay as written
  * (through {@code sparkgw.py}, the test Spark's Py4J client, as pyspark would).
  */
-final class YarnClusterMode {
-  /** An ApplicationMaster container and a SparkContext start first: most of a minute under load. */
-  static final Duration PATIENCE = Duration.ofMinutes(4);
+final class YarnClusterMode implements ContractScripts {
+  private final YarnCluster yarn;
 
-  private YarnClusterMode() {}
-
-  /** Writes a contract file; a Python script starts a SparkContext first. */
-  static void write(ComputeTargetContract c, YarnCluster yarn, String name, String content)
-      throws Exception {
-    Files.writeString(c.project.resolve("sparkgw.py"), yarn.spark.gatewayModule());
-    Files.writeString(
-        c.project.resolve(name),
-        name.endsWith(".py") ? YarnCluster.withSparkContext(content) : content);
+  private YarnClusterMode(YarnCluster yarn) {
+    this.yarn = yarn;
   }
 
-  /**
-   * As in client mode, Spark's PythonRunner merges the driver's stderr into its stdout (here the
-   * container's): the script's error line is in the run's output, its exit code the run's.
-   */
-  static void aNonZeroExitFailsTheRunWithItsCode(ComputeTargetContract c) throws Exception {
-    c.write("boom.py", "import sys\nprint('ValueError: bad data', file=sys.stderr)\nsys.exit(3)\n");
-    Cli.Result r = c.cli.in(c.project, "experiment", "submit", "-c", "contract", "boom.py");
-    assertThat(r.code()).as(r.toString()).isEqualTo(1);
-    assertThat(r.out()).contains("ValueError: bad data");
-    assertThat(r.err()).contains("Failed").contains("exit code 3");
-    Run run = c.run(c.lastRunId());
-    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(run.exitCode()).isEqualTo(3);
+  /** The contract's scripts on {@code yarn} in {@code deployMode} ({@code yarnDeployMode}). */
+  static ContractScripts of(String deployMode, YarnCluster yarn) {
+    return deployMode.equals("cluster") ? new YarnClusterMode(yarn) : AS_WRITTEN;
+  }
+
+  @Override
+  public String content(String name, String content) {
+    return name.endsWith(".py") ? YarnCluster.withSparkContext(content) : content;
+  }
+
+  @Override
+  public void prepare(Path project) throws IOException {
+    Files.writeString(project.resolve("sparkgw.py"), yarn.spark.gatewayModule());
+  }
+
+  /** An ApplicationMaster container and a SparkContext start first: most of a minute under load. */
+  @Override
+  public Duration patience() {
+    return Duration.ofMinutes(4);
+  }
+
+  /** The reason is YARN's diagnostic ({@code User application exited with status 3}). */
+  @Override
+  public boolean lastStderrLineIsTheReason() {
+    return false;
   }
 }

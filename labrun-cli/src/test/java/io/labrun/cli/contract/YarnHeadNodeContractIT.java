@@ -34,6 +34,11 @@ class YarnHeadNodeContractIT extends HeadNodeTargetContractIT {
   }
 
   @Override
+  protected ContractScripts scripts() {
+    return YarnClusterMode.of(deployMode(), yarn);
+  }
+
+  @Override
   protected String target(Path project) throws Exception {
     yarn.attachHeadNode(cli, project, "head");
     Path compute = project.resolve("aml_config/head.compute");

@@ -31,6 +31,11 @@ class YarnTargetContractIT extends ClusterTargetContractIT {
   }
 
   @Override
+  protected ContractScripts scripts() {
+    return YarnClusterMode.of(deployMode(), yarn);
+  }
+
+  @Override
   protected String target(Path project) throws Exception {
     Files.writeString(
         project.resolve("aml_config/spark.compute"),
