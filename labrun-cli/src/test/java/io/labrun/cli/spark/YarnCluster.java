@@ -76,6 +76,9 @@ public final class YarnCluster {
         + script;
   }
 
+  /** The Hadoop of scripts/test-env/yarn/pom.xml, whose jars yarn.sh gathers. */
+  private static final String HADOOP_VERSION = "3.5.0";
+
   private static final Path SCRIPT =
       Path.of("..", "scripts/test-env/yarn.sh").toAbsolutePath().normalize();
 
@@ -147,6 +150,40 @@ public final class YarnCluster {
     Matcher m = Pattern.compile("(?m)^export " + name + "=(.*)$").matcher(exports);
     assertThat(m.find()).as(exports).isTrue();
     return m.group(1);
+  }
+
+  /**
+   * A file of the ApplicationMaster container's logs once YARN aggregated them (this YARN's
+   * aggregated logs, read with Hadoop's {@code yarn logs}, LogsCLI, from the jars yarn.sh
+   * gathered); empty until YARN has aggregated it.
+   */
+  public java.util.Optional<String> aggregatedAmLogFile(String appId, String file)
+      throws Exception {
+    Path jars =
+        Path.of(
+            System.getenv().getOrDefault("LABRUN_TEST_CACHE", "/var/cache/labrun-test"),
+            "yarn-" + HADOOP_VERSION,
+            "jars");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                confDir + ":" + jars + "/*",
+                "org.apache.hadoop.yarn.client.cli.LogsCLI",
+                "-applicationId",
+                appId,
+                "-am",
+                "1",
+                "-log_files",
+                file)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int at = out.indexOf("LogContents:\n");
+    int end = out.indexOf("End of LogType:", Math.max(at, 0));
+    return p.waitFor() == 0 && at >= 0
+        ? java.util.Optional.of(out.substring(at + 13, end < 0 ? out.length() : end).strip())
+        : java.util.Optional.empty();
   }
 
   /**

@@ -85,6 +85,13 @@ class YarnRunIT {
         .as("the run's tag")
         .isEqualTo("labrun-" + id.toLowerCase());
     assertThat(app.get("name")).isEqualTo("driver.py (labrun " + id + ")");
+    await("YARN's aggregation of the driver's logs")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(yarn.aggregatedAmLogFile(appId, "labrun-handoff.log"))
+                    .as("the wrapper's wait ended on labrun's acknowledgement, not its 15 s")
+                    .hasValue("labrun read labrun-outputs.ack"));
   }
 
   @Test
