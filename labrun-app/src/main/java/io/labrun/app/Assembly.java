@@ -33,6 +33,8 @@ import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.snapshot.WorkFolders;
 import io.labrun.core.supervisor.PythonRuntime;
 import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepHistory;
+import io.labrun.core.sweep.SweepRecords;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.objects.s3.S3Location;
 import io.labrun.objects.s3.S3ObjectStore;
@@ -47,7 +49,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,7 +64,10 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
   private final Settings ctx;
   private final Clock clock = Clock.systemUTC();
   private RunStore store;
+  private boolean embeddedStore;
+  private String chosenStore;
   private ObjectStore objects;
+  private String chosenObjects;
   private PythonRuntime.Installed python;
   private AssemblyTargets targetContext;
   private TargetPasswords passwords;
@@ -121,26 +128,57 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
         .orElse(null);
   }
 
+  /**
+   * The history: the embedded one of the data folder, or the database {@code LABRUN_STORE} names (a
+   * team's PostgreSQL, as {@code labrun server --store} takes it).
+   */
   public RunStore store() {
     if (store == null) {
-      Path data = dataDir();
-      SqliteNative.useCachedLibrary(data.resolve("lib"));
-      store = History.open(data);
+      String chosen = ctx.storeLocation();
+      if (chosen != null) {
+        useStore(chosen);
+      } else {
+        Path data = dataDir();
+        SqliteNative.useCachedLibrary(data.resolve("lib"));
+        store = History.open(data);
+        embeddedStore = true;
+      }
       Trace.mark("store opened");
     }
     return store;
   }
 
   /**
-   * Uses the history at {@code jdbcUrl} (a team server's PostgreSQL) instead of the embedded one,
-   * for everything this wiring opens from now on.
+   * Uses the history at {@code url} (a server's {@code --store}: {@code jdbc:postgresql://...},
+   * {@code postgresql://...} or {@code jdbc:sqlite:FILE}; user and password from {@code
+   * LABRUN_STORE_USER}/{@code LABRUN_STORE_PASSWORD} unless the URL has them) instead of the
+   * embedded one, for everything this wiring opens from now on.
    */
-  public SqlRunStore useStore(String jdbcUrl) {
+  public SqlRunStore useStore(String url) {
+    String jdbcUrl = StoreUrls.jdbcUrl(url, ctx.env());
     if (store != null) {
       store.close();
     }
     store = SqlRunStore.open(jdbcUrl);
+    embeddedStore = false;
+    chosenStore = url.strip();
     return (SqlRunStore) store;
+  }
+
+  /**
+   * What a labrun process started from this one needs in its environment to use the same history
+   * and objects ({@code LABRUN_STORE}, {@code LABRUN_OBJECTS}) when they were chosen by options
+   * rather than by that environment (a server's {@code --store} and {@code --objects}).
+   */
+  Map<String, String> chosenLocations() {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (chosenStore != null) {
+      out.put(Settings.STORE, chosenStore);
+    }
+    if (chosenObjects != null) {
+      out.put(Settings.OBJECTS, chosenObjects);
+    }
+    return out;
   }
 
   /** The history as the SQL store it is: the server also reads its runs table and tokens. */
@@ -181,6 +219,7 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
   public ObjectStore useObjects(String where) {
     closeObjects();
     objects = openObjects(where);
+    chosenObjects = where.strip();
     return objects;
   }
 
@@ -253,8 +292,18 @@ public final class Assembly implements LocalRuns.Parts, AutoCloseable {
     return new RunRemoval(store(), ctx.paths(), unused);
   }
 
-  /** Where this machine keeps its sweeps. */
-  public SweepFiles sweeps() {
+  /**
+   * The sweeps of the history: in the run store, with those an older labrun kept in the data folder
+   * imported on first use; beside the embedded history, copied to the data folder too.
+   */
+  @Override
+  public SweepRecords sweeps() {
+    SweepRecords inStore = sqlStore().sweepRecords(); // opens the history: embedded or not
+    return new SweepHistory(inStore, sweepFiles(), embeddedStore);
+  }
+
+  /** The data folder's {@code sweeps/}: the driver's lock and a handed-over driver's output. */
+  public SweepFiles sweepFiles() {
     return new SweepFiles(dataDir().resolve("sweeps"));
   }
 

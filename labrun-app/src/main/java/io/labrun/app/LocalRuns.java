@@ -29,7 +29,7 @@ import io.labrun.core.run.query.RunFilter;
 import io.labrun.core.snapshot.Snapshot;
 import io.labrun.core.snapshot.Snapshotter;
 import io.labrun.core.supervisor.ExitRecord;
-import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRecords;
 import io.labrun.core.sweep.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,8 +101,8 @@ public final class LocalRuns implements Runs {
       return System.getProperty("user.name");
     }
 
-    /** Where the sweeps of this history are kept. */
-    SweepFiles sweeps();
+    /** The sweeps of this history: each as it started, and whether it was canceled. */
+    SweepRecords sweeps();
 
     /** A run brought up to date: by the Reconciler, unless something else keeps it so. */
     default Run current(Run run) {

@@ -39,11 +39,26 @@ public record Settings(
     env = Map.copyOf(env);
   }
 
+  /** The variable that names the history to use instead of the embedded one. */
+  public static final String STORE = "LABRUN_STORE";
+
+  /** The variable that names where objects are kept instead of the data folder. */
+  public static final String OBJECTS = "LABRUN_OBJECTS";
+
   /**
    * {@code LABRUN_OBJECTS}: where objects are kept; null for the data folder's {@code objects/}.
    */
   public String objectsLocation() {
-    String chosen = env.get("LABRUN_OBJECTS");
+    String chosen = env.get(OBJECTS);
+    return chosen == null || chosen.isBlank() ? null : chosen;
+  }
+
+  /**
+   * {@code LABRUN_STORE}: the history to use (a team's {@code jdbc:postgresql://...}, as {@code
+   * labrun server --store} takes it); null for the embedded history of the data folder.
+   */
+  public String storeLocation() {
+    String chosen = env.get(STORE);
     return chosen == null || chosen.isBlank() ? null : chosen;
   }
 

@@ -14,7 +14,8 @@ import java.util.List;
  * Hands a sweep over to a labrun process of its own ({@code labrun internal sweep-resume ID}),
  * detached from the terminal, so that its runs go on being started, retried and recorded when the
  * user lets go of it (Ctrl-C not on a terminal, {@code --detach}). Its output goes to {@code
- * DATA/sweeps/ID.log}.
+ * DATA/sweeps/ID.log} on this machine: the log of a local process, not part of the history (losing
+ * it loses what that process printed, nothing of the sweep).
  */
 public final class SweepHandover {
   private SweepHandover() {}
@@ -29,7 +30,7 @@ public final class SweepHandover {
     }
     cmd.addAll(assembly.selfCommand());
     cmd.addAll(List.of("internal", "sweep-resume", sweepId));
-    Path log = ctx.paths().dataDir().resolve("sweeps").resolve(sweepId + ".log");
+    Path log = assembly.sweepFiles().log(sweepId);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(ctx.cwd().toFile())
@@ -38,6 +39,8 @@ public final class SweepHandover {
             .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(ctx.env());
+    // a server's --store and --objects: the sweep is driven on in the history it is recorded in
+    pb.environment().putAll(assembly.chosenLocations());
     try {
       Files.createDirectories(log.getParent());
       long pid = pb.start().pid();

@@ -27,8 +27,8 @@ import java.util.TreeSet;
 /**
  * Sweeps as the web UI shows them: every sweep with its runs by state and its best run, and one
  * sweep's points (each run's params and last metric values), best first. The primary metric and its
- * goal are the sweep's own when it was started next to this history ({@code DATA/sweeps/ID.json});
- * a request's metric and goal replace them.
+ * goal are the sweep's own as the history recorded it ({@link LocalRuns.Parts#sweeps()}); a
+ * request's metric and goal replace them.
  */
 public final class SweepResults {
   /** A sweep page shows at most this many runs. */
@@ -119,7 +119,7 @@ public final class SweepResults {
     try {
       return parts.sweeps().read(id);
     } catch (RuntimeException e) {
-      return Optional.empty(); // a damaged sweep file leaves the page without its primary metric
+      return Optional.empty(); // an unreadable record leaves the page without its primary metric
     }
   }
 

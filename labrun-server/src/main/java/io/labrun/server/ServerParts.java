@@ -17,7 +17,7 @@ import io.labrun.core.project.Project;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunEvents;
 import io.labrun.core.snapshot.Snapshotter;
-import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRecords;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -70,8 +70,8 @@ record ServerParts(ServerSetup setup, UnusedObjects unused) implements LocalRuns
   }
 
   @Override
-  public SweepFiles sweeps() {
-    return new SweepFiles(setup.paths().dataDir().resolve("sweeps"));
+  public SweepRecords sweeps() {
+    return setup.sweeps();
   }
 
   @Override

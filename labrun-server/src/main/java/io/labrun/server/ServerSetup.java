@@ -9,6 +9,7 @@ import io.labrun.core.history.RunBrowser;
 import io.labrun.core.history.RunStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
+import io.labrun.core.sweep.SweepRecords;
 import java.time.Clock;
 import java.util.function.Function;
 
@@ -16,6 +17,8 @@ import java.util.function.Function;
  * The adapters a server works with: in {@code labrun server}, the same {@link Assembly} the command
  * line uses ({@link #of}); in tests, fewer.
  *
+ * @param sweeps the sweeps of the history (in the run store, with those of an older labrun's data
+ *     folder imported on first use)
  * @param project the project whose {@code aml_config/} lists the targets shown; null for none
  * @param pipeline how runs are executed; null for a server that only shows history
  */
@@ -23,6 +26,7 @@ public record ServerSetup(
     RunStore store,
     RunBrowser browser,
     ApiTokens tokens,
+    SweepRecords sweeps,
     ObjectStore objects,
     LabrunPaths paths,
     Project project,
@@ -42,6 +46,7 @@ public record ServerSetup(
         history,
         assembly.browser(),
         assembly.tokens(),
+        assembly.sweeps(),
         objects,
         assembly.paths(),
         project,

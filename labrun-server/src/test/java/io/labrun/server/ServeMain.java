@@ -1,6 +1,8 @@
 package io.labrun.server;
 
 import io.labrun.core.home.LabrunPaths;
+import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepHistory;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
@@ -23,6 +25,8 @@ public final class ServeMain {
               store,
               store,
               store.tokens(),
+              new SweepHistory(
+                  store.sweepRecords(), new SweepFiles(paths.dataDir().resolve("sweeps")), false),
               new FileObjectStore(paths.objects()),
               paths,
               null,

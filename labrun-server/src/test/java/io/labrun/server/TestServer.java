@@ -5,6 +5,8 @@ import io.labrun.core.history.ApiTokens.Role;
 import io.labrun.core.history.ObjectStore;
 import io.labrun.core.home.LabrunPaths;
 import io.labrun.core.project.Project;
+import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepHistory;
 import io.labrun.format.AmlProjectConfigs;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
@@ -62,6 +64,8 @@ final class TestServer implements AutoCloseable {
             store,
             store,
             store.tokens(),
+            new SweepHistory(
+                store.sweepRecords(), new SweepFiles(paths.dataDir().resolve("sweeps")), false),
             this.objects,
             paths,
             project,

@@ -31,7 +31,8 @@ final class Migrations {
           "V5__run_filters.sql",
           "V6__run_notes.sql",
           "V7__sorted_filters.sql",
-          "V8__attribute_order_experiment_counts.sql");
+          "V8__attribute_order_experiment_counts.sql",
+          "V9__sweeps.sql");
 
   private Migrations() {}
 

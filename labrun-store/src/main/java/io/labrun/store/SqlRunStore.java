@@ -13,12 +13,14 @@ import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.sweep.SweepRecords;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -477,6 +479,11 @@ public final class SqlRunStore implements RunStore, RunBrowser {
   @Override
   public List<SweepSummary> sweeps() {
     return db.run("list sweeps", SweepListing::sweeps);
+  }
+
+  /** The sweeps of this history: each as it started, and whether it was canceled. */
+  public SweepRecords sweepRecords() {
+    return new SqlSweepRecords(db, Clock.systemUTC());
   }
 
   /** The API tokens of a server using this history. */

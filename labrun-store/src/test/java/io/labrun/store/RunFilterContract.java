@@ -382,6 +382,7 @@ abstract class RunFilterContract {
 
   /** Takes a history back to schema version 4, as an older labrun left it. */
   static void undoVersion5(Statement s) throws Exception {
+    s.execute("DROP TABLE sweeps"); // version 9
     s.execute("DROP TABLE experiment_runs"); // version 8
     s.execute("DROP INDEX runs_by_duration"); // version 8
     s.execute("DROP TABLE run_notes"); // version 6

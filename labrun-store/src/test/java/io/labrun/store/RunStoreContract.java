@@ -19,6 +19,9 @@ import io.labrun.core.run.MetricPoint;
 import io.labrun.core.run.Run;
 import io.labrun.core.run.RunQuery;
 import io.labrun.core.run.RunStatus;
+import io.labrun.core.sweep.Goal;
+import io.labrun.core.sweep.Sweep;
+import io.labrun.core.sweep.SweepRecords;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -457,6 +460,33 @@ abstract class RunStoreContract {
     assertThat(store.assets()).containsOnlyKeys("model-r2");
     assertThat(store.metric("r2", "loss")).hasSize(10);
     assertThat(ids(store.list(RunQuery.all()))).containsExactly("r2");
+  }
+
+  @Test
+  void aSweepIsKeptAsItStartedWithItsCancelMarkAndBothOutliveTheStore() {
+    SweepRecords sweeps = store.sweepRecords();
+    Sweep first = TestSweeps.sweep("iris-sweep_1", "loss", Goal.MIN, "r1", "r2");
+    assertThat(sweeps.read(first.id())).isEmpty();
+    assertThat(sweeps.canceled(first.id())).isFalse();
+
+    sweeps.write(first);
+    assertThat(sweeps.read(first.id())).contains(first);
+    sweeps.markCanceled(first.id());
+    sweeps.markCanceled(first.id()); // twice is no error
+    Sweep rewritten = TestSweeps.sweep(first.id(), "acc", Goal.MAX, "r1", "r2", "r3");
+    sweeps.write(rewritten);
+    // canceled before its record was written (a cancel from another process)
+    sweeps.markCanceled("iris-sweep_2");
+    sweeps.write(TestSweeps.sweep("iris-sweep_2", "loss", Goal.MIN, "r4"));
+
+    store.close();
+    store = SqlRunStore.open(url);
+    SweepRecords reopened = store.sweepRecords();
+    assertThat(reopened.read(first.id())).contains(rewritten);
+    assertThat(reopened.canceled(first.id())).as("the cancel mark stays").isTrue();
+    assertThat(reopened.read("iris-sweep_2").map(Sweep::rankingMetric)).contains("loss");
+    assertThat(reopened.canceled("iris-sweep_2")).isTrue();
+    assertThat(reopened.canceled("iris-sweep_3")).isFalse();
   }
 
   @Test

@@ -262,7 +262,7 @@ public final class SweepCommand implements Callable<Integer> {
                     LabrunException.notFound(
                         "no sweep '"
                             + resume
-                            + "' on this machine; its id is printed when it starts ('Sweep ID:"
+                            + "' in the history; its id is printed when it starts ('Sweep ID:"
                             + " ...')"));
     SweepRuns.claimQueued(
         ctx.wiring().store(), sweep.id(), ProcessHandle.current().pid(), ctx.wiring().host());

@@ -8,6 +8,7 @@ import io.labrun.core.run.Run;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepDriver;
 import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRecords;
 import io.labrun.core.sweep.SweepRuns;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +34,12 @@ public final class SweepResume implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SweepFiles files = ctx.wiring().sweeps();
+    SweepRecords records = ctx.wiring().sweeps();
     Sweep sweep =
-        files
+        records
             .read(sweepId)
             .orElseThrow(
-                () -> LabrunException.notFound("no sweep '" + sweepId + "' on this machine"));
+                () -> LabrunException.notFound("no sweep '" + sweepId + "' in the history"));
     SweepDriver.Listener log =
         new SweepDriver.Listener() {
           @Override
@@ -47,7 +48,7 @@ public final class SweepResume implements Callable<Integer> {
             ctx.err().flush();
           }
         };
-    try (SweepFiles.Lock lock = files.lock(sweepId)) {
+    try (SweepFiles.Lock lock = ctx.wiring().sweepFiles().lock(sweepId)) {
       log.note(
           "driving sweep "
               + sweepId
@@ -69,7 +70,7 @@ public final class SweepResume implements Callable<Integer> {
               sweep,
               ctx.wiring().runAttempts(submitter),
               ctx.wiring().store(),
-              files,
+              records,
               ctx.paths(),
               log,
               ctx.wiring().clock())) {

@@ -13,6 +13,7 @@ import io.labrun.core.run.RunStatus;
 import io.labrun.core.sweep.Sweep;
 import io.labrun.core.sweep.SweepDriver;
 import io.labrun.core.sweep.SweepFiles;
+import io.labrun.core.sweep.SweepRecords;
 import io.labrun.core.sweep.SweepRuns;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,18 +56,18 @@ final class SweepWatch {
 
   int run() throws InterruptedException {
     RunStore store = ctx.wiring().store();
-    SweepFiles files = ctx.wiring().sweeps();
+    SweepRecords records = ctx.wiring().sweeps();
     AtomicReference<SweepDriver> driverRef = new AtomicReference<>();
     SweepView view =
         new SweepView(
             ctx.err(), ctx.interactive(), sweep.points().size(), () -> driverRef.get().views());
-    try (SweepFiles.Lock lock = files.lock(sweep.id());
+    try (SweepFiles.Lock lock = ctx.wiring().sweepFiles().lock(sweep.id());
         SweepDriver driver =
             new SweepDriver(
                 sweep,
                 ctx.wiring().runAttempts(submitter),
                 store,
-                files,
+                records,
                 ctx.paths(),
                 view,
                 ctx.wiring().clock())) {

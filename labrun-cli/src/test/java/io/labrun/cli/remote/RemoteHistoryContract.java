@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every {@code history} command, {@code experiment status} and {@code experiment cancel} through a
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their hashes, and the store changes (promote, delete) land in the server's history.
  */
 abstract class RemoteHistoryContract {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   // Removed by hand after the test: the server's runs may still be tidying their folders for a
   // moment after it stopped, which JUnit's own clean-up takes for a failure.
   @TempDir(cleanup = CleanupMode.NEVER)
@@ -331,18 +335,103 @@ abstract class RemoteHistoryContract {
                   .strip())
           .as("the client's own history")
           .isEqualTo("[ ]");
+      if (survivesAWipedServerDisk()) {
+        sweep = startASweepInTheServersHistory(serverSide, store, project, server.url(), token);
+      }
     }
     checkObjects(tmp.resolve("server-host/labrun"));
     try (SqlRunStore history = openStore(store)) {
       assertThat(history.assets()).isEqualTo(Map.of("best", a(history) + ":outputs/model.txt"));
-      assertThat(
-              history.list(new RunQuery(null, null, null, null, null, null, null, null, null, 10)))
+      List<Run> runs =
+          history.list(new RunQuery(null, null, null, null, null, null, null, null, null, 10));
+      assertThat(runs)
+          .filteredOn(r -> r.sweepId() == null)
           .extracting(Run::id)
           .containsExactly(a(history));
+      assertThat(runs)
+          .filteredOn(r -> r.sweepId() != null)
+          .as("the sweep's runs")
+          .hasSize(sweep == null ? 0 : 2);
     }
     if (survivesAWipedServerDisk()) {
-      newServerOnAWipedDisk(serverSide, token, args, a(store), tmp.resolve("laptop/work/iris"));
+      newServerOnAWipedDisk(
+          serverSide, store, token, args, a(store), tmp.resolve("laptop/work/iris"));
     }
+  }
+
+  /** What the server showed of the sweep started on its host: its id and its two pages. */
+  private record SweepSeen(String id, JsonNode all, JsonNode one) {}
+
+  private SweepSeen sweep;
+
+  /**
+   * A sweep started on the server's host, in the server's history and objects ({@code
+   * LABRUN_STORE}, {@code LABRUN_OBJECTS}: what {@code --store} and {@code --objects} name), as a
+   * team's operator would; the server's sweep pages as they show it. Its definition is kept in the
+   * history, not in the server's data folder.
+   */
+  private SweepSeen startASweepInTheServersHistory(
+      Cli serverSide, String store, Path project, String url, String token) throws Exception {
+    Cli onHost = onTheServersHistory(serverSide, store);
+    Cli.Result started =
+        onHost.in(
+            project,
+            "experiment",
+            "sweep",
+            "-c",
+            "local",
+            "train.py",
+            "--grid",
+            "lr=0.2,0.6",
+            "--positional",
+            "--primary-metric",
+            "loss",
+            "--goal",
+            "min");
+    assertThat(started.code()).as(started.toString()).isZero();
+    String id =
+        started
+            .err()
+            .lines()
+            .filter(l -> l.startsWith("Sweep "))
+            .findFirst()
+            .orElseThrow()
+            .split("[ :]")[1];
+    assertThat(tmp.resolve("server-host/labrun/data/sweeps/" + id + ".json"))
+        .as("kept in the history, not on the server's disk")
+        .doesNotExist();
+    JsonNode all = get(url, token, "/api/v1/sweeps");
+    JsonNode one = get(url, token, "/api/v1/sweeps/" + id);
+    assertThat(one.get("primary_metric").asString()).isEqualTo("loss");
+    assertThat(one.get("goal").asString()).isEqualTo("min");
+    assertThat(one.get("points")).hasSize(2);
+    assertThat(one.get("points").get(0).get("params").get("lr").asString())
+        .as("best first: the lower loss")
+        .isEqualTo("0.2");
+    JsonNode listed = all.get("sweeps").get(0);
+    assertThat(listed.get("sweep_id").asString()).isEqualTo(id);
+    assertThat(listed.get("best").get("value").asDouble()).isEqualTo(0.1);
+    return new SweepSeen(id, all, one);
+  }
+
+  /** The server's host's labrun on the server's history and objects. */
+  private Cli onTheServersHistory(Cli serverSide, String store) {
+    Cli c = serverSide.env("LABRUN_STORE", store);
+    List<String> more = serverArgs();
+    int objects = more.indexOf("--objects");
+    return objects < 0 ? c : c.env("LABRUN_OBJECTS", more.get(objects + 1));
+  }
+
+  private static JsonNode get(String url, String token, String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
   }
 
   /**
@@ -351,7 +440,8 @@ abstract class RemoteHistoryContract {
    * artifacts, snapshot and output all come back.
    */
   private void newServerOnAWipedDisk(
-      Cli serverSide, String token, List<String> args, String a, Path project) throws Exception {
+      Cli serverSide, String store, String token, List<String> args, String a, Path project)
+      throws Exception {
     ServerTemp.remove(tmp.resolve("server-host"));
     Files.createDirectories(tmp.resolve("server-host"));
     try (RunningServer server = new RunningServer(serverSide, tmp, args.toArray(String[]::new))) {
@@ -383,6 +473,32 @@ abstract class RemoteHistoryContract {
           client.in(project, "experiment", "submit", "-c", "local", "train.py", "0.7");
       assertThat(again.code()).as(again.toString()).isZero();
       assertThat(again.out()).contains("trained 0.7");
+
+      // The sweep: its pages as before (goal, space, best point), its cancel, its resume.
+      assertThat(get(server.url(), token, "/api/v1/sweeps")).isEqualTo(sweep.all());
+      assertThat(get(server.url(), token, "/api/v1/sweeps/" + sweep.id())).isEqualTo(sweep.one());
+      Cli.Result cancel = client.in(work, "experiment", "cancel", "--sweep", sweep.id());
+      assertThat(cancel.code()).as(cancel.toString()).isZero();
+      assertThat(cancel.out())
+          .isEqualTo(
+              "Sweep "
+                  + sweep.id()
+                  + " canceled: 0 runs stopped, 0 not started, 2 had ended already.\n");
+      try (SqlRunStore history = openStore(store)) {
+        assertThat(history.sweepRecords().canceled(sweep.id())).isTrue();
+        assertThat(history.sweepRecords().read(sweep.id()).orElseThrow().rankingMetric())
+            .isEqualTo("loss");
+      }
+      Cli.Result resume =
+          onTheServersHistory(serverSide, store)
+              .in(project, "experiment", "sweep", "--resume", sweep.id());
+      assertThat(resume.code()).as(resume.toString()).isZero();
+      assertThat(resume.err())
+          .contains("Sweep " + sweep.id() + ": driven on by this labrun")
+          .doesNotContain("no sweep");
+      assertThat(get(server.url(), token, "/api/v1/sweeps/" + sweep.id()).get("points"))
+          .as("a canceled sweep's resume starts nothing")
+          .isEqualTo(sweep.one().get("points"));
     }
   }
 

@@ -65,7 +65,7 @@ public final class SweepDriver implements AutoCloseable {
   private final Sweep sweep;
   private final RunAttempts attempts;
   private final RunStore store;
-  private final SweepFiles files;
+  private final SweepRecords records;
   private final LabrunPaths paths;
   private final Listener listener;
   private final Clock clock;
@@ -85,7 +85,7 @@ public final class SweepDriver implements AutoCloseable {
       Sweep sweep,
       RunAttempts attempts,
       RunStore store,
-      SweepFiles files,
+      SweepRecords records,
       LabrunPaths paths,
       Listener listener,
       Clock clock) {
@@ -93,7 +93,7 @@ public final class SweepDriver implements AutoCloseable {
     this.sweep = sweep;
     this.attempts = attempts;
     this.store = store;
-    this.files = files;
+    this.records = records;
     this.paths = paths;
     this.listener = listener;
     this.slots =
@@ -177,7 +177,7 @@ public final class SweepDriver implements AutoCloseable {
         requests.add(request(points.get(i), run));
       }
     }
-    if (queued.size() < 2 || mode != Mode.DRIVING || files.canceled(sweep.id())) {
+    if (queued.size() < 2 || mode != Mode.DRIVING || records.canceled(sweep.id())) {
       return Map.of();
     }
     List<Submitter.Submission> started =
@@ -256,7 +256,7 @@ public final class SweepDriver implements AutoCloseable {
   /** Cancels the sweep: runs not started are recorded Canceled, runs going are stopped. */
   public void cancel() {
     mode = Mode.CANCELING;
-    files.markCanceled(sweep.id());
+    records.markCanceled(sweep.id());
     wake.countDown();
     cancelQueued(Cancellation.DETAIL);
     for (Map.Entry<String, Execution> e : going.entrySet()) {
@@ -307,7 +307,7 @@ public final class SweepDriver implements AutoCloseable {
     if (mode == Mode.LETTING_GO) {
       return;
     }
-    if (mode == Mode.DRIVING && files.canceled(sweep.id())) {
+    if (mode == Mode.DRIVING && records.canceled(sweep.id())) {
       mode =
           Mode.CANCELING; // 'experiment cancel --sweep' from another process: it cancels the runs
       wake.countDown();
@@ -460,7 +460,7 @@ public final class SweepDriver implements AutoCloseable {
 
     @Override
     public boolean mayStart() {
-      return mode == Mode.DRIVING && !files.canceled(sweep.id());
+      return mode == Mode.DRIVING && !records.canceled(sweep.id());
     }
 
     @Override

@@ -14,17 +14,22 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Where sweeps are kept on this machine ({@code DATA/sweeps/}): {@code ID.json}, the sweep as it
- * started; {@code ID.lock}, held by the one process driving it; {@code ID.canceled}, present once
- * someone canceled it, so that no driver starts or retries another of its runs.
+ * The folder {@code DATA/sweeps/} of this machine's data folder. What a process on this machine
+ * keeps for itself: {@code ID.lock}, held by the one process driving the sweep here, and {@code
+ * ID.log}, the output of a labrun process a sweep was handed over to ({@code SweepHandover}); both
+ * are of local processes, and losing them loses nothing of the history. {@code ID.json} (the sweep
+ * as it started) and {@code ID.canceled} (present once someone canceled it) are what labrun kept
+ * here before sweeps were recorded in the run store; they are still read (and imported, {@link
+ * SweepHistory}), and still written beside an embedded history, whose runs are kept in files too.
  */
-public final class SweepFiles {
+public final class SweepFiles implements SweepRecords {
   private final Path dir;
 
   public SweepFiles(Path dir) {
     this.dir = dir;
   }
 
+  @Override
   public void write(Sweep sweep) {
     Path file = dir.resolve(sweep.id() + ".json");
     try {
@@ -43,6 +48,7 @@ public final class SweepFiles {
   }
 
   /** The sweep, or empty when it was not started on this machine. */
+  @Override
   public Optional<Sweep> read(String id) {
     Path file = dir.resolve(id + ".json");
     try {
@@ -55,6 +61,7 @@ public final class SweepFiles {
     }
   }
 
+  @Override
   public void markCanceled(String id) {
     try {
       Files.createDirectories(dir);
@@ -67,11 +74,21 @@ public final class SweepFiles {
     }
   }
 
+  @Override
   public boolean canceled(String id) {
     return Files.exists(dir.resolve(id + ".canceled"));
   }
 
-  /** Takes the driver's lock, waiting for a process that still holds it. */
+  /** Where the labrun process a sweep was handed over to writes its output. */
+  public Path log(String id) {
+    return dir.resolve(id + ".log");
+  }
+
+  /**
+   * Takes the driver's lock, waiting for a process that still holds it. It is a lock on a file of
+   * this machine ({@link FileChannel#lock}): it keeps two labrun processes of this machine from
+   * driving one sweep at once, not processes of two machines on one team history.
+   */
   public Lock lock(String id) {
     try {
       Files.createDirectories(dir);

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Records a new sweep before any of its runs starts: one snapshot of the project for all of them
- * (they run the same code), every run Queued with its params and the sweep id, and the sweep file.
- * From then on {@code history list --sweep ID} shows every run of it, and any driver can start
- * them.
+ * (they run the same code), every run Queued with its params and the sweep id, and then, next to
+ * them in the history, the sweep itself ({@link SweepRecords}). From then on {@code history list
+ * --sweep ID} shows every run of it, and any driver can start them.
  */
 public final class SweepRecorder {
   private SweepRecorder() {}
@@ -24,7 +24,7 @@ public final class SweepRecorder {
 
   /** Records {@code plan} (a sweep without points) with one Queued run per point. */
   public static Sweep record(
-      Sweep plan, List<Map<String, String>> points, Submitter submitter, SweepFiles files) {
+      Sweep plan, List<Map<String, String>> points, Submitter submitter, SweepRecords records) {
     Submitter.Source source = submitter.source(new Project(plan.projectRoot()));
     List<Sweep.Point> recorded = new ArrayList<>();
     for (Map<String, String> params : points) {
@@ -32,7 +32,7 @@ public final class SweepRecorder {
       recorded.add(new Sweep.Point(recorded.size(), pending.run().id(), params));
     }
     Sweep sweep = plan.withPoints(recorded);
-    files.write(sweep);
+    records.write(sweep);
     return sweep;
   }
 }
