@@ -499,6 +499,52 @@ abstract class RemoteHistoryContract {
       assertThat(get(server.url(), token, "/api/v1/sweeps/" + sweep.id()).get("points"))
           .as("a canceled sweep's resume starts nothing")
           .isEqualTo(sweep.one().get("points"));
+
+      // A sweep going on the new server's host, one point at a time, canceled through it: its
+      // running run is stopped, the other never starts.
+      Path gates = Files.createDirectories(tmp.resolve("after-wipe/gates"));
+      Files.writeString(
+          project.resolve("wait.py"),
+          """
+          import os, sys, time
+          open(os.path.join(sys.argv[2], "x-" + sys.argv[1]), "w").close()
+          time.sleep(300)
+          """);
+      Cli.Result going =
+          onTheServersHistory(serverSide, store)
+              .in(
+                  project,
+                  "experiment",
+                  "sweep",
+                  "-c",
+                  "local",
+                  "wait.py",
+                  "--grid",
+                  "x=1,2",
+                  "--positional",
+                  "--parallel",
+                  "1",
+                  "--detach",
+                  "--",
+                  gates.toString());
+      assertThat(going.code()).as(going.toString()).isZero();
+      String goingId = going.out().strip();
+      await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(gates.resolve("x-1")));
+      Cli.Result stop = client.in(work, "experiment", "cancel", "--sweep", goingId);
+      assertThat(stop.code()).as(stop.toString()).isZero();
+      // the second is canceled by this command or, if the first ended meanwhile, by its driver
+      assertThat(stop.out())
+          .startsWith("Sweep " + goingId + " canceled: 1 runs stopped, ")
+          .endsWith(" had ended already.\n");
+      JsonNode stopped = get(server.url(), token, "/api/v1/sweeps/" + goingId);
+      assertThat(stopped.get("points"))
+          .extracting(r -> r.get("status").asString())
+          .containsOnly("Canceled")
+          .hasSize(2);
+      assertThat(gates.resolve("x-2")).as("never started").doesNotExist();
+      try (SqlRunStore history = openStore(store)) {
+        assertThat(history.sweepRecords().canceled(goingId)).isTrue();
+      }
     }
   }
 
