@@ -73,7 +73,10 @@ class YarnLogsOnTheNodeManagerIT {
     assertThat(cli.in(project, "experiment", "status", "-r", id).out()).contains("Running");
     Files.writeString(go, "");
 
-    await("the run's end").atMost(Duration.ofSeconds(180)).until(() -> run(id).status().isFinal());
+    // A detached run is collected, and its record ended, when labrun next looks at it.
+    await("the run's end, seen by experiment status")
+        .atMost(Duration.ofSeconds(180))
+        .until(() -> cli.in(project, "experiment", "status", "-r", id).out().contains("Completed"));
     assertThat(run(id).status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(cli.in(project, "experiment", "logs", "-r", id).out())
         .contains("RUN " + id + "\n")
