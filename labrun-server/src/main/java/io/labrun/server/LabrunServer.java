@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class LabrunServer implements AutoCloseable {
     SubmitApi submit = new SubmitApi(setup, config, queue, workspaces, runs, unused, auth);
     List<ApiRoutes.Route> table = new ArrayList<>();
     byte[] openapi = resource("openapi.json");
+    Path ui = UiFiles.copyTo(setup.paths().dataDir().resolve("server").resolve("ui"));
     Javalin app =
         Javalin.create(
             c -> {
@@ -102,8 +104,8 @@ public final class LabrunServer implements AutoCloseable {
               c.staticFiles.add(
                   sf -> {
                     sf.hostedPath = "/";
-                    sf.directory = "/labrun-ui";
-                    sf.location = Location.CLASSPATH;
+                    sf.directory = ui.toString();
+                    sf.location = Location.EXTERNAL; // not the class path: see UiFiles
                     Map<String, String> headers = new HashMap<>(BrowserHeaders.ALL);
                     headers.put("Cache-Control", "no-cache");
                     sf.headers = headers;

@@ -48,6 +48,13 @@ final class FileRange extends InputStream {
   }
 
   /** The base64 MD5 of the first {@code length} bytes of {@code bytes}. */
+  /** The MD5 of a buffer's first {@code length} bytes, its position and limit left as they are. */
+  static String md5(java.nio.ByteBuffer bytes, int length) {
+    MessageDigest md5 = newMd5();
+    md5.update(bytes.duplicate().position(0).limit(length));
+    return Base64.getEncoder().encodeToString(md5.digest());
+  }
+
   static String md5(byte[] bytes, int length) {
     MessageDigest md5 = newMd5();
     md5.update(bytes, 0, length);

@@ -1,6 +1,7 @@
 package io.labrun.objects.s3;
 
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
@@ -8,11 +9,12 @@ import java.util.concurrent.Semaphore;
  * The part-sized buffers streamed uploads fill, a fixed number for the whole store: however many
  * uploads arrive at once, they hold at most {@code count} parts in memory (the rest wait for a
  * buffer), so the server's memory stays flat while large files pass. Buffers are made on first use
- * and kept.
+ * and kept, off the heap: on the heap, four 8 MiB arrays made the heap (and with it the young
+ * generation the server's traffic cycles through) grow by about 90 MiB, for 32 MiB of buffers.
  */
 final class PartBuffers {
   private final Semaphore free;
-  private final ConcurrentLinkedQueue<byte[]> spare = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<ByteBuffer> spare = new ConcurrentLinkedQueue<>();
   private final int size;
 
   PartBuffers(int count, long size) {
@@ -24,18 +26,18 @@ final class PartBuffers {
     return size;
   }
 
-  byte[] take() throws InterruptedIOException {
+  ByteBuffer take() throws InterruptedIOException {
     try {
       free.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for an upload buffer");
     }
-    byte[] b = spare.poll();
-    return b != null ? b : new byte[size];
+    ByteBuffer b = spare.poll();
+    return b != null ? b : ByteBuffer.allocateDirect(size);
   }
 
-  void give(byte[] buffer) {
+  void give(ByteBuffer buffer) {
     spare.add(buffer);
     free.release();
   }

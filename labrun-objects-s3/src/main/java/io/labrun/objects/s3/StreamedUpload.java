@@ -1,9 +1,9 @@
 package io.labrun.objects.s3;
 
 import io.labrun.core.history.ObjectStore.ContentMismatch;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,15 +21,15 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * Content arriving as a stream (a client's upload to the server) sent on to S3 as it comes, with no
- * temporary file: read a part at a time into a {@link PartBuffers} buffer and hashed on the way,
- * each full part sent while the next one is read (several at once, each with its Content-MD5), and
- * the object completed only once the whole stream hashed to the id it is stored under. Content that
- * hashes otherwise, or a failure of S3, aborts the upload: S3 never shows an object under a wrong
- * id. As whole parts reach S3, the bucket records them with the hash of their bytes ({@link
- * SavedProgress}, {@link UploadStates}): a stream that breaks off (its sender killed, its
- * connection cut, the server itself killed) leaves them there, and the next upload of the same id,
- * by this server or any other on the bucket, continues after them. Content shorter than one part
- * goes up in one PUT.
+ * temporary file: read a part at a time into a {@link PartBuffers} buffer (off the heap) and hashed
+ * on the way, each full part sent while the next one is read (several at once, each with its
+ * Content-MD5), and the object completed only once the whole stream hashed to the id it is stored
+ * under. Content that hashes otherwise, or a failure of S3, aborts the upload: S3 never shows an
+ * object under a wrong id. As whole parts reach S3, the bucket records them with the hash of their
+ * bytes ({@link SavedProgress}, {@link UploadStates}): a stream that breaks off (its sender killed,
+ * its connection cut, the server itself killed) leaves them there, and the next upload of the same
+ * id, by this server or any other on the bucket, continues after them. Content shorter than one
+ * part goes up in one PUT.
  */
 final class StreamedUpload {
   private final S3Client s3;
@@ -39,6 +39,7 @@ final class StreamedUpload {
   private final PartBuffers buffers;
   private final ExecutorService pool;
   private final UploadStates states;
+  private final byte[] chunk = new byte[1 << 16];
 
   StreamedUpload(
       S3Client s3,
@@ -73,11 +74,11 @@ final class StreamedUpload {
 
   void run(InputStream in) throws IOException {
     Sha256 digest = new Sha256();
-    byte[] first = buffers.take();
+    ByteBuffer first = buffers.take();
     int length;
     try {
       length = fill(in, first, digest);
-      if (length < first.length) {
+      if (length < first.capacity()) {
         check(digest);
         putWhole(first, length);
         return;
@@ -91,7 +92,7 @@ final class StreamedUpload {
         in, first, digest, new SavedProgress(states, sha256, uploadId, List.of(), 0), List.of(), 0);
   }
 
-  private void putWhole(byte[] bytes, int length) {
+  private void putWhole(ByteBuffer bytes, int length) {
     try {
       s3.putObject(
           PutObjectRequest.builder()
@@ -113,7 +114,7 @@ final class StreamedUpload {
    */
   private void inParts(
       InputStream in,
-      byte[] first,
+      ByteBuffer first,
       Sha256 digest,
       SavedProgress progress,
       List<CompletedPart> done,
@@ -122,12 +123,12 @@ final class StreamedUpload {
     String uploadId = progress.uploadId();
     List<Future<CompletedPart>> sent = new ArrayList<>();
     try {
-      byte[] buffer = first;
-      int length = first == null ? 0 : first.length;
+      ByteBuffer buffer = first;
+      int length = first == null ? 0 : first.capacity();
       for (int number = done.size() + 1; ; number++) {
         if (buffer != null) {
           // the hash state after a whole part is what a continued upload takes up again
-          byte[] state = length == buffer.length ? digest.state() : null;
+          byte[] state = length == buffer.capacity() ? digest.state() : null;
           sent.add(send(progress, number, buffer, length, state));
         }
         buffer = buffers.take();
@@ -203,7 +204,7 @@ final class StreamedUpload {
    * part S3 took is told to {@code progress}.
    */
   private Future<CompletedPart> send(
-      SavedProgress progress, int number, byte[] buffer, int length, byte[] digestState) {
+      SavedProgress progress, int number, ByteBuffer buffer, int length, byte[] digestState) {
     return pool.submit(
         () -> {
           CompletedPart part;
@@ -230,16 +231,60 @@ final class StreamedUpload {
   }
 
   /** The buffer's bytes as a request body, not copied (fromByteBuffer would copy each part). */
-  private static RequestBody body(byte[] buffer, int length) {
+  private static RequestBody body(ByteBuffer buffer, int length) {
     return RequestBody.fromContentProvider(
-        () -> new ByteArrayInputStream(buffer, 0, length), length, "application/octet-stream");
+        () -> new BufferStream(buffer.duplicate().position(0).limit(length)),
+        length,
+        "application/octet-stream");
   }
 
-  /** Reads until {@code buffer} is full or the stream ends; returns how many bytes it holds. */
-  private static int fill(InputStream in, byte[] buffer, Sha256 digest) throws IOException {
-    int n = in.readNBytes(buffer, 0, buffer.length);
-    digest.update(buffer, 0, n);
-    return n;
+  /**
+   * Reads until {@code buffer} is full or the stream ends, through {@code chunk} (the buffer is off
+   * the heap), hashing on the way; returns how many bytes it holds.
+   */
+  private int fill(InputStream in, ByteBuffer buffer, Sha256 digest) throws IOException {
+    buffer.clear();
+    while (buffer.hasRemaining()) {
+      int n = in.read(chunk, 0, Math.min(chunk.length, buffer.remaining()));
+      if (n < 0) {
+        break;
+      }
+      digest.update(chunk, 0, n);
+      buffer.put(chunk, 0, n);
+    }
+    return buffer.position();
+  }
+
+  /** A part's bytes as a stream, for the HTTP client to send. */
+  private static final class BufferStream extends InputStream {
+    private final ByteBuffer bytes;
+
+    BufferStream(ByteBuffer bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() {
+      return bytes.hasRemaining() ? bytes.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!bytes.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, bytes.remaining());
+      bytes.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return bytes.remaining();
+    }
   }
 
   private void check(Sha256 digest) throws ContentMismatch {
