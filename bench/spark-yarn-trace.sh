@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Where labrun's time goes on YARN: one bare `spark-submit --master yarn --deploy-mode MODE noop.py`
 # and one `labrun experiment submit` of the same driver (LABRUN_TRACE=1; LABRUN_DAEMON as the caller
-# has it, default 0 here), every output line stamped with the wall clock as it arrives; the driver
+# has it, default 0 here; with LABRUN_DAEMON=1 one submit warms the daemon up first, as
+# bench/spark-yarn.sh does), every output line stamped with the wall clock as it arrives; the driver
 # prints time.time() when it starts. In cluster mode the driver prints in YARN's container: its
 # stdout is appended to bare.log (fetched from the NodeManager). Also writes each application's
 # report from the ResourceManager (bare.app.json, labrun.app.json: started, launched, finished), and
-# the wall clock at each command's start (bare.start, labrun.start).
+# the wall clock at each command's start (bare.start, labrun.start). labrun's SparkDriver prints its
+# phases with LABRUN_TRACE=1 (`[trace] SparkDriver EPOCH-MS PHASE`).
 # Prints the folder with the files.
 #   bench/spark-yarn-trace.sh [MODE]   # client (default) or cluster; as root; needs a built jar
 set -euo pipefail
@@ -32,7 +34,14 @@ print("session up", time.time(), flush=True)
 s.stop()
 print("noop done", time.time(), flush=True)
 PY
-stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$l"; done; }
+stamp() { # each line with the wall clock when it arrived (a process per line would lag behind bursts)
+  python3 -u -c 'import sys, time
+for l in sys.stdin.buffer: sys.stdout.buffer.write(b"%.3f " % time.time() + l)'
+}
+if [[ $LABRUN_DAEMON == 1 ]]; then
+  # as bench/spark-yarn.sh: one submit first (the daemon, the CDS archive, the home's data folder)
+  "$labrun" experiment submit -c yarn noop.py >/dev/null 2>&1
+fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 date +'%s.%N [command start]' | cut -c1-14,21- > "$work/bare.start"
 "$SPARK_HOME/bin/spark-submit" --master yarn --conf spark.yarn.maxAppAttempts=1 --conf spark.executor.instances=1 \
@@ -51,4 +60,5 @@ date +'%s.%N [command start]' | cut -c1-14,21- > "$work/labrun.start"
 LABRUN_TRACE=1 "$labrun" experiment submit -c yarn noop.py 2>&1 | stamp > "$work/labrun.log"
 report "$work/labrun.log" labrun
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+[[ $LABRUN_DAEMON == 1 ]] && { "$labrun" daemon stop >/dev/null 2>&1 || true; }
 echo "$work"

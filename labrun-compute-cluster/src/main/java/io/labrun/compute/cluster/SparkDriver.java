@@ -38,6 +38,7 @@ import org.apache.spark.launcher.SparkLauncher;
 public final class SparkDriver {
   private static final long STOP_GRACE_SECONDS = 5;
   private static final long YARN_POLL_MS = 1000;
+  private static final boolean TRACE = "1".equals(System.getenv("LABRUN_TRACE"));
   private final Path stateDir;
   private final CountDownLatch finalState = new CountDownLatch(1);
   private volatile SparkAppHandle handle;
@@ -51,6 +52,15 @@ public final class SparkDriver {
   }
 
   public static void main(String[] args) {
+    if (TRACE) {
+      trace(
+          "main, JVM started "
+              + ProcessHandle.current()
+                  .info()
+                  .startInstant()
+                  .map(i -> i.toEpochMilli())
+                  .orElse(0L));
+    }
     if (args.length != 1) {
       System.err.println("usage: SparkDriver STATE/spark-submit.json");
       System.exit(2);
@@ -72,15 +82,18 @@ public final class SparkDriver {
       code = 130;
     }
     driver.done = true;
+    trace("exit " + code);
     System.exit(code);
   }
 
   private int run(SparkSubmission s) throws IOException, InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopApplication, "labrun-spark-stop"));
     ScheduledExecutorService poller = followYarn(s);
+    trace("followYarn");
     if (wrapped(s)) {
       bundle = DriverBundle.write(s, System.getenv(), stateDir);
     }
+    trace("bundle");
     SparkAppHandle.Listener listener =
         new SparkAppHandle.Listener() {
           @Override
@@ -108,7 +121,9 @@ public final class SparkDriver {
                     stateDir, YarnResourceManager.aggregatesLogs(System.getenv()))
                 : null,
             bundle);
+    trace("launcher built");
     handle = start(launcher, s, listener);
+    trace("started");
     Optional<Process> child = childProcess(handle);
     if (poller != null && s.inYarnContainer()) {
       // The launcher says the application ended before spark-submit's JVM has exited: the driver's
@@ -117,7 +132,9 @@ public final class SparkDriver {
           && child.map(Process::isAlive).orElse(true)) {
         // the application runs
       }
+      trace("final state");
       followToTheEnd(s, poller);
+      trace("followed to the end");
     }
     int exit;
     if (child.isPresent()) {
@@ -128,6 +145,7 @@ public final class SparkDriver {
       finalState.await();
       exit = handle.getState() == SparkAppHandle.State.FINISHED ? 0 : 1;
     }
+    trace("child exited");
     removeBundle();
     SparkAppHandle.State state = handle.getState();
     if (poller != null) {
@@ -358,6 +376,17 @@ public final class SparkDriver {
         }
         l.addSparkArg(opt, options.get(++i));
       }
+    }
+  }
+
+  /**
+   * {@code LABRUN_TRACE=1}: a line on stderr (the run's output) with the wall clock in epoch
+   * milliseconds at each phase, which {@code bench/spark-yarn-trace.sh} lines up with the other
+   * processes' (see docs/benchmarks.md, Spark on YARN).
+   */
+  private static void trace(String phase) {
+    if (TRACE) {
+      System.err.println("[trace] SparkDriver " + System.currentTimeMillis() + " " + phase);
     }
   }
 

@@ -4,11 +4,12 @@ import io.labrun.core.error.ExitCode;
 import io.labrun.core.error.LabrunException;
 import io.labrun.core.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +35,9 @@ import org.xml.sax.SAXException;
  */
 final class YarnResourceManager {
   static final String DEFAULT_WEB_PORT = "8088";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private final String base;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /**
    * @param base the REST base, e.g. {@code http://rm:8088}
@@ -192,46 +192,82 @@ final class YarnResourceManager {
    * Asks the ResourceManager to kill the application ({@code PUT .../state {"state":"KILLED"}}).
    */
   void kill(String appId) throws IOException {
-    send(
-        HttpRequest.newBuilder(URI.create(base + "/ws/v1/cluster/apps/" + appId + "/state"))
-            .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":\"KILLED\"}"))
-            .header("Content-Type", "application/json"));
+    exchange(
+        "PUT",
+        base + "/ws/v1/cluster/apps/" + appId + "/state",
+        "application/json",
+        "{\"state\":\"KILLED\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   /** A resource from an address the ResourceManager gave (a NodeManager's REST API), as bytes. */
   byte[] fetchBytes(String url) throws IOException {
-    HttpResponse<byte[]> r =
-        exchange(
-            HttpRequest.newBuilder(URI.create(url)).GET(), HttpResponse.BodyHandlers.ofByteArray());
-    return r.body();
+    return exchange("GET", url, null, null);
   }
 
   private String get(String path) throws IOException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return new String(
+        exchange("GET", base + path, "application/json", null), StandardCharsets.UTF_8);
   }
 
-  private String send(HttpRequest.Builder request) throws IOException {
-    return exchange(
-            request.header("Accept", "application/json"), HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private <T> HttpResponse<T> exchange(
-      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws IOException {
-    HttpResponse<T> r;
+  /**
+   * One request through {@link HttpURLConnection}, not the JDK's {@code HttpClient}: that one costs
+   * a {@code SparkDriver} JVM about 0.2 s to build, and its selector thread, blocked in native
+   * code, holds up the JVM's exit by 0.3 s (HotSpot waits for such threads before it exits; see
+   * docs/benchmarks.md, Spark on YARN). As with that client: no proxy, redirects not followed.
+   *
+   * @param accept the {@code Accept} header (and the body's {@code Content-Type}), null for none
+   */
+  private static byte[] exchange(String method, String url, String accept, byte[] body)
+      throws IOException {
+    HttpURLConnection c;
     try {
-      r = http.send(request.timeout(TIMEOUT).build(), body);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not an address: " + url, e);
     }
-    if (r.statusCode() == 404) {
-      throw new NotFound(r.uri() + ": HTTP 404");
+    try {
+      c.setRequestMethod(method);
+      c.setInstanceFollowRedirects(false);
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout((int) TIMEOUT.toMillis());
+      if (accept != null) {
+        c.setRequestProperty("Accept", accept);
+      }
+      if (body != null) {
+        c.setRequestProperty("Content-Type", accept);
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(body);
+        }
+      }
+      int status = c.getResponseCode();
+      if (status == 404) {
+        drain(c.getErrorStream());
+        throw new NotFound(url + ": HTTP 404");
+      }
+      if (status / 100 != 2) {
+        drain(c.getErrorStream());
+        throw new IOException(url + ": HTTP " + status);
+      }
+      try (InputStream in = c.getInputStream()) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      c.disconnect();
+      throw e;
     }
-    if (r.statusCode() / 100 != 2) {
-      throw new IOException(r.uri() + ": HTTP " + r.statusCode());
+  }
+
+  /** Reads an error's body, so that the connection can be kept for the next request. */
+  private static void drain(InputStream in) {
+    if (in == null) {
+      return;
     }
-    return r;
+    try (in) {
+      in.readAllBytes();
+    } catch (IOException e) {
+      // the connection is not kept
+    }
   }
 
   /** The ResourceManager (or a NodeManager) does not know what was asked for. */
