@@ -372,7 +372,7 @@ abstract class RemoteHistoryContract {
    */
   private SweepSeen startASweepInTheServersHistory(
       Cli serverSide, String store, Path project, String url, String token) throws Exception {
-    Cli onHost = onTheServersHistory(serverSide, store);
+    Cli onHost = onTheServersHistory(store);
     Cli.Result started =
         onHost.in(
             project,
@@ -414,9 +414,12 @@ abstract class RemoteHistoryContract {
     return new SweepSeen(id, all, one);
   }
 
-  /** The server's host's labrun on the server's history and objects. */
-  private Cli onTheServersHistory(Cli serverSide, String store) {
-    Cli c = serverSide.env("LABRUN_STORE", store);
+  /**
+   * The server's host's labrun on the server's history and objects (a Cli of its own: the server's
+   * is left without LABRUN_STORE, so what the server starts gets its history from the server).
+   */
+  private Cli onTheServersHistory(String store) {
+    Cli c = withStoreCredentials(new Cli(tmp.resolve("server-host"))).env("LABRUN_STORE", store);
     List<String> more = serverArgs();
     int objects = more.indexOf("--objects");
     return objects < 0 ? c : c.env("LABRUN_OBJECTS", more.get(objects + 1));
@@ -490,8 +493,7 @@ abstract class RemoteHistoryContract {
             .isEqualTo("loss");
       }
       Cli.Result resume =
-          onTheServersHistory(serverSide, store)
-              .in(project, "experiment", "sweep", "--resume", sweep.id());
+          onTheServersHistory(store).in(project, "experiment", "sweep", "--resume", sweep.id());
       assertThat(resume.code()).as(resume.toString()).isZero();
       assertThat(resume.err())
           .contains("Sweep " + sweep.id() + ": driven on by this labrun")
@@ -511,7 +513,7 @@ abstract class RemoteHistoryContract {
           time.sleep(300)
           """);
       Cli.Result going =
-          onTheServersHistory(serverSide, store)
+          onTheServersHistory(store)
               .in(
                   project,
                   "experiment",
@@ -545,6 +547,54 @@ abstract class RemoteHistoryContract {
       try (SqlRunStore history = openStore(store)) {
         assertThat(history.sweepRecords().canceled(goingId)).isTrue();
       }
+
+      // A sweep whose driver was killed is driven on by one the server starts, in the server's
+      // history and objects (its --store and --objects, not the host's embedded history).
+      Path handed = Files.createDirectories(tmp.resolve("after-wipe/handed"));
+      Files.writeString(
+          project.resolve("gate.py"),
+          """
+          import os, sys, time
+          open(os.path.join(sys.argv[2], "x-" + sys.argv[1]), "w").close()
+          while not os.path.exists(os.path.join(sys.argv[2], "go")):
+              time.sleep(0.05)
+          """);
+      Cli.Result detached =
+          onTheServersHistory(store)
+              .in(
+                  project,
+                  "experiment",
+                  "sweep",
+                  "-c",
+                  "local",
+                  "gate.py",
+                  "--grid",
+                  "x=1,2",
+                  "--positional",
+                  "--parallel",
+                  "1",
+                  "--detach",
+                  "--",
+                  handed.toString());
+      assertThat(detached.code()).as(detached.toString()).isZero();
+      String handedId = detached.out().strip();
+      long driver =
+          Long.parseLong(
+              detached.err().replaceAll("(?s).*goes on in labrun process (\\d+);.*", "$1"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(handed.resolve("x-1")));
+      ProcessHandle.of(driver).ifPresent(ProcessHandle::destroyForcibly);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> ProcessHandle.of(driver).map(p -> !p.isAlive()).orElse(true));
+      Files.writeString(handed.resolve("go"), "");
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(
+              () ->
+                  assertThat(get(server.url(), token, "/api/v1/sweeps/" + handedId).get("points"))
+                      .extracting(r -> r.get("status").asString())
+                      .containsExactly("Completed", "Completed"));
+      assertThat(handed.resolve("x-2")).as("started by the server's driver").exists();
     }
   }
 
