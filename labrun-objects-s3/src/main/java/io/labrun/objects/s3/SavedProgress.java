@@ -42,12 +42,12 @@ final class SavedProgress {
 
   /**
    * A part S3 now holds, {@code length} bytes, after which the content's SHA-256 state is {@code
-   * digestState} (null for the last part, shorter than the others: the upload completes after it or
+   * stateAfter} (null for the last part, shorter than the others: the upload completes after it or
    * not at all). Saves the state when the run of parts grew; runs on the part's thread.
    */
-  void arrived(CompletedPart part, long length, byte[] digestState) {
+  void arrived(CompletedPart part, long length, byte[] stateAfter) {
     synchronized (this) {
-      early.put(part.partNumber(), new Arrived(part, length, digestState));
+      early.put(part.partNumber(), new Arrived(part, length, stateAfter));
       for (Arrived a; (a = early.get(held.size() + 1)) != null && a.digestState != null; ) {
         early.remove(held.size() + 1);
         held.add(a.part);
@@ -70,7 +70,7 @@ final class SavedProgress {
         changed = false;
         next =
             new UploadStates.Saved(
-                uploadId, held.size(), received, UploadStates.etags(held), digestState);
+                uploadId, held.size(), received, UploadStates.etags(held), this.digestState);
       }
       try {
         states.save(sha256, next);
