@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListPartsRequest;
@@ -278,6 +279,35 @@ class S3ObjectStoreIT {
     try (S3Client s3 = S3Connection.client(settings)) {
       assertThat(keysUnder(s3, settings, "uploads/")).as("states left").isEmpty();
       assertThat(unfinishedUploads(s3, settings)).isEmpty();
+    }
+  }
+
+  @Test
+  void partsArrivingOutOfOrderSaveTheStateAfterTheLastPartOfTheRunNotTheLastToArrive() {
+    S3Settings settings = S3TestBucket.settings("order", null, PART);
+    try (S3Client s3 = S3Connection.client(settings)) {
+      UploadStates states = new UploadStates(s3, settings.location());
+      String sha = ObjectIds.of(new byte[] {9});
+      SavedProgress progress = new SavedProgress(states, sha, "upload-1", List.of(), 0);
+      byte[] bytes = new byte[3 * 64];
+      new Random(9).nextBytes(bytes);
+      byte[][] after = new byte[4][];
+      Sha256 digest = new Sha256();
+      for (int n = 1; n <= 3; n++) {
+        digest.update(bytes, (n - 1) * 64, 64);
+        after[n] = digest.state();
+      }
+      // Parts 3 and 2 reach S3 before part 1: nothing to save until part 1 arrives.
+      for (int n : new int[] {3, 2}) {
+        progress.arrived(CompletedPart.builder().partNumber(n).eTag("e" + n).build(), 64, after[n]);
+      }
+      assertThat(states.saved(sha)).isEmpty();
+      progress.arrived(CompletedPart.builder().partNumber(1).eTag("e1").build(), 64, after[1]);
+      UploadStates.Saved saved = states.saved(sha).orElseThrow();
+      assertThat(saved.parts()).isEqualTo(3);
+      assertThat(saved.received()).isEqualTo(3 * 64);
+      assertThat(saved.sha256()).isEqualTo(after[3]);
+      assertThat(Sha256.resumed(saved.sha256()).hex()).isEqualTo(ObjectIds.of(bytes));
     }
   }
 
