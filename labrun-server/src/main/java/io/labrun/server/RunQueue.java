@@ -256,16 +256,22 @@ final class RunQueue implements AutoCloseable {
 
   /**
    * Stops starting runs; runs already executing go on (their supervisors are detached) and are
-   * followed again after a restart.
+   * followed again after a restart. Followers let go at their next look (a tenth of a second), and
+   * one recording a run's end finishes first (its outputs, its output log kept with the objects),
+   * for up to 10 s; what still works then is interrupted.
    */
   @Override
   public void close() {
     closing = true;
     ticker.shutdownNow();
-    workers.shutdownNow();
+    workers.shutdown();
     try {
-      workers.awaitTermination(10, TimeUnit.SECONDS);
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

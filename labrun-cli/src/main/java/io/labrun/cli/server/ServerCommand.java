@@ -10,8 +10,10 @@ import io.labrun.server.ServerSetup;
 import io.labrun.store.FileObjectStore;
 import io.labrun.store.SqlRunStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
     },
     subcommands = {TokenCommand.class, SecretCommand.class, GcCommand.class, ObjectsCommand.class})
 public final class ServerCommand implements Callable<Integer> {
+  /** How long a stop (SIGTERM, Ctrl-C) waits for the server to close before the JVM ends. */
+  private static final Duration CLOSING = Duration.ofSeconds(30);
+
   private final CliContext ctx;
   @Mixin StoreOption store;
   @Mixin ObjectsOption objects;
@@ -93,8 +98,20 @@ public final class ServerCommand implements Callable<Integer> {
     ServerConfig config =
         new ServerConfig(bind, port, runsPerTarget, Math.multiplyExact(maxUploadMb, 1L << 20));
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
     try (LabrunServer server = LabrunServer.start(config, setup)) {
-      Thread hook = new Thread(stopped::countDown);
+      // SIGTERM or Ctrl-C: the JVM ends once its hooks have, so this one waits for the server to
+      // close (a run's end being recorded, its record that it runs removed), at most 30 s.
+      Thread hook =
+          new Thread(
+              () -> {
+                stopped.countDown();
+                try {
+                  closed.await(CLOSING.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(hook);
       if (!isLoopback(bind)) {
         ctx.warn(
@@ -126,6 +143,8 @@ public final class ServerCommand implements Callable<Integer> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      closed.countDown(); // after the server closed: try-with-resources closes it first
     }
     return 0;
   }
